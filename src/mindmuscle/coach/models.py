@@ -1,0 +1,235 @@
+"""Typed inputs and outputs of the coach.
+
+These are the contract between the coach, the set loop, the store and the user interfaces.
+All loads are in kilograms internally (``*_kg``); ``units`` says how to show them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mindmuscle.catalog.models import Tempo
+from mindmuscle.units import MassUnit
+
+__all__ = [
+    "Adaptation",
+    "ConnectionScore",
+    "DrillItem",
+    "DrillPlan",
+    "EquipmentProfile",
+    "Experience",
+    "Focus",
+    "FocusMode",
+    "Goal",
+    "LoggedSet",
+    "Plan",
+    "Prescription",
+    "Prime",
+    "Profile",
+    "Readiness",
+    "ReadinessDecision",
+    "Reason",
+    "Reflection",
+    "SetType",
+]
+
+Goal = Literal["hypertrophy", "strength", "endurance"]
+Experience = Literal["new", "some", "experienced"]
+FocusMode = Literal["internal", "external", "none"]
+SetType = Literal["warmup", "working", "drop", "failure", "amrap", "test"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EquipmentProfile(_Model):
+    """What the user owns or their gym has, in the equipment's own unit (``unit``).
+
+    Loads are rounded to what can be built: bar plus pairs of plates, dumbbells in steps,
+    machine stacks in increments.
+    """
+
+    unit: MassUnit = "kg"
+    bar: float = Field(default=20.0, ge=0, description="Barbell weight.")
+    plates: list[float] = Field(
+        default_factory=lambda: [25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25],
+        description="Plate sizes available (loaded in pairs, any number of each).",
+    )
+    dumbbell_min: float = Field(default=2.0, gt=0)
+    dumbbell_max: float = Field(default=50.0, gt=0)
+    dumbbell_step: float = Field(default=2.0, gt=0)
+    stack_step: float = Field(default=5.0, gt=0, description="Machine and cable stack increment.")
+    stack_max: float = Field(default=150.0, gt=0)
+    fixed: list[float] = Field(
+        default_factory=lambda: [8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0],
+        description="Fixed implements such as kettlebells.",
+    )
+
+
+class Profile(_Model):
+    """The lifter as the coach sees them."""
+
+    goal: Goal = "hypertrophy"
+    experience: Experience = "new"
+    units: MassUnit = "kg"
+    equipment: EquipmentProfile = Field(default_factory=EquipmentProfile)
+    bodyweight_kg: float | None = Field(default=None, gt=0)
+
+
+class Readiness(_Model):
+    """Today's readiness check. Each scale is 1-5.
+
+    ``sleep``, ``energy`` and ``focus``: 1 = very poor, 5 = very good.
+    ``stress``: 1 = calm, 5 = very stressed.
+    ``soreness``: per muscle id, 0 = none .. 3 = very sore.
+    """
+
+    sleep: int = Field(ge=1, le=5)
+    energy: int = Field(ge=1, le=5)
+    stress: int = Field(ge=1, le=5)
+    focus: int = Field(ge=1, le=5)
+    soreness: dict[str, int] = Field(default_factory=dict)
+
+
+class Reason(_Model):
+    """Why the coach decided something, with the evidence ids it rests on (may be empty)."""
+
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class ReadinessDecision(_Model):
+    decision: Literal["train", "light", "drill", "rest"]
+    score: float = Field(description="0 (not ready) .. 1 (fully ready).")
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    imagery: str | None = Field(
+        default=None, description="Optional motor-imagery practice on rest days (an adjunct)."
+    )
+
+
+class Focus(_Model):
+    """The attentional focus of a set: the cue to give, and why."""
+
+    mode: FocusMode
+    cue: str
+    rationale: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Prime(_Model):
+    """The pre-set routine."""
+
+    visualisation: str
+    touch: str
+    squeeze_test_s: float = Field(ge=0)
+
+
+class Prescription(_Model):
+    """One exercise of a plan, as the set loop runs it."""
+
+    exercise_id: str
+    name: str
+    role: Literal["focus", "training"] = "focus"
+    sets: int = Field(ge=1)
+    reps: tuple[int, int]
+    load_kg: float | None = Field(ge=0, description="None for bodyweight exercises.")
+    units: MassUnit = "kg"
+    load_display: str = Field(description="The load as the user reads it, e.g. '42.5 kg'.")
+    percent_e1rm: float | None = None
+    e1rm_kg: float | None = None
+    load_source: Literal["history", "given", "starting_test", "bodyweight"] = "history"
+    tempo: Tempo
+    focus: Focus
+    rest_s: int = Field(ge=0)
+    breathing: str
+    prime: Prime
+    between_set_prompt: str
+    why: list[Reason] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Plan(_Model):
+    """Today's plan."""
+
+    decision: Literal["train", "light", "drill", "rest"]
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    goal: Goal
+    units: MassUnit
+    exercises: list[Prescription] = Field(default_factory=list)
+    imagery: str | None = None
+
+
+class Reflection(_Model):
+    """The lifter's five-second reflection after a set."""
+
+    target_rating: int = Field(ge=0, le=10, description="How strongly the target was felt.")
+    felt_elsewhere: dict[str, int] = Field(
+        default_factory=dict, description="Muscle id -> 0-10 for muscles felt instead."
+    )
+    focus_rating: int | None = Field(default=None, ge=0, le=10)
+    reps_in_reserve: int | None = Field(default=None, ge=0, le=10)
+    note: str = ""
+
+
+class LoggedSet(_Model):
+    """A completed set, as the coach reads history (e1RM, progression, connection map)."""
+
+    exercise_id: str
+    performed_at: datetime
+    session_id: str | None = None
+    load_kg: float = Field(ge=0)
+    reps: int = Field(ge=0)
+    set_type: SetType = "working"
+    reps_in_reserve: int | None = Field(default=None, ge=0, le=10)
+    focus_mode: FocusMode | None = None
+    target_rating: int | None = Field(default=None, ge=0, le=10)
+    felt_elsewhere: dict[str, int] = Field(default_factory=dict)
+
+
+class Adaptation(_Model):
+    """What changes for the next set after a reflection."""
+
+    actions: list[
+        Literal[
+            "keep",
+            "progress_load",
+            "lighter",
+            "slower_eccentric",
+            "switch_cue",
+            "add_touch_cue",
+        ]
+    ]
+    next: Prescription
+    reasons: list[Reason]
+
+
+class ConnectionScore(_Model):
+    """The per-muscle connection score: one definition, used everywhere."""
+
+    muscle_id: str
+    score: float = Field(ge=0, le=10)
+    count: int = Field(ge=0)
+    trend: float = Field(description="Change of the score per week (positive is improving).")
+    last_rated: datetime | None = None
+
+
+class DrillItem(_Model):
+    muscle_id: str
+    name: str
+    cue: str
+    flex_s: float
+    hold_s: float
+    release_s: float
+    reps: int
+
+
+class DrillPlan(_Model):
+    items: list[DrillItem]
+    total_s: float
+    reason: str

@@ -1,0 +1,70 @@
+"""One way in for configuration: environment variables with the prefix ``MINDMUSCLE_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mindmuscle.errors import ConfigError
+
+__all__ = ["Settings", "default_data_dir", "get_settings"]
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for MindMuscle (created on first use by the store)."""
+    return Path(platformdirs.user_data_dir("mindmuscle", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting of MindMuscle, each with its unit in its name."""
+
+    model_config = SettingsConfigDict(env_prefix="MINDMUSCLE_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the database, certificates and imported catalogues.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database; default: SQLite file in data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port of the web app.")
+    production: bool = Field(
+        default=False, description="Production mode: refuses to start without a secret_key."
+    )
+    secret_key: str | None = Field(
+        default=None, description="Secret for session cookies and CSRF tokens."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=10_000, ge=0, description="How long SQLite waits for a lock, in milliseconds."
+    )
+    units: str = Field(default="kg", description="Default display units: kg or lb.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.units not in ("kg", "lb"):
+            raise ConfigError(f"MINDMUSCLE_UNITS must be 'kg' or 'lb', got {self.units!r}.")
+        if self.production and not self.secret_key:
+            raise ConfigError(
+                "MINDMUSCLE_PRODUCTION is set but MINDMUSCLE_SECRET_KEY is not: set a long "
+                "random secret, for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        return self
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the setting, or SQLite in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'mindmuscle.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings read from the environment (cached; tests build their own ``Settings``)."""
+    return Settings()
