@@ -244,6 +244,10 @@ class Exercise(_Frozen):
     breathing: Breathing
     tempo: Tempo
     concentric: Movement
+    starts_with: Literal["eccentric", "concentric"] | None = Field(
+        default=None,
+        description="Phase a repetition begins with (squat: eccentric; curl: concentric).",
+    )
     source: Literal["builtin", "free-exercise-db", "user"] = "builtin"
 
 
