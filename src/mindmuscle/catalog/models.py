@@ -208,6 +208,16 @@ class Muscle(_Frozen):
     flex_cue: str = Field(
         min_length=1, description="How to flex it without weights (the flexing drill)."
     )
+    cue_names: list[str] = Field(
+        default_factory=list,
+        description="Words a coach uses for it in a cue ('quads'), preferred first.",
+    )
+    touch_cue: str | None = Field(default=None, description="Where to rest a hand to feel it work.")
+
+    @property
+    def cue_name(self) -> str:
+        """The preferred word for the muscle in a cue (its name when none is given)."""
+        return self.cue_names[0] if self.cue_names else self.name
 
     @field_validator("free_exercise_db")
     @classmethod
@@ -249,6 +259,12 @@ class Exercise(_Frozen):
         description="Phase a repetition begins with (squat: eccentric; curl: concentric).",
     )
     source: Literal["builtin", "free-exercise-db", "user"] = "builtin"
+
+    @field_validator("tempo", mode="before")
+    @classmethod
+    def _tempo_from_text(cls, v: object) -> object:
+        # Data files write the tempo as "3-0-1-1" (eccentric-pause-concentric-squeeze).
+        return Tempo.parse(v) if isinstance(v, str) else v
 
 
 class Study(_Frozen):
