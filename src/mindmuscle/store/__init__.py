@@ -1,1 +1,44 @@
-"""store."""
+"""The store: SQLAlchemy 2 tables, repositories and Alembic migrations (SQLite or PostgreSQL).
+
+::
+
+    from mindmuscle.store import open_database, repo
+    db = open_database("sqlite:///mindmuscle.db")   # creates and migrates
+    with db.session() as s:                          # commits on success
+        repo.add_set(session=s, user_id=1, data=SetCreate(...))
+"""
+
+from mindmuscle.store import repo
+from mindmuscle.store.engine import Database, normalise_url, open_database, upgrade
+from mindmuscle.store.schemas import (
+    DrillRatingCreate,
+    ExperimentCreate,
+    ExperimentSetCreate,
+    ProfileData,
+    ReadinessCreate,
+    RecordingCreate,
+    ReflectionCreate,
+    SessionCreate,
+    SetCreate,
+    UserExerciseCreate,
+)
+from mindmuscle.store.tables import LOCAL_USER_ID
+
+__all__ = [
+    "LOCAL_USER_ID",
+    "Database",
+    "DrillRatingCreate",
+    "ExperimentCreate",
+    "ExperimentSetCreate",
+    "ProfileData",
+    "ReadinessCreate",
+    "RecordingCreate",
+    "ReflectionCreate",
+    "SessionCreate",
+    "SetCreate",
+    "UserExerciseCreate",
+    "normalise_url",
+    "open_database",
+    "repo",
+    "upgrade",
+]

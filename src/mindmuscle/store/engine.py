@@ -1,0 +1,299 @@
+"""Opening a database: URL resolution, SQLite settings, safety checks and migrations.
+
+:func:`open_database` is the one way in. It refuses files that are not MindMuscle databases
+(corrupt, or another program's SQLite file) without writing to them, then applies the Alembic
+migrations shipped in this package, then makes sure the local user (id 1) exists.
+
+SQLite runs in WAL mode with foreign keys on, a busy timeout, ``synchronous=FULL`` (a committed
+set survives a crash of the process and of the machine), and every writing transaction starts
+with ``BEGIN IMMEDIATE`` so concurrent writers wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from mindmuscle.config import Settings
+from mindmuscle.errors import ConfigError, DatabaseFileError, StoreError
+from mindmuscle.store.tables import LOCAL_USER_ID, UserRow
+
+__all__ = ["Database", "normalise_url", "open_database"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+_PG_MIGRATION_LOCK = 7_301_946_211  # any fixed number: the advisory lock held while migrating
+
+
+def normalise_url(url_or_path: str) -> str:
+    """A SQLAlchemy URL from a URL or a plain file path (a path means a SQLite file).
+
+    Examples
+    --------
+    >>> normalise_url("/tmp/x.db")
+    'sqlite:////tmp/x.db'
+    >>> normalise_url("postgresql+psycopg://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    """
+    if "://" in url_or_path:
+        return url_or_path
+    if url_or_path == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Raise DatabaseFileError if ``path`` exists but is not a MindMuscle database.
+
+    Only reads the file (read-only connection), so a refused file is left exactly as it was.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise DatabaseFileError(f"Database path {path} is a folder; give a file path instead.")
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseFileError(
+            f"{path} is not a SQLite database (it may be corrupt or another kind of file). "
+            "Nothing was changed. Move it away or choose another file with --db or "
+            "MINDMUSCLE_DATABASE_URL."
+        )
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            version = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                version = None if row is None else str(row[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseFileError(
+            f"{path} is a corrupt SQLite database ({exc}). Nothing was changed. Restore it from a "
+            "backup or choose another file with --db or MINDMUSCLE_DATABASE_URL."
+        ) from None
+    _check_tables(str(path), tables, version)
+
+
+def _check_tables(where: str, tables: set[str], version: str | None) -> None:
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise DatabaseFileError(
+            f"{where} is not a MindMuscle database: it holds other tables ({shown}). Nothing was "
+            "changed. Choose another file with --db or MINDMUSCLE_DATABASE_URL."
+        )
+    if version is not None and version not in _known_revisions():
+        raise DatabaseFileError(
+            f"{where} has schema version {version!r}, which this version of MindMuscle does not "
+            "know (it was made by a newer version, or by another program). Nothing was changed. "
+            "Upgrade MindMuscle, or choose another file with --db."
+        )
+
+
+def _sqlite_listeners(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is unreliable).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        readonly = conn.get_execution_options().get("mindmuscle_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+class Database:
+    """An open MindMuscle database.
+
+    Use :meth:`session` for a unit of work::
+
+        with db.session() as s:
+            repo.add_set(session=s, user_id=1, data=...)
+
+    The session commits when the block ends without error and rolls back otherwise.
+    """
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._writer = sessionmaker(bind=engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            bind=engine.execution_options(mindmuscle_readonly=True), expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error.
+
+        Parameters
+        ----------
+        readonly : bool
+            Only reads: on SQLite it does not take the write lock.
+        """
+        factory = self._reader if readonly else self._writer
+        with factory() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def current_revision(self) -> str | None:
+        """The schema revision stored in the database."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+
+def _create_engine(url: str, settings: Settings) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs: dict[str, Any] = {
+            "connect_args": {"timeout": settings.sqlite_busy_timeout_ms / 1000}
+        }
+        if parsed.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"]["check_same_thread"] = False
+        engine = create_engine(url, **kwargs)
+        _sqlite_listeners(engine, settings.sqlite_busy_timeout_ms)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise ConfigError(
+        f"Database URL {parsed.render_as_string(hide_password=True)!r} is not supported: use "
+        "sqlite:///path/to/file.db or postgresql+psycopg://user:password@host/dbname."
+    )
+
+
+def upgrade(db: Database) -> None:
+    """Apply every pending migration, holding the write lock so only one process migrates."""
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        tables = set(inspect(conn).get_table_names())
+        version = MigrationContext.configure(conn).get_current_revision()
+        _check_tables(
+            db.url if db.dialect != "sqlite" else str(make_url(db.url).database), tables, version
+        )
+        if version != _head_revision():
+            cfg = _alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    with db.session() as s:
+        if s.get(UserRow, LOCAL_USER_ID) is None:
+            try:
+                with s.begin_nested():
+                    s.add(UserRow(id=LOCAL_USER_ID, name="local"))
+            except IntegrityError:
+                pass  # another process created it first
+        if db.dialect == "postgresql":
+            s.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('users', 'id'), "
+                    "GREATEST((SELECT MAX(id) FROM users), 1))"
+                )
+            )
+
+
+def open_database(url: str | None = None, *, settings: Settings | None = None) -> Database:
+    """Open (creating if needed) and migrate a MindMuscle database.
+
+    Parameters
+    ----------
+    url : str or None
+        A SQLAlchemy URL (``sqlite:///file.db``, ``postgresql+psycopg://...``) or a file path;
+        None means ``Settings().resolved_database_url()`` (``MINDMUSCLE_DATABASE_URL`` or a
+        SQLite file in the user's data folder).
+    settings : Settings or None
+        The settings to use (busy timeout, data folder); default: read from the environment.
+
+    Returns
+    -------
+    Database
+
+    Raises
+    ------
+    mindmuscle.errors.DatabaseFileError
+        The file is corrupt, belongs to another program, or has a newer schema. The message
+        names the file, and the file is left untouched.
+    mindmuscle.errors.StoreError
+        The database cannot be reached.
+    """
+    settings = settings or Settings()
+    url = normalise_url(url or settings.resolved_database_url())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        _check_sqlite_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder of database {path}: {exc}.") from None
+    db = Database(url, _create_engine(url, settings))
+    try:
+        upgrade(db)
+    except (DatabaseFileError, StoreError):
+        db.close()
+        raise
+    except OperationalError as exc:
+        db.close()
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"Cannot open database {shown}: {exc.orig}.") from None
+    except SADatabaseError as exc:
+        db.close()
+        where = parsed.render_as_string(hide_password=True)
+        raise DatabaseFileError(f"{where} cannot be used as a database: {exc.orig}.") from None
+    return db

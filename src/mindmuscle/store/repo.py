@@ -1,0 +1,542 @@
+"""Repository functions: keyword-only arguments, one ``Session`` in, rows out.
+
+Every function is scoped by ``user_id``: a row of another user is never returned and is
+reported as :class:`~mindmuscle.errors.NotFoundError`. The caller owns the transaction
+(``with db.session() as s: ...`` commits at the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.store.schemas import (
+    DrillRatingCreate,
+    ExperimentCreate,
+    ExperimentSetCreate,
+    ProfileData,
+    ReadinessCreate,
+    RecordingCreate,
+    ReflectionCreate,
+    SessionCreate,
+    SetCreate,
+    UserExerciseCreate,
+)
+from mindmuscle.store.tables import (
+    DrillRatingRow,
+    DrillRow,
+    ExperimentRow,
+    ExperimentSetRow,
+    PlannedExerciseRow,
+    ProfileRow,
+    ReadinessRow,
+    RecordingRow,
+    ReflectionRow,
+    SessionRow,
+    SetRow,
+    UserExerciseRow,
+    UserRow,
+    utcnow,
+)
+
+__all__ = [
+    "add_drill_rating",
+    "add_experiment_set",
+    "add_readiness",
+    "add_recording",
+    "add_reflection",
+    "add_set",
+    "create_drill",
+    "create_experiment",
+    "create_session",
+    "create_user",
+    "end_drill",
+    "end_session",
+    "get_drill",
+    "get_experiment",
+    "get_profile",
+    "get_session",
+    "get_set",
+    "get_user",
+    "get_user_by_name",
+    "latest_open_session",
+    "latest_readiness",
+    "link_experiment_set",
+    "list_drill_ratings",
+    "list_experiments",
+    "list_readiness",
+    "list_recordings",
+    "list_sessions",
+    "list_sets",
+    "list_user_exercises",
+    "save_profile",
+    "save_session_state",
+    "set_experiment_status",
+    "upsert_user_exercise",
+]
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def create_user(*, session: Session, name: str, password_hash: str | None = None) -> UserRow:
+    """Create a user; raises InvalidInputError if the name is taken."""
+    if get_user_by_name(session=session, name=name) is not None:
+        raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+    row = UserRow(name=name, password_hash=password_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_user(*, session: Session, user_id: int) -> UserRow:
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFoundError(f"No user with id {user_id}.")
+    return row
+
+
+def get_user_by_name(*, session: Session, name: str) -> UserRow | None:
+    return session.scalars(select(UserRow).where(UserRow.name == name)).first()
+
+
+# --- profile and readiness ------------------------------------------------------------------
+
+
+def get_profile(*, session: Session, user_id: int) -> ProfileRow | None:
+    """The user's profile, or None before ``mindmuscle init``."""
+    return session.scalars(select(ProfileRow).where(ProfileRow.user_id == user_id)).first()
+
+
+def save_profile(*, session: Session, user_id: int, data: ProfileData) -> ProfileRow:
+    """Create or replace the user's profile."""
+    row = get_profile(session=session, user_id=user_id)
+    if row is None:
+        row = ProfileRow(user_id=user_id)
+        session.add(row)
+    row.units = data.units
+    row.experience = data.experience
+    row.goal = data.goal
+    row.equipment = dict(data.equipment)
+    row.bodyweight_kg = data.bodyweight_kg
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def add_readiness(*, session: Session, user_id: int, data: ReadinessCreate) -> ReadinessRow:
+    row = ReadinessRow(
+        user_id=user_id,
+        recorded_at=data.recorded_at or utcnow(),
+        sleep=data.sleep,
+        energy=data.energy,
+        stress=data.stress,
+        focus=data.focus,
+        soreness=dict(data.soreness),
+        decision=data.decision,
+        score=data.score,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_readiness(
+    *, session: Session, user_id: int, since: datetime | None = None
+) -> list[ReadinessRow]:
+    """Readiness entries, oldest first."""
+    q = select(ReadinessRow).where(ReadinessRow.user_id == user_id)
+    if since is not None:
+        q = q.where(ReadinessRow.recorded_at >= since)
+    return list(session.scalars(q.order_by(ReadinessRow.recorded_at, ReadinessRow.id)))
+
+
+def latest_readiness(*, session: Session, user_id: int) -> ReadinessRow | None:
+    q = select(ReadinessRow).where(ReadinessRow.user_id == user_id)
+    return session.scalars(
+        q.order_by(ReadinessRow.recorded_at.desc(), ReadinessRow.id.desc())
+    ).first()
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def create_session(*, session: Session, user_id: int, data: SessionCreate) -> SessionRow:
+    """Create a training session with its planned exercises."""
+    row = SessionRow(
+        user_id=user_id,
+        started_at=data.started_at or utcnow(),
+        plan=data.plan,
+        source=data.source,
+        readiness_id=data.readiness_id,
+    )
+    for position, prescription in enumerate(data.planned):
+        row.planned.append(
+            PlannedExerciseRow(
+                user_id=user_id,
+                position=position,
+                exercise_id=str(prescription.get("exercise_id", "")),
+                prescription=prescription,
+            )
+        )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_session(*, session: Session, user_id: int, session_id: int) -> SessionRow:
+    row = session.get(SessionRow, session_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(
+            f"No training session with id {session_id}; list them with `mindmuscle history`."
+        )
+    return row
+
+
+def list_sessions(*, session: Session, user_id: int, limit: int | None = None) -> list[SessionRow]:
+    """Sessions, newest first."""
+    q = (
+        select(SessionRow)
+        .where(SessionRow.user_id == user_id)
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    return list(session.scalars(q))
+
+
+def latest_open_session(
+    *, session: Session, user_id: int, source: str = "guided"
+) -> SessionRow | None:
+    """The newest session that has not ended, or None."""
+    q = (
+        select(SessionRow)
+        .where(
+            SessionRow.user_id == user_id,
+            SessionRow.ended_at.is_(None),
+            SessionRow.source == source,
+        )
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+    )
+    return session.scalars(q).first()
+
+
+def save_session_state(
+    *, session: Session, user_id: int, session_id: int, state: dict[str, Any] | None
+) -> SessionRow:
+    """Store the set loop snapshot used to resume the session."""
+    row = get_session(session=session, user_id=user_id, session_id=session_id)
+    row.state = state
+    session.flush()
+    return row
+
+
+def end_session(
+    *,
+    session: Session,
+    user_id: int,
+    session_id: int,
+    ended_at: datetime | None = None,
+    state: dict[str, Any] | None = None,
+) -> SessionRow:
+    row = get_session(session=session, user_id=user_id, session_id=session_id)
+    row.ended_at = ended_at or utcnow()
+    if state is not None:
+        row.state = state
+    session.flush()
+    return row
+
+
+# --- sets and reflections -------------------------------------------------------------------
+
+
+def get_set(*, session: Session, user_id: int, uuid: str) -> SetRow:
+    row = _find_set(session, user_id, uuid)
+    if row is None:
+        raise NotFoundError(f"No set with id {uuid!r}.")
+    return row
+
+
+def _find_set(session: Session, user_id: int, uuid: str) -> SetRow | None:
+    return session.scalars(
+        select(SetRow).where(SetRow.user_id == user_id, SetRow.uuid == uuid)
+    ).first()
+
+
+def _find_import(session: Session, user_id: int, import_key: str) -> SetRow | None:
+    return session.scalars(
+        select(SetRow).where(SetRow.user_id == user_id, SetRow.import_key == import_key)
+    ).first()
+
+
+def _existing(session: Session, user_id: int, data: SetCreate) -> SetRow | None:
+    found = _find_set(session, user_id, data.uuid)
+    if found is None and data.import_key is not None:
+        found = _find_import(session, user_id, data.import_key)
+    return found
+
+
+def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
+    """Store a set (and its reflection, if given), once.
+
+    Idempotent: a set whose ``uuid`` (or ``import_key``) is already stored for this user is
+    not stored again; the stored row is returned unchanged.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        ``data.session_id`` is not a session of this user.
+    """
+    found = _existing(session, user_id, data)
+    if found is not None:
+        return found
+    if data.session_id is not None:
+        get_session(session=session, user_id=user_id, session_id=data.session_id)
+    row = SetRow(
+        user_id=user_id,
+        **data.model_dump(exclude={"reflection"}),
+    )
+    if data.reflection is not None:
+        row.reflection = _reflection_row(user_id, data.uuid, data.reflection)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another writer stored the same set between our check and our insert.
+        found = _existing(session, user_id, data)
+        if found is None:
+            raise
+        return found
+    return row
+
+
+def _reflection_row(user_id: int, set_uuid: str, data: ReflectionCreate) -> ReflectionRow:
+    return ReflectionRow(
+        user_id=user_id,
+        set_uuid=set_uuid,
+        target_rating=data.target_rating,
+        felt_elsewhere=dict(data.felt_elsewhere),
+        focus_rating=data.focus_rating,
+        note=data.note,
+    )
+
+
+def add_reflection(
+    *, session: Session, user_id: int, set_uuid: str, data: ReflectionCreate
+) -> ReflectionRow:
+    """Store (or replace) the reflection of a stored set."""
+    set_row = get_set(session=session, user_id=user_id, uuid=set_uuid)
+    if set_row.reflection is None:
+        set_row.reflection = _reflection_row(user_id, set_uuid, data)
+    else:
+        r = set_row.reflection
+        r.target_rating = data.target_rating
+        r.felt_elsewhere = dict(data.felt_elsewhere)
+        r.focus_rating = data.focus_rating
+        r.note = data.note
+    session.flush()
+    return set_row.reflection
+
+
+def list_sets(
+    *,
+    session: Session,
+    user_id: int,
+    exercise_id: str | None = None,
+    session_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[SetRow]:
+    """Sets with their reflections, oldest first (``limit`` keeps the newest ones)."""
+    q = select(SetRow).where(SetRow.user_id == user_id)
+    if exercise_id is not None:
+        q = q.where(SetRow.exercise_id == exercise_id)
+    if session_id is not None:
+        q = q.where(SetRow.session_id == session_id)
+    if since is not None:
+        q = q.where(SetRow.performed_at >= since)
+    if until is not None:
+        q = q.where(SetRow.performed_at < until)
+    if sources is not None:
+        q = q.where(SetRow.source.in_(list(sources)))
+    if limit is not None:
+        q = q.order_by(SetRow.performed_at.desc(), SetRow.id.desc()).limit(limit)
+        return list(reversed(list(session.scalars(q))))
+    return list(session.scalars(q.order_by(SetRow.performed_at, SetRow.id)))
+
+
+# --- drills ---------------------------------------------------------------------------------
+
+
+def create_drill(
+    *,
+    session: Session,
+    user_id: int,
+    plan: dict[str, Any] | None,
+    started_at: datetime | None = None,
+) -> DrillRow:
+    row = DrillRow(user_id=user_id, plan=plan, started_at=started_at or utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_drill(*, session: Session, user_id: int, drill_id: int) -> DrillRow:
+    row = session.get(DrillRow, drill_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"No drill with id {drill_id}.")
+    return row
+
+
+def add_drill_rating(
+    *, session: Session, user_id: int, drill_id: int, data: DrillRatingCreate
+) -> DrillRatingRow:
+    drill = get_drill(session=session, user_id=user_id, drill_id=drill_id)
+    row = DrillRatingRow(
+        user_id=user_id,
+        muscle_id=data.muscle_id,
+        rating=data.rating,
+        rated_at=data.rated_at or utcnow(),
+    )
+    drill.ratings.append(row)
+    session.flush()
+    return row
+
+
+def end_drill(
+    *, session: Session, user_id: int, drill_id: int, ended_at: datetime | None = None
+) -> DrillRow:
+    row = get_drill(session=session, user_id=user_id, drill_id=drill_id)
+    row.ended_at = ended_at or utcnow()
+    session.flush()
+    return row
+
+
+def list_drill_ratings(
+    *, session: Session, user_id: int, since: datetime | None = None
+) -> list[DrillRatingRow]:
+    """Drill ratings, oldest first."""
+    q = select(DrillRatingRow).where(DrillRatingRow.user_id == user_id)
+    if since is not None:
+        q = q.where(DrillRatingRow.rated_at >= since)
+    return list(session.scalars(q.order_by(DrillRatingRow.rated_at, DrillRatingRow.id)))
+
+
+# --- user exercises and recordings -----------------------------------------------------------
+
+
+def upsert_user_exercise(
+    *, session: Session, user_id: int, data: UserExerciseCreate
+) -> UserExerciseRow:
+    """Store an exercise of the user (replacing one with the same id)."""
+    row = session.scalars(
+        select(UserExerciseRow).where(
+            UserExerciseRow.user_id == user_id, UserExerciseRow.exercise_id == data.exercise_id
+        )
+    ).first()
+    if row is None:
+        row = UserExerciseRow(user_id=user_id, exercise_id=data.exercise_id)
+        session.add(row)
+    row.exercise = dict(data.exercise)
+    row.source = data.source
+    session.flush()
+    return row
+
+
+def list_user_exercises(*, session: Session, user_id: int) -> list[UserExerciseRow]:
+    q = select(UserExerciseRow).where(UserExerciseRow.user_id == user_id)
+    return list(session.scalars(q.order_by(UserExerciseRow.exercise_id)))
+
+
+def add_recording(*, session: Session, user_id: int, data: RecordingCreate) -> RecordingRow:
+    row = RecordingRow(user_id=user_id, **data.model_dump())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_recordings(
+    *, session: Session, user_id: int, set_uuid: str | None = None, kind: str | None = None
+) -> list[RecordingRow]:
+    q = select(RecordingRow).where(RecordingRow.user_id == user_id)
+    if set_uuid is not None:
+        q = q.where(RecordingRow.set_uuid == set_uuid)
+    if kind is not None:
+        q = q.where(RecordingRow.kind == kind)
+    return list(session.scalars(q.order_by(RecordingRow.id)))
+
+
+# --- experiments ----------------------------------------------------------------------------
+
+
+def create_experiment(
+    *,
+    session: Session,
+    user_id: int,
+    data: ExperimentCreate,
+    sets: Sequence[ExperimentSetCreate] = (),
+) -> ExperimentRow:
+    """Create an experiment with its planned sets (conditions in randomised order)."""
+    row = ExperimentRow(
+        user_id=user_id, name=data.name, design=data.design, seed=data.seed, status=data.status
+    )
+    for item in sets:
+        row.sets.append(ExperimentSetRow(user_id=user_id, **item.model_dump()))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_experiment(*, session: Session, user_id: int, experiment_id: int) -> ExperimentRow:
+    row = session.get(ExperimentRow, experiment_id)
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"No experiment with id {experiment_id}.")
+    return row
+
+
+def list_experiments(*, session: Session, user_id: int) -> list[ExperimentRow]:
+    q = select(ExperimentRow).where(ExperimentRow.user_id == user_id)
+    return list(session.scalars(q.order_by(ExperimentRow.id)))
+
+
+def set_experiment_status(
+    *, session: Session, user_id: int, experiment_id: int, status: str
+) -> ExperimentRow:
+    row = get_experiment(session=session, user_id=user_id, experiment_id=experiment_id)
+    row.status = status
+    session.flush()
+    return row
+
+
+def add_experiment_set(
+    *, session: Session, user_id: int, experiment_id: int, data: ExperimentSetCreate
+) -> ExperimentSetRow:
+    exp = get_experiment(session=session, user_id=user_id, experiment_id=experiment_id)
+    row = ExperimentSetRow(user_id=user_id, **data.model_dump())
+    exp.sets.append(row)
+    session.flush()
+    return row
+
+
+def link_experiment_set(
+    *, session: Session, user_id: int, experiment_id: int, order_index: int, set_uuid: str
+) -> ExperimentSetRow:
+    """Record which performed set carried out the experiment's set at ``order_index``."""
+    exp = get_experiment(session=session, user_id=user_id, experiment_id=experiment_id)
+    for row in exp.sets:
+        if row.order_index == order_index:
+            row.set_uuid = set_uuid
+            session.flush()
+            return row
+    raise NotFoundError(
+        f"Experiment {experiment_id} has no set at position {order_index}; "
+        f"positions are 0..{len(exp.sets) - 1}."
+    )

@@ -1,0 +1,312 @@
+"""SQLAlchemy 2 tables of MindMuscle. Every row belongs to a user (``user_id``).
+
+Loads are stored in kilograms, times as UTC. JSON columns hold the pydantic models of the
+pure core as dictionaries (the store does not import the core; services convert).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "Base",
+    "DrillRatingRow",
+    "DrillRow",
+    "ExperimentRow",
+    "ExperimentSetRow",
+    "PlannedExerciseRow",
+    "ProfileRow",
+    "ReadinessRow",
+    "RecordingRow",
+    "ReflectionRow",
+    "SessionRow",
+    "SetRow",
+    "UTCDateTime",
+    "UserExerciseRow",
+    "UserRow",
+    "utcnow",
+]
+
+LOCAL_USER_ID = 1
+
+# Stable constraint names, so migrations can refer to them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+def _user_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProfileRow(Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    units: Mapped[str] = mapped_column(String(2), default="kg")
+    experience: Mapped[str] = mapped_column(String(20), default="new")
+    goal: Mapped[str] = mapped_column(String(20), default="hypertrophy")
+    equipment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    bodyweight_kg: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReadinessRow(Base):
+    __tablename__ = "readiness"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sleep: Mapped[int]
+    energy: Mapped[int]
+    stress: Mapped[int]
+    focus: Mapped[int]
+    soreness: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decision: Mapped[str | None] = mapped_column(String(10))
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="Set loop snapshot, to resume.")
+    source: Mapped[str] = mapped_column(String(10), default="guided")
+    readiness_id: Mapped[int | None] = mapped_column(
+        ForeignKey("readiness.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    planned: Mapped[list[PlannedExerciseRow]] = relationship(
+        back_populates="session",
+        order_by="PlannedExerciseRow.position",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+
+class PlannedExerciseRow(Base):
+    __tablename__ = "planned_exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    exercise_id: Mapped[str] = mapped_column(String(100))
+    prescription: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    session: Mapped[SessionRow] = relationship(back_populates="planned")
+
+
+class SetRow(Base):
+    __tablename__ = "sets"
+    __table_args__ = (
+        UniqueConstraint("user_id", "uuid", name="uq_sets_user_uuid"),
+        UniqueConstraint("user_id", "import_key", name="uq_sets_user_import_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    uuid: Mapped[str] = mapped_column(String(36))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
+    set_index: Mapped[int | None] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(100), index=True)
+    performed_at: Mapped[datetime]
+    load_kg: Mapped[float] = mapped_column(Float)
+    reps: Mapped[int]
+    set_type: Mapped[str] = mapped_column(String(10), default="working")
+    rir: Mapped[int | None] = mapped_column(Integer)
+    tempo: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    focus_mode: Mapped[str | None] = mapped_column(String(10))
+    cue: Mapped[str | None] = mapped_column(Text)
+    motion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    emg_peak_mvc: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20), default="guided")
+    import_key: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    superset: Mapped[str | None] = mapped_column(String(50))
+
+    reflection: Mapped[ReflectionRow | None] = relationship(
+        back_populates="set", lazy="selectin", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class ReflectionRow(Base):
+    __tablename__ = "reflections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), unique=True)
+    set_uuid: Mapped[str] = mapped_column(String(36))
+    target_rating: Mapped[int]
+    felt_elsewhere: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    focus_rating: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    set: Mapped[SetRow] = relationship(back_populates="reflection")
+
+
+class DrillRow(Base):
+    __tablename__ = "drills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    ratings: Mapped[list[DrillRatingRow]] = relationship(
+        back_populates="drill",
+        order_by="DrillRatingRow.id",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+
+class DrillRatingRow(Base):
+    __tablename__ = "drill_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    muscle_id: Mapped[str] = mapped_column(String(50))
+    rating: Mapped[int]
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    drill: Mapped[DrillRow] = relationship(back_populates="ratings")
+
+
+class UserExerciseRow(Base):
+    __tablename__ = "user_exercises"
+    __table_args__ = (
+        UniqueConstraint("user_id", "exercise_id", name="uq_user_exercises_user_exercise"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    exercise_id: Mapped[str] = mapped_column(String(100))
+    exercise: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(20), default="user")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordingRow(Base):
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    kind: Mapped[str] = mapped_column(String(10))
+    set_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    blob: Mapped[bytes | None] = mapped_column(LargeBinary)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExperimentRow(Base):
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    name: Mapped[str] = mapped_column(String(200), default="")
+    design: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sets: Mapped[list[ExperimentSetRow]] = relationship(
+        back_populates="experiment",
+        order_by="ExperimentSetRow.order_index",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+
+class ExperimentSetRow(Base):
+    __tablename__ = "experiment_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
+    )
+    condition: Mapped[str] = mapped_column(String(50))
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    order_index: Mapped[int]
+    set_uuid: Mapped[str | None] = mapped_column(String(36))
+
+    experiment: Mapped[ExperimentRow] = relationship(back_populates="sets")

@@ -1,0 +1,438 @@
+"""The store: migrations, repositories, user scoping, and refusing foreign or corrupt files.
+
+Every test that takes ``db`` runs on SQLite, and also on PostgreSQL when
+``MINDMUSCLE_TEST_PG_URL`` is set (each test in its own schema).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid as uuid_mod
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from mindmuscle.config import Settings
+from mindmuscle.errors import DatabaseFileError, InvalidInputError, NotFoundError
+from mindmuscle.store import (
+    LOCAL_USER_ID,
+    Database,
+    DrillRatingCreate,
+    ExperimentCreate,
+    ExperimentSetCreate,
+    ProfileData,
+    ReadinessCreate,
+    RecordingCreate,
+    ReflectionCreate,
+    SessionCreate,
+    SetCreate,
+    UserExerciseCreate,
+    normalise_url,
+    open_database,
+    repo,
+)
+from mindmuscle.store.tables import Base
+
+PG_URL = os.environ.get("MINDMUSCLE_TEST_PG_URL")
+T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated database: SQLite under tmp_path, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+        yield database
+        database.close()
+        return
+    if not PG_URL:
+        pytest.skip("MINDMUSCLE_TEST_PG_URL is not set; PostgreSQL store tests not run")
+    from sqlalchemy import create_engine
+
+    schema = f"t_{uuid_mod.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    database = open_database(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        yield database
+    finally:
+        database.close()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _set(uuid: str, **kw: object) -> SetCreate:
+    base: dict[str, object] = {
+        "uuid": uuid,
+        "exercise_id": "barbell_curl",
+        "performed_at": T0,
+        "load_kg": 30.0,
+        "reps": 10,
+    }
+    base.update(kw)
+    return SetCreate.model_validate(base)
+
+
+def test_open_migrates_to_head_and_creates_the_local_user(db: Database) -> None:
+    assert db.current_revision() == "0001"
+    with db.session(readonly=True) as s:
+        assert repo.get_user(session=s, user_id=LOCAL_USER_ID).name == "local"
+
+
+def test_migration_matches_the_tables(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_every_table_of_the_api_exists(db: Database) -> None:
+    from sqlalchemy import inspect
+
+    names = set(inspect(db.engine).get_table_names())
+    assert names == {
+        "alembic_version",
+        "users",
+        "profiles",
+        "readiness",
+        "sessions",
+        "planned_exercises",
+        "sets",
+        "reflections",
+        "drills",
+        "drill_ratings",
+        "user_exercises",
+        "recordings",
+        "experiments",
+        "experiment_sets",
+    }
+
+
+def test_new_users_get_fresh_ids_after_the_local_user(db: Database) -> None:
+    with db.session() as s:
+        user = repo.create_user(session=s, name="ana", password_hash="x")
+    assert user.id == 2
+    with db.session() as s, pytest.raises(InvalidInputError, match="'ana' is taken"):
+        repo.create_user(session=s, name="ana")
+
+
+def test_add_set_is_idempotent_by_uuid(db: Database) -> None:
+    data = _set(
+        "u-1", reflection=ReflectionCreate(target_rating=7, felt_elsewhere={"front_delt": 3})
+    )
+    with db.session() as s:
+        first = repo.add_set(session=s, user_id=1, data=data)
+    with db.session() as s:
+        again = repo.add_set(session=s, user_id=1, data=_set("u-1", reps=99))
+        assert again.id == first.id
+        assert again.reps == 10
+    with db.session(readonly=True) as s:
+        rows = repo.list_sets(session=s, user_id=1)
+    assert [(r.uuid, r.reps) for r in rows] == [("u-1", 10)]
+    assert rows[0].reflection is not None
+    assert rows[0].reflection.target_rating == 7
+    assert rows[0].reflection.felt_elsewhere == {"front_delt": 3}
+
+
+def test_add_set_dedupes_imports_by_import_key(db: Database) -> None:
+    with db.session() as s:
+        a = repo.add_set(
+            session=s, user_id=1, data=_set("i-1", import_key="strong:1", source="import")
+        )
+        b = repo.add_set(
+            session=s, user_id=1, data=_set("i-2", import_key="strong:1", source="import")
+        )
+        c = repo.add_set(
+            session=s, user_id=1, data=_set("i-3", import_key="strong:2", source="import")
+        )
+    assert a.id == b.id
+    assert c.id != a.id
+    with db.session(readonly=True) as s:
+        assert len(repo.list_sets(session=s, user_id=1, sources=["import"])) == 2
+
+
+def test_rows_are_scoped_by_user(db: Database) -> None:
+    with db.session() as s:
+        other = repo.create_user(session=s, name="ben")
+        repo.add_set(session=s, user_id=other.id, data=_set("same-uuid", load_kg=50.0))
+        repo.add_set(session=s, user_id=1, data=_set("same-uuid", load_kg=20.0))
+    with db.session(readonly=True) as s:
+        assert [r.load_kg for r in repo.list_sets(session=s, user_id=1)] == [20.0]
+        assert [r.load_kg for r in repo.list_sets(session=s, user_id=other.id)] == [50.0]
+        own = repo.create_session(session=s, user_id=other.id, data=SessionCreate())
+        with pytest.raises(NotFoundError, match=f"No training session with id {own.id}"):
+            repo.get_session(session=s, user_id=1, session_id=own.id)
+        with pytest.raises(NotFoundError, match="No set with id 'nope'"):
+            repo.get_set(session=s, user_id=1, uuid="nope")
+
+
+def test_a_set_in_another_users_session_is_refused(db: Database) -> None:
+    with db.session() as s:
+        other = repo.create_user(session=s, name="cy")
+        theirs = repo.create_session(session=s, user_id=other.id, data=SessionCreate())
+    with db.session() as s, pytest.raises(NotFoundError, match="No training session"):
+        repo.add_set(session=s, user_id=1, data=_set("x", session_id=theirs.id))
+
+
+def test_failed_unit_of_work_is_rolled_back(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="boom"), db.session() as s:
+        repo.add_set(session=s, user_id=1, data=_set("r-1"))
+        raise RuntimeError("boom")
+    with db.session(readonly=True) as s:
+        assert repo.list_sets(session=s, user_id=1) == []
+
+
+def test_times_come_back_as_utc(db: Database) -> None:
+    local = datetime(2026, 3, 1, 12, 30, tzinfo=timezone(timedelta(hours=2)))
+    with db.session() as s:
+        repo.add_set(session=s, user_id=1, data=_set("t-1", performed_at=local))
+    with db.session(readonly=True) as s:
+        (row,) = repo.list_sets(session=s, user_id=1)
+    assert row.performed_at == datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
+    assert row.performed_at.tzinfo is not None
+
+
+def test_list_sets_filters_and_limit(db: Database) -> None:
+    with db.session() as s:
+        for i in range(5):
+            repo.add_set(
+                session=s,
+                user_id=1,
+                data=_set(
+                    f"s-{i}",
+                    performed_at=T0 + timedelta(minutes=i),
+                    exercise_id="leg_press" if i % 2 else "barbell_curl",
+                ),
+            )
+    with db.session(readonly=True) as s:
+        assert [r.uuid for r in repo.list_sets(session=s, user_id=1, limit=2)] == ["s-3", "s-4"]
+        curls = repo.list_sets(session=s, user_id=1, exercise_id="barbell_curl")
+        assert [r.uuid for r in curls] == ["s-0", "s-2", "s-4"]
+        since = repo.list_sets(session=s, user_id=1, since=T0 + timedelta(minutes=3))
+        assert [r.uuid for r in since] == ["s-3", "s-4"]
+
+
+def test_reflection_added_later_and_replaced(db: Database) -> None:
+    with db.session() as s:
+        repo.add_set(session=s, user_id=1, data=_set("f-1"))
+        repo.add_reflection(
+            session=s, user_id=1, set_uuid="f-1", data=ReflectionCreate(target_rating=3)
+        )
+        repo.add_reflection(
+            session=s, user_id=1, set_uuid="f-1", data=ReflectionCreate(target_rating=8, note="ok")
+        )
+    with db.session(readonly=True) as s:
+        row = repo.get_set(session=s, user_id=1, uuid="f-1")
+    assert row.reflection is not None
+    assert (row.reflection.target_rating, row.reflection.note) == (8, "ok")
+
+
+def test_session_state_resume_and_end(db: Database) -> None:
+    with db.session() as s:
+        made = repo.create_session(
+            session=s,
+            user_id=1,
+            data=SessionCreate(
+                plan={"decision": "train"},
+                planned=[{"exercise_id": "barbell_curl"}, {"exercise_id": "leg_press"}],
+            ),
+        )
+        repo.save_session_state(session=s, user_id=1, session_id=made.id, state={"pos": [0, 1]})
+    with db.session(readonly=True) as s:
+        found = repo.latest_open_session(session=s, user_id=1)
+        assert found is not None
+        assert found.id == made.id
+        assert found.state == {"pos": [0, 1]}
+        assert [p.exercise_id for p in found.planned] == ["barbell_curl", "leg_press"]
+    with db.session() as s:
+        repo.end_session(session=s, user_id=1, session_id=made.id)
+    with db.session(readonly=True) as s:
+        assert repo.latest_open_session(session=s, user_id=1) is None
+        assert repo.list_sessions(session=s, user_id=1)[0].ended_at is not None
+
+
+def test_profile_is_created_then_replaced(db: Database) -> None:
+    with db.session() as s:
+        assert repo.get_profile(session=s, user_id=1) is None
+        repo.save_profile(session=s, user_id=1, data=ProfileData(goal="strength"))
+        repo.save_profile(
+            session=s,
+            user_id=1,
+            data=ProfileData(units="lb", equipment={"unit": "lb", "bar": 45.0}, bodyweight_kg=80),
+        )
+    with db.session(readonly=True) as s:
+        row = repo.get_profile(session=s, user_id=1)
+    assert row is not None
+    assert (row.units, row.goal, row.equipment, row.bodyweight_kg) == (
+        "lb",
+        "hypertrophy",
+        {"unit": "lb", "bar": 45.0},
+        80.0,
+    )
+
+
+def test_readiness_drills_exercises_recordings_experiments(db: Database) -> None:
+    with db.session() as s:
+        repo.add_readiness(
+            session=s, user_id=1, data=ReadinessCreate(sleep=4, energy=3, stress=2, focus=5)
+        )
+        drill = repo.create_drill(session=s, user_id=1, plan={"items": []})
+        repo.add_drill_rating(
+            session=s,
+            user_id=1,
+            drill_id=drill.id,
+            data=DrillRatingCreate(muscle_id="lats", rating=4),
+        )
+        repo.end_drill(session=s, user_id=1, drill_id=drill.id)
+        repo.upsert_user_exercise(
+            session=s, user_id=1, data=UserExerciseCreate(exercise_id="my_curl", exercise={"a": 1})
+        )
+        repo.upsert_user_exercise(
+            session=s, user_id=1, data=UserExerciseCreate(exercise_id="my_curl", exercise={"a": 2})
+        )
+        repo.add_recording(
+            session=s, user_id=1, data=RecordingCreate(kind="emg", set_uuid="z", blob=b"\x00\x01")
+        )
+        exp = repo.create_experiment(
+            session=s,
+            user_id=1,
+            data=ExperimentCreate(design={"conditions": ["internal", "external"]}, seed=3),
+            sets=[
+                ExperimentSetCreate(condition="external", order_index=0),
+                ExperimentSetCreate(condition="internal", order_index=1),
+            ],
+        )
+        repo.link_experiment_set(
+            session=s, user_id=1, experiment_id=exp.id, order_index=1, set_uuid="z"
+        )
+        with pytest.raises(NotFoundError, match=r"no set at position 5; positions are 0\.\.1"):
+            repo.link_experiment_set(
+                session=s, user_id=1, experiment_id=exp.id, order_index=5, set_uuid="z"
+            )
+    with db.session(readonly=True) as s:
+        assert repo.latest_readiness(session=s, user_id=1) is not None
+        assert [(r.muscle_id, r.rating) for r in repo.list_drill_ratings(session=s, user_id=1)] == [
+            ("lats", 4)
+        ]
+        assert [e.exercise for e in repo.list_user_exercises(session=s, user_id=1)] == [{"a": 2}]
+        assert repo.list_recordings(session=s, user_id=1, set_uuid="z")[0].blob == b"\x00\x01"
+        got = repo.get_experiment(session=s, user_id=1, experiment_id=exp.id)
+        assert [(x.condition, x.set_uuid) for x in got.sets] == [
+            ("external", None),
+            ("internal", "z"),
+        ]
+
+
+# --- SQLite only ----------------------------------------------------------------------------
+
+
+def test_sqlite_settings(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+    db.close()
+
+
+def test_default_database_lives_in_the_data_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("MINDMUSCLE_DATABASE_URL", raising=False)
+    db = open_database(settings=Settings(data_dir=tmp_path / "data"))
+    assert db.url == f"sqlite:///{tmp_path / 'data' / 'mindmuscle.db'}"
+    assert (tmp_path / "data" / "mindmuscle.db").is_file()
+    db.close()
+
+
+def test_environment_variable_chooses_the_database(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MINDMUSCLE_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    db = open_database()
+    assert db.url.endswith("env.db")
+    db.close()
+
+
+def test_plain_paths_are_sqlite_files(tmp_path: Path) -> None:
+    assert normalise_url(str(tmp_path / "p.db")) == f"sqlite:///{tmp_path / 'p.db'}"
+    db = open_database(str(tmp_path / "sub" / "p.db"))
+    assert (tmp_path / "sub" / "p.db").is_file()
+    db.close()
+
+
+def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    db = open_database(url)
+    with db.session() as s:
+        repo.add_set(session=s, user_id=1, data=_set("keep"))
+    db.close()
+    db = open_database(url)
+    with db.session(readonly=True) as s:
+        assert [r.uuid for r in repo.list_sets(session=s, user_id=1)] == ["keep"]
+    db.close()
+
+
+def _unchanged(path: Path, before: bytes) -> None:
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_a_text_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list\neggs\n")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseFileError, match=rf"{path} is not a SQLite database.*Nothing was"):
+        open_database(str(path))
+    _unchanged(path, before)
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(
+        DatabaseFileError,
+        match=rf"{path} is not a MindMuscle database: it holds other tables \(invoices\)",
+    ):
+        open_database(f"sqlite:///{path}")
+    _unchanged(path, before)
+
+
+def test_a_truncated_sqlite_file_is_refused(tmp_path: Path) -> None:
+    good = tmp_path / "good.db"
+    open_database(str(good)).close()
+    path = tmp_path / "broken.db"
+    path.write_bytes(good.read_bytes()[:100] + b"\xff" * 50)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseFileError, match=rf"{path}"):
+        open_database(str(path))
+    assert path.read_bytes() == before
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    open_database(str(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseFileError, match=r"schema version '9999'.*Upgrade MindMuscle"):
+        open_database(str(path))
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "fk.db"))
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), db.session() as s:
+        s.execute(text("INSERT INTO drills (user_id, started_at) VALUES (42, '2026-01-01')"))
+    db.close()
