@@ -1,1 +1,61 @@
-"""experiments."""
+"""Internal-vs-external-focus experiments: designs, counterbalanced orders and statistics (pure)."""
+
+from mindmuscle.experiments.analysis import (
+    CellSummary,
+    Effect,
+    ExperimentAnalysis,
+    SetResult,
+    Spread,
+    analyze,
+    comparison_label,
+    limitations,
+)
+from mindmuscle.experiments.design import (
+    PRESETS,
+    Condition,
+    ExperimentDesign,
+    PlannedSet,
+    balanced_latin_square,
+    calatayud2016_design,
+    cue_for,
+    curl_focus_design,
+    make_design,
+    plan_sets,
+    standard_condition,
+)
+from mindmuscle.experiments.stats import (
+    Comparison,
+    compare_independent,
+    compare_paired,
+    hedges_g,
+    hedges_gz,
+    permutation_p_value,
+)
+
+__all__ = [
+    "PRESETS",
+    "CellSummary",
+    "Comparison",
+    "Condition",
+    "Effect",
+    "ExperimentAnalysis",
+    "ExperimentDesign",
+    "PlannedSet",
+    "SetResult",
+    "Spread",
+    "analyze",
+    "balanced_latin_square",
+    "calatayud2016_design",
+    "compare_independent",
+    "compare_paired",
+    "comparison_label",
+    "cue_for",
+    "curl_focus_design",
+    "hedges_g",
+    "hedges_gz",
+    "limitations",
+    "make_design",
+    "permutation_p_value",
+    "plan_sets",
+    "standard_condition",
+]
