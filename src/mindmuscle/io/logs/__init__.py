@@ -1,1 +1,17 @@
-"""io logs."""
+"""Workout-log exports in: Strong, Hevy and FitNotes, streamed set by set.
+
+Pure file-format code: no database, no catalogue matching (that is ``services.imports``).
+"""
+
+from mindmuscle.io.logs.model import LogFormat, ParsedSet, make_import_key
+from mindmuscle.io.logs.reader import FormatOption, LogFile, detect_format, open_log
+
+__all__ = [
+    "FormatOption",
+    "LogFile",
+    "LogFormat",
+    "ParsedSet",
+    "detect_format",
+    "make_import_key",
+    "open_log",
+]

@@ -1,0 +1,208 @@
+"""Parsing single cells of a log export: numbers, dates, durations, units, set types.
+
+Every function raises :class:`~mindmuscle.errors.FileFormatError` through :class:`Cell`, which
+knows the file, the line and the column of the value it parses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mindmuscle.errors import FileFormatError
+from mindmuscle.units import KG_PER_LB, MassUnit
+
+__all__ = [
+    "MAX_LOAD_KG",
+    "MAX_REPS",
+    "Cell",
+    "distance_to_m",
+    "mass_to_kg",
+]
+
+MAX_LOAD_KG = 1500.0
+"""Heavier than any loaded lift on record (leg press included): a typo or garbage above this."""
+MAX_REPS = 10_000
+MAX_DISTANCE_M = 1_000_000.0
+MAX_DURATION_S = 30 * 24 * 3600.0
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_HMS_WORDS = re.compile(
+    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?\s*"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*s(?:ec(?:onds?|s)?)?)?$",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"^(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?$")
+_DATE_FORMATS = (
+    "%d %b %Y, %H:%M",  # Hevy: "5 Dec 2025, 11:37"
+    "%d %b %Y, %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%d %B %Y, %H:%M",
+    "%d %B %Y %H:%M",
+    "%b %d, %Y %I:%M %p",  # "Jan 15, 2024 10:30 AM"
+    "%b %d, %Y %H:%M",
+    "%b %d, %Y",
+    "%d %b %Y",
+)
+_DISTANCE_M = {
+    "m": 1.0,
+    "meter": 1.0,
+    "meters": 1.0,
+    "metre": 1.0,
+    "metres": 1.0,
+    "km": 1000.0,
+    "kms": 1000.0,
+    "kilometers": 1000.0,
+    "kilometres": 1000.0,
+    "mi": 1609.344,
+    "mile": 1609.344,
+    "miles": 1609.344,
+    "ft": 0.3048,
+    "feet": 0.3048,
+    "yd": 0.9144,
+    "yds": 0.9144,
+    "yards": 0.9144,
+}
+
+
+def mass_to_kg(value: float, unit: MassUnit) -> float:
+    """``value`` in ``unit`` as kilograms, rounded to 0.1 g (a stable value for the import key)."""
+    return round(value if unit == "kg" else value * KG_PER_LB, 4)
+
+
+def distance_to_m(value: float, unit: str) -> float | None:
+    """``value`` in ``unit`` (m, km, mi, ft, yd and spellings) as metres; ``None`` if unknown."""
+    factor = _DISTANCE_M.get(unit.strip().lower())
+    return None if factor is None else round(value * factor, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One value of one row, with where it came from (for error messages)."""
+
+    text: str
+    path: str
+    line: int
+    column: str
+
+    def error(self, reason: str) -> FileFormatError:
+        """A FileFormatError naming this cell's file, line and column."""
+        return FileFormatError(reason, path=self.path, line=self.line, column=self.column)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+    def required(self) -> str:
+        """The text; an error when it is empty."""
+        if not self.text:
+            raise self.error("is empty, but every row needs a value here")
+        return self.text
+
+    def number(self, *, minimum: float = 0.0, maximum: float = math.inf) -> float | None:
+        """A finite number between ``minimum`` and ``maximum``; ``None`` when empty.
+
+        A decimal comma (``62,5``, written by European exports) is read as a decimal point.
+        """
+        text = self.text
+        if not text:
+            return None
+        if _DECIMAL_COMMA.match(text):
+            text = text.replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            raise self.error(f"{self.text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise self.error(f"{self.text!r} is not a finite number")
+        if value < minimum or value > maximum:
+            raise self.error(f"{self.text!r} is outside the allowed range {minimum:g}..{maximum:g}")
+        return value
+
+    def integer(self, *, minimum: int = 0, maximum: int = MAX_REPS) -> int | None:
+        """A whole number (``5`` or ``5.0``) in range; ``None`` when empty."""
+        value = self.number(minimum=minimum, maximum=maximum)
+        if value is None:
+            return None
+        if value != int(value):
+            raise self.error(f"{self.text!r} is not a whole number")
+        return int(value)
+
+    def load(self, unit: MassUnit | None) -> float | None:
+        """A load in kilograms, from a value in ``unit``; ``None`` when empty."""
+        value = self.number(minimum=-math.inf)
+        if value is None:
+            return None
+        if value < 0:
+            raise self.error(f"{self.text!r} is negative; a load is 0 (bodyweight) or more")
+        if unit is None:
+            raise self.error(
+                f"the weight {self.text!r} has no unit in the file; pass --unit kg or --unit lb"
+            )
+        kg = mass_to_kg(value, unit)
+        if kg > MAX_LOAD_KG:
+            raise self.error(f"{self.text!r} {unit} is more than {MAX_LOAD_KG:g} kg")
+        return kg
+
+    def rpe(self) -> float | None:
+        """A rating of perceived exertion, 0-10; ``None`` when empty."""
+        return self.number(minimum=0.0, maximum=10.0)
+
+    def seconds(self) -> float | None:
+        """A duration in seconds from ``3600``, ``1h 43m``, ``38min``, ``45s`` or ``1:23:45``."""
+        text = self.text
+        if not text:
+            return None
+        value: float | None = None
+        try:
+            value = float(text)
+        except ValueError:
+            clock = _CLOCK.match(text)
+            words = _HMS_WORDS.match(text)
+            if clock:
+                a, b, c = clock.groups()
+                if c is None:  # m:ss
+                    value = int(a) * 60 + int(b)
+                else:  # h:mm:ss
+                    value = int(a) * 3600 + int(b) * 60 + float(c)
+            elif words and any(words.groupdict().values()):
+                h, m, s = (float(words[g] or 0) for g in ("h", "m", "s"))
+                value = h * 3600 + m * 60 + s
+        if value is None or not math.isfinite(value) or not 0 <= value <= MAX_DURATION_S:
+            raise self.error(
+                f"{self.text!r} is not a duration; expected seconds (3600), '1h 43m', "
+                "'38min', '45s' or '1:23:45'"
+            )
+        return float(value)
+
+    def when(self) -> datetime:
+        """A date and time; required.
+
+        Accepts ISO 8601 (``2024-01-15 10:30:00``, ``2024-01-15T10:30:00Z``, with an offset, or a
+        date alone) and month-name forms (``5 Dec 2025, 11:37``, ``Jan 15, 2024 10:30 AM``).
+        Times with a zone are converted to UTC; the result is always naive. Day/month forms
+        with slashes are refused: ``01/02/2024`` cannot be read without guessing.
+        """
+        text = self.required()
+        parsed: datetime | None = None
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _DATE_FORMATS:
+                try:
+                    parsed = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+        if parsed is None:
+            raise self.error(
+                f"{self.text!r} is not a date; expected for example '2024-01-15 10:30:00', "
+                "'2024-01-15T10:30:00Z' or '5 Dec 2025, 11:37' (dates with slashes are "
+                "ambiguous: write them as YYYY-MM-DD)"
+            )
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        return parsed

@@ -1,0 +1,114 @@
+"""FitNotes exports.
+
+Header ``Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment``
+(unit per row, ``kgs`` or ``lbs``), or the older ``Weight (kgs)`` / ``Weight (lbs)`` without a
+unit column. FitNotes has one workout per day and no clock time: sets are dated at midnight of
+that day. Cardio rows have an empty weight and reps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mindmuscle.errors import FileFormatError
+from mindmuscle.io.logs._blocks import Blocks
+from mindmuscle.io.logs._cells import distance_to_m
+from mindmuscle.io.logs._table import CsvTable
+from mindmuscle.io.logs.model import ParsedSet
+from mindmuscle.io.logs.strong import _DISTANCE_COLUMNS, _weight_column
+from mindmuscle.units import MassUnit, parse_unit
+
+__all__ = ["REQUIRED", "describe_units", "is_fitnotes", "read_fitnotes"]
+
+REQUIRED = ("date", "exercise", "category", "reps")
+
+
+def is_fitnotes(columns: dict[str, tuple[int, str]]) -> bool:
+    """Whether a header (normalised names) is a FitNotes export."""
+    return all(c in columns for c in REQUIRED)
+
+
+def describe_units(columns: dict[str, tuple[int, str]]) -> str | None:
+    """``"kg"``/``"lb"`` when the header says, ``"per row"`` with a unit column, else ``None``."""
+    _, unit = _weight_column(columns)
+    if unit is not None:
+        return unit
+    return "per row" if "weight unit" in columns else None
+
+
+def read_fitnotes(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet]:
+    """Stream the sets of a FitNotes export.
+
+    Parameters
+    ----------
+    table : CsvTable
+        The opened file.
+    unit : {"kg", "lb"} or None
+        Unit of ``Weight`` for rows whose unit the file does not give.
+
+    Raises
+    ------
+    FileFormatError
+        On the first row that cannot be read, naming its line and column.
+    """
+    columns = table.columns
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise FileFormatError(
+            f"is not a FitNotes export: the header has no {', '.join(missing)} column",
+            path=table.path,
+            line=table.header_line or 1,
+        )
+    weight_col, header_unit = _weight_column(columns)
+    per_row_unit = "weight unit" in columns
+    if weight_col is not None and header_unit is None and not per_row_unit and unit is None:
+        raise FileFormatError(
+            "this FitNotes export does not say whether weights are in kg or lb; "
+            "pass --unit kg or --unit lb",
+            path=table.path,
+            column=columns[weight_col][1],
+        )
+    distance_col = next((c for c in _DISTANCE_COLUMNS if c in columns), None)
+    blocks = Blocks()
+    for row in table.rows():
+        day = row.cell("date").when()
+        started_at = day.replace(hour=0, minute=0, second=0, microsecond=0)
+        key = started_at.date().isoformat()
+        name = row.cell("exercise").required()
+        row_unit = header_unit or unit
+        unit_cell = row.cell("weight unit")
+        if per_row_unit and not unit_cell.empty:
+            try:
+                row_unit = parse_unit(unit_cell.text)
+            except ValueError as exc:
+                raise unit_cell.error(str(exc)) from None
+        distance_m: float | None = None
+        if distance_col is not None:
+            distance = row.cell(distance_col).number()
+            dist_unit = _DISTANCE_COLUMNS[distance_col] or row.text("distance unit")
+            if distance and dist_unit:
+                distance_m = distance_to_m(distance, dist_unit)
+                if distance_m is None:
+                    raise row.cell("distance unit").error(f"{dist_unit!r} is not a distance unit")
+        exercise_pos, set_pos = blocks.place(key, name)
+        yield ParsedSet(
+            line=row.line,
+            workout_key=key,
+            workout_title="",
+            started_at=started_at,
+            ended_at=None,
+            workout_duration_s=None,
+            workout_notes="",
+            exercise_name=name,
+            exercise_position=exercise_pos,
+            set_position=set_pos,
+            set_type="working",
+            load_kg=row.cell(weight_col).load(row_unit) if weight_col else None,
+            reps=row.cell("reps").integer(),
+            rpe=None,
+            duration_s=row.cell("time").seconds(),
+            distance_m=distance_m,
+            notes=row.text("comment"),
+            superset=None,
+            category=row.text("category") or None,
+        )
