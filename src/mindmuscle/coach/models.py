@@ -15,6 +15,7 @@ from mindmuscle.catalog.models import Tempo
 from mindmuscle.units import MassUnit
 
 __all__ = [
+    "E1RM",
     "Adaptation",
     "ConnectionScore",
     "DrillItem",
@@ -151,6 +152,13 @@ class Prescription(_Model):
     between_set_prompt: str
     why: list[Reason] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    touch_during_set: bool = Field(
+        default=False, description="Rest a hand on the target muscle during the set (touch cue)."
+    )
+    starting_test: str | None = Field(
+        default=None,
+        description="Without an e1RM: how to find a starting load with a moderate test set.",
+    )
 
 
 class Plan(_Model):
@@ -163,6 +171,13 @@ class Plan(_Model):
     units: MassUnit
     exercises: list[Prescription] = Field(default_factory=list)
     imagery: str | None = None
+    readiness_score: float | None = Field(
+        default=None, description="0 (not ready) .. 1 (fully ready); None without a check."
+    )
+    drill: DrillPlan | None = Field(default=None, description="The flexing drill, on drill days.")
+    why: list[Reason] = Field(
+        default_factory=list, description="Why these exercises, in this order."
+    )
 
 
 class Reflection(_Model):
@@ -217,6 +232,14 @@ class ConnectionScore(_Model):
     count: int = Field(ge=0)
     trend: float = Field(description="Change of the score per week (positive is improving).")
     last_rated: datetime | None = None
+    compensation_count: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Sets in which this muscle was felt (rating >= 5) while it was not a target: a sign "
+            "that it takes over. Not part of the score."
+        ),
+    )
 
 
 class DrillItem(_Model):
@@ -233,3 +256,16 @@ class DrillPlan(_Model):
     items: list[DrillItem]
     total_s: float
     reason: str
+
+
+class E1RM(_Model):
+    """An estimated one-repetition maximum from logged sets."""
+
+    exercise_id: str
+    e1rm_kg: float = Field(gt=0)
+    formula: Literal["brzycki", "epley", "brzycki+epley"] = Field(
+        description="Brzycki for sets of <= 10 reps, Epley above; both when the sets mix."
+    )
+    n_sets: int = Field(ge=1, description="Sets that contributed (warm-ups excluded).")
+    half_life_days: float = Field(gt=0, description="Recency weighting: weight halves per.")
+    last_set_at: datetime

@@ -1,0 +1,137 @@
+"""The connection map: one per-muscle score, used everywhere (plan, drill, progress pages).
+
+Definition
+----------
+For a muscle ``m``, take every logged set that has a target rating (0-10) and whose exercise
+lists ``m`` among its **targets** (synergists and compensators do not count). Then:
+
+- ``score``: the exponentially weighted mean of those ratings, weight
+  ``0.5 ** (age_days / 21)`` (a rating three weeks old counts half);
+- ``count``: the number of rated sets;
+- ``trend``: the slope of a weighted least-squares line through (time in weeks, rating) with the
+  same weights, in rating points per week (positive is improving); 0 until the ratings span at
+  least one day;
+- ``last_rated``: the time of the latest rated set;
+- ``compensation_count``: sets in which ``m`` was felt at 5 or more while it was **not** a target
+  of the exercise (it took over). This is a separate signal and never enters the score.
+
+Muscles without a rated set are absent from the map (unknown, not zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mindmuscle.catalog.models import Mechanic
+from mindmuscle.coach.catalog_view import CatalogView
+from mindmuscle.coach.models import ConnectionScore, LoggedSet
+from mindmuscle.errors import InvalidInputError
+
+__all__ = [
+    "COMPENSATION_MIN_RATING",
+    "CONNECTION_HALF_LIFE_DAYS",
+    "connection_map",
+]
+
+CONNECTION_HALF_LIFE_DAYS = 21.0
+COMPENSATION_MIN_RATING = 5
+
+
+@dataclass
+class _Acc:
+    points: list[tuple[float, float, float]] = field(default_factory=list)  # (weeks, rating, w)
+    last: datetime | None = None
+    compensation: int = 0
+
+
+def _age_days(then: datetime, now: datetime) -> float:
+    if (then.tzinfo is None) != (now.tzinfo is None):
+        raise InvalidInputError(
+            f"Set time {then.isoformat()} and now {now.isoformat()} must both have a time zone "
+            "or both have none."
+        )
+    return max(0.0, (now - then).total_seconds() / 86400.0)
+
+
+def connection_map(
+    sets: Sequence[LoggedSet],
+    *,
+    catalog: CatalogView,
+    now: datetime,
+    mechanic: Mechanic | None = None,
+) -> dict[str, ConnectionScore]:
+    """The per-muscle connection score from rated sets (see the module docstring).
+
+    Parameters
+    ----------
+    sets : sequence of LoggedSet
+        Logged sets; those without a ``target_rating`` only feed ``compensation_count``.
+    catalog : CatalogView
+        To look up each set's exercise (its targets).
+    now : datetime
+        The moment of the map (recency weights); same time-zone awareness as the sets.
+    mechanic : Mechanic or None
+        Only sets of exercises with this mechanic (the plan uses the isolation-only map to decide
+        when compound connection work unlocks).
+
+    Returns
+    -------
+    dict of str to ConnectionScore
+        Muscle id -> score, for muscles with at least one rated set.
+
+    Raises
+    ------
+    UnknownIdError
+        When a set names an exercise the catalogue does not have.
+
+    Examples
+    --------
+    >>> # connection_map([], catalog=load_catalog(), now=datetime(2026, 1, 1)) -> {}
+    """
+    acc: dict[str, _Acc] = {}
+    for s in sets:
+        exercise = catalog.exercise(s.exercise_id)
+        if mechanic is not None and exercise.mechanic != mechanic:
+            continue
+        age = _age_days(s.performed_at, now)
+        for muscle_id, felt in s.felt_elsewhere.items():
+            if felt >= COMPENSATION_MIN_RATING and muscle_id not in exercise.targets:
+                acc.setdefault(muscle_id, _Acc()).compensation += 1
+        if s.target_rating is None:
+            continue
+        w = 0.5 ** (age / CONNECTION_HALF_LIFE_DAYS)
+        for muscle_id in exercise.targets:
+            a = acc.setdefault(muscle_id, _Acc())
+            a.points.append((-age / 7.0, float(s.target_rating), w))
+            if a.last is None or s.performed_at > a.last:
+                a.last = s.performed_at
+    out: dict[str, ConnectionScore] = {}
+    for muscle_id in sorted(acc):
+        a = acc[muscle_id]
+        if not a.points:
+            continue
+        wsum = sum(w for _, _, w in a.points)
+        if wsum <= 0:  # every rating is so old that its weight underflows: plain mean
+            pts = [(t, r, 1.0) for t, r, _ in a.points]
+            wsum = float(len(pts))
+        else:
+            pts = a.points
+        score = sum(r * w for _, r, w in pts) / wsum
+        t_mean = sum(t * w for t, _, w in pts) / wsum
+        r_mean = score
+        sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)
+        span_weeks = max(t for t, _, _ in pts) - min(t for t, _, _ in pts)
+        trend = 0.0
+        if span_weeks >= 1.0 / 7.0 and sxx > 0:
+            trend = sum(w * (t - t_mean) * (r - r_mean) for t, r, w in pts) / sxx
+        out[muscle_id] = ConnectionScore(
+            muscle_id=muscle_id,
+            score=min(10.0, max(0.0, score)),
+            count=len(pts),
+            trend=trend,
+            last_rated=a.last,
+            compensation_count=a.compensation,
+        )
+    return out

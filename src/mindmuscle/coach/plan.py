@@ -1,0 +1,650 @@
+"""Today's session plan: which exercises, in what order, with what load, cue and tempo, and why.
+
+How the plan is built:
+
+1. **Readiness** (:func:`~mindmuscle.coach.readiness.assess_readiness`): ``rest`` gives no
+   exercises and an optional imagery practice; ``drill`` gives the flexing drill; ``light``
+   removes one set per exercise and takes about 10% off the load.
+2. **Connection map** (:func:`~mindmuscle.coach.connection.connection_map`) from the history.
+3. **Focus exercises** (MMC practice). Their number starts small: one for a new lifter (two for an
+   experienced one) plus one for every two connected muscles (score >= 7 from >= 6 rated sets),
+   at most three. They go to the weakest muscles first. Per muscle, isolation comes first;
+   compound connection work unlocks when the muscle's isolation-only score is connected.
+4. **Normal training**: the exercises given, or a short full-body session (squat, bench press,
+   seated row) with goal-based sets, reps and loads.
+5. **Load**: focus sets at 65% (isolation) or 60% (compound) of the e1RM, rounded down to what the
+   user owns; normal training at 70% (hypertrophy), 82.5% (strength) or 55% (endurance), rounded
+   to the nearest buildable load. The e1RM comes from ``e1rm_overrides``, else from the history,
+   else a starting-load test set at a moderate effort.
+6. **Soreness**: a muscle at 3 skips its exercises; at 2 its exercises are light.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from mindmuscle.catalog.models import Breathing, Exercise, LoadType, Mechanic, Movement
+from mindmuscle.coach.catalog_view import CatalogView
+from mindmuscle.coach.connection import connection_map
+from mindmuscle.coach.drill import CONNECTED_SCORE, drill_plan, muscle_priority
+from mindmuscle.coach.e1rm import estimate_e1rm
+from mindmuscle.coach.focus import choose_focus
+from mindmuscle.coach.loads import check_load_kg, format_load, round_load
+from mindmuscle.coach.models import (
+    ConnectionScore,
+    Goal,
+    LoggedSet,
+    Plan,
+    Prescription,
+    Prime,
+    Profile,
+    Readiness,
+    ReadinessDecision,
+    Reason,
+)
+from mindmuscle.coach.readiness import assess_readiness, check_soreness
+from mindmuscle.coach.tempo import TEMPO_EVIDENCE, check_tempo, default_tempo
+from mindmuscle.errors import InvalidInputError
+
+__all__ = [
+    "CONNECTED_MIN_COUNT",
+    "DEFAULT_TRAINING",
+    "FOCUS_DOSE",
+    "LIGHT_LOAD_FACTOR",
+    "TRAINING_DOSE",
+    "Dose",
+    "breathing_text",
+    "build_plan",
+    "focus_slots",
+    "pick_exercise",
+    "starting_test_text",
+]
+
+Role = Literal["focus", "training"]
+
+#: A muscle is connected when its score is >= CONNECTED_SCORE from at least this many sets.
+CONNECTED_MIN_COUNT = 6
+#: A light day (or a sore muscle) multiplies the percentage of e1RM by this and drops one set.
+LIGHT_LOAD_FACTOR = 0.9
+#: The short full-body session used when no exercises are given.
+DEFAULT_TRAINING: tuple[str, ...] = (
+    "barbell_back_squat",
+    "barbell_bench_press",
+    "seated_cable_row",
+)
+
+#: Exercises preferred when the coach picks one for a muscle (used only if in the catalogue).
+_PREFERRED: dict[Mechanic, dict[str, str]] = {
+    Mechanic.ISOLATION: {
+        "biceps": "dumbbell_biceps_curl",
+        "brachialis": "hammer_curl",
+        "pec_sternal": "pec_deck",
+        "pec_clavicular": "cable_fly",
+        "triceps": "cable_triceps_pushdown",
+        "side_delt": "dumbbell_lateral_raise",
+        "rear_delt": "face_pull",
+        "quadriceps": "leg_extension",
+        "hamstrings": "leg_curl",
+        "calves": "standing_calf_raise",
+    },
+    Mechanic.COMPOUND: {
+        "pec_sternal": "barbell_bench_press",
+        "pec_clavicular": "incline_dumbbell_press",
+        "lats": "lat_pulldown",
+        "middle_traps": "seated_cable_row",
+        "rhomboids": "seated_cable_row",
+        "quadriceps": "barbell_back_squat",
+        "glute_max": "barbell_hip_thrust",
+        "hamstrings": "romanian_deadlift",
+        "front_delt": "dumbbell_shoulder_press",
+        "triceps": "push_up",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Dose:
+    """Sets, repetitions, percentage of e1RM and rest of one kind of exercise."""
+
+    sets: int
+    reps: tuple[int, int]
+    percent_isolation: float
+    percent_compound: float
+    rest_isolation_s: int
+    rest_compound_s: int
+
+
+#: MMC practice: 60-70% e1RM, moderate reps, leaving reps in reserve.
+FOCUS_DOSE = Dose(3, (10, 12), 65.0, 60.0, 90, 120)
+#: Normal training by goal.
+TRAINING_DOSE: dict[Goal, Dose] = {
+    "hypertrophy": Dose(3, (8, 12), 70.0, 70.0, 75, 120),
+    "strength": Dose(4, (3, 5), 82.5, 82.5, 120, 180),
+    "endurance": Dose(2, (15, 20), 55.0, 55.0, 45, 60),
+}
+
+_BREATHING = {
+    Breathing.EXHALE_CONCENTRIC: (
+        "Inhale as the weight lowers (eccentric), exhale as you lift it (concentric)."
+    ),
+    Breathing.BRACE: (
+        "Big breath in and brace your trunk before each repetition; breathe out at the top."
+    ),
+    Breathing.STEADY: "Breathe slowly and steadily through the hold; do not hold your breath.",
+}
+
+
+def breathing_text(exercise: Exercise, percent_e1rm: float | None) -> str:
+    """The breathing cue: the exercise's pattern, or a brace for heavy compounds (>= 80%).
+
+    Examples
+    --------
+    >>> _BREATHING[Breathing.STEADY][:21]
+    'Breathe slowly and st'
+    """
+    heavy = percent_e1rm is not None and percent_e1rm >= 80
+    if heavy and exercise.mechanic == Mechanic.COMPOUND:
+        return _BREATHING[Breathing.BRACE]
+    return _BREATHING[exercise.breathing]
+
+
+def starting_test_text(exercise: Exercise, start_display: str, reps: tuple[int, int]) -> str:
+    """How to find a starting load without an e1RM: a test set at a moderate effort.
+
+    Examples
+    --------
+    >>> # starting_test_text(curl, "2 kg", (10, 12))
+    """
+    return (
+        f"No e1RM yet for {exercise.name}: a starting-load test. Start at {start_display} and "
+        f"do {reps[1]} controlled repetitions. If you could have done more than 4 more, go up "
+        "(about a quarter more when it was very easy, one step when it was close), rest 90 s "
+        f"and repeat, up to four test sets. Stop at the first set of {reps[1]} that leaves "
+        "about 3 repetitions in reserve (a moderate effort, never to failure) and log it with "
+        "its reps in reserve: the coach estimates your e1RM from it "
+        "and prescribes the remaining sets."
+    )
+
+
+def focus_slots(profile: Profile, scores: Mapping[str, ConnectionScore]) -> int:
+    """How many focus exercises today: start small, more as the connection map grows.
+
+    One for a new lifter or one with some experience, two for an experienced lifter; plus one
+    for every two connected muscles (score >= 7 from >= 6 rated sets); at most three.
+
+    Examples
+    --------
+    >>> focus_slots(Profile(), {})
+    1
+    """
+    base = 2 if profile.experience == "experienced" else 1
+    connected = sum(
+        1 for s in scores.values() if s.score >= CONNECTED_SCORE and s.count >= CONNECTED_MIN_COUNT
+    )
+    return min(3, base + connected // 2)
+
+
+def _is_connected(score: ConnectionScore | None) -> bool:
+    return (
+        score is not None and score.score >= CONNECTED_SCORE and score.count >= CONNECTED_MIN_COUNT
+    )
+
+
+def pick_exercise(catalog: CatalogView, muscle_id: str, mechanic: Mechanic) -> Exercise | None:
+    """The coach's exercise for ``muscle_id`` with ``mechanic`` (None when there is none).
+
+    A preferred built-in exercise when the catalogue has it; otherwise the built-in exercise
+    with the muscle as its first target and the fewest targets (ties by id).
+    """
+    preferred = _PREFERRED[mechanic].get(muscle_id)
+    if preferred is not None and preferred in catalog.exercises:
+        ex = catalog.exercises[preferred]
+        if muscle_id in ex.targets and ex.mechanic == mechanic:
+            return ex
+    candidates = [
+        ex
+        for ex in catalog.exercises.values()
+        if muscle_id in ex.targets and ex.mechanic == mechanic
+    ]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda ex: (
+            ex.source != "builtin",
+            ex.targets[0] != muscle_id,
+            len(ex.targets),
+            ex.id,
+        ),
+    )
+
+
+def _score_text(muscle_id: str, score: ConnectionScore | None) -> str:
+    if score is None:
+        return f"{muscle_id} (not rated yet)"
+    return f"{muscle_id} (score {score.score:.1f} of 10 from {score.count} rated sets)"
+
+
+@dataclass(frozen=True)
+class _Choice:
+    exercise: Exercise
+    role: Role
+    why: tuple[Reason, ...]
+
+
+def _choose_exercises(
+    *,
+    catalog: CatalogView,
+    profile: Profile,
+    scores: Mapping[str, ConnectionScore],
+    iso_scores: Mapping[str, ConnectionScore],
+    soreness: Mapping[str, int],
+    exercise_ids: Sequence[str] | None,
+) -> tuple[list[_Choice], list[Reason]]:
+    slots = focus_slots(profile, scores)
+    session_why: list[Reason] = []
+    connected = sum(1 for s in scores.values() if _is_connected(s))
+    session_why.append(
+        Reason(
+            text=(
+                f"{slots} focus exercise{'s' if slots > 1 else ''} today: start small "
+                f"({profile.experience} lifter), one more for every two connected muscles "
+                f"({connected} so far, at most three in total); the rest is normal training."
+            )
+        )
+    )
+
+    def sore_skip(ex: Exercise) -> bool:
+        return any(soreness.get(m, 0) >= 3 for m in ex.targets)
+
+    choices: list[_Choice] = []
+    if exercise_ids is None:
+        used: set[str] = set()
+        for muscle_id in muscle_priority(list(catalog.muscles), scores):
+            if len([c for c in choices if c.role == "focus"]) >= slots:
+                break
+            if soreness.get(muscle_id, 0) >= 2:
+                continue
+            unlocked = _is_connected(iso_scores.get(muscle_id))
+            ex = None
+            why_text = ""
+            if unlocked:
+                ex = pick_exercise(catalog, muscle_id, Mechanic.COMPOUND)
+                why_text = (
+                    f"{muscle_id} isolation score is connected "
+                    f"({iso_scores[muscle_id].score:.1f} of 10): compound connection work "
+                    "is unlocked."
+                )
+            if ex is None:
+                ex = pick_exercise(catalog, muscle_id, Mechanic.ISOLATION)
+                why_text = (
+                    "Isolation first: compound connection work for this muscle unlocks when "
+                    f"its isolation score reaches {CONNECTED_SCORE:g} of 10 over "
+                    f"{CONNECTED_MIN_COUNT} rated sets."
+                )
+            if ex is None:
+                ex = pick_exercise(catalog, muscle_id, Mechanic.COMPOUND)
+                why_text = f"No isolation exercise for {muscle_id}: a compound one instead."
+            if ex is None or ex.id in used or sore_skip(ex):
+                continue
+            used.add(ex.id)
+            choices.append(
+                _Choice(
+                    ex,
+                    "focus",
+                    (
+                        Reason(
+                            text=(
+                                "Focus exercise for "
+                                f"{_score_text(muscle_id, scores.get(muscle_id))}: "
+                                "weakest connections first."
+                            )
+                        ),
+                        Reason(text=why_text),
+                    ),
+                )
+            )
+        for ex_id in DEFAULT_TRAINING:
+            if ex_id in catalog.exercises and ex_id not in used:
+                ex = catalog.exercises[ex_id]
+                if sore_skip(ex):
+                    session_why.append(Reason(text=f"{ex.name} skipped: a target muscle is sore."))
+                    continue
+                used.add(ex_id)
+                choices.append(
+                    _Choice(
+                        ex,
+                        "training",
+                        (Reason(text="Normal training: a short full-body session."),),
+                    )
+                )
+        return choices, session_why
+
+    given: list[Exercise] = []
+    for ex_id in exercise_ids:
+        ex = catalog.exercise(ex_id)
+        if ex in given:
+            continue
+        if sore_skip(ex):
+            session_why.append(Reason(text=f"{ex.name} skipped: a target muscle is sore (3 of 3)."))
+            continue
+        given.append(ex)
+    priority = muscle_priority(list({ex.targets[0] for ex in given}), scores)
+    ordered = sorted(
+        given,
+        key=lambda ex: (
+            priority.index(ex.targets[0]),
+            ex.mechanic != Mechanic.ISOLATION,
+            given.index(ex),
+        ),
+    )
+    session_why.append(
+        Reason(
+            text=(
+                "Order: weakest muscles first; per muscle, isolation before compound "
+                "(the isolation set primes the connection for the compound)."
+            )
+        )
+    )
+    n_focus = 0
+    for ex in ordered:
+        m = ex.targets[0]
+        eligible = ex.mechanic == Mechanic.ISOLATION or _is_connected(iso_scores.get(m))
+        if eligible and n_focus < slots and soreness.get(m, 0) < 2:
+            n_focus += 1
+            why = Reason(
+                text=(
+                    f"Focus exercise for {_score_text(m, scores.get(m))}: "
+                    + (
+                        "isolation work builds the connection first."
+                        if ex.mechanic == Mechanic.ISOLATION
+                        else "its isolation score is connected, so compound connection work is "
+                        "unlocked."
+                    )
+                )
+            )
+            choices.append(_Choice(ex, "focus", (why,)))
+        else:
+            if ex.mechanic == Mechanic.COMPOUND and not _is_connected(iso_scores.get(m)):
+                text = (
+                    f"Normal training: compound connection work for {m} unlocks when its "
+                    f"isolation score reaches {CONNECTED_SCORE:g} of 10 over "
+                    f"{CONNECTED_MIN_COUNT} rated sets."
+                )
+            else:
+                text = "Normal training: today's focus slots are taken."
+            choices.append(_Choice(ex, "training", (Reason(text=text),)))
+    if n_focus == 0 and ordered:
+        session_why.append(
+            Reason(
+                text=(
+                    "No focus exercise today: none of the given exercises is an isolation "
+                    "exercise or a compound whose muscle is connected. Add one (for example "
+                    "`--exercise dumbbell_biceps_curl`) to practise the connection."
+                )
+            )
+        )
+    return choices, session_why
+
+
+def _prescribe(
+    *,
+    choice: _Choice,
+    catalog: CatalogView,
+    profile: Profile,
+    history: Sequence[LoggedSet],
+    now: datetime,
+    e1rm_overrides: Mapping[str, float],
+    light_day: bool,
+    soreness: Mapping[str, int],
+) -> Prescription:
+    ex = choice.exercise
+    role = choice.role
+    goal = profile.goal
+    dose = FOCUS_DOSE if role == "focus" else TRAINING_DOSE[goal]
+    compound = ex.mechanic == Mechanic.COMPOUND
+    why = list(choice.why)
+    warnings: list[str] = []
+    sore = max((soreness.get(m, 0) for m in ex.targets), default=0)
+    light = light_day or sore >= 2
+    sets = max(1, dose.sets - 1) if light else dose.sets
+    reps = dose.reps
+    percent_target = dose.percent_compound if compound else dose.percent_isolation
+    if light:
+        percent_target *= LIGHT_LOAD_FACTOR
+        cause = "a light day" if light_day else "a sore target muscle (2 of 3)"
+        why.append(Reason(text=f"Light because of {cause}: one set fewer, about 10% lighter."))
+
+    eq = profile.equipment
+    load_kg: float | None
+    percent: float | None = None
+    e1rm_kg: float | None = None
+    starting: str | None = None
+    source: Literal["history", "given", "starting_test", "bodyweight"]
+    if ex.load_type == LoadType.BODYWEIGHT:
+        load_kg, source = None, "bodyweight"
+        why.append(Reason(text="Body-weight exercise: no external load."))
+    else:
+        if ex.id in e1rm_overrides:
+            e1rm_kg, source = e1rm_overrides[ex.id], "given"
+            src_text = "as given"
+        else:
+            est = estimate_e1rm(history, ex.id, now=now)
+            if est is not None:
+                e1rm_kg, source = est.e1rm_kg, "history"
+                src_text = (
+                    f"estimated by {est.formula} from {est.n_sets} logged sets (recent sets count "
+                    f"more: half-life {est.half_life_days:g} days)"
+                )
+            else:
+                source = "starting_test"
+        if e1rm_kg is not None:
+            rounding: Literal["nearest", "down"] = "down" if role == "focus" else "nearest"
+            load_kg = round_load(e1rm_kg * percent_target / 100, ex, eq, rounding=rounding)
+            percent = round(load_kg / e1rm_kg * 100, 1)
+            role_text = (
+                "connection practice at 60-70% e1RM, rounded down to what you own"
+                if role == "focus"
+                else f"{goal} training, rounded to what you own"
+            )
+            why.append(
+                Reason(
+                    text=(
+                        f"Load {format_load(load_kg, profile.units)} = {percent:g}% of an e1RM of "
+                        f"{format_load(e1rm_kg, profile.units)} ({src_text}); {role_text}."
+                    )
+                )
+            )
+            if abs(percent - percent_target) > 7.5:
+                warnings.append(
+                    f"The closest load you can build is {percent:g}% of your e1RM instead of "
+                    f"{percent_target:g}%: add smaller plates or dumbbells to your equipment."
+                )
+        else:
+            load_kg = round_load(0.0, ex, eq)
+            starting = starting_test_text(ex, format_load(load_kg, profile.units), reps)
+            why.append(Reason(text=starting))
+
+    focus = choose_focus(
+        ex, goal=goal, percent_e1rm=percent, set_type="working", experience=profile.experience
+    )
+    why.append(Reason(text=focus.rationale, evidence=focus.evidence))
+    tempo = default_tempo(ex)
+    isometric = ex.concentric == Movement.ISOMETRIC
+    if isometric:
+        reps = (1, 1)
+        why.append(Reason(text="A hold: one long repetition per set, 20-40 s, at the card tempo."))
+    else:
+        why.append(
+            Reason(
+                text=(
+                    f"Tempo {tempo.as_string()} (eccentric-pause-concentric-squeeze): "
+                    f"{tempo.rep_s:g} s per repetition, within 0.5-8 s; a 2-3 s eccentric is the "
+                    "default and a longer one is an option, never a requirement (rule 12)."
+                ),
+                evidence=list(TEMPO_EVIDENCE),
+            )
+        )
+    warnings.extend(check_tempo(tempo, isometric=isometric))
+    rest_s = dose.rest_compound_s if compound else dose.rest_isolation_s
+    flex = catalog.muscle(ex.targets[0]).flex_cue if ex.targets[0] in catalog.muscles else ""
+    if role == "focus":
+        prompt = (
+            f"While you rest: {flex} Hold 5 s, relax 5 s, twice. Then close your eyes, picture "
+            f"the next set and say the cue: '{focus.cue}'"
+        ).replace("  ", " ")
+    else:
+        prompt = (
+            f"While you rest: {flex} Hold 3 s once, then breathe and picture the next set."
+        ).replace("  ", " ")
+    return Prescription(
+        exercise_id=ex.id,
+        name=ex.name,
+        role=role,
+        sets=sets,
+        reps=reps,
+        load_kg=load_kg,
+        units=profile.units,
+        load_display=format_load(load_kg, profile.units),
+        percent_e1rm=percent,
+        e1rm_kg=None if e1rm_kg is None else round(e1rm_kg, 2),
+        load_source=source,
+        tempo=tempo,
+        focus=focus,
+        rest_s=rest_s,
+        breathing=breathing_text(ex, percent),
+        prime=Prime(
+            visualisation=ex.visualisation,
+            touch=ex.touch_cue,
+            squeeze_test_s=5.0 if role == "focus" else 3.0,
+        ),
+        between_set_prompt=prompt,
+        why=why,
+        warnings=warnings,
+        starting_test=starting,
+    )
+
+
+def _check_overrides(catalog: CatalogView, e1rm_overrides: Mapping[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for ex_id, value in e1rm_overrides.items():
+        catalog.exercise(ex_id)
+        if not (math.isfinite(value) and 0 < value <= 1000):
+            raise InvalidInputError(
+                f"e1RM {value} kg for {ex_id!r} is not allowed: give a number of kilograms above "
+                "0 and up to 1000."
+            )
+        out[ex_id] = check_load_kg(value, what=f"e1RM for {ex_id!r}")
+    return out
+
+
+def build_plan(
+    *,
+    catalog: CatalogView,
+    profile: Profile,
+    readiness: Readiness | None,
+    history: Sequence[LoggedSet],
+    now: datetime,
+    e1rm_overrides: Mapping[str, float] | None = None,
+    exercise_ids: Sequence[str] | None = None,
+) -> Plan:
+    """Build today's plan (see the module docstring for every step).
+
+    Parameters
+    ----------
+    catalog : CatalogView
+        The catalogue (built-in plus any imported exercises).
+    profile : Profile
+        Goal, experience, display units and equipment.
+    readiness : Readiness or None
+        Today's check; None plans a normal training day and says so.
+    history : sequence of LoggedSet
+        Logged sets (e1RM, connection map).
+    now : datetime
+        The moment of planning.
+    e1rm_overrides : mapping of str to float, optional
+        Exercise id -> e1RM in kg, used instead of the history.
+    exercise_ids : sequence of str, optional
+        The exercises for today; None lets the coach choose (focus exercises + a short full-body
+        session).
+
+    Returns
+    -------
+    Plan
+        The decision, its reason, and one prescription per exercise, each with its ``why``.
+
+    Raises
+    ------
+    UnknownIdError
+        An exercise or muscle id (soreness, overrides, exercise_ids) the catalogue lacks.
+    InvalidInputError
+        An e1RM outside 0-1000 kg, or a soreness outside 0-3.
+
+    Examples
+    --------
+    >>> # build_plan(catalog=load_catalog(), profile=Profile(), readiness=None, history=[],
+    >>> #            now=datetime(2026, 1, 1)).decision -> 'train'
+    """
+    overrides = _check_overrides(catalog, e1rm_overrides or {})
+    soreness: dict[str, int] = {}
+    if readiness is not None:
+        check_soreness(readiness.soreness)
+        for muscle_id in readiness.soreness:
+            catalog.muscle(muscle_id)
+        soreness = dict(readiness.soreness)
+        decision = assess_readiness(readiness)
+    else:
+        decision = ReadinessDecision(
+            decision="train",
+            score=1.0,
+            reason=(
+                "No readiness check given: planning a normal training day. Check in with sleep, "
+                "energy, stress and focus (1-5) to adapt the day."
+            ),
+        )
+    scores = connection_map(history, catalog=catalog, now=now)
+
+    def plan(**extra: object) -> Plan:
+        return Plan.model_validate(
+            {
+                "decision": decision.decision,
+                "reason": decision.reason,
+                "evidence": decision.evidence,
+                "goal": profile.goal,
+                "units": profile.units,
+                "readiness_score": None if readiness is None else round(decision.score, 3),
+                **extra,
+            }
+        )
+
+    if decision.decision == "rest":
+        return plan(imagery=decision.imagery)
+    if decision.decision == "drill":
+        return plan(drill=drill_plan(catalog=catalog, scores=scores))
+    iso_scores = connection_map(history, catalog=catalog, now=now, mechanic=Mechanic.ISOLATION)
+    choices, session_why = _choose_exercises(
+        catalog=catalog,
+        profile=profile,
+        scores=scores,
+        iso_scores=iso_scores,
+        soreness=soreness,
+        exercise_ids=exercise_ids,
+    )
+    exercises = [
+        _prescribe(
+            choice=c,
+            catalog=catalog,
+            profile=profile,
+            history=history,
+            now=now,
+            e1rm_overrides=overrides,
+            light_day=decision.decision == "light",
+            soreness=soreness,
+        )
+        for c in choices
+    ]
+    return plan(exercises=exercises, why=session_why)

@@ -1,0 +1,311 @@
+"""Builders for tests: exercises, muscles, a small catalogue view, logged sets and profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mindmuscle.catalog.models import (
+    Breathing,
+    Equipment,
+    Exercise,
+    LoadType,
+    Mechanic,
+    Movement,
+    Muscle,
+    Region,
+    Tempo,
+)
+from mindmuscle.coach.models import LoggedSet
+from mindmuscle.errors import UnknownIdError
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+MUSCLE_IDS = [
+    "pec_clavicular",
+    "pec_sternal",
+    "front_delt",
+    "side_delt",
+    "rear_delt",
+    "biceps",
+    "brachialis",
+    "triceps",
+    "forearm_flexors",
+    "lats",
+    "upper_traps",
+    "middle_traps",
+    "lower_traps",
+    "rhomboids",
+    "serratus_anterior",
+    "erector_spinae",
+    "rectus_abdominis",
+    "obliques",
+    "transverse_abdominis",
+    "glute_max",
+    "glute_med",
+    "quadriceps",
+    "hamstrings",
+    "adductors",
+    "calves",
+    "hip_flexors",
+]
+_LOWER = {
+    "glute_max",
+    "glute_med",
+    "quadriceps",
+    "hamstrings",
+    "adductors",
+    "calves",
+    "hip_flexors",
+}
+_CORE = {"rectus_abdominis", "obliques", "transverse_abdominis", "erector_spinae"}
+
+
+def make_muscle(muscle_id: str, **kw: Any) -> Muscle:
+    region = (
+        Region.LOWER if muscle_id in _LOWER else Region.CORE if muscle_id in _CORE else Region.UPPER
+    )
+    data: dict[str, Any] = {
+        "id": muscle_id,
+        "name": muscle_id.replace("_", " ").title(),
+        "region": region,
+        "side": "front",
+        "free_exercise_db": ["chest"],
+        "flex_cue": f"Squeeze your {muscle_id.replace('_', ' ')} as hard as you can.",
+    }
+    data.update(kw)
+    return Muscle(**data)
+
+
+def make_exercise(exercise_id: str = "dumbbell_biceps_curl", **kw: Any) -> Exercise:
+    """An exercise card; defaults describe an upper-body dumbbell isolation exercise."""
+    data: dict[str, Any] = {
+        "id": exercise_id,
+        "name": exercise_id.replace("_", " ").capitalize(),
+        "targets": ["biceps"],
+        "synergists": ["brachialis"],
+        "compensators": ["front_delt"],
+        "mechanic": Mechanic.ISOLATION,
+        "region": Region.UPPER,
+        "equipment": Equipment.DUMBBELL,
+        "load_type": LoadType.DUMBBELL,
+        "internal_cues": ["Biceps only: squeeze it up.", "Shorten the biceps, elbow still."],
+        "external_cues": ["Curl the handle towards your shoulder."],
+        "visualisation": "You see the biceps shorten. You feel it fill.",
+        "touch_cue": "Rest two fingers on the biceps.",
+        "breathing": Breathing.EXHALE_CONCENTRIC,
+        "tempo": Tempo.parse("3-0-1-1"),
+        "concentric": Movement.ROTATION,
+    }
+    data.update(kw)
+    return Exercise(**data)
+
+
+def squat(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["quadriceps", "glute_max"],
+        "synergists": ["adductors"],
+        "compensators": ["erector_spinae"],
+        "mechanic": Mechanic.COMPOUND,
+        "region": Region.LOWER,
+        "equipment": Equipment.BARBELL,
+        "load_type": LoadType.PLATES,
+        "internal_cues": [
+            "Quads: push the knees out and feel the thighs.",
+            "Squeeze the glutes up.",
+        ],
+        "external_cues": ["Push the floor away.", "Drive the bar to the ceiling."],
+        "breathing": Breathing.BRACE,
+        "tempo": Tempo.parse("2-1-1-0"),
+        "concentric": Movement.UP,
+        "touch_cue": "Tap your quads before the set.",
+    }
+    data.update(kw)
+    return make_exercise("barbell_back_squat", **data)
+
+
+def bench(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["pec_sternal"],
+        "synergists": ["triceps", "front_delt"],
+        "compensators": ["front_delt"],
+        "mechanic": Mechanic.COMPOUND,
+        "equipment": Equipment.BARBELL,
+        "load_type": LoadType.PLATES,
+        "internal_cues": ["Chest only: squeeze the pecs together.", "Feel the chest stretch."],
+        "external_cues": ["Push the bar away from you."],
+        "breathing": Breathing.BRACE,
+        "tempo": Tempo.parse("2-1-1-0"),
+        "concentric": Movement.AWAY,
+    }
+    data.update(kw)
+    return make_exercise("barbell_bench_press", **data)
+
+
+def cable_row(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["lats", "middle_traps"],
+        "synergists": ["biceps", "rear_delt"],
+        "compensators": ["erector_spinae", "biceps"],
+        "mechanic": Mechanic.COMPOUND,
+        "equipment": Equipment.CABLE,
+        "load_type": LoadType.STACK,
+        "internal_cues": ["Lats: pull the elbows into your back pockets.", "Squeeze the mid back."],
+        "external_cues": ["Pull the handle to your belly."],
+        "tempo": Tempo.parse("2-1-1-1"),
+        "concentric": Movement.TOWARDS,
+    }
+    data.update(kw)
+    return make_exercise("seated_cable_row", **data)
+
+
+def leg_extension(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["quadriceps"],
+        "synergists": [],
+        "compensators": ["hip_flexors"],
+        "region": Region.LOWER,
+        "equipment": Equipment.MACHINE,
+        "load_type": LoadType.STACK,
+        "internal_cues": ["Quads only: straighten the knee and squeeze.", "Feel the front thigh."],
+        "external_cues": ["Kick the pad to the ceiling."],
+    }
+    data.update(kw)
+    return make_exercise("leg_extension", **data)
+
+
+def pec_deck(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["pec_sternal"],
+        "synergists": ["front_delt"],
+        "compensators": ["front_delt"],
+        "equipment": Equipment.MACHINE,
+        "load_type": LoadType.STACK,
+        "internal_cues": ["Chest only: hug the tree with your pecs.", "Squeeze the chest."],
+        "external_cues": ["Bring the handles together."],
+        "concentric": Movement.TOWARDS,
+    }
+    data.update(kw)
+    return make_exercise("pec_deck", **data)
+
+
+def plank(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["rectus_abdominis"],
+        "synergists": ["obliques"],
+        "compensators": ["hip_flexors"],
+        "region": Region.CORE,
+        "equipment": Equipment.BODYWEIGHT,
+        "load_type": LoadType.BODYWEIGHT,
+        "internal_cues": ["Abs: pull the ribs to the hips.", "Brace the belly."],
+        "external_cues": ["Make a straight line from head to heels."],
+        "breathing": Breathing.STEADY,
+        "tempo": Tempo.parse("0-10-0-0"),
+        "concentric": Movement.ISOMETRIC,
+    }
+    data.update(kw)
+    return make_exercise("plank", **data)
+
+
+def kettlebell_swing(**kw: Any) -> Exercise:
+    data: dict[str, Any] = {
+        "targets": ["glute_max"],
+        "synergists": ["hamstrings"],
+        "compensators": ["erector_spinae"],
+        "mechanic": Mechanic.COMPOUND,
+        "region": Region.LOWER,
+        "equipment": Equipment.KETTLEBELL,
+        "load_type": LoadType.FIXED,
+        "tempo": Tempo.parse("1-0-1-0"),
+        "concentric": Movement.AWAY,
+    }
+    data.update(kw)
+    return make_exercise("kettlebell_swing", **data)
+
+
+def standard_exercises() -> list[Exercise]:
+    return [
+        make_exercise(),
+        squat(),
+        bench(),
+        cable_row(),
+        leg_extension(),
+        pec_deck(),
+        plank(),
+        kettlebell_swing(),
+    ]
+
+
+@dataclass(frozen=True)
+class FactoryCatalog:
+    """A small catalogue with the members the coach reads (see ``coach.CatalogView``)."""
+
+    muscles: Mapping[str, Muscle] = field(default_factory=dict)
+    exercises: Mapping[str, Exercise] = field(default_factory=dict)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        if exercise_id not in self.exercises:
+            raise UnknownIdError("exercise", exercise_id)
+        return self.exercises[exercise_id]
+
+    def muscle(self, muscle_id: str) -> Muscle:
+        if muscle_id not in self.muscles:
+            raise UnknownIdError("muscle", muscle_id)
+        return self.muscles[muscle_id]
+
+
+def make_catalog(exercises: Iterable[Exercise] | None = None) -> FactoryCatalog:
+    exs = list(standard_exercises() if exercises is None else exercises)
+    return FactoryCatalog(
+        muscles={m: make_muscle(m) for m in MUSCLE_IDS},
+        exercises={e.id: e for e in exs},
+    )
+
+
+def logged(
+    exercise_id: str = "dumbbell_biceps_curl",
+    *,
+    days_ago: float = 0.0,
+    load_kg: float = 12.0,
+    reps: int = 10,
+    now: datetime = NOW,
+    **kw: Any,
+) -> LoggedSet:
+    """A logged set ``days_ago`` days before ``now``."""
+    return LoggedSet(
+        exercise_id=exercise_id,
+        performed_at=now - timedelta(days=days_ago),
+        load_kg=load_kg,
+        reps=reps,
+        **kw,
+    )
+
+
+def rated_sessions(
+    exercise_id: str,
+    ratings: Iterable[int],
+    *,
+    sets_per_session: int = 3,
+    rir: int | None = 3,
+    load_kg: float = 12.0,
+    reps: int = 10,
+    start_days_ago: float = 10.0,
+) -> list[LoggedSet]:
+    """One session per rating (each ``sets_per_session`` sets), two days apart, oldest first."""
+    out: list[LoggedSet] = []
+    for i, rating in enumerate(ratings):
+        for k in range(sets_per_session):
+            out.append(
+                logged(
+                    exercise_id,
+                    days_ago=start_days_ago - 2 * i - k / 1440,
+                    load_kg=load_kg,
+                    reps=reps,
+                    session_id=f"s{i}",
+                    target_rating=rating,
+                    reps_in_reserve=rir,
+                )
+            )
+    return out
