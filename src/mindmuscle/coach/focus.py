@@ -7,7 +7,7 @@ applies wins):
 2. an AMRAP or to-failure set, or the endurance goal: external (rule 4);
 3. the strength goal on a compound exercise: external (rules 2 and 5, grgic2021);
 4. a load of 60% e1RM or less (warm-ups included): internal (rule 1);
-5. 60-80% e1RM: internal for isolation, external for compound (rule 3);
+5. above 60 and below 80% e1RM: internal for isolation, external for compound (rule 3);
 6. unknown load: internal for isolation, external for compound, lower-body compounds external
    (rules 3 and 6).
 
@@ -80,7 +80,7 @@ def choose_focus(
     goal : {"hypertrophy", "strength", "endurance"}
         The lifter's goal.
     percent_e1rm : float or None
-        The load as a percentage of the estimated 1RM (0-150); None when unknown (starting test,
+        The load as a percentage of the estimated 1RM (0 or more); None when unknown (starting test,
         body weight).
     set_type : {"warmup", "working", "drop", "failure", "amrap", "test"}
         The kind of set.
@@ -98,17 +98,15 @@ def choose_focus(
     Raises
     ------
     InvalidInputError
-        When ``percent_e1rm`` is negative, above 150 or not finite.
+        When ``percent_e1rm`` is negative or not finite.
 
     Examples
     --------
     >>> # choose_focus(squat, goal="strength", percent_e1rm=85).mode -> 'external'
     """
-    if percent_e1rm is not None and (
-        not math.isfinite(percent_e1rm) or not 0 <= percent_e1rm <= 150
-    ):
+    if percent_e1rm is not None and not (math.isfinite(percent_e1rm) and percent_e1rm >= 0):
         raise InvalidInputError(
-            f"percent_e1rm {percent_e1rm} is not allowed: give a percentage from 0 to 150, or "
+            f"percent_e1rm {percent_e1rm} is not allowed: give a percentage of 0 or more, or "
             "None when the e1RM is unknown."
         )
     compound = exercise.mechanic == Mechanic.COMPOUND
@@ -144,14 +142,14 @@ def choose_focus(
         if compound:
             mode, rules = "external", [3]
             why = (
-                f"Moderate load{pct} on a compound lift: the evidence is mixed between 60 and 80%, "
+                f"Moderate load{pct} on a compound lift: the evidence is mixed in this load range, "
                 "so the default is an external cue; you may switch to the muscle cue (rule 3)."
             )
         else:
             mode, rules = "internal", [3, 7]
             why = (
-                f"Moderate load{pct} on an isolation exercise: the evidence is mixed between 60 "
-                "and 80%, so the default is a muscle cue; you may switch to the external cue "
+                f"Moderate load{pct} on an isolation exercise: the evidence is mixed in this load "
+                "range, so the default is a muscle cue; you may switch to the external cue "
                 "(rule 3)."
             )
     elif compound and exercise.region == Region.LOWER:

@@ -459,7 +459,13 @@ def _prescribe(
                     )
                 )
             )
-            if abs(percent - percent_target) > 7.5:
+            if percent > 100:
+                warnings.append(
+                    f"The lightest load you can build ({format_load(load_kg, profile.units)}) is "
+                    f"above your e1RM ({format_load(e1rm_kg, profile.units)}): choose a lighter "
+                    "variation or add lighter equipment to your profile."
+                )
+            elif abs(percent - percent_target) > 7.5:
                 warnings.append(
                     f"The closest load you can build is {percent:g}% of your e1RM instead of "
                     f"{percent_target:g}%: add smaller plates or dumbbells to your equipment."
