@@ -124,6 +124,7 @@ class ExperimentAnalysis(_Model):
     effects: list[Effect]
     n_resamples: int
     seed: int
+    normalisation: str = Field(description="What 100% activation means in this analysis.")
     limitations: list[str]
 
     def effect(
@@ -181,6 +182,7 @@ def analyze(
     *,
     n_resamples: int = 2000,
     seed: int | None = None,
+    normalisation: str = "% of a maximal voluntary contraction (MVC)",
 ) -> ExperimentAnalysis:
     """Analyse the recorded sets of an experiment.
 
@@ -194,6 +196,8 @@ def analyze(
         Bootstrap and permutation resamples of every comparison.
     seed : int, optional
         Seed of the resampling; default the design's seed, so an analysis is reproducible.
+    normalisation : str
+        What 100% activation means (an MVC, or a reference within the experiment).
 
     Returns
     -------
@@ -286,6 +290,7 @@ def analyze(
         effects=effects,
         n_resamples=n_resamples,
         seed=seed,
+        normalisation=normalisation,
         limitations=[],
     )
     return analysis.model_copy(update={"limitations": limitations(analysis)})
