@@ -1,0 +1,244 @@
+"""What the phone's set loop needs from the server.
+
+The phone plays the set loop itself (so it goes on without network) and uses the server for
+three things, each here:
+
+- :func:`set_timeline`: the events of one set (count-in, tempo phases with their words and
+  breathing, repetitions) from the real :class:`~mindmuscle.session.SetLoop`, so the page
+  shows and sounds exactly what the terminal does;
+- :func:`record_web_set`: store a set with its reflection and phone motion, once per UUID, and
+  return the coach's adaptation of the next set;
+- :func:`save_web_state`: keep the phone's place in the session as a set loop snapshot, so
+  the session resumes on another device or in the terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mindmuscle.catalog import Catalog
+from mindmuscle.catalog.models import Exercise, Tempo
+from mindmuscle.coach import adapt
+from mindmuscle.coach.models import (
+    Adaptation,
+    EquipmentProfile,
+    FocusMode,
+    Plan,
+    Prescription,
+    Reflection,
+)
+from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.services.history import SetInput, SetRecord, set_create, set_record
+from mindmuscle.session import Event, LoopOptions, SetLoop
+from mindmuscle.store import Database, RecordingCreate, repo
+
+__all__ = [
+    "WebSetInput",
+    "WebSetResult",
+    "record_web_set",
+    "save_web_state",
+    "set_timeline",
+]
+
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class WebSetInput(BaseModel):
+    """A set as the phone sends it: what was done, the reflection, the prescription in force."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    uuid: str = Field(pattern=_UUID, description="Made by the phone; a retry sends the same.")
+    session_id: int | None = None
+    exercise_id: str = Field(min_length=1, max_length=100)
+    exercise_index: int | None = Field(default=None, ge=0)
+    set_index: int = Field(ge=0, le=100)
+    performed_at: datetime
+    reps: int = Field(ge=0, le=200)
+    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    tempo: Tempo | None = None
+    focus_mode: FocusMode | None = None
+    cue: str | None = Field(default=None, max_length=500)
+    reflection: Reflection
+    prescription: Prescription | None = Field(
+        default=None, description="The prescription of this set; the coach adapts the next one."
+    )
+    motion: dict[str, Any] | None = Field(
+        default=None, description="Phone motion recorded during the set (devicemotion samples)."
+    )
+    motion_analysis: dict[str, Any] | None = None
+
+
+class WebSetResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    set: SetRecord
+    stored_now: bool = Field(description="False when this UUID was already stored (a retry).")
+    adaptation: Adaptation | None
+
+
+def set_timeline(
+    prescription: Prescription,
+    exercise: Exercise,
+    *,
+    equipment: EquipmentProfile,
+    time_scale: float = 1.0,
+    count_in_s: int = 3,
+) -> list[Event]:
+    """The events of one set of ``prescription``, from its start (``at_ms`` = 0) to its end.
+
+    Parameters
+    ----------
+    prescription : Prescription
+        The set's prescription (tempo, repetitions, cue).
+    exercise : Exercise
+        Its catalogue card (movement direction and breathing decide the words).
+    equipment : EquipmentProfile
+        What the lifter owns (the loop needs it; no load is changed here).
+    time_scale : float
+        Multiplies every duration (1.0 in the gym; smaller for demos and tests).
+    count_in_s : int
+        Seconds of count-in before the first repetition.
+    """
+    plan = Plan(
+        decision="train",
+        reason="one set",
+        goal="hypertrophy",
+        units=prescription.units,
+        exercises=[prescription],
+    )
+    loop = SetLoop(
+        plan,
+        {exercise.id: exercise},
+        equipment,
+        LoopOptions(squeeze_test=False, visualisation_s=0, count_in_s=count_in_s,
+                    time_scale=time_scale),
+    )  # fmt: skip
+    loop.start(0)
+    events = loop.ready(0)
+    due = loop.next_due_ms()
+    while loop.state == "set" and due is not None:
+        events += loop.advance(due)
+        due = loop.next_due_ms()
+    keep = {"set_started", "count_in", "tempo_phase", "rep_completed"}
+    return [e for e in events if e.type in keep]
+
+
+def record_web_set(
+    *,
+    db: Database,
+    user_id: int,
+    data: WebSetInput,
+    catalog: Catalog,
+    equipment: EquipmentProfile,
+) -> WebSetResult:
+    """Store a set from the phone (once per UUID) and adapt the next set.
+
+    The set, its reflection and its motion recording are stored in one transaction. A retry of
+    a set already stored changes nothing and returns the same adaptation.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        The exercise is not in the catalogue.
+    mindmuscle.errors.NotFoundError
+        ``session_id`` is not a session of this user.
+    """
+    exercise = catalog.exercise(data.exercise_id)
+    if data.prescription is not None and data.prescription.exercise_id != data.exercise_id:
+        raise InvalidInputError(
+            f"The prescription is for {data.prescription.exercise_id!r} but the set is "
+            f"{data.exercise_id!r}; send the prescription of this set."
+        )
+    tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
+    set_input = SetInput(
+        uuid=data.uuid,
+        exercise_id=data.exercise_id,
+        performed_at=data.performed_at,
+        load_kg=data.load_kg or 0.0,
+        reps=data.reps,
+        tempo=tempo,
+        focus_mode=data.focus_mode,
+        cue=data.cue,
+        reflection=data.reflection,
+        session_id=data.session_id,
+        set_index=data.set_index,
+        source="guided",
+    )
+    with db.session() as s:
+        try:
+            repo.get_set(session=s, user_id=user_id, uuid=data.uuid)
+            stored_now = False
+        except NotFoundError:
+            stored_now = True
+        row = repo.add_set(session=s, user_id=user_id, data=set_create(set_input))
+        if stored_now and data.motion is not None:
+            repo.add_recording(
+                session=s,
+                user_id=user_id,
+                data=RecordingCreate(
+                    kind="motion",
+                    set_uuid=data.uuid,
+                    file_name=None,
+                    data=data.motion,
+                    analysis=data.motion_analysis,
+                ),
+            )
+        record = set_record(row)
+    adaptation = None
+    if data.prescription is not None:
+        adaptation = adapt(
+            data.prescription,
+            data.reflection,
+            exercise=exercise,
+            equipment=equipment,
+            set_index=data.set_index,
+        )
+    return WebSetResult(set=record, stored_now=stored_now, adaptation=adaptation)
+
+
+def save_web_state(
+    *,
+    db: Database,
+    user_id: int,
+    session_id: int,
+    plan: Plan,
+    snapshot: dict[str, Any],
+    catalog: Catalog,
+    equipment: EquipmentProfile,
+    web: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Check that ``snapshot`` is a set loop snapshot of ``plan`` and store it.
+
+    The snapshot is restored once with :meth:`SetLoop.restore` (which refuses a malformed one),
+    so the terminal can resume what the phone left. ``web`` keeps the page's own details (rest
+    end time, eyes-closed mode) beside it.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        The snapshot does not fit the plan.
+    """
+    try:
+        exercises = {p.exercise_id: catalog.exercise(p.exercise_id) for p in plan.exercises}
+        loop = SetLoop.restore(snapshot, plan, exercises, equipment)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        raise InvalidInputError(
+            f"The session state is not a set loop snapshot of this session's plan: {exc}."
+        ) from exc
+    ex, set_index = loop.position
+    if ex > len(plan.exercises):
+        raise InvalidInputError(
+            f"The session state points at exercise {ex + 1} but the plan has {len(plan.exercises)}."
+        )
+    stored = loop.snapshot() | {"state": snapshot["state"], "position": [ex, set_index]}
+    if web is not None:
+        stored["web"] = web
+    with db.session() as s:
+        repo.save_session_state(session=s, user_id=user_id, session_id=session_id, state=stored)
+    return stored

@@ -1,0 +1,111 @@
+"""The self-signed certificate of ``mindmuscle serve --https``, and the address to open.
+
+Phones give motion sensors, the screen wake lock and service workers only to secure pages, so
+serving on the local network needs HTTPS. The certificate is made once in the data folder and
+reused (the phone then asks to trust it only once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from mindmuscle.errors import ConfigError
+
+__all__ = ["CERT_VALID_DAYS", "ensure_certificate", "lan_address"]
+
+CERT_VALID_DAYS = 825  # the longest validity phones accept for a TLS server certificate
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network (the one a phone on the same Wi-Fi opens)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            # No packet is sent: connecting a UDP socket only picks the outgoing interface.
+            s.connect(("192.0.2.1", 9))
+            addr = str(s.getsockname()[0])
+        except OSError:
+            return None
+    return None if addr.startswith("127.") or addr == "0.0.0.0" else addr
+
+
+def _still_valid(cert_path: Path, now: dt.datetime, hosts: set[str]) -> bool:
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    if cert.not_valid_after_utc - now < dt.timedelta(days=7):
+        return False
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return False
+    names = {str(n) for n in san.get_values_for_type(x509.IPAddress)} | set(
+        san.get_values_for_type(x509.DNSName)
+    )
+    return hosts <= names
+
+
+def ensure_certificate(
+    data_dir: Path, *, extra_hosts: tuple[str, ...] = (), now: dt.datetime | None = None
+) -> tuple[Path, Path, bool]:
+    """The certificate and key files in ``data_dir/tls``, made if missing, expiring or if a
+    host is new.
+
+    Returns
+    -------
+    cert_path, key_path, created
+        ``created`` is True when a new certificate was written.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    folder = data_dir / "tls"
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    hosts = {"localhost", "127.0.0.1", *(h for h in extra_hosts if h and h != "0.0.0.0")}
+    if cert_path.is_file() and key_path.is_file() and _still_valid(cert_path, now, hosts):
+        return cert_path, key_path, False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"Cannot create {folder} for the certificate: {exc}.") from exc
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MindMuscle on this computer")])
+    alt: list[x509.GeneralName] = []
+    for h in sorted(hosts):
+        try:
+            alt.append(x509.IPAddress(ipaddress.ip_address(h)))
+        except ValueError:
+            alt.append(x509.DNSName(h))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=CERT_VALID_DAYS))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path, True

@@ -1,0 +1,367 @@
+"""The JSON API under ``/api``: everything the pages do goes through it.
+
+Each route parses its input (pydantic models: a bad value is a 422 that names the field), calls
+a service, and returns pydantic models. Unsafe methods need the CSRF token (``GET /api/csrf``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
+from mindmuscle.coach.models import Prescription, Profile, Readiness
+from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.services import drills as drill_service
+from mindmuscle.services import history as history_service
+from mindmuscle.services import profile as profile_service
+from mindmuscle.services import sessions as session_service
+from mindmuscle.services import web_auth
+from mindmuscle.services.web_progress import Progress
+from mindmuscle.services.web_session import (
+    WebSetInput,
+    WebSetResult,
+    record_web_set,
+    save_web_state,
+    set_timeline,
+)
+from mindmuscle.web.deps import Ctx, User, check_csrf, is_https, utcnow
+from mindmuscle.web.security import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
+    new_csrf_token,
+    sign_session,
+)
+
+__all__ = ["router", "set_csrf_cookie"]
+
+router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
+
+
+def set_csrf_cookie(response: Response, token: str, *, https: bool) -> None:
+    """Give the browser its CSRF token (readable by the page's JavaScript, never cross-site)."""
+    response.set_cookie(
+        CSRF_COOKIE, token, max_age=SESSION_MAX_AGE_S, samesite="strict", secure=https, path="/"
+    )
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- login and CSRF
+class CsrfOut(BaseModel):
+    token: str
+
+
+@router.get("/csrf", response_model=CsrfOut, tags=["login"])
+def csrf(request: Request, response: Response, ctx: Ctx) -> CsrfOut:
+    """The CSRF token to send in ``X-CSRF-Token`` with every POST, PUT and DELETE."""
+    token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+    set_csrf_cookie(response, token, https=is_https(request))
+    return CsrfOut(token=token)
+
+
+class LoginIn(_Body):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class LoginOut(BaseModel):
+    user_id: int
+    login_required: bool
+
+
+@router.post("/login", response_model=LoginOut, tags=["login"])
+def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> LoginOut:
+    """Log in with the name and password set at ``mindmuscle init`` (sets the session cookie)."""
+    user_id = web_auth.verify_login(db=ctx.db, name=body.name, password=body.password)
+    set_session_cookie(response, ctx.secret, user_id, https=is_https(request))
+    return LoginOut(user_id=user_id, login_required=ctx.login_required)
+
+
+def set_session_cookie(response: Response, secret: str, user_id: int, *, https: bool) -> None:
+    """The HttpOnly, SameSite session cookie of a logged-in user."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        sign_session(secret, user_id),
+        max_age=SESSION_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=https,
+        path="/",
+    )
+
+
+@router.post("/logout", status_code=204, tags=["login"])
+def logout() -> Response:
+    """Forget the session cookie."""
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ---------------------------------------------------------------- profile
+class ProfileOut(BaseModel):
+    exists: bool
+    profile: Profile
+
+
+@router.get("/profile", response_model=ProfileOut, tags=["profile"])
+def get_profile(ctx: Ctx, user: User) -> ProfileOut:
+    """The lifter's profile (the default one, with ``exists`` false, before the first run)."""
+    return ProfileOut(
+        exists=profile_service.has_profile(db=ctx.db, user_id=user),
+        profile=profile_service.get_profile(db=ctx.db, user_id=user),
+    )
+
+
+@router.put("/profile", response_model=ProfileOut, tags=["profile"])
+def put_profile(profile: Profile, ctx: Ctx, user: User) -> ProfileOut:
+    """Save the profile: goal, experience, units, equipment, bodyweight."""
+    saved = profile_service.save_profile(db=ctx.db, user_id=user, profile=profile)
+    return ProfileOut(exists=True, profile=saved)
+
+
+# ---------------------------------------------------------------- today and sessions
+class TodayIn(_Body):
+    readiness: Readiness | None = Field(
+        default=None, description="Today's readiness check; null plans without it."
+    )
+    exercise_ids: list[str] | None = Field(default=None, max_length=20)
+
+
+@router.post("/today", response_model=session_service.TodayPlan, tags=["sessions"])
+def plan_today(body: TodayIn, ctx: Ctx, user: User) -> session_service.TodayPlan:
+    """Make today's plan from the readiness check, profile and history (stored as a session)."""
+    if body.exercise_ids:
+        for exercise_id in body.exercise_ids:
+            ctx.catalog.exercise(exercise_id)
+    return session_service.plan_today(
+        db=ctx.db,
+        user_id=user,
+        now=utcnow(),
+        readiness=body.readiness,
+        exercise_ids=body.exercise_ids,
+        catalog=ctx.catalog,
+    )
+
+
+class ActiveSession(BaseModel):
+    session: session_service.SessionInfo | None
+    targets: dict[str, list[str]] = Field(
+        default_factory=dict, description="Target muscles of each planned exercise."
+    )
+
+
+@router.get("/sessions/active", response_model=ActiveSession, tags=["sessions"])
+def active_session(ctx: Ctx, user: User) -> ActiveSession:
+    """The session not yet ended (planned or interrupted), with what the phone needs to run it."""
+    info = session_service.open_session(db=ctx.db, user_id=user)
+    if info is None or info.plan is None:
+        return ActiveSession(session=None)
+    targets = {
+        p.exercise_id: list(ctx.catalog.exercise(p.exercise_id).targets)
+        for p in info.plan.exercises
+        if p.exercise_id in ctx.catalog.exercises
+    }
+    return ActiveSession(session=info, targets=targets)
+
+
+class StateIn(_Body):
+    snapshot: dict[str, Any] = Field(description="A set loop snapshot (SetLoop.snapshot format).")
+    web: dict[str, Any] | None = Field(default=None, description="The page's own details.")
+
+
+@router.put("/sessions/{session_id}/state", tags=["sessions"])
+def put_state(session_id: int, body: StateIn, ctx: Ctx, user: User) -> dict[str, Any]:
+    """Keep the phone's place in the session so it resumes anywhere."""
+    info = session_service.get_session(db=ctx.db, user_id=user, session_id=session_id)
+    if info.plan is None:
+        raise NotFoundError(f"Session {session_id} has no plan to run.")
+    if info.ended_at is not None:
+        raise InvalidInputError(f"Session {session_id} has ended; start a new one from today.")
+    return save_web_state(
+        db=ctx.db,
+        user_id=user,
+        session_id=session_id,
+        plan=info.plan,
+        snapshot=body.snapshot,
+        web=body.web,
+        catalog=ctx.catalog,
+        equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/end", response_model=session_service.SessionInfo, tags=["sessions"]
+)
+def end_session(session_id: int, ctx: Ctx, user: User) -> session_service.SessionInfo:
+    """End the session (a second call changes nothing)."""
+    info = session_service.get_session(db=ctx.db, user_id=user, session_id=session_id)
+    if info.ended_at is not None:
+        return info
+    return session_service.finish_session(
+        db=ctx.db, user_id=user, session_id=session_id, now=utcnow()
+    )
+
+
+class TimelineIn(_Body):
+    prescription: Prescription
+    time_scale: float = Field(default=1.0, gt=0, le=10, description="1 in the gym.")
+
+
+class TimelineOut(BaseModel):
+    events: list[dict[str, Any]]
+
+
+@router.post("/set-timeline", response_model=TimelineOut, tags=["sessions"])
+def timeline(body: TimelineIn, ctx: Ctx, user: User) -> TimelineOut:
+    """The events of one set (count-in, tempo phases, repetitions) from the set loop."""
+    exercise = ctx.catalog.exercise(body.prescription.exercise_id)
+    equipment = profile_service.get_profile(db=ctx.db, user_id=user).equipment
+    events = set_timeline(
+        body.prescription, exercise, equipment=equipment, time_scale=body.time_scale
+    )
+    return TimelineOut(events=[e.model_dump(mode="json") for e in events])
+
+
+# ---------------------------------------------------------------- sets
+@router.post("/sets", response_model=WebSetResult, tags=["sets"])
+def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
+    """Store a set with its reflection (once per UUID) and get the next set's adaptation."""
+    if body.motion is not None and len(body.motion.get("samples", ())) > 120_000:
+        raise InvalidInputError(
+            f"The motion recording has {len(body.motion['samples'])} samples; at most 120000 "
+            "(20 minutes at 100 Hz) are kept with a set."
+        )
+    result = record_web_set(
+        db=ctx.db,
+        user_id=user,
+        data=body,
+        catalog=ctx.catalog,
+        equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
+    )
+    return result
+
+
+@router.get("/sets", response_model=list[history_service.SetRecord], tags=["sets"])
+def list_sets(
+    ctx: Ctx,
+    user: User,
+    exercise_id: str | None = None,
+    session_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=1000),
+) -> list[history_service.SetRecord]:
+    """The newest stored sets with their reflections, oldest first."""
+    if exercise_id is not None:
+        ctx.catalog.exercise(exercise_id)
+    return history_service.history(
+        db=ctx.db, user_id=user, exercise_id=exercise_id, session_id=session_id, limit=limit
+    )
+
+
+class MotionIn(_Body):
+    exercise_id: str
+    tempo: Tempo
+    motion: dict[str, Any]
+
+
+@router.post("/motion/analyze", tags=["sets"])
+def analyze_motion(body: MotionIn, ctx: Ctx, user: User) -> dict[str, Any]:
+    """Count the repetitions and measure the tempo of a phone motion recording."""
+    ctx.catalog.exercise(body.exercise_id)
+    try:
+        motion = importlib.import_module("mindmuscle.services.motion")
+    except ImportError:
+        raise NotFoundError("Motion analysis is not available in this version.") from None
+    result = motion.analyze_web_recording(
+        body.motion, exercise_id=body.exercise_id, tempo=body.tempo
+    )
+    if isinstance(result, BaseModel):
+        out: dict[str, Any] = result.model_dump(mode="json")
+        return out
+    return dict(result)
+
+
+# ---------------------------------------------------------------- progress and drill
+@router.get("/progress", response_model=Progress, tags=["progress"])
+def progress(ctx: Ctx, user: User) -> Progress:
+    """Connection map, per-muscle rating trends, and weekly e1RM and volume per exercise."""
+    return ctx.progress.get(db=ctx.db, user_id=user, catalog=ctx.catalog, now=utcnow())
+
+
+class DrillIn(_Body):
+    minutes: float = Field(default=10.0, ge=2, le=30)
+
+
+@router.post("/drills", response_model=drill_service.StartedDrill, tags=["drill"])
+def start_drill(body: DrillIn, ctx: Ctx, user: User) -> drill_service.StartedDrill:
+    """Plan a flexing drill, weakest muscles first (stored)."""
+    return drill_service.start_drill(
+        db=ctx.db, user_id=user, now=utcnow(), minutes=body.minutes, catalog=ctx.catalog
+    )
+
+
+class RatingIn(_Body):
+    muscle_id: str
+    rating: int = Field(ge=0, le=10)
+
+
+@router.post("/drills/{drill_id}/ratings", response_model=drill_service.DrillRating, tags=["drill"])
+def rate(drill_id: int, body: RatingIn, ctx: Ctx, user: User) -> drill_service.DrillRating:
+    """Rate how well one muscle could be felt and flexed in the drill (0-10)."""
+    ctx.catalog.muscle(body.muscle_id)
+    return drill_service.rate_muscle(
+        db=ctx.db,
+        user_id=user,
+        drill_id=drill_id,
+        muscle_id=body.muscle_id,
+        rating=body.rating,
+        now=utcnow(),
+    )
+
+
+@router.post("/drills/{drill_id}/end", status_code=204, tags=["drill"])
+def end_drill(drill_id: int, ctx: Ctx, user: User) -> Response:
+    """Mark the drill as done."""
+    drill_service.finish_drill(db=ctx.db, user_id=user, drill_id=drill_id, now=utcnow())
+    return Response(status_code=204)
+
+
+# ---------------------------------------------------------------- catalogue and evidence
+@router.get("/exercises", response_model=list[Exercise], tags=["catalogue"])
+def exercises(ctx: Ctx, user: User, muscle: str | None = None) -> list[Exercise]:
+    """Every exercise card (or those for one target muscle)."""
+    if muscle is not None:
+        return ctx.catalog.exercises_for(muscle)
+    return sorted(ctx.catalog.exercises.values(), key=lambda e: e.name)
+
+
+@router.get("/exercises/{exercise_id}", response_model=Exercise, tags=["catalogue"])
+def exercise(exercise_id: str, ctx: Ctx, user: User) -> Exercise:
+    """One exercise card."""
+    return ctx.catalog.exercise(exercise_id)
+
+
+@router.get("/muscles", response_model=list[Muscle], tags=["catalogue"])
+def muscles(ctx: Ctx, user: User) -> list[Muscle]:
+    """Every muscle of the body map."""
+    return list(ctx.catalog.muscles.values())
+
+
+class EvidenceOut(BaseModel):
+    studies: list[Study]
+    rules: list[Rule]
+    claims: list[Claim]
+
+
+@router.get("/evidence", response_model=EvidenceOut, tags=["catalogue"])
+def evidence(ctx: Ctx, user: User) -> EvidenceOut:
+    """The studies, the coach's rules, and the claims the app does not repeat."""
+    c = ctx.catalog
+    return EvidenceOut(studies=list(c.studies.values()), rules=list(c.rules), claims=list(c.claims))

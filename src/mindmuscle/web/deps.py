@@ -1,0 +1,99 @@
+"""What every route depends on: the app's context, the logged-in user and the CSRF check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from mindmuscle.catalog import Catalog
+from mindmuscle.config import Settings
+from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.store import LOCAL_USER_ID, Database
+from mindmuscle.web.errors import CsrfError, LoginRequiredError
+from mindmuscle.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    csrf_matches,
+    read_session_token,
+)
+
+__all__ = [
+    "Ctx",
+    "User",
+    "WebContext",
+    "check_csrf",
+    "current_user",
+    "get_context",
+    "is_https",
+    "utcnow",
+]
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class WebContext:
+    """What every request handler needs: settings, database, catalogue and the login policy."""
+
+    settings: Settings
+    db: Database
+    catalog: Catalog
+    secret: str
+    login_required: bool
+    asset_version: str
+    progress: ProgressCache
+
+
+def is_https(request: Request) -> bool:
+    """Whether the request came over TLS (cookies are then marked Secure)."""
+    return request.url.scheme == "https"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (the one clock of the web app)."""
+    return datetime.now(UTC)
+
+
+def get_context(request: Request) -> WebContext:
+    """The :class:`WebContext` of the app serving ``request``."""
+    ctx: WebContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[WebContext, Depends(get_context)]
+
+
+def current_user(request: Request, ctx: Ctx) -> int:
+    """The user id of the request: the local user on loopback, else the logged-in user."""
+    if not ctx.login_required:
+        return LOCAL_USER_ID
+    user_id = read_session_token(ctx.secret, request.cookies.get(SESSION_COOKIE))
+    if user_id is None:
+        raise LoginRequiredError("Log in first: this MindMuscle is open to the network.")
+    return user_id
+
+
+User = Annotated[int, Depends(current_user)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose CSRF token does not match its cookie."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    if not csrf_matches(request.cookies.get(CSRF_COOKIE), sent):
+        raise CsrfError(
+            "The request has no valid CSRF token: reload the page and try again (API clients: "
+            "GET /api/csrf, then send its token in the X-CSRF-Token header with the cookie)."
+        )

@@ -1,0 +1,137 @@
+"""The one error handler of the web app: JSON under ``/api``, an error page for HTML.
+
+Every error MindMuscle raises on purpose (:class:`~mindmuscle.errors.MindMuscleError`), every
+request validation error and every HTTP error goes through :func:`handle_error`; the status code
+follows the kind of error, and the message is the one the error already carries (what was given,
+what is allowed, how to fix it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mindmuscle.errors import (
+    AuthError,
+    ConfigError,
+    InvalidInputError,
+    MindMuscleError,
+    NotFoundError,
+    SessionStateError,
+    StoreError,
+    UnknownIdError,
+)
+
+__all__ = [
+    "CsrfError",
+    "LoginRequiredError",
+    "handle_error",
+    "install_error_handlers",
+    "validation_message",
+]
+
+_TITLES = {
+    400: "Bad request",
+    401: "Login required",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Not now",
+    413: "Too large",
+    422: "Check the input",
+    500: "Something broke",
+    503: "Database unavailable",
+}
+
+
+class LoginRequiredError(AuthError):
+    """Raised by the login guard; HTML requests are redirected to the login page."""
+
+
+class CsrfError(AuthError):
+    """An unsafe request without the CSRF token of its cookie (status 403)."""
+
+
+def _status_of(exc: Exception, method: str) -> int:
+    if isinstance(exc, StarletteHTTPException):
+        return exc.status_code
+    if isinstance(exc, RequestValidationError):
+        return 422
+    if isinstance(exc, CsrfError):
+        return 403
+    if isinstance(exc, AuthError):
+        return 401
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, UnknownIdError):
+        return 404 if method == "GET" else 422
+    if isinstance(exc, InvalidInputError):
+        return 422
+    if isinstance(exc, SessionStateError):
+        return 409
+    if isinstance(exc, StoreError):
+        return 503
+    if isinstance(exc, ConfigError):
+        return 500
+    return 500
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) if parts else "body"
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """A readable message for a validation error, and the details per field."""
+    details: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for err in exc.errors():
+        where = _location(err.get("loc", ()))
+        msg = str(err.get("msg", "invalid value"))
+        given = err.get("input")
+        shown = repr(given) if isinstance(given, int | float | str | bool) else None
+        lines.append(f"{where}: {msg}" + (f" (got {shown})" if shown is not None else ""))
+        details.append({"field": where, "message": msg, "type": err.get("type")})
+    return "Invalid input. " + "; ".join(lines) + ".", details
+
+
+def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
+    if isinstance(exc, RequestValidationError):
+        return validation_message(exc)
+    if isinstance(exc, StarletteHTTPException):
+        return str(exc.detail), []
+    if isinstance(exc, MindMuscleError):
+        return str(exc), []
+    return "An unexpected error happened on the server; it has been logged.", []
+
+
+async def handle_error(request: Request, exc: Exception) -> Response:
+    """Turn ``exc`` into a JSON body (``/api``) or the error page (everything else)."""
+    status = _status_of(exc, request.method)
+    message, details = _message(exc, status)
+    if status >= 500 and not isinstance(exc, MindMuscleError | StarletteHTTPException):
+        request.app.state.logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        body: dict[str, Any] = {"error": _TITLES.get(status, "Error"), "message": message}
+        if details:
+            body["details"] = details
+        return JSONResponse(body, status_code=status)
+    if isinstance(exc, LoginRequiredError):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request,
+        "error.html",
+        {"status": status, "title": _TITLES.get(status, "Error"), "message": message},
+        status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register :func:`handle_error` for every kind of error the app can meet."""
+    for kind in (StarletteHTTPException, RequestValidationError, MindMuscleError, Exception):
+        app.add_exception_handler(kind, handle_error)

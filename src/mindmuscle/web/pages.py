@@ -1,0 +1,152 @@
+"""The HTML pages. Each renders what it shows from the services; actions go through ``/api``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from mindmuscle.coach.models import EquipmentProfile
+from mindmuscle.errors import AuthError
+from mindmuscle.services import profile as profile_service
+from mindmuscle.services import sessions as session_service
+from mindmuscle.services import web_auth
+from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
+from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
+from mindmuscle.web.deps import Ctx, User, WebContext, check_csrf, is_https, utcnow
+from mindmuscle.web.security import CSRF_COOKIE, new_csrf_token
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, ctx: WebContext, template: str, nav: str, **context: Any) -> Response:
+    """Render a page, giving the browser its CSRF cookie when it has none."""
+    token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+    names = {m.id: m.name for m in ctx.catalog.muscles.values()}
+    response: Response = request.app.state.templates.TemplateResponse(
+        request,
+        template,
+        {
+            "page": template.removesuffix(".html"),
+            "nav": nav,
+            "csrf_token": token,
+            "shapes": SHAPES,
+            "outline": OUTLINE,
+            "muscle_names": names,
+            **context,
+        },
+    )
+    if CSRF_COOKIE not in request.cookies:
+        set_csrf_cookie(response, token, https=is_https(request))
+    return response
+
+
+@router.get("/")
+def home(ctx: Ctx, user: User) -> Response:
+    if not profile_service.has_profile(db=ctx.db, user_id=user):
+        return RedirectResponse("/first-run", status_code=303)
+    return RedirectResponse("/today", status_code=303)
+
+
+@router.get("/first-run")
+def first_run(request: Request, ctx: Ctx, user: User) -> Response:
+    profile = profile_service.get_profile(db=ctx.db, user_id=user)
+    return render(
+        request, ctx, "first_run.html", "settings", profile=profile, first=True,
+        defaults={u: EquipmentProfile(unit=u).model_dump() for u in ("kg", "lb")},
+    )  # fmt: skip
+
+
+@router.get("/today")
+def today(request: Request, ctx: Ctx, user: User) -> Response:
+    if not profile_service.has_profile(db=ctx.db, user_id=user):
+        return RedirectResponse("/first-run", status_code=303)
+    info = session_service.open_session(db=ctx.db, user_id=user)
+    now = utcnow()
+    todays = info if info is not None and info.started_at.date() == now.date() else None
+    older = info if info is not None and todays is None and info.snapshot is not None else None
+    readiness = profile_service.latest_readiness(
+        db=ctx.db, user_id=user, since=now.replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    return render(
+        request, ctx, "today.html", "today", session=todays, older=older, readiness=readiness,
+        catalog=ctx.catalog, now=now,
+    )  # fmt: skip
+
+
+@router.get("/session")
+def session_page(request: Request, ctx: Ctx, user: User) -> Response:
+    return render(request, ctx, "session.html", "today")
+
+
+@router.get("/drill")
+def drill(request: Request, ctx: Ctx, user: User) -> Response:
+    return render(request, ctx, "drill.html", "drill")
+
+
+@router.get("/progress")
+def progress(request: Request, ctx: Ctx, user: User) -> Response:
+    data = ctx.progress.get(db=ctx.db, user_id=user, catalog=ctx.catalog, now=utcnow())
+    colours = {m: score_colour(s.score) for m, s in data.scores.items()}
+    ranked = sorted(data.scores.values(), key=lambda s: -s.score)
+    return render(
+        request, ctx, "progress.html", "progress", progress=data, colours=colours, ranked=ranked,
+        catalog=ctx.catalog,
+    )  # fmt: skip
+
+
+@router.get("/exercises")
+def exercises(request: Request, ctx: Ctx, user: User) -> Response:
+    cards = sorted(ctx.catalog.exercises.values(), key=lambda e: (e.region, e.name))
+    return render(request, ctx, "exercises.html", "exercises", cards=cards, catalog=ctx.catalog)
+
+
+@router.get("/evidence")
+def evidence(request: Request, ctx: Ctx, user: User) -> Response:
+    return render(request, ctx, "evidence.html", "settings", catalog=ctx.catalog)
+
+
+@router.get("/settings")
+def settings(request: Request, ctx: Ctx, user: User) -> Response:
+    profile = profile_service.get_profile(db=ctx.db, user_id=user)
+    return render(
+        request, ctx, "first_run.html", "settings", profile=profile, first=False,
+        defaults={u: EquipmentProfile(unit=u).model_dump() for u in ("kg", "lb")},
+    )  # fmt: skip
+
+
+@router.get("/login")
+def login_page(request: Request, ctx: Ctx, next: str = "/today") -> Response:
+    if not ctx.login_required:
+        return RedirectResponse("/today", status_code=303)
+    name = web_auth.login_name(db=ctx.db)
+    return render(request, ctx, "login.html", "", next=_safe_next(next), name=name, error=None)
+
+
+def _safe_next(target: str) -> str:
+    # Only paths of this app: never an open redirect to another site.
+    return target if target.startswith("/") and not target.startswith("//") else "/today"
+
+
+@router.post("/login", dependencies=[Depends(check_csrf)])
+def login_form(
+    request: Request,
+    ctx: Ctx,
+    name: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form()] = "/today",
+) -> Response:
+    try:
+        user_id = web_auth.verify_login(db=ctx.db, name=name, password=password)
+    except AuthError as exc:
+        response = render(
+            request, ctx, "login.html", "", next=_safe_next(next), name=name, error=str(exc)
+        )
+        response.status_code = 401
+        return response
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(response, ctx.secret, user_id, https=is_https(request))
+    return response

@@ -1,0 +1,108 @@
+"""Session cookies and CSRF tokens of the web app.
+
+The session cookie is ``<user_id>.<issued_s>.<hmac>`` signed with the app's secret key (HttpOnly,
+SameSite=Lax, Secure under HTTPS). CSRF protection is the double-submit pattern: a random token in
+a cookie that a page can read (``mm_csrf``) must come back with every unsafe request, in the
+``X-CSRF-Token`` header (JavaScript) or the ``csrf_token`` form field (HTML forms). A page on
+another site can neither read the cookie nor set the header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import os
+import secrets
+import time
+from pathlib import Path
+
+from mindmuscle.errors import ConfigError
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE_S",
+    "csrf_matches",
+    "is_loopback",
+    "load_or_create_secret",
+    "new_csrf_token",
+    "read_session_token",
+    "sign_session",
+]
+
+SESSION_COOKIE = "mm_session"
+CSRF_COOKIE = "mm_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SESSION_MAX_AGE_S = 30 * 24 * 3600
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    """The secret key kept in ``data_dir/secret_key`` (created once, readable by the owner only)."""
+    path = data_dir / "secret_key"
+    if path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= 32:
+            return key
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot write the secret key file {path}: {exc}. Set MINDMUSCLE_SECRET_KEY or "
+            "MINDMUSCLE_DATA_DIR to a writable folder."
+        ) from exc
+    return key
+
+
+def _mac(secret: str, message: str) -> str:
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_session(secret: str, user_id: int, *, now_s: float | None = None) -> str:
+    """A signed session token for ``user_id``."""
+    issued = int(time.time() if now_s is None else now_s)
+    body = f"{user_id}.{issued}"
+    return f"{body}.{_mac(secret, 'session:' + body)}"
+
+
+def read_session_token(secret: str, token: str | None, *, now_s: float | None = None) -> int | None:
+    """The user id of a valid, unexpired session token, else None."""
+    if not token:
+        return None
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    body = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(parts[2], _mac(secret, "session:" + body)):
+        return None
+    now = time.time() if now_s is None else now_s
+    if now - int(parts[1]) > SESSION_MAX_AGE_S:
+        return None
+    return int(parts[0])
+
+
+def new_csrf_token() -> str:
+    """A fresh random CSRF token."""
+    return secrets.token_urlsafe(24)
+
+
+def csrf_matches(cookie: str | None, sent: str | None) -> bool:
+    """True when the token sent with a request equals the one in its cookie."""
+    return bool(cookie) and bool(sent) and hmac.compare_digest(str(cookie), str(sent))

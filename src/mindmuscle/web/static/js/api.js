@@ -1,0 +1,80 @@
+// JSON API helper: same-origin fetch with the CSRF token and readable errors.
+
+export function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)mm_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+export class ApiError extends Error {
+  constructor(status, message, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export async function ensureCsrf() {
+  if (!csrfToken()) {
+    await fetch("/api/csrf", { credentials: "same-origin" });
+  }
+  return csrfToken();
+}
+
+export async function api(path, { method = "GET", body, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET" && method !== "HEAD") {
+    headers["X-CSRF-Token"] = await ensureCsrf();
+  }
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+    signal,
+  });
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = { message: text };
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith("/api/login")) {
+      location.href = "/login?next=" + encodeURIComponent(location.pathname);
+    }
+    throw new ApiError(res.status, (data && data.message) || res.statusText, data);
+  }
+  return data;
+}
+
+export function uuid4() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function toast(message, kind = "info") {
+  let box = document.getElementById("toast");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "toast";
+    box.setAttribute("role", "status");
+    document.body.append(box);
+  }
+  box.textContent = message;
+  box.dataset.kind = kind;
+  box.classList.add("show");
+  clearTimeout(box._t);
+  box._t = setTimeout(() => box.classList.remove("show"), 3500);
+}
+
+export function fmtLoad(loadKg, units) {
+  if (loadKg === null || loadKg === undefined) return "bodyweight";
+  const v = units === "lb" ? loadKg / 0.45359237 : loadKg;
+  return `${Math.round(v * 10) / 10} ${units}`;
+}

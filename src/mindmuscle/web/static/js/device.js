@@ -1,0 +1,107 @@
+// Phone features: screen wake lock, vibration, speech, and motion recording with the iOS
+// permission prompt. Each one degrades quietly where the browser does not have it.
+
+let wakeLock = null;
+
+export async function keepAwake(on) {
+  try {
+    if (on && "wakeLock" in navigator && !wakeLock) {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => (wakeLock = null));
+    } else if (!on && wakeLock) {
+      await wakeLock.release();
+      wakeLock = null;
+    }
+  } catch {
+    wakeLock = null; // not allowed (no secure context, battery saver): the set still runs
+  }
+  return !!wakeLock;
+}
+
+// A wake lock is dropped when the page is hidden; take it again when it comes back.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && document.body.dataset.awake === "1") keepAwake(true);
+});
+
+export function vibrate(pattern) {
+  if (navigator.vibrate) navigator.vibrate(pattern);
+}
+
+export function speak(text, { rate = 0.95 } = {}) {
+  if (!("speechSynthesis" in window) || !text) return;
+  try {
+    speechSynthesis.cancel();
+    const u = new SpeechSynthesisUtterance(text);
+    u.rate = rate;
+    speechSynthesis.speak(u);
+  } catch {
+    /* no voice installed */
+  }
+}
+
+export function stopSpeaking() {
+  if ("speechSynthesis" in window) speechSynthesis.cancel();
+}
+
+// Motion: iOS asks for permission (from a tap); other browsers just send events.
+export async function requestMotionPermission() {
+  const DME = window.DeviceMotionEvent;
+  if (!DME) return "unsupported";
+  if (typeof DME.requestPermission === "function") {
+    try {
+      return await DME.requestPermission(); // "granted" | "denied"
+    } catch {
+      return "denied";
+    }
+  }
+  return "granted";
+}
+
+export class MotionRecorder {
+  constructor() {
+    this.samples = [];
+    this.t0 = 0;
+    this.handler = (e) => this._on(e);
+    this.recording = false;
+  }
+
+  start() {
+    this.samples = [];
+    this.t0 = performance.now();
+    this.recording = true;
+    window.addEventListener("devicemotion", this.handler);
+  }
+
+  stop() {
+    window.removeEventListener("devicemotion", this.handler);
+    this.recording = false;
+    return this.payload();
+  }
+
+  _on(e) {
+    const a = e.accelerationIncludingGravity || e.acceleration;
+    if (!a) return;
+    const r = e.rotationRate || {};
+    const t = (e.timeStamp || performance.now()) - this.t0;
+    this.samples.push([
+      Math.round(t * 10) / 10,
+      a.x ?? 0,
+      a.y ?? 0,
+      a.z ?? 0,
+      r.alpha ?? null,
+      r.beta ?? null,
+      r.gamma ?? null,
+    ]);
+    if (this.samples.length > 60000) this.samples.shift(); // ten minutes at 100 Hz is plenty
+  }
+
+  payload() {
+    if (this.samples.length < 2) return null;
+    return {
+      columns: ["t_ms", "ax", "ay", "az", "gx", "gy", "gz"],
+      units: { t: "ms", acceleration: "m/s^2", rotation: "deg/s" },
+      includes_gravity: true,
+      samples: this.samples,
+    };
+  }
+}

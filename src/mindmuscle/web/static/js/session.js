@@ -1,0 +1,514 @@
+// The guided set loop in the browser: prime -> set -> reflect -> rest -> next.
+//
+// The server's set loop (mindmuscle.session) writes each set's timeline of events (count-in,
+// tempo phases with their words and breathing, repetitions); this page plays it on the Web
+// Audio clock. Every transition is saved in localStorage, so closing the tab (or reloading with
+// no network) resumes where the lifter was. Every set goes through the IndexedDB outbox.
+
+import { api, fmtLoad, toast, uuid4 } from "./api.js";
+import { MotionRecorder, keepAwake, requestMotionPermission, speak, stopSpeaking, vibrate } from "./device.js";
+import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
+import { enqueue, flush, resultOf } from "./outbox.js";
+import { bindBodyMap } from "./bodymap.js";
+
+const KEY = "mm.loop";
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const metronome = new Metronome();
+const motion = new MotionRecorder();
+let state = null;
+let raf = null;
+let restTimer = null;
+let felt = null;
+
+function save() {
+  state.savedAt = Date.now();
+  localStorage.setItem(KEY, JSON.stringify(state));
+  // Best effort: the server keeps a copy to resume on another device. The outbox is for sets.
+  if (navigator.onLine && state.sessionId) {
+    api(`/api/sessions/${state.sessionId}/state`, { method: "PUT", body: { state: slim(state) } }).catch(() => {});
+  }
+}
+
+function slim(s) {
+  const { plan, ...rest } = s;
+  return rest;
+}
+
+function load() {
+  try {
+    return JSON.parse(localStorage.getItem(KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+const scale = () => state.timeScale || 1;
+const presc = () => state.current[state.ex];
+
+function show(screen) {
+  for (const el of document.querySelectorAll(".screen")) el.classList.toggle("on", el.id === `screen-${screen}`);
+  document.body.dataset.screen = screen;
+  window.scrollTo(0, 0);
+}
+
+function header() {
+  const p = presc();
+  for (const el of document.querySelectorAll("[data-ex-name]")) el.textContent = p.name;
+  for (const el of document.querySelectorAll("[data-step]")) {
+    el.textContent = `Exercise ${state.ex + 1} of ${state.current.length} · Set ${state.set + 1} of ${p.sets}`;
+  }
+}
+
+// ---------------------------------------------------------------- prime
+function enterPrime() {
+  state.screen = "prime";
+  save();
+  renderPrime();
+}
+
+function renderPrime() {
+  const p = presc();
+  header();
+  show("prime");
+  $("prime-load").textContent = p.load_display;
+  $("prime-reps").textContent = `${p.reps[0]}–${p.reps[1]}`;
+  $("prime-tempo").textContent = tempoText(p.tempo);
+  $("prime-rest").textContent = `${p.rest_s}s`;
+  $("prime-cue").textContent = p.focus.cue;
+  $("prime-mode").textContent = p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue";
+  $("prime-visual").textContent = p.prime.visualisation;
+  $("prime-touch").textContent = p.prime.touch;
+  $("prime-breath").textContent = p.breathing;
+  $("squeeze-num").textContent = Math.round(p.prime.squeeze_test_s);
+  $("prime-visual-card").hidden = state.set > 0;
+  const warn = $("prime-warnings");
+  warn.textContent = (p.warnings || []).join(" ");
+  warn.hidden = !(p.warnings || []).length;
+}
+
+function tempoText(t) {
+  return [t.eccentric_s, t.bottom_pause_s, t.concentric_s, t.top_squeeze_s].map((x) => +x.toFixed(1)).join("-");
+}
+
+async function squeezeTest() {
+  await metronome.unlock();
+  const p = presc();
+  const total = p.prime.squeeze_test_s / scale();
+  const start = performance.now();
+  const ring = $("squeeze-ring");
+  const btn = $("btn-squeeze");
+  btn.disabled = true;
+  speak(`Squeeze. ${p.prime.touch}`);
+  vibrate([60]);
+  await new Promise((resolve) => {
+    const tick = () => {
+      const left = Math.max(0, total - (performance.now() - start) / 1000);
+      $("squeeze-num").textContent = Math.ceil(left * scale());
+      ring.style.strokeDashoffset = String(597 * (1 - left / total));
+      if (left <= 0) return resolve();
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  metronome.chime();
+  vibrate([40, 60, 40]);
+  btn.disabled = false;
+  btn.textContent = "Squeeze again";
+}
+
+// ---------------------------------------------------------------- set
+async function startSet() {
+  await metronome.unlock();
+  stopSpeaking();
+  const p = presc();
+  if (state.motionAllowed === undefined) {
+    state.motionAllowed = (await requestMotionPermission()) === "granted";
+  }
+  const timeline = await timelineFor(p);
+  metronome.speed = 1 / scale();
+  metronome.muted = !!state.muted;
+  state.screen = "set";
+  state.setUuid = uuid4();
+  state.setStartedAt = new Date().toISOString();
+  state.timeline = timeline;
+  save();
+  if (state.motionAllowed) motion.start();
+  document.body.dataset.awake = "1";
+  keepAwake(true);
+  header();
+  $("set-cue").textContent = p.focus.cue;
+  $("set-target").textContent = p.reps[1];
+  show("set");
+  if (state.eyesClosed) speak(p.focus.cue);
+  metronome.start(timeline);
+  loop();
+}
+
+async function timelineFor(p) {
+  try {
+    const res = await api("/api/set-timeline", {
+      method: "POST",
+      body: { prescription: p, time_scale: scale() },
+    });
+    return fromEvents(res.events);
+  } catch {
+    // Offline: the same phases in the catalogue's order, without the server's words.
+    const tl = buildTimeline(p.tempo, p.reps[1], { speed: 1 / scale() });
+    for (const e of tl.events) if (e.kind === "phase") e.word = PHASE_WORDS[e.phase];
+    return tl;
+  }
+}
+
+function fromEvents(events) {
+  const out = [];
+  let total = 0;
+  for (const e of events) {
+    const t = e.at_ms / 1000;
+    if (e.type === "count_in") out.push({ t, kind: "count", value: e.remaining_s, duration: 1 * scale() });
+    if (e.type === "tempo_phase") out.push({ t, kind: "phase", phase: e.phase, word: e.word, breath: e.breath, rep: e.rep, duration: e.duration_s * scale() });
+    if (e.type === "rep_completed") {
+      out.push({ t, kind: "rep", rep: e.rep, duration: 0 });
+      total = t;
+    }
+  }
+  out.push({ t: total, kind: "end", duration: 0 });
+  return { events: out, total };
+}
+
+function loop() {
+  cancelAnimationFrame(raf);
+  const word = $("set-word");
+  const bar = $("set-bar");
+  const draw = () => {
+    const pos = metronome.position();
+    if (!pos) return;
+    const e = pos.event;
+    $("set-reps").textContent = pos.repsDone;
+    if (e && e.kind === "count") {
+      word.textContent = e.value;
+      word.className = "big-word phase-count";
+      $("set-breath").textContent = "Get set";
+    } else if (e && e.kind === "phase") {
+      word.textContent = e.word || PHASE_WORDS[e.phase];
+      word.className = `big-word phase-${e.phase}`;
+      $("set-breath").textContent = e.breath || "";
+      bar.parentElement.className = `phasebar phase-${e.phase}`;
+      bar.style.width = `${Math.min(100, ((pos.t - e.t) / e.duration) * 100)}%`;
+    }
+    if (pos.done) return finishSet(pos.repsDone);
+    raf = requestAnimationFrame(draw);
+  };
+  draw();
+}
+
+async function finishSet(repsDone) {
+  if (state.screen !== "set") return;
+  cancelAnimationFrame(raf);
+  const pos = metronome.position();
+  metronome.stop();
+  const reps = repsDone ?? (pos ? pos.repsDone : 0);
+  const recording = motion.recording ? motion.stop() : null;
+  keepAwake(false);
+  document.body.dataset.awake = "0";
+  state.screen = "reflect";
+  state.reflect = { reps, finishedAt: new Date().toISOString(), motion: recording, measured: null };
+  save();
+  enterReflect();
+  if (recording) analyseMotion(recording);
+}
+
+async function analyseMotion(recording) {
+  const p = presc();
+  const box = $("measured");
+  box.hidden = false;
+  $("measured-text").textContent = "Measuring your reps and tempo…";
+  try {
+    const res = await api("/api/motion/analyze", {
+      method: "POST",
+      body: { exercise_id: p.exercise_id, tempo: p.tempo, motion: recording },
+    });
+    state.reflect.measured = res;
+    save();
+    renderMeasured(res);
+  } catch (err) {
+    $("measured-text").textContent = err.status ? `Motion: ${err.message}` : "Motion will be measured when the server is back.";
+  }
+}
+
+function renderMeasured(m) {
+  const p = presc();
+  $("measured").hidden = false;
+  const bits = [];
+  if (m.reps !== null && m.reps !== undefined) bits.push(`${m.reps} reps measured`);
+  if (m.tempo) bits.push(`tempo ${tempoText(m.tempo)} s (asked ${tempoText(p.tempo)})`);
+  if (m.rep_s) bits.push(`${(+m.rep_s).toFixed(1)} s per rep`);
+  $("measured-text").textContent = bits.length ? bits.join(" · ") : m.message || "No repetitions found in the motion.";
+  if (m.reps && !state.reflect.repsEdited) {
+    // The lifter's own count stays; the measured one is offered, not forced.
+    $("measured-use").hidden = m.reps === state.reflect.reps;
+    $("measured-use").textContent = `Use ${m.reps}`;
+  }
+}
+
+// ---------------------------------------------------------------- reflect
+function enterReflect() {
+  const p = presc();
+  header();
+  show("reflect");
+  $("reflect-reps").value = state.reflect.reps;
+  $("reflect-load").textContent = p.load_display;
+  for (const id of ["target", "focus"]) {
+    $(id).value = 5;
+    $(`${id}-out`).textContent = "5";
+  }
+  for (const r of document.querySelectorAll("input[name=rir]")) r.checked = r.value === "2";
+  felt.reset((state.targets || {})[p.exercise_id] || []);
+  $("measured").hidden = !state.reflect.measured;
+  if (state.reflect.measured) renderMeasured(state.reflect.measured);
+  state.reflectShownAt = Date.now();
+}
+
+async function submitReflection() {
+  const p = presc();
+  const reps = Math.max(0, parseInt($("reflect-reps").value || "0", 10));
+  const rirEl = document.querySelector("input[name=rir]:checked");
+  const body = {
+    uuid: state.setUuid,
+    session_id: state.sessionId,
+    exercise_id: p.exercise_id,
+    exercise_index: state.ex,
+    set_index: state.set,
+    performed_at: state.setStartedAt,
+    reps,
+    load_kg: p.load_kg,
+    tempo: p.tempo,
+    focus_mode: p.focus.mode,
+    cue: p.focus.cue,
+    reflection: {
+      target_rating: +$("target").value,
+      felt_elsewhere: felt.values(),
+      focus_rating: +$("focus").value,
+      reps_in_reserve: rirEl ? +rirEl.value : null,
+      note: "",
+    },
+    prescription: p,
+    motion: state.reflect.motion,
+  };
+  const uuid = state.setUuid;
+  await enqueue(uuid, "/api/sets", body);
+  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: p.load_display, target_rating: body.reflection.target_rating });
+  state.reflect = null;
+  state.setUuid = null;
+  // Wait a moment for the server's adaptation; without network the plan goes on as it was.
+  let adaptation = null;
+  try {
+    const confirmed = await Promise.race([flush(), new Promise((r) => setTimeout(() => r(null), 2500))]);
+    const res = (confirmed && confirmed.get(uuid)) || resultOf(uuid);
+    if (res && res.adaptation) adaptation = res.adaptation;
+  } catch {
+    /* offline */
+  }
+  if (adaptation) {
+    state.current[state.ex] = adaptation.next;
+    state.lastAdaptation = adaptation;
+  } else {
+    state.lastAdaptation = null;
+  }
+  advance();
+}
+
+function advance() {
+  const p = presc();
+  if (state.set + 1 < p.sets) {
+    state.set += 1;
+    return enterRest();
+  }
+  if (state.ex + 1 < state.current.length) {
+    state.ex += 1;
+    state.set = 0;
+    return enterRest();
+  }
+  return enterSummary();
+}
+
+// ---------------------------------------------------------------- rest
+function enterRest() {
+  const prev = state.current[state.set === 0 ? state.ex - 1 : state.ex];
+  state.screen = "rest";
+  state.restEndsAt = Date.now() + (prev.rest_s * 1000) * scale();
+  state.restTotal = prev.rest_s * scale();
+  save();
+  renderRest();
+}
+
+function renderRest() {
+  const p = presc();
+  const prev = state.current[state.set === 0 ? state.ex - 1 : state.ex];
+  show("rest");
+  $("rest-prompt").textContent = prev.between_set_prompt;
+  $("rest-next").textContent = `Next: ${p.name} · set ${state.set + 1} of ${p.sets} · ${p.load_display}`;
+  const a = state.lastAdaptation;
+  $("rest-adapt").hidden = !a;
+  if (a) {
+    $("rest-adapt-text").textContent = a.reasons.map((r) => r.text).join(" ");
+  }
+  clearInterval(restTimer);
+  const tick = () => {
+    const left = Math.max(0, (state.restEndsAt - Date.now()) / 1000);
+    const shown = Math.ceil(left / scale());
+    $("rest-num").textContent = shown >= 60 ? `${Math.floor(shown / 60)}:${String(shown % 60).padStart(2, "0")}` : shown;
+    $("rest-ring").style.strokeDashoffset = String(597 * (1 - left / Math.max(0.001, state.restTotal)));
+    if (left <= 0) {
+      clearInterval(restTimer);
+      metronome.chime();
+      vibrate([200, 100, 200]);
+      enterPrime();
+    }
+  };
+  restTimer = setInterval(tick, 200);
+  tick();
+}
+
+// ---------------------------------------------------------------- summary
+function enterSummary() {
+  state.screen = "summary";
+  save();
+  renderSummary();
+}
+
+function renderSummary() {
+  show("summary");
+  const list = $("summary-list");
+  list.textContent = "";
+  for (const s of state.done) {
+    const row = document.createElement("div");
+    row.className = "summary-row";
+    const a = document.createElement("span");
+    a.textContent = `${s.name} · set ${s.set_index + 1}`;
+    const b = document.createElement("b");
+    b.textContent = `${s.reps} × ${s.load_display} · felt ${s.target_rating}/10`;
+    row.append(a, b);
+    list.append(row);
+  }
+}
+
+async function endSession() {
+  if (state.sessionId) await enqueue(`end-${state.sessionId}`, `/api/sessions/${state.sessionId}/end`, {});
+  flush().catch(() => {});
+  localStorage.removeItem(KEY);
+  location.href = "/progress";
+}
+
+// ---------------------------------------------------------------- start and resume
+async function init() {
+  felt = bindBodyMap($("feltmap"));
+  wire();
+  state = load();
+  let active = null;
+  try {
+    active = await api("/api/sessions/active");
+  } catch (err) {
+    if (!state) {
+      $("loop-empty").hidden = false;
+      $("loop-empty-text").textContent = err.status ? err.message : "No network and no session saved on this phone.";
+      return show("empty");
+    }
+  }
+  if (active && active.session && (!state || state.sessionId !== active.session.id)) {
+    const serverState = active.session.state && active.session.state.ex !== undefined ? active.session.state : null;
+    state = {
+      sessionId: active.session.id,
+      current: active.session.plan.exercises,
+      targets: active.targets,
+      ex: 0,
+      set: 0,
+      screen: "prime",
+      done: [],
+      ...(serverState || {}),
+    };
+    if (serverState) state.current = serverState.current || active.session.plan.exercises;
+  } else if (active && !active.session && state && state.screen !== "summary") {
+    // The server ended this session (another device); keep what is here only if sets are pending.
+  }
+  if (!state) {
+    $("loop-empty").hidden = false;
+    return show("empty");
+  }
+  if (params.get("speed")) state.timeScale = 1 / Math.max(1, +params.get("speed"));
+  $("eyes").checked = !!state.eyesClosed;
+  $("sound").checked = !state.muted;
+  document.body.classList.toggle("eyes-closed", !!state.eyesClosed);
+  resume();
+}
+
+function resume() {
+  switch (state.screen) {
+    case "set":
+      // A set cannot be resumed mid-repetition: ask for the reflection of what was done.
+      state.screen = "reflect";
+      state.reflect = state.reflect || { reps: 0, finishedAt: new Date().toISOString(), motion: null, measured: null };
+      save();
+      return enterReflect();
+    case "reflect":
+      return enterReflect();
+    case "rest":
+      return renderRest();
+    case "summary":
+      return renderSummary();
+    default:
+      return renderPrime();
+  }
+}
+
+function wire() {
+  $("btn-squeeze").addEventListener("click", squeezeTest);
+  $("btn-speak").addEventListener("click", () => speak(presc().prime.visualisation));
+  $("btn-start").addEventListener("click", startSet);
+  $("btn-done").addEventListener("click", () => finishSet(metronome.position()?.repsDone ?? 0));
+  $("btn-save").addEventListener("click", submitReflection);
+  $("btn-skip-rest").addEventListener("click", () => {
+    clearInterval(restTimer);
+    enterPrime();
+  });
+  $("btn-more-rest").addEventListener("click", () => {
+    state.restEndsAt += 30000 * scale();
+    state.restTotal += 30 * scale();
+    save();
+  });
+  $("btn-end").addEventListener("click", endSession);
+  $("btn-end-early").addEventListener("click", () => {
+    if (confirm("End the session now? Sets already saved stay saved.")) enterSummary();
+  });
+  $("btn-skip-ex").addEventListener("click", () => {
+    if (state.ex + 1 < state.current.length) {
+      state.ex += 1;
+      state.set = 0;
+      enterPrime();
+    } else enterSummary();
+  });
+  $("reps-minus").addEventListener("click", () => stepReps(-1));
+  $("reps-plus").addEventListener("click", () => stepReps(1));
+  $("measured-use").addEventListener("click", () => {
+    $("reflect-reps").value = state.reflect.measured.reps;
+    $("measured-use").hidden = true;
+  });
+  $("eyes").addEventListener("change", (e) => {
+    state.eyesClosed = e.target.checked;
+    document.body.classList.toggle("eyes-closed", state.eyesClosed);
+    save();
+  });
+  $("sound").addEventListener("change", (e) => {
+    state.muted = !e.target.checked;
+    metronome.muted = state.muted;
+    save();
+  });
+}
+
+function stepReps(d) {
+  const el = $("reflect-reps");
+  el.value = Math.max(0, (parseInt(el.value || "0", 10) || 0) + d);
+  state.reflect.repsEdited = true;
+}
+
+init();

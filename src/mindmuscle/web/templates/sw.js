@@ -1,0 +1,75 @@
+// MindMuscle service worker: keeps the app shell so that a reload with no network still shows
+// the session. Pages: network first, cached copy when offline. Assets: cache first (their URLs
+// change with every release). API calls always go to the network (the outbox retries sets).
+const CACHE = "mindmuscle-{{ version }}";
+const SHELL = [
+  "/session",
+  "/today",
+  "/static/css/app.css?v={{ version }}",
+  "/static/js/shell.js?v={{ version }}",
+  "/static/js/session.js?v={{ version }}",
+  "/static/js/api.js",
+  "/static/js/outbox.js",
+  "/static/js/metronome.js",
+  "/static/js/device.js",
+  "/static/js/bodymap.js",
+  "/static/img/icon.svg",
+  "/manifest.webmanifest",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      Promise.all(
+        SHELL.map((url) =>
+          fetch(url, { credentials: "same-origin" })
+            .then((res) => (res.ok && !res.redirected ? cache.put(url, res) : null))
+            .catch(() => null)
+        )
+      )
+    ).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
+  if (req.mode === "navigate") {
+    event.respondWith(
+      fetch(req)
+        .then((res) => {
+          if (res.ok && !res.redirected) {
+            const copy = res.clone();
+            caches.open(CACHE).then((c) => c.put(url.pathname, copy));
+          }
+          return res;
+        })
+        .catch(async () => (await caches.match(url.pathname)) || (await caches.match("/session")) || Response.error())
+    );
+    return;
+  }
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(
+      caches.match(req).then(
+        (hit) =>
+          hit ||
+          fetch(req).then((res) => {
+            if (res.ok) {
+              const copy = res.clone();
+              caches.open(CACHE).then((c) => c.put(req, copy));
+            }
+            return res;
+          })
+      )
+    );
+  }
+});
