@@ -202,6 +202,9 @@ def test_hedges_g_of_one_sd_over_a_large_sample() -> None:
     assert cmp.ci_low < cmp.g < cmp.ci_high
     assert cmp.ci_low < 1.0 < cmp.ci_high
     assert cmp.ci_high - cmp.ci_low < 0.2
+    assert cmp.difference_ci_low is not None and cmp.difference_ci_high is not None
+    assert cmp.difference_ci_low < 1.0 < cmp.difference_ci_high
+    assert cmp.note == ""
     assert cmp.p_value is not None and cmp.p_value < 0.01
     assert not cmp.exact_p
 
@@ -267,6 +270,7 @@ def test_paired_permutation_is_an_exact_sign_flip() -> None:
     p, exact = permutation_p_value(a, b, paired=True, seed=0)
     assert exact and p == pytest.approx(expected, abs=1e-12)
     cmp = compare_paired(a, b, seed=0)
+    assert "smallest possible p is 0.125" in cmp.note and "Few values (4)" in cmp.note
     j = 1 - 3 / (4 * 3 - 1)
     assert cmp.g == pytest.approx(j * d.mean() / d.std(ddof=1), rel=1e-12)
     assert cmp.p_value == pytest.approx(expected, abs=1e-12)

@@ -27,6 +27,7 @@ from scipy import stats as sp_stats
 from mindmuscle.errors import InvalidInputError
 
 __all__ = [
+    "FEW_N",
     "MIN_N",
     "Comparison",
     "compare_independent",
@@ -37,14 +38,16 @@ __all__ = [
 ]
 
 MIN_N = 3
+FEW_N = 10
 FloatArray = npt.NDArray[np.float64]
 
 
 class Comparison(BaseModel):
     """The result of comparing condition A with condition B on one measure.
 
-    ``g``, ``ci_low``, ``ci_high`` and ``p_value`` are ``None`` when the data do not allow them;
-    ``note`` then says why.
+    ``ci_low``/``ci_high`` bound ``g``; ``difference_ci_low``/``difference_ci_high`` bound the mean
+    difference in the measure's own unit (more stable than the interval of g with few sets).
+    Statistics are ``None`` when the data do not allow them; ``note`` then says why.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,6 +61,8 @@ class Comparison(BaseModel):
     g: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    difference_ci_low: float | None = None
+    difference_ci_high: float | None = None
     confidence_level: float = 0.95
     p_value: float | None = None
     exact_p: bool = False
@@ -236,25 +241,63 @@ def compare_independent(
                 "each condition are needed for an effect size or a test.",
             }
         )
-    g = hedges_g(x, y)
     rng = np.random.default_rng(seed)
-    boot = _g_independent(
-        x[rng.integers(0, x.size, size=(n_resamples, x.size))],
-        y[rng.integers(0, y.size, size=(n_resamples, y.size))],
-    )
-    lo, hi = _percentile_ci(boot, confidence_level)
+    xb = x[rng.integers(0, x.size, size=(n_resamples, x.size))]
+    yb = y[rng.integers(0, y.size, size=(n_resamples, y.size))]
     p, exact = permutation_p_value(x, y, n_resamples=n_resamples, seed=seed)
-    note = "" if g is not None else "No effect size: the values do not vary within conditions."
+    n_arrangements = _binomial(x.size + y.size, x.size)
+    smallest_p = (2 if x.size == y.size else 1) / n_arrangements
+    return _finish(
+        base,
+        g=hedges_g(x, y),
+        boot_g=_g_independent(xb, yb),
+        boot_diff=xb.mean(axis=1) - yb.mean(axis=1),
+        p=p,
+        exact=exact,
+        smallest_p=smallest_p,
+        n_small=min(x.size, y.size),
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+    )
+
+
+def _finish(
+    base: dict[str, object],
+    *,
+    g: float | None,
+    boot_g: FloatArray,
+    boot_diff: FloatArray,
+    p: float,
+    exact: bool,
+    smallest_p: float,
+    n_small: int,
+    n_resamples: int,
+    confidence_level: float,
+) -> Comparison:
+    lo, hi = _percentile_ci(boot_g, confidence_level)
+    d_lo, d_hi = _percentile_ci(boot_diff, confidence_level)
+    notes = []
+    if g is None:
+        notes.append("No effect size: the values do not vary within conditions.")
+    elif n_small < FEW_N:
+        notes.append(
+            f"Few values ({n_small}): the interval of g is wide and unstable; the interval of "
+            "the difference is the better guide."
+        )
+    if exact and smallest_p > 0.05:
+        notes.append(f"With this many values the smallest possible p is {smallest_p:.3f}.")
     return Comparison.model_validate(
         {
             **base,
             "g": g,
             "ci_low": lo if g is not None else None,
             "ci_high": hi if g is not None else None,
+            "difference_ci_low": d_lo,
+            "difference_ci_high": d_hi,
             "p_value": p,
             "exact_p": exact,
             "n_resamples": n_resamples,
-            "note": note,
+            "note": " ".join(notes),
         }
     )
 
@@ -297,21 +340,18 @@ def compare_paired(
                 "effect size or a test.",
             }
         )
-    g = hedges_gz(d)
     rng = np.random.default_rng(seed)
-    boot = _g_paired(d[rng.integers(0, d.size, size=(n_resamples, d.size))])
-    lo, hi = _percentile_ci(boot, confidence_level)
+    db = d[rng.integers(0, d.size, size=(n_resamples, d.size))]
     p, exact = permutation_p_value(x, y, paired=True, n_resamples=n_resamples, seed=seed)
-    note = "" if g is not None else "No effect size: the differences do not vary."
-    return Comparison.model_validate(
-        {
-            **base,
-            "g": g,
-            "ci_low": lo if g is not None else None,
-            "ci_high": hi if g is not None else None,
-            "p_value": p,
-            "exact_p": exact,
-            "n_resamples": n_resamples,
-            "note": note,
-        }
+    return _finish(
+        base,
+        g=hedges_gz(d),
+        boot_g=_g_paired(db),
+        boot_diff=db.mean(axis=1),
+        p=p,
+        exact=exact,
+        smallest_p=2.0 / 2**d.size,
+        n_small=int(d.size),
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
     )

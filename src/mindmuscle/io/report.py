@@ -226,7 +226,7 @@ recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.</p>
 <h2>Main comparisons</h2>
 {% if headline %}
 <table id="headline">
-<tr><th>comparison</th><th>sets (or load blocks)</th><th>mean difference</th>
+<tr><th>comparison</th><th>sets (or load blocks)</th><th>mean difference [95% CI]</th>
 <th>Hedges' g [95% CI]</th><th>p (permutation)</th><th>note</th></tr>
 {% for row in headline %}<tr><td>{{ row.label }}</td><td>{{ row.n }}</td><td>{{ row.diff }}</td>
 <td>{{ row.g }}</td><td>{{ row.p }}</td><td>{{ row.note }}</td></tr>
@@ -254,8 +254,8 @@ recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.</p>
 {% endfor %}</table>
 
 <h2>Every comparison</h2>
-<table id="effects">
-<tr><th>comparison</th><th>n</th><th>mean difference</th><th>Hedges' g [95% CI]</th>
+<table id="all-comparisons">
+<tr><th>comparison</th><th>n</th><th>mean difference [95% CI]</th><th>Hedges' g [95% CI]</th>
 <th>p (permutation)</th><th>note</th></tr>
 {% for row in all_rows %}<tr><td>{{ row.label }}</td><td>{{ row.n }}</td><td>{{ row.diff }}</td>
 <td>{{ row.g }}</td><td>{{ row.p }}</td><td>{{ row.note }}</td></tr>
@@ -295,7 +295,15 @@ Fewer than 3 sets (or blocks) per condition: no statistics.</p>
 def _row(e: Effect) -> dict[str, str]:
     c = e.comparison
     unit = "" if e.measure == "target_rating" else " %MVC points"
-    diff = "–" if c.mean_difference is None else f"{c.mean_difference:+.2f}{unit}"
+    if c.mean_difference is None:
+        diff = "–"
+    elif c.difference_ci_low is None or c.difference_ci_high is None:
+        diff = f"{c.mean_difference:+.2f}{unit}"
+    else:
+        diff = (
+            f"{c.mean_difference:+.2f}{unit} "
+            f"[{c.difference_ci_low:+.2f}, {c.difference_ci_high:+.2f}]"
+        )
     g = "–" if c.g is None else f"{c.g:.2f} [{_fmt(c.ci_low)}, {_fmt(c.ci_high)}]"
     p = "–" if c.p_value is None else f"{c.p_value:.3f}" + ("" if c.exact_p else " (sampled)")
     return {
