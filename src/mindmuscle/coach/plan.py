@@ -161,9 +161,10 @@ def starting_test_text(exercise: Exercise, start_display: str, reps: tuple[int, 
     """
     return (
         f"No e1RM yet for {exercise.name}: a starting-load test. Start at {start_display} and "
-        f"do {reps[1]} controlled repetitions. If you could have done more than 4 more, go up "
-        "(about a quarter more when it was very easy, one step when it was close), rest 90 s "
-        f"and repeat, up to four test sets. Stop at the first set of {reps[1]} that leaves "
+        f"do {reps[1]} controlled repetitions. If you could have done more than 4 more, go "
+        "up (double the load while it still feels very light, then one or two steps at a "
+        "time), rest 90 s and repeat, up to five test sets. Stop at the first set of "
+        f"{reps[1]} that leaves "
         "about 3 repetitions in reserve (a moderate effort, never to failure) and log it with "
         "its reps in reserve: the coach estimates your e1RM from it "
         "and prescribes the remaining sets."

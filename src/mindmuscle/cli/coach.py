@@ -1,0 +1,240 @@
+"""``mindmuscle plan`` and ``mindmuscle drill``: today's plan and the flexing drill.
+
+Until stored history exists, the options stand in for it: ``--readiness`` for today's check,
+``--e1rm`` for the estimated maxima, ``--goal`` and ``--experience`` for the profile.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, cast
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.cli._app import app, console
+from mindmuscle.coach import (
+    DrillPlan,
+    Experience,
+    Goal,
+    Plan,
+    Profile,
+    Readiness,
+    build_plan,
+    default_equipment,
+    drill_plan,
+)
+from mindmuscle.errors import InvalidInputError
+from mindmuscle.units import parse_unit, to_kg
+
+__all__ = ["drill", "parse_e1rm", "parse_readiness", "plan"]
+
+_GOALS = ("hypertrophy", "strength", "endurance")
+_EXPERIENCE = ("new", "some", "experienced")
+_SCALES = ("sleep", "energy", "stress", "focus")
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    v = value.strip().lower()
+    if v not in allowed:
+        raise InvalidInputError(
+            f"{option} {value!r} is not allowed: choose one of {', '.join(allowed)}."
+        )
+    return v
+
+
+def parse_readiness(text: str) -> Readiness:
+    """Parse ``SLEEP,ENERGY,STRESS,FOCUS`` (four whole numbers 1-5) into a readiness check."""
+    parts = [p.strip() for p in text.split(",")]
+    allowed = (
+        "four whole numbers 1-5 as SLEEP,ENERGY,STRESS,FOCUS, for example 4,3,2,4 (sleep, "
+        "energy and focus: 5 is best; stress: 1 is calm, 5 very stressed)"
+    )
+    if len(parts) != 4:
+        raise InvalidInputError(
+            f"--readiness {text!r} has {len(parts)} value{'s' if len(parts) != 1 else ''}: "
+            f"give {allowed}."
+        )
+    values: list[int] = []
+    for name, part in zip(_SCALES, parts, strict=True):
+        try:
+            value = int(part)
+        except ValueError:
+            raise InvalidInputError(
+                f"--readiness {text!r}: {name} {part!r} is not a whole number; give {allowed}."
+            ) from None
+        if not 1 <= value <= 5:
+            raise InvalidInputError(
+                f"--readiness {text!r}: {name} {value} is out of range 1-5; give {allowed}."
+            )
+        values.append(value)
+    return Readiness(sleep=values[0], energy=values[1], stress=values[2], focus=values[3])
+
+
+def parse_e1rm(items: list[str]) -> dict[str, float]:
+    """Parse ``EXERCISE_ID=KG`` items (``=100``, ``=100kg`` or ``=225lb``) into kilograms."""
+    out: dict[str, float] = {}
+    for item in items:
+        ex_id, sep, raw = item.partition("=")
+        if not sep or not ex_id.strip() or not raw.strip():
+            raise InvalidInputError(
+                f"--e1rm {item!r} is not EXERCISE_ID=KG: give for example "
+                "--e1rm barbell_back_squat=100 (or =225lb)."
+            )
+        raw = raw.strip().lower()
+        unit = "kg"
+        for suffix in ("kg", "lb"):
+            if raw.endswith(suffix):
+                raw, unit = raw.removesuffix(suffix).strip(), suffix
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InvalidInputError(
+                f"--e1rm {item!r}: {raw!r} is not a number; give kilograms above 0 and up to "
+                "1000, for example barbell_back_squat=100."
+            ) from None
+        if value <= 0:
+            raise InvalidInputError(
+                f"--e1rm {item!r}: the e1RM must be above 0 (and up to 1000 kg); a negative or "
+                "zero load is not allowed."
+            )
+        out[ex_id.strip()] = to_kg(value, parse_unit(unit))
+    return out
+
+
+def _render_plan(p: Plan) -> None:
+    colour = {"train": "green", "light": "yellow", "drill": "cyan", "rest": "magenta"}
+    console.print(
+        Panel(
+            p.reason,
+            title=f"Today: {p.decision.upper()} ({p.goal})",
+            border_style=colour[p.decision],
+        ),
+        highlight=False,
+    )
+    if p.imagery:
+        console.print(f"[bold]Optional imagery (an adjunct):[/bold] {p.imagery}", highlight=False)
+    if p.drill is not None:
+        _render_drill(p.drill)
+    if not p.exercises:
+        return
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", no_wrap=True)
+    table.add_column("Exercise", ratio=3)
+    table.add_column("Sets", no_wrap=True)
+    table.add_column("Load", ratio=2)
+    table.add_column("Tempo", no_wrap=True)
+    table.add_column("Focus cue", ratio=6)
+    table.add_column("Rest", no_wrap=True)
+    for i, e in enumerate(p.exercises, 1):
+        pct = f" ({e.percent_e1rm:g}% e1RM)" if e.percent_e1rm is not None else ""
+        source = " test set" if e.load_source == "starting_test" else ""
+        table.add_row(
+            str(i),
+            f"{e.name}\n[dim]{e.role}[/dim]",
+            f"{e.sets} x {e.reps[0]}-{e.reps[1]}",
+            f"{e.load_display}{pct}{source}",
+            e.tempo.as_string(),
+            f"[bold]{e.focus.mode}[/bold]: {e.focus.cue}",
+            f"{e.rest_s} s",
+        )
+    console.print(table, highlight=False)
+    for reason in p.why:
+        console.print(f"- {reason.text}", highlight=False)
+    for i, e in enumerate(p.exercises, 1):
+        console.print(f"\n[bold]{i}. {e.name}[/bold] ({e.role})", highlight=False)
+        console.print(f"  Prime: {e.prime.visualisation}", highlight=False)
+        console.print(
+            f"  Touch: {e.prime.touch} Squeeze test: {e.prime.squeeze_test_s:g} s.",
+            highlight=False,
+        )
+        console.print(f"  Breathing: {e.breathing}", highlight=False)
+        console.print(f"  Between sets: {e.between_set_prompt}", highlight=False)
+        for reason in e.why:
+            ev = f" [dim][{', '.join(reason.evidence)}][/dim]" if reason.evidence else ""
+            console.print(f"  - {reason.text}{ev}", highlight=False)
+        for w in e.warnings:
+            console.print(f"  [yellow]! {w}[/yellow]", highlight=False)
+
+
+def _render_drill(d: DrillPlan) -> None:
+    console.print(f"Flexing drill, about {d.total_s / 60:g} min. {d.reason}", highlight=False)
+    table = Table()
+    for col in ("#", "Muscle", "Flex - hold - release", "Reps", "Cue"):
+        table.add_column(col, overflow="fold")
+    for i, item in enumerate(d.items, 1):
+        table.add_row(
+            str(i),
+            item.name,
+            f"{item.flex_s:g} s - {item.hold_s:g} s - {item.release_s:g} s",
+            str(item.reps),
+            item.cue,
+        )
+    console.print(table, highlight=False)
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def plan(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    goal: Annotated[str, typer.Option(help="hypertrophy, strength or endurance.")] = "hypertrophy",
+    experience: Annotated[str, typer.Option(help="new, some or experienced.")] = "new",
+    readiness: Annotated[
+        str | None,
+        typer.Option(
+            help="Today's check SLEEP,ENERGY,STRESS,FOCUS, each 1-5 (stress: 1 calm, 5 very "
+            "stressed), e.g. 4,3,2,4."
+        ),
+    ] = None,
+    e1rm: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Estimated 1RM as EXERCISE_ID=KG (or =225lb); repeat for several exercises."
+        ),
+    ] = None,
+    units: Annotated[str, typer.Option(help="kg or lb, for loads and equipment.")] = "kg",
+    exercise: Annotated[
+        list[str] | None,
+        typer.Option(help="Exercise id for today (repeatable); default: the coach chooses."),
+    ] = None,
+) -> None:
+    """Today's plan: exercises, sets, reps, load, tempo, focus cue and why, with evidence ids."""
+    unit = parse_unit(units)
+    profile = Profile(
+        goal=cast(Goal, _choice(goal, _GOALS, "--goal")),
+        experience=cast(Experience, _choice(experience, _EXPERIENCE, "--experience")),
+        units=unit,
+        equipment=default_equipment(unit),
+    )
+    result = build_plan(
+        catalog=load_catalog(),
+        profile=profile,
+        readiness=None if readiness is None else parse_readiness(readiness),
+        history=[],
+        now=datetime.now(UTC),
+        e1rm_overrides=parse_e1rm(e1rm or []),
+        exercise_ids=exercise or None,
+    )
+    if json_out:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        _render_plan(result)
+
+
+@app.command()
+def drill(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the drill as JSON.")] = False,
+    minutes: Annotated[float, typer.Option(help="Length of the drill, 2-60 minutes.")] = 10.0,
+) -> None:
+    """The 10-minute flexing drill: weakest muscles first, flex-hold-release timings."""
+    result = drill_plan(catalog=load_catalog(), scores={}, minutes=minutes)
+    if json_out:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        _render_drill(result)
