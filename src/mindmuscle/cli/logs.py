@@ -1,0 +1,182 @@
+"""``mindmuscle import`` (Strong, Hevy, FitNotes, MindMuscle JSON) and ``mindmuscle export``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.services.export import export_csv, export_json
+from mindmuscle.services.imports import DEFAULT_THRESHOLD, ImportReport, import_file
+from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+
+__all__ = ["export_command", "import_command"]
+
+
+class ImportFormat(StrEnum):
+    AUTO = "auto"
+    STRONG = "strong"
+    HEVY = "hevy"
+    FITNOTES = "fitnotes"
+    JSON = "json"
+
+
+class UnitChoice(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a SQLite file path. "
+        "Default: MINDMUSCLE_DATABASE_URL, else mindmuscle.db in the user's data folder.",
+    ),
+]
+
+
+def _summary(report: ImportReport) -> None:
+    title = "Import (dry run: nothing stored)" if report.dry_run else "Import"
+    table = Table(title=f"{title}: {report.path}", show_header=True)
+    table.add_column("")
+    table.add_column("in file", justify="right")
+    table.add_column("stored now", justify="right")
+    table.add_row("sets", str(report.sets), str(report.sets_added))
+    table.add_row("workouts", str(report.workouts), str(report.workouts_added))
+    table.add_row("exercises", str(report.exercises), "")
+    table.add_row("  matched to the catalogue", str(report.matched), "")
+    table.add_row(
+        "  your own exercises", str(report.user_exercises), f"{report.new_user_exercises} new"
+    )
+    console.print(table)
+    console.print(
+        f"Format: {report.format}; weights: {report.unit}. "
+        f"{report.sets_already_stored} set(s) were already stored."
+    )
+    mappings = Table(title="Exercise names and what they were matched to", show_header=True)
+    for column in ("name in file", "exercise", "method", "confidence", "sets"):
+        mappings.add_column(column, justify="right" if column in ("confidence", "sets") else "left")
+    for m in report.mappings:
+        method: str = m.method
+        if m.method == "new" and m.muscles_guessed is False:
+            method = "new (muscles unknown: edit it)"
+        exercise = f"{m.exercise_name} ({m.exercise_id})"
+        mappings.add_row(m.name, exercise, method, f"{m.confidence:.2f}", str(m.sets))
+    console.print(mappings)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A Strong, Hevy or FitNotes CSV export, or a MindMuscle JSON export."),
+    ],
+    format: Annotated[
+        ImportFormat, typer.Option("--format", help="The file's format; auto detects it.")
+    ] = ImportFormat.AUTO,
+    unit: Annotated[
+        UnitChoice | None,
+        typer.Option(
+            "--unit", help="Weight unit for files that do not say (Strong's usual export)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and match, show the report, store nothing.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.5,
+            max=1.0,
+            help="Minimum similarity (0.5-1) for a fuzzy exercise-name match.",
+        ),
+    ] = DEFAULT_THRESHOLD,
+    db: DbOption = None,
+) -> None:
+    """Import a workout log. One file is one transaction; importing it again adds nothing."""
+    database = open_database(db)
+    try:
+        show = not json_out and err_console.is_terminal
+        with Progress(
+            TextColumn("[bold]Reading"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("read", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total or None)
+
+            report = import_file(
+                db=database,
+                user_id=LOCAL_USER_ID,
+                path=file,
+                format=format.value,
+                unit=None if unit is None else unit.value,
+                dry_run=dry_run,
+                threshold=threshold,
+                progress=progress,
+            )
+    finally:
+        database.close()
+    if json_out:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        _summary(report)
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="csv: one row per set; json: everything, re-importable."),
+    ] = ExportFormat.CSV,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export your sets as CSV, or everything as JSON (importable again)."""
+    database = open_database(db)
+    try:
+        if out is None:
+            _export(database, format, sys.stdout)
+            return
+        # Written beside the target and renamed at the end: a failed export leaves no half file.
+        fd, tmp = tempfile.mkstemp(dir=out.resolve().parent, prefix=f".{out.name}.", text=True)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                n = _export(database, format, fh)
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        err_console.print(f"Wrote {n} set(s) to {out} ({format.value}).")
+    finally:
+        database.close()
+
+
+def _export(database: Database, format: ExportFormat, fh: IO[str]) -> int:
+    if format == ExportFormat.JSON:
+        return len(export_json(db=database, user_id=LOCAL_USER_ID, out=fh).sets)
+    return export_csv(db=database, user_id=LOCAL_USER_ID, out=fh)
