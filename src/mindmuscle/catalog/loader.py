@@ -90,9 +90,33 @@ class Catalog:
         try:
             return self.exercises[exercise_id]
         except KeyError:
-            by_name = self.find_by_name(exercise_id)
-            hints = [by_name.id] if by_name else _suggest(exercise_id, self.exercises)
-            raise UnknownIdError("exercise", exercise_id, hints) from None
+            raise UnknownIdError(
+                "exercise", exercise_id, self.suggest_exercises(exercise_id)
+            ) from None
+
+    def suggest_exercises(self, text: str, n: int = 5) -> list[str]:
+        """Up to ``n`` exercise ids close to ``text`` (an id, a name or part of one)."""
+        by_name = self.find_by_name(text)
+        if by_name is not None:
+            return [by_name.id]
+        key = normalise_name(text)
+        if not key:
+            return []
+        contains = [
+            ex.id
+            for ex in self.exercises.values()
+            if any(key in normalise_name(t) for t in (ex.id, ex.name, *ex.aliases))
+        ]
+        if contains:
+            # Built-in exercises first, then the shortest (closest) ids.
+            contains.sort(key=lambda i: (self.exercises[i].source != "builtin", len(i), i))
+            return contains[:n]
+        owners: dict[str, str] = {}
+        for ex in self.exercises.values():
+            owners.setdefault(normalise_name(ex.id), ex.id)
+            owners.setdefault(normalise_name(ex.name), ex.id)
+        hints = difflib.get_close_matches(key, list(owners), n=n * 2, cutoff=0.6)
+        return list(dict.fromkeys(owners[h] for h in hints))[:n]
 
     def muscle(self, muscle_id: str) -> Muscle:
         """The muscle with this id; raises :class:`~mindmuscle.errors.UnknownIdError`."""

@@ -1,0 +1,209 @@
+"""The user's catalogue: the built-in one plus exercises imported from free-exercise-db.
+
+Imported exercises are a user extension: they live in
+``Settings().data_dir / "catalog" / "user_exercises.json"``, never in the package. Their ids
+start with ``fedb_``; importing the same file again replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mindmuscle.catalog import Catalog, Exercise, load_catalog, map_free_exercise_db
+from mindmuscle.config import Settings
+from mindmuscle.errors import FileFormatError
+from mindmuscle.io.freedb import read_free_exercise_db
+
+__all__ = [
+    "ImportSummary",
+    "import_free_exercise_db",
+    "load_user_catalog",
+    "read_user_exercises",
+    "user_catalog_path",
+    "write_user_exercises",
+]
+
+_FORMAT = "mindmuscle-user-exercises"
+_VERSION = 1
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did."""
+
+    source: Path
+    stored_in: Path
+    imported: int
+    replaced: int
+    user_exercises: int
+    muscle_mapping: dict[str, dict[str, int]] = field(default_factory=dict)
+    targets: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-ready values."""
+        return {
+            "source": str(self.source),
+            "stored_in": str(self.stored_in),
+            "imported": self.imported,
+            "replaced": self.replaced,
+            "user_exercises": self.user_exercises,
+            "muscle_mapping": self.muscle_mapping,
+            "targets": self.targets,
+        }
+
+
+def user_catalog_path(settings: Settings) -> Path:
+    """Where the user's added exercises are stored."""
+    return settings.data_dir / "catalog" / "user_exercises.json"
+
+
+def read_user_exercises(settings: Settings) -> list[Exercise]:
+    """The exercises stored in the user's catalogue file (empty when there is none).
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        When the file is not valid JSON (with line and column) or an entry is not a valid
+        exercise (with its index and id).
+    """
+    path = user_catalog_path(settings)
+    if not path.exists():
+        return []
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"malformed JSON: {exc.msg}; delete the file and import again",
+            path=path,
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+        raise FileFormatError(
+            f"not a MindMuscle user catalogue (expected an object with format {_FORMAT!r})",
+            path=path,
+        )
+    if doc.get("version") != _VERSION:
+        raise FileFormatError(
+            f"user catalogue version {doc.get('version')!r} is not supported; expected {_VERSION}",
+            path=path,
+        )
+    entries = doc.get("exercises")
+    if not isinstance(entries, list):
+        raise FileFormatError("'exercises' must be a list of exercise cards", path=path)
+    out: list[Exercise] = []
+    for i, entry in enumerate(entries):
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        try:
+            out.append(Exercise.model_validate(entry))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "entry"
+            raise FileFormatError(
+                f"exercise {i} ({entry_id!r}): {where}: {err['msg']}", path=path
+            ) from None
+    return out
+
+
+def write_user_exercises(settings: Settings, exercises: list[Exercise]) -> Path:
+    """Store ``exercises`` as the user's catalogue (atomically: a crash leaves the old file)."""
+    path = user_catalog_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "format": _FORMAT,
+        "version": _VERSION,
+        "exercises": [ex.model_dump(mode="json") for ex in exercises],
+    }
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load_user_catalog(settings: Settings) -> Catalog:
+    """The built-in catalogue plus the exercises the user has imported or added.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        When the user's catalogue file is damaged.
+    mindmuscle.errors.CatalogError
+        When a stored exercise clashes with a built-in id or names an unknown muscle.
+    """
+    extra = read_user_exercises(settings)
+    catalog = load_catalog()
+    return catalog.with_exercises(extra) if extra else catalog
+
+
+def import_free_exercise_db(
+    path: str | Path,
+    *,
+    settings: Settings,
+    on_progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """Import a free-exercise-db ``exercises.json`` into the user's catalogue.
+
+    Every entry becomes an exercise with id ``fedb_<source id>``, mapped muscles, a default
+    tempo and generic cues built from its primary muscle. Exercises imported before from the
+    same ids are replaced; other user exercises are kept.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+    settings : Settings
+        Gives the data folder.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` after each mapped entry.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        When the file is malformed (line and column) or an entry breaks the schema.
+    """
+    source = Path(path)
+    records = read_free_exercise_db(source)
+    catalog = load_catalog()
+    mapping: dict[str, Counter[str]] = {}
+    targets: Counter[str] = Counter()
+    imported: list[Exercise] = []
+    total = len(records)
+    for done, record in enumerate(records, start=1):
+        result = map_free_exercise_db(record, catalog.muscles)
+        imported.append(result.exercise)
+        mapping.setdefault(result.source_muscle, Counter())[result.targets[0]] += 1
+        targets.update(result.targets)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    new_ids = {ex.id for ex in imported}
+    if len(new_ids) != len(imported):
+        dupes = sorted(i for i, n in Counter(ex.id for ex in imported).items() if n > 1)
+        raise FileFormatError(f"entries map to the same exercise ids {dupes[:5]}", path=source)
+    existing = read_user_exercises(settings)
+    kept = [ex for ex in existing if ex.id not in new_ids]
+    combined = kept + imported
+    catalog.with_exercises(combined)  # validate before anything is written
+    stored_in = write_user_exercises(settings, combined)
+    return ImportSummary(
+        source=source,
+        stored_in=stored_in,
+        imported=len(imported),
+        replaced=len(existing) - len(kept),
+        user_exercises=len(combined),
+        muscle_mapping={
+            term: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            for term, counts in sorted(mapping.items())
+        },
+        targets=dict(sorted(targets.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
