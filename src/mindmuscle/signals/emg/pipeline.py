@@ -1,0 +1,527 @@
+"""The full analysis of a recording: filter, envelope, onsets, repetitions, features, quality.
+
+Speed comes from doing each pass over the raw samples once, in float32:
+
+1. DC removal and conversion to float32 (one pass);
+2. the causal band-pass (and notch) as block matrix products (:class:`BlockFilter`);
+3. sums of ``|y|`` and ``y**2`` over short blocks (about 5 ms), which decimate the signal to
+   an envelope rate near 200 Hz;
+4. everything else (zero-phase envelope low-pass, moving RMS, onsets, repetition amplitudes,
+   integrated EMG, RMS) runs on those block sums, and the mean/median frequency on Hann-windowed
+   segments inside the repetitions only.
+
+Channels are split between two worker threads; numpy, scipy and BLAS release the GIL.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import fft, signal
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+
+from mindmuscle.errors import InvalidSignalError
+from mindmuscle.signals.emg.features import fatigue_slopes, left_right_pairs, spectral_moments
+from mindmuscle.signals.emg.filters import (
+    BandNarrowedWarning,
+    BlockFilter,
+    design_emg_sos,
+    lowpass_sos,
+    resolve_band,
+)
+from mindmuscle.signals.emg.models import (
+    Balance,
+    Burst,
+    ChannelResult,
+    EmgAnalysis,
+    FatigueTrend,
+    RepFeatures,
+    SynergistRatio,
+)
+from mindmuscle.signals.emg.onsets import detect_bursts
+from mindmuscle.signals.emg.quality import assess_quality
+from mindmuscle.signals.emg.recording import EmgRecording
+from mindmuscle.signals.emg.reps import repetitions_from_motion
+
+__all__ = ["EmgResult", "ProcessedEmg", "analyze_emg", "envelope_decimation", "process_emg"]
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+ProgressFn = Callable[[str, float], None]
+
+_TARGET_ENVELOPE_HZ = 200.0
+_BLOCK_SAMPLES = 40
+_WORKERS = 2
+_EDGE_CUTOFF_HZ = 25.0
+
+
+def envelope_decimation(sfreq_hz: float) -> int:
+    """Samples per envelope block: the envelope rate is ``sfreq_hz / q``, near 200 Hz."""
+    return max(1, round(sfreq_hz / _TARGET_ENVELOPE_HZ))
+
+
+@lru_cache(maxsize=32)
+def _block_filter(sos_key: bytes, n_sections: int, block_len: int) -> BlockFilter:
+    sos = np.frombuffer(sos_key, dtype=np.float64).reshape(n_sections, 6)
+    return BlockFilter.design(sos, block_len)
+
+
+_BLAS = ThreadpoolController()
+
+
+def _blas_single_thread() -> Any:
+    """Limit BLAS to one thread while our own threads split the channels."""
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
+@dataclass(frozen=True)
+class ProcessedEmg:
+    """Intermediate signals of one recording.
+
+    Attributes
+    ----------
+    filtered : ndarray, shape (n_channels, n_samples), float32
+        Causally band-passed EMG (DC removed), in the recording's units.
+    decimation : int
+        Samples per envelope block ``q``.
+    envelope_rate_hz : float
+        ``sfreq_hz / q``.
+    abs_sum, sq_sum : ndarray, shape (n_channels, n_blocks), float64
+        Per block, the sum of ``|filtered|`` and of ``filtered**2``.
+    envelope : ndarray, shape (n_channels, n_blocks), float32
+        Linear envelope (zero-phase low-pass of the block means of ``|filtered|``).
+    edge_envelope : ndarray, shape (n_channels, n_blocks), float32
+        The same with a 25 Hz cut-off, to place onsets and offsets precisely.
+    """
+
+    sfreq_hz: float
+    band_hz: tuple[float, float]
+    filtered: F32
+    decimation: int
+    envelope_rate_hz: float
+    envelope_cutoff_hz: float
+    abs_sum: F64
+    sq_sum: F64
+    envelope: F32
+    edge_envelope: F32
+
+    @property
+    def times_s(self) -> F64:
+        """Centre time of each envelope block in seconds."""
+        q = self.decimation
+        idx = np.arange(self.envelope.shape[1], dtype=np.float64)
+        out: F64 = (idx * q + (q - 1) / 2.0) / self.sfreq_hz
+        return out
+
+    def moving_rms(self, window_ms: float = 100.0) -> F32:
+        """Centred moving RMS at the envelope rate over about ``window_ms``."""
+        win = max(1, round(window_ms / 1000.0 * self.envelope_rate_hz))
+        n = self.sq_sum.shape[1]
+        csum = np.zeros((self.sq_sum.shape[0], n + 1))
+        np.cumsum(self.sq_sum, axis=1, out=csum[:, 1:])
+        idx = np.arange(n)
+        lo = np.clip(idx - win // 2, 0, n)
+        hi = np.clip(idx - win // 2 + win, 0, n)
+        count = (hi - lo) * self.decimation
+        rms = np.sqrt(np.maximum(csum[:, hi] - csum[:, lo], 0.0) / count)
+        out: F32 = rms.astype(np.float32)
+        return out
+
+
+def process_emg(
+    data: Any,
+    sfreq_hz: float,
+    *,
+    low_hz: float | None = None,
+    high_hz: float | None = None,
+    mains_hz: float | None = None,
+    envelope_cutoff_hz: float = 6.0,
+    workers: int = _WORKERS,
+) -> ProcessedEmg:
+    """Band-pass, rectify and envelope every channel (the expensive part of the analysis).
+
+    Parameters
+    ----------
+    data : ndarray, shape (n_channels, n_samples)
+        Raw EMG, float32 or float64 (checked for NaN, rate and length).
+    sfreq_hz : float
+        Sampling rate in Hz.
+    low_hz, high_hz : float, optional
+        Band-pass edges (default 20-450 Hz, narrowed with a warning at low rates).
+    mains_hz : float, optional
+        50 or 60 to add a mains notch.
+    envelope_cutoff_hz : float
+        Cut-off of the linear envelope's zero-phase low-pass.
+    workers : int
+        Threads that share the channels.
+    """
+    from mindmuscle.signals.emg._checks import as_emg_array
+
+    x = as_emg_array(data)
+    fs = float(sfreq_hz)
+    band = resolve_band(fs, low_hz, high_hz)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BandNarrowedWarning)  # already warned by resolve_band
+        sos = design_emg_sos(fs, band[0], band[1], mains_hz=mains_hz)
+    q = envelope_decimation(fs)
+    n_ch, n = x.shape
+    n_blocks = n // q
+    if n_blocks < 16:
+        raise InvalidSignalError(
+            f"EMG of {n} samples ({n / fs:.3f} s at {fs:g} Hz) is too short to analyse: at least "
+            f"{16 * q} samples ({16 * q / fs:.2f} s) are needed."
+        )
+    env_rate = fs / q
+    env_sos = lowpass_sos(env_rate, envelope_cutoff_hz)
+    block_len = q * max(1, round(_BLOCK_SAMPLES / q))
+    bfilt = _block_filter(np.ascontiguousarray(sos).tobytes(), sos.shape[0], block_len)
+    filtered = np.empty((n_ch, n), dtype=np.float32)
+    abs_sum = np.empty((n_ch, n_blocks))
+    sq_sum = np.empty((n_ch, n_blocks))
+    ones = np.ones(q, dtype=np.float32)
+    used = n_blocks * q
+
+    def run(sl: slice) -> None:
+        part = x[sl]
+        mean = part.mean(axis=1, keepdims=True, dtype=np.float64)
+        centred = np.subtract(part, mean.astype(part.dtype), dtype=np.float32)
+        filtered[sl] = bfilt(centred)
+        for c in range(sl.start, sl.stop):
+            blocks = filtered[c, :used].reshape(n_blocks, q)
+            abs_sum[c] = np.abs(blocks) @ ones
+            sq_sum[c] = np.einsum("ij,ij->i", blocks, blocks)
+
+    n_workers = max(1, min(workers, n_ch))
+    bounds = np.linspace(0, n_ch, n_workers + 1).astype(int)
+    slices = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+    with _blas_single_thread():
+        if len(slices) == 1:
+            run(slices[0])
+        else:
+            with ThreadPoolExecutor(len(slices)) as pool:
+                list(pool.map(run, slices))
+    block_mean = abs_sum / q
+    envelope = signal.sosfiltfilt(env_sos, block_mean, axis=-1).astype(np.float32)
+    np.maximum(envelope, 0.0, out=envelope)  # the low-pass rings slightly below zero
+    edge_cutoff = min(_EDGE_CUTOFF_HZ, 0.4 * env_rate)
+    edge_envelope = signal.sosfiltfilt(
+        lowpass_sos(env_rate, edge_cutoff), block_mean, axis=-1
+    ).astype(np.float32)
+    return ProcessedEmg(
+        sfreq_hz=fs,
+        band_hz=band,
+        filtered=filtered,
+        decimation=q,
+        envelope_rate_hz=env_rate,
+        envelope_cutoff_hz=envelope_cutoff_hz,
+        abs_sum=abs_sum,
+        sq_sum=sq_sum,
+        envelope=envelope,
+        edge_envelope=edge_envelope,
+    )
+
+
+@dataclass(frozen=True)
+class EmgResult:
+    """An analysis (JSON-ready) with the signals it came from (for plots)."""
+
+    analysis: EmgAnalysis
+    processed: ProcessedEmg
+    channels: tuple[str, ...]
+
+
+def _spectral_features(
+    filtered: F32, sfreq_hz: float, band_hz: tuple[float, float], windows: npt.NDArray[np.int64]
+) -> tuple[F64, F64]:
+    """Mean and median frequency per (channel, window) from Hann segments inside the window."""
+    n_ch, n = filtered.shape
+    n_rep = windows.shape[0]
+    mnf = np.full((n_ch, n_rep), np.nan)
+    mdf = np.full((n_ch, n_rep), np.nan)
+    if n_rep == 0:
+        return mnf, mdf
+    nfft = int(2 ** round(math.log2(max(sfreq_hz * 0.128, 16.0))))
+    n_grid = n // nfft
+    first = -(-windows[:, 0] // nfft)
+    last = windows[:, 1] // nfft
+    counts = np.clip(last - first, 0, None)
+    has = counts > 0
+    if not has.any():
+        return mnf, mdf
+    seg_idx = np.concatenate([np.arange(a, b) for a, b in zip(first[has], last[has], strict=True)])
+    offsets = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
+    freqs = fft.rfftfreq(nfft, 1.0 / sfreq_hz)
+    inside = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    window = np.hanning(nfft).astype(np.float32)
+    for c in range(n_ch):
+        grid = filtered[c, : n_grid * nfft].reshape(n_grid, nfft)
+        segs = grid[seg_idx] * window
+        power = np.abs(fft.rfft(segs, axis=-1)) ** 2
+        power[:, ~inside] = 0.0
+        per_rep = np.add.reduceat(power, offsets, axis=0)
+        m1, m2 = spectral_moments(freqs, per_rep)
+        mnf[c, has] = m1
+        mdf[c, has] = m2
+    return mnf, mdf
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if not math.isfinite(value) else float(value)
+
+
+def analyze_emg(
+    recording: EmgRecording,
+    *,
+    target: str,
+    synergists: Sequence[str] = (),
+    mvc: EmgRecording | None = None,
+    mvc_kind: Literal["mvc", "reference"] = "mvc",
+    low_hz: float | None = None,
+    high_hz: float | None = None,
+    mains_hz: float | None = None,
+    envelope_cutoff_hz: float = 6.0,
+    on_fraction: float = 0.2,
+    off_fraction: float = 0.1,
+    min_duration_s: float = 0.2,
+    min_gap_s: float = 0.15,
+    progress: ProgressFn | None = None,
+) -> EmgResult:
+    """Analyse one set: quality, onsets, repetitions and their features, ratios, fatigue.
+
+    Parameters
+    ----------
+    recording : EmgRecording
+        The set's EMG (and optionally a synchronous motion channel).
+    target : str
+        Channel of the muscle the set trains; its bursts define the repetitions when there is
+        no motion channel.
+    synergists : sequence of str
+        Channels of helper muscles; a target:synergist ratio is reported for each.
+    mvc : EmgRecording, optional
+        A maximal voluntary contraction (``mvc_kind="mvc"``) or a reference contraction
+        (``"reference"``) with the same channel names: its envelope peak is 100 %. Without
+        it, each channel is normalised to its own peak in this set (``task_peak``).
+    low_hz, high_hz, mains_hz, envelope_cutoff_hz
+        Filtering, see :func:`process_emg`.
+    on_fraction, off_fraction, min_duration_s, min_gap_s
+        Onset detection, see :func:`mindmuscle.signals.emg.onsets.detect_bursts`.
+    progress : callable, optional
+        Called as ``progress(stage, fraction_done)``.
+
+    Returns
+    -------
+    EmgResult
+    """
+    report = progress or (lambda stage, frac: None)
+    ti = recording.index(target)
+    syn_idx = [recording.index(s) for s in synergists]
+    if target in synergists:
+        raise InvalidSignalError(f"Channel {target!r} cannot be both the target and a synergist.")
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BandNarrowedWarning)
+        resolve_band(recording.sfreq_hz, low_hz, high_hz)
+    for w in caught:
+        notes.append(str(w.message))
+        warnings.warn(str(w.message), BandNarrowedWarning, stacklevel=2)
+    report("filtering", 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BandNarrowedWarning)
+        proc = process_emg(
+            recording.data,
+            recording.sfreq_hz,
+            low_hz=low_hz,
+            high_hz=high_hz,
+            mains_hz=mains_hz,
+            envelope_cutoff_hz=envelope_cutoff_hz,
+        )
+    report("onsets", 0.6)
+    fs = proc.sfreq_hz
+    q = proc.decimation
+    rate = proc.envelope_rate_hz
+    env = proc.envelope
+    n_ch, n_blocks = env.shape
+    bursts = [
+        detect_bursts(
+            env[c],
+            rate,
+            on_fraction=on_fraction,
+            off_fraction=off_fraction,
+            min_duration_s=min_duration_s,
+            min_gap_s=min_gap_s,
+            edge_envelope=proc.edge_envelope[c],
+        )
+        for c in range(n_ch)
+    ]
+    # Repetition windows in envelope blocks.
+    if recording.motion is not None:
+        rep_source: Literal["emg", "motion"] = "motion"
+        assert recording.motion_rate_hz is not None
+        spans_s = repetitions_from_motion(recording.motion, recording.motion_rate_hz)
+        reps = np.clip(np.round(spans_s * rate).astype(np.int64), 0, n_blocks)
+        reps = reps[reps[:, 1] > reps[:, 0]]
+    else:
+        rep_source = "emg"
+        reps = bursts[ti]
+    n_rep = reps.shape[0]
+    # Normalisation references.
+    names = recording.channels
+    reference = env.max(axis=1).astype(np.float64)
+    norm: list[Literal["mvc", "reference", "task_peak"]] = ["task_peak"] * n_ch
+    if mvc is not None:
+        if mvc.sfreq_hz <= 0:  # pragma: no cover - EmgRecording checks the rate
+            raise InvalidSignalError("MVC recording has no sampling rate.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BandNarrowedWarning)
+            mvc_proc = process_emg(
+                mvc.data,
+                mvc.sfreq_hz,
+                low_hz=low_hz,
+                high_hz=high_hz,
+                mains_hz=mains_hz,
+                envelope_cutoff_hz=envelope_cutoff_hz,
+            )
+        mvc_peaks = mvc_proc.envelope.max(axis=1)
+        for c, name in enumerate(names):
+            if name in mvc.channels:
+                m = mvc.channels.index(name)
+                if mvc.units[m] != recording.units[c]:
+                    scale = _unit_scale(mvc.units[m], recording.units[c])
+                else:
+                    scale = 1.0
+                peak = float(mvc_peaks[m]) * scale
+                if peak > 0:
+                    reference[c] = peak
+                    norm[c] = mvc_kind
+            else:
+                notes.append(
+                    f"channel {name!r} is not in the {mvc_kind.upper()} recording: normalised "
+                    "to its own peak in this set instead"
+                )
+    report("features", 0.75)
+    # Per-repetition features, all channels at once, from the block sums.
+    if n_rep:
+        starts, stops = reps[:, 0], reps[:, 1]
+        lengths = (stops - starts).astype(np.float64)
+        env_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(env, axis=1, dtype=np.float64)], 1)
+        abs_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(proc.abs_sum, axis=1)], 1)
+        sq_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(proc.sq_sum, axis=1)], 1)
+        mean_env = (env_cum[:, stops] - env_cum[:, starts]) / lengths
+        peak_env = np.stack(
+            [env[:, a:b].max(axis=1) for a, b in zip(starts, stops, strict=True)], 1
+        )
+        iemg = (abs_cum[:, stops] - abs_cum[:, starts]) / fs
+        rms = np.sqrt((sq_cum[:, stops] - sq_cum[:, starts]) / (lengths * q))
+        mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
+    report("quality", 0.9)
+    quality = assess_quality(recording.data, fs, env)
+    channels: list[ChannelResult] = []
+    for c, name in enumerate(names):
+        role: Literal["target", "synergist", "other"] = (
+            "target" if c == ti else "synergist" if c in syn_idx else "other"
+        )
+        ref = float(reference[c])
+        scale_pct = 100.0 / ref if ref > 0 else float("nan")
+        rep_rows = [
+            RepFeatures(
+                rep=i + 1,
+                start_s=round(float(reps[i, 0] * q / fs), 4),
+                end_s=round(float(reps[i, 1] * q / fs), 4),
+                peak=float(peak_env[c, i]),
+                mean=float(mean_env[c, i]),
+                peak_pct=float(peak_env[c, i] * scale_pct),
+                mean_pct=float(mean_env[c, i] * scale_pct),
+                iemg=float(iemg[c, i]),
+                rms=float(rms[c, i]),
+                mean_freq_hz=_none_if_nan(float(mnf[c, i])),
+                median_freq_hz=_none_if_nan(float(mdf[c, i])),
+            )
+            for i in range(n_rep)
+        ]
+        channels.append(
+            ChannelResult(
+                name=name,
+                unit=recording.units[c],
+                role=role,
+                normalisation=norm[c],
+                reference_amplitude=ref,
+                quality=quality[c],
+                bursts=[
+                    Burst(onset_s=round(a * q / fs, 4), offset_s=round(b * q / fs, 4))
+                    for a, b in bursts[c].tolist()
+                ],
+                reps=rep_rows,
+            )
+        )
+    ratios: list[SynergistRatio] = []
+    for s in syn_idx:
+        value: float | None = None
+        if n_rep:
+            t_mean = float(np.mean(mean_env[ti] / reference[ti]))
+            s_mean = float(np.mean(mean_env[s] / reference[s]))
+            value = t_mean / s_mean if s_mean > 0 else None
+        ratios.append(SynergistRatio(synergist=names[s], ratio=value))
+    balance: list[Balance] = []
+    for muscle, left, right in left_right_pairs(names):
+        share: float | None = None
+        if n_rep:
+            lv = float(np.mean(mean_env[names.index(left)] / reference[names.index(left)]))
+            rv = float(np.mean(mean_env[names.index(right)] / reference[names.index(right)]))
+            share = 100.0 * lv / (lv + rv) if lv + rv > 0 else None
+        balance.append(Balance(muscle=muscle, left=left, right=right, left_share_pct=share))
+    fatigue: list[FatigueTrend] = []
+    for c in [ti, *syn_idx]:
+        slopes = fatigue_slopes(rms[c], mdf[c]) if n_rep else fatigue_slopes([], [])
+        fatigue.append(
+            FatigueTrend(
+                channel=names[c],
+                n_reps=slopes.n_reps,
+                rms_slope_pct_per_rep=_none_if_nan(slopes.rms_slope_pct_per_rep),
+                median_freq_slope_hz_per_rep=_none_if_nan(slopes.median_freq_slope_hz_per_rep),
+                median_freq_slope_pct_per_rep=_none_if_nan(slopes.median_freq_slope_pct_per_rep),
+                fatigue_signs=slopes.fatigue_signs,
+            )
+        )
+    for ch in channels:
+        for issue in ch.quality.issues:
+            notes.append(f"{ch.name}: {issue}")
+    if n_rep == 0:
+        notes.append(
+            f"no repetitions found on {target!r}: no burst of activity stood out from rest"
+            + (" (see the quality issues)" if channels[ti].quality.issues else "")
+        )
+    analysis = EmgAnalysis(
+        sfreq_hz=fs,
+        n_samples=recording.n_samples,
+        duration_s=recording.duration_s,
+        band_hz=proc.band_hz,
+        mains_notch_hz=mains_hz,
+        envelope_rate_hz=rate,
+        envelope_cutoff_hz=envelope_cutoff_hz,
+        target=target,
+        synergists=list(synergists),
+        rep_source=rep_source,
+        n_reps=n_rep,
+        channels=channels,
+        ratios=ratios,
+        balance=balance,
+        fatigue=fatigue,
+        warnings=notes,
+    )
+    report("done", 1.0)
+    return EmgResult(analysis=analysis, processed=proc, channels=names)
+
+
+def _unit_scale(src: str, dst: str) -> float:
+    from mindmuscle.signals.emg.recording import UNIT_TO_MV
+
+    return UNIT_TO_MV[src] / UNIT_TO_MV[dst]
