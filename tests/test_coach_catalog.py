@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import pytest
 
 import mindmuscle.coach as coach
@@ -159,3 +162,13 @@ def test_adapt_on_a_real_card() -> None:
     assert a.actions == ["lighter", "add_touch_cue"]
     assert a.next.load_kg == 10.0
     assert curl.touch_cue in a.reasons[-1].text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["adapt", "connection", "drill", "e1rm", "focus", "loads", "plan", "readiness", "tempo"],
+)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(f"mindmuscle.coach.{name}")
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -143,8 +143,17 @@ def adapt(
 
     Examples
     --------
-    >>> # adapt(p, Reflection(target_rating=2), exercise=curl, equipment=eq, set_index=0).actions
-    >>> # -> ['switch_cue', 'slower_eccentric']
+    >>> from datetime import datetime
+    >>> from mindmuscle.catalog import load_catalog
+    >>> from mindmuscle.coach import Profile, build_plan
+    >>> catalog = load_catalog()
+    >>> plan = build_plan(catalog=catalog, profile=Profile(), readiness=None, history=[],
+    ...                   now=datetime(2026, 1, 1), exercise_ids=["dumbbell_biceps_curl"])
+    >>> a = adapt(plan.exercises[0], Reflection(target_rating=2),
+    ...           exercise=catalog.exercise("dumbbell_biceps_curl"),
+    ...           equipment=EquipmentProfile(), set_index=0)
+    >>> a.actions
+    ['switch_cue', 'slower_eccentric']
     """
     if set_index < 0:
         raise InvalidInputError(f"set_index {set_index} is not allowed: give 0 or more.")

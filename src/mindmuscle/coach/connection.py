@@ -88,7 +88,11 @@ def connection_map(
 
     Examples
     --------
-    >>> # connection_map([], catalog=load_catalog(), now=datetime(2026, 1, 1)) -> {}
+    >>> from mindmuscle.catalog import load_catalog
+    >>> s = LoggedSet(exercise_id="leg_extension", performed_at=datetime(2026, 1, 1),
+    ...               load_kg=40, reps=10, target_rating=6)
+    >>> connection_map([s], catalog=load_catalog(), now=datetime(2026, 1, 1))["quadriceps"].score
+    6.0
     """
     acc: dict[str, _Acc] = {}
     for s in sets:

@@ -118,7 +118,10 @@ def drill_plan(
 
     Examples
     --------
-    >>> # drill_plan(catalog=load_catalog(), scores={}).total_s -> 600.0
+    >>> from mindmuscle.catalog import load_catalog
+    >>> d = drill_plan(catalog=load_catalog(), scores={})
+    >>> d.total_s, d.items[0].muscle_id
+    (600.0, 'biceps')
     """
     if not (math.isfinite(minutes) and 2 <= minutes <= 60):
         raise InvalidInputError(f"Drill length {minutes} min is not allowed: give 2-60 minutes.")

@@ -47,7 +47,10 @@ def cue_for(exercise: Exercise, mode: FocusMode, index: int = 0) -> str:
 
     Examples
     --------
-    >>> # cue_for(curl, "internal", 1) -> the curl's second internal cue
+    >>> from mindmuscle.catalog import load_catalog
+    >>> curl = load_catalog().exercise("dumbbell_biceps_curl")
+    >>> cue_for(curl, "internal", 1) == curl.internal_cues[1]
+    True
     """
     cues = exercise.external_cues if mode == "external" else exercise.internal_cues
     return cues[index % len(cues)]
@@ -102,7 +105,10 @@ def choose_focus(
 
     Examples
     --------
-    >>> # choose_focus(squat, goal="strength", percent_e1rm=85).mode -> 'external'
+    >>> from mindmuscle.catalog import load_catalog
+    >>> squat = load_catalog().exercise("barbell_back_squat")
+    >>> choose_focus(squat, goal="strength", percent_e1rm=85).mode
+    'external'
     """
     if percent_e1rm is not None and not (math.isfinite(percent_e1rm) and percent_e1rm >= 0):
         raise InvalidInputError(

@@ -141,6 +141,13 @@ def buildable_loads(
 
     The list always holds at least the lightest buildable load (and, for plates and added
     body-weight load, the first one above ``up_to``), so rounding has a neighbour on each side.
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> curl = load_catalog().exercise("dumbbell_biceps_curl")
+    >>> buildable_loads(curl, EquipmentProfile(), up_to=10)[:3]
+    [2.0, 4.0, 6.0]
     """
     _check_equipment(equipment, exercise.load_type)
     lt = exercise.load_type
@@ -164,6 +171,12 @@ def load_step(exercise: Exercise, equipment: EquipmentProfile) -> float:
     Plates: twice the smallest plate (plates go on in pairs); dumbbells: ``dumbbell_step``;
     stacks: ``stack_step``; added body-weight load: the smallest plate; fixed implements: the
     smallest gap between two of them (0 with only one).
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> load_step(load_catalog().exercise("barbell_back_squat"), EquipmentProfile())
+    2.5
     """
     _check_equipment(equipment, exercise.load_type)
     lt = exercise.load_type
@@ -210,6 +223,15 @@ def round_load(
     ------
     InvalidInputError
         When ``load_kg`` is negative, not finite or above 1000 kg, or the equipment is empty.
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> squat = load_catalog().exercise("barbell_back_squat")
+    >>> round_load(61.0, squat, EquipmentProfile())  # 20 kg bar + pairs of plates
+    60.0
+    >>> round_load(100.0, squat, default_equipment("lb"))  # 220 lb, stored in kg
+    99.790321
     """
     check_load_kg(load_kg)
     target = from_kg(load_kg, equipment.unit)
@@ -234,6 +256,13 @@ def step_load(
 
     The load is first rounded to the nearest buildable one; the result is clipped to what can
     be built.
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> squat = load_catalog().exercise("barbell_back_squat")
+    >>> step_load(60.0, squat, EquipmentProfile(), steps=1)
+    62.5
     """
     check_load_kg(load_kg)
     current = from_kg(load_kg, equipment.unit)

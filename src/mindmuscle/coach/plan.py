@@ -157,7 +157,10 @@ def starting_test_text(exercise: Exercise, start_display: str, reps: tuple[int, 
 
     Examples
     --------
-    >>> # starting_test_text(curl, "2 kg", (10, 12))
+    >>> from mindmuscle.catalog import load_catalog
+    >>> curl = load_catalog().exercise("dumbbell_biceps_curl")
+    >>> starting_test_text(curl, "2 kg", (10, 12))[:60]
+    'No e1RM yet for Dumbbell Biceps Curl: a starting-load test. '
     """
     return (
         f"No e1RM yet for {exercise.name}: a starting-load test. Start at {start_display} and "
@@ -200,6 +203,12 @@ def pick_exercise(catalog: CatalogView, muscle_id: str, mechanic: Mechanic) -> E
 
     A preferred built-in exercise when the catalogue has it; otherwise the built-in exercise
     with the muscle as its first target and the fewest targets (ties by id).
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> pick_exercise(load_catalog(), "quadriceps", Mechanic.ISOLATION).id
+    'leg_extension'
     """
     preferred = _PREFERRED[mechanic].get(muscle_id)
     if preferred is not None and preferred in catalog.exercises:
@@ -593,8 +602,13 @@ def build_plan(
 
     Examples
     --------
-    >>> # build_plan(catalog=load_catalog(), profile=Profile(), readiness=None, history=[],
-    >>> #            now=datetime(2026, 1, 1)).decision -> 'train'
+    >>> from mindmuscle.catalog import load_catalog
+    >>> plan = build_plan(catalog=load_catalog(), profile=Profile(), readiness=None,
+    ...                   history=[], now=datetime(2026, 1, 1),
+    ...                   e1rm_overrides={"dumbbell_biceps_curl": 20})
+    >>> curl = plan.exercises[0]
+    >>> curl.exercise_id, curl.load_kg, curl.percent_e1rm, curl.focus.mode
+    ('dumbbell_biceps_curl', 12.0, 60.0, 'internal')
     """
     overrides = _check_overrides(catalog, e1rm_overrides or {})
     soreness: dict[str, int] = {}

@@ -83,6 +83,9 @@ def default_tempo(exercise: Exercise) -> Tempo:
     --------
     >>> MECHANIC_TEMPO[Mechanic.ISOLATION].as_string()
     '3-0-1-1'
+    >>> from mindmuscle.catalog import load_catalog
+    >>> default_tempo(load_catalog().exercise("barbell_bench_press")).as_string()
+    '2-1-1-0'
     """
     if exercise.concentric == Movement.ISOMETRIC:
         return exercise.tempo
