@@ -24,15 +24,55 @@ let felt = null;
 function save() {
   state.savedAt = Date.now();
   localStorage.setItem(KEY, JSON.stringify(state));
-  // Best effort: the server keeps a copy to resume on another device. The outbox is for sets.
+  // Best effort: the server keeps the place as a set loop snapshot, so the session resumes on
+  // another device or in the terminal. The outbox is for sets.
   if (navigator.onLine && state.sessionId) {
-    api(`/api/sessions/${state.sessionId}/state`, { method: "PUT", body: { state: slim(state) } }).catch(() => {});
+    api(`/api/sessions/${state.sessionId}/state`, { method: "PUT", body: { snapshot: loopSnapshot(), web: webDetails() } }).catch(() => {});
   }
 }
 
-function slim(s) {
-  const { plan, ...rest } = s;
-  return rest;
+// The page's place in the format of mindmuscle.session.SetLoop.snapshot().
+function loopSnapshot() {
+  const name = { prime: "prime", set: "prime", reflect: "reflect", rest: "rest", summary: "summary" }[state.screen] || "prime";
+  const r = state.reflect || {};
+  return {
+    version: 1,
+    state: name,
+    position: [state.ex, state.set],
+    current: state.current,
+    completed: state.done.map((d) => d.completed).filter(Boolean),
+    skipped: state.skipped || [],
+    reps_done: r.reps || 0,
+    set_started_ms: state.setStartedAt ? Date.parse(state.setStartedAt) : 0,
+    set_finished_ms: r.finishedAt ? Date.parse(r.finishedAt) : 0,
+    ended_early: !!state.endedEarly,
+  };
+}
+
+function webDetails() {
+  const { current, targets, reflect, timeline, ...rest } = state;
+  return { ...rest, reflect: reflect ? { ...reflect, motion: null } : null };
+}
+
+function fromServer(session, targets) {
+  const snap = session.snapshot;
+  const base = { sessionId: session.session_id, current: session.plan.exercises, targets, ex: 0, set: 0, screen: "prime", done: [] };
+  if (!snap || !Array.isArray(snap.position)) return base;
+  const web = snap.web || {};
+  const screen = { reflect: "reflect", rest: "rest", summary: "summary" }[snap.state] || "prime";
+  return {
+    ...base,
+    ...web,
+    sessionId: session.session_id,
+    targets,
+    current: snap.current || base.current,
+    ex: snap.position[0],
+    set: snap.position[1],
+    screen,
+    done: web.done || (snap.completed || []).map((c) => ({ uuid: c.set_uuid, exercise_id: c.exercise_id, name: c.exercise_id, set_index: c.set_index, reps: c.reps, load_display: c.load_kg === null ? "bodyweight" : `${c.load_kg} kg`, target_rating: c.reflection.target_rating, completed: c })),
+    reflect: screen === "reflect" ? web.reflect || { reps: snap.reps_done || 0, finishedAt: new Date().toISOString(), motion: null, measured: null } : null,
+    setUuid: screen === "reflect" ? web.setUuid || uuid4() : null,
+  };
 }
 
 function load() {
@@ -184,7 +224,7 @@ function loop() {
     const pos = metronome.position();
     if (!pos) return;
     const e = pos.event;
-    $("set-reps").textContent = pos.repsDone;
+    $("set-reps").textContent = e && e.kind === "phase" ? e.rep : pos.repsDone;
     if (e && e.kind === "count") {
       word.textContent = e.value;
       word.className = "big-word phase-count";
@@ -297,7 +337,21 @@ async function submitReflection() {
   };
   const uuid = state.setUuid;
   await enqueue(uuid, "/api/sets", body);
-  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: p.load_display, target_rating: body.reflection.target_rating });
+  const completed = {
+    set_uuid: uuid,
+    exercise_id: p.exercise_id,
+    exercise_index: state.ex,
+    set_index: state.set,
+    reps,
+    load_kg: p.load_kg,
+    tempo: p.tempo,
+    focus_mode: p.focus.mode,
+    cue: p.focus.cue,
+    reflection: body.reflection,
+    started_ms: Date.parse(state.setStartedAt) || 0,
+    finished_ms: Date.parse(state.reflect.finishedAt) || 0,
+  };
+  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: p.load_display, target_rating: body.reflection.target_rating, completed });
   state.reflect = null;
   state.setUuid = null;
   // Wait a moment for the server's adaptation; without network the plan goes on as it was.
@@ -415,29 +469,18 @@ async function init() {
       return show("empty");
     }
   }
-  if (active && active.session && (!state || state.sessionId !== active.session.id)) {
-    const serverState = active.session.state && active.session.state.ex !== undefined ? active.session.state : null;
-    state = {
-      sessionId: active.session.id,
-      current: active.session.plan.exercises,
-      targets: active.targets,
-      ex: 0,
-      set: 0,
-      screen: "prime",
-      done: [],
-      ...(serverState || {}),
-    };
-    if (serverState) state.current = serverState.current || active.session.plan.exercises;
-  } else if (active && !active.session && state && state.screen !== "summary") {
-    // The server ended this session (another device); keep what is here only if sets are pending.
+  if (active && active.session && (!state || state.sessionId !== active.session.session_id)) {
+    state = fromServer(active.session, active.targets);
+  } else if (active && active.session && state) {
+    state.targets = active.targets;
   }
-  if (!state) {
+  if (!state || (active && !active.session && state.screen === "summary")) {
     $("loop-empty").hidden = false;
     return show("empty");
   }
   if (params.get("speed")) state.timeScale = 1 / Math.max(1, +params.get("speed"));
   $("eyes").checked = !!state.eyesClosed;
-  $("sound").checked = !state.muted;
+  renderSound();
   document.body.classList.toggle("eyes-closed", !!state.eyesClosed);
   resume();
 }
@@ -478,9 +521,13 @@ function wire() {
   });
   $("btn-end").addEventListener("click", endSession);
   $("btn-end-early").addEventListener("click", () => {
-    if (confirm("End the session now? Sets already saved stay saved.")) enterSummary();
+    if (confirm("End the session now? Sets already saved stay saved.")) {
+      state.endedEarly = true;
+      enterSummary();
+    }
   });
   $("btn-skip-ex").addEventListener("click", () => {
+    state.skipped = [...(state.skipped || []), state.ex];
     if (state.ex + 1 < state.current.length) {
       state.ex += 1;
       state.set = 0;
@@ -498,11 +545,18 @@ function wire() {
     document.body.classList.toggle("eyes-closed", state.eyesClosed);
     save();
   });
-  $("sound").addEventListener("change", (e) => {
-    state.muted = !e.target.checked;
+  $("sound").addEventListener("click", () => {
+    state.muted = !state.muted;
     metronome.muted = state.muted;
+    renderSound();
     save();
   });
+}
+
+function renderSound() {
+  const b = $("sound");
+  b.setAttribute("aria-pressed", String(!state.muted));
+  b.querySelector("span").textContent = state.muted ? "Sound off" : "Sound on";
 }
 
 function stepReps(d) {
