@@ -42,7 +42,7 @@ def find_unsupported_claims(text: str, claims: Sequence[Claim]) -> list[Claim]:
     --------
     >>> from mindmuscle.catalog import load_catalog
     >>> claims = load_catalog().claims
-    >>> [c.id for c in find_unsupported_claims("MMC nearly doubles muscle growth", claims)]
+    >>> [c.id for c in find_unsupported_claims(claims[1].claim, claims)]
     ['mmc_doubles_growth']
     >>> find_unsupported_claims("Squeeze your biceps at the top.", claims)
     []
