@@ -73,7 +73,7 @@ def _head_revision() -> str:
     return head
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path, busy_timeout_ms: int) -> None:
     """Raise DatabaseFileError if ``path`` exists but is not a MindMuscle database.
 
     Only reads the file (read-only connection), so a refused file is left exactly as it was.
@@ -91,7 +91,7 @@ def _check_sqlite_file(path: Path) -> None:
             "MINDMUSCLE_DATABASE_URL."
         )
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=busy_timeout_ms / 1000)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -102,6 +102,15 @@ def _check_sqlite_file(path: Path) -> None:
                 version = None if row is None else str(row[0])
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(
+                f"Database {path} is locked by another program ({exc}); try again later."
+            ) from None
+        raise DatabaseFileError(
+            f"{path} cannot be read as a SQLite database ({exc}). Nothing was changed. Check "
+            "the file's permissions, or choose another file with --db or MINDMUSCLE_DATABASE_URL."
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise DatabaseFileError(
             f"{path} is a corrupt SQLite database ({exc}). Nothing was changed. Restore it from a "
@@ -277,7 +286,7 @@ def open_database(url: str | None = None, *, settings: Settings | None = None) -
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
-        _check_sqlite_file(path)
+        _check_sqlite_file(path, settings.sqlite_busy_timeout_ms)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

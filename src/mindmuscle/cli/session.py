@@ -1,0 +1,956 @@
+"""Training from the terminal: ``init``, ``today``, ``session``, ``log``, ``history``, ``map``,
+``drill`` and ``db upgrade``.
+
+The guided commands read line commands from standard input, so they can be scripted as well
+as used by hand: Enter means "ready", "done" or "skip the rest", depending on the moment; ``p``
+pauses, ``r`` resumes, ``s`` skips the exercise, ``q`` ends the session. Every command takes
+``--db URL`` (a SQLAlchemy URL or a file path); ``MINDMUSCLE_DATABASE_URL`` sets the default.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.align import Align
+from rich.console import Group, RenderableType
+from rich.live import Live
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mindmuscle.catalog.models import Tempo
+from mindmuscle.cli._app import app, console
+from mindmuscle.coach.models import (
+    EquipmentProfile,
+    Plan,
+    Profile,
+    Readiness,
+    Reflection,
+)
+from mindmuscle.errors import InvalidInputError, MindMuscleError
+from mindmuscle.services import drills as drill_service
+from mindmuscle.services.history import (
+    SetInput,
+    connection_map,
+    e1rm_by_exercise,
+    history,
+    record_set,
+    user_catalog,
+)
+from mindmuscle.services.profile import get_profile, save_profile
+from mindmuscle.services.sessions import (
+    GuidedRun,
+    TodayPlan,
+    finish_session,
+    open_session,
+    plan_today,
+)
+from mindmuscle.session import Event, LoopOptions
+from mindmuscle.session import events as ev_
+from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
+
+__all__ = ["db_app"]
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a SQLite file path. "
+        "Default: MINDMUSCLE_DATABASE_URL, else mindmuscle.db in the user's data folder.",
+    ),
+]
+TimeScaleOption = Annotated[
+    float,
+    typer.Option(
+        "--time-scale",
+        min=0.001,
+        max=10.0,
+        help="Multiply every duration (tempo, countdowns, rest) by this; 0.01 runs a session "
+        "in seconds (for tests and demos).",
+    ),
+]
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+USER_ID = LOCAL_USER_ID
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _open(db: str | None) -> Database:
+    return open_database(db)
+
+
+def _fmt_kg(load_kg: float | None, units: MassUnit) -> str:
+    if load_kg is None:
+        return "body weight"
+    return f"{round(from_kg(load_kg, units), 2):g} {units}"
+
+
+def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, int]:
+    """``["front_delt=4", "traps=2"]`` or ``["front_delt=4,traps=2"]`` -> a dict."""
+    out: dict[str, int] = {}
+    for item in items:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, sep, value = part.partition("=")
+            try:
+                rating = int(value)
+            except ValueError:
+                rating = -1
+            if not sep or not name.strip() or not 0 <= rating <= high:
+                raise InvalidInputError(
+                    f"{what} {part!r} must be written muscle=rating with a rating from 0 to "
+                    f"{high}, for example 'front_delt=4'."
+                )
+            out[name.strip()] = rating
+    return out
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database or bring its tables to the latest version."""
+    database = _open(db)
+    console.print(f"Database {database!r} is at schema revision {database.current_revision()}.")
+    database.close()
+
+
+# --- init -------------------------------------------------------------------------------------
+
+
+def _ask(value: Any, prompt: str, default: Any, no_input: bool, kind: type = str) -> Any:
+    if value is not None:
+        return value
+    if no_input:
+        return default
+    return typer.prompt(prompt, default=default, type=kind)
+
+
+@app.command()
+def init(
+    units: Annotated[str | None, typer.Option(help="kg or lb.")] = None,
+    experience: Annotated[str | None, typer.Option(help="new, some or experienced.")] = None,
+    goal: Annotated[str | None, typer.Option(help="hypertrophy, strength or endurance.")] = None,
+    bodyweight: Annotated[float | None, typer.Option(help="Body weight, in the units.")] = None,
+    bar: Annotated[float | None, typer.Option(help="Barbell weight, in the units.")] = None,
+    plates: Annotated[
+        str | None, typer.Option(help="Plate sizes owned, comma separated (e.g. 20,10,5,2.5).")
+    ] = None,
+    dumbbell_step: Annotated[float | None, typer.Option(help="Dumbbell increment.")] = None,
+    dumbbell_max: Annotated[float | None, typer.Option(help="Heaviest dumbbell.")] = None,
+    stack_step: Annotated[float | None, typer.Option(help="Machine stack increment.")] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Do not ask; use defaults for what is not given.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set up your profile: units, experience, goal and the equipment you own."""
+    database = _open(db)
+    old = get_profile(db=database, user_id=USER_ID)
+    unit = parse_unit(_ask(units, "Units (kg or lb)", old.units, no_input))
+    base = old.equipment if old.equipment.unit == unit else EquipmentProfile(unit=unit)
+    if unit == "lb" and old.equipment.unit != "lb":
+        base = EquipmentProfile(
+            unit="lb",
+            bar=45.0,
+            plates=[45.0, 35.0, 25.0, 10.0, 5.0, 2.5],
+            dumbbell_min=5.0,
+            dumbbell_max=100.0,
+            dumbbell_step=5.0,
+            stack_step=10.0,
+            stack_max=300.0,
+            fixed=[18.0, 26.0, 35.0, 44.0, 53.0, 62.0, 70.0],
+        )
+    plate_text = _ask(plates, "Plates owned", ",".join(f"{p:g}" for p in base.plates), no_input)
+    try:
+        plate_list = [float(p) for p in str(plate_text).split(",") if p.strip()]
+    except ValueError:
+        raise InvalidInputError(
+            f"Plates {plate_text!r} must be numbers separated by commas, e.g. '20,10,5,2.5'."
+        ) from None
+    bw = _ask(bodyweight, f"Body weight in {unit} (0 to skip)", 0.0, no_input, float)
+    try:
+        profile = Profile(
+            goal=_ask(goal, "Goal (hypertrophy, strength, endurance)", old.goal, no_input),
+            experience=_ask(
+                experience, "Experience (new, some, experienced)", old.experience, no_input
+            ),
+            units=unit,
+            bodyweight_kg=to_kg(float(bw), unit) if bw else None,
+            equipment=base.model_copy(
+                update={
+                    "bar": float(_ask(bar, f"Barbell ({unit})", base.bar, no_input, float)),
+                    "plates": plate_list,
+                    "dumbbell_step": float(
+                        _ask(dumbbell_step, "Dumbbell step", base.dumbbell_step, no_input, float)
+                    ),
+                    "dumbbell_max": float(
+                        _ask(dumbbell_max, "Heaviest dumbbell", base.dumbbell_max, no_input, float)
+                    ),
+                    "stack_step": float(
+                        _ask(stack_step, "Machine stack step", base.stack_step, no_input, float)
+                    ),
+                }
+            ),
+        )
+        profile = Profile.model_validate(profile.model_dump())
+    except ValueError as exc:
+        raise InvalidInputError(f"Profile not saved: {exc}") from None
+    save_profile(db=database, user_id=USER_ID, profile=profile)
+    eq = profile.equipment
+    console.print(
+        f"Profile saved: {profile.goal}, {profile.experience} lifter, {profile.units}; "
+        f"bar {eq.bar:g}, plates {', '.join(f'{p:g}' for p in eq.plates)}, dumbbells "
+        f"{eq.dumbbell_min:g}-{eq.dumbbell_max:g} by {eq.dumbbell_step:g}, stack step "
+        f"{eq.stack_step:g} ({eq.unit})."
+    )
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+def _plan_table(plan: Plan) -> Table:
+    table = Table()
+    for col in ("exercise", "role", "sets x reps", "load", "tempo", "focus", "rest"):
+        table.add_column(col)
+    for p in plan.exercises:
+        table.add_row(
+            p.name,
+            p.role,
+            f"{p.sets} x {p.reps[0]}-{p.reps[1]}",
+            p.load_display,
+            p.tempo.as_string(),
+            p.focus.mode,
+            f"{p.rest_s} s",
+        )
+    return table
+
+
+def _show_plan(today: TodayPlan) -> None:
+    plan = today.plan
+    console.print(f"Today: {plan.decision}. {plan.reason}")
+    if plan.exercises:
+        console.print(_plan_table(plan))
+    for p in plan.exercises:
+        console.print(f"Cue ({p.name}): {p.focus.cue}", highlight=False)
+    if plan.imagery:
+        console.print(f"Imagery: {plan.imagery}")
+    for p in plan.exercises:
+        for w in p.warnings:
+            console.print(f"Note ({p.name}): {w}")
+        if p.starting_test:
+            console.print(f"Starting load ({p.name}): {p.starting_test}")
+    if plan.evidence:
+        console.print(f"Evidence: {', '.join(plan.evidence)}")
+    console.print(f"Stored as session {today.session_id}; start it with `mindmuscle session`.")
+
+
+@app.command()
+def today(
+    sleep: Annotated[
+        int | None, typer.Option(min=1, max=5, help="Sleep 1-5 (5 very good).")
+    ] = None,
+    energy: Annotated[int | None, typer.Option(min=1, max=5, help="Energy 1-5.")] = None,
+    stress: Annotated[
+        int | None, typer.Option(min=1, max=5, help="Stress 1-5 (5 very stressed).")
+    ] = None,
+    focus: Annotated[int | None, typer.Option(min=1, max=5, help="Focus 1-5.")] = None,
+    sore: Annotated[
+        list[str] | None, typer.Option(help="A sore muscle, muscle=0..3 (repeatable).")
+    ] = None,
+    exercise: Annotated[
+        list[str] | None, typer.Option("--exercise", "-e", help="Train this exercise (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Answer the readiness check and get today's plan (stored for `mindmuscle session`)."""
+    readiness = Readiness(
+        sleep=sleep if sleep is not None else typer.prompt("Sleep last night, 1-5", type=int),
+        energy=energy if energy is not None else typer.prompt("Energy now, 1-5", type=int),
+        stress=stress if stress is not None else typer.prompt("Stress, 1 calm - 5 high", type=int),
+        focus=focus if focus is not None else typer.prompt("Focus, 1-5", type=int),
+        soreness=_parse_ratings(sore or [], what="Soreness", high=3),
+    )
+    database = _open(db)
+    result = plan_today(
+        db=database, user_id=USER_ID, now=_now(), readiness=readiness, exercise_ids=exercise
+    )
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _show_plan(result)
+
+
+# --- the guided session -----------------------------------------------------------------------
+
+_TIMEOUT = object()
+
+
+class _Input:
+    """Lines from standard input, read by a thread so the session can wait with a timeout."""
+
+    def __init__(self) -> None:
+        self._q: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in sys.stdin:
+            self._q.put(line.rstrip("\r\n"))
+        self._q.put(None)
+
+    def get(self, timeout_s: float | None) -> str | object | None:
+        try:
+            return self._q.get(timeout=timeout_s)
+        except queue.Empty:
+            return _TIMEOUT
+
+
+class _InputClosedError(Exception):
+    pass
+
+
+class _Voice:
+    """Terminal bell and spoken phase words (espeak-ng when installed, silent without)."""
+
+    def __init__(self, *, sound: bool, voice: bool, terminal: bool) -> None:
+        self.bell = sound and terminal
+        self.espeak = shutil.which("espeak-ng") if voice else None
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def ring(self) -> None:
+        if self.bell:
+            sys.stdout.write("\a")
+            sys.stdout.flush()
+
+    def say(self, word: str) -> None:
+        if self.espeak is None:
+            return
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()  # the next word matters more than the end of the last one
+        self._proc = subprocess.Popen(
+            [self.espeak, "-s", "170", word],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+class _View:
+    """Renders loop events: a Rich live panel in a terminal, one plain line each otherwise."""
+
+    def __init__(self, *, units: MassUnit, clock: Callable[[], int], voice: _Voice) -> None:
+        self.units = units
+        self.clock = clock
+        self.voice = voice
+        self.live_mode = console.is_terminal
+        self.live: Live | None = None
+        self.title = ""
+        self.phase = ""
+        self.breath = ""
+        self.rep = 0
+        self.reps = ""
+        self.cue = ""
+        self.info = ""
+        self.ends_ms: int | None = None
+        self.countdown_label = ""
+
+    # Live panel
+    def render(self) -> RenderableType:
+        word = Text(self.phase.upper() or " ", style="bold magenta", justify="center")
+        parts: list[RenderableType] = [
+            Align.center(Text(self.title, style="bold")),
+            Text(""),
+            Align.center(word),
+            Align.center(Text(self.breath, style="italic")),
+            Align.center(Text(f"Rep {self.rep}  (target {self.reps})" if self.reps else "")),
+            Text(""),
+            Panel(Align.center(Text(self.cue, style="bold yellow", justify="center")), title="cue"),
+        ]
+        if self.ends_ms is not None:
+            left = max(0, self.ends_ms - self.clock()) / 1000
+            parts.append(
+                Align.center(Text(f"{self.countdown_label} {left:.0f} s", style="bold cyan"))
+            )
+        if self.info:
+            parts.append(Text(self.info, style="dim"))
+        return Panel(Group(*parts), title="MindMuscle")
+
+    def start_live(self) -> None:
+        if self.live_mode and self.live is None:
+            self.live = Live(get_renderable=self.render, console=console, refresh_per_second=10)
+            self.live.start()
+
+    def stop_live(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def line(self, text: str) -> None:
+        if self.live is not None:
+            self.info = text
+        else:
+            console.print(text, highlight=False, soft_wrap=True)
+            sys.stdout.flush()
+
+    def prompt(self, question: str) -> None:
+        self.stop_live()
+        console.print(f"? {question}", highlight=False, soft_wrap=True)
+        sys.stdout.flush()
+
+    def show(self, ev: Event) -> None:
+        if isinstance(ev, ev_.ExerciseStartedEvent):
+            self.line(f"== {ev.name}: {ev.sets} sets")
+        elif isinstance(ev, ev_.PrimeStartedEvent):
+            self.title = f"Prime, set {ev.set_index + 1}"
+            self.phase, self.breath, self.rep, self.reps, self.ends_ms = "prime", "", 0, "", None
+            if ev.visualisation:
+                self.line(f"Visualise: {ev.visualisation}")
+                self.voice.say("Visualise")
+            self.line(f"Touch: {ev.touch}")
+        elif isinstance(ev, ev_.SqueezeCountdownEvent):
+            self.phase = f"squeeze {ev.remaining_s}"
+            self.line(f"Squeeze test: {ev.remaining_s}")
+        elif isinstance(ev, ev_.PrimeReadyEvent):
+            self.cue = ev.cue
+            self.line(f"Load {ev.load_display}, reps {ev.reps[0]}-{ev.reps[1]}. Cue: {ev.cue}")
+        elif isinstance(ev, ev_.SetStartedEvent):
+            self.title = f"Set {ev.set_index + 1}: {ev.load_display}"
+            self.cue, self.rep, self.reps = ev.cue, 0, f"{ev.reps[0]}-{ev.reps[1]}"
+            self.line(
+                f"Set {ev.set_index + 1} started: {ev.load_display}, tempo "
+                f"{ev.tempo.as_string()}, {ev.focus_mode} focus: {ev.cue}"
+            )
+        elif isinstance(ev, ev_.CountInEvent):
+            self.phase = str(ev.remaining_s)
+            self.line(f"{ev.remaining_s}...")
+            self.voice.ring()
+        elif isinstance(ev, ev_.TempoPhaseEvent):
+            self.phase, self.breath, self.rep = ev.word, ev.breath, ev.rep
+            self.line(f"rep {ev.rep} {ev.word.upper()} ({ev.breath}, {ev.duration_s:g} s)")
+            self.voice.say(ev.word)
+            if ev.phase == "top_squeeze":
+                self.voice.ring()
+        elif isinstance(ev, ev_.SetFinishedEvent):
+            self.phase = "done"
+            self.line(f"Set finished: {ev.reps} reps")
+            self.voice.ring()
+        elif isinstance(ev, ev_.ReflectRequestedEvent):
+            self.line(f"Reflect: how well did you feel the {', '.join(ev.targets)}?")
+        elif isinstance(ev, ev_.SetConfirmedEvent):
+            c = ev.completed
+            self.line(
+                f"Set confirmed and stored: {c.exercise_id} set {c.set_index + 1}, {c.reps} reps "
+                f"at {_fmt_kg(c.load_kg, self.units)}, target rating {c.reflection.target_rating}"
+            )
+        elif isinstance(ev, ev_.AdaptedEvent):
+            n = ev.next
+            touch = "; touch the muscle during the set" if n.touch_during_set else ""
+            self.line(
+                f"Next set: {', '.join(ev.actions)}; {n.load_display}, tempo "
+                f"{n.tempo.as_string()}, {n.focus.mode} focus: {n.focus.cue}{touch}"
+            )
+            for r in ev.reasons:
+                ids = f" [{', '.join(r.evidence)}]" if r.evidence else ""
+                self.line(f"  why: {r.text}{ids}")
+        elif isinstance(ev, ev_.RestStartedEvent):
+            self.phase, self.breath, self.rep, self.reps = "rest", "", 0, ""
+            self.ends_ms, self.countdown_label = ev.ends_ms, "Rest"
+            self.line(f"Rest {ev.duration_s:g} s. {ev.prompt}")
+        elif isinstance(ev, ev_.RestEndedEvent):
+            self.ends_ms = None
+            self.line("Rest over.")
+            self.voice.ring()
+        elif isinstance(ev, ev_.ExerciseSkippedEvent):
+            self.line(f"Skipped {ev.exercise_id}.")
+        elif isinstance(ev, ev_.PausedEvent):
+            self.line("Paused. Enter or r to resume.")
+        elif isinstance(ev, ev_.ResumedEvent):
+            self.line("Resumed.")
+        elif isinstance(ev, ev_.SummaryEvent):
+            self.stop_live()
+            table = Table(title="Summary" + (" (ended early)" if ev.ended_early else ""))
+            for col in ("exercise", "sets", "reps", "mean target rating"):
+                table.add_column(col)
+            for x in ev.exercises:
+                mean = "-" if x.mean_target_rating is None else f"{x.mean_target_rating:.1f}"
+                name = x.name + (" (skipped)" if x.skipped else "")
+                table.add_row(name, str(x.sets_done), str(x.reps_total), mean)
+            console.print(table)
+            console.print(f"Summary: {ev.sets_done} sets, {ev.reps_total} reps.")
+            sys.stdout.flush()
+
+
+def _int_answer(text: str, default: int | None, low: int, high: int, what: str) -> int | None:
+    """A whole number from low to high; an empty answer gives ``default`` (-1: required)."""
+    text = text.strip()
+    if not text and default != -1:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not low <= value <= high:
+        raise InvalidInputError(
+            f"{what} must be a whole number from {low} to {high}, got {text!r}."
+        )
+    return value
+
+
+class _Terminal:
+    """Drives a GuidedRun from standard input, rendering through a _View."""
+
+    def __init__(
+        self, run: GuidedRun, view: _View, inputs: _Input, clock: Callable[[], int], units: MassUnit
+    ) -> None:
+        self.run = run
+        self.view = view
+        self.inputs = inputs
+        self.clock = clock
+        self.units = units
+
+    def process(self, events: Sequence[Event]) -> None:
+        # Store first: a set is shown as confirmed only once it is committed.
+        self.run.handle(events, now=_now())
+        for ev in events:
+            self.view.show(ev)
+        loop = self.run.loop
+        if loop.state == "prime" and any(e.type == "prime_ready" for e in events):
+            self.view.prompt("Ready: press Enter to start the set")
+        elif loop.state == "rest" and any(e.type == "rest_started" for e in events):
+            self.view.prompt("Rest: press Enter to skip the rest")
+            self.view.start_live()
+        elif loop.state == "set" and any(e.type == "set_started" for e in events):
+            self.view.line("Enter when the set is done (or type the reps done)")
+            self.view.start_live()
+
+    def ask(self, question: str) -> str:
+        self.view.prompt(question)
+        got = self.inputs.get(None)
+        if got is None or got is _TIMEOUT:
+            raise _InputClosedError
+        return str(got)
+
+    def ask_valid(self, question: str, parse: Callable[[str], Any]) -> Any:
+        while True:
+            answer = self.ask(question)
+            try:
+                return parse(answer)
+            except MindMuscleError as exc:
+                self.view.line(f"Error: {exc}")
+
+    def reflect(self) -> None:
+        loop = self.run.loop
+        p = loop.current
+        assert p is not None
+        counted = loop.reps_done
+        reps = self.ask_valid(
+            f"Reps done [{counted}]", lambda s: _int_answer(s, counted, 0, 100, "Reps")
+        )
+        load_kg = p.load_kg
+        if p.load_kg is not None:
+            prescribed_kg: float = p.load_kg
+            shown = _fmt_kg(prescribed_kg, self.units)
+
+            def parse_load(s: str) -> float:
+                if not s.strip():
+                    return prescribed_kg
+                try:
+                    value = float(s)
+                except ValueError:
+                    raise InvalidInputError(
+                        f"Load must be a number in {self.units}, got {s!r}."
+                    ) from None
+                if value < 0:
+                    raise InvalidInputError(f"Load must be 0 or more, got {s!r}.")
+                return to_kg(value, self.units)
+
+            load_kg = self.ask_valid(f"Load in {self.units} [{shown}]", parse_load)
+        target = self.ask_valid(
+            "Target rating 0-10: how strongly did you feel the target muscle?",
+            lambda s: _int_answer(s, -1, 0, 10, "Target rating"),
+        )
+        elsewhere = self.ask_valid(
+            "Felt elsewhere (muscle=rating, comma separated; Enter for none)",
+            lambda s: _parse_ratings([s], what="Felt elsewhere", high=10),
+        )
+        focus = self.ask_valid(
+            "Focus rating 0-10 (Enter to skip)", lambda s: _int_answer(s, None, 0, 10, "Focus")
+        )
+        rir = self.ask_valid(
+            "Reps in reserve (Enter to skip)",
+            lambda s: _int_answer(s, None, 0, 10, "Reps in reserve"),
+        )
+        reflection = Reflection(
+            target_rating=target, felt_elsewhere=elsewhere, focus_rating=focus, reps_in_reserve=rir
+        )
+        events = loop.reflect(
+            self.clock(), reflection, reps=reps, load_kg=load_kg, set_uuid=self.run.new_set_uuid()
+        )
+        self.process(events)
+
+    def command(self, line: str) -> None:
+        loop = self.run.loop
+        now = self.clock()
+        cmd = line.strip().lower()
+        state = loop.state
+        if cmd in ("q", "quit", "end"):
+            self.process(loop.end(now))
+        elif cmd in ("p", "pause") and state in ("prime", "set", "rest"):
+            self.process(loop.pause(now))
+        elif state == "paused" and cmd in ("", "r", "resume"):
+            self.process(loop.resume(now))
+        elif cmd in ("s", "skip") and state != "summary":
+            self.process(loop.skip_exercise(now))
+        elif state == "prime" and cmd == "":
+            self.process(loop.ready(now))
+        elif state == "set" and (cmd == "" or cmd.isdigit()):
+            self.process(loop.finish_set(now, reps=int(cmd) if cmd else None))
+        elif state == "rest" and cmd == "":
+            self.process(loop.skip_rest(now))
+        else:
+            self.view.line(
+                f"Not understood in '{state}': {line!r}. Enter = ready/done/skip rest, "
+                "p = pause, r = resume, s = skip exercise, q = end."
+            )
+
+    def run_until_summary(self) -> bool:
+        """Run the loop; False when input closed before the summary (the session is kept)."""
+        loop = self.run.loop
+        try:
+            while loop.state != "summary":
+                if loop.state == "reflect":
+                    self.view.stop_live()
+                    self.reflect()
+                    continue
+                due = loop.next_due_ms()
+                timeout = None if due is None else max(0, due - self.clock()) / 1000
+                got = self.inputs.get(timeout)
+                if got is _TIMEOUT:
+                    self.process(loop.advance(self.clock()))
+                elif got is None:
+                    raise _InputClosedError
+                else:
+                    self.process(loop.advance(self.clock()))
+                    if loop.state not in ("summary", "reflect"):
+                        self.command(str(got))
+        except _InputClosedError:
+            self.view.stop_live()
+            console.print(
+                "Input closed: the session is kept. Continue it with `mindmuscle session --resume`."
+            )
+            return False
+        finally:
+            self.view.stop_live()
+        return True
+
+
+def _clock() -> Callable[[], int]:
+    t0 = time.monotonic()
+    return lambda: int((time.monotonic() - t0) * 1000)
+
+
+@app.command()
+def session(
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the interrupted session where it stopped.")
+    ] = False,
+    new: Annotated[
+        bool, typer.Option("--new", help="End an interrupted session and start a new one.")
+    ] = False,
+    exercise: Annotated[
+        list[str] | None,
+        typer.Option("--exercise", "-e", help="Train this exercise when a new plan is made."),
+    ] = None,
+    time_scale: TimeScaleOption = 1.0,
+    squeeze_test: Annotated[bool, typer.Option(help="Squeeze test before each set.")] = True,
+    count_in: Annotated[int, typer.Option(min=0, max=10, help="Count-in seconds.")] = 3,
+    sound: Annotated[bool, typer.Option(help="Terminal bell on phase changes.")] = True,
+    voice: Annotated[
+        bool, typer.Option(help="Speak phase words with espeak-ng if installed.")
+    ] = True,
+    db: DbOption = None,
+) -> None:
+    """Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q)."""
+    database = _open(db)
+    options = LoopOptions(time_scale=time_scale, squeeze_test=squeeze_test, count_in_s=count_in)
+    units = get_profile(db=database, user_id=USER_ID).units
+    clock = _clock()
+    if resume:
+        run = GuidedRun.resume(db=database, user_id=USER_ID, options=options)
+        console.print(f"Resuming session {run.session_id}: {len(run.loop.completed)} sets done.")
+        first = run.loop.resume_at(clock())
+    else:
+        pending = open_session(db=database, user_id=USER_ID)
+        if pending is not None and pending.snapshot is not None:
+            if not new:
+                raise InvalidInputError(
+                    f"Session {pending.session_id} was interrupted with {pending.sets_done} sets "
+                    "done: continue it with `mindmuscle session --resume`, or start another "
+                    "with `mindmuscle session --new`."
+                )
+            finish_session(db=database, user_id=USER_ID, session_id=pending.session_id, now=_now())
+            pending = None
+        if pending is not None and (pending.started_at.date() != _now().date() or exercise):
+            # A plan from another day (or replaced by the exercises asked for) is dropped.
+            finish_session(db=database, user_id=USER_ID, session_id=pending.session_id, now=_now())
+            pending = None
+        if pending is not None:
+            session_id = pending.session_id
+        else:
+            made = plan_today(
+                db=database, user_id=USER_ID, now=_now(), readiness=None, exercise_ids=exercise
+            )
+            session_id = made.session_id
+        run = GuidedRun.start(db=database, user_id=USER_ID, session_id=session_id, options=options)
+        plan = run.loop.plan
+        if not plan.exercises:
+            console.print(f"Today: {plan.decision}. {plan.reason}")
+            if plan.imagery:
+                console.print(f"Imagery: {plan.imagery}")
+            finish_session(db=database, user_id=USER_ID, session_id=session_id, now=_now())
+            return
+        console.print(f"Session {session_id}: {', '.join(p.name for p in plan.exercises)}.")
+        first = run.loop.start(clock())
+    voice_out = _Voice(sound=sound, voice=voice and time_scale >= 0.5, terminal=console.is_terminal)
+    view = _View(units=units, clock=clock, voice=voice_out)
+    terminal = _Terminal(run, view, _Input(), clock, units)
+    terminal.process(first)
+    terminal.run_until_summary()
+
+
+# --- log, history, map ------------------------------------------------------------------------
+
+
+@app.command()
+def log(
+    exercise: Annotated[str, typer.Argument(help="Exercise id, e.g. dumbbell_biceps_curl.")],
+    reps: Annotated[int, typer.Option(min=0, prompt="Reps", help="Repetitions done.")],
+    rating: Annotated[
+        int,
+        typer.Option(
+            min=0, max=10, prompt="Target rating 0-10", help="How strongly the target was felt."
+        ),
+    ],
+    load: Annotated[
+        float, typer.Option(min=0, help="Load in your units (0 for body weight).")
+    ] = 0.0,
+    units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
+    elsewhere: Annotated[
+        list[str] | None,
+        typer.Option(help="Muscle felt instead, muscle=0..10 (repeatable or comma separated)."),
+    ] = None,
+    focus_rating: Annotated[int | None, typer.Option(min=0, max=10, help="Focus 0-10.")] = None,
+    rir: Annotated[int | None, typer.Option(min=0, max=10, help="Reps in reserve.")] = None,
+    tempo: Annotated[str | None, typer.Option(help="Tempo used, e.g. 3-1-1-1.")] = None,
+    mode: Annotated[str | None, typer.Option(help="Focus mode: internal, external, none.")] = None,
+    cue: Annotated[str | None, typer.Option(help="The cue used.")] = None,
+    set_type: Annotated[
+        str, typer.Option(help="warmup, working, drop, failure, amrap, test.")
+    ] = "working",
+    note: Annotated[str, typer.Option(help="A note.")] = "",
+    set_id: Annotated[
+        str | None,
+        typer.Option("--uuid", help="Id of the set; logging the same id twice stores it once."),
+    ] = None,
+    at: Annotated[
+        datetime | None, typer.Option(help="When the set was done (default: now).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stored set as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Log one set quickly, with its reflection."""
+    database = _open(db)
+    unit = parse_unit(units) if units else get_profile(db=database, user_id=USER_ID).units
+    performed = at or _now()
+    if performed.tzinfo is None:
+        performed = performed.astimezone(UTC)
+    try:
+        fields: dict[str, Any] = {
+            "exercise_id": exercise,
+            "performed_at": performed,
+            "load_kg": to_kg(load, unit),
+            "reps": reps,
+            "set_type": set_type,
+            "tempo": None if tempo is None else Tempo.parse(tempo),
+            "focus_mode": mode,
+            "cue": cue,
+            "notes": note,
+            "source": "log",
+            "reflection": Reflection(
+                target_rating=rating,
+                felt_elsewhere=_parse_ratings(elsewhere or [], what="Felt elsewhere", high=10),
+                focus_rating=focus_rating,
+                reps_in_reserve=rir,
+            ),
+        }
+        if set_id:
+            fields["uuid"] = set_id
+        data = SetInput.model_validate(fields)
+    except ValueError as exc:
+        if isinstance(exc, MindMuscleError):
+            raise
+        raise InvalidInputError(f"Set not logged: {exc}") from None
+    stored = record_set(db=database, user_id=USER_ID, data=data)
+    if as_json:
+        typer.echo(stored.model_dump_json(indent=2))
+    else:
+        console.print(
+            f"Logged {stored.exercise_id}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
+            f"target rating {rating} (set {stored.uuid})."
+        )
+
+
+@app.command("history")
+def history_command(
+    exercise: Annotated[str | None, typer.Option(help="Only this exercise.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the newest N sets.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (sets and e1RM).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show logged sets with their ratings, and the estimated 1RM per exercise."""
+    database = _open(db)
+    sets = history(db=database, user_id=USER_ID, exercise_id=exercise, limit=limit)
+    e1rm = e1rm_by_exercise(db=database, user_id=USER_ID, now=_now())
+    if as_json:
+        payload = {
+            "sets": [s.model_dump(mode="json") for s in sets],
+            "e1rm": {k: v.model_dump(mode="json") for k, v in e1rm.items()},
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    units = get_profile(db=database, user_id=USER_ID).units
+    table = Table(title=f"History ({len(sets)} sets)", title_justify="left")
+    for col in ("when", "exercise", "load", "reps", "tempo", "focus", "target", "elsewhere", "src"):
+        table.add_column(col)
+    for s in sets:
+        r = s.reflection
+        table.add_row(
+            s.performed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            s.exercise_id,
+            _fmt_kg(s.load_kg, units),
+            str(s.reps),
+            s.tempo or "-",
+            s.focus_mode or "-",
+            "-" if r is None else str(r.target_rating),
+            "-" if r is None else ", ".join(f"{k}={v}" for k, v in r.felt_elsewhere.items()) or "-",
+            s.source,
+        )
+    console.print(table)
+    if e1rm:
+        console.print(
+            "Estimated 1RM: "
+            + "; ".join(
+                f"{k} {_fmt_kg(v.e1rm_kg, units)} ({v.n_sets} sets)" for k, v in e1rm.items()
+            )
+        )
+
+
+@app.command("map")
+def map_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The connection map: how well you connect to each muscle (0-10), from your ratings."""
+    database = _open(db)
+    catalog = user_catalog(db=database, user_id=USER_ID)
+    scores = connection_map(db=database, user_id=USER_ID, now=_now(), catalog=catalog)
+    if as_json:
+        typer.echo(json.dumps({k: v.model_dump(mode="json") for k, v in scores.items()}, indent=2))
+        return
+    table = Table(title="Connection map", title_justify="left")
+    for col in ("muscle", "score", "sets", "trend /week", "felt when not a target"):
+        table.add_column(col)
+    for muscle_id, sc in sorted(scores.items(), key=lambda kv: (-kv[1].count, kv[0])):
+        name = catalog.muscles[muscle_id].name if muscle_id in catalog.muscles else muscle_id
+        bar = "#" * round(sc.score)
+        table.add_row(
+            name,
+            f"{sc.score:4.1f} {bar}" if sc.count else "-",
+            str(sc.count),
+            f"{sc.trend:+.1f}" if sc.count else "-",
+            str(sc.compensation_count),
+        )
+    console.print(table)
+
+
+# --- drill ------------------------------------------------------------------------------------
+
+
+@app.command()
+def drill(
+    minutes: Annotated[float, typer.Option(min=1, max=60, help="Length of the drill.")] = 10.0,
+    time_scale: TimeScaleOption = 1.0,
+    sound: Annotated[bool, typer.Option(help="Terminal bell on each flex.")] = True,
+    db: DbOption = None,
+) -> None:
+    """The flexing drill: weakest muscles first, flex-hold-release timers, a rating per muscle."""
+    database = _open(db)
+    started = drill_service.start_drill(db=database, user_id=USER_ID, now=_now(), minutes=minutes)
+    plan = started.plan
+    console.print(
+        f"Flexing drill: {len(plan.items)} muscles, about {plan.total_s / 60:.0f} min. "
+        f"{plan.reason}"
+    )
+    voice = _Voice(sound=sound, voice=time_scale >= 0.5, terminal=console.is_terminal)
+    inputs = _Input()
+    for item in plan.items:
+        console.print(f"== {item.name}: {item.cue}", highlight=False)
+        for rep in range(1, item.reps + 1):
+            for word, seconds in (
+                ("Flex", item.flex_s),
+                ("Hold", item.hold_s),
+                ("Release", item.release_s),
+            ):
+                console.print(
+                    f"{item.name} {rep}/{item.reps}: {word} ({seconds:g} s)", highlight=False
+                )
+                voice.say(word)
+                if word == "Flex":
+                    voice.ring()
+                sys.stdout.flush()
+                time.sleep(seconds * time_scale)
+        console.print(f"? Rating for {item.name}, 0-10 (Enter to skip)", highlight=False)
+        sys.stdout.flush()
+        while True:
+            got = inputs.get(None)
+            if got is None or got is _TIMEOUT:
+                drill_service.finish_drill(
+                    db=database, user_id=USER_ID, drill_id=started.drill_id, now=_now()
+                )
+                console.print("Input closed: the ratings given so far are stored.")
+                return
+            try:
+                value = _int_answer(str(got), None, 0, 10, "Rating")
+                break
+            except InvalidInputError as exc:
+                console.print(f"Error: {exc}")
+        if value is not None:
+            drill_service.rate_muscle(
+                db=database,
+                user_id=USER_ID,
+                drill_id=started.drill_id,
+                muscle_id=item.muscle_id,
+                rating=value,
+                now=_now(),
+            )
+    drill_service.finish_drill(db=database, user_id=USER_ID, drill_id=started.drill_id, now=_now())
+    console.print(f"Drill done; ratings stored (drill {started.drill_id}).")

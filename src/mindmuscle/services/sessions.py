@@ -1,0 +1,421 @@
+"""Training sessions: today's plan, the guided set loop kept safe in the store, and resuming.
+
+The flow::
+
+    today = plan_today(db=db, user_id=1, now=now, readiness=Readiness(...))   # stored plan
+    run = GuidedRun.start(db=db, user_id=1, session_id=today.session_id, now=now)
+    run.handle(run.loop.start(0))          # every batch of loop events goes through handle()
+    ...
+    run = GuidedRun.resume(db=db, user_id=1, now=now)   # after a crash: where it stopped
+
+Every confirmed set is stored, with the loop's snapshot, in one transaction before
+:meth:`GuidedRun.handle` returns, so what the lifter saw confirmed survives a crash.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from mindmuscle.catalog import Catalog
+from mindmuscle.catalog.models import Exercise
+from mindmuscle.coach import adapt, assess_readiness, build_plan
+from mindmuscle.coach.models import (
+    Adaptation,
+    EquipmentProfile,
+    LoggedSet,
+    Plan,
+    Prescription,
+    Readiness,
+    ReadinessDecision,
+    Reflection,
+)
+from mindmuscle.errors import NotFoundError
+from mindmuscle.services.history import (
+    SetInput,
+    SetRecord,
+    logged_sets,
+    set_create,
+    set_record,
+    user_catalog,
+)
+from mindmuscle.services.profile import get_profile, record_readiness
+from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
+from mindmuscle.session.events import RestStartedEvent, SetConfirmedEvent
+from mindmuscle.store import Database, SessionCreate, repo
+from mindmuscle.store.tables import SessionRow
+
+__all__ = [
+    "GuidedRun",
+    "SessionInfo",
+    "TodayPlan",
+    "confirm_set",
+    "finish_session",
+    "get_session",
+    "list_sessions",
+    "open_session",
+    "plan_today",
+    "save_snapshot",
+]
+
+
+class TodayPlan(BaseModel):
+    """Today's plan, stored as a session that has not started yet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    plan: Plan
+    decision: ReadinessDecision | None
+
+
+class SessionInfo(BaseModel):
+    """A stored training session."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    source: str
+    plan: Plan | None
+    snapshot: dict[str, Any] | None
+    sets_done: int
+
+    @property
+    def resumable(self) -> bool:
+        """Not ended, and the set loop has started (there is a snapshot to resume from)."""
+        return self.ended_at is None and self.snapshot is not None
+
+
+def _info(row: SessionRow, sets_done: int) -> SessionInfo:
+    return SessionInfo(
+        session_id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        source=row.source,
+        plan=None if row.plan is None else Plan.model_validate(row.plan),
+        snapshot=row.state,
+        sets_done=sets_done,
+    )
+
+
+def plan_today(
+    *,
+    db: Database,
+    user_id: int,
+    now: datetime,
+    readiness: Readiness | None,
+    exercise_ids: Sequence[str] | None = None,
+    e1rm_overrides: Mapping[str, float] | None = None,
+    catalog: Catalog | None = None,
+) -> TodayPlan:
+    """Make today's plan from the readiness check, the stored profile and history; store it.
+
+    The readiness check (if given) and the plan are stored; the plan becomes a session that
+    :class:`GuidedRun` runs.
+    """
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    profile = get_profile(db=db, user_id=user_id)
+    decision = None if readiness is None else assess_readiness(readiness)
+    readiness_id = None
+    if readiness is not None:
+        entry = record_readiness(
+            db=db, user_id=user_id, readiness=readiness, decision=decision, now=now
+        )
+        readiness_id = entry.id
+    plan = build_plan(
+        catalog=catalog,
+        profile=profile,
+        readiness=readiness,
+        history=logged_sets(db=db, user_id=user_id),
+        now=now,
+        e1rm_overrides=dict(e1rm_overrides or {}),
+        exercise_ids=None if exercise_ids is None else list(exercise_ids),
+    )
+    with db.session() as s:
+        row = repo.create_session(
+            session=s,
+            user_id=user_id,
+            data=SessionCreate(
+                started_at=now,
+                plan=plan.model_dump(mode="json"),
+                source="guided",
+                readiness_id=readiness_id,
+                planned=[p.model_dump(mode="json") for p in plan.exercises],
+            ),
+        )
+        session_id = row.id
+    return TodayPlan(session_id=session_id, plan=plan, decision=decision)
+
+
+def get_session(*, db: Database, user_id: int, session_id: int) -> SessionInfo:
+    """One stored session; NotFoundError if it is not this user's."""
+    with db.session(readonly=True) as s:
+        row = repo.get_session(session=s, user_id=user_id, session_id=session_id)
+        n = len(repo.list_sets(session=s, user_id=user_id, session_id=session_id))
+        return _info(row, n)
+
+
+def list_sessions(*, db: Database, user_id: int, limit: int | None = None) -> list[SessionInfo]:
+    """Stored sessions, newest first."""
+    with db.session(readonly=True) as s:
+        rows = repo.list_sessions(session=s, user_id=user_id, limit=limit)
+        return [
+            _info(r, len(repo.list_sets(session=s, user_id=user_id, session_id=r.id))) for r in rows
+        ]
+
+
+def open_session(*, db: Database, user_id: int) -> SessionInfo | None:
+    """The newest guided session that has not ended (planned or interrupted), or None."""
+    with db.session(readonly=True) as s:
+        row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
+        if row is None:
+            return None
+        n = len(repo.list_sets(session=s, user_id=user_id, session_id=row.id))
+        return _info(row, n)
+
+
+def save_snapshot(*, db: Database, user_id: int, session_id: int, snapshot: dict[str, Any]) -> None:
+    """Store the set loop's snapshot (committed when this returns)."""
+    with db.session() as s:
+        repo.save_session_state(session=s, user_id=user_id, session_id=session_id, state=snapshot)
+
+
+def confirm_set(
+    *,
+    db: Database,
+    user_id: int,
+    session_id: int,
+    completed: CompletedSet,
+    performed_at: datetime,
+    snapshot: dict[str, Any] | None = None,
+) -> SetRecord:
+    """Store a set confirmed by the loop, with its reflection and the loop's snapshot.
+
+    One transaction, committed before this returns; idempotent by ``completed.set_uuid``.
+    """
+    data = SetInput(
+        uuid=completed.set_uuid,
+        exercise_id=completed.exercise_id,
+        performed_at=performed_at,
+        load_kg=completed.load_kg or 0.0,
+        reps=completed.reps,
+        tempo=completed.tempo,
+        focus_mode=completed.focus_mode,
+        cue=completed.cue,
+        reflection=completed.reflection,
+        session_id=session_id,
+        set_index=completed.set_index,
+        source="guided",
+    )
+    with db.session() as s:
+        row = repo.add_set(session=s, user_id=user_id, data=set_create(data))
+        if snapshot is not None:
+            repo.save_session_state(
+                session=s, user_id=user_id, session_id=session_id, state=snapshot
+            )
+        return set_record(row)
+
+
+def finish_session(
+    *,
+    db: Database,
+    user_id: int,
+    session_id: int,
+    now: datetime,
+    snapshot: dict[str, Any] | None = None,
+) -> SessionInfo:
+    """Mark the session as ended (it can no longer be resumed)."""
+    with db.session() as s:
+        repo.end_session(
+            session=s, user_id=user_id, session_id=session_id, ended_at=now, state=snapshot
+        )
+    return get_session(db=db, user_id=user_id, session_id=session_id)
+
+
+def _adapter_with_history(history: Sequence[LoggedSet]) -> Any:
+    """The coach's adaptation with the stored history (so a held rating can add load)."""
+
+    def adapter(
+        prescription: Prescription,
+        reflection: Reflection,
+        *,
+        exercise: Exercise,
+        equipment: EquipmentProfile,
+        set_index: int,
+    ) -> Adaptation:
+        return adapt(
+            prescription,
+            reflection,
+            exercise=exercise,
+            equipment=equipment,
+            set_index=set_index,
+            history=history,
+        )
+
+    return adapter
+
+
+class GuidedRun:
+    """A set loop whose progress is kept in the store.
+
+    Pass every list of events the loop returns to :meth:`handle`: confirmed sets are stored
+    (with the snapshot) and the snapshot is stored whenever the loop's state changes.
+
+    Use :meth:`start` for a stored plan and :meth:`resume` after an interruption.
+    """
+
+    def __init__(self, *, db: Database, user_id: int, session_id: int, loop: SetLoop) -> None:
+        self.db = db
+        self.user_id = user_id
+        self.session_id = session_id
+        self.loop = loop
+        self.stored: list[SetRecord] = []
+        self._last_mark: tuple[str, tuple[int, int]] | None = None
+        self._next_after_rest: tuple[int, int] | None = None
+
+    @staticmethod
+    def _exercises(plan: Plan, catalog: Catalog) -> dict[str, Exercise]:
+        return {p.exercise_id: catalog.exercise(p.exercise_id) for p in plan.exercises}
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        db: Database,
+        user_id: int,
+        session_id: int,
+        options: LoopOptions | None = None,
+        catalog: Catalog | None = None,
+    ) -> GuidedRun:
+        """A fresh loop over the stored plan of ``session_id`` (call ``loop.start`` next)."""
+        info = get_session(db=db, user_id=user_id, session_id=session_id)
+        if info.plan is None:
+            raise NotFoundError(
+                f"Session {session_id} has no plan; make one with `mindmuscle today`."
+            )
+        catalog = catalog or user_catalog(db=db, user_id=user_id)
+        equipment = get_profile(db=db, user_id=user_id).equipment
+        loop = SetLoop(
+            info.plan,
+            cls._exercises(info.plan, catalog),
+            equipment,
+            options,
+            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
+        )
+        return cls(db=db, user_id=user_id, session_id=session_id, loop=loop)
+
+    @classmethod
+    def resume(
+        cls,
+        *,
+        db: Database,
+        user_id: int,
+        session_id: int | None = None,
+        options: LoopOptions | None = None,
+        catalog: Catalog | None = None,
+    ) -> GuidedRun:
+        """The interrupted session (the newest one by default), restored from its snapshot.
+
+        Call ``loop.resume_at(now_ms)`` next: the interrupted set starts again at its prime;
+        a set waiting for its reflection asks for it again.
+
+        Raises
+        ------
+        mindmuscle.errors.NotFoundError
+            There is no session to resume.
+        """
+        if session_id is None:
+            found = open_session(db=db, user_id=user_id)
+            if found is None or found.snapshot is None:
+                raise NotFoundError(
+                    "There is no interrupted session to resume; start one with "
+                    "`mindmuscle session`."
+                )
+            info = found
+        else:
+            info = get_session(db=db, user_id=user_id, session_id=session_id)
+            if not info.resumable:
+                raise NotFoundError(
+                    f"Session {session_id} cannot be resumed: it has "
+                    f"{'ended' if info.ended_at else 'not started'}."
+                )
+        assert info.plan is not None and info.snapshot is not None
+        catalog = catalog or user_catalog(db=db, user_id=user_id)
+        equipment = get_profile(db=db, user_id=user_id).equipment
+        loop = SetLoop.restore(
+            info.snapshot,
+            info.plan,
+            cls._exercises(info.plan, catalog),
+            equipment,
+            options,
+            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
+        )
+        run = cls(db=db, user_id=user_id, session_id=info.session_id, loop=loop)
+        run._last_mark = (loop.state, loop.position)
+        return run
+
+    def snapshot(self) -> dict[str, Any]:
+        """The loop's snapshot, resumable at the right set.
+
+        During a rest the loop still points at the set just done; resuming must begin with
+        the set that comes next, so the snapshot points there.
+        """
+        snap = self.loop.snapshot()
+        if snap["state"] == "rest" and self._next_after_rest is not None:
+            snap["position"] = list(self._next_after_rest)
+        return snap
+
+    def new_set_uuid(self) -> str:
+        """A fresh id for the set about to be confirmed."""
+        return str(uuid_mod.uuid4())
+
+    def handle(self, events: Sequence[Event], *, now: datetime) -> list[SetRecord]:
+        """Store what the events require; returns the sets stored by this call.
+
+        Parameters
+        ----------
+        events : sequence of Event
+            What the loop just returned.
+        now : datetime
+            Wall-clock time (the stored ``performed_at`` of confirmed sets).
+        """
+        stored: list[SetRecord] = []
+        for ev in events:
+            if isinstance(ev, RestStartedEvent):
+                self._next_after_rest = (ev.next_exercise_index, ev.next_set_index)
+        confirmed = [ev for ev in events if isinstance(ev, SetConfirmedEvent)]
+        snap = self.snapshot()
+        for i, ev in enumerate(confirmed):
+            record = confirm_set(
+                db=self.db,
+                user_id=self.user_id,
+                session_id=self.session_id,
+                completed=ev.completed,
+                performed_at=now,
+                snapshot=snap if i == len(confirmed) - 1 else None,
+            )
+            stored.append(record)
+        state = self.loop.state
+        mark = (state, self.loop.position)
+        if state == "summary":
+            if self._last_mark is None or self._last_mark[0] != "summary":
+                finish_session(
+                    db=self.db,
+                    user_id=self.user_id,
+                    session_id=self.session_id,
+                    now=now,
+                    snapshot=snap,
+                )
+        elif not confirmed and mark != self._last_mark:
+            save_snapshot(
+                db=self.db, user_id=self.user_id, session_id=self.session_id, snapshot=snap
+            )
+        self._last_mark = mark
+        self.stored.extend(stored)
+        return stored
