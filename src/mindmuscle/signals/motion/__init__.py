@@ -1,1 +1,39 @@
-"""signals motion."""
+"""Motion analysis: repetitions, phases, time under tension and tempo from a worn sensor."""
+
+from mindmuscle.signals.motion.analysis import (
+    DEFAULT_PARAMS,
+    MotionParams,
+    analyze_motion,
+    analyze_motion_trace,
+)
+from mindmuscle.signals.motion.models import (
+    STANDARD_GRAVITY_MS2,
+    MotionAnalysis,
+    MotionQuality,
+    MotionRecording,
+    MotionTrace,
+    PhaseDifferences,
+    Repetition,
+    RushFlag,
+    TempoAdherence,
+)
+from mindmuscle.signals.motion.synthetic import simulate_set
+from mindmuscle.signals.motion.tempo import tempo_adherence
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "STANDARD_GRAVITY_MS2",
+    "MotionAnalysis",
+    "MotionParams",
+    "MotionQuality",
+    "MotionRecording",
+    "MotionTrace",
+    "PhaseDifferences",
+    "Repetition",
+    "RushFlag",
+    "TempoAdherence",
+    "analyze_motion",
+    "analyze_motion_trace",
+    "simulate_set",
+    "tempo_adherence",
+]

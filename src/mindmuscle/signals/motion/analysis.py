@@ -1,0 +1,554 @@
+"""Repetitions, phases and time under tension from a 3-axis accelerometer, worn any way.
+
+How it works (all steps are global: no setting depends on the exercise or the file):
+
+1. Resample to 25 Hz (:func:`~mindmuscle.signals.motion.preprocess.resample_recording`).
+2. Band-limit the acceleration to the band of lifting (0.1-3 Hz); the set is where the moving RMS
+   exceeds a quarter of its 90th percentile, so idle time before and after weighs little.
+3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
+   (0.5-10 s), preferring the half period when that is also a clear peak.
+4. Movement axis: first principal component of the band-limited acceleration (orientation-free),
+   smoothed in a band around the repetition frequency with a 1/f weight so each repetition is one
+   hump; its sign is chosen so the sharp turnarounds point up (skewness).
+5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
+   Humps clearly smaller than the typical repetition are partial repetitions.
+6. Phases: the vertical position of the device, from ``|acc| - g`` (which needs no orientation)
+   integrated twice in the same band; rising or falling is concentric depending on the exercise's
+   direction, slow stretches near a turning point are pauses.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import signal
+
+from mindmuscle.catalog.models import Movement, Tempo
+from mindmuscle.errors import InvalidSignalError
+from mindmuscle.signals.motion.models import (
+    STANDARD_GRAVITY_MS2,
+    MotionAnalysis,
+    MotionQuality,
+    MotionRecording,
+    MotionTrace,
+    Repetition,
+)
+from mindmuscle.signals.motion.preprocess import (
+    ANALYSIS_RATE_HZ,
+    autocorrelation,
+    bandpass,
+    fft_weighted,
+    moving_rms,
+    resample_recording,
+)
+from mindmuscle.signals.motion.tempo import tempo_adherence
+
+__all__ = ["DEFAULT_PARAMS", "MotionParams", "analyze_motion", "analyze_motion_trace"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_ECC, _BOTTOM, _CONC, _TOP = 1, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class MotionParams:
+    """The global settings of the analysis (one set for every exercise and device).
+
+    Attributes
+    ----------
+    activity_ratio : float
+        Moving RMS (2 s) above this fraction of its 90th percentile marks the set.
+    period_peak_ratio : float
+        The period is the first autocorrelation peak reaching this fraction of the highest.
+    half_period_ratio : float
+        A peak near half the period replaces it when it reaches this fraction of its height.
+    band_low_ratio, band_high_ratio : float
+        Counting band, as multiples of the repetition frequency.
+    min_distance_ratio : float
+        Minimum spacing of two repetitions, as a fraction of the period.
+    prominence_ratio : float
+        A hump counts when its prominence reaches this fraction of the 90th-percentile hump...
+    keep_ratio : float
+        ...and then this fraction of the median of the humps kept in the first pass.
+    partial_ratio : float
+        A counted hump below this fraction of the median hump is a partial repetition.
+    pause_speed_ratio : float
+        Within one movement, speeds under this fraction of its peak speed are a pause.
+    energy_ratio : float
+        A hump counts only where the movement energy (2 s moving RMS) reaches this fraction of
+        its median over the humps: a still stretch next to the set is not a repetition.
+    """
+
+    activity_ratio: float = 0.25
+    period_peak_ratio: float = 0.5
+    half_period_ratio: float = 0.3
+    band_low_ratio: float = 0.4
+    band_high_ratio: float = 2.0
+    min_distance_ratio: float = 0.5
+    prominence_ratio: float = 0.3
+    keep_ratio: float = 0.4
+    partial_ratio: float = 0.5
+    pause_speed_ratio: float = 0.1
+    energy_ratio: float = 0.3
+    alt_period: bool = True
+    alt_spread_margin: float = 0.15
+
+
+DEFAULT_PARAMS = MotionParams()
+
+_MIN_PERIOD_S = 0.5
+_MAX_PERIOD_S = 10.0
+_MIN_AUTOCORR = 0.1
+_FALLBACK_PERIOD_S = 2.0
+_PAD_S = 2.0
+
+
+@dataclass(frozen=True)
+class _Counted:
+    t_s: FloatArray
+    acc: FloatArray
+    movement: FloatArray
+    peaks: IntArray
+    prominences: FloatArray
+    period_s: float | None
+    periodicity: float
+    active: tuple[int, int]
+    gaps_s: float
+
+
+def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
+    """Return (period_s, autocorrelation at the period), or (nan, 0) when nothing repeats."""
+    ac = autocorrelation(x - x.mean(axis=0))
+    lo = int(_MIN_PERIOD_S * rate_hz)
+    hi = min(int(_MAX_PERIOD_S * rate_hz), ac.size - 1)
+    if hi <= lo + 2:
+        return float("nan"), 0.0
+    peaks, _ = signal.find_peaks(ac[lo:hi])
+    peaks = peaks + lo
+    peaks = peaks[ac[peaks] > _MIN_AUTOCORR]
+    if peaks.size == 0:
+        return float("nan"), 0.0
+    best = float(np.max(ac[peaks]))
+    lag = int(peaks[np.argmax(ac[peaks] >= params.period_peak_ratio * best)])
+    while True:
+        # Two alternating shapes (left/right, or a heavy and a light half) can make the full
+        # repetition look like two; a clear peak at half the lag means the shorter one is real.
+        half = peaks[(peaks >= 0.4 * lag) & (peaks <= 0.6 * lag)]
+        if half.size and ac[half].max() > params.half_period_ratio * ac[lag]:
+            lag = int(half[np.argmax(ac[half])])
+        else:
+            break
+    return lag / rate_hz, float(ac[lag])
+
+
+def _humps(
+    m: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """Smooth the movement-axis signal around the repetition rate and pick its humps."""
+    hump = fft_weighted(
+        m,
+        rate,
+        low_hz=params.band_low_ratio / period_s,
+        high_hz=min(params.band_high_ratio / period_s, 0.45 * rate),
+        power=1,
+    )
+    if np.mean(hump**3) < 0:
+        hump = -hump
+    pad = int(_PAD_S * rate)
+    level = float(np.median(hump))
+    padded = np.concatenate([np.full(pad, level), hump, np.full(pad, level)])
+    peaks, props = signal.find_peaks(
+        padded, distance=max(1, int(params.min_distance_ratio * period_s * rate)), prominence=0
+    )
+    prom = np.asarray(props["prominences"], dtype=np.float64)
+    peaks = peaks - pad
+    inside = (peaks >= 0) & (peaks < hump.size)
+    peaks, prom = peaks[inside], prom[inside]
+    if peaks.size:
+        keep = prom >= params.prominence_ratio * np.percentile(prom, 90)
+        keep = prom >= params.keep_ratio * np.median(prom[keep])
+        peaks, prom = peaks[keep], prom[keep]
+        half = max(1, int(period_s * rate / 2))
+        power = np.concatenate([[0.0], np.cumsum(env**2)])
+        lo = np.clip(peaks - half, 0, env.size)
+        hi = np.clip(peaks + half, 0, env.size)
+        energy = np.sqrt((power[hi] - power[lo]) / np.maximum(hi - lo, 1))
+        keep = energy >= params.energy_ratio * np.median(energy)
+        peaks, prom = peaks[keep], prom[keep]
+    return hump, peaks.astype(np.int64), prom
+
+
+def _spread(values: FloatArray) -> float:
+    """Coefficient of variation (0 for fewer than two values)."""
+    if values.size < 2 or np.mean(values) <= 0:
+        return 0.0
+    return float(np.std(values) / np.mean(values))
+
+
+def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
+    rate = ANALYSIS_RATE_HZ
+    t, acc, _gyro, gaps_s = resample_recording(rec, rate)
+    moving = bandpass(acc, 0.1, 3.0, rate)
+    env = moving_rms(np.sqrt(np.sum(moving**2, axis=1)), int(2 * rate))
+    active_idx = np.flatnonzero(env >= params.activity_ratio * np.percentile(env, 90))
+    i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
+    for_period = bandpass(acc, 0.15, 3.0, rate)[i0:i1]
+    period_s, periodicity = _estimate_period(for_period, rate, params)
+    seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
+    axis = np.linalg.svd(seg, full_matrices=False)[2][0]
+    m = moving @ axis
+    period_known = bool(np.isfinite(period_s))
+    t_rep = period_s if period_known else _FALLBACK_PERIOD_S
+    hump, peaks, prom = _humps(m, env, t_rep, rate, params)
+    if period_known and params.alt_period:
+        # Pauses and mirror-image halves can make the acceleration repeat faster than the
+        # repetitions; the once-integrated signal repeats at the true rate. Take its period
+        # when the humps it gives are clearly more regular in size.
+        smooth = np.column_stack(
+            [
+                fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1)
+                for i in range(3)
+            ]
+        )
+        alt_s, alt_ac = _estimate_period(smooth, rate, params)
+        if np.isfinite(alt_s) and abs(alt_s - t_rep) > 0.3 * t_rep:
+            alt = _humps(m, env, alt_s, rate, params)
+            if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
+                hump, peaks, prom = alt
+                period_s, periodicity = alt_s, alt_ac
+    if not period_known:
+        peaks, prom = peaks[:0], prom[:0]
+    return _Counted(
+        t_s=t,
+        acc=acc,
+        movement=hump,
+        peaks=peaks,
+        prominences=prom,
+        period_s=period_s if period_known else None,
+        periodicity=periodicity,
+        active=(i0, i1),
+        gaps_s=gaps_s,
+    )
+
+
+def _vertical_position(acc: FloatArray, period_s: float, rate_hz: float) -> FloatArray:
+    """Vertical position in metres (up positive), from ``|acc| - g``, band-limited.
+
+    ``|g + a| ~ g + a_vertical`` for the accelerations of lifting, whatever the device's
+    orientation, so the magnitude carries the vertical movement without any orientation estimate.
+    """
+    mag = np.sqrt(np.sum(acc**2, axis=1))
+    vertical = mag - np.mean(mag)
+    pos: FloatArray = -fft_weighted(vertical, rate_hz, low_hz=0.3 / period_s, high_hz=3.0, power=2)
+    return pos
+
+
+def _turning_points(y: FloatArray, scale: float) -> list[tuple[int, int]]:
+    """Alternating (index, +1 top / -1 bottom) extremes of ``y`` with a prominence over scale/5."""
+    tops, _ = signal.find_peaks(y, prominence=0.2 * scale)
+    bottoms, _ = signal.find_peaks(-y, prominence=0.2 * scale)
+    events = sorted([(int(i), 1) for i in tops] + [(int(i), -1) for i in bottoms])
+    merged: list[tuple[int, int]] = []
+    for idx, kind in events:
+        if merged and merged[-1][1] == kind:
+            prev = merged[-1][0]
+            if (kind == 1 and y[idx] > y[prev]) or (kind == -1 and y[idx] < y[prev]):
+                merged[-1] = (idx, kind)
+        else:
+            merged.append((idx, kind))
+    return merged
+
+
+def _phase_labels(y: FloatArray, rate_hz: float, params: MotionParams) -> IntArray:
+    """Label each sample eccentric, bottom pause, concentric or top pause (0 = unknown).
+
+    ``y`` rises during the concentric. Each movement between two turning points is concentric
+    (rising) or eccentric (falling) where its speed exceeds ``pause_speed_ratio`` of its own peak
+    speed; the slow ends belong to the pause at the nearby turning point.
+    """
+    labels = np.zeros(y.size, dtype=np.int64)
+    scale = float(np.percentile(y, 95) - np.percentile(y, 5))
+    if scale <= 0:
+        return labels
+    points = _turning_points(y, scale)
+    if not points:
+        return labels
+    speed = np.abs(np.gradient(y, 1.0 / rate_hz))
+    pause_of = {1: _TOP, -1: _BOTTOM}
+    move_to = {1: _CONC, -1: _ECC}
+    # Before the first turning point the lifter comes from the other extreme (or stands still);
+    # after the last one the lifter goes back there: label those stretches like any movement.
+    first_idx, first_kind = points[0]
+    last_idx, last_kind = points[-1]
+    spans = [(0, -first_kind, first_idx, first_kind)]
+    spans += [(a, ka, b, kb) for (a, ka), (b, kb) in itertools.pairwise(points)]
+    spans.append((last_idx, last_kind, y.size, -last_kind))
+    peak_speed = float(np.median([speed[a:b].max() for a, _, b, _ in spans[1:-1]] or [0.0]))
+    for a, kind_a, b, kind_b in spans:
+        if b <= a:
+            continue
+        seg = speed[a:b]
+        if a > 0 and b < y.size:
+            fast = np.flatnonzero(seg >= params.pause_speed_ratio * seg.max())
+            start, stop = a + int(fast[0]), a + int(fast[-1]) + 1
+        else:
+            # At the ends of the recording keep only the movement joined to the turning point
+            # (set-up movements further away are not part of a repetition).
+            slow = np.flatnonzero(seg < params.pause_speed_ratio * peak_speed)
+            if a == 0:
+                start, stop = (a + int(slow[-1]) + 1 if slow.size else a), b
+            else:
+                start, stop = a, (a + int(slow[0]) if slow.size else b)
+        labels[a:start] = pause_of[kind_a]
+        labels[start:stop] = move_to[kind_b]
+        labels[stop:b] = pause_of[kind_b]
+    return labels
+
+
+def _direction(concentric: Movement | None) -> tuple[int, str, bool]:
+    """(sign of 'up' during the concentric, note, whether the direction is known)."""
+    if concentric is Movement.UP:
+        return 1, "Concentric = load moving up (from the exercise).", True
+    if concentric is Movement.DOWN:
+        return -1, "Concentric = load moving down (from the exercise).", True
+    if concentric is None:
+        return (
+            1,
+            "No exercise given: the concentric is taken as the half of each repetition that "
+            "raises the device, so phase labels are less certain (the count is not affected).",
+            False,
+        )
+    return (
+        1,
+        f"The exercise moves {concentric.value} in the concentric, which a worn sensor cannot "
+        "tell from gravity; the concentric is taken as the half that raises the device.",
+        False,
+    )
+
+
+def _windows(
+    peaks: IntArray, labels: IntArray, period_s: float, rate_hz: float
+) -> list[tuple[int, int]]:
+    """One window per repetition, each starting where its first movement starts.
+
+    Rough windows reach half a period either side of each hump. A set is eccentric-first
+    (squat, bench) or concentric-first (curl, deadlift), read from its first movement; each
+    boundary between two repetitions then moves to the start of the next repetition's first
+    movement nearest the midpoint of the humps, so a window holds one whole repetition.
+    """
+    n = labels.size
+    half = round(period_s * rate_hz / 2)
+    if peaks.size == 0:
+        return []
+    moving = np.flatnonzero((labels == _ECC) | (labels == _CONC))
+    first_lo = max(0, int(peaks[0]) - half)
+    after = moving[moving >= first_lo]
+    opener = int(labels[after[0]]) if after.size else _ECC
+    starts = np.flatnonzero((labels[1:] == opener) & (labels[:-1] != opener)) + 1
+    bounds: list[tuple[int, int]] = []
+    for k, p in enumerate(peaks):
+        lo = max(0, int(p) - half)
+        hi = min(n, int(p) + half)
+        if k > 0:
+            mid = (int(peaks[k - 1]) + int(p)) // 2
+            lo = max(lo, mid)
+            near = starts[(starts > peaks[k - 1]) & (starts <= p)]
+            if near.size:
+                lo = int(near[np.argmin(np.abs(near - mid))])
+        if k + 1 < peaks.size:
+            mid = (int(p) + int(peaks[k + 1])) // 2
+            hi = min(hi, mid)
+            near = starts[(starts > p) & (starts <= peaks[k + 1])]
+            if near.size:
+                hi = int(near[np.argmin(np.abs(near - mid))])
+        if k == 0:
+            # Standing still before the first movement is set-up time, not a pause of rep 1.
+            inside = moving[(moving >= lo) & (moving < hi)]
+            if inside.size:
+                lo = int(inside[0])
+        bounds.append((lo, max(hi, lo + 1)))
+    return bounds
+
+
+def _quality(
+    counted: _Counted, rec: MotionRecording, n_reps: int, gravity_ms2: float
+) -> MotionQuality:
+    reasons: list[str] = []
+    status = "good"
+
+    def worse(level: str, why: str) -> None:
+        nonlocal status
+        reasons.append(why)
+        order = {"good": 0, "fair": 1, "poor": 2}
+        if order[level] > order[status]:
+            status = level
+
+    rate = rec.median_rate_hz
+    duration = rec.duration_s
+    if counted.period_s is None:
+        worse("poor", "No repeating movement found: the signal cannot support a count.")
+    elif counted.periodicity < 0.2:
+        worse("poor", f"Weakly repeating movement (autocorrelation {counted.periodicity:.2f}).")
+    elif counted.periodicity < 0.35:
+        worse("fair", f"Irregular repetitions (autocorrelation {counted.periodicity:.2f}).")
+    if n_reps == 0:
+        worse("poor", "No repetitions found.")
+    if rate < 9.5:
+        worse("fair", f"Sampling rate {rate:.1f} Hz is below 10 Hz.")
+    if counted.gaps_s > 0.1 * duration:
+        worse("poor", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
+    elif counted.gaps_s > 1.0:
+        worse("fair", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
+    if gravity_ms2 < 0.5 * STANDARD_GRAVITY_MS2:
+        worse("fair", "No gravity in the signal (linear acceleration only): phases less certain.")
+    return MotionQuality(
+        status=status,
+        reasons=reasons,
+        periodicity=round(counted.periodicity, 3),
+        gaps_s=round(counted.gaps_s, 3),
+        sfreq_hz=round(rate, 3),
+    )
+
+
+def _check_units(rec: MotionRecording) -> float:
+    gravity = float(np.median(np.sqrt(np.sum(rec.acc_ms2**2, axis=1))))
+    if 0.5 <= gravity <= 2.0:
+        raise InvalidSignalError(
+            f"{rec.source}: the acceleration at rest is about {gravity:.2f}, which looks like g "
+            f"rather than m/s^2 (expected about {STANDARD_GRAVITY_MS2:.2f}); give the units as g "
+            "(--units g)."
+        )
+    if gravity > 60.0:
+        raise InvalidSignalError(
+            f"{rec.source}: the acceleration at rest is about {gravity:.0f} m/s^2, far above "
+            "gravity; the units are probably milli-g: convert to g or m/s^2."
+        )
+    return gravity
+
+
+def analyze_motion_trace(
+    rec: MotionRecording,
+    *,
+    concentric: Movement | None = None,
+    tempo: Tempo | None = None,
+    params: MotionParams = DEFAULT_PARAMS,
+) -> tuple[MotionAnalysis, MotionTrace]:
+    """Like :func:`analyze_motion`, and also return the processed signals for a plot."""
+    gravity = _check_units(rec)
+    counted = _count(rec, params)
+    rate = ANALYSIS_RATE_HZ
+    t = counted.t_s
+    period = counted.period_s if counted.period_s is not None else _FALLBACK_PERIOD_S
+    sign, note, known = _direction(concentric)
+    position = _vertical_position(counted.acc, period, rate)
+    peaks, prom = counted.peaks, counted.prominences
+    if concentric is Movement.ISOMETRIC:
+        peaks, prom = peaks[:0], prom[:0]
+        note = "Isometric exercise: a hold has no repetitions."
+    labels = _phase_labels(sign * position, rate, params)
+    windows = _windows(peaks, labels, period, rate)
+    median_prom = float(np.median(prom)) if prom.size else 0.0
+    reps: list[Repetition] = []
+    ranges: list[float] = []
+    phase_s = [np.bincount(labels[lo:hi], minlength=5) / rate for lo, hi in windows]
+    if len(phase_s) > 1:
+        # The last repetition's closing pause runs into re-racking: cap each of its pauses at
+        # the longest of the same pause in the other repetitions.
+        for pause in (_BOTTOM, _TOP):
+            longest = max(float(c[pause]) for c in phase_s[:-1])
+            phase_s[-1][pause] = min(float(phase_s[-1][pause]), longest)
+    for k, (lo, hi) in enumerate(windows):
+        counts = phase_s[k]
+        ratio = float(prom[k] / median_prom) if median_prom > 0 else 0.0
+        ranges.append(float(np.ptp(position[lo:hi])) if hi > lo else 0.0)
+        reps.append(
+            Repetition(
+                index=k + 1,
+                start_s=round(float(t[lo]), 3),
+                end_s=round(float(t[lo]) + float(np.sum(counts[1:])), 3),
+                eccentric_s=round(float(counts[_ECC]), 3),
+                bottom_pause_s=round(float(counts[_BOTTOM]), 3),
+                concentric_s=round(float(counts[_CONC]), 3),
+                top_pause_s=round(float(counts[_TOP]), 3),
+                partial=ratio < params.partial_ratio,
+                range_ratio=round(ratio, 3),
+            )
+        )
+    confidence = "low"
+    if known and reps:
+        # Trust the labels only when the device really travels vertically (5 cm or more).
+        if float(np.median(ranges)) >= 0.05:
+            confidence = "high"
+        else:
+            note += " The vertical travel is under 5 cm, so the phases are less certain."
+    n_full = sum(1 for r in reps if not r.partial)
+    quality = _quality(counted, rec, n_full, gravity)
+    analysis = MotionAnalysis(
+        reps=n_full,
+        partial_reps=len(reps) - n_full,
+        repetitions=reps,
+        tut_s=round(sum(r.duration_s for r in reps), 3),
+        rep_period_s=None if counted.period_s is None else round(counted.period_s, 3),
+        set_start_s=reps[0].start_s if reps else None,
+        set_end_s=reps[-1].end_s if reps else None,
+        duration_s=round(rec.duration_s, 3),
+        concentric=concentric,
+        phase_confidence=confidence,
+        phase_note=note,
+        has_gyro=rec.has_gyro,
+        tempo_adherence=tempo_adherence(reps, tempo) if tempo is not None else None,
+        quality=quality,
+    )
+    trace = MotionTrace(
+        t_s=t,
+        acc_ms2=counted.acc,
+        movement=counted.movement,
+        position=position,
+        peaks_s=t[peaks],
+    )
+    return analysis, trace
+
+
+def analyze_motion(
+    rec: MotionRecording,
+    *,
+    concentric: Movement | None = None,
+    tempo: Tempo | None = None,
+    params: MotionParams = DEFAULT_PARAMS,
+) -> MotionAnalysis:
+    """Count the repetitions of one set and time their phases.
+
+    Parameters
+    ----------
+    rec : MotionRecording
+        Accelerometer (and optional gyroscope) samples, any orientation, 10-200 Hz.
+    concentric : Movement, optional
+        The exercise's concentric direction (``Exercise.concentric``). Without it the count is
+        the same, and the phase labels are marked low-confidence.
+    tempo : Tempo, optional
+        A prescription to score the repetitions against.
+    params : MotionParams
+        Global settings; the defaults are used for every exercise.
+
+    Returns
+    -------
+    MotionAnalysis
+        Repetitions, phases, time under tension, tempo adherence and quality.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidSignalError
+        When the recording is too short, constant, or in the wrong units.
+
+    Examples
+    --------
+    >>> from mindmuscle.signals.motion.synthetic import simulate_set
+    >>> rec = simulate_set(reps=6, tempo=Tempo.parse("2-0-1-1"), seed=0)
+    >>> analyze_motion(rec, concentric=Movement.UP).reps
+    6
+    """
+    return analyze_motion_trace(rec, concentric=concentric, tempo=tempo, params=params)[0]
