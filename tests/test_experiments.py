@@ -149,7 +149,7 @@ def test_curl_focus_preset() -> None:
     assert design.reference == "external"
     assert design.loads_pct_e1rm == [60.0]
     assert design.n_sets == 10
-    assert design.channels == {"biceps": "biceps", "brachialis": "brachialis"}
+    assert design.channels == {"biceps": "biceps", "forearm_flexors": "forearm_flexors"}
     assert design.preset == "curl-focus"
 
 

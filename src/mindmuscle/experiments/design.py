@@ -47,6 +47,7 @@ BlockOrder = Literal["ascending", "descending", "random"]
 FOCUS_MODES: tuple[FocusMode, ...] = ("internal", "external", "none")
 MAX_SETS_PER_CONDITION = 20
 PRESETS: tuple[str, ...] = ("calatayud2016", "curl-focus")
+_DEEP_MUSCLES = frozenset({"brachialis", "transverse_abdominis", "hip_flexors"})
 _NAME = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
@@ -368,7 +369,8 @@ def curl_focus_design(
     """A simple internal-vs-external biceps curl study: 60 %e1RM, five sets of each cue.
 
     The internal cue is the exercise's first internal cue, the external cue its first external cue;
-    EMG of the biceps (target) and, where a channel is worn, the forearm flexors.
+    EMG of the target and of one synergist that surface electrodes can reach (the forearm flexors
+    for a curl; the brachialis lies under the biceps).
     """
     design = make_design(
         exercise=exercise,
@@ -378,7 +380,7 @@ def curl_focus_design(
         seed=seed,
         reference="external",
         reps_per_set=10,
-        synergists=[m for m in exercise.synergists if m != exercise.targets[0]][:1],
+        synergists=_surface_synergist(exercise),
         e1rm_kg=e1rm_kg,
         title=f"{exercise.name}: internal vs external focus",
     )
@@ -386,6 +388,12 @@ def curl_focus_design(
     return ExperimentDesign.model_validate(
         {**design.model_dump(), "evidence": evidence, "preset": "curl-focus"}
     )
+
+
+def _surface_synergist(exercise: Exercise) -> list[str]:
+    # Deep muscles give no clean surface EMG of their own.
+    reachable = [m for m in exercise.synergists if m not in _DEEP_MUSCLES]
+    return reachable[:1]
 
 
 def balanced_latin_square(n: int) -> list[list[int]]:

@@ -1,0 +1,211 @@
+"""``mindmuscle experiment new|status|record|analyze``: internal-vs-external-focus experiments."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from mindmuscle.cli._app import app
+from mindmuscle.errors import InvalidInputError
+from mindmuscle.experiments import comparison_label
+from mindmuscle.io.report import headline_effects
+from mindmuscle.services import experiments as svc
+from mindmuscle.store import LOCAL_USER_ID, open_database
+
+experiment_app = typer.Typer(
+    help="Focus experiments: design, run set by set with EMG, analyse into a report.",
+    no_args_is_help=True,
+)
+app.add_typer(experiment_app, name="experiment")
+
+
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InvalidInputError(
+            f"{what} {text!r} must be numbers separated by commas, e.g. 40,60,80."
+        ) from None
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _show_next(info: svc.ExperimentInfo) -> None:
+    nxt = info.next_set
+    if nxt is None:
+        typer.echo(
+            "All sets are recorded: run `mindmuscle experiment analyze "
+            f"{info.id} --report report.html`."
+        )
+        return
+    load = f"{nxt.load_pct_e1rm:g}% e1RM" + (f" ({nxt.load_kg:g} kg)" if nxt.load_kg else "")
+    cue = f"cue: {nxt.cue}" if nxt.cue else "no cue (uncued control set: say nothing)"
+    typer.echo(
+        f"Next: set {nxt.number} of {len(info.sets)}, {nxt.condition}, {load}, "
+        f"{nxt.reps} reps; {cue}"
+    )
+
+
+@experiment_app.command("new")
+def new(
+    preset: str | None = typer.Option(
+        None, "--preset", help="calatayud2016 (bench, five loads) or curl-focus (biceps curl)."
+    ),
+    exercise: str | None = typer.Option(None, "--exercise", help="Exercise id (custom design)."),
+    conditions: str | None = typer.Option(
+        None, "--conditions", help="Comma-separated: internal,external,none (default all three)."
+    ),
+    loads: str | None = typer.Option(
+        None, "--loads", help="Load blocks in % of estimated 1RM, e.g. 40,60,80 (default 60)."
+    ),
+    sets_per_condition: int | None = typer.Option(
+        None, "--sets-per-condition", help="Sets of each condition per load (default 3)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the randomised order (default: drawn and recorded)."
+    ),
+    e1rm_kg: float | None = typer.Option(
+        None, "--e1rm-kg", help="Estimated 1RM in kg, to show every set's load in kg."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
+) -> None:
+    """Design an experiment and store it with its randomised, counterbalanced order."""
+    db = open_database()
+    info = svc.new_experiment(
+        db=db,
+        user_id=LOCAL_USER_ID,
+        preset=preset,
+        exercise_id=exercise,
+        conditions=[c.strip() for c in conditions.split(",")] if conditions is not None else None,
+        loads_pct_e1rm=_floats(loads, "Loads") if loads is not None else None,
+        sets_per_condition=sets_per_condition,
+        seed=seed,
+        e1rm_kg=e1rm_kg,
+    )
+    if as_json:
+        _print_json(info.model_dump(mode="json"))
+        return
+    d = info.design
+    typer.echo(
+        f"Experiment {info.id}: {d.title}\n{len(info.sets)} sets; conditions "
+        f"{', '.join(c.name for c in d.conditions)}; loads "
+        f"{', '.join(f'{x:g}' for x in d.loads_pct_e1rm)}% e1RM; seed {d.seed}."
+    )
+    _show_next(info)
+
+
+@experiment_app.command("status")
+def status(
+    experiment_id: int = typer.Argument(..., help="Experiment id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
+) -> None:
+    """Which sets are done, and the next one with its cue and load."""
+    info = svc.experiment_status(
+        db=open_database(), user_id=LOCAL_USER_ID, experiment_id=experiment_id
+    )
+    if as_json:
+        nxt = info.next_set
+        _print_json(
+            {
+                **info.model_dump(mode="json"),
+                "n_done": info.n_done,
+                "next": None if nxt is None else nxt.model_dump(mode="json"),
+            }
+        )
+        return
+    typer.echo(
+        f"Experiment {info.id}: {info.design.title} ({info.status}, {info.n_done} of "
+        f"{len(info.sets)} sets done)"
+    )
+    for s in info.sets:
+        mark = "x" if s.done else " "
+        cue = s.cue or "(no cue)"
+        typer.echo(f" [{mark}] {s.number:>2}  {s.load_pct_e1rm:>5g}%  {s.condition:<10} {cue}")
+    _show_next(info)
+
+
+@experiment_app.command("record")
+def record(
+    experiment_id: int = typer.Argument(..., help="Experiment id."),
+    set_number: int = typer.Option(..., "--set", help="Planned set number (from 1)."),
+    rating: int = typer.Option(..., "--rating", help="Target rating 0-10: how strongly felt."),
+    emg: Path | None = typer.Option(
+        None, "--emg", help="EMG CSV of the set: header names the channels, t column in s."
+    ),
+    rate_hz: float | None = typer.Option(
+        None, "--rate", help="Sampling rate in Hz, when the file has no t column."
+    ),
+    reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
+    load_kg: float | None = typer.Option(None, "--load", help="Load used, kg."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
+) -> None:
+    """Record one experiment set with its rating and EMG file."""
+    db = open_database()
+    rec = svc.record_experiment_set(
+        db=db,
+        user_id=LOCAL_USER_ID,
+        experiment_id=experiment_id,
+        set_number=set_number,
+        target_rating=rating,
+        now=datetime.now(UTC),
+        emg_path=emg,
+        sfreq_hz=rate_hz,
+        reps=reps,
+        load_kg=load_kg,
+    )
+    if as_json:
+        _print_json(rec.model_dump(mode="json"))
+        return
+    typer.echo(
+        f"Recorded set {rec.number} ({rec.condition}): {rec.reps} reps at {rec.load_kg:g} kg, "
+        f"rating {rec.target_rating}"
+        + (f", {rec.emg_reps} EMG repetitions" if emg is not None else "")
+    )
+    _show_next(svc.experiment_status(db=db, user_id=LOCAL_USER_ID, experiment_id=experiment_id))
+
+
+@experiment_app.command("analyze")
+def analyze(
+    experiment_id: int = typer.Argument(..., help="Experiment id."),
+    report: Path | None = typer.Option(None, "--report", help="Write the HTML report here."),
+    png_dir: Path | None = typer.Option(None, "--png-dir", help="Write PNG figures here."),
+    resamples: int = typer.Option(
+        2000, "--resamples", min=100, help="Bootstrap and permutation resamples."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
+) -> None:
+    """Per condition and load activation and ratings, effect sizes, intervals and p-values."""
+    result = svc.analyze_experiment(
+        db=open_database(),
+        user_id=LOCAL_USER_ID,
+        experiment_id=experiment_id,
+        report_path=report,
+        png_dir=png_dir,
+        n_resamples=resamples,
+    )
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    a = result.analysis
+    typer.echo(f"{a.design.title}: {a.n_recorded} of {a.n_planned} sets recorded.")
+    for e in headline_effects(a):
+        c = e.comparison
+        stats = (
+            f"g {c.g:.2f} [{c.ci_low:.2f}, {c.ci_high:.2f}], p {c.p_value:.3f}"
+            if c.g is not None and c.ci_low is not None and c.ci_high is not None
+            else c.note or "no statistics"
+        )
+        diff = "-" if c.mean_difference is None else f"{c.mean_difference:+.2f}"
+        typer.echo(f"  {comparison_label(e)}: difference {diff}; {stats}")
+    for note in a.limitations:
+        typer.echo(f"- {note}")
+    if result.report_path:
+        typer.echo(f"Report: {result.report_path}")
+    for p in result.png_paths:
+        typer.echo(f"Figure: {p}")

@@ -1,0 +1,366 @@
+"""Experiments end to end: design, a scripted run with an EMG file per set, analysis and report."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from mindmuscle.catalog import find_unsupported_claims, load_catalog
+from mindmuscle.cli import app
+from mindmuscle.errors import FileFormatError, InvalidInputError, NotFoundError
+from mindmuscle.services.experiments import (
+    AnalysisResult,
+    analyze_experiment,
+    experiment_status,
+    new_experiment,
+    read_emg_csv,
+    record_experiment_set,
+    set_activation,
+)
+from mindmuscle.store import Database, open_database, repo
+
+SFREQ_HZ = 1000.0
+USER = 1
+T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return open_database(f"sqlite:///{tmp_path / 'mm.db'}")
+
+
+def write_emg(
+    path: Path,
+    amplitudes: dict[str, float],
+    *,
+    reps: int = 5,
+    seed: int = 0,
+    with_time: bool = True,
+) -> Path:
+    """A synthetic set: ``reps`` bursts of 0.6 s (noise times the amplitude) with 0.4 s rests."""
+    rng = np.random.default_rng(seed)
+    burst, rest = int(0.6 * SFREQ_HZ), int(0.4 * SFREQ_HZ)
+    gate = np.concatenate([np.zeros(rest)] + [np.r_[np.ones(burst), np.zeros(rest)]] * reps)
+    cols = {ch: (0.02 + a * gate) * rng.normal(0.0, 1.0, gate.size) for ch, a in amplitudes.items()}
+    header = (["t"] if with_time else []) + list(cols)
+    t = np.arange(gate.size) / SFREQ_HZ
+    table = np.column_stack(([t] if with_time else []) + list(cols.values()))
+    np.savetxt(path, table, delimiter=",", header=",".join(header), comments="", fmt="%.5g")
+    return path
+
+
+def run_experiment(db: Database, tmp_path: Path, *, ratio: float) -> int:
+    """Design and run a curl experiment where internal-cue sets have ``ratio`` x biceps EMG."""
+    info = new_experiment(
+        db=db,
+        user_id=USER,
+        exercise_id="dumbbell_biceps_curl",
+        conditions=["internal", "external"],
+        loads_pct_e1rm=[40, 60, 80],
+        sets_per_condition=3,
+        seed=11,
+        e1rm_kg=20.0,
+    )
+    design = info.design
+    target = design.channels[design.targets[0]]
+    for s in info.sets:
+        amps = {ch: 0.5 for ch in design.channels.values()}
+        amps[target] = (ratio if s.condition == "internal" else 1.0) * s.load_pct_e1rm / 60.0
+        f = write_emg(tmp_path / f"set{s.number}.csv", amps, seed=s.number)
+        record_experiment_set(
+            db=db,
+            user_id=USER,
+            experiment_id=info.id,
+            set_number=s.number,
+            target_rating=7 if s.condition == "internal" else 5,
+            now=T0 + timedelta(minutes=3 * s.number),
+            emg_path=f,
+        )
+    return info.id
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalysisResult, Path]:
+    """One experiment run and analysed (internal-cue sets have 1.3 x the biceps EMG)."""
+    tmp_path = tmp_path_factory.mktemp("run")
+    db = open_database(f"sqlite:///{tmp_path / 'mm.db'}")
+    exp_id = run_experiment(db, tmp_path, ratio=1.3)
+    info = experiment_status(db=db, user_id=USER, experiment_id=exp_id)
+    assert info.status == "done" and info.n_done == 18 and info.next_set is None
+    result = analyze_experiment(
+        db=db,
+        user_id=USER,
+        experiment_id=exp_id,
+        report_path=tmp_path / "out" / "report.html",
+        png_dir=tmp_path / "figs",
+        n_resamples=500,
+    )
+    db.close()
+    return result, tmp_path
+
+
+def test_designed_run_and_analysed_into_a_report(analysed: tuple[AnalysisResult, Path]) -> None:
+    result, _ = analysed
+    a = result.analysis
+    target = a.design.targets[0]
+    assert a.n_recorded == 18
+    for load in (40.0, 60.0, 80.0):
+        internal = a.cell("internal", load)
+        external = a.cell("external", load)
+        assert internal.n_sets == external.n_sets == 3
+        assert internal.reps.mean == 5.0  # five bursts found in every file
+        assert internal.target_rating.mean == 7.0 and external.target_rating.mean == 5.0
+        ratio = internal.peak_mvc[target].mean / external.peak_mvc[target].mean  # type: ignore[operator]
+        # the envelope of noise bursts scales with the amplitude: 1.3 within 5%
+        assert ratio == pytest.approx(1.3, rel=0.05)
+        effect = a.effect("internal", "peak_mvc", target, load)
+        assert effect.comparison.g is not None and effect.comparison.g > 2.0
+        assert effect.comparison.ci_low is not None and effect.comparison.ci_low > 0.0
+        # 20 arrangements of 3 + 3 sets: the exact smallest two-sided p-value is 2 / 20
+        assert effect.comparison.exact_p and effect.comparison.p_value == pytest.approx(0.1)
+    overall = a.effect("internal", "peak_mvc", target, None)
+    assert overall.comparison.kind == "paired" and overall.comparison.n_a == 3
+    assert overall.comparison.mean_difference is not None
+    assert overall.comparison.mean_difference > 5.0
+
+    html = Path(result.report_path or "").read_text(encoding="utf-8")
+    assert "What this data can and cannot show" in html
+    assert "activation, not growth" in html and "vigotsky2022" in html
+    assert "halperin2016" in html
+    assert "Plotly.newPlot" in html and f'id="activation-{target}"' in html
+    assert not re.search(r"<script[^>]+src=", html), "the report must not load scripts"
+    assert "highest repetition peak" in html
+    names = sorted(Path(p).name for p in result.png_paths)
+    assert f"activation_{target}.png" in names and "ratings.png" in names
+    for p in result.png_paths:
+        assert Path(p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_text_makes_no_unsupported_claim(analysed: tuple[AnalysisResult, Path]) -> None:
+    result, _ = analysed
+    html = Path(result.report_path or "").read_text(encoding="utf-8")
+    body = html.split("</head>", 1)[1]
+    text = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    claims = load_catalog().claims
+    assert find_unsupported_claims(text, claims) == []
+    assert find_unsupported_claims(" ".join(result.analysis.limitations), claims) == []
+
+
+def test_equal_conditions_show_no_effect(db: Database, tmp_path: Path) -> None:
+    exp_id = run_experiment(db, tmp_path, ratio=1.0)
+    a = analyze_experiment(db=db, user_id=USER, experiment_id=exp_id, n_resamples=500).analysis
+    effect = a.effect("internal", "peak_mvc", a.design.targets[0], 60.0)
+    assert effect.comparison.p_value is not None and effect.comparison.p_value > 0.05
+    assert effect.comparison.ci_low is not None and effect.comparison.ci_high is not None
+    assert effect.comparison.ci_low < 0.0 < effect.comparison.ci_high
+
+
+def test_records_are_stored_as_sets_with_cue_and_recording(db: Database, tmp_path: Path) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="calatayud2016", seed=2, e1rm_kg=100.0)
+    assert len(info.sets) == 15 and info.status == "planned"
+    first = info.next_set
+    assert first is not None and first.load_pct_e1rm == 20.0 and first.load_kg == 20.0
+    f = write_emg(tmp_path / "s1.csv", {"pec_sternal": 1.0, "triceps": 0.6}, with_time=False)
+    rec = record_experiment_set(
+        db=db,
+        user_id=USER,
+        experiment_id=info.id,
+        set_number=1,
+        target_rating=6,
+        now=T0,
+        emg_path=f,
+        sfreq_hz=SFREQ_HZ,
+    )
+    assert rec.emg_reps == 5 and rec.reps == 5 and rec.load_kg == 20.0
+    assert set(rec.peak) == {"pec_sternal", "triceps"}
+    with db.session() as s:
+        row = repo.get_set(session=s, user_id=USER, uuid=rec.set_uuid)
+        assert row.source == "experiment" and row.exercise_id == "barbell_bench_press"
+        assert row.focus_mode == first.focus and row.cue == first.cue
+        assert row.reflection is not None and row.reflection.target_rating == 6
+        recs = repo.list_recordings(session=s, user_id=USER, set_uuid=rec.set_uuid)
+        assert len(recs) == 1 and recs[0].kind == "emg" and recs[0].file_name == "s1.csv"
+    after = experiment_status(db=db, user_id=USER, experiment_id=info.id)
+    assert after.status == "running" and after.sets[0].done and after.next_set is not None
+    assert after.next_set.number == 2
+    with pytest.raises(InvalidInputError, match="already recorded"):
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=1, target_rating=5, now=T0
+        )
+    with pytest.raises(InvalidInputError, match="sets are 1-15"):
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=16, target_rating=5, now=T0
+        )
+    with pytest.raises(NotFoundError, match="No experiment with id 99"):
+        experiment_status(db=db, user_id=USER, experiment_id=99)
+    # with one set recorded there is nothing to compare yet, and the report says so
+    a = analyze_experiment(db=db, user_id=USER, experiment_id=info.id, n_resamples=100).analysis
+    assert all(e.comparison.g is None for e in a.effects)
+    assert any("1 of 15 planned sets" in n for n in a.limitations)
+
+
+def test_no_load_without_e1rm_asks_for_one(db: Database, tmp_path: Path) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="curl-focus", seed=1)
+    with pytest.raises(InvalidInputError, match="give --load KG"):
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=1, target_rating=5, now=T0
+        )
+    rec = record_experiment_set(
+        db=db,
+        user_id=USER,
+        experiment_id=info.id,
+        set_number=1,
+        target_rating=5,
+        now=T0,
+        load_kg=12.0,
+        reps=10,
+    )
+    assert rec.reps == 10 and rec.emg_reps == 0 and rec.peak == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("", "no header row"),
+        ("t,biceps\n0,1\n0.001,x\n", r"line 3, column biceps: 'x' is not a number"),
+        ("t,biceps\n0,1\n0.001,2,3\n", r"line 3: 3 cells, the header has 2"),
+        ("biceps\n1\n2\n3\n", "no 't' column"),
+        ("t,biceps\n0,1\n0,2\n", "must increase"),
+        ("t,biceps\n0,1\n", "1 sample row"),
+        ("t,biceps\n", "0 sample rows"),
+        ("t,biceps\n0,nan\n0.001,2\n", "NaN"),
+    ],
+)
+def test_bad_emg_files(tmp_path: Path, content: str, match: str) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(content)
+    with pytest.raises(FileFormatError, match=match):
+        read_emg_csv(f)
+
+
+def test_emg_of_a_set_needs_enough_samples() -> None:
+    with pytest.raises(InvalidInputError, match=r"at least 0\.5 s"):
+        set_activation(np.zeros((1, 100)), 1000.0)
+    with pytest.raises(InvalidInputError, match="too low for surface EMG"):
+        set_activation(np.zeros((1, 100)), 40.0)
+
+
+def test_wrong_channels_in_emg_file(db: Database, tmp_path: Path) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="calatayud2016", seed=2, e1rm_kg=100.0)
+    f = write_emg(tmp_path / "s.csv", {"deltoid": 1.0})
+    with pytest.raises(FileFormatError, match="none of the design's EMG channels"):
+        record_experiment_set(
+            db=db,
+            user_id=USER,
+            experiment_id=info.id,
+            set_number=1,
+            target_rating=5,
+            now=T0,
+            emg_path=f,
+        )
+
+
+def test_new_experiment_errors(db: Database) -> None:
+    with pytest.raises(InvalidInputError, match="Unknown preset 'nope'"):
+        new_experiment(db=db, user_id=USER, preset="nope")
+    with pytest.raises(InvalidInputError, match="not both"):
+        new_experiment(db=db, user_id=USER, preset="curl-focus", exercise_id="barbell_curl")
+    with pytest.raises(InvalidInputError, match="Give --preset"):
+        new_experiment(db=db, user_id=USER)
+    with pytest.raises(InvalidInputError, match="Unknown exercise id 'curlz'"):
+        new_experiment(db=db, user_id=USER, exercise_id="curlz")
+    with pytest.raises(InvalidInputError, match="outside 1-100%"):
+        new_experiment(db=db, user_id=USER, exercise_id="barbell_curl", loads_pct_e1rm=[150])
+    with pytest.raises(InvalidInputError, match="Sets per condition is 0"):
+        new_experiment(db=db, user_id=USER, exercise_id="barbell_curl", sets_per_condition=0)
+    drawn = new_experiment(db=db, user_id=USER, preset="curl-focus")
+    assert 0 <= drawn.design.seed < 2**31
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MINDMUSCLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MINDMUSCLE_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_cli_new_status_record_analyze(cli_env: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["experiment", "new", "--preset", "curl-focus", "--seed", "3", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    created = json.loads(out.output)
+    assert created["design"]["seed"] == 3 and len(created["sets"]) == 10
+    exp_id = str(created["id"])
+
+    status = json.loads(runner.invoke(app, ["experiment", "status", exp_id, "--json"]).output)
+    nxt = status["next"]
+    assert nxt["number"] == 1 and status["n_done"] == 0
+    channels = created["design"]["channels"]
+    for s in created["sets"][:2]:
+        amps = {ch: 0.5 for ch in channels.values()}
+        f = write_emg(cli_env / f"s{s['number']}.csv", amps, seed=s["number"])
+        rec = runner.invoke(
+            app,
+            [
+                "experiment", "record", exp_id, "--set", str(s["number"]), "--emg", str(f),
+                "--rating", "7", "--load", "12",
+            ],
+        )  # fmt: skip
+        assert rec.exit_code == 0, rec.output
+        assert f"Recorded set {s['number']}" in rec.output
+        assert f"Next: set {s['number'] + 1} of 10" in rec.output
+    text = runner.invoke(app, ["experiment", "status", exp_id]).output
+    assert "(running, 2 of 10 sets done)" in text
+    third = created["sets"][2]
+    cue = third["cue"]
+    assert f"Next: set 3 of 10, {third['condition']}, 60% e1RM, 10 reps; cue: {cue}" in text
+
+    report = cli_env / "report.html"
+    res = runner.invoke(
+        app,
+        ["experiment", "analyze", exp_id, "--report", str(report), "--png-dir",
+         str(cli_env / "png"), "--json", "--resamples", "500"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["analysis"]["n_recorded"] == 2
+    assert report.is_file() and (cli_env / "png" / "ratings.png").is_file()
+    plain = runner.invoke(app, ["experiment", "analyze", exp_id, "--resamples", "200"]).output
+    assert "internal vs external, biceps peak activation (%MVC), 60% e1RM" in plain
+    assert "No statistics: 1 and 1 sets" in plain
+    assert "not growth" in plain
+
+
+def test_cli_errors_are_one_line(cli_env: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(app, ["experiment", "new", "--exercise", "barbell_curl", "--loads", "0,60"])
+    assert bad.exit_code == 1
+    assert "Error: Load 0% e1RM is outside 1-100%" in bad.output
+    assert "Traceback" not in bad.output
+    words = runner.invoke(app, ["experiment", "new", "--exercise", "barbell_curl", "--loads", "a"])
+    assert words.exit_code == 1 and "must be numbers separated by commas" in words.output
+    missing = runner.invoke(app, ["experiment", "status", "42"])
+    assert missing.exit_code == 1 and "No experiment with id 42" in missing.output
+    none = runner.invoke(
+        app, ["experiment", "new", "--exercise", "barbell_curl", "--conditions", "internal"]
+    )
+    assert none.exit_code == 1 and "needs at least two" in none.output
+
+
+def test_cli_help_texts() -> None:
+    runner = CliRunner()
+    for cmd in ("new", "status", "record", "analyze"):
+        out = runner.invoke(app, ["experiment", cmd, "--help"])
+        assert out.exit_code == 0 and "Usage" in out.output
