@@ -309,3 +309,12 @@ def test_not_utf8_names_the_file(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError, match=r"nope.csv: cannot be read"):
         _read(tmp_path / "nope.csv")
+
+
+def test_dates_out_of_range_are_refused() -> None:
+    rows = "0001-01-01T00:00:00+05:00,A,1h,Squat,1,100,5,0,0,,,\n"
+    with pytest.raises(FileFormatError, match=r"line 2, column Date: .* is not a date"):
+        _text(STRONG_HEADER + rows, "kg")
+    rows = "9999-12-31 23:59:00,A,30h,Squat,1,100,5,0,0,,,\n"
+    with pytest.raises(FileFormatError, match=r"line 2, column Date: .* between 1970 and 2100"):
+        _text(STRONG_HEADER + rows, "kg")

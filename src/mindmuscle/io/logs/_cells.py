@@ -25,6 +25,7 @@ __all__ = [
 MAX_LOAD_KG = 1500.0
 """Heavier than any loaded lift on record (leg press included): a typo or garbage above this."""
 MAX_REPS = 10_000
+MIN_YEAR, MAX_YEAR = 1970, 2100
 MAX_DISTANCE_M = 1_000_000.0
 MAX_DURATION_S = 30 * 24 * 3600.0
 
@@ -190,7 +191,9 @@ class Cell:
         parsed: datetime | None = None
         try:
             parsed = datetime.fromisoformat(text)
-        except ValueError:
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
             for fmt in _DATE_FORMATS:
                 try:
                     parsed = datetime.strptime(text, fmt)
@@ -203,6 +206,6 @@ class Cell:
                 "'2024-01-15T10:30:00Z' or '5 Dec 2025, 11:37' (dates with slashes are "
                 "ambiguous: write them as YYYY-MM-DD)"
             )
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            raise self.error(f"{self.text!r} is not a date between {MIN_YEAR} and {MAX_YEAR}")
         return parsed
