@@ -762,3 +762,29 @@ def test_adapt_rejects_bad_input() -> None:
 def test_logged_set_is_the_history_contract() -> None:
     s = LoggedSet(exercise_id="x", performed_at=NOW, load_kg=10, reps=5)
     assert s.set_type == "working"
+
+
+def test_focus_isolation_rounds_to_nearest_and_compound_rounds_down() -> None:
+    curl = plan(e1rm_overrides={"dumbbell_biceps_curl": 15.0}).exercises[0]
+    assert curl.load_kg == 10.0 and curl.percent_e1rm == 66.7  # 9.75 kg -> 10 kg, not 8 kg
+    history = rated_sessions("leg_extension", [8, 8, 8])
+    sq = plan(
+        history=history,
+        exercise_ids=["barbell_back_squat"],
+        e1rm_overrides={"barbell_back_squat": 103.0},
+    ).exercises[0]
+    assert sq.role == "focus"
+    assert sq.load_kg == 60.0 and sq.percent_e1rm == 58.3  # 61.8 kg rounded down keeps rule 1
+
+
+def test_endurance_goal_keeps_the_muscle_cue_for_connection_practice() -> None:
+    p = plan(
+        profile=Profile(goal="endurance"),
+        e1rm_overrides={"dumbbell_biceps_curl": 20.0, "barbell_bench_press": 80.0},
+        exercise_ids=["dumbbell_biceps_curl", "barbell_bench_press"],
+    )
+    curl, bp = p.exercises
+    assert curl.role == "focus" and curl.focus.mode == "internal"
+    assert bp.role == "training" and bp.focus.mode == "external"
+    assert "grgic2022" in bp.focus.evidence
+    assert bp.reps == (15, 20) and bp.sets == 2 and bp.load_kg == 45.0  # 55% of 80 = 44 -> 45

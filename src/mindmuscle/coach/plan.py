@@ -12,11 +12,15 @@ How the plan is built:
    compound connection work unlocks when the muscle's isolation-only score is connected.
 4. **Normal training**: the exercises given, or a short full-body session (squat, bench press,
    seated row) with goal-based sets, reps and loads.
-5. **Load**: focus sets at 65% (isolation) or 60% (compound) of the e1RM, rounded down to what the
-   user owns; normal training at 70% (hypertrophy), 82.5% (strength) or 55% (endurance), rounded
-   to the nearest buildable load. The e1RM comes from ``e1rm_overrides``, else from the history,
+5. **Load**: focus sets at 65% (isolation, rounded to the nearest buildable load) or 60%
+   (compound, rounded down so the muscle cue of rule 1 applies) of the e1RM; normal training at
+   70% (hypertrophy), 82.5% (strength) or 55% (endurance), rounded to the nearest buildable load
+   (ties go to the lighter one). The e1RM comes from ``e1rm_overrides``, else from the history,
    else a starting-load test set at a moderate effort.
-6. **Soreness**: a muscle at 3 skips its exercises; at 2 its exercises are light.
+6. **Focus** per exercise (:func:`~mindmuscle.coach.focus.choose_focus`). Connection practice
+   sets (10-12 reps at 60-65%) are not endurance sets, so for the endurance goal they are
+   chosen as for hypertrophy; rule 4 applies to the endurance sets of normal training.
+7. **Soreness**: a muscle at 3 skips its exercises; at 2 its exercises are light.
 """
 
 from __future__ import annotations
@@ -453,11 +457,13 @@ def _prescribe(
             else:
                 source = "starting_test"
         if e1rm_kg is not None:
-            rounding: Literal["nearest", "down"] = "down" if role == "focus" else "nearest"
+            rounding: Literal["nearest", "down"] = (
+                "down" if role == "focus" and compound else "nearest"
+            )
             load_kg = round_load(e1rm_kg * percent_target / 100, ex, eq, rounding=rounding)
             percent = round(load_kg / e1rm_kg * 100, 1)
             role_text = (
-                "connection practice at 60-70% e1RM, rounded down to what you own"
+                "connection practice at 60-70% e1RM, rounded to what you own"
                 if role == "focus"
                 else f"{goal} training, rounded to what you own"
             )
@@ -485,8 +491,10 @@ def _prescribe(
             starting = starting_test_text(ex, format_load(load_kg, profile.units), reps)
             why.append(Reason(text=starting))
 
+    # Connection practice sets are not endurance sets: rule 4 covers normal endurance training.
+    focus_goal: Goal = "hypertrophy" if role == "focus" and goal == "endurance" else goal
     focus = choose_focus(
-        ex, goal=goal, percent_e1rm=percent, set_type="working", experience=profile.experience
+        ex, goal=focus_goal, percent_e1rm=percent, set_type="working", experience=profile.experience
     )
     why.append(Reason(text=focus.rationale, evidence=focus.evidence))
     tempo = default_tempo(ex)
