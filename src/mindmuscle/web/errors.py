@@ -126,7 +126,13 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
         "error.html",
-        {"status": status, "title": _TITLES.get(status, "Error"), "message": message},
+        {
+            "status": status,
+            "title": _TITLES.get(status, "Error"),
+            "message": message,
+            "page": "error",
+            "nav": "",
+        },
         status_code=status,
     )
 

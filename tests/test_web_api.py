@@ -1,0 +1,480 @@
+"""The JSON API of the web app, endpoint by endpoint, with bad input and the login."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.config import Settings
+from mindmuscle.errors import ConfigError
+from mindmuscle.services import web_auth
+from mindmuscle.web import create_app
+
+READY = {"sleep": 4, "energy": 4, "stress": 2, "focus": 4}
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _settings(tmp_path: Path) -> Settings:
+    # One migrated database, copied for each test (migrating takes most of a test's time).
+    if "db" not in _TEMPLATE:
+        import tempfile
+
+        from mindmuscle.store import open_database
+
+        path = Path(tempfile.mkdtemp()) / "template.db"
+        open_database(f"sqlite:///{path}").close()
+        _TEMPLATE["db"] = path
+    shutil.copyfile(_TEMPLATE["db"], tmp_path / "web.db")
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.db'}")
+
+
+def _client(tmp_path: Path, host: str = "127.0.0.1") -> TestClient:
+    client = TestClient(create_app(_settings(tmp_path), host=host))
+    token = client.get("/api/csrf").json()["token"]
+    client.headers["X-CSRF-Token"] = token
+    return client
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with _client(tmp_path) as c:
+        yield c
+
+
+def _plan(client: TestClient) -> dict[str, Any]:
+    assert client.put("/api/profile", json={"units": "kg"}).status_code == 200
+    r = client.post("/api/today", json={"readiness": READY})
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def _set_body(plan: dict[str, Any], **over: Any) -> dict[str, Any]:
+    p = plan["plan"]["exercises"][0]
+    body = {
+        "uuid": str(uuid.UUID(int=1)),
+        "session_id": plan["session_id"],
+        "exercise_id": p["exercise_id"],
+        "exercise_index": 0,
+        "set_index": 0,
+        "performed_at": "2026-11-21T10:00:00Z",
+        "reps": 10,
+        "load_kg": p["load_kg"],
+        "tempo": p["tempo"],
+        "focus_mode": p["focus"]["mode"],
+        "cue": p["focus"]["cue"],
+        "reflection": {"target_rating": 3, "felt_elsewhere": {"front_delt": 4}, "focus_rating": 7},
+        "prescription": p,
+    }
+    body.update(over)
+    return body
+
+
+# ---------------------------------------------------------------- errors and CSRF
+def test_unsafe_request_without_csrf_token_is_refused(tmp_path: Path) -> None:
+    with TestClient(create_app(_settings(tmp_path))) as c:
+        r = c.put("/api/profile", json={"units": "kg"})
+    assert r.status_code == 403
+    assert "CSRF token" in r.json()["message"]
+
+
+def test_api_errors_are_json_and_pages_are_html(client: TestClient) -> None:
+    r = client.get("/api/nothing-here")
+    assert r.status_code == 404
+    assert r.json() == {"error": "Not found", "message": "Not Found"}
+    page = client.get("/nothing-here")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Error 404" in page.text
+
+
+def test_bad_profile_is_422_naming_the_field(client: TestClient) -> None:
+    r = client.put("/api/profile", json={"units": "stone", "goal": "hypertrophy"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "Check the input"
+    assert "units: Input should be 'kg' or 'lb' (got 'stone')" in body["message"]
+    assert body["details"][0]["field"] == "units"
+
+
+# ---------------------------------------------------------------- profile and today
+def test_profile_round_trip(client: TestClient) -> None:
+    assert client.get("/api/profile").json()["exists"] is False
+    profile = {"goal": "strength", "experience": "some", "units": "lb", "bodyweight_kg": 80.5}
+    r = client.put("/api/profile", json=profile)
+    assert r.status_code == 200
+    got = client.get("/api/profile").json()
+    assert got["exists"] is True
+    assert got["profile"]["goal"] == "strength"
+    assert got["profile"]["units"] == "lb"
+    assert got["profile"]["bodyweight_kg"] == 80.5
+
+
+def test_today_makes_a_stored_plan_with_reasons(client: TestClient) -> None:
+    plan = _plan(client)
+    assert plan["decision"]["decision"] == "train"
+    assert plan["plan"]["exercises"], "a training day has exercises"
+    first = plan["plan"]["exercises"][0]
+    assert first["why"] and all("text" in r for r in first["why"])
+    active = client.get("/api/sessions/active").json()
+    assert active["session"]["session_id"] == plan["session_id"]
+    catalog = load_catalog()
+    assert active["targets"][first["exercise_id"]] == catalog.exercise(first["exercise_id"]).targets
+
+
+def test_today_refuses_a_bad_readiness_and_unknown_exercises(client: TestClient) -> None:
+    client.put("/api/profile", json={})
+    r = client.post("/api/today", json={"readiness": {**READY, "sleep": 9}})
+    assert r.status_code == 422
+    assert "readiness.sleep: Input should be less than or equal to 5 (got 9)" in r.json()["message"]
+    r = client.post("/api/today", json={"readiness": None, "exercise_ids": ["bicep_curl"]})
+    assert r.status_code == 422
+    assert "Unknown exercise id 'bicep_curl'" in r.json()["message"]
+
+
+def test_no_active_session_before_a_plan(client: TestClient) -> None:
+    assert client.get("/api/sessions/active").json() == {"session": None, "targets": {}}
+
+
+# ---------------------------------------------------------------- the set loop
+def test_set_timeline_is_the_set_loop_s_events(client: TestClient) -> None:
+    plan = _plan(client)
+    p = plan["plan"]["exercises"][0]
+    r = client.post("/api/set-timeline", json={"prescription": p, "time_scale": 0.5})
+    assert r.status_code == 200
+    events = r.json()["events"]
+    assert events[0]["type"] == "set_started"
+    assert [e["type"] for e in events[1:4]] == ["count_in"] * 3
+    reps = [e for e in events if e["type"] == "rep_completed"]
+    assert len(reps) == p["reps"][1]
+    tempo = p["tempo"]
+    rep_s = sum(
+        tempo[k] for k in ("eccentric_s", "bottom_pause_s", "concentric_s", "top_squeeze_s")
+    )
+    # 3 s of count-in, then every repetition, all at half time.
+    assert reps[-1]["at_ms"] == pytest.approx(0.5 * 1000 * (3 + p["reps"][1] * rep_s), abs=2)
+    phases = [e for e in events if e["type"] == "tempo_phase"]
+    assert {e["phase"] for e in phases} <= {
+        "eccentric",
+        "bottom_pause",
+        "concentric",
+        "top_squeeze",
+    }
+    assert all(e["word"] and e["breath"] for e in phases)
+
+
+def test_set_timeline_refuses_a_bad_time_scale(client: TestClient) -> None:
+    plan = _plan(client)
+    p = plan["plan"]["exercises"][0]
+    r = client.post("/api/set-timeline", json={"prescription": p, "time_scale": 0})
+    assert r.status_code == 422
+    assert "time_scale: Input should be greater than 0" in r.json()["message"]
+
+
+def test_a_set_is_stored_once_per_uuid_and_adapts_the_next(client: TestClient) -> None:
+    plan = _plan(client)
+    body = _set_body(plan)
+    first = client.post("/api/sets", json=body)
+    assert first.status_code == 200, first.text
+    out = first.json()
+    assert out["stored_now"] is True
+    assert out["set"]["reflection"]["target_rating"] == 3
+    assert out["adaptation"]["actions"] != ["keep"]  # 3/10 is a weak connection
+    again = client.post("/api/sets", json=body)
+    assert again.json()["stored_now"] is False
+    assert again.json()["adaptation"] == out["adaptation"]
+    sets = client.get("/api/sets").json()
+    assert len(sets) == 1
+    assert sets[0]["uuid"] == body["uuid"]
+    assert sets[0]["session_id"] == plan["session_id"]
+
+
+def test_a_set_with_phone_motion_keeps_the_recording(client: TestClient) -> None:
+    plan = _plan(client)
+    motion = {"columns": ["t_ms", "ax", "ay", "az"], "samples": [[0, 0, 9.8, 0], [10, 0, 9.9, 0]]}
+    r = client.post("/api/sets", json=_set_body(plan, motion=motion))
+    assert r.status_code == 200
+    from mindmuscle.store import repo
+
+    db = client.app.state.ctx.db  # type: ignore[attr-defined]
+    with db.session() as s:
+        recs = repo.list_recordings(session=s, user_id=1)
+    assert [(r.kind, r.set_uuid, r.data) for r in recs] == [
+        ("motion", str(uuid.UUID(int=1)), motion)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"uuid": "not-a-uuid"}, "uuid: String should match pattern"),
+        ({"reps": -1}, "reps: Input should be greater than or equal to 0 (got -1)"),
+        (
+            {"reflection": {"target_rating": 11}},
+            "reflection.target_rating: Input should be less than or equal to 10 (got 11)",
+        ),
+        ({"exercise_id": "squatt", "prescription": None}, "Unknown exercise id 'squatt'"),
+        ({"performed_at": "yesterday"}, "performed_at: Input should be a valid datetime"),
+    ],
+)
+def test_bad_sets_are_422_with_a_useful_message(
+    client: TestClient, override: dict[str, Any], message: str
+) -> None:
+    plan = _plan(client)
+    r = client.post("/api/sets", json=_set_body(plan, **override))
+    assert r.status_code == 422
+    assert message in r.json()["message"]
+    assert client.get("/api/sets").json() == []
+
+
+def test_a_set_for_another_session_is_404(client: TestClient) -> None:
+    plan = _plan(client)
+    r = client.post("/api/sets", json=_set_body(plan, session_id=999))
+    assert r.status_code == 404
+    assert "No training session with id 999" in r.json()["message"]
+
+
+def _snapshot(plan: dict[str, Any], **over: Any) -> dict[str, Any]:
+    snap = {
+        "version": 1,
+        "state": "rest",
+        "position": [0, 1],
+        "current": plan["plan"]["exercises"],
+        "completed": [],
+        "skipped": [],
+        "reps_done": 0,
+        "set_started_ms": 0,
+        "set_finished_ms": 0,
+        "ended_early": False,
+    }
+    snap.update(over)
+    return snap
+
+
+def test_session_state_is_a_resumable_set_loop_snapshot(client: TestClient) -> None:
+    plan = _plan(client)
+    sid = plan["session_id"]
+    r = client.put(
+        f"/api/sessions/{sid}/state", json={"snapshot": _snapshot(plan), "web": {"x": 1}}
+    )
+    assert r.status_code == 200, r.text
+    from mindmuscle.services.sessions import GuidedRun
+
+    run = GuidedRun.resume(db=client.app.state.ctx.db, user_id=1, session_id=sid)  # type: ignore[attr-defined]
+    assert run.loop.position == (0, 1)
+    snap = client.get("/api/sessions/active").json()["session"]["snapshot"]
+    assert snap["web"] == {"x": 1}
+
+
+def test_bad_session_state_is_refused(client: TestClient) -> None:
+    plan = _plan(client)
+    sid = plan["session_id"]
+    r = client.put(f"/api/sessions/{sid}/state", json={"snapshot": {"version": 1}})
+    assert r.status_code == 422
+    assert "not a set loop snapshot" in r.json()["message"]
+    r = client.put(f"/api/sessions/{sid}/state", json={"snapshot": _snapshot(plan, version=7)})
+    assert r.status_code == 422
+    assert "snapshot version 7" in r.json()["message"]
+    r = client.put("/api/sessions/12345/state", json={"snapshot": _snapshot(plan)})
+    assert r.status_code == 404
+
+
+def test_ending_a_session(client: TestClient) -> None:
+    plan = _plan(client)
+    sid = plan["session_id"]
+    r = client.post(f"/api/sessions/{sid}/end")
+    assert r.status_code == 200
+    assert r.json()["ended_at"] is not None
+    assert client.post(f"/api/sessions/{sid}/end").json()["ended_at"] == r.json()["ended_at"]
+    assert client.get("/api/sessions/active").json()["session"] is None
+    r = client.put(f"/api/sessions/{sid}/state", json={"snapshot": _snapshot(plan)})
+    assert r.status_code == 422
+    assert "has ended" in r.json()["message"]
+
+
+def test_motion_analysis_answers_or_says_it_is_missing(client: TestClient) -> None:
+    body = {
+        "exercise_id": "dumbbell_biceps_curl",
+        "tempo": {"eccentric_s": 2, "bottom_pause_s": 0, "concentric_s": 1, "top_squeeze_s": 1},
+        "motion": {"columns": ["t_ms", "ax", "ay", "az"], "samples": []},
+    }
+    r = client.post("/api/motion/analyze", json={**body, "exercise_id": "curlz"})
+    assert r.status_code == 422
+    assert "Unknown exercise id 'curlz'" in r.json()["message"]
+    r = client.post("/api/motion/analyze", json=body)
+    assert r.status_code in (200, 404, 422)
+    assert r.json()
+
+
+# ---------------------------------------------------------------- progress and drill
+def test_progress_shows_the_set(client: TestClient) -> None:
+    empty = client.get("/api/progress").json()
+    assert empty["total_sets"] == 0
+    assert empty["scores"] == {}
+    plan = _plan(client)
+    client.post("/api/sets", json=_set_body(plan))
+    got = client.get("/api/progress").json()
+    assert got["total_sets"] == 1
+    assert got["rated_sets"] == 1
+    target = load_catalog().exercise(plan["plan"]["exercises"][0]["exercise_id"]).targets[0]
+    assert got["scores"][target]["count"] == 1
+    assert [t["muscle_id"] for t in got["trends"]] == sorted(
+        load_catalog().exercise(plan["plan"]["exercises"][0]["exercise_id"]).targets
+    )
+    series = got["exercises"][0]
+    assert series["volume_kg"] == [
+        pytest.approx(10 * (plan["plan"]["exercises"][0]["load_kg"] or 0))
+    ]
+
+
+def test_drill_start_rate_end(client: TestClient) -> None:
+    r = client.post("/api/drills", json={"minutes": 10})
+    assert r.status_code == 200
+    drill = r.json()
+    assert drill["plan"]["items"]
+    muscle = drill["plan"]["items"][0]["muscle_id"]
+    did = drill["drill_id"]
+    r = client.post(f"/api/drills/{did}/ratings", json={"muscle_id": muscle, "rating": 7})
+    assert r.status_code == 200
+    assert r.json()["rating"] == 7
+    r = client.post(f"/api/drills/{did}/ratings", json={"muscle_id": "bicep", "rating": 7})
+    assert r.status_code == 422
+    assert "Unknown muscle id 'bicep'" in r.json()["message"]
+    r = client.post(f"/api/drills/{did}/ratings", json={"muscle_id": muscle, "rating": 11})
+    assert r.status_code == 422
+    assert client.post(f"/api/drills/{did}/end").status_code == 204
+    r = client.post("/api/drills", json={"minutes": 60})
+    assert r.status_code == 422
+    assert "minutes: Input should be less than or equal to 30" in r.json()["message"]
+
+
+# ---------------------------------------------------------------- catalogue and evidence
+def test_catalogue_endpoints(client: TestClient) -> None:
+    catalog = load_catalog()
+    exercises = client.get("/api/exercises").json()
+    assert len(exercises) == len(catalog.exercises)
+    curl = client.get("/api/exercises/dumbbell_biceps_curl").json()
+    assert curl["targets"] == catalog.exercise("dumbbell_biceps_curl").targets
+    r = client.get("/api/exercises/dumbell_biceps_curl")
+    assert r.status_code == 404
+    assert "Did you mean: dumbbell_biceps_curl" in r.json()["message"]
+    biceps = client.get("/api/exercises", params={"muscle": "biceps"}).json()
+    assert biceps and all("biceps" in e["targets"] for e in biceps)
+    assert len(client.get("/api/muscles").json()) == 26
+    ev = client.get("/api/evidence").json()
+    assert len(ev["studies"]) == len(catalog.studies)
+    assert [r["number"] for r in ev["rules"]] == list(range(1, 16))
+    assert len(ev["claims"]) == len(catalog.claims)
+
+
+# ---------------------------------------------------------------- pages and assets
+PAGES = ["/first-run", "/session", "/drill", "/progress", "/exercises", "/evidence", "/settings"]
+
+
+def test_every_page_and_asset_comes_from_the_app(client: TestClient) -> None:
+    client.put("/api/profile", json={})
+    for path in [*PAGES, "/today", "/docs"]:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        for ref in re.findall(r'(?:src|href)="([^"]+)"', r.text):
+            assert not re.match(r"^(https?:)?//", ref), f"{path} loads {ref} from elsewhere"
+            if ref.startswith("/") and not ref.startswith(("/evidence#", "/docs")):
+                assert client.get(ref).status_code == 200, f"{path}: {ref}"
+    assert "swagger-ui-bundle.js" in client.get("/docs").text
+    assert client.get("/api/openapi.json").json()["info"]["title"] == "MindMuscle"
+    sw = client.get("/sw.js")
+    assert sw.headers["content-type"].startswith("text/javascript")
+    assert "/session" in sw.text
+
+
+def test_pages_escape_what_they_show(client: TestClient) -> None:
+    client.put("/api/profile", json={})
+    page = client.get("/login?next=/today")  # loopback: no login page, a redirect
+    assert page.status_code == 200
+    r = client.get("/first-run?x=<script>")
+    assert "<script>alert" not in r.text
+
+
+def test_first_visit_goes_to_first_run_then_today(client: TestClient) -> None:
+    r = client.get("/", follow_redirects=False)
+    assert r.headers["location"] == "/first-run"
+    assert client.get("/today", follow_redirects=False).headers["location"] == "/first-run"
+    client.put("/api/profile", json={})
+    assert client.get("/", follow_redirects=False).headers["location"] == "/today"
+    today = client.get("/today")
+    assert "How are you today?" in today.text
+    _plan(client)
+    assert "Start session" in client.get("/today").text
+
+
+# ---------------------------------------------------------------- login off loopback
+def test_network_bound_app_requires_login(tmp_path: Path) -> None:
+    c = _client(tmp_path, host="0.0.0.0")
+    r = c.get("/api/profile")
+    assert r.status_code == 401
+    assert "Log in first" in r.json()["message"]
+    page = c.get("/today", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=/today"
+    web_auth.set_password(db=c.app.state.ctx.db, password="correct horse", name="alex")  # type: ignore[attr-defined]
+    r = c.post("/api/login", json={"name": "alex", "password": "wrong password"})
+    assert r.status_code == 401
+    assert r.json()["message"] == "Wrong name or password. Names and passwords are case-sensitive."
+    r = c.post("/api/login", json={"name": "alex", "password": "correct horse"})
+    assert r.status_code == 200
+    cookie = r.headers["set-cookie"]
+    assert "mm_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert c.get("/api/profile").status_code == 200
+    assert c.post("/api/logout").status_code == 204
+
+
+def test_login_form_needs_csrf_and_never_redirects_off_site(tmp_path: Path) -> None:
+    c = _client(tmp_path, host="192.168.1.20")
+    web_auth.set_password(db=c.app.state.ctx.db, password="correct horse")  # type: ignore[attr-defined]
+    form = c.get("/login")
+    assert form.status_code == 200
+    assert 'name="csrf_token"' in form.text
+    token = c.cookies["mm_csrf"]
+    del c.headers["X-CSRF-Token"]
+    r = c.post("/login", data={"name": "local", "password": "correct horse"})
+    assert r.status_code == 403
+    data = {
+        "name": "local",
+        "password": "correct horse",
+        "next": "//evil.example",
+        "csrf_token": token,
+    }
+    r = c.post("/login", data=data, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/today"
+    assert "mm_session=" in r.headers["set-cookie"]
+    r = c.post("/login", data={**data, "password": "nope nope"}, follow_redirects=False)
+    assert r.status_code == 401
+    assert "Wrong name or password" in r.text
+
+
+def test_short_passwords_are_refused(tmp_path: Path) -> None:
+    c = _client(tmp_path)
+    with pytest.raises(Exception, match="use at least 8"):
+        web_auth.set_password(db=c.app.state.ctx.db, password="short")  # type: ignore[attr-defined]
+
+
+def test_production_mode_needs_a_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="MINDMUSCLE_SECRET_KEY"):
+        Settings(data_dir=tmp_path, production=True)
+    unchecked = Settings.model_construct(data_dir=tmp_path, production=True, secret_key=None)
+    with pytest.raises(ConfigError, match="Production mode needs MINDMUSCLE_SECRET_KEY"):
+        create_app(unchecked)
+    settings = Settings(data_dir=tmp_path, production=True, secret_key="s" * 64,
+                        database_url=f"sqlite:///{tmp_path / 'p.db'}")  # fmt: skip
+    assert create_app(settings).state.ctx.secret == "s" * 64

@@ -1,0 +1,88 @@
+"""``mindmuscle serve``, its certificate, and the signed cookies of the web app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cryptography import x509
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+from mindmuscle.services.web_tls import CERT_VALID_DAYS, ensure_certificate
+from mindmuscle.web.security import (
+    SESSION_MAX_AGE_S,
+    csrf_matches,
+    is_loopback,
+    load_or_create_secret,
+    read_session_token,
+    sign_session,
+)
+
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+
+
+def test_certificate_is_made_once_and_reused(tmp_path: Path) -> None:
+    cert, key, created = ensure_certificate(tmp_path, extra_hosts=("192.168.1.20",), now=NOW)
+    assert created
+    assert key.stat().st_mode & 0o777 == 0o600
+    loaded = x509.load_pem_x509_certificate(cert.read_bytes())
+    san = loaded.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert sorted(str(a) for a in san.get_values_for_type(x509.IPAddress)) == [
+        "127.0.0.1",
+        "192.168.1.20",
+    ]
+    assert san.get_values_for_type(x509.DNSName) == ["localhost"]
+    assert loaded.not_valid_after_utc - NOW > dt.timedelta(days=CERT_VALID_DAYS - 1)
+    before = cert.read_bytes()
+    assert ensure_certificate(tmp_path, extra_hosts=("192.168.1.20",), now=NOW)[2] is False
+    assert cert.read_bytes() == before
+    # A new LAN address, or a certificate about to expire, gives a new certificate.
+    assert ensure_certificate(tmp_path, extra_hosts=("10.0.0.5",), now=NOW)[2] is True
+    later = NOW + dt.timedelta(days=CERT_VALID_DAYS - 3)
+    assert ensure_certificate(tmp_path, extra_hosts=("10.0.0.5",), now=later)[2] is True
+
+
+def test_session_tokens_are_signed_and_expire() -> None:
+    token = sign_session("k" * 64, 7, now_s=1000)
+    assert read_session_token("k" * 64, token, now_s=1001) == 7
+    assert read_session_token("x" * 64, token, now_s=1001) is None
+    assert read_session_token("k" * 64, token.replace("7.", "8.", 1), now_s=1001) is None
+    assert read_session_token("k" * 64, token, now_s=1000 + SESSION_MAX_AGE_S + 1) is None
+    assert read_session_token("k" * 64, "garbage", now_s=1001) is None
+    assert read_session_token("k" * 64, None) is None
+
+
+def test_csrf_and_loopback_checks(tmp_path: Path) -> None:
+    assert csrf_matches("abc", "abc")
+    assert not csrf_matches("abc", "abd")
+    assert not csrf_matches(None, None)
+    assert not csrf_matches("", "")
+    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.0.0.2")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    secret = load_or_create_secret(tmp_path)
+    assert len(secret) == 64
+    assert load_or_create_secret(tmp_path) == secret
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_serve_refuses_the_network_without_a_login(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["serve", "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path / 's.db'}"],
+        env={"MINDMUSCLE_DATA_DIR": str(tmp_path)},
+    )
+    assert result.exit_code == 1
+    assert "Serving on 0.0.0.0 needs a login" in result.output
+
+
+def test_serve_has_help() -> None:
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--https" in result.output
+    assert "--db" in result.output
