@@ -177,6 +177,8 @@ def read_emg_csv(
     # Parse with numpy (fast); locate the problem with the csv module when that fails.
     body = "\n".join(lines[data_first:])
     n_cols = len(names_raw)
+    if not body.strip():
+        raise FileFormatError("the file holds a header but no data rows", path=p, line=first + 1)
     try:
         if delim is None:
             values = np.loadtxt(io.StringIO(body), ndmin=2, dtype=np.float64)
@@ -193,7 +195,7 @@ def read_emg_csv(
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise FileFormatError(
-            f"value {values[r, c]!r} is not a finite number; remove or interpolate gaps",
+            f"value {float(values[r, c])} is not a finite number; remove or interpolate gaps",
             path=p,
             line=data_first + int(r) + 1,
             column=names_raw[c],

@@ -30,6 +30,7 @@ from scipy import fft, signal
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from mindmuscle.errors import InvalidSignalError
+from mindmuscle.signals.emg._checks import as_emg_array, check_sfreq
 from mindmuscle.signals.emg.features import fatigue_slopes, left_right_pairs, spectral_moments
 from mindmuscle.signals.emg.filters import (
     BandNarrowedWarning,
@@ -164,10 +165,8 @@ def process_emg(
     workers : int
         Threads that share the channels.
     """
-    from mindmuscle.signals.emg._checks import as_emg_array
-
+    fs = check_sfreq(sfreq_hz)
     x = as_emg_array(data)
-    fs = float(sfreq_hz)
     band = resolve_band(fs, low_hz, high_hz)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BandNarrowedWarning)  # already warned by resolve_band
