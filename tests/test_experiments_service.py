@@ -19,9 +19,7 @@ from mindmuscle.services.experiments import (
     analyze_experiment,
     experiment_status,
     new_experiment,
-    read_emg_csv,
     record_experiment_set,
-    set_activation,
 )
 from mindmuscle.store import Database, open_database, repo
 
@@ -225,31 +223,34 @@ def test_no_load_without_e1rm_asks_for_one(db: Database, tmp_path: Path) -> None
     assert rec.reps == 10 and rec.emg_reps == 0 and rec.peak == {}
 
 
-@pytest.mark.parametrize(
-    ("content", "match"),
-    [
-        ("", "no header row"),
-        ("t,biceps\n0,1\n0.001,x\n", r"line 3, column biceps: 'x' is not a number"),
-        ("t,biceps\n0,1\n0.001,2,3\n", r"line 3: 3 cells, the header has 2"),
-        ("biceps\n1\n2\n3\n", "no 't' column"),
-        ("t,biceps\n0,1\n0,2\n", "must increase"),
-        ("t,biceps\n0,1\n", "1 sample row"),
-        ("t,biceps\n", "0 sample rows"),
-        ("t,biceps\n0,nan\n0.001,2\n", "NaN"),
-    ],
-)
-def test_bad_emg_files(tmp_path: Path, content: str, match: str) -> None:
+def test_bad_emg_file_is_named_with_line_and_column(db: Database, tmp_path: Path) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="calatayud2016", seed=2, e1rm_kg=100.0)
     f = tmp_path / "bad.csv"
-    f.write_text(content)
-    with pytest.raises(FileFormatError, match=match):
-        read_emg_csv(f)
+    f.write_text("t,pec_sternal,triceps\n0,1,1\n0.001,x,2\n")
+    with pytest.raises(FileFormatError, match=r"bad\.csv, line 3, column pec_sternal"):
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=1, target_rating=5, now=T0,
+            emg_path=f,
+        )  # fmt: skip
+    assert experiment_status(db=db, user_id=USER, experiment_id=info.id).n_done == 0
 
 
-def test_emg_of_a_set_needs_enough_samples() -> None:
-    with pytest.raises(InvalidInputError, match=r"at least 0\.5 s"):
-        set_activation(np.zeros((1, 100)), 1000.0)
-    with pytest.raises(InvalidInputError, match="too low for surface EMG"):
-        set_activation(np.zeros((1, 100)), 40.0)
+def test_mvc_recording_gives_percent_mvc(db: Database, tmp_path: Path) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="calatayud2016", seed=2, e1rm_kg=100.0)
+    mvc = write_emg(tmp_path / "mvc.csv", {"pec_sternal": 2.0, "triceps": 2.0}, reps=1, seed=99)
+    for s in info.sets[:6]:
+        f = write_emg(tmp_path / f"s{s.number}.csv", {"pec_sternal": 1.0, "triceps": 0.5})
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=s.number, target_rating=5,
+            now=T0, emg_path=f, mvc_path=mvc,
+        )  # fmt: skip
+    a = analyze_experiment(db=db, user_id=USER, experiment_id=info.id, n_resamples=100).analysis
+    assert "pec_sternal: % of its MVC recording" in a.normalisation
+    for c in a.cells:
+        if c.n_sets:
+            # bursts of half (a quarter) of the MVC amplitude: 50% (25%) MVC within 10%
+            assert c.peak_mvc["pec_sternal"].mean == pytest.approx(50.0, rel=0.1)
+            assert c.peak_mvc["triceps"].mean == pytest.approx(25.0, rel=0.1)
 
 
 def test_wrong_channels_in_emg_file(db: Database, tmp_path: Path) -> None:

@@ -136,10 +136,13 @@ def record(
     set_number: int = typer.Option(..., "--set", help="Planned set number (from 1)."),
     rating: int = typer.Option(..., "--rating", help="Target rating 0-10: how strongly felt."),
     emg: Path | None = typer.Option(
-        None, "--emg", help="EMG CSV of the set: header names the channels, t column in s."
+        None, "--emg", help="EMG file of the set (CSV, EDF/BDF, XDF); channels named as designed."
     ),
     rate_hz: float | None = typer.Option(
         None, "--rate", help="Sampling rate in Hz, when the file has no t column."
+    ),
+    mvc: Path | None = typer.Option(
+        None, "--mvc", help="Maximal voluntary contraction file with the same channels (%MVC)."
     ),
     reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
     load_kg: float | None = typer.Option(None, "--load", help="Load used, kg."),
@@ -156,6 +159,7 @@ def record(
         now=datetime.now(UTC),
         emg_path=emg,
         sfreq_hz=rate_hz,
+        mvc_path=mvc,
         reps=reps,
         load_kg=load_kg,
     )

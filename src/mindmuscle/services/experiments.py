@@ -21,7 +21,6 @@ percentages do, and the report says which reference was used.
 
 from __future__ import annotations
 
-import csv
 import secrets
 import uuid as uuid_mod
 from collections.abc import Sequence
@@ -30,12 +29,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import signal as sp_signal
 
 from mindmuscle.catalog import load_catalog
-from mindmuscle.errors import FileFormatError, InvalidInputError, InvalidSignalError
+from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.experiments import (
     PRESETS,
     ExperimentAnalysis,
@@ -48,7 +45,9 @@ from mindmuscle.experiments import (
     make_design,
     plan_sets,
 )
+from mindmuscle.io.emg import read_emg_file
 from mindmuscle.io.report import write_experiment_html, write_experiment_pngs
+from mindmuscle.services.emg import analyze_emg_recording
 from mindmuscle.store import (
     Database,
     ExperimentCreate,
@@ -68,12 +67,8 @@ __all__ = [
     "experiment_status",
     "list_experiments",
     "new_experiment",
-    "read_emg_csv",
     "record_experiment_set",
-    "set_activation",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 class _Out(BaseModel):
@@ -141,135 +136,44 @@ class AnalysisResult(_Out):
 # --- EMG of one set ------------------------------------------------------------------------------
 
 
-def read_emg_csv(
-    path: str | Path, *, sfreq_hz: float | None = None
-) -> tuple[list[str], FloatArray, float]:
-    """Read a generic EMG CSV: a header naming the channels, an optional ``t`` column (seconds).
-
-    Returns
-    -------
-    channels : list of str
-    data : ndarray, shape (n_channels, n_samples)
-    sfreq_hz : float
-        From the ``t`` column, or the one given.
-
-    Raises
-    ------
-    mindmuscle.errors.FileFormatError
-        A missing header, a cell that is not a number (with its line and column), no rate.
-    """
-    p = Path(path)
-    try:
-        handle = p.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise FileFormatError(f"cannot open the EMG file ({exc.strerror})", path=p) from None
-    with handle:
-        header = next(csv.reader([handle.readline()]), None)
-        if not header or not any(h.strip() for h in header):
-            raise FileFormatError("no header row naming the channels", path=p, line=1)
-        names = [h.strip() for h in header]
-        body = handle.read()
-    if not body.strip():
-        raise FileFormatError("0 sample rows; a recording needs many", path=p, line=2)
-    try:
-        # Fast path (numpy's C parser); the slow path below only runs to locate an error.
-        table = np.loadtxt(
-            body.splitlines(), delimiter=",", ndmin=2, dtype=np.float64, comments=None
-        )
-    except ValueError:
-        _locate_csv_error(p, names, body)
-        raise FileFormatError("cannot be read as numbers", path=p) from None
-    if table.size and table.shape[1] != len(names):
-        _locate_csv_error(p, names, body)
-    rows = table
-    if len(rows) < 2:
-        raise FileFormatError(f"{len(rows)} sample row(s); a recording needs many", path=p)
-    table = table.T
-    if not np.all(np.isfinite(table)):
-        raise FileFormatError("contains NaN or infinite values", path=p)
-    channels = [n for n in names if n.lower() != "t"]
-    if "t" in [n.lower() for n in names]:
-        t = table[[n.lower() for n in names].index("t")]
-        dt = np.diff(t)
-        if np.any(dt <= 0):
-            raise FileFormatError("the t column must increase from row to row", path=p, column="t")
-        rate = float(1.0 / np.median(dt))
-    elif sfreq_hz is not None:
-        rate = float(sfreq_hz)
-    else:
+def _set_emg(
+    design: ExperimentDesign,
+    emg_path: str | Path,
+    *,
+    sfreq_hz: float | None,
+    mvc_path: str | Path | None,
+) -> dict[str, Any]:
+    """Analyse one set's EMG file; per design muscle: repetition peaks and means (raw and %)."""
+    recording = read_emg_file(emg_path, rate_hz=sfreq_hz)
+    wanted = {m: ch for m, ch in design.channels.items() if ch in recording.channels}
+    if not wanted:
         raise FileFormatError(
-            "no 't' column (seconds) and no sampling rate given: add a t column or --rate HZ",
-            path=p,
+            f"none of the design's EMG channels ({', '.join(design.channels.values())}) is in "
+            f"the file ({', '.join(recording.channels)}); name the columns after them",
+            path=emg_path,
         )
-    data = table[[i for i, n in enumerate(names) if n.lower() != "t"]]
-    return channels, data, rate
-
-
-def _locate_csv_error(path: Path, names: list[str], body: str) -> None:
-    for line_no, row in enumerate(csv.reader(body.splitlines()), start=2):
-        if not row:
-            continue
-        if len(row) != len(names):
-            raise FileFormatError(
-                f"{len(row)} cells, the header has {len(names)}", path=path, line=line_no
-            )
-        for name, cell in zip(names, row, strict=True):
-            try:
-                float(cell)
-            except ValueError:
-                raise FileFormatError(
-                    f"{cell!r} is not a number", path=path, line=line_no, column=name
-                ) from None
-
-
-def set_activation(
-    data: FloatArray, sfreq_hz: float, *, segment_row: int = 0, min_rep_s: float = 0.3
-) -> tuple[list[tuple[int, int]], FloatArray, FloatArray]:
-    """Repetitions and their per-channel peak and mean linear envelope.
-
-    Band-pass 20-450 Hz (narrowed below Nyquist), full-wave rectification, 6 Hz low-pass
-    envelope; repetitions are the bursts of row ``segment_row`` above 30% of its range, at least
-    ``min_rep_s`` long. Without a clear burst the whole recording counts as one repetition.
-
-    Returns
-    -------
-    reps : list of (start, stop) sample indices
-    peak : ndarray, shape (n_channels, n_reps)
-    mean : ndarray, shape (n_channels, n_reps)
-    """
-    if data.ndim != 2 or data.shape[1] < int(sfreq_hz * 0.5):
-        raise InvalidSignalError(
-            f"An experiment set needs at least 0.5 s of EMG; got {data.shape[-1]} samples at "
-            f"{sfreq_hz:g} Hz."
-        )
-    nyq = sfreq_hz / 2.0
-    high = min(450.0, 0.9 * nyq)
-    if high <= 20.0:
-        raise InvalidSignalError(
-            f"Sampling rate {sfreq_hz:g} Hz is too low for surface EMG (20-450 Hz); record at "
-            "1000 Hz or more."
-        )
-    sos = sp_signal.butter(4, [20.0, high], btype="bandpass", fs=sfreq_hz, output="sos")
-    x = sp_signal.sosfiltfilt(sos, data - data.mean(axis=1, keepdims=True), axis=1)
-    low = sp_signal.butter(2, 6.0, btype="lowpass", fs=sfreq_hz, output="sos")
-    env = np.maximum(sp_signal.sosfiltfilt(low, np.abs(x), axis=1), 0.0)
-    ref = env[segment_row]
-    lo, hi = np.percentile(ref, 5), ref.max()
-    above = ref > lo + 0.3 * (hi - lo)
-    edges = np.flatnonzero(np.diff(above.astype(np.int8)))
-    starts = list(edges[~above[edges]] + 1) if edges.size else []
-    stops = list(edges[above[edges]] + 1) if edges.size else []
-    if above[0]:
-        starts.insert(0, 0)
-    if above[-1]:
-        stops.append(ref.size)
-    min_len = int(min_rep_s * sfreq_hz)
-    reps = [(int(a), int(b)) for a, b in zip(starts, stops, strict=False) if b - a >= min_len]
-    if not reps:
-        reps = [(0, ref.size)]
-    peak = np.array([[env[c, a:b].max() for a, b in reps] for c in range(env.shape[0])])
-    mean = np.array([[env[c, a:b].mean() for a, b in reps] for c in range(env.shape[0])])
-    return reps, peak, mean
+    target_muscle = next((m for m in design.targets if m in wanted), next(iter(wanted)))
+    mvc = read_emg_file(mvc_path, rate_hz=sfreq_hz) if mvc_path is not None else None
+    result = analyze_emg_recording(
+        recording,
+        target=wanted[target_muscle],
+        synergists=[ch for m, ch in wanted.items() if m != target_muscle],
+        mvc=mvc,
+    )
+    a = result.analysis
+    per_muscle: dict[str, Any] = {}
+    for m, ch in wanted.items():
+        cr = a.channel(ch)
+        per_muscle[m] = {
+            "channel": ch,
+            "unit": cr.unit,
+            "normalisation": cr.normalisation,
+            "peak": [r.peak for r in cr.reps],
+            "mean": [r.mean for r in cr.reps],
+            "peak_pct": [r.peak_pct for r in cr.reps],
+            "mean_pct": [r.mean_pct for r in cr.reps],
+        }
+    return {"n_reps": a.n_reps, "muscles": per_muscle, "emg": a.model_dump(mode="json")}
 
 
 # --- the experiment ------------------------------------------------------------------------------
@@ -428,6 +332,7 @@ def record_experiment_set(
     now: datetime,
     emg_path: str | Path | None = None,
     sfreq_hz: float | None = None,
+    mvc_path: str | Path | None = None,
     reps: int | None = None,
     load_kg: float | None = None,
 ) -> RecordedSet:
@@ -442,8 +347,10 @@ def record_experiment_set(
     now : datetime
         When the set was performed.
     emg_path : path, optional
-        A CSV whose header names the channels (the design's channel names), with a ``t`` column
-        in seconds or a rate given as ``sfreq_hz``.
+        The set's EMG (CSV, EDF/BDF, XDF or BrainFlow; see :mod:`mindmuscle.io.emg`) with the
+        design's channel names; a CSV without a time column needs ``sfreq_hz``.
+    mvc_path : path, optional
+        A maximal voluntary contraction with the same channels; activation is then in %MVC.
     reps : int, optional
         Repetitions done; default: the bursts found in the EMG, else the planned repetitions.
     load_kg : float, optional
@@ -482,31 +389,12 @@ def record_experiment_set(
     emg_reps = 0
     analysis_json: dict[str, Any] | None = None
     if emg_path is not None:
-        names, data, rate = read_emg_csv(emg_path, sfreq_hz=sfreq_hz)
-        wanted = {m: ch for m, ch in design.channels.items() if ch in names}
-        if not wanted:
-            raise FileFormatError(
-                f"none of the design's EMG channels ({', '.join(design.channels.values())}) is "
-                f"in the header ({', '.join(names)}); name the columns after them",
-                path=emg_path,
-            )
-        target_ch = next(
-            (design.channels[m] for m in design.targets if m in wanted), next(iter(wanted.values()))
-        )
-        rows = [names.index(ch) for ch in wanted.values()]
-        rep_windows, peaks, means = set_activation(
-            data[rows], rate, segment_row=rows.index(names.index(target_ch))
-        )
-        emg_reps = len(rep_windows)
-        for i, m in enumerate(wanted):
-            peak[m] = float(peaks[i].mean())
-            mean[m] = float(means[i].mean())
-        analysis_json = {
-            "sfreq_hz": rate,
-            "reps": [[a / rate, b / rate] for a, b in rep_windows],
-            "peak": {m: [float(v) for v in peaks[i]] for i, m in enumerate(wanted)},
-            "mean": {m: [float(v) for v in means[i]] for i, m in enumerate(wanted)},
-        }
+        analysis_json = _set_emg(design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+        emg_reps = int(analysis_json["n_reps"])
+        for m, values in analysis_json["muscles"].items():
+            if values["peak"]:
+                peak[m] = float(np.mean(values["peak"]))
+                mean[m] = float(np.mean(values["mean"]))
     n_reps = reps if reps is not None else (emg_reps or planned.reps)
     set_uuid = str(uuid_mod.uuid4())
     with db.session() as s:
@@ -582,36 +470,69 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
             emg = recs[-1].analysis if recs else None
             rating = row.reflection.target_rating if row.reflection is not None else None
             raw.append((p, (row.reps, rating, row.load_kg), emg))
-    # Within-experiment reference: the highest repetition peak of each muscle.
-    top: dict[str, float] = {}
-    for _, _, emg in raw:
-        for m, values in (emg or {}).get("peak", {}).items():
-            top[m] = max(top.get(m, 0.0), max(values))
-    results = []
-    for p, (n_reps, rating, load), emg in raw:
-        peak: dict[str, float] = {}
-        mean: dict[str, float] = {}
-        for m, values in (emg or {}).get("peak", {}).items():
-            if top.get(m, 0.0) > 0:
-                peak[m] = 100.0 * float(np.mean(values)) / top[m]
-                mean[m] = 100.0 * float(np.mean((emg or {})["mean"][m])) / top[m]
-        results.append(
-            SetResult(
-                index=p.number,
-                condition=p.condition,
-                load_pct_e1rm=p.load_pct_e1rm,
-                reps=n_reps,
-                target_rating=rating,
-                load_kg=load,
-                peak_mvc=peak,
-                mean_mvc=mean,
-            )
+    peaks, means, how = _normalise([emg for _, _, emg in raw])
+    results = [
+        SetResult(
+            index=p.number,
+            condition=p.condition,
+            load_pct_e1rm=p.load_pct_e1rm,
+            reps=n_reps,
+            target_rating=rating,
+            load_kg=load,
+            peak_mvc=peaks[k],
+            mean_mvc=means[k],
         )
-    normalisation = (
-        "% of the highest repetition peak of each muscle in this experiment (no MVC recording: "
-        "the effect sizes and p-values do not depend on this reference, the percentages do)"
-    )
-    return results, normalisation
+        for k, (p, (n_reps, rating, load), _) in enumerate(raw)
+    ]
+    return results, how
+
+
+_TO_MV = {"uV": 1e-3, "mV": 1.0, "V": 1e3}
+
+
+def _normalise(
+    emgs: Sequence[dict[str, Any] | None],
+) -> tuple[list[dict[str, float]], list[dict[str, float]], str]:
+    """Per set and muscle: mean repetition peak and mean in % of a common reference.
+
+    A muscle recorded with an MVC in every set keeps its %MVC; otherwise its raw amplitudes are
+    expressed in % of the highest repetition peak of that muscle over the experiment's sets.
+    """
+    peaks: list[dict[str, float]] = [{} for _ in emgs]
+    means: list[dict[str, float]] = [{} for _ in emgs]
+    muscles = sorted({m for e in emgs for m in (e or {}).get("muscles", {})})
+    described = []
+    for m in muscles:
+        entries = [
+            (k, e["muscles"][m])
+            for k, e in enumerate(emgs)
+            if e and m in e.get("muscles", {}) and e["muscles"][m]["peak"]
+        ]
+        if not entries:
+            continue
+        if all(v["normalisation"] == "mvc" for _, v in entries):
+            for k, v in entries:
+                peaks[k][m] = float(np.mean(v["peak_pct"]))
+                means[k][m] = float(np.mean(v["mean_pct"]))
+            described.append(f"{m}: % of its MVC recording")
+            continue
+        scale = {k: _TO_MV.get(v["unit"], 1.0) for k, v in entries}
+        top = max(max(v["peak"]) * scale[k] for k, v in entries)
+        if top <= 0:
+            continue
+        for k, v in entries:
+            peaks[k][m] = 100.0 * float(np.mean(v["peak"])) * scale[k] / top
+            means[k][m] = 100.0 * float(np.mean(v["mean"])) * scale[k] / top
+        described.append(f"{m}: % of its highest repetition peak in this experiment")
+    if not described:
+        return peaks, means, "no EMG recorded"
+    how = "; ".join(described)
+    if any("highest repetition peak" in d for d in described):
+        how += (
+            " (without an MVC the percentages depend on that reference; the effect sizes and "
+            "p-values do not)"
+        )
+    return peaks, means, how
 
 
 def analyze_experiment(
