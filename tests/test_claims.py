@@ -9,6 +9,7 @@ pass by matching nothing.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,7 @@ def _web_texts() -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _python_strings() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for path in sorted(SRC.rglob("*.py")):
@@ -126,7 +128,7 @@ def test_scan_sees_the_package(catalog: Catalog) -> None:
 
 
 def test_no_user_facing_text_repeats_an_unsupported_claim(catalog: Catalog) -> None:
-    texts = _catalogue_texts(catalog) + _web_texts() + _python_strings()
+    texts = _catalogue_texts(catalog) + _web_texts() + list(_python_strings())
     found = [
         (where, [c.id for c in hits], text[:120])
         for where, text in texts

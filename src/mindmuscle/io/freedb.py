@@ -95,7 +95,9 @@ def iter_free_exercise_db(path: str | Path) -> Iterator[FreeDbExercise]:
         raise FileFormatError("file not found", path=path) from None
     except UnicodeDecodeError as exc:
         raise FileFormatError(f"not UTF-8 text ({exc.reason})", path=path) from None
-    for index, (line, column, value) in enumerate(_raw_entries(text, path)):
+    # Parse the whole array first: a syntax error anywhere is reported before schema errors.
+    entries = list(_raw_entries(text, path))
+    for index, (line, column, value) in enumerate(entries):
         entry_id = value.get("id") if isinstance(value, dict) else None
         entry = f"entry {index}" + (f" ({entry_id!r})" if entry_id else "")
         if not isinstance(value, dict):
