@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -116,7 +117,9 @@ def _render_plan(p: Plan) -> None:
         highlight=False,
     )
     if p.imagery:
-        console.print(f"[bold]Optional imagery (an adjunct):[/bold] {p.imagery}", highlight=False)
+        console.print(
+            f"[bold]Optional imagery (an adjunct):[/bold] {escape(p.imagery)}", highlight=False
+        )
     if p.drill is not None:
         _render_drill(p.drill)
     if not p.exercises:
@@ -134,44 +137,47 @@ def _render_plan(p: Plan) -> None:
         source = " test set" if e.load_source == "starting_test" else ""
         table.add_row(
             str(i),
-            f"{e.name}\n[dim]{e.role}[/dim]",
+            f"{escape(e.name)}\n[dim]{e.role}[/dim]",
             f"{e.sets} x {e.reps[0]}-{e.reps[1]}",
             f"{e.load_display}{pct}{source}",
             e.tempo.as_string(),
-            f"[bold]{e.focus.mode}[/bold]: {e.focus.cue}",
+            f"[bold]{e.focus.mode}[/bold]: {escape(e.focus.cue)}",
             f"{e.rest_s} s",
         )
     console.print(table, highlight=False)
     for reason in p.why:
-        console.print(f"- {reason.text}", highlight=False)
+        console.print(f"- {escape(reason.text)}", highlight=False)
     for i, e in enumerate(p.exercises, 1):
-        console.print(f"\n[bold]{i}. {e.name}[/bold] ({e.role})", highlight=False)
-        console.print(f"  Prime: {e.prime.visualisation}", highlight=False)
+        console.print(f"\n[bold]{i}. {escape(e.name)}[/bold] ({e.role})", highlight=False)
+        console.print(f"  Prime: {escape(e.prime.visualisation)}", highlight=False)
         console.print(
-            f"  Touch: {e.prime.touch} Squeeze test: {e.prime.squeeze_test_s:g} s.",
+            f"  Touch: {escape(e.prime.touch)} Squeeze test: {e.prime.squeeze_test_s:g} s.",
             highlight=False,
         )
-        console.print(f"  Breathing: {e.breathing}", highlight=False)
-        console.print(f"  Between sets: {e.between_set_prompt}", highlight=False)
+        console.print(f"  Breathing: {escape(e.breathing)}", highlight=False)
+        console.print(f"  Between sets: {escape(e.between_set_prompt)}", highlight=False)
         for reason in e.why:
-            ev = f" [dim][{', '.join(reason.evidence)}][/dim]" if reason.evidence else ""
-            console.print(f"  - {reason.text}{ev}", highlight=False)
+            ids = ", ".join(reason.evidence)
+            ev = f" [dim]{escape(f'[{ids}]')}[/dim]" if reason.evidence else ""
+            console.print(f"  - {escape(reason.text)}{ev}", highlight=False)
         for w in e.warnings:
-            console.print(f"  [yellow]! {w}[/yellow]", highlight=False)
+            console.print(f"  [yellow]! {escape(w)}[/yellow]", highlight=False)
 
 
 def _render_drill(d: DrillPlan) -> None:
-    console.print(f"Flexing drill, about {d.total_s / 60:g} min. {d.reason}", highlight=False)
+    console.print(
+        f"Flexing drill, about {d.total_s / 60:g} min. {escape(d.reason)}", highlight=False
+    )
     table = Table()
     for col in ("#", "Muscle", "Flex - hold - release", "Reps", "Cue"):
         table.add_column(col, overflow="fold")
     for i, item in enumerate(d.items, 1):
         table.add_row(
             str(i),
-            item.name,
+            escape(item.name),
             f"{item.flex_s:g} s - {item.hold_s:g} s - {item.release_s:g} s",
             str(item.reps),
-            item.cue,
+            escape(item.cue),
         )
     console.print(table, highlight=False)
 
