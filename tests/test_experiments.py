@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from scipy import stats as sp_stats
 
 from mindmuscle.catalog.models import Exercise
+from mindmuscle.coach.models import EquipmentProfile, Focus, Plan, Prescription, Prime
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.experiments import (
     SetResult,
@@ -22,11 +23,14 @@ from mindmuscle.experiments import (
     compare_paired,
     cue_for,
     curl_focus_design,
+    experiment_focus,
+    experiment_prescription,
     hedges_g,
     make_design,
     permutation_p_value,
     plan_sets,
 )
+from mindmuscle.session import SetLoop
 
 CURL = Exercise.model_validate(
     {
@@ -381,3 +385,57 @@ def test_analysis_rejects_foreign_sets() -> None:
         analyze(design, [bad])  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="given twice"):
         analyze(design, [results[0], results[0]])  # type: ignore[arg-type]
+
+
+# --- inside the set loop -------------------------------------------------------------------------
+
+
+def test_experiment_sets_run_in_the_set_loop_with_their_cue() -> None:
+    design = make_design(
+        exercise=CURL,
+        conditions=["internal", "external", "none"],
+        loads_pct_e1rm=[60],
+        sets_per_condition=1,
+        seed=0,
+        e1rm_kg=20.0,
+        reps_per_set=2,
+    )
+    base = Prescription(
+        exercise_id=CURL.id,
+        name=CURL.name,
+        sets=3,
+        reps=(8, 12),
+        load_kg=10.0,
+        load_display="10 kg",
+        tempo=CURL.tempo,
+        focus=Focus(mode="internal", cue="coach cue", rationale="coach"),
+        rest_s=60,
+        breathing="exhale on the way up",
+        prime=Prime(visualisation="v", touch="t", squeeze_test_s=0),
+        between_set_prompt="flex",
+    )
+    seen = {}
+    for planned in plan_sets(design):
+        p = experiment_prescription(planned, design, base)
+        assert p.sets == 1 and p.reps == (2, 2) and p.load_kg == 12.0
+        assert p.load_display == "12 kg" and p.percent_e1rm == 60.0
+        plan = Plan(decision="train", reason="experiment", goal="hypertrophy", units="kg",
+                    exercises=[p])  # fmt: skip
+        loop = SetLoop(plan, {CURL.id: CURL}, EquipmentProfile())
+        events = loop.start(0)
+        events += loop.ready(loop.next_due_ms() or 0)
+        started = next(e for e in events if e.type == "set_started")
+        seen[planned.condition] = (started.focus_mode, started.cue)
+    assert seen == {
+        "internal": ("internal", "Squeeze the biceps hard as you curl."),
+        "external": ("external", "Curl the dumbbell up towards the ceiling."),
+        "none": ("none", ""),
+    }
+    none_set = next(p for p in plan_sets(design) if p.condition == "none")
+    control = experiment_focus(none_set, design)
+    assert control.mode == "none" and control.cue == ""
+    assert "no cue on purpose" in control.rationale and "kristiansen2018" in control.evidence
+    with pytest.raises(InvalidInputError, match="the experiment is on 'dumbbell_biceps_curl'"):
+        experiment_prescription(
+            plan_sets(design)[0], design, base.model_copy(update={"exercise_id": "x"})
+        )

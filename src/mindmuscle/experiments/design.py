@@ -22,8 +22,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mindmuscle.catalog.models import Exercise
-from mindmuscle.coach.models import FocusMode
+from mindmuscle.coach.models import Focus, FocusMode, Prescription
 from mindmuscle.errors import InvalidInputError
+from mindmuscle.units import from_kg
 
 __all__ = [
     "FOCUS_MODES",
@@ -38,6 +39,8 @@ __all__ = [
     "check_design",
     "cue_for",
     "curl_focus_design",
+    "experiment_focus",
+    "experiment_prescription",
     "make_design",
     "plan_sets",
     "standard_condition",
@@ -486,3 +489,60 @@ def cue_for(condition: Condition) -> str | None:
     cue (everywhere else EVIDENCE.md rule 15 applies: always some cue, kristiansen2018).
     """
     return None if condition.focus == "none" else condition.cue
+
+
+def experiment_focus(planned: PlannedSet, design: ExperimentDesign) -> Focus:
+    """The focus the set loop runs for a planned experiment set.
+
+    For the uncued control the cue text is empty and the mode is ``none``: interfaces show and
+    speak no cue for it (the one exception to rule 15).
+    """
+    cond = design.condition(planned.condition)
+    if cond.focus == "none":
+        return Focus(
+            mode="none",
+            cue="",
+            rationale=(
+                f"Experiment control set ({cond.label}): no cue on purpose, so the cued sets can "
+                "be compared with it. Everywhere else the app always gives a cue."
+            ),
+            evidence=["kristiansen2018", *design.evidence],
+        )
+    return Focus(
+        mode=cond.focus,
+        cue=planned.cue or "",
+        rationale=f"Experiment condition: {cond.label}.",
+        evidence=list(design.evidence),
+    )
+
+
+def experiment_prescription(
+    planned: PlannedSet, design: ExperimentDesign, base: Prescription
+) -> Prescription:
+    """``base`` (the coach's prescription of the exercise) turned into one experiment set.
+
+    The set's condition decides the focus and cue, its planned repetitions the rep range, and its
+    planned load (when the design knows the e1RM) the load.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        When ``base`` is for another exercise.
+    """
+    if base.exercise_id != design.exercise_id:
+        raise InvalidInputError(
+            f"The prescription is for {base.exercise_id!r} but the experiment is on "
+            f"{design.exercise_id!r}."
+        )
+    update: dict[str, object] = {
+        "sets": 1,
+        "reps": (planned.reps, planned.reps),
+        "focus": experiment_focus(planned, design),
+        "percent_e1rm": planned.load_pct_e1rm,
+    }
+    if planned.load_kg is not None:
+        update["load_kg"] = planned.load_kg
+        shown = round(from_kg(planned.load_kg, base.units), 1)
+        update["load_display"] = f"{shown:g} {base.units}"
+        update["e1rm_kg"] = design.e1rm_kg
+    return base.model_copy(update=update)
