@@ -484,7 +484,8 @@ def _prescribe(
             elif abs(percent - percent_target) > 7.5:
                 warnings.append(
                     f"The closest load you can build is {percent:g}% of your e1RM instead of "
-                    f"{percent_target:g}%: add smaller plates or dumbbells to your equipment."
+                    f"{percent_target:g}%: your equipment has nothing closer; add the weights you "
+                    "own to your equipment profile."
                 )
         else:
             load_kg = round_load(0.0, ex, eq)
