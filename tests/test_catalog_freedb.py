@@ -171,6 +171,22 @@ def test_known_entries_map_as_a_coach_would(records: list[FreeDbExercise]) -> No
     )
     assert plank.internal_cues[0].startswith("Switch your deep abs on")
 
+    pushdown = by_id["fedb_triceps_pushdown"]
+    assert pushdown.concentric == Movement.DOWN
+    assert pushdown.internal_cues[0] == (
+        "Triceps only: feel your triceps shorten as you bring the weight down and lengthen "
+        "under control as you let it rise."
+    )
+    stretch = by_id["fedb_90_90_hamstring"]
+    assert (stretch.targets, stretch.concentric, stretch.breathing) == (
+        ["hamstrings"],
+        Movement.ISOMETRIC,
+        Breathing.STEADY,
+    )
+    assert stretch.internal_cues[0] == (
+        "Ease into the position and feel your hamstrings lengthen; keep the rest of you relaxed."
+    )
+
 
 def test_generic_cards_use_the_muscle_words() -> None:
     muscles = load_catalog().muscles
@@ -178,7 +194,7 @@ def test_generic_cards_use_the_muscle_words() -> None:
     assert ex.internal_cues == [
         "Biceps only: feel your biceps shorten as you lift and lengthen under control as you "
         "lower.",
-        "Squeeze your biceps hard for a moment at the end of each lift, as in the flexing drill.",
+        "Squeeze your biceps hard for a moment at the end of each rep, as in the flexing drill.",
     ]
     assert ex.external_cues == ["Move the weight along one smooth arc, the same arc every rep."]
     assert ex.touch_cue == muscles["biceps"].touch_cue

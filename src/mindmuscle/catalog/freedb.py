@@ -400,31 +400,63 @@ _EXTERNAL: dict[Movement, str] = {
 }
 
 
-def _cues(muscle: Muscle, movement: Movement) -> tuple[list[str], list[str], str, str]:
+# The verbs of the working and the returning phase, by the direction of the loaded movement.
+_VERBS: dict[Movement, tuple[str, str]] = {
+    Movement.UP: ("lift", "lower"),
+    Movement.DOWN: ("bring the weight down", "let it rise"),
+    Movement.TOWARDS: ("pull", "let the weight go back"),
+    Movement.AWAY: ("push", "let the weight come back"),
+    Movement.ROTATION: ("lift", "lower"),
+}
+
+
+def _is_stretch(record: FreeDbExercise) -> bool:
+    name = record.name.lower()
+    return (record.category or "") == "stretching" or _has(name, "stretch", "smr")
+
+
+def _cues(
+    muscle: Muscle, movement: Movement, *, stretch: bool
+) -> tuple[list[str], list[str], str, str]:
     cue = muscle.cue_name
-    if movement == Movement.ISOMETRIC:
+    if stretch:
+        internal = [
+            f"Ease into the position and feel your {cue} lengthen; keep the rest of you relaxed.",
+            f"Breathe out slowly and let your {cue} let go a little more with each breath.",
+        ]
+        external = ["Ease into the position until you feel a gentle pull, then hold it still."]
+        visualisation = (
+            f"You picture your {cue} as a long, soft band. With every slow breath out you feel "
+            "the band lengthen a little more."
+        )
+    elif movement == Movement.ISOMETRIC:
         internal = [
             f"Switch your {cue} on before you settle into the position and keep it tight for the "
             "whole hold.",
             f"Breathe slowly and feel the work stay in your {cue}, nowhere else.",
         ]
+        external = [_EXTERNAL[movement]]
         visualisation = (
             f"Before you start, you picture your {cue} as a tight band holding you in place. "
-            f"You feel it stay switched on while you breathe slowly and the rest of you relaxes."
+            "You feel the band stay switched on while you breathe slowly and the rest of you "
+            "relaxes."
         )
     else:
+        work, back = _VERBS[movement]
         internal = [
-            f"{cue[0].upper()}{cue[1:]} only: feel your {cue} shorten as you lift and lengthen "
-            "under control as you lower.",
-            f"Squeeze your {cue} hard for a moment at the end of each lift, as in the flexing "
+            f"{cue[0].upper()}{cue[1:]} only: feel your {cue} shorten as you {work} and lengthen "
+            f"under control as you {back}.",
+            f"Squeeze your {cue} hard for a moment at the end of each rep, as in the flexing "
             "drill.",
         ]
+        external = [_EXTERNAL[movement]]
         visualisation = (
-            f"Before the set you close your eyes and picture your {cue}. You see it shorten and "
-            f"thicken as you lift and lengthen as you lower. Every rep, your {cue} does the work."
+            f"Before the set you close your eyes and picture your {cue}. You see the muscle "
+            f"shorten and thicken as you {work} and lengthen as you {back}. Every rep, your {cue} "
+            "does the work."
         )
     touch = muscle.touch_cue or f"Rest two fingers on your {cue} before the set and flex it once."
-    return internal, [_EXTERNAL[movement]], visualisation, touch
+    return internal, external, visualisation, touch
 
 
 def _unilateral(name: str) -> bool:
@@ -485,7 +517,7 @@ def map_free_exercise_db(record: FreeDbExercise, muscles: Mapping[str, Muscle]) 
     equipment = _EQUIPMENT[record.equipment]
     movement = _concentric(record)
     main = muscles[targets[0]]
-    internal, external, visualisation, touch = _cues(main, movement)
+    internal, external, visualisation, touch = _cues(main, movement, stretch=_is_stretch(record))
     exercise = Exercise(
         id=freedb_exercise_id(record.id),
         name=record.name.strip(),
