@@ -788,3 +788,12 @@ def test_endurance_goal_keeps_the_muscle_cue_for_connection_practice() -> None:
     assert bp.role == "training" and bp.focus.mode == "external"
     assert "grgic2022" in bp.focus.evidence
     assert bp.reps == (15, 20) and bp.sets == 2 and bp.load_kg == 45.0  # 55% of 80 = 44 -> 45
+
+
+def test_plan_leaves_out_sets_of_unknown_exercises_and_says_so() -> None:
+    history = [logged("old_machine_curl", target_rating=5), logged(target_rating=8)]
+    p = plan(history=history)
+    assert any("1 logged set of exercises the catalogue does not have" in w.text for w in p.why)
+    assert "old_machine_curl" in " ".join(w.text for w in p.why)
+    m = connection_map(history, catalog=make_catalog(), now=NOW, unknown="skip")
+    assert m["biceps"].count == 1

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from mindmuscle.catalog.models import Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
@@ -61,6 +62,7 @@ def connection_map(
     catalog: CatalogView,
     now: datetime,
     mechanic: Mechanic | None = None,
+    unknown: Literal["raise", "skip"] = "raise",
 ) -> dict[str, ConnectionScore]:
     """The per-muscle connection score from rated sets (see the module docstring).
 
@@ -75,6 +77,10 @@ def connection_map(
     mechanic : Mechanic or None
         Only sets of exercises with this mechanic (the plan uses the isolation-only map to decide
         when compound connection work unlocks).
+    unknown : {"raise", "skip"}
+        What to do with a set whose exercise the catalogue lacks: raise
+        :class:`~mindmuscle.errors.UnknownIdError` (default), or leave the set out (the plan
+        does, and says how many it left out).
 
     Returns
     -------
@@ -84,7 +90,7 @@ def connection_map(
     Raises
     ------
     UnknownIdError
-        When a set names an exercise the catalogue does not have.
+        When a set names an exercise the catalogue does not have (and ``unknown="raise"``).
 
     Examples
     --------
@@ -96,6 +102,8 @@ def connection_map(
     """
     acc: dict[str, _Acc] = {}
     for s in sets:
+        if unknown == "skip" and s.exercise_id not in catalog.exercises:
+            continue
         exercise = catalog.exercise(s.exercise_id)
         if mechanic is not None and exercise.mechanic != mechanic:
             continue

@@ -636,7 +636,7 @@ def build_plan(
                 "energy, stress and focus (1-5) to adapt the day."
             ),
         )
-    scores = connection_map(history, catalog=catalog, now=now)
+    scores = connection_map(history, catalog=catalog, now=now, unknown="skip")
 
     def plan(**extra: object) -> Plan:
         return Plan.model_validate(
@@ -655,7 +655,9 @@ def build_plan(
         return plan(imagery=decision.imagery)
     if decision.decision == "drill":
         return plan(drill=drill_plan(catalog=catalog, scores=scores))
-    iso_scores = connection_map(history, catalog=catalog, now=now, mechanic=Mechanic.ISOLATION)
+    iso_scores = connection_map(
+        history, catalog=catalog, now=now, mechanic=Mechanic.ISOLATION, unknown="skip"
+    )
     choices, session_why = _choose_exercises(
         catalog=catalog,
         profile=profile,
@@ -664,6 +666,18 @@ def build_plan(
         soreness=soreness,
         exercise_ids=exercise_ids,
     )
+    unknown = sorted({s.exercise_id for s in history if s.exercise_id not in catalog.exercises})
+    if unknown:
+        n = sum(1 for s in history if s.exercise_id not in catalog.exercises)
+        session_why.append(
+            Reason(
+                text=(
+                    f"{n} logged set{'s' if n != 1 else ''} of exercises the catalogue does not "
+                    f"have ({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}) "
+                    "left out of the connection map; import or map them to count them."
+                )
+            )
+        )
     exercises = [
         _prescribe(
             choice=c,
