@@ -6,7 +6,6 @@ a service, and returns pydantic models. Unsafe methods need the CSRF token (``GE
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -22,8 +21,10 @@ from mindmuscle.services import sessions as session_service
 from mindmuscle.services import web_auth
 from mindmuscle.services.web_progress import Progress
 from mindmuscle.services.web_session import (
+    MeasuredSet,
     WebSetInput,
     WebSetResult,
+    measure_web_set,
     record_web_set,
     save_web_state,
     set_timeline,
@@ -271,21 +272,11 @@ class MotionIn(_Body):
     motion: dict[str, Any]
 
 
-@router.post("/motion/analyze", tags=["sets"])
-def analyze_motion(body: MotionIn, ctx: Ctx, user: User) -> dict[str, Any]:
+@router.post("/motion/analyze", response_model=MeasuredSet, tags=["sets"])
+def analyze_motion(body: MotionIn, ctx: Ctx, user: User) -> MeasuredSet:
     """Count the repetitions and measure the tempo of a phone motion recording."""
     ctx.catalog.exercise(body.exercise_id)
-    try:
-        motion = importlib.import_module("mindmuscle.services.motion")
-    except ImportError:
-        raise NotFoundError("Motion analysis is not available in this version.") from None
-    result = motion.analyze_web_recording(
-        body.motion, exercise_id=body.exercise_id, tempo=body.tempo
-    )
-    if isinstance(result, BaseModel):
-        out: dict[str, Any] = result.model_dump(mode="json")
-        return out
-    return dict(result)
+    return measure_web_set(body.motion, exercise_id=body.exercise_id, tempo=body.tempo)
 
 
 # ---------------------------------------------------------------- progress and drill

@@ -95,13 +95,15 @@ export class MotionRecorder {
     if (this.samples.length > 60000) this.samples.shift(); // ten minutes at 100 Hz is plenty
   }
 
+  // The JSON of mindmuscle.io.motion.recording_from_payload: one list per channel.
   payload() {
     if (this.samples.length < 2) return null;
-    return {
-      columns: ["t_ms", "ax", "ay", "az", "gx", "gy", "gz"],
-      units: { t: "ms", acceleration: "m/s^2", rotation: "deg/s" },
-      includes_gravity: true,
-      samples: this.samples,
-    };
+    const col = (i) => this.samples.map((r) => r[i]);
+    const out = { t_ms: col(0), ax: col(1), ay: col(2), az: col(3), units: "ms2" };
+    if (this.samples.every((r) => r[4] !== null && r[5] !== null && r[6] !== null)) {
+      // rotationRate: alpha about z, beta about x, gamma about y.
+      Object.assign(out, { gx: col(5), gy: col(6), gz: col(4), rotation_units: "deg_s" });
+    }
+    return out;
   }
 }

@@ -127,6 +127,13 @@ function renderPrime() {
   warn.hidden = !(p.warnings || []).length;
 }
 
+// The tempo the metronome actually played (the prescription's, unless a demo speed is set).
+function askedTempo(p) {
+  const k = scale();
+  const t = p.tempo;
+  return { eccentric_s: t.eccentric_s * k, bottom_pause_s: t.bottom_pause_s * k, concentric_s: t.concentric_s * k, top_squeeze_s: t.top_squeeze_s * k };
+}
+
 function tempoText(t) {
   return [t.eccentric_s, t.bottom_pause_s, t.concentric_s, t.top_squeeze_s].map((x) => +x.toFixed(1)).join("-");
 }
@@ -266,7 +273,7 @@ async function analyseMotion(recording) {
   try {
     const res = await api("/api/motion/analyze", {
       method: "POST",
-      body: { exercise_id: p.exercise_id, tempo: p.tempo, motion: recording },
+      body: { exercise_id: p.exercise_id, tempo: askedTempo(p), motion: recording },
     });
     state.reflect.measured = res;
     save();
@@ -279,11 +286,15 @@ async function analyseMotion(recording) {
 function renderMeasured(m) {
   const p = presc();
   $("measured").hidden = false;
-  const bits = [];
-  if (m.reps !== null && m.reps !== undefined) bits.push(`${m.reps} reps measured`);
-  if (m.tempo) bits.push(`tempo ${tempoText(m.tempo)} s (asked ${tempoText(p.tempo)})`);
-  if (m.rep_s) bits.push(`${(+m.rep_s).toFixed(1)} s per rep`);
-  $("measured-text").textContent = bits.length ? bits.join(" · ") : m.message || "No repetitions found in the motion.";
+  $("measured-reps").textContent = m.reps;
+  $("measured-tempo").textContent = m.tempo ? tempoText(m.tempo) : "–";
+  $("measured-asked").textContent = tempoText(askedTempo(p));
+  const notes = [];
+  if (m.rep_s) notes.push(`${(+m.rep_s).toFixed(1)} s per rep`);
+  if (m.tempo_score !== null && m.tempo_score !== undefined) notes.push(`tempo on time ${Math.round(m.tempo_score * 100)}%`);
+  if (m.rushing) notes.push("a phase was rushed: slow the lowering");
+  if (m.quality !== "good") notes.push(`signal ${m.quality}${m.notes.length ? ": " + m.notes[0] : ""}`);
+  $("measured-text").textContent = notes.join(" · ");
   if (m.reps && !state.reflect.repsEdited) {
     // The lifter's own count stays; the measured one is offered, not forced.
     $("measured-use").hidden = m.reps === state.reflect.reps;
@@ -334,6 +345,7 @@ async function submitReflection() {
     },
     prescription: p,
     motion: state.reflect.motion,
+    motion_analysis: state.reflect.measured,
   };
   const uuid = state.setUuid;
   await enqueue(uuid, "/api/sets", body);
