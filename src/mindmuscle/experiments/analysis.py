@@ -299,12 +299,16 @@ def analyze(
 def limitations(analysis: ExperimentAnalysis) -> list[str]:
     """Plain statements of what this experiment's data can and cannot show.
 
-    Always says that activation is not growth (vigotsky2022, halperin2016), that the effects of
-    focus cues are small and uncertain, and what a single person's data can tell; adds notes on
-    missing sets, sets without EMG, and comparisons with too few sets for statistics.
+    Always says what the sets can show, that activation is not growth (vigotsky2022,
+    halperin2016), that the effects of focus cues are small and uncertain, and what a single
+    person's data can tell; adds notes on missing sets, sets without EMG, and comparisons with
+    too few sets for statistics.
     """
     d = analysis.design
     notes = [
+        "What these sets can show: whether, for this lifter, on this exercise and at these loads, "
+        "a cue went with a different measured activation of the target and the helper muscles "
+        "and a different target rating, and how uncertain that difference is.",
         "Surface EMG measures activation, not growth: how strongly a muscle is activated in a set "
         "is not a validated predictor of how much it will grow (vigotsky2022). Studies like "
         "calatayud2016 measured activation only and did not test hypertrophy (halperin2016).",

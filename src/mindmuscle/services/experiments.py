@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from mindmuscle.catalog import load_catalog
+from mindmuscle.catalog import Catalog
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.experiments import (
     PRESETS,
@@ -48,6 +48,7 @@ from mindmuscle.experiments import (
 from mindmuscle.io.emg import read_emg_file
 from mindmuscle.io.report import write_experiment_html, write_experiment_pngs
 from mindmuscle.services.emg import analyze_emg_recording
+from mindmuscle.services.history import user_catalog
 from mindmuscle.store import (
     Database,
     ExperimentCreate,
@@ -181,6 +182,7 @@ def _set_emg(
 
 def _design_from_options(
     *,
+    catalog: Catalog,
     preset: str | None,
     exercise_id: str | None,
     conditions: Sequence[str] | None,
@@ -189,7 +191,6 @@ def _design_from_options(
     seed: int,
     e1rm_kg: float | None,
 ) -> ExperimentDesign:
-    catalog = load_catalog()
     if preset is not None:
         if preset not in PRESETS:
             raise InvalidInputError(
@@ -238,6 +239,8 @@ def new_experiment(
 ) -> ExperimentInfo:
     """Design an experiment (a preset or a custom one), store it with its planned order.
 
+    The exercise may be any of the user's catalogue (built-in, imported or added by hand).
+
     Without ``seed`` a random one is drawn and recorded, so the order can be regenerated.
 
     Raises
@@ -251,6 +254,7 @@ def new_experiment(
     if seed < 0:
         raise InvalidInputError(f"Seed {seed} is negative; give a whole number 0 or more.")
     design = _design_from_options(
+        catalog=user_catalog(db=db, user_id=user_id),
         preset=preset,
         exercise_id=exercise_id,
         conditions=conditions,
