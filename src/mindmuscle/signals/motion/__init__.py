@@ -7,6 +7,7 @@ from mindmuscle.signals.motion.analysis import (
     analyze_motion_trace,
 )
 from mindmuscle.signals.motion.models import (
+    PHASE_NAMES,
     STANDARD_GRAVITY_MS2,
     MotionAnalysis,
     MotionQuality,
@@ -22,6 +23,7 @@ from mindmuscle.signals.motion.tempo import tempo_adherence
 
 __all__ = [
     "DEFAULT_PARAMS",
+    "PHASE_NAMES",
     "STANDARD_GRAVITY_MS2",
     "MotionAnalysis",
     "MotionParams",

@@ -92,9 +92,10 @@ class MotionParams:
     prominence_ratio: float = 0.3
     keep_ratio: float = 0.4
     partial_ratio: float = 0.5
-    pause_speed_ratio: float = 0.1
+    pause_speed_ratio: float = 0.15
     energy_ratio: float = 0.3
     alt_period: bool = True
+    position_low_ratio: float = 0.3
     alt_spread_margin: float = 0.15
 
 
@@ -235,7 +236,9 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     )
 
 
-def _vertical_position(acc: FloatArray, period_s: float, rate_hz: float) -> FloatArray:
+def _vertical_position(
+    acc: FloatArray, period_s: float, rate_hz: float, low_ratio: float
+) -> FloatArray:
     """Vertical position in metres (up positive), from ``|acc| - g``, band-limited.
 
     ``|g + a| ~ g + a_vertical`` for the accelerations of lifting, whatever the device's
@@ -243,14 +246,20 @@ def _vertical_position(acc: FloatArray, period_s: float, rate_hz: float) -> Floa
     """
     mag = np.sqrt(np.sum(acc**2, axis=1))
     vertical = mag - np.mean(mag)
-    pos: FloatArray = -fft_weighted(vertical, rate_hz, low_hz=0.3 / period_s, high_hz=3.0, power=2)
+    pos: FloatArray = -fft_weighted(
+        vertical, rate_hz, low_hz=low_ratio / period_s, high_hz=3.0, power=2
+    )
     return pos
 
 
 def _turning_points(y: FloatArray, scale: float) -> list[tuple[int, int]]:
     """Alternating (index, +1 top / -1 bottom) extremes of ``y`` with a prominence over scale/5."""
-    tops, _ = signal.find_peaks(y, prominence=0.2 * scale)
-    bottoms, _ = signal.find_peaks(-y, prominence=0.2 * scale)
+    # Pad with the median so a turning point near either end still has a base on that side.
+    pad = np.full(1, float(np.median(y)))
+    padded = np.concatenate([pad, y, pad])
+    tops, _ = signal.find_peaks(padded, prominence=0.2 * scale)
+    bottoms, _ = signal.find_peaks(-padded, prominence=0.2 * scale)
+    tops, bottoms = tops - 1, bottoms - 1
     events = sorted([(int(i), 1) for i in tops] + [(int(i), -1) for i in bottoms])
     merged: list[tuple[int, int]] = []
     for idx, kind in events:
@@ -298,11 +307,19 @@ def _phase_labels(y: FloatArray, rate_hz: float, params: MotionParams) -> IntArr
         else:
             # At the ends of the recording keep only the movement joined to the turning point
             # (set-up movements further away are not part of a repetition).
-            slow = np.flatnonzero(seg < params.pause_speed_ratio * peak_speed)
+            is_fast = seg >= params.pause_speed_ratio * peak_speed
+            fast = np.flatnonzero(is_fast)
+            if fast.size == 0:
+                labels[a:b] = pause_of[kind_a] if a > 0 else pause_of[kind_b]
+                continue
             if a == 0:
-                start, stop = (a + int(slow[-1]) + 1 if slow.size else a), b
+                stop = a + int(fast[-1]) + 1
+                slow = np.flatnonzero(~is_fast[: fast[-1]])
+                start = a + (int(slow[-1]) + 1 if slow.size else 0)
             else:
-                start, stop = a, (a + int(slow[0]) if slow.size else b)
+                start = a + int(fast[0])
+                slow = np.flatnonzero(~is_fast[fast[0] :])
+                stop = start + (int(slow[0]) if slow.size else b - start)
         labels[a:start] = pause_of[kind_a]
         labels[start:stop] = move_to[kind_b]
         labels[stop:b] = pause_of[kind_b]
@@ -341,37 +358,31 @@ def _windows(
     movement nearest the midpoint of the humps, so a window holds one whole repetition.
     """
     n = labels.size
-    half = round(period_s * rate_hz / 2)
+    period = round(period_s * rate_hz)
+    half = period // 2
     if peaks.size == 0:
         return []
     moving = np.flatnonzero((labels == _ECC) | (labels == _CONC))
-    first_lo = max(0, int(peaks[0]) - half)
-    after = moving[moving >= first_lo]
+    after = moving[moving >= max(0, int(peaks[0]) - half)]
     opener = int(labels[after[0]]) if after.size else _ECC
     starts = np.flatnonzero((labels[1:] == opener) & (labels[:-1] != opener)) + 1
-    bounds: list[tuple[int, int]] = []
-    for k, p in enumerate(peaks):
-        lo = max(0, int(p) - half)
-        hi = min(n, int(p) + half)
-        if k > 0:
-            mid = (int(peaks[k - 1]) + int(p)) // 2
-            lo = max(lo, mid)
-            near = starts[(starts > peaks[k - 1]) & (starts <= p)]
-            if near.size:
-                lo = int(near[np.argmin(np.abs(near - mid))])
-        if k + 1 < peaks.size:
-            mid = (int(p) + int(peaks[k + 1])) // 2
-            hi = min(hi, mid)
-            near = starts[(starts > p) & (starts <= peaks[k + 1])]
-            if near.size:
-                hi = int(near[np.argmin(np.abs(near - mid))])
-        if k == 0:
-            # Standing still before the first movement is set-up time, not a pause of rep 1.
-            inside = moving[(moving >= lo) & (moving < hi)]
-            if inside.size:
-                lo = int(inside[0])
-        bounds.append((lo, max(hi, lo + 1)))
-    return bounds
+    # Expected boundaries (half a period before the first hump, midpoints, half a period after
+    # the last) and the range in which an opening movement may replace each of them.
+    ends = [int(p) for p in peaks]
+    expected = [ends[0] - half] + [(a + b) // 2 for a, b in itertools.pairwise(ends)]
+    expected.append(ends[-1] + half)
+    ranges = [(ends[0] - period, ends[0]), *list(itertools.pairwise(ends))]
+    ranges.append((ends[-1], ends[-1] + period))
+    cuts: list[int] = []
+    for want, (lo, hi) in zip(expected, ranges, strict=True):
+        near = starts[(starts > lo) & (starts <= hi)]
+        cuts.append(int(near[np.argmin(np.abs(near - want))]) if near.size else want)
+    cuts = [min(max(c, 0), n) for c in cuts]
+    first_moving = moving[(moving >= cuts[0]) & (moving < cuts[1])]
+    if first_moving.size:
+        # Standing still before the first movement is set-up time, not a pause of rep 1.
+        cuts[0] = int(first_moving[0])
+    return [(lo, max(hi, lo + 1)) for lo, hi in itertools.pairwise(cuts)]
 
 
 def _quality(
@@ -444,7 +455,7 @@ def analyze_motion_trace(
     t = counted.t_s
     period = counted.period_s if counted.period_s is not None else _FALLBACK_PERIOD_S
     sign, note, known = _direction(concentric)
-    position = _vertical_position(counted.acc, period, rate)
+    position = _vertical_position(counted.acc, period, rate, params.position_low_ratio)
     peaks, prom = counted.peaks, counted.prominences
     if concentric is Movement.ISOMETRIC:
         peaks, prom = peaks[:0], prom[:0]
@@ -503,8 +514,12 @@ def analyze_motion_trace(
         tempo_adherence=tempo_adherence(reps, tempo) if tempo is not None else None,
         quality=quality,
     )
+    in_reps = np.zeros(labels.size, dtype=np.int64)
+    for lo, hi in windows:
+        in_reps[lo:hi] = labels[lo:hi]
     trace = MotionTrace(
         t_s=t,
+        phases=in_reps,
         acc_ms2=counted.acc,
         movement=counted.movement,
         position=position,

@@ -18,6 +18,7 @@ from mindmuscle.catalog.models import Movement, Tempo
 from mindmuscle.errors import InvalidSignalError
 
 __all__ = [
+    "PHASE_NAMES",
     "STANDARD_GRAVITY_MS2",
     "MotionAnalysis",
     "MotionQuality",
@@ -272,6 +273,9 @@ class MotionTrace:
         Vertical position estimate in metres (up positive), band-limited.
     peaks_s : ndarray
         Times of the counted repetition extremes.
+    phases : ndarray of int, shape (n,)
+        Phase of each sample inside a repetition: 0 outside, 1 eccentric, 2 bottom pause,
+        3 concentric, 4 top pause (see :data:`PHASE_NAMES`).
     """
 
     t_s: FloatArray
@@ -279,3 +283,12 @@ class MotionTrace:
     movement: FloatArray
     position: FloatArray
     peaks_s: FloatArray
+    phases: npt.NDArray[np.int64]
+
+
+PHASE_NAMES: dict[int, str] = {
+    1: "eccentric",
+    2: "bottom pause",
+    3: "concentric",
+    4: "top pause",
+}

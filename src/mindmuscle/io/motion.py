@@ -1,0 +1,842 @@
+"""Motion recordings from files and from the web page.
+
+Formats
+-------
+``csv``
+    A header row naming the columns (any order, case-insensitive): ``t`` (seconds; or ``t_ms`` in
+    milliseconds; or no time column and a sampling rate given by the caller), ``ax, ay, az``
+    (acceleration including gravity, in g or m/s^2) and optionally ``gx, gy, gz`` (angular rate,
+    deg/s or rad/s). Other columns are ignored.
+``metamotion``
+    MbientLab MetaMotion (MetaWear) CSV exports: one accelerometer file
+    (``epoch (ms),time,elapsed (s),x-axis (g),y-axis (g),z-axis (g)``) and, beside it, the
+    gyroscope file of the same recording (``..._Gyroscope_...csv``, deg/s), each with its own
+    timestamps. Either file may be given; the other is found by its name.
+``fit``
+    Garmin FIT files with ``accelerometer_data`` messages (calibrated values in g, or raw counts
+    with a ``three_d_sensor_calibration`` message) and optional ``gyroscope_data``.
+``json``
+    The recording the web page sends (see :func:`recording_from_payload`).
+``muvr``
+    Headerless ``x,y,z,exercise,intensity,weight,reps`` rows in g at a fixed rate (Pebble watch
+    exports of the muvr project; rate 50 Hz unless given).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mindmuscle.errors import FileFormatError, InvalidInputError
+from mindmuscle.signals.motion.models import (
+    PHASE_NAMES,
+    STANDARD_GRAVITY_MS2,
+    MotionAnalysis,
+    MotionRecording,
+    MotionTrace,
+)
+
+__all__ = [
+    "FORMATS",
+    "AccelUnits",
+    "GyroUnits",
+    "MotionFormat",
+    "detect_format",
+    "read_fit",
+    "read_generic_csv",
+    "read_metamotion",
+    "read_motion_file",
+    "read_muvr_csv",
+    "recording_from_payload",
+    "write_motion_plot",
+]
+
+AccelUnits = Literal["g", "ms2"]
+GyroUnits = Literal["deg_s", "rad_s"]
+MotionFormat = Literal["auto", "csv", "metamotion", "fit", "json", "muvr"]
+FORMATS: tuple[str, ...] = ("auto", "csv", "metamotion", "fit", "json", "muvr")
+
+FloatArray = npt.NDArray[np.float64]
+
+_TIME_COLUMNS = {"t": 1.0, "t_s": 1.0, "time": 1.0, "time_s": 1.0, "t_ms": 1e-3, "time_ms": 1e-3}
+_FIT_EPOCH_OFFSET_S = 631065600  # FIT timestamps count from 1989-12-31T00:00:00Z
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+
+def _accel_to_ms2(acc: FloatArray, units: AccelUnits | None, source: str) -> FloatArray:
+    """Convert to m/s^2; ``units=None`` decides from the size of gravity in the data."""
+    if units is None:
+        gravity = float(np.median(np.sqrt(np.sum(acc**2, axis=1))))
+        if 0.5 <= gravity <= 2.0:
+            units = "g"
+        elif 5.0 <= gravity <= 20.0:
+            units = "ms2"
+        else:
+            raise InvalidInputError(
+                f"{source}: cannot tell the acceleration units (gravity reads {gravity:.3g}); "
+                "give them explicitly: g or ms2 (--units g|ms2)."
+            )
+    if units == "g":
+        return acc * STANDARD_GRAVITY_MS2
+    if units == "ms2":
+        return acc
+    raise InvalidInputError(f"Unknown acceleration units {units!r}: allowed are 'g' and 'ms2'.")
+
+
+def _gyro_to_dps(gyro: FloatArray, units: GyroUnits) -> FloatArray:
+    if units == "deg_s":
+        return gyro
+    if units == "rad_s":
+        return np.degrees(gyro)
+    raise InvalidInputError(f"Unknown rotation units {units!r}: allowed are 'deg_s' and 'rad_s'.")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV helpers
+
+
+def _read_table(path: Path) -> list[tuple[int, list[str]]]:
+    """All non-empty rows with their line numbers."""
+    if not path.is_file():
+        raise InvalidInputError(f"No such file: {path}.")
+    out: list[tuple[int, list[str]]] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            for row in reader:
+                if row and any(cell.strip() for cell in row):
+                    out.append((reader.line_num, row))
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            "not a text CSV file (it is not UTF-8); export the recording as CSV.", path=path
+        ) from exc
+    except csv.Error as exc:
+        raise FileFormatError(f"unreadable CSV: {exc}", path=path) from exc
+    if not out:
+        raise FileFormatError("the file is empty; expected a header and samples.", path=path)
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_columns(
+    rows: Sequence[tuple[int, list[str]]],
+    path: Path,
+    header: Sequence[str],
+    columns: Sequence[int],
+) -> FloatArray:
+    """Float matrix of the chosen columns; a bad cell raises with its line and column name."""
+    out = np.empty((len(rows), len(columns)), dtype=np.float64)
+    width = len(header)
+    for r, (line, row) in enumerate(rows):
+        if len(row) < width:
+            raise FileFormatError(
+                f"{len(row)} fields where the header has {width}; every row needs one value per "
+                "column.",
+                path=path,
+                line=line,
+            )
+        for c, col in enumerate(columns):
+            cell = row[col].strip()
+            try:
+                value = float(cell)
+            except ValueError:
+                raise FileFormatError(
+                    f"{cell!r} is not a number; samples must be plain numbers such as -0.981.",
+                    path=path,
+                    line=line,
+                    column=header[col],
+                ) from None
+            if not math.isfinite(value):
+                raise FileFormatError(
+                    f"{cell!r} is not a finite number.", path=path, line=line, column=header[col]
+                )
+            out[r, c] = value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic CSV
+
+
+def read_generic_csv(
+    path: str | Path,
+    *,
+    rate_hz: float | None = None,
+    units: AccelUnits | None = None,
+    gyro_units: GyroUnits = "deg_s",
+) -> MotionRecording:
+    """Read a CSV with a header naming ``t`` (or ``t_ms``), ``ax, ay, az`` and maybe ``gx, gy, gz``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    rate_hz : float, optional
+        Sampling rate, used when the file has no time column (ignored otherwise).
+    units : {"g", "ms2"}, optional
+        Acceleration units; by default decided from the size of gravity in the data.
+    gyro_units : {"deg_s", "rad_s"}
+        Angular-rate units of ``gx, gy, gz``.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        No header, missing columns, or a cell that is not a number (with line and column).
+    mindmuscle.errors.InvalidSignalError
+        Too few samples for an analysis.
+    """
+    path = Path(path)
+    rows = _read_table(path)
+    first_line, header_row = rows[0]
+    header = [h.strip().lower() for h in header_row]
+    if all(_is_number(h) for h in header if h):
+        raise FileFormatError(
+            "no header row: the first row holds numbers. Add a header naming the columns, "
+            "for example 't,ax,ay,az' (t in seconds) or 'ax,ay,az' with a rate (--rate HZ).",
+            path=path,
+            line=first_line,
+        )
+    index = {name: i for i, name in enumerate(header)}
+    missing = [c for c in ("ax", "ay", "az") if c not in index]
+    if missing:
+        raise FileFormatError(
+            f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}. "
+            "Expected t (seconds), ax, ay, az and optionally gx, gy, gz.",
+            path=path,
+            line=first_line,
+        )
+    time_col = next((c for c in _TIME_COLUMNS if c in index), None)
+    if time_col is None and rate_hz is None:
+        raise FileFormatError(
+            "no time column (t in seconds or t_ms) and no sampling rate; add a t column or give "
+            "the rate (--rate HZ).",
+            path=path,
+            line=first_line,
+        )
+    gyro_cols = [c for c in ("gx", "gy", "gz") if c in index]
+    if gyro_cols and len(gyro_cols) != 3:
+        raise FileFormatError(
+            f"the gyroscope needs gx, gy and gz; the header has only {', '.join(gyro_cols)}.",
+            path=path,
+            line=first_line,
+        )
+    names = ([time_col] if time_col else []) + ["ax", "ay", "az"] + gyro_cols
+    data = _parse_columns(rows[1:], path, header, [index[n] for n in names])
+    if time_col is not None:
+        t = data[:, 0] * _TIME_COLUMNS[time_col]
+        values = data[:, 1:]
+    else:
+        assert rate_hz is not None
+        if not 1.0 <= rate_hz <= 2000.0:
+            raise InvalidInputError(f"Sampling rate {rate_hz} Hz is outside 1-2000 Hz.")
+        t = np.arange(data.shape[0]) / rate_hz
+        values = data
+    acc = _accel_to_ms2(values[:, :3], units, str(path))
+    gyro = _gyro_to_dps(values[:, 3:6], gyro_units) if gyro_cols else None
+    return MotionRecording(
+        t_s=t,
+        acc_ms2=acc,
+        gyro_t_s=None if gyro is None else t,
+        gyro_dps=gyro,
+        source=path.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# MetaMotion
+
+
+_MM_UNITS = re.compile(r"\((?P<unit>[^)]*)\)\s*$")
+
+
+def _metamotion_stream(path: Path, kind: str) -> tuple[FloatArray, FloatArray, str]:
+    rows = _read_table(path)
+    line, header_row = rows[0]
+    header = [h.strip() for h in header_row]
+    lower = [h.lower() for h in header]
+    if not lower or not lower[0].startswith("epoch"):
+        raise FileFormatError(
+            f"not a MetaMotion {kind} export: the first column should be 'epoch (ms)', "
+            f"found {header[0]!r}.",
+            path=path,
+            line=line,
+        )
+    axes = [next((i for i, h in enumerate(lower) if h.startswith(f"{a}-axis")), -1) for a in "xyz"]
+    if min(axes) < 0:
+        raise FileFormatError(
+            f"not a MetaMotion {kind} export: expected x-axis, y-axis and z-axis columns.",
+            path=path,
+            line=line,
+        )
+    match = _MM_UNITS.search(header[axes[0]])
+    unit = match.group("unit").strip().lower() if match else ""
+    data = _parse_columns(rows[1:], path, header, [0, *axes])
+    return data[:, 0] / 1000.0, data[:, 1:], unit
+
+
+def _metamotion_pair(path: Path) -> tuple[Path, Path | None]:
+    name = path.name
+    if "_Accelerometer_" in name:
+        prefix = name.split("_Accelerometer_")[0]
+        gyros = sorted(path.parent.glob(f"{glob_escape(prefix)}_Gyroscope_*.csv"))
+        return path, (gyros[0] if gyros else None)
+    if "_Gyroscope_" in name:
+        prefix = name.split("_Gyroscope_")[0]
+        accs = sorted(path.parent.glob(f"{glob_escape(prefix)}_Accelerometer_*.csv"))
+        if not accs:
+            raise InvalidInputError(
+                f"{path} is a MetaMotion gyroscope file and no accelerometer file of the same "
+                "recording (…_Accelerometer_….csv) is beside it; give the accelerometer file."
+            )
+        return accs[0], path
+    return path, None
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob wildcards in a literal file-name part."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def read_metamotion(path: str | Path, *, gyro_path: str | Path | None = None) -> MotionRecording:
+    """Read a MetaMotion accelerometer export and the gyroscope export beside it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The accelerometer file (``…_Accelerometer_…csv``) or the gyroscope file.
+    gyro_path : str or Path, optional
+        The gyroscope file, when its name does not follow the MetaMotion pattern.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A file that is not a MetaMotion export, or a bad cell (with line and column).
+    """
+    acc_path, found_gyro = _metamotion_pair(Path(path))
+    gyro_file = Path(gyro_path) if gyro_path is not None else found_gyro
+    t, acc, unit = _metamotion_stream(acc_path, "accelerometer")
+    if unit not in ("g", "m/s^2", "m/s²", "m/s2"):
+        raise FileFormatError(
+            f"accelerometer unit {unit!r} is not g or m/s^2.", path=acc_path, line=1
+        )
+    acc_ms2 = acc * STANDARD_GRAVITY_MS2 if unit == "g" else acc
+    gt = gyro = None
+    if gyro_file is not None:
+        gt, gyro, g_unit = _metamotion_stream(gyro_file, "gyroscope")
+        if g_unit in ("rad/s",):
+            gyro = np.degrees(gyro)
+        elif g_unit not in ("deg/s", "°/s"):
+            raise FileFormatError(
+                f"gyroscope unit {g_unit!r} is not deg/s or rad/s.", path=gyro_file, line=1
+            )
+    return MotionRecording(t_s=t, acc_ms2=acc_ms2, gyro_t_s=gt, gyro_dps=gyro, source=acc_path.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# muvr (headerless, fixed rate)
+
+
+def read_muvr_csv(path: str | Path, *, rate_hz: float | None = None) -> MotionRecording:
+    """Read a headerless ``x,y,z,exercise,intensity,weight,reps`` file (g, 50 Hz by default)."""
+    path = Path(path)
+    rows = _read_table(path)
+    header = ["x", "y", "z", "exercise", "intensity", "weight", "repetitions"]
+    data = _parse_columns(rows, path, header[: max(3, min(len(rows[0][1]), 7))], [0, 1, 2])
+    rate = 50.0 if rate_hz is None else rate_hz
+    return MotionRecording(
+        t_s=np.arange(data.shape[0]) / rate,
+        acc_ms2=data * STANDARD_GRAVITY_MS2,
+        source=path.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# FIT
+
+
+def _fit_stream(
+    frames: Sequence[Any], message: str, prefix: str, path: Path
+) -> tuple[FloatArray, FloatArray] | None:
+    times: list[FloatArray] = []
+    values: list[FloatArray] = []
+    calib: dict[str, float] | None = None
+    for frame in frames:
+        if frame.name == "three_d_sensor_calibration" and prefix == "accel":
+            sensor = frame.get_value("sensor_type", fallback=None)
+            if sensor in ("accelerometer", 0):
+                calib = {
+                    "factor": float(frame.get_value("calibration_factor")),
+                    "divisor": float(frame.get_value("calibration_divisor")),
+                    "shift": float(frame.get_value("level_shift")),
+                    "offset": float(frame.get_value("offset_cal", fallback=0) or 0),
+                }
+        if frame.name != message:
+            continue
+        ts = frame.get_raw_value("timestamp", fallback=None)
+        if ts is None:
+            raise FileFormatError(f"a {message} message has no timestamp.", path=path)
+        ms = frame.get_value("timestamp_ms", fallback=0) or 0
+        offsets = frame.get_value("sample_time_offset", fallback=None)
+        cal = [frame.get_value(f"calibrated_{prefix}_{a}", fallback=None) for a in "xyz"]
+        if all(c is not None for c in cal):
+            xyz = np.column_stack([np.atleast_1d(np.asarray(c, dtype=np.float64)) for c in cal])
+        else:
+            raw = [frame.get_value(f"{prefix}_{a}", fallback=None) for a in "xyz"]
+            if any(r is None for r in raw):
+                raise FileFormatError(
+                    f"a {message} message has neither calibrated nor raw x, y, z values.",
+                    path=path,
+                )
+            if calib is None:
+                raise FileFormatError(
+                    f"{message} holds raw counts and the file has no "
+                    "three_d_sensor_calibration message to convert them.",
+                    path=path,
+                )
+            counts = np.column_stack([np.atleast_1d(np.asarray(r, dtype=np.float64)) for r in raw])
+            xyz = (counts - calib["shift"] - calib["offset"]) * calib["factor"] / calib["divisor"]
+            xyz = xyz / 1000.0  # calibrated counts are in milli-g
+        n = xyz.shape[0]
+        off = (
+            np.atleast_1d(np.asarray(offsets, dtype=np.float64))
+            if offsets is not None
+            else np.arange(n) * (1000.0 / max(n, 1))
+        )
+        if off.size != n:
+            raise FileFormatError(
+                f"a {message} message has {off.size} time offsets for {n} samples.", path=path
+            )
+        base = float(ts) + float(ms) / 1000.0
+        times.append(base + off / 1000.0)
+        values.append(xyz)
+    if not values:
+        return None
+    return np.concatenate(times), np.concatenate(values)
+
+
+def read_fit(path: str | Path) -> MotionRecording:
+    """Read accelerometer (and gyroscope) samples from a FIT file with fitdecode.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        Not a FIT file, a corrupt one, or one without ``accelerometer_data`` messages.
+    """
+    import fitdecode
+
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"No such file: {path}.")
+    frames: list[Any] = []
+    try:
+        with fitdecode.FitReader(str(path)) as reader:
+            for frame in reader:
+                if frame.frame_type == fitdecode.FIT_FRAME_DATA:
+                    frames.append(frame)
+    except fitdecode.FitError as exc:
+        raise FileFormatError(f"not a readable FIT file: {exc}", path=path) from exc
+    acc = _fit_stream(frames, "accelerometer_data", "accel", path)
+    if acc is None:
+        raise FileFormatError(
+            "the FIT file has no accelerometer_data messages; record with a device or app that "
+            "logs raw accelerometer data, or export the recording as CSV.",
+            path=path,
+        )
+    gyro = _fit_stream(frames, "gyroscope_data", "gyro", path)
+    return MotionRecording(
+        t_s=acc[0],
+        acc_ms2=acc[1] * STANDARD_GRAVITY_MS2,
+        gyro_t_s=None if gyro is None else gyro[0],
+        gyro_dps=None if gyro is None else gyro[1],
+        source=path.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON from the web page
+
+
+def _number_list(payload: Mapping[str, Any], key: str, n: int | None) -> FloatArray:
+    values = payload.get(key)
+    if not isinstance(values, list):
+        raise FileFormatError(
+            f"{key!r} must be a list of numbers, got {type(values).__name__}.",
+            path="recording",
+            column=key,
+        )
+    if n is not None and len(values) != n:
+        raise FileFormatError(
+            f"{key!r} has {len(values)} values where 't_ms' has {n}; every list needs one value "
+            "per sample.",
+            path="recording",
+            column=key,
+        )
+    out = np.empty(len(values), dtype=np.float64)
+    for i, v in enumerate(values):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise FileFormatError(
+                f"{key!r}[{i}] is {v!r}, not a finite number.", path="recording", column=key
+            )
+        out[i] = float(v)
+    return out
+
+
+def recording_from_payload(payload: Mapping[str, Any]) -> MotionRecording:
+    """Build a recording from the JSON the web page sends with a set.
+
+    The payload (all lists the same length)::
+
+        {
+          "t_ms": [0, 16.7, 33.4, ...],        # event timestamps in milliseconds (any origin)
+          "ax": [...], "ay": [...], "az": [...],  # DeviceMotionEvent.accelerationIncludingGravity
+          "gx": [...], "gy": [...], "gz": [...],  # optional: rotationRate beta, gamma, alpha
+          "units": "ms2",                      # or "g"
+          "rotation_units": "deg_s"            # or "rad_s"
+        }
+
+    ``rate_hz`` may replace ``t_ms`` for evenly spaced samples. A browser reports
+    ``rotationRate`` in deg/s with ``alpha`` about z, ``beta`` about x and ``gamma`` about y, so the
+    page sends ``gx = beta, gy = gamma, gz = alpha``.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A missing key, a list of the wrong length, or a value that is not a number.
+    mindmuscle.errors.InvalidSignalError
+        Too few samples.
+    """
+    if not isinstance(payload, Mapping):
+        raise FileFormatError(
+            f"the recording must be a JSON object, got {type(payload).__name__}.",
+            path="recording",
+        )
+    for key in ("ax", "ay", "az"):
+        if key not in payload:
+            raise FileFormatError(
+                f"missing {key!r}; the recording needs t_ms, ax, ay and az.",
+                path="recording",
+                column=key,
+            )
+    if "t_ms" in payload:
+        t_s = _number_list(payload, "t_ms", None) / 1000.0
+    elif "rate_hz" in payload:
+        rate = payload["rate_hz"]
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 1 <= rate <= 2000:
+            raise FileFormatError(
+                f"'rate_hz' is {rate!r}; give a sampling rate between 1 and 2000 Hz.",
+                path="recording",
+                column="rate_hz",
+            )
+        n_ax = len(payload["ax"]) if isinstance(payload["ax"], list) else 0
+        t_s = np.arange(n_ax) / float(rate)
+    else:
+        raise FileFormatError(
+            "missing 't_ms' (timestamps in milliseconds) or 'rate_hz'.",
+            path="recording",
+            column="t_ms",
+        )
+    n = t_s.size
+    acc = np.column_stack([_number_list(payload, k, n) for k in ("ax", "ay", "az")])
+    units = payload.get("units", "ms2")
+    if units not in ("g", "ms2"):
+        raise FileFormatError(
+            f"'units' is {units!r}; allowed are 'ms2' and 'g'.", path="recording", column="units"
+        )
+    gyro = None
+    if any(k in payload for k in ("gx", "gy", "gz")):
+        gyro = np.column_stack([_number_list(payload, k, n) for k in ("gx", "gy", "gz")])
+        rot_units = payload.get("rotation_units", "deg_s")
+        if rot_units not in ("deg_s", "rad_s"):
+            raise FileFormatError(
+                f"'rotation_units' is {rot_units!r}; allowed are 'deg_s' and 'rad_s'.",
+                path="recording",
+                column="rotation_units",
+            )
+        gyro = _gyro_to_dps(gyro, rot_units)
+    return MotionRecording(
+        t_s=t_s,
+        acc_ms2=_accel_to_ms2(acc, units, "recording"),
+        gyro_t_s=None if gyro is None else t_s,
+        gyro_dps=gyro,
+        source="web recording",
+    )
+
+
+def _read_json(path: Path) -> MotionRecording:
+    if not path.is_file():
+        raise InvalidInputError(f"No such file: {path}.")
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("not a UTF-8 text file.", path=path) from exc
+    try:
+        return recording_from_payload(payload)
+    except FileFormatError as exc:
+        raise FileFormatError(exc.reason, path=path, column=exc.column) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess the format from the extension and, for CSV, the header."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".fit":
+        return "fit"
+    if suffix == ".json":
+        return "json"
+    if not p.is_file():
+        raise InvalidInputError(f"No such file: {p}.")
+    with p.open("rb") as fh:
+        head = fh.read(64)
+    if head[8:12] == b".FIT":
+        return "fit"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lower()
+    if text.startswith("epoch"):
+        return "metamotion"
+    if text.lstrip().startswith("{"):
+        return "json"
+    return "csv"
+
+
+def read_motion_file(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    rate_hz: float | None = None,
+    units: AccelUnits | None = None,
+    gyro_units: GyroUnits = "deg_s",
+) -> MotionRecording:
+    """Read any supported motion file (see the module docstring for the formats).
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        Unknown format name or missing file.
+    mindmuscle.errors.FileFormatError
+        A malformed file (with line and column where known).
+    """
+    if fmt not in FORMATS:
+        raise InvalidInputError(
+            f"Unknown motion file format {fmt!r}; allowed are {', '.join(FORMATS)}."
+        )
+    chosen = detect_format(path) if fmt == "auto" else fmt
+    if chosen == "csv":
+        return read_generic_csv(path, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
+    if chosen == "metamotion":
+        return read_metamotion(path)
+    if chosen == "fit":
+        return read_fit(path)
+    if chosen == "muvr":
+        return read_muvr_csv(path, rate_hz=rate_hz)
+    return _read_json(Path(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+_PHASE_COLOURS = {1: "#e4572e", 2: "#f3a712", 3: "#29335c", 4: "#669bbc"}
+
+
+def _phase_runs(phases: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
+    """(start, stop, phase) of each run of one phase (phase 0 left out)."""
+    if phases.size == 0:
+        return []
+    change = np.flatnonzero(np.diff(phases)) + 1
+    starts = np.concatenate([[0], change])
+    stops = np.concatenate([change, [phases.size]])
+    return [
+        (int(a), int(b), int(phases[a])) for a, b in zip(starts, stops, strict=True) if phases[a]
+    ]
+
+
+def _title(analysis: MotionAnalysis) -> str:
+    parts = [f"{analysis.reps} repetitions"]
+    if analysis.partial_reps:
+        parts.append(f"{analysis.partial_reps} partial")
+    parts.append(f"time under tension {analysis.tut_s:.1f} s")
+    if analysis.tempo_adherence is not None:
+        parts.append(
+            f"tempo {analysis.tempo_adherence.prescribed.as_string()}: "
+            f"{analysis.tempo_adherence.score:.0%}"
+        )
+    parts.append(f"quality {analysis.quality.status}")
+    return " · ".join(parts)
+
+
+def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | Path) -> Path:
+    """Draw the signal, the repetitions and their phases to ``.png`` (matplotlib) or ``.html``.
+
+    The HTML file embeds plotly.js inline, so it opens without a network connection.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        An output name that does not end in .png or .html.
+    """
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".html"):
+        raise InvalidInputError(
+            f"Plot file {out.name!r} must end in .png (image) or .html (interactive page)."
+        )
+    t = trace.t_s
+    mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
+    scale = float(np.max(np.abs(trace.movement))) or 1.0
+    movement = trace.movement / scale
+    peaks = np.interp(trace.peaks_s, t, movement)
+    runs = _phase_runs(trace.phases)
+    reps = analysis.repetitions
+    if suffix == ".png":
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(3, 1, figsize=(12, 7.5), sharex=True)
+        ax0, ax1, ax2 = axes
+        for i, name in enumerate("xyz"):
+            ax0.plot(t, trace.acc_ms2[:, i], lw=0.7, label=f"a{name}")
+        ax0.plot(t, mag, "k", lw=0.9, label="|a|")
+        ax0.set_ylabel("acceleration (m/s²)")
+        ax0.legend(loc="upper right", ncol=4, fontsize=8)
+        ax1.plot(t, movement, "k", lw=1.0, label="movement axis")
+        ax1.plot(trace.peaks_s, peaks, "o", color="#e4572e", label="counted")
+        for rep in reps:
+            ax1.axvspan(
+                rep.start_s,
+                rep.end_s,
+                color="#aaaaaa" if rep.partial else "#dddddd",
+                alpha=0.5 if rep.index % 2 else 0.25,
+                lw=0,
+            )
+            ax1.text(
+                (rep.start_s + rep.end_s) / 2,
+                1.05,
+                str(rep.index) + ("½" if rep.partial else ""),
+                ha="center",
+                fontsize=8,
+            )
+        ax1.set_ylim(-1.2, 1.25)
+        ax1.set_ylabel("movement (norm.)")
+        ax2.plot(t, trace.position * 100, "k", lw=1.0)
+        for a, b, phase in runs:
+            ax2.axvspan(
+                t[a], t[b - 1] + (t[1] - t[0]), color=_PHASE_COLOURS[phase], alpha=0.35, lw=0
+            )
+        handles = [
+            matplotlib.patches.Patch(color=_PHASE_COLOURS[k], alpha=0.5, label=v)
+            for k, v in PHASE_NAMES.items()
+        ]
+        ax2.legend(handles=handles, loc="upper right", ncol=4, fontsize=8)
+        ax2.set_ylabel("vertical position (cm)")
+        ax2.set_xlabel("time (s)")
+        fig.suptitle(_title(analysis))
+        fig.tight_layout()
+        fig.savefig(out, dpi=100)
+        plt.close(fig)
+        return out
+
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.05,
+        subplot_titles=(
+            "acceleration (m/s²)",
+            "movement axis and repetitions",
+            "vertical position (cm) and phases",
+        ),
+    )
+    for i, name in enumerate("xyz"):
+        fig.add_trace(
+            go.Scatter(x=t, y=trace.acc_ms2[:, i], name=f"a{name}", line={"width": 1}), row=1, col=1
+        )
+    fig.add_trace(
+        go.Scatter(x=t, y=mag, name="|a|", line={"color": "black", "width": 1}), row=1, col=1
+    )
+    fig.add_trace(
+        go.Scatter(x=t, y=movement, name="movement", line={"color": "black"}), row=2, col=1
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=trace.peaks_s,
+            y=peaks,
+            mode="markers",
+            name="counted",
+            marker={"color": "#e4572e", "size": 9},
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(x=t, y=trace.position * 100, name="position", line={"color": "black"}),
+        row=3,
+        col=1,
+    )
+    for rep in reps:
+        fig.add_vrect(
+            x0=rep.start_s,
+            x1=rep.end_s,
+            row=2,
+            col=1,
+            line_width=0,
+            fillcolor="#aaaaaa" if rep.partial else "#cccccc",
+            opacity=0.45 if rep.index % 2 else 0.2,
+            annotation_text=str(rep.index) + (" (partial)" if rep.partial else ""),
+            annotation_position="top left",
+        )
+    dt = float(t[1] - t[0]) if t.size > 1 else 0.0
+    for a, b, phase in runs:
+        fig.add_vrect(
+            x0=float(t[a]),
+            x1=float(t[b - 1]) + dt,
+            row=3,
+            col=1,
+            line_width=0,
+            fillcolor=_PHASE_COLOURS[phase],
+            opacity=0.35,
+        )
+    for k, v in PHASE_NAMES.items():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=v,
+                marker={"color": _PHASE_COLOURS[k], "size": 10, "symbol": "square"},
+            ),
+            row=3,
+            col=1,
+        )
+    fig.update_layout(title=_title(analysis), height=800, template="plotly_white")
+    fig.update_xaxes(title_text="time (s)", row=3, col=1)
+    fig.write_html(out, include_plotlyjs=True, full_html=True)
+    return out

@@ -1,0 +1,122 @@
+"""Motion analysis for the command line and the web app: read, look up the exercise, analyse."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.catalog.models import Movement, Tempo
+from mindmuscle.io.motion import AccelUnits, GyroUnits, read_motion_file, recording_from_payload
+from mindmuscle.signals.motion import (
+    MotionAnalysis,
+    MotionRecording,
+    MotionTrace,
+    analyze_motion_trace,
+)
+
+__all__ = ["analyze_file", "analyze_file_trace", "analyze_recording", "analyze_web_recording"]
+
+
+def _concentric(exercise_id: str | None) -> Movement | None:
+    if exercise_id is None:
+        return None
+    return load_catalog().exercise(exercise_id).concentric
+
+
+def _tempo(tempo: Tempo | str | None) -> Tempo | None:
+    if tempo is None or isinstance(tempo, Tempo):
+        return tempo
+    return Tempo.parse(tempo)
+
+
+def analyze_recording(
+    rec: MotionRecording,
+    *,
+    exercise_id: str | None = None,
+    tempo: Tempo | str | None = None,
+) -> tuple[MotionAnalysis, MotionTrace]:
+    """Analyse a recording for an exercise of the catalogue (or none) against a tempo (or none).
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise id that is not in the catalogue.
+    mindmuscle.errors.InvalidInputError
+        A tempo that does not parse, or a recording that cannot be analysed.
+    """
+    return analyze_motion_trace(rec, concentric=_concentric(exercise_id), tempo=_tempo(tempo))
+
+
+def analyze_file_trace(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    exercise_id: str | None = None,
+    rate_hz: float | None = None,
+    units: AccelUnits | None = None,
+    tempo: Tempo | str | None = None,
+    gyro_units: GyroUnits = "deg_s",
+) -> tuple[MotionAnalysis, MotionTrace]:
+    """Like :func:`analyze_file`, and also return the processed signals for a plot."""
+    concentric = _concentric(exercise_id)  # fail on a bad id before reading a big file
+    rec = read_motion_file(path, fmt=fmt, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
+    return analyze_motion_trace(rec, concentric=concentric, tempo=_tempo(tempo))
+
+
+def analyze_file(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    exercise_id: str | None = None,
+    rate_hz: float | None = None,
+    units: AccelUnits | None = None,
+    tempo: Tempo | str | None = None,
+) -> MotionAnalysis:
+    """Read a motion file and analyse the set in it.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV, MetaMotion CSV, FIT or JSON recording.
+    fmt : str
+        ``auto`` (default), ``csv``, ``metamotion``, ``fit``, ``json`` or ``muvr``.
+    exercise_id : str, optional
+        Catalogue exercise; its concentric direction labels the phases.
+    rate_hz : float, optional
+        Sampling rate for files without timestamps.
+    units : {"g", "ms2"}, optional
+        Acceleration units of a generic CSV (decided from gravity when omitted).
+    tempo : Tempo or str, optional
+        Prescribed tempo, such as ``"3-1-1-1"``.
+    """
+    return analyze_file_trace(
+        path, fmt=fmt, exercise_id=exercise_id, rate_hz=rate_hz, units=units, tempo=tempo
+    )[0]
+
+
+def analyze_web_recording(
+    payload: Mapping[str, Any],
+    *,
+    exercise_id: str | None = None,
+    tempo: Tempo | str | None = None,
+) -> MotionAnalysis:
+    """Analyse the recording the phone page sends with a set.
+
+    ``payload`` is the JSON object described in
+    :func:`mindmuscle.io.motion.recording_from_payload` (``t_ms``, ``ax``, ``ay``, ``az``,
+    optional ``gx``, ``gy``, ``gz``, ``units``, ``rotation_units``).
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A malformed payload (the key at fault is named).
+    mindmuscle.errors.InvalidSignalError
+        A recording that cannot be analysed (too short, constant).
+    mindmuscle.errors.UnknownIdError
+        An exercise id that is not in the catalogue.
+    """
+    concentric = _concentric(exercise_id)
+    rec = recording_from_payload(payload)
+    return analyze_motion_trace(rec, concentric=concentric, tempo=_tempo(tempo))[0]
