@@ -119,6 +119,9 @@ def test_plan_in_pounds() -> None:
         (["--goal", "bulk"], "--goal 'bulk' is not allowed: choose one of hypertrophy"),
         (["--experience", "pro"], "choose one of new, some, experienced"),
         (["--units", "stone"], "allowed units are 'kg' and 'lb'"),
+        (["--sore", "quadriceps=2"], "without --readiness"),
+        (["--readiness", "4,4,2,4", "--sore", "quadriceps=5"], "with a level 0-3"),
+        (["--readiness", "4,4,2,4", "--sore", "quads=2"], "Unknown muscle id 'quads'"),
     ],
 )
 def test_bad_input_exits_1_with_a_message(args: list[str], message: str) -> None:
@@ -155,3 +158,9 @@ def test_drill_json_and_view() -> None:
 def test_plan_has_help() -> None:
     result = runner.invoke(app, ["plan", "--help"])
     assert result.exit_code == 0 and "--json" in result.stdout and "--readiness" in result.stdout
+
+
+def test_soreness_skips_the_sore_muscles_exercises() -> None:
+    data = run_json("plan", "--readiness", "4,4,2,4", "--sore", "quadriceps=3")
+    ids = [e["exercise_id"] for e in data["exercises"]]
+    assert "barbell_back_squat" not in ids and "dumbbell_biceps_curl" in ids

@@ -31,7 +31,7 @@ from mindmuscle.coach import (
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.units import parse_unit, to_kg
 
-__all__ = ["drill", "parse_e1rm", "parse_readiness", "plan"]
+__all__ = ["drill", "parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
 
 _GOALS = ("hypertrophy", "strength", "endurance")
 _EXPERIENCE = ("new", "some", "experienced")
@@ -73,6 +73,24 @@ def parse_readiness(text: str) -> Readiness:
             )
         values.append(value)
     return Readiness(sleep=values[0], energy=values[1], stress=values[2], focus=values[3])
+
+
+def parse_soreness(items: list[str]) -> dict[str, int]:
+    """Parse ``MUSCLE_ID=LEVEL`` items (level 0 none .. 3 very sore)."""
+    out: dict[str, int] = {}
+    for item in items:
+        muscle_id, sep, raw = item.partition("=")
+        try:
+            level = int(raw) if sep else -1
+        except ValueError:
+            level = -1
+        if not muscle_id.strip() or not 0 <= level <= 3:
+            raise InvalidInputError(
+                f"--sore {item!r} is not MUSCLE_ID=LEVEL with a level 0-3 (0 none, 3 very "
+                "sore): give for example --sore quadriceps=2."
+            )
+        out[muscle_id.strip()] = level
+    return out
 
 
 def parse_e1rm(items: list[str]) -> dict[str, float]:
@@ -209,6 +227,13 @@ def plan(
         list[str] | None,
         typer.Option(help="Exercise id for today (repeatable); default: the coach chooses."),
     ] = None,
+    sore: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Soreness as MUSCLE_ID=LEVEL, 0 none .. 3 very sore (repeatable; needs "
+            "--readiness): 2 makes its exercises light, 3 skips them."
+        ),
+    ] = None,
 ) -> None:
     """Today's plan: exercises, sets, reps, load, tempo, focus cue and why, with evidence ids."""
     unit = parse_unit(units)
@@ -218,10 +243,18 @@ def plan(
         units=unit,
         equipment=default_equipment(unit),
     )
+    check = None if readiness is None else parse_readiness(readiness)
+    if sore:
+        if check is None:
+            raise InvalidInputError(
+                f"--sore {' '.join(sore)} was given without --readiness: soreness is part of "
+                "today's check, so add --readiness SLEEP,ENERGY,STRESS,FOCUS (each 1-5)."
+            )
+        check = check.model_copy(update={"soreness": parse_soreness(sore)})
     result = build_plan(
         catalog=load_catalog(),
         profile=profile,
-        readiness=None if readiness is None else parse_readiness(readiness),
+        readiness=check,
         history=[],
         now=datetime.now(UTC),
         e1rm_overrides=parse_e1rm(e1rm or []),
