@@ -1,4 +1,7 @@
-"""Services: profile, today's plan from stored history, the guided run kept in the store, resume."""
+"""Services: profile, today's plan from stored history, the guided run kept in the store, resume.
+
+Run on SQLite, and on PostgreSQL too when ``MINDMUSCLE_TEST_PG_URL`` is set.
+"""
 
 from __future__ import annotations
 
@@ -34,18 +37,17 @@ from mindmuscle.services.sessions import (
     plan_today,
 )
 from mindmuscle.session import LoopOptions
-from mindmuscle.store import Database, open_database
+from mindmuscle.store import Database
+from tests.test_store import make_db
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 CURL = "dumbbell_biceps_curl"
 FAST = LoopOptions(time_scale=0.001, visualisation_s=1, count_in_s=0)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'svc.db'}")
-    yield database
-    database.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from make_db(request.param, tmp_path)
 
 
 def _log(

@@ -43,10 +43,9 @@ PG_URL = os.environ.get("MINDMUSCLE_TEST_PG_URL")
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def make_db(backend: str, tmp_path: Path) -> Iterator[Database]:
     """A fresh migrated database: SQLite under tmp_path, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
         yield database
         database.close()
@@ -68,6 +67,11 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from make_db(request.param, tmp_path)
 
 
 def _set(uuid: str, **kw: object) -> SetCreate:
