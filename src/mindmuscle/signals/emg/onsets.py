@@ -22,18 +22,22 @@ __all__ = ["BurstThresholds", "burst_thresholds", "detect_bursts"]
 
 IntArray = npt.NDArray[np.int64]
 _PERCENTILE_SAMPLES = 20_000
+_MAX_EDGE_SHIFT_S = 0.3
 
 
 class BurstThresholds:
     """Rest level, activity level and the two hysteresis thresholds of one envelope."""
 
-    __slots__ = ("active", "off", "on", "rest")
+    __slots__ = ("active", "off", "on", "rest", "ripple")
 
-    def __init__(self, rest: float, active: float, on: float, off: float) -> None:
+    def __init__(
+        self, rest: float, active: float, on: float, off: float, ripple: float = 0.0
+    ) -> None:
         self.rest = rest
         self.active = active
         self.on = on
         self.off = off
+        self.ripple = ripple
 
 
 def burst_thresholds(
@@ -70,7 +74,7 @@ def burst_thresholds(
     ripple = 1.4826 * float(np.median(np.abs(lower - np.median(lower)))) if lower.size else 0.0
     on = rest_f + max(on_fraction * span, noise_k_on * ripple)
     off = rest_f + max(off_fraction * span, noise_k_off * ripple)
-    return BurstThresholds(rest_f, active_f, on, min(off, on))
+    return BurstThresholds(rest_f, active_f, on, min(off, on), ripple)
 
 
 def detect_bursts(
@@ -153,7 +157,12 @@ def detect_bursts(
         starts, stops = starts[first], stops[last]
     if edge_envelope is not None:
         starts, stops = _refine_edges(
-            starts, stops, np.asarray(edge_envelope), on_fraction, off_fraction
+            starts,
+            stops,
+            np.asarray(edge_envelope),
+            on_fraction,
+            off_fraction,
+            max(1, round(_MAX_EDGE_SHIFT_S * rate)),
         )
     min_len = round(min_duration_s * rate)
     long_enough = (stops - starts) >= max(min_len, 1)
@@ -166,28 +175,45 @@ def _refine_edges(
     fast: npt.NDArray[np.floating[Any]],
     on_fraction: float,
     off_fraction: float,
+    max_shift: int,
 ) -> tuple[IntArray, IntArray]:
-    """Move each burst's edges to the first/last crossing of the fast envelope's threshold."""
-    if fast.shape[-1] == 0 or starts.size == 0:
+    """Move each burst's edges to where the fast envelope leaves the burst's own rest band.
+
+    Per burst, the edge threshold is ``rest + max(off_fraction / 2 * (peak - rest),
+    3 * ripple)`` with the burst's own ``peak``: weak bursts get edges as precise as strong
+    ones. The onset is the last sample below that threshold before the envelope first reaches
+    half the burst's peak, searched within ``max_shift`` samples of the first estimate (the
+    offset mirrors this).
+    """
+    n = fast.shape[-1]
+    if n == 0 or starts.size == 0:
         return starts, stops
     th = burst_thresholds(fast, on_fraction=on_fraction, off_fraction=off_fraction)
-    above = fast > th.off
-    edges = np.diff(above.astype(np.int8), prepend=0, append=0)
-    run_starts = np.flatnonzero(edges == 1)
-    run_stops = np.flatnonzero(edges == -1)
-    if run_starts.size == 0:
-        return starts, stops
-    # First fast run that ends after the burst starts, and last one that begins before it ends.
-    first = np.searchsorted(run_stops, starts, side="right")
-    last = np.searchsorted(run_starts, stops, side="left") - 1
-    ok_first = first < run_starts.size
-    new_starts = starts.copy()
-    cand = run_starts[np.minimum(first, run_starts.size - 1)]
-    use = ok_first & (cand < stops)
-    new_starts[use] = cand[use]
-    new_stops = stops.copy()
-    cand_stop = run_stops[np.maximum(last, 0)]
-    use_stop = (last >= 0) & (cand_stop > new_starts)
-    new_stops[use_stop] = cand_stop[use_stop]
+    bounds = np.stack([starts, stops], axis=1).reshape(-1)
+    peak = np.maximum.reduceat(fast, np.minimum(bounds, n - 1))[::2]
+    thr = th.rest + np.maximum(0.5 * off_fraction * (peak - th.rest), 3.0 * th.ripple)
+    half = th.rest + 0.5 * (peak - th.rest)
+    shift = np.maximum(np.minimum((stops - starts) // 2, max_shift), 1)
+    width = int(2 * shift.max())
+    offs = np.arange(width)
+
+    def edge(anchor: IntArray, forward: bool) -> IntArray:
+        # Window of 2 * shift samples centred on the first estimate, in search order.
+        sign = 1 if forward else -1
+        base = anchor - sign * shift
+        pos = base[:, None] + sign * offs[None, :]
+        valid = (offs[None, :] < 2 * shift[:, None]) & (pos >= 0) & (pos < n)
+        vals = np.where(valid, fast[np.clip(pos, 0, n - 1)], np.nan)
+        reached = valid & (vals >= half[:, None])
+        first = np.where(reached.any(axis=1), np.argmax(reached, axis=1), 2 * shift - 1)
+        quiet = valid & (vals < thr[:, None]) & (offs[None, :] < first[:, None])
+        has = quiet.any(axis=1)
+        last_quiet = width - 1 - np.argmax(quiet[:, ::-1], axis=1)
+        step = np.where(has, last_quiet + 1, 0)
+        moved: IntArray = (base + sign * step).astype(np.int64)
+        return moved
+
+    new_starts = np.clip(edge(starts, forward=True), 0, n)
+    new_stops = np.clip(edge(stops - 1, forward=False) + 1, 0, n)
     keep = new_stops > new_starts
     return new_starts[keep], new_stops[keep]
