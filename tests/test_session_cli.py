@@ -316,3 +316,19 @@ def test_drill_stores_ratings(url: str) -> None:
 
     ratings = list_drill_ratings(db=open_database(url), user_id=1)
     assert ratings and ratings[0].rating == 6
+
+
+def test_drill_json_prints_the_plan_without_storing(url: str) -> None:
+    planned = json.loads(cli("drill", "--json", "--minutes", "10", "--db", url))
+    assert planned["total_s"] == 600
+    assert planned["items"]
+    from mindmuscle.services.drills import list_drill_ratings
+    from mindmuscle.store import open_database
+
+    assert list_drill_ratings(db=open_database(url), user_id=1) == []
+
+
+def test_a_drill_day_points_to_the_drill(url: str) -> None:
+    cli("today", "--sleep", "2", "--energy", "2", "--stress", "4", "--focus", "2", "--db", url)
+    out = runner.invoke(app, session_args(url), input="").output
+    assert "Today: drill" in out and "mindmuscle drill" in out

@@ -726,6 +726,8 @@ def session(
             console.print(f"Today: {plan.decision}. {plan.reason}")
             if plan.imagery:
                 console.print(f"Imagery: {plan.imagery}")
+            if plan.decision == "drill":
+                console.print("Run the flexing drill with `mindmuscle drill`.")
             finish_session(db=database, user_id=USER_ID, session_id=session_id, now=_now())
             return
         console.print(f"Session {session_id}: {', '.join(p.name for p in plan.exercises)}.")
@@ -897,13 +899,25 @@ def map_command(
 
 @app.command()
 def drill(
-    minutes: Annotated[float, typer.Option(min=1, max=60, help="Length of the drill.")] = 10.0,
+    minutes: Annotated[
+        float, typer.Option(min=2, max=60, help="Length of the drill, 2-60 minutes.")
+    ] = 10.0,
     time_scale: TimeScaleOption = 1.0,
     sound: Annotated[bool, typer.Option(help="Terminal bell on each flex.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Only print the drill as JSON (nothing is run).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """The flexing drill: weakest muscles first, flex-hold-release timers, a rating per muscle."""
+    """The flexing drill, guided: weakest muscles first, flex-hold-release timers, and a rating
+    per muscle (stored)."""
     database = _open(db)
+    if as_json:
+        planned = drill_service.plan_drill(
+            db=database, user_id=USER_ID, now=_now(), minutes=minutes
+        )
+        typer.echo(planned.model_dump_json(indent=2))
+        return
     started = drill_service.start_drill(db=database, user_id=USER_ID, now=_now(), minutes=minutes)
     plan = started.plan
     console.print(

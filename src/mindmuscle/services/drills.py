@@ -17,6 +17,7 @@ __all__ = [
     "StartedDrill",
     "finish_drill",
     "list_drill_ratings",
+    "plan_drill",
     "rate_muscle",
     "start_drill",
 ]
@@ -40,6 +41,20 @@ class DrillRating(BaseModel):
     rated_at: datetime
 
 
+def plan_drill(
+    *,
+    db: Database,
+    user_id: int,
+    now: datetime,
+    minutes: float = 10.0,
+    catalog: Catalog | None = None,
+) -> DrillPlan:
+    """The drill the coach would give now (weakest muscles first); nothing is stored."""
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    scores = connection_map(db=db, user_id=user_id, now=now, catalog=catalog)
+    return drill_plan(catalog=catalog, scores=scores, minutes=minutes)
+
+
 def start_drill(
     *,
     db: Database,
@@ -49,9 +64,7 @@ def start_drill(
     catalog: Catalog | None = None,
 ) -> StartedDrill:
     """Plan a drill from the stored connection map (weakest muscles first) and store it."""
-    catalog = catalog or user_catalog(db=db, user_id=user_id)
-    scores = connection_map(db=db, user_id=user_id, now=now, catalog=catalog)
-    plan = drill_plan(catalog=catalog, scores=scores, minutes=minutes)
+    plan = plan_drill(db=db, user_id=user_id, now=now, minutes=minutes, catalog=catalog)
     with db.session() as s:
         row = repo.create_drill(
             session=s, user_id=user_id, plan=plan.model_dump(mode="json"), started_at=now
