@@ -13,7 +13,7 @@ import pytest
 
 from mindmuscle.coach import estimate_e1rm
 from mindmuscle.coach.models import EquipmentProfile, Profile, Readiness, Reflection
-from mindmuscle.errors import NotFoundError, UnknownIdError
+from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
 from mindmuscle.services import drills
 from mindmuscle.services.history import (
     SetInput,
@@ -21,6 +21,7 @@ from mindmuscle.services.history import (
     e1rm_by_exercise,
     history,
     logged_sets,
+    record_reflection,
     record_set,
 )
 from mindmuscle.services.profile import (
@@ -35,6 +36,7 @@ from mindmuscle.services.sessions import (
     get_session,
     open_session,
     plan_today,
+    session_to_run,
 )
 from mindmuscle.session import LoopOptions
 from mindmuscle.store import Database
@@ -249,3 +251,38 @@ def test_drill_ratings_are_stored(db: Database) -> None:
     drills.finish_drill(db=db, user_id=1, drill_id=started.drill_id, now=NOW)
     got = drills.list_drill_ratings(db=db, user_id=1)
     assert [(r.muscle_id, r.rating) for r in got] == [(first.muscle_id, 4)]
+
+
+def test_reflection_recorded_after_the_set(db: Database) -> None:
+    _log(db, "late", load_kg=10.0, reps=8, rating=5, days_ago=0)
+    got = record_reflection(
+        db=db,
+        user_id=1,
+        set_uuid="late",
+        reflection=Reflection(target_rating=9, reps_in_reserve=3, note="phone buzzed"),
+    )
+    assert got.reflection is not None
+    assert (got.reflection.target_rating, got.reps_in_reserve, got.reflection.note) == (
+        9,
+        3,
+        "phone buzzed",
+    )
+    with pytest.raises(NotFoundError, match="No set with id 'nope'"):
+        record_reflection(db=db, user_id=1, set_uuid="nope", reflection=Reflection(target_rating=1))
+
+
+def test_one_plan_waits_and_an_interrupted_session_is_not_lost(db: Database) -> None:
+    first = plan_today(db=db, user_id=1, now=NOW, readiness=None, exercise_ids=[CURL])
+    run = GuidedRun.start(db=db, user_id=1, session_id=first.session_id, options=FAST)
+    run.handle(run.loop.start(0), now=NOW)  # begun, then interrupted
+    second = plan_today(db=db, user_id=1, now=NOW, readiness=None, exercise_ids=[CURL])
+    third = plan_today(db=db, user_id=1, now=NOW, readiness=None, exercise_ids=[CURL])
+    assert get_session(db=db, user_id=1, session_id=second.session_id).ended_at is not None
+    assert get_session(db=db, user_id=1, session_id=first.session_id).ended_at is None
+    assert GuidedRun.resume(db=db, user_id=1).session_id == first.session_id
+    with pytest.raises(InvalidInputError, match=rf"Session {first.session_id} was interrupted"):
+        session_to_run(db=db, user_id=1, now=NOW)
+    assert session_to_run(db=db, user_id=1, now=NOW, replace_interrupted=True) == third.session_id
+    assert get_session(db=db, user_id=1, session_id=first.session_id).ended_at is not None
+    later = session_to_run(db=db, user_id=1, now=NOW + timedelta(days=1))
+    assert later not in (first.session_id, second.session_id, third.session_id)

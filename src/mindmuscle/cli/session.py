@@ -52,8 +52,8 @@ from mindmuscle.services.sessions import (
     GuidedRun,
     TodayPlan,
     finish_session,
-    open_session,
     plan_today,
+    session_to_run,
 )
 from mindmuscle.session import Event, LoopOptions
 from mindmuscle.session import events as ev_
@@ -599,8 +599,13 @@ class _Terminal:
             "Reps in reserve (Enter to skip)",
             lambda s: _int_answer(s, None, 0, 10, "Reps in reserve"),
         )
+        note = self.ask("Note, e.g. a distraction (Enter to skip)").strip()
         reflection = Reflection(
-            target_rating=target, felt_elsewhere=elsewhere, focus_rating=focus, reps_in_reserve=rir
+            target_rating=target,
+            felt_elsewhere=elsewhere,
+            focus_rating=focus,
+            reps_in_reserve=rir,
+            note=note,
         )
         events = loop.reflect(
             self.clock(), reflection, reps=reps, load_kg=load_kg, set_uuid=self.run.new_set_uuid()
@@ -699,27 +704,13 @@ def session(
         console.print(f"Resuming session {run.session_id}: {len(run.loop.completed)} sets done.")
         first = run.loop.resume_at(clock())
     else:
-        pending = open_session(db=database, user_id=USER_ID)
-        if pending is not None and pending.snapshot is not None:
-            if not new:
-                raise InvalidInputError(
-                    f"Session {pending.session_id} was interrupted with {pending.sets_done} sets "
-                    "done: continue it with `mindmuscle session --resume`, or start another "
-                    "with `mindmuscle session --new`."
-                )
-            finish_session(db=database, user_id=USER_ID, session_id=pending.session_id, now=_now())
-            pending = None
-        if pending is not None and (pending.started_at.date() != _now().date() or exercise):
-            # A plan from another day (or replaced by the exercises asked for) is dropped.
-            finish_session(db=database, user_id=USER_ID, session_id=pending.session_id, now=_now())
-            pending = None
-        if pending is not None:
-            session_id = pending.session_id
-        else:
-            made = plan_today(
-                db=database, user_id=USER_ID, now=_now(), readiness=None, exercise_ids=exercise
-            )
-            session_id = made.session_id
+        session_id = session_to_run(
+            db=database,
+            user_id=USER_ID,
+            now=_now(),
+            exercise_ids=exercise,
+            replace_interrupted=new,
+        )
         run = GuidedRun.start(db=database, user_id=USER_ID, session_id=session_id, options=options)
         plan = run.loop.plan
         if not plan.exercises:
@@ -768,7 +759,7 @@ def log(
     set_type: Annotated[
         str, typer.Option(help="warmup, working, drop, failure, amrap, test.")
     ] = "working",
-    note: Annotated[str, typer.Option(help="A note.")] = "",
+    note: Annotated[str, typer.Option(help="A note on the set, e.g. a distraction.")] = "",
     set_id: Annotated[
         str | None,
         typer.Option("--uuid", help="Id of the set; logging the same id twice stores it once."),
@@ -795,13 +786,13 @@ def log(
             "tempo": None if tempo is None else Tempo.parse(tempo),
             "focus_mode": mode,
             "cue": cue,
-            "notes": note,
             "source": "log",
             "reflection": Reflection(
                 target_rating=rating,
                 felt_elsewhere=_parse_ratings(elsewhere or [], what="Felt elsewhere", high=10),
                 focus_rating=focus_rating,
                 reps_in_reserve=rir,
+                note=note,
             ),
         }
         if set_id:

@@ -29,6 +29,7 @@ __all__ = [
     "e1rm_by_exercise",
     "history",
     "logged_sets",
+    "record_reflection",
     "record_set",
     "set_create",
     "set_record",
@@ -178,6 +179,34 @@ def record_set(
         row = repo.add_set(session=s, user_id=user_id, data=set_create(data))
         record = set_record(row)
     return record
+
+
+def record_reflection(
+    *, db: Database, user_id: int, set_uuid: str, reflection: Reflection
+) -> SetRecord:
+    """Store (or replace) the reflection of a stored set; committed when this returns.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No set with this id for this user.
+    """
+    with db.session() as s:
+        repo.add_reflection(
+            session=s,
+            user_id=user_id,
+            set_uuid=set_uuid,
+            data=ReflectionCreate(
+                target_rating=reflection.target_rating,
+                felt_elsewhere=dict(reflection.felt_elsewhere),
+                focus_rating=reflection.focus_rating,
+                note=reflection.note,
+            ),
+        )
+        row = repo.get_set(session=s, user_id=user_id, uuid=set_uuid)
+        if reflection.reps_in_reserve is not None:
+            row.rir = reflection.reps_in_reserve
+        return set_record(row)
 
 
 def history(

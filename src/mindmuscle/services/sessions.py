@@ -34,7 +34,7 @@ from mindmuscle.coach.models import (
     ReadinessDecision,
     Reflection,
 )
-from mindmuscle.errors import NotFoundError
+from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services.history import (
     SetInput,
     SetRecord,
@@ -60,6 +60,7 @@ __all__ = [
     "open_session",
     "plan_today",
     "save_snapshot",
+    "session_to_run",
 ]
 
 
@@ -138,6 +139,13 @@ def plan_today(
         exercise_ids=None if exercise_ids is None else list(exercise_ids),
     )
     with db.session() as s:
+        # Only one plan waits to be run: an older plan that was never begun is closed.
+        while (
+            old := repo.latest_open_session(
+                session=s, user_id=user_id, source="guided", started=False
+            )
+        ) is not None:
+            repo.end_session(session=s, user_id=user_id, session_id=old.id, ended_at=now)
         row = repo.create_session(
             session=s,
             user_id=user_id,
@@ -151,6 +159,39 @@ def plan_today(
         )
         session_id = row.id
     return TodayPlan(session_id=session_id, plan=plan, decision=decision)
+
+
+def session_to_run(
+    *,
+    db: Database,
+    user_id: int,
+    now: datetime,
+    exercise_ids: Sequence[str] | None = None,
+    replace_interrupted: bool = False,
+) -> int:
+    """The id of the session to run now: today's stored plan, else a new plan.
+
+    A plan stored on another day, or one replaced by ``exercise_ids``, is closed first.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        A session was interrupted (resume it, or pass ``replace_interrupted=True`` to close it).
+    """
+    interrupted = open_session(db=db, user_id=user_id, started=True)
+    if interrupted is not None:
+        if not replace_interrupted:
+            raise InvalidInputError(
+                f"Session {interrupted.session_id} was interrupted with "
+                f"{interrupted.sets_done} sets done: continue it with `mindmuscle session "
+                "--resume`, or start another with `mindmuscle session --new`."
+            )
+        finish_session(db=db, user_id=user_id, session_id=interrupted.session_id, now=now)
+    pending = open_session(db=db, user_id=user_id, started=False)
+    if pending is not None and pending.started_at.date() == now.date() and not exercise_ids:
+        return pending.session_id
+    made = plan_today(db=db, user_id=user_id, now=now, readiness=None, exercise_ids=exercise_ids)
+    return made.session_id
 
 
 def get_session(*, db: Database, user_id: int, session_id: int) -> SessionInfo:
@@ -170,10 +211,14 @@ def list_sessions(*, db: Database, user_id: int, limit: int | None = None) -> li
         ]
 
 
-def open_session(*, db: Database, user_id: int) -> SessionInfo | None:
-    """The newest guided session that has not ended (planned or interrupted), or None."""
+def open_session(*, db: Database, user_id: int, started: bool | None = None) -> SessionInfo | None:
+    """The newest guided session that has not ended, or None.
+
+    ``started``: True for an interrupted session (its set loop has begun), False for a plan
+    not begun yet, None for either.
+    """
     with db.session(readonly=True) as s:
-        row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
+        row = repo.latest_open_session(session=s, user_id=user_id, source="guided", started=started)
         if row is None:
             return None
         n = len(repo.list_sets(session=s, user_id=user_id, session_id=row.id))
@@ -331,8 +376,8 @@ class GuidedRun:
             There is no session to resume.
         """
         if session_id is None:
-            found = open_session(db=db, user_id=user_id)
-            if found is None or found.snapshot is None:
+            found = open_session(db=db, user_id=user_id, started=True)
+            if found is None:
                 raise NotFoundError(
                     "There is no interrupted session to resume; start one with "
                     "`mindmuscle session`."

@@ -212,19 +212,23 @@ def list_sessions(*, session: Session, user_id: int, limit: int | None = None) -
 
 
 def latest_open_session(
-    *, session: Session, user_id: int, source: str = "guided"
+    *, session: Session, user_id: int, source: str = "guided", started: bool | None = None
 ) -> SessionRow | None:
-    """The newest session that has not ended, or None."""
-    q = (
-        select(SessionRow)
-        .where(
-            SessionRow.user_id == user_id,
-            SessionRow.ended_at.is_(None),
-            SessionRow.source == source,
-        )
-        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+    """The newest session that has not ended, or None.
+
+    ``started``: True for sessions whose set loop has begun (a snapshot is stored), False for
+    planned sessions not begun yet, None for either.
+    """
+    q = select(SessionRow).where(
+        SessionRow.user_id == user_id,
+        SessionRow.ended_at.is_(None),
+        SessionRow.source == source,
     )
-    return session.scalars(q).first()
+    if started is True:
+        q = q.where(SessionRow.state.is_not(None))
+    elif started is False:
+        q = q.where(SessionRow.state.is_(None))
+    return session.scalars(q.order_by(SessionRow.started_at.desc(), SessionRow.id.desc())).first()
 
 
 def save_session_state(

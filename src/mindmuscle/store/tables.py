@@ -56,6 +56,10 @@ NAMING = {
 }
 
 
+# Python None is stored as SQL NULL (not the JSON value null), so "IS NULL" finds it.
+_NullableJSON = JSON(none_as_null=True)
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
@@ -137,8 +141,10 @@ class SessionRow(Base):
     user_id: Mapped[int] = _user_fk()
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    state: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="Set loop snapshot, to resume.")
+    plan: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
+    state: Mapped[dict[str, Any] | None] = mapped_column(
+        _NullableJSON, doc="Set loop snapshot, to resume."
+    )
     source: Mapped[str] = mapped_column(String(10), default="guided")
     readiness_id: Mapped[int | None] = mapped_column(
         ForeignKey("readiness.id", ondelete="SET NULL")
@@ -188,10 +194,10 @@ class SetRow(Base):
     reps: Mapped[int]
     set_type: Mapped[str] = mapped_column(String(10), default="working")
     rir: Mapped[int | None] = mapped_column(Integer)
-    tempo: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    tempo: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
     focus_mode: Mapped[str | None] = mapped_column(String(10))
     cue: Mapped[str | None] = mapped_column(Text)
-    motion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    motion: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
     emg_peak_mvc: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(20), default="guided")
     import_key: Mapped[str | None] = mapped_column(String(200))
@@ -226,7 +232,7 @@ class DrillRow(Base):
     user_id: Mapped[int] = _user_fk()
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
 
     ratings: Mapped[list[DrillRatingRow]] = relationship(
         back_populates="drill",
@@ -271,9 +277,9 @@ class RecordingRow(Base):
     kind: Mapped[str] = mapped_column(String(10))
     set_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
     file_name: Mapped[str | None] = mapped_column(String(255))
-    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    data: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
     blob: Mapped[bytes | None] = mapped_column(LargeBinary)
-    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
