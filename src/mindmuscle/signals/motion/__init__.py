@@ -18,6 +18,7 @@ from mindmuscle.signals.motion.models import (
     RushFlag,
     TempoAdherence,
 )
+from mindmuscle.signals.motion.stream import MotionStream
 from mindmuscle.signals.motion.synthetic import simulate_set
 from mindmuscle.signals.motion.tempo import tempo_adherence
 
@@ -29,6 +30,7 @@ __all__ = [
     "MotionParams",
     "MotionQuality",
     "MotionRecording",
+    "MotionStream",
     "MotionTrace",
     "PhaseDifferences",
     "Repetition",

@@ -91,7 +91,7 @@ class MotionParams:
     min_distance_ratio: float = 0.5
     prominence_ratio: float = 0.3
     keep_ratio: float = 0.4
-    partial_ratio: float = 0.5
+    partial_ratio: float = 0.55
     pause_speed_ratio: float = 0.15
     energy_ratio: float = 0.3
     alt_period: bool = True
@@ -106,6 +106,7 @@ _MAX_PERIOD_S = 10.0
 _MIN_AUTOCORR = 0.1
 _FALLBACK_PERIOD_S = 2.0
 _PAD_S = 2.0
+_MIN_VERTICAL_M = 0.05
 
 
 @dataclass(frozen=True)
@@ -146,19 +147,10 @@ def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tup
     return lag / rate_hz, float(ac[lag])
 
 
-def _humps(
-    m: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    """Smooth the movement-axis signal around the repetition rate and pick its humps."""
-    hump = fft_weighted(
-        m,
-        rate,
-        low_hz=params.band_low_ratio / period_s,
-        high_hz=min(params.band_high_ratio / period_s, 0.45 * rate),
-        power=1,
-    )
-    if np.mean(hump**3) < 0:
-        hump = -hump
+def _pick_humps(
+    hump: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
+) -> tuple[IntArray, FloatArray]:
+    """Humps (maxima) of ``hump`` that clear the prominence and energy thresholds."""
     pad = int(_PAD_S * rate)
     level = float(np.median(hump))
     padded = np.concatenate([np.full(pad, level), hump, np.full(pad, level)])
@@ -180,7 +172,28 @@ def _humps(
         energy = np.sqrt((power[hi] - power[lo]) / np.maximum(hi - lo, 1))
         keep = energy >= params.energy_ratio * np.median(energy)
         peaks, prom = peaks[keep], prom[keep]
-    return hump, peaks.astype(np.int64), prom
+    return peaks.astype(np.int64), prom
+
+
+def _humps(
+    m: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """Smooth the movement-axis signal around the repetition rate and pick its humps.
+
+    The polarity is the one with the sharper turning points (positive skewness): the push out of
+    the bottom of a lift is sharper than the lowering into it.
+    """
+    hump = fft_weighted(
+        m,
+        rate,
+        low_hz=params.band_low_ratio / period_s,
+        high_hz=min(params.band_high_ratio / period_s, 0.45 * rate),
+        power=1,
+    )
+    if np.mean(hump**3) < 0:
+        hump = -hump
+    peaks, prom = _pick_humps(hump, env, period_s, rate, params)
+    return hump, peaks, prom
 
 
 def _spread(values: FloatArray) -> float:
@@ -462,9 +475,15 @@ def analyze_motion_trace(
         note = "Isometric exercise: a hold has no repetitions."
     labels = _phase_labels(sign * position, rate, params)
     windows = _windows(peaks, labels, period, rate)
-    median_prom = float(np.median(prom)) if prom.size else 0.0
     reps: list[Repetition] = []
-    ranges: list[float] = []
+    ranges = np.array([float(np.ptp(position[lo:hi])) for lo, hi in windows])
+    # Range of motion of each repetition relative to the set's median, from the vertical travel
+    # (when the device travels 5 cm or more) and from the movement-axis humps.
+    vertical = ranges.size > 0 and float(np.median(ranges)) >= _MIN_VERTICAL_M
+    hump_ratio = prom / np.median(prom) if prom.size else prom
+    # A repetition is partial when both measures agree it is small: rotation of the wrist makes
+    # the vertical travel vary on its own, and the humps mix in the neighbouring repetitions.
+    sizes = np.maximum(ranges / np.median(ranges), hump_ratio) if vertical else hump_ratio
     phase_s = [np.bincount(labels[lo:hi], minlength=5) / rate for lo, hi in windows]
     if len(phase_s) > 1:
         # The last repetition's closing pause runs into re-racking: cap each of its pauses at
@@ -472,10 +491,9 @@ def analyze_motion_trace(
         for pause in (_BOTTOM, _TOP):
             longest = max(float(c[pause]) for c in phase_s[:-1])
             phase_s[-1][pause] = min(float(phase_s[-1][pause]), longest)
-    for k, (lo, hi) in enumerate(windows):
+    for k, (lo, _hi) in enumerate(windows):
         counts = phase_s[k]
-        ratio = float(prom[k] / median_prom) if median_prom > 0 else 0.0
-        ranges.append(float(np.ptp(position[lo:hi])) if hi > lo else 0.0)
+        ratio = float(sizes[k])
         reps.append(
             Repetition(
                 index=k + 1,
@@ -491,8 +509,8 @@ def analyze_motion_trace(
         )
     confidence = "low"
     if known and reps:
-        # Trust the labels only when the device really travels vertically (5 cm or more).
-        if float(np.median(ranges)) >= 0.05:
+        # Trust the labels only when the device really travels vertically.
+        if vertical:
             confidence = "high"
         else:
             note += " The vertical travel is under 5 cm, so the phases are less certain."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 from scipy import signal
@@ -99,10 +101,17 @@ def resample_recording(
     return grid, acc, gyro, gaps_s
 
 
+@lru_cache(maxsize=64)
+def _butter_bandpass(low_hz: float, high_hz: float, rate_hz: float) -> FloatArray:
+    sos: FloatArray = signal.butter(
+        2, [low_hz, high_hz], btype="bandpass", fs=rate_hz, output="sos"
+    )
+    return sos
+
+
 def bandpass(x: FloatArray, low_hz: float, high_hz: float, rate_hz: float) -> FloatArray:
     """Zero-phase 2nd-order Butterworth band-pass along axis 0."""
-    high_hz = min(high_hz, 0.45 * rate_hz)
-    sos = signal.butter(2, [low_hz, high_hz], btype="bandpass", fs=rate_hz, output="sos")
+    sos = _butter_bandpass(low_hz, min(high_hz, 0.45 * rate_hz), rate_hz)
     out: FloatArray = signal.sosfiltfilt(sos, x, axis=0)
     return out
 

@@ -1,0 +1,263 @@
+"""Motion analysis on simulated sets with known answers: counts, phases, tempo, streaming."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mindmuscle.catalog.models import Movement, Tempo
+from mindmuscle.errors import InvalidSignalError, SessionStateError
+from mindmuscle.signals.motion import (
+    MotionRecording,
+    MotionStream,
+    Repetition,
+    analyze_motion,
+    analyze_motion_trace,
+    simulate_set,
+    tempo_adherence,
+)
+from mindmuscle.signals.motion.synthetic import random_rotation, simulate_position
+
+# Tolerance on the mean phase durations of a set, seconds (two samples of the 25 Hz grid plus the
+# smoothing of a band-limited position estimate).
+PHASE_TOL_S = 0.35
+
+
+@pytest.mark.parametrize(
+    ("tempo", "seed", "start_at_top", "rate_hz"),
+    [
+        ("2-0-1-0", 1, True, 50.0),
+        ("2-0-1-0", 1, False, 100.0),
+        ("1-0-1-0", 2, True, 20.0),
+        ("1-0-1-0", 3, False, 200.0),
+        ("3-1-1-1", 2, True, 50.0),
+        ("3-1-1-1", 3, False, 25.0),
+        ("3-0-1-2", 2, True, 50.0),
+    ],
+)
+def test_simulated_sets_count_exactly(
+    tempo: str, seed: int, start_at_top: bool, rate_hz: float
+) -> None:
+    t = Tempo.parse(tempo)
+    rec = simulate_set(reps=8, tempo=t, seed=seed, start_at_top=start_at_top, rate_hz=rate_hz)
+    result = analyze_motion(rec, concentric=Movement.UP, tempo=t)
+    assert result.reps == 8
+    assert result.partial_reps == 0
+    assert result.quality.status == "good"
+    assert result.rep_period_s == pytest.approx(t.rep_s, abs=0.1)
+    assert result.phase_confidence == "high"
+
+
+@pytest.mark.parametrize("tempo", ["2-0-1-0", "3-1-1-1", "1-0-1-0"])
+def test_phase_durations_match_the_tempo(tempo: str) -> None:
+    t = Tempo.parse(tempo)
+    rec = simulate_set(reps=8, tempo=t, seed=2, noise_ms2=0.05)
+    result = analyze_motion(rec, concentric=Movement.UP, tempo=t)
+    assert result.reps == 8
+    assert result.tempo_adherence is not None
+    d = result.tempo_adherence.differences
+    for diff in (d.eccentric_s, d.bottom_pause_s, d.concentric_s, d.top_pause_s):
+        assert abs(diff) <= PHASE_TOL_S
+    assert result.tut_s == pytest.approx(8 * t.rep_s, rel=0.1)
+    assert result.tempo_adherence.score >= 0.75
+    assert not result.tempo_adherence.rushing
+
+
+def test_orientation_does_not_change_the_count() -> None:
+    t = Tempo.parse("2-0-1-0")
+    counts = {
+        analyze_motion(simulate_set(reps=7, tempo=t, seed=seed, noise_ms2=0.1)).reps
+        for seed in range(10, 16)
+    }
+    assert counts == {7}
+
+
+def test_random_rotation_is_a_rotation() -> None:
+    rot = random_rotation(np.random.default_rng(0))
+    np.testing.assert_allclose(rot @ rot.T, np.eye(3), atol=1e-12)
+    assert np.linalg.det(rot) == pytest.approx(1.0)
+
+
+def test_gaps_and_irregular_timestamps() -> None:
+    t = Tempo.parse("2-0-1-0")
+    rec = simulate_set(reps=8, tempo=t, seed=4, jitter=0.4, gaps=[(9.2, 0.3), (15.5, 0.4)])
+    result = analyze_motion(rec, concentric=Movement.UP)
+    assert result.reps == 8
+    assert result.quality.gaps_s == pytest.approx(0.7, abs=0.1)
+
+
+def test_long_gap_lowers_quality() -> None:
+    t = Tempo.parse("2-0-1-0")
+    rec = simulate_set(reps=8, tempo=t, seed=4, gaps=[(10.0, 4.0)])
+    result = analyze_motion(rec)
+    assert result.quality.status == "poor"
+    assert any("gaps" in r for r in result.quality.reasons)
+
+
+def test_idle_before_and_after_never_counts() -> None:
+    t = Tempo.parse("2-0-1-0")
+    rec = simulate_set(reps=6, tempo=t, seed=5, idle_before_s=15.0, idle_after_s=12.0)
+    result = analyze_motion(rec)
+    assert result.reps == 6
+    assert result.set_start_s is not None and result.set_start_s >= 14.0
+    assert result.set_end_s is not None and result.set_end_s <= 15.0 + 6 * t.rep_s + 1.5
+
+
+def test_partial_repetition_is_reported() -> None:
+    t = Tempo.parse("2-0-1-0")
+    rec = simulate_set(reps=8, tempo=t, seed=6, partial=[5], noise_ms2=0.05)
+    result = analyze_motion(rec, concentric=Movement.UP)
+    assert result.reps == 7
+    assert result.partial_reps == 1
+    assert [r.index for r in result.repetitions if r.partial] == [5]
+
+
+def test_count_is_the_same_without_an_exercise() -> None:
+    t = Tempo.parse("3-1-1-1")
+    rec = simulate_set(reps=8, tempo=t, seed=2)
+    with_dir = analyze_motion(rec, concentric=Movement.UP)
+    without = analyze_motion(rec)
+    assert without.reps == with_dir.reps == 8
+    assert without.phase_confidence == "low"
+    assert "No exercise given" in without.phase_note
+    rotation = analyze_motion(rec, concentric=Movement.ROTATION)
+    assert rotation.phase_confidence == "low"
+    assert rotation.reps == 8
+
+
+def test_concentric_down_swaps_the_phases() -> None:
+    t = Tempo.parse("3-0-1-0")
+    rec = simulate_set(reps=6, tempo=t, seed=2, noise_ms2=0.05)
+    up = analyze_motion(rec, concentric=Movement.UP)
+    down = analyze_motion(rec, concentric=Movement.DOWN)
+    mean_up_ecc = np.mean([r.eccentric_s for r in up.repetitions])
+    mean_down_conc = np.mean([r.concentric_s for r in down.repetitions])
+    assert mean_up_ecc == pytest.approx(3.0, abs=PHASE_TOL_S)
+    assert mean_down_conc == pytest.approx(mean_up_ecc, abs=0.3)
+
+
+def test_isometric_exercise_has_no_repetitions() -> None:
+    rec = simulate_set(reps=5, tempo=Tempo.parse("2-0-1-0"), seed=0)
+    result = analyze_motion(rec, concentric=Movement.ISOMETRIC)
+    assert result.reps == 0
+    assert "Isometric" in result.phase_note
+
+
+def test_rushing_is_flagged_against_a_slow_prescription() -> None:
+    done = Tempo.parse("1-0-1-0")
+    prescribed = Tempo.parse("3-0-1-0")
+    rec = simulate_set(reps=8, tempo=done, seed=3, noise_ms2=0.05)
+    result = analyze_motion(rec, concentric=Movement.UP, tempo=prescribed)
+    ta = result.tempo_adherence
+    assert ta is not None
+    assert ta.rushing
+    assert {f.phase for f in ta.rushed} == {"eccentric"}
+    assert ta.differences.eccentric_s == pytest.approx(-2.0, abs=PHASE_TOL_S)
+    assert ta.score < 0.75
+
+
+def test_tempo_adherence_scores() -> None:
+    tempo = Tempo.parse("3-1-1-1")
+
+    def rep(i: int, ecc: float, partial: bool = False) -> Repetition:
+        return Repetition(
+            index=i,
+            start_s=0,
+            end_s=1,
+            eccentric_s=ecc,
+            bottom_pause_s=1,
+            concentric_s=1,
+            top_pause_s=1,
+            partial=partial,
+            range_ratio=1.0,
+        )
+
+    ta = tempo_adherence([rep(1, 3.0), rep(2, 1.2), rep(3, 0.5, partial=True)], tempo)
+    assert ta.rep_scores == [1.0, 0.7]
+    assert ta.score == pytest.approx(0.85)
+    assert ta.differences.eccentric_s == pytest.approx(-0.9)
+    assert [(f.rep_index, f.phase) for f in ta.rushed] == [(2, "eccentric")]
+    assert ta.rushing  # one of two full repetitions
+
+
+def test_streaming_ends_with_the_batch_answer() -> None:
+    t = Tempo.parse("2-0-1-1")
+    rec = simulate_set(reps=10, tempo=t, seed=7, rate_hz=100.0, with_gyro=True)
+    stream = MotionStream(concentric=Movement.UP, tempo=t)
+    live: list[int] = []
+    assert rec.gyro_t_s is not None and rec.gyro_dps is not None
+    for start in range(0, rec.t_s.size, 17):
+        chunk_t = rec.t_s[start : start + 17]
+        g = (rec.gyro_t_s >= chunk_t[0]) & (rec.gyro_t_s <= chunk_t[-1])
+        live.append(
+            stream.push(chunk_t, rec.acc_ms2[start : start + 17], rec.gyro_t_s[g], rec.gyro_dps[g])
+        )
+    assert live == sorted(live)  # the live count never goes down
+    assert stream.live_reps == 10
+    final = stream.finish()
+    batch = analyze_motion(
+        MotionRecording(rec.t_s, rec.acc_ms2, rec.gyro_t_s, rec.gyro_dps),
+        concentric=Movement.UP,
+        tempo=t,
+    )
+    assert final.model_dump(exclude={"has_gyro"}) == batch.model_dump(exclude={"has_gyro"})
+    assert final.reps == 10
+    with pytest.raises(SessionStateError, match="finished"):
+        stream.push(rec.t_s[:5], rec.acc_ms2[:5])
+
+
+def test_stream_without_samples_refuses_to_finish() -> None:
+    with pytest.raises(InvalidSignalError, match="No samples"):
+        MotionStream().finish()
+
+
+def test_trace_marks_phases_inside_repetitions_only() -> None:
+    t = Tempo.parse("2-1-1-1")
+    result, trace = analyze_motion_trace(
+        simulate_set(reps=5, tempo=t, seed=0), concentric=Movement.UP
+    )
+    assert result.reps == 5
+    assert trace.phases.shape == trace.t_s.shape
+    assert set(np.unique(trace.phases)) == {0, 1, 2, 3, 4}
+    assert trace.peaks_s.size == 5
+    assert trace.phases[0] == 0 and trace.phases[-1] == 0
+
+
+def test_simulated_position_has_the_tempo() -> None:
+    z = simulate_position(
+        reps=3, tempo=Tempo.parse("2-1-1-1"), rate_hz=10.0, idle_before_s=3.0, idle_after_s=3.0
+    )
+    # 1.5 s still + 1 s unrack + 0.5 s still, 3 x 5 s of repetitions, the same after.
+    assert z.size == 30 + 3 * 50 + 30
+    assert z.max() == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    ("acc", "match"),
+    [
+        (np.tile([0.0, 0.0, 9.81], (200, 1)), "constant"),
+        (np.tile([0.0, 0.0, 1.0], (200, 1)) + 0.01, "looks like g"),
+    ],
+)
+def test_unusable_signals_are_refused(acc: np.ndarray, match: str) -> None:
+    rec = MotionRecording(np.arange(200) / 50.0, acc)
+    with pytest.raises(InvalidSignalError, match=match):
+        analyze_motion(rec)
+
+
+def test_recording_validation() -> None:
+    with pytest.raises(InvalidSignalError, match="at least 20"):
+        MotionRecording(np.arange(10) / 50.0, np.zeros((10, 3)))
+    with pytest.raises(InvalidSignalError, match=r"shape \(n_samples, 3\)"):
+        MotionRecording(np.arange(30) / 50.0, np.zeros((30, 2)))
+    with pytest.raises(InvalidSignalError, match="NaN"):
+        MotionRecording(np.arange(30) / 50.0, np.full((30, 3), np.nan))
+    with pytest.raises(InvalidSignalError, match="lasts"):
+        analyze_motion(
+            MotionRecording(np.arange(30) / 50.0, np.random.default_rng(0).normal(9.8, 1, (30, 3)))
+        )
+    # Unsorted and repeated timestamps are put in order, first sample kept.
+    t = np.array([0.0, 0.02, 0.01, 0.02] + [0.03 + 0.01 * i for i in range(20)])
+    rec = MotionRecording(t, np.arange(t.size * 3, dtype=float).reshape(-1, 3))
+    assert np.all(np.diff(rec.t_s) > 0)
+    assert rec.t_s.size == t.size - 1
