@@ -421,8 +421,13 @@ class BlockFilter:
                 view[:, :, lag_d:] += mixed[:, :, :-lag_d]
         return carried.astype(np.float32)
 
-    def __call__(self, data: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """Filter ``data`` (n_channels, n_samples), float32, from a zero initial state."""
+    def __call__(
+        self, data: npt.NDArray[np.float32], out: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """Filter ``data`` (n_channels, n_samples), float32, from a zero initial state.
+
+        ``out`` (C-contiguous float32 of the same shape) receives the result when given.
+        """
         x = np.ascontiguousarray(data, dtype=np.float32)
         n_ch, n_samples = x.shape
         length = self.block_len
@@ -436,7 +441,10 @@ class BlockFilter:
         for c in range(n_ch):
             gained[:, c, :] = (x[c, :main].reshape(n_blocks, length) @ gain_in).T
         states = self.block_states(gained)
-        out = np.empty_like(x)
+        if out is None:
+            out = np.empty_like(x)
+        elif out.shape != x.shape or out.dtype != np.float32 or not out.flags.c_contiguous:
+            raise InvalidSignalError("out must be a C-contiguous float32 array like the input.")
         for c in range(n_ch):
             if not n_blocks:
                 break

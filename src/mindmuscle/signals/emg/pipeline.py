@@ -41,11 +41,8 @@ from mindmuscle.signals.emg.filters import (
 )
 from mindmuscle.signals.emg.models import (
     Balance,
-    Burst,
-    ChannelResult,
     EmgAnalysis,
     FatigueTrend,
-    RepFeatures,
     SynergistRatio,
 )
 from mindmuscle.signals.emg.onsets import detect_bursts
@@ -63,6 +60,19 @@ _TARGET_ENVELOPE_HZ = 200.0
 _BLOCK_SAMPLES = 40
 _WORKERS = 2
 _EDGE_CUTOFF_HZ = 25.0
+_REP_KEYS = (
+    "rep",
+    "start_s",
+    "end_s",
+    "peak",
+    "mean",
+    "peak_pct",
+    "mean_pct",
+    "iemg",
+    "rms",
+    "mean_freq_hz",
+    "median_freq_hz",
+)
 
 
 def envelope_decimation(sfreq_hz: float) -> int:
@@ -72,7 +82,7 @@ def envelope_decimation(sfreq_hz: float) -> int:
 
 @lru_cache(maxsize=32)
 def _block_filter(sos_key: bytes, n_sections: int, block_len: int) -> BlockFilter:
-    sos = np.frombuffer(sos_key, dtype=np.float64).reshape(n_sections, 6)
+    sos = np.frombuffer(sos_key, dtype=np.float64).reshape(n_sections, 6).copy()
     return BlockFilter.design(sos, block_len)
 
 
@@ -82,6 +92,40 @@ _BLAS = ThreadpoolController()
 def _blas_single_thread() -> Any:
     """Limit BLAS to one thread while our own threads split the channels."""
     return _BLAS.limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=32)
+def _step_response(sos_key: bytes, n_sections: int) -> F64:
+    """Step response of a band-pass until it has died away (below 1e-7 of its peak)."""
+    sos = np.frombuffer(sos_key, dtype=np.float64).reshape(n_sections, 6).copy()
+    length = 1024
+    while True:
+        resp = signal.sosfilt(sos, np.ones(length))
+        tail = np.flatnonzero(np.abs(resp) > 1e-7 * np.abs(resp).max())
+        if tail[-1] < length - 64 or length >= 1 << 22:
+            out: F64 = resp[: tail[-1] + 1]
+            return out
+        length *= 4
+
+
+def _zero_phase(sos: F64, data: F32, padlen: int) -> F32:
+    """Forward-backward filtering like :func:`scipy.signal.sosfiltfilt` (odd padding, steady
+    start), with each pass run by a :class:`BlockFilter` (float32)."""
+    n = data.shape[1]
+    pad = max(0, min(padlen, n - 1))
+    bf = _block_filter(np.ascontiguousarray(sos).tobytes(), sos.shape[0], 32)
+    left = 2.0 * data[:, :1] - data[:, pad:0:-1]
+    right = 2.0 * data[:, -1:] - data[:, -2 : -pad - 2 : -1]
+    ext = np.concatenate([left, data, right], axis=1)
+    # Low-pass filters have unit gain at 0 Hz: starting from the first value's steady state
+    # is the same as filtering the deviation from it from rest.
+    first = ext[:, :1].copy()
+    fwd = bf(ext - first) + first
+    rev = np.ascontiguousarray(fwd[:, ::-1])
+    last = rev[:, :1].copy()
+    back = bf(rev - last) + last
+    out: F32 = np.ascontiguousarray(back[:, ::-1][:, pad : pad + n])
+    return out
 
 
 @dataclass(frozen=True)
@@ -189,11 +233,19 @@ def process_emg(
     ones = np.ones(q, dtype=np.float32)
     used = n_blocks * q
 
+    step = _step_response(np.ascontiguousarray(sos).tobytes(), sos.shape[0])[:n]
+    lead = max(1, min(n, round(0.1 * fs)))
+
     def run(sl: slice) -> None:
+        # DC: the band-pass removes it; only its start-up transient needs cancelling. The
+        # output is the causal band-pass of (x - level), level = mean of the first 0.1 s.
         part = x[sl]
-        mean = part.mean(axis=1, keepdims=True, dtype=np.float64)
-        centred = np.subtract(part, mean.astype(part.dtype), dtype=np.float32)
-        filtered[sl] = bfilt(centred)
+        level = part[:, :lead].mean(axis=1, keepdims=True, dtype=np.float64)
+        if part.dtype == np.float32:
+            bfilt(part, out=filtered[sl])  # no copy of the input
+            filtered[sl, : step.size] -= (level * step).astype(np.float32)
+        else:
+            bfilt(np.subtract(part, level, dtype=np.float32), out=filtered[sl])
         for c in range(sl.start, sl.stop):
             blocks = filtered[c, :used].reshape(n_blocks, q)
             abs_sum[c] = np.abs(blocks) @ ones
@@ -208,13 +260,12 @@ def process_emg(
         else:
             with ThreadPoolExecutor(len(slices)) as pool:
                 list(pool.map(run, slices))
-    block_mean = abs_sum / q
-    envelope = signal.sosfiltfilt(env_sos, block_mean, axis=-1).astype(np.float32)
-    np.maximum(envelope, 0.0, out=envelope)  # the low-pass rings slightly below zero
-    edge_cutoff = min(_EDGE_CUTOFF_HZ, 0.4 * env_rate)
-    edge_envelope = signal.sosfiltfilt(
-        lowpass_sos(env_rate, edge_cutoff), block_mean, axis=-1
-    ).astype(np.float32)
+        block_mean = (abs_sum / q).astype(np.float32)
+        pad = round(env_rate)  # one second of odd reflection absorbs the filters' transients
+        envelope = _zero_phase(env_sos, block_mean, pad)
+        np.maximum(envelope, 0.0, out=envelope)  # the low-pass rings slightly below zero
+        edge_cutoff = min(_EDGE_CUTOFF_HZ, 0.4 * env_rate)
+        edge_envelope = _zero_phase(lowpass_sos(env_rate, edge_cutoff), block_mean, pad)
     return ProcessedEmg(
         sfreq_hz=fs,
         band_hz=band,
@@ -259,15 +310,17 @@ def _spectral_features(
     seg_idx = np.concatenate([np.arange(a, b) for a, b in zip(first[has], last[has], strict=True)])
     offsets = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
     freqs = fft.rfftfreq(nfft, 1.0 / sfreq_hz)
-    inside = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    inside = np.flatnonzero((freqs >= band_hz[0]) & (freqs <= band_hz[1]))
+    lo, hi = int(inside[0]), int(inside[-1]) + 1
     window = np.hanning(nfft).astype(np.float32)
     for c in range(n_ch):
         grid = filtered[c, : n_grid * nfft].reshape(n_grid, nfft)
-        segs = grid[seg_idx] * window
-        power = np.abs(fft.rfft(segs, axis=-1)) ** 2
-        power[:, ~inside] = 0.0
+        segs = grid[seg_idx]
+        segs *= window
+        spec = fft.rfft(segs, axis=-1)[:, lo:hi]  # float32 in, complex64 out
+        power = spec.real * spec.real + spec.imag * spec.imag
         per_rep = np.add.reduceat(power, offsets, axis=0)
-        m1, m2 = spectral_moments(freqs, per_rep)
+        m1, m2 = spectral_moments(freqs[lo:hi], per_rep)
         mnf[c, has] = m1
         mdf[c, has] = m2
     return mnf, mdf
@@ -320,6 +373,42 @@ def analyze_emg(
     -------
     EmgResult
     """
+    with _blas_single_thread():
+        return _analyze(
+            recording,
+            target=target,
+            synergists=synergists,
+            mvc=mvc,
+            mvc_kind=mvc_kind,
+            low_hz=low_hz,
+            high_hz=high_hz,
+            mains_hz=mains_hz,
+            envelope_cutoff_hz=envelope_cutoff_hz,
+            on_fraction=on_fraction,
+            off_fraction=off_fraction,
+            min_duration_s=min_duration_s,
+            min_gap_s=min_gap_s,
+            progress=progress,
+        )
+
+
+def _analyze(
+    recording: EmgRecording,
+    *,
+    target: str,
+    synergists: Sequence[str],
+    mvc: EmgRecording | None,
+    mvc_kind: Literal["mvc", "reference"],
+    low_hz: float | None,
+    high_hz: float | None,
+    mains_hz: float | None,
+    envelope_cutoff_hz: float,
+    on_fraction: float,
+    off_fraction: float,
+    min_duration_s: float,
+    min_gap_s: float,
+    progress: ProgressFn | None,
+) -> EmgResult:
     report = progress or (lambda stage, frac: None)
     ti = recording.index(target)
     syn_idx = [recording.index(s) for s in synergists]
@@ -411,55 +500,66 @@ def analyze_emg(
     if n_rep:
         starts, stops = reps[:, 0], reps[:, 1]
         lengths = (stops - starts).astype(np.float64)
-        env_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(env, axis=1, dtype=np.float64)], 1)
-        abs_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(proc.abs_sum, axis=1)], 1)
-        sq_cum = np.concatenate([np.zeros((n_ch, 1)), np.cumsum(proc.sq_sum, axis=1)], 1)
-        mean_env = (env_cum[:, stops] - env_cum[:, starts]) / lengths
-        peak_env = np.stack(
-            [env[:, a:b].max(axis=1) for a, b in zip(starts, stops, strict=True)], 1
-        )
-        iemg = (abs_cum[:, stops] - abs_cum[:, starts]) / fs
-        rms = np.sqrt((sq_cum[:, stops] - sq_cum[:, starts]) / (lengths * q))
+        # Sums and maxima over [start, stop) of each repetition: reduceat over the interleaved
+        # edges gives [start, stop), [stop, next start), ...; keep every other one.
+        edges = np.stack([starts, stops], axis=1).reshape(-1)
+        env64 = env.astype(np.float64)
+
+        def over_reps(values: F64, ufunc: Any = np.add) -> F64:
+            # One padding column so that a repetition may end at the last block.
+            padded = np.empty((values.shape[0], values.shape[1] + 1))
+            padded[:, :-1] = values
+            padded[:, -1] = 0.0 if ufunc is np.add else -np.inf
+            out: F64 = ufunc.reduceat(padded, edges, axis=1)[:, ::2]
+            return out
+
+        mean_env = over_reps(env64) / lengths
+        peak_env = over_reps(env64, np.maximum)
+        iemg = over_reps(proc.abs_sum) / fs
+        rms = np.sqrt(over_reps(proc.sq_sum) / (lengths * q))
         mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
     report("quality", 0.9)
     quality = assess_quality(recording.data, fs, env)
-    channels: list[ChannelResult] = []
+    # Plain dicts, validated once as a whole by pydantic-core (fast for thousands of reps).
+    channels: list[dict[str, Any]] = []
     for c, name in enumerate(names):
         role: Literal["target", "synergist", "other"] = (
             "target" if c == ti else "synergist" if c in syn_idx else "other"
         )
         ref = float(reference[c])
         scale_pct = 100.0 / ref if ref > 0 else float("nan")
+        start_s = np.round(reps[:, 0] * q / fs, 4).tolist()
+        end_s = np.round(reps[:, 1] * q / fs, 4).tolist()
+        cols = (
+            [
+                peak_env[c].tolist(),
+                mean_env[c].tolist(),
+                (peak_env[c] * scale_pct).tolist(),
+                (mean_env[c] * scale_pct).tolist(),
+                iemg[c].tolist(),
+                rms[c].tolist(),
+                [_none_if_nan(v) for v in mnf[c].tolist()],
+                [_none_if_nan(v) for v in mdf[c].tolist()],
+            ]
+            if n_rep
+            else [[]] * 8
+        )
         rep_rows = [
-            RepFeatures(
-                rep=i + 1,
-                start_s=round(float(reps[i, 0] * q / fs), 4),
-                end_s=round(float(reps[i, 1] * q / fs), 4),
-                peak=float(peak_env[c, i]),
-                mean=float(mean_env[c, i]),
-                peak_pct=float(peak_env[c, i] * scale_pct),
-                mean_pct=float(mean_env[c, i] * scale_pct),
-                iemg=float(iemg[c, i]),
-                rms=float(rms[c, i]),
-                mean_freq_hz=_none_if_nan(float(mnf[c, i])),
-                median_freq_hz=_none_if_nan(float(mdf[c, i])),
-            )
-            for i in range(n_rep)
+            dict(zip(_REP_KEYS, row, strict=True))
+            for row in zip(range(1, n_rep + 1), start_s, end_s, *cols, strict=True)
         ]
+        burst_s = np.round(bursts[c] * q / fs, 4).tolist()
         channels.append(
-            ChannelResult(
-                name=name,
-                unit=recording.units[c],
-                role=role,
-                normalisation=norm[c],
-                reference_amplitude=ref,
-                quality=quality[c],
-                bursts=[
-                    Burst(onset_s=round(a * q / fs, 4), offset_s=round(b * q / fs, 4))
-                    for a, b in bursts[c].tolist()
-                ],
-                reps=rep_rows,
-            )
+            {
+                "name": name,
+                "unit": recording.units[c],
+                "role": role,
+                "normalisation": norm[c],
+                "reference_amplitude": ref,
+                "quality": quality[c],
+                "bursts": [{"onset_s": a, "offset_s": b} for a, b in burst_s],
+                "reps": rep_rows,
+            }
         )
     ratios: list[SynergistRatio] = []
     for s in syn_idx:
@@ -490,31 +590,33 @@ def analyze_emg(
                 fatigue_signs=slopes.fatigue_signs,
             )
         )
-    for ch in channels:
-        for issue in ch.quality.issues:
-            notes.append(f"{ch.name}: {issue}")
+    for name, qual in zip(names, quality, strict=True):
+        for issue in qual.issues:
+            notes.append(f"{name}: {issue}")
     if n_rep == 0:
         notes.append(
             f"no repetitions found on {target!r}: no burst of activity stood out from rest"
-            + (" (see the quality issues)" if channels[ti].quality.issues else "")
+            + (" (see the quality issues)" if quality[ti].issues else "")
         )
-    analysis = EmgAnalysis(
-        sfreq_hz=fs,
-        n_samples=recording.n_samples,
-        duration_s=recording.duration_s,
-        band_hz=proc.band_hz,
-        mains_notch_hz=mains_hz,
-        envelope_rate_hz=rate,
-        envelope_cutoff_hz=envelope_cutoff_hz,
-        target=target,
-        synergists=list(synergists),
-        rep_source=rep_source,
-        n_reps=n_rep,
-        channels=channels,
-        ratios=ratios,
-        balance=balance,
-        fatigue=fatigue,
-        warnings=notes,
+    analysis = EmgAnalysis.model_validate(
+        {
+            "sfreq_hz": fs,
+            "n_samples": recording.n_samples,
+            "duration_s": recording.duration_s,
+            "band_hz": proc.band_hz,
+            "mains_notch_hz": mains_hz,
+            "envelope_rate_hz": rate,
+            "envelope_cutoff_hz": envelope_cutoff_hz,
+            "target": target,
+            "synergists": list(synergists),
+            "rep_source": rep_source,
+            "n_reps": n_rep,
+            "channels": channels,
+            "ratios": ratios,
+            "balance": balance,
+            "fatigue": fatigue,
+            "warnings": notes,
+        }
     )
     report("done", 1.0)
     return EmgResult(analysis=analysis, processed=proc, channels=names)
