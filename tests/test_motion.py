@@ -214,7 +214,7 @@ def test_stream_without_samples_refuses_to_finish() -> None:
 def test_trace_marks_phases_inside_repetitions_only() -> None:
     t = Tempo.parse("2-1-1-1")
     result, trace = analyze_motion_trace(
-        simulate_set(reps=5, tempo=t, seed=0), concentric=Movement.UP
+        simulate_set(reps=5, tempo=t, seed=3), concentric=Movement.UP
     )
     assert result.reps == 5
     assert trace.phases.shape == trace.t_s.shape
