@@ -54,7 +54,7 @@ def _suggest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(given, list(known), n=n, cutoff=0.5)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: hashable, usable as a cache key
 class Catalog:
     """The catalogue: muscles, exercises and the evidence registry, validated together.
 
