@@ -59,7 +59,6 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.85
 """Fuzzy matches below this similarity (0-1) become user exercises instead."""
 _BATCH_SETS = 1000
-_IMPORT_NAMESPACE = uuid_mod.UUID("6f1d1f3e-5b0e-4b8e-9a55-6d696e646d75")
 
 MatchMethod = Literal["exact", "normalised", "fuzzy", "user", "new"]
 
@@ -464,7 +463,8 @@ class _NameState:
 
 
 def _set_uuid(import_key: str) -> str:
-    return str(uuid_mod.uuid5(_IMPORT_NAMESPACE, import_key))
+    # The key is already a SHA-256 digest: its first 128 bits, marked as a name-based UUID.
+    return str(uuid_mod.UUID(hex=import_key.removeprefix("log:")[:32], version=5))
 
 
 def _rir(rpe: float | None) -> int | None:
@@ -528,7 +528,7 @@ class _Importer:
     def flush(self, batch: list[ParsedSet]) -> None:
         if not batch:
             return
-        keys = [p.import_key for p in batch]
+        keys = [p.import_key for p in batch]  # a hash: computed once per set
         existing: dict[str, int | None] = {}
         for i in range(0, len(keys), 500):
             rows = self.s.execute(
@@ -537,12 +537,12 @@ class _Importer:
                 )
             )
             existing.update({k: sid for k, sid in rows if k is not None})
-        for p in batch:
-            if p.import_key in existing and p.workout_key not in self.workout_sessions:
-                self.workout_sessions[p.workout_key] = existing[p.import_key]
+        for p, key in zip(batch, keys, strict=True):
+            if key in existing and p.workout_key not in self.workout_sessions:
+                self.workout_sessions[p.workout_key] = existing[key]
         new_sessions: dict[str, SessionRow] = {}
-        for p in batch:
-            if p.import_key in existing or p.workout_key in self.workout_sessions:
+        for p, key in zip(batch, keys, strict=True):
+            if key in existing or p.workout_key in self.workout_sessions:
                 continue
             if p.workout_key in new_sessions:
                 continue
@@ -563,13 +563,13 @@ class _Importer:
         for key, row in new_sessions.items():
             self.workout_sessions[key] = None if self.dry_run else row.id
         rows_to_add: list[dict[str, Any]] = []
-        for p in batch:
+        for p, key in zip(batch, keys, strict=True):
             exercise_id = self.exercise_for(p)
             index = self.workout_counts.get(p.workout_key, 0)
             self.workout_counts[p.workout_key] = index + 1
-            if p.import_key in existing:
+            if key in existing:
                 continue
-            existing[p.import_key] = None  # the same row twice in one file is stored once
+            existing[key] = None  # the same row twice in one file is stored once
             motion = {
                 k: v
                 for k, v in (("duration_s", p.duration_s), ("distance_m", p.distance_m))
@@ -578,7 +578,7 @@ class _Importer:
             rows_to_add.append(
                 {
                     "user_id": self.user_id,
-                    "uuid": _set_uuid(p.import_key),
+                    "uuid": _set_uuid(key),
                     "session_id": self.workout_sessions.get(p.workout_key),
                     "set_index": index,
                     "exercise_id": exercise_id,
@@ -593,14 +593,15 @@ class _Importer:
                     "motion": motion or None,
                     "emg_peak_mvc": None,
                     "source": "import",
-                    "import_key": p.import_key,
+                    "import_key": key,
                     "notes": p.notes,
                     "superset": p.superset,
                 }
             )
         self.added += len(rows_to_add)
         if rows_to_add and not self.dry_run:
-            self.s.execute(insert(SetRow), rows_to_add)
+            # Core executemany: the ORM's bulk path costs more than the insert itself here.
+            self.s.connection().execute(insert(SetRow.__table__), rows_to_add)  # type: ignore[arg-type]
 
     def run(self, sets: Iterator[ParsedSet], progress: Callable[[], None] | None) -> None:
         batch: list[ParsedSet] = []

@@ -4,13 +4,19 @@ A new block starts when the exercise changes, or when the same exercise's set nu
 again (the exercise done twice in a row). Rows of a superset may interleave ("A, B, A, B"):
 they stay in their exercise's block of that superset. Superset ids are only unique inside a
 workout, so they are looked up per workout.
+
+Only the most recent workouts are kept open (exports list a workout's rows together), so memory
+does not grow with the file.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 __all__ = ["Blocks"]
+
+OPEN_WORKOUTS = 256
 
 
 @dataclass(slots=True)
@@ -26,11 +32,7 @@ class Blocks:
     """Assigns (exercise position, set position) to rows in file order."""
 
     def __init__(self) -> None:
-        self._workouts: dict[str, _Workout] = {}
-
-    @property
-    def workouts(self) -> int:
-        return len(self._workouts)
+        self._workouts: OrderedDict[str, _Workout] = OrderedDict()
 
     def place(
         self, workout_key: str, name: str, *, order: int | None = None, superset: str | None = None
@@ -39,6 +41,10 @@ class Blocks:
         w = self._workouts.get(workout_key)
         if w is None:
             w = self._workouts[workout_key] = _Workout()
+            if len(self._workouts) > OPEN_WORKOUTS:
+                self._workouts.popitem(last=False)
+        else:
+            self._workouts.move_to_end(workout_key)
         block: int | None = None
         if superset:
             block = w.supersets.get((name, superset))

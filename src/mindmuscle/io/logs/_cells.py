@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mindmuscle.errors import FileFormatError
@@ -26,6 +25,8 @@ MAX_LOAD_KG = 1500.0
 """Heavier than any loaded lift on record (leg press included): a typo or garbage above this."""
 MAX_REPS = 10_000
 MIN_YEAR, MAX_YEAR = 1970, 2100
+# Every row of a workout repeats its date: parse each text once (bounded, pure values only).
+_WHEN_CACHE: dict[str, datetime] = {}
 MAX_DISTANCE_M = 1_000_000.0
 MAX_DURATION_S = 30 * 24 * 3600.0
 
@@ -80,14 +81,16 @@ def distance_to_m(value: float, unit: str) -> float | None:
     return None if factor is None else round(value * factor, 3)
 
 
-@dataclass(frozen=True, slots=True)
 class Cell:
     """One value of one row, with where it came from (for error messages)."""
 
-    text: str
-    path: str
-    line: int
-    column: str
+    __slots__ = ("column", "line", "path", "text")
+
+    def __init__(self, text: str, path: str, line: int, column: str) -> None:
+        self.text = text
+        self.path = path
+        self.line = line
+        self.column = column
 
     def error(self, reason: str) -> FileFormatError:
         """A FileFormatError naming this cell's file, line and column."""
@@ -180,6 +183,16 @@ class Cell:
         return float(value)
 
     def when(self) -> datetime:
+        """A date and time; required (see :meth:`parse_when`). Repeated texts are cached."""
+        cached = _WHEN_CACHE.get(self.text)
+        if cached is None:
+            cached = self.parse_when()
+            if len(_WHEN_CACHE) > 256:
+                _WHEN_CACHE.clear()
+            _WHEN_CACHE[self.text] = cached
+        return cached
+
+    def parse_when(self) -> datetime:
         """A date and time; required.
 
         Accepts ISO 8601 (``2024-01-15 10:30:00``, ``2024-01-15T10:30:00Z``, with an offset, or a

@@ -64,7 +64,8 @@ class Row:
         return Cell(self.values[i].strip(), self._path, self.line, shown)
 
     def text(self, column: str) -> str:
-        return self.cell(column).text
+        found = self._index.get(column)
+        return "" if found is None else self.values[found[0]].strip()
 
 
 class CsvTable:
