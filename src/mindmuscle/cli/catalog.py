@@ -54,7 +54,7 @@ def _card(catalog: Catalog, ex: Exercise) -> Group:
         facts.append(f"from {ex.source}")
     header = Text.assemble((ex.name, "bold"), "  ", (ex.id, "dim"), "\n", " · ".join(facts))
     if ex.aliases:
-        header.append(f"\nAlso logged as: {', '.join(ex.aliases)}", style="dim")
+        header.append(f"\nAlso logged as: {'; '.join(ex.aliases)}", style="dim")
 
     muscles = Table.grid(padding=(0, 2))
     muscles.add_column(style="bold")
