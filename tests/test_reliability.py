@@ -7,9 +7,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from mindmuscle.services.history import history
 from mindmuscle.store import open_database
 from tests.test_session_cli import CURL, Driver, cli, lifter, session_args, stored_sets
+from tests.test_store import make_url
 
 
 def _confirmed(d: Driver) -> list[str]:
@@ -85,8 +88,13 @@ WORKER = textwrap.dedent(
 )
 
 
-def test_eight_processes_log_sets_into_one_sqlite_file(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'busy.db'}"  # created by the racing workers themselves
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_eight_processes_log_sets_into_one_database(backend: str, tmp_path: Path) -> None:
+    for url in make_url(backend, tmp_path):  # an empty database: the racing workers create it
+        _eight_writers(url)
+
+
+def _eight_writers(url: str) -> None:
     n_sets = 25
     procs = [
         subprocess.Popen(

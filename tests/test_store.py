@@ -43,12 +43,11 @@ PG_URL = os.environ.get("MINDMUSCLE_TEST_PG_URL")
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
-def make_db(backend: str, tmp_path: Path) -> Iterator[Database]:
-    """A fresh migrated database: SQLite under tmp_path, or a new PostgreSQL schema."""
+def make_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database: a SQLite file under tmp_path, or a new PostgreSQL
+    schema (dropped afterwards). Skips PostgreSQL when MINDMUSCLE_TEST_PG_URL is not set."""
     if backend == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
-        yield database
-        database.close()
+        yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     if not PG_URL:
         pytest.skip("MINDMUSCLE_TEST_PG_URL is not set; PostgreSQL store tests not run")
@@ -59,14 +58,22 @@ def make_db(backend: str, tmp_path: Path) -> Iterator[Database]:
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
-    database = open_database(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
     try:
-        yield database
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     finally:
-        database.close()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def make_db(backend: str, tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated database (see :func:`make_url`)."""
+    for url in make_url(backend, tmp_path):
+        database = open_database(url)
+        try:
+            yield database
+        finally:
+            database.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
