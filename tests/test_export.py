@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,3 +210,18 @@ def test_cli_import_then_export(tmp_path: Path, shared_data: Path) -> None:
     assert len(out.read_text().splitlines()) == 1 + 22
     result = runner.invoke(app, ["export", "--db", db, "--format", "json"])
     assert result.exit_code == 0 and '"format": "mindmuscle-export"' in result.output
+
+
+def test_today_plans_from_the_imported_hevy_history(tmp_path: Path, shared_data: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "plan.db")
+    hevy = str(shared_data / "logs/hevyconnect/workouts.csv")
+    assert runner.invoke(app, ["import", hevy, "--db", db]).exit_code == 0
+    check = ["--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    args = ["today", "--db", db, *check, "-e", "barbell_bench_press", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)["plan"]
+    (bench,) = [e for e in plan["exercises"] if e["exercise_id"] == "barbell_bench_press"]
+    assert bench["load_source"] == "history"
+    assert bench["e1rm_kg"] > 0 and bench["load_kg"] > 0

@@ -41,6 +41,7 @@ from mindmuscle.catalog.models import Equipment, Exercise
 from mindmuscle.coach.models import LoggedSet
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
+from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, UserExerciseCreate, repo
 from mindmuscle.store.tables import SessionRow, SetRow
 from mindmuscle.units import MassUnit
@@ -755,25 +756,7 @@ def _json_error(path: str | Path, exc: json.JSONDecodeError) -> FileFormatError:
 def logged_history(*, db: Database, user_id: int, since: datetime | None = None) -> list[LoggedSet]:
     """Every stored set of the user (imported or not) as the coach reads history.
 
-    ``mindmuscle plan`` estimates each exercise's 1RM from these, so after an import the loads
-    come from the imported history.
+    The same list as :func:`mindmuscle.services.history.logged_sets`, which ``mindmuscle today``
+    plans from: after an import, the plan's loads come from the imported history.
     """
-    with db.session(readonly=True) as s:
-        rows = repo.list_sets(session=s, user_id=user_id, since=since)
-        return [
-            LoggedSet(
-                exercise_id=r.exercise_id,
-                performed_at=r.performed_at,
-                session_id=None if r.session_id is None else str(r.session_id),
-                load_kg=r.load_kg,
-                reps=r.reps,
-                set_type=r.set_type,
-                reps_in_reserve=r.rir,
-                focus_mode=r.focus_mode,
-                target_rating=None if r.reflection is None else r.reflection.target_rating,
-                felt_elsewhere={}
-                if r.reflection is None
-                else dict(r.reflection.felt_elsewhere or {}),
-            )
-            for r in rows
-        ]
+    return logged_sets(db=db, user_id=user_id, since=since)
