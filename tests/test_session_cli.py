@@ -332,3 +332,12 @@ def test_a_drill_day_points_to_the_drill(url: str) -> None:
     cli("today", "--sleep", "2", "--energy", "2", "--stress", "4", "--focus", "2", "--db", url)
     out = runner.invoke(app, session_args(url), input="").output
     assert "Today: drill" in out and "mindmuscle drill" in out
+
+
+def test_today_asks_the_readiness_questions_and_checks_the_answers(url: str) -> None:
+    ok = runner.invoke(app, ["today", "-e", CURL, "--db", url], input="4\n4\n2\n4\n")
+    assert ok.exit_code == 0, ok.output
+    assert "Sleep last night" in ok.output and "Today: train" in ok.output
+    bad = runner.invoke(app, ["today", "--db", url], input="7\n4\n2\n4\n")
+    assert bad.exit_code == 1
+    assert "Readiness not recorded (sleep: Input should be less than or equal to 5)" in bad.output

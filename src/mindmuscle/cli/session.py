@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.align import Align
 from rich.console import Group, RenderableType
 from rich.live import Live
@@ -284,13 +285,21 @@ def today(
     db: DbOption = None,
 ) -> None:
     """Answer the readiness check and get today's plan (stored for `mindmuscle session`)."""
-    readiness = Readiness(
-        sleep=sleep if sleep is not None else typer.prompt("Sleep last night, 1-5", type=int),
-        energy=energy if energy is not None else typer.prompt("Energy now, 1-5", type=int),
-        stress=stress if stress is not None else typer.prompt("Stress, 1 calm - 5 high", type=int),
-        focus=focus if focus is not None else typer.prompt("Focus, 1-5", type=int),
-        soreness=_parse_ratings(sore or [], what="Soreness", high=3),
-    )
+
+    def ask(value: int | None, question: str) -> int:
+        return value if value is not None else int(typer.prompt(question, type=int))
+
+    try:
+        readiness = Readiness(
+            sleep=ask(sleep, "Sleep last night, 1 very poor - 5 very good"),
+            energy=ask(energy, "Energy now, 1-5"),
+            stress=ask(stress, "Stress, 1 calm - 5 very stressed"),
+            focus=ask(focus, "Focus, 1-5"),
+            soreness=_parse_ratings(sore or [], what="Soreness", high=3),
+        )
+    except ValidationError as exc:
+        bad = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        raise InvalidInputError(f"Readiness not recorded ({bad}); each answer is 1-5.") from None
     database = _open(db)
     result = plan_today(
         db=database, user_id=USER_ID, now=_now(), readiness=readiness, exercise_ids=exercise
