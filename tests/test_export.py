@@ -225,3 +225,20 @@ def test_today_plans_from_the_imported_hevy_history(tmp_path: Path, shared_data:
     (bench,) = [e for e in plan["exercises"] if e["exercise_id"] == "barbell_bench_press"]
     assert bench["load_source"] == "history"
     assert bench["e1rm_kg"] > 0 and bench["load_kg"] > 0
+
+
+def test_csv_export_reads_back_as_a_strong_export(filled: Database, tmp_path: Path) -> None:
+    path = tmp_path / "sets.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        n = export_csv(db=filled, user_id=USER, out=fh)
+    other = open_database(str(tmp_path / "other.db"))
+    try:
+        report = import_file(db=other, user_id=USER, path=path)
+        assert (report.format, report.unit, report.sets, report.sets_added) == (
+            "strong",
+            "kg",
+            n,
+            n,
+        )
+    finally:
+        other.close()

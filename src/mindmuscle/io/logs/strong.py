@@ -58,6 +58,8 @@ _SET_TYPES: dict[str, SetType | None] = {
     "drop": "drop",
     "failure": "failure",
     "to failure": "failure",
+    "amrap": "amrap",  # MindMuscle's own CSV export
+    "test": "test",
 }
 
 
