@@ -318,3 +318,14 @@ def test_dates_out_of_range_are_refused() -> None:
     rows = "9999-12-31 23:59:00,A,30h,Squat,1,100,5,0,0,,,\n"
     with pytest.raises(FileFormatError, match=r"line 2, column Date: .* between 1970 and 2100"):
         _text(STRONG_HEADER + rows, "kg")
+
+
+def test_a_lettered_set_does_not_hide_a_restart() -> None:
+    rows = [
+        "2024-01-01 10:00:00,A,1h,Squat,1,100,5,0,0,,,",
+        "2024-01-01 10:00:00,A,1h,Squat,2,100,5,0,0,,,",
+        "2024-01-01 10:00:00,A,1h,Squat,D,80,8,0,0,,,",
+        "2024-01-01 10:00:00,A,1h,Squat,1,60,5,0,0,,,",
+    ]
+    sets = _text(STRONG_HEADER + "\n".join(rows), "kg")
+    assert [(s.exercise_position, s.set_position) for s in sets] == [(1, 1), (1, 2), (1, 3), (2, 1)]

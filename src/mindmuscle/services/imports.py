@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog, load_catalog
@@ -39,7 +40,7 @@ from mindmuscle.catalog.freedb import FreeDbExercise, map_free_exercise_db
 from mindmuscle.catalog.loader import normalise_name
 from mindmuscle.catalog.models import Equipment, Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import FileFormatError, InvalidInputError
+from mindmuscle.errors import FileFormatError, InvalidInputError, StoreError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
 from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, UserExerciseCreate, repo
@@ -695,6 +696,37 @@ def import_file(
         from mindmuscle.services.export import import_json
 
         return import_json(db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog)
+    try:
+        return _import_csv(
+            db=db,
+            user_id=user_id,
+            path=path,
+            format=format,
+            unit=unit,
+            dry_run=dry_run,
+            threshold=threshold,
+            progress=progress,
+            catalog=catalog,
+        )
+    except IntegrityError:
+        raise StoreError(
+            f"{path}: another import stored some of the same sets at the same time, so this "
+            "one stored nothing; run it again: it adds only what is missing."
+        ) from None
+
+
+def _import_csv(
+    *,
+    db: Database,
+    user_id: int,
+    path: str | Path,
+    format: FormatOption,
+    unit: MassUnit | None,
+    dry_run: bool,
+    threshold: float,
+    progress: Callable[[int, int], None] | None,
+    catalog: Catalog | None,
+) -> ImportReport:
     with db.session(readonly=dry_run) as s:
         base, extra = _user_catalog(s, user_id, catalog)
         matcher = ExerciseMatcher([*base.exercises.values(), *extra], threshold=threshold)

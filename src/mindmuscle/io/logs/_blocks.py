@@ -53,10 +53,12 @@ class Blocks:
             if name != w.last_name or restarted or w.current == 0:
                 w.current += 1
                 w.counts[w.current] = 0
+                w.last_order = None
                 if superset:
                     w.supersets[(name, superset)] = w.current
             block = w.current
         w.last_name = name
-        w.last_order = order
+        if order is not None:  # a lettered set (W, D, F) keeps the numbering it interrupts
+            w.last_order = order
         w.counts[block] += 1
         return block, w.counts[block]
