@@ -287,3 +287,27 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert "no such EMG file" in res.output
     help_text = runner.invoke(app, ["emg", "--help"])
     assert "--synergist" in help_text.stdout and "Analyse an EMG recording" in help_text.stdout
+
+
+def test_csv_motion_column_counts_repetitions(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    biceps, _ = simulate_set(5, FS, rep_s=3.0, rest_s=1.0, lead_s=2.0, rng=rng)
+    n = int(24 * FS)
+    t = np.arange(n) / FS
+    angle = 60 * (1 - np.cos(2 * np.pi * t / 4.0))
+    angle[t >= 20] = 0.0
+    path = tmp_path / "curl.csv"
+    np.savetxt(
+        path,
+        np.column_stack([t, biceps[:n], angle]),
+        delimiter=",",
+        header="t,biceps,angle",
+        comments="",
+        fmt="%.7g",
+    )
+    rec = read_emg_file(path)
+    assert rec.channels == ("biceps",)
+    assert rec.motion is not None and rec.motion.shape == (n,)
+    a = analyze_emg_recording(rec).analysis
+    assert a.rep_source == "motion"
+    assert a.n_reps == 5

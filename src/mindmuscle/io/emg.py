@@ -12,7 +12,9 @@ Generic CSV
     channels with ``units``; the default is mV. Comma, semicolon, tab and whitespace
     separators are recognised. Leading ``#`` lines are skipped; OpenSignals-style comments
     ``# Sampling Rate (Hz):= 1000`` and ``# Labels:= EMG`` supply the rate and the names of a
-    file without a header.
+    file without a header. A column named ``motion``, ``angle`` (``angle_deg``,
+    ``elbow_angle``) or ``position`` is a synchronous motion channel: repetitions are then
+    counted from the movement instead of the EMG bursts.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
 
 EmgFormat = Literal["csv", "edf", "xdf", "brainflow"]
 _TIME_NAMES = {"t", "time", "time_s", "timestamp", "seconds", "time (s)", "t_s"}
+_MOTION_NAMES = {"motion", "angle", "angle_deg", "elbow_angle", "position", "position_m"}
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[\[(](?P<unit>[^\])]+)[\])]\s*$")
 _RATE_COMMENT = re.compile(r"sampling\s*rate[^:=]*[:=]+\s*([0-9.]+)", re.IGNORECASE)
 _LABELS_COMMENT = re.compile(r"labels\s*:?=\s*(.+)$", re.IGNORECASE)
@@ -203,12 +206,18 @@ def read_emg_csv(
     names: list[str] = []
     file_units: list[str | None] = []
     time_col: int | None = None
+    motion_col: int | None = None
     for i, raw in enumerate(names_raw):
         name, unit = _split_unit(raw)
         if name.lower() in _TIME_NAMES:
             if time_col is not None:
                 raise FileFormatError("two time columns", path=p, line=first + 1, column=raw)
             time_col = i
+            continue
+        if name.lower() in _MOTION_NAMES:
+            if motion_col is not None:
+                raise FileFormatError("two motion columns", path=p, line=first + 1, column=raw)
+            motion_col = i
             continue
         if not name:
             raise FileFormatError(
@@ -226,15 +235,16 @@ def read_emg_csv(
             unit_list.append(parse_emg_unit(spelled))
         except InvalidSignalError as exc:
             raise FileFormatError(str(exc), path=p, line=first + 1, column=name) from None
-    keep = [i for i in range(values.shape[1]) if i != time_col]
+    keep = [i for i in range(values.shape[1]) if i not in (time_col, motion_col)]
     data = np.ascontiguousarray(values[:, keep].T)
+    motion = None if motion_col is None else values[:, motion_col].copy()
     if channels and has_header:
         if len(channels) != len(names):
             raise InvalidSignalError(
                 f"{len(channels)} channel names given for {len(names)} channels in {p}."
             )
         names = list(channels)
-    return EmgRecording(data, rate, tuple(names), tuple(unit_list), source=str(p))
+    return EmgRecording(data, rate, tuple(names), tuple(unit_list), motion=motion, source=str(p))
 
 
 def _rate_from(

@@ -295,9 +295,9 @@ def moving_rms(data: Any, sfreq_hz: float, window_ms: float = 100.0) -> FloatArr
     """
     x = as_emg_array(data, min_samples=1)
     fs = check_sfreq(sfreq_hz)
-    win = max(1, round(window_ms * fs / 1000.0))
     if window_ms <= 0:
         raise InvalidSignalError(f"RMS window {window_ms} ms must be positive, e.g. 100.")
+    win = max(1, round(window_ms * fs / 1000.0))
     sq = np.square(x, dtype=np.float64)
     csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(sq, axis=1)], axis=1)
     n = x.shape[1]

@@ -1,16 +1,19 @@
 """The full analysis of a recording: filter, envelope, onsets, repetitions, features, quality.
 
-Speed comes from doing each pass over the raw samples once, in float32:
+Speed comes from touching the raw samples as few times as possible, in float32:
 
-1. DC removal and conversion to float32 (one pass);
-2. the causal band-pass (and notch) as block matrix products (:class:`BlockFilter`);
-3. sums of ``|y|`` and ``y**2`` over short blocks (about 5 ms), which decimate the signal to
+1. the causal band-pass (and notch) as block matrix products (:class:`BlockFilter`), reading
+   float32 input in place; the band-pass removes DC, and its start-up transient is cancelled
+   by subtracting the step response scaled by the level of the first 0.1 s (float64 input is
+   converted and levelled in the same pass);
+2. sums of ``|y|`` and ``y**2`` over short blocks (about 5 ms), which decimate the signal to
    an envelope rate near 200 Hz;
-4. everything else (zero-phase envelope low-pass, moving RMS, onsets, repetition amplitudes,
+3. everything else (zero-phase envelope low-pass, moving RMS, onsets, repetition amplitudes,
    integrated EMG, RMS) runs on those block sums, and the mean/median frequency on Hann-windowed
    segments inside the repetitions only.
 
-Channels are split between two worker threads; numpy, scipy and BLAS release the GIL.
+Channels are split between two worker threads (numpy, scipy and BLAS release the GIL), with
+BLAS itself kept to one thread: its own threads fight ours on small matrix products.
 """
 
 from __future__ import annotations
