@@ -1,27 +1,31 @@
 """The progress page's numbers: the connection map, per-muscle rating trends, and e1RM and
-volume per exercise, week by week.
+volume per exercise, week by week, over the last two years.
 
-Computing them reads every logged set (ten years of training is about 100,000 sets), so
-:class:`ProgressCache` keeps the last result per user and computes again only when a set was
-added (or removed) since: the check is one indexed query.
+Ten years of training is about 100,000 sets. :class:`ProgressCache` keeps each user's logged
+sets in memory, reads only the sets added since the last look (one indexed query tells), and
+computes the page again only when they changed. The connection map is computed from the sets of
+the window: a rating two years old weighs ``0.5 ** (730 / 21)``, under 1e-10 of a fresh one, so
+the scores are those of the whole history; ``count`` is then the rated sets of the window.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach import connection_map, set_e1rm
 from mindmuscle.coach.models import ConnectionScore, LoggedSet
-from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database
-from mindmuscle.store.tables import SetRow
+from mindmuscle.store.tables import ReflectionRow, SetRow
 
 __all__ = [
     "ExerciseSeries",
@@ -77,17 +81,17 @@ def compute_progress(
 ) -> Progress:
     """Progress from logged sets (oldest first); trends and series cover the last ``weeks``."""
     start = _monday(now) - timedelta(weeks=weeks - 1)
+    since = datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo)
+    # Sets are oldest first: only the window is walked (ten years is five windows).
+    first = bisect.bisect_left(sets, since, key=lambda x: x.performed_at)
+    window = sets[first:]
     ratings: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
     best: dict[str, dict[date, float]] = defaultdict(dict)
     volume: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[str, int] = defaultdict(int)
-    rated = 0
-    for s in sets:
-        if s.target_rating is not None:
-            rated += 1
+    rated = sum(1 for s in sets if s.target_rating is not None)
+    for s in window:
         week = _monday(s.performed_at)
-        if week < start:
-            continue
         counts[s.exercise_id] += 1
         volume[s.exercise_id][week] += s.load_kg * s.reps
         if s.load_kg > 0 and 1 <= s.reps <= 36:
@@ -97,7 +101,7 @@ def compute_progress(
         if s.target_rating is not None and s.exercise_id in catalog.exercises:
             for muscle in catalog.exercises[s.exercise_id].targets:
                 ratings[muscle][week].append(s.target_rating)
-    known = [s for s in sets if s.exercise_id in catalog.exercises]
+    known = [s for s in window if s.exercise_id in catalog.exercises]
     scores = connection_map(known, catalog=catalog, now=now) if known else {}
     trends = [
         MuscleTrend(
@@ -136,30 +140,115 @@ def compute_progress(
     )
 
 
-def history_version(*, db: Database, user_id: int) -> tuple[int, int]:
-    """(number of sets, highest set id) of a user: changes whenever a set is added or removed."""
+Version = tuple[int, int]
+FULL_RELOAD_S = 3600.0  # reflections replaced in place (same ids) show within the hour
+
+
+def history_version(*, db: Database, user_id: int) -> Version:
+    """(highest set id, highest reflection id) of a user: changes when either is added."""
     with db.session(readonly=True) as s:
-        row = s.execute(
-            select(func.count(SetRow.id), func.max(SetRow.id)).where(SetRow.user_id == user_id)
-        ).one()
-        return int(row[0]), int(row[1] or 0)
+        return _version(s, user_id)
+
+
+def _version(s: Session, user_id: int) -> Version:
+    # Two index lookups; counting 100,000 rows would cost tens of milliseconds per page.
+    max_set = s.scalar(select(func.max(SetRow.id)).where(SetRow.user_id == user_id))
+    max_refl = s.scalar(select(func.max(ReflectionRow.id)).where(ReflectionRow.user_id == user_id))
+    return int(max_set or 0), int(max_refl or 0)
+
+
+def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[LoggedSet]:
+    """The user's sets with ``after_id < id <= upto_id``, read without the ORM."""
+    q = (
+        select(
+            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= upto_id)
+        .order_by(SetRow.id)
+    )  # fmt: skip
+    out = []
+    for row in s.execute(q):
+        # The store validated every value on the way in; constructing skips a second check.
+        out.append(
+            LoggedSet.model_construct(
+                exercise_id=row.exercise_id,
+                performed_at=row.performed_at,
+                session_id=None if row.session_id is None else str(row.session_id),
+                load_kg=row.load_kg,
+                reps=row.reps,
+                set_type=row.set_type,
+                reps_in_reserve=row.rir,
+                focus_mode=row.focus_mode,
+                target_rating=row.target_rating,
+                felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
+            )
+        )
+    return out
+
+
+class _UserSets:
+    def __init__(self) -> None:
+        self.version: Version = (0, 0)
+        self.sets: list[LoggedSet] = []
+        self.loaded_at = float("-inf")
+        self.progress: tuple[Version, date, Progress] | None = None
 
 
 class ProgressCache:
-    """The last :class:`Progress` per user, computed again only when the sets changed."""
+    """Each user's logged sets and last :class:`Progress`, brought up to date on demand."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_user: dict[int, tuple[tuple[int, int], date, Progress]] = {}
+        self._users: dict[int, _UserSets] = {}
+
+    def _sync(self, db: Database, user_id: int, cached: _UserSets) -> Version:
+        now = time.monotonic()
+        full = now - cached.loaded_at > FULL_RELOAD_S
+        with db.session(readonly=True) as s:
+            version = _version(s, user_id)
+            if version == cached.version and not full:
+                return version
+            max_set = version[0]
+            if not full:
+                # A reflection stored later for a set already read: read everything again.
+                late = s.scalar(
+                    select(func.count(ReflectionRow.id)).where(
+                        ReflectionRow.user_id == user_id,
+                        ReflectionRow.id > cached.version[1],
+                        ReflectionRow.set_id <= cached.version[0],
+                    )
+                )
+                full = bool(late)
+            # Ids bound the reads, so a set stored meanwhile is read next time, never twice.
+            new = _read_sets(s, user_id, 0 if full else cached.version[0], max_set)
+        if full:
+            cached.sets = []
+            cached.loaded_at = now
+        last = cached.sets[-1].performed_at if cached.sets else None
+        cached.sets.extend(new)
+        if last is not None and any(x.performed_at < last for x in new):
+            cached.sets.sort(key=lambda x: x.performed_at)
+        cached.version = version
+        return version
+
+    def sets(self, *, db: Database, user_id: int) -> list[LoggedSet]:
+        """Every logged set of the user, oldest first (a copy)."""
+        with self._lock:
+            cached = self._users.setdefault(user_id, _UserSets())
+            self._sync(db, user_id, cached)
+            return list(cached.sets)
 
     def get(self, *, db: Database, user_id: int, catalog: Catalog, now: datetime) -> Progress:
-        version = history_version(db=db, user_id=user_id)
+        """The user's progress as of ``now``, computed again only when their sets changed."""
         with self._lock:
-            hit = self._by_user.get(user_id)
+            cached = self._users.setdefault(user_id, _UserSets())
+            version = self._sync(db, user_id, cached)
+            hit = cached.progress
             if hit is not None and hit[0] == version and hit[1] == now.date():
                 return hit[2]
-            progress = compute_progress(
-                logged_sets(db=db, user_id=user_id), catalog=catalog, now=now
-            )
-            self._by_user[user_id] = (version, now.date(), progress)
+            progress = compute_progress(cached.sets, catalog=catalog, now=now)
+            cached.progress = (version, now.date(), progress)
             return progress

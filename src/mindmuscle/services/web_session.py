@@ -33,6 +33,7 @@ from mindmuscle.coach.models import (
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services.history import SetInput, SetRecord, set_create, set_record
 from mindmuscle.services.motion import analyze_web_recording
+from mindmuscle.services.sessions import SessionInfo
 from mindmuscle.session import Event, LoopOptions, SetLoop
 from mindmuscle.store import Database, RecordingCreate, repo
 
@@ -40,6 +41,7 @@ __all__ = [
     "MeasuredSet",
     "WebSetInput",
     "WebSetResult",
+    "active_session",
     "measure_web_set",
     "record_web_set",
     "save_web_state",
@@ -138,6 +140,30 @@ def measure_web_set(
         quality=a.quality.status,
         notes=list(a.quality.reasons),
     )
+
+
+def active_session(*, db: Database, user_id: int) -> SessionInfo | None:
+    """The newest guided session not yet ended, or None.
+
+    Like :func:`mindmuscle.services.sessions.open_session`, but ``sets_done`` counts the sets
+    confirmed in the session's snapshot instead of reading the session's sets, so the today
+    page stays one indexed lookup however long the history.
+    """
+    with db.session(readonly=True) as s:
+        row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
+        if row is None:
+            return None
+        snapshot = row.state
+        done = len(snapshot.get("completed", [])) if isinstance(snapshot, dict) else 0
+        return SessionInfo(
+            session_id=row.id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            source=row.source,
+            plan=None if row.plan is None else Plan.model_validate(row.plan),
+            snapshot=snapshot,
+            sets_done=done,
+        )
 
 
 def set_timeline(

@@ -24,6 +24,7 @@ from mindmuscle.services.web_session import (
     MeasuredSet,
     WebSetInput,
     WebSetResult,
+    active_session,
     measure_web_set,
     record_web_set,
     save_web_state,
@@ -160,9 +161,9 @@ class ActiveSession(BaseModel):
 
 
 @router.get("/sessions/active", response_model=ActiveSession, tags=["sessions"])
-def active_session(ctx: Ctx, user: User) -> ActiveSession:
+def get_active_session(ctx: Ctx, user: User) -> ActiveSession:
     """The session not yet ended (planned or interrupted), with what the phone needs to run it."""
-    info = session_service.open_session(db=ctx.db, user_id=user)
+    info = active_session(db=ctx.db, user_id=user)
     if info is None or info.plan is None:
         return ActiveSession(session=None)
     targets = {

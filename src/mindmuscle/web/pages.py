@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from mindmuscle.coach.models import EquipmentProfile
 from mindmuscle.errors import AuthError
 from mindmuscle.services import profile as profile_service
-from mindmuscle.services import sessions as session_service
 from mindmuscle.services import web_auth
+from mindmuscle.services.web_session import active_session
 from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, WebContext, check_csrf, is_https, utcnow
@@ -64,7 +64,7 @@ def first_run(request: Request, ctx: Ctx, user: User) -> Response:
 def today(request: Request, ctx: Ctx, user: User) -> Response:
     if not profile_service.has_profile(db=ctx.db, user_id=user):
         return RedirectResponse("/first-run", status_code=303)
-    info = session_service.open_session(db=ctx.db, user_id=user)
+    info = active_session(db=ctx.db, user_id=user)
     now = utcnow()
     todays = info if info is not None and info.started_at.date() == now.date() else None
     older = info if info is not None and todays is None and info.snapshot is not None else None

@@ -1,0 +1,266 @@
+"""Web app latency with ten years of history: the today page, the progress page, recording a set.
+
+Generates about 100,000 sets (ten years, five sessions a week, half of them rated), starts the
+real server (uvicorn in a subprocess on a free loopback port, one worker) and loads it with 50
+concurrent clients (httpx, asyncio). Each endpoint is measured in its own phase with a bounded
+number of requests, in two load models:
+
+- ``gym``: 50 lifters, each sending a request and then pausing 0.5-1.5 s (random, seeded), the
+  way phones at a gym use the app (about 50 requests/s in all);
+- ``flood``: 50 clients sending back to back with no pause (the server's ceiling).
+
+The reference row in each model is ``GET /api/csrf``, the cheapest route of the same server:
+the floor of the stack (uvicorn, FastAPI, the load generator) in the same run.
+
+Goals (issue 4): p95 under 50 ms for pages and under 20 ms for recording a set, no errors.
+
+    .venv/bin/python benchmarks/bench_web.py [--sets 100000] [--requests 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.coach.models import Profile
+from mindmuscle.services.profile import save_profile
+from mindmuscle.store import open_database
+from mindmuscle.store.tables import ReflectionRow, SetRow
+
+EXERCISES = [
+    "barbell_back_squat", "barbell_bench_press", "conventional_deadlift", "barbell_row",
+    "barbell_overhead_press", "lat_pulldown", "dumbbell_biceps_curl", "cable_triceps_pushdown",
+    "dumbbell_lateral_raise", "leg_press", "leg_curl", "leg_extension", "cable_fly",
+    "seated_cable_row", "romanian_deadlift", "standing_calf_raise", "face_pull", "hammer_curl",
+]  # fmt: skip
+
+
+def generate_history(db_url: str, n_sets: int, now: datetime) -> int:
+    """Insert about ``n_sets`` sets over ten years (5 sessions a week); returns the count."""
+    rng = random.Random(0)
+    catalog = load_catalog()
+    for e in EXERCISES:
+        catalog.exercise(e)
+    db = open_database(db_url)
+    save_profile(db=db, user_id=1, profile=Profile(experience="experienced"))
+    days = 10 * 365
+    sessions = int(days * 5 / 7)
+    per_session = max(1, round(n_sets / sessions))
+    start = now - timedelta(days=days)
+    sets: list[dict[str, Any]] = []
+    reflections: list[dict[str, Any]] = []
+    set_id = 0
+    for k in range(sessions):
+        day = start + timedelta(days=k * 7 / 5, hours=rng.uniform(6, 20))
+        progress = k / sessions
+        chosen = rng.sample(EXERCISES, 5)
+        for i in range(per_session):
+            ex = chosen[i % len(chosen)]
+            set_id += 1
+            u = str(uuid.UUID(int=set_id))
+            sets.append(
+                {
+                    "id": set_id, "user_id": 1, "uuid": u, "exercise_id": ex,
+                    "performed_at": day + timedelta(minutes=3 * i),
+                    "load_kg": round(20 + 60 * progress + rng.uniform(-5, 5), 1),
+                    "reps": rng.randint(6, 12), "set_type": "working", "rir": rng.randint(0, 4),
+                    "tempo": {"eccentric_s": 3, "bottom_pause_s": 0, "concentric_s": 1,
+                              "top_squeeze_s": 1},
+                    "focus_mode": rng.choice(["internal", "external"]), "source": "log",
+                    "notes": "",
+                }
+            )  # fmt: skip
+            if rng.random() < 0.5:
+                reflections.append(
+                    {
+                        "user_id": 1, "set_id": set_id, "set_uuid": u,
+                        "target_rating": min(10, max(0, round(4 + 4 * progress + rng.gauss(0, 1.5)))),
+                        "felt_elsewhere": {}, "focus_rating": rng.randint(4, 9), "note": "",
+                    }
+                )  # fmt: skip
+    with db.session() as s:
+        for i in range(0, len(sets), 5000):
+            s.execute(insert(SetRow), sets[i : i + 5000])
+        for i in range(0, len(reflections), 5000):
+            s.execute(insert(ReflectionRow), reflections[i : i + 5000])
+    db.close()
+    return len(sets)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "MINDMUSCLE_DATA_DIR": str(data_dir), "MINDMUSCLE_DATABASE_URL": db_url}
+    cmd = [
+        sys.executable, "-m", "uvicorn", "mindmuscle.web:create_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        "--no-access-log",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/api/csrf", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+async def run_phase(
+    base: str,
+    token: str,
+    cookies: dict[str, str],
+    make_request: Any,
+    *,
+    clients: int,
+    total: int,
+    think_s: tuple[float, float] | None,
+    seed: int,
+) -> tuple[list[float], int]:
+    """``total`` requests from ``clients`` concurrent clients; latencies in ms and errors."""
+    latencies: list[float] = []
+    errors = 0
+    remaining = total
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client(i: int, http: httpx.AsyncClient) -> None:
+        nonlocal remaining, errors
+        rng = random.Random(seed * 1000 + i)
+        if think_s:
+            await asyncio.sleep(rng.uniform(0, think_s[1]))  # lifters do not arrive together
+        while remaining > 0:
+            remaining -= 1
+            method, path, body = make_request(rng)
+            t0 = time.perf_counter()
+            try:
+                r = await http.request(method, path, json=body)
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - t0) * 1000)
+            errors += not ok
+            if think_s:
+                await asyncio.sleep(rng.uniform(*think_s))
+
+    async with httpx.AsyncClient(
+        base_url=base,
+        headers={"X-CSRF-Token": token},
+        cookies=cookies,
+        limits=limits,
+        timeout=60,
+    ) as http:
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+    return latencies, errors
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", type=int, default=100_000, help="sets of history to generate")
+    ap.add_argument("--requests", type=int, default=1000, help="requests per endpoint and model")
+    ap.add_argument("--clients", type=int, default=50)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="mm-bench-"))
+    db_url = f"sqlite:///{tmp / 'bench.db'}"
+    now = datetime.now(UTC)
+    t0 = time.perf_counter()
+    n = generate_history(db_url, args.sets, now)
+    print(f"history: {n} sets over ten years, written in {time.perf_counter() - t0:.1f} s")
+    proc, base = start_server(tmp, db_url)
+    try:
+        http = httpx.Client(base_url=base, timeout=120)
+        token = http.get("/api/csrf").json()["token"]
+        http.headers["X-CSRF-Token"] = token
+        t0 = time.perf_counter()
+        r = http.post("/api/today", json={"readiness": {"sleep": 4, "energy": 4, "stress": 2,
+                                                           "focus": 4}})  # fmt: skip
+        r.raise_for_status()
+        plan = r.json()
+        print(f"today's plan from {n} sets (once a day): {time.perf_counter() - t0:.2f} s")
+        t0 = time.perf_counter()
+        assert http.get("/progress").status_code == 200
+        print(f"progress computed from {n} sets (first view; then cached): "
+              f"{time.perf_counter() - t0:.2f} s")  # fmt: skip
+        p = plan["plan"]["exercises"][0]
+
+        def set_request(rng: random.Random) -> tuple[str, str, dict[str, Any]]:
+            body = {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(122) | (4 << 76))),
+                # Not in today's session: a thousand sets would make it a session no one trains.
+                "session_id": None, "exercise_id": p["exercise_id"],
+                "set_index": rng.randint(0, p["sets"] - 1), "performed_at": now.isoformat(),
+                "reps": rng.randint(8, 12), "load_kg": p["load_kg"], "tempo": p["tempo"],
+                "focus_mode": p["focus"]["mode"], "cue": p["focus"]["cue"],
+                "reflection": {"target_rating": rng.randint(3, 9), "focus_rating": 7,
+                               "reps_in_reserve": 2, "felt_elsewhere": {}},
+                "prescription": p,
+            }  # fmt: skip
+            return "POST", "/api/sets", body
+
+        phases: list[tuple[str, Any, float | None]] = [
+            ("GET /api/csrf (reference)", lambda rng: ("GET", "/api/csrf", None), None),
+            ("GET /today", lambda rng: ("GET", "/today", None), 50.0),
+            ("GET /progress", lambda rng: ("GET", "/progress", None), 50.0),
+            ("POST /api/sets", set_request, 20.0),
+        ]
+        cookies = dict(http.cookies)
+        rows = []
+        for model, think in (("gym", (0.5, 1.5)), ("flood", None)):
+            for seed, (name, make, goal) in enumerate(phases):
+                t0 = time.perf_counter()
+                lat, errors = asyncio.run(
+                    run_phase(base, token, cookies, make, clients=args.clients,
+                              total=args.requests, think_s=think, seed=seed)
+                )  # fmt: skip
+                wall = time.perf_counter() - t0
+                rows.append((model, name, lat, errors, wall, goal))
+        stored = len(http.get("/api/sets", params={"limit": 1000}).json())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+    print(f"\n{args.clients} concurrent clients, {args.requests} requests per row, one uvicorn "
+          f"worker, SQLite, {n} sets of history")  # fmt: skip
+    head = f"{'model':6} {'endpoint':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} "
+    print(head + f"{'errors':>6}  goal")
+    for model, name, lat, errors, wall, goal in rows:
+        p95 = pct(lat, 95)
+        verdict = "" if goal is None else f"p95 < {goal:g} ms: {'yes' if p95 < goal else 'NO'}"
+        print(
+            f"{model:6} {name:28} {statistics.median(lat):8.1f} {p95:8.1f} {pct(lat, 99):8.1f} "
+            f"{len(lat) / wall:7.0f} {errors:6d}  {verdict}"
+        )
+    print(f"(the last 1000 sets read back: {stored}; the database is in {tmp})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,362 @@
+"""The JSON API of the data pages: log import and export, EMG recordings, focus experiments.
+
+Files come in as ``multipart/form-data`` (the page's ``FormData``); every other body is JSON.
+A file is copied to a temporary folder under the name it was uploaded with, so an error in it
+names that file, its line and its column, never a temporary path. Unsafe methods need the CSRF
+token (``GET /api/csrf``) like the rest of the API.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from mindmuscle.errors import FileFormatError
+from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
+from mindmuscle.experiments.analysis import Effect
+from mindmuscle.io.report import headline_effects
+from mindmuscle.services import experiments as experiment_service
+from mindmuscle.services import web_emg
+from mindmuscle.services.export import export_csv, export_json
+from mindmuscle.services.history import user_catalog
+from mindmuscle.services.imports import ImportReport, import_file
+from mindmuscle.web.deps import Ctx, User, check_csrf, utcnow
+
+__all__ = ["MAX_EMG_BYTES", "MAX_LOG_BYTES", "router", "uploaded_file"]
+
+router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
+
+MAX_LOG_BYTES = 50_000_000
+"""Largest workout-log upload (about 400,000 sets of a Strong export)."""
+MAX_EMG_BYTES = 25_000_000
+"""Largest EMG upload (about 8 channels x 3 minutes at 2 kHz as CSV)."""
+
+_WEB_UNIT_HINT = "pick kg or lb under 'Weights in' and upload again"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@contextmanager
+def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> Iterator[Path]:
+    """The upload as a temporary file with its own name; errors in it name that name.
+
+    Raises
+    ------
+    HTTPException
+        413 when the file is larger than ``max_bytes``, 400 when it is empty.
+    """
+    name = web_emg.safe_file_name(upload.filename, default=default_name)
+    with tempfile.TemporaryDirectory(prefix="mm-upload-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, length=1 << 20)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise HTTPException(
+                413,
+                f"{name} is {size / 1e6:.1f} MB; the web app takes files up to "
+                f"{max_bytes / 1e6:.0f} MB (use the command line for larger ones).",
+            )
+        if size == 0:
+            raise HTTPException(400, f"{name} is empty: choose the exported file and try again.")
+        try:
+            yield path
+        except FileFormatError as exc:
+            reason = exc.reason.replace(str(path), name).replace(
+                "pass --unit kg or --unit lb", _WEB_UNIT_HINT
+            )
+            raise FileFormatError(reason, path=name, line=exc.line, column=exc.column) from exc
+
+
+# ---------------------------------------------------------------- import and export
+LogFormat = Literal["auto", "strong", "hevy", "fitnotes", "json"]
+
+
+@router.post("/import", response_model=ImportReport, tags=["import"])
+def import_log(
+    ctx: Ctx,
+    user: User,
+    file: Annotated[UploadFile, File(description="A Strong, Hevy or FitNotes CSV export.")],
+    unit: Annotated[
+        Literal["kg", "lb"] | None,
+        Form(description="Weight unit for files that do not say (required for those)."),
+    ] = None,
+    format: Annotated[LogFormat, Form(description="auto detects it from the header.")] = "auto",
+    dry_run: Annotated[
+        bool, Form(description="true: only the report (the preview); false: import.")
+    ] = True,
+) -> ImportReport:
+    """Import a workout log in one transaction, or preview it (``dry_run``, the default).
+
+    The report maps every exercise name to the catalogue (method and confidence). A broken row
+    imports nothing and the error names the line and the column; importing a file again adds
+    nothing.
+    """
+    with uploaded_file(file, max_bytes=MAX_LOG_BYTES, default_name="log.csv") as path:
+        report = import_file(
+            db=ctx.db,
+            user_id=user,
+            path=path,
+            format=format,
+            unit=unit,
+            dry_run=dry_run,
+            catalog=ctx.catalog,
+        )
+    return report.model_copy(update={"path": path.name})
+
+
+@router.get("/export", tags=["import"], response_class=Response)
+def export(
+    ctx: Ctx,
+    user: User,
+    format: Annotated[Literal["csv", "json"], Query(description="csv or json")] = "csv",
+) -> Response:
+    """Download every set (CSV, one row per set) or everything (JSON, importable again)."""
+    buffer = io.StringIO()
+    if format == "json":
+        export_json(db=ctx.db, user_id=user, out=buffer)
+        media = "application/json"
+    else:
+        export_csv(
+            db=ctx.db, user_id=user, out=buffer, catalog=user_catalog(db=ctx.db, user_id=user)
+        )
+        media = "text/csv; charset=utf-8"
+    name = f"mindmuscle-{utcnow():%Y-%m-%d}.{format}"
+    return Response(
+        buffer.getvalue(),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# ---------------------------------------------------------------- EMG
+EmgUnitName = Literal["uV", "mV", "V"]
+
+
+@router.post("/emg/recordings", response_model=web_emg.EmgUpload, tags=["emg"])
+def upload_emg(
+    ctx: Ctx,
+    user: User,
+    file: Annotated[UploadFile, File(description="EMG recording: CSV, EDF/BDF or XDF.")],
+    set_uuid: Annotated[
+        str | None,
+        Form(
+            pattern=r"^[0-9a-fA-F-]{36}$",
+            description="A stored set this recording belongs to (optional).",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None, Form(max_length=100, description="Target channel (default: the first).")
+    ] = None,
+    synergists: Annotated[
+        list[str] | None, Form(description="Synergist channels (repeat the field).")
+    ] = None,
+    rate_hz: Annotated[
+        float | None,
+        Form(gt=0, le=100_000, description="Sampling rate of a CSV without a time column."),
+    ] = None,
+    units: Annotated[EmgUnitName | None, Form(description="Unit of the samples.")] = None,
+    mains_hz: Annotated[
+        Literal[50, 60] | None, Form(description="Mains notch at 50 or 60 Hz.")
+    ] = None,
+) -> web_emg.EmgUpload:
+    """Analyse and store an EMG recording, on its own or with a set: envelopes, repetitions
+    with features, quality flags. Pick other channels later without uploading again."""
+    with uploaded_file(file, max_bytes=MAX_EMG_BYTES, default_name="recording.csv") as path:
+        return web_emg.store_emg_upload(
+            db=ctx.db,
+            user_id=user,
+            content=path.read_bytes(),
+            file_name=path.name,
+            now=utcnow(),
+            set_uuid=set_uuid or None,
+            target=target or None,
+            synergists=[s for s in synergists or [] if s],
+            rate_hz=rate_hz,
+            units=units,
+            mains_hz=None if mains_hz is None else float(mains_hz),
+        )
+
+
+@router.get("/emg/recordings", response_model=list[web_emg.EmgRecordingSummary], tags=["emg"])
+def emg_recordings(
+    ctx: Ctx, user: User, limit: int = Query(default=20, ge=1, le=200)
+) -> list[web_emg.EmgRecordingSummary]:
+    """The newest EMG recordings of the user."""
+    return web_emg.list_emg_recordings(db=ctx.db, user_id=user, limit=limit)
+
+
+class ChannelsIn(_Body):
+    target: str = Field(min_length=1, max_length=100)
+    synergists: list[str] = Field(default_factory=list, max_length=32)
+    mains_hz: Literal[50, 60] | None = None
+
+
+@router.post(
+    "/emg/recordings/{recording_id}/analysis", response_model=web_emg.EmgUpload, tags=["emg"]
+)
+def reanalyse(recording_id: int, body: ChannelsIn, ctx: Ctx, user: User) -> web_emg.EmgUpload:
+    """Analyse a stored recording again with other target and synergist channels."""
+    return web_emg.reanalyse_emg(
+        db=ctx.db,
+        user_id=user,
+        recording_id=recording_id,
+        target=body.target,
+        synergists=body.synergists,
+        mains_hz=None if body.mains_hz is None else float(body.mains_hz),
+    )
+
+
+# ---------------------------------------------------------------- experiments
+class ExperimentOut(BaseModel):
+    """An experiment with its progress and the set to do next."""
+
+    id: int
+    name: str
+    status: Literal["planned", "running", "done"]
+    exercise_name: str
+    design: ExperimentDesign
+    sets: list[experiment_service.PlannedSetStatus]
+    n_done: int
+    next_set: experiment_service.PlannedSetStatus | None
+    report_url: str
+
+
+def _out(info: experiment_service.ExperimentInfo, ctx: Ctx, user: int) -> ExperimentOut:
+    exercise_id = info.design.exercise_id
+    if exercise_id in ctx.catalog.exercises:
+        name = ctx.catalog.exercise(exercise_id).name
+    else:
+        catalog = user_catalog(db=ctx.db, user_id=user)
+        name = catalog.exercises[exercise_id].name if exercise_id in catalog.exercises else ""
+    return ExperimentOut(
+        id=info.id,
+        name=info.name,
+        status=info.status,
+        design=info.design,
+        sets=info.sets,
+        n_done=info.n_done,
+        next_set=info.next_set,
+        exercise_name=name or exercise_id,
+        report_url=f"/experiments/{info.id}/report",
+    )
+
+
+@router.get("/experiments", response_model=list[ExperimentOut], tags=["experiments"])
+def experiments(ctx: Ctx, user: User) -> list[ExperimentOut]:
+    """Every experiment of the user, newest first."""
+    found = experiment_service.list_experiments(db=ctx.db, user_id=user)
+    return [_out(i, ctx, user) for i in reversed(found)]
+
+
+class ExperimentIn(_Body):
+    preset: Literal["calatayud2016", "curl-focus"] | None = Field(
+        default=None, description="A ready design; leave the custom fields out."
+    )
+    exercise_id: str | None = Field(default=None, max_length=120)
+    conditions: list[Literal["internal", "external", "none"]] | None = Field(
+        default=None, min_length=2, max_length=3
+    )
+    loads_pct_e1rm: list[float] | None = Field(default=None, min_length=1, max_length=6)
+    sets_per_condition: int | None = Field(default=None, ge=1, le=10)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    e1rm_kg: float | None = Field(default=None, gt=0, le=1000)
+
+
+@router.post("/experiments", response_model=ExperimentOut, tags=["experiments"])
+def new_experiment(body: ExperimentIn, ctx: Ctx, user: User) -> ExperimentOut:
+    """Design an experiment (a preset in one call, or a custom one) with a randomised order."""
+    info = experiment_service.new_experiment(db=ctx.db, user_id=user, **body.model_dump())
+    return _out(info, ctx, user)
+
+
+@router.get("/experiments/{experiment_id}", response_model=ExperimentOut, tags=["experiments"])
+def experiment(experiment_id: int, ctx: Ctx, user: User) -> ExperimentOut:
+    """One experiment: every planned set, which are done, the next one with its cue and load."""
+    info = experiment_service.experiment_status(
+        db=ctx.db, user_id=user, experiment_id=experiment_id
+    )
+    return _out(info, ctx, user)
+
+
+@router.post(
+    "/experiments/{experiment_id}/sets/{number}",
+    response_model=experiment_service.RecordedSet,
+    tags=["experiments"],
+)
+def record_experiment_set(
+    experiment_id: int,
+    number: int,
+    ctx: Ctx,
+    user: User,
+    target_rating: Annotated[int, Form(ge=0, le=10, description="How well you felt the target.")],
+    emg: Annotated[
+        UploadFile | None, File(description="The set's EMG, channels named as the design's.")
+    ] = None,
+    rate_hz: Annotated[float | None, Form(gt=0, le=100_000)] = None,
+    reps: Annotated[int | None, Form(ge=0, le=100)] = None,
+    load_kg: Annotated[float | None, Form(ge=0, le=1000)] = None,
+) -> experiment_service.RecordedSet:
+    """Record one planned set: its rating, optional reps and load, and its EMG file."""
+    with ExitStack() as stack:
+        path = None
+        if emg is not None and emg.filename:
+            path = stack.enter_context(
+                uploaded_file(emg, max_bytes=MAX_EMG_BYTES, default_name="set.csv")
+            )
+        return experiment_service.record_experiment_set(
+            db=ctx.db,
+            user_id=user,
+            experiment_id=experiment_id,
+            set_number=number,
+            target_rating=target_rating,
+            now=utcnow(),
+            emg_path=path,
+            sfreq_hz=rate_hz,
+            reps=reps,
+            load_kg=load_kg,
+        )
+
+
+class AnalysisOut(BaseModel):
+    n_planned: int
+    n_recorded: int
+    normalisation: str
+    muscles: list[str]
+    headline: list[Effect] = Field(description="The comparisons to read first.")
+    limitations: list[str]
+    report_url: str
+
+
+@router.get(
+    "/experiments/{experiment_id}/analysis", response_model=AnalysisOut, tags=["experiments"]
+)
+def analysis(experiment_id: int, ctx: Ctx, user: User) -> AnalysisOut:
+    """Effect sizes with bootstrap intervals and permutation tests of the recorded sets."""
+    result = experiment_service.analyze_experiment(
+        db=ctx.db, user_id=user, experiment_id=experiment_id
+    )
+    a: ExperimentAnalysis = result.analysis
+    return AnalysisOut(
+        n_planned=a.n_planned,
+        n_recorded=a.n_recorded,
+        normalisation=a.normalisation,
+        muscles=a.muscles,
+        headline=headline_effects(a),
+        limitations=a.limitations,
+        report_url=f"/experiments/{experiment_id}/report",
+    )

@@ -1,0 +1,76 @@
+"""The data pages: import and export, EMG recordings, focus experiments, and their reports.
+
+The pages render what they list from the services; uploads and actions go through
+:mod:`mindmuscle.web.data_api`. The two report routes answer with the self-contained HTML
+reports (plotly.js inline, so a saved copy works offline too).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mindmuscle.experiments import PRESETS
+from mindmuscle.io.report import render_experiment_html
+from mindmuscle.services import experiments as experiment_service
+from mindmuscle.services import history as history_service
+from mindmuscle.services import profile as profile_service
+from mindmuscle.services import web_emg
+from mindmuscle.web.deps import Ctx, User
+from mindmuscle.web.pages import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_REPORT_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/import")
+def import_page(request: Request, ctx: Ctx, user: User) -> Response:
+    profile = profile_service.get_profile(db=ctx.db, user_id=user)
+    return render(request, ctx, "import.html", "settings", units=profile.units)
+
+
+@router.get("/emg")
+def emg_page(request: Request, ctx: Ctx, user: User, set: str | None = None) -> Response:
+    recent = history_service.history(db=ctx.db, user_id=user, limit=15)
+    names = history_service.user_catalog(db=ctx.db, user_id=user).exercises
+    sets = [
+        {
+            "uuid": r.uuid,
+            "label": f"{r.performed_at:%d %b %H:%M} · "
+            f"{names[r.exercise_id].name if r.exercise_id in names else r.exercise_id} · "
+            f"{r.reps} reps",
+        }
+        for r in reversed(recent)
+    ]
+    recordings = web_emg.list_emg_recordings(db=ctx.db, user_id=user, limit=10)
+    return render(
+        request, ctx, "emg.html", "settings", sets=sets, chosen_set=set or "",
+        recordings=recordings,
+    )  # fmt: skip
+
+
+@router.get("/experiments")
+def experiments_page(request: Request, ctx: Ctx, user: User) -> Response:
+    found = list(reversed(experiment_service.list_experiments(db=ctx.db, user_id=user)))
+    exercises = sorted(ctx.catalog.exercises.values(), key=lambda e: e.name)
+    return render(
+        request, ctx, "experiments.html", "settings", experiments=found, presets=PRESETS,
+        exercises=exercises,
+    )  # fmt: skip
+
+
+@router.get("/emg/recordings/{recording_id}/report")
+def emg_report(recording_id: int, ctx: Ctx, user: User) -> Response:
+    page = web_emg.emg_report_html(db=ctx.db, user_id=user, recording_id=recording_id)
+    return HTMLResponse(page, headers=_REPORT_HEADERS)
+
+
+@router.get("/experiments/{experiment_id}/report")
+def experiment_report(experiment_id: int, ctx: Ctx, user: User) -> Response:
+    result = experiment_service.analyze_experiment(
+        db=ctx.db, user_id=user, experiment_id=experiment_id
+    )
+    return HTMLResponse(render_experiment_html(result.analysis), headers=_REPORT_HEADERS)
