@@ -87,10 +87,11 @@ def generate_history(db_url: str, n_sets: int, now: datetime) -> int:
                 }
             )  # fmt: skip
             if rng.random() < 0.5:
+                rating = min(10, max(0, round(4 + 4 * progress + rng.gauss(0, 1.5))))
                 reflections.append(
                     {
                         "user_id": 1, "set_id": set_id, "set_uuid": u,
-                        "target_rating": min(10, max(0, round(4 + 4 * progress + rng.gauss(0, 1.5)))),
+                        "target_rating": rating,
                         "felt_elsewhere": {}, "focus_rating": rng.randint(4, 9), "note": "",
                     }
                 )  # fmt: skip
