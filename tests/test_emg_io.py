@@ -113,26 +113,28 @@ def test_edf_round_trip_keeps_names_units_and_rate(tmp_path: Path, curls: np.nda
     pyedflib = pytest.importorskip("pyedflib")
     n = (curls.shape[1] // int(FS)) * int(FS)  # whole 1-s data records
     data_uv = curls[:, :n] * 1000.0
+    accel = np.zeros(n // 10)  # a 100 Hz signal in the same file
     path = tmp_path / "set.edf"
-    writer = pyedflib.EdfWriter(str(path), 2, file_type=pyedflib.FILETYPE_EDFPLUS)
+    writer = pyedflib.EdfWriter(str(path), 3, file_type=pyedflib.FILETYPE_EDFPLUS)
+
+    def header(name: str, unit: str, rate: float) -> dict[str, object]:
+        return {
+            "label": name,
+            "dimension": unit,
+            "sample_frequency": rate,
+            "physical_max": 5000.0,
+            "physical_min": -5000.0,
+            "digital_max": 32767,
+            "digital_min": -32768,
+            "transducer": "",
+            "prefilter": "",
+        }
+
     try:
         writer.setSignalHeaders(
-            [
-                {
-                    "label": name,
-                    "dimension": "uV",
-                    "sample_frequency": FS,
-                    "physical_max": 5000.0,
-                    "physical_min": -5000.0,
-                    "digital_max": 32767,
-                    "digital_min": -32768,
-                    "transducer": "",
-                    "prefilter": "",
-                }
-                for name in ("biceps", "brachialis")
-            ]
+            [header("biceps", "uV", FS), header("brachialis", "uV", FS), header("acc", "g", 100.0)]
         )
-        writer.writeSamples(list(data_uv))
+        writer.writeSamples([data_uv[0], data_uv[1], accel])
     finally:
         writer.close()
     rec = read_emg_file(path)
@@ -140,6 +142,11 @@ def test_edf_round_trip_keeps_names_units_and_rate(tmp_path: Path, curls: np.nda
     assert rec.units == ("uV", "uV")
     assert rec.sfreq_hz == FS
     assert_allclose(rec.data, data_uv, atol=10000.0 / 65535)  # 16-bit quantisation
+    assert rec.notes == (
+        "signals at another sampling rate than 1000 Hz were not read: acc (100 Hz)",
+    )
+    a = analyze_emg_recording(rec, target="biceps").analysis
+    assert a.warnings[0].startswith("signals at another sampling rate")
 
 
 def _chunk(tag: int, content: bytes) -> bytes:

@@ -349,7 +349,16 @@ def read_emg_edf(path: str | Path, *, units: str | None = None) -> EmgRecording:
     unit_list = tuple(
         _unit_or(d, units, f"{p}, signal {n!r}") for d, n in zip(dims, names, strict=True)
     )
-    return EmgRecording(data, common, names, unit_list, source=str(p))
+    skipped = [f"{labels[i]} ({rates[i]:g} Hz)" for i in range(len(labels)) if i not in idx]
+    notes = (
+        (
+            f"signals at another sampling rate than {common:g} Hz were not read: "
+            + ", ".join(skipped),
+        )
+        if skipped
+        else ()
+    )
+    return EmgRecording(data, common, names, unit_list, source=str(p), notes=notes)
 
 
 def _xdf_channels(info: dict[str, Any], n_ch: int) -> tuple[list[str], list[str]]:

@@ -417,7 +417,7 @@ def _analyze(
     syn_idx = [recording.index(s) for s in synergists]
     if target in synergists:
         raise InvalidSignalError(f"Channel {target!r} cannot be both the target and a synergist.")
-    notes: list[str] = []
+    notes: list[str] = list(recording.notes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BandNarrowedWarning)
         resolve_band(recording.sfreq_hz, low_hz, high_hz)

@@ -65,6 +65,11 @@ class EmgRecording:
         A synchronous motion channel (e.g. elbow angle or acceleration) to count repetitions.
     motion_rate_hz : float, optional
         Sampling rate of ``motion`` (defaults to ``sfreq_hz``).
+    source : str
+        Where the samples came from (a file path, or ``memory``).
+    notes : tuple of str
+        What a reader left out or assumed (e.g. channels at another sampling rate); the
+        analysis repeats them in its warnings.
     """
 
     data: FloatArray
@@ -74,6 +79,7 @@ class EmgRecording:
     motion: npt.NDArray[np.float64] | None = None
     motion_rate_hz: float | None = None
     source: str = field(default="memory")
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         data = as_emg_array(self.data)
