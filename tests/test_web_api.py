@@ -478,3 +478,31 @@ def test_production_mode_needs_a_secret_key(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, production=True, secret_key="s" * 64,
                         database_url=f"sqlite:///{tmp_path / 'p.db'}")  # fmt: skip
     assert create_app(settings).state.ctx.secret == "s" * 64
+
+
+def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mindmuscle.errors import NotFoundError
+    from mindmuscle.services.web_session import SetWriter, WebSetInput
+
+    plan = _plan(client)
+    writer = SetWriter(client.app.state.ctx.db, max_batch=16)  # type: ignore[attr-defined]
+    bodies = [
+        _set_body(plan, uuid=str(uuid.UUID(int=100 + i)), prescription=None) for i in range(30)
+    ]
+    bodies += [bodies[0], _set_body(plan, uuid=str(uuid.UUID(int=999)), session_id=4242)]
+
+    def store(body: dict[str, Any]) -> bool | str:
+        try:
+            return writer.store(user_id=1, data=WebSetInput.model_validate(body))[1]
+        except NotFoundError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(store, bodies))
+    assert results[1:30] == [True] * 29
+    assert sorted([results[0], results[30]]) == [False, True]  # the same uuid twice: stored once
+    assert "No training session with id 4242" in str(results[31])
+    stored = {s["uuid"] for s in client.get("/api/sets", params={"limit": 1000}).json()}
+    assert stored == {b["uuid"] for b in bodies[:30]}

@@ -14,10 +14,15 @@ three things, each here:
 
 from __future__ import annotations
 
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise, Tempo
@@ -30,7 +35,7 @@ from mindmuscle.coach.models import (
     Prescription,
     Reflection,
 )
-from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.errors import InvalidInputError, MindMuscleError, NotFoundError
 from mindmuscle.services.history import SetInput, SetRecord, set_create, set_record
 from mindmuscle.services.motion import analyze_web_recording
 from mindmuscle.services.sessions import SessionInfo
@@ -39,6 +44,7 @@ from mindmuscle.store import Database, RecordingCreate, repo
 
 __all__ = [
     "MeasuredSet",
+    "SetWriter",
     "WebSetInput",
     "WebSetResult",
     "active_session",
@@ -213,9 +219,114 @@ def set_timeline(
     return [e for e in events if e.type in keep]
 
 
+@dataclass
+class _Job:
+    user_id: int
+    data: WebSetInput
+    done: Future[tuple[SetRecord, bool]] = field(default_factory=Future)
+
+
+class SetWriter:
+    """Stores the sets of many phones with one commit per batch.
+
+    A committed set is on disk (SQLite ``synchronous=FULL``: one fsync per commit), and the
+    fsync is most of the cost of storing a set. Sets that arrive while a commit is running wait
+    for the next one and share it, so fifty phones do not queue for fifty fsyncs. Each set has
+    its own savepoint: a refused set (an unknown session) does not undo the others.
+    """
+
+    def __init__(self, db: Database, *, max_batch: int = 64) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def store(self, *, user_id: int, data: WebSetInput) -> tuple[SetRecord, bool]:
+        """Store one set (once per UUID); returns the stored set and whether it is new."""
+        job = _Job(user_id, data)
+        self._jobs.put(job)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="mindmuscle-set-writer", daemon=True
+                )
+                self._thread.start()
+        return job.done.result()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._jobs.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(batch)
+
+    def _write(self, batch: list[_Job]) -> None:
+        results: list[tuple[_Job, tuple[SetRecord, bool] | None, BaseException | None]] = []
+        try:
+            with self.db.session() as s:
+                for job in batch:
+                    try:
+                        with s.begin_nested():
+                            results.append((job, _store_set(s, job.user_id, job.data), None))
+                    except MindMuscleError as exc:
+                        results.append((job, None, exc))
+        except BaseException as exc:  # the commit failed: every waiting request gets the error
+            for job in batch:
+                job.done.set_exception(exc)
+            return
+        for job, result, error in results:
+            if error is not None:
+                job.done.set_exception(error)
+            else:
+                assert result is not None
+                job.done.set_result(result)
+
+
+def _store_set(s: Session, user_id: int, data: WebSetInput) -> tuple[SetRecord, bool]:
+    """Store a set, its reflection and its motion in the open transaction ``s``."""
+    tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
+    set_input = SetInput(
+        uuid=data.uuid,
+        exercise_id=data.exercise_id,
+        performed_at=data.performed_at,
+        load_kg=data.load_kg or 0.0,
+        reps=data.reps,
+        tempo=tempo,
+        focus_mode=data.focus_mode,
+        cue=data.cue,
+        reflection=data.reflection,
+        session_id=data.session_id,
+        set_index=data.set_index,
+        source="guided",
+    )
+    try:
+        repo.get_set(session=s, user_id=user_id, uuid=data.uuid)
+        stored_now = False
+    except NotFoundError:
+        stored_now = True
+    row = repo.add_set(session=s, user_id=user_id, data=set_create(set_input))
+    if stored_now and data.motion is not None:
+        repo.add_recording(
+            session=s,
+            user_id=user_id,
+            data=RecordingCreate(
+                kind="motion",
+                set_uuid=data.uuid,
+                file_name=None,
+                data=data.motion,
+                analysis=data.motion_analysis,
+            ),
+        )
+    return set_record(row), stored_now
+
+
 def record_web_set(
     *,
-    db: Database,
+    writer: SetWriter,
     user_id: int,
     data: WebSetInput,
     catalog: Catalog,
@@ -239,41 +350,7 @@ def record_web_set(
             f"The prescription is for {data.prescription.exercise_id!r} but the set is "
             f"{data.exercise_id!r}; send the prescription of this set."
         )
-    tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
-    set_input = SetInput(
-        uuid=data.uuid,
-        exercise_id=data.exercise_id,
-        performed_at=data.performed_at,
-        load_kg=data.load_kg or 0.0,
-        reps=data.reps,
-        tempo=tempo,
-        focus_mode=data.focus_mode,
-        cue=data.cue,
-        reflection=data.reflection,
-        session_id=data.session_id,
-        set_index=data.set_index,
-        source="guided",
-    )
-    with db.session() as s:
-        try:
-            repo.get_set(session=s, user_id=user_id, uuid=data.uuid)
-            stored_now = False
-        except NotFoundError:
-            stored_now = True
-        row = repo.add_set(session=s, user_id=user_id, data=set_create(set_input))
-        if stored_now and data.motion is not None:
-            repo.add_recording(
-                session=s,
-                user_id=user_id,
-                data=RecordingCreate(
-                    kind="motion",
-                    set_uuid=data.uuid,
-                    file_name=None,
-                    data=data.motion,
-                    analysis=data.motion_analysis,
-                ),
-            )
-        record = set_record(row)
+    record, stored_now = writer.store(user_id=user_id, data=data)
     adaptation = None
     if data.prescription is not None:
         adaptation = adapt(

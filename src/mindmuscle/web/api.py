@@ -242,7 +242,7 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
             "(20 minutes at 100 Hz) are kept with a set."
         )
     result = record_web_set(
-        db=ctx.db,
+        writer=ctx.set_writer,
         user_id=user,
         data=body,
         catalog=ctx.catalog,

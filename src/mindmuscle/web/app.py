@@ -26,6 +26,7 @@ from mindmuscle.catalog import load_catalog
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import ConfigError
 from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.services.web_session import SetWriter
 from mindmuscle.store import Database, open_database
 from mindmuscle.web.deps import WebContext
 from mindmuscle.web.errors import install_error_handlers
@@ -90,6 +91,7 @@ def create_app(
         login_required=not is_loopback(bound),
         asset_version=_asset_version(),
         progress=ProgressCache(),
+        set_writer=SetWriter(db),
     )
 
     app = FastAPI(
@@ -113,10 +115,12 @@ def create_app(
     app.state.templates = templates
     install_error_handlers(app)
 
-    from mindmuscle.web import api, pages  # routes import the context helpers defined here
+    from mindmuscle.web import api, data_api, data_pages, pages  # routes need the helpers above
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(data_api.router)
+    app.include_router(data_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
 from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.services.web_session import SetWriter
 from mindmuscle.store import LOCAL_USER_ID, Database
 from mindmuscle.web.errors import CsrfError, LoginRequiredError
 from mindmuscle.web.security import (
@@ -47,6 +48,7 @@ class WebContext:
     login_required: bool
     asset_version: str
     progress: ProgressCache
+    set_writer: SetWriter
 
 
 def is_https(request: Request) -> bool:

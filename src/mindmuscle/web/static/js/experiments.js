@@ -1,0 +1,174 @@
+// Experiments page: create one (a preset in one tap, or a small design form), then run it set by
+// set (the condition's cue, load and reps; rating and EMG file), and analyse it.
+
+import { api, toast } from "./api.js";
+import { el, postForm } from "./upload.js";
+
+const $ = (id) => document.getElementById(id);
+const FOCUS = { internal: "Internal focus", external: "External focus", none: "No cue" };
+let exp = null;
+
+function showError(id, message) {
+  $(id).textContent = message;
+  $(id).hidden = !message;
+}
+
+function e1rm() {
+  const v = $("exp-e1rm").value.trim();
+  return v ? Number(v) : null;
+}
+
+async function create(body) {
+  showError("exp-error", "");
+  try {
+    const made = await api("/api/experiments", { method: "POST", body: { ...body, e1rm_kg: e1rm() } });
+    location.href = `/experiments?id=${made.id}`;
+  } catch (err) {
+    showError("exp-error", err.message);
+  }
+}
+
+function customBody(form) {
+  const conditions = [...form.querySelectorAll("input[name=conditions]:checked")].map((i) => i.value);
+  const loads = form.elements.loads.value.split(/[,;\s]+/).filter(Boolean).map(Number);
+  return {
+    exercise_id: form.elements.exercise_id.value,
+    conditions,
+    loads_pct_e1rm: loads,
+    sets_per_condition: Number(form.elements.sets_per_condition.value),
+  };
+}
+
+function label(name) {
+  const c = exp.design.conditions.find((x) => x.name === name);
+  return c ? c.label : name;
+}
+
+function renderPlan() {
+  const head = el("tr", {}, ...["#", "condition", "% 1RM", "reps", ""].map((h) => el("th", {}, h)));
+  const rows = exp.sets.map((s) =>
+    el("tr", { class: s.done ? "done" : "", "data-set": String(s.number) },
+      el("td", {}, String(s.number)),
+      el("td", {}, label(s.condition)),
+      el("td", {}, String(s.load_pct_e1rm)),
+      el("td", {}, String(s.reps)),
+      el("td", {}, s.done ? "✓" : ""),
+    ),
+  );
+  $("exp-sets").replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+function renderNext() {
+  const n = exp.next_set;
+  $("exp-next").hidden = !n;
+  $("exp-finished").hidden = Boolean(n);
+  if (!n) return;
+  $("next-step").textContent = `Next · ${FOCUS[n.focus]}`;
+  $("next-condition").textContent = label(n.condition);
+  $("next-cue").textContent = n.cue ? `“${n.cue}”` : "No cue: lift the way you normally would.";
+  $("next-reps").textContent = String(n.reps);
+  $("next-load").textContent = n.load_kg === null ? "?" : `${Math.round(n.load_kg * 2) / 2} kg`;
+  $("next-pct").textContent = `${n.load_pct_e1rm}%`;
+  $("next-number").textContent = `${n.number}/${exp.sets.length}`;
+  $("rec-reps").placeholder = `${n.reps} (or from the EMG)`;
+  $("rec-load").placeholder = n.load_kg === null ? "needed: no 1RM given" : `${Math.round(n.load_kg * 2) / 2}`;
+  $("rec-channels").textContent = Object.values(exp.design.channels).join(", ");
+}
+
+function render() {
+  $("exp-name").textContent = exp.name;
+  $("exp-progress").textContent = `${exp.exercise_name} · ${exp.n_done} of ${exp.sets.length} sets done · order seed ${exp.design.seed}`;
+  renderNext();
+  renderPlan();
+  $("exp-view").hidden = false;
+  $("exp-list-view").hidden = true;
+  document.body.dataset.experiment = String(exp.id);
+}
+
+async function record(ev) {
+  ev.preventDefault();
+  showError("record-error", "");
+  const form = ev.target;
+  const fd = new FormData();
+  fd.append("target_rating", form.elements.target_rating.value);
+  for (const name of ["reps", "load_kg", "rate_hz"]) {
+    const v = form.elements[name].value.trim();
+    if (v) fd.append(name, v);
+  }
+  const file = $("rec-emg").files[0];
+  if (file) fd.append("emg", file);
+  const btn = $("record-save");
+  btn.disabled = true;
+  btn.textContent = "Saving…";
+  try {
+    const saved = await postForm(`/api/experiments/${exp.id}/sets/${exp.next_set.number}`, fd);
+    toast(`Set ${saved.number} saved` + (saved.emg_reps ? ` · ${saved.emg_reps} reps in the EMG` : ""));
+    form.reset();
+    document.getElementById("target_rating-out").textContent = "5";
+    exp = await api(`/api/experiments/${exp.id}`);
+    render();
+  } catch (err) {
+    showError("record-error", err.message);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Save this set";
+  }
+}
+
+function ci(c) {
+  if (c.g === null || c.g === undefined) return c.note || "too few sets for statistics";
+  const range = c.ci_low !== null && c.ci_high !== null ? ` [${c.ci_low.toFixed(2)}, ${c.ci_high.toFixed(2)}]` : "";
+  const p = c.p_value !== null ? `, p = ${c.p_value.toFixed(3)}` : "";
+  return `g = ${c.g.toFixed(2)}${range}${p}`;
+}
+
+async function analyse() {
+  const box = $("exp-analysis");
+  const btn = $("exp-analyse");
+  btn.disabled = true;
+  btn.textContent = "Analysing…";
+  try {
+    const a = await api(`/api/experiments/${exp.id}/analysis`);
+    const lines = a.headline.map((e) =>
+      el("li", {},
+        el("b", {}, `${label(e.condition)} vs ${label(e.reference)}`),
+        ` · ${e.measure === "target_rating" ? "target rating" : `peak activation of ${e.muscle}`}`
+          + `${e.load_pct_e1rm === null ? " (all loads)" : ` at ${e.load_pct_e1rm}%`}: ${ci(e.comparison)}`,
+      ),
+    );
+    box.replaceChildren(
+      el("h3", {}, `${a.n_recorded} of ${a.n_planned} sets analysed`),
+      lines.length ? el("ul", { class: "why" }, ...lines) : el("p", { class: "muted" }, "Record sets first."),
+      ...a.limitations.map((t) => el("p", { class: "muted small" }, t)),
+      el("a", { class: "btn big primary", href: a.report_url, id: "exp-report" }, "Open the full report"),
+    );
+    box.hidden = false;
+  } catch (err) {
+    box.replaceChildren(el("p", { class: "notice" }, err.message));
+    box.hidden = false;
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Analyse the sets so far";
+  }
+}
+
+for (const b of document.querySelectorAll("[data-preset]")) {
+  b.addEventListener("click", () => create({ preset: b.dataset.preset }));
+}
+$("exp-custom").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  create(customBody(ev.target));
+});
+$("record-form").addEventListener("submit", record);
+$("exp-analyse").addEventListener("click", analyse);
+
+const id = new URLSearchParams(location.search).get("id");
+if (id) {
+  api(`/api/experiments/${encodeURIComponent(id)}`)
+    .then((data) => {
+      exp = data;
+      render();
+    })
+    .catch((err) => showError("exp-error", err.message));
+}
+document.body.dataset.ready = "1";

@@ -1,0 +1,128 @@
+// Import page: upload a log export, preview how every exercise name maps (a dry run), confirm.
+// The file stays in the page between preview and confirm; nothing is stored before confirm.
+
+import { toast } from "./api.js";
+import { el, postForm } from "./upload.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("import-form");
+const fileInput = $("import-file");
+const errorBox = $("import-error");
+const METHOD = {
+  exact: "exact name",
+  normalised: "same words",
+  fuzzy: "close match",
+  user: "your exercise",
+  new: "new exercise",
+};
+
+function showError(message) {
+  errorBox.textContent = message;
+  errorBox.hidden = !message;
+}
+
+function unit() {
+  return form.querySelector("input[name=unit]:checked").value;
+}
+
+function formData(dryRun) {
+  const fd = new FormData();
+  fd.append("file", fileInput.files[0]);
+  if (unit()) fd.append("unit", unit());
+  fd.append("dry_run", dryRun ? "true" : "false");
+  return fd;
+}
+
+function renderReport(r) {
+  $("r-sets").textContent = r.sets;
+  $("r-workouts").textContent = r.workouts;
+  $("r-exercises").textContent = r.exercises;
+  $("r-matched").textContent = r.matched;
+  $("r-user").textContent = r.user_exercises;
+  $("r-new").textContent = r.new_user_exercises;
+  $("r-stored").textContent = r.sets_already_stored;
+  const span = r.first_workout ? `${r.first_workout.slice(0, 10)} to ${(r.last_workout || "").slice(0, 10)}` : "no workouts";
+  $("r-meta").textContent = `${r.path}: ${r.format} export, weights in ${r.unit}, ${span}.`;
+  const list = $("mapping-list");
+  list.replaceChildren();
+  for (const m of r.mappings) {
+    const pct = m.method === "new" ? "" : ` ${Math.round(m.confidence * 100)}%`;
+    const row = el(
+      "div",
+      { class: `map-row map-${m.method}`, "data-method": m.method },
+      el("div", { class: "map-from" }, el("b", {}, m.name), el("small", { class: "muted" }, ` ${m.sets} sets`)),
+      el(
+        "div",
+        { class: "map-to" },
+        el("span", {}, "→ ", m.exercise_name, " "),
+        el("code", {}, m.exercise_id),
+        el("span", { class: "tag" }, METHOD[m.method] + pct),
+      ),
+    );
+    if (m.muscles_guessed === false) {
+      row.append(el("small", { class: "notice" }, "Muscles unknown from the name: set them on the exercise card."));
+    }
+    list.append(row);
+  }
+  const toAdd = r.sets - r.sets_already_stored;
+  const confirm = $("import-confirm");
+  confirm.textContent = toAdd > 0 ? `Import ${toAdd} sets` : "Nothing new to import";
+  confirm.disabled = toAdd === 0;
+  $("import-report").hidden = false;
+}
+
+async function preview(ev) {
+  ev.preventDefault();
+  showError("");
+  $("import-done").hidden = true;
+  if (!fileInput.files.length) {
+    showError("Choose the exported CSV file first.");
+    return;
+  }
+  const btn = $("import-preview");
+  btn.disabled = true;
+  btn.textContent = "Reading…";
+  try {
+    renderReport(await postForm("/api/import", formData(true)));
+    $("import-report").scrollIntoView({ behavior: "smooth", block: "start" });
+  } catch (err) {
+    $("import-report").hidden = true;
+    showError(err.message);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Preview the import";
+  }
+}
+
+async function confirmImport() {
+  const btn = $("import-confirm");
+  btn.disabled = true;
+  btn.textContent = "Importing…";
+  try {
+    const r = await postForm("/api/import", formData(false));
+    $("import-report").hidden = true;
+    $("done-title").textContent = `Imported ${r.sets_added} sets`;
+    $("done-text").textContent =
+      `${r.workouts_added} workouts and ${r.new_user_exercises} new exercises of your own from ${r.path}` +
+      (r.sets_already_stored ? `; ${r.sets_already_stored} sets were already stored.` : ".");
+    $("import-done").hidden = false;
+    toast(`Imported ${r.sets_added} sets`);
+  } catch (err) {
+    showError(err.message);
+    btn.disabled = false;
+    btn.textContent = "Import";
+  }
+}
+
+form.addEventListener("submit", preview);
+fileInput.addEventListener("change", () => {
+  showError("");
+  $("import-report").hidden = true;
+});
+$("import-confirm").addEventListener("click", confirmImport);
+$("import-again").addEventListener("click", () => {
+  $("import-report").hidden = true;
+  fileInput.value = "";
+  fileInput.click();
+});
+document.body.dataset.ready = "1";
