@@ -318,3 +318,15 @@ def test_csv_motion_column_counts_repetitions(tmp_path: Path) -> None:
     a = analyze_emg_recording(rec).analysis
     assert a.rep_source == "motion"
     assert a.n_reps == 5
+
+
+def test_cli_reference_contraction(tmp_path: Path, curls: np.ndarray) -> None:
+    path = _write_csv(tmp_path / "set.csv", curls, "t,biceps,brachialis", with_time=True)
+    ref = _write_csv(tmp_path / "ref.csv", curls * 4.0, "t,biceps,brachialis", with_time=True)
+    res = CliRunner().invoke(app, ["emg", str(path), "--mvc", str(ref), "--reference", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["target"] == "biceps"
+    assert data["channels"][0]["normalisation"] == "reference"
+    peaks = [r["peak_pct"] for r in data["channels"][0]["reps"]]
+    assert max(peaks) == pytest.approx(25.0, rel=0.01)

@@ -53,7 +53,7 @@ def _print_summary(result: EmgResult) -> None:
     console.print(ch_table)
     target = a.channel(a.target)
     if target.reps:
-        pct = "%MVC" if target.normalisation == "mvc" else "%peak"
+        pct = {"mvc": "%MVC", "reference": "%ref"}.get(target.normalisation, "%peak")
         reps = Table(title=f"Repetitions of {a.target}")
         for col in ("rep", "start s", "end s", f"peak {pct}", f"mean {pct}", "RMS", "MDF Hz"):
             reps.add_column(col, justify="right")
@@ -99,6 +99,13 @@ def emg_command(
     mvc: Annotated[
         Path | None, typer.Option("--mvc", help="MVC recording with the same channels.")
     ] = None,
+    reference: Annotated[
+        bool,
+        typer.Option(
+            "--reference",
+            help="The --mvc file is a submaximal reference contraction, not a maximal one.",
+        ),
+    ] = False,
     rate: Annotated[
         float | None, typer.Option("--rate", help="Sampling rate in Hz (CSV without 't').")
     ] = None,
@@ -139,6 +146,7 @@ def emg_command(
             target=target,
             synergists=synergist or [],
             mvc_path=mvc,
+            mvc_kind="reference" if reference else "mvc",
             rate_hz=rate,
             units=units.value if units else None,
             fmt=fmt.value if fmt else None,

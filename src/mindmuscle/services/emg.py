@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import plotly.graph_objects as go
@@ -41,15 +42,21 @@ def analyze_emg_recording(
     target: str | None = None,
     synergists: Sequence[str] = (),
     mvc: EmgRecording | None = None,
+    mvc_kind: Literal["mvc", "reference"] = "mvc",
     mains_hz: float | None = None,
     progress: ProgressFn | None = None,
 ) -> EmgResult:
-    """Analyse a recording held in memory (``target`` defaults to the first channel)."""
+    """Analyse a recording held in memory (``target`` defaults to the first channel).
+
+    ``mvc`` is a maximal voluntary contraction, or with ``mvc_kind="reference"`` a
+    submaximal reference contraction; its envelope peak per channel is 100 %.
+    """
     return analyze_emg(
         recording,
         target=target or recording.channels[0],
         synergists=list(synergists),
         mvc=mvc,
+        mvc_kind=mvc_kind,
         mains_hz=mains_hz,
         progress=progress,
     )
@@ -61,6 +68,7 @@ def analyze_emg_file(
     target: str | None = None,
     synergists: Sequence[str] = (),
     mvc_path: str | Path | None = None,
+    mvc_kind: Literal["mvc", "reference"] = "mvc",
     rate_hz: float | None = None,
     units: str | None = None,
     fmt: EmgFormat | None = None,
@@ -79,7 +87,8 @@ def analyze_emg_file(
     synergists : sequence of str
         Helper muscles' channels.
     mvc_path : path, optional
-        A maximal voluntary contraction recorded with the same channels.
+        A maximal voluntary contraction recorded with the same channels (or a reference
+        contraction with ``mvc_kind="reference"``).
     rate_hz, units, fmt, board_id
         How to read files that do not say (see :func:`mindmuscle.io.emg.read_emg_file`).
     mains_hz : float, optional
@@ -103,6 +112,7 @@ def analyze_emg_file(
         target=target,
         synergists=synergists,
         mvc=mvc,
+        mvc_kind=mvc_kind,
         mains_hz=mains_hz,
         progress=progress,
     )
@@ -188,7 +198,9 @@ def render_emg_report(result: EmgResult, *, title: str = "EMG analysis") -> str:
         for f in a.fatigue
     ]
     warn = "".join(f"<li>{esc(w)}</li>" for w in a.warnings)
-    unit_pct = "% MVC" if target.normalisation == "mvc" else f"% of {target.normalisation}"
+    unit_pct = {"mvc": "% MVC", "reference": "% of reference"}.get(
+        target.normalisation, "% of set peak"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.5rem;max-width:1100px}}
