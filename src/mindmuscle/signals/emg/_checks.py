@@ -74,7 +74,9 @@ def as_emg_array(data: Any, *, min_samples: int = 2, check_finite: bool = True) 
             f"EMG has {n_samples} sample(s) per channel; at least {min_samples} are needed. "
             "Check the sampling rate and that the file holds the whole recording."
         )
-    if check_finite and not np.isfinite(arr).all():
+    # A sum is NaN or infinite when any value is (or, rarely, when it overflows): a cheap
+    # first test, without the temporary boolean array of isfinite.
+    if check_finite and not np.isfinite(arr.sum(dtype=np.float64)) and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise InvalidSignalError(
             f"EMG contains NaN or infinite values (first at channel {int(bad[0])}, sample "
