@@ -36,6 +36,7 @@ from mindmuscle.services.sessions import (
     get_session,
     open_session,
     plan_today,
+    preview_plan,
     session_to_run,
 )
 from mindmuscle.session import LoopOptions
@@ -286,3 +287,27 @@ def test_one_plan_waits_and_an_interrupted_session_is_not_lost(db: Database) -> 
     assert get_session(db=db, user_id=1, session_id=first.session_id).ended_at is not None
     later = session_to_run(db=db, user_id=1, now=NOW + timedelta(days=1))
     assert later not in (first.session_id, second.session_id, third.session_id)
+
+
+def test_preview_plan_reads_stored_data_and_stores_nothing(db: Database) -> None:
+    save_profile(
+        db=db, user_id=1, profile=Profile(units="lb", equipment=EquipmentProfile(unit="lb"))
+    )
+    _log(db, "a", load_kg=14.0, reps=10, rating=7, days_ago=2)
+    stored = preview_plan(db=db, user_id=1, now=NOW, readiness=None, exercise_ids=[CURL])
+    assert stored.units == "lb"
+    assert stored.exercises[0].load_source == "history"
+    given = preview_plan(
+        db=db,
+        user_id=1,
+        now=NOW,
+        readiness=None,
+        profile=Profile(goal="strength"),
+        exercise_ids=[CURL],
+        e1rm_overrides={CURL: 30.0},
+    )
+    assert (given.units, given.goal) == ("kg", "strength")
+    assert given.exercises[0].e1rm_kg == 30.0 and given.exercises[0].load_source == "given"
+    assert open_session(db=db, user_id=1) is None
+    blank = preview_plan(db=None, user_id=1, now=NOW, readiness=None, exercise_ids=[CURL])
+    assert blank.units == "kg" and blank.exercises[0].load_source == "starting_test"

@@ -30,11 +30,14 @@ from mindmuscle.coach.models import (
     LoggedSet,
     Plan,
     Prescription,
+    Profile,
     Readiness,
     ReadinessDecision,
     Reflection,
 )
+from mindmuscle.config import get_settings
 from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.services.catalog import load_user_catalog
 from mindmuscle.services.history import (
     SetInput,
     SetRecord,
@@ -59,6 +62,7 @@ __all__ = [
     "list_sessions",
     "open_session",
     "plan_today",
+    "preview_plan",
     "save_snapshot",
     "session_to_run",
 ]
@@ -105,6 +109,47 @@ def _info(row: SessionRow, sets_done: int) -> SessionInfo:
     )
 
 
+def preview_plan(
+    *,
+    db: Database | None,
+    user_id: int,
+    now: datetime,
+    readiness: Readiness | None,
+    profile: Profile | None = None,
+    exercise_ids: Sequence[str] | None = None,
+    e1rm_overrides: Mapping[str, float] | None = None,
+    catalog: Catalog | None = None,
+) -> Plan:
+    """Today's plan from the stored profile and history, without storing anything.
+
+    Parameters
+    ----------
+    db : Database or None
+        None plans without stored data (default profile, no history).
+    profile : Profile or None
+        Replaces the stored profile (the caller may start from :func:`get_profile`).
+    e1rm_overrides : mapping of str to float, optional
+        Exercise id -> e1RM in kg, used instead of the history.
+    """
+    if db is None:
+        catalog = catalog or load_user_catalog(get_settings())
+        history: list[LoggedSet] = []
+        profile = profile or Profile()
+    else:
+        catalog = catalog or user_catalog(db=db, user_id=user_id)
+        history = logged_sets(db=db, user_id=user_id)
+        profile = profile or get_profile(db=db, user_id=user_id)
+    return build_plan(
+        catalog=catalog,
+        profile=profile,
+        readiness=readiness,
+        history=history,
+        now=now,
+        e1rm_overrides=dict(e1rm_overrides or {}),
+        exercise_ids=None if exercise_ids is None else list(exercise_ids),
+    )
+
+
 def plan_today(
     *,
     db: Database,
@@ -120,24 +165,22 @@ def plan_today(
     The readiness check (if given) and the plan are stored; the plan becomes a session that
     :class:`GuidedRun` runs.
     """
-    catalog = catalog or user_catalog(db=db, user_id=user_id)
-    profile = get_profile(db=db, user_id=user_id)
     decision = None if readiness is None else assess_readiness(readiness)
+    plan = preview_plan(
+        db=db,
+        user_id=user_id,
+        now=now,
+        readiness=readiness,
+        exercise_ids=exercise_ids,
+        e1rm_overrides=e1rm_overrides,
+        catalog=catalog,
+    )
     readiness_id = None
     if readiness is not None:
         entry = record_readiness(
             db=db, user_id=user_id, readiness=readiness, decision=decision, now=now
         )
         readiness_id = entry.id
-    plan = build_plan(
-        catalog=catalog,
-        profile=profile,
-        readiness=readiness,
-        history=logged_sets(db=db, user_id=user_id),
-        now=now,
-        e1rm_overrides=dict(e1rm_overrides or {}),
-        exercise_ids=None if exercise_ids is None else list(exercise_ids),
-    )
     with db.session() as s:
         # Only one plan waits to be run: an older plan that was never begun is closed.
         while (
