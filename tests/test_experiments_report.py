@@ -62,7 +62,7 @@ def test_html_is_self_contained_and_says_what_the_data_cannot_show(tmp_path: Pat
     # the headline: focus muscle across loads (paired by load block, five blocks)
     assert "pecs vs regular, pec_sternal peak activation (%MVC), all loads (paired by load)" in html
     assert "5 pairs" in html
-    assert re.search(r"\+\d+\.\d\d %MVC points \[\+\d+\.\d\d, \+\d+\.\d\d\]", html)
+    assert re.search(r"\+\d+\.\d\d points of %MVC \[\+\d+\.\d\d, \+\d+\.\d\d\]", html)
     assert "smallest possible p is 0.062" in html
 
 

@@ -134,6 +134,7 @@ def test_designed_run_and_analysed_into_a_report(analysed: tuple[AnalysisResult,
     assert "Plotly.newPlot" in html and f'id="activation-{target}"' in html
     assert not re.search(r"<script[^>]+src=", html), "the report must not load scripts"
     assert "highest repetition peak" in html
+    assert a.activation_unit == "% of peak" and "peak activation (% of peak)" in html
     names = sorted(Path(p).name for p in result.png_paths)
     assert f"activation_{target}.png" in names and "ratings.png" in names
     for p in result.png_paths:
@@ -246,6 +247,7 @@ def test_mvc_recording_gives_percent_mvc(db: Database, tmp_path: Path) -> None:
         )  # fmt: skip
     a = analyze_experiment(db=db, user_id=USER, experiment_id=info.id, n_resamples=100).analysis
     assert "pec_sternal: % of its MVC recording" in a.normalisation
+    assert a.activation_unit == "%MVC"
     for c in a.cells:
         if c.n_sets:
             # bursts of half (a quarter) of the MVC amplitude: 50% (25%) MVC within 10%
@@ -339,7 +341,7 @@ def test_cli_new_status_record_analyze(cli_env: Path) -> None:
     assert data["analysis"]["n_recorded"] == 2
     assert report.is_file() and (cli_env / "png" / "ratings.png").is_file()
     plain = runner.invoke(app, ["experiment", "analyze", exp_id, "--resamples", "200"]).output
-    assert "internal vs external, biceps peak activation (%MVC), 60% e1RM" in plain
+    assert "internal vs external, biceps peak activation (% of peak), 60% e1RM" in plain
     assert "No statistics: 1 and 1 sets" in plain
     assert "not growth" in plain
 

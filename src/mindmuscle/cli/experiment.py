@@ -206,7 +206,7 @@ def analyze(
             else c.note or "no statistics"
         )
         diff = "-" if c.mean_difference is None else f"{c.mean_difference:+.2f}"
-        typer.echo(f"  {comparison_label(e)}: difference {diff}; {stats}")
+        typer.echo(f"  {comparison_label(e, a.activation_unit)}: difference {diff}; {stats}")
     for note in a.limitations:
         typer.echo(f"- {note}")
     if result.report_path:

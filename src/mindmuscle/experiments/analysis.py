@@ -37,8 +37,8 @@ __all__ = [
 
 Measure = Literal["peak_mvc", "mean_mvc", "target_rating"]
 MEASURE_LABELS: dict[str, str] = {
-    "peak_mvc": "peak activation (%MVC)",
-    "mean_mvc": "mean activation (%MVC)",
+    "peak_mvc": "peak activation",
+    "mean_mvc": "mean activation",
     "target_rating": "target rating (0-10)",
 }
 
@@ -51,7 +51,8 @@ class SetResult(_Model):
     """One recorded experiment set, as the analysis reads it.
 
     ``peak_mvc`` and ``mean_mvc`` map muscle ids to the per-repetition peak and mean activation in
-    %MVC, averaged over the set's repetitions (empty when no EMG was recorded).
+    %MVC (or in % of another common reference, see :func:`analyze`), averaged over the set's
+    repetitions (empty when no EMG was recorded).
     """
 
     index: int = Field(ge=1, description="Planned set index, from 1.")
@@ -125,6 +126,9 @@ class ExperimentAnalysis(_Model):
     n_resamples: int
     seed: int
     normalisation: str = Field(description="What 100% activation means in this analysis.")
+    activation_unit: str = Field(
+        default="%MVC", description="Short unit of activation, e.g. '%MVC' or '% of peak'."
+    )
     limitations: list[str]
 
     def effect(
@@ -183,6 +187,7 @@ def analyze(
     n_resamples: int = 2000,
     seed: int | None = None,
     normalisation: str = "% of a maximal voluntary contraction (MVC)",
+    activation_unit: str = "%MVC",
 ) -> ExperimentAnalysis:
     """Analyse the recorded sets of an experiment.
 
@@ -198,6 +203,8 @@ def analyze(
         Seed of the resampling; default the design's seed, so an analysis is reproducible.
     normalisation : str
         What 100% activation means (an MVC, or a reference within the experiment).
+    activation_unit : str
+        Its short unit for labels (``%MVC``, ``% of peak``).
 
     Returns
     -------
@@ -291,6 +298,7 @@ def analyze(
         n_resamples=n_resamples,
         seed=seed,
         normalisation=normalisation,
+        activation_unit=activation_unit,
         limitations=[],
     )
     return analysis.model_copy(update={"limitations": limitations(analysis)})
@@ -353,9 +361,11 @@ def limitations(analysis: ExperimentAnalysis) -> list[str]:
     return notes
 
 
-def comparison_label(effect: Effect) -> str:
+def comparison_label(effect: Effect, activation_unit: str = "%MVC") -> str:
     """A short label such as ``internal vs external, biceps peak activation (%MVC), 60% e1RM``."""
     what = MEASURE_LABELS[effect.measure]
+    if effect.measure != "target_rating":
+        what = f"{what} ({activation_unit})"
     muscle = f"{effect.muscle} " if effect.muscle else ""
     where = (
         "all loads (paired by load)"

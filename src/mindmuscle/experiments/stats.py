@@ -278,7 +278,11 @@ def _finish(
     d_lo, d_hi = _percentile_ci(boot_diff, confidence_level)
     notes = []
     if g is None:
-        notes.append("No effect size: the values do not vary within conditions.")
+        notes.append(
+            "No effect size: the differences do not vary."
+            if base["kind"] == "paired"
+            else "No effect size: the values do not vary within conditions."
+        )
     elif n_small < FEW_N:
         notes.append(
             f"Few values ({n_small}): the interval of g is wide and unstable; the interval of "

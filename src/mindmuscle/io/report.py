@@ -101,7 +101,7 @@ def experiment_figures(analysis: ExperimentAnalysis) -> list[dict[str, Any]]:
                 "data": condition_traces(lambda c, m=muscle: c.peak_mvc[m]),
                 "layout": {
                     "xaxis": axis_x,
-                    "yaxis": {"title": {"text": "peak activation (%MVC)"}},
+                    "yaxis": {"title": {"text": f"peak activation ({analysis.activation_unit})"}},
                     "margin": {"t": 30},
                 },
             }
@@ -120,7 +120,7 @@ def experiment_figures(analysis: ExperimentAnalysis) -> list[dict[str, Any]]:
     )
     shown = [e for e in headline_effects(analysis) if e.comparison.g is not None]
     if shown:
-        ys = [comparison_label(e) for e in shown]
+        ys = [comparison_label(e, analysis.activation_unit) for e in shown]
         gs = [e.comparison.g for e in shown]
         lo = [(e.comparison.g or 0.0) - (e.comparison.ci_low or 0.0) for e in shown]
         hi = [(e.comparison.ci_high or 0.0) - (e.comparison.g or 0.0) for e in shown]
@@ -214,7 +214,8 @@ th { background: #f3f3f3; }
 <body>
 <h1>{{ d.title }}</h1>
 <p>Exercise <code>{{ d.exercise_id }}</code>; {{ a.n_recorded }} of {{ a.n_planned }} planned sets
-recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.</p>
+recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.
+Activation ({{ a.activation_unit }}): {{ a.normalisation }}.</p>
 
 <section class="limits" id="limitations">
 <h2>What this data can and cannot show</h2>
@@ -244,7 +245,8 @@ recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.</p>
 <table id="cells">
 <tr><th>condition</th><th>load (% e1RM)</th><th>sets</th><th>reps (mean)</th>
 <th>target rating (mean ± SD)</th>
-{% for m in a.muscles %}<th>{{ m }} peak %MVC (mean ± SD)</th><th>{{ m }} mean %MVC</th>{% endfor %}
+{% for m in a.muscles %}<th>{{ m }} peak {{ a.activation_unit }} (mean ± SD)</th>
+<th>{{ m }} mean {{ a.activation_unit }}</th>{% endfor %}
 </tr>
 {% for c in a.cells %}<tr><td>{{ labels[c.condition] }}</td><td>{{ fmt(c.load_pct_e1rm, 0) }}</td>
 <td>{{ c.n_sets }}</td><td>{{ fmt(c.reps.mean, 1) }}</td>
@@ -292,9 +294,9 @@ Fewer than 3 sets (or blocks) per condition: no statistics.</p>
 """
 
 
-def _row(e: Effect) -> dict[str, str]:
+def _row(e: Effect, activation_unit: str) -> dict[str, str]:
     c = e.comparison
-    unit = "" if e.measure == "target_rating" else " %MVC points"
+    unit = "" if e.measure == "target_rating" else f" points of {activation_unit}"
     if c.mean_difference is None:
         diff = "–"
     elif c.difference_ci_low is None or c.difference_ci_high is None:
@@ -307,7 +309,7 @@ def _row(e: Effect) -> dict[str, str]:
     g = "–" if c.g is None else f"{c.g:.2f} [{_fmt(c.ci_low)}, {_fmt(c.ci_high)}]"
     p = "–" if c.p_value is None else f"{c.p_value:.3f}" + ("" if c.exact_p else " (sampled)")
     return {
-        "label": comparison_label(e),
+        "label": comparison_label(e, activation_unit),
         "n": f"{c.n_a} vs {c.n_b}" if c.kind == "independent" else f"{c.n_a} pairs",
         "diff": diff,
         "g": g,
@@ -338,8 +340,8 @@ def render_experiment_html(analysis: ExperimentAnalysis) -> str:
         d=d,
         labels=labels,
         ref_label=labels[d.reference],
-        headline=[_row(e) for e in headline_effects(analysis)],
-        all_rows=[_row(e) for e in analysis.effects],
+        headline=[_row(e, analysis.activation_unit) for e in headline_effects(analysis)],
+        all_rows=[_row(e, analysis.activation_unit) for e in analysis.effects],
         figures=figures,
         plan=plan_sets(d),
         plotly_js=_plotly_js() if figures else "",
@@ -392,7 +394,7 @@ def _png_condition_plot(
 def write_experiment_pngs(analysis: ExperimentAnalysis, directory: str | Path) -> list[Path]:
     """Write PNG figures of an analysis into ``directory`` (created) and return their paths.
 
-    ``activation_<muscle>.png`` per muscle with EMG (peak %MVC per condition and load),
+    ``activation_<muscle>.png`` per muscle with EMG (peak activation per condition and load),
     ``ratings.png`` (target rating per condition and load) and, when any effect size could be
     computed, ``effects.png`` (Hedges' g with 95% bootstrap intervals).
     """
@@ -404,7 +406,7 @@ def write_experiment_pngs(analysis: ExperimentAnalysis, directory: str | Path) -
         _png_condition_plot(
             analysis,
             lambda c, m=muscle: c.peak_mvc[m],
-            "peak activation (%MVC)",
+            f"peak activation ({analysis.activation_unit})",
             f"{muscle}: peak activation per condition and load",
             path,
         )
@@ -420,11 +422,11 @@ def write_experiment_pngs(analysis: ExperimentAnalysis, directory: str | Path) -
     written.append(path)
     shown = [e for e in headline_effects(analysis) if e.comparison.g is not None]
     if shown:
-        written.append(_png_effects(shown, out_dir / "effects.png"))
+        written.append(_png_effects(shown, out_dir / "effects.png", analysis.activation_unit))
     return written
 
 
-def _png_effects(effects: Sequence[Effect], path: Path) -> Path:
+def _png_effects(effects: Sequence[Effect], path: Path, activation_unit: str) -> Path:
     fig = Figure(figsize=(8.0, 1.2 + 0.5 * len(effects)), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -437,7 +439,7 @@ def _png_effects(effects: Sequence[Effect], path: Path) -> Path:
         ax.plot([g], [y], "o", color="#333")
     ax.axvline(0.0, color="#999", linestyle="--", linewidth=1)
     ax.set_yticks(ys)
-    ax.set_yticklabels([comparison_label(e) for e in effects], fontsize=7)
+    ax.set_yticklabels([comparison_label(e, activation_unit) for e in effects], fontsize=7)
     ax.set_xlabel("Hedges' g (95% bootstrap interval)")
     fig.tight_layout()
     fig.savefig(path)

@@ -463,7 +463,7 @@ def record_experiment_set(
     )
 
 
-def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[SetResult], str]:
+def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[SetResult], str, str]:
     raw: list[tuple[PlannedSetStatus, Any, dict[str, Any] | None]] = []
     with db.session() as s:
         for p in info.sets:
@@ -474,7 +474,7 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
             emg = recs[-1].analysis if recs else None
             rating = row.reflection.target_rating if row.reflection is not None else None
             raw.append((p, (row.reps, rating, row.load_kg), emg))
-    peaks, means, how = _normalise([emg for _, _, emg in raw])
+    peaks, means, how, unit = _normalise([emg for _, _, emg in raw])
     results = [
         SetResult(
             index=p.number,
@@ -488,7 +488,7 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
         )
         for k, (p, (n_reps, rating, load), _) in enumerate(raw)
     ]
-    return results, how
+    return results, how, unit
 
 
 _TO_MV = {"uV": 1e-3, "mV": 1.0, "V": 1e3}
@@ -496,7 +496,7 @@ _TO_MV = {"uV": 1e-3, "mV": 1.0, "V": 1e3}
 
 def _normalise(
     emgs: Sequence[dict[str, Any] | None],
-) -> tuple[list[dict[str, float]], list[dict[str, float]], str]:
+) -> tuple[list[dict[str, float]], list[dict[str, float]], str, str]:
     """Per set and muscle: mean repetition peak and mean in % of a common reference.
 
     A muscle recorded with an MVC in every set keeps its %MVC; otherwise its raw amplitudes are
@@ -529,14 +529,15 @@ def _normalise(
             means[k][m] = 100.0 * float(np.mean(v["mean"])) * scale[k] / top
         described.append(f"{m}: % of its highest repetition peak in this experiment")
     if not described:
-        return peaks, means, "no EMG recorded"
+        return peaks, means, "no EMG recorded", "%MVC"
     how = "; ".join(described)
     if any("highest repetition peak" in d for d in described):
         how += (
             " (without an MVC the percentages depend on that reference; the effect sizes and "
             "p-values do not)"
         )
-    return peaks, means, how
+        return peaks, means, how, "% of peak"
+    return peaks, means, how, "%MVC"
 
 
 def analyze_experiment(
@@ -556,8 +557,14 @@ def analyze_experiment(
         No such experiment for this user.
     """
     info = experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
-    results, normalisation = _results(db, user_id, info)
-    analysis = analyze(info.design, results, n_resamples=n_resamples, normalisation=normalisation)
+    results, normalisation, unit = _results(db, user_id, info)
+    analysis = analyze(
+        info.design,
+        results,
+        n_resamples=n_resamples,
+        normalisation=normalisation,
+        activation_unit=unit,
+    )
     html = str(write_experiment_html(analysis, report_path)) if report_path is not None else None
     pngs = [str(p) for p in write_experiment_pngs(analysis, png_dir)] if png_dir is not None else []
     return AnalysisResult(
