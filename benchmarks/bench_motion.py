@@ -156,7 +156,8 @@ def accuracy(cases: list[Case]) -> None:
 
 GRID: dict[str, tuple[float, ...]] = {
     "keep_ratio": (0.3, 0.4, 0.5),
-    "partial_ratio": (0.4, 0.5, 0.6),
+    "partial_ratio": (0.45, 0.55, 0.65),
+    "edge_ratio": (0.0, 0.2),
 }
 
 

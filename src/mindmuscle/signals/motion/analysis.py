@@ -78,6 +78,14 @@ class MotionParams:
         A counted hump below this fraction of the median hump is a partial repetition.
     pause_speed_ratio : float
         Within one movement, speeds under this fraction of its peak speed are a pause.
+    edge_ratio : float
+        A hump within this fraction of a period of either end of the recording is a movement
+        cut by the start or stop of the recording, not a whole repetition.
+    alt_period : bool
+        Also try the period of the once-integrated signal, and keep it when its humps are
+        clearly more regular in size (by ``alt_spread_margin`` in coefficient of variation).
+    position_low_ratio : float
+        Low cut-off of the vertical position, as a multiple of the repetition frequency.
     energy_ratio : float
         A hump counts only where the movement energy (2 s moving RMS) reaches this fraction of
         its median over the humps: a still stretch next to the set is not a repetition.
@@ -95,6 +103,7 @@ class MotionParams:
     pause_speed_ratio: float = 0.15
     energy_ratio: float = 0.3
     alt_period: bool = True
+    edge_ratio: float = 0.0
     position_low_ratio: float = 0.3
     alt_spread_margin: float = 0.15
 
@@ -234,6 +243,12 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
             if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
                 hump, peaks, prom = alt
                 period_s, periodicity = alt_s, alt_ac
+    if period_known and peaks.size:
+        # A hump closer to either end of the recording than this is a movement cut by the start
+        # or the stop of the recording (or the hand reaching for the device), not a whole rep.
+        margin = int(params.edge_ratio * t_rep * rate)
+        keep = (peaks >= margin) & (peaks < t.size - margin)
+        peaks, prom = peaks[keep], prom[keep]
     if not period_known:
         peaks, prom = peaks[:0], prom[:0]
     return _Counted(
