@@ -342,3 +342,19 @@ def test_quality_flags_each_problem_and_passes_a_clean_channel() -> None:
     assert flagged == {"flat", "clipped", "mains", "motion", "noise"}
     # every issue is also in the analysis warnings, named by channel
     assert sum(w.startswith("flat: flat line") for w in a.warnings) == 1
+
+
+def test_noise_only_target_reports_no_repetitions_and_why() -> None:
+    rng = np.random.default_rng(0)
+    data = np.stack([0.01 * rng.standard_normal(4000), np.zeros(4000)])
+    rec = EmgRecording(data, 1000.0, ("noise", "flat"), ("mV", "mV"))
+    a = analyze_emg(rec, target="noise", synergists=["flat"]).analysis
+    assert a.n_reps == 0
+    assert a.warnings[-1] == (
+        "no repetitions found on 'noise': no burst of activity stood out from rest "
+        "(see the quality issues)"
+    )
+    assert a.ratios[0].ratio is None
+    assert a.fatigue[0].n_reps == 0 and a.fatigue[0].rms_slope_pct_per_rep is None
+    json_text = a.model_dump_json()
+    assert '"n_reps":0' in json_text
