@@ -7,6 +7,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from pydantic import ValidationError
 from scipy import stats as sp_stats
@@ -439,3 +441,36 @@ def test_experiment_sets_run_in_the_set_loop_with_their_cue() -> None:
         experiment_prescription(
             plan_sets(design)[0], design, base.model_copy(update={"exercise_id": "x"})
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    conditions=st.sampled_from(
+        [["internal", "external"], ["internal", "none"], ["internal", "external", "none"]]
+    ),
+    loads=st.lists(st.integers(1, 100), min_size=1, max_size=5, unique=True),
+    sets=st.integers(1, 4),
+    seed=st.integers(0, 2**31 - 1),
+    order=st.sampled_from(["ascending", "descending", "random"]),
+)
+def test_every_plan_is_balanced_within_each_load(
+    conditions: list[str], loads: list[int], sets: int, seed: int, order: str
+) -> None:
+    design = make_design(
+        exercise=CURL,
+        conditions=conditions,
+        loads_pct_e1rm=loads,
+        sets_per_condition=sets,
+        seed=seed,
+        block_order=order,  # type: ignore[arg-type]
+    )
+    plan = plan_sets(design)
+    assert len(plan) == len(conditions) * len(loads) * sets
+    blocks = [p.load_pct_e1rm for p in plan]
+    # each load block is contiguous and holds every condition the same number of times
+    assert len({b for b in blocks}) == len(loads)
+    assert sum(1 for i in range(1, len(blocks)) if blocks[i] != blocks[i - 1]) == len(loads) - 1
+    for load in loads:
+        counts = Counter(p.condition for p in plan if p.load_pct_e1rm == load)
+        assert counts == dict.fromkeys(conditions, sets)
+    assert plan_sets(design) == plan
