@@ -468,7 +468,7 @@ def test_every_plan_is_balanced_within_each_load(
     assert len(plan) == len(conditions) * len(loads) * sets
     blocks = [p.load_pct_e1rm for p in plan]
     # each load block is contiguous and holds every condition the same number of times
-    assert len({b for b in blocks}) == len(loads)
+    assert len(set(blocks)) == len(loads)
     assert sum(1 for i in range(1, len(blocks)) if blocks[i] != blocks[i - 1]) == len(loads) - 1
     for load in loads:
         counts = Counter(p.condition for p in plan if p.load_pct_e1rm == load)
