@@ -89,6 +89,15 @@ def is_short(case: Case, reps: int, period_s: float | None, span_s: float) -> bo
     return span_s + period_s < case.truth * period_s
 
 
+# Independent of the analysis: a recording with less than 1 s per logged repetition (idle time
+# included) cannot hold those repetitions at the loads of this data.
+MIN_SECONDS_PER_LOGGED_REP = 1.0
+
+
+def is_too_fast(case: Case) -> bool:
+    return case.rec.duration_s < MIN_SECONDS_PER_LOGGED_REP * case.truth
+
+
 def rates(rows: list[tuple[int, int]]) -> tuple[float, float]:
     if not rows:
         return float("nan"), float("nan")
@@ -122,6 +131,11 @@ def accuracy(cases: list[Case]) -> None:
             print(f"| {ex:32} | {len(by_ex[ex]):4} | {e:5.0%} | {w:8.0%} |")
         e, w = rates([(a.reps, c.truth) for c, a, _ in subset])
         print(f"| {'ALL':32} | {len(subset):4} | {e:5.0%} | {w:8.0%} |")
+        fast = [(a.reps, c.truth) for c, a, _ in subset if not is_too_fast(c)]
+        if len(fast) != len(subset):
+            e2, w2 = rates(fast)
+            label = "ALL without < 1 s per logged rep"
+            print(f"| {label:32} | {len(fast):4} | {e2:5.0%} | {w2:8.0%} |")
         kept = [(a.reps, c.truth) for c, a, s in subset if not s]
         if len(kept) != len(subset):
             e2, w2 = rates(kept)
@@ -133,6 +147,8 @@ def accuracy(cases: list[Case]) -> None:
         print(f"Misses ({len(misses)}): name, exercise, truth, counted (+partial), period, flags")
         for c, a, s in misses:
             flags = []
+            if is_too_fast(c):
+                flags.append("<1s/rep")
             if s:
                 flags.append("short")
             if a.quality.status != "good":
