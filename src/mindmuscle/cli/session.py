@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import pyfiglet
 import typer
 from pydantic import ValidationError
 from rich.align import Align
@@ -363,6 +364,13 @@ class _Voice:
         )
 
 
+def _big(word: str) -> str:
+    """The phase word in large letters, readable from across the room."""
+    if not word:
+        return "\n"
+    return str(pyfiglet.figlet_format(word.upper(), font="standard", width=200)).rstrip("\n")
+
+
 class _View:
     """Renders loop events: a Rich live panel in a terminal, one plain line each otherwise."""
 
@@ -384,7 +392,7 @@ class _View:
 
     # Live panel
     def render(self) -> RenderableType:
-        word = Text(self.phase.upper() or " ", style="bold magenta", justify="center")
+        word = Text(_big(self.phase), style="bold magenta", justify="center", no_wrap=True)
         parts: list[RenderableType] = [
             Align.center(Text(self.title, style="bold")),
             Text(""),
