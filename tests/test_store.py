@@ -447,3 +447,16 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError, match="FOREIGN KEY"), db.session() as s:
         s.execute(text("INSERT INTO drills (user_id, started_at) VALUES (42, '2026-01-01')"))
     db.close()
+
+
+def test_public_api_is_exported() -> None:
+    import mindmuscle.store as store
+    from mindmuscle.store import repo as repo_module
+
+    for module in (store, repo_module):
+        assert all(hasattr(module, name) for name in module.__all__)
+    public = {
+        n for n in vars(repo_module) if not n.startswith("_") and callable(getattr(repo_module, n))
+    }
+    functions = {n for n in public if getattr(repo_module, n).__module__ == repo_module.__name__}
+    assert functions == set(repo_module.__all__)
