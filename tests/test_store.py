@@ -33,6 +33,7 @@ from mindmuscle.store import (
     SessionCreate,
     SetCreate,
     UserExerciseCreate,
+    database_exists,
     normalise_url,
     open_database,
     repo,
@@ -367,6 +368,16 @@ def test_environment_variable_chooses_the_database(tmp_path: Path, monkeypatch) 
     db = open_database()
     assert db.url.endswith("env.db")
     db.close()
+
+
+def test_database_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "e.db"
+    assert not database_exists(str(path))
+    open_database(str(path)).close()
+    assert database_exists(f"sqlite:///{path}")
+    assert database_exists("postgresql+psycopg://u@h/db")
+    monkeypatch.setenv("MINDMUSCLE_DATABASE_URL", str(tmp_path / "none.db"))
+    assert not database_exists()
 
 
 def test_plain_paths_are_sqlite_files(tmp_path: Path) -> None:

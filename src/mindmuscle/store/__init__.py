@@ -9,7 +9,13 @@
 """
 
 from mindmuscle.store import repo
-from mindmuscle.store.engine import Database, normalise_url, open_database, upgrade
+from mindmuscle.store.engine import (
+    Database,
+    database_exists,
+    normalise_url,
+    open_database,
+    upgrade,
+)
 from mindmuscle.store.schemas import (
     DrillRatingCreate,
     ExperimentCreate,
@@ -37,6 +43,7 @@ __all__ = [
     "SessionCreate",
     "SetCreate",
     "UserExerciseCreate",
+    "database_exists",
     "normalise_url",
     "open_database",
     "repo",

@@ -32,7 +32,7 @@ from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError, DatabaseFileError, StoreError
 from mindmuscle.store.tables import LOCAL_USER_ID, UserRow
 
-__all__ = ["Database", "normalise_url", "open_database"]
+__all__ = ["Database", "database_exists", "normalise_url", "open_database", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -54,6 +54,20 @@ def normalise_url(url_or_path: str) -> str:
     if url_or_path == ":memory:":
         return "sqlite://"
     return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
+
+
+def database_exists(url: str | None = None, *, settings: Settings | None = None) -> bool:
+    """Whether the database exists already (False for a SQLite file not made yet).
+
+    Commands that only read use it to avoid creating an empty database. Server databases
+    (PostgreSQL) are taken to exist.
+    """
+    settings = settings or Settings()
+    parsed = make_url(normalise_url(url or settings.resolved_database_url()))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return True
+    path = Path(parsed.database)
+    return path.is_file() and path.stat().st_size > 0
 
 
 def _alembic_config() -> Config:
