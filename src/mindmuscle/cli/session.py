@@ -132,7 +132,12 @@ def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, i
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or bring its tables to the latest version."""
     database = _open(db)
-    console.print(f"Database {database!r} is at schema revision {database.current_revision()}.")
+    console.print(
+        f"Database {database.display_url} is at schema revision "
+        f"{database.current_revision()} (the latest).",
+        highlight=False,
+        soft_wrap=True,
+    )
     database.close()
 
 

@@ -186,6 +186,11 @@ class Database:
         )
 
     @property
+    def display_url(self) -> str:
+        """The URL without its password, to show to people."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
     def dialect(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
         return self.engine.dialect.name
@@ -218,7 +223,7 @@ class Database:
         self.engine.dispose()
 
     def __repr__(self) -> str:
-        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"
+        return f"Database({self.display_url!r})"
 
 
 def _create_engine(url: str, settings: Settings) -> Engine:
