@@ -200,6 +200,8 @@ def test_cli_import_then_export(tmp_path: Path, shared_data: Path) -> None:
     result = runner.invoke(app, ["import", hevy, "--db", db])
     assert result.exit_code == 0, result.output
     assert "matched to the catalogue" in result.output and "Lower Chest Fly" in result.output
+    result = runner.invoke(app, ["import", hevy, "--db", db, "--map", "Lower Chest Fly"])
+    assert result.exit_code == 1 and "is not NAME=EXERCISE_ID" in result.output
     strong = str(shared_data / "logs/openweight/strong-real.csv")
     result = runner.invoke(app, ["import", strong, "--db", db])
     assert result.exit_code == 1

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from mindmuscle.catalog import Catalog, Exercise, load_catalog
 from mindmuscle.coach import build_plan, estimate_e1rm
 from mindmuscle.coach.models import Profile
-from mindmuscle.errors import FileFormatError
+from mindmuscle.errors import FileFormatError, UnknownIdError
 from mindmuscle.services.imports import (
     ExerciseMatcher,
     import_file,
@@ -259,3 +259,18 @@ def test_json_format_needs_a_mindmuscle_document(db: Database, tmp_path: Path) -
     path.write_text('{"format": "other"}')
     with pytest.raises(FileFormatError, match=r"x.json, line 1: is not a MindMuscle export"):
         import_file(db=db, user_id=USER, path=path)
+
+
+def test_the_users_own_mapping_wins(db: Database, shared_data: Path, fixed: Catalog) -> None:
+    path = shared_data / "logs/openweight/hevy-real.csv"
+    preview = import_file(db=db, user_id=USER, path=path, dry_run=True, catalog=fixed)
+    lower = next(m for m in preview.mappings if m.name == "Lower Chest Fly")
+    assert (lower.exercise_id, lower.method) == ("user_lower_chest_fly", "new")
+    given = {"Lower Chest Fly": "cable_fly", "seated row (machine)": "dumbbell_row"}
+    report = import_file(db=db, user_id=USER, path=path, catalog=fixed, mapping=given)
+    by_name = {m.name: (m.exercise_id, m.method, m.confidence) for m in report.mappings}
+    assert by_name["Lower Chest Fly"] == ("cable_fly", "given", 1.0)
+    assert by_name["Seated Row (Machine)"] == ("dumbbell_row", "given", 1.0)
+    assert (report.matched, report.user_exercises, report.new_user_exercises) == (5, 1, 1)
+    with pytest.raises(UnknownIdError, match=r"Unknown exercise id 'cable_fyl'.*cable_fly"):
+        import_file(db=db, user_id=USER, path=path, catalog=fixed, mapping={"X": "cable_fyl"})

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import DEFAULT_THRESHOLD, ImportReport, import_file
 from mindmuscle.store import LOCAL_USER_ID, Database, open_database
@@ -79,6 +80,19 @@ def _summary(report: ImportReport) -> None:
     console.print(mappings)
 
 
+def _parse_map(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, exercise_id = item.rpartition("=")
+        if not sep or not name.strip() or not exercise_id.strip():
+            raise InvalidInputError(
+                f"--map {item!r} is not NAME=EXERCISE_ID; give for example "
+                "--map 'Lower Chest Fly=cable_fly'."
+            )
+        out[name.strip()] = exercise_id.strip()
+    return out
+
+
 @app.command("import")
 def import_command(
     file: Annotated[
@@ -107,9 +121,18 @@ def import_command(
             help="Minimum similarity (0.5-1) for a fuzzy exercise-name match.",
         ),
     ] = DEFAULT_THRESHOLD,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Your own match, NAME=EXERCISE_ID (repeatable), e.g. --map 'Lower Chest "
+            "Fly=cable_fly'; run with --dry-run first to see the automatic ones.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import a workout log. One file is one transaction; importing it again adds nothing."""
+    given = _parse_map(mapping or [])
     database = open_database(db)
     try:
         show = not json_out and err_console.is_terminal
@@ -136,6 +159,7 @@ def import_command(
                 dry_run=dry_run,
                 threshold=threshold,
                 progress=progress,
+                mapping=given,
             )
     finally:
         database.close()

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 import uuid as uuid_mod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,7 +40,7 @@ from mindmuscle.catalog.freedb import FreeDbExercise, map_free_exercise_db
 from mindmuscle.catalog.loader import normalise_name
 from mindmuscle.catalog.models import Equipment, Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import FileFormatError, InvalidInputError, StoreError
+from mindmuscle.errors import FileFormatError, InvalidInputError, StoreError, UnknownIdError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
 from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, UserExerciseCreate, repo
@@ -62,7 +62,7 @@ DEFAULT_THRESHOLD = 0.85
 """Fuzzy matches below this similarity (0-1) become user exercises instead."""
 _BATCH_SETS = 1000
 
-MatchMethod = Literal["exact", "normalised", "fuzzy", "user", "new"]
+MatchMethod = Literal["given", "exact", "normalised", "fuzzy", "user", "new"]
 
 # --- names -----------------------------------------------------------------------------------
 
@@ -206,6 +206,13 @@ class ExerciseMatcher:
         The catalogue's exercises, then the user's (earlier ones win ties).
     threshold : float
         Minimum :class:`difflib.SequenceMatcher` ratio (0-1) of a fuzzy match.
+    given : mapping of str to str, optional
+        Names the user mapped themselves (name in the log -> exercise id); they win.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        A given exercise id is neither built-in nor the user's (with close ids).
 
     Examples
     --------
@@ -216,14 +223,28 @@ class ExerciseMatcher:
     ('barbell_bench_press', 'exact')
     """
 
-    def __init__(self, exercises: Iterable[Exercise], *, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self,
+        exercises: Iterable[Exercise],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        given: Mapping[str, str] | None = None,
+    ):
         if not 0 < threshold <= 1:
             raise InvalidInputError(f"Match threshold {threshold} must be in (0, 1].")
         self.threshold = threshold
         self._exact: dict[str, Exercise] = {}
         self._candidates: list[_Candidate] = []
+        by_id: dict[str, Exercise] = {}
         for ex in exercises:
+            by_id.setdefault(ex.id, ex)
             self.add(ex)
+        self._given: dict[str, Exercise] = {}
+        for name, exercise_id in (given or {}).items():
+            if exercise_id not in by_id:
+                close = difflib.get_close_matches(exercise_id, list(by_id), n=3, cutoff=0.5)
+                raise UnknownIdError("exercise", exercise_id, close)
+            self._given[normalise_name(name)] = by_id[exercise_id]
 
     def add(self, exercise: Exercise) -> None:
         """Make ``exercise`` matchable (user exercises created during an import)."""
@@ -241,6 +262,9 @@ class ExerciseMatcher:
 
     def match(self, name: str) -> Match | None:
         """The best match of ``name``, or None when nothing reaches the threshold."""
+        given = self._given.get(normalise_name(name))
+        if given is not None:
+            return Match(given, "given", 1.0)
         exact = self._exact.get(normalise_name(name))
         if exact is not None:
             return Match(exact, "user" if exact.source == "user" else "exact", 1.0)
@@ -424,8 +448,9 @@ class ExerciseMapping(BaseModel):
     exercise_id: str
     exercise_name: str
     method: MatchMethod = Field(
-        description="exact, normalised or fuzzy (built-in catalogue); user (an exercise the "
-        "user already had); new (a user exercise created by this import)."
+        description="given (by the user, --map); exact, normalised or fuzzy (built-in "
+        "catalogue); user (an exercise the user already had); new (a user exercise created by "
+        "this import)."
     )
     confidence: float = Field(ge=0, le=1)
     sets: int = Field(ge=0, description="Sets of this name in the file.")
@@ -661,6 +686,7 @@ def import_file(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[int, int], None] | None = None,
     catalog: Catalog | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import one export file in one transaction.
 
@@ -682,6 +708,9 @@ def import_file(
         Called as ``progress(bytes_read, size_bytes)`` while the file is read.
     catalog : Catalog, optional
         The built-in catalogue to match against (default: :func:`load_catalog`).
+    mapping : mapping of str to str, optional
+        The user's own choices, name in the file -> exercise id (after a dry run showed the
+        report); they win over every automatic match.
 
     Returns
     -------
@@ -707,6 +736,7 @@ def import_file(
             threshold=threshold,
             progress=progress,
             catalog=catalog,
+            mapping=mapping,
         )
     except IntegrityError:
         raise StoreError(
@@ -726,10 +756,13 @@ def _import_csv(
     threshold: float,
     progress: Callable[[int, int], None] | None,
     catalog: Catalog | None,
+    mapping: Mapping[str, str] | None,
 ) -> ImportReport:
     with db.session(readonly=dry_run) as s:
         base, extra = _user_catalog(s, user_id, catalog)
-        matcher = ExerciseMatcher([*base.exercises.values(), *extra], threshold=threshold)
+        matcher = ExerciseMatcher(
+            [*base.exercises.values(), *extra], threshold=threshold, given=mapping
+        )
         importer = _Importer(
             session=s, user_id=user_id, catalog=base, matcher=matcher, dry_run=dry_run
         )
@@ -758,8 +791,8 @@ def _import_csv(
         workouts=len(importer.workout_counts),
         workouts_added=importer.workouts_added,
         exercises=len(mappings),
-        matched=sum(m.method in ("exact", "normalised", "fuzzy") for m in mappings),
-        user_exercises=sum(m.method in ("user", "new") for m in mappings),
+        matched=sum(st.match.exercise.source != "user" for st in importer.names.values()),
+        user_exercises=sum(st.match.exercise.source == "user" for st in importer.names.values()),
         new_user_exercises=sum(m.method == "new" for m in mappings),
         first_workout=importer.first,
         last_workout=importer.last,
