@@ -365,11 +365,20 @@ def _store_document(s: Session, user_id: int, doc: ExportDocument) -> tuple[int,
             sessions_added += 1
         session_ids[js.ref] = found.id
     sets_added = 0
+    # One query each instead of two per set: an export can hold years of sets.
+    stored = select(SetRow.uuid, SetRow.import_key).where(SetRow.user_id == user_id)
+    uuids: set[str] = set()
+    keys: set[str] = set()
+    for uuid, import_key in s.execute(stored):
+        uuids.add(uuid)
+        if import_key is not None:
+            keys.add(import_key)
     for st in doc.sets:
-        if _exists(s, SetRow, user_id, uuid=st.uuid) is not None:
+        if st.uuid in uuids or (st.import_key is not None and st.import_key in keys):
             continue
-        if st.import_key is not None and _exists(s, SetRow, user_id, import_key=st.import_key):
-            continue
+        uuids.add(st.uuid)
+        if st.import_key is not None:
+            keys.add(st.import_key)
         row = SetRow(
             user_id=user_id,
             session_id=None if st.session is None else session_ids.get(st.session),
