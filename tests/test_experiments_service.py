@@ -13,19 +13,25 @@ from typer.testing import CliRunner
 
 from mindmuscle.catalog import find_unsupported_claims, load_catalog
 from mindmuscle.cli import app
+from mindmuscle.coach.models import Reflection
 from mindmuscle.errors import FileFormatError, InvalidInputError, NotFoundError
 from mindmuscle.services.experiments import (
     AnalysisResult,
     analyze_experiment,
+    attach_experiment_set,
+    experiment_session,
     experiment_status,
     new_experiment,
     record_experiment_set,
 )
+from mindmuscle.services.sessions import GuidedRun
+from mindmuscle.session import LoopOptions
 from mindmuscle.store import Database, open_database, repo
 
 SFREQ_HZ = 1000.0
 USER = 1
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+FAST = LoopOptions(time_scale=0.001, visualisation_s=1, count_in_s=0)
 
 
 @pytest.fixture
@@ -367,3 +373,103 @@ def test_cli_help_texts() -> None:
     for cmd in ("new", "status", "record", "analyze"):
         out = runner.invoke(app, ["experiment", cmd, "--help"])
         assert out.exit_code == 0 and "Usage" in out.output
+
+
+# --- inside a normal guided session ---------------------------------------------------------------
+
+
+def test_experiment_runs_in_a_guided_session_with_an_emg_file_per_set(
+    db: Database, tmp_path: Path
+) -> None:
+    info = new_experiment(
+        db=db,
+        user_id=USER,
+        exercise_id="dumbbell_biceps_curl",
+        conditions=["internal", "external", "none"],
+        loads_pct_e1rm=[50, 70],
+        sets_per_condition=1,
+        seed=5,
+        e1rm_kg=30.0,
+    )
+    sess = experiment_session(db=db, user_id=USER, experiment_id=info.id, now=T0)
+    assert sess.set_numbers == [1, 2, 3, 4, 5, 6]
+    planned = {s.number: s for s in info.sets}
+    for p, number in zip(sess.plan.exercises, sess.set_numbers, strict=True):
+        assert p.sets == 1 and p.reps == (planned[number].reps,) * 2
+        assert p.focus.mode == planned[number].focus
+        assert p.focus.cue == (planned[number].cue or "")
+        # 15 / 21 kg (50% / 70% of 30 kg) on 2 kg dumbbell steps: ties go to the lighter load
+        assert p.load_kg == {50.0: 14.0, 70.0: 20.0}[planned[number].load_pct_e1rm]
+
+    run = GuidedRun.start(db=db, user_id=USER, session_id=sess.session_id, options=FAST)
+    run.handle(run.loop.start(0), now=T0)
+    now_ms = 0
+    shown: list[tuple[str, str]] = []
+    while run.loop.state != "summary":
+        loop = run.loop
+        assert loop.state == "prime"
+        events = loop.ready(now_ms)
+        started = next(e for e in events if e.type == "set_started")
+        shown.append((started.focus_mode, started.cue))
+        run.handle(events, now=T0)
+        while loop.state == "set":
+            now_ms = max(now_ms, loop.next_due_ms() or now_ms)
+            run.handle(loop.advance(now_ms), now=T0)
+        number = sess.set_numbers[loop.position[0]]
+        condition = planned[number].condition
+        events = loop.reflect(
+            now_ms,
+            Reflection(target_rating=8 if condition == "internal" else 5),
+            reps=loop.reps_done,
+            load_kg=loop.current.load_kg if loop.current else None,
+            set_uuid=run.new_set_uuid(),
+        )
+        stored = run.handle(events, now=T0 + timedelta(minutes=number))
+        assert len(stored) == 1
+        amps = {"biceps": 1.3 if condition == "internal" else 1.0, "forearm_flexors": 0.5}
+        emg = write_emg(tmp_path / f"g{number}.csv", amps, seed=number)
+        rec = attach_experiment_set(
+            db=db,
+            user_id=USER,
+            experiment_id=info.id,
+            set_number=number,
+            set_uuid=stored[0].uuid,
+            emg_path=emg,
+        )
+        assert rec.emg_reps == 5 and rec.condition == condition
+        if run.loop.state == "rest":
+            run.handle(run.loop.skip_rest(now_ms), now=T0)
+    # the loop showed each condition's cue, and no cue for the uncued control
+    assert sorted(shown) == sorted(
+        (planned[n].focus, planned[n].cue or "") for n in sess.set_numbers
+    )
+    assert ("none", "") in shown
+    done = experiment_status(db=db, user_id=USER, experiment_id=info.id)
+    assert done.status == "done"
+    a = analyze_experiment(db=db, user_id=USER, experiment_id=info.id, n_resamples=200).analysis
+    internal = a.cell("internal", 50.0).peak_mvc["biceps"].mean
+    external = a.cell("external", 50.0).peak_mvc["biceps"].mean
+    assert internal is not None and external is not None
+    assert internal / external == pytest.approx(1.3, rel=0.05)
+    assert a.cell("internal", 70.0).target_rating.mean == 8.0
+    with pytest.raises(InvalidInputError, match="Every set of experiment 1 is recorded"):
+        experiment_session(db=db, user_id=USER, experiment_id=info.id, now=T0)
+
+
+def test_attaching_a_set_of_another_condition_is_refused(db: Database) -> None:
+    info = new_experiment(db=db, user_id=USER, preset="curl-focus", seed=1, e1rm_kg=20.0)
+    sess = experiment_session(db=db, user_id=USER, experiment_id=info.id, now=T0, max_sets=2)
+    assert sess.set_numbers == [1, 2] and len(sess.plan.exercises) == 2
+    first, second = info.sets[0], info.sets[1]
+    assert first.focus != second.focus
+    other = record_experiment_set(
+        db=db, user_id=USER, experiment_id=info.id, set_number=2, target_rating=5, now=T0
+    )
+    with pytest.raises(InvalidInputError, match="was done with focus"):
+        attach_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=1, set_uuid=other.set_uuid
+        )
+    with pytest.raises(NotFoundError, match="No set with id 'nope'"):
+        attach_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=1, set_uuid="nope"
+        )

@@ -22,9 +22,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mindmuscle.catalog.models import Exercise
-from mindmuscle.coach.models import Focus, FocusMode, Prescription
+from mindmuscle.coach.loads import format_load, round_load
+from mindmuscle.coach.models import EquipmentProfile, Focus, FocusMode, Prescription
 from mindmuscle.errors import InvalidInputError
-from mindmuscle.units import from_kg
 
 __all__ = [
     "FOCUS_MODES",
@@ -517,12 +517,19 @@ def experiment_focus(planned: PlannedSet, design: ExperimentDesign) -> Focus:
 
 
 def experiment_prescription(
-    planned: PlannedSet, design: ExperimentDesign, base: Prescription
+    planned: PlannedSet,
+    design: ExperimentDesign,
+    base: Prescription,
+    *,
+    exercise: Exercise | None = None,
+    equipment: EquipmentProfile | None = None,
 ) -> Prescription:
     """``base`` (the coach's prescription of the exercise) turned into one experiment set.
 
-    The set's condition decides the focus and cue, its planned repetitions the rep range, and its
-    planned load (when the design knows the e1RM) the load.
+    The set's condition decides the focus and cue, its planned repetitions the rep range. The
+    load is the planned percentage of the e1RM (the design's, else the coach's), rounded to what
+    the user can build when ``exercise`` and ``equipment`` are given; without any e1RM the
+    coach's load is kept.
 
     Raises
     ------
@@ -538,11 +545,14 @@ def experiment_prescription(
         "sets": 1,
         "reps": (planned.reps, planned.reps),
         "focus": experiment_focus(planned, design),
-        "percent_e1rm": planned.load_pct_e1rm,
     }
-    if planned.load_kg is not None:
-        update["load_kg"] = planned.load_kg
-        shown = round(from_kg(planned.load_kg, base.units), 1)
-        update["load_display"] = f"{shown:g} {base.units}"
-        update["e1rm_kg"] = design.e1rm_kg
+    e1rm_kg = design.e1rm_kg or base.e1rm_kg
+    if e1rm_kg is not None and base.load_kg is not None:
+        wanted_kg = e1rm_kg * planned.load_pct_e1rm / 100.0
+        if exercise is not None and equipment is not None:
+            wanted_kg = round_load(wanted_kg, exercise, equipment)
+        update["load_kg"] = wanted_kg
+        update["load_display"] = format_load(wanted_kg, base.units)
+        update["e1rm_kg"] = e1rm_kg
+        update["percent_e1rm"] = planned.load_pct_e1rm
     return base.model_copy(update=update)

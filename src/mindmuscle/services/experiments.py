@@ -1,6 +1,6 @@
 """Focus experiments end to end: design, the set to do next, recording sets with EMG, analysis.
 
-The flow::
+Scripted (one command per set)::
 
     exp = new_experiment(db=db, user_id=1, preset="curl-focus", seed=42)
     status = experiment_status(db=db, user_id=1, experiment_id=exp.id)   # next set, its cue
@@ -8,6 +8,15 @@ The flow::
                           emg_path="set1.csv", target_rating=7, now=now)
     result = analyze_experiment(db=db, user_id=1, experiment_id=exp.id,
                                 report_path="report.html", png_dir="figures")
+
+Inside a normal guided session (the set loop shows each condition's cue, and none for the
+uncued control)::
+
+    sess = experiment_session(db=db, user_id=1, experiment_id=exp.id, now=now)
+    run = GuidedRun.start(db=db, user_id=1, session_id=sess.session_id)
+    ...  # for each confirmed set: attach_experiment_set(..., set_number=
+         #     sess.set_numbers[completed.exercise_index], set_uuid=completed.set_uuid,
+         #     emg_path=...)
 
 The design (with its seed) is stored in the ``experiments`` table and the planned order in
 ``experiment_sets``; a recorded set is a normal stored set (source ``experiment``) with its
@@ -32,6 +41,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog
+from mindmuscle.coach.models import Plan
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.experiments import (
     PRESETS,
@@ -42,6 +52,7 @@ from mindmuscle.experiments import (
     analyze,
     calatayud2016_design,
     curl_focus_design,
+    experiment_prescription,
     make_design,
     plan_sets,
 )
@@ -49,12 +60,15 @@ from mindmuscle.io.emg import read_emg_file
 from mindmuscle.io.report import write_experiment_html, write_experiment_pngs
 from mindmuscle.services.emg import analyze_emg_recording
 from mindmuscle.services.history import user_catalog
+from mindmuscle.services.profile import get_profile
+from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import (
     Database,
     ExperimentCreate,
     ExperimentSetCreate,
     RecordingCreate,
     ReflectionCreate,
+    SessionCreate,
     SetCreate,
     repo,
 )
@@ -62,9 +76,12 @@ from mindmuscle.store import (
 __all__ = [
     "AnalysisResult",
     "ExperimentInfo",
+    "ExperimentSession",
     "PlannedSetStatus",
     "RecordedSet",
     "analyze_experiment",
+    "attach_experiment_set",
+    "experiment_session",
     "experiment_status",
     "list_experiments",
     "new_experiment",
@@ -368,17 +385,7 @@ def record_experiment_set(
     """
     if not 0 <= target_rating <= 10:
         raise InvalidInputError(f"Rating {target_rating} is outside 0-10.")
-    info = experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
-    if not 1 <= set_number <= len(info.sets):
-        raise InvalidInputError(
-            f"Set {set_number} is not in experiment {experiment_id}: its sets are 1-"
-            f"{len(info.sets)}."
-        )
-    planned = info.sets[set_number - 1]
-    if planned.done:
-        raise InvalidInputError(
-            f"Set {set_number} of experiment {experiment_id} is already recorded."
-        )
+    info, planned = _open_set(db, user_id, experiment_id, set_number)
     use_load = load_kg if load_kg is not None else planned.load_kg
     if use_load is None:
         raise InvalidInputError(
@@ -387,19 +394,8 @@ def record_experiment_set(
         )
     if use_load < 0:
         raise InvalidInputError(f"Load {use_load:g} kg is negative.")
-    design = info.design
-    peak: dict[str, float] = {}
-    mean: dict[str, float] = {}
-    emg_reps = 0
-    analysis_json: dict[str, Any] | None = None
-    if emg_path is not None:
-        analysis_json = _set_emg(design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
-        emg_reps = int(analysis_json["n_reps"])
-        for m, values in analysis_json["muscles"].items():
-            if values["peak"]:
-                peak[m] = float(np.mean(values["peak"]))
-                mean[m] = float(np.mean(values["mean"]))
-    n_reps = reps if reps is not None else (emg_reps or planned.reps)
+    emg = _emg_summary(info.design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+    n_reps = reps if reps is not None else (emg.n_reps or planned.reps)
     set_uuid = str(uuid_mod.uuid4())
     with db.session() as s:
         repo.add_set(
@@ -407,7 +403,7 @@ def record_experiment_set(
             user_id=user_id,
             data=SetCreate(
                 uuid=set_uuid,
-                exercise_id=design.exercise_id,
+                exercise_id=info.design.exercise_id,
                 performed_at=now,
                 load_kg=use_load,
                 reps=n_reps,
@@ -419,36 +415,7 @@ def record_experiment_set(
                 reflection=ReflectionCreate(target_rating=target_rating),
             ),
         )
-        if emg_path is not None:
-            repo.add_recording(
-                session=s,
-                user_id=user_id,
-                data=RecordingCreate(
-                    kind="emg",
-                    set_uuid=set_uuid,
-                    file_name=Path(emg_path).name,
-                    analysis=analysis_json,
-                ),
-            )
-        repo.link_experiment_set(
-            session=s,
-            user_id=user_id,
-            experiment_id=experiment_id,
-            order_index=set_number - 1,
-            set_uuid=set_uuid,
-        )
-        done = sum(
-            r.set_uuid is not None
-            for r in repo.get_experiment(
-                session=s, user_id=user_id, experiment_id=experiment_id
-            ).sets
-        )
-        repo.set_experiment_status(
-            session=s,
-            user_id=user_id,
-            experiment_id=experiment_id,
-            status="done" if done == len(info.sets) else "running",
-        )
+        _link(s, user_id, info, set_number, set_uuid, emg, emg_path)
     return RecordedSet(
         experiment_id=experiment_id,
         number=set_number,
@@ -457,9 +424,245 @@ def record_experiment_set(
         reps=n_reps,
         load_kg=use_load,
         target_rating=target_rating,
-        emg_reps=emg_reps,
-        peak=peak,
-        mean=mean,
+        emg_reps=emg.n_reps,
+        peak=emg.peak,
+        mean=emg.mean,
+    )
+
+
+def attach_experiment_set(
+    *,
+    db: Database,
+    user_id: int,
+    experiment_id: int,
+    set_number: int,
+    set_uuid: str,
+    emg_path: str | Path | None = None,
+    sfreq_hz: float | None = None,
+    mvc_path: str | Path | None = None,
+) -> RecordedSet:
+    """Make a set already stored by a guided session the experiment's set ``set_number``.
+
+    Used after :func:`experiment_session`: the set loop stores each confirmed set; this links it
+    to the planned experiment set and stores its EMG recording.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        A set number outside the plan or already recorded; a stored set of another exercise or
+        done with another focus than the planned condition.
+    mindmuscle.errors.NotFoundError
+        No stored set ``set_uuid`` for this user.
+    """
+    info, planned = _open_set(db, user_id, experiment_id, set_number)
+    with db.session(readonly=True) as s:
+        row = repo.get_set(session=s, user_id=user_id, uuid=set_uuid)
+        exercise_id, focus, n_reps, load = row.exercise_id, row.focus_mode, row.reps, row.load_kg
+        rating = row.reflection.target_rating if row.reflection is not None else None
+    if exercise_id != info.design.exercise_id:
+        raise InvalidInputError(
+            f"Set {set_uuid} is a set of {exercise_id!r}; experiment {experiment_id} is on "
+            f"{info.design.exercise_id!r}."
+        )
+    if (focus or "none") != planned.focus:
+        raise InvalidInputError(
+            f"Set {set_uuid} was done with focus {focus!r}, but set {set_number} of experiment "
+            f"{experiment_id} is the {planned.condition!r} condition (focus {planned.focus!r})."
+        )
+    emg = _emg_summary(info.design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+    with db.session() as s:
+        _link(s, user_id, info, set_number, set_uuid, emg, emg_path)
+    return RecordedSet(
+        experiment_id=experiment_id,
+        number=set_number,
+        set_uuid=set_uuid,
+        condition=planned.condition,
+        reps=n_reps,
+        load_kg=load,
+        target_rating=rating if rating is not None else 0,
+        emg_reps=emg.n_reps,
+        peak=emg.peak,
+        mean=emg.mean,
+    )
+
+
+class _EmgSummary(BaseModel):
+    n_reps: int = 0
+    peak: dict[str, float] = Field(default_factory=dict)
+    mean: dict[str, float] = Field(default_factory=dict)
+    analysis: dict[str, Any] | None = None
+
+
+def _open_set(
+    db: Database, user_id: int, experiment_id: int, set_number: int
+) -> tuple[ExperimentInfo, PlannedSetStatus]:
+    info = experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
+    if not 1 <= set_number <= len(info.sets):
+        raise InvalidInputError(
+            f"Set {set_number} is not in experiment {experiment_id}: its sets are 1-"
+            f"{len(info.sets)}."
+        )
+    planned = info.sets[set_number - 1]
+    if planned.done:
+        raise InvalidInputError(
+            f"Set {set_number} of experiment {experiment_id} is already recorded."
+        )
+    return info, planned
+
+
+def _emg_summary(
+    design: ExperimentDesign,
+    emg_path: str | Path | None,
+    *,
+    sfreq_hz: float | None,
+    mvc_path: str | Path | None,
+) -> _EmgSummary:
+    if emg_path is None:
+        return _EmgSummary()
+    analysis = _set_emg(design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+    peak: dict[str, float] = {}
+    mean: dict[str, float] = {}
+    for m, values in analysis["muscles"].items():
+        if values["peak"]:
+            peak[m] = float(np.mean(values["peak"]))
+            mean[m] = float(np.mean(values["mean"]))
+    return _EmgSummary(n_reps=int(analysis["n_reps"]), peak=peak, mean=mean, analysis=analysis)
+
+
+def _link(
+    s: Any,
+    user_id: int,
+    info: ExperimentInfo,
+    set_number: int,
+    set_uuid: str,
+    emg: _EmgSummary,
+    emg_path: str | Path | None,
+) -> None:
+    # Inside the caller's transaction: the recording, the link and the status commit together.
+    if emg_path is not None:
+        repo.add_recording(
+            session=s,
+            user_id=user_id,
+            data=RecordingCreate(
+                kind="emg",
+                set_uuid=set_uuid,
+                file_name=Path(emg_path).name,
+                analysis=emg.analysis,
+            ),
+        )
+    repo.link_experiment_set(
+        session=s,
+        user_id=user_id,
+        experiment_id=info.id,
+        order_index=set_number - 1,
+        set_uuid=set_uuid,
+    )
+    done = sum(
+        r.set_uuid is not None
+        for r in repo.get_experiment(session=s, user_id=user_id, experiment_id=info.id).sets
+    )
+    repo.set_experiment_status(
+        session=s,
+        user_id=user_id,
+        experiment_id=info.id,
+        status="done" if done == len(info.sets) else "running",
+    )
+
+
+class ExperimentSession(_Out):
+    """A guided session whose exercises are the next sets of an experiment.
+
+    ``set_numbers[i]`` is the experiment set carried out by the plan's exercise ``i`` (each is one
+    set of the experiment's exercise with its condition's cue).
+    """
+
+    session_id: int
+    experiment_id: int
+    plan: Plan
+    set_numbers: list[int]
+
+
+def experiment_session(
+    *,
+    db: Database,
+    user_id: int,
+    experiment_id: int,
+    now: datetime,
+    max_sets: int | None = None,
+) -> ExperimentSession:
+    """Store a guided session that runs the experiment's next sets in the normal set loop.
+
+    The coach prescribes the exercise as usual (tempo, rest, prime, load from the e1RM); each
+    planned set becomes one exercise entry with its condition's focus and cue, its planned
+    repetitions and its share of the e1RM, rounded to the user's equipment. Run it with
+    :class:`mindmuscle.services.sessions.GuidedRun`, then :func:`attach_experiment_set` each
+    confirmed set (its ``exercise_index`` gives the set number through ``set_numbers``).
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        Every set is already recorded, or ``max_sets`` is below 1.
+    """
+    if max_sets is not None and max_sets < 1:
+        raise InvalidInputError(f"max_sets is {max_sets}; give 1 or more.")
+    info = experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
+    remaining = [s for s in info.sets if not s.done][:max_sets]
+    if not remaining:
+        raise InvalidInputError(
+            f"Every set of experiment {experiment_id} is recorded: analyse it with "
+            f"`mindmuscle experiment analyze {experiment_id}`."
+        )
+    design = info.design
+    catalog = user_catalog(db=db, user_id=user_id)
+    overrides = {design.exercise_id: design.e1rm_kg} if design.e1rm_kg else None
+    base_plan = preview_plan(
+        db=db,
+        user_id=user_id,
+        now=now,
+        readiness=None,
+        exercise_ids=[design.exercise_id],
+        e1rm_overrides=overrides,
+        catalog=catalog,
+    )
+    base = next((p for p in base_plan.exercises if p.exercise_id == design.exercise_id), None)
+    if base is None:
+        raise InvalidInputError(
+            f"The coach gave no prescription for {design.exercise_id!r} today "
+            f"({base_plan.reason}); record the sets with `mindmuscle experiment record`."
+        )
+    exercise = catalog.exercise(design.exercise_id)
+    equipment = get_profile(db=db, user_id=user_id).equipment
+    planned = plan_sets(design)
+    prescriptions = [
+        experiment_prescription(
+            planned[s.number - 1], design, base, exercise=exercise, equipment=equipment
+        )
+        for s in remaining
+    ]
+    plan = base_plan.model_copy(
+        update={
+            "exercises": prescriptions,
+            "reason": f"Experiment {experiment_id}: {design.title}, sets "
+            f"{remaining[0].number}-{remaining[-1].number} of {len(info.sets)}.",
+        }
+    )
+    with db.session() as s:
+        row = repo.create_session(
+            session=s,
+            user_id=user_id,
+            data=SessionCreate(
+                started_at=now,
+                plan=plan.model_dump(mode="json"),
+                source="guided",
+                planned=[p.model_dump(mode="json") for p in plan.exercises],
+            ),
+        )
+        session_id = row.id
+    return ExperimentSession(
+        session_id=session_id,
+        experiment_id=experiment_id,
+        plan=plan,
+        set_numbers=[s.number for s in remaining],
     )
 
 
