@@ -346,6 +346,12 @@ def test_cli_new_status_record_analyze(cli_env: Path) -> None:
     data = json.loads(res.output)
     assert data["analysis"]["n_recorded"] == 2
     assert report.is_file() and (cli_env / "png" / "ratings.png").is_file()
+    listed = json.loads(runner.invoke(app, ["experiment", "list", "--json"]).output)
+    assert listed == [
+        {"id": 1, "title": created["design"]["title"], "status": "running", "n_done": 2,
+         "n_sets": 10}
+    ]  # fmt: skip
+    assert "running   2/10" in runner.invoke(app, ["experiment", "list"]).output
     plain = runner.invoke(app, ["experiment", "analyze", exp_id, "--resamples", "200"]).output
     assert "internal vs external, biceps peak activation (% of peak), 60% e1RM" in plain
     assert "No statistics: 1 and 1 sets" in plain
@@ -370,7 +376,7 @@ def test_cli_errors_are_one_line(cli_env: Path) -> None:
 
 def test_cli_help_texts() -> None:
     runner = CliRunner()
-    for cmd in ("new", "status", "record", "analyze"):
+    for cmd in ("new", "status", "record", "analyze", "list"):
         out = runner.invoke(app, ["experiment", cmd, "--help"])
         assert out.exit_code == 0 and "Usage" in out.output
 

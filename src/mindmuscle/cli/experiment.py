@@ -213,3 +213,29 @@ def analyze(
         typer.echo(f"Report: {result.report_path}")
     for p in result.png_paths:
         typer.echo(f"Figure: {p}")
+
+
+@experiment_app.command("list")
+def list_all(
+    as_json: bool = typer.Option(False, "--json", help="Print the experiments as JSON."),
+) -> None:
+    """Every experiment with its status and how many sets are done."""
+    infos = svc.list_experiments(db=open_database(), user_id=LOCAL_USER_ID)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": i.id,
+                    "title": i.design.title,
+                    "status": i.status,
+                    "n_done": i.n_done,
+                    "n_sets": len(i.sets),
+                }
+                for i in infos
+            ]
+        )
+        return
+    if not infos:
+        typer.echo("No experiments yet: start one with `mindmuscle experiment new --preset ...`.")
+    for i in infos:
+        typer.echo(f"{i.id:>3}  {i.status:<8} {i.n_done:>2}/{len(i.sets):<2}  {i.design.title}")
