@@ -110,13 +110,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data_dir: Path, db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(data_dir: Path, db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "MINDMUSCLE_DATA_DIR": str(data_dir), "MINDMUSCLE_DATABASE_URL": db_url}
     cmd = [
         sys.executable, "-m", "uvicorn", "mindmuscle.web:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-        "--no-access-log",
+        "--no-access-log", "--workers", str(workers),
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -144,6 +144,7 @@ async def run_phase(
     """``total`` requests from ``clients`` concurrent clients; latencies in ms and errors."""
     latencies: list[float] = []
     errors = 0
+    failures: list[str] = []
     remaining = total
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -159,8 +160,11 @@ async def run_phase(
             try:
                 r = await http.request(method, path, json=body)
                 ok = r.status_code == 200
-            except httpx.HTTPError:
+                if not ok:
+                    failures.append(f"{r.status_code} {r.text[:120]}")
+            except httpx.HTTPError as exc:
                 ok = False
+                failures.append(repr(exc))
             latencies.append((time.perf_counter() - t0) * 1000)
             errors += not ok
             if think_s:
@@ -174,6 +178,8 @@ async def run_phase(
         timeout=60,
     ) as http:
         await asyncio.gather(*(client(i, http) for i in range(clients)))
+    for f in sorted(set(failures))[:3]:
+        print("  error:", f)
     return latencies, errors
 
 
@@ -188,6 +194,7 @@ def main() -> None:
     ap.add_argument("--sets", type=int, default=100_000, help="sets of history to generate")
     ap.add_argument("--requests", type=int, default=1000, help="requests per endpoint and model")
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="mm-bench-"))
@@ -196,7 +203,7 @@ def main() -> None:
     t0 = time.perf_counter()
     n = generate_history(db_url, args.sets, now)
     print(f"history: {n} sets over ten years, written in {time.perf_counter() - t0:.1f} s")
-    proc, base = start_server(tmp, db_url)
+    proc, base = start_server(tmp, db_url, args.workers)
     try:
         http = httpx.Client(base_url=base, timeout=120)
         token = http.get("/api/csrf").json()["token"]
@@ -211,6 +218,8 @@ def main() -> None:
         assert http.get("/progress").status_code == 200
         print(f"progress computed from {n} sets (first view; then cached): "
               f"{time.perf_counter() - t0:.2f} s")  # fmt: skip
+        for _ in range(4 * args.workers - 1):  # new connections, so every worker reads it once
+            assert httpx.get(f"{base}/progress", timeout=120).status_code == 200
         p = plan["plan"]["exercises"][0]
 
         def set_request(rng: random.Random) -> tuple[str, str, dict[str, Any]]:
@@ -249,8 +258,8 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=10)
 
-    print(f"\n{args.clients} concurrent clients, {args.requests} requests per row, one uvicorn "
-          f"worker, SQLite, {n} sets of history")  # fmt: skip
+    print(f"\n{args.clients} concurrent clients, {args.requests} requests per row, "
+          f"{args.workers} uvicorn worker(s), SQLite, {n} sets of history")  # fmt: skip
     head = f"{'model':6} {'endpoint':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} "
     print(head + f"{'errors':>6}  goal")
     for model, name, lat, errors, wall, goal in rows:

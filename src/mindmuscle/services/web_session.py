@@ -41,10 +41,12 @@ from mindmuscle.services.motion import analyze_web_recording
 from mindmuscle.services.sessions import SessionInfo
 from mindmuscle.session import Event, LoopOptions, SetLoop
 from mindmuscle.store import Database, RecordingCreate, repo
+from mindmuscle.store.tables import SessionRow
 
 __all__ = [
     "MeasuredSet",
     "SetWriter",
+    "TodayView",
     "WebSetInput",
     "WebSetResult",
     "active_session",
@@ -52,6 +54,7 @@ __all__ = [
     "record_web_set",
     "save_web_state",
     "set_timeline",
+    "today_view",
 ]
 
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -148,6 +151,31 @@ def measure_web_set(
     )
 
 
+_PLANS: dict[tuple[int, int], Plan] = {}  # (id of the database, session id) -> its plan
+
+
+def _session_info(db: Database, row: SessionRow) -> SessionInfo:
+    # A session's plan never changes once stored (adapted sets live in its state): parse it once.
+    key = (id(db), row.id)
+    plan = _PLANS.get(key)
+    if plan is None and row.plan is not None:
+        plan = Plan.model_validate(row.plan)
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    snapshot = row.state
+    done = len(snapshot.get("completed", [])) if isinstance(snapshot, dict) else 0
+    return SessionInfo(
+        session_id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        source=row.source,
+        plan=plan,
+        snapshot=snapshot,
+        sets_done=done,
+    )
+
+
 def active_session(*, db: Database, user_id: int) -> SessionInfo | None:
     """The newest guided session not yet ended, or None.
 
@@ -157,18 +185,31 @@ def active_session(*, db: Database, user_id: int) -> SessionInfo | None:
     """
     with db.session(readonly=True) as s:
         row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
-        if row is None:
-            return None
-        snapshot = row.state
-        done = len(snapshot.get("completed", [])) if isinstance(snapshot, dict) else 0
-        return SessionInfo(
-            session_id=row.id,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            source=row.source,
-            plan=None if row.plan is None else Plan.model_validate(row.plan),
-            snapshot=snapshot,
-            sets_done=done,
+        return None if row is None else _session_info(db, row)
+
+
+class TodayView(BaseModel):
+    """What the today page shows, read in one transaction."""
+
+    model_config = ConfigDict(frozen=True)
+
+    has_profile: bool
+    session: SessionInfo | None = Field(description="The newest session not yet ended.")
+    readiness_score: float | None = Field(description="Today's readiness (0-1), if checked.")
+
+
+def today_view(*, db: Database, user_id: int, since: datetime) -> TodayView:
+    """The profile flag, the open session and the readiness recorded since ``since``."""
+    with db.session(readonly=True) as s:
+        has_profile = repo.get_profile(session=s, user_id=user_id) is not None
+        row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
+        ready = repo.latest_readiness(session=s, user_id=user_id)
+        return TodayView(
+            has_profile=has_profile,
+            session=None if row is None else _session_info(db, row),
+            readiness_score=ready.score
+            if ready is not None and ready.recorded_at >= since
+            else None,
         )
 
 

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Upload
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from mindmuscle.errors import FileFormatError
+from mindmuscle.errors import FileFormatError, InvalidSignalError
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.report import headline_effects
@@ -39,8 +39,6 @@ MAX_LOG_BYTES = 50_000_000
 """Largest workout-log upload (about 400,000 sets of a Strong export)."""
 MAX_EMG_BYTES = 25_000_000
 """Largest EMG upload (about 8 channels x 3 minutes at 2 kHz as CSV)."""
-
-_WEB_UNIT_HINT = "pick kg or lb under 'Weights in' and upload again"
 
 
 class _Body(BaseModel):
@@ -72,11 +70,8 @@ def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> I
             raise HTTPException(400, f"{name} is empty: choose the exported file and try again.")
         try:
             yield path
-        except FileFormatError as exc:
-            reason = exc.reason.replace(str(path), name).replace(
-                "pass --unit kg or --unit lb", _WEB_UNIT_HINT
-            )
-            raise FileFormatError(reason, path=name, line=exc.line, column=exc.column) from exc
+        except (FileFormatError, InvalidSignalError) as exc:
+            raise web_emg.relabel_upload_error(exc, path, name) from exc
 
 
 # ---------------------------------------------------------------- import and export

@@ -11,7 +11,7 @@ from mindmuscle.coach.models import EquipmentProfile
 from mindmuscle.errors import AuthError
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import web_auth
-from mindmuscle.services.web_session import active_session
+from mindmuscle.services.web_session import today_view
 from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, WebContext, check_csrf, is_https, utcnow
@@ -62,18 +62,17 @@ def first_run(request: Request, ctx: Ctx, user: User) -> Response:
 
 @router.get("/today")
 def today(request: Request, ctx: Ctx, user: User) -> Response:
-    if not profile_service.has_profile(db=ctx.db, user_id=user):
-        return RedirectResponse("/first-run", status_code=303)
-    info = active_session(db=ctx.db, user_id=user)
     now = utcnow()
-    todays = info if info is not None and info.started_at.date() == now.date() else None
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    view = today_view(db=ctx.db, user_id=user, since=midnight)
+    if not view.has_profile:
+        return RedirectResponse("/first-run", status_code=303)
+    info = view.session
+    todays = info if info is not None and info.started_at >= midnight else None
     older = info if info is not None and todays is None and info.snapshot is not None else None
-    readiness = profile_service.latest_readiness(
-        db=ctx.db, user_id=user, since=now.replace(hour=0, minute=0, second=0, microsecond=0)
-    )
     return render(
-        request, ctx, "today.html", "today", session=todays, older=older, readiness=readiness,
-        catalog=ctx.catalog, now=now,
+        request, ctx, "today.html", "today", session=todays, older=older,
+        readiness_score=view.readiness_score, now=now,
     )  # fmt: skip
 
 
