@@ -261,3 +261,17 @@ def test_recording_validation() -> None:
     rec = MotionRecording(t, np.arange(t.size * 3, dtype=float).reshape(-1, 3))
     assert np.all(np.diff(rec.t_s) > 0)
     assert rec.t_s.size == t.size - 1
+
+
+def test_public_api_is_complete() -> None:
+    import importlib
+
+    import mindmuscle.signals.motion as motion
+
+    assert len(set(motion.__all__)) == len(motion.__all__)
+    for name in motion.__all__:
+        assert hasattr(motion, name)
+    for sub in ("analysis", "models", "stream", "tempo"):
+        module = importlib.import_module(f"mindmuscle.signals.motion.{sub}")
+        missing = set(module.__all__) - set(motion.__all__)
+        assert not missing, f"{sub} exports {missing} that the package does not re-export"

@@ -421,3 +421,14 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "must end in .png or .html" in res.output
     res = CliRunner().invoke(app, ["motion", "--help"])
     assert res.exit_code == 0 and "--tempo" in res.output
+
+
+def test_muvr_headerless_reader(tmp_path: Path, sim: MotionRecording) -> None:
+    g = sim.acc_ms2 / STANDARD_GRAVITY_MS2
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "".join(f"{x:.3f},{y:.3f},{z:.3f},curl,,20.0,8\n" for x, y, z in g), encoding="utf-8"
+    )
+    rec = read_motion_file(path, fmt="muvr")
+    assert rec.median_rate_hz == pytest.approx(50.0)
+    assert analyze_file(path, fmt="muvr").reps == 8

@@ -20,11 +20,13 @@ from mindmuscle.signals.motion.models import (
 )
 from mindmuscle.signals.motion.stream import MotionStream
 from mindmuscle.signals.motion.synthetic import simulate_set
-from mindmuscle.signals.motion.tempo import tempo_adherence
+from mindmuscle.signals.motion.tempo import RUSH_MIN_PRESCRIBED_S, RUSH_RATIO, tempo_adherence
 
 __all__ = [
     "DEFAULT_PARAMS",
     "PHASE_NAMES",
+    "RUSH_MIN_PRESCRIBED_S",
+    "RUSH_RATIO",
     "STANDARD_GRAVITY_MS2",
     "MotionAnalysis",
     "MotionParams",
