@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
+from scipy import signal, stats
 
 from mindmuscle.errors import InvalidSignalError
 from mindmuscle.signals.emg._checks import as_emg_array, check_sfreq
 
 __all__ = [
+    "FATIGUE_P",
     "FatigueSlopes",
     "WindowFeatures",
     "fatigue_slopes",
@@ -141,8 +143,8 @@ def reference_window_features(
     >>> import numpy as np
     >>> t = np.arange(20000) / 10000.0
     >>> f = reference_window_features(np.sin(2 * np.pi * 80 * t), 10000.0, 0.5, 1.5)
-    >>> round(f.rms, 3), round(f.mean_freq_hz)
-    (0.707, 80)
+    >>> round(f.rms, 2), round(f.mean_freq_hz)
+    (0.71, 80)
     """
     x = as_emg_array(samples)[0].astype(np.float64)
     fs = check_sfreq(sfreq_hz)
@@ -174,15 +176,22 @@ class FatigueSlopes:
     """Linear trends over the repetitions of a set.
 
     ``rms_slope_pct_per_rep`` is the RMS slope in percent of the fitted first-repetition value;
-    ``median_freq_slope_hz_per_rep`` the median-frequency slope. Fatigue shows as RMS rising
-    and median frequency falling (``fatigue_signs``).
+    ``median_freq_slope_hz_per_rep`` the median-frequency slope; ``*_p`` the two-sided p-values
+    of the slopes. Fatigue shows as RMS rising and median frequency falling:
+    ``fatigue_signs`` needs both directions and at least one of the two trends clear of noise
+    (p < 0.05), so a flat set with random wobble is not called fatigued.
     """
 
     n_reps: int
     rms_slope_pct_per_rep: float
     median_freq_slope_hz_per_rep: float
     median_freq_slope_pct_per_rep: float
+    rms_slope_p: float
+    median_freq_slope_p: float
     fatigue_signs: bool
+
+
+FATIGUE_P = 0.05
 
 
 def fatigue_slopes(rms: Any, median_freq_hz: Any) -> FatigueSlopes:
@@ -191,8 +200,10 @@ def fatigue_slopes(rms: Any, median_freq_hz: Any) -> FatigueSlopes:
     Examples
     --------
     >>> f = fatigue_slopes([1.0, 1.1, 1.2, 1.3], [80.0, 78.0, 76.0, 74.0])
-    >>> round(f.rms_slope_pct_per_rep, 1), f.median_freq_slope_hz_per_rep, f.fatigue_signs
-    (10.0, -2.0, True)
+    >>> round(f.rms_slope_pct_per_rep, 1), round(f.median_freq_slope_hz_per_rep, 6)
+    (10.0, -2.0)
+    >>> f.fatigue_signs
+    True
     """
     r = np.asarray(rms, dtype=np.float64)
     m = np.asarray(median_freq_hz, dtype=np.float64)
@@ -200,16 +211,22 @@ def fatigue_slopes(rms: Any, median_freq_hz: Any) -> FatigueSlopes:
         raise InvalidSignalError("RMS and median frequency need one value per repetition each.")
     ok = np.isfinite(r) & np.isfinite(m)
     n = int(ok.sum())
+    nan = float("nan")
     if n < 3:
-        return FatigueSlopes(n, float("nan"), float("nan"), float("nan"), False)
+        return FatigueSlopes(n, nan, nan, nan, nan, nan, False)
     idx = np.arange(r.size, dtype=np.float64)[ok]
-    rs, ri = np.polyfit(idx, r[ok], 1)
-    ms, mi = np.polyfit(idx, m[ok], 1)
-    rms_pct = 100.0 * rs / ri if ri != 0 else float("nan")
-    mdf_pct = 100.0 * ms / mi if mi != 0 else float("nan")
-    return FatigueSlopes(
-        n, float(round(rms_pct, 12)), float(round(ms, 12)), float(mdf_pct), bool(rs > 0 and ms < 0)
-    )
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # exact fits have zero residuals: p = 0, fine
+        fit_r = stats.linregress(idx, r[ok])
+        fit_m = stats.linregress(idx, m[ok])
+    ri = fit_r.intercept + fit_r.slope * idx[0]
+    mi = fit_m.intercept + fit_m.slope * idx[0]
+    rms_pct = 100.0 * fit_r.slope / ri if ri != 0 else nan
+    mdf_pct = 100.0 * fit_m.slope / mi if mi != 0 else nan
+    p_r = float(fit_r.pvalue) if np.isfinite(fit_r.pvalue) else 1.0
+    p_m = float(fit_m.pvalue) if np.isfinite(fit_m.pvalue) else 1.0
+    signs = bool(fit_r.slope > 0 and fit_m.slope < 0 and min(p_r, p_m) < FATIGUE_P)
+    return FatigueSlopes(n, float(rms_pct), float(fit_m.slope), float(mdf_pct), p_r, p_m, signs)
 
 
 _SIDE = re.compile(r"(^|[_\-\s.])(left|right|l|r)($|[_\-\s.])", re.IGNORECASE)

@@ -69,13 +69,18 @@ class RepFeatures(_Model):
 
 
 class FatigueTrend(_Model):
-    """Trends over the repetitions of a set: RMS rising and median frequency falling."""
+    """Trends over the repetitions of a set: RMS rising and median frequency falling.
+
+    ``fatigue_signs`` needs both directions and one of the slopes at p < 0.05.
+    """
 
     channel: str
     n_reps: int
     rms_slope_pct_per_rep: float | None
     median_freq_slope_hz_per_rep: float | None
     median_freq_slope_pct_per_rep: float | None
+    rms_slope_p: float | None
+    median_freq_slope_p: float | None
     fatigue_signs: bool
 
 

@@ -590,6 +590,8 @@ def _analyze(
                 rms_slope_pct_per_rep=_none_if_nan(slopes.rms_slope_pct_per_rep),
                 median_freq_slope_hz_per_rep=_none_if_nan(slopes.median_freq_slope_hz_per_rep),
                 median_freq_slope_pct_per_rep=_none_if_nan(slopes.median_freq_slope_pct_per_rep),
+                rms_slope_p=_none_if_nan(slopes.rms_slope_p),
+                median_freq_slope_p=_none_if_nan(slopes.median_freq_slope_p),
                 fatigue_signs=slopes.fatigue_signs,
             )
         )
