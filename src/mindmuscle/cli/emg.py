@@ -79,8 +79,9 @@ def _print_summary(result: EmgResult) -> None:
             continue
         sign = " (signs of fatigue)" if f.fatigue_signs else ""
         console.print(
-            f"fatigue {f.channel}: RMS {f.rms_slope_pct_per_rep:+.1f} %/rep, median frequency "
-            f"{f.median_freq_slope_hz_per_rep:+.2f} Hz/rep{sign}"
+            f"fatigue {f.channel}: RMS {f.rms_slope_pct_per_rep:+.1f} %/rep "
+            f"(p = {f.rms_slope_p:.2g}), median frequency "
+            f"{f.median_freq_slope_hz_per_rep:+.2f} Hz/rep (p = {f.median_freq_slope_p:.2g}){sign}"
         )
     for w in a.warnings:
         err_console.print(f"warning: {w}")

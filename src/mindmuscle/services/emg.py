@@ -192,8 +192,9 @@ def render_emg_report(result: EmgResult, *, title: str = "EMG analysis") -> str:
         f"<li>{esc(a.target)} : {esc(r.synergist)} = {num(r.ratio)}</li>" for r in a.ratios
     ]
     fatigue_rows = [
-        f"<li>{esc(f.channel)}: RMS {num(f.rms_slope_pct_per_rep)} %/rep, median frequency "
-        f"{num(f.median_freq_slope_hz_per_rep)} Hz/rep"
+        f"<li>{esc(f.channel)}: RMS {num(f.rms_slope_pct_per_rep)} %/rep "
+        f"(p = {num(f.rms_slope_p, 2)}), median frequency "
+        f"{num(f.median_freq_slope_hz_per_rep)} Hz/rep (p = {num(f.median_freq_slope_p, 2)})"
         f"{' (RMS up, frequency down: signs of fatigue)' if f.fatigue_signs else ''}</li>"
         for f in a.fatigue
     ]
