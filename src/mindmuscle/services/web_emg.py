@@ -26,7 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mindmuscle.errors import FileFormatError, InvalidInputError, NotFoundError
+from mindmuscle.errors import (
+    FileFormatError,
+    InvalidInputError,
+    InvalidSignalError,
+    NotFoundError,
+)
 from mindmuscle.io.emg import read_emg_file
 from mindmuscle.services.emg import analyze_emg_recording, render_emg_report
 from mindmuscle.signals.emg import EmgAnalysis, EmgRecording, EmgResult
@@ -41,6 +46,7 @@ __all__ = [
     "emg_report_html",
     "list_emg_recordings",
     "reanalyse_emg",
+    "relabel_upload_error",
     "safe_file_name",
     "store_emg_upload",
 ]
@@ -91,6 +97,31 @@ def safe_file_name(name: str | None, *, default: str = "upload") -> str:
     return kept or default
 
 
+# Options of the command line named in messages, and what the web pages call them.
+_WEB_WORDS = {
+    "pass --unit kg or --unit lb": "pick kg or lb under 'Weights in' and upload again",
+    "with --rate HZ": "in the sampling rate field (Hz)",
+    "--rate HZ": "the sampling rate field (Hz)",
+}
+
+
+def relabel_upload_error(
+    exc: FileFormatError | InvalidSignalError, path: Path, file_name: str
+) -> FileFormatError | InvalidSignalError:
+    """The same error naming the file as uploaded (not its temporary copy) and the page's
+    fields instead of command-line options."""
+
+    def web(text: str) -> str:
+        text = text.replace(str(path), file_name)
+        for cli, page in _WEB_WORDS.items():
+            text = text.replace(cli, page)
+        return text
+
+    if isinstance(exc, FileFormatError):
+        return FileFormatError(web(exc.reason), path=file_name, line=exc.line, column=exc.column)
+    return InvalidSignalError(web(str(exc)))
+
+
 def _read(
     content: bytes, file_name: str, *, rate_hz: float | None, units: str | None
 ) -> EmgRecording:
@@ -100,10 +131,8 @@ def _read(
         path.write_bytes(content)
         try:
             return read_emg_file(path, rate_hz=rate_hz, units=units)
-        except FileFormatError as exc:
-            # Name the file as the user knows it, not the temporary copy.
-            reason = exc.reason.replace(str(path), file_name)
-            raise FileFormatError(reason, path=file_name, line=exc.line, column=exc.column) from exc
+        except (FileFormatError, InvalidSignalError) as exc:
+            raise relabel_upload_error(exc, path, file_name) from exc
 
 
 def _analyse(

@@ -44,11 +44,10 @@ async function drawChart(result) {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: "#c9cfda", family: "system-ui, sans-serif", size: 12 },
-    margin: { l: 44, r: 8, t: 30, b: 36 },
-    title: { text: `Envelopes (${target ? target.unit : ""}), repetitions shaded`, font: { size: 14 } },
-    xaxis: { gridcolor: "#2c313c", zeroline: false, title: { text: "s" } },
-    yaxis: { gridcolor: "#2c313c", zeroline: false },
-    legend: { orientation: "h", y: -0.22 },
+    margin: { l: 44, r: 8, t: 8, b: 70 },
+    xaxis: { gridcolor: "#2c313c", zeroline: false, title: { text: "seconds", standoff: 4 } },
+    yaxis: { gridcolor: "#2c313c", zeroline: false, title: { text: target ? target.unit : "" } },
+    legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" },
     shapes,
   }, { displayModeBar: false, responsive: true });
 }
@@ -118,7 +117,7 @@ async function render(result) {
   $("emg-reps-count").textContent = a.n_reps;
   $("emg-rep-source").textContent = a.rep_source === "motion" ? "from motion" : "from EMG bursts";
   $("emg-duration").textContent = a.duration_s.toFixed(1);
-  $("emg-rate-out").textContent = String(a.sfreq_hz);
+  $("emg-rate-out").textContent = String(Number(a.sfreq_hz.toPrecision(6)));
   $("emg-report").href = result.report_url;
   renderChannels(result);
   renderReps(a);

@@ -70,7 +70,7 @@ function renderNext() {
   $("next-load").textContent = n.load_kg === null ? "?" : `${Math.round(n.load_kg * 2) / 2} kg`;
   $("next-pct").textContent = `${n.load_pct_e1rm}%`;
   $("next-number").textContent = `${n.number}/${exp.sets.length}`;
-  $("rec-reps").placeholder = `${n.reps} (or from the EMG)`;
+  $("rec-reps").placeholder = String(n.reps);
   $("rec-load").placeholder = n.load_kg === null ? "needed: no 1RM given" : `${Math.round(n.load_kg * 2) / 2}`;
   $("rec-channels").textContent = Object.values(exp.design.channels).join(", ");
 }
@@ -139,8 +139,11 @@ async function analyse() {
     box.replaceChildren(
       el("h3", {}, `${a.n_recorded} of ${a.n_planned} sets analysed`),
       lines.length ? el("ul", { class: "why" }, ...lines) : el("p", { class: "muted" }, "Record sets first."),
-      ...a.limitations.map((t) => el("p", { class: "muted small" }, t)),
       el("a", { class: "btn big primary", href: a.report_url, id: "exp-report" }, "Open the full report"),
+      el("details", {},
+        el("summary", {}, "What these sets can and cannot show"),
+        ...a.limitations.map((t) => el("p", { class: "muted small" }, t)),
+      ),
     );
     box.hidden = false;
   } catch (err) {
