@@ -183,6 +183,21 @@ async def run_phase(
     return latencies, errors
 
 
+def fsync_ms(folder: Path, n: int = 200) -> list[float]:
+    """Times of writing and fsyncing 100 bytes in ``folder``: the floor of a durable commit."""
+    out = []
+    path = folder / "fsync-probe"
+    with path.open("wb") as fh:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fh.write(b"x" * 100)
+            fh.flush()
+            os.fsync(fh.fileno())
+            out.append((time.perf_counter() - t0) * 1000)
+    path.unlink()
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
@@ -269,6 +284,9 @@ def main() -> None:
             f"{model:6} {name:28} {statistics.median(lat):8.1f} {p95:8.1f} {pct(lat, 99):8.1f} "
             f"{len(lat) / wall:7.0f} {errors:6d}  {verdict}"
         )
+    floor = fsync_ms(tmp)
+    print(f"reference: fsync of the database disk alone (a set is durable only after one): "
+          f"p50 {statistics.median(floor):.1f} ms, p95 {pct(floor, 95):.1f} ms")  # fmt: skip
     print(f"(the last 1000 sets read back: {stored}; the database is in {tmp})")
 
 

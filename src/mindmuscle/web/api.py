@@ -26,6 +26,7 @@ from mindmuscle.services.web_session import (
     WebSetResult,
     active_session,
     measure_web_set,
+    plan_today_from,
     record_web_set,
     save_web_state,
     set_timeline,
@@ -143,13 +144,14 @@ def plan_today(body: TodayIn, ctx: Ctx, user: User) -> session_service.TodayPlan
     if body.exercise_ids:
         for exercise_id in body.exercise_ids:
             ctx.catalog.exercise(exercise_id)
-    return session_service.plan_today(
+    return plan_today_from(
         db=ctx.db,
         user_id=user,
         now=utcnow(),
         readiness=body.readiness,
-        exercise_ids=body.exercise_ids,
+        history=ctx.progress.sets(db=ctx.db, user_id=user),
         catalog=ctx.catalog,
+        exercise_ids=body.exercise_ids,
     )
 
 
