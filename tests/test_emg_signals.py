@@ -88,6 +88,8 @@ def test_low_sampling_rate_narrows_the_default_band_with_a_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bandpass(_sine(50.0, fs=250.0), 250.0, high_hz=100.0)  # explicit edges: no warning
+    with pytest.raises(InvalidSignalError, match=r"Sampling rate 80 Hz is too low for surface EMG"):
+        bandpass(_sine(10.0, fs=80.0), 80.0)
 
 
 def test_notch_removes_mains_and_keeps_neighbours() -> None:

@@ -90,6 +90,12 @@ def resolve_band(
         high = DEFAULT_HIGH_HZ
         if high >= nyq:
             high = _NARROW_FRACTION * nyq
+            if high < 2.0 * low:
+                raise InvalidSignalError(
+                    f"Sampling rate {fs:g} Hz is too low for surface EMG: the band above "
+                    f"{low:g} Hz would be less than an octave wide. Record at 500 Hz or more "
+                    "(1 kHz or more for full-band EMG), or check the --rate given."
+                )
             warnings.warn(
                 f"Sampling rate {fs:g} Hz is too low for the "
                 f"{DEFAULT_LOW_HZ:g}-{DEFAULT_HIGH_HZ:g} Hz EMG band: the band was narrowed to "
