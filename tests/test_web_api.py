@@ -506,3 +506,11 @@ def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) 
     assert "No training session with id 4242" in str(results[31])
     stored = {s["uuid"] for s in client.get("/api/sets", params={"limit": 1000}).json()}
     assert stored == {b["uuid"] for b in bodies[:30]}
+
+
+def test_a_too_long_motion_recording_is_refused(client: TestClient) -> None:
+    plan = _plan(client)
+    motion = {"t_ms": [0] * 120_001, "ax": [0], "ay": [0], "az": [0]}
+    r = client.post("/api/sets", json=_set_body(plan, motion=motion))
+    assert r.status_code == 422
+    assert "The motion recording has 120001 samples; at most 120000" in r.json()["message"]

@@ -43,6 +43,7 @@ from mindmuscle.web.security import (
 __all__ = ["router", "set_csrf_cookie"]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
+MAX_MOTION_SAMPLES = 120_000
 
 
 def set_csrf_cookie(response: Response, token: str, *, https: bool) -> None:
@@ -238,9 +239,10 @@ def timeline(body: TimelineIn, ctx: Ctx, user: User) -> TimelineOut:
 @router.post("/sets", response_model=WebSetResult, tags=["sets"])
 def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
     """Store a set with its reflection (once per UUID) and get the next set's adaptation."""
-    if body.motion is not None and len(body.motion.get("samples", ())) > 120_000:
+    samples = len(body.motion.get("t_ms") or ()) if body.motion is not None else 0
+    if samples > MAX_MOTION_SAMPLES:
         raise InvalidInputError(
-            f"The motion recording has {len(body.motion['samples'])} samples; at most 120000 "
+            f"The motion recording has {samples} samples; at most {MAX_MOTION_SAMPLES} "
             "(20 minutes at 100 Hz) are kept with a set."
         )
     result = record_web_set(
