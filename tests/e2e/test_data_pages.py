@@ -32,6 +32,7 @@ def test_import_a_real_hevy_export(page, server: Server, shared_data: Path, tmp_
     assert "barbell_bench_press" in bench.inner_text()
     assert "exact name 100%" in bench.inner_text().lower()  # .tag is shown in capitals
     assert server.sets() == []  # the preview stores nothing
+    page.wait_for_timeout(700)  # the smooth scroll to the report
     shot(page, "21-import-preview")
     assert page.inner_text("#import-confirm") == "Import 1922 sets"
     page.click("#import-confirm")
@@ -77,6 +78,7 @@ def test_emg_recording_shows_repetitions(page, server: Server, tmp_path: Path) -
     assert page.locator("#emg-reps tbody tr").count() == N_REPS
     assert page.inner_text("#emg-target-name") == "biceps"
     page.wait_for_selector("#emg-chart .main-svg")
+    page.wait_for_timeout(700)  # the smooth scroll to the result
     assert page.locator("#emg-chart .scatterlayer .trace").count() == 2
     assert page.locator("#emg-quality .pill.good").count() == 2
     page.locator("#emg-chart").scroll_into_view_if_needed()

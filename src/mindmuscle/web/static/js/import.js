@@ -45,7 +45,10 @@ function renderReport(r) {
   $("r-meta").textContent = `${r.path}: ${r.format} export, weights in ${r.unit}, ${span}.`;
   const list = $("mapping-list");
   list.replaceChildren();
-  for (const m of r.mappings) {
+  // The names to check first: new exercises and close matches, then the sure ones.
+  const order = { new: 0, fuzzy: 1, normalised: 2, user: 3, exact: 4 };
+  const mappings = [...r.mappings].sort((a, b) => order[a.method] - order[b.method] || b.sets - a.sets);
+  for (const m of mappings) {
     const pct = m.method === "new" ? "" : ` ${Math.round(m.confidence * 100)}%`;
     const row = el(
       "div",
@@ -60,7 +63,7 @@ function renderReport(r) {
       ),
     );
     if (m.muscles_guessed === false) {
-      row.append(el("small", { class: "notice" }, "Muscles unknown from the name: set them on the exercise card."));
+      row.append(el("small", { class: "notice" }, "Its muscles cannot be told from the name: a placeholder until you correct it."));
     }
     list.append(row);
   }
