@@ -1,8 +1,9 @@
 """Live repetition counting during a set, ending with the batch answer.
 
 The live count is causal and cheap (each chunk costs time in proportion to its size): the
-acceleration magnitude, which needs no orientation, is resampled to 25 Hz, band-passed with a
-causal filter and counted with a hysteresis that adapts to the lifter's own amplitude. When the
+acceleration is resampled to 25 Hz and band-passed with a causal filter, projected on its
+principal direction over the last seconds (so any orientation works), and counted with a
+hysteresis that adapts to the lifter's own amplitude. When the
 set ends, :meth:`MotionStream.finish` runs the batch analysis on everything received, so the final
 answer is exactly the batch one on the same data.
 """
@@ -29,7 +30,7 @@ _LIVE_BAND_HZ = (0.2, 2.0)
 _LIVE_THRESHOLD = 0.35
 _LIVE_MEMORY_S = 10.0
 _LIVE_MIN_REP_S = 0.5
-# Below this (m/s^2, band-passed magnitude) a movement is handling, not lifting.
+# Below this (m/s^2, band-passed, on the movement axis) a movement is handling, not lifting.
 _LIVE_MIN_AMPLITUDE_MS2 = 0.3
 # The live count is brought up to date every this many seconds of data (a display refresh).
 _LIVE_UPDATE_S = 0.5
@@ -81,7 +82,9 @@ class MotionStream:
         self._b, self._a = _LIVE_FILTER
         self._zi: FloatArray | None = None
         self._last_t: float | None = None
-        self._last_mag = 0.0
+        self._last_acc: FloatArray | None = None
+        self._cov = np.zeros((3, 3))
+        self._axis = np.array([0.0, 0.0, 1.0])
         self._next_grid_t: float | None = None
         self._amp = 0.0
         self._armed = False
@@ -145,27 +148,37 @@ class MotionStream:
 
     def _flush(self) -> None:
         if self._pending_t:
-            acc = np.concatenate(self._pending_acc)
-            self._count_live(np.concatenate(self._pending_t), np.sqrt(np.sum(acc * acc, axis=1)))
+            self._count_live(np.concatenate(self._pending_t), np.concatenate(self._pending_acc))
         self._pending_t, self._pending_acc, self._pending_s = [], [], 0.0
 
-    def _count_live(self, t: FloatArray, mag: FloatArray) -> None:
+    def _count_live(self, t: FloatArray, acc: FloatArray) -> None:
         step = 1.0 / ANALYSIS_RATE_HZ
         if self._last_t is None:
             self._next_grid_t = float(t[0])
-            self._zi = signal.lfilter_zi(self._b, self._a) * float(mag[0])
+            self._zi = signal.lfilter_zi(self._b, self._a)[:, None] * acc[0][None, :]
         else:
+            assert self._last_acc is not None
             t = np.concatenate([[self._last_t], t])
-            mag = np.concatenate([[self._last_mag], mag])
+            acc = np.vstack([self._last_acc[None, :], acc])
         assert self._next_grid_t is not None and self._zi is not None
         grid = np.arange(self._next_grid_t, float(t[-1]) + 1e-12, step)
-        self._last_t, self._last_mag = float(t[-1]), float(mag[-1])
+        self._last_t, self._last_acc = float(t[-1]), acc[-1].copy()
         if grid.size == 0:
             return
         self._next_grid_t = float(grid[-1]) + step
-        y, self._zi = signal.lfilter(self._b, self._a, np.interp(grid, t, mag), zi=self._zi)
+        resampled = np.column_stack([np.interp(grid, t, acc[:, i]) for i in range(3)])
+        y, self._zi = signal.lfilter(self._b, self._a, resampled, axis=0, zi=self._zi)
+        # Movement axis: principal direction of the recent band-passed acceleration, kept
+        # pointing the same way from one update to the next.
+        keep = float(np.exp(-grid.size * step / _LIVE_MEMORY_S))
+        self._cov = keep * self._cov + (1.0 - keep) * (y.T @ y) / grid.size
+        axis = np.linalg.eigh(self._cov)[1][:, -1]
+        if float(axis @ self._axis) < 0:
+            axis = -axis
+        self._axis = axis
+        projected = y @ axis
         decay = float(np.exp(-step / _LIVE_MEMORY_S))
-        for value, when in zip(y.tolist(), grid.tolist(), strict=True):
+        for value, when in zip(projected.tolist(), grid.tolist(), strict=True):
             self._amp = max(abs(value), self._amp * decay)
             threshold = max(_LIVE_THRESHOLD * self._amp, _LIVE_MIN_AMPLITUDE_MS2)
             if value < -threshold:
