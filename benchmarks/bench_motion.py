@@ -170,6 +170,24 @@ def accuracy(cases: list[Case]) -> None:
     )
 
 
+def live_accuracy(cases: list[Case]) -> None:
+    print("\n## Live count during the set (MotionStream, 0.2 s chunks; final answer = batch)\n")
+    print("| dataset | sets | live exact | live within 1 |")
+    print("|---------|-----:|-----------:|--------------:|")
+    for dataset in ("barbell", "muvr"):
+        rows = []
+        for case in (c for c in cases if c.dataset == dataset):
+            stream = MotionStream()
+            t, acc = case.rec.t_s, case.rec.acc_ms2
+            step = max(1, round(0.2 * case.rec.median_rate_hz))
+            for i in range(0, t.size, step):
+                stream.push(t[i : i + step], acc[i : i + step])
+            rows.append((stream.live_reps, case.truth))
+        if rows:
+            e, w = rates(rows)
+            print(f"| {dataset:7} | {len(rows):4} | {e:10.0%} | {w:13.0%} |")
+
+
 GRID: dict[str, tuple[float, ...]] = {
     "keep_ratio": (0.3, 0.4, 0.5),
     "partial_ratio": (0.45, 0.55, 0.65),
@@ -316,6 +334,7 @@ def main() -> None:
     cases = load_cases()
     if cases:
         accuracy(cases)
+        live_accuracy(cases)
         leave_one_exercise_out(cases)
     else:
         print(f"Real data folder {DATA} absent: accuracy skipped.")
