@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session as OrmSession
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach.models import Plan
@@ -72,6 +73,7 @@ from mindmuscle.store import (
     SetCreate,
     repo,
 )
+from mindmuscle.store.tables import ExperimentRow
 
 __all__ = [
     "AnalysisResult",
@@ -299,7 +301,7 @@ def new_experiment(
     return experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
 
 
-def _info(row: Any) -> ExperimentInfo:
+def _info(row: ExperimentRow) -> ExperimentInfo:
     design = ExperimentDesign.model_validate(row.design)
     plan = plan_sets(design)
     links = {r.order_index: r.set_uuid for r in row.sets}
@@ -530,7 +532,7 @@ def _emg_summary(
 
 
 def _link(
-    s: Any,
+    s: OrmSession,
     user_id: int,
     info: ExperimentInfo,
     set_number: int,
