@@ -10,7 +10,7 @@ from scipy import signal
 
 from mindmuscle.errors import InvalidSignalError
 from mindmuscle.signals.emg._checks import as_emg_array
-from mindmuscle.signals.emg.filters import design_emg_sos, lowpass_sos
+from mindmuscle.signals.emg.filters import causal_filter, design_emg_sos, lowpass_sos
 
 __all__ = ["StreamingEnvelope", "StreamingFilter", "causal_envelope"]
 
@@ -41,7 +41,9 @@ class StreamingFilter:
     def __init__(self, sos: npt.NDArray[np.float64], n_channels: int) -> None:
         self.sos = np.ascontiguousarray(sos, dtype=np.float64)
         self.n_channels = int(n_channels)
-        self._zi = np.zeros((self.sos.shape[0], self.n_channels, 2))
+        # Same transfer-function form as causal_filter, so the outputs are bit for bit equal.
+        self._b, self._a = signal.sos2tf(self.sos)
+        self._zi = np.zeros((self.n_channels, self._a.size - 1))
 
     def reset(self) -> None:
         """Forget the state (as if the stream started again)."""
@@ -55,7 +57,7 @@ class StreamingFilter:
                 f"Chunk of shape {x.shape} does not fit a stream of {self.n_channels} channels: "
                 "give shape (n_channels, n_samples)."
             )
-        y, self._zi = signal.sosfilt(self.sos, x, axis=-1, zi=self._zi)
+        y, self._zi = signal.lfilter(self._b, self._a, x, axis=-1, zi=self._zi)
         out: npt.NDArray[np.float64] = y
         return out
 
@@ -97,6 +99,6 @@ def causal_envelope(
 ) -> npt.NDArray[np.float64]:
     """Batch version of :class:`StreamingEnvelope` (one causal pass over the whole recording)."""
     x = as_emg_array(data, min_samples=1).astype(np.float64)
-    band = signal.sosfilt(design_emg_sos(sfreq_hz, low_hz, high_hz, mains_hz=mains_hz), x)
-    out: npt.NDArray[np.float64] = signal.sosfilt(lowpass_sos(sfreq_hz, cutoff_hz), np.abs(band))
-    return out
+    band = causal_filter(x, design_emg_sos(sfreq_hz, low_hz, high_hz, mains_hz=mains_hz))
+    out = causal_filter(np.abs(band), lowpass_sos(sfreq_hz, cutoff_hz))
+    return np.asarray(out, dtype=np.float64)
