@@ -79,7 +79,9 @@ class MotionParams:
     keep_ratio : float
         ...and then this fraction of the median of the humps kept in the first pass.
     partial_ratio : float
-        A counted hump below this fraction of the median hump is a partial repetition.
+        A repetition is partial when its size relative to the set's median is below this; the
+        size is the larger of its hump and (when the device travels 5 cm or more) its vertical
+        travel, so both must be small.
     pause_speed_ratio : float
         Within one movement, speeds under this fraction of its peak speed are a pause.
     edge_ratio : float
@@ -87,12 +89,15 @@ class MotionParams:
         cut by the start or stop of the recording, not a whole repetition.
     alt_period : bool
         Also try the period of the once-integrated signal, and keep it when its humps are
-        clearly more regular in size (by ``alt_spread_margin`` in coefficient of variation).
+        clearly more regular in size...
+    alt_spread_margin : float
+        ...by this much in coefficient of variation.
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
     energy_ratio : float
-        A hump counts only where the movement energy (2 s moving RMS) reaches this fraction of
-        its median over the humps: a still stretch next to the set is not a repetition.
+        A hump counts only where the movement energy (RMS within half a period either side)
+        reaches this fraction of its median over the humps: a still stretch next to the set is
+        not a repetition.
     """
 
     activity_ratio: float = 0.25
