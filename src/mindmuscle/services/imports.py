@@ -24,14 +24,15 @@ import hashlib
 import json
 import re
 import uuid as uuid_mod
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -503,6 +504,28 @@ def _session_notes(parsed: ParsedSet) -> str:
     return "\n\n".join(parts)
 
 
+_V = TypeVar("_V")
+
+
+class _Recent(OrderedDict[str, _V]):
+    """A dict that keeps only the most recently set keys."""
+
+    limit = 256
+
+    def __setitem__(self, key: str, value: _V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
+# Bound parameters, not literal lists: the statement cache then holds no keys of past batches.
+_STORED_KEYS = select(SetRow.import_key, SetRow.session_id).where(
+    SetRow.user_id == bindparam("user_id"),
+    SetRow.import_key.in_(bindparam("keys", expanding=True)),
+)
+
+
 class _Importer:
     def __init__(
         self,
@@ -519,8 +542,11 @@ class _Importer:
         self.matcher = matcher
         self.dry_run = dry_run
         self.names: dict[str, _NameState] = {}
-        self.workout_sessions: dict[str, int | None] = {}
-        self.workout_counts: dict[str, int] = {}
+        # Only recent workouts are remembered (exports list a workout's rows together), so the
+        # memory of an import does not grow with the file.
+        self.workout_sessions: _Recent[int | None] = _Recent()
+        self.workout_counts: _Recent[int] = _Recent()
+        self.workouts = 0
         self.workouts_added = 0
         self.sets = 0
         self.added = 0
@@ -558,11 +584,8 @@ class _Importer:
         keys = [p.import_key for p in batch]  # a hash: computed once per set
         existing: dict[str, int | None] = {}
         for i in range(0, len(keys), 500):
-            rows = self.s.execute(
-                select(SetRow.import_key, SetRow.session_id).where(
-                    SetRow.user_id == self.user_id, SetRow.import_key.in_(keys[i : i + 500])
-                )
-            )
+            params = {"user_id": self.user_id, "keys": keys[i : i + 500]}
+            rows = self.s.execute(_STORED_KEYS, params)
             existing.update({k: sid for k, sid in rows if k is not None})
         for p, key in zip(batch, keys, strict=True):
             if key in existing and p.workout_key not in self.workout_sessions:
@@ -589,10 +612,14 @@ class _Importer:
             self.s.flush()
         for key, row in new_sessions.items():
             self.workout_sessions[key] = None if self.dry_run else row.id
+            if not self.dry_run:
+                self.s.expunge(row)  # only its id is needed; the identity map would grow
         rows_to_add: list[dict[str, Any]] = []
         for p, key in zip(batch, keys, strict=True):
             exercise_id = self.exercise_for(p)
             index = self.workout_counts.get(p.workout_key, 0)
+            if index == 0:
+                self.workouts += 1
             self.workout_counts[p.workout_key] = index + 1
             if key in existing:
                 continue
@@ -788,7 +815,7 @@ def _import_csv(
         sets=importer.sets,
         sets_added=0 if dry_run else importer.added,
         sets_already_stored=importer.sets - importer.added,
-        workouts=len(importer.workout_counts),
+        workouts=importer.workouts,
         workouts_added=importer.workouts_added,
         exercises=len(mappings),
         matched=sum(st.match.exercise.source != "user" for st in importer.names.values()),
