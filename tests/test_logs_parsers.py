@@ -329,3 +329,25 @@ def test_a_lettered_set_does_not_hide_a_restart() -> None:
     ]
     sets = _text(STRONG_HEADER + "\n".join(rows), "kg")
     assert [(s.exercise_position, s.set_position) for s in sets] == [(1, 1), (1, 2), (1, 3), (2, 1)]
+
+
+def test_hevy_workouts_blocks_and_supersets_are_per_workout() -> None:
+    head = "title,start_time,end_time,exercise_title,superset_id,set_index,set_type,weight_kg,reps"
+    rows = [
+        "Push,2025-01-01T10:00:00,2025-01-01T11:00:00,Bench Press (Barbell),,0,normal,60,8",
+        "Push,2025-01-01T10:00:00,2025-01-01T11:00:00,Bench Press (Barbell),,1,normal,60,8",
+        "Push,2025-01-01T10:00:00,2025-01-01T11:00:00,Seated Row (Machine),0,0,normal,50,10",
+        "Push,2025-01-01T10:00:00,2025-01-01T11:00:00,Bench Press (Barbell),,0,failure,50,12",
+        "Push,2025-01-08T10:00:00,2025-01-08T11:00:00,Seated Row (Machine),0,0,normal,55,10",
+        "Pull,2025-01-08T10:00:00,2025-01-08T11:00:00,Seated Row (Machine),0,0,warmup,30,10",
+    ]
+    sets = _text(head + "\n" + "\n".join(rows))
+    assert [(s.exercise_position, s.set_position, s.set_type) for s in sets] == [
+        (1, 1, "working"),
+        (1, 2, "working"),
+        (2, 1, "working"),
+        (3, 1, "failure"),  # the bench press again: a block of its own
+        (1, 1, "working"),  # same title, another start: another workout
+        (1, 1, "warmup"),  # same start, another title: another workout
+    ]
+    assert len({s.workout_key for s in sets}) == 3
