@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
 import uuid as uuid_mod
 from collections import OrderedDict
@@ -41,7 +40,7 @@ from mindmuscle.catalog.freedb import FreeDbExercise, map_free_exercise_db
 from mindmuscle.catalog.loader import normalise_name
 from mindmuscle.catalog.models import Equipment, Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import FileFormatError, InvalidInputError, StoreError, UnknownIdError
+from mindmuscle.errors import InvalidInputError, StoreError, UnknownIdError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
 from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, UserExerciseCreate, repo
@@ -810,7 +809,7 @@ def _import_csv(
         format=log.format,
         unit=file_unit
         if file_unit in ("kg", "lb")
-        else (f"{file_unit} (rows without: {unit or 'none'})" if file_unit else str(unit)),
+        else (f"{file_unit} (rows without: {unit or 'none'})" if file_unit else unit or "none"),
         dry_run=dry_run,
         sets=importer.sets,
         sets_added=0 if dry_run else importer.added,
@@ -837,12 +836,6 @@ def _looks_like_json(path: str | Path) -> bool:
     except OSError:
         return False
     return head.startswith(b"{")
-
-
-def _json_error(path: str | Path, exc: json.JSONDecodeError) -> FileFormatError:
-    return FileFormatError(
-        f"is not valid JSON ({exc.msg})", path=path, line=exc.lineno, column=exc.colno
-    )
 
 
 def logged_history(*, db: Database, user_id: int, since: datetime | None = None) -> list[LoggedSet]:

@@ -1,12 +1,14 @@
-"""Workout-log exports in: Strong, Hevy and FitNotes, streamed set by set.
+"""Workout-log exports: Strong, Hevy and FitNotes in (streamed set by set), MindMuscle JSON.
 
 Pure file-format code: no database, no catalogue matching (that is ``services.imports``).
 """
 
+from mindmuscle.io.logs.mmjson import ExportDocument, read_export
 from mindmuscle.io.logs.model import LogFormat, ParsedSet, make_import_key
 from mindmuscle.io.logs.reader import FormatOption, LogFile, detect_format, open_log
 
 __all__ = [
+    "ExportDocument",
     "FormatOption",
     "LogFile",
     "LogFormat",
@@ -14,4 +16,5 @@ __all__ = [
     "detect_format",
     "make_import_key",
     "open_log",
+    "read_export",
 ]
