@@ -389,26 +389,37 @@ def _windows(
 ) -> list[tuple[int, int]]:
     """One window per repetition, each starting where its first movement starts.
 
-    Rough windows reach half a period either side of each hump. A set is eccentric-first
-    (squat, bench) or concentric-first (curl, deadlift), read from its first movement; each
-    boundary between two repetitions then moves to the start of the next repetition's first
-    movement nearest the midpoint of the humps, so a window holds one whole repetition.
+    A set is eccentric-first (squat, bench) or concentric-first (curl, deadlift). For each
+    choice, the boundaries between repetitions move to the start of an opening movement near the
+    midpoint of two humps (and about half a period before the first hump and after the last);
+    the choice whose windows hold the most movement is kept, so no lowering or lifting of the set
+    is left out of its repetitions.
     """
+    if peaks.size == 0:
+        return []
+    moving = (labels == _ECC) | (labels == _CONC)
+    best: list[tuple[int, int]] = []
+    best_cover = -1
+    for opener in (_ECC, _CONC):
+        cuts = _cuts(peaks, labels, opener, period_s, rate_hz)
+        cover = sum(int(np.sum(moving[lo:hi])) for lo, hi in cuts)
+        if cover > best_cover:
+            best, best_cover = cuts, cover
+    return best
+
+
+def _cuts(
+    peaks: IntArray, labels: IntArray, opener: int, period_s: float, rate_hz: float
+) -> list[tuple[int, int]]:
     n = labels.size
     period = round(period_s * rate_hz)
     half = period // 2
-    if peaks.size == 0:
-        return []
     moving = np.flatnonzero((labels == _ECC) | (labels == _CONC))
-    after = moving[moving >= max(0, int(peaks[0]) - half)]
-    opener = int(labels[after[0]]) if after.size else _ECC
     starts = np.flatnonzero((labels[1:] == opener) & (labels[:-1] != opener)) + 1
-    # Expected boundaries (half a period before the first hump, midpoints, half a period after
-    # the last) and the range in which an opening movement may replace each of them.
     ends = [int(p) for p in peaks]
     expected = [ends[0] - half] + [(a + b) // 2 for a, b in itertools.pairwise(ends)]
     expected.append(ends[-1] + half)
-    ranges = [(ends[0] - period, ends[0]), *list(itertools.pairwise(ends))]
+    ranges = [(ends[0] - period - half, ends[0]), *list(itertools.pairwise(ends))]
     ranges.append((ends[-1], ends[-1] + period))
     cuts: list[int] = []
     for want, (lo, hi) in zip(expected, ranges, strict=True):
