@@ -56,7 +56,7 @@ def test_measured_reps_and_tempo_are_shown(page, server: Server) -> None:
     )
     reps = int(page.inner_text("#measured-reps"))
     assert 3 <= reps <= 4  # the analysis may count the last lowering as partial
-    lower, pause, lift, squeeze = (float(x) for x in page.inner_text("#measured-tempo").split("-"))
+    lower, _, lift, _ = (float(x) for x in page.inner_text("#measured-tempo").split("-"))
     assert lower == pytest.approx(1.5, abs=0.3)
     assert lift == pytest.approx(0.5, abs=0.3)
     assert page.inner_text("#measured-asked") == "1.5-0-0.5-0.5"

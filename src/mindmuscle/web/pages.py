@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mindmuscle.coach.models import EquipmentProfile
+from mindmuscle.coach import default_equipment
 from mindmuscle.errors import AuthError
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import web_auth
@@ -56,7 +56,7 @@ def first_run(request: Request, ctx: Ctx, user: User) -> Response:
     profile = profile_service.get_profile(db=ctx.db, user_id=user)
     return render(
         request, ctx, "first_run.html", "settings", profile=profile, first=True,
-        defaults={u: EquipmentProfile(unit=u).model_dump() for u in ("kg", "lb")},
+        defaults={u: default_equipment(u).model_dump() for u in ("kg", "lb")},
     )  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def settings(request: Request, ctx: Ctx, user: User) -> Response:
     profile = profile_service.get_profile(db=ctx.db, user_id=user)
     return render(
         request, ctx, "first_run.html", "settings", profile=profile, first=False,
-        defaults={u: EquipmentProfile(unit=u).model_dump() for u in ("kg", "lb")},
+        defaults={u: default_equipment(u).model_dump() for u in ("kg", "lb")},
     )  # fmt: skip
 
 
