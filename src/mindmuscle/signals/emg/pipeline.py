@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import fft, signal
+from scipy import fft, ndimage, signal
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from mindmuscle.errors import InvalidSignalError
@@ -62,7 +62,7 @@ ProgressFn = Callable[[str, float], None]
 _TARGET_ENVELOPE_HZ = 200.0
 _BLOCK_SAMPLES = 40
 _WORKERS = 2
-_EDGE_CUTOFF_HZ = 25.0
+_EDGE_WINDOW_S = 0.025
 _REP_KEYS = (
     "rep",
     "start_s",
@@ -131,6 +131,12 @@ def _zero_phase(sos: F64, data: F32, padlen: int) -> F32:
     return out
 
 
+def _centred_mean(data: F32, width: int) -> F32:
+    """Centred moving average over ``width`` samples (edges repeat the end values)."""
+    out: F32 = ndimage.uniform_filter1d(data, width, axis=1, mode="nearest")
+    return out
+
+
 @dataclass(frozen=True)
 class ProcessedEmg:
     """Intermediate signals of one recording.
@@ -148,7 +154,8 @@ class ProcessedEmg:
     envelope : ndarray, shape (n_channels, n_blocks), float32
         Linear envelope (zero-phase low-pass of the block means of ``|filtered|``).
     edge_envelope : ndarray, shape (n_channels, n_blocks), float32
-        The same with a 25 Hz cut-off, to place onsets and offsets precisely.
+        A lightly smoothed envelope (centred 25 ms moving average of the block means), to
+        place onsets and offsets precisely.
     """
 
     sfreq_hz: float
@@ -194,6 +201,7 @@ def process_emg(
     mains_hz: float | None = None,
     envelope_cutoff_hz: float = 6.0,
     workers: int = _WORKERS,
+    check_finite: bool = True,
 ) -> ProcessedEmg:
     """Band-pass, rectify and envelope every channel (the expensive part of the analysis).
 
@@ -211,9 +219,12 @@ def process_emg(
         Cut-off of the linear envelope's zero-phase low-pass.
     workers : int
         Threads that share the channels.
+    check_finite : bool
+        Check for NaN and infinite values (skip only for data already checked, such as an
+        :class:`EmgRecording`'s).
     """
     fs = check_sfreq(sfreq_hz)
-    x = as_emg_array(data)
+    x = as_emg_array(data, check_finite=check_finite)
     band = resolve_band(fs, low_hz, high_hz)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BandNarrowedWarning)  # already warned by resolve_band
@@ -267,8 +278,7 @@ def process_emg(
         pad = round(env_rate)  # one second of odd reflection absorbs the filters' transients
         envelope = _zero_phase(env_sos, block_mean, pad)
         np.maximum(envelope, 0.0, out=envelope)  # the low-pass rings slightly below zero
-        edge_cutoff = min(_EDGE_CUTOFF_HZ, 0.4 * env_rate)
-        edge_envelope = _zero_phase(lowpass_sos(env_rate, edge_cutoff), block_mean, pad)
+        edge_envelope = _centred_mean(block_mean, max(1, round(_EDGE_WINDOW_S * env_rate)))
     return ProcessedEmg(
         sfreq_hz=fs,
         band_hz=band,
@@ -293,7 +303,11 @@ class EmgResult:
 
 
 def _spectral_features(
-    filtered: F32, sfreq_hz: float, band_hz: tuple[float, float], windows: npt.NDArray[np.int64]
+    filtered: F32,
+    sfreq_hz: float,
+    band_hz: tuple[float, float],
+    windows: npt.NDArray[np.int64],
+    workers: int = _WORKERS,
 ) -> tuple[F64, F64]:
     """Mean and median frequency per (channel, window) from Hann segments inside the window."""
     n_ch, n = filtered.shape
@@ -316,7 +330,8 @@ def _spectral_features(
     inside = np.flatnonzero((freqs >= band_hz[0]) & (freqs <= band_hz[1]))
     lo, hi = int(inside[0]), int(inside[-1]) + 1
     window = np.hanning(nfft).astype(np.float32)
-    for c in range(n_ch):
+
+    def one(c: int) -> None:
         grid = filtered[c, : n_grid * nfft].reshape(n_grid, nfft)
         segs = grid[seg_idx]
         segs *= window
@@ -326,6 +341,13 @@ def _spectral_features(
         m1, m2 = spectral_moments(freqs[lo:hi], per_rep)
         mnf[c, has] = m1
         mdf[c, has] = m2
+
+    if workers > 1 and n_ch > 1:
+        with ThreadPoolExecutor(min(workers, n_ch)) as pool:
+            list(pool.map(one, range(n_ch)))
+    else:
+        for c in range(n_ch):
+            one(c)
     return mnf, mdf
 
 
@@ -434,6 +456,7 @@ def _analyze(
             high_hz=high_hz,
             mains_hz=mains_hz,
             envelope_cutoff_hz=envelope_cutoff_hz,
+            check_finite=False,  # EmgRecording checked it when it was built
         )
     report("onsets", 0.6)
     fs = proc.sfreq_hz

@@ -9,7 +9,7 @@ Thresholds (documented in the result's ``issues`` text):
 * low SNR: the envelope's activity level (99th percentile) is less than twice (6 dB) its rest
   level (10th percentile).
 
-The spectral checks use up to 32 one-second segments spread over the recording, so they cost
+The spectral checks use up to 16 one-second segments spread over the recording, so they cost
 the same for a 10-second and a 10-hour file.
 """
 
@@ -37,11 +37,11 @@ CLIPPING_PCT = 0.1
 MAINS_RATIO = 0.15
 MOTION_RATIO = 1.0
 LOW_SNR_DB = 20.0 * np.log10(2.0)
-_MAX_SEGMENTS = 32
+_MAX_SEGMENTS = 16
 
 
 def _segments(x: npt.NDArray[np.floating[Any]], seg_len: int) -> npt.NDArray[np.float64]:
-    """Up to 32 evenly spread segments of each channel: shape (n_channels, n_seg, seg_len)."""
+    """Up to 16 evenly spread segments of each channel: shape (n_channels, n_seg, seg_len)."""
     n = x.shape[1]
     n_seg = max(1, min(_MAX_SEGMENTS, n // seg_len))
     starts = np.linspace(0, n - seg_len, n_seg).astype(np.int64)
