@@ -67,9 +67,36 @@ def test_first_set_reaches_progress(page, server: Server) -> None:
     assert stored["reflection"]["target_rating"] == 8
     assert stored["reflection"]["felt_elsewhere"] == {"front_delt": 4}
     assert stored["reps"] == first["reps"][1]  # the metronome ran the whole set
-    page.click("#btn-end-early") if page.locator("#screen-prime.on").count() else None
+    # Closing the tab and opening the page again resumes where the lifter was.
+    page.goto("/today")
+    page.goto(f"/session?speed={SPEED}")
+    page.wait_for_selector("#screen-rest.on")
+    page.click("#btn-skip-rest")
+    page.wait_for_selector("#screen-prime.on")
+    assert "SET 2 OF" in page.inner_text("#screen-prime [data-step]").upper()
+    # Eyes closed: sound only, a dark screen with the phase word.
+    page.click("#btn-start")
+    page.wait_for_selector("#screen-set.on")
+    page.check("#eyes")
+    page.wait_for_timeout(400)
+    shot(page, "18-session-eyes-closed")
+    page.uncheck("#eyes")
+    page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on")
+    # End early: the summary lists both sets, and the session is closed on the server.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#btn-skip-rest")
+    page.click("#btn-end-early")
+    page.wait_for_selector("#screen-summary.on")
+    assert page.locator("#summary-list .summary-row").count() == 2
+    shot(page, "19-session-summary")
+    page.click("#btn-end")
+    page.wait_for_url("**/progress")
+    page.wait_for_function("document.getElementById('sync').hidden")
+    assert server.http.get("/api/sessions/active").json()["session"] is None
     page.goto("/progress")
     page.wait_for_function("document.body.dataset.chartsReady === '1'")
-    assert page.inner_text("#total-sets") == "1"
+    assert page.inner_text("#total-sets") == "2"
     shot(page, "08-progress")
     assert page.errors == []
