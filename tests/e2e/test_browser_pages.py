@@ -71,3 +71,14 @@ def test_login_page_when_open_to_the_network(browser, tmp_path) -> None:
     finally:
         srv.process.terminate()
         srv.process.wait(timeout=10)
+
+
+def test_api_docs_render_without_the_internet(page, server: Server) -> None:
+    outside: list[str] = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(server.base_url) else outside.append(r.url)
+    )
+    page.goto("/docs")
+    page.wait_for_selector("text=/api/sets")
+    assert "OAS 3.1" in page.inner_text("body")
+    assert outside == []
