@@ -307,7 +307,7 @@ def _spectral_features(
     sfreq_hz: float,
     band_hz: tuple[float, float],
     windows: npt.NDArray[np.int64],
-    workers: int = _WORKERS,
+    workers: int = 1,
 ) -> tuple[F64, F64]:
     """Mean and median frequency per (channel, window) from Hann segments inside the window."""
     n_ch, n = filtered.shape
