@@ -16,10 +16,13 @@ Rows:
 * NeuroKit2 ``emg_process`` per channel (on the first ``--nk-seconds`` of each channel: it is
   too slow for the whole file; its rate is per channel-sample all the same).
 
-Speed is channel-samples per second (median of ``--runs``); peak memory is measured in a
-separate run under tracemalloc; onset accuracy counts true bursts whose detected onset lies
-within 20 ms; envelope correlation is against the scipy reference, block-averaged to the same
-rate. The streaming rows time one chunk of 16 channels x 40 samples.
+Speed is channel-samples per second of wall time (median of ``--runs``), and per second of
+CPU time of this process (all its threads; less sensitive to other programs on a shared
+machine, which the script reports through the load average); peak memory is measured in a
+separate run under tracemalloc (the input array is not counted); onset accuracy counts true
+bursts whose detected onset lies within 20 ms; envelope correlation is against the scipy
+reference, block-averaged to the same rate. The streaming rows time one chunk of 16 channels
+x 40 samples.
 """
 
 from __future__ import annotations
