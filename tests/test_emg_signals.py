@@ -360,3 +360,17 @@ def test_noise_only_target_reports_no_repetitions_and_why() -> None:
     assert a.fatigue[0].n_reps == 0 and a.fatigue[0].rms_slope_pct_per_rep is None
     json_text = a.model_dump_json()
     assert '"n_reps":0' in json_text
+
+
+def test_a_burst_running_to_the_end_of_the_recording() -> None:
+    x = simulate_emg(6.0, FS, [(1.0, 2.5), (4.0, 6.0)], rng=np.random.default_rng(4))
+    result = analyze_emg(EmgRecording(x[None, :], FS, ("m",), ("mV",)), target="m")
+    reps = result.analysis.channel("m").reps
+    assert len(reps) == 2
+    assert reps[1].end_s == pytest.approx(6.0, abs=0.01)
+    filtered = result.processed.filtered[0].astype(np.float64)
+    seg = filtered[round(reps[1].start_s * FS) : round(reps[1].end_s * FS)]
+    assert_allclose(reps[1].rms, np.sqrt(np.mean(seg**2)), rtol=1e-4)
+    env = result.processed.envelope[0]
+    start = round(reps[1].start_s * result.processed.envelope_rate_hz)
+    assert reps[1].peak == pytest.approx(float(env[start:].max()), rel=1e-6)

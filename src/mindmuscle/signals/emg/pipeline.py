@@ -529,18 +529,17 @@ def _analyze(
         # Sums and maxima over [start, stop) of each repetition: reduceat over the interleaved
         # edges gives [start, stop), [stop, next start), ...; keep every other one.
         edges = np.stack([starts, stops], axis=1).reshape(-1)
-        env64 = env.astype(np.float64)
+        if edges[-1] >= n_blocks:
+            edges = edges[:-1]  # the last repetition runs to the end: reduceat's last slot
 
-        def over_reps(values: F64, ufunc: Any = np.add) -> F64:
-            # One padding column so that a repetition may end at the last block.
-            padded = np.empty((values.shape[0], values.shape[1] + 1))
-            padded[:, :-1] = values
-            padded[:, -1] = 0.0 if ufunc is np.add else -np.inf
-            out: F64 = ufunc.reduceat(padded, edges, axis=1)[:, ::2]
-            return out
+        def over_reps(values: npt.NDArray[Any], ufunc: Any = np.add) -> F64:
+            # reduceat over [start, stop), [stop, next start), ...: keep every other slot.
+            kind = {"dtype": np.float64} if ufunc is np.add else {}
+            out: F64 = ufunc.reduceat(values, edges, axis=1, **kind)[:, ::2]
+            return out.astype(np.float64, copy=False)
 
-        mean_env = over_reps(env64) / lengths
-        peak_env = over_reps(env64, np.maximum)
+        mean_env = over_reps(env) / lengths
+        peak_env = over_reps(env, np.maximum)
         iemg = over_reps(proc.abs_sum) / fs
         rms = np.sqrt(over_reps(proc.sq_sum) / (lengths * q))
         mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
