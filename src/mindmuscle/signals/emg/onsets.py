@@ -21,7 +21,7 @@ from mindmuscle.signals.emg._checks import check_sfreq
 __all__ = ["BurstThresholds", "burst_thresholds", "detect_bursts"]
 
 IntArray = npt.NDArray[np.int64]
-_PERCENTILE_SAMPLES = 8_000
+_PERCENTILE_SAMPLES = 4_000
 _MAX_EDGE_SHIFT_S = 0.3
 
 
