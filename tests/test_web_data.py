@@ -603,3 +603,11 @@ def test_every_record_belongs_to_its_user(
         # the same file imported by the second user is theirs, not a duplicate of the first's
         r = _upload_log(c, "s.csv", STRONG_OK.encode(), unit="kg", dry_run="false")
         assert r.json()["sets_added"] == 3
+
+
+def test_a_chosen_format_that_does_not_fit_the_file(client: TestClient) -> None:
+    r = _upload_log(client, "strong.csv", STRONG_OK.encode(), unit="kg", format="hevy")
+    assert r.status_code == 422
+    assert r.json()["message"].startswith("strong.csv")
+    r = _upload_log(client, "strong.csv", STRONG_OK.encode(), unit="kg", format="strong")
+    assert (r.status_code, r.json()["format"]) == (200, "strong")

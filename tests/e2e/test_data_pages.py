@@ -97,6 +97,9 @@ def test_emg_recording_shows_repetitions(page, server: Server, tmp_path: Path) -
     assert href == f"/emg/recordings/{first}/report"
     report = server.http.get(href)
     assert report.status_code == 200 and "Repetitions of brachioradialis" in report.text
+    page.goto("/emg")
+    assert page.locator("#emg-recent .summary-row").count() == 1
+    assert "5 reps" in page.inner_text("#emg-recent")
     assert page.errors == []
 
 
@@ -136,4 +139,9 @@ def test_run_and_analyse_an_experiment(page, server: Server, tmp_path: Path) -> 
     page.click("#exp-report")
     page.wait_for_load_state()
     assert "internal vs external focus" in page.content()
+    page.goto("/experiments")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(".exp-item").count() == 1
+    page.locator(".exp-item").scroll_into_view_if_needed()
+    shot(page, "28-experiments-list")
     assert page.errors == []

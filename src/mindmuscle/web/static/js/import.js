@@ -29,6 +29,7 @@ function formData(dryRun) {
   const fd = new FormData();
   fd.append("file", fileInput.files[0]);
   if (unit()) fd.append("unit", unit());
+  fd.append("format", $("import-format").value);
   fd.append("dry_run", dryRun ? "true" : "false");
   return fd;
 }
