@@ -8,8 +8,9 @@ How it works (all steps are global: no setting depends on the exercise or the fi
 3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
    (0.5-10 s), preferring the half period when that is also a clear peak.
 4. Movement axis: first principal component of the band-limited acceleration (orientation-free),
-   smoothed in a band around the repetition frequency with a 1/f weight so each repetition is one
-   hump; its sign is chosen so the sharp turnarounds point up (skewness).
+   integrated to velocity in a band around the repetition frequency, so each repetition is one
+   hump (its faster movement) and a pause or the resting position before the first repetition is
+   not; its sign is chosen so the faster movement points up (skewness).
 5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
    Humps clearly smaller than the typical repetition are partial repetitions.
 6. Phases: the vertical position of the device, from ``|acc| - g`` (which needs no orientation)
@@ -106,7 +107,7 @@ class MotionParams:
     band_low_ratio: float = 0.4
     band_high_ratio: float = 2.0
     min_distance_ratio: float = 0.5
-    prominence_ratio: float = 0.3
+    prominence_ratio: float = 0.2
     keep_ratio: float = 0.4
     partial_ratio: float = 0.55
     pause_speed_ratio: float = 0.15
@@ -207,6 +208,7 @@ def _humps(
         low_hz=params.band_low_ratio / period_s,
         high_hz=min(params.band_high_ratio / period_s, 0.45 * rate),
         power=1,
+        integrate=True,
     )
     if np.mean(hump**3) < 0:
         hump = -hump
@@ -425,6 +427,15 @@ def _cuts(
     for want, (lo, hi) in zip(expected, ranges, strict=True):
         near = starts[(starts > lo) & (starts <= hi)]
         cuts.append(int(near[np.argmin(np.abs(near - want))]) if near.size else want)
+    last_lo, last_hi = ranges[-1]
+    if not np.any((starts > last_lo) & (starts <= last_hi)):
+        # No next repetition: the last one ends where its closing movement ends (the hump can
+        # sit anywhere in the repetition, so half a period after it can cut that movement).
+        closer = _CONC if opener == _ECC else _ECC
+        stops = np.flatnonzero((labels[:-1] == closer) & (labels[1:] != closer)) + 1
+        after = stops[(stops > last_lo) & (stops <= last_hi)]
+        if after.size:
+            cuts[-1] = max(cuts[-1], int(after[0]))
     cuts = [min(max(c, 0), n) for c in cuts]
     first_moving = moving[(moving >= cuts[0]) & (moving < cuts[1])]
     if first_moving.size:

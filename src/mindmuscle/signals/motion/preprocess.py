@@ -117,14 +117,22 @@ def bandpass(x: FloatArray, low_hz: float, high_hz: float, rate_hz: float) -> Fl
 
 
 def fft_weighted(
-    x: FloatArray, rate_hz: float, *, low_hz: float, high_hz: float, power: int
+    x: FloatArray,
+    rate_hz: float,
+    *,
+    low_hz: float,
+    high_hz: float,
+    power: int,
+    integrate: bool = False,
 ) -> FloatArray:
     """Band-limit a 1-D signal in the frequency domain and weight it by ``(2*pi*f)**-power``.
 
     ``power=2`` with a sign flip is double integration (acceleration to position) restricted to
     the band, which removes the drift of a plain cumulative sum; ``power=1`` is a zero-phase
-    smoother that favours the repetition frequency over its harmonics. The band edges are
-    Butterworth-like (4th power) so the result does not ring.
+    smoother that favours the repetition frequency over its harmonics. With ``integrate`` and
+    ``power=1`` the weight is ``1 / (j*2*pi*f)``, a true band-limited integral (acceleration to
+    velocity, shifted a quarter period). The band edges are Butterworth-like (4th power) so the
+    result does not ring.
     """
     n = x.size
     n_fft = 1 << int(np.ceil(np.log2(2 * n)))
@@ -138,7 +146,8 @@ def fft_weighted(
         / np.sqrt(1.0 + (pos / high_hz) ** 4)
         / (2.0 * np.pi * pos) ** power
     )
-    out: FloatArray = np.fft.irfft(spec * gain, n_fft)[:n]
+    weighted = spec * gain * (-1j) ** power if integrate else spec * gain
+    out: FloatArray = np.fft.irfft(weighted, n_fft)[:n]
     return out
 
 
