@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from cryptography import x509
@@ -72,6 +73,7 @@ def test_csrf_and_loopback_checks(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_the_network_without_a_login(tmp_path: Path) -> None:
+    before = {k: v for k, v in os.environ.items() if k.startswith("MINDMUSCLE_")}
     result = CliRunner().invoke(
         app,
         ["serve", "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path / 's.db'}"],
@@ -79,6 +81,8 @@ def test_serve_refuses_the_network_without_a_login(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Serving on 0.0.0.0 needs a login" in result.output
+    # The refusal leaves this process's environment as it was (later servers are not affected).
+    assert {k: v for k, v in os.environ.items() if k.startswith("MINDMUSCLE_")} == before
 
 
 def test_serve_has_help() -> None:

@@ -61,6 +61,7 @@ def start_server(tmp: Path, *, env_extra: dict[str, str] | None = None) -> Serve
         **os.environ,
         "MINDMUSCLE_DATA_DIR": str(tmp),
         "MINDMUSCLE_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "MINDMUSCLE_HOST": "127.0.0.1",
         **(env_extra or {}),
     }
     log = tmp / "server.log"

@@ -38,11 +38,11 @@ def serve(
     ] = None,
 ) -> None:
     """Start the web app (open it on your phone at the gym)."""
-    if db:
-        os.environ["MINDMUSCLE_DATABASE_URL"] = db
-    os.environ["MINDMUSCLE_HOST"] = host
-    os.environ["MINDMUSCLE_PORT"] = str(port)
-    settings = Settings()
+    # Options win over the environment; nothing here changes the environment of this process
+    # until the server itself starts.
+    settings = (
+        Settings(host=host, port=port, database_url=db) if db else Settings(host=host, port=port)
+    )
     database = open_database(settings.resolved_database_url(), settings=settings)
     open_to_network = host not in _LOOPBACK and not host.startswith("127.")
     if open_to_network and not web_auth.has_login(db=database):
@@ -70,6 +70,9 @@ def serve(
     console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
     if lan:
         console.print(f"On your phone (same Wi-Fi): {scheme}://{lan}:{port}")
+    # The app is built by uvicorn from the environment (it may start several processes).
+    os.environ["MINDMUSCLE_HOST"] = host
+    os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
     uvicorn.run(
         "mindmuscle.web:create_app",
         factory=True,

@@ -20,6 +20,7 @@ let state = null;
 let raf = null;
 let restTimer = null;
 let felt = null;
+let nextTimeline = null; // fetched while the lifter primes, so the set starts at the tap
 
 function save() {
   state.savedAt = Date.now();
@@ -109,6 +110,7 @@ function enterPrime() {
 
 function renderPrime() {
   const p = presc();
+  nextTimeline = timelineFor(p);
   header();
   show("prime");
   $("prime-load").textContent = p.load_display;
@@ -172,7 +174,8 @@ async function startSet() {
   if (state.motionAllowed === undefined) {
     state.motionAllowed = (await requestMotionPermission()) === "granted";
   }
-  const timeline = await timelineFor(p);
+  const timeline = await (nextTimeline || timelineFor(p));
+  nextTimeline = null;
   metronome.speed = 1 / scale();
   metronome.muted = !!state.muted;
   state.screen = "set";
