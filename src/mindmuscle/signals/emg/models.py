@@ -79,8 +79,8 @@ class FatigueTrend(_Model):
     rms_slope_pct_per_rep: float | None
     median_freq_slope_hz_per_rep: float | None
     median_freq_slope_pct_per_rep: float | None
-    rms_slope_p: float | None
-    median_freq_slope_p: float | None
+    rms_slope_p: float | None = None
+    median_freq_slope_p: float | None = None
     fatigue_signs: bool
 
 
