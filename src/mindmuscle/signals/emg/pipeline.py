@@ -459,92 +459,99 @@ def _analyze(
             check_finite=False,  # EmgRecording checked it when it was built
         )
     report("onsets", 0.6)
-    fs = proc.sfreq_hz
-    q = proc.decimation
-    rate = proc.envelope_rate_hz
-    env = proc.envelope
-    n_ch, n_blocks = env.shape
-    bursts = [
-        detect_bursts(
-            env[c],
-            rate,
-            on_fraction=on_fraction,
-            off_fraction=off_fraction,
-            min_duration_s=min_duration_s,
-            min_gap_s=min_gap_s,
-            edge_envelope=proc.edge_envelope[c],
-        )
-        for c in range(n_ch)
-    ]
-    # Repetition windows in envelope blocks.
-    if recording.motion is not None:
-        rep_source: Literal["emg", "motion"] = "motion"
-        assert recording.motion_rate_hz is not None
-        spans_s = repetitions_from_motion(recording.motion, recording.motion_rate_hz)
-        reps = np.clip(np.round(spans_s * rate).astype(np.int64), 0, n_blocks)
-        reps = reps[reps[:, 1] > reps[:, 0]]
-    else:
-        rep_source = "emg"
-        reps = bursts[ti]
-    n_rep = reps.shape[0]
-    # Normalisation references.
-    names = recording.channels
-    reference = env.max(axis=1).astype(np.float64)
-    norm: list[Literal["mvc", "reference", "task_peak"]] = ["task_peak"] * n_ch
-    if mvc is not None:
-        if mvc.sfreq_hz <= 0:  # pragma: no cover - EmgRecording checks the rate
-            raise InvalidSignalError("MVC recording has no sampling rate.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BandNarrowedWarning)
-            mvc_proc = process_emg(
-                mvc.data,
-                mvc.sfreq_hz,
-                low_hz=low_hz,
-                high_hz=high_hz,
-                mains_hz=mains_hz,
-                envelope_cutoff_hz=envelope_cutoff_hz,
+    # The quality checks need only the raw data and the envelope: run them beside the rest
+    # (their large reductions release the GIL).
+    quality_pool = ThreadPoolExecutor(1)
+    quality_job = quality_pool.submit(assess_quality, recording.data, proc.sfreq_hz, proc.envelope)
+    try:
+        fs = proc.sfreq_hz
+        q = proc.decimation
+        rate = proc.envelope_rate_hz
+        env = proc.envelope
+        n_ch, n_blocks = env.shape
+        bursts = [
+            detect_bursts(
+                env[c],
+                rate,
+                on_fraction=on_fraction,
+                off_fraction=off_fraction,
+                min_duration_s=min_duration_s,
+                min_gap_s=min_gap_s,
+                edge_envelope=proc.edge_envelope[c],
             )
-        mvc_peaks = mvc_proc.envelope.max(axis=1)
-        for c, name in enumerate(names):
-            if name in mvc.channels:
-                m = mvc.channels.index(name)
-                if mvc.units[m] != recording.units[c]:
-                    scale = _unit_scale(mvc.units[m], recording.units[c])
-                else:
-                    scale = 1.0
-                peak = float(mvc_peaks[m]) * scale
-                if peak > 0:
-                    reference[c] = peak
-                    norm[c] = mvc_kind
-            else:
-                notes.append(
-                    f"channel {name!r} is not in the {mvc_kind.upper()} recording: normalised "
-                    "to its own peak in this set instead"
+            for c in range(n_ch)
+        ]
+        # Repetition windows in envelope blocks.
+        if recording.motion is not None:
+            rep_source: Literal["emg", "motion"] = "motion"
+            assert recording.motion_rate_hz is not None
+            spans_s = repetitions_from_motion(recording.motion, recording.motion_rate_hz)
+            reps = np.clip(np.round(spans_s * rate).astype(np.int64), 0, n_blocks)
+            reps = reps[reps[:, 1] > reps[:, 0]]
+        else:
+            rep_source = "emg"
+            reps = bursts[ti]
+        n_rep = reps.shape[0]
+        # Normalisation references.
+        names = recording.channels
+        reference = env.max(axis=1).astype(np.float64)
+        norm: list[Literal["mvc", "reference", "task_peak"]] = ["task_peak"] * n_ch
+        if mvc is not None:
+            if mvc.sfreq_hz <= 0:  # pragma: no cover - EmgRecording checks the rate
+                raise InvalidSignalError("MVC recording has no sampling rate.")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BandNarrowedWarning)
+                mvc_proc = process_emg(
+                    mvc.data,
+                    mvc.sfreq_hz,
+                    low_hz=low_hz,
+                    high_hz=high_hz,
+                    mains_hz=mains_hz,
+                    envelope_cutoff_hz=envelope_cutoff_hz,
                 )
-    report("features", 0.75)
-    # Per-repetition features, all channels at once, from the block sums.
-    if n_rep:
-        starts, stops = reps[:, 0], reps[:, 1]
-        lengths = (stops - starts).astype(np.float64)
-        # Sums and maxima over [start, stop) of each repetition: reduceat over the interleaved
-        # edges gives [start, stop), [stop, next start), ...; keep every other one.
-        edges = np.stack([starts, stops], axis=1).reshape(-1)
-        if edges[-1] >= n_blocks:
-            edges = edges[:-1]  # the last repetition runs to the end: reduceat's last slot
+            mvc_peaks = mvc_proc.envelope.max(axis=1)
+            for c, name in enumerate(names):
+                if name in mvc.channels:
+                    m = mvc.channels.index(name)
+                    if mvc.units[m] != recording.units[c]:
+                        scale = _unit_scale(mvc.units[m], recording.units[c])
+                    else:
+                        scale = 1.0
+                    peak = float(mvc_peaks[m]) * scale
+                    if peak > 0:
+                        reference[c] = peak
+                        norm[c] = mvc_kind
+                else:
+                    notes.append(
+                        f"channel {name!r} is not in the {mvc_kind.upper()} recording: normalised "
+                        "to its own peak in this set instead"
+                    )
+        report("features", 0.75)
+        # Per-repetition features, all channels at once, from the block sums.
+        if n_rep:
+            starts, stops = reps[:, 0], reps[:, 1]
+            lengths = (stops - starts).astype(np.float64)
+            # Sums and maxima over [start, stop) of each repetition: reduceat over the interleaved
+            # edges gives [start, stop), [stop, next start), ...; keep every other one.
+            edges = np.stack([starts, stops], axis=1).reshape(-1)
+            if edges[-1] >= n_blocks:
+                edges = edges[:-1]  # the last repetition runs to the end: reduceat's last slot
 
-        def over_reps(values: npt.NDArray[Any], ufunc: Any = np.add) -> F64:
-            # reduceat over [start, stop), [stop, next start), ...: keep every other slot.
-            kind = {"dtype": np.float64} if ufunc is np.add else {}
-            out: F64 = ufunc.reduceat(values, edges, axis=1, **kind)[:, ::2]
-            return out.astype(np.float64, copy=False)
+            def over_reps(values: npt.NDArray[Any], ufunc: Any = np.add) -> F64:
+                # reduceat over [start, stop), [stop, next start), ...: keep every other slot.
+                kind = {"dtype": np.float64} if ufunc is np.add else {}
+                out: F64 = ufunc.reduceat(values, edges, axis=1, **kind)[:, ::2]
+                return out.astype(np.float64, copy=False)
 
-        mean_env = over_reps(env) / lengths
-        peak_env = over_reps(env, np.maximum)
-        iemg = over_reps(proc.abs_sum) / fs
-        rms = np.sqrt(over_reps(proc.sq_sum) / (lengths * q))
-        mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
-    report("quality", 0.9)
-    quality = assess_quality(recording.data, fs, env)
+            mean_env = over_reps(env) / lengths
+            peak_env = over_reps(env, np.maximum)
+            iemg = over_reps(proc.abs_sum) / fs
+            rms = np.sqrt(over_reps(proc.sq_sum) / (lengths * q))
+            mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
+        report("quality", 0.9)
+        quality = quality_job.result()
+    finally:
+        quality_pool.shutdown()
     # Plain dicts, validated once as a whole by pydantic-core (fast for thousands of reps).
     channels: list[dict[str, Any]] = []
     for c, name in enumerate(names):
