@@ -27,8 +27,9 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import signal
@@ -37,6 +38,7 @@ from mindmuscle.catalog.models import Tempo
 from mindmuscle.io.motion import read_metamotion, read_muvr_csv
 from mindmuscle.signals.motion import (
     DEFAULT_PARAMS,
+    MotionParams,
     MotionRecording,
     MotionStream,
     analyze_motion,
@@ -111,8 +113,8 @@ def accuracy(cases: list[Case]) -> None:
     results = []
     for case in cases:
         a = analyze_motion(case.rec)
-        span = (a.set_end_s - a.set_start_s) if a.set_start_s is not None else 0.0
-        assert a.set_end_s is not None or a.set_start_s is None
+        start, end = a.set_start_s, a.set_end_s
+        span = end - start if start is not None and end is not None else 0.0
         short = is_short(case, a.reps, a.rep_period_s, span)
         results.append((case, a, short))
     for dataset in ("barbell", "muvr"):
@@ -189,8 +191,10 @@ def live_accuracy(cases: list[Case]) -> None:
 
 
 GRID: dict[str, tuple[float, ...]] = {
+    "velocity_humps": (0.0, 1.0),
+    "prominence_ratio": (0.2, 0.3),
     "keep_ratio": (0.3, 0.4, 0.5),
-    "partial_ratio": (0.45, 0.55, 0.65),
+    "partial_ratio": (0.45, 0.55),
     "edge_ratio": (0.0, 0.2),
 }
 
@@ -201,7 +205,9 @@ def leave_one_exercise_out(cases: list[Case]) -> None:
     combos = list(itertools.product(*(GRID[n] for n in names)))
     counts: dict[tuple[float, ...], list[int]] = {}
     for combo in combos:
-        params = replace(DEFAULT_PARAMS, **dict(zip(names, combo, strict=True)))
+        setting: dict[str, Any] = {**asdict(DEFAULT_PARAMS), **dict(zip(names, combo, strict=True))}
+        setting["velocity_humps"] = bool(setting["velocity_humps"])
+        params = MotionParams(**setting)
         counts[combo] = [analyze_motion(c.rec, params=params).reps for c in cases]
     exercises = sorted({(c.dataset, c.exercise) for c in cases})
     held: list[tuple[int, int]] = []

@@ -88,6 +88,10 @@ class MotionParams:
     edge_ratio : float
         A hump within this fraction of a period of either end of the recording is a movement
         cut by the start or stop of the recording, not a whole repetition.
+    velocity_humps : bool
+        Count humps of the band-limited velocity (one per repetition, at its faster movement);
+        when false, of the zero-phase 1/f-weighted acceleration (humps at the turnarounds, so
+        the resting position before the first repetition can add one).
     alt_period : bool
         Also try the period of the once-integrated signal, and keep it when its humps are
         clearly more regular in size...
@@ -112,6 +116,7 @@ class MotionParams:
     partial_ratio: float = 0.55
     pause_speed_ratio: float = 0.15
     energy_ratio: float = 0.3
+    velocity_humps: bool = True
     alt_period: bool = True
     edge_ratio: float = 0.0
     position_low_ratio: float = 0.3
@@ -208,7 +213,7 @@ def _humps(
         low_hz=params.band_low_ratio / period_s,
         high_hz=min(params.band_high_ratio / period_s, 0.45 * rate),
         power=1,
-        integrate=True,
+        integrate=params.velocity_humps,
     )
     if np.mean(hump**3) < 0:
         hump = -hump
