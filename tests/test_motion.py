@@ -103,6 +103,29 @@ def test_idle_before_and_after_never_counts() -> None:
     assert result.set_end_s is not None and result.set_end_s <= 15.0 + 6 * t.rep_s + 1.5
 
 
+@pytest.mark.parametrize(
+    ("tempo", "seed", "start_at_top"),
+    [
+        ("3-1-1-1", 0, True),
+        ("3-1-1-1", 1, True),
+        ("3-1-1-1", 2, False),
+        ("3-1-1-1", 4, True),
+        ("3-1-1-1", 4, False),
+        ("2-1-2-1", 0, True),
+        ("2-1-2-1", 3, True),
+        ("2-1-2-1", 5, True),
+    ],
+)
+def test_pauses_and_the_resting_position_are_not_repetitions(
+    tempo: str, seed: int, start_at_top: bool
+) -> None:
+    # Slow, paused repetitions with idle time (and a small unrack) on both sides: the position
+    # held before the first repetition and the pauses inside each one add no count.
+    reps = 6 + seed % 5
+    rec = simulate_set(reps=reps, tempo=Tempo.parse(tempo), seed=seed, start_at_top=start_at_top)
+    assert analyze_motion(rec).reps == reps
+
+
 def test_partial_repetition_is_reported() -> None:
     t = Tempo.parse("2-0-1-0")
     rec = simulate_set(reps=8, tempo=t, seed=6, partial=[5], noise_ms2=0.05)
