@@ -18,8 +18,6 @@ from mindmuscle.store import open_database
 
 __all__ = ["serve"]
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
 
 @app.command()
 def serve(
@@ -44,7 +42,7 @@ def serve(
         Settings(host=host, port=port, database_url=db) if db else Settings(host=host, port=port)
     )
     database = open_database(settings.resolved_database_url(), settings=settings)
-    open_to_network = host not in _LOOPBACK and not host.startswith("127.")
+    open_to_network = not web_auth.is_loopback(host)
     if open_to_network and not web_auth.has_login(db=database):
         if not sys.stdin.isatty():
             raise ConfigError(

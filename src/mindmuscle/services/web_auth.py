@@ -7,6 +7,8 @@ page checks it.
 
 from __future__ import annotations
 
+import ipaddress
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
@@ -19,6 +21,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "has_login",
     "hash_password",
+    "is_loopback",
     "login_name",
     "set_password",
     "verify_login",
@@ -26,6 +29,19 @@ __all__ = [
 
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine (127.0.0.0/8, ::1).
+
+    Bound to any other address, the web app requires the login.
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def hash_password(password: str) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import os
 import secrets
 import time
 from pathlib import Path
 
 from mindmuscle.errors import ConfigError
+from mindmuscle.services.web_auth import is_loopback
 
 __all__ = [
     "CSRF_COOKIE",
@@ -38,16 +38,6 @@ CSRF_COOKIE = "mm_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SESSION_MAX_AGE_S = 30 * 24 * 3600
-
-
-def is_loopback(host: str) -> bool:
-    """True when ``host`` only accepts connections from this machine (127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def load_or_create_secret(data_dir: Path) -> str:
