@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._blocks import Blocks
 from mindmuscle.io.logs._cells import distance_to_m
 from mindmuscle.io.logs._table import CsvTable
 from mindmuscle.io.logs.model import ParsedSet
-from mindmuscle.io.logs.strong import _DISTANCE_COLUMNS, _weight_column
+from mindmuscle.io.logs.strong import _DISTANCE_COLUMNS, _weight_column, check_weight_header
 from mindmuscle.units import MassUnit, parse_unit
 
 __all__ = ["REQUIRED", "describe_units", "is_fitnotes", "read_fitnotes"]
@@ -52,22 +51,9 @@ def read_fitnotes(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedS
         On the first row that cannot be read, naming its line and column.
     """
     columns = table.columns
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise FileFormatError(
-            f"is not a FitNotes export: the header has no {', '.join(missing)} column",
-            path=table.path,
-            line=table.header_line or 1,
-        )
-    weight_col, header_unit = _weight_column(columns)
-    per_row_unit = "weight unit" in columns
-    if weight_col is not None and header_unit is None and not per_row_unit and unit is None:
-        raise FileFormatError(
-            "this FitNotes export does not say whether weights are in kg or lb; "
-            "pass --unit kg or --unit lb",
-            path=table.path,
-            column=columns[weight_col][1],
-        )
+    weight_col, header_unit, per_row_unit = check_weight_header(
+        table, required=REQUIRED, app="FitNotes", unit=unit
+    )
     distance_col = next((c for c in _DISTANCE_COLUMNS if c in columns), None)
     blocks = Blocks()
     for row in table.rows():

@@ -83,6 +83,38 @@ def describe_units(columns: dict[str, tuple[int, str]]) -> str | None:
     return "per row" if "weight unit" in columns else None
 
 
+def check_weight_header(
+    table: CsvTable, *, required: tuple[str, ...], app: str, unit: MassUnit | None
+) -> tuple[str | None, MassUnit | None, bool]:
+    """Check a Strong-like header and say where weights and their unit come from.
+
+    Returns ``(weight column, unit in the header, unit per row)``.
+
+    Raises
+    ------
+    FileFormatError
+        When a required column is missing, or weights have no unit and ``unit`` is None.
+    """
+    columns = table.columns
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise FileFormatError(
+            f"is not a {app} export: the header has no {', '.join(missing)} column",
+            path=table.path,
+            line=table.header_line or 1,
+        )
+    weight_col, header_unit = _weight_column(columns)
+    per_row_unit = "weight unit" in columns
+    if weight_col is not None and header_unit is None and not per_row_unit and unit is None:
+        raise FileFormatError(
+            f"this {app} export does not say whether weights are in kg or lb; "
+            "pass --unit kg or --unit lb",
+            path=table.path,
+            column=columns[weight_col][1],
+        )
+    return weight_col, header_unit, per_row_unit
+
+
 def _set_type(row: Row, order: Cell) -> tuple[SetType | None, int | None]:
     """The set type and numeric order of a row; ``(None, None)`` for rows that are not sets."""
     label = order.required().casefold()
@@ -126,22 +158,9 @@ def read_strong(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet
         when weights have no unit and ``unit`` is None.
     """
     columns = table.columns
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise FileFormatError(
-            f"is not a Strong export: the header has no {', '.join(missing)} column",
-            path=table.path,
-            line=table.header_line or 1,
-        )
-    weight_col, header_unit = _weight_column(columns)
-    per_row_unit = "weight unit" in columns
-    if weight_col is not None and header_unit is None and not per_row_unit and unit is None:
-        raise FileFormatError(
-            "this Strong export does not say whether weights are in kg or lb; "
-            "pass --unit kg or --unit lb",
-            path=table.path,
-            column=columns[weight_col][1],
-        )
+    weight_col, header_unit, per_row_unit = check_weight_header(
+        table, required=REQUIRED, app="Strong", unit=unit
+    )
     distance_col = next((c for c in _DISTANCE_COLUMNS if c in columns), None)
     duration_col = next(
         (c for c in ("duration", "workout duration", "duration (sec)") if c in columns), None
