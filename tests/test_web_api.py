@@ -487,7 +487,7 @@ def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) 
     from mindmuscle.services.web_session import SetWriter, WebSetInput
 
     plan = _plan(client)
-    writer = SetWriter(client.app.state.ctx.db, max_batch=16)  # type: ignore[attr-defined]
+    writer = SetWriter(client.app.state.ctx.db, max_batch=4)  # type: ignore[attr-defined]
     bodies = [
         _set_body(plan, uuid=str(uuid.UUID(int=100 + i)), prescription=None) for i in range(30)
     ]

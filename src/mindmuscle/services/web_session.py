@@ -323,9 +323,11 @@ class SetWriter:
     """Stores the sets of many phones with one commit per batch.
 
     A committed set is on disk (SQLite ``synchronous=FULL``: one fsync per commit), and the
-    fsync is most of the cost of storing a set. Sets that arrive while a commit is running wait
-    for the next one and share it, so fifty phones do not queue for fifty fsyncs. Each set has
-    its own savepoint: a refused set (an unknown session) does not undo the others.
+    fsync is most of the cost of storing a set when many arrive together. The request that
+    finds the writer free stores its set at once, in its own thread; sets that arrive while
+    it commits wait, and the next of them to get the writer stores them all in one commit
+    (leader and followers). Each set has its own savepoint: a refused set (an unknown session)
+    does not undo the others.
     """
 
     def __init__(self, db: Database, *, max_batch: int = 64) -> None:
@@ -333,29 +335,23 @@ class SetWriter:
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
     def store(self, *, user_id: int, data: WebSetInput) -> tuple[SetRecord, bool]:
         """Store one set (once per UUID); returns the stored set and whether it is new."""
         job = _Job(user_id, data)
         self._jobs.put(job)
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="mindmuscle-set-writer", daemon=True
-                )
-                self._thread.start()
+            # A leader resolves its whole batch before it lets go of the lock, so a job that
+            # is not done here is still in the queue: this thread writes it, with the others.
+            while not job.done.done():
+                batch: list[_Job] = []
+                while len(batch) < self.max_batch:
+                    try:
+                        batch.append(self._jobs.get_nowait())
+                    except queue.Empty:
+                        break
+                self._write(batch)
         return job.done.result()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._jobs.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._jobs.get_nowait())
-                except queue.Empty:
-                    break
-            self._write(batch)
 
     def _write(self, batch: list[_Job]) -> None:
         results: list[tuple[_Job, tuple[SetRecord, bool] | None, BaseException | None]] = []
