@@ -32,8 +32,8 @@ from rich.text import Text
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli._app import app, console
+from mindmuscle.coach import default_equipment
 from mindmuscle.coach.models import (
-    EquipmentProfile,
     Plan,
     Profile,
     Readiness,
@@ -174,19 +174,7 @@ def init(
     database = _open(db)
     old = get_profile(db=database, user_id=USER_ID)
     unit = parse_unit(_ask(units, "Units (kg or lb)", old.units, no_input))
-    base = old.equipment if old.equipment.unit == unit else EquipmentProfile(unit=unit)
-    if unit == "lb" and old.equipment.unit != "lb":
-        base = EquipmentProfile(
-            unit="lb",
-            bar=45.0,
-            plates=[45.0, 35.0, 25.0, 10.0, 5.0, 2.5],
-            dumbbell_min=5.0,
-            dumbbell_max=100.0,
-            dumbbell_step=5.0,
-            stack_step=10.0,
-            stack_max=300.0,
-            fixed=[18.0, 26.0, 35.0, 44.0, 53.0, 62.0, 70.0],
-        )
+    base = old.equipment if old.equipment.unit == unit else default_equipment(unit)
     plate_text = _ask(plates, "Plates owned", ",".join(f"{p:g}" for p in base.plates), no_input)
     try:
         plate_list = [float(p) for p in str(plate_text).split(",") if p.strip()]
