@@ -302,18 +302,54 @@ def test_ending_a_session(client: TestClient) -> None:
     assert "has ended" in r.json()["message"]
 
 
-def test_motion_analysis_answers_or_says_it_is_missing(client: TestClient) -> None:
-    body = {
+def test_motion_analysis_of_bad_recordings_says_what_is_wrong(client: TestClient) -> None:
+    body: dict[str, Any] = {
         "exercise_id": "dumbbell_biceps_curl",
         "tempo": {"eccentric_s": 2, "bottom_pause_s": 0, "concentric_s": 1, "top_squeeze_s": 1},
-        "motion": {"columns": ["t_ms", "ax", "ay", "az"], "samples": []},
+        "motion": {"t_ms": [0, 10], "ax": [0, 0], "ay": [0, 0], "az": [9.8, 9.8]},
     }
     r = client.post("/api/motion/analyze", json={**body, "exercise_id": "curlz"})
     assert r.status_code == 422
     assert "Unknown exercise id 'curlz'" in r.json()["message"]
     r = client.post("/api/motion/analyze", json=body)
-    assert r.status_code in (200, 404, 422)
-    assert r.json()
+    assert r.status_code == 422
+    assert "has 2 distinct samples; at least 20 are needed" in r.json()["message"]
+    r = client.post("/api/motion/analyze", json={**body, "motion": {"t_ms": [0], "ax": [0]}})
+    assert r.status_code == 422
+    assert "missing 'ay'" in r.json()["message"]
+
+
+def test_motion_analysis_counts_synthetic_curls(client: TestClient) -> None:
+    import numpy as np
+
+    # Four curls: lift 1 s, squeeze 1 s, lower 3 s, sampled at 60 Hz (as a phone would).
+    conc, sq, ecc, reps, lead = 1.0, 1.0, 3.0, 4, 1.0
+    t = np.arange(0, lead + reps * (conc + sq + ecc) + 1.0, 1 / 60)
+    a = np.zeros_like(t)
+    for k in range(reps):
+        t0 = lead + k * (conc + sq + ecc)
+        m = (t >= t0) & (t < t0 + conc)
+        a[m] = 0.175 * (np.pi / conc) ** 2 * np.cos(np.pi * (t[m] - t0) / conc)
+        t1 = t0 + conc + sq
+        m = (t >= t1) & (t < t1 + ecc)
+        a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
+    motion = {
+        "t_ms": (t * 1000).tolist(),
+        "ax": [0.3] * t.size,
+        "ay": [0.2] * t.size,
+        "az": (9.81 + a).tolist(),
+    }
+    body = {
+        "exercise_id": "dumbbell_biceps_curl",
+        "tempo": {"eccentric_s": 3, "bottom_pause_s": 0, "concentric_s": 1, "top_squeeze_s": 1},
+        "motion": motion,
+    }
+    r = client.post("/api/motion/analyze", json=body)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["reps"] + got["partial_reps"] == 4
+    assert got["tempo"]["eccentric_s"] == pytest.approx(3.0, abs=0.4)
+    assert got["tempo"]["concentric_s"] == pytest.approx(1.0, abs=0.3)
 
 
 # ---------------------------------------------------------------- progress and drill
@@ -397,12 +433,15 @@ def test_every_page_and_asset_comes_from_the_app(client: TestClient) -> None:
     assert "/session" in sw.text
 
 
-def test_pages_escape_what_they_show(client: TestClient) -> None:
-    client.put("/api/profile", json={})
-    page = client.get("/login?next=/today")  # loopback: no login page, a redirect
-    assert page.status_code == 200
-    r = client.get("/first-run?x=<script>")
-    assert "<script>alert" not in r.text
+def test_pages_escape_what_they_show(tmp_path: Path) -> None:
+    c = _client(tmp_path, host="0.0.0.0")
+    token = c.cookies["mm_csrf"]
+    r = c.post(
+        "/login", data={"name": '"><script>x()</script>', "password": "p", "csrf_token": token}
+    )
+    assert r.status_code == 401
+    assert "<script>x()" not in r.text
+    assert "&#34;&gt;&lt;script&gt;x()&lt;/script&gt;" in r.text
 
 
 def test_first_visit_goes_to_first_run_then_today(client: TestClient) -> None:
