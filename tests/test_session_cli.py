@@ -341,3 +341,25 @@ def test_today_asks_the_readiness_questions_and_checks_the_answers(url: str) -> 
     bad = runner.invoke(app, ["today", "--db", url], input="7\n4\n2\n4\n")
     assert bad.exit_code == 1
     assert "Readiness not recorded (sleep: Input should be less than or equal to 5)" in bad.output
+
+
+def test_plan_reads_the_stored_profile_and_history_and_options_override(url: str) -> None:
+    cli("init", "--units", "lb", "--goal", "strength", "--no-input", "--db", url)
+    cli("log", CURL, "--load", "30", "--units", "lb", "--reps", "10", "--rating", "7", "--db", url)
+    stored = json.loads(cli("plan", "--exercise", CURL, "--json", "--db", url))
+    assert (stored["units"], stored["goal"]) == ("lb", "strength")
+    (curl,) = [p for p in stored["exercises"] if p["exercise_id"] == CURL]
+    assert curl["load_source"] == "history"
+    args = ["--exercise", CURL, "--goal", "endurance", "--units", "kg", "--e1rm", f"{CURL}=20"]
+    given = json.loads(cli("plan", *args, "--json", "--db", url))
+    assert (given["units"], given["goal"]) == ("kg", "endurance")
+    (curl,) = [p for p in given["exercises"] if p["exercise_id"] == CURL]
+    assert curl["load_source"] == "given" and curl["e1rm_kg"] == 20.0
+
+
+def test_plan_without_a_database_does_not_create_one(tmp_path: Path, monkeypatch) -> None:
+    missing = tmp_path / "none.db"
+    monkeypatch.setenv("MINDMUSCLE_DATABASE_URL", f"sqlite:///{missing}")
+    out = json.loads(cli("plan", "--exercise", CURL, "--json"))
+    assert out["units"] == "kg"
+    assert not missing.exists()

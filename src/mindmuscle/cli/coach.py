@@ -1,7 +1,9 @@
-"""``mindmuscle plan`` and ``mindmuscle drill``: today's plan and the flexing drill.
+"""``mindmuscle plan``: today's plan from the stored profile and logged sets.
 
-Until stored history exists, the options stand in for it: ``--readiness`` for today's check,
-``--e1rm`` for the estimated maxima, ``--goal`` and ``--experience`` for the profile.
+The options override what is stored: ``--readiness`` for today's check, ``--e1rm`` for the
+estimated maxima, ``--goal``, ``--experience`` and ``--units`` for the profile. Without a
+database (nothing logged yet) the plan uses the default profile. The guided flexing drill is
+``mindmuscle drill`` (``cli/session.py``); :func:`drill` here shows the drill's plan only.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from mindmuscle.coach import (
     Plan,
     Profile,
     Readiness,
-    build_plan,
     default_equipment,
     drill_plan,
 )
 from mindmuscle.errors import InvalidInputError
+from mindmuscle.services.profile import get_profile
+from mindmuscle.services.sessions import preview_plan
+from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
 from mindmuscle.units import parse_unit, to_kg
 
 __all__ = ["drill", "parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
@@ -207,8 +211,13 @@ def _print_json(data: object) -> None:
 @app.command()
 def plan(
     json_out: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
-    goal: Annotated[str, typer.Option(help="hypertrophy, strength or endurance.")] = "hypertrophy",
-    experience: Annotated[str, typer.Option(help="new, some or experienced.")] = "new",
+    goal: Annotated[
+        str | None,
+        typer.Option(help="hypertrophy, strength or endurance (default: your profile)."),
+    ] = None,
+    experience: Annotated[
+        str | None, typer.Option(help="new, some or experienced (default: your profile).")
+    ] = None,
     readiness: Annotated[
         str | None,
         typer.Option(
@@ -219,10 +228,13 @@ def plan(
     e1rm: Annotated[
         list[str] | None,
         typer.Option(
-            help="Estimated 1RM as EXERCISE_ID=KG (or =225lb); repeat for several exercises."
+            help="Estimated 1RM as EXERCISE_ID=KG (or =225lb); repeat for several exercises. "
+            "Replaces the estimate from your logged sets."
         ),
     ] = None,
-    units: Annotated[str, typer.Option(help="kg or lb, for loads and equipment.")] = "kg",
+    units: Annotated[
+        str | None, typer.Option(help="kg or lb, for loads and equipment (default: profile).")
+    ] = None,
     exercise: Annotated[
         list[str] | None,
         typer.Option(help="Exercise id for today (repeatable); default: the coach chooses."),
@@ -234,14 +246,30 @@ def plan(
             "--readiness): 2 makes its exercises light, 3 skips them."
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL or SQLite file with your profile and logged sets. Default: "
+            "MINDMUSCLE_DATABASE_URL, else the one in your data folder (if it exists).",
+        ),
+    ] = None,
 ) -> None:
-    """Today's plan: exercises, sets, reps, load, tempo, focus cue and why, with evidence ids."""
-    unit = parse_unit(units)
+    """Today's plan from your profile and logged sets (the options override them): exercises,
+    sets, reps, load, tempo, focus cue and why, with evidence ids. Nothing is stored; use
+    `mindmuscle today` to keep the plan for `mindmuscle session`."""
+    database = open_database(db) if db or database_exists() else None
+    stored = Profile() if database is None else get_profile(db=database, user_id=LOCAL_USER_ID)
+    unit = parse_unit(units) if units is not None else stored.units
+    equipment = stored.equipment if stored.equipment.unit == unit else default_equipment(unit)
     profile = Profile(
-        goal=cast(Goal, _choice(goal, _GOALS, "--goal")),
-        experience=cast(Experience, _choice(experience, _EXPERIENCE, "--experience")),
+        goal=cast(Goal, _choice(goal, _GOALS, "--goal")) if goal is not None else stored.goal,
+        experience=cast(Experience, _choice(experience, _EXPERIENCE, "--experience"))
+        if experience is not None
+        else stored.experience,
         units=unit,
-        equipment=default_equipment(unit),
+        equipment=equipment,
+        bodyweight_kg=stored.bodyweight_kg,
     )
     check = None if readiness is None else parse_readiness(readiness)
     if sore:
@@ -251,14 +279,14 @@ def plan(
                 "today's check, so add --readiness SLEEP,ENERGY,STRESS,FOCUS (each 1-5)."
             )
         check = check.model_copy(update={"soreness": parse_soreness(sore)})
-    result = build_plan(
-        catalog=load_catalog(),
-        profile=profile,
-        readiness=check,
-        history=[],
+    result = preview_plan(
+        db=database,
+        user_id=LOCAL_USER_ID,
         now=datetime.now(UTC),
-        e1rm_overrides=parse_e1rm(e1rm or []),
+        readiness=check,
+        profile=profile,
         exercise_ids=exercise or None,
+        e1rm_overrides=parse_e1rm(e1rm or []),
     )
     if json_out:
         _print_json(result.model_dump(mode="json"))
@@ -266,12 +294,16 @@ def plan(
         _render_plan(result)
 
 
-@app.command()
 def drill(
     json_out: Annotated[bool, typer.Option("--json", help="Print the drill as JSON.")] = False,
     minutes: Annotated[float, typer.Option(help="Length of the drill, 2-60 minutes.")] = 10.0,
 ) -> None:
-    """The 10-minute flexing drill: weakest muscles first, flex-hold-release timings."""
+    """The 10-minute flexing drill for a lifter without ratings yet: flex-hold-release timings.
+
+    Not a command of its own: ``mindmuscle drill`` (in ``cli/session.py``) runs the drill guided,
+    weakest muscles first from the stored connection map, and stores a rating per muscle;
+    ``mindmuscle drill --json`` prints its plan.
+    """
     result = drill_plan(catalog=load_catalog(), scores={}, minutes=minutes)
     if json_out:
         _print_json(result.model_dump(mode="json"))
