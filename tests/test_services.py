@@ -218,7 +218,8 @@ def test_resume_in_the_middle_of_a_set_restarts_that_set(db: Database) -> None:
     again = GuidedRun.resume(db=db, user_id=1, options=FAST)
     assert again.loop.position == (0, 0)
     assert again.loop.completed == []
-    assert [e.type for e in again.loop.resume_at(0)][:1] == ["prime_started"]
+    # The first set begins again, announced with its exercise as at the start.
+    assert [e.type for e in again.loop.resume_at(0)][:2] == ["exercise_started", "prime_started"]
 
 
 def test_confirm_set_twice_stores_it_once(db: Database) -> None:

@@ -327,3 +327,26 @@ def test_events_serialise_to_json() -> None:
     ev = loop.start(0)
     dumped = [e.model_dump(mode="json") for e in ev]
     assert dumped[0]["type"] == "exercise_started" and dumped[0]["at_ms"] == 0
+
+
+def test_snapshot_during_rest_resumes_with_the_next_set() -> None:
+    loop = SetLoop(
+        plan(prescription(CURL, sets=1), prescription(SQUAT, sets=2)),
+        EXERCISES,
+        EquipmentProfile(),
+        OPTS,
+        adapter=lighter_when_low,
+    )
+    loop.start(0)
+    now, ev = run_set(loop, 0, rating=8, uuid="a")
+    assert loop.state == "rest" and ev[-1].next_exercise_index == 1
+    snap = loop.snapshot()
+    assert snap["state"] == "rest" and snap["position"] == [1, 0]
+    again = SetLoop.restore(
+        snap, loop.plan, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
+    )
+    ev = again.resume_at(now + 5000)
+    # The curl is done: the squat begins, announced as a new exercise, and nothing is repeated.
+    assert types(ev)[:2] == ["exercise_started", "prime_started"]
+    assert ev[0].exercise_id == "barbell_back_squat"
+    assert [c.set_uuid for c in again.completed] == ["a"]

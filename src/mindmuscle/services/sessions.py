@@ -48,7 +48,7 @@ from mindmuscle.services.history import (
 )
 from mindmuscle.services.profile import get_profile, record_readiness
 from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
-from mindmuscle.session.events import RestStartedEvent, SetConfirmedEvent
+from mindmuscle.session.events import SetConfirmedEvent
 from mindmuscle.store import Database, SessionCreate, repo
 from mindmuscle.store.tables import SessionRow
 
@@ -365,7 +365,6 @@ class GuidedRun:
         self.loop = loop
         self.stored: list[SetRecord] = []
         self._last_mark: tuple[str, tuple[int, int]] | None = None
-        self._next_after_rest: tuple[int, int] | None = None
 
     @staticmethod
     def _exercises(plan: Plan, catalog: Catalog) -> dict[str, Exercise]:
@@ -449,15 +448,8 @@ class GuidedRun:
         return run
 
     def snapshot(self) -> dict[str, Any]:
-        """The loop's snapshot, resumable at the right set.
-
-        During a rest the loop still points at the set just done; resuming must begin with
-        the set that comes next, so the snapshot points there.
-        """
-        snap = self.loop.snapshot()
-        if snap["state"] == "rest" and self._next_after_rest is not None:
-            snap["position"] = list(self._next_after_rest)
-        return snap
+        """The loop's snapshot (during a rest it points at the set that comes next)."""
+        return self.loop.snapshot()
 
     def new_set_uuid(self) -> str:
         """A fresh id for the set about to be confirmed."""
@@ -474,9 +466,6 @@ class GuidedRun:
             Wall-clock time (the stored ``performed_at`` of confirmed sets).
         """
         stored: list[SetRecord] = []
-        for ev in events:
-            if isinstance(ev, RestStartedEvent):
-                self._next_after_rest = (ev.next_exercise_index, ev.next_set_index)
         confirmed = [ev for ev in events if isinstance(ev, SetConfirmedEvent)]
         snap = self.snapshot()
         for i, ev in enumerate(confirmed):

@@ -428,12 +428,15 @@ class SetLoop:
         """A JSON-able record of the loop, enough to resume it after a crash.
 
         A set that was in progress but not confirmed is started again from its prime; a set
-        waiting for its reflection is still waiting for it.
+        waiting for its reflection is still waiting for it; a rest resumes with the next set.
         """
+        state = self._paused_state if self._state == "paused" else self._state
+        # During a rest the set just done is behind us: resuming begins with the next one.
+        position = list(self._pending) if state == "rest" else [self._ex, self._set]
         return {
             "version": SNAPSHOT_VERSION,
-            "state": self._paused_state if self._state == "paused" else self._state,
-            "position": [self._ex, self._set],
+            "state": state,
+            "position": position,
             "current": [p.model_dump(mode="json") for p in self._current],
             "completed": [c.model_dump(mode="json") for c in self._completed],
             "skipped": sorted(self._skipped),
@@ -497,6 +500,8 @@ class SetLoop:
         self._require("resume_at", "idle")
         if self._ex >= len(self._current):
             return self._enter_summary(now_ms)
+        if self._set == 0:
+            return self._enter_exercise(now_ms)
         return self._enter_prime(now_ms)
 
     # ------------------------------------------------------------------ transitions
