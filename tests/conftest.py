@@ -17,3 +17,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} is absent; these tests read it in place")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _private_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own empty data folder and no database URL from the environment.
+
+    A database that a person made by hand in the default data folder (or a URL exported in the
+    shell) must never change what a test sees; tests that want a database say which.
+    """
+    from mindmuscle.config import get_settings
+
+    monkeypatch.setenv("MINDMUSCLE_DATA_DIR", str(tmp_path_factory.mktemp("data-dir")))
+    monkeypatch.delenv("MINDMUSCLE_DATABASE_URL", raising=False)
+    get_settings.cache_clear()

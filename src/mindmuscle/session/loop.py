@@ -83,9 +83,9 @@ def _coach_adapter(
     equipment: EquipmentProfile,
     set_index: int,
 ) -> Adaptation:
-    from mindmuscle.coach import adapt  # type: ignore[attr-defined,unused-ignore]
+    from mindmuscle.coach import adapt
 
-    return adapt(  # type: ignore[no-any-return,unused-ignore]
+    return adapt(
         prescription, reflection, exercise=exercise, equipment=equipment, set_index=set_index
     )
 
