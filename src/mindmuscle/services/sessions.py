@@ -119,6 +119,7 @@ def preview_plan(
     exercise_ids: Sequence[str] | None = None,
     e1rm_overrides: Mapping[str, float] | None = None,
     catalog: Catalog | None = None,
+    history: Sequence[LoggedSet] | None = None,
 ) -> Plan:
     """Today's plan from the stored profile and history, without storing anything.
 
@@ -130,14 +131,18 @@ def preview_plan(
         Replaces the stored profile (the caller may start from :func:`get_profile`).
     e1rm_overrides : mapping of str to float, optional
         Exercise id -> e1RM in kg, used instead of the history.
+    history : sequence of LoggedSet, optional
+        The user's logged sets when the caller already holds them (the web app keeps them in
+        memory); read from the database otherwise.
     """
     if db is None:
         catalog = catalog or load_user_catalog(get_settings())
-        history: list[LoggedSet] = []
+        history = list(history or [])
         profile = profile or Profile()
     else:
         catalog = catalog or user_catalog(db=db, user_id=user_id)
-        history = logged_sets(db=db, user_id=user_id)
+        if history is None:
+            history = logged_sets(db=db, user_id=user_id)
         profile = profile or get_profile(db=db, user_id=user_id)
     return build_plan(
         catalog=catalog,
@@ -159,11 +164,12 @@ def plan_today(
     exercise_ids: Sequence[str] | None = None,
     e1rm_overrides: Mapping[str, float] | None = None,
     catalog: Catalog | None = None,
+    history: Sequence[LoggedSet] | None = None,
 ) -> TodayPlan:
     """Make today's plan from the readiness check, the stored profile and history; store it.
 
     The readiness check (if given) and the plan are stored; the plan becomes a session that
-    :class:`GuidedRun` runs.
+    :class:`GuidedRun` runs. ``history`` is as for :func:`preview_plan`.
     """
     decision = None if readiness is None else assess_readiness(readiness)
     plan = preview_plan(
@@ -174,6 +180,7 @@ def plan_today(
         exercise_ids=exercise_ids,
         e1rm_overrides=e1rm_overrides,
         catalog=catalog,
+        history=history,
     )
     readiness_id = None
     if readiness is not None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,24 +26,21 @@ from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise, Tempo
-from mindmuscle.coach import adapt, assess_readiness, build_plan
+from mindmuscle.coach import adapt
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
     FocusMode,
-    LoggedSet,
     Plan,
     Prescription,
-    Readiness,
     Reflection,
 )
 from mindmuscle.errors import InvalidInputError, MindMuscleError, NotFoundError
 from mindmuscle.services.history import SetInput, SetRecord, set_create, set_record
 from mindmuscle.services.motion import analyze_web_recording
-from mindmuscle.services.profile import get_profile, record_readiness
-from mindmuscle.services.sessions import SessionInfo, TodayPlan
+from mindmuscle.services.sessions import SessionInfo
 from mindmuscle.session import Event, LoopOptions, SetLoop
-from mindmuscle.store import Database, RecordingCreate, SessionCreate, repo
+from mindmuscle.store import Database, RecordingCreate, repo
 from mindmuscle.store.tables import SessionRow
 
 __all__ = [
@@ -55,7 +51,6 @@ __all__ = [
     "WebSetResult",
     "active_session",
     "measure_web_set",
-    "plan_today_from",
     "record_web_set",
     "save_web_state",
     "set_timeline",
@@ -216,53 +211,6 @@ def today_view(*, db: Database, user_id: int, since: datetime) -> TodayView:
             if ready is not None and ready.recorded_at >= since
             else None,
         )
-
-
-def plan_today_from(
-    *,
-    db: Database,
-    user_id: int,
-    now: datetime,
-    readiness: Readiness | None,
-    history: Sequence[LoggedSet],
-    catalog: Catalog,
-    exercise_ids: Sequence[str] | None = None,
-) -> TodayPlan:
-    """:func:`mindmuscle.services.sessions.plan_today` with the history given.
-
-    The web app keeps every user's logged sets in memory (:class:`ProgressCache`); reading ten
-    years of sets from the database again takes seconds, building the plan from memory about
-    one. The readiness check, the plan and its session are stored the same way.
-    """
-    profile = get_profile(db=db, user_id=user_id)
-    decision = None if readiness is None else assess_readiness(readiness)
-    readiness_id = None
-    if readiness is not None:
-        entry = record_readiness(
-            db=db, user_id=user_id, readiness=readiness, decision=decision, now=now
-        )
-        readiness_id = entry.id
-    plan = build_plan(
-        catalog=catalog,
-        profile=profile,
-        readiness=readiness,
-        history=history,
-        now=now,
-        exercise_ids=None if exercise_ids is None else list(exercise_ids),
-    )
-    with db.session() as s:
-        row = repo.create_session(
-            session=s,
-            user_id=user_id,
-            data=SessionCreate(
-                started_at=now,
-                plan=plan.model_dump(mode="json"),
-                source="guided",
-                readiness_id=readiness_id,
-                planned=[p.model_dump(mode="json") for p in plan.exercises],
-            ),
-        )
-        return TodayPlan(session_id=row.id, plan=plan, decision=decision)
 
 
 def set_timeline(

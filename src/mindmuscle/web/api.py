@@ -26,7 +26,6 @@ from mindmuscle.services.web_session import (
     WebSetResult,
     active_session,
     measure_web_set,
-    plan_today_from,
     record_web_set,
     save_web_state,
     set_timeline,
@@ -145,7 +144,7 @@ def plan_today(body: TodayIn, ctx: Ctx, user: User) -> session_service.TodayPlan
     if body.exercise_ids:
         for exercise_id in body.exercise_ids:
             ctx.catalog.exercise(exercise_id)
-    return plan_today_from(
+    return session_service.plan_today(
         db=ctx.db,
         user_id=user,
         now=utcnow(),
