@@ -61,11 +61,12 @@ def burst_thresholds(
             f"Onset fractions on={on_fraction}, off={off_fraction} are not allowed: "
             "need 0 < off <= on < 1 (e.g. on=0.2, off=0.1)."
         )
-    env = np.asarray(envelope, dtype=np.float64)
+    env = np.asarray(envelope)
     if env.size > _PERCENTILE_SAMPLES:
         # A smooth envelope changes little between neighbouring samples: percentiles of an
         # evenly strided subset are as good and cost a fraction.
         env = env[:: -(-env.size // _PERCENTILE_SAMPLES)]
+    env = env.astype(np.float64)  # only the subset is converted
     rest, median, active = np.percentile(env, [rest_percentile, 50.0, active_percentile])
     rest_f, active_f = float(rest), float(active)
     span = active_f - rest_f

@@ -62,6 +62,7 @@ ProgressFn = Callable[[str, float], None]
 _TARGET_ENVELOPE_HZ = 200.0
 _BLOCK_SAMPLES = 40
 _WORKERS = 2
+_SIDE_WORKERS = 1
 _EDGE_WINDOW_S = 0.025
 _REP_KEYS = (
     "rep",
@@ -459,18 +460,21 @@ def _analyze(
             check_finite=False,  # EmgRecording checked it when it was built
         )
     report("onsets", 0.6)
-    # The quality checks need only the raw data and the envelope: run them beside the rest
-    # (their large reductions release the GIL).
-    quality_pool = ThreadPoolExecutor(1)
-    quality_job = quality_pool.submit(assess_quality, recording.data, proc.sfreq_hz, proc.envelope)
+    # The quality checks need only the raw data and the envelope, the mean/median frequency only
+    # the filtered data and the repetitions: a helper thread runs both (their FFTs and large
+    # reductions release the GIL) while this one finds the other channels' bursts and the
+    # amplitude features.
+    side_pool = ThreadPoolExecutor(_SIDE_WORKERS)
+    quality_job = side_pool.submit(assess_quality, recording.data, proc.sfreq_hz, proc.envelope)
     try:
         fs = proc.sfreq_hz
         q = proc.decimation
         rate = proc.envelope_rate_hz
         env = proc.envelope
         n_ch, n_blocks = env.shape
-        bursts = [
-            detect_bursts(
+
+        def bursts_of(c: int) -> npt.NDArray[np.int64]:
+            return detect_bursts(
                 env[c],
                 rate,
                 on_fraction=on_fraction,
@@ -479,8 +483,7 @@ def _analyze(
                 min_gap_s=min_gap_s,
                 edge_envelope=proc.edge_envelope[c],
             )
-            for c in range(n_ch)
-        ]
+
         # Repetition windows in envelope blocks.
         if recording.motion is not None:
             rep_source: Literal["emg", "motion"] = "motion"
@@ -490,7 +493,13 @@ def _analyze(
             reps = reps[reps[:, 1] > reps[:, 0]]
         else:
             rep_source = "emg"
-            reps = bursts[ti]
+            reps = bursts_of(ti)
+        spectral_job = (
+            side_pool.submit(_spectral_features, proc.filtered, fs, proc.band_hz, reps * q)
+            if reps.shape[0]
+            else None
+        )
+        bursts = [reps if c == ti and rep_source == "emg" else bursts_of(c) for c in range(n_ch)]
         n_rep = reps.shape[0]
         # Normalisation references.
         names = recording.channels
@@ -547,11 +556,12 @@ def _analyze(
             peak_env = over_reps(env, np.maximum)
             iemg = over_reps(proc.abs_sum) / fs
             rms = np.sqrt(over_reps(proc.sq_sum) / (lengths * q))
-            mnf, mdf = _spectral_features(proc.filtered, fs, proc.band_hz, reps * q)
+            assert spectral_job is not None
+            mnf, mdf = spectral_job.result()
         report("quality", 0.9)
         quality = quality_job.result()
     finally:
-        quality_pool.shutdown()
+        side_pool.shutdown()
     # Plain dicts, validated once as a whole by pydantic-core (fast for thousands of reps).
     channels: list[dict[str, Any]] = []
     for c, name in enumerate(names):
