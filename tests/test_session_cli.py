@@ -208,6 +208,7 @@ def test_init_refuses_a_bad_goal(tmp_path: Path) -> None:
 
 
 def test_log_then_history_and_map(url: str) -> None:
+    assert "No rated sets yet" in cli("map", "--db", url)
     cli(
         "log", CURL, "--load", "12", "--reps", "10", "--rating", "7", "--elsewhere",
         "front_delt=5", "--rir", "2", "--tempo", "3-0-1-1", "--uuid", "set-1", "--db", url,

@@ -879,6 +879,12 @@ def map_command(
     if as_json:
         typer.echo(json.dumps({k: v.model_dump(mode="json") for k, v in scores.items()}, indent=2))
         return
+    if not scores:
+        console.print(
+            "No rated sets yet: the map fills in as you rate sets "
+            "(`mindmuscle session`, `mindmuscle log`)."
+        )
+        return
     table = Table(title="Connection map", title_justify="left")
     for col in ("muscle", "score", "sets", "trend /week", "felt when not a target"):
         table.add_column(col)
