@@ -51,7 +51,11 @@ def test_import_a_real_hevy_export(page, server: Server, shared_data: Path, tmp_
     # A broken file: the error names the line and column, nothing is imported.
     broken = tmp_path / "strong.csv"
     broken.write_text(STRONG_BROKEN)
-    page.check("#import-unit input[value=kg]", force=True)
+    # The radio itself is hidden behind its segmented-control label: tap the label, as a user does.
+    kg_label = page.locator("#import-unit label", has=page.locator("input[value=kg]"))
+    kg_label.scroll_into_view_if_needed()
+    kg_label.click()
+    assert page.is_checked("#import-unit input[value=kg]")
     page.set_input_files("#import-file", str(broken))
     page.click("#import-preview")
     page.wait_for_selector("#import-error:not([hidden])")
