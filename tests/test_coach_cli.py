@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from mindmuscle.cli import app
-from mindmuscle.cli import coach as coach_cli
-from mindmuscle.errors import InvalidInputError
 from mindmuscle.units import from_kg
 
 runner = CliRunner()
@@ -129,30 +126,6 @@ def test_bad_input_exits_1_with_a_message(args: list[str], message: str) -> None
     assert result.exit_code == 1
     assert "Error:" in result.output and message in result.output
     assert "Traceback" not in result.output
-
-
-def _drill_app() -> typer.Typer:
-    # The drill command of this module, on its own: the guided, stored drill of the session
-    # commands may take the name ``drill`` on the shared app.
-    solo = typer.Typer()
-    solo.command()(coach_cli.drill)
-    return solo
-
-
-def test_drill_json_and_view() -> None:
-    result = runner.invoke(_drill_app(), ["--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert data["total_s"] == 600 and len(data["items"]) == 8
-    first = data["items"][0]
-    assert first["muscle_id"] == "biceps"
-    assert (first["flex_s"], first["hold_s"], first["release_s"]) == (2.0, 5.0, 5.0)
-    view = runner.invoke(_drill_app(), [])
-    assert view.exit_code == 0 and "Flexing drill" in view.stdout
-    bad = runner.invoke(_drill_app(), ["--minutes", "0.5"])
-    # on the shared app this is translated to "Error: ..." and exit 1 (see test_plan bad input)
-    assert isinstance(bad.exception, InvalidInputError)
-    assert "Drill length 0.5 min is not allowed: give 2-60 minutes" in str(bad.exception)
 
 
 def test_plan_has_help() -> None:

@@ -321,8 +321,15 @@ def test_drill_stores_ratings(url: str) -> None:
 
 def test_drill_json_prints_the_plan_without_storing(url: str) -> None:
     planned = json.loads(cli("drill", "--json", "--minutes", "10", "--db", url))
-    assert planned["total_s"] == 600
-    assert planned["items"]
+    # No ratings yet: 8 muscles, 5 x (flex 2 s, hold 5 s, release 5 s) + 15 s to switch = 600 s.
+    assert planned["total_s"] == 600 and len(planned["items"]) == 8
+    first = planned["items"][0]
+    assert (first["flex_s"], first["hold_s"], first["release_s"], first["reps"]) == (
+        2.0,
+        5.0,
+        5.0,
+        5,
+    )
     from mindmuscle.services.drills import list_drill_ratings
     from mindmuscle.store import open_database
 

@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from mindmuscle.catalog import load_catalog
 from mindmuscle.cli._app import app, console
 from mindmuscle.coach import (
     DrillPlan,
@@ -27,7 +26,6 @@ from mindmuscle.coach import (
     Profile,
     Readiness,
     default_equipment,
-    drill_plan,
 )
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.profile import get_profile
@@ -35,7 +33,7 @@ from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
 from mindmuscle.units import parse_unit, to_kg
 
-__all__ = ["drill", "parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
+__all__ = ["parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
 
 _GOALS = ("hypertrophy", "strength", "endurance")
 _EXPERIENCE = ("new", "some", "experienced")
@@ -292,20 +290,3 @@ def plan(
         _print_json(result.model_dump(mode="json"))
     else:
         _render_plan(result)
-
-
-def drill(
-    json_out: Annotated[bool, typer.Option("--json", help="Print the drill as JSON.")] = False,
-    minutes: Annotated[float, typer.Option(help="Length of the drill, 2-60 minutes.")] = 10.0,
-) -> None:
-    """The 10-minute flexing drill for a lifter without ratings yet: flex-hold-release timings.
-
-    Not a command of its own: ``mindmuscle drill`` (in ``cli/session.py``) runs the drill guided,
-    weakest muscles first from the stored connection map, and stores a rating per muscle;
-    ``mindmuscle drill --json`` prints its plan.
-    """
-    result = drill_plan(catalog=load_catalog(), scores={}, minutes=minutes)
-    if json_out:
-        _print_json(result.model_dump(mode="json"))
-    else:
-        _render_drill(result)
