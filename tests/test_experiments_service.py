@@ -479,3 +479,19 @@ def test_attaching_a_set_of_another_condition_is_refused(db: Database) -> None:
         attach_experiment_set(
             db=db, user_id=USER, experiment_id=info.id, set_number=1, set_uuid="nope"
         )
+
+
+def test_experiment_commands_use_the_database_given_with_db(tmp_path: Path) -> None:
+    runner = CliRunner()
+    mine, other = str(tmp_path / "mine.db"), str(tmp_path / "other.db")
+    made = runner.invoke(
+        app, ["experiment", "new", "--preset", "curl-focus", "--json", "--db", mine]
+    )
+    assert made.exit_code == 0, made.output
+    assert (
+        len(json.loads(runner.invoke(app, ["experiment", "list", "--json", "--db", mine]).output))
+        == 1
+    )
+    assert (
+        json.loads(runner.invoke(app, ["experiment", "list", "--json", "--db", other]).output) == []
+    )

@@ -6,7 +6,7 @@ Errors are translated here, once: a :class:`~mindmuscle.errors.MindMuscleError` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from mindmuscle.errors import MindMuscleError
 
-__all__ = ["app", "console", "err_console"]
+__all__ = ["DbOption", "app", "console", "err_console"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -39,3 +39,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a SQLite file path. "
+        "Default: MINDMUSCLE_DATABASE_URL, else mindmuscle.db in the user's data folder.",
+    ),
+]
+"""The ``--db`` option every command that reads or writes stored data takes."""

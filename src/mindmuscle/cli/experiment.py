@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from mindmuscle.cli._app import app
+from mindmuscle.cli._app import DbOption, app
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.experiments import comparison_label
 from mindmuscle.io.report import headline_effects
@@ -74,11 +74,12 @@ def new(
         None, "--e1rm-kg", help="Estimated 1RM in kg, to show every set's load in kg."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Design an experiment and store it with its randomised, counterbalanced order."""
-    db = open_database()
+    database = open_database(db)
     info = svc.new_experiment(
-        db=db,
+        db=database,
         user_id=LOCAL_USER_ID,
         preset=preset,
         exercise_id=exercise,
@@ -104,10 +105,11 @@ def new(
 def status(
     experiment_id: int = typer.Argument(..., help="Experiment id."),
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Which sets are done, and the next one with its cue and load."""
     info = svc.experiment_status(
-        db=open_database(), user_id=LOCAL_USER_ID, experiment_id=experiment_id
+        db=open_database(db), user_id=LOCAL_USER_ID, experiment_id=experiment_id
     )
     if as_json:
         nxt = info.next_set
@@ -147,11 +149,12 @@ def record(
     reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
     load_kg: float | None = typer.Option(None, "--load", help="Load used, kg."),
     as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Record one experiment set with its rating and EMG file."""
-    db = open_database()
+    database = open_database(db)
     rec = svc.record_experiment_set(
-        db=db,
+        db=database,
         user_id=LOCAL_USER_ID,
         experiment_id=experiment_id,
         set_number=set_number,
@@ -171,7 +174,9 @@ def record(
         f"rating {rec.target_rating}"
         + (f", {rec.emg_reps} EMG repetitions" if emg is not None else "")
     )
-    _show_next(svc.experiment_status(db=db, user_id=LOCAL_USER_ID, experiment_id=experiment_id))
+    _show_next(
+        svc.experiment_status(db=database, user_id=LOCAL_USER_ID, experiment_id=experiment_id)
+    )
 
 
 @experiment_app.command("analyze")
@@ -183,10 +188,11 @@ def analyze(
         2000, "--resamples", min=100, help="Bootstrap and permutation resamples."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Per condition and load activation and ratings, effect sizes, intervals and p-values."""
     result = svc.analyze_experiment(
-        db=open_database(),
+        db=open_database(db),
         user_id=LOCAL_USER_ID,
         experiment_id=experiment_id,
         report_path=report,
@@ -218,9 +224,10 @@ def analyze(
 @experiment_app.command("list")
 def list_all(
     as_json: bool = typer.Option(False, "--json", help="Print the experiments as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Every experiment with its status and how many sets are done."""
-    infos = svc.list_experiments(db=open_database(), user_id=LOCAL_USER_ID)
+    infos = svc.list_experiments(db=open_database(db), user_id=LOCAL_USER_ID)
     if as_json:
         _print_json(
             [

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.cli._app import DbOption, app, console, err_console
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import DEFAULT_THRESHOLD, ImportReport, import_file
@@ -38,16 +38,6 @@ class UnitChoice(StrEnum):
 class ExportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a SQLite file path. "
-        "Default: MINDMUSCLE_DATABASE_URL, else mindmuscle.db in the user's data folder.",
-    ),
-]
 
 
 def _summary(report: ImportReport) -> None:

@@ -31,7 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mindmuscle.catalog.models import Tempo
-from mindmuscle.cli._app import app, console
+from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.coach import default_equipment
 from mindmuscle.coach.models import (
     Plan,
@@ -59,19 +59,11 @@ from mindmuscle.services.sessions import (
 )
 from mindmuscle.session import Event, LoopOptions
 from mindmuscle.session import events as ev_
-from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.store import LOCAL_USER_ID, open_database
 from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
 
 __all__ = ["db_app"]
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a SQLite file path. "
-        "Default: MINDMUSCLE_DATABASE_URL, else mindmuscle.db in the user's data folder.",
-    ),
-]
 TimeScaleOption = Annotated[
     float,
     typer.Option(
@@ -91,10 +83,6 @@ USER_ID = LOCAL_USER_ID
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _open(db: str | None) -> Database:
-    return open_database(db)
 
 
 def _fmt_kg(load_kg: float | None, units: MassUnit) -> str:
@@ -131,7 +119,7 @@ def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, i
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create the database or bring its tables to the latest version."""
-    database = _open(db)
+    database = open_database(db)
     console.print(
         f"Database {database.display_url} is at schema revision "
         f"{database.current_revision()} (the latest).",
@@ -171,7 +159,7 @@ def init(
     db: DbOption = None,
 ) -> None:
     """Set up your profile: units, experience, goal and the equipment you own."""
-    database = _open(db)
+    database = open_database(db)
     old = get_profile(db=database, user_id=USER_ID)
     unit = parse_unit(_ask(units, "Units (kg or lb)", old.units, no_input))
     base = old.equipment if old.equipment.unit == unit else default_equipment(unit)
@@ -294,7 +282,7 @@ def today(
     except ValidationError as exc:
         bad = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise InvalidInputError(f"Readiness not recorded ({bad}); each answer is 1-5.") from None
-    database = _open(db)
+    database = open_database(db)
     result = plan_today(
         db=database, user_id=USER_ID, now=_now(), readiness=readiness, exercise_ids=exercise
     )
@@ -705,7 +693,7 @@ def session(
     db: DbOption = None,
 ) -> None:
     """Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q)."""
-    database = _open(db)
+    database = open_database(db)
     options = LoopOptions(time_scale=time_scale, squeeze_test=squeeze_test, count_in_s=count_in)
     units = get_profile(db=database, user_id=USER_ID).units
     clock = _clock()
@@ -781,7 +769,7 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Log one set quickly, with its reflection."""
-    database = _open(db)
+    database = open_database(db)
     unit = parse_unit(units) if units else get_profile(db=database, user_id=USER_ID).units
     performed = at or _now()
     if performed.tzinfo is None:
@@ -830,7 +818,7 @@ def history_command(
     db: DbOption = None,
 ) -> None:
     """Show logged sets with their ratings, and the estimated 1RM per exercise."""
-    database = _open(db)
+    database = open_database(db)
     sets = history(db=database, user_id=USER_ID, exercise_id=exercise, limit=limit)
     e1rm = e1rm_by_exercise(db=database, user_id=USER_ID, now=_now())
     if as_json:
@@ -873,7 +861,7 @@ def map_command(
     db: DbOption = None,
 ) -> None:
     """The connection map: how well you connect to each muscle (0-10), from your ratings."""
-    database = _open(db)
+    database = open_database(db)
     catalog = user_catalog(db=database, user_id=USER_ID)
     scores = connection_map(db=database, user_id=USER_ID, now=_now(), catalog=catalog)
     if as_json:
@@ -918,7 +906,7 @@ def drill(
 ) -> None:
     """The flexing drill, guided: weakest muscles first, flex-hold-release timers, and a rating
     per muscle (stored)."""
-    database = _open(db)
+    database = open_database(db)
     if as_json:
         planned = drill_service.plan_drill(
             db=database, user_id=USER_ID, now=_now(), minutes=minutes
