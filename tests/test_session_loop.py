@@ -101,14 +101,22 @@ def lighter_when_low(
 OPTS = LoopOptions(visualisation_s=5, count_in_s=3)
 
 
+def make_loop(*items: Prescription, options: LoopOptions = OPTS) -> SetLoop:
+    return SetLoop(plan(*items), EXERCISES, EquipmentProfile(), options, adapter=lighter_when_low)
+
+
+def restore(loop: SetLoop, snap: dict[str, Any]) -> SetLoop:
+    return SetLoop.restore(
+        snap, loop.plan, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
+    )
+
+
 def types(events: list[Any]) -> list[str]:
     return [e.type for e in events]
 
 
 def test_prime_then_set_emits_every_tempo_phase_in_order() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(CURL))
     ev = loop.start(0)
     assert types(ev) == ["exercise_started", "prime_started"]
     assert ev[1].visualisation == CURL.visualisation
@@ -137,9 +145,7 @@ def test_prime_then_set_emits_every_tempo_phase_in_order() -> None:
 
 
 def test_squat_starts_with_the_eccentric_and_braces() -> None:
-    loop = SetLoop(
-        plan(prescription(SQUAT)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(SQUAT))
     loop.start(0)
     loop.ready(100)
     ev = [e for e in loop.advance(100 + 3000 + 5000 - 1) if e.type == "tempo_phase"]
@@ -173,13 +179,7 @@ def run_set(loop: SetLoop, now: int, *, rating: int, uuid: str) -> tuple[int, li
 
 
 def test_whole_session_three_sets_with_adaptation_and_summary() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL, sets=3)),
-        EXERCISES,
-        EquipmentProfile(),
-        OPTS,
-        adapter=lighter_when_low,
-    )
+    loop = make_loop(prescription(CURL, sets=3))
     loop.start(0)
     now, ev = run_set(loop, 0, rating=3, uuid="a")
     assert types(ev) == ["set_confirmed", "adapted", "rest_started"]
@@ -205,9 +205,7 @@ def test_whole_session_three_sets_with_adaptation_and_summary() -> None:
 
 
 def test_pause_shifts_every_timer() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(CURL))
     loop.start(0)
     loop.ready(1000)  # count-in at 1000..3999, first phase at 4000
     loop.advance(3500)
@@ -222,8 +220,7 @@ def test_pause_shifts_every_timer() -> None:
 
 
 def test_finish_early_with_user_count_and_skip_and_end() -> None:
-    two = plan(prescription(CURL, sets=2), prescription(SQUAT, sets=1))
-    loop = SetLoop(two, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low)
+    loop = make_loop(prescription(CURL, sets=2), prescription(SQUAT, sets=1))
     loop.start(0)
     loop.ready(0)
     ev = loop.finish_set(4000, reps=7)
@@ -238,9 +235,7 @@ def test_finish_early_with_user_count_and_skip_and_end() -> None:
 
 
 def test_commands_in_the_wrong_state_are_refused_clearly() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(CURL))
     with pytest.raises(SessionStateError, match="Cannot ready while the session is in 'idle'"):
         loop.ready(0)
     loop.start(0)
@@ -260,13 +255,7 @@ def test_unknown_exercise_in_plan_is_refused() -> None:
 
 
 def test_snapshot_restores_confirmed_sets_and_restarts_the_interrupted_set() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL, sets=3)),
-        EXERCISES,
-        EquipmentProfile(),
-        OPTS,
-        adapter=lighter_when_low,
-    )
+    loop = make_loop(prescription(CURL, sets=3))
     loop.start(0)
     now, _ = run_set(loop, 0, rating=3, uuid="a")
     loop.skip_rest(now)
@@ -276,9 +265,7 @@ def test_snapshot_restores_confirmed_sets_and_restarts_the_interrupted_set() -> 
     import json
 
     snap = json.loads(json.dumps(snap))  # survives a trip through the database as JSON
-    again = SetLoop.restore(
-        snap, loop.plan, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    again = restore(loop, snap)
     assert [c.set_uuid for c in again.completed] == ["a"]
     assert again.position == (0, 1)
     assert again.current is not None and again.current.load_kg == 10.0  # the adaptation is kept
@@ -288,15 +275,11 @@ def test_snapshot_restores_confirmed_sets_and_restarts_the_interrupted_set() -> 
 
 
 def test_snapshot_in_reflect_asks_for_the_reflection_again() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(CURL))
     loop.start(0)
     loop.ready(0)
     loop.finish_set(5000, reps=4)
-    again = SetLoop.restore(
-        loop.snapshot(), loop.plan, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    again = restore(loop, loop.snapshot())
     ev = again.resume_at(9000)
     assert types(ev) == ["reflect_requested"] and ev[0].reps == 4
     ev = again.reflect(9500, Reflection(target_rating=7), reps=4, load_kg=12, set_uuid="z")
@@ -305,13 +288,7 @@ def test_snapshot_in_reflect_asks_for_the_reflection_again() -> None:
 
 def test_time_scale_compresses_the_whole_session() -> None:
     fast = LoopOptions(visualisation_s=5, count_in_s=3, time_scale=0.01)
-    loop = SetLoop(
-        plan(prescription(CURL, sets=1)),
-        EXERCISES,
-        EquipmentProfile(),
-        fast,
-        adapter=lighter_when_low,
-    )
+    loop = make_loop(prescription(CURL, sets=1), options=fast)
     loop.start(0)
     ev = loop.advance(80)  # 5 s visualisation + 3 s squeeze at 1/100
     assert types(ev)[-1] == "prime_ready"
@@ -321,30 +298,20 @@ def test_time_scale_compresses_the_whole_session() -> None:
 
 
 def test_events_serialise_to_json() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL)), EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    loop = make_loop(prescription(CURL))
     ev = loop.start(0)
     dumped = [e.model_dump(mode="json") for e in ev]
     assert dumped[0]["type"] == "exercise_started" and dumped[0]["at_ms"] == 0
 
 
 def test_snapshot_during_rest_resumes_with_the_next_set() -> None:
-    loop = SetLoop(
-        plan(prescription(CURL, sets=1), prescription(SQUAT, sets=2)),
-        EXERCISES,
-        EquipmentProfile(),
-        OPTS,
-        adapter=lighter_when_low,
-    )
+    loop = make_loop(prescription(CURL, sets=1), prescription(SQUAT, sets=2))
     loop.start(0)
     now, ev = run_set(loop, 0, rating=8, uuid="a")
     assert loop.state == "rest" and ev[-1].next_exercise_index == 1
     snap = loop.snapshot()
     assert snap["state"] == "rest" and snap["position"] == [1, 0]
-    again = SetLoop.restore(
-        snap, loop.plan, EXERCISES, EquipmentProfile(), OPTS, adapter=lighter_when_low
-    )
+    again = restore(loop, snap)
     ev = again.resume_at(now + 5000)
     # The curl is done: the squat begins, announced as a new exercise, and nothing is repeated.
     assert types(ev)[:2] == ["exercise_started", "prime_started"]
