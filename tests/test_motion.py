@@ -92,6 +92,43 @@ def test_long_gap_lowers_quality() -> None:
     result = analyze_motion(rec)
     assert result.quality.status == "poor"
     assert any("gaps" in r for r in result.quality.reasons)
+    # 4 s at a 3 s cadence inside the set: one repetition estimated, so the count is whole.
+    assert (result.reps, result.reps_in_gaps) == (8, 1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_gap_inside_the_set_counts_the_repetition_it_hid(seed: int) -> None:
+    # 2-0-1-0 after 3 s idle: repetition 5 runs from 15 s to 18 s, and the gap removes all of it.
+    t = Tempo.parse("2-0-1-0")
+    result = analyze_motion(simulate_set(reps=10, tempo=t, seed=seed, gaps=[(15.0, 3.0)]))
+    assert result.reps == 10
+    assert result.reps_in_gaps == 1
+    assert len(result.repetitions) == 9  # phases only for the repetitions seen
+    [gap] = result.gaps
+    assert gap.inside_set and gap.estimated_reps == 1
+    assert gap.start_s == pytest.approx(15.0, abs=0.03)
+    assert gap.end_s == pytest.approx(18.0, abs=0.03)
+    assert any("1 repetition estimated" in r for r in result.quality.reasons)
+    summary = result.summary_dict()
+    assert summary["reps_in_gaps"] == 1
+    assert summary["gaps"] == [g.model_dump(mode="json") for g in result.gaps]
+
+
+def test_gap_at_the_end_of_the_set_is_reported_not_guessed() -> None:
+    # The last repetition (24-27 s) falls in the gap: nothing on its far side, so not estimated.
+    t = Tempo.parse("2-0-1-0")
+    result = analyze_motion(simulate_set(reps=8, tempo=t, seed=0, gaps=[(24.0, 3.5)]))
+    assert (result.reps, result.reps_in_gaps) == (7, 0)
+    assert not result.gaps[0].inside_set
+    assert any("at the end of the set" in r for r in result.quality.reasons)
+
+
+def test_short_dropouts_add_nothing() -> None:
+    t = Tempo.parse("2-0-1-0")
+    rec = simulate_set(reps=8, tempo=t, seed=4, gaps=[(9.2, 0.3), (15.5, 0.4)])
+    result = analyze_motion(rec)
+    assert (result.reps, result.reps_in_gaps) == (8, 0)
+    assert [g.estimated_reps for g in result.gaps] == [0, 0]
 
 
 def test_idle_before_and_after_never_counts() -> None:

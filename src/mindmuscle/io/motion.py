@@ -676,6 +676,8 @@ def _phase_runs(phases: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
 
 def _title(analysis: MotionAnalysis) -> str:
     parts = [f"{analysis.reps} repetitions"]
+    if analysis.reps_in_gaps:
+        parts[0] += f" ({analysis.reps_in_gaps} estimated in gaps)"
     if analysis.partial_reps:
         parts.append(f"{analysis.partial_reps} partial")
     parts.append(f"time under tension {analysis.tut_s:.1f} s")
@@ -741,6 +743,19 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
                 ha="center",
                 fontsize=8,
             )
+        for i, (g0, g1) in enumerate(trace.gaps):
+            for ax in axes:
+                ax.axvspan(
+                    g0,
+                    g1,
+                    color="#e4572e",
+                    alpha=0.12,
+                    hatch="//",
+                    lw=0,
+                    label="no data" if i == 0 and ax is ax1 else None,
+                )
+        if trace.gaps:
+            ax1.legend(loc="lower right", fontsize=8)
         ax1.set_ylim(-1.2, 1.25)
         ax1.set_ylabel("movement (norm.)")
         ax2.plot(t, trace.position * 100, "k", lw=1.0)
@@ -813,6 +828,19 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
             annotation_text=str(rep.index) + (" (partial)" if rep.partial else ""),
             annotation_position="top left",
         )
+    for g0, g1 in trace.gaps:
+        for row in (1, 2, 3):
+            fig.add_vrect(
+                x0=g0,
+                x1=g1,
+                row=row,
+                col=1,
+                line_width=0,
+                fillcolor="#e4572e",
+                opacity=0.15,
+                annotation_text="no data" if row == 2 else None,
+                annotation_position="bottom left",
+            )
     dt = float(t[1] - t[0]) if t.size > 1 else 0.0
     for a, b, phase in runs:
         fig.add_vrect(

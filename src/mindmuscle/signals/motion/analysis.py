@@ -39,6 +39,7 @@ from mindmuscle.signals.motion.models import (
     MotionQuality,
     MotionRecording,
     MotionTrace,
+    RecordingGap,
     Repetition,
 )
 from mindmuscle.signals.motion.preprocess import (
@@ -47,6 +48,7 @@ from mindmuscle.signals.motion.preprocess import (
     bandpass,
     fft_weighted,
     moving_rms,
+    recording_gaps,
     resample_recording,
 )
 from mindmuscle.signals.motion.tempo import tempo_adherence
@@ -144,6 +146,7 @@ class _Counted:
     periodicity: float
     active: tuple[int, int]
     gaps_s: float
+    gaps: list[tuple[float, float]]
 
 
 def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
@@ -277,6 +280,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         periodicity=periodicity,
         active=(i0, i1),
         gaps_s=gaps_s,
+        gaps=recording_gaps(rec.t_s),
     )
 
 
@@ -449,8 +453,64 @@ def _cuts(
     return [(lo, max(hi, lo + 1)) for lo, hi in itertools.pairwise(cuts)]
 
 
+def _gap_reps(
+    gaps: list[tuple[float, float]], rep_times: FloatArray, period_s: float | None
+) -> list[RecordingGap]:
+    """The gaps of the recording, with the repetitions each hid when it lies inside the set.
+
+    A gap with counted repetitions on both sides interrupted the set: at the set's cadence it
+    hid ``round(length / period)`` repetitions, less any counted inside it. A gap before the
+    first or after the last counted repetition may hide the set's start or end, or only
+    unracking and walking: nothing is added for it.
+    """
+    out: list[RecordingGap] = []
+    for start, end in gaps:
+        inside = bool(np.any(rep_times < start) and np.any(rep_times > end))
+        estimate = 0
+        if inside and period_s is not None:
+            seen = int(np.sum((rep_times >= start) & (rep_times <= end)))
+            estimate = max(0, round((end - start) / period_s) - seen)
+        out.append(
+            RecordingGap(
+                start_s=round(start, 3),
+                end_s=round(end, 3),
+                inside_set=inside,
+                estimated_reps=estimate,
+            )
+        )
+    return out
+
+
+def _gap_reasons(gaps: list[RecordingGap], rep_times: FloatArray, period_s: float) -> list[str]:
+    """What the user should know about gaps that touch the set."""
+    reasons: list[str] = []
+    if rep_times.size == 0:
+        return reasons
+    first, last = float(rep_times[0]) - period_s, float(rep_times[-1]) + period_s
+    for g in gaps:
+        length = g.end_s - g.start_s
+        if g.estimated_reps:
+            n = g.estimated_reps
+            reasons.append(
+                f"The recording has a {length:.1f} s gap at {g.start_s:.1f} s inside the set: "
+                f"{n} repetition{'s' if n != 1 else ''} estimated from the set's cadence "
+                "and counted, without phases."
+            )
+        elif not g.inside_set and g.start_s < last and g.end_s > first:
+            where = "start" if g.end_s <= float(rep_times[0]) else "end"
+            reasons.append(
+                f"The recording has a {length:.1f} s gap at {g.start_s:.1f} s, at the {where} "
+                "of the set: repetitions in it could not be seen or counted."
+            )
+    return reasons
+
+
 def _quality(
-    counted: _Counted, rec: MotionRecording, n_reps: int, gravity_ms2: float
+    counted: _Counted,
+    rec: MotionRecording,
+    n_reps: int,
+    gravity_ms2: float,
+    gap_reasons: list[str],
 ) -> MotionQuality:
     reasons: list[str] = []
     status = "good"
@@ -478,6 +538,8 @@ def _quality(
         worse("poor", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
     elif counted.gaps_s > 1.0:
         worse("fair", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
+    for why in gap_reasons:
+        worse("fair", why)
     if gravity_ms2 < 0.5 * STANDARD_GRAVITY_MS2:
         worse("fair", "No gravity in the signal (linear acceleration only): phases less certain.")
     return MotionQuality(
@@ -525,6 +587,9 @@ def analyze_motion_trace(
         peaks, prom = peaks[:0], prom[:0]
         note = "Isometric exercise: a hold has no repetitions."
     labels = _phase_labels(sign * position, rate, params)
+    for g0, g1 in counted.gaps:
+        # The grid only interpolates across a gap: no phase is measured there.
+        labels[(t > g0) & (t < g1)] = 0
     windows = _windows(peaks, labels, period, rate)
     reps: list[Repetition] = []
     ranges = np.array([float(np.ptp(position[lo:hi])) for lo, hi in windows])
@@ -566,11 +631,16 @@ def analyze_motion_trace(
         else:
             note += " The vertical travel is under 5 cm, so the phases are less certain."
     n_full = sum(1 for r in reps if not r.partial)
-    quality = _quality(counted, rec, n_full, gravity)
+    full_times = np.array([t[p] for p, r in zip(peaks, reps, strict=True) if not r.partial])
+    gaps = _gap_reps(counted.gaps, full_times, counted.period_s)
+    in_gaps = sum(g.estimated_reps for g in gaps)
+    quality = _quality(counted, rec, n_full, gravity, _gap_reasons(gaps, full_times, period))
     analysis = MotionAnalysis(
-        reps=n_full,
+        reps=n_full + in_gaps,
         partial_reps=len(reps) - n_full,
+        reps_in_gaps=in_gaps,
         repetitions=reps,
+        gaps=gaps,
         tut_s=round(sum(r.duration_s for r in reps), 3),
         rep_period_s=None if counted.period_s is None else round(counted.period_s, 3),
         set_start_s=reps[0].start_s if reps else None,
@@ -593,6 +663,7 @@ def analyze_motion_trace(
         movement=counted.movement,
         position=position,
         peaks_s=t[peaks],
+        gaps=counted.gaps,
     )
     return analysis, trace
 

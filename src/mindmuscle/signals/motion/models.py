@@ -25,6 +25,7 @@ __all__ = [
     "MotionRecording",
     "MotionTrace",
     "PhaseDifferences",
+    "RecordingGap",
     "Repetition",
     "RushFlag",
     "TempoAdherence",
@@ -172,6 +173,21 @@ class Repetition(_Frozen):
         return self.eccentric_s + self.bottom_pause_s + self.concentric_s + self.top_pause_s
 
 
+class RecordingGap(_Frozen):
+    """A stretch of the set with no samples (a sensor or Bluetooth dropout).
+
+    Inside the set (counted repetitions on both sides) the repetitions it hid are estimated from
+    the set's cadence and included in the count; at either end of the set they cannot be.
+    """
+
+    start_s: float = Field(description="Start, seconds from the first sample of the recording.")
+    end_s: float
+    inside_set: bool = Field(description="Counted repetitions on both sides of the gap.")
+    estimated_reps: int = Field(
+        ge=0, description="Repetitions hidden by the gap (inside the set only), from the cadence."
+    )
+
+
 class PhaseDifferences(_Frozen):
     """Mean measured minus prescribed duration per phase, in seconds (negative = faster)."""
 
@@ -214,9 +230,16 @@ class MotionQuality(_Frozen):
 class MotionAnalysis(_Frozen):
     """The result of analysing one set."""
 
-    reps: int = Field(ge=0, description="Full repetitions (partial ones not included).")
+    reps: int = Field(
+        ge=0,
+        description="Full repetitions (partial ones not included), with those estimated in gaps.",
+    )
     partial_reps: int = Field(ge=0)
+    reps_in_gaps: int = Field(
+        default=0, ge=0, description="Of ``reps``, those hidden by gaps and estimated (no phases)."
+    )
     repetitions: list[Repetition]
+    gaps: list[RecordingGap] = Field(default_factory=list)
     tut_s: float = Field(ge=0.0, description="Time under tension: sum of the repetitions.")
     rep_period_s: float | None = Field(description="Typical time from one rep to the next.")
     set_start_s: float | None = None
@@ -246,6 +269,8 @@ class MotionAnalysis(_Frozen):
                 }
                 for r in self.repetitions
             ],
+            "reps_in_gaps": self.reps_in_gaps,
+            "gaps": [g.model_dump(mode="json") for g in self.gaps],
             "tut_s": round(self.tut_s, 3),
             "rep_period_s": None if self.rep_period_s is None else round(self.rep_period_s, 3),
             "phase_confidence": self.phase_confidence,
@@ -273,6 +298,8 @@ class MotionTrace:
         Vertical position estimate in metres (up positive), band-limited.
     peaks_s : ndarray
         Times of the counted repetition extremes.
+    gaps : list of (start_s, end_s)
+        Stretches with no samples (drawn as such; the grid interpolates across them).
     phases : ndarray of int, shape (n,)
         Phase of each sample inside a repetition: 0 outside, 1 eccentric, 2 bottom pause,
         3 concentric, 4 top pause (see :data:`PHASE_NAMES`).
@@ -284,6 +311,7 @@ class MotionTrace:
     position: FloatArray
     peaks_s: FloatArray
     phases: npt.NDArray[np.int64]
+    gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
 PHASE_NAMES: dict[int, str] = {

@@ -17,6 +17,7 @@ __all__ = [
     "bandpass",
     "fft_weighted",
     "moving_rms",
+    "recording_gaps",
     "resample_recording",
 ]
 
@@ -43,6 +44,19 @@ def _box_smooth(x: FloatArray, width: int) -> FloatArray:
     return np.column_stack(
         [np.convolve(x[:, i], kernel, mode="same") / ones for i in range(x.shape[1])]
     )
+
+
+def recording_gaps(t_s: FloatArray) -> list[tuple[float, float]]:
+    """Stretches with no samples: ``(start_s, end_s)`` from the first sample, in time order.
+
+    A gap is a sample spacing over 3x the median spacing and over 0.25 s; it starts one median
+    spacing after the last sample before it, so its length is the time really missing.
+    """
+    t = t_s - float(t_s[0])
+    dt = np.diff(t)
+    med_dt = float(np.median(dt))
+    limit = max(GAP_FACTOR * med_dt, GAP_MIN_S)
+    return [(float(t[i]) + med_dt, float(t[i + 1])) for i in np.flatnonzero(dt > limit)]
 
 
 def resample_recording(
@@ -81,10 +95,8 @@ def resample_recording(
             f"{rec.source}: the recording lasts {t[-1]:.2f} s; at least {MIN_DURATION_S:g} s "
             "are needed to see a repetition."
         )
-    dt = np.diff(t)
-    med_dt = float(np.median(dt))
-    gap_limit = max(GAP_FACTOR * med_dt, GAP_MIN_S)
-    gaps_s = float(np.sum(dt[dt > gap_limit] - med_dt))
+    med_dt = float(np.median(np.diff(t)))
+    gaps_s = sum(end - start for start, end in recording_gaps(t))
     grid = np.arange(0.0, t[-1] + 1e-9, 1.0 / rate_hz)
     width = round(1.0 / (med_dt * rate_hz))
     acc = _interp_columns(grid, t, _box_smooth(rec.acc_ms2, width))
