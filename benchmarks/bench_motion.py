@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from scipy import signal
 
+from mindmuscle.catalog import load_catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.io.motion import read_metamotion, read_muvr_csv
 from mindmuscle.signals.motion import (
@@ -170,6 +171,54 @@ def accuracy(cases: list[Case]) -> None:
         f"Overall without short muvr recordings: {len(kept)} sets, exact {e2:.1%}, "
         f"within one {w2:.1%}"
     )
+
+
+# The catalogue card a lifter would pick in the app for each exercise of the two folders.
+CATALOGUE_IDS = {
+    "bench": "barbell_bench_press",
+    "dead": "conventional_deadlift",
+    "ohp": "barbell_overhead_press",
+    "row": "barbell_row",
+    "squat": "barbell_back_squat",
+    "alt-dumbbell-biceps-curl": "alternating_dumbbell_curl",
+    "barbell-biceps-curl": "barbell_curl",
+    "dumbbell-biceps-curl": "dumbbell_biceps_curl",
+    "rope-biceps-curl": "cable_curl",
+    "straight-bar-biceps-curl": "cable_curl",
+    "rope-triceps-extension": "cable_triceps_pushdown",
+    "straight-bar-triceps-extension": "cable_triceps_pushdown",
+    "triceps-dips": "parallel_bar_triceps_dip",
+    "lateral-raise": "dumbbell_lateral_raise",
+    "dumbbell-side-rise": "dumbbell_lateral_raise",
+    "dumbbell-front-rise": "dumbbell_front_raise",
+    "dumbbell-press": "dumbbell_shoulder_press",
+    "barbell-press": "barbell_overhead_press",
+    "barbell-pullup": "pull_up",
+}
+
+
+def with_exercise(cases: list[Case]) -> None:
+    """Counts when the set's exercise is given, as the app does (direction, alternating sides)."""
+    print("\n## With the exercise given (the catalogue card the app would pass)\n")
+    catalog = load_catalog()
+    rows: dict[str, list[tuple[int, int]]] = {"barbell": [], "muvr": [], "both folders": []}
+    changed = []
+    for case in cases:
+        ex = catalog.exercise(CATALOGUE_IDS[case.exercise])
+        plain = analyze_motion(case.rec).reps
+        got = analyze_motion(case.rec, concentric=ex.concentric, alternating=ex.alternating).reps
+        rows[case.dataset].append((got, case.truth))
+        rows["both folders"].append((got, case.truth))
+        if got != plain:
+            changed.append((case, ex.id, plain, got))
+    print("| data | sets | exact | within 1 |")
+    print("|------|-----:|------:|---------:|")
+    for name, r in rows.items():
+        e, w = rates(r)
+        print(f"| {name} | {len(r)} | {e:.1%} | {w:.1%} |")
+    print(f"\nCounts that the exercise changed ({len(changed)}): name, card, truth, without, with")
+    for case, ex_id, plain, got in changed:
+        print(f"  {case.name:40} {ex_id:28} {case.truth:3} {plain:3} {got:3}")
 
 
 def live_accuracy(cases: list[Case]) -> None:
@@ -340,6 +389,7 @@ def main() -> None:
     cases = load_cases()
     if cases:
         accuracy(cases)
+        with_exercise(cases)
         live_accuracy(cases)
         leave_one_exercise_out(cases)
     else:

@@ -87,7 +87,7 @@ def docs() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
 
 def test_everything_loads_with_the_expected_sizes(catalog: Catalog) -> None:
     assert set(catalog.muscles) == MUSCLE_IDS
-    assert len(catalog.exercises) == 83
+    assert len(catalog.exercises) == 84
     assert set(catalog.studies) == STUDY_IDS
     assert [r.number for r in catalog.rules] == list(range(1, 16))
     assert [c.id for c in catalog.claims] == [
@@ -286,6 +286,7 @@ def test_exercises_for_filters_by_mechanic(catalog: Catalog) -> None:
     iso = catalog.exercises_for("biceps", mechanic=Mechanic.ISOLATION)
     assert [e.id for e in iso] == [
         "dumbbell_biceps_curl",
+        "alternating_dumbbell_curl",
         "barbell_curl",
         "preacher_curl",
         "incline_dumbbell_curl",

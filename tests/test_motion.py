@@ -335,3 +335,18 @@ def test_public_api_is_complete() -> None:
         module = importlib.import_module(f"mindmuscle.signals.motion.{sub}")
         missing = set(module.__all__) - set(motion.__all__)
         assert not missing, f"{sub} exports {missing} that the package does not re-export"
+
+
+def test_alternating_sides_double_the_count_live_and_at_the_end() -> None:
+    rec = simulate_set(reps=6, tempo=Tempo.parse("2-3-1-0"), seed=3, start_at_top=False)
+    one_side = analyze_motion(rec)
+    both = analyze_motion(rec, alternating=True)
+    assert (one_side.reps, both.reps) == (6, 12)
+    assert both.alternating and not one_side.alternating
+    assert both.repetitions == one_side.repetitions
+    stream = MotionStream(alternating=True)
+    live = []
+    for i in range(0, rec.t_s.size, 25):
+        live.append(stream.push(rec.t_s[i : i + 25], rec.acc_ms2[i : i + 25]))
+    assert all(n % 2 == 0 for n in live)
+    assert stream.finish() == both

@@ -432,3 +432,31 @@ def test_muvr_headerless_reader(tmp_path: Path, sim: MotionRecording) -> None:
     rec = read_motion_file(path, fmt="muvr")
     assert rec.median_rate_hz == pytest.approx(50.0)
     assert analyze_file(path, fmt="muvr").reps == 8
+
+
+def test_cli_alternating_sides_count_both(tmp_path: Path) -> None:
+    # One wrist: each curl of the worn arm (3 s) is followed by 3 s still while the other arm
+    # curls, so six repetitions are seen and twelve were done.
+    rec = simulate_set(reps=6, tempo=Tempo.parse("2-3-1-0"), seed=2, start_at_top=False)
+    path = _write_csv(tmp_path / "alt.csv", "t,ax,ay,az", np.column_stack([rec.t_s, rec.acc_ms2]))
+    runs = {
+        "plain": ["motion", str(path), "--json"],
+        "flag": ["motion", str(path), "--json", "--alternating"],
+        "card": ["motion", str(path), "--json", "--exercise", "alternating_dumbbell_curl"],
+        "other card": ["motion", str(path), "--json", "--exercise", "dumbbell_biceps_curl"],
+    }
+    out = {}
+    for name, argv in runs.items():
+        res = CliRunner().invoke(app, argv)
+        assert res.exit_code == 0, res.output
+        out[name] = json.loads(res.output)
+    assert {k: (v["reps"], v["alternating"]) for k, v in out.items()} == {
+        "plain": (6, False),
+        "flag": (12, True),
+        "card": (12, True),
+        "other card": (6, False),
+    }
+    assert len(out["card"]["reps_detail"]) == 6  # phases for the sensor's side
+    assert "Alternating sides" in out["card"]["phase_note"]
+    text = CliRunner().invoke(app, ["motion", str(path), "--alternating"])
+    assert "12 repetitions (both sides)" in text.output

@@ -247,6 +247,13 @@ class Exercise(_Frozen):
     equipment: Equipment
     load_type: LoadType
     unilateral: bool = False
+    alternating: bool = Field(
+        default=False,
+        description=(
+            "The sides take turns, one repetition each, and the set's count covers both sides "
+            "(a sensor worn on one wrist sees every other repetition)."
+        ),
+    )
     internal_cues: list[str] = Field(min_length=1)
     external_cues: list[str] = Field(min_length=1)
     visualisation: str = Field(min_length=1)

@@ -20,6 +20,7 @@ def _print(analysis: MotionAnalysis) -> None:
     console.print(
         f"[bold]{analysis.reps} repetitions[/bold]"
         + (f" + {analysis.partial_reps} partial" if analysis.partial_reps else "")
+        + (" (both sides)" if analysis.alternating else "")
         + f", time under tension {analysis.tut_s:.1f} s, quality {q.status}"
     )
     for reason in q.reasons:
@@ -62,6 +63,14 @@ def motion_command(
     tempo: Annotated[
         str | None, typer.Option("--tempo", help="Prescribed tempo, e.g. 3-1-1-1.")
     ] = None,
+    alternating: Annotated[
+        bool,
+        typer.Option(
+            "--alternating",
+            help="The sides took turns and the sensor was on one: count both sides "
+            "(implied by an alternating exercise).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write a figure: OUT.png or OUT.html.")
@@ -74,7 +83,13 @@ def motion_command(
         raise InvalidInputError(f"--plot {plot} must end in .png or .html.")
     accel_units: AccelUnits | None = "g" if units == "g" else "ms2" if units == "ms2" else None
     analysis, trace = analyze_file_trace(
-        file, fmt=fmt, exercise_id=exercise, rate_hz=rate, units=accel_units, tempo=tempo
+        file,
+        fmt=fmt,
+        exercise_id=exercise,
+        rate_hz=rate,
+        units=accel_units,
+        tempo=tempo,
+        alternating=alternating,
     )
     if plot is not None:
         write_motion_plot(analysis, trace, plot)

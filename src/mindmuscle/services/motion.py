@@ -19,10 +19,16 @@ from mindmuscle.signals.motion import (
 __all__ = ["analyze_file", "analyze_file_trace", "analyze_recording", "analyze_web_recording"]
 
 
-def _concentric(exercise_id: str | None) -> Movement | None:
+def _exercise(exercise_id: str | None, alternating: bool) -> tuple[Movement | None, bool]:
+    """The concentric direction of the exercise, and whether its sides take turns.
+
+    ``alternating`` given by the user holds even for an exercise whose card does not alternate
+    (any dumbbell exercise can be done one side after the other).
+    """
     if exercise_id is None:
-        return None
-    return load_catalog().exercise(exercise_id).concentric
+        return None, alternating
+    ex = load_catalog().exercise(exercise_id)
+    return ex.concentric, alternating or ex.alternating
 
 
 def _tempo(tempo: Tempo | str | None) -> Tempo | None:
@@ -36,8 +42,12 @@ def analyze_recording(
     *,
     exercise_id: str | None = None,
     tempo: Tempo | str | None = None,
+    alternating: bool = False,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Analyse a recording for an exercise of the catalogue (or none) against a tempo (or none).
+
+    ``alternating`` (or an exercise whose card says so) counts both sides of a set whose sides
+    take turns while the sensor is on one of them.
 
     Raises
     ------
@@ -46,7 +56,10 @@ def analyze_recording(
     mindmuscle.errors.InvalidInputError
         A tempo that does not parse, or a recording that cannot be analysed.
     """
-    return analyze_motion_trace(rec, concentric=_concentric(exercise_id), tempo=_tempo(tempo))
+    concentric, alternate = _exercise(exercise_id, alternating)
+    return analyze_motion_trace(
+        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternate
+    )
 
 
 def analyze_file_trace(
@@ -58,11 +71,15 @@ def analyze_file_trace(
     units: AccelUnits | None = None,
     tempo: Tempo | str | None = None,
     gyro_units: GyroUnits = "deg_s",
+    alternating: bool = False,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Like :func:`analyze_file`, and also return the processed signals for a plot."""
-    concentric = _concentric(exercise_id)  # fail on a bad id before reading a big file
+    # Fail on a bad exercise id before reading a big file.
+    concentric, alternate = _exercise(exercise_id, alternating)
     rec = read_motion_file(path, fmt=fmt, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
-    return analyze_motion_trace(rec, concentric=concentric, tempo=_tempo(tempo))
+    return analyze_motion_trace(
+        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternate
+    )
 
 
 def analyze_file(
@@ -73,6 +90,7 @@ def analyze_file(
     rate_hz: float | None = None,
     units: AccelUnits | None = None,
     tempo: Tempo | str | None = None,
+    alternating: bool = False,
 ) -> MotionAnalysis:
     """Read a motion file and analyse the set in it.
 
@@ -90,9 +108,18 @@ def analyze_file(
         Acceleration units of a generic CSV (decided from gravity when omitted).
     tempo : Tempo or str, optional
         Prescribed tempo, such as ``"3-1-1-1"``.
+    alternating : bool
+        The sides took turns with the sensor on one of them (implied by an exercise whose card
+        is alternating): the count covers both sides.
     """
     return analyze_file_trace(
-        path, fmt=fmt, exercise_id=exercise_id, rate_hz=rate_hz, units=units, tempo=tempo
+        path,
+        fmt=fmt,
+        exercise_id=exercise_id,
+        rate_hz=rate_hz,
+        units=units,
+        tempo=tempo,
+        alternating=alternating,
     )[0]
 
 
@@ -117,6 +144,8 @@ def analyze_web_recording(
     mindmuscle.errors.UnknownIdError
         An exercise id that is not in the catalogue.
     """
-    concentric = _concentric(exercise_id)
+    concentric, alternating = _exercise(exercise_id, False)
     rec = recording_from_payload(payload)
-    return analyze_motion_trace(rec, concentric=concentric, tempo=_tempo(tempo))[0]
+    return analyze_motion_trace(
+        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternating
+    )[0]

@@ -16,6 +16,11 @@ How it works (all steps are global: no setting depends on the exercise or the fi
 6. Phases: the vertical position of the device, from ``|acc| - g`` (which needs no orientation)
    integrated twice in the same band; rising or falling is concentric depending on the exercise's
    direction, slow stretches near a turning point are pauses.
+7. Gaps (stretches with no samples): one inside the set, with counted repetitions on both sides,
+   hid ``round(length / period)`` repetitions; they are counted and reported, without phases.
+   A gap at either end of the set is reported, not guessed.
+8. Alternating sides (``alternating``, from the exercise card): a sensor on one wrist sees every
+   other repetition, so the count is twice the repetitions seen.
 
 A gyroscope, when present, is read, aligned and resampled with the accelerometer, but the count
 does not use it: on the MetaMotion barbell recordings, adding it to the period estimate or to the
@@ -572,6 +577,7 @@ def analyze_motion_trace(
     *,
     concentric: Movement | None = None,
     tempo: Tempo | None = None,
+    alternating: bool = False,
     params: MotionParams = DEFAULT_PARAMS,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Like :func:`analyze_motion`, and also return the processed signals for a plot."""
@@ -635,8 +641,18 @@ def analyze_motion_trace(
     gaps = _gap_reps(counted.gaps, full_times, counted.period_s)
     in_gaps = sum(g.estimated_reps for g in gaps)
     quality = _quality(counted, rec, n_full, gravity, _gap_reasons(gaps, full_times, period))
+    sides = 1
+    if alternating:
+        # The sensor is on one side; the other side's repetition falls in each still stretch.
+        sides = 2
+        note += (
+            " Alternating sides: the sensor sees the repetitions of the side it is worn on "
+            "(listed with their phases); the count is twice that, one either way if the set "
+            "ended on the sensor's side."
+        )
     analysis = MotionAnalysis(
-        reps=n_full + in_gaps,
+        reps=sides * (n_full + in_gaps),
+        alternating=alternating,
         partial_reps=len(reps) - n_full,
         reps_in_gaps=in_gaps,
         repetitions=reps,
@@ -673,6 +689,7 @@ def analyze_motion(
     *,
     concentric: Movement | None = None,
     tempo: Tempo | None = None,
+    alternating: bool = False,
     params: MotionParams = DEFAULT_PARAMS,
 ) -> MotionAnalysis:
     """Count the repetitions of one set and time their phases.
@@ -686,6 +703,9 @@ def analyze_motion(
         the same, and the phase labels are marked low-confidence.
     tempo : Tempo, optional
         A prescription to score the repetitions against.
+    alternating : bool
+        The sides take turns (``Exercise.alternating``, such as alternating dumbbell curls) and
+        the sensor is on one of them: the count covers both sides, twice the repetitions seen.
     params : MotionParams
         Global settings; the defaults are used for every exercise.
 
@@ -706,4 +726,6 @@ def analyze_motion(
     >>> analyze_motion(rec, concentric=Movement.UP).reps
     6
     """
-    return analyze_motion_trace(rec, concentric=concentric, tempo=tempo, params=params)[0]
+    return analyze_motion_trace(
+        rec, concentric=concentric, tempo=tempo, alternating=alternating, params=params
+    )[0]

@@ -238,6 +238,10 @@ class MotionAnalysis(_Frozen):
     reps_in_gaps: int = Field(
         default=0, ge=0, description="Of ``reps``, those hidden by gaps and estimated (no phases)."
     )
+    alternating: bool = Field(
+        default=False,
+        description="Sides took turns: ``reps`` covers both, ``repetitions`` the sensor's side.",
+    )
     repetitions: list[Repetition]
     gaps: list[RecordingGap] = Field(default_factory=list)
     tut_s: float = Field(ge=0.0, description="Time under tension: sum of the repetitions.")
@@ -270,6 +274,7 @@ class MotionAnalysis(_Frozen):
                 for r in self.repetitions
             ],
             "reps_in_gaps": self.reps_in_gaps,
+            "alternating": self.alternating,
             "gaps": [g.model_dump(mode="json") for g in self.gaps],
             "tut_s": round(self.tut_s, 3),
             "rep_period_s": None if self.rep_period_s is None else round(self.rep_period_s, 3),

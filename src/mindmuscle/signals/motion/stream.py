@@ -50,6 +50,8 @@ class MotionStream:
         The exercise's concentric direction, passed to the final analysis.
     tempo : Tempo, optional
         Prescribed tempo, passed to the final analysis.
+    alternating : bool
+        The sides take turns and the sensor is on one: counts cover both sides.
     params : MotionParams
         Settings of the final analysis.
 
@@ -69,10 +71,12 @@ class MotionStream:
         *,
         concentric: Movement | None = None,
         tempo: Tempo | None = None,
+        alternating: bool = False,
         params: MotionParams = DEFAULT_PARAMS,
     ) -> None:
         self._concentric = concentric
         self._tempo = tempo
+        self._alternating = alternating
         self._params = params
         self._t: list[FloatArray] = []
         self._acc: list[FloatArray] = []
@@ -99,7 +103,7 @@ class MotionStream:
     def live_reps(self) -> int:
         """Repetitions counted so far (live estimate; the final count comes from finish())."""
         self._flush()
-        return self._live
+        return self._shown()
 
     def push(
         self,
@@ -127,7 +131,7 @@ class MotionStream:
                 "they must match."
             )
         if t.size == 0:
-            return self._live
+            return self._shown()
         self._t.append(t)
         self._acc.append(acc)
         if gyro_t_s is not None and gyro_dps is not None:
@@ -144,7 +148,11 @@ class MotionStream:
         self._pending_s += float(t[-1] - t[0]) if t.size > 1 else 0.0
         if self._pending_s >= _LIVE_UPDATE_S:
             self._flush()
-        return self._live
+        return self._shown()
+
+    def _shown(self) -> int:
+        """The live count as the lifter counts it (both sides when they alternate)."""
+        return 2 * self._live if self._alternating else self._live
 
     def _flush(self) -> None:
         if self._pending_t:
@@ -208,5 +216,9 @@ class MotionStream:
         self._flush()
         self._finished = True
         return analyze_motion(
-            self.recording(), concentric=self._concentric, tempo=self._tempo, params=self._params
+            self.recording(),
+            concentric=self._concentric,
+            tempo=self._tempo,
+            alternating=self._alternating,
+            params=self._params,
         )
