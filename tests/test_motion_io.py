@@ -23,6 +23,7 @@ from mindmuscle.io.motion import (
     recording_from_payload,
 )
 from mindmuscle.services.motion import analyze_file, analyze_web_recording
+from mindmuscle.services.web_session import measure_web_set
 from mindmuscle.signals.motion import STANDARD_GRAVITY_MS2, MotionRecording, simulate_set
 
 TEMPO = Tempo.parse("2-0-1-0")
@@ -460,3 +461,19 @@ def test_cli_alternating_sides_count_both(tmp_path: Path) -> None:
     assert "Alternating sides" in out["card"]["phase_note"]
     text = CliRunner().invoke(app, ["motion", str(path), "--alternating"])
     assert "12 repetitions (both sides)" in text.output
+
+
+def test_phone_set_of_an_alternating_exercise_counts_both_sides() -> None:
+    rec = simulate_set(reps=6, tempo=Tempo.parse("2-3-1-0"), seed=2, start_at_top=False)
+    payload = {
+        "t_ms": (rec.t_s * 1000).tolist(),
+        "ax": rec.acc_ms2[:, 0].tolist(),
+        "ay": rec.acc_ms2[:, 1].tolist(),
+        "az": rec.acc_ms2[:, 2].tolist(),
+        "units": "ms2",
+    }
+    measured = measure_web_set(payload, exercise_id="alternating_dumbbell_curl", tempo=None)
+    assert measured.reps == 12
+    assert "Alternating sides: both counted (6 seen on the phone's side)." in measured.notes
+    plain = measure_web_set(payload, exercise_id="dumbbell_biceps_curl", tempo=None)
+    assert (plain.reps, plain.notes) == (6, [])

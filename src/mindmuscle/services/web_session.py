@@ -147,7 +147,12 @@ def measure_web_set(
         tempo_score=None if adherence is None else round(adherence.score, 2),
         rushing=False if adherence is None else adherence.rushing,
         quality=a.quality.status,
-        notes=list(a.quality.reasons),
+        notes=list(a.quality.reasons)
+        + (
+            [f"Alternating sides: both counted ({len(full)} seen on the phone's side)."]
+            if a.alternating
+            else []
+        ),
     )
 
 
