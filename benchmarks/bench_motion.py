@@ -154,6 +154,8 @@ def accuracy(cases: list[Case]) -> None:
                 flags.append("<1s/rep")
             if s:
                 flags.append("short")
+            if a.gaps:
+                flags.append(f"gap ({a.reps_in_gaps} estimated)")
             if a.quality.status != "good":
                 flags.append(f"quality {a.quality.status}")
             period = f"{a.rep_period_s:.2f}s" if a.rep_period_s else "-"

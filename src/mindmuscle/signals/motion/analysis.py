@@ -103,7 +103,11 @@ class MotionParams:
         Also try the period of the once-integrated signal, and keep it when its humps are
         clearly more regular in size...
     alt_spread_margin : float
-        ...by this much in coefficient of variation.
+        ...by this much in coefficient of variation...
+    alt_min_autocorr : float
+        ...and the once-integrated signal clearly repeats at its period (autocorrelation at
+        least this): a weakly repeating one gives a multiple of the period (its humps span two or
+        three repetitions, and fewer humps are evenly sized by chance).
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
     energy_ratio : float
@@ -128,6 +132,7 @@ class MotionParams:
     edge_ratio: float = 0.0
     position_low_ratio: float = 0.3
     alt_spread_margin: float = 0.15
+    alt_min_autocorr: float = 0.35
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -254,7 +259,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     if period_known and params.alt_period:
         # Pauses and mirror-image halves can make the acceleration repeat faster than the
         # repetitions; the once-integrated signal repeats at the true rate. Take its period
-        # when the humps it gives are clearly more regular in size.
+        # when it clearly repeats and the humps it gives are clearly more regular in size.
         smooth = np.column_stack(
             [
                 fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1)
@@ -262,7 +267,11 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
             ]
         )
         alt_s, alt_ac = _estimate_period(smooth, rate, params)
-        if np.isfinite(alt_s) and abs(alt_s - t_rep) > 0.3 * t_rep:
+        if (
+            np.isfinite(alt_s)
+            and alt_ac >= params.alt_min_autocorr
+            and abs(alt_s - t_rep) > 0.3 * t_rep
+        ):
             alt = _humps(m, env, alt_s, rate, params)
             if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
                 hump, peaks, prom = alt
