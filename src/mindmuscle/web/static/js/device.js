@@ -63,6 +63,7 @@ export class MotionRecorder {
     this.t0 = 0;
     this.handler = (e) => this._on(e);
     this.recording = false;
+    this.onSample = null; // (t_s, ax, ay, az) for a live count
   }
 
   start() {
@@ -93,6 +94,7 @@ export class MotionRecorder {
       r.gamma ?? null,
     ]);
     if (this.samples.length > 60000) this.samples.shift(); // ten minutes at 100 Hz is plenty
+    if (this.onSample) this.onSample(t / 1000, a.x ?? 0, a.y ?? 0, a.z ?? 0);
   }
 
   // The JSON of mindmuscle.io.motion.recording_from_payload: one list per channel.

@@ -7,6 +7,7 @@
 
 import { api, fmtLoad, toast, uuid4 } from "./api.js";
 import { MotionRecorder, keepAwake, requestMotionPermission, speak, stopSpeaking, vibrate } from "./device.js";
+import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { enqueue, flush, resultOf } from "./outbox.js";
 import { bindBodyMap } from "./bodymap.js";
@@ -16,6 +17,34 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const metronome = new Metronome();
 const motion = new MotionRecorder();
+const cards = new Map(); // exercise id -> its catalogue card (for alternating sides)
+
+async function sidesOf(exerciseId) {
+  if (!cards.has(exerciseId)) {
+    try {
+      cards.set(exerciseId, await api(`/api/exercises/${encodeURIComponent(exerciseId)}`));
+    } catch {
+      return 1; // offline: count the side the phone is on
+    }
+  }
+  return cards.get(exerciseId).alternating ? 2 : 1;
+}
+
+// The phone's own count during the set, next to the guided count.
+function startLiveCount(p) {
+  const shown = $("set-live-n");
+  const counter = new LiveRepCounter();
+  const show = (n) => {
+    if (shown.textContent !== String(n)) shown.textContent = n;
+  };
+  shown.textContent = "0";
+  $("set-live").hidden = false;
+  motion.onSample = (t, ax, ay, az) => show(counter.push(t, ax, ay, az));
+  sidesOf(p.exercise_id).then((sides) => {
+    counter.sides = sides;
+    show(counter.count);
+  });
+}
 let state = null;
 let raf = null;
 let restTimer = null;
@@ -183,7 +212,11 @@ async function startSet() {
   state.setStartedAt = new Date().toISOString();
   state.timeline = timeline;
   save();
-  if (state.motionAllowed) motion.start();
+  $("set-live").hidden = true;
+  if (state.motionAllowed) {
+    motion.start();
+    startLiveCount(p);
+  }
   document.body.dataset.awake = "1";
   keepAwake(true);
   header();
@@ -259,6 +292,7 @@ async function finishSet(repsDone) {
   metronome.stop();
   const reps = repsDone ?? (pos ? pos.repsDone : 0);
   const recording = motion.recording ? motion.stop() : null;
+  motion.onSample = null;
   keepAwake(false);
   document.body.dataset.awake = "0";
   state.screen = "reflect";
