@@ -20,7 +20,7 @@ from mindmuscle.signals.motion.models import (
     TempoAdherence,
 )
 from mindmuscle.signals.motion.stream import MotionStream
-from mindmuscle.signals.motion.synthetic import simulate_set
+from mindmuscle.signals.motion.synthetic import simulate_set, simulate_walking
 from mindmuscle.signals.motion.tempo import RUSH_MIN_PRESCRIBED_S, RUSH_RATIO, tempo_adherence
 
 __all__ = [
@@ -43,5 +43,6 @@ __all__ = [
     "analyze_motion",
     "analyze_motion_trace",
     "simulate_set",
+    "simulate_walking",
     "tempo_adherence",
 ]

@@ -21,6 +21,9 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    A gap at either end of the set is reported, not guessed.
 8. Alternating sides (``alternating``, from the exercise card): a sensor on one wrist sees every
    other repetition, so the count is twice the repetitions seen.
+9. Walking (or running) before, between or after sets is found from the step rhythm in the
+   magnitude of the acceleration (:mod:`~mindmuscle.signals.motion.walking`) and left out before
+   step 2, so steps and arm swings never count.
 
 A gyroscope, when present, is read, aligned and resampled with the accelerometer, but the count
 does not use it: on the MetaMotion barbell recordings, adding it to the period estimate or to the
@@ -57,6 +60,7 @@ from mindmuscle.signals.motion.preprocess import (
     resample_recording,
 )
 from mindmuscle.signals.motion.tempo import tempo_adherence
+from mindmuscle.signals.motion.walking import spans, walking_mask, without
 
 __all__ = ["DEFAULT_PARAMS", "MotionParams", "analyze_motion", "analyze_motion_trace"]
 
@@ -157,6 +161,7 @@ class _Counted:
     active: tuple[int, int]
     gaps_s: float
     gaps: list[tuple[float, float]]
+    walking: list[tuple[float, float]]
 
 
 def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
@@ -244,12 +249,16 @@ def _spread(values: FloatArray) -> float:
 def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     rate = ANALYSIS_RATE_HZ
     t, acc, _gyro, gaps_s = resample_recording(rec, rate)
+    walking = walking_mask(acc, rate)
+    acc = without(acc, walking)
     moving = bandpass(acc, 0.1, 3.0, rate)
     env = moving_rms(np.sqrt(np.sum(moving**2, axis=1)), int(2 * rate))
     active_idx = np.flatnonzero(env >= params.activity_ratio * np.percentile(env, 90))
     i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
     for_period = bandpass(acc, 0.15, 3.0, rate)[i0:i1]
     period_s, periodicity = _estimate_period(for_period, rate, params)
+    if walking.all():
+        period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
     seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
     axis = np.linalg.svd(seg, full_matrices=False)[2][0]
     m = moving @ axis
@@ -295,6 +304,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         active=(i0, i1),
         gaps_s=gaps_s,
         gaps=recording_gaps(rec.t_s),
+        walking=spans(walking, t),
     )
 
 
@@ -554,6 +564,10 @@ def _quality(
         worse("fair", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
     for why in gap_reasons:
         worse("fair", why)
+    walked = sum(end - start for start, end in counted.walking)
+    if walked:
+        # Information, not a fault: the count is of the set alone.
+        reasons.append(f"{walked:.1f} s of walking around the set left out of the count.")
     if gravity_ms2 < 0.5 * STANDARD_GRAVITY_MS2:
         worse("fair", "No gravity in the signal (linear acceleration only): phases less certain.")
     return MotionQuality(
@@ -602,8 +616,9 @@ def analyze_motion_trace(
         peaks, prom = peaks[:0], prom[:0]
         note = "Isometric exercise: a hold has no repetitions."
     labels = _phase_labels(sign * position, rate, params)
-    for g0, g1 in counted.gaps:
-        # The grid only interpolates across a gap: no phase is measured there.
+    for g0, g1 in [*counted.gaps, *counted.walking]:
+        # The grid only interpolates across a gap, and walking is no part of a repetition: no
+        # phase is measured there.
         labels[(t > g0) & (t < g1)] = 0
     windows = _windows(peaks, labels, period, rate)
     reps: list[Repetition] = []
@@ -675,6 +690,7 @@ def analyze_motion_trace(
         phase_confidence=confidence,
         phase_note=note,
         has_gyro=rec.has_gyro,
+        walking_s=round(sum(end - start for start, end in counted.walking), 3),
         tempo_adherence=tempo_adherence(reps, tempo) if tempo is not None else None,
         quality=quality,
     )
@@ -689,6 +705,7 @@ def analyze_motion_trace(
         position=position,
         peaks_s=t[peaks],
         gaps=counted.gaps,
+        walking=counted.walking,
     )
     return analysis, trace
 

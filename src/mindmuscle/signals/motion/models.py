@@ -253,6 +253,9 @@ class MotionAnalysis(_Frozen):
     phase_confidence: Literal["high", "low"]
     phase_note: str = Field(description="How the concentric half of each repetition was chosen.")
     has_gyro: bool
+    walking_s: float = Field(
+        default=0.0, ge=0.0, description="Walking around the set, left out of the count, seconds."
+    )
     tempo_adherence: TempoAdherence | None = None
     quality: MotionQuality
 
@@ -275,6 +278,7 @@ class MotionAnalysis(_Frozen):
             ],
             "reps_in_gaps": self.reps_in_gaps,
             "alternating": self.alternating,
+            "walking_s": round(self.walking_s, 3),
             "gaps": [g.model_dump(mode="json") for g in self.gaps],
             "tut_s": round(self.tut_s, 3),
             "rep_period_s": None if self.rep_period_s is None else round(self.rep_period_s, 3),
@@ -305,6 +309,8 @@ class MotionTrace:
         Times of the counted repetition extremes.
     gaps : list of (start_s, end_s)
         Stretches with no samples (drawn as such; the grid interpolates across them).
+    walking : list of (start_s, end_s)
+        Stretches of walking, left out of the analysis.
     phases : ndarray of int, shape (n,)
         Phase of each sample inside a repetition: 0 outside, 1 eccentric, 2 bottom pause,
         3 concentric, 4 top pause (see :data:`PHASE_NAMES`).
@@ -317,6 +323,7 @@ class MotionTrace:
     peaks_s: FloatArray
     phases: npt.NDArray[np.int64]
     gaps: list[tuple[float, float]] = field(default_factory=list)
+    walking: list[tuple[float, float]] = field(default_factory=list)
 
 
 PHASE_NAMES: dict[int, str] = {

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.signals.motion.models import STANDARD_GRAVITY_MS2, MotionRecording
 
-__all__ = ["random_rotation", "simulate_position", "simulate_set"]
+__all__ = ["random_rotation", "simulate_position", "simulate_set", "simulate_walking"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -94,6 +94,37 @@ def simulate_position(
     return np.concatenate(parts)
 
 
+def simulate_walking(
+    duration_s: float,
+    rate_hz: float,
+    rng: np.random.Generator,
+    *,
+    cadence_hz: float = 1.8,
+    swing_ms2: float = 3.0,
+    bounce_ms2: float = 1.0,
+    strike_ms2: float = 3.0,
+) -> FloatArray:
+    """Acceleration (world frame, z up, gravity included) of a sensor on a walking lifter.
+
+    Each step brings a heel strike (a 40 ms pulse) and a bounce; an arm swings forward and back
+    once per two steps (set ``swing_ms2`` low for a phone in a pocket). Step times vary by 4%.
+    """
+    t = np.arange(0.0, duration_s, 1.0 / rate_hz)
+    steps = [rng.uniform(0.0, 0.5)]
+    while steps[-1] < duration_s + 1.0:
+        steps.append(steps[-1] + rng.normal(1.0 / cadence_hz, 0.04 / cadence_hz))
+    step_t = np.asarray(steps)
+    world = np.zeros((t.size, 3))
+    world[:, 2] = STANDARD_GRAVITY_MS2
+    for s in step_t:
+        world[:, 2] += strike_ms2 * np.exp(-0.5 * ((t - s) / 0.04) ** 2)
+    phase = np.interp(t, step_t, np.arange(step_t.size, dtype=np.float64))
+    world[:, 2] += bounce_ms2 * np.sin(2 * np.pi * phase)
+    world[:, 0] += swing_ms2 * np.sin(np.pi * phase)
+    world[:, 1] += 0.3 * swing_ms2 * np.sin(np.pi * phase + 1.0)
+    return world
+
+
 def simulate_set(
     *,
     reps: int,
@@ -109,6 +140,9 @@ def simulate_set(
     start_at_top: bool = True,
     range_m: float = 0.4,
     with_gyro: bool = False,
+    walk_before_s: float = 0.0,
+    walk_after_s: float = 0.0,
+    walk_cadence_hz: float = 1.8,
 ) -> MotionRecording:
     """A simulated set as a :class:`MotionRecording` with a known count and tempo.
 
@@ -138,6 +172,11 @@ def simulate_set(
         Vertical range of a full repetition.
     with_gyro : bool
         Add a (still) gyroscope stream with its own timestamps.
+    walk_before_s, walk_after_s : float
+        Walking (:func:`simulate_walking`) before the idle time and after it: to the rack and
+        away. ``gaps`` are timed from the start of the recording, walking included.
+    walk_cadence_hz : float
+        Steps per second of that walking.
 
     Examples
     --------
@@ -156,15 +195,24 @@ def simulate_set(
         partial=partial,
         start_at_top=start_at_top,
     )
-    n = z.size
     dt = 1.0 / rate_hz
-    t = np.arange(n) * dt
     acc_z = np.gradient(np.gradient(z, dt), dt)
-    world = np.zeros((n, 3))
+    world = np.zeros((z.size, 3))
     world[:, 2] = STANDARD_GRAVITY_MS2 + acc_z
     # A little sideways sway of the bar path, at the repetition rhythm.
     world[:, 0] = 0.15 * acc_z
     rot = random_rotation(rng)
+    if walk_before_s > 0 or walk_after_s > 0:
+        walk = np.random.default_rng((seed, 1))
+        world = np.vstack(
+            [
+                simulate_walking(walk_before_s, rate_hz, walk, cadence_hz=walk_cadence_hz),
+                world,
+                simulate_walking(walk_after_s, rate_hz, walk, cadence_hz=walk_cadence_hz),
+            ]
+        )
+    n = world.shape[0]
+    t = np.arange(n) * dt
     device = world @ rot  # rows: world vectors expressed in the device's axes
     device += rng.normal(scale=noise_ms2, size=device.shape)
     t_obs = t + rng.uniform(-jitter, jitter, size=n) * dt
