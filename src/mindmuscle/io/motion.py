@@ -674,6 +674,11 @@ def _phase_runs(phases: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
     ]
 
 
+def _left_out(trace: MotionTrace) -> list[tuple[str, str, list[tuple[float, float]]]]:
+    """Stretches drawn as not part of the set: (label, colour, spans)."""
+    return [("no data", "#e4572e", trace.gaps), ("walking", "#4c6ef5", trace.walking)]
+
+
 def _title(analysis: MotionAnalysis) -> str:
     parts = [f"{analysis.reps} repetitions"]
     if analysis.reps_in_gaps:
@@ -681,6 +686,8 @@ def _title(analysis: MotionAnalysis) -> str:
     if analysis.partial_reps:
         parts.append(f"{analysis.partial_reps} partial")
     parts.append(f"time under tension {analysis.tut_s:.1f} s")
+    if analysis.walking_s:
+        parts.append(f"{analysis.walking_s:.0f} s of walking left out")
     if analysis.tempo_adherence is not None:
         parts.append(
             f"tempo {analysis.tempo_adherence.prescribed.as_string()}: "
@@ -743,18 +750,19 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
                 ha="center",
                 fontsize=8,
             )
-        for i, (g0, g1) in enumerate(trace.gaps):
-            for ax in axes:
-                ax.axvspan(
-                    g0,
-                    g1,
-                    color="#e4572e",
-                    alpha=0.12,
-                    hatch="//",
-                    lw=0,
-                    label="no data" if i == 0 and ax is ax1 else None,
-                )
-        if trace.gaps:
+        for label, colour, spans in _left_out(trace):
+            for i, (g0, g1) in enumerate(spans):
+                for ax in axes:
+                    ax.axvspan(
+                        g0,
+                        g1,
+                        color=colour,
+                        alpha=0.12,
+                        hatch="//",
+                        lw=0,
+                        label=label if i == 0 and ax is ax1 else None,
+                    )
+        if trace.gaps or trace.walking:
             ax1.legend(loc="lower right", fontsize=8)
         ax1.set_ylim(-1.2, 1.25)
         ax1.set_ylabel("movement (norm.)")
@@ -828,19 +836,20 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
             annotation_text=str(rep.index) + (" (partial)" if rep.partial else ""),
             annotation_position="top left",
         )
-    for g0, g1 in trace.gaps:
-        for row in (1, 2, 3):
-            fig.add_vrect(
-                x0=g0,
-                x1=g1,
-                row=row,
-                col=1,
-                line_width=0,
-                fillcolor="#e4572e",
-                opacity=0.15,
-                annotation_text="no data" if row == 2 else None,
-                annotation_position="bottom left",
-            )
+    for label, colour, spans in _left_out(trace):
+        for g0, g1 in spans:
+            for row in (1, 2, 3):
+                fig.add_vrect(
+                    x0=g0,
+                    x1=g1,
+                    row=row,
+                    col=1,
+                    line_width=0,
+                    fillcolor=colour,
+                    opacity=0.15,
+                    annotation_text=label if row == 2 else None,
+                    annotation_position="bottom left",
+                )
     dt = float(t[1] - t[0]) if t.size > 1 else 0.0
     for a, b, phase in runs:
         fig.add_vrect(

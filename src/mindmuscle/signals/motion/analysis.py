@@ -153,6 +153,7 @@ _MIN_VERTICAL_M = 0.05
 class _Counted:
     t_s: FloatArray
     acc: FloatArray
+    recorded: FloatArray
     movement: FloatArray
     peaks: IntArray
     prominences: FloatArray
@@ -249,6 +250,7 @@ def _spread(values: FloatArray) -> float:
 def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     rate = ANALYSIS_RATE_HZ
     t, acc, _gyro, gaps_s = resample_recording(rec, rate)
+    recorded = acc
     walking = walking_mask(acc, rate)
     acc = without(acc, walking)
     moving = bandpass(acc, 0.1, 3.0, rate)
@@ -296,6 +298,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     return _Counted(
         t_s=t,
         acc=acc,
+        recorded=recorded,
         movement=hump,
         peaks=peaks,
         prominences=prom,
@@ -700,7 +703,7 @@ def analyze_motion_trace(
     trace = MotionTrace(
         t_s=t,
         phases=in_reps,
-        acc_ms2=counted.acc,
+        acc_ms2=counted.recorded,
         movement=counted.movement,
         position=position,
         peaks_s=t[peaks],
