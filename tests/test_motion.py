@@ -408,3 +408,12 @@ def test_a_pocket_phone_while_walking_is_walking_too() -> None:
         20.0, 25.0, np.random.default_rng(1), swing_ms2=0.3, bounce_ms2=2.5, strike_ms2=4.0
     )
     assert walking_mask(world, 25.0).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ten_second_repetitions_are_found(seed: int) -> None:
+    # 5-1-2-2: the slowest tempo the coach prescribes without a warning (10 s per repetition).
+    # The period sits at 10 s; the unrack lift just before the first slow lowering can add one.
+    result = analyze_motion(simulate_set(reps=6, tempo=Tempo.parse("5-1-2-2"), seed=seed))
+    assert result.rep_period_s == pytest.approx(10.0, abs=0.3)
+    assert result.reps in (6, 7)

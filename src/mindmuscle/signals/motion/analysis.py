@@ -6,7 +6,8 @@ How it works (all steps are global: no setting depends on the exercise or the fi
 2. Band-limit the acceleration to the band of lifting (0.1-3 Hz); the set is where the moving RMS
    exceeds a quarter of its 90th percentile, so idle time before and after weighs little.
 3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
-   (0.5-10 s), preferring the half period when that is also a clear peak.
+   (0.5-20 s: the slowest prescribed repetitions take 10 s), preferring the half period when
+   that is also a clear peak.
 4. Movement axis: first principal component of the band-limited acceleration (orientation-free),
    integrated to velocity in a band around the repetition frequency, so each repetition is one
    hump (its faster movement) and a pause or the resting position before the first repetition is
@@ -142,7 +143,7 @@ class MotionParams:
 DEFAULT_PARAMS = MotionParams()
 
 _MIN_PERIOD_S = 0.5
-_MAX_PERIOD_S = 10.0
+_MAX_PERIOD_S = 20.0
 _MIN_AUTOCORR = 0.1
 _FALLBACK_PERIOD_S = 2.0
 _PAD_S = 2.0
