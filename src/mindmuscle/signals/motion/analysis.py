@@ -313,15 +313,23 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
 
 
 def _vertical_position(
-    acc: FloatArray, period_s: float, rate_hz: float, low_ratio: float
+    acc: FloatArray,
+    period_s: float,
+    rate_hz: float,
+    low_ratio: float,
+    unmeasured: npt.NDArray[np.bool_],
 ) -> FloatArray:
     """Vertical position in metres (up positive), from ``|acc| - g``, band-limited.
 
     ``|g + a| ~ g + a_vertical`` for the accelerations of lifting, whatever the device's
     orientation, so the magnitude carries the vertical movement without any orientation estimate.
+    Where nothing was measured (gaps, walking) the vertical acceleration is taken as zero: a
+    straight line drawn across a gap would otherwise integrate to metres of travel.
     """
     mag = np.sqrt(np.sum(acc**2, axis=1))
-    vertical = mag - np.mean(mag)
+    measured = ~unmeasured
+    vertical = mag - (np.mean(mag[measured]) if measured.any() else np.mean(mag))
+    vertical[unmeasured] = 0.0
     pos: FloatArray = -fft_weighted(
         vertical, rate_hz, low_hz=low_ratio / period_s, high_hz=3.0, power=2
     )
@@ -614,16 +622,18 @@ def analyze_motion_trace(
     t = counted.t_s
     period = counted.period_s if counted.period_s is not None else _FALLBACK_PERIOD_S
     sign, note, known = _direction(concentric)
-    position = _vertical_position(counted.acc, period, rate, params.position_low_ratio)
+    unmeasured = np.zeros(t.size, dtype=bool)
+    for g0, g1 in [*counted.gaps, *counted.walking]:
+        unmeasured |= (t > g0) & (t < g1)
+    position = _vertical_position(counted.acc, period, rate, params.position_low_ratio, unmeasured)
     peaks, prom = counted.peaks, counted.prominences
     if concentric is Movement.ISOMETRIC:
         peaks, prom = peaks[:0], prom[:0]
         note = "Isometric exercise: a hold has no repetitions."
     labels = _phase_labels(sign * position, rate, params)
-    for g0, g1 in [*counted.gaps, *counted.walking]:
-        # The grid only interpolates across a gap, and walking is no part of a repetition: no
-        # phase is measured there.
-        labels[(t > g0) & (t < g1)] = 0
+    # The grid only interpolates across a gap, and walking is no part of a repetition: no phase
+    # is measured there.
+    labels[unmeasured] = 0
     windows = _windows(peaks, labels, period, rate)
     reps: list[Repetition] = []
     ranges = np.array([float(np.ptp(position[lo:hi])) for lo, hi in windows])
