@@ -64,8 +64,7 @@ def walking_mask(acc: FloatArray, rate_hz: float) -> BoolArray:
         start = int(i) * hop
         marked[0 if i == 0 else start + win // 4 : n if i == last else start + 3 * win // 4] = True
     out = np.zeros(n, dtype=bool)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], marked.astype(np.int8), [0]])))
-    for lo, hi in zip(edges[::2], edges[1::2], strict=True):
+    for lo, hi in _runs(marked):
         if hi - lo >= _MIN_RUN_S * rate_hz:
             out[max(0, lo - win // 4) : hi + win // 4] = True
     return out
@@ -90,8 +89,12 @@ def spans(mask: BoolArray, t_s: FloatArray) -> list[tuple[float, float]]:
     if not mask.any():
         return []
     step = float(t_s[1] - t_s[0]) if t_s.size > 1 else 0.0
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
     return [
-        (round(float(t_s[lo]), 3), round(float(t_s[hi - 1]) + step, 3))
-        for lo, hi in zip(edges[::2], edges[1::2], strict=True)
+        (round(float(t_s[lo]), 3), round(float(t_s[hi - 1]) + step, 3)) for lo, hi in _runs(mask)
     ]
+
+
+def _runs(mask: BoolArray) -> list[tuple[int, int]]:
+    """``(start, stop)`` indices of each run of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
