@@ -57,7 +57,6 @@ from mindmuscle.signals.motion.preprocess import (
     bandpass,
     fft_weighted,
     moving_rms,
-    recording_gaps,
     resample_recording,
 )
 from mindmuscle.signals.motion.tempo import tempo_adherence
@@ -161,9 +160,18 @@ class _Counted:
     period_s: float | None
     periodicity: float
     active: tuple[int, int]
-    gaps_s: float
     gaps: list[tuple[float, float]]
     walking: list[tuple[float, float]]
+
+    @property
+    def gaps_s(self) -> float:
+        """Time with no samples, seconds."""
+        return sum(end - start for start, end in self.gaps)
+
+    @property
+    def walking_s(self) -> float:
+        """Walking left out, seconds."""
+        return sum(end - start for start, end in self.walking)
 
 
 def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
@@ -250,7 +258,7 @@ def _spread(values: FloatArray) -> float:
 
 def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     rate = ANALYSIS_RATE_HZ
-    t, acc, _gyro, gaps_s = resample_recording(rec, rate)
+    t, acc, _gyro, gaps = resample_recording(rec, rate)
     recorded = acc
     walking = walking_mask(acc, rate)
     acc = without(acc, walking)
@@ -306,8 +314,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         period_s=period_s if period_known else None,
         periodicity=periodicity,
         active=(i0, i1),
-        gaps_s=gaps_s,
-        gaps=recording_gaps(rec.t_s),
+        gaps=gaps,
         walking=spans(walking, t),
     )
 
@@ -576,10 +583,11 @@ def _quality(
         worse("fair", f"{counted.gaps_s:.1f} s of the recording is missing (gaps).")
     for why in gap_reasons:
         worse("fair", why)
-    walked = sum(end - start for start, end in counted.walking)
-    if walked:
+    if counted.walking_s:
         # Information, not a fault: the count is of the set alone.
-        reasons.append(f"{walked:.1f} s of walking around the set left out of the count.")
+        reasons.append(
+            f"{counted.walking_s:.1f} s of walking around the set left out of the count."
+        )
     if gravity_ms2 < 0.5 * STANDARD_GRAVITY_MS2:
         worse("fair", "No gravity in the signal (linear acceleration only): phases less certain.")
     return MotionQuality(
@@ -704,7 +712,7 @@ def analyze_motion_trace(
         phase_confidence=confidence,
         phase_note=note,
         has_gyro=rec.has_gyro,
-        walking_s=round(sum(end - start for start, end in counted.walking), 3),
+        walking_s=round(counted.walking_s, 3),
         tempo_adherence=tempo_adherence(reps, tempo) if tempo is not None else None,
         quality=quality,
     )

@@ -61,7 +61,7 @@ def recording_gaps(t_s: FloatArray) -> list[tuple[float, float]]:
 
 def resample_recording(
     rec: MotionRecording, rate_hz: float = ANALYSIS_RATE_HZ
-) -> tuple[FloatArray, FloatArray, FloatArray | None, float]:
+) -> tuple[FloatArray, FloatArray, FloatArray | None, list[tuple[float, float]]]:
     """Put accelerometer (and gyroscope) samples on one uniform time grid.
 
     Parameters
@@ -80,8 +80,8 @@ def resample_recording(
         faster than the grid, so fast sensors do not alias).
     gyro_dps : ndarray, shape (n, 3) or None
         Gyroscope on the same grid (held at its end values outside its own time span).
-    gaps_s : float
-        Total time missing in gaps (spacings over 3x the median and over 0.25 s).
+    gaps : list of (start_s, end_s)
+        Stretches with no samples (:func:`recording_gaps`).
 
     Raises
     ------
@@ -96,7 +96,7 @@ def resample_recording(
             "are needed to see a repetition."
         )
     med_dt = float(np.median(np.diff(t)))
-    gaps_s = sum(end - start for start, end in recording_gaps(t))
+    gaps = recording_gaps(t)
     grid = np.arange(0.0, t[-1] + 1e-9, 1.0 / rate_hz)
     width = round(1.0 / (med_dt * rate_hz))
     acc = _interp_columns(grid, t, _box_smooth(rec.acc_ms2, width))
@@ -110,7 +110,7 @@ def resample_recording(
         gt = rec.gyro_t_s - t0
         g_dt = float(np.median(np.diff(gt)))
         gyro = _interp_columns(grid, gt, _box_smooth(rec.gyro_dps, round(1.0 / (g_dt * rate_hz))))
-    return grid, acc, gyro, gaps_s
+    return grid, acc, gyro, gaps
 
 
 @lru_cache(maxsize=64)
