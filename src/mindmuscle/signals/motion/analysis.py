@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
+from scipy import linalg, signal
 
 from mindmuscle.catalog.models import Movement, Tempo
 from mindmuscle.errors import InvalidSignalError
@@ -111,7 +111,16 @@ class MotionParams:
     alt_min_autocorr : float
         ...and the once-integrated signal clearly repeats at its period (autocorrelation at
         least this): a weakly repeating one gives a multiple of the period (its humps span two or
-        three repetitions, and fewer humps are evenly sized by chance).
+        three repetitions, and fewer humps are evenly sized by chance). The same level marks a
+        single axis as clearly repeating for the recount below.
+    recount_ratio : float
+        A large irregular movement on the strongest axis (a turning wrist) can hide the
+        repetitions that the other axes carry, or add its own. When the count is under this
+        fraction of the cycles that the clearest rhythm (any one axis, or the three together)
+        fits in the set, or over its inverse, the set is recounted along the direction that
+        repeats best at that rhythm, and the recount is kept when it is closer. A rhythm at a
+        half or a third of the period found (an axis that sees two or three turns per
+        repetition) does not trigger it.
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
     energy_ratio : float
@@ -137,6 +146,7 @@ class MotionParams:
     position_low_ratio: float = 0.3
     alt_spread_margin: float = 0.15
     alt_min_autocorr: float = 0.35
+    recount_ratio: float = 0.6
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -197,6 +207,29 @@ def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tup
         else:
             break
     return lag / rate_hz, float(ac[lag])
+
+
+def _clearest_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
+    """The period of the clearest rhythm: the three axes together or any one alone."""
+    candidates = [_estimate_period(x, rate_hz, params)]
+    candidates += [_estimate_period(x[:, i : i + 1], rate_hz, params) for i in range(x.shape[1])]
+    return max(candidates, key=lambda c: c[1] if np.isfinite(c[0]) else -1.0)
+
+
+def _periodic_direction(seg: FloatArray, lag: int) -> FloatArray:
+    """Unit direction whose projection repeats best at ``lag`` samples.
+
+    The generalised eigenvector of the symmetric lag covariance against the covariance: it
+    maximises the projection's autocorrelation at the lag, whatever its share of the variance.
+    """
+    lag = min(max(lag, 1), seg.shape[0] - 1)
+    lagged = seg[:-lag].T @ seg[lag:]
+    lagged = (lagged + lagged.T) / 2
+    cov = seg.T @ seg + 1e-9 * np.trace(seg.T @ seg) * np.eye(seg.shape[1])
+    _, vectors = linalg.eigh(lagged, cov)
+    top = vectors[:, -1]
+    out: FloatArray = top / np.linalg.norm(top)
+    return out
 
 
 def _pick_humps(
@@ -296,6 +329,20 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
             if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
                 hump, peaks, prom = alt
                 period_s, periodicity = alt_s, alt_ac
+    if period_known:
+        # The clearest rhythm may sit on an axis that the strongest one drowns out; when the
+        # count is far from the cycles that rhythm fits in the set, recount along it.
+        clear_s, clear_ac = _clearest_period(for_period, rate, params)
+        ratio = float(period_s) / clear_s
+        harmonic = round(ratio) in (2, 3) and abs(ratio - round(ratio)) < 0.15 * round(ratio)
+        expected = (i1 - i0) / rate / clear_s
+        far = not (params.recount_ratio * expected <= peaks.size <= expected / params.recount_ratio)
+        if clear_ac >= params.alt_min_autocorr and not harmonic and far:
+            direction = _periodic_direction(seg, round(clear_s * rate))
+            recount = _humps(moving @ direction, env, clear_s, rate, params)
+            if abs(recount[1].size - expected) < abs(peaks.size - expected):
+                hump, peaks, prom = recount
+                period_s, periodicity = clear_s, clear_ac
     if period_known and peaks.size:
         # A hump closer to either end of the recording than this is a movement cut by the start
         # or the stop of the recording (or the hand reaching for the device), not a whole rep.
