@@ -14,6 +14,10 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    not; its sign is chosen so the faster movement points up (skewness).
 5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
    Humps clearly smaller than the typical repetition are partial repetitions.
+   Recount: when the count is far from the cycles that the clearest rhythm (any one axis, or
+   the three together) fits in the set, the set is recounted along the direction that repeats
+   best at that rhythm, so a large irregular movement on the strongest axis (a turning wrist)
+   neither hides the repetitions on the other axes nor adds its own.
 6. Phases: the vertical position of the device, from ``|acc| - g`` (which needs no orientation)
    integrated twice in the same band; rising or falling is concentric depending on the exercise's
    direction, slow stretches near a turning point are pauses.
