@@ -367,10 +367,61 @@ def synthetic(quick: bool) -> None:
         f"\nWith 12 s of walking before and 8 s after (1.5, 1.8 and 2.2 steps/s): "
         f"{len(walk_rows)} sets, exact {e:.0%}, within one {w:.0%}"
     )
+    random_sets(60 if quick else 300)
+    turning_wrist(seeds)
     print("\nPer-repetition phase error (s): median / 90th percentile")
     for phase, errs in errors.items():
         arr = np.asarray(errs)
         print(f"  {phase:13} {np.median(arr):.2f} / {np.percentile(arr, 90):.2f}")
+
+
+def random_sets(n: int) -> None:
+    """Sets drawn at random: 3-24 reps, six tempos, 10-200 Hz, 0-20 s of idle either side."""
+    rng = np.random.default_rng(1)
+    tempos = ("1-0-1-0", "2-0-1-0", "3-1-1-1", "4-0-2-1", "2-1-2-1", "3-0-1-2")
+    by_tempo: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for k in range(n):
+        reps = int(rng.integers(3, 25))
+        tp = str(rng.choice(tempos))
+        rec = simulate_set(
+            reps=reps,
+            tempo=Tempo.parse(tp),
+            rate_hz=float(rng.choice([10.0, 12.5, 25.0, 50.0, 100.0, 200.0])),
+            seed=k,
+            idle_before_s=float(rng.uniform(0, 20)),
+            idle_after_s=float(rng.uniform(0, 20)),
+            start_at_top=bool(k % 2),
+        )
+        by_tempo[tp].append((analyze_motion(rec).reps, reps))
+    rows = [r for v in by_tempo.values() for r in v]
+    e, w = rates(rows)
+    worst = max(abs(got - want) for got, want in rows)
+    per = ", ".join(f"{tp} {rates(v)[0]:.0%}" for tp, v in sorted(by_tempo.items()))
+    print(
+        f"\nRandom sets (3-24 reps, 10-200 Hz, 0-20 s idle either side): {len(rows)} sets, "
+        f"exact {e:.1%}, within one {w:.1%}, largest miss {worst}; exact by tempo: {per}"
+    )
+
+
+def turning_wrist(seeds: range) -> None:
+    """Sets with 2 m/s^2 RMS of irregular turning on one device axis during the set."""
+    rows = []
+    for tp, seed, band in itertools.product(
+        ("2-0-1-0", "3-1-1-1", "1-0-1-0"), seeds, ((0.1, 0.4), (0.5, 1.5))
+    ):
+        reps = 8 + seed % 4
+        rec = simulate_set(reps=reps, tempo=Tempo.parse(tp), seed=seed)
+        t = rec.t_s - rec.t_s[0]
+        sos = signal.butter(2, band, btype="bandpass", fs=50.0, output="sos")
+        sway = signal.sosfiltfilt(sos, np.random.default_rng(100 + seed).normal(size=t.size))
+        acc = rec.acc_ms2.copy()
+        acc[:, seed % 3] += 2.0 * sway / sway.std() * ((t > 3.5) & (t < t[-1] - 3.5))
+        rows.append((analyze_motion(MotionRecording(rec.t_s, acc, source="sway")).reps, reps))
+    e, w = rates(rows)
+    print(
+        f"With an irregular turning wrist on one axis (2 m/s^2 RMS, 0.1-0.4 or 0.5-1.5 Hz): "
+        f"{len(rows)} sets, exact {e:.0%}, within one {w:.0%}"
+    )
 
 
 def _best_time(fn: Callable[[], object], repeat: int) -> float:

@@ -120,11 +120,13 @@ class MotionParams:
     recount_ratio : float
         A large irregular movement on the strongest axis (a turning wrist) can hide the
         repetitions that the other axes carry, or add its own. When the count is under this
-        fraction of the cycles that the clearest rhythm (any one axis, or the three together)
-        fits in the set, or over its inverse, the set is recounted along the direction that
-        repeats best at that rhythm, and the recount is kept when it is closer. A rhythm at a
-        half or a third of the period found (an axis that sees two or three turns per
-        repetition) does not trigger it.
+        fraction of the cycles that the clearest rhythm (any one axis, the three together, or
+        the once-integrated signal) fits in the set, or over its inverse, the set is recounted
+        along the direction that repeats best at that rhythm. The recount is kept when it is
+        closer to that number and, at the period already counted, its humps are also clearly
+        more even (idle time inside a short set inflates the number). A rhythm at a half or a
+        third of the period counted (an axis that turns two or three times per repetition)
+        does not trigger it.
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
     energy_ratio : float
@@ -313,38 +315,50 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     period_known = bool(np.isfinite(period_s))
     t_rep = period_s if period_known else _FALLBACK_PERIOD_S
     hump, peaks, prom = _humps(m, env, t_rep, rate, params)
-    if period_known and params.alt_period:
-        # Pauses and mirror-image halves can make the acceleration repeat faster than the
-        # repetitions; the once-integrated signal repeats at the true rate. Take its period
-        # when it clearly repeats and the humps it gives are clearly more regular in size.
-        smooth = np.column_stack(
-            [
-                fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1)
-                for i in range(3)
-            ]
-        )
-        alt_s, alt_ac = _estimate_period(smooth, rate, params)
-        if (
-            np.isfinite(alt_s)
-            and alt_ac >= params.alt_min_autocorr
-            and abs(alt_s - t_rep) > 0.3 * t_rep
-        ):
-            alt = _humps(m, env, alt_s, rate, params)
-            if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
-                hump, peaks, prom = alt
-                period_s, periodicity = alt_s, alt_ac
+    # Pauses and mirror-image halves can make the acceleration repeat faster than the
+    # repetitions; the once-integrated signal repeats at the true rate.
+    smooth = np.column_stack(
+        [fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1) for i in range(3)]
+    )
+    alt_s, alt_ac = _estimate_period(smooth, rate, params)
+    # Take its period when it clearly repeats and the humps it gives are clearly more regular
+    # in size.
+    if (
+        period_known
+        and params.alt_period
+        and np.isfinite(alt_s)
+        and alt_ac >= params.alt_min_autocorr
+        and abs(alt_s - t_rep) > 0.3 * t_rep
+    ):
+        alt = _humps(m, env, alt_s, rate, params)
+        if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
+            hump, peaks, prom = alt
+            period_s, periodicity = alt_s, alt_ac
     if period_known:
         # The clearest rhythm may sit on an axis that the strongest one drowns out; when the
-        # count is far from the cycles that rhythm fits in the set, recount along it.
-        clear_s, clear_ac = _clearest_period(for_period, rate, params)
+        # count is far from the cycles that rhythm fits in the set, recount along it. The
+        # once-integrated signal competes too: when it repeats most clearly, the rhythms of the
+        # acceleration are parts of a repetition.
+        clear_s, clear_ac = max(
+            _clearest_period(for_period, rate, params),
+            (alt_s, alt_ac),
+            key=lambda c: c[1] if np.isfinite(c[0]) else -1.0,
+        )
         ratio = float(period_s) / clear_s
+        # A half or a third of the rhythm counted (an axis that turns twice or three times per
+        # repetition) is no reason to recount.
+        same = abs(ratio - 1.0) <= 0.3
         harmonic = round(ratio) in (2, 3) and abs(ratio - round(ratio)) < 0.15 * round(ratio)
         expected = (i1 - i0) / rate / clear_s
         far = not (params.recount_ratio * expected <= peaks.size <= expected / params.recount_ratio)
         if clear_ac >= params.alt_min_autocorr and not harmonic and far:
             direction = _periodic_direction(seg, round(clear_s * rate))
             recount = _humps(moving @ direction, env, clear_s, rate, params)
-            if abs(recount[1].size - expected) < abs(peaks.size - expected):
+            closer = abs(recount[1].size - expected) < abs(peaks.size - expected)
+            # At the rhythm already counted, only a clearly more even recount is believed:
+            # idle time inside a short set makes the expected count too high.
+            even = _spread(recount[2]) + params.alt_spread_margin < _spread(prom)
+            if closer and (even or not same):
                 hump, peaks, prom = recount
                 period_s, periodicity = clear_s, clear_ac
     if period_known and peaks.size:
