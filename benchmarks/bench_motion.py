@@ -47,6 +47,7 @@ from mindmuscle.signals.motion import (
     analyze_motion,
     simulate_set,
 )
+from mindmuscle.signals.motion.synthetic import add_turning_wrist
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "imu"
@@ -410,13 +411,10 @@ def turning_wrist(seeds: range) -> None:
         ("2-0-1-0", "3-1-1-1", "1-0-1-0"), seeds, ((0.1, 0.4), (0.5, 1.5))
     ):
         reps = 8 + seed % 4
-        rec = simulate_set(reps=reps, tempo=Tempo.parse(tp), seed=seed)
-        t = rec.t_s - rec.t_s[0]
-        sos = signal.butter(2, band, btype="bandpass", fs=50.0, output="sos")
-        sway = signal.sosfiltfilt(sos, np.random.default_rng(100 + seed).normal(size=t.size))
-        acc = rec.acc_ms2.copy()
-        acc[:, seed % 3] += 2.0 * sway / sway.std() * ((t > 3.5) & (t < t[-1] - 3.5))
-        rows.append((analyze_motion(MotionRecording(rec.t_s, acc, source="sway")).reps, reps))
+        rec = add_turning_wrist(
+            simulate_set(reps=reps, tempo=Tempo.parse(tp), seed=seed), band, seed=seed
+        )
+        rows.append((analyze_motion(rec).reps, reps))
     e, w = rates(rows)
     print(
         f"With an irregular turning wrist on one axis (2 m/s^2 RMS, 0.1-0.4 or 0.5-1.5 Hz): "

@@ -16,7 +16,11 @@ from mindmuscle.signals.motion import (
     simulate_set,
     tempo_adherence,
 )
-from mindmuscle.signals.motion.synthetic import random_rotation, simulate_position
+from mindmuscle.signals.motion.synthetic import (
+    add_turning_wrist,
+    random_rotation,
+    simulate_position,
+)
 
 # Tolerance on the mean phase durations of a set, seconds (two samples of the 25 Hz grid plus the
 # smoothing of a band-limited position estimate).
@@ -435,22 +439,6 @@ def test_phases_stay_on_tempo_around_walking_and_a_gap() -> None:
     assert result.tempo_adherence.score >= 0.7
 
 
-def _with_turning_wrist(
-    rec: MotionRecording, band_hz: tuple[float, float], seed: int
-) -> MotionRecording:
-    """Add a large irregular movement (2 m/s^2 RMS) on one device axis while the set goes on."""
-    from scipy import signal as sp_signal
-
-    t = rec.t_s - rec.t_s[0]
-    rate = 1.0 / float(np.median(np.diff(t)))
-    b, a = sp_signal.butter(2, band_hz, btype="band", fs=rate)
-    sway = sp_signal.filtfilt(b, a, np.random.default_rng(100 + seed).normal(size=t.size))
-    during = (t > 3.5) & (t < t[-1] - 3.5)
-    acc = rec.acc_ms2.copy()
-    acc[:, seed % 3] += 2.0 * sway / sway.std() * during
-    return MotionRecording(rec.t_s, acc, source="turning wrist")
-
-
 LOW, HIGH = (0.1, 0.4), (0.5, 1.5)
 
 
@@ -471,7 +459,7 @@ def test_a_turning_wrist_on_one_axis_does_not_hide_or_add_repetitions(
     # Before the recount these gave -5, -6, -4, +11, +31 and +20.
     reps = 8 + seed % 4
     rec = simulate_set(reps=reps, tempo=Tempo.parse(tempo), seed=seed)
-    assert analyze_motion(_with_turning_wrist(rec, band_hz, seed)).reps == reps
+    assert analyze_motion(add_turning_wrist(rec, band_hz, seed=seed)).reps == reps
 
 
 def test_turning_wrist_grid_stays_at_its_measured_accuracy() -> None:
@@ -486,7 +474,7 @@ def test_turning_wrist_grid_stays_at_its_measured_accuracy() -> None:
             for band in (LOW, HIGH):
                 reps = 8 + seed % 4
                 rec = simulate_set(reps=reps, tempo=Tempo.parse(tempo), seed=seed)
-                errors.append(analyze_motion(_with_turning_wrist(rec, band, seed)).reps - reps)
+                errors.append(analyze_motion(add_turning_wrist(rec, band, seed=seed)).reps - reps)
     assert sum(e == 0 for e in errors) >= 18
     assert sum(abs(e) <= 1 for e in errors) >= 26
 

@@ -11,11 +11,18 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+from scipy import signal
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.signals.motion.models import STANDARD_GRAVITY_MS2, MotionRecording
 
-__all__ = ["random_rotation", "simulate_position", "simulate_set", "simulate_walking"]
+__all__ = [
+    "add_turning_wrist",
+    "random_rotation",
+    "simulate_position",
+    "simulate_set",
+    "simulate_walking",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -231,3 +238,26 @@ def simulate_set(
         gyro_dps=gyro,
         source="simulated",
     )
+
+
+def add_turning_wrist(
+    rec: MotionRecording,
+    band_hz: tuple[float, float] = (0.5, 1.5),
+    rms_ms2: float = 2.0,
+    seed: int = 0,
+    margin_s: float = 3.5,
+) -> MotionRecording:
+    """Add a large irregular movement on one device axis while the set goes on.
+
+    Band-limited noise (``band_hz``) of ``rms_ms2`` on device axis ``seed % 3``, from
+    ``margin_s`` after the start to ``margin_s`` before the end: a wrist that turns at random
+    while lifting, bigger than the repetitions on that axis.
+    """
+    t = rec.t_s - rec.t_s[0]
+    rate = 1.0 / float(np.median(np.diff(t)))
+    sos = signal.butter(2, band_hz, btype="bandpass", fs=rate, output="sos")
+    sway = signal.sosfiltfilt(sos, np.random.default_rng(100 + seed).normal(size=t.size))
+    during = (t > margin_s) & (t < t[-1] - margin_s)
+    acc = rec.acc_ms2.copy()
+    acc[:, seed % 3] += rms_ms2 * sway / sway.std() * during
+    return MotionRecording(rec.t_s, acc, source=f"{rec.source} with a turning wrist")
