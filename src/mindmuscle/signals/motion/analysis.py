@@ -14,10 +14,10 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    not; its sign is chosen so the faster movement points up (skewness).
 5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
    Humps clearly smaller than the typical repetition are partial repetitions.
-   Recount: when the count is far from the cycles that the clearest rhythm (any one axis, or
-   the three together) fits in the set, the set is recounted along the direction that repeats
-   best at that rhythm, so a large irregular movement on the strongest axis (a turning wrist)
-   neither hides the repetitions on the other axes nor adds its own.
+   Recount: when the count is far from the cycles that the clearest rhythm (any one axis, the
+   three together, or their integral) fits in the set, the set is recounted along the direction
+   that repeats best at that rhythm, so a large irregular movement on the strongest axis (a
+   turning wrist) neither hides the repetitions on the other axes nor adds its own.
 6. Phases: the vertical position of the device, from ``|acc| - g`` (which needs no orientation)
    integrated twice in the same band; rising or falling is concentric depending on the exercise's
    direction, slow stretches near a turning point are pauses.
@@ -215,13 +215,6 @@ def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tup
     return lag / rate_hz, float(ac[lag])
 
 
-def _clearest_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
-    """The period of the clearest rhythm: the three axes together or any one alone."""
-    candidates = [_estimate_period(x, rate_hz, params)]
-    candidates += [_estimate_period(x[:, i : i + 1], rate_hz, params) for i in range(x.shape[1])]
-    return max(candidates, key=lambda c: c[1] if np.isfinite(c[0]) else -1.0)
-
-
 def _periodic_direction(seg: FloatArray, lag: int) -> FloatArray:
     """Unit direction whose projection repeats best at ``lag`` samples.
 
@@ -315,12 +308,18 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     period_known = bool(np.isfinite(period_s))
     t_rep = period_s if period_known else _FALLBACK_PERIOD_S
     hump, peaks, prom = _humps(m, env, t_rep, rate, params)
+    combined = (period_s, periodicity)
     # Pauses and mirror-image halves can make the acceleration repeat faster than the
     # repetitions; the once-integrated signal repeats at the true rate.
-    smooth = np.column_stack(
-        [fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1) for i in range(3)]
-    )
-    alt_s, alt_ac = _estimate_period(smooth, rate, params)
+    alt_s, alt_ac = float("nan"), 0.0
+    if period_known:
+        smooth = np.column_stack(
+            [
+                fft_weighted(for_period[:, i], rate, low_hz=0.1, high_hz=3.0, power=1)
+                for i in range(3)
+            ]
+        )
+        alt_s, alt_ac = _estimate_period(smooth, rate, params)
     # Take its period when it clearly repeats and the humps it gives are clearly more regular
     # in size.
     if (
@@ -337,17 +336,17 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     if period_known:
         # The clearest rhythm may sit on an axis that the strongest one drowns out; when the
         # count is far from the cycles that rhythm fits in the set, recount along it. The
-        # once-integrated signal competes too: when it repeats most clearly, the rhythms of the
-        # acceleration are parts of a repetition.
+        # three axes together and the once-integrated signal compete too: when the latter
+        # repeats most clearly, the rhythms of the acceleration are parts of a repetition.
+        single = [_estimate_period(for_period[:, i : i + 1], rate, params) for i in range(3)]
         clear_s, clear_ac = max(
-            _clearest_period(for_period, rate, params),
-            (alt_s, alt_ac),
+            [combined, (alt_s, alt_ac), *single],
             key=lambda c: c[1] if np.isfinite(c[0]) else -1.0,
         )
         ratio = float(period_s) / clear_s
+        same = abs(ratio - 1.0) <= 0.3
         # A half or a third of the rhythm counted (an axis that turns twice or three times per
         # repetition) is no reason to recount.
-        same = abs(ratio - 1.0) <= 0.3
         harmonic = round(ratio) in (2, 3) and abs(ratio - round(ratio)) < 0.15 * round(ratio)
         expected = (i1 - i0) / rate / clear_s
         far = not (params.recount_ratio * expected <= peaks.size <= expected / params.recount_ratio)
