@@ -459,7 +459,10 @@ def test_a_turning_wrist_on_one_axis_does_not_hide_or_add_repetitions(
     # Before the recount these gave -5, -6, -4, +11, +31 and +20.
     reps = 8 + seed % 4
     rec = simulate_set(reps=reps, tempo=Tempo.parse(tempo), seed=seed)
-    assert analyze_motion(add_turning_wrist(rec, band_hz, seed=seed)).reps == reps
+    analysis = analyze_motion(add_turning_wrist(rec, band_hz, seed=seed))
+    assert analysis.reps == reps
+    assert analysis.quality.status == "fair"
+    assert any("counted along the direction" in why for why in analysis.quality.reasons)
 
 
 def test_turning_wrist_grid_stays_at_its_measured_accuracy() -> None:

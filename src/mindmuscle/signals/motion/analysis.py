@@ -178,6 +178,7 @@ class _Counted:
     active: tuple[int, int]
     gaps: list[tuple[float, float]]
     walking: list[tuple[float, float]]
+    recounted: bool = False
 
     @property
     def gaps_s(self) -> float:
@@ -333,6 +334,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
             hump, peaks, prom = alt
             period_s, periodicity = alt_s, alt_ac
+    recounted = False
     if period_known:
         # The clearest rhythm may sit on an axis that the strongest one drowns out; when the
         # count is far from the cycles that rhythm fits in the set, recount along it. The
@@ -360,6 +362,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
             if closer and (even or not same):
                 hump, peaks, prom = recount
                 period_s, periodicity = clear_s, clear_ac
+                recounted = True
     if period_known and peaks.size:
         # A hump closer to either end of the recording than this is a movement cut by the start
         # or the stop of the recording (or the hand reaching for the device), not a whole rep.
@@ -380,6 +383,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         active=(i0, i1),
         gaps=gaps,
         walking=spans(walking, t),
+        recounted=recounted,
     )
 
 
@@ -637,6 +641,12 @@ def _quality(
         worse("poor", f"Weakly repeating movement (autocorrelation {counted.periodicity:.2f}).")
     elif counted.periodicity < 0.35:
         worse("fair", f"Irregular repetitions (autocorrelation {counted.periodicity:.2f}).")
+    if counted.recounted:
+        worse(
+            "fair",
+            "The strongest movement was irregular: counted along the direction that repeats "
+            f"every {counted.period_s:.1f} s.",
+        )
     if n_reps == 0:
         worse("poor", "No repetitions found.")
     if rate < 9.5:
