@@ -24,7 +24,7 @@ def _js_array(name: str) -> np.ndarray:
 
 
 def test_filter_matches_the_python_live_counter() -> None:
-    b, a = signal.butter(2, stream._LIVE_BAND_HZ, btype="bandpass", fs=25.0)
+    b, a = signal.butter(stream._LIVE_ORDER, stream._LIVE_BAND_HZ, btype="bandpass", fs=25.0)
     np.testing.assert_allclose(_js_array("LIVE_B"), b, rtol=0, atol=1e-15)
     np.testing.assert_allclose(_js_array("LIVE_A"), a, rtol=0, atol=1e-15)
     np.testing.assert_allclose(_js_array("LIVE_ZI"), signal.lfilter_zi(b, a), rtol=0, atol=1e-15)

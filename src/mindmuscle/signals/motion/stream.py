@@ -1,8 +1,8 @@
 """Live repetition counting during a set, ending with the batch answer.
 
 The live count is causal and cheap (each chunk costs time in proportion to its size): the
-acceleration is resampled to 25 Hz and band-passed with a causal filter, projected on its
-principal direction over the last seconds (so any orientation works), and counted with a
+acceleration is resampled to 25 Hz and band-passed with a causal filter (0.1-1.5 Hz), projected
+on its principal direction over the last seconds (so any orientation works), and counted with a
 hysteresis that adapts to the lifter's own amplitude. When the
 set ends, :meth:`MotionStream.finish` runs the batch analysis on everything received, so the final
 answer is exactly the batch one on the same data.
@@ -26,7 +26,7 @@ FloatArray = npt.NDArray[np.float64]
 
 # Live counter: band of lifting, threshold as a fraction of the recent peak amplitude, amplitude
 # memory, and the shortest plausible repetition (EVIDENCE rule 12 accepts 0.5 s and up).
-_LIVE_BAND_HZ = (0.2, 2.0)
+_LIVE_BAND_HZ = (0.1, 1.5)
 _LIVE_THRESHOLD = 0.35
 _LIVE_MEMORY_S = 10.0
 _LIVE_MIN_REP_S = 0.5
@@ -34,10 +34,12 @@ _LIVE_MIN_REP_S = 0.5
 _LIVE_MIN_AMPLITUDE_MS2 = 0.3
 # The live count is brought up to date every this many seconds of data (a display refresh).
 _LIVE_UPDATE_S = 0.5
-# A 4th-order band-pass in transfer-function form: lfilter has less per-call overhead than sosfilt
-# and this low order is numerically safe at 25 Hz.
+# A 2nd-order band-pass (one pole pair each side): a steeper one rings after a movement stops,
+# and in a pause (2-1-1-1) the ringing armed a second count, so the live count doubled. Transfer-
+# function form: lfilter has less per-call overhead than sosfilt and this order is safe at 25 Hz.
+_LIVE_ORDER = 1
 _LIVE_FILTER: tuple[FloatArray, FloatArray] = signal.butter(
-    2, _LIVE_BAND_HZ, btype="bandpass", fs=ANALYSIS_RATE_HZ
+    _LIVE_ORDER, _LIVE_BAND_HZ, btype="bandpass", fs=ANALYSIS_RATE_HZ
 )
 
 

@@ -2,17 +2,18 @@
 //
 // The same algorithm, step for step, as MotionStream's live count in
 // mindmuscle/signals/motion/stream.py (a browser test feeds both the same samples and checks the
-// counts agree): resample to 25 Hz, causal band-pass 0.2-2 Hz, project on the principal direction
+// counts agree): resample to 25 Hz, causal band-pass 0.1-1.5 Hz, project on the principal direction
 // of the recent movement (any orientation), count with a hysteresis that adapts to the lifter's
 // own amplitude. Samples are processed in batches spanning at least 0.5 s (a display refresh).
 // The count after the set comes from the server's full analysis; this one is for the screen.
 
 const RATE_HZ = 25;
 const STEP_S = 1 / RATE_HZ;
-// scipy.signal.butter(2, (0.2, 2.0), btype="bandpass", fs=25) and lfilter_zi of it.
-export const LIVE_B = [0.03842170469295833, 0.0, -0.07684340938591666, 0.0, 0.03842170469295833];
-export const LIVE_A = [1.0, -3.330819048320236, 4.20201046230611, -2.3984957730239356, 0.527781729811012];
-export const LIVE_ZI = [-0.03842170469299531, -0.03842170469287214, 0.03842170469288915, 0.03842170469297784];
+// scipy.signal.butter(1, (0.1, 1.5), btype="bandpass", fs=25) and lfilter_zi of it.
+export const LIVE_B = [0.15093563448143818, 0.0, -0.15093563448143818];
+export const LIVE_A = [1.0, -1.6900063899848876, 0.6981287310371238];
+export const LIVE_ZI = [-0.1509356344814412, -0.15093563448143607];
+const ORDER = LIVE_A.length - 1;
 export const LIVE_THRESHOLD = 0.35;
 export const LIVE_MEMORY_S = 10.0;
 export const LIVE_MIN_REP_S = 0.5;
@@ -150,11 +151,11 @@ export class LiveRepCounter {
         // Direct form II transposed, as scipy.signal.lfilter.
         const x = interp(grid[k], ts, cols[c]);
         const out = LIVE_B[0] * x + z[0];
-        for (let i = 0; i < 3; i++) z[i] = LIVE_B[i + 1] * x + z[i + 1] - LIVE_A[i + 1] * out;
-        z[3] = LIVE_B[4] * x - LIVE_A[4] * out;
+        for (let i = 0; i < ORDER - 1; i++) z[i] = LIVE_B[i + 1] * x + z[i + 1] - LIVE_A[i + 1] * out;
+        z[ORDER - 1] = LIVE_B[ORDER] * x - LIVE_A[ORDER] * out;
         y[k][c] = out;
       }
-      for (let i = 0; i < 4; i++) this.zi[i][c] = z[i];
+      for (let i = 0; i < ORDER; i++) this.zi[i][c] = z[i];
     }
     const keep = Math.exp((-n * STEP_S) / LIVE_MEMORY_S);
     for (let i = 0; i < 3; i++) {
