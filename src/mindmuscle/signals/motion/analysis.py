@@ -216,6 +216,12 @@ def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tup
     return lag / rate_hz, float(ac[lag])
 
 
+# Below this share of the strongest axis' power an axis is taken as still (rounding noise).
+_AXIS_FLOOR = 1e-4
+# Ridge added to the covariance, as a share of its mean diagonal.
+_RIDGE = 1e-3
+
+
 def _periodic_direction(seg: FloatArray, lag: int) -> FloatArray:
     """Unit direction whose projection repeats best at ``lag`` samples.
 
@@ -223,12 +229,27 @@ def _periodic_direction(seg: FloatArray, lag: int) -> FloatArray:
     maximises the projection's autocorrelation at the lag, whatever its share of the variance.
     """
     lag = min(max(lag, 1), seg.shape[0] - 1)
-    lagged = seg[:-lag].T @ seg[lag:]
+    n_axes = seg.shape[1]
+    gram = seg.T @ seg
+    # Axes that barely move (a constant axis, a quantised sensor at rest) carry only rounding
+    # noise; in a plain generalised eigenproblem that noise would decide the direction, because
+    # the covariance is near-singular along them. They are left out, and the covariance of the
+    # rest is regularised by a share of its trace (a ridge well above rounding, well below
+    # any movement), so the answer does not depend on the numerical library's last bits.
+    power = np.diag(gram)
+    moving = power > _AXIS_FLOOR * max(float(power.max()), np.finfo(float).tiny)
+    out: FloatArray = np.zeros(n_axes)
+    if int(moving.sum()) <= 1:
+        out[int(np.argmax(power))] = 1.0
+        return out
+    sub = seg[:, moving]
+    lagged = sub[:-lag].T @ sub[lag:]
     lagged = (lagged + lagged.T) / 2
-    cov = seg.T @ seg + 1e-9 * np.trace(seg.T @ seg) * np.eye(seg.shape[1])
+    cov = sub.T @ sub
+    cov = cov + _RIDGE * np.trace(cov) / cov.shape[0] * np.eye(cov.shape[0])
     _, vectors = linalg.eigh(lagged, cov)
     top = vectors[:, -1]
-    out: FloatArray = top / np.linalg.norm(top)
+    out[moving] = top / np.linalg.norm(top)
     return out
 
 
