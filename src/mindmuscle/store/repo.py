@@ -39,6 +39,7 @@ from mindmuscle.store.tables import (
     RecordingRow,
     ReflectionRow,
     SessionRow,
+    SetRevisionRow,
     SetRow,
     UserExerciseRow,
     UserRow,
@@ -56,6 +57,9 @@ __all__ = [
     "create_experiment",
     "create_session",
     "create_user",
+    "delete_session",
+    "delete_set",
+    "edit_set",
     "end_drill",
     "end_session",
     "get_drill",
@@ -63,6 +67,7 @@ __all__ = [
     "get_profile",
     "get_session",
     "get_set",
+    "get_set_by_id",
     "get_user",
     "get_user_by_name",
     "latest_open_session",
@@ -73,8 +78,11 @@ __all__ = [
     "list_readiness",
     "list_recordings",
     "list_sessions",
+    "list_set_revisions",
     "list_sets",
     "list_user_exercises",
+    "restore_session",
+    "restore_set",
     "save_profile",
     "save_session_state",
     "set_experiment_status",
@@ -199,13 +207,14 @@ def get_session(*, session: Session, user_id: int, session_id: int) -> SessionRo
     return row
 
 
-def list_sessions(*, session: Session, user_id: int, limit: int | None = None) -> list[SessionRow]:
-    """Sessions, newest first."""
-    q = (
-        select(SessionRow)
-        .where(SessionRow.user_id == user_id)
-        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
-    )
+def list_sessions(
+    *, session: Session, user_id: int, limit: int | None = None, include_deleted: bool = False
+) -> list[SessionRow]:
+    """Sessions, newest first (deleted ones only with ``include_deleted``)."""
+    q = select(SessionRow).where(SessionRow.user_id == user_id)
+    if not include_deleted:
+        q = q.where(SessionRow.deleted_at.is_(None))
+    q = q.order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
     if limit is not None:
         q = q.limit(limit)
     return list(session.scalars(q))
@@ -223,6 +232,7 @@ def latest_open_session(
         SessionRow.user_id == user_id,
         SessionRow.ended_at.is_(None),
         SessionRow.source == source,
+        SessionRow.deleted_at.is_(None),
     )
     if started is True:
         q = q.where(SessionRow.state.is_not(None))
@@ -358,9 +368,15 @@ def list_sets(
     until: datetime | None = None,
     sources: Sequence[str] | None = None,
     limit: int | None = None,
+    include_deleted: bool = False,
 ) -> list[SetRow]:
-    """Sets with their reflections, oldest first (``limit`` keeps the newest ones)."""
+    """Sets with their reflections, oldest first (``limit`` keeps the newest ones).
+
+    Deleted sets are left out unless ``include_deleted``.
+    """
     q = select(SetRow).where(SetRow.user_id == user_id)
+    if not include_deleted:
+        q = q.where(SetRow.deleted_at.is_(None))
     if exercise_id is not None:
         q = q.where(SetRow.exercise_id == exercise_id)
     if session_id is not None:
@@ -544,3 +560,184 @@ def link_experiment_set(
         f"Experiment {experiment_id} has no set at position {order_index}; "
         f"positions are 0..{len(exp.sets) - 1}."
     )
+
+
+# --- edits, deletes and restores --------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+SET_FIELDS = frozenset({"reps", "load_kg", "rir", "set_type", "notes"})
+REFLECTION_FIELDS = frozenset({"target_rating", "felt_elsewhere", "focus_rating", "note"})
+
+
+def get_set_by_id(*, session: Session, user_id: int, set_id: int) -> SetRow:
+    """The set with this integer id (deleted or not); another user's set is not found."""
+    row = session.get(SetRow, set_id) if 0 < set_id <= MAX_ID else None
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(
+            f"No set with id {set_id}; `mindmuscle history --json` lists the ids of your sets."
+        )
+    return row
+
+
+def list_set_revisions(*, session: Session, user_id: int, set_id: int) -> list[SetRevisionRow]:
+    """The changes of one set, oldest first."""
+    q = select(SetRevisionRow).where(
+        SetRevisionRow.user_id == user_id, SetRevisionRow.set_id == set_id
+    )
+    return list(session.scalars(q.order_by(SetRevisionRow.revised_at, SetRevisionRow.id)))
+
+
+def _add_revision(
+    session: Session, row: SetRow, kind: str, changes: dict[str, list[Any]], at: datetime
+) -> SetRevisionRow:
+    rev = SetRevisionRow(
+        user_id=row.user_id, set_id=row.id, kind=kind, changes=changes, revised_at=at
+    )
+    session.add(rev)
+    return rev
+
+
+def edit_set(
+    *,
+    session: Session,
+    user_id: int,
+    set_id: int,
+    values: dict[str, Any],
+    at: datetime | None = None,
+) -> SetRevisionRow | None:
+    """Change a set's values and keep the previous ones as a revision ``{field: [old, new]}``.
+
+    ``values`` holds fields of the set (``reps``, ``load_kg``, ``rir``, ``set_type``, ``notes``)
+    and of its reflection (``target_rating``, ``felt_elsewhere``, ``focus_rating``, ``note``);
+    a set without a reflection gets one when ``target_rating`` is given. Returns the revision,
+    or None when nothing changed.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No set ``set_id`` for this user.
+    mindmuscle.errors.InvalidInputError
+        An unknown field, or reflection fields for a set without a rating and none given.
+    """
+    unknown = set(values) - SET_FIELDS - REFLECTION_FIELDS
+    if unknown:
+        allowed = ", ".join(sorted(SET_FIELDS | REFLECTION_FIELDS))
+        raise InvalidInputError(f"Cannot edit {sorted(unknown)}; editable fields: {allowed}.")
+    row = get_set_by_id(session=session, user_id=user_id, set_id=set_id)
+    changes: dict[str, list[Any]] = {}
+    for field in sorted(SET_FIELDS & set(values)):
+        old = getattr(row, field)
+        if old != values[field]:
+            changes[field] = [old, values[field]]
+            setattr(row, field, values[field])
+    wanted = {k: v for k, v in values.items() if k in REFLECTION_FIELDS}
+    if wanted and row.reflection is None:
+        if "target_rating" not in wanted:
+            raise InvalidInputError(
+                f"Set {set_id} has no rating yet; give the target rating with the other "
+                "reflection fields."
+            )
+        data = ReflectionCreate.model_validate(wanted)
+        row.reflection = _reflection_row(user_id, row.uuid, data)
+        for field in sorted(wanted):
+            changes[field] = [None, wanted[field]]
+    elif wanted and row.reflection is not None:
+        refl = row.reflection
+        for field in sorted(wanted):
+            old = getattr(refl, field)
+            if field == "felt_elsewhere":
+                old = dict(old or {})
+            if old != wanted[field]:
+                changes[field] = [old, wanted[field]]
+                setattr(refl, field, wanted[field])
+    if not changes:
+        return None
+    rev = _add_revision(session, row, "edit", changes, at or utcnow())
+    session.flush()
+    return rev
+
+
+def delete_set(
+    *, session: Session, user_id: int, set_id: int, at: datetime | None = None
+) -> SetRow:
+    """Mark a set deleted (it stays stored, restorable); deleting it again changes nothing."""
+    row = get_set_by_id(session=session, user_id=user_id, set_id=set_id)
+    if row.deleted_at is None:
+        when = at or utcnow()
+        row.deleted_at = when
+        _add_revision(session, row, "delete", {"deleted_at": [None, when.isoformat()]}, when)
+        session.flush()
+    return row
+
+
+def restore_set(
+    *, session: Session, user_id: int, set_id: int, at: datetime | None = None
+) -> SetRow:
+    """Bring a deleted set back with exactly the values it had; a set not deleted is unchanged.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        The set belongs to a deleted workout (restore the workout instead).
+    """
+    row = get_set_by_id(session=session, user_id=user_id, set_id=set_id)
+    if row.deleted_at is None:
+        return row
+    if row.session_id is not None:
+        parent = session.get(SessionRow, row.session_id)
+        if parent is not None and parent.deleted_at is not None:
+            raise InvalidInputError(
+                f"Set {set_id} belongs to workout {row.session_id}, which is deleted; restore "
+                "the workout to bring back its sets."
+            )
+    _restore(session, row, at or utcnow())
+    session.flush()
+    return row
+
+
+def _restore(session: Session, row: SetRow, when: datetime) -> None:
+    old = row.deleted_at
+    row.deleted_at = None
+    _add_revision(
+        session,
+        row,
+        "restore",
+        {"deleted_at": [None if old is None else old.isoformat(), None]},
+        when,
+    )
+
+
+def delete_session(
+    *, session: Session, user_id: int, session_id: int, at: datetime | None = None
+) -> SessionRow:
+    """Mark a workout and its sets deleted (restorable together); again changes nothing."""
+    row = get_session(session=session, user_id=user_id, session_id=session_id)
+    if row.deleted_at is not None:
+        return row
+    when = at or utcnow()
+    row.deleted_at = when
+    for s in list_sets(session=session, user_id=user_id, session_id=session_id):
+        s.deleted_at = when
+        _add_revision(session, s, "delete", {"deleted_at": [None, when.isoformat()]}, when)
+    session.flush()
+    return row
+
+
+def restore_session(
+    *, session: Session, user_id: int, session_id: int, at: datetime | None = None
+) -> SessionRow:
+    """Bring a deleted workout back with the sets deleted with it (sets deleted one by one
+    before stay deleted); a workout not deleted is unchanged."""
+    row = get_session(session=session, user_id=user_id, session_id=session_id)
+    if row.deleted_at is None:
+        return row
+    deleted_with = row.deleted_at
+    when = at or utcnow()
+    for s in list_sets(
+        session=session, user_id=user_id, session_id=session_id, include_deleted=True
+    ):
+        if s.deleted_at == deleted_with:
+            _restore(session, s, when)
+    row.deleted_at = None
+    session.flush()
+    return row

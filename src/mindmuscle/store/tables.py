@@ -37,6 +37,7 @@ __all__ = [
     "RecordingRow",
     "ReflectionRow",
     "SessionRow",
+    "SetRevisionRow",
     "SetRow",
     "UTCDateTime",
     "UserExerciseRow",
@@ -150,6 +151,9 @@ class SessionRow(Base):
         ForeignKey("readiness.id", ondelete="SET NULL")
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        doc="When the workout was deleted (restorable); None while it counts."
+    )
 
     planned: Mapped[list[PlannedExerciseRow]] = relationship(
         back_populates="session",
@@ -203,6 +207,9 @@ class SetRow(Base):
     import_key: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
     superset: Mapped[str | None] = mapped_column(String(50))
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        doc="When the set was deleted (restorable); None while it counts."
+    )
 
     reflection: Mapped[ReflectionRow | None] = relationship(
         back_populates="set", lazy="selectin", cascade="all, delete-orphan", uselist=False
@@ -223,6 +230,23 @@ class ReflectionRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     set: Mapped[SetRow] = relationship(back_populates="reflection")
+
+
+class SetRevisionRow(Base):
+    """One change of a stored set: an edit (with the previous values), a delete or a restore.
+
+    ``changes`` maps each changed field to ``[old, new]``, so every earlier value of a set can
+    be read back.
+    """
+
+    __tablename__ = "set_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), index=True)
+    revised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class DrillRow(Base):

@@ -1,0 +1,99 @@
+"""Migrations: a database made by an earlier version is upgraded in place, losing nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+from mindmuscle.store import open_database, repo
+from mindmuscle.store.engine import _alembic_config, _head_revision
+
+
+def _make_0001_database(path: Path) -> None:
+    """A database at revision 0001 (before edits and deletes), with a session, a set and its
+    reflection written as that version wrote them."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "INSERT INTO users (id, name, created_at) VALUES (1, 'local', '2026-03-01 09:00:00')"
+        )
+        con.execute(
+            "INSERT INTO sessions (id, user_id, started_at, source, notes) "
+            "VALUES (7, 1, '2026-03-01 10:00:00', 'log', 'legs')"
+        )
+        con.execute(
+            "INSERT INTO sets (id, user_id, uuid, session_id, exercise_id, performed_at, load_kg, "
+            "reps, set_type, rir, source, notes) VALUES (3, 1, 'u-1', 7, 'barbell_back_squat', "
+            "'2026-03-01 10:05:00', 102.5, 5, 'working', 2, 'log', 'felt good')"
+        )
+        con.execute(
+            "INSERT INTO reflections (user_id, set_id, set_uuid, target_rating, felt_elsewhere, "
+            "note, created_at) VALUES (1, 3, 'u-1', 7, '{\"lower_back\": 3}', '', "
+            "'2026-03-01 10:06:00')"
+        )
+    con.close()
+
+
+def test_db_upgrade_brings_a_0001_database_to_the_head_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_0001_database(path)
+
+    result = CliRunner().invoke(app, ["db", "upgrade", "--db", str(path)])
+
+    assert result.exit_code == 0, result.output
+    db = open_database(str(path))
+    try:
+        assert db.current_revision() == _head_revision()
+        with db.session(readonly=True) as s:
+            (row,) = repo.list_sets(session=s, user_id=1)
+            assert (row.id, row.uuid, row.session_id, row.load_kg, row.reps, row.rir) == (
+                3,
+                "u-1",
+                7,
+                102.5,
+                5,
+                2,
+            )
+            assert row.notes == "felt good"
+            assert row.deleted_at is None
+            assert row.reflection is not None
+            assert row.reflection.target_rating == 7
+            assert row.reflection.felt_elsewhere == {"lower_back": 3}
+            sess = repo.get_session(session=s, user_id=1, session_id=7)
+            assert (sess.notes, sess.deleted_at) == ("legs", None)
+    finally:
+        db.close()
+
+
+def test_the_migration_downgrades_to_0001_and_up_again(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_0001_database(path)
+    open_database(str(path)).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    set_columns = {r[1] for r in con.execute("PRAGMA table_info(sets)")}
+    assert con.execute("SELECT load_kg, reps FROM sets WHERE id = 3").fetchone() == (102.5, 5)
+    con.close()
+    assert "set_revisions" not in tables
+    assert "deleted_at" not in set_columns
+
+    db = open_database(str(path))
+    assert db.current_revision() == _head_revision()
+    db.close()
