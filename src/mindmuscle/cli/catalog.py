@@ -15,10 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from mindmuscle.catalog import Breathing, Catalog, Exercise, Mechanic, load_catalog
-from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.cli._app import DbOption, app, console, err_console
 from mindmuscle.config import Settings
 from mindmuscle.errors import InvalidInputError, UnknownIdError
-from mindmuscle.services.catalog import import_free_exercise_db, load_user_catalog
+from mindmuscle.services.catalog import import_free_exercise_db, load_user_catalog, user_catalog
+from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
 
 catalog_app = typer.Typer(
     help="Manage the exercise catalogue: import exercises from free-exercise-db.",
@@ -31,6 +32,15 @@ _BREATHING = {
     Breathing.BRACE: "Big breath in and brace your trunk before each rep; breathe out at the top.",
     Breathing.STEADY: "Breathe slowly and steadily through the hold.",
 }
+
+
+def _user_catalog(db: str | None) -> Catalog:
+    """Your catalogue, as the web app and `plan` see it (an empty database is not created)."""
+    settings = Settings()
+    if db or database_exists(settings=settings):
+        database = open_database(db, settings=settings)
+        return user_catalog(db=database, user_id=LOCAL_USER_ID, settings=settings)
+    return load_user_catalog(settings)
 
 
 def _print_json(data: Any) -> None:
@@ -113,9 +123,10 @@ def exercises(
         False, "--builtin", help="Only the built-in exercises, not the ones you imported."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full cards as a JSON list."),
+    db: DbOption = None,
 ) -> None:
-    """List the exercises of the catalogue (built-in plus imported)."""
-    catalog = load_catalog() if builtin else load_user_catalog(Settings())
+    """List the exercises of your catalogue (built-in, imported, and your own from log imports)."""
+    catalog = load_catalog() if builtin else _user_catalog(db)
     if muscle is not None:
         chosen = catalog.exercises_for(muscle, mechanic=mechanic)
     else:
@@ -149,9 +160,10 @@ def exercises(
 def exercise(
     exercise_id: str = typer.Argument(..., help="Exercise id, e.g. barbell_bench_press."),
     as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
+    db: DbOption = None,
 ) -> None:
     """Show one exercise card: muscles, cues, visualisation, touch cue, tempo and breathing."""
-    catalog = load_user_catalog(Settings())
+    catalog = _user_catalog(db)
     ex = catalog.exercise(exercise_id)
     if as_json:
         _print_json(ex.model_dump(mode="json"))

@@ -1,15 +1,22 @@
-"""The user's catalogue: the built-in one plus exercises imported from free-exercise-db.
+"""The user's catalogue, built in one place: :func:`user_catalog`.
 
-Imported exercises are a user extension: they live in
+It is the built-in catalogue, plus the exercises imported from free-exercise-db into the data
+folder's catalogue file, plus the user's own exercises stored in the database (made by a log
+import, or added by hand). The web app and the CLI both ask :func:`user_catalog`, so an exercise
+that one of them knows, the other knows too.
+
+Imported free-exercise-db exercises live in
 ``Settings().data_dir / "catalog" / "user_exercises.json"``, never in the package. Their ids
 start with ``fedb_``; importing the same file again replaces them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +25,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from mindmuscle.catalog import Catalog, Exercise, load_catalog, map_free_exercise_db
-from mindmuscle.config import Settings
+from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.freedb import read_free_exercise_db
+from mindmuscle.store import Database, repo
 
 __all__ = [
     "ImportSummary",
     "import_free_exercise_db",
     "load_user_catalog",
     "read_user_exercises",
+    "user_catalog",
     "user_catalog_path",
     "write_user_exercises",
 ]
@@ -143,6 +152,68 @@ def load_user_catalog(settings: Settings) -> Catalog:
     extra = read_user_exercises(settings)
     catalog = load_catalog()
     return catalog.with_exercises(extra) if extra else catalog
+
+
+# Built catalogues by what they are built from (the catalogue file's identity and the user's
+# stored exercises), so a change anywhere (this process, another one, a CLI import while the
+# server runs) gives a new key and a stale catalogue is never served.
+_CACHE_SIZE = 32
+_cache: OrderedDict[tuple[object, ...], Catalog] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _file_key(settings: Settings) -> tuple[object, ...]:
+    path = user_catalog_path(settings)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), None)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def user_catalog(*, db: Database, user_id: int, settings: Settings | None = None) -> Catalog:
+    """The one catalogue of a user, as every channel sees it.
+
+    The built-in catalogue, plus the exercises in the data folder's catalogue file (see
+    :func:`import_free_exercise_db`), plus the user's own exercises stored in the database. It is
+    cached by what it is built from: the catalogue file's path, size and modification time and
+    the stored exercises' content, so it changes as soon as one of them does.
+
+    Parameters
+    ----------
+    db : Database
+    user_id : int
+    settings : Settings, optional
+        Gives the data folder (default: the settings read from the environment).
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        When the catalogue file is damaged.
+    mindmuscle.errors.CatalogError
+        When a stored exercise names an unknown muscle.
+    """
+    settings = settings or get_settings()
+    with db.session(readonly=True) as s:
+        stored = [
+            (r.exercise_id, r.exercise)
+            for r in repo.list_user_exercises(session=s, user_id=user_id)
+        ]
+    digest = hashlib.sha256(json.dumps(stored, sort_keys=True, default=str).encode()).hexdigest()
+    key = (*_file_key(settings), digest)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    base = load_user_catalog(settings)
+    extra = [Exercise.model_validate(e) for i, e in stored if i not in base.exercises]
+    catalog = base.with_exercises(extra) if extra else base
+    with _cache_lock:
+        _cache[key] = catalog
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return catalog
 
 
 def import_free_exercise_db(

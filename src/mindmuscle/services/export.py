@@ -21,7 +21,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mindmuscle.catalog import Catalog, load_catalog
+from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs.mmjson import (
@@ -40,6 +40,7 @@ from mindmuscle.io.logs.mmjson import (
     JsonUserExercise,
     read_export,
 )
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.imports import ExerciseMapping, ImportReport
 from mindmuscle.store import Database, repo
 from mindmuscle.store.tables import (
@@ -172,8 +173,9 @@ def export_csv(*, db: Database, user_id: int, out: IO[str], catalog: Catalog | N
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
     with db.session(readonly=True) as s:
-        for values in _csv_rows(s, user_id, catalog or load_catalog()):
+        for values in _csv_rows(s, user_id, catalog):
             writer.writerow(values)
             n += 1
     return n
@@ -429,7 +431,7 @@ def import_json(
         The file is not a MindMuscle export, or a value has the wrong type.
     """
     doc = read_export(path)
-    catalog = catalog or load_catalog()
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
     user_ids = {u.exercise_id for u in doc.user_exercises}
     counts: dict[str, int] = {}
     for st in doc.sets:
@@ -452,12 +454,13 @@ def import_json(
             added, sessions_added = _store_document(s, user_id, doc)
     mappings = []
     for exercise_id, n in sorted(counts.items()):
-        builtin = exercise_id in catalog.exercises
+        known = catalog.exercises.get(exercise_id)
+        builtin = known is not None and known.source != "user"
         mappings.append(
             ExerciseMapping(
                 name=exercise_id,
                 exercise_id=exercise_id,
-                exercise_name=catalog.exercises[exercise_id].name if builtin else exercise_id,
+                exercise_name=known.name if known is not None else exercise_id,
                 method="exact" if builtin else "user",
                 confidence=1.0,
                 sets=n,

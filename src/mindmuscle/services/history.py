@@ -13,12 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.catalog.models import Exercise, Tempo
+from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach import connection_map as coach_connection_map
 from mindmuscle.coach import estimate_e1rm
 from mindmuscle.coach.models import E1RM, ConnectionScore, FocusMode, LoggedSet, Reflection, SetType
-from mindmuscle.config import get_settings
-from mindmuscle.services.catalog import load_user_catalog
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, ReflectionCreate, SetCreate, repo
 from mindmuscle.store.tables import SetRow
 
@@ -82,19 +81,6 @@ class SetRecord(BaseModel):
     source: str
     notes: str
     reflection: Reflection | None
-
-
-def user_catalog(*, db: Database, user_id: int) -> Catalog:
-    """The built-in catalogue, plus the exercises in the user's catalogue file (data folder)
-    and those stored for the user in the database (added by hand or by a log import)."""
-    base = load_user_catalog(get_settings())
-    with db.session(readonly=True) as s:
-        extra = [
-            Exercise.model_validate(r.exercise)
-            for r in repo.list_user_exercises(session=s, user_id=user_id)
-            if r.exercise_id not in base.exercises
-        ]
-    return base.with_exercises(extra) if extra else base
 
 
 def set_create(data: SetInput) -> SetCreate:

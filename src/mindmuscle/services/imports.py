@@ -42,6 +42,7 @@ from mindmuscle.catalog.models import Equipment, Exercise
 from mindmuscle.coach.models import LoggedSet
 from mindmuscle.errors import InvalidInputError, StoreError, UnknownIdError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, UserExerciseCreate, repo
 from mindmuscle.store.tables import SessionRow, SetRow
@@ -733,7 +734,8 @@ def import_file(
     progress : callable, optional
         Called as ``progress(bytes_read, size_bytes)`` while the file is read.
     catalog : Catalog, optional
-        The built-in catalogue to match against (default: :func:`load_catalog`).
+        The catalogue to match against (default: the user's,
+        :func:`mindmuscle.services.catalog.user_catalog`).
     mapping : mapping of str to str, optional
         The user's own choices, name in the file -> exercise id (after a dry run showed the
         report); they win over every automatic match.
@@ -747,6 +749,7 @@ def import_file(
     FileFormatError
         The file is not a supported export or has a broken row (nothing is stored).
     """
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
     if format == "json" or (format == "auto" and _looks_like_json(path)):
         from mindmuscle.services.export import import_json
 

@@ -194,7 +194,8 @@ class _UserSets:
         self.version: Version = (0, 0)
         self.sets: list[LoggedSet] = []
         self.loaded_at = float("-inf")
-        self.progress: tuple[Version, date, Progress] | None = None
+        # The catalogue is part of the key: assigning an exercise's targets changes the map.
+        self.progress: tuple[Version, date, Catalog, Progress] | None = None
 
 
 class ProgressCache:
@@ -247,8 +248,8 @@ class ProgressCache:
             cached = self._users.setdefault(user_id, _UserSets())
             version = self._sync(db, user_id, cached)
             hit = cached.progress
-            if hit is not None and hit[0] == version and hit[1] == now.date():
-                return hit[2]
+            if hit is not None and hit[:3] == (version, now.date(), catalog):
+                return hit[3]
             progress = compute_progress(cached.sets, catalog=catalog, now=now)
-            cached.progress = (version, now.date(), progress)
+            cached.progress = (version, now.date(), catalog, progress)
             return progress

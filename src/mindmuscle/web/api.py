@@ -30,7 +30,7 @@ from mindmuscle.services.web_session import (
     save_web_state,
     set_timeline,
 )
-from mindmuscle.web.deps import Ctx, User, check_csrf, is_https, utcnow
+from mindmuscle.web.deps import Ctx, User, UserCatalog, check_csrf, is_https, utcnow
 from mindmuscle.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -139,18 +139,20 @@ class TodayIn(_Body):
 
 
 @router.post("/today", response_model=session_service.TodayPlan, tags=["sessions"])
-def plan_today(body: TodayIn, ctx: Ctx, user: User) -> session_service.TodayPlan:
+def plan_today(
+    body: TodayIn, ctx: Ctx, user: User, catalog: UserCatalog
+) -> session_service.TodayPlan:
     """Make today's plan from the readiness check, profile and history (stored as a session)."""
     if body.exercise_ids:
         for exercise_id in body.exercise_ids:
-            ctx.catalog.exercise(exercise_id)
+            catalog.exercise(exercise_id)
     return session_service.plan_today(
         db=ctx.db,
         user_id=user,
         now=utcnow(),
         readiness=body.readiness,
         history=ctx.progress.sets(db=ctx.db, user_id=user),
-        catalog=ctx.catalog,
+        catalog=catalog,
         exercise_ids=body.exercise_ids,
     )
 
@@ -163,15 +165,15 @@ class ActiveSession(BaseModel):
 
 
 @router.get("/sessions/active", response_model=ActiveSession, tags=["sessions"])
-def get_active_session(ctx: Ctx, user: User) -> ActiveSession:
+def get_active_session(ctx: Ctx, user: User, catalog: UserCatalog) -> ActiveSession:
     """The session not yet ended (planned or interrupted), with what the phone needs to run it."""
     info = active_session(db=ctx.db, user_id=user)
     if info is None or info.plan is None:
         return ActiveSession(session=None)
     targets = {
-        p.exercise_id: list(ctx.catalog.exercise(p.exercise_id).targets)
+        p.exercise_id: list(catalog.exercise(p.exercise_id).targets)
         for p in info.plan.exercises
-        if p.exercise_id in ctx.catalog.exercises
+        if p.exercise_id in catalog.exercises
     }
     return ActiveSession(session=info, targets=targets)
 
@@ -182,7 +184,9 @@ class StateIn(_Body):
 
 
 @router.put("/sessions/{session_id}/state", tags=["sessions"])
-def put_state(session_id: int, body: StateIn, ctx: Ctx, user: User) -> dict[str, Any]:
+def put_state(
+    session_id: int, body: StateIn, ctx: Ctx, user: User, catalog: UserCatalog
+) -> dict[str, Any]:
     """Keep the phone's place in the session so it resumes anywhere."""
     info = session_service.get_session(db=ctx.db, user_id=user, session_id=session_id)
     if info.plan is None:
@@ -196,7 +200,7 @@ def put_state(session_id: int, body: StateIn, ctx: Ctx, user: User) -> dict[str,
         plan=info.plan,
         snapshot=body.snapshot,
         web=body.web,
-        catalog=ctx.catalog,
+        catalog=catalog,
         equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
     )
 
@@ -224,9 +228,9 @@ class TimelineOut(BaseModel):
 
 
 @router.post("/set-timeline", response_model=TimelineOut, tags=["sessions"])
-def timeline(body: TimelineIn, ctx: Ctx, user: User) -> TimelineOut:
+def timeline(body: TimelineIn, ctx: Ctx, user: User, catalog: UserCatalog) -> TimelineOut:
     """The events of one set (count-in, tempo phases, repetitions) from the set loop."""
-    exercise = ctx.catalog.exercise(body.prescription.exercise_id)
+    exercise = catalog.exercise(body.prescription.exercise_id)
     equipment = profile_service.get_profile(db=ctx.db, user_id=user).equipment
     events = set_timeline(
         body.prescription, exercise, equipment=equipment, time_scale=body.time_scale
@@ -236,7 +240,7 @@ def timeline(body: TimelineIn, ctx: Ctx, user: User) -> TimelineOut:
 
 # ---------------------------------------------------------------- sets
 @router.post("/sets", response_model=WebSetResult, tags=["sets"])
-def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
+def record_set(body: WebSetInput, ctx: Ctx, user: User, catalog: UserCatalog) -> WebSetResult:
     """Store a set with its reflection (once per UUID) and get the next set's adaptation."""
     samples = len(body.motion.get("t_ms") or ()) if body.motion is not None else 0
     if samples > MAX_MOTION_SAMPLES:
@@ -248,7 +252,7 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
         writer=ctx.set_writer,
         user_id=user,
         data=body,
-        catalog=ctx.catalog,
+        catalog=catalog,
         equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
     )
     return result
@@ -258,13 +262,14 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
 def list_sets(
     ctx: Ctx,
     user: User,
+    catalog: UserCatalog,
     exercise_id: str | None = None,
     session_id: int | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[history_service.SetRecord]:
     """The newest stored sets with their reflections, oldest first."""
     if exercise_id is not None:
-        ctx.catalog.exercise(exercise_id)
+        catalog.exercise(exercise_id)
     return history_service.history(
         db=ctx.db, user_id=user, exercise_id=exercise_id, session_id=session_id, limit=limit
     )
@@ -277,17 +282,17 @@ class MotionIn(_Body):
 
 
 @router.post("/motion/analyze", response_model=MeasuredSet, tags=["sets"])
-def analyze_motion(body: MotionIn, ctx: Ctx, user: User) -> MeasuredSet:
+def analyze_motion(body: MotionIn, ctx: Ctx, user: User, catalog: UserCatalog) -> MeasuredSet:
     """Count the repetitions and measure the tempo of a phone motion recording."""
-    ctx.catalog.exercise(body.exercise_id)
+    catalog.exercise(body.exercise_id)
     return measure_web_set(body.motion, exercise_id=body.exercise_id, tempo=body.tempo)
 
 
 # ---------------------------------------------------------------- progress and drill
 @router.get("/progress", response_model=Progress, tags=["progress"])
-def progress(ctx: Ctx, user: User) -> Progress:
+def progress(ctx: Ctx, user: User, catalog: UserCatalog) -> Progress:
     """Connection map, per-muscle rating trends, and weekly e1RM and volume per exercise."""
-    return ctx.progress.get(db=ctx.db, user_id=user, catalog=ctx.catalog, now=utcnow())
+    return ctx.progress.get(db=ctx.db, user_id=user, catalog=catalog, now=utcnow())
 
 
 class DrillIn(_Body):
@@ -295,10 +300,12 @@ class DrillIn(_Body):
 
 
 @router.post("/drills", response_model=drill_service.StartedDrill, tags=["drill"])
-def start_drill(body: DrillIn, ctx: Ctx, user: User) -> drill_service.StartedDrill:
+def start_drill(
+    body: DrillIn, ctx: Ctx, user: User, catalog: UserCatalog
+) -> drill_service.StartedDrill:
     """Plan a flexing drill, weakest muscles first (stored)."""
     return drill_service.start_drill(
-        db=ctx.db, user_id=user, now=utcnow(), minutes=body.minutes, catalog=ctx.catalog
+        db=ctx.db, user_id=user, now=utcnow(), minutes=body.minutes, catalog=catalog
     )
 
 
@@ -330,17 +337,19 @@ def end_drill(drill_id: int, ctx: Ctx, user: User) -> Response:
 
 # ---------------------------------------------------------------- catalogue and evidence
 @router.get("/exercises", response_model=list[Exercise], tags=["catalogue"])
-def exercises(ctx: Ctx, user: User, muscle: str | None = None) -> list[Exercise]:
+def exercises(
+    ctx: Ctx, user: User, catalog: UserCatalog, muscle: str | None = None
+) -> list[Exercise]:
     """Every exercise card (or those for one target muscle)."""
     if muscle is not None:
-        return ctx.catalog.exercises_for(muscle)
-    return sorted(ctx.catalog.exercises.values(), key=lambda e: e.name)
+        return catalog.exercises_for(muscle)
+    return sorted(catalog.exercises.values(), key=lambda e: e.name)
 
 
 @router.get("/exercises/{exercise_id}", response_model=Exercise, tags=["catalogue"])
-def exercise(exercise_id: str, ctx: Ctx, user: User) -> Exercise:
+def exercise(exercise_id: str, ctx: Ctx, user: User, catalog: UserCatalog) -> Exercise:
     """One exercise card."""
-    return ctx.catalog.exercise(exercise_id)
+    return catalog.exercise(exercise_id)
 
 
 @router.get("/muscles", response_model=list[Muscle], tags=["catalogue"])

@@ -26,8 +26,8 @@ from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.report import headline_effects
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import web_emg
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
-from mindmuscle.services.history import user_catalog
 from mindmuscle.services.imports import ImportReport, import_file
 from mindmuscle.web.deps import Ctx, User, check_csrf, utcnow
 
@@ -106,7 +106,7 @@ def import_log(
             format=format,
             unit=unit,
             dry_run=dry_run,
-            catalog=ctx.catalog,
+            catalog=user_catalog(db=ctx.db, user_id=user, settings=ctx.settings),
         )
     return report.model_copy(update={"path": path.name})
 
@@ -124,7 +124,10 @@ def export(
         media = "application/json"
     else:
         export_csv(
-            db=ctx.db, user_id=user, out=buffer, catalog=user_catalog(db=ctx.db, user_id=user)
+            db=ctx.db,
+            user_id=user,
+            out=buffer,
+            catalog=user_catalog(db=ctx.db, user_id=user, settings=ctx.settings),
         )
         media = "text/csv; charset=utf-8"
     name = f"mindmuscle-{utcnow():%Y-%m-%d}.{format}"
@@ -233,11 +236,8 @@ class ExperimentOut(BaseModel):
 
 def _out(info: experiment_service.ExperimentInfo, ctx: Ctx, user: int) -> ExperimentOut:
     exercise_id = info.design.exercise_id
-    if exercise_id in ctx.catalog.exercises:
-        name = ctx.catalog.exercise(exercise_id).name
-    else:
-        catalog = user_catalog(db=ctx.db, user_id=user)
-        name = catalog.exercises[exercise_id].name if exercise_id in catalog.exercises else ""
+    catalog = user_catalog(db=ctx.db, user_id=user, settings=ctx.settings)
+    name = catalog.exercises[exercise_id].name if exercise_id in catalog.exercises else ""
     return ExperimentOut(
         id=info.id,
         name=info.name,

@@ -16,7 +16,7 @@ from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import web_emg
-from mindmuscle.web.deps import Ctx, User
+from mindmuscle.web.deps import Ctx, User, UserCatalog
 from mindmuscle.web.pages import render
 
 __all__ = ["router"]
@@ -33,9 +33,11 @@ def import_page(request: Request, ctx: Ctx, user: User) -> Response:
 
 
 @router.get("/emg")
-def emg_page(request: Request, ctx: Ctx, user: User, set: str | None = None) -> Response:
+def emg_page(
+    request: Request, ctx: Ctx, user: User, catalog: UserCatalog, set: str | None = None
+) -> Response:
     recent = history_service.history(db=ctx.db, user_id=user, limit=15)
-    names = history_service.user_catalog(db=ctx.db, user_id=user).exercises
+    names = catalog.exercises
     sets = [
         {
             "uuid": r.uuid,
@@ -53,9 +55,9 @@ def emg_page(request: Request, ctx: Ctx, user: User, set: str | None = None) -> 
 
 
 @router.get("/experiments")
-def experiments_page(request: Request, ctx: Ctx, user: User) -> Response:
+def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
     found = list(reversed(experiment_service.list_experiments(db=ctx.db, user_id=user)))
-    exercises = sorted(ctx.catalog.exercises.values(), key=lambda e: e.name)
+    exercises = sorted(catalog.exercises.values(), key=lambda e: e.name)
     return render(
         request, ctx, "experiments.html", "settings", experiments=found, presets=PRESETS,
         exercises=exercises,

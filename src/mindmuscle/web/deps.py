@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.web_progress import ProgressCache
 from mindmuscle.services.web_session import SetWriter
 from mindmuscle.store import LOCAL_USER_ID, Database
@@ -26,8 +27,10 @@ from mindmuscle.web.security import (
 __all__ = [
     "Ctx",
     "User",
+    "UserCatalog",
     "WebContext",
     "check_csrf",
+    "current_catalog",
     "current_user",
     "get_context",
     "is_https",
@@ -39,7 +42,11 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 @dataclass(frozen=True)
 class WebContext:
-    """What every request handler needs: settings, database, catalogue and the login policy."""
+    """What every request handler needs: settings, database, catalogue and the login policy.
+
+    ``catalog`` is the built-in catalogue (muscles, evidence); a user's exercises come from
+    :data:`UserCatalog`, which adds the imported and the user's own ones.
+    """
 
     settings: Settings
     db: Database
@@ -81,6 +88,14 @@ def current_user(request: Request, ctx: Ctx) -> int:
 
 
 User = Annotated[int, Depends(current_user)]
+
+
+def current_catalog(ctx: Ctx, user: User) -> Catalog:
+    """The catalogue of the request's user: built-in, imported and their own exercises."""
+    return user_catalog(db=ctx.db, user_id=user, settings=ctx.settings)
+
+
+UserCatalog = Annotated[Catalog, Depends(current_catalog)]
 
 
 async def check_csrf(request: Request) -> None:

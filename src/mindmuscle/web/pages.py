@@ -14,7 +14,7 @@ from mindmuscle.services import web_auth
 from mindmuscle.services.web_session import today_view
 from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
-from mindmuscle.web.deps import Ctx, User, WebContext, check_csrf, is_https, utcnow
+from mindmuscle.web.deps import Ctx, User, UserCatalog, WebContext, check_csrf, is_https, utcnow
 from mindmuscle.web.security import CSRF_COOKIE, new_csrf_token
 
 __all__ = ["router"]
@@ -87,20 +87,20 @@ def drill(request: Request, ctx: Ctx, user: User) -> Response:
 
 
 @router.get("/progress")
-def progress(request: Request, ctx: Ctx, user: User) -> Response:
-    data = ctx.progress.get(db=ctx.db, user_id=user, catalog=ctx.catalog, now=utcnow())
+def progress(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+    data = ctx.progress.get(db=ctx.db, user_id=user, catalog=catalog, now=utcnow())
     colours = {m: score_colour(s.score) for m, s in data.scores.items()}
     ranked = sorted(data.scores.values(), key=lambda s: -s.score)
     return render(
         request, ctx, "progress.html", "progress", progress=data, colours=colours, ranked=ranked,
-        catalog=ctx.catalog,
+        catalog=catalog,
     )  # fmt: skip
 
 
 @router.get("/exercises")
-def exercises(request: Request, ctx: Ctx, user: User) -> Response:
-    cards = sorted(ctx.catalog.exercises.values(), key=lambda e: (e.region, e.name))
-    return render(request, ctx, "exercises.html", "exercises", cards=cards, catalog=ctx.catalog)
+def exercises(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+    cards = sorted(catalog.exercises.values(), key=lambda e: (e.region, e.name))
+    return render(request, ctx, "exercises.html", "exercises", cards=cards, catalog=catalog)
 
 
 @router.get("/evidence")

@@ -1,0 +1,164 @@
+"""One catalogue per user: what an import adds is known to the web app and the CLI alike.
+
+A real Strong file is imported (one name in it matches nothing and becomes the user's own
+exercise); then every route and command that takes an exercise id must accept that exercise.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.cli import app as cli_app
+from mindmuscle.config import Settings
+from mindmuscle.services.catalog import user_catalog, write_user_exercises
+from mindmuscle.services.imports import import_file
+from mindmuscle.store import LOCAL_USER_ID, UserExerciseCreate, open_database, repo
+from mindmuscle.web import create_app
+
+STRONG = (
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+    "Workout Notes,RPE\n"
+    "2024-01-05 10:00:00,Push,1h 2m,Bench Press (Barbell),1,60,8,0,0,,,\n"
+    "2024-01-05 10:00:00,Push,1h 2m,Zercher Wobble Thing,1,20,10,0,0,,,\n"
+    "2024-01-05 10:00:00,Push,1h 2m,Zercher Wobble Thing,2,22.5,8,0,0,,,\n"
+)
+OWN = "user_zercher_wobble_thing"
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def imported(tmp_path: Path) -> tuple[Settings, Path]:
+    """A database after a real import of a Strong file (kg) that creates one user exercise."""
+    db_path = tmp_path / "mm.db"
+    log = tmp_path / "strong.csv"
+    log.write_text(STRONG, encoding="utf-8")
+    db = open_database(f"sqlite:///{db_path}")
+    report = import_file(db=db, user_id=LOCAL_USER_ID, path=log, unit="kg")
+    db.close()
+    assert report.sets_added == 3
+    assert [m.exercise_id for m in report.mappings if m.method == "new"] == [OWN]
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{db_path}")
+    return settings, db_path
+
+
+@pytest.fixture()
+def client(imported: tuple[Settings, Path]) -> TestClient:
+    settings, _ = imported
+    c = TestClient(create_app(settings, host="127.0.0.1"))
+    c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
+    return c
+
+
+def test_web_exercise_card_of_an_imported_exercise(client: TestClient) -> None:
+    r = client.get(f"/api/exercises/{OWN}")
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Zercher Wobble Thing"
+    assert r.json()["source"] == "user"
+    listed = [e["id"] for e in client.get("/api/exercises").json()]
+    assert OWN in listed
+    assert "Zercher Wobble Thing" in client.get("/exercises").text
+
+
+def test_web_sets_of_an_imported_exercise(client: TestClient) -> None:
+    r = client.get("/api/sets", params={"exercise_id": OWN})
+    assert r.status_code == 200, r.text
+    assert [(s["load_kg"], s["reps"]) for s in r.json()] == [(20.0, 10), (22.5, 8)]
+
+
+def test_web_today_plans_an_imported_exercise(client: TestClient) -> None:
+    r = client.post("/api/today", json={"exercise_ids": [OWN]})
+    assert r.status_code == 200, r.text
+    planned = [p["exercise_id"] for p in r.json()["plan"]["exercises"]]
+    assert planned == [OWN]
+
+
+def test_web_still_refuses_an_unknown_exercise(client: TestClient) -> None:
+    r = client.get("/api/exercises/user_nothing_like_it")
+    assert r.status_code == 404
+    r = client.get("/api/sets", params={"exercise_id": "user_nothing_like_it"})
+    assert r.status_code == 404
+
+
+def test_cli_exercise_card_of_an_imported_exercise(imported: tuple[Settings, Path]) -> None:
+    _, db_path = imported
+    result = runner.invoke(cli_app, ["exercise", OWN, "--json", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["name"] == "Zercher Wobble Thing"
+    result = runner.invoke(cli_app, ["exercises", "--json", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert OWN in [e["id"] for e in json.loads(result.output)]
+    result = runner.invoke(cli_app, ["plan", "--exercise", OWN, "--json", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_exercise_without_a_database_is_built_in_only(tmp_path: Path) -> None:
+    result = runner.invoke(cli_app, ["exercise", OWN, "--json"])
+    assert result.exit_code == 1
+    assert f"'{OWN}'" in result.output or OWN in result.output
+
+
+def test_catalogue_is_cached_and_follows_the_users_exercises(
+    imported: tuple[Settings, Path],
+) -> None:
+    settings, db_path = imported
+    db = open_database(f"sqlite:///{db_path}")
+    first = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    assert user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings) is first
+    assert first.exercise(OWN).name == "Zercher Wobble Thing"
+    # A second user exercise, stored by another path: the next call sees it.
+    card = first.exercise(OWN).model_copy(update={"id": "user_tyre_flip", "name": "Tyre Flip"})
+    with db.session() as s:
+        repo.upsert_user_exercise(
+            session=s,
+            user_id=LOCAL_USER_ID,
+            data=UserExerciseCreate(
+                exercise_id=card.id, exercise=card.model_dump(mode="json"), source="user"
+            ),
+        )
+    second = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    assert second is not first
+    assert second.exercise("user_tyre_flip").name == "Tyre Flip"
+    # Another user does not see them.
+    with db.session() as s:
+        other = repo.create_user(session=s, name="other").id
+    assert "user_tyre_flip" not in user_catalog(db=db, user_id=other, settings=settings).exercises
+    db.close()
+
+
+def test_catalogue_file_is_part_of_every_users_catalogue(
+    imported: tuple[Settings, Path],
+) -> None:
+    settings, db_path = imported
+    db = open_database(f"sqlite:///{db_path}")
+    before = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    card = (
+        load_catalog()
+        .exercise("barbell_bench_press")
+        .model_copy(
+            update={
+                "id": "fedb_floor_press",
+                "name": "Floor Press",
+                "aliases": [],
+                "source": "user",
+            }
+        )
+    )
+    write_user_exercises(settings, [card])
+    after = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    assert after is not before
+    assert after.exercise("fedb_floor_press").name == "Floor Press"
+    assert after.exercise(OWN).name == "Zercher Wobble Thing"
+    shutil.rmtree(settings.data_dir / "catalog")
+    assert (
+        "fedb_floor_press"
+        not in user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings).exercises
+    )
+    db.close()
