@@ -6,7 +6,7 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from mindmuscle.cli import app
+from mindmuscle.cli import app, load_all_commands
 
 
 def _walk(command: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
@@ -17,6 +17,7 @@ def _walk(command: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, 
 
 
 def test_every_command_has_help_text_and_help_runs() -> None:
+    load_all_commands()
     root = get_command(app)
     commands = _walk(root)
     assert len(commands) > 20  # the whole CLI is registered, not an empty app

@@ -1,33 +1,232 @@
 """The Typer application shared by every command module of the CLI.
 
-Errors are translated here, once: a :class:`~mindmuscle.errors.MindMuscleError` becomes
-``Error: <message>`` on stderr and exit status 1, never a traceback.
+Instant start: ``mindmuscle --help`` imports no command module. :data:`COMMANDS` names each
+top-level command, the module that defines it and its one-line help; the module is imported
+only when its command runs (or its own help is asked for). A command module that is not in the
+table still works: it is imported whenever the command list is needed
+(``tests/test_cli_startup.py`` asks for it to be added).
+
+Errors are translated here, once (:mod:`mindmuscle.cli._errors`): one line ``Error: ...`` on
+stderr, exit status 1, and 2 for a usage error; never a traceback.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from typer import _click
+from typer._click.shell_completion import CompletionItem
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
-from mindmuscle.errors import MindMuscleError
-
-__all__ = ["DbOption", "app", "console", "err_console"]
+__all__ = ["COMMANDS", "DbOption", "app", "console", "err_console", "load_all_commands"]
 
 console = Console()
 err_console = Console(stderr=True)
 
+_PACKAGE = "mindmuscle.cli"
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module in mindmuscle.cli, its help's first sentence), in the order --help lists them
+    "init": (
+        "session",
+        "Set up your profile: units, experience, goal and the equipment you own.",
+    ),
+    "today": (
+        "session",
+        "Answer the readiness check and get today's plan (stored for `mindmuscle session`).",
+    ),
+    "plan": (
+        "coach",
+        "Today's plan from your profile and logged sets (the options override them): exercises, "
+        "sets, reps, load, tempo, focus cue and why, with evidence ids.",
+    ),
+    "session": (
+        "session",
+        "Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q).",
+    ),
+    "log": ("session", "Log one set quickly, with its reflection."),
+    "history": (
+        "session",
+        "Show logged sets with their ratings, and the estimated 1RM per exercise.",
+    ),
+    "map": (
+        "session",
+        "The connection map: how well you connect to each muscle (0-10), from your ratings.",
+    ),
+    "drill": (
+        "session",
+        "The flexing drill, guided: weakest muscles first, flex-hold-release timers, and a rating "
+        "per muscle (stored).",
+    ),
+    "exercises": ("catalog", "List the exercises of the catalogue (built-in plus imported)."),
+    "exercise": (
+        "catalog",
+        "Show one exercise card: muscles, cues, visualisation, touch cue, tempo and breathing.",
+    ),
+    "evidence": (
+        "catalog",
+        "Show the evidence: studies, the rules that cite them, and claims we do not repeat.",
+    ),
+    "catalog": (
+        "catalog",
+        "Manage the exercise catalogue: import exercises from free-exercise-db.",
+    ),
+    "import": ("logs", "Import a workout log."),
+    "export": ("logs", "Export your sets as CSV, or everything as JSON (importable again)."),
+    "db": ("session", "Database maintenance."),
+    "motion": (
+        "motion",
+        "Count repetitions, time their phases and check the tempo of one recorded set.",
+    ),
+    "emg": (
+        "emg",
+        "Analyse an EMG recording: quality, onsets, repetitions with features, ratios, fatigue.",
+    ),
+    "experiment": (
+        "experiment",
+        "Focus experiments: design, run set by set with EMG, analyse into a report.",
+    ),
+    "serve": ("serve", "Start the web app (open it on your phone at the gym)."),
+}
+"""Every top-level command: the module that defines it and the first sentence of its help."""
+
+
+def _command_modules() -> list[str]:
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(sys.modules[_PACKAGE].__path__)
+        if not m.name.startswith("_")
+    )
+
+
+def _import(module: str) -> None:
+    importlib.import_module(f"{_PACKAGE}.{module}")
+
+
+def load_all_commands() -> None:
+    """Import every command module (tests, and a command name the table does not know)."""
+    for module in _command_modules():
+        _import(module)
+
+
+def _import_unlisted() -> None:
+    listed = {module for module, _ in COMMANDS.values()}
+    for module in _command_modules():
+        if module not in listed:
+            _import(module)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _usage_hint(ctx: _click.Context | None) -> str:
+    return f" See '{ctx.command_path} --help'." if ctx is not None else ""
+
 
 class _Group(TyperGroup):
-    # Typer vendors Click as ``typer._click``; its ClickException prints "Error: ..." and exits 1.
-    def invoke(self, ctx: _click.Context) -> Any:
+    """The root group: loads a command's module when the command is needed."""
+
+    def _load(self, ctx: _click.Context, name: str) -> _click.Command | None:
+        entry = COMMANDS.get(name)
+        if entry is not None:
+            _import(entry[0])
+        built = typer.main.get_command(app)
+        if name not in getattr(built, "commands", {}):
+            # Not where the table says (or not in it): look in every module.
+            load_all_commands()
+            built = typer.main.get_command(app)
+        commands: dict[str, _click.Command] = getattr(built, "commands", {})
+        self.commands.update(commands)
+        return commands.get(name)
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        found = self.commands.get(cmd_name)
+        return found if found is not None else self._load(ctx, cmd_name)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        _import_unlisted()
+        if len(self.commands) < len(app.registered_commands) + len(app.registered_groups):
+            self.commands.update(getattr(typer.main.get_command(app), "commands", {}))
+        return [*COMMANDS, *(n for n in self.commands if n not in COMMANDS)]
+
+    def _short_help(self, name: str, limit: int) -> str | None:
+        cmd = self.commands.get(name)
+        if cmd is not None:
+            return None if cmd.hidden else cmd.get_short_help_str(limit)
+        return make_default_short_help(COMMANDS[name][1], limit)
+
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, h) for n in names if (h := self._short_help(n, limit)) is not None]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: _click.Context, incomplete: str) -> list[CompletionItem]:
+        items = [
+            CompletionItem(n, help=h)
+            for n in self.list_commands(ctx)
+            if n.startswith(incomplete) and (h := self._short_help(n, 45)) is not None
+        ]
+        items.extend(_click.Command.shell_complete(self, ctx, incomplete))
+        return items
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from mindmuscle.cli._errors import describe
+
         try:
-            return super().invoke(ctx)
-        except MindMuscleError as exc:
-            raise _click.ClickException(str(exc)) from exc
+            result = super().main(
+                args, prog_name or "mindmuscle", complete_var, standalone_mode=False, **extra
+            )
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            # A group given no command shows its help (on stdout, like --help).
+            _click.echo(exc.ctx.get_help() if exc.ctx is not None else "")
+            sys.exit(0)
+        except _click.exceptions.UsageError as exc:
+            _fail(f"{_one_line(exc.format_message())}{_usage_hint(exc.ctx)}", exc.exit_code)
+        except _click.exceptions.ClickException as exc:
+            _fail(_one_line(exc.format_message()), exc.exit_code)
+        except typer.Abort:
+            _fail("Aborted.", 1)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            message = describe(exc)
+            if message is None:
+                raise
+            _fail(_one_line(message), 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stdout.flush()
+    _click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from mindmuscle import __version__
+
+        typer.echo(f"mindmuscle {__version__}")
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -37,8 +236,26 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=_show_version,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """MindMuscle: evidence-based mind-muscle connection training."""
+
 
 DbOption = Annotated[
     str | None,

@@ -1,0 +1,120 @@
+"""One line for every error that reaches the command line (the CLI's edge, STYLE.md rule 11).
+
+:func:`describe` words an exception as the one line after ``Error:``: MindMuscle's own errors
+say what was given and what is allowed; files that cannot be read or written name the file and
+the reason; a database that cannot be written, a missing database driver and a settings value
+that is not allowed each get their own sentence. Anything else is a bug: it is still one line
+(``MINDMUSCLE_DEBUG=1`` shows the traceback instead).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from typing import Any
+
+from mindmuscle.errors import MindMuscleError
+
+__all__ = ["describe", "describe_validation_error"]
+
+_DRIVERS = {
+    "psycopg": "postgres",
+    "psycopg2": "postgres",
+    "pyedflib": "sensors",
+    "pyxdf": "sensors",
+    "brainflow": "sensors",
+    "fitdecode": "sensors",
+    "pylsl": "sensors",
+}
+
+
+def _os_error(exc: OSError) -> str:
+    name = exc.filename
+    reason = exc.strerror or str(exc)
+    if name is None:
+        return reason
+    if exc.errno == errno.ENOENT:
+        parent = os.path.dirname(os.path.abspath(name))
+        if not os.path.isdir(parent):
+            return f"{name}: the folder {parent} does not exist; create it or choose another."
+        return f"{name}: no such file."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{name}: permission denied ({reason}); choose a place you can write to."
+    if exc.errno == errno.EISDIR:
+        return f"{name} is a folder; give a file."
+    if exc.errno == errno.ENOSPC:
+        return f"{name}: the disk is full."
+    return f"{name}: {reason}."
+
+
+def describe_validation_error(exc: Any) -> str:
+    """A pydantic ``ValidationError`` as one sentence per field: value given, what is allowed."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in error.get("loc", ())) or "value"
+        given = error.get("input")
+        ctx = error.get("ctx") or {}
+        original = ctx.get("error")
+        if isinstance(original, MindMuscleError):
+            parts.append(str(original))
+            continue
+        message = str(error.get("msg", "is not allowed"))
+        message = message.removeprefix("Value error, ").removeprefix("Input should be ")
+        shown = "" if isinstance(given, dict) else f" {given!r}"
+        parts.append(f"{field}{shown} is not allowed: it must be {message}.")
+    return " ".join(parts) or "a value is not allowed."
+
+
+def _database_error(exc: Exception) -> str | None:
+    text = str(getattr(exc, "orig", None) or exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            "the database is read-only: nothing was stored. Check that you may write to the "
+            "database file and its folder, or choose another with --db."
+        )
+    if "unable to open database file" in lowered:
+        return (
+            "the database file cannot be opened: check that its folder exists and that you may "
+            "write to it, or choose another with --db."
+        )
+    if "database is locked" in lowered:
+        return "the database is busy (locked by another program); try again in a moment."
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return "the disk is full: nothing was stored."
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"the database cannot be used: {first}"
+
+
+def describe(exc: BaseException) -> str | None:
+    """The one line for ``exc``; None to let it through (only with ``MINDMUSCLE_DEBUG=1``)."""
+    if isinstance(exc, MindMuscleError):
+        return str(exc)
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        return describe_validation_error(exc)
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError):
+        return _database_error(exc)
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        package = exc.name.split(".")[0]
+        extra = _DRIVERS.get(package)
+        how = (
+            f"pip install 'mindmuscle[{extra}]'" if extra is not None else f"pip install {package}"
+        )
+        return f"this needs the Python package {package!r}, which is not installed: {how}."
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"the file is not a text file (byte {exc.start} is not {exc.encoding}); give a CSV "
+            "or another format the command lists in its --help."
+        )
+    if os.environ.get("MINDMUSCLE_DEBUG"):
+        return None
+    what = " ".join(str(exc).split()) or "no message"
+    return (
+        f"unexpected {type(exc).__name__}: {what}. This is a bug; please report it "
+        "(MINDMUSCLE_DEBUG=1 shows where it happened)."
+    )
