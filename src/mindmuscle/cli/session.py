@@ -815,11 +815,16 @@ def history_command(
     exercise: Annotated[str | None, typer.Option(help="Only this exercise.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the newest N sets.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (sets and e1RM).")] = False,
+    deleted: Annotated[
+        bool, typer.Option("--deleted", help="Also show deleted sets (marked; restorable).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Show logged sets with their ratings, and the estimated 1RM per exercise."""
     database = open_database(db)
-    sets = history(db=database, user_id=USER_ID, exercise_id=exercise, limit=limit)
+    sets = history(
+        db=database, user_id=USER_ID, exercise_id=exercise, limit=limit, include_deleted=deleted
+    )
     e1rm = e1rm_by_exercise(db=database, user_id=USER_ID, now=_now())
     if as_json:
         payload = {
@@ -830,11 +835,23 @@ def history_command(
         return
     units = get_profile(db=database, user_id=USER_ID).units
     table = Table(title=f"History ({len(sets)} sets)", title_justify="left")
-    for col in ("when", "exercise", "load", "reps", "tempo", "focus", "target", "elsewhere", "src"):
+    for col in (
+        "id",
+        "when",
+        "exercise",
+        "load",
+        "reps",
+        "tempo",
+        "focus",
+        "target",
+        "elsewhere",
+        "src",
+    ):
         table.add_column(col)
     for s in sets:
         r = s.reflection
         table.add_row(
+            str(s.id) if s.deleted_at is None else f"{s.id} (deleted)",
             s.performed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             s.exercise_id,
             _fmt_kg(s.load_kg, units),

@@ -459,6 +459,11 @@ def attach_experiment_set(
     info, planned = _open_set(db, user_id, experiment_id, set_number)
     with db.session(readonly=True) as s:
         row = repo.get_set(session=s, user_id=user_id, uuid=set_uuid)
+        if row.deleted_at is not None:
+            raise InvalidInputError(
+                f"Set {set_uuid} is deleted; restore it (`mindmuscle set restore {row.id}`) "
+                "before recording it in an experiment."
+            )
         exercise_id, focus, n_reps, load = row.exercise_id, row.focus_mode, row.reps, row.load_kg
         rating = row.reflection.target_rating if row.reflection is not None else None
     if exercise_id != info.design.exercise_id:
@@ -675,6 +680,8 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
             if p.set_uuid is None:
                 continue
             row = repo.get_set(session=s, user_id=user_id, uuid=p.set_uuid)
+            if row.deleted_at is not None:
+                continue  # a deleted set does not count (restoring it brings it back)
             recs = repo.list_recordings(session=s, user_id=user_id, set_uuid=p.set_uuid, kind="emg")
             emg = recs[-1].analysis if recs else None
             rating = row.reflection.target_rating if row.reflection is not None else None

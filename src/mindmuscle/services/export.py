@@ -110,7 +110,7 @@ def _csv_rows(s: Session, user_id: int, catalog: Catalog) -> Iterator[list[str]]
     sessions: dict[int, SessionRow] = {}
     query = (
         select(SetRow)
-        .where(SetRow.user_id == user_id)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
         .order_by(SetRow.performed_at, SetRow.id)
         .execution_options(yield_per=1000)
     )
@@ -202,7 +202,12 @@ def export_document(*, db: Database, user_id: int) -> ExportDocument:
                 bodyweight_kg=profile_row.bodyweight_kg,
             )
         readiness_rows = _rows(s, ReadinessRow, user_id, ReadinessRow.recorded_at, ReadinessRow.id)
-        session_rows = _rows(s, SessionRow, user_id, SessionRow.started_at, SessionRow.id)
+        # Deleted workouts and sets stay in the database (restorable) but are not exported.
+        session_rows = [
+            r
+            for r in _rows(s, SessionRow, user_id, SessionRow.started_at, SessionRow.id)
+            if r.deleted_at is None
+        ]
         refs = {r.id: f"session-{i}" for i, r in enumerate(session_rows, start=1)}
         sessions = []
         for r in session_rows:
@@ -256,6 +261,7 @@ def export_document(*, db: Database, user_id: int) -> ExportDocument:
                 ),
             )
             for r in _rows(s, SetRow, user_id, SetRow.performed_at, SetRow.id)
+            if r.deleted_at is None
         ]
         return ExportDocument(
             profile=profile,

@@ -8,28 +8,43 @@ from __future__ import annotations
 
 import uuid as uuid_mod
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach import connection_map as coach_connection_map
 from mindmuscle.coach import estimate_e1rm
 from mindmuscle.coach.models import E1RM, ConnectionScore, FocusMode, LoggedSet, Reflection, SetType
+from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, ReflectionCreate, SetCreate, repo
 from mindmuscle.store.tables import SetRow
 
 __all__ = [
+    "SetDetail",
+    "SetEdit",
     "SetInput",
     "SetRecord",
+    "SetRevision",
+    "WorkoutDetail",
+    "WorkoutEdit",
     "connection_map",
+    "delete_set",
+    "delete_workout",
     "e1rm_by_exercise",
+    "edit_set",
+    "edit_workout",
+    "get_set",
+    "get_workout",
     "history",
     "logged_sets",
     "record_reflection",
     "record_set",
+    "restore_set",
+    "restore_workout",
     "set_create",
     "set_record",
     "user_catalog",
@@ -66,6 +81,7 @@ class SetRecord(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    id: int = Field(description="The set's number in this database (`mindmuscle set show ID`).")
     uuid: str
     session_id: int | None
     set_index: int | None
@@ -81,6 +97,9 @@ class SetRecord(BaseModel):
     source: str
     notes: str
     reflection: Reflection | None
+    deleted_at: datetime | None = Field(
+        default=None, description="When the set was deleted (restorable); null if it counts."
+    )
 
 
 def set_create(data: SetInput) -> SetCreate:
@@ -125,6 +144,7 @@ def set_record(row: SetRow) -> SetRecord:
         )
     tempo = None if row.tempo is None else Tempo.model_validate(row.tempo).as_string()
     return SetRecord(
+        id=row.id,
         uuid=row.uuid,
         session_id=row.session_id,
         set_index=row.set_index,
@@ -140,6 +160,7 @@ def set_record(row: SetRow) -> SetRecord:
         source=row.source,
         notes=row.notes,
         reflection=reflection,
+        deleted_at=row.deleted_at,
     )
 
 
@@ -203,8 +224,12 @@ def history(
     session_id: int | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    include_deleted: bool = False,
 ) -> list[SetRecord]:
-    """Stored sets with their reflections, oldest first (``limit``: the newest ones)."""
+    """Stored sets with their reflections, oldest first (``limit``: the newest ones).
+
+    Deleted sets are left out unless ``include_deleted`` (each then has its ``deleted_at``).
+    """
     with db.session(readonly=True) as s:
         rows = repo.list_sets(
             session=s,
@@ -213,6 +238,7 @@ def history(
             session_id=session_id,
             since=since,
             limit=limit,
+            include_deleted=include_deleted,
         )
         return [set_record(r) for r in rows]
 
@@ -258,3 +284,282 @@ def connection_map(
     catalog = catalog or user_catalog(db=db, user_id=user_id)
     sets = logged_sets(db=db, user_id=user_id)
     return coach_connection_map(sets, catalog=catalog, now=now)
+
+
+# --- edit, delete and restore ---------------------------------------------------------------
+
+
+class SetEdit(BaseModel):
+    """What to change in a stored set; a field left out (or null) keeps its value.
+
+    The edited set is checked with the same limits as a new one. ``note`` is the note of the
+    set's reflection, or of the set itself when it has no rating.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    reps: int | None = None
+    load_kg: float | None = None
+    rir: int | None = Field(default=None, description="Reps in reserve.")
+    set_type: SetType | None = None
+    target_rating: int | None = Field(default=None, description="How strongly the target was felt.")
+    focus_rating: int | None = None
+    felt_elsewhere: dict[str, int] | None = Field(
+        default=None, description="Muscle id -> 0-10 for muscles felt instead (replaces all)."
+    )
+    note: str | None = None
+
+
+class SetRevision(BaseModel):
+    """One change of a set: ``changes`` maps each changed field to ``[old, new]``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    revised_at: datetime
+    kind: Literal["edit", "delete", "restore"]
+    changes: dict[str, list[Any]]
+
+
+class SetDetail(BaseModel):
+    """A stored set (deleted or not) with its exercise's name and every change made to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    set: SetRecord
+    exercise_name: str
+    revisions: list[SetRevision]
+
+
+class WorkoutDetail(BaseModel):
+    """A stored workout (training session) with all its sets, deleted ones marked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    source: str
+    notes: str
+    deleted_at: datetime | None
+    sets: list[SetRecord]
+
+
+class WorkoutEdit(BaseModel):
+    """What to change in a stored workout."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notes: str | None = None
+
+
+def _set_row(s: Session, user_id: int, ref: int | str) -> SetRow:
+    """The set with integer id ``ref`` (also given as digits), else with uuid ``ref``."""
+    if isinstance(ref, int):
+        return repo.get_set_by_id(session=s, user_id=user_id, set_id=ref)
+    if ref.isascii() and ref.isdigit():
+        try:
+            return repo.get_set_by_id(session=s, user_id=user_id, set_id=int(ref))
+        except NotFoundError:
+            pass  # a client's uuid may be digits too
+    return repo.get_set(session=s, user_id=user_id, uuid=ref)
+
+
+def _detail(s: Session, row: SetRow, catalog: Catalog) -> SetDetail:
+    revisions = repo.list_set_revisions(session=s, user_id=row.user_id, set_id=row.id)
+    known = catalog.exercises.get(row.exercise_id)
+    return SetDetail(
+        set=set_record(row),
+        exercise_name=row.exercise_id if known is None else known.name,
+        revisions=[
+            SetRevision(
+                revised_at=r.revised_at,
+                kind=r.kind,
+                changes=dict(r.changes),
+            )
+            for r in revisions
+        ],
+    )
+
+
+_EDIT_NAMES = {
+    "reflection.target_rating": "target_rating",
+    "reflection.focus_rating": "focus_rating",
+    "reflection.reps_in_reserve": "rir",
+    "reflection.felt_elsewhere": "felt_elsewhere",
+    "reflection.note": "note",
+}
+
+
+def _explain(exc: ValidationError, set_id: int) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        field = _EDIT_NAMES.get(where, where)
+        for prefix, name in _EDIT_NAMES.items():
+            if where.startswith(prefix + "."):
+                field = f"{name}.{where[len(prefix) + 1 :]}"
+        given = err.get("input")
+        shown = f" (got {given!r})" if isinstance(given, int | float | str) else ""
+        parts.append(f"{field}: {err.get('msg', 'invalid value')}{shown}")
+    return f"Set {set_id} not changed: " + "; ".join(parts) + "."
+
+
+def _checked_values(row: SetRow, edit: SetEdit, catalog: Catalog) -> dict[str, Any]:
+    """The store's new values of ``row``, after checking the whole edited set like a new one."""
+    values = edit.model_dump(exclude_none=True)
+    refl = row.reflection
+    rating = values.get("target_rating", None if refl is None else refl.target_rating)
+    if rating is None:
+        if {"focus_rating", "felt_elsewhere"} & set(values):
+            raise InvalidInputError(
+                f"Set {row.id} has no target rating yet; give it (0-10) with the other ratings."
+            )
+        if "note" in values:
+            values["notes"] = values.pop("note")
+    candidate = {
+        "uuid": row.uuid,
+        "exercise_id": row.exercise_id,
+        "performed_at": row.performed_at,
+        "load_kg": values.get("load_kg", row.load_kg),
+        "reps": values.get("reps", row.reps),
+        "set_type": values.get("set_type", row.set_type),
+        "tempo": row.tempo,
+        "focus_mode": row.focus_mode,
+        "cue": row.cue,
+        "notes": values.get("notes", row.notes),
+        # Without a rating the reflection only carries the reps in reserve to be checked.
+        "reflection": {
+            "target_rating": 0 if rating is None else rating,
+            "felt_elsewhere": values.get(
+                "felt_elsewhere", {} if refl is None else dict(refl.felt_elsewhere or {})
+            ),
+            "focus_rating": values.get("focus_rating", None if refl is None else refl.focus_rating),
+            "reps_in_reserve": values.get("rir", row.rir),
+            "note": values.get("note", "" if refl is None else refl.note),
+        },
+    }
+    try:
+        SetInput.model_validate(candidate)
+    except ValidationError as exc:
+        raise InvalidInputError(_explain(exc, row.id)) from None
+    for muscle_id in values.get("felt_elsewhere", {}):
+        catalog.muscle(muscle_id)  # refuses unknown ids, with suggestions
+    return values
+
+
+def get_set(
+    *, db: Database, user_id: int, ref: int | str, catalog: Catalog | None = None
+) -> SetDetail:
+    """One stored set (deleted or not) with its revisions, by integer id or uuid.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set for this user.
+    """
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    with db.session(readonly=True) as s:
+        return _detail(s, _set_row(s, user_id, ref), catalog)
+
+
+def edit_set(
+    *,
+    db: Database,
+    user_id: int,
+    ref: int | str,
+    edit: SetEdit,
+    now: datetime,
+    catalog: Catalog | None = None,
+) -> SetDetail:
+    """Change a stored set, keeping its previous values as a revision; committed on return.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set for this user.
+    mindmuscle.errors.InvalidInputError
+        The edited set breaks a limit of a set (the message names the field and the value), or
+        ratings are given for a set without a target rating.
+    mindmuscle.errors.UnknownIdError
+        A muscle felt elsewhere is not in the catalogue.
+    """
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    with db.session() as s:
+        row = _set_row(s, user_id, ref)
+        values = _checked_values(row, edit, catalog)
+        repo.edit_set(session=s, user_id=user_id, set_id=row.id, values=values, at=now)
+        return _detail(s, row, catalog)
+
+
+def delete_set(
+    *, db: Database, user_id: int, ref: int | str, now: datetime, catalog: Catalog | None = None
+) -> SetDetail:
+    """Delete a set: it leaves history, e1RM, loads, the map and progress, and can be restored."""
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    with db.session() as s:
+        row = _set_row(s, user_id, ref)
+        repo.delete_set(session=s, user_id=user_id, set_id=row.id, at=now)
+        return _detail(s, row, catalog)
+
+
+def restore_set(
+    *, db: Database, user_id: int, ref: int | str, now: datetime, catalog: Catalog | None = None
+) -> SetDetail:
+    """Bring a deleted set back with exactly the values it had when it was deleted.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        The set's workout is deleted (restore the workout instead).
+    """
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
+    with db.session() as s:
+        row = _set_row(s, user_id, ref)
+        repo.restore_set(session=s, user_id=user_id, set_id=row.id, at=now)
+        return _detail(s, row, catalog)
+
+
+def _workout(s: Session, user_id: int, session_id: int) -> WorkoutDetail:
+    row = repo.get_session(session=s, user_id=user_id, session_id=session_id)
+    sets = repo.list_sets(session=s, user_id=user_id, session_id=session_id, include_deleted=True)
+    return WorkoutDetail(
+        session_id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        source=row.source,
+        notes=row.notes,
+        deleted_at=row.deleted_at,
+        sets=[set_record(r) for r in sets],
+    )
+
+
+def get_workout(*, db: Database, user_id: int, session_id: int) -> WorkoutDetail:
+    """One stored workout (deleted or not) with all its sets."""
+    with db.session(readonly=True) as s:
+        return _workout(s, user_id, session_id)
+
+
+def edit_workout(
+    *, db: Database, user_id: int, session_id: int, edit: WorkoutEdit
+) -> WorkoutDetail:
+    """Change a workout's notes; committed on return."""
+    with db.session() as s:
+        row = repo.get_session(session=s, user_id=user_id, session_id=session_id)
+        if edit.notes is not None:
+            row.notes = edit.notes
+        s.flush()
+        return _workout(s, user_id, session_id)
+
+
+def delete_workout(*, db: Database, user_id: int, session_id: int, now: datetime) -> WorkoutDetail:
+    """Delete a workout and its sets (restorable together)."""
+    with db.session() as s:
+        repo.delete_session(session=s, user_id=user_id, session_id=session_id, at=now)
+        return _workout(s, user_id, session_id)
+
+
+def restore_workout(*, db: Database, user_id: int, session_id: int, now: datetime) -> WorkoutDetail:
+    """Bring a deleted workout back with the sets deleted with it."""
+    with db.session() as s:
+        repo.restore_session(session=s, user_id=user_id, session_id=session_id, at=now)
+        return _workout(s, user_id, session_id)

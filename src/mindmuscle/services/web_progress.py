@@ -25,7 +25,7 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.coach import connection_map, set_e1rm
 from mindmuscle.coach.models import ConnectionScore, LoggedSet
 from mindmuscle.store import Database
-from mindmuscle.store.tables import ReflectionRow, SetRow
+from mindmuscle.store.tables import ReflectionRow, SetRevisionRow, SetRow
 
 __all__ = [
     "ExerciseSeries",
@@ -140,21 +140,23 @@ def compute_progress(
     )
 
 
-Version = tuple[int, int]
+Version = tuple[int, int, int]
 FULL_RELOAD_S = 3600.0  # reflections replaced in place (same ids) show within the hour
 
 
 def history_version(*, db: Database, user_id: int) -> Version:
-    """(highest set id, highest reflection id) of a user: changes when either is added."""
+    """(highest set id, highest reflection id, highest revision id) of a user: changes when a
+    set or reflection is added, and when a set is edited, deleted or restored."""
     with db.session(readonly=True) as s:
         return _version(s, user_id)
 
 
 def _version(s: Session, user_id: int) -> Version:
-    # Two index lookups; counting 100,000 rows would cost tens of milliseconds per page.
+    # Three index lookups; counting 100,000 rows would cost tens of milliseconds per page.
     max_set = s.scalar(select(func.max(SetRow.id)).where(SetRow.user_id == user_id))
     max_refl = s.scalar(select(func.max(ReflectionRow.id)).where(ReflectionRow.user_id == user_id))
-    return int(max_set or 0), int(max_refl or 0)
+    max_rev = s.scalar(select(func.max(SetRevisionRow.id)).where(SetRevisionRow.user_id == user_id))
+    return int(max_set or 0), int(max_refl or 0), int(max_rev or 0)
 
 
 def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[LoggedSet]:
@@ -166,7 +168,10 @@ def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[Lo
             ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
         )
         .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
-        .where(SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= upto_id)
+        .where(
+            SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= upto_id,
+            SetRow.deleted_at.is_(None),
+        )
         .order_by(SetRow.id)
     )  # fmt: skip
     out = []
@@ -191,7 +196,7 @@ def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[Lo
 
 class _UserSets:
     def __init__(self) -> None:
-        self.version: Version = (0, 0)
+        self.version: Version = (0, 0, 0)
         self.sets: list[LoggedSet] = []
         self.loaded_at = float("-inf")
         # The catalogue is part of the key: assigning an exercise's targets changes the map.
@@ -213,6 +218,8 @@ class ProgressCache:
             if version == cached.version and not full:
                 return version
             max_set = version[0]
+            # A set edited, deleted or restored: read everything again.
+            full = full or version[2] != cached.version[2]
             if not full:
                 # A reflection stored later for a set already read: read everything again.
                 late = s.scalar(

@@ -89,6 +89,8 @@ __all__ = [
     "upsert_user_exercise",
 ]
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds; larger ones are never found
+
 
 # --- users -----------------------------------------------------------------------------------
 
@@ -199,7 +201,7 @@ def create_session(*, session: Session, user_id: int, data: SessionCreate) -> Se
 
 
 def get_session(*, session: Session, user_id: int, session_id: int) -> SessionRow:
-    row = session.get(SessionRow, session_id)
+    row = session.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
         raise NotFoundError(
             f"No training session with id {session_id}; list them with `mindmuscle history`."
@@ -564,7 +566,6 @@ def link_experiment_set(
 
 # --- edits, deletes and restores --------------------------------------------------------------
 
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 SET_FIELDS = frozenset({"reps", "load_kg", "rir", "set_type", "notes"})
 REFLECTION_FIELDS = frozenset({"target_rating", "felt_elsewhere", "focus_rating", "note"})
 

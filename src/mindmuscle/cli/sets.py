@@ -1,0 +1,303 @@
+"""Correcting the log: ``set show|edit|delete|restore ID`` and ``workout show|delete|restore ID``.
+
+A set is named by the integer id that ``mindmuscle history --json`` prints, or by its uuid.
+Nothing is lost: every edit keeps the previous values as a revision (``set show`` lists them),
+and a deleted set or workout stays stored until it is restored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from mindmuscle.catalog import Catalog
+from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli.session import _parse_ratings
+from mindmuscle.services import history as history_service
+from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
+from mindmuscle.services.profile import get_profile
+from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
+
+__all__ = ["set_app", "workout_app"]
+
+set_app = typer.Typer(
+    help="Show, correct, delete or restore one logged set (every change is kept).",
+    no_args_is_help=True,
+)
+workout_app = typer.Typer(
+    help="Show, delete or restore a whole workout with its sets.", no_args_is_help=True
+)
+app.add_typer(set_app, name="set")
+app.add_typer(workout_app, name="workout")
+
+USER_ID = LOCAL_USER_ID
+SetId = Annotated[str, typer.Argument(help="The set's id (from `history --json`) or its uuid.")]
+WorkoutId = Annotated[int, typer.Argument(help="The workout's id (a set's session_id).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _kg(load_kg: float, units: MassUnit) -> str:
+    return f"{round(from_kg(load_kg, units), 2):g} {units}"
+
+
+def _when(t: datetime) -> str:
+    return t.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _value(field: str, value: Any, units: MassUnit, catalog: Catalog) -> str:
+    if value is None:
+        return "-"
+    if field == "load_kg":
+        return _kg(float(value), units)
+    if field == "felt_elsewhere":
+        return ", ".join(f"{_muscle(m, catalog)} {v}" for m, v in value.items()) or "nothing"
+    if field == "deleted_at":
+        return _when(datetime.fromisoformat(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+_FIELD_NAMES = {
+    "load_kg": "load",
+    "rir": "reps in reserve",
+    "target_rating": "target rating",
+    "focus_rating": "focus rating",
+    "felt_elsewhere": "felt elsewhere",
+    "set_type": "set type",
+    "notes": "note",
+    "deleted_at": "deleted",
+}
+
+
+def _muscle(muscle_id: str, catalog: Catalog) -> str:
+    return catalog.muscles[muscle_id].name if muscle_id in catalog.muscles else muscle_id
+
+
+def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
+    parts = [
+        f"Set {s.id}: {name}, {_when(s.performed_at)}, {s.reps} reps at {_kg(s.load_kg, units)}"
+    ]
+    if s.reps_in_reserve is not None:
+        parts.append(f"{s.reps_in_reserve} in reserve")
+    if s.set_type != "working":
+        parts.append(s.set_type)
+    r = s.reflection
+    if r is not None:
+        parts.append(f"target {r.target_rating}/10")
+        if r.felt_elsewhere:
+            parts.append("elsewhere " + _value("felt_elsewhere", r.felt_elsewhere, units, catalog))
+        if r.focus_rating is not None:
+            parts.append(f"focus {r.focus_rating}/10")
+    line = ", ".join(parts)
+    note = r.note if r is not None and r.note else s.notes
+    if note:
+        line += f"; note {note!r}"
+    if s.deleted_at is not None:
+        line += f" [deleted {_when(s.deleted_at)}]"
+    return line
+
+
+def _show(detail: SetDetail, units: MassUnit, catalog: Catalog, as_json: bool) -> None:
+    if as_json:
+        typer.echo(detail.model_dump_json(indent=2))
+        return
+    s = detail.set
+    console.print(_line(s, detail.exercise_name, units, catalog), highlight=False, soft_wrap=True)
+    console.print(f"uuid {s.uuid}", highlight=False, soft_wrap=True)
+    if s.deleted_at is not None:
+        console.print(
+            f"Deleted: bring it back with `mindmuscle set restore {s.id}`.", soft_wrap=True
+        )
+    if not detail.revisions:
+        console.print("No changes since it was logged.")
+        return
+    console.print("Changes, oldest first:")
+    for rev in detail.revisions:
+        what = "; ".join(
+            f"{_FIELD_NAMES.get(f, f)} {_value(f, old, units, catalog)} -> "
+            f"{_value(f, new, units, catalog)}"
+            for f, (old, new) in rev.changes.items()
+        )
+        console.print(
+            f"  {_when(rev.revised_at)} {rev.kind}: {what}", highlight=False, soft_wrap=True
+        )
+
+
+def _context(db: str | None) -> tuple[Database, MassUnit, Catalog]:
+    database = open_database(db)
+    units = get_profile(db=database, user_id=USER_ID).units
+    return database, units, history_service.user_catalog(db=database, user_id=USER_ID)
+
+
+@set_app.command("show")
+def show(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Show one set (also a deleted one) and every change made to it."""
+    database, units, catalog = _context(db)
+    try:
+        detail = history_service.get_set(db=database, user_id=USER_ID, ref=set_id, catalog=catalog)
+    finally:
+        database.close()
+    _show(detail, units, catalog, as_json)
+
+
+@set_app.command("edit")
+def edit(
+    set_id: SetId,
+    reps: Annotated[int | None, typer.Option(help="Repetitions done.")] = None,
+    load: Annotated[float | None, typer.Option(help="Load in your units (0: body weight).")] = None,
+    units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
+    rir: Annotated[int | None, typer.Option(help="Reps in reserve, 0-10.")] = None,
+    rating: Annotated[
+        int | None, typer.Option(help="How strongly the target was felt, 0-10.")
+    ] = None,
+    elsewhere: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Muscles felt instead, MUSCLE=0..10 (repeatable; replaces the earlier ones; "
+            "'none' clears them)."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="The set's note (replaces the earlier one).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Correct a logged set; its previous values are kept and shown by `set show`."""
+    database, profile_units, catalog = _context(db)
+    unit = parse_unit(units) if units else profile_units
+    try:
+        detail = history_service.edit_set(
+            db=database,
+            user_id=USER_ID,
+            ref=set_id,
+            edit=SetEdit(
+                reps=reps,
+                load_kg=None if load is None else to_kg(load, unit),
+                rir=rir,
+                target_rating=rating,
+                felt_elsewhere=_elsewhere(elsewhere),
+                note=note,
+            ),
+            now=_now(),
+            catalog=catalog,
+        )
+    finally:
+        database.close()
+    _show(detail, unit, catalog, as_json)
+
+
+def _elsewhere(items: Sequence[str] | None) -> dict[str, int] | None:
+    if items is None:
+        return None
+    if [i.strip().lower() for i in items] == ["none"]:
+        return {}
+    return _parse_ratings(items, what="--elsewhere", high=10)
+
+
+@set_app.command("delete")
+def delete(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Delete a set: it leaves history, e1RM, loads and the map, and can be restored."""
+    database, units, catalog = _context(db)
+    try:
+        detail = history_service.delete_set(
+            db=database, user_id=USER_ID, ref=set_id, now=_now(), catalog=catalog
+        )
+    finally:
+        database.close()
+    if as_json:
+        _show(detail, units, catalog, as_json)
+        return
+    console.print(
+        f"Deleted set {detail.set.id} ({detail.exercise_name}); bring it back with "
+        f"`mindmuscle set restore {detail.set.id}`.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@set_app.command("restore")
+def restore(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Bring a deleted set back with exactly the values it had."""
+    database, units, catalog = _context(db)
+    try:
+        detail = history_service.restore_set(
+            db=database, user_id=USER_ID, ref=set_id, now=_now(), catalog=catalog
+        )
+    finally:
+        database.close()
+    if as_json:
+        _show(detail, units, catalog, as_json)
+        return
+    console.print("Restored:", highlight=False)
+    _show(detail, units, catalog, False)
+
+
+def _show_workout(w: WorkoutDetail, units: MassUnit, catalog: Catalog, as_json: bool) -> None:
+    if as_json:
+        typer.echo(w.model_dump_json(indent=2))
+        return
+    state = "" if w.deleted_at is None else f" [deleted {_when(w.deleted_at)}]"
+    console.print(
+        f"Workout {w.session_id}, {_when(w.started_at)} ({w.source}), {len(w.sets)} set(s){state}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for s in w.sets:
+        ex = catalog.exercises.get(s.exercise_id)
+        name = s.exercise_id if ex is None else ex.name
+        console.print("  " + _line(s, name, units, catalog), highlight=False, soft_wrap=True)
+
+
+@workout_app.command("show")
+def workout_show(session_id: WorkoutId, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Show a workout and all its sets (deleted ones marked)."""
+    database, units, catalog = _context(db)
+    try:
+        w = history_service.get_workout(db=database, user_id=USER_ID, session_id=session_id)
+    finally:
+        database.close()
+    _show_workout(w, units, catalog, as_json)
+
+
+@workout_app.command("delete")
+def workout_delete(session_id: WorkoutId, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Delete a whole workout with its sets (restorable together)."""
+    database, units, catalog = _context(db)
+    try:
+        w = history_service.delete_workout(
+            db=database, user_id=USER_ID, session_id=session_id, now=_now()
+        )
+    finally:
+        database.close()
+    if as_json:
+        _show_workout(w, units, catalog, as_json)
+        return
+    console.print(
+        f"Deleted workout {w.session_id} with its sets; bring them back with "
+        f"`mindmuscle workout restore {w.session_id}`.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@workout_app.command("restore")
+def workout_restore(
+    session_id: WorkoutId, as_json: JsonOption = False, db: DbOption = None
+) -> None:
+    """Bring a deleted workout back with the sets deleted with it."""
+    database, units, catalog = _context(db)
+    try:
+        w = history_service.restore_workout(
+            db=database, user_id=USER_ID, session_id=session_id, now=_now()
+        )
+    finally:
+        database.close()
+    _show_workout(w, units, catalog, as_json)

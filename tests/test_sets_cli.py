@@ -1,0 +1,192 @@
+"""Correcting the log from the terminal: ``set show|edit|delete|restore`` and ``workout ...``.
+
+After each change the e1RM (``history --json``) and the connection map (``map --json``) are
+checked with exact values: every set is logged at the same moment, so the recency weights are
+equal and the e1RM is the mean of the sets' estimates and the map score the mean rating.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+from mindmuscle.services import history as history_service
+from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
+
+runner = CliRunner()
+AT = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "mm.db")
+
+
+def run(db: str, *args: str) -> str:
+    result = runner.invoke(app, [*args, "--db", db])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fail(db: str, *args: str) -> str:
+    """Run a command that must be refused: exit 1 and one line ``Error: ...``."""
+    result = runner.invoke(app, [*args, "--db", db])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def log(db: str, load: str, reps: str, rating: str, *extra: str) -> dict[str, Any]:
+    out = run(
+        db, "log", "leg_extension", "--reps", reps, "--load", load, "--rating", rating,
+        "--at", AT, "--json", *extra,
+    )  # fmt: skip
+    stored: dict[str, Any] = json.loads(out)
+    return stored
+
+
+def state(db: str) -> tuple[float | None, dict[str, tuple[float, int, int]], list[int]]:
+    """(e1RM of leg_extension in kg, {muscle: (score to 1e-9, count, compensation)}, ids in
+    history)."""
+    hist = json.loads(run(db, "history", "--json"))
+    e1rm = hist["e1rm"].get("leg_extension")
+    scores = json.loads(run(db, "map", "--json"))
+    return (
+        None if e1rm is None else e1rm["e1rm_kg"],
+        {m: (round(v["score"], 9), v["count"], v["compensation_count"]) for m, v in scores.items()},
+        [s["id"] for s in hist["sets"]],
+    )
+
+
+def test_edit_delete_restore_follow_through_e1rm_and_the_map(db: str) -> None:
+    a = log(db, "60", "1", "6")
+    b = log(db, "90", "1", "8", "--elsewhere", "hip_flexors=6")
+    assert isinstance(a["id"], int) and isinstance(b["id"], int) and a["uuid"] != b["uuid"]
+    e1rm, scores, ids = state(db)
+    assert e1rm == pytest.approx(75.0, abs=1e-9)  # (60 + 90) / 2: one rep, Brzycki = load
+    assert scores == {"quadriceps": (7.0, 2, 0)}
+    assert ids == [a["id"], b["id"]]
+
+    out = run(db, "set", "edit", str(b["id"]), "--load", "30", "--rating", "4",
+              "--elsewhere", "none", "--note", "grip slipped")  # fmt: skip
+    assert "load 90 kg -> 30 kg" in out and "target rating 8 -> 4" in out
+    e1rm, scores, _ = state(db)
+    assert e1rm == pytest.approx(45.0, abs=1e-9)
+    assert scores == {"quadriceps": (5.0, 2, 0)}
+    edited = json.loads(run(db, "set", "show", b["uuid"], "--json"))
+    assert edited["set"]["load_kg"] == 30.0
+    assert edited["set"]["reflection"]["note"] == "grip slipped"
+    (rev,) = edited["revisions"]
+    assert rev["kind"] == "edit"
+    assert rev["changes"] == {
+        "load_kg": [90.0, 30.0],
+        "target_rating": [8, 4],
+        "felt_elsewhere": [{"hip_flexors": 6}, {}],
+        "note": ["", "grip slipped"],
+    }
+
+    out = run(db, "set", "delete", str(b["id"]))
+    assert f"mindmuscle set restore {b['id']}" in out
+    e1rm, scores, ids = state(db)
+    assert e1rm == pytest.approx(60.0, abs=1e-9)
+    assert scores == {"quadriceps": (6.0, 1, 0)}
+    assert ids == [a["id"]]
+    with_deleted = json.loads(run(db, "history", "--json", "--deleted"))["sets"]
+    assert [(s["id"], s["deleted_at"] is not None) for s in with_deleted] == [
+        (a["id"], False),
+        (b["id"], True),
+    ]
+
+    run(db, "set", "restore", str(b["id"]))
+    e1rm, scores, ids = state(db)
+    assert e1rm == pytest.approx(45.0, abs=1e-9)
+    assert scores == {"quadriceps": (5.0, 2, 0)}
+    assert ids == [a["id"], b["id"]]
+    restored = json.loads(run(db, "set", "show", str(b["id"]), "--json"))
+    assert restored["set"] == edited["set"]  # exactly the values it had before the delete
+    assert [r["kind"] for r in restored["revisions"]] == ["edit", "delete", "restore"]
+
+
+def test_load_is_edited_in_the_profile_units(db: str) -> None:
+    run(db, "init", "--no-input", "--units", "lb")
+    a = log(db, "100", "5", "6")
+    run(db, "set", "edit", str(a["id"]), "--load", "200")
+    shown = json.loads(run(db, "set", "show", str(a["id"]), "--json"))
+    assert shown["set"]["load_kg"] == pytest.approx(200 * 0.45359237, abs=1e-9)
+    assert "load 100 lb -> 200 lb" in run(db, "set", "show", str(a["id"]))
+
+
+def test_an_abandoned_zero_rep_set_is_not_in_the_e1rm(db: str) -> None:
+    log(db, "60", "1", "6")
+    abandoned = log(db, "20", "0", "5")
+    e1rm, scores, _ = state(db)
+    assert e1rm == pytest.approx(60.0, abs=1e-9)
+    assert scores["quadriceps"] == (5.5, 2, 0)  # it was rated, so the map counts it
+    run(db, "set", "delete", str(abandoned["id"]))
+    e1rm, scores, _ = state(db)
+    assert (e1rm, scores["quadriceps"]) == (pytest.approx(60.0, abs=1e-9), (6.0, 1, 0))
+
+
+def test_bad_edits_are_refused_in_one_line_and_change_nothing(db: str) -> None:
+    a = log(db, "60", "5", "6")
+    before = json.loads(run(db, "set", "show", str(a["id"]), "--json"))
+    sid = str(a["id"])
+    assert "reps" in fail(db, "set", "edit", sid, "--reps", "-1")
+    assert "rir" in fail(db, "set", "edit", sid, "--rir", "11")
+    assert "target_rating" in fail(db, "set", "edit", sid, "--rating", "12")
+    assert "load_kg" in fail(db, "set", "edit", sid, "--load", "-5")
+    assert "no_such_muscle" in fail(db, "set", "edit", sid, "--elsewhere", "no_such_muscle=3")
+    assert "--elsewhere" in fail(db, "set", "edit", sid, "--elsewhere", "hip_flexors=99")
+    assert json.loads(run(db, "set", "show", sid, "--json")) == before
+    for missing in ("999", str(2**70), "0", "no-such-uuid"):
+        assert "No set with id" in fail(db, "set", "show", missing)
+        assert "No set with id" in fail(db, "set", "delete", missing)
+    assert "No training session with id" in fail(db, "workout", "delete", str(2**70))
+
+
+def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
+    database = open_database(db)
+    with database.session() as s:
+        sid = repo.create_session(session=s, user_id=LOCAL_USER_ID, data=SessionCreate()).id
+    database.close()
+    a = log(db, "60", "1", "6")
+    inside = [
+        log(db, load, "1", rating, "--uuid", f"w-{load}")
+        for load, rating in (("90", "8"), ("30", "2"))
+    ]
+    database = open_database(db)
+    with database.session() as s:  # as the guided session stores them: in its workout
+        for st in inside:
+            repo.get_set(session=s, user_id=LOCAL_USER_ID, uuid=st["uuid"]).session_id = sid
+    database.close()
+    run(db, "set", "delete", str(inside[1]["id"]))  # deleted on its own, before
+    assert state(db)[0] == pytest.approx(75.0, abs=1e-9)
+
+    out = run(db, "workout", "delete", str(sid))
+    assert f"mindmuscle workout restore {sid}" in out
+    e1rm, scores, ids = state(db)
+    assert (e1rm, scores, ids) == (
+        pytest.approx(60.0, abs=1e-9),
+        {"quadriceps": (6.0, 1, 0)},
+        [a["id"]],
+    )
+    assert "restore the workout" in fail(db, "set", "restore", str(inside[0]["id"]))
+
+    out = run(db, "workout", "restore", str(sid))
+    e1rm, scores, ids = state(db)
+    assert e1rm == pytest.approx(75.0, abs=1e-9)
+    assert scores == {"quadriceps": (7.0, 2, 0)}
+    assert ids == [a["id"], inside[0]["id"]]  # the set deleted before stays deleted
+    w = history_service.get_workout(db=open_database(db), user_id=LOCAL_USER_ID, session_id=sid)
+    assert [(s.id, s.deleted_at is not None) for s in w.sets] == [
+        (inside[0]["id"], False),
+        (inside[1]["id"], True),
+    ]
