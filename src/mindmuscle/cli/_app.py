@@ -65,7 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The flexing drill, guided: weakest muscles first, flex-hold-release timers, and a rating "
         "per muscle (stored).",
     ),
-    "exercises": ("catalog", "List the exercises of the catalogue (built-in plus imported)."),
+    "exercises": (
+        "catalog",
+        "List the exercises of your catalogue (built-in, imported, and your own from log imports).",
+    ),
     "exercise": (
         "catalog",
         "Show one exercise card: muscles, cues, visualisation, touch cue, tempo and breathing.",
