@@ -115,9 +115,10 @@ def create_app(
     app.state.templates = templates
     install_error_handlers(app)
 
-    from mindmuscle.web import api, data_api, data_pages, pages  # routes need the helpers above
+    from mindmuscle.web import api, data_api, data_pages, pages, sets_api  # need the helpers above
 
     app.include_router(api.router)
+    app.include_router(sets_api.router)  # after api: /api/sessions/active is matched first
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)

@@ -1,0 +1,231 @@
+"""Correcting the log over the API: ``/api/sets/{id}`` and ``/api/sessions/{id}``.
+
+After each change the e1RM and the connection map of ``/api/progress`` are checked with exact
+values: every set is done at the same moment, so the week's e1RM is the best set's and the map
+score is the mean rating.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mindmuscle.coach import estimate_e1rm
+from mindmuscle.coach.models import LoggedSet
+from mindmuscle.config import Settings
+from mindmuscle.services import history as history_service
+from mindmuscle.store import open_database, repo
+from mindmuscle.web import create_app
+
+AT = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+_TEMPLATE: dict[str, Path] = {}
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    if "db" not in _TEMPLATE:  # one migrated database, copied for each test
+        path = Path(tempfile.mkdtemp()) / "template.db"
+        open_database(f"sqlite:///{path}").close()
+        _TEMPLATE["db"] = path
+    shutil.copyfile(_TEMPLATE["db"], tmp_path / "web.db")
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.db'}")
+
+
+@pytest.fixture()
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, host="127.0.0.1")) as c:
+        c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
+        yield c
+
+
+def post_set(
+    client: TestClient,
+    load_kg: float,
+    reps: int,
+    rating: int,
+    session_id: int | None = None,
+    elsewhere: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "session_id": session_id,
+        "exercise_id": "leg_extension",
+        "set_index": 0,
+        "performed_at": AT.isoformat(),
+        "reps": reps,
+        "load_kg": load_kg,
+        "reflection": {"target_rating": rating, "felt_elsewhere": elsewhere or {}},
+    }
+    r = client.post("/api/sets", json=body)
+    assert r.status_code == 200, r.text
+    stored: dict[str, Any] = r.json()["set"]
+    return stored
+
+
+def progress(client: TestClient) -> tuple[list[float | None], dict[str, tuple[float, int]]]:
+    """(leg extension's weekly e1RM, {muscle: (score to 1e-9, rated sets)})."""
+    r = client.get("/api/progress")
+    assert r.status_code == 200, r.text
+    p = r.json()
+    e1rm = [e["e1rm_kg"] for e in p["exercises"] if e["exercise_id"] == "leg_extension"]
+    scores = {m: (round(v["score"], 9), v["count"]) for m, v in p["scores"].items()}
+    return (e1rm[0] if e1rm else []), scores
+
+
+def listed(client: TestClient) -> list[int]:
+    return [s["id"] for s in client.get("/api/sets").json()]
+
+
+def test_edit_delete_restore_follow_through_e1rm_and_the_map(client: TestClient) -> None:
+    a = post_set(client, 60.0, 1, 6)
+    b = post_set(client, 90.0, 1, 8, elsewhere={"hip_flexors": 6})
+    assert listed(client) == [a["id"], b["id"]]
+    assert progress(client) == ([90.0], {"quadriceps": (7.0, 2)})
+
+    r = client.patch(f"/api/sets/{b['id']}", json={"load_kg": 30, "target_rating": 4})
+    assert r.status_code == 200, r.text
+    edited = r.json()
+    assert edited["set"]["load_kg"] == 30.0
+    assert edited["set"]["reflection"]["felt_elsewhere"] == {"hip_flexors": 6}  # left as it was
+    (rev,) = edited["revisions"]
+    assert rev["kind"] == "edit"
+    assert rev["changes"] == {"load_kg": [90.0, 30.0], "target_rating": [8, 4]}
+    assert progress(client) == ([60.0], {"quadriceps": (5.0, 2)})
+
+    before = client.get(f"/api/sets/{a['uuid']}").json()  # by uuid, too
+    r = client.delete(f"/api/sets/{a['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["set"]["deleted_at"] is not None
+    assert listed(client) == [b["id"]]
+    assert progress(client) == ([30.0], {"quadriceps": (4.0, 1)})
+
+    r = client.post(f"/api/sets/{a['id']}/restore")
+    assert r.status_code == 200, r.text
+    assert r.json()["set"] == before["set"]  # exactly the values it had
+    assert [x["kind"] for x in r.json()["revisions"]] == ["delete", "restore"]
+    assert listed(client) == [a["id"], b["id"]]
+    assert progress(client) == ([60.0], {"quadriceps": (5.0, 2)})
+
+
+def test_an_abandoned_zero_rep_set_is_not_in_the_e1rm(client: TestClient) -> None:
+    post_set(client, 60.0, 1, 6)
+    abandoned = post_set(client, 20.0, 0, 5)  # the phone stores an abandoned set as 0 x 20 kg
+    assert progress(client)[0] == [60.0]
+    db = client.app.state.ctx.db  # type: ignore[attr-defined]
+    e1rm = history_service.e1rm_by_exercise(db=db, user_id=1, now=AT)["leg_extension"]
+    assert (e1rm.e1rm_kg, e1rm.n_sets) == (60.0, 1)
+    client.delete(f"/api/sets/{abandoned['id']}")
+    assert progress(client) == ([60.0], {"quadriceps": (6.0, 1)})
+
+
+def test_the_coach_leaves_zero_rep_sets_out_of_the_e1rm() -> None:
+    done = LoggedSet(exercise_id="leg_extension", performed_at=AT, load_kg=60.0, reps=1)
+    abandoned = LoggedSet(exercise_id="leg_extension", performed_at=AT, load_kg=20.0, reps=0)
+    for sets in ([done, abandoned], [abandoned, done]):
+        est = estimate_e1rm(sets, "leg_extension", now=AT)
+        assert est is not None and (est.e1rm_kg, est.n_sets) == (60.0, 1)
+    assert estimate_e1rm([abandoned], "leg_extension", now=AT) is None
+
+
+def test_bad_edits_are_refused_with_the_field_and_change_nothing(client: TestClient) -> None:
+    a = post_set(client, 60.0, 5, 6)
+    url = f"/api/sets/{a['id']}"
+    before = client.get(url).json()
+    for body, field in (
+        ({"reps": -1}, "reps"),
+        ({"rir": 11}, "rir"),
+        ({"target_rating": 11}, "target_rating"),
+        ({"load_kg": -5}, "load_kg"),
+        ({"felt_elsewhere": {"no_such_muscle": 3}}, "no_such_muscle"),
+        ({"exercise_id": "barbell_curl"}, "exercise_id"),
+        ({"reps": "many"}, "reps"),
+    ):
+        r = client.patch(url, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert field in r.json()["message"], (body, r.json())
+    assert client.get(url).json() == before
+
+
+def test_missing_huge_and_foreign_ids_are_not_found(client: TestClient) -> None:
+    db = client.app.state.ctx.db  # type: ignore[attr-defined]
+    with db.session() as s:
+        other = repo.create_user(session=s, name="other").id
+    theirs = history_service.record_set(
+        db=db,
+        user_id=other,
+        data=history_service.SetInput(
+            exercise_id="leg_extension", performed_at=AT, load_kg=50.0, reps=5
+        ),
+    )
+    their_id = history_service.history(db=db, user_id=other)[0].id
+    for ref in ("999", str(2**63), str(2**70), theirs.uuid, str(their_id), "no-such-set"):
+        for method, path in (
+            ("GET", f"/api/sets/{ref}"),
+            ("PATCH", f"/api/sets/{ref}"),
+            ("DELETE", f"/api/sets/{ref}"),
+            ("POST", f"/api/sets/{ref}/restore"),
+        ):
+            r = client.request(method, path, json={"reps": 3} if method == "PATCH" else None)
+            assert r.status_code == 404, (method, path, r.text)
+    for sid in (999, 2**63, 2**70, -1):
+        for method, path in (
+            ("GET", f"/api/sessions/{sid}"),
+            ("PATCH", f"/api/sessions/{sid}"),
+            ("DELETE", f"/api/sessions/{sid}"),
+            ("POST", f"/api/sessions/{sid}/restore"),
+        ):
+            r = client.request(method, path, json={"notes": "x"} if method == "PATCH" else None)
+            assert r.status_code == 404, (method, path, r.text)
+    assert history_service.history(db=db, user_id=other)[0].load_kg == 50.0
+
+
+def test_changes_need_the_csrf_token(client: TestClient) -> None:
+    a = post_set(client, 60.0, 5, 6)
+    token = client.headers.pop("X-CSRF-Token")
+    assert client.patch(f"/api/sets/{a['id']}", json={"reps": 4}).status_code == 403
+    assert client.delete(f"/api/sets/{a['id']}").status_code == 403
+    assert client.get(f"/api/sets/{a['id']}").status_code == 200
+    client.headers["X-CSRF-Token"] = token
+    assert client.get(f"/api/sets/{a['id']}").json()["set"]["reps"] == 5
+
+
+def test_a_workout_is_deleted_and_restored_with_its_sets(client: TestClient) -> None:
+    assert client.put("/api/profile", json={"units": "kg"}).status_code == 200
+    today = client.post("/api/today", json={"readiness": None})
+    assert today.status_code == 200, today.text
+    sid = today.json()["session_id"]
+    outside = post_set(client, 60.0, 1, 6)
+    first = post_set(client, 90.0, 1, 8, session_id=sid)
+    second = post_set(client, 30.0, 1, 2, session_id=sid)
+    client.delete(f"/api/sets/{second['id']}")  # deleted on its own, before
+    assert progress(client) == ([90.0], {"quadriceps": (7.0, 2)})
+
+    r = client.delete(f"/api/sessions/{sid}")
+    assert r.status_code == 200, r.text
+    assert r.json()["deleted_at"] is not None
+    assert all(s["deleted_at"] is not None for s in r.json()["sets"])
+    assert listed(client) == [outside["id"]]
+    assert progress(client) == ([60.0], {"quadriceps": (6.0, 1)})
+    r = client.post(f"/api/sets/{first['id']}/restore")
+    assert r.status_code == 422 and "restore the workout" in r.json()["message"]
+    assert client.get("/api/sessions/active").status_code == 200  # not taken for an id
+
+    r = client.post(f"/api/sessions/{sid}/restore")
+    assert r.status_code == 200, r.text
+    assert [(s["id"], s["deleted_at"] is None) for s in r.json()["sets"]] == [
+        (first["id"], True),
+        (second["id"], False),
+    ]
+    assert listed(client) == [outside["id"], first["id"]]
+    assert progress(client) == ([90.0], {"quadriceps": (7.0, 2)})
+
+    r = client.patch(f"/api/sessions/{sid}", json={"notes": "Legs, short on time"})
+    assert r.status_code == 200 and r.json()["notes"] == "Legs, short on time"
