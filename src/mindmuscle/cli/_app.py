@@ -103,6 +103,50 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """Every top-level command: the module that defines it and the first sentence of its help."""
 
 
+# The same short option for the same thing in every command (added where a command has the long
+# one and the letter is free), and metavars that name the value instead of its Python type.
+SHORT_OPTIONS = {
+    "--exercise": "-e",
+    "--format": "-f",
+    "--limit": "-n",
+    "--muscle": "-m",
+    "--out": "-o",
+}
+_METAVARS = {"db": "URL", "rate": "HZ", "out": "FILE", "plot": "FILE", "report": "FILE"}
+
+
+def apply_conventions(command: _click.Command) -> _click.Command:
+    """Give ``command`` (and its subcommands) the shared short options and plain metavars."""
+    if getattr(command, "_mindmuscle_conventions", False):
+        return command
+    command._mindmuscle_conventions = True  # type: ignore[attr-defined]
+    taken = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+    for param in command.params:
+        if param.param_type_name == "option":
+            for long, short in SHORT_OPTIONS.items():
+                if long in param.opts and short not in taken:
+                    param.opts.append(short)
+                    taken.add(short)
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        descriptor = getattr(param, "type_descriptor", None)
+        choices = getattr(descriptor, "choices", None) if descriptor is not None else None
+        name = (param.name or "value").lower()
+        if choices:
+            param.metavar = "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+        else:
+            param.metavar = _METAVARS.get(name, name.upper())
+        if param.param_type_name == "argument":
+            # Typer would add the type after the name ("FILE <path>") and brace it in the usage.
+            shown = param.metavar if param.required else f"[{param.metavar}]"
+            vars(param).update(
+                display_type_rich=lambda ctx: None, _usage_display_name=lambda shown=shown: shown
+            )
+    for sub in getattr(command, "commands", {}).values():
+        apply_conventions(sub)
+    return command
+
+
 def _command_modules() -> list[str]:
     return sorted(
         m.name
@@ -154,7 +198,9 @@ class _Group(TyperGroup):
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         found = self.commands.get(cmd_name)
-        return found if found is not None else self._load(ctx, cmd_name)
+        if found is None:
+            found = self._load(ctx, cmd_name)
+        return None if found is None else apply_conventions(found)
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
         _import_unlisted()
