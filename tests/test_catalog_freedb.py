@@ -341,7 +341,9 @@ def test_damaged_user_catalogue_is_reported(tmp_path: Path) -> None:
         load_user_catalog(settings)
     doc["exercises"] = [{**card, "id": "my_plank", "targets": []}]
     path.write_text(json.dumps(doc))
-    with pytest.raises(FileFormatError, match=r"exercise 0 \('my_plank'\): targets: List should"):
+    with pytest.raises(
+        FileFormatError, match=r"exercise 0 \('my_plank'\): .*targets: at least one muscle id"
+    ):
         load_user_catalog(settings)
 
 

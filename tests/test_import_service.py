@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,51 +12,17 @@ from mindmuscle.catalog import Catalog, Exercise, load_catalog
 from mindmuscle.coach import build_plan, estimate_e1rm
 from mindmuscle.coach.models import Profile
 from mindmuscle.errors import FileFormatError, UnknownIdError
-from mindmuscle.services.imports import (
-    ExerciseMatcher,
-    import_file,
-    logged_history,
-    user_exercise_for,
-)
+from mindmuscle.services.imports import import_file, logged_history
 from mindmuscle.store import Database, open_database, repo
 from mindmuscle.store.tables import SessionRow, SetRow, UserExerciseRow
+from tests.factories import fixed_name_catalog
 
 USER = 1
-
-# A fixed catalogue for matching tests: 20 built-in exercises with names and aliases set here,
-# so the expected matches do not move when the built-in catalogue gains aliases.
-FIXED = {
-    "barbell_bench_press": ("Barbell Bench Press", ["Bench Press (Barbell)"]),
-    "incline_dumbbell_press": ("Incline Dumbbell Press", []),
-    "dumbbell_fly": ("Dumbbell Fly", []),
-    "cable_fly": ("Cable Fly", []),
-    "lat_pulldown": ("Lat Pulldown", []),
-    "pull_up": ("Pull-Up", []),
-    "barbell_row": ("Barbell Row", ["Bent Over Row (Barbell)"]),
-    "dumbbell_row": ("Dumbbell Row", []),
-    "dumbbell_biceps_curl": ("Dumbbell Biceps Curl", ["Bicep Curl (Dumbbell)"]),
-    "barbell_curl": ("Barbell Curl", []),
-    "hammer_curl": ("Hammer Curl", []),
-    "cable_triceps_pushdown": ("Cable Triceps Pushdown", ["Tricep Pushdown"]),
-    "dumbbell_lateral_raise": ("Dumbbell Lateral Raise", []),
-    "dumbbell_shoulder_press": ("Dumbbell Shoulder Press", []),
-    "barbell_back_squat": ("Barbell Back Squat", ["Squat (Barbell)"]),
-    "conventional_deadlift": ("Conventional Deadlift", ["Deadlift (Barbell)"]),
-    "romanian_deadlift": ("Romanian Deadlift", []),
-    "leg_press": ("Leg Press", []),
-    "plank": ("Plank", []),
-    "face_pull": ("Face Pull", []),
-}
 
 
 @pytest.fixture(scope="module")
 def fixed() -> Catalog:
-    base = load_catalog()
-    exercises = {
-        i: base.exercise(i).model_copy(update={"name": name, "aliases": aliases})
-        for i, (name, aliases) in FIXED.items()
-    }
-    return dataclasses.replace(base, exercises=exercises)
+    return fixed_name_catalog()
 
 
 # path under logs/, unit, sets, workouts, exercises, matched to the catalogue, user exercises
@@ -137,7 +102,10 @@ def test_hevy_mappings_are_listed_with_method_and_confidence(
     assert 0.85 <= rope.confidence < 1
     running = by_name["Running"]
     assert (running.exercise_id, running.method, running.sets) == ("user_running", "new", 7)
-    assert by_name["Warm Up"].muscles_guessed is False  # a placeholder the user should edit
+    # Nothing in "Warm Up" tells a muscle: no target until the user assigns one.
+    warm_up = by_name["Warm Up"]
+    assert (warm_up.method, warm_up.unassigned, warm_up.suggested_targets) == ("new", True, [])
+    assert (running.unassigned, running.suggested_targets) == (True, ["quadriceps"])
     assert report.unit == "kg"
     assert report.first_workout == datetime(2025, 6, 11, 13, 24)
 
@@ -188,43 +156,6 @@ def test_set_values_are_stored_in_kg_with_types(db: Database, shared_data: Path)
         assert (session.ended_at - session.started_at).total_seconds() == 103 * 60  # 1h 43m
         typed = [r.set_type for r in rows if r.performed_at.year == 2024]
         assert typed == ["warmup", "working", "drop", "failure"]
-
-
-def test_matcher_steps_and_guards(fixed: Catalog) -> None:
-    matcher = ExerciseMatcher(fixed.exercises.values())
-
-    def got(name: str) -> tuple[str, str] | None:
-        m = matcher.match(name)
-        return None if m is None else (m.exercise.id, m.method)
-
-    assert got("bench press (barbell)") == ("barbell_bench_press", "exact")
-    assert got("Barbell, Bench Press") == ("barbell_bench_press", "exact")
-    assert got("Press Bench Barbell") == ("barbell_bench_press", "normalised")
-    assert got("DB Biceps Curls") == ("dumbbell_biceps_curl", "normalised")
-    assert got("Lateral Raise (Dumbbell)") == ("dumbbell_lateral_raise", "normalised")
-    assert got("Lat Pulldown (Machine)") == ("lat_pulldown", "normalised")  # machine ~ cable
-    assert got("Pull Up") == ("pull_up", "exact")
-    assert got("Pullups") == ("pull_up", "normalised")
-    assert got("Dumbell Lateral Raise") == ("dumbbell_lateral_raise", "fuzzy")
-    # A different equipment or variant is never a match, however close the letters.
-    assert got("Deadlift (Dumbbell)") is None
-    assert got("Decline Barbell Bench Press") is None
-    assert got("Bicep Curl") is None  # dumbbell or barbell? the user decides
-
-
-def test_user_exercise_is_a_valid_catalogue_exercise() -> None:
-    catalog = load_catalog()
-    ex, guessed = user_exercise_for("Zottman Curl (Dumbbell)", catalog)
-    assert (ex.id, ex.source, ex.targets[0], ex.equipment.value, guessed) == (
-        "user_zottman_curl_dumbbell",
-        "user",
-        "brachialis",  # free-exercise-db's mapping: a Zottman curl's lowering is a reverse curl
-        "dumbbell",
-        True,
-    )
-    ex, _ = user_exercise_for("Тяга штанги", catalog)  # no ASCII letters: a hashed id
-    assert ex.id.startswith("user_") and len(ex.id) == 13
-    assert catalog.with_exercises([ex]).exercise(ex.id).name == "Тяга штанги"
 
 
 def test_history_feeds_the_plan_after_import(db: Database, shared_data: Path) -> None:

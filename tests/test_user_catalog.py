@@ -162,3 +162,141 @@ def test_catalogue_file_is_part_of_every_users_catalogue(
         not in user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings).exercises
     )
     db.close()
+
+
+HEVY = (
+    '"title","start_time","end_time","description","exercise_title","superset_id",'
+    '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
+    '"duration_seconds","rpe"\n'
+    '"Тренировка","5 Dec 2025, 11:37","5 Dec 2025, 12:30","","Жим лёжа",,"",0,"normal",80,5,,,\n'
+    '"Тренировка","5 Dec 2025, 11:37","5 Dec 2025, 12:30","","Жим лёжа",,"",1,"normal",82.5,4,,,\n'
+    '"Тренировка","5 Dec 2025, 11:37","5 Dec 2025, 12:30","","スクワット",,"",0,"normal",100,5,,,\n'
+    '"Тренировка","5 Dec 2025, 11:37","5 Dec 2025, 12:30","","Warm Up",,"",0,"normal",0,10,,,\n'
+)
+
+
+@pytest.fixture()
+def scripts(tmp_path: Path) -> tuple[Settings, Path]:
+    """A database after a real import of a Hevy file whose names are Cyrillic and Japanese."""
+    db_path = tmp_path / "mm.db"
+    log = tmp_path / "hevy.csv"
+    log.write_text(HEVY, encoding="utf-8")
+    db = open_database(f"sqlite:///{db_path}")
+    report = import_file(db=db, user_id=LOCAL_USER_ID, path=log)
+    db.close()
+    assert report.sets_added == 4
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{db_path}"), db_path
+
+
+def test_bench_and_squat_in_two_scripts_are_two_user_exercises(
+    scripts: tuple[Settings, Path],
+) -> None:
+    settings, db_path = scripts
+    db = open_database(f"sqlite:///{db_path}")
+    catalog = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    mine = {e.name: e for e in catalog.exercises.values() if e.source == "user"}
+    assert sorted(mine) == ["Warm Up", "Жим лёжа", "スクワット"]
+    assert mine["Жим лёжа"].id != mine["スクワット"].id
+    assert all(e.targets == [] and e.unassigned for e in mine.values())
+    with db.session(readonly=True) as s:
+        stored = repo.list_sets(session=s, user_id=LOCAL_USER_ID)
+        by_exercise = sorted((catalog.exercise(r.exercise_id).name, r.load_kg) for r in stored)
+    assert by_exercise == [
+        ("Warm Up", 0.0),
+        ("Жим лёжа", 80.0),
+        ("Жим лёжа", 82.5),
+        ("スクワット", 100.0),
+    ]
+    db.close()
+
+
+def test_unassigned_exercise_stays_off_the_map_until_assigned_in_the_cli(
+    scripts: tuple[Settings, Path],
+) -> None:
+    settings, db_path = scripts
+    db = open_database(f"sqlite:///{db_path}")
+    catalog = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
+    warm_up = next(e for e in catalog.exercises.values() if e.name == "Warm Up")
+    db.close()
+    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
+    rated = {
+        "uuid": "00000000-0000-4000-8000-000000000001",
+        "exercise_id": warm_up.id,
+        "set_index": 0,
+        "performed_at": "2025-12-06T10:00:00Z",
+        "reps": 10,
+        "load_kg": 0,
+        "reflection": {"target_rating": 7, "felt_elsewhere": {"lats": 6}},
+    }
+    assert client.post("/api/sets", json=rated).status_code == 200
+    progress = client.get("/api/progress").json()
+    assert progress["scores"] == {}  # no target: neither a connection nor a compensation
+    card = runner.invoke(cli_app, ["exercise", warm_up.id, "--db", str(db_path)])
+    assert card.exit_code == 0, card.output
+    assert f"unassigned: mindmuscle exercise assign {warm_up.id}" in " ".join(card.output.split())
+
+    bad = runner.invoke(
+        cli_app, ["exercise", "assign", warm_up.id, "--targets", "quadricep", "--db", str(db_path)]
+    )
+    assert bad.exit_code == 1
+    assert "Unknown muscle 'quadricep' in targets. Did you mean quadriceps" in " ".join(
+        bad.output.split()
+    )
+    done = runner.invoke(
+        cli_app,
+        ["exercise", "assign", warm_up.id, "--targets", "quadriceps", "--db", str(db_path)],
+    )
+    assert done.exit_code == 0, done.output
+    assert " ".join(done.output.split()) == (
+        "Warm Up (user_warm_up) now targets Quads (quadriceps); its sets count in the "
+        "connection map."
+    )
+    # The web app sees it at once: the card and the map follow.
+    assert client.get(f"/api/exercises/{warm_up.id}").json()["targets"] == ["quadriceps"]
+    scores = client.get("/api/progress").json()["scores"]
+    assert sorted(scores) == ["quadriceps"]
+    assert scores["quadriceps"]["score"] == 7.0
+
+
+def test_assigning_targets_in_the_api(scripts: tuple[Settings, Path]) -> None:
+    settings, _ = scripts
+    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
+    squat = next(e for e in client.get("/api/exercises").json() if e["name"] == "スクワット")
+    assert squat["targets"] == []
+    url = f"/api/exercises/{squat['id']}/targets"
+    r = client.put(url, json={"targets": ["quadriceps", "glute_max"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["targets"] == ["quadriceps", "glute_max"]
+    assert client.get(f"/api/exercises/{squat['id']}").json()["targets"] == [
+        "quadriceps",
+        "glute_max",
+    ]
+    r = client.put(url, json={"targets": ["glutes"]})
+    assert r.status_code == 422
+    assert "Unknown muscle 'glutes'" in r.json()["message"]
+    assert "glute_max" in r.json()["message"]
+    r = client.put(url, json={"targets": []})
+    assert r.status_code == 422
+    r = client.put("/api/exercises/barbell_back_squat/targets", json={"targets": ["quadriceps"]})
+    assert r.status_code == 422
+    assert "only your own exercises" in r.json()["message"]
+    # Today plans it now as any other exercise of the user.
+    r = client.post("/api/today", json={"exercise_ids": [squat["id"]]})
+    assert r.status_code == 200, r.text
+
+
+def test_plan_copes_with_an_exercise_without_targets(scripts: tuple[Settings, Path]) -> None:
+    settings, db_path = scripts
+    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
+    mine = [e["id"] for e in client.get("/api/exercises").json() if e["source"] == "user"]
+    r = client.post("/api/today", json={"exercise_ids": [*mine, "dumbbell_biceps_curl"]})
+    assert r.status_code == 200, r.text
+    planned = r.json()["plan"]["exercises"]
+    assert planned[0]["exercise_id"] == "dumbbell_biceps_curl"
+    assert sorted(p["exercise_id"] for p in planned[1:]) == sorted(mine)
+    assert all(p["role"] == "training" for p in planned[1:])
+    result = runner.invoke(cli_app, ["plan", "--exercise", mine[0], "--json", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output

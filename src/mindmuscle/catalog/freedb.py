@@ -40,6 +40,7 @@ from mindmuscle.errors import CatalogError
 __all__ = [
     "FreeDbExercise",
     "FreeDbMapping",
+    "exercise_cues",
     "freedb_exercise_id",
     "map_free_exercise_db",
     "map_freedb_muscle",
@@ -457,6 +458,28 @@ def _cues(
         )
     touch = muscle.touch_cue or f"Rest two fingers on your {cue} before the set and flex it once."
     return internal, external, visualisation, touch
+
+
+def exercise_cues(
+    muscle: Muscle | None, movement: Movement, *, stretch: bool = False
+) -> tuple[list[str], list[str], str, str]:
+    """Internal cues, external cues, a visualisation and a touch cue for an exercise.
+
+    Written for ``muscle`` (its cue name and touch cue); with ``muscle=None`` (an exercise whose
+    target muscles are not assigned yet) they name no muscle, so no cue claims one.
+    """
+    if muscle is not None:
+        return _cues(muscle, movement, stretch=stretch)
+    internal = [
+        "Move slowly and notice which muscles do the work; assign this exercise's target "
+        "muscles and its cues will name them.",
+    ]
+    visualisation = (
+        "Before the set you picture the whole movement once, from start to finish, at the "
+        "card's tempo."
+    )
+    touch = "Rest two fingers on the muscle you want to work before the set and flex it once."
+    return internal, [_EXTERNAL[movement]], visualisation, touch
 
 
 def _unilateral(name: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,13 +42,35 @@ DATA_FILES = ("muscles.toml", "exercises.toml", "evidence.toml")
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def normalise_name(name: str) -> str:
-    """Lower-case a name and reduce it to letters and digits separated by single spaces.
+_WORD = re.compile(r"[^\W_]+")
+# Accents are dropped from letters of the scripts that write them as marks on a base letter
+# (Latin, Greek, Cyrillic: "é" is "e", "ё" is "е"); elsewhere a mark is part of the letter
+# (Japanese "グ" is not "ク"), so it is kept.
+_FOLD_BELOW = 0x0530
+
+
+def _fold(text: str) -> str:
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and ord(out[-1]) < _FOLD_BELOW:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFKC", "".join(out))
+
+
+def normalise_name(name: str, *, fold_accents: bool = True) -> str:
+    """Case-fold a name, drop accents, and keep its words (letters and digits of any script).
 
     ``"Bench Press (Barbell)"`` and ``"bench-press  barbell"`` both become
-    ``"bench press barbell"``; used to match names from workout logs.
+    ``"bench press barbell"``; ``"Bänch Préss"`` becomes ``"banch press"`` and ``"Жим лёжа"``
+    ``"жим лежа"`` (``fold_accents=False`` keeps the accents). Used to match names from
+    workout logs.
+
+    >>> normalise_name("Squat (Barbell)"), normalise_name("スクワット")
+    ('squat barbell', 'スクワット')
     """
-    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+    text = name.casefold()
+    return " ".join(_WORD.findall(_fold(text) if fold_accents else text))
 
 
 def _suggest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
@@ -75,8 +98,10 @@ class Catalog:
         for ex in self.exercises.values():
             for text in (ex.name, *ex.aliases):
                 key = normalise_name(text)
-                # The first exercise to claim a name keeps it (built-in before imported).
-                names.setdefault(key, ex.id)
+                # The first exercise to claim a name keeps it (built-in before imported); a
+                # name with no letter or digit names nothing.
+                if key:
+                    names.setdefault(key, ex.id)
         object.__setattr__(self, "_names", names)
 
     def exercise(self, exercise_id: str) -> Exercise:
@@ -170,7 +195,8 @@ class Catalog:
         """
         if name in self.exercises:
             return self.exercises[name]
-        found = self._names.get(normalise_name(name))
+        key = normalise_name(name)
+        found = self._names.get(key) if key else None
         return None if found is None else self.exercises[found]
 
     def with_exercises(self, extra: Iterable[Exercise]) -> Catalog:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "FREE_EXERCISE_DB_MUSCLES",
@@ -237,7 +237,10 @@ class Exercise(_Frozen):
     id: str = Field(pattern=_ID_PATTERN)
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list, description="Other names, for log import.")
-    targets: list[str] = Field(min_length=1, description="Muscle ids the exercise is for.")
+    targets: list[str] = Field(
+        description="Muscle ids the exercise is for. Empty only for a user's own exercise whose "
+        "targets are not assigned yet (it is then left out of the connection map)."
+    )
     synergists: list[str] = Field(default_factory=list)
     compensators: list[str] = Field(
         default_factory=list, description="Muscles that commonly take over when form slips."
@@ -266,6 +269,20 @@ class Exercise(_Frozen):
         description="Phase a repetition begins with (squat: eccentric; curl: concentric).",
     )
     source: Literal["builtin", "free-exercise-db", "user"] = "builtin"
+
+    @property
+    def unassigned(self) -> bool:
+        """A user's own exercise with no target muscle yet (left out of the connection map)."""
+        return not self.targets
+
+    @model_validator(mode="after")
+    def _targets_unless_users_own(self) -> Exercise:
+        if not self.targets and self.source != "user":
+            raise ValueError(
+                "targets: at least one muscle id; only a user's own exercise (source 'user') "
+                "may wait for its targets"
+            )
+        return self
 
     @field_validator("tempo", mode="before")
     @classmethod

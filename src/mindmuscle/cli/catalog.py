@@ -13,12 +13,19 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
+from typer import _click
+from typer.core import TyperGroup
 
 from mindmuscle.catalog import Breathing, Catalog, Exercise, Mechanic, load_catalog
 from mindmuscle.cli._app import DbOption, app, console, err_console
 from mindmuscle.config import Settings
 from mindmuscle.errors import InvalidInputError, UnknownIdError
-from mindmuscle.services.catalog import import_free_exercise_db, load_user_catalog, user_catalog
+from mindmuscle.services.catalog import (
+    assign_exercise_targets,
+    import_free_exercise_db,
+    load_user_catalog,
+    user_catalog,
+)
 from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
 
 catalog_app = typer.Typer(
@@ -51,6 +58,12 @@ def _muscle_names(catalog: Catalog, ids: list[str]) -> str:
     return ", ".join(catalog.muscles[m].name for m in ids) if ids else "-"
 
 
+def _target_names(catalog: Catalog, ex: Exercise) -> str:
+    if ex.unassigned:
+        return f"unassigned: mindmuscle exercise assign {ex.id} --targets MUSCLE[,MUSCLE]"
+    return _muscle_names(catalog, ex.targets)
+
+
 def _card(catalog: Catalog, ex: Exercise) -> Group:
     facts = [
         ex.mechanic.value,
@@ -69,7 +82,7 @@ def _card(catalog: Catalog, ex: Exercise) -> Group:
     muscles = Table.grid(padding=(0, 2))
     muscles.add_column(style="bold")
     muscles.add_column()
-    muscles.add_row("Target", _muscle_names(catalog, ex.targets))
+    muscles.add_row("Target", _target_names(catalog, ex))
     muscles.add_row("Helpers", _muscle_names(catalog, ex.synergists))
     muscles.add_row("Watch for", _muscle_names(catalog, ex.compensators))
 
@@ -148,7 +161,7 @@ def exercises(
         table.add_row(
             ex.id,
             ex.name,
-            ", ".join(ex.targets),
+            ", ".join(ex.targets) or "unassigned",
             ex.mechanic.value,
             ex.equipment.value,
             ex.tempo.as_string(),
@@ -156,7 +169,24 @@ def exercises(
     console.print(table)
 
 
-@app.command("exercise")
+class _ShowByDefault(TyperGroup):
+    """`mindmuscle exercise ID` is `mindmuscle exercise show ID`; `assign` is a subcommand."""
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+exercise_app = typer.Typer(
+    cls=_ShowByDefault,
+    help="Show an exercise card (mindmuscle exercise ID) or assign your exercise's targets.",
+    no_args_is_help=True,
+)
+app.add_typer(exercise_app, name="exercise")
+
+
+@exercise_app.command("show")
 def exercise(
     exercise_id: str = typer.Argument(..., help="Exercise id, e.g. barbell_bench_press."),
     as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
@@ -169,6 +199,39 @@ def exercise(
         _print_json(ex.model_dump(mode="json"))
         return
     console.print(_card(catalog, ex))
+
+
+@exercise_app.command("assign")
+def assign(
+    exercise_id: str = typer.Argument(..., help="Your exercise's id, e.g. user_warm_up."),
+    targets: str = typer.Option(
+        ..., "--targets", help="Target muscle ids, comma-separated, e.g. quadriceps,glutes."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the updated card as JSON."),
+    db: DbOption = None,
+) -> None:
+    """Assign the target muscles of one of your own exercises (one made by a log import).
+
+    Until then it has no target and stays out of the connection map."""
+    settings = Settings()
+    database = open_database(db, settings=settings)
+    ex = assign_exercise_targets(
+        db=database,
+        user_id=LOCAL_USER_ID,
+        exercise_id=exercise_id,
+        targets=[t for t in targets.split(",") if t.strip()],
+        settings=settings,
+    )
+    if as_json:
+        _print_json(ex.model_dump(mode="json"))
+        return
+    catalog = user_catalog(db=database, user_id=LOCAL_USER_ID, settings=settings)
+    console.print(
+        f"{ex.name} ({ex.id}) now targets {_muscle_names(catalog, ex.targets)}; its sets count "
+        "in the connection map.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _study_rows(catalog: Catalog) -> Table:

@@ -63,11 +63,19 @@ def _summary(report: ImportReport) -> None:
         mappings.add_column(column, justify="right" if column in ("confidence", "sets") else "left")
     for m in report.mappings:
         method: str = m.method
-        if m.method == "new" and m.muscles_guessed is False:
-            method = "new (muscles unknown: edit it)"
+        if m.unassigned:
+            hint = f", suggested {','.join(m.suggested_targets)}" if m.suggested_targets else ""
+            method = f"{m.method} (no target muscle yet{hint})"
         exercise = f"{m.exercise_name} ({m.exercise_id})"
         mappings.add_row(m.name, exercise, method, f"{m.confidence:.2f}", str(m.sets))
     console.print(mappings)
+    if any(m.unassigned for m in report.mappings):
+        console.print(
+            "Exercises without a target muscle stay out of the connection map until you assign "
+            "them: mindmuscle exercise assign ID --targets MUSCLE[,MUSCLE]",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _parse_map(items: list[str]) -> dict[str, str]:

@@ -452,7 +452,8 @@ class _View:
             self.line(f"Set finished: {ev.reps} reps")
             self.voice.ring()
         elif isinstance(ev, ev_.ReflectRequestedEvent):
-            self.line(f"Reflect: how well did you feel the {', '.join(ev.targets)}?")
+            aimed = ", ".join(ev.targets) or "muscle you aimed at"
+            self.line(f"Reflect: how well did you feel the {aimed}?")
         elif isinstance(ev, ev_.SetConfirmedEvent):
             c = ev.completed
             self.line(

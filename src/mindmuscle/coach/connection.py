@@ -107,6 +107,8 @@ def connection_map(
         exercise = catalog.exercise(s.exercise_id)
         if mechanic is not None and exercise.mechanic != mechanic:
             continue
+        if exercise.unassigned:  # no target yet: neither a connection nor a compensation
+            continue
         age = _age_days(s.performed_at, now)
         for muscle_id, felt in s.felt_elsewhere.items():
             if felt >= COMPENSATION_MIN_RATING and muscle_id not in exercise.targets:

@@ -347,6 +347,10 @@ def _choose_exercises(
             session_why.append(Reason(text=f"{ex.name} skipped: a target muscle is sore (3 of 3)."))
             continue
         given.append(ex)
+    # A user's exercise with no target muscle yet has no score to rank by and no muscle to
+    # focus on: it is planned as normal training, after the others.
+    unassigned = [ex for ex in given if ex.unassigned]
+    given = [ex for ex in given if not ex.unassigned]
     priority = muscle_priority(list({ex.targets[0] for ex in given}), scores)
     ordered = sorted(
         given,
@@ -392,6 +396,13 @@ def _choose_exercises(
             else:
                 text = "Normal training: today's focus slots are taken."
             choices.append(_Choice(ex, "training", (Reason(text=text),)))
+    for ex in unassigned:
+        text = (
+            f"Normal training: {ex.name} has no target muscle yet, so it is not focus work and "
+            f"stays out of the connection map (`mindmuscle exercise assign {ex.id} --targets "
+            "MUSCLE`)."
+        )
+        choices.append(_Choice(ex, "training", (Reason(text=text),)))
     if n_focus == 0 and ordered:
         session_why.append(
             Reason(
@@ -516,7 +527,8 @@ def _prescribe(
         )
     warnings.extend(check_tempo(tempo, isometric=isometric))
     rest_s = dose.rest_compound_s if compound else dose.rest_isolation_s
-    flex = catalog.muscle(ex.targets[0]).flex_cue if ex.targets[0] in catalog.muscles else ""
+    main = ex.targets[0] if ex.targets else None
+    flex = catalog.muscle(main).flex_cue if main is not None and main in catalog.muscles else ""
     if role == "focus":
         prompt = (
             f"While you rest: {flex} Hold 5 s, relax 5 s, twice. Then close your eyes, picture "

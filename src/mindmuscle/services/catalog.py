@@ -25,13 +25,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from mindmuscle.catalog import Catalog, Exercise, load_catalog, map_free_exercise_db
+from mindmuscle.catalog.matching import assign_targets
 from mindmuscle.config import Settings, get_settings
-from mindmuscle.errors import FileFormatError
+from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.io.freedb import read_free_exercise_db
-from mindmuscle.store import Database, repo
+from mindmuscle.store import Database, UserExerciseCreate, repo
 
 __all__ = [
     "ImportSummary",
+    "assign_exercise_targets",
     "import_free_exercise_db",
     "load_user_catalog",
     "read_user_exercises",
@@ -214,6 +216,49 @@ def user_catalog(*, db: Database, user_id: int, settings: Settings | None = None
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return catalog
+
+
+def assign_exercise_targets(
+    *,
+    db: Database,
+    user_id: int,
+    exercise_id: str,
+    targets: list[str],
+    settings: Settings | None = None,
+) -> Exercise:
+    """Give one of the user's own exercises the target muscles the user chose (stored).
+
+    Its cues are rewritten for the first target; from then on it counts in the connection map.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        The exercise is not in the user's catalogue (with close ids).
+    mindmuscle.errors.InvalidInputError
+        A muscle id is unknown (with close ids and the allowed ones), none was given, or the
+        exercise is built-in or from the catalogue file, whose targets are not the user's to set.
+    """
+    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    exercise = catalog.exercise(exercise_id)
+    with db.session() as s:
+        stored = {r.exercise_id: r for r in repo.list_user_exercises(session=s, user_id=user_id)}
+        row = stored.get(exercise_id)
+        if row is None:
+            raise InvalidInputError(
+                f"{exercise.name} ({exercise_id}) is a {exercise.source} exercise; only your own "
+                "exercises (made by a log import) take targets you assign."
+            )
+        assigned = assign_targets(exercise, targets, catalog)
+        repo.upsert_user_exercise(
+            session=s,
+            user_id=user_id,
+            data=UserExerciseCreate(
+                exercise_id=exercise_id,
+                exercise=assigned.model_dump(mode="json"),
+                source=row.source,
+            ),
+        )
+    return assigned
 
 
 def import_free_exercise_db(

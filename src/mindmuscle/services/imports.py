@@ -4,27 +4,17 @@ One file is one transaction: a broken row anywhere imports nothing, and the erro
 the line and the column. Every set gets a deterministic ``import_key`` (the workout start, the
 exercise, its order and the values), so importing the same file again stores nothing new.
 
-Exercise names are matched to the catalogue in three steps (:class:`ExerciseMatcher`):
-
-1. **exact**: the name or an alias, ignoring case and punctuation;
-2. **normalised**: the same words in any order, with spelling variants ("DB", "pull-up",
-   plurals) and the equipment suffix ("Bench Press (Barbell)" is the barbell bench press;
-   "Bench Press (Dumbbell)" is not);
-3. **fuzzy**: :mod:`difflib` similarity of the normalised names, above a threshold, never across
-   equipment ("(Dumbbell)" does not match a barbell exercise).
-
-Names that match nothing become the user's own exercises (stored in ``user_exercises``, muscles
-guessed from the name, to be corrected by the user). The report lists every mapping.
+Exercise names are matched to the user's catalogue by :mod:`mindmuscle.catalog.matching`
+(exact, normalised, fuzzy; names in any script). Names that match nothing become the user's own
+exercises (stored in ``user_exercises``) with no target muscle until the user assigns them; the
+muscles their words suggest are in the report. The report lists every mapping.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import re
 import uuid as uuid_mod
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,12 +25,17 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mindmuscle.catalog import Catalog, load_catalog
-from mindmuscle.catalog.freedb import FreeDbExercise, map_free_exercise_db
-from mindmuscle.catalog.loader import normalise_name
-from mindmuscle.catalog.models import Equipment, Exercise
+from mindmuscle.catalog import Catalog
+from mindmuscle.catalog.matching import (
+    DEFAULT_THRESHOLD,
+    ExerciseMatcher,
+    Match,
+    MatchMethod,
+    user_exercise_for,
+)
+from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import InvalidInputError, StoreError, UnknownIdError
+from mindmuscle.errors import StoreError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.history import logged_sets
@@ -51,391 +46,12 @@ from mindmuscle.units import MassUnit
 __all__ = [
     "DEFAULT_THRESHOLD",
     "ExerciseMapping",
-    "ExerciseMatcher",
     "ImportReport",
-    "Match",
     "import_file",
     "logged_history",
-    "user_exercise_for",
 ]
 
-DEFAULT_THRESHOLD = 0.85
-"""Fuzzy matches below this similarity (0-1) become user exercises instead."""
 _BATCH_SETS = 1000
-
-MatchMethod = Literal["given", "exact", "normalised", "fuzzy", "user", "new"]
-
-# --- names -----------------------------------------------------------------------------------
-
-_SYNONYMS = {
-    "db": "dumbbell",
-    "dumbbells": "dumbbell",
-    "bb": "barbell",
-    "kb": "kettlebell",
-    "bicep": "biceps",
-    "tricep": "triceps",
-    "flye": "fly",
-    "flyes": "fly",
-    "flies": "fly",
-    "pec": "chest",
-    "ohp": "overhead press",
-    "rdl": "romanian deadlift",
-    "bw": "bodyweight",
-    "ez": "ezbar",
-    "lats": "lat",
-}
-_BIGRAMS = {
-    ("pull", "up"): "pullup",
-    ("push", "up"): "pushup",
-    ("chin", "up"): "chinup",
-    ("sit", "up"): "situp",
-    ("pull", "down"): "pulldown",
-    ("push", "down"): "pushdown",
-    ("ezbar", "bar"): "ezbar",
-    ("bent", "over"): "bentover",
-    ("step", "up"): "stepup",
-}
-_FILLER = {"the", "a", "with", "and", "on", "of"}
-_KEEP_S = {"biceps", "triceps", "press", "abs", "glutes", "lats", "calves", "hamstrings"}
-# Equipment words as they appear in names, and the catalogue's equipment they stand for.
-_EQUIPMENT_WORDS: dict[str, Equipment] = {
-    "barbell": Equipment.BARBELL,
-    "dumbbell": Equipment.DUMBBELL,
-    "machine": Equipment.MACHINE,
-    "smith": Equipment.MACHINE,
-    "cable": Equipment.CABLE,
-    "bodyweight": Equipment.BODYWEIGHT,
-    "kettlebell": Equipment.KETTLEBELL,
-    "band": Equipment.BAND,
-    "ezbar": Equipment.EZ_BAR,
-}
-# Equipment that lifters and apps use for the same exercise (a lat pulldown is a cable or a
-# machine, an EZ bar is a barbell for most logs).
-_COMPATIBLE = {
-    frozenset({Equipment.MACHINE, Equipment.CABLE}),
-    frozenset({Equipment.EZ_BAR, Equipment.BARBELL}),
-}
-# Words that make a different exercise: a fuzzy match may not add or drop one of them
-# ("Decline Bench Press" is not the incline bench press, however similar the letters).
-_DISCRIMINATING = frozenset(
-    {
-        "incline",
-        "decline",
-        "reverse",
-        "front",
-        "rear",
-        "close",
-        "wide",
-        "sumo",
-        "hammer",
-        "preacher",
-        "overhead",
-        "lying",
-        "seated",
-        "standing",
-        "single",
-        "one",
-        "kneeling",
-        "hanging",
-        "split",
-        "goblet",
-        "romanian",
-        "stiff",
-        "deficit",
-        "zottman",
-        "cross",
-        "iso",
-        "low",
-        "high",
-        "bulgarian",
-        "hack",
-    }
-)
-_SUFFIX = re.compile(r"\(([^()]*)\)\s*$")
-
-
-def _tokens(text: str) -> list[str]:
-    words: list[str] = []
-    for word in normalise_name(text).split():
-        word = _SYNONYMS.get(word, word)
-        for part in word.split():
-            plural = len(part) > 3 and part.endswith("s") and not part.endswith("ss")
-            if plural and part not in _KEEP_S:
-                part = part[:-1]
-            part = _SYNONYMS.get(part, part)
-            if part not in _FILLER:
-                words.extend(part.split())
-    merged: list[str] = []
-    for word in words:
-        if merged and (merged[-1], word) in _BIGRAMS:
-            merged[-1] = _BIGRAMS[(merged[-1], word)]
-        else:
-            merged.append(word)
-    return merged
-
-
-def _equipment_in(tokens: Iterable[str]) -> set[Equipment]:
-    return {_EQUIPMENT_WORDS[t] for t in tokens if t in _EQUIPMENT_WORDS}
-
-
-def _compatible(a: Equipment, b: Equipment) -> bool:
-    return a == b or frozenset({a, b}) in _COMPATIBLE
-
-
-@dataclass(frozen=True)
-class Match:
-    """How one name in a log was matched."""
-
-    exercise: Exercise
-    method: MatchMethod
-    confidence: float
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    exercise: Exercise
-    tokens: frozenset[str]
-    text: str  # sorted tokens, for fuzzy comparison
-
-
-class ExerciseMatcher:
-    """Matches exercise names from logs to exercises (built-in, then the user's own).
-
-    Parameters
-    ----------
-    exercises : iterable of Exercise
-        The catalogue's exercises, then the user's (earlier ones win ties).
-    threshold : float
-        Minimum :class:`difflib.SequenceMatcher` ratio (0-1) of a fuzzy match.
-    given : mapping of str to str, optional
-        Names the user mapped themselves (name in the log -> exercise id); they win.
-
-    Raises
-    ------
-    mindmuscle.errors.UnknownIdError
-        A given exercise id is neither built-in nor the user's (with close ids).
-
-    Examples
-    --------
-    >>> from mindmuscle.catalog import load_catalog
-    >>> m = ExerciseMatcher(load_catalog().exercises.values())
-    >>> found = m.match("Bench Press (Barbell)")
-    >>> found.exercise.id, found.method
-    ('barbell_bench_press', 'exact')
-    """
-
-    def __init__(
-        self,
-        exercises: Iterable[Exercise],
-        *,
-        threshold: float = DEFAULT_THRESHOLD,
-        given: Mapping[str, str] | None = None,
-    ):
-        if not 0 < threshold <= 1:
-            raise InvalidInputError(f"Match threshold {threshold} must be in (0, 1].")
-        self.threshold = threshold
-        self._exact: dict[str, Exercise] = {}
-        self._candidates: list[_Candidate] = []
-        by_id: dict[str, Exercise] = {}
-        for ex in exercises:
-            by_id.setdefault(ex.id, ex)
-            self.add(ex)
-        self._given: dict[str, Exercise] = {}
-        for name, exercise_id in (given or {}).items():
-            if exercise_id not in by_id:
-                close = difflib.get_close_matches(exercise_id, list(by_id), n=3, cutoff=0.5)
-                raise UnknownIdError("exercise", exercise_id, close)
-            self._given[normalise_name(name)] = by_id[exercise_id]
-
-    def add(self, exercise: Exercise) -> None:
-        """Make ``exercise`` matchable (user exercises created during an import)."""
-        for text in (exercise.name, *exercise.aliases):
-            self._exact.setdefault(normalise_name(text), exercise)
-            tokens = _tokens(text)
-            if not tokens:
-                continue
-            variants = [frozenset(tokens)]
-            word = exercise.equipment.value.replace("_", "")
-            if word in _EQUIPMENT_WORDS and word not in tokens:
-                variants.append(frozenset([*tokens, word]))
-            for variant in variants:
-                self._candidates.append(_Candidate(exercise, variant, " ".join(sorted(variant))))
-
-    def match(self, name: str) -> Match | None:
-        """The best match of ``name``, or None when nothing reaches the threshold."""
-        given = self._given.get(normalise_name(name))
-        if given is not None:
-            return Match(given, "given", 1.0)
-        exact = self._exact.get(normalise_name(name))
-        if exact is not None:
-            return Match(exact, "user" if exact.source == "user" else "exact", 1.0)
-        tokens = _tokens(name)
-        if not tokens:
-            return None
-        full = frozenset(tokens)
-        suffix = _SUFFIX.search(name)
-        base = frozenset(_tokens(name[: suffix.start()])) if suffix else full
-        stated = _equipment_in(tokens)
-        for cand in self._candidates:
-            if cand.tokens == full:
-                return Match(cand.exercise, "normalised", 0.95)
-        for cand in self._candidates:
-            if cand.tokens == base and all(
-                _compatible(e, cand.exercise.equipment) for e in stated - _equipment_in(base)
-            ):
-                return Match(cand.exercise, "normalised", 0.9)
-        text = " ".join(sorted(full))
-        best: tuple[float, Exercise] | None = None
-        for cand in self._candidates:
-            if stated and not any(
-                _compatible(e, cand.exercise.equipment) or e in _equipment_in(cand.tokens)
-                for e in stated
-            ):
-                continue
-            if (full ^ cand.tokens) & _DISCRIMINATING:
-                continue
-            ratio = difflib.SequenceMatcher(None, text, cand.text).ratio()
-            if best is None or ratio > best[0]:
-                best = (ratio, cand.exercise)
-        if best is not None and best[0] >= self.threshold:
-            return Match(best[1], "fuzzy", round(best[0], 3))
-        return None
-
-
-# --- user exercises for unmatched names ---------------------------------------------------------
-
-# free-exercise-db muscle terms guessed from words of a name ("|" separates words), first hit wins.
-_MUSCLE_WORDS: tuple[tuple[str, str], ...] = (
-    ("leg curl|hamstring|romanian|stiff leg|good morning|nordic", "hamstrings"),
-    ("wrist|forearm|farmer", "forearms"),
-    ("calf|calve", "calves"),
-    ("leg extension", "quadriceps"),
-    ("hip thrust|glute|bridge", "glutes"),
-    ("adductor", "adductors"),
-    ("abductor", "abductors"),
-    ("back extension|hyperextension|superman", "lower back"),
-    (
-        "crunch|situp|sit up|leg raise|knee raise|plank|ab |abs|core|hollow|russian twist|"
-        "dead bug|rollout|v up",
-        "abdominals",
-    ),
-    (
-        "triceps|tricep|pushdown|push down|skull|dip|kickback|overhead extension|close grip",
-        "triceps",
-    ),
-    ("curl", "biceps"),
-    ("shrug", "traps"),
-    ("pulldown|pull down|pullup|pull up|chinup|chin up|pullover|straight arm|lat ", "lats"),
-    ("row", "middle back"),
-    ("deadlift", "hamstrings"),
-    (
-        "lateral raise|front raise|rear delt|face pull|shoulder|overhead press|military|arnold|"
-        "upright",
-        "shoulders",
-    ),
-    ("bench|chest|fly|pec|pushup|push up|crossover|incline press|decline press", "chest"),
-    (
-        "squat|leg press|lunge|step up|stepup|run|stair|bike|cycl|rowing machine|sprint|jump",
-        "quadriceps",
-    ),
-)
-_CATEGORY_MUSCLES = {
-    "chest": "chest",
-    "back": "middle back",
-    "shoulders": "shoulders",
-    "biceps": "biceps",
-    "triceps": "triceps",
-    "legs": "quadriceps",
-    "abs": "abdominals",
-    "forearms": "forearms",
-    "glutes": "glutes",
-    "calves": "calves",
-    "cardio": "quadriceps",
-}
-_FREEDB_EQUIPMENT = {
-    Equipment.BARBELL: "barbell",
-    Equipment.DUMBBELL: "dumbbell",
-    Equipment.MACHINE: "machine",
-    Equipment.CABLE: "cable",
-    Equipment.BODYWEIGHT: "body only",
-    Equipment.KETTLEBELL: "kettlebells",
-    Equipment.BAND: "bands",
-    Equipment.EZ_BAR: "e-z curl bar",
-}
-_BODYWEIGHT_WORDS = ("pullup", "chinup", "pushup", "dip", "crunch", "plank", "situp", "leg raise")
-_COMPOUND_WORDS = [
-    "press",
-    "squat",
-    "deadlift",
-    "row",
-    "pullup",
-    "chinup",
-    "dip",
-    "lunge",
-    "pulldown",
-    "thrust",
-    "clean",
-    "pushup",
-]
-
-
-def _guess_muscle(name: str, category: str | None) -> tuple[str, bool]:
-    """A free-exercise-db muscle term for a name, and whether it was more than a placeholder."""
-    text = " " + " ".join(_tokens(name)) + " "
-    raw = " " + normalise_name(name) + " "
-    for words, term in _MUSCLE_WORDS:
-        if any(w in text or w in raw for w in words.split("|")):
-            return term, True
-    if category and category.strip().lower() in _CATEGORY_MUSCLES:
-        return _CATEGORY_MUSCLES[category.strip().lower()], True
-    return "abdominals", False
-
-
-def _user_exercise_id(name: str) -> str:
-    slug = "_".join(normalise_name(name).encode("ascii", "ignore").decode().split())[:60]
-    slug = slug.strip("_")
-    digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:8]
-    if not slug:
-        return f"user_{digest}"
-    return f"user_{slug}" if len(slug) < 60 else f"user_{slug}_{digest}"
-
-
-def user_exercise_for(
-    name: str, catalog: Catalog, *, category: str | None = None
-) -> tuple[Exercise, bool]:
-    """A new exercise of the user for a name that matched nothing.
-
-    Its muscles, equipment and mechanic are guessed from the words of the name (and FitNotes'
-    category), then it gets default cues and tempo as free-exercise-db entries do.
-
-    Returns
-    -------
-    exercise : Exercise
-        ``source="user"``, id ``user_<name>``.
-    guessed : bool
-        False when no word of the name told the muscle (a placeholder to correct).
-    """
-    tokens = _tokens(name)
-    term, guessed = _guess_muscle(name, category)
-    equipment = next(iter(sorted(_equipment_in(tokens))), None)
-    joined = " ".join(tokens)
-    if equipment is None:
-        equipment = Equipment.BODYWEIGHT if any(w in joined for w in _BODYWEIGHT_WORDS) else None
-    compound = any(w in joined for w in _COMPOUND_WORDS)
-    exercise_id = _user_exercise_id(name)
-    record = FreeDbExercise.model_validate(
-        {
-            "id": exercise_id,
-            "name": name.strip(),
-            "force": "static" if "plank" in joined or "hold" in joined else None,
-            "mechanic": "compound" if compound else "isolation",
-            "equipment": _FREEDB_EQUIPMENT.get(equipment) if equipment else "other",
-            "primaryMuscles": [term],
-        }
-    )
-    exercise = map_free_exercise_db(record, catalog.muscles).exercise
-    return exercise.model_copy(update={"id": exercise_id, "source": "user"}), guessed
-
 
 # --- the import -----------------------------------------------------------------------------
 
@@ -455,8 +71,14 @@ class ExerciseMapping(BaseModel):
     )
     confidence: float = Field(ge=0, le=1)
     sets: int = Field(ge=0, description="Sets of this name in the file.")
-    muscles_guessed: bool | None = Field(
-        default=None, description="For new exercises: False when the muscles are a placeholder."
+    unassigned: bool = Field(
+        default=False,
+        description="The exercise has no target muscle yet: it is left out of the connection "
+        "map until you assign targets (mindmuscle exercise assign ID --targets MUSCLE).",
+    )
+    suggested_targets: list[str] = Field(
+        default_factory=list,
+        description="For new exercises: muscle ids the name's words suggest (not stored).",
     )
 
 
@@ -487,7 +109,7 @@ class ImportReport(BaseModel):
 class _NameState:
     match: Match
     sets: int = 0
-    guessed: bool | None = None
+    suggested: tuple[str, ...] = ()
 
 
 def _set_uuid(import_key: str) -> str:
@@ -557,11 +179,12 @@ class _Importer:
         state = self.names.get(parsed.exercise_name)
         if state is None:
             found = self.matcher.match(parsed.exercise_name)
-            guessed: bool | None = None
+            suggested: tuple[str, ...] = ()
             if found is None:
-                exercise, guessed = user_exercise_for(
+                new = user_exercise_for(
                     parsed.exercise_name, self.catalog, category=parsed.category
                 )
+                exercise, suggested = new.exercise, new.suggested
                 if not self.dry_run:
                     repo.upsert_user_exercise(
                         session=self.s,
@@ -574,7 +197,7 @@ class _Importer:
                     )
                 self.matcher.add(exercise)
                 found = Match(exercise, "new", 0.0)
-            state = self.names[parsed.exercise_name] = _NameState(found, guessed=guessed)
+            state = self.names[parsed.exercise_name] = _NameState(found, suggested=suggested)
         state.sets += 1
         return state.match.exercise.id
 
@@ -684,22 +307,11 @@ class _Importer:
                 method=st.match.method,
                 confidence=st.match.confidence,
                 sets=st.sets,
-                muscles_guessed=st.guessed,
+                unassigned=st.match.exercise.unassigned,
+                suggested_targets=list(st.suggested),
             )
             for name, st in sorted(self.names.items(), key=lambda kv: kv[0].casefold())
         ]
-
-
-def _user_catalog(
-    session: Session, user_id: int, base: Catalog | None
-) -> tuple[Catalog, list[Exercise]]:
-    base = base or load_catalog()
-    extra = [
-        Exercise.model_validate(r.exercise)
-        for r in repo.list_user_exercises(session=session, user_id=user_id)
-    ]
-    extra = [e for e in extra if e.id not in base.exercises]
-    return base, extra
 
 
 def import_file(
@@ -784,11 +396,17 @@ def _import_csv(
     dry_run: bool,
     threshold: float,
     progress: Callable[[int, int], None] | None,
-    catalog: Catalog | None,
+    catalog: Catalog,
     mapping: Mapping[str, str] | None,
 ) -> ImportReport:
     with db.session(readonly=dry_run) as s:
-        base, extra = _user_catalog(s, user_id, catalog)
+        base = catalog
+        # The user's stored exercises match too when the caller gave another catalogue.
+        extra = [
+            Exercise.model_validate(r.exercise)
+            for r in repo.list_user_exercises(session=s, user_id=user_id)
+            if r.exercise_id not in base.exercises
+        ]
         matcher = ExerciseMatcher(
             [*base.exercises.values(), *extra], threshold=threshold, given=mapping
         )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
 from mindmuscle.coach.models import Prescription, Profile, Readiness
 from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.services import catalog as catalog_service
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
@@ -350,6 +351,28 @@ def exercises(
 def exercise(exercise_id: str, ctx: Ctx, user: User, catalog: UserCatalog) -> Exercise:
     """One exercise card."""
     return catalog.exercise(exercise_id)
+
+
+class TargetsIn(_Body):
+    targets: list[str] = Field(
+        min_length=1, max_length=10, description="Muscle ids of the catalogue (GET /api/muscles)."
+    )
+
+
+@router.put("/exercises/{exercise_id}/targets", response_model=Exercise, tags=["catalogue"])
+def assign_targets(exercise_id: str, body: TargetsIn, ctx: Ctx, user: User) -> Exercise:
+    """Assign the target muscles of one of your own exercises (one made by a log import).
+
+    Until then it has no target and is left out of the connection map. An unknown muscle is a
+    422 with close ids; built-in exercises keep their targets (422).
+    """
+    return catalog_service.assign_exercise_targets(
+        db=ctx.db,
+        user_id=user,
+        exercise_id=exercise_id,
+        targets=body.targets,
+        settings=ctx.settings,
+    )
 
 
 @router.get("/muscles", response_model=list[Muscle], tags=["catalogue"])

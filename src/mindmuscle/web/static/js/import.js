@@ -63,8 +63,9 @@ function renderReport(r) {
         el("span", { class: "tag" }, METHOD[m.method] + pct),
       ),
     );
-    if (m.muscles_guessed === false) {
-      row.append(el("small", { class: "notice" }, "Its muscles cannot be told from the name: a placeholder until you correct it."));
+    if (m.unassigned) {
+      const hint = m.suggested_targets.length ? ` The name suggests: ${m.suggested_targets.join(", ")}.` : "";
+      row.append(el("small", { class: "notice" }, `No target muscle yet: left out of the connection map until you assign its targets (mindmuscle exercise assign).${hint}`));
     }
     list.append(row);
   }
