@@ -73,7 +73,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "exercise": (
         "catalog",
-        "Show one exercise card: muscles, cues, visualisation, touch cue, tempo and breathing.",
+        "Show an exercise card (mindmuscle exercise ID) or assign your exercise's targets.",
     ),
     "evidence": (
         "catalog",
