@@ -252,7 +252,10 @@ def test_streaming_ends_with_the_batch_answer() -> None:
     assert rec.gyro_t_s is not None and rec.gyro_dps is not None
     for start in range(0, rec.t_s.size, 17):
         chunk_t = rec.t_s[start : start + 17]
-        g = (rec.gyro_t_s >= chunk_t[0]) & (rec.gyro_t_s <= chunk_t[-1])
+        # Every gyroscope sample goes in exactly one chunk (the count reads the gyroscope).
+        upto = rec.t_s[start + 17] if start + 17 < rec.t_s.size else np.inf
+        since = -np.inf if start == 0 else chunk_t[0]
+        g = (rec.gyro_t_s >= since) & (rec.gyro_t_s < upto)
         live.append(
             stream.push(chunk_t, rec.acc_ms2[start : start + 17], rec.gyro_t_s[g], rec.gyro_dps[g])
         )
@@ -505,3 +508,93 @@ def test_pauses_inside_slow_repetitions_are_no_reason_to_recount(
         start_at_top=False,
     )
     assert analyze_motion(rec).reps in (reps, reps + 1)
+
+
+def _synthetic_curls() -> MotionRecording:
+    """Four curls (lift 1 s, squeeze 1 s, lower 3 s) at 60 Hz, as a phone would record them,
+    with two constant axes (the phone held still but for the curl)."""
+    conc, sq, ecc, reps, lead = 1.0, 1.0, 3.0, 4, 1.0
+    t = np.arange(0, lead + reps * (conc + sq + ecc) + 1.0, 1 / 60)
+    a = np.zeros_like(t)
+    for k in range(reps):
+        t0 = lead + k * (conc + sq + ecc)
+        m = (t >= t0) & (t < t0 + conc)
+        a[m] = 0.175 * (np.pi / conc) ** 2 * np.cos(np.pi * (t[m] - t0) / conc)
+        t1 = t0 + conc + sq
+        m = (t >= t1) & (t < t1 + ecc)
+        a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
+    acc = np.column_stack([np.full(t.size, 0.3), np.full(t.size, 0.2), 9.81 + a])
+    return MotionRecording(t, acc, source="synthetic curls")
+
+
+def test_motion_analysis_counts_synthetic_curls() -> None:
+    result = analyze_motion(
+        _synthetic_curls(), concentric=Movement.UP, tempo=Tempo.parse("3-0-1-1")
+    )
+    assert result.reps + result.partial_reps == 4
+    assert result.tempo_adherence is not None
+    mean_ecc = np.mean([r.eccentric_s for r in result.repetitions])
+    mean_conc = np.mean([r.concentric_s for r in result.repetitions])
+    assert mean_ecc == pytest.approx(3.0, abs=0.4)
+    assert mean_conc == pytest.approx(1.0, abs=0.3)
+
+
+_KERNEL_SCRIPT = """
+import numpy as np
+from tests.test_motion import _synthetic_curls
+from mindmuscle.signals.motion import analyze_motion, simulate_set
+from mindmuscle.signals.motion.synthetic import add_turning_wrist
+from mindmuscle.catalog.models import Tempo
+counts = [analyze_motion(_synthetic_curls()).reps]
+rec = simulate_set(reps=9, tempo=Tempo.parse("3-1-1-1"), seed=1)
+rec = add_turning_wrist(rec, (0.1, 0.4), seed=1)
+counts.append(analyze_motion(rec).reps)
+print(counts)
+"""
+
+
+@pytest.mark.parametrize("kernel", ["Haswell", "Prescott", "Sandybridge", "SkylakeX"])
+def test_the_count_does_not_depend_on_the_blas_kernel(kernel: str) -> None:
+    # OpenBLAS picks its kernel at import; each must give the answer of the default one.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", _KERNEL_SCRIPT], env=env, capture_output=True, text=True, check=True
+    )
+    default = subprocess.run(
+        [sys.executable, "-c", _KERNEL_SCRIPT],
+        env={k: v for k, v in env.items() if k != "OPENBLAS_CORETYPE"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == default.stdout.strip()
+    assert out.stdout.strip().startswith("[4, ")
+
+
+@pytest.mark.parametrize(("tempo", "seed"), [("2-0-1-0", 0), ("3-1-1-1", 1), ("1-0-1-0", 2)])
+def test_the_set_is_found_between_walking_and_idle_time(tempo: str, seed: int) -> None:
+    t = Tempo.parse(tempo)
+    rec = simulate_set(
+        reps=8,
+        tempo=t,
+        seed=seed,
+        idle_before_s=6.0,
+        idle_after_s=6.0,
+        walk_before_s=10.0,
+        walk_after_s=8.0,
+    )
+    result = analyze_motion(rec)
+    first, last = result.repetitions[0], result.repetitions[-1]
+    assert result.active_start_s is not None and result.active_end_s is not None
+    # Within one repetition period of the first repetition's start and the last one's end
+    # (the unracking and re-racking join the movement at either end).
+    assert result.rep_period_s == pytest.approx(t.rep_s, abs=0.1)
+    assert result.active_start_s == pytest.approx(first.start_s, abs=t.rep_s)
+    assert result.active_end_s == pytest.approx(last.end_s, abs=t.rep_s)
+    assert result.summary_dict()["active_start_s"] == result.active_start_s

@@ -20,6 +20,8 @@ from mindmuscle.io.motion import (
     read_generic_csv,
     read_metamotion,
     read_motion_file,
+    read_watch_csv,
+    read_watch_labels,
     recording_from_payload,
 )
 from mindmuscle.services.motion import analyze_file, analyze_web_recording
@@ -477,3 +479,52 @@ def test_phone_set_of_an_alternating_exercise_counts_both_sides() -> None:
     assert "Alternating sides: both counted (6 seen on the phone's side)." in measured.notes
     plain = measure_web_set(payload, exercise_id="dumbbell_biceps_curl", tempo=None)
     assert (plain.reps, plain.notes) == (6, [])
+
+
+def _write_watch(folder: Path, name: str, units: str, scale: float) -> MotionRecording:
+    rec = simulate_set(reps=6, tempo=Tempo.parse("2-0-1-0"), seed=4, rate_hz=100.0)
+    t = rec.t_s - rec.t_s[0] + 0.15
+    gyro = np.column_stack([np.sin(t), np.cos(t), 0.1 * t])  # rad/s
+    lines = ["t,ax,ay,az,gx,gy,gz"]
+    for k in range(t.size):
+        a = rec.acc_ms2[k] / scale
+        lines.append(
+            f"{t[k]:.5f},{a[0]:.6f},{a[1]:.6f},{a[2]:.6f}," + ",".join(f"{v:.6f}" for v in gyro[k])
+        )
+    (folder / name).write_text("\n".join(lines) + "\n")
+    return rec
+
+
+def test_watch_export_reads_units_from_its_labels(tmp_path: Path) -> None:
+    _write_watch(tmp_path, "a.csv", "g", STANDARD_GRAVITY_MS2)
+    rec = _write_watch(tmp_path, "b.csv", "m/s^2", 1.0)
+    (tmp_path / "labels.csv").write_text(
+        "file,exercise,reps,accel_units,active_start_s,active_end_s\n"
+        "a.csv,curl,6,g,2.0,20.5\nb.csv,curl,6,m/s^2,,\n"
+    )
+    labels = read_watch_labels(tmp_path)
+    assert [(x.file, x.reps, x.accel_units, x.active_start_s, x.active_end_s) for x in labels] == [
+        ("a.csv", 6, "g", 2.0, 20.5),
+        ("b.csv", 6, "ms2", None, None),
+    ]
+    for name in ("a.csv", "b.csv"):
+        assert detect_format(tmp_path / name) == "watch"
+        got = read_motion_file(tmp_path / name)
+        np.testing.assert_allclose(got.acc_ms2, rec.acc_ms2, atol=1e-4)
+        assert got.gyro_dps is not None
+        np.testing.assert_allclose(got.gyro_dps[:, 0], np.degrees(np.sin(got.t_s)), atol=1e-3)
+    cut = read_watch_csv(tmp_path / "a.csv", start_s=2.0, end_s=20.5)
+    assert cut.t_s[0] == pytest.approx(2.0, abs=0.01)
+    assert cut.t_s[-1] == pytest.approx(20.5, abs=0.01)
+
+
+def test_watch_labels_with_unknown_units_name_the_line(tmp_path: Path) -> None:
+    (tmp_path / "labels.csv").write_text("file,accel_units\na.csv,g\nb.csv,furlongs\n")
+    with pytest.raises(FileFormatError, match=r"line 3.*accel_units.*'furlongs' is not one of"):
+        read_watch_labels(tmp_path / "labels.csv")
+
+
+def test_a_watch_file_without_its_header_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("t,ax,ay,az\n0,0,0,1\n")
+    with pytest.raises(FileFormatError, match="not a watch export"):
+        read_watch_csv(tmp_path / "x.csv")

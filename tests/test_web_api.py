@@ -319,7 +319,7 @@ def test_motion_analysis_of_bad_recordings_says_what_is_wrong(client: TestClient
     assert "missing 'ay'" in r.json()["message"]
 
 
-def test_motion_analysis_counts_synthetic_curls(client: TestClient) -> None:
+def test_motion_analysis_route_answers_with_the_count_and_tempo(client: TestClient) -> None:
     import numpy as np
 
     # Four curls: lift 1 s, squeeze 1 s, lower 3 s, sampled at 60 Hz (as a phone would).

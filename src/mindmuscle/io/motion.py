@@ -20,6 +20,11 @@ Formats
 ``muvr``
     Headerless ``x,y,z,exercise,intensity,weight,reps`` rows in g at a fixed rate (Pebble watch
     exports of the muvr project; rate 50 Hz unless given).
+``watch``
+    Smartwatch exports with the header ``t,ax,ay,az,gx,gy,gz``: ``t`` in seconds, total
+    acceleration in g or m/s^2 and rotation rate in rad/s. A ``labels.csv`` beside the file
+    (columns ``file`` and ``accel_units``, and optionally ``reps``, ``active_start_s`` and
+    ``active_end_s``) gives the units; without it they are decided from the size of gravity.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,20 +55,23 @@ __all__ = [
     "AccelUnits",
     "GyroUnits",
     "MotionFormat",
+    "WatchLabel",
     "detect_format",
     "read_fit",
     "read_generic_csv",
     "read_metamotion",
     "read_motion_file",
     "read_muvr_csv",
+    "read_watch_csv",
+    "read_watch_labels",
     "recording_from_payload",
     "write_motion_plot",
 ]
 
 AccelUnits = Literal["g", "ms2"]
 GyroUnits = Literal["deg_s", "rad_s"]
-MotionFormat = Literal["auto", "csv", "metamotion", "fit", "json", "muvr"]
-FORMATS: tuple[str, ...] = ("auto", "csv", "metamotion", "fit", "json", "muvr")
+MotionFormat = Literal["auto", "csv", "metamotion", "fit", "json", "muvr", "watch"]
+FORMATS: tuple[str, ...] = ("auto", "csv", "metamotion", "fit", "json", "muvr", "watch")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -369,6 +378,169 @@ def read_muvr_csv(path: str | Path, *, rate_hz: float | None = None) -> MotionRe
 
 
 # ---------------------------------------------------------------------------------------------
+# Smartwatch exports (t, ax, ay, az, gx, gy, gz; gyroscope in rad/s; labels.csv beside them)
+
+_WATCH_HEADER = ["t", "ax", "ay", "az", "gx", "gy", "gz"]
+_WATCH_UNITS: dict[str, AccelUnits] = {"g": "g", "m/s^2": "ms2", "m/s2": "ms2", "ms2": "ms2"}
+
+
+@dataclass(frozen=True)
+class WatchLabel:
+    """One row of a watch folder's ``labels.csv``: the set in one recording, as logged.
+
+    Attributes
+    ----------
+    file : str
+        Recording file name, in the same folder.
+    exercise : str
+        Exercise name (or code when no name is given).
+    reps : int or None
+        Repetitions logged for the set.
+    accel_units : {"g", "ms2"}
+        Units of ``ax, ay, az``.
+    active_start_s, active_end_s : float or None
+        Hand-marked start and end of the set inside the recording, seconds on its ``t`` clock.
+    """
+
+    file: str
+    exercise: str
+    reps: int | None
+    accel_units: AccelUnits
+    active_start_s: float | None
+    active_end_s: float | None
+
+
+def _optional_float(text: str | None, path: Path, line: int, column: str) -> float | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FileFormatError(
+            f"{text!r} is not a number.", path=path, line=line, column=column
+        ) from None
+    if not math.isfinite(value):
+        raise FileFormatError(
+            f"{text!r} is not a finite number.", path=path, line=line, column=column
+        )
+    return value
+
+
+def read_watch_labels(path: str | Path) -> list[WatchLabel]:
+    """Read a watch folder's ``labels.csv`` (a folder may be given for the file inside it).
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A missing ``file`` or ``accel_units`` column, unknown units or a bad number (with line and
+        column).
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / "labels.csv"
+    rows = _read_table(p)
+    line, header_row = rows[0]
+    header = [h.strip().lower() for h in header_row]
+    missing = [c for c in ("file", "accel_units") if c not in header]
+    if missing:
+        raise FileFormatError(
+            f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}.",
+            path=p,
+            line=line,
+        )
+    out: list[WatchLabel] = []
+    for line, row in rows[1:]:
+        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+        units = _WATCH_UNITS.get(cells.get("accel_units", "").lower())
+        if units is None:
+            raise FileFormatError(
+                f"accel_units {cells.get('accel_units')!r} is not one of g, m/s^2.",
+                path=p,
+                line=line,
+                column="accel_units",
+            )
+        reps = _optional_float(cells.get("reps"), p, line, "reps")
+        out.append(
+            WatchLabel(
+                file=cells["file"],
+                exercise=cells.get("exercise") or cells.get("exercise_code") or "",
+                reps=None if reps is None else int(reps),
+                accel_units=units,
+                active_start_s=_optional_float(
+                    cells.get("active_start_s"), p, line, "active_start_s"
+                ),
+                active_end_s=_optional_float(cells.get("active_end_s"), p, line, "active_end_s"),
+            )
+        )
+    return out
+
+
+def _watch_label(path: Path) -> WatchLabel | None:
+    labels = path.parent / "labels.csv"
+    if not labels.is_file():
+        return None
+    return next((row for row in read_watch_labels(labels) if row.file == path.name), None)
+
+
+def read_watch_csv(
+    path: str | Path,
+    *,
+    units: AccelUnits | None = None,
+    start_s: float | None = None,
+    end_s: float | None = None,
+) -> MotionRecording:
+    """Read a smartwatch export: ``t`` (s), ``ax, ay, az``, ``gx, gy, gz`` (rad/s).
+
+    Parameters
+    ----------
+    path : str or Path
+        The recording.
+    units : {"g", "ms2"}, optional
+        Acceleration units; by default from ``labels.csv`` beside the file, else from gravity.
+    start_s, end_s : float, optional
+        Keep only the samples from ``start_s`` to ``end_s`` (seconds on the file's ``t`` clock),
+        such as the hand-marked set of ``labels.csv``.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A header other than ``t,ax,ay,az,gx,gy,gz`` or a bad cell (with line and column).
+    mindmuscle.errors.InvalidSignalError
+        Too few samples in the kept stretch.
+    """
+    p = Path(path)
+    rows = _read_table(p)
+    line, header_row = rows[0]
+    header = [h.strip().lower() for h in header_row]
+    if header[: len(_WATCH_HEADER)] != _WATCH_HEADER:
+        raise FileFormatError(
+            f"not a watch export: the header should start with {','.join(_WATCH_HEADER)}, "
+            f"found {','.join(header)}.",
+            path=p,
+            line=line,
+        )
+    data = _parse_columns(rows[1:], p, header, list(range(len(_WATCH_HEADER))))
+    if units is None:
+        label = _watch_label(p)
+        units = label.accel_units if label is not None else None
+    t = data[:, 0]
+    keep = np.ones(t.size, dtype=bool)
+    if start_s is not None:
+        keep &= t >= start_s
+    if end_s is not None:
+        keep &= t <= end_s
+    t, data = t[keep], data[keep]
+    acc = _accel_to_ms2(data[:, 1:4], units, p.name)
+    return MotionRecording(
+        t_s=t,
+        acc_ms2=acc,
+        gyro_t_s=t,
+        gyro_dps=_gyro_to_dps(data[:, 4:7], "rad_s"),
+        source=p.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # FIT
 
 
@@ -620,6 +792,8 @@ def detect_format(path: str | Path) -> str:
         return "metamotion"
     if text.lstrip().startswith("{"):
         return "json"
+    if text.replace(" ", "").startswith(",".join(_WATCH_HEADER)) and _watch_label(p) is not None:
+        return "watch"
     return "csv"
 
 
@@ -653,6 +827,8 @@ def read_motion_file(
         return read_fit(path)
     if chosen == "muvr":
         return read_muvr_csv(path, rate_hz=rate_hz)
+    if chosen == "watch":
+        return read_watch_csv(path, units=units)
     return _read_json(Path(path))
 
 
@@ -677,6 +853,16 @@ def _phase_runs(phases: npt.NDArray[np.int64]) -> list[tuple[int, int, int]]:
 def _left_out(trace: MotionTrace) -> list[tuple[str, str, list[tuple[float, float]]]]:
     """Stretches drawn as not part of the set: (label, colour, spans)."""
     return [("no data", "#e4572e", trace.gaps), ("walking", "#4c6ef5", trace.walking)]
+
+
+def _set_edges(analysis: MotionAnalysis) -> list[tuple[float, str]]:
+    """The start and end of the set found in the recording, with their labels."""
+    out: list[tuple[float, str]] = []
+    if analysis.active_start_s is not None:
+        out.append((analysis.active_start_s, "set starts"))
+    if analysis.active_end_s is not None:
+        out.append((analysis.active_end_s, "set ends"))
+    return out
 
 
 def _title(analysis: MotionAnalysis) -> str:
@@ -762,6 +948,10 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
                         lw=0,
                         label=label if i == 0 and ax is ax1 else None,
                     )
+        for edge, name in _set_edges(analysis):
+            for ax in axes:
+                ax.axvline(edge, color="#2b8a3e", lw=1.2, ls="--")
+            ax1.text(edge, -1.15, name, color="#2b8a3e", fontsize=8, ha="center")
         if trace.gaps or trace.walking:
             ax1.legend(loc="lower right", fontsize=8)
         ax1.set_ylim(-1.2, 1.25)
@@ -850,6 +1040,14 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
                     annotation_text=label if row == 2 else None,
                     annotation_position="bottom left",
                 )
+    for edge, name in _set_edges(analysis):
+        fig.add_vline(
+            x=edge,
+            line_dash="dash",
+            line_color="#2b8a3e",
+            annotation_text=name,
+            annotation_position="bottom right",
+        )
     dt = float(t[1] - t[0]) if t.size > 1 else 0.0
     for a, b, phase in runs:
         fig.add_vrect(

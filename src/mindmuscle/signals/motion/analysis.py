@@ -63,6 +63,7 @@ from mindmuscle.signals.motion.preprocess import (
     moving_rms,
     resample_recording,
 )
+from mindmuscle.signals.motion.setfind import FoundSet, find_set
 from mindmuscle.signals.motion.tempo import tempo_adherence
 from mindmuscle.signals.motion.walking import spans, walking_mask, without
 
@@ -129,6 +130,10 @@ class MotionParams:
         does not trigger it.
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
+    count_in_set : bool
+        Count only inside the set found in the recording (where the movement repeats steadily,
+        :mod:`~mindmuscle.signals.motion.setfind`), at the period that finds it; when false the
+        set found is reported but the count takes in every loud stretch.
     energy_ratio : float
         A hump counts only where the movement energy (RMS within half a period either side)
         reaches this fraction of its median over the humps: a still stretch next to the set is
@@ -153,6 +158,7 @@ class MotionParams:
     alt_spread_margin: float = 0.15
     alt_min_autocorr: float = 0.35
     recount_ratio: float = 0.6
+    count_in_set: bool = False
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -163,6 +169,9 @@ _MIN_AUTOCORR = 0.1
 _FALLBACK_PERIOD_S = 2.0
 _PAD_S = 2.0
 _MIN_VERTICAL_M = 0.05
+# A later period candidate replaces an earlier one when its set holds this much more repetition.
+_CLEARLY_STRONGER = 1.2
+_MAX_CANDIDATES = 4
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,7 @@ class _Counted:
     period_s: float | None
     periodicity: float
     active: tuple[int, int]
+    located: tuple[int, int] | None
     gaps: list[tuple[float, float]]
     walking: list[tuple[float, float]]
     recounted: bool = False
@@ -254,9 +264,15 @@ def _periodic_direction(seg: FloatArray, lag: int) -> FloatArray:
 
 
 def _pick_humps(
-    hump: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
+    hump: FloatArray,
+    env: FloatArray,
+    period_s: float,
+    rate: float,
+    params: MotionParams,
+    region: tuple[int, int],
 ) -> tuple[IntArray, FloatArray]:
-    """Humps (maxima) of ``hump`` that clear the prominence and energy thresholds."""
+    """Humps (maxima) of ``hump`` inside ``region`` that clear the prominence and energy
+    thresholds (both relative to the humps of the region only)."""
     pad = int(_PAD_S * rate)
     level = float(np.median(hump))
     padded = np.concatenate([np.full(pad, level), hump, np.full(pad, level)])
@@ -265,7 +281,7 @@ def _pick_humps(
     )
     prom = np.asarray(props["prominences"], dtype=np.float64)
     peaks = peaks - pad
-    inside = (peaks >= 0) & (peaks < hump.size)
+    inside = (peaks >= max(region[0], 0)) & (peaks < min(region[1], hump.size))
     peaks, prom = peaks[inside], prom[inside]
     if peaks.size:
         keep = prom >= params.prominence_ratio * np.percentile(prom, 90)
@@ -282,7 +298,12 @@ def _pick_humps(
 
 
 def _humps(
-    m: FloatArray, env: FloatArray, period_s: float, rate: float, params: MotionParams
+    m: FloatArray,
+    env: FloatArray,
+    period_s: float,
+    rate: float,
+    params: MotionParams,
+    region: tuple[int, int],
 ) -> tuple[FloatArray, IntArray, FloatArray]:
     """Smooth the movement-axis signal around the repetition rate and pick its humps.
 
@@ -297,9 +318,10 @@ def _humps(
         power=1,
         integrate=params.velocity_humps,
     )
-    if np.mean(hump**3) < 0:
+    lo, hi = region
+    if np.mean(hump[lo:hi] ** 3) < 0:
         hump = -hump
-    peaks, prom = _pick_humps(hump, env, period_s, rate, params)
+    peaks, prom = _pick_humps(hump, env, period_s, rate, params, region)
     return hump, peaks, prom
 
 
@@ -310,9 +332,82 @@ def _spread(values: FloatArray) -> float:
     return float(np.std(values) / np.mean(values))
 
 
+def _channels(
+    moving: FloatArray, gyro: FloatArray | None, rate: float, walking: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """The movement on every axis in comparable units: accelerometer and gyroscope each divided
+    by their own spread, so neither unit outweighs the other."""
+    parts = [moving]
+    if gyro is not None:
+        g = bandpass(without(gyro, walking), 0.1, 3.0, rate)
+        parts.append(g)
+    scaled = []
+    for p in parts:
+        spread = float(np.sqrt(np.mean(np.sum(p * p, axis=1))))
+        scaled.append(p / spread if spread > 0 else p)
+    return np.column_stack(scaled)
+
+
+def _slow(acc: FloatArray, rate: float) -> FloatArray:
+    """The slowly varying part of the acceleration (gravity in the device's axes): a 2 s
+    moving average."""
+    width = int(2 * rate)
+    kernel = np.ones(width) / width
+    ones = np.convolve(np.ones(acc.shape[0]), kernel, mode="same")
+    return np.column_stack(
+        [np.convolve(acc[:, i], kernel, mode="same") / ones for i in range(acc.shape[1])]
+    )
+
+
+def _locate_set(
+    moving: FloatArray,
+    gyro: FloatArray | None,
+    acc: FloatArray,
+    band: FloatArray,
+    loud: tuple[int, int],
+    first: tuple[float, float],
+    walking: npt.NDArray[np.bool_],
+) -> tuple[float, float, FoundSet] | None:
+    """The set inside the recording: (period_s, autocorrelation, stretch), or None.
+
+    The loudest stretch need not be the set (picking up the weight, setting the pin): the set is
+    where the movement repeats steadily (:mod:`~mindmuscle.signals.motion.setfind`). Period
+    candidates: that of the loud stretch, that of its once-integrated movement (pauses and
+    mirror-image halves make the acceleration repeat faster than the repetitions), and that of
+    each stretch found. The candidate whose stretch holds the most repetition wins; a later one
+    must be clearly stronger.
+    """
+    rate = ANALYSIS_RATE_HZ
+    if not np.isfinite(first[0]):
+        return None
+    channels = _channels(moving, gyro, rate, walking)
+    gravity = _slow(acc, rate)
+    i0, i1 = loud
+    smooth = np.column_stack(
+        [fft_weighted(band[i0:i1, i], rate, low_hz=0.1, high_hz=3.0, power=1) for i in range(3)]
+    )
+    candidates = [first, _estimate_period(smooth, rate, DEFAULT_PARAMS)]
+    best: tuple[float, float, FoundSet] | None = None
+    tried: list[float] = []
+    while candidates:
+        cand_s, cand_ac = candidates.pop(0)
+        if not np.isfinite(cand_s) or any(abs(cand_s - p) < 1.5 / rate for p in tried):
+            continue
+        tried.append(cand_s)
+        where = find_set(channels, round(cand_s * rate), gravity)
+        if where is None:
+            continue
+        if best is None or where.strength > _CLEARLY_STRONGER * best[2].strength:
+            best = (cand_s, cand_ac, where)
+            if len(tried) < _MAX_CANDIDATES:
+                stretch = band[where.start : where.stop]
+                candidates.append(_estimate_period(stretch, rate, DEFAULT_PARAMS))
+    return best
+
+
 def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     rate = ANALYSIS_RATE_HZ
-    t, acc, _gyro, gaps = resample_recording(rec, rate)
+    t, acc, gyro, gaps = resample_recording(rec, rate)
     recorded = acc
     walking = walking_mask(acc, rate)
     acc = without(acc, walking)
@@ -320,16 +415,23 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     env = moving_rms(np.sqrt(np.sum(moving**2, axis=1)), int(2 * rate))
     active_idx = np.flatnonzero(env >= params.activity_ratio * np.percentile(env, 90))
     i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
-    for_period = bandpass(acc, 0.15, 3.0, rate)[i0:i1]
-    period_s, periodicity = _estimate_period(for_period, rate, params)
+    band = bandpass(acc, 0.15, 3.0, rate)
+    period_s, periodicity = _estimate_period(band[i0:i1], rate, params)
     if walking.all():
         period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
+    located = _locate_set(moving, gyro, acc, band, (i0, i1), (period_s, periodicity), walking)
+    found = located is not None and params.count_in_set
+    if located is not None and found:
+        period_s, periodicity = located[0], located[1]
+        i0, i1 = located[2].start, located[2].stop
+    for_period = band[i0:i1]
     seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
     axis = np.linalg.svd(seg, full_matrices=False)[2][0]
     m = moving @ axis
     period_known = bool(np.isfinite(period_s))
     t_rep = period_s if period_known else _FALLBACK_PERIOD_S
-    hump, peaks, prom = _humps(m, env, t_rep, rate, params)
+    region = (i0, i1) if found else (0, t.size)
+    hump, peaks, prom = _humps(m, env, t_rep, rate, params, region)
     combined = (period_s, periodicity)
     # Pauses and mirror-image halves can make the acceleration repeat faster than the
     # repetitions; the once-integrated signal repeats at the true rate.
@@ -351,7 +453,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         and alt_ac >= params.alt_min_autocorr
         and abs(alt_s - t_rep) > 0.3 * t_rep
     ):
-        alt = _humps(m, env, alt_s, rate, params)
+        alt = _humps(m, env, alt_s, rate, params, region)
         if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
             hump, peaks, prom = alt
             period_s, periodicity = alt_s, alt_ac
@@ -375,7 +477,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         far = not (params.recount_ratio * expected <= peaks.size <= expected / params.recount_ratio)
         if clear_ac >= params.alt_min_autocorr and not harmonic and far:
             direction = _periodic_direction(seg, round(clear_s * rate))
-            recount = _humps(moving @ direction, env, clear_s, rate, params)
+            recount = _humps(moving @ direction, env, clear_s, rate, params, region)
             closer = abs(recount[1].size - expected) < abs(peaks.size - expected)
             # At the rhythm already counted, only a clearly more even recount is believed:
             # idle time inside a short set makes the expected count too high.
@@ -402,6 +504,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         period_s=period_s if period_known else None,
         periodicity=periodicity,
         active=(i0, i1),
+        located=None if located is None else (located[2].start, located[2].stop),
         gaps=gaps,
         walking=spans(walking, t),
         recounted=recounted,
@@ -723,6 +826,7 @@ def analyze_motion_trace(
     counted = _count(rec, params)
     rate = ANALYSIS_RATE_HZ
     t = counted.t_s
+    located = counted.located if counted.period_s is not None else None
     period = counted.period_s if counted.period_s is not None else _FALLBACK_PERIOD_S
     sign, note, known = _direction(concentric)
     unmeasured = np.zeros(t.size, dtype=bool)
@@ -802,6 +906,8 @@ def analyze_motion_trace(
         rep_period_s=None if counted.period_s is None else round(counted.period_s, 3),
         set_start_s=reps[0].start_s if reps else None,
         set_end_s=reps[-1].end_s if reps else None,
+        active_start_s=None if located is None else round(float(t[located[0]]), 3),
+        active_end_s=None if located is None else round(float(t[located[1] - 1]), 3),
         duration_s=round(rec.duration_s, 3),
         concentric=concentric,
         phase_confidence=confidence,

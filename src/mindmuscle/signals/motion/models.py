@@ -248,6 +248,14 @@ class MotionAnalysis(_Frozen):
     rep_period_s: float | None = Field(description="Typical time from one rep to the next.")
     set_start_s: float | None = None
     set_end_s: float | None = None
+    active_start_s: float | None = Field(
+        default=None,
+        description="Start of the set inside the recording (where the movement starts to repeat "
+        "steadily), seconds from the first sample; None when nothing repeats.",
+    )
+    active_end_s: float | None = Field(
+        default=None, description="End of the set inside the recording, seconds."
+    )
     duration_s: float
     concentric: Movement | None = Field(description="Concentric direction used, if known.")
     phase_confidence: Literal["high", "low"]
@@ -276,6 +284,8 @@ class MotionAnalysis(_Frozen):
                 }
                 for r in self.repetitions
             ],
+            "active_start_s": self.active_start_s,
+            "active_end_s": self.active_end_s,
             "reps_in_gaps": self.reps_in_gaps,
             "alternating": self.alternating,
             "walking_s": round(self.walking_s, 3),

@@ -1,0 +1,201 @@
+"""Where the set is inside a recording: the stretch where one movement repeats steadily.
+
+A whole recording holds more than the set: walking up, setting the pin, sitting down, picking
+the weight up and putting it down. Those movements can be larger than the repetitions, so the
+loudest stretch is not the set. What sets a set apart is that each repetition looks like the one
+before or after it, at one steady period; the rest does not repeat. So, for a period ``P``:
+
+1. The similarity of the movement at ``t`` is the larger of the normalised correlations of the
+   window ``[t, t + P)`` with the window one period later and with the one a period earlier,
+   across all axes (accelerometer and, when there is one, gyroscope, each scaled by its own
+   spread so neither unit dominates). A repetition resembles its neighbours; the first and the
+   last have one neighbour each, hence the larger of the two.
+2. The two windows must also hold about the same movement energy (the smaller at least half the
+   larger): a still stretch beside a repetition correlates weakly but is no repetition.
+3. The set is the strongest run of window starts that pass both (runs at least a period long,
+   joined across holes of up to three periods: a clumsy repetition or a breath in the middle
+   does not split the set), from the first passing start to the last one plus a period.
+4. The wrist's posture: during a set the direction of gravity in the device's axes swings about
+   one mean; picking up or putting down a weight, or walking off, moves it elsewhere. The edges
+   of the run are trimmed to the stretch whose slow gravity direction stays within a wide cone
+   around the set's median direction.
+
+No setting depends on the exercise: the similarity threshold and the cone are fractions and
+angles that hold for any repetitive movement.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SIMILARITY_THRESHOLD", "FoundSet", "find_set", "rhythm_similarity"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Correlation of one repetition with its neighbour above which the movement repeats.
+SIMILARITY_THRESHOLD = 0.5
+# The smaller of two neighbouring windows' energies, as a share of the larger one.
+_ENERGY_BALANCE = 0.5
+# The set starts (ends) where the movement energy first (last) reaches this share of its median
+# over the set, within a period of the rhythm's edge.
+_EDGE_ENERGY = 0.25
+# Largest angle of the slow gravity direction from the set's median direction, degrees.
+_POSTURE_CONE_DEG = 50.0
+# A set goes on while the similarity stays above this share of the threshold.
+_CONTINUE_SHARE = 0.5
+# A pause inside the set (a breath, a re-grip) lasts at most this many repetition periods.
+_MAX_PAUSE_PERIODS = 3.0
+
+
+class FoundSet(NamedTuple):
+    """A stretch of steady repetitions: sample indices and how much repetition it holds."""
+
+    start: int
+    stop: int
+    strength: float  # similarity summed over the stretch's window starts, in samples
+
+
+def _window_sums(x: FloatArray, width: int) -> FloatArray:
+    """Sums of ``x`` over ``[t, t + width)`` for every start ``t`` with a whole window."""
+    c = np.concatenate([[0.0], np.cumsum(x)])
+    out: FloatArray = c[width:] - c[:-width]
+    return out
+
+
+def rhythm_similarity(x: FloatArray, lag: int) -> FloatArray:
+    """Per-sample similarity of the movement to itself one period before or after.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples, n_channels)
+        Band-limited movement, channels already scaled to comparable units.
+    lag : int
+        The repetition period in samples.
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        For each start ``t``, the larger of the correlations of ``x[t:t+lag]`` with the window a
+        period later and a period earlier (0 where a window would leave the recording, or where
+        the two windows' energies differ more than fourfold).
+    """
+    n = x.shape[0]
+    out: FloatArray = np.zeros(n)
+    if lag < 2 or n < 2 * lag + 1:
+        return out
+    energy = _window_sums(np.sum(x * x, axis=1), lag)  # starts 0 .. n - lag
+    cross = _window_sums(np.sum(x[:-lag] * x[lag:], axis=1), lag)  # starts 0 .. n - 2 lag
+    e_now, e_next = energy[: cross.size], energy[lag : lag + cross.size]
+    denom = np.sqrt(e_now * e_next)
+    tiny = np.finfo(float).tiny
+    corr = np.where(denom > tiny, cross / np.maximum(denom, tiny), 0.0)
+    balance = np.minimum(e_now, e_next) / np.maximum(np.maximum(e_now, e_next), tiny)
+    corr = np.where(balance >= _ENERGY_BALANCE, corr, 0.0)
+    # corr[t] compares start t with start t + lag: it scores both windows.
+    out[: corr.size] = corr
+    out[lag : lag + corr.size] = np.maximum(out[lag : lag + corr.size], corr)
+    return out
+
+
+def _runs(mask: BoolArray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _energy_edges(x: FloatArray, lo: int, hi: int, lag: int) -> tuple[int, int]:
+    """Move the edges inwards (at most a period each) to where the movement really starts."""
+    quarter = max(1, lag // 4)
+    power = np.sum(x * x, axis=1)
+    kernel = np.ones(quarter) / quarter
+    env = np.sqrt(np.convolve(power, kernel, mode="same"))
+    level = _EDGE_ENERGY * float(np.median(env[lo:hi]))
+    head = np.flatnonzero(env[lo : min(lo + lag, hi)] >= level)
+    tail = np.flatnonzero(env[max(hi - lag, lo) : hi] >= level)
+    new_lo = lo + int(head[0]) if head.size else lo
+    new_hi = max(hi - lag, lo) + int(tail[-1]) + 1 if tail.size else hi
+    return (new_lo, new_hi) if new_hi > new_lo else (lo, hi)
+
+
+def _posture_trim(gravity: FloatArray, lo: int, hi: int, lag: int) -> tuple[int, int]:
+    """Trim ``[lo, hi)`` to where the slow gravity direction stays near the set's median."""
+    norm = np.linalg.norm(gravity, axis=1, keepdims=True)
+    direction = gravity / np.maximum(norm, np.finfo(float).tiny)
+    core = direction[lo:hi]
+    mean = np.median(core, axis=0)
+    if not np.linalg.norm(mean) > 0:
+        return lo, hi
+    mean = mean / np.linalg.norm(mean)
+    inside = direction @ mean >= np.cos(np.radians(_POSTURE_CONE_DEG))
+    # Trim only from the ends, and never more than a period at each: the posture confirms the
+    # edges found by the rhythm, it does not split the set.
+    new_lo, new_hi = lo, hi
+    while new_lo < min(lo + lag, hi - 1) and not inside[new_lo]:
+        new_lo += 1
+    while new_hi > max(hi - lag, new_lo + 1) and not inside[new_hi - 1]:
+        new_hi -= 1
+    return new_lo, new_hi
+
+
+def find_set(
+    x: FloatArray,
+    lag: int,
+    gravity: FloatArray | None = None,
+    threshold: float = SIMILARITY_THRESHOLD,
+) -> FoundSet | None:
+    """The stretch of steady repetitions, as sample indices ``(start, stop)``, or None.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples, n_channels)
+        Band-limited movement, channels scaled to comparable units.
+    lag : int
+        Repetition period in samples.
+    gravity : ndarray, shape (n_samples, 3), optional
+        Slowly varying acceleration (the direction of gravity in the device's axes).
+    threshold : float
+        Similarity a repetition must reach with a neighbour.
+
+    Returns
+    -------
+    FoundSet or None
+        ``(start, stop, strength)`` of the strongest run of repetitions (strength: similarity
+        summed over its window starts, so longer and clearer runs are stronger), or None when
+        nothing repeats for at least two periods.
+
+    Examples
+    --------
+    >>> t = np.arange(0, 40, 0.04)
+    >>> x = np.where((t > 10) & (t < 30), np.sin(2 * np.pi * t / 2.5), 0.0)[:, None]
+    >>> start, stop, _ = find_set(x, lag=round(2.5 / 0.04))
+    >>> round(t[start]), round(t[stop])
+    (10, 30)
+    """
+    sim = rhythm_similarity(x, lag)
+    strong = sim >= threshold
+    # Hysteresis: a set starts where the movement clearly repeats for a period, and goes on
+    # while it still resembles its neighbours at half that similarity.
+    weak = sim >= _CONTINUE_SHARE * threshold
+    cores = [(a, b) for a, b in _runs(strong) if b - a >= lag]
+    runs = [(a, b) for a, b in _runs(weak) if any(a <= c0 and c1 <= b for c0, c1 in cores)]
+    # Holes shorter than a few periods between two runs are a clumsy repetition or a breath in
+    # the middle of the set.
+    if not runs:
+        return None
+    joined = [runs[0]]
+    for a, b in runs[1:]:
+        if a - joined[-1][1] < _MAX_PAUSE_PERIODS * lag:
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    runs = joined
+    a, b = max(runs, key=lambda r: float(np.sum(sim[r[0] : r[1]])))
+    strength = float(np.sum(sim[a:b]))
+    lo, hi = a, min(b + lag - 1, x.shape[0])
+    lo, hi = _energy_edges(x, lo, hi, lag)
+    if gravity is not None:
+        lo, hi = _posture_trim(gravity, lo, hi, lag)
+    return FoundSet(lo, hi, strength)
