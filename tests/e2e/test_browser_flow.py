@@ -28,6 +28,11 @@ def first_run_and_plan(page, server: Server, *, screenshots: bool) -> None:
         shot(page, "03-today-plan")
 
 
+def rate_target(page, value: str) -> None:
+    """Tap one value of the felt rating (0-10, or "skip")."""
+    page.click(f"#target-field label:has(input[value='{value}'])")
+
+
 def do_one_set(page, *, screenshots: bool, before_save=None) -> None:
     page.goto(f"/session?speed={SPEED}")
     page.wait_for_selector("#screen-prime.on")
@@ -42,9 +47,10 @@ def do_one_set(page, *, screenshots: bool, before_save=None) -> None:
     if screenshots:
         shot(page, "05-session-set")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
-    page.fill("#target", "8")
-    page.dispatch_event("#target", "input")
-    page.locator("#feltmap [data-muscle=front_delt]").first.click()
+    rate_target(page, "8")
+    page.click("#btn-more")
+    page.click("#felt-list [data-muscle=front_delt]")
+    page.click("#btn-more-done")
     if screenshots:
         shot(page, "06-session-reflect")
     if before_save:
@@ -82,6 +88,7 @@ def test_first_set_reaches_progress(page, server: Server) -> None:
     shot(page, "18-session-eyes-closed")
     page.uncheck("#eyes")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    rate_target(page, "6")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")
     # End early: the summary lists both sets, and the session is closed on the server.

@@ -78,7 +78,11 @@ def today(request: Request, ctx: Ctx, user: User) -> Response:
 
 @router.get("/session")
 def session_page(request: Request, ctx: Ctx, user: User) -> Response:
-    return render(request, ctx, "session.html", "today")
+    muscles = [
+        {"id": m.id, "name": m.name, "region": str(m.region.value)}
+        for m in ctx.catalog.muscles.values()
+    ]
+    return render(request, ctx, "session.html", "today", muscles=muscles)
 
 
 @router.get("/drill")

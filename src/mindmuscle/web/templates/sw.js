@@ -13,6 +13,9 @@ const SHELL = [
   "/static/js/metronome.js",
   "/static/js/device.js",
   "/static/js/bodymap.js",
+  "/static/js/livecount.js",
+  "/static/js/setbounds.js",
+  "/static/js/fixing.js",
   "/static/img/icon.svg",
   "/manifest.webmanifest",
 ];

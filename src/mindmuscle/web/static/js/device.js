@@ -23,12 +23,30 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && document.body.dataset.awake === "1") keepAwake(true);
 });
 
+// The lifter's phone preferences (Settings): every page asks here before it makes a sound,
+// vibrates or speaks.
+export const PREF_DEFAULTS = { sound: true, vibrate: true, voice: true, eyesClosed: false };
+
+export function prefs() {
+  try {
+    return { ...PREF_DEFAULTS, ...JSON.parse(localStorage.getItem("mm.prefs") || "{}") };
+  } catch {
+    return { ...PREF_DEFAULTS };
+  }
+}
+
+export function savePref(key, value) {
+  const p = prefs();
+  p[key] = value;
+  localStorage.setItem("mm.prefs", JSON.stringify(p));
+}
+
 export function vibrate(pattern) {
-  if (navigator.vibrate) navigator.vibrate(pattern);
+  if (navigator.vibrate && prefs().vibrate) navigator.vibrate(pattern);
 }
 
 export function speak(text, { rate = 0.95 } = {}) {
-  if (!("speechSynthesis" in window) || !text) return;
+  if (!("speechSynthesis" in window) || !text || !prefs().voice) return;
   try {
     speechSynthesis.cancel();
     const u = new SpeechSynthesisUtterance(text);

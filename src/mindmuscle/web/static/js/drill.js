@@ -1,12 +1,13 @@
 // The flexing drill: flex, hold, release per muscle with sound, then a rating (POST /api/drills).
 
 import { api, toast } from "./api.js";
-import { keepAwake, speak, vibrate } from "./device.js";
+import { keepAwake, prefs, speak, vibrate } from "./device.js";
 import { Metronome } from "./metronome.js";
 import { enqueue, flush } from "./outbox.js";
 
 const $ = (id) => document.getElementById(id);
 const metronome = new Metronome();
+metronome.muted = !prefs().sound;
 const speed = Math.max(1, +(new URLSearchParams(location.search).get("speed") || 1));
 let drill = null;
 let index = 0;

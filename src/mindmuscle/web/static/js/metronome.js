@@ -70,11 +70,13 @@ export class Metronome {
     return this.audioRunning() ? this.ctx.currentTime : (performance.now() - this.fallbackOrigin) / 1000;
   }
 
-  start(timeline, { lead = 0.15 } = {}) {
+  // Play `timeline` from `from` seconds into it (a paused or reloaded set goes on where it was).
+  start(timeline, { lead = 0.15, from = 0 } = {}) {
     this.stop();
     this.timeline = timeline;
-    this.startAt = this.now() + lead;
+    this.startAt = this.now() + lead - from;
     this.next = 0;
+    while (this.next < timeline.events.length && timeline.events[this.next].t < from) this.next++;
     this.timer = setInterval(() => this._schedule(), 25);
     this._schedule();
     return this.startAt;
@@ -116,7 +118,7 @@ export class Metronome {
         }
         if (this.vibrate && navigator.vibrate) {
           const delay = Math.max(0, (at - this.now()) * 1000);
-          setTimeout(() => navigator.vibrate(VIBRATE[e.phase]), delay);
+          setTimeout(() => this.timeline && this.vibrate && navigator.vibrate(VIBRATE[e.phase]), delay);
         }
       }
       if (e.kind === "end") this.chime(at);

@@ -32,8 +32,9 @@ async function tx(mode, fn) {
   });
 }
 
+// Queue (or replace: same id) an item; a replaced item that needed fixing is sent again.
 export async function enqueue(id, url, body) {
-  await tx("readwrite", (s) => s.put({ id, url, body, queuedAt: Date.now(), attempts: 0 }));
+  await tx("readwrite", (s) => s.put({ id, url, body, queuedAt: Date.now(), attempts: 0, status: "pending" }));
   notify();
 }
 
@@ -41,13 +42,35 @@ export async function pending() {
   return (await tx("readonly", (s) => s.getAll())) || [];
 }
 
+export async function get(id) {
+  return (await tx("readonly", (s) => s.get(id))) || null;
+}
+
 async function remove(id) {
   await tx("readwrite", (s) => s.delete(id));
 }
 
+// The lifter chose to throw a refused item away.
+export async function discard(id) {
+  await remove(id);
+  notify();
+}
+
+// Retry later: 2, 3, 4.5, 6.8 ... seconds, at most a minute apart.
+const MAX_BACKOFF_MS = 60_000;
 async function bump(item, error) {
   item.attempts += 1;
   item.lastError = error;
+  item.nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 2000 * 1.5 ** (item.attempts - 1));
+  await tx("readwrite", (s) => s.put(item));
+}
+
+// The server refused the item for good (bad data): kept with the server's message until the
+// lifter fixes or discards it.
+async function refuse(item, message, details) {
+  item.status = "refused";
+  item.message = message;
+  item.details = details || [];
   await tx("readwrite", (s) => s.put(item));
 }
 
@@ -68,14 +91,18 @@ function csrf() {
 let flushing = null;
 const results = new Map();
 
-// Send every queued item once; resolves to a Map id -> server response for those confirmed.
-export function flush() {
+// Send every queued item whose time has come, in order; resolves to a Map id -> server
+// response for those confirmed. `force` ignores the backoff (the lifter just saved a set).
+export function flush({ force = false } = {}) {
   if (!flushing) {
     flushing = (async () => {
       const confirmed = new Map();
       try {
         if (!csrf()) await fetch("/api/csrf", { credentials: "same-origin" });
-        for (const item of await pending()) {
+        const items = (await pending()).sort((a, b) => a.queuedAt - b.queuedAt);
+        for (const item of items) {
+          if (item.status === "refused") continue;
+          if (!force && item.nextAt && item.nextAt > Date.now()) break; // keep the order
           let res;
           try {
             res = await fetch(item.url, {
@@ -98,10 +125,8 @@ export function flush() {
             confirmed.set(item.id, data);
             results.set(item.id, data);
           } else if (res.status >= 400 && res.status < 500 && ![401, 403, 408, 429].includes(res.status)) {
-            // The server refused this set for good (bad data): keep it aside, do not block the rest.
             const data = await res.json().catch(() => ({}));
-            await remove(item.id);
-            failed.push({ item, message: data.message || res.statusText });
+            await refuse(item, data.message || `${res.status} ${res.statusText}`, data.details);
           } else {
             await bump(item, `HTTP ${res.status}`);
             break;
@@ -117,8 +142,6 @@ export function flush() {
   return flushing;
 }
 
-export const failed = [];
-
 export function resultOf(id) {
   return results.get(id);
 }
@@ -127,12 +150,21 @@ let timer = null;
 export function startAutoFlush(intervalMs = 4000) {
   if (timer) return;
   const kick = () => flush().catch(() => {});
-  window.addEventListener("online", kick);
+  // The network is back: everything waiting is tried now, the backoff starts again.
+  window.addEventListener("online", async () => {
+    for (const item of await pending()) {
+      if (item.status === "refused") continue;
+      item.attempts = 0;
+      item.nextAt = 0;
+      await tx("readwrite", (s) => s.put(item));
+    }
+    kick();
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") kick();
   });
   timer = setInterval(async () => {
-    if ((await pending()).length) kick();
+    if ((await pending()).some((i) => i.status !== "refused")) kick();
   }, intervalMs);
   kick();
 }

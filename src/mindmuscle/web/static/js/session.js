@@ -5,12 +5,12 @@
 // Audio clock. Every transition is saved in localStorage, so closing the tab (or reloading with
 // no network) resumes where the lifter was. Every set goes through the IndexedDB outbox.
 
-import { api, fmtLoad, toast, uuid4 } from "./api.js";
-import { MotionRecorder, keepAwake, requestMotionPermission, speak, stopSpeaking, vibrate } from "./device.js";
+import { api, uuid4 } from "./api.js";
+import { MotionRecorder, keepAwake, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
-import { enqueue, flush, resultOf } from "./outbox.js";
-import { bindBodyMap } from "./bodymap.js";
+import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
+import { checkField, setBounds } from "./setbounds.js";
 
 const KEY = "mm.loop";
 const $ = (id) => document.getElementById(id);
@@ -18,6 +18,9 @@ const params = new URLSearchParams(location.search);
 const metronome = new Metronome();
 const motion = new MotionRecorder();
 const cards = new Map(); // exercise id -> its catalogue card (for alternating sides)
+const LB = 0.45359237;
+let bounds = null; // the API's limits of a set (setbounds.js)
+let profile = null; // units and equipment, for the load stepper
 
 async function sidesOf(exerciseId) {
   if (!cards.has(exerciseId)) {
@@ -38,8 +41,11 @@ function startLiveCount(p) {
     if (shown.textContent !== String(n)) shown.textContent = n;
   };
   shown.textContent = "0";
-  $("set-live").hidden = false;
-  motion.onSample = (t, ax, ay, az) => show(counter.push(t, ax, ay, az));
+  $("set-live").hidden = true; // "Phone counts" appears only once motion data arrives
+  motion.onSample = (t, ax, ay, az) => {
+    $("set-live").hidden = false;
+    show(counter.push(t, ax, ay, az));
+  };
   sidesOf(p.exercise_id).then((sides) => {
     counter.sides = sides;
     show(counter.count);
@@ -48,7 +54,7 @@ function startLiveCount(p) {
 let state = null;
 let raf = null;
 let restTimer = null;
-let felt = null;
+const felt = new Map(); // muscle id -> 4 (a little) or 8 (a lot), from the "where else" sheet
 let nextTimeline = null; // fetched while the lifter primes, so the set starts at the tap
 
 function save() {
@@ -153,6 +159,8 @@ function renderPrime() {
   $("prime-breath").textContent = p.breathing;
   $("squeeze-num").textContent = Math.round(p.prime.squeeze_test_s);
   $("prime-visual-card").hidden = state.set > 0;
+  fetchLast(p.exercise_id);
+  sidesOf(p.exercise_id);
   const warn = $("prime-warnings");
   warn.textContent = (p.warnings || []).join(" ");
   warn.hidden = !(p.warnings || []).length;
@@ -224,8 +232,53 @@ async function startSet() {
   $("set-target").textContent = p.reps[1];
   show("set");
   if (state.eyesClosed) speak(p.focus.cue);
+  state.paused = false;
+  state.setPos = { t: 0, repsDone: 0 };
+  renderPaused();
   metronome.start(timeline);
   loop();
+}
+
+// Where a paused set goes on: the start of the repetition it had reached.
+function repStart(timeline, repsDone) {
+  const e = timeline.events.find((x) => x.kind === "phase" && x.rep === repsDone + 1);
+  return e ? e.t : 0;
+}
+
+function pauseSet() {
+  if (state.screen !== "set" || state.paused) return;
+  const pos = metronome.position();
+  // Resumed sets start a little before the rep they go on from: never count backwards.
+  const repsDone = Math.max(pos ? pos.repsDone : 0, (state.setPos || {}).repsDone || 0);
+  cancelAnimationFrame(raf);
+  metronome.stop();
+  state.paused = true;
+  state.setPos = { t: repStart(state.timeline, repsDone), repsDone };
+  save();
+  renderPaused();
+}
+
+async function resumeSet() {
+  await metronome.unlock();
+  state.paused = false;
+  save();
+  renderPaused();
+  metronome.start(state.timeline, { from: state.setPos ? state.setPos.t : 0, lead: 0.6 });
+  loop();
+}
+
+function renderPaused() {
+  const paused = !!state.paused;
+  $("set-paused").hidden = !paused;
+  $("set-running").hidden = paused;
+  if (paused) {
+    const n = (state.setPos || {}).repsDone || 0;
+    $("set-word").textContent = "Paused";
+    $("set-word").className = "big-word phase-count";
+    $("set-reps").textContent = n;
+    $("set-breath").textContent = "";
+    $("set-paused-text").textContent = n ? `${n} ${n === 1 ? "rep" : "reps"} done. Resume goes on from rep ${n + 1}.` : "Resume starts the set again.";
+  }
 }
 
 async function timelineFor(p) {
@@ -267,7 +320,8 @@ function loop() {
     const pos = metronome.position();
     if (!pos) return;
     const e = pos.event;
-    $("set-reps").textContent = e && e.kind === "phase" ? e.rep : pos.repsDone;
+    const floor = state.setPos ? state.setPos.repsDone : 0;
+    $("set-reps").textContent = e && e.kind === "phase" ? e.rep : Math.max(floor, pos.repsDone);
     if (e && e.kind === "count") {
       word.textContent = e.value;
       word.className = "big-word phase-count";
@@ -279,6 +333,10 @@ function loop() {
       bar.parentElement.className = `phasebar phase-${e.phase}`;
       bar.style.width = `${Math.min(100, ((pos.t - e.t) / e.duration) * 100)}%`;
     }
+    if (state.setPos && pos.repsDone > state.setPos.repsDone) {
+      state.setPos = { t: repStart(state.timeline, pos.repsDone), repsDone: pos.repsDone };
+      localStorage.setItem(KEY, JSON.stringify(state));
+    }
     if (pos.done) return finishSet(pos.repsDone);
     raf = requestAnimationFrame(draw);
   };
@@ -287,6 +345,7 @@ function loop() {
 
 async function finishSet(repsDone) {
   if (state.screen !== "set") return;
+  state.paused = false;
   cancelAnimationFrame(raf);
   const pos = metronome.position();
   metronome.stop();
@@ -340,27 +399,172 @@ function renderMeasured(m) {
 }
 
 // ---------------------------------------------------------------- reflect
+// Reps and load are pre-filled from the set just played and the plan, and confirmed by Save.
+// The felt rating starts empty: it is tapped, or skipped on purpose (then stored as absent).
+const units = () => presc().units || (profile && profile.units) || "kg";
+const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units() === "lb" ? kg / LB : kg) * 100) / 100);
+const toKg = (shown) => (shown === null ? null : units() === "lb" ? Math.round(shown * LB * 1000) / 1000 : shown);
+const fmt = (x) => `${+(+x).toFixed(2)}`;
+
+// The load step of this exercise in the lifter's units: the equipment's smallest increment.
+function loadStep(p) {
+  const card = cards.get(p.exercise_id);
+  const eq = profile && profile.equipment;
+  let step = units() === "lb" ? 5 : 2.5;
+  if (card && eq) {
+    const lt = card.load_type;
+    const plates = eq.plates && eq.plates.length ? Math.min(...eq.plates) : null;
+    if (lt === "plates" && plates) step = 2 * plates;
+    else if (lt === "bodyweight" && plates) step = plates;
+    else if (lt === "dumbbell") step = eq.dumbbell_step;
+    else if (lt === "stack") step = eq.stack_step;
+    else if (lt === "fixed") {
+      const f = [...new Set(eq.fixed || [])].sort((a, b) => a - b);
+      const gaps = f.slice(1).map((x, i) => x - f[i]);
+      if (gaps.length) step = Math.min(...gaps);
+    }
+    if (eq.unit && eq.unit !== units()) step = eq.unit === "kg" ? step / LB : step * LB;
+  }
+  return step;
+}
+
+function radioValue(name) {
+  const el = document.querySelector(`input[name=${name}]:checked`);
+  return el ? el.value : null;
+}
+
+function setRadio(name, value) {
+  for (const r of document.querySelectorAll(`input[name=${name}]`)) r.checked = value !== null && r.value === String(value);
+}
+
 function enterReflect() {
   const p = presc();
   header();
   show("reflect");
-  $("reflect-reps").value = state.reflect.reps;
-  $("reflect-load").textContent = p.load_display;
-  for (const id of ["target", "focus"]) {
-    $(id).value = 5;
-    $(`${id}-out`).textContent = "5";
-  }
-  for (const r of document.querySelectorAll("input[name=rir]")) r.checked = r.value === "2";
-  felt.reset((state.targets || {})[p.exercise_id] || []);
-  $("measured").hidden = !state.reflect.measured;
-  if (state.reflect.measured) renderMeasured(state.reflect.measured);
+  const r = state.reflect;
+  r.form = r.form || {};
+  for (const el of document.querySelectorAll("[data-units]")) el.textContent = units();
+  const reps = $("reflect-reps");
+  reps.value = r.form.reps ?? r.reps;
+  reps.placeholder = String(p.reps[1]);
+  const load = $("reflect-load");
+  const planned = toShown(p.load_kg);
+  load.value = r.form.load ?? (planned === null ? "" : fmt(planned));
+  load.placeholder = planned === null ? "bodyweight" : fmt(planned);
+  setRadio("target", r.form.target ?? null);
+  setRadio("rir", r.form.rir ?? null);
+  setRadio("focus", r.form.focus ?? null);
+  felt.clear();
+  for (const [k, v] of Object.entries(r.form.felt || {})) felt.set(k, v);
+  const targets = new Set((state.targets || {})[p.exercise_id] || []);
+  for (const b of document.querySelectorAll("#felt-list .mchip")) b.hidden = targets.has(b.dataset.muscle);
+  paintFelt();
+  // Skipping the rating is offered only where the API takes a set without it.
+  $("target-skip-label").hidden = !!(bounds && bounds.target_rating && bounds.target_rating.required);
+  for (const id of ["reflect-reps-msg", "reflect-load-msg", "target-msg"]) $(id).hidden = true;
+  renderHint();
+  showRefused(r.refused || null);
+  $("measured").hidden = !r.measured;
+  if (r.measured) renderMeasured(r.measured);
   state.reflectShownAt = Date.now();
+  sidesOf(p.exercise_id); // the card gives the load step
+}
+
+function renderHint() {
+  const p = presc();
+  const parts = [`Plan ${p.reps[0]}–${p.reps[1]} × ${p.load_display}`];
+  const last = (state.last || {})[p.exercise_id];
+  if (last) parts.push(`last: ${last.reps} × ${last.load_kg === null ? "bodyweight" : `${fmt(toShown(last.load_kg))} ${units()}`}`);
+  $("reflect-hint").textContent = parts.join(" · ");
+}
+
+// The newest stored set of this exercise ("last: 10 × 12 kg"), fetched while the lifter primes.
+async function fetchLast(exerciseId) {
+  state.last = state.last || {};
+  try {
+    const rows = await api(`/api/sets?exercise_id=${encodeURIComponent(exerciseId)}&limit=1`);
+    if (rows && rows.length) state.last[exerciseId] = { reps: rows[rows.length - 1].reps, load_kg: rows[rows.length - 1].load_kg };
+  } catch {
+    /* offline: no hint */
+  }
+}
+
+function keepForm() {
+  if (!state.reflect) return;
+  state.reflect.form = {
+    reps: $("reflect-reps").value,
+    load: $("reflect-load").value,
+    target: radioValue("target"),
+    rir: radioValue("rir"),
+    focus: radioValue("focus"),
+    felt: Object.fromEntries(felt),
+  };
+  localStorage.setItem(KEY, JSON.stringify(state));
+}
+
+function paintFelt() {
+  const names = [];
+  for (const b of document.querySelectorAll("#felt-list .mchip")) {
+    const v = b.hidden ? 0 : felt.get(b.dataset.muscle) || 0;
+    b.dataset.level = String(v);
+    b.setAttribute("aria-pressed", String(v > 0));
+    b.querySelector(".mlevel").textContent = v === 8 ? "a lot" : v === 4 ? "a little" : "";
+    if (v) names.push(`${b.querySelector(".mname").textContent} (${v === 8 ? "a lot" : "a little"})`);
+  }
+  const focus = radioValue("focus");
+  const bits = [names.length ? names.join(", ") : "Nowhere else noted"];
+  if (focus !== null) bits.push(`focus ${focus}/10`);
+  $("more-summary").textContent = bits.join(" · ");
+}
+
+function showFieldError(id, message, input) {
+  const el = $(id);
+  el.textContent = message || "";
+  el.hidden = !message;
+  if (input) input.setAttribute("aria-invalid", String(!!message));
+}
+
+function showRefused(message) {
+  $("reflect-refused").hidden = !message;
+  $("reflect-refused-text").textContent = message ? `Not saved: the server refused this set. ${message} Fix it and save again, or discard it.` : "";
+}
+
+// The page's own check, with the API's bounds; true when every field may be sent.
+function checkReflection(values) {
+  const shownUnit = (kg) => `${fmt(toShown(kg))} ${units()}`;
+  const repsMsg = checkField(bounds, "reps", values.reps, { label: "Reps", integer: true });
+  const loadMsg = values.loadEmpty && presc().load_kg !== null ? "Load is needed: type what you lifted." : checkField(bounds, "load_kg", values.load_kg, { label: "Load", shown: shownUnit });
+  let targetMsg = null;
+  if (values.target === null) targetMsg = "Tap how strongly you felt the target muscle" + ($("target-skip-label").hidden ? "." : ", or Skip.");
+  showFieldError("reflect-reps-msg", repsMsg, $("reflect-reps"));
+  showFieldError("reflect-load-msg", loadMsg, $("reflect-load"));
+  showFieldError("target-msg", targetMsg, null);
+  return !repsMsg && !loadMsg && !targetMsg;
 }
 
 async function submitReflection() {
   const p = presc();
-  const reps = Math.max(0, parseInt($("reflect-reps").value || "0", 10));
-  const rirEl = document.querySelector("input[name=rir]:checked");
+  const repsText = $("reflect-reps").value.trim();
+  const loadText = $("reflect-load").value.trim();
+  const target = radioValue("target");
+  const rir = radioValue("rir");
+  const focus = radioValue("focus");
+  const values = {
+    reps: repsText === "" ? null : Number(repsText),
+    load_kg: loadText === "" ? null : toKg(Number(loadText)),
+    loadEmpty: loadText === "",
+    target,
+  };
+  if (!checkReflection(values)) return;
+  const reflection = {
+    felt_elsewhere: Object.fromEntries(felt),
+    focus_rating: focus === null ? null : +focus,
+    reps_in_reserve: rir === null ? null : +rir,
+    note: "",
+  };
+  if (target !== "skip") reflection.target_rating = +target;
+  const reps = values.reps;
+  const loadKg = values.load_kg;
   const body = {
     uuid: state.setUuid,
     session_id: state.sessionId,
@@ -369,55 +573,70 @@ async function submitReflection() {
     set_index: state.set,
     performed_at: state.setStartedAt,
     reps,
-    load_kg: p.load_kg,
+    load_kg: loadKg,
     tempo: p.tempo,
     focus_mode: p.focus.mode,
     cue: p.focus.cue,
-    reflection: {
-      target_rating: +$("target").value,
-      felt_elsewhere: felt.values(),
-      focus_rating: +$("focus").value,
-      reps_in_reserve: rirEl ? +rirEl.value : null,
-      note: "",
-    },
+    reflection,
     prescription: p,
     motion: state.reflect.motion,
     motion_analysis: state.reflect.measured,
   };
   const uuid = state.setUuid;
+  $("btn-save").disabled = true;
   await enqueue(uuid, "/api/sets", body);
+  // Wait a moment for the server's answer; without network the plan goes on as it was.
+  let adaptation = null;
+  try {
+    const confirmed = await Promise.race([flush({ force: true }), new Promise((r) => setTimeout(() => r(null), 2500))]);
+    const res = (confirmed && confirmed.get(uuid)) || resultOf(uuid);
+    if (res && res.adaptation) adaptation = res.adaptation;
+  } catch {
+    /* offline */
+  }
+  $("btn-save").disabled = false;
+  const queued = await outboxItem(uuid);
+  if (queued && queued.status === "refused") {
+    // Kept in the outbox as "needs fixing"; the lifter fixes it here or discards it.
+    state.reflect.refused = queued.message;
+    keepForm();
+    showRefused(queued.message);
+    return;
+  }
   const completed = {
     set_uuid: uuid,
     exercise_id: p.exercise_id,
     exercise_index: state.ex,
     set_index: state.set,
     reps,
-    load_kg: p.load_kg,
+    load_kg: loadKg,
     tempo: p.tempo,
     focus_mode: p.focus.mode,
     cue: p.focus.cue,
-    reflection: body.reflection,
+    reflection: { target_rating: null, ...reflection },
     started_ms: Date.parse(state.setStartedAt) || 0,
     finished_ms: Date.parse(state.reflect.finishedAt) || 0,
   };
-  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: p.load_display, target_rating: body.reflection.target_rating, completed });
+  const loadDisplay = loadKg === null ? "bodyweight" : `${fmt(toShown(loadKg))} ${units()}`;
+  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, completed });
+  state.last = { ...(state.last || {}), [p.exercise_id]: { reps, load_kg: loadKg } };
   state.reflect = null;
   state.setUuid = null;
-  // Wait a moment for the server's adaptation; without network the plan goes on as it was.
-  let adaptation = null;
-  try {
-    const confirmed = await Promise.race([flush(), new Promise((r) => setTimeout(() => r(null), 2500))]);
-    const res = (confirmed && confirmed.get(uuid)) || resultOf(uuid);
-    if (res && res.adaptation) adaptation = res.adaptation;
-  } catch {
-    /* offline */
-  }
   if (adaptation) {
     state.current[state.ex] = adaptation.next;
     state.lastAdaptation = adaptation;
   } else {
     state.lastAdaptation = null;
   }
+  advance();
+}
+
+async function discardRefused() {
+  if (!confirm("Discard this set? It will not be stored.")) return;
+  await discard(state.setUuid);
+  state.reflect = null;
+  state.setUuid = null;
+  state.lastAdaptation = null;
   advance();
 }
 
@@ -450,7 +669,15 @@ function renderRest() {
   const prev = state.current[state.set === 0 ? state.ex - 1 : state.ex];
   show("rest");
   $("rest-prompt").textContent = prev.between_set_prompt;
-  $("rest-next").textContent = `Next: ${p.name} · set ${state.set + 1} of ${p.sets} · ${p.load_display}`;
+  $("rest-next-name").textContent = p.name;
+  $("rest-next-step").textContent = `Exercise ${state.ex + 1} of ${state.current.length} · set ${state.set + 1} of ${p.sets}`;
+  $("rest-next-load").textContent = p.load_display;
+  $("rest-next-reps").textContent = `${p.reps[0]}–${p.reps[1]}`;
+  $("rest-next-tempo").textContent = tempoText(p.tempo);
+  $("rest-next-rest").textContent = `${p.rest_s}s`;
+  $("rest-next-cue").textContent = p.focus.cue;
+  $("rest-next-mode").textContent = p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue";
+  renderSoundNote();
   const a = state.lastAdaptation;
   $("rest-adapt").hidden = !a;
   if (a) {
@@ -505,9 +732,15 @@ async function endSession() {
 
 // ---------------------------------------------------------------- start and resume
 async function init() {
-  felt = bindBodyMap($("feltmap"));
   wire();
   state = load();
+  bounds = await setBounds();
+  try {
+    profile = (await api("/api/profile")).profile;
+    localStorage.setItem("mm.profile", JSON.stringify(profile));
+  } catch {
+    profile = JSON.parse(localStorage.getItem("mm.profile") || "null");
+  }
   let active = null;
   try {
     active = await api("/api/sessions/active");
@@ -528,6 +761,12 @@ async function init() {
     return show("empty");
   }
   if (params.get("speed")) state.timeScale = 1 / Math.max(1, +params.get("speed"));
+  // Settings: sound, vibration and the eyes-closed default (the session's own toggles win).
+  const pref = prefs();
+  state.muted = !pref.sound; // the sound button here changes the setting itself
+  if (state.eyesClosed === undefined) state.eyesClosed = pref.eyesClosed;
+  metronome.muted = !!state.muted;
+  metronome.vibrate = pref.vibrate;
   $("eyes").checked = !!state.eyesClosed;
   renderSound();
   document.body.classList.toggle("eyes-closed", !!state.eyesClosed);
@@ -537,11 +776,20 @@ async function init() {
 function resume() {
   switch (state.screen) {
     case "set":
-      // A set cannot be resumed mid-repetition: ask for the reflection of what was done.
-      state.screen = "reflect";
-      state.reflect = state.reflect || { reps: 0, finishedAt: new Date().toISOString(), motion: null, measured: null };
-      save();
-      return enterReflect();
+      // A reload, the back button or a locked screen mid-set: the set waits, paused, at the
+      // repetition it had reached.
+      if (!state.timeline) {
+        state.screen = "reflect";
+        state.reflect = state.reflect || { reps: 0, finishedAt: new Date().toISOString(), motion: null, measured: null };
+        save();
+        return enterReflect();
+      }
+      state.paused = true;
+      header();
+      $("set-cue").textContent = presc().focus.cue;
+      $("set-target").textContent = presc().reps[1];
+      show("set");
+      return renderPaused();
     case "reflect":
       return enterReflect();
     case "rest":
@@ -557,7 +805,7 @@ function wire() {
   $("btn-squeeze").addEventListener("click", squeezeTest);
   $("btn-speak").addEventListener("click", () => speak(presc().prime.visualisation));
   $("btn-start").addEventListener("click", startSet);
-  $("btn-done").addEventListener("click", () => finishSet(metronome.position()?.repsDone ?? 0));
+  $("btn-done").addEventListener("click", () => finishSet(Math.max(metronome.position()?.repsDone ?? 0, state.setPos ? state.setPos.repsDone : 0)));
   $("btn-save").addEventListener("click", submitReflection);
   $("btn-skip-rest").addEventListener("click", () => {
     clearInterval(restTimer);
@@ -585,10 +833,65 @@ function wire() {
   });
   $("reps-minus").addEventListener("click", () => stepReps(-1));
   $("reps-plus").addEventListener("click", () => stepReps(1));
+  $("load-minus").addEventListener("click", () => stepLoad(-1));
+  $("load-plus").addEventListener("click", () => stepLoad(1));
+  $("reflect-reps").addEventListener("input", () => {
+    if (state.reflect) state.reflect.repsEdited = true;
+    keepForm();
+  });
+  $("reflect-load").addEventListener("input", keepForm);
   $("measured-use").addEventListener("click", () => {
     $("reflect-reps").value = state.reflect.measured.reps;
     $("measured-use").hidden = true;
+    keepForm();
   });
+  // Reps in reserve is optional: a tap on the chosen value clears it.
+  for (const r of document.querySelectorAll("input[name=rir], input[name=focus]")) {
+    r.addEventListener("pointerdown", () => (r.dataset.was = String(r.checked)));
+    r.addEventListener("click", () => {
+      if (r.dataset.was === "true") r.checked = false;
+      r.dataset.was = "";
+      keepForm();
+      paintFelt();
+    });
+  }
+  for (const r of document.querySelectorAll("input[name=target]")) {
+    r.addEventListener("change", () => {
+      $("target-msg").hidden = true;
+      keepForm();
+    });
+  }
+  $("btn-more").addEventListener("click", () => $("more-sheet").showModal());
+  $("btn-more-done").addEventListener("click", () => $("more-sheet").close());
+  $("felt-list").addEventListener("click", (e) => {
+    const b = e.target.closest(".mchip");
+    if (!b) return;
+    const id = b.dataset.muscle;
+    const next = { 0: 4, 4: 8, 8: 0 }[felt.get(id) || 0];
+    if (next) felt.set(id, next);
+    else felt.delete(id);
+    vibrate(15);
+    paintFelt();
+    keepForm();
+  });
+  $("btn-discard").addEventListener("click", discardRefused);
+  $("btn-pause").addEventListener("click", pauseSet);
+  $("btn-resume").addEventListener("click", resumeSet);
+  $("btn-done-paused").addEventListener("click", () => finishSet(state.setPos ? state.setPos.repsDone : 0));
+  // Leaving mid-set or with a set not yet saved asks first (reload, back, closing the tab).
+  window.addEventListener("beforeunload", (e) => {
+    if (state && (state.screen === "set" || state.screen === "reflect")) {
+      keepForm();
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    // A locked screen can stop the sound clock: the set waits, paused, where it was.
+    if (document.visibilityState === "visible" && state && state.screen === "set" && !state.paused && !metronome.audioRunning() && prefs().sound) pauseSet();
+  });
+  // After a reload the browser keeps sound off until a tap: the first tap anywhere brings it back.
+  document.addEventListener("pointerdown", () => metronome.unlock().then(renderSoundNote), { passive: true });
   $("eyes").addEventListener("change", (e) => {
     state.eyesClosed = e.target.checked;
     document.body.classList.toggle("eyes-closed", state.eyesClosed);
@@ -596,10 +899,17 @@ function wire() {
   });
   $("sound").addEventListener("click", () => {
     state.muted = !state.muted;
+    savePref("sound", !state.muted);
     metronome.muted = state.muted;
     renderSound();
     save();
   });
+}
+
+// After a reload the browser holds sound back until the lifter taps: say so on the rest screen.
+function renderSoundNote() {
+  if (!state || state.screen !== "rest") return;
+  $("rest-sound").hidden = metronome.audioRunning() || !!state.muted;
 }
 
 function renderSound() {
@@ -612,6 +922,17 @@ function stepReps(d) {
   const el = $("reflect-reps");
   el.value = Math.max(0, (parseInt(el.value || "0", 10) || 0) + d);
   state.reflect.repsEdited = true;
+  keepForm();
+}
+
+function stepLoad(d) {
+  const el = $("reflect-load");
+  const step = loadStep(presc());
+  const now = el.value.trim() === "" ? toShown(presc().load_kg) || 0 : Number(el.value);
+  // Snap to the step grid, then move one step.
+  const next = Math.max(0, Math.round((now + d * step) / step) * step);
+  el.value = fmt(next);
+  keepForm();
 }
 
 init();

@@ -1,0 +1,125 @@
+// Sets the server refused stay on the phone as "needs fixing", with the server's message, until
+// the lifter fixes them (sent again) or discards them on purpose.
+
+import { discard, enqueue, flush, pending } from "./outbox.js";
+import { checkField, setBounds } from "./setbounds.js";
+
+const LB = 0.45359237;
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  e.append(...children);
+  return e;
+}
+
+function field(label, id, value, { step = "1", inputmode = "numeric" } = {}) {
+  const input = el("input", { type: "number", id, value: value === null || value === undefined ? "" : String(value), step });
+  input.setAttribute("inputmode", inputmode);
+  const msg = el("p", { className: "field-error", id: `${id}-msg`, hidden: true });
+  msg.setAttribute("role", "alert");
+  input.setAttribute("aria-describedby", msg.id);
+  return { wrap: el("div", {}, el("label", { htmlFor: id, textContent: label }), input, msg), input, msg };
+}
+
+function setForm(item, bounds, onDone) {
+  const b = item.body;
+  const units = (b.prescription && b.prescription.units) || "kg";
+  const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 10) / 10);
+  const r = b.reflection || {};
+  const reps = field("Reps", `fix-reps-${item.id}`, b.reps);
+  const load = field(`Load (${units})`, `fix-load-${item.id}`, toShown(b.load_kg), { step: "any", inputmode: "decimal" });
+  const target = field("Target muscle felt (0-10, empty = skipped)", `fix-target-${item.id}`, r.target_rating);
+  const rir = field("Reps in reserve (empty = not given)", `fix-rir-${item.id}`, r.reps_in_reserve);
+  const num = (f) => (f.input.value.trim() === "" ? null : Number(f.input.value));
+  const send = el("button", { type: "button", className: "primary grow", textContent: "Send again" });
+  const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
+  send.addEventListener("click", async () => {
+    const loadShown = num(load);
+    const loadKg = loadShown === null ? null : units === "lb" ? loadShown * LB : loadShown;
+    const kgShown = (x) => `${toShown(x)} ${units}`;
+    const checks = [
+      [reps, checkField(bounds, "reps", num(reps), { label: "Reps", integer: true })],
+      [load, checkField(bounds, "load_kg", loadKg, { label: "Load", shown: kgShown })],
+      [target, checkField(bounds, "target_rating", num(target), { label: "The target rating", integer: true })],
+      [rir, checkField(bounds, "reps_in_reserve", num(rir), { label: "Reps in reserve", integer: true })],
+    ];
+    let ok = true;
+    for (const [f, m] of checks) {
+      f.msg.textContent = m || "";
+      f.msg.hidden = !m;
+      f.input.setAttribute("aria-invalid", String(!!m));
+      if (m) ok = false;
+    }
+    if (!ok) return;
+    const reflection = { ...r, target_rating: num(target), reps_in_reserve: num(rir) };
+    if (reflection.target_rating === null) delete reflection.target_rating;
+    const body = { ...b, reps: num(reps), load_kg: loadKg === null ? null : Math.round(loadKg * 1000) / 1000, reflection };
+    await enqueue(item.id, item.url, body);
+    await flush({ force: true });
+    onDone();
+  });
+  drop.addEventListener("click", async () => {
+    if (!confirm("Discard this set? It will not be stored.")) return;
+    await discard(item.id);
+    onDone();
+  });
+  const when = new Date(b.performed_at || item.queuedAt).toLocaleString();
+  const name = (b.prescription && b.prescription.name) || "A set";
+  return el(
+    "div",
+    { className: "card fix-item" },
+    el("h3", { textContent: `${name} · ${when}` }),
+    el("p", { className: "error-text", textContent: item.message }),
+    reps.wrap,
+    load.wrap,
+    target.wrap,
+    rir.wrap,
+    el("div", { className: "row", style: "margin-top:12px" }, drop, send),
+  );
+}
+
+function otherForm(item, onDone) {
+  const retry = el("button", { type: "button", className: "primary grow", textContent: "Try again" });
+  const drop = el("button", { type: "button", className: "grow", textContent: "Discard" });
+  retry.addEventListener("click", async () => {
+    await enqueue(item.id, item.url, item.body);
+    await flush({ force: true });
+    onDone();
+  });
+  drop.addEventListener("click", async () => {
+    if (!confirm("Discard this? It will not be sent.")) return;
+    await discard(item.id);
+    onDone();
+  });
+  return el("div", { className: "card fix-item" }, el("p", { className: "error-text", textContent: item.message }), el("div", { className: "row" }, drop, retry));
+}
+
+export async function openFixing() {
+  let dialog = document.getElementById("fixing");
+  if (!dialog) {
+    dialog = el("dialog", { id: "fixing", className: "sheet" });
+    dialog.setAttribute("aria-labelledby", "fixing-title");
+    document.body.append(dialog);
+  }
+  const bounds = await setBounds();
+  const fill = async () => {
+    const items = await pending();
+    const refused = items.filter((i) => i.status === "refused");
+    const waiting = items.length - refused.length;
+    const close = el("button", { type: "button", textContent: "Close" });
+    close.addEventListener("click", () => dialog.close());
+    const list = refused.map((i) => (i.url === "/api/sets" ? setForm(i, bounds, fill) : otherForm(i, fill)));
+    const intro = refused.length
+      ? "The server refused these. Fix them and send again, or discard them: nothing else happens to them until you do."
+      : "Nothing needs fixing.";
+    const more = waiting ? ` ${waiting} more ${waiting === 1 ? "is" : "are"} waiting for the network and will be sent by themselves.` : "";
+    dialog.replaceChildren(
+      el("div", { className: "row" }, el("h2", { id: "fixing-title", className: "grow", textContent: "Sets to sync" }), close),
+      el("p", { className: "muted", textContent: intro + more }),
+      ...list,
+    );
+  };
+  await fill();
+  if (!dialog.open) dialog.showModal();
+}

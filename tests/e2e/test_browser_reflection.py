@@ -1,0 +1,186 @@
+"""The reflection at 390x844: load and reps the lifter can change, nothing made up stored, and a
+set the server refuses kept as "needs fixing" until fixed or discarded. Stored values are read
+back through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.test_browser_flow import SPEED, first_run_and_plan, rate_target
+
+pytestmark = pytest.mark.browser
+
+# Counts every tone the page starts and every vibration it asks for.
+COUNT_OUTPUTS = """
+window.__tones = 0; window.__vibrations = 0;
+const origOsc = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () {
+  const o = origOsc.call(this);
+  const start = o.start.bind(o);
+  o.start = (...a) => { window.__tones += 1; return start(...a); };
+  return o;
+};
+Object.defineProperty(navigator, "vibrate", {
+  value: () => { window.__vibrations += 1; return true; },
+});
+"""
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A fresh server per test: each one starts at the first run."""
+    srv = start_server(tmp_path)
+    yield srv
+    srv.http.close()
+    srv.process.terminate()
+    srv.process.wait(timeout=10)
+
+
+def play_set(page) -> None:
+    page.goto(f"/session?speed={SPEED}")
+    page.wait_for_selector("#screen-prime.on")
+    page.click("#btn-start")
+    page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+
+
+def test_changed_load_and_reps_are_stored_and_nothing_is_made_up(page, server: Server) -> None:
+    first_run_and_plan(page, server, screenshots=False)
+    plan = server.http.get("/api/sessions/active").json()["session"]["plan"]
+    first = plan["exercises"][0]
+    before = len(server.sets())
+    play_set(page)
+    # Pre-filled: the reps the metronome played and the planned load; the rating is empty.
+    assert page.input_value("#reflect-reps") == str(first["reps"][1])
+    assert float(page.input_value("#reflect-load")) == pytest.approx(first["load_kg"])
+    assert page.locator("input[name=target]:checked").count() == 0
+    assert page.locator("input[name=rir]:checked").count() == 0
+    # Save without a rating: the page asks for it beside the field, nothing is sent.
+    page.click("#btn-save")
+    assert page.is_visible("#target-msg")
+    assert "Tap how strongly you felt the target muscle" in page.inner_text("#target-msg")
+    # Reps beyond the API's bound: refused in the page with the bound from the schema.
+    page.fill("#reflect-reps", "999")
+    rate_target(page, "7")
+    page.click("#btn-save")
+    assert page.inner_text("#reflect-reps-msg") == "Reps 999 is too high: it can be at most 200."
+    shot(page, "20-reflect-checked")
+    assert len(server.sets()) == before
+    # The lifter lifted one step heavier for 9 reps.
+    page.fill("#reflect-reps", "9")
+    page.click("#load-plus")
+    load_shown = float(page.input_value("#reflect-load"))
+    assert load_shown > first["load_kg"]
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    stored = server.sets()[-1]
+    assert stored["reps"] == 9
+    assert stored["load_kg"] == pytest.approx(load_shown)
+    assert stored["reflection"]["target_rating"] == 7
+    assert stored["reflection"]["focus_rating"] is None
+    assert stored["reps_in_reserve"] is None
+    assert stored["reflection"]["felt_elsewhere"] == {}
+    # The rest screen shows the next set's load, reps and cue without scrolling.
+    if page.locator("#screen-rest.on").count():
+        for sel in ("#rest-next-load", "#rest-next-reps", "#rest-next-cue"):
+            box = page.locator(sel).bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 844
+        shot(page, "21-rest-next")
+    assert page.errors == []
+
+
+def test_a_refused_set_stays_until_fixed(page, server: Server) -> None:
+    first_run_and_plan(page, server, screenshots=False)
+    before = len(server.sets())
+    # A phone whose stored limits are older than the server's: the page lets 999 reps through,
+    # the real server refuses them (422).
+    page.goto("/today")
+    page.evaluate(
+        "b => localStorage.setItem('mm.setBounds', JSON.stringify(b))",
+        {"reps": {"min": 0, "max": 5000, "required": True}},
+    )
+    page.route("**/api/openapi.json", lambda route: route.abort("internetdisconnected"))
+    play_set(page)
+    page.fill("#reflect-reps", "999")
+    rate_target(page, "5")
+    page.click("#btn-save")
+    page.wait_for_selector("#reflect-refused:not([hidden])")
+    message = page.inner_text("#reflect-refused-text")
+    assert message.startswith("Not saved: the server refused this set.")
+    assert "reps" in message.lower()
+    assert page.is_visible("#screen-reflect.on")  # the loop did not move on
+    page.wait_for_function(
+        "document.getElementById('sync').textContent.includes('1 set needs fixing')"
+    )
+    shot(page, "22-reflect-refused")
+    assert len(server.sets()) == before
+    # Still there after a reload: the outbox keeps it aside and the reflection is where it was.
+    page.on("dialog", lambda d: d.accept())
+    page.reload()
+    page.wait_for_selector("#screen-reflect.on")
+    page.wait_for_function(
+        "document.getElementById('sync').textContent.includes('1 set needs fixing')"
+    )
+    # Fixed from the badge's sheet: the server's message is shown beside the fields.
+    page.click("#sync")
+    page.wait_for_selector("#fixing[open] .fix-item")
+    shot(page, "23-needs-fixing")
+    page.fill("#fixing input[id^=fix-reps]", "10")
+    page.click("#fixing button:has-text('Send again')")
+    page.wait_for_function("document.getElementById('sync').hidden", timeout=10_000)
+    sets = server.sets()
+    assert len(sets) == before + 1
+    assert sets[-1]["reps"] == 10
+    assert sets[-1]["reflection"]["target_rating"] == 5
+    assert page.errors == []
+
+
+def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) -> None:
+    page.add_init_script(COUNT_OUTPUTS)
+    first_run_and_plan(page, server, screenshots=False)
+    # With the defaults a set plays tones and vibrates.
+    play_set(page)
+    tones, vibrations = page.evaluate("[window.__tones, window.__vibrations]")
+    assert tones > 10 and vibrations > 5
+    rate_target(page, "5")
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on")
+    # Sound and vibration off in Settings: the next set is silent and still.
+    page.goto("/settings")
+    for pref in ("sound", "vibrate"):
+        page.uncheck(f"[data-pref={pref}]")
+    page.goto(f"/session?speed={SPEED}")
+    page.wait_for_selector("#screen-rest.on")
+    assert page.get_attribute("#sound", "aria-pressed") == "false"
+    page.click("#btn-skip-rest")
+    page.click("#btn-start")
+    page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    assert page.evaluate("[window.__tones, window.__vibrations]") == [0, 0]
+    assert page.errors == []
+
+
+def test_reload_mid_set_waits_paused_at_the_rep_reached(page, server: Server) -> None:
+    first_run_and_plan(page, server, screenshots=False)
+    page.goto("/session?speed=4")
+    page.wait_for_selector("#screen-prime.on")
+    page.click("#btn-start")
+    page.wait_for_function("+document.getElementById('set-reps').textContent >= 2", timeout=30_000)
+    page.on("dialog", lambda d: d.accept())
+    page.reload()
+    page.wait_for_selector("#screen-set.on")
+    assert page.inner_text("#set-word") == "Paused"
+    reached = int(page.inner_text("#set-reps"))
+    assert reached >= 1
+    assert f"Resume goes on from rep {reached + 1}" in page.inner_text("#set-paused-text")
+    shot(page, "24-set-paused")
+    page.click("#btn-resume")
+    page.wait_for_function("document.getElementById('set-word').textContent !== 'Paused'")
+    page.click("#btn-pause")
+    assert page.inner_text("#set-word") == "Paused"
+    page.click("#btn-done-paused")
+    page.wait_for_selector("#screen-reflect.on")
+    assert int(page.input_value("#reflect-reps")) >= reached
+    assert page.errors == []
