@@ -190,3 +190,33 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
         (inside[0]["id"], False),
         (inside[1]["id"], True),
     ]
+
+
+def test_deleted_sets_and_workouts_are_not_exported(db: str, tmp_path: Path) -> None:
+    database = open_database(db)
+    with database.session() as s:
+        sid = repo.create_session(session=s, user_id=LOCAL_USER_ID, data=SessionCreate()).id
+    database.close()
+    kept = log(db, "60", "1", "6")
+    gone = log(db, "90", "1", "8")
+    in_workout = log(db, "30", "1", "2", "--uuid", "in-workout")
+    database = open_database(db)
+    with database.session() as s:
+        repo.get_set(session=s, user_id=LOCAL_USER_ID, uuid="in-workout").session_id = sid
+    database.close()
+    run(db, "set", "delete", str(gone["id"]))
+    run(db, "workout", "delete", str(sid))
+
+    doc = json.loads(run(db, "export", "--format", "json"))
+    assert [s["uuid"] for s in doc["sets"]] == [kept["uuid"]]
+    assert doc["sessions"] == []
+    rows = run(db, "export", "--format", "csv").strip().splitlines()
+    assert len(rows) == 2  # the header and the one set that counts
+    assert kept["uuid"] in rows[1]
+    assert gone["uuid"] not in rows[1] and in_workout["uuid"] not in rows[1]
+
+    # Importing the export into the same database adds nothing and brings nothing back.
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run(db, "import", str(path))
+    assert state(db)[2] == [kept["id"]]
