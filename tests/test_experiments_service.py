@@ -495,3 +495,29 @@ def test_experiment_commands_use_the_database_given_with_db(tmp_path: Path) -> N
     assert (
         json.loads(runner.invoke(app, ["experiment", "list", "--json", "--db", other]).output) == []
     )
+
+
+def test_a_deleted_set_leaves_the_analysis_until_restored(db: Database) -> None:
+    from mindmuscle.services import history as history_service
+
+    info = new_experiment(db=db, user_id=USER, preset="curl-focus", seed=1, e1rm_kg=20.0)
+    recs = [
+        record_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=n, target_rating=5, now=T0
+        )
+        for n in (1, 2)
+    ]
+
+    def recorded() -> int:
+        a = analyze_experiment(db=db, user_id=USER, experiment_id=info.id, n_resamples=100)
+        return a.analysis.n_recorded
+
+    assert recorded() == 2
+    history_service.delete_set(db=db, user_id=USER, ref=recs[1].set_uuid, now=T0)
+    assert recorded() == 1
+    with pytest.raises(InvalidInputError, match="is deleted; restore it"):
+        attach_experiment_set(
+            db=db, user_id=USER, experiment_id=info.id, set_number=3, set_uuid=recs[1].set_uuid
+        )
+    history_service.restore_set(db=db, user_id=USER, ref=recs[1].set_uuid, now=T0)
+    assert recorded() == 2
