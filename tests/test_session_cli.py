@@ -206,7 +206,10 @@ def test_init_refuses_a_bad_goal(tmp_path: Path) -> None:
         app, ["init", "--goal", "huge", "--no-input", "--db", str(tmp_path / "b.db")]
     )
     assert result.exit_code == 1
-    assert "Error: Profile not saved" in result.output and "huge" in result.output
+    assert result.output.strip() == (
+        "Error: --goal 'huge' is not allowed: input should be 'hypertrophy', 'strength' or "
+        "'endurance'."
+    )
 
 
 def test_log_then_history_and_map(url: str) -> None:

@@ -190,7 +190,7 @@ def test_bad_import_options_are_422_naming_the_field(
     r = _upload_log(client, "strong.csv", STRONG_OK.encode(), **form)
     assert r.status_code == 422
     assert r.json()["details"][0]["field"] == field
-    assert r.json()["message"].startswith(f"Invalid input. {field}:")
+    assert r.json()["message"].startswith(f"{field} ")
 
 
 def test_import_without_a_file_or_with_an_empty_one(client: TestClient) -> None:

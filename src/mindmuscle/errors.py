@@ -6,6 +6,7 @@
     ├── ConfigError                 (ValueError)  a setting has a value that is not allowed
     ├── InvalidInputError           (ValueError)  a value given by a user is out of range
     │   ├── CatalogError                          the catalogue data is inconsistent
+    │   ├── OutOfRangeError                       one field's value is outside its limits
     │   ├── UnknownIdError          (LookupError) an exercise, muscle or study id does not exist
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
     │   └── FileFormatError                       a file is malformed: names file, line, column
@@ -33,9 +34,11 @@ __all__ = [
     "InvalidSignalError",
     "MindMuscleError",
     "NotFoundError",
+    "OutOfRangeError",
     "SessionStateError",
     "StoreError",
     "UnknownIdError",
+    "shown",
 ]
 
 
@@ -55,15 +58,53 @@ class CatalogError(InvalidInputError):
     """The catalogue data (built-in or imported) is inconsistent."""
 
 
+class OutOfRangeError(InvalidInputError):
+    """One field's value is outside what is allowed.
+
+    The error carries data, not finished words for one channel: ``field`` (the model's name of
+    the field, e.g. ``"load_kg"`` or ``"reflection.felt_elsewhere.forearm"``), ``value`` (what
+    was given) and ``allowed`` (what is allowed, as a clause: "the load must be a finite number
+    from 0 to 1500 kg"). The CLI words it with its flag names, the API with the field name.
+    """
+
+    def __init__(self, field: str, value: object, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field} {shown(value)} is not allowed: {allowed}.")
+
+
+def shown(value: object) -> str:
+    """A given value as a message shows it: numbers as written, text quoted, long text cut."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value) if isinstance(value, int) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class UnknownIdError(InvalidInputError, LookupError):
     """An exercise, muscle, study or rule id that does not exist."""
 
-    def __init__(self, kind: str, given: str, suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        given: str,
+        suggestions: list[str] | None = None,
+        *,
+        field: str | None = None,
+    ) -> None:
         self.kind = kind
         self.given = given
         self.suggestions = list(suggestions or [])
+        self.field = field
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"Unknown {kind} id {given!r}.{hint}")
+
+    def at(self, field: str) -> UnknownIdError:
+        """The same error, naming the field where the id was given."""
+        return UnknownIdError(self.kind, self.given, self.suggestions, field=field)
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
         return str(self.args[0])

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "FREE_EXERCISE_DB_MUSCLES",
+    "TEMPO_PHASE_MAX_S",
     "BodySide",
     "Breathing",
     "Certainty",
@@ -28,6 +29,12 @@ __all__ = [
     "Study",
     "Tempo",
 ]
+
+TEMPO_PHASE_MAX_S = 30.0
+"""The longest tempo phase a set can record, in seconds (the coach warns well below it).
+
+The limits of a set are tabled in :data:`mindmuscle.coach.sets.LIMITS`; this one lives here
+because the catalogue's tempos use it too, and the table reads it from here."""
 
 # The 17-muscle vocabulary of free-exercise-db (primaryMuscles / secondaryMuscles).
 FREE_EXERCISE_DB_MUSCLES: frozenset[str] = frozenset(
@@ -144,13 +151,13 @@ class Tempo(_Frozen):
 
     Written as ``"3-1-1-1"`` (the order above). Validation against the evidence (0.5-8 s per
     repetition fine, a warning above 10 s) is the coach's job; here each phase is only checked to
-    be between 0 and 10 s.
+    be between 0 and ``TEMPO_PHASE_MAX_S`` (30 s).
     """
 
-    eccentric_s: float = Field(ge=0.0, le=10.0)
-    bottom_pause_s: float = Field(ge=0.0, le=10.0)
-    concentric_s: float = Field(ge=0.0, le=10.0)
-    top_squeeze_s: float = Field(ge=0.0, le=10.0)
+    eccentric_s: float = Field(ge=0.0, le=TEMPO_PHASE_MAX_S)
+    bottom_pause_s: float = Field(ge=0.0, le=TEMPO_PHASE_MAX_S)
+    concentric_s: float = Field(ge=0.0, le=TEMPO_PHASE_MAX_S)
+    top_squeeze_s: float = Field(ge=0.0, le=TEMPO_PHASE_MAX_S)
 
     @property
     def rep_s(self) -> float:
@@ -185,8 +192,10 @@ class Tempo(_Frozen):
             raise InvalidInputError(
                 f"Tempo {text!r} must be four numbers in seconds, for example '3-1-1-1'."
             ) from None
-        if any(v < 0 or v > 10 for v in values):
-            raise InvalidInputError(f"Tempo {text!r}: each phase must be between 0 and 10 s.")
+        if any(not 0 <= v <= TEMPO_PHASE_MAX_S for v in values):
+            raise InvalidInputError(
+                f"Tempo {text!r}: each phase must be between 0 and {TEMPO_PHASE_MAX_S:g} s."
+            )
         return cls(
             eccentric_s=values[0],
             bottom_pause_s=values[1],

@@ -12,11 +12,66 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
-from mindmuscle.errors import MindMuscleError
+from mindmuscle.errors import MindMuscleError, OutOfRangeError, UnknownIdError, shown
 
-__all__ = ["describe", "describe_validation_error"]
+__all__ = ["FLAGS", "describe", "describe_validation_error", "worded"]
+
+FLAGS: Mapping[str, str] = {
+    "load_kg": "--load",
+    "reps": "--reps",
+    "reps_in_reserve": "--rir",
+    "reflection.target_rating": "--rating",
+    "reflection.focus_rating": "--focus-rating",
+    "reflection.reps_in_reserve": "--rir",
+    "reflection.felt_elsewhere": "--elsewhere",
+    "reflection.note": "--note",
+    "notes": "--note",
+    "cue": "--cue",
+    "tempo": "--tempo",
+    "set_type": "--set-type",
+    "focus_mode": "--mode",
+    "uuid": "--uuid",
+    "performed_at": "--at",
+    "exercise_id": "EXERCISE",
+    "bodyweight_kg": "--bodyweight",
+    "goal": "--goal",
+    "experience": "--experience",
+    "units": "--units",
+    "equipment.bar": "--bar",
+    "equipment.plates": "--plates",
+    "equipment.dumbbell_max": "--dumbbell-max",
+    "equipment.dumbbell_step": "--dumbbell-step",
+    "equipment.stack_step": "--stack-step",
+}
+"""The CLI's name of each field of the set and profile models: errors carry the field, the CLI
+words it with the flag the lifter typed."""
+
+
+def worded(exc: MindMuscleError) -> str:
+    """The CLI's line for one of MindMuscle's errors: fields named by their flags.
+
+    ``OutOfRangeError("load_kg", inf, "the load must be ...")`` becomes
+    ``--load inf is not allowed: the load must be ...``.
+    """
+    if isinstance(exc, OutOfRangeError):
+        parts = exc.field.split(".")
+        for n in range(len(parts), 0, -1):
+            flag = FLAGS.get(".".join(parts[:n]))
+            if flag is not None:
+                rest = parts[n:]
+                given = shown(exc.value)
+                if flag == "--elsewhere" and rest:
+                    given = f"{rest[0]}={given}"
+                return f"{flag} {given} is not allowed: {exc.allowed}."
+    if isinstance(exc, UnknownIdError) and exc.field is not None:
+        flag = FLAGS.get(exc.field.rsplit(".", 1)[0]) or FLAGS.get(exc.field)
+        if flag is not None and flag != "EXERCISE":
+            return f"{flag}: {exc}"
+    return str(exc)
+
 
 _DRIVERS = {
     "psycopg": "postgres",
@@ -49,7 +104,15 @@ def _os_error(exc: OSError) -> str:
 
 
 def describe_validation_error(exc: Any) -> str:
-    """A pydantic ``ValidationError`` as one sentence per field: value given, what is allowed."""
+    """A pydantic ``ValidationError`` as one sentence per field: value given, what is allowed.
+
+    Fields of the set and profile models are worded from the table of limits, with their flags.
+    """
+    from mindmuscle.coach.limits import LIMIT_OF_FIELD, range_errors
+
+    errors = exc.errors(include_url=False)
+    if any(str(p) in LIMIT_OF_FIELD for e in errors for p in e.get("loc", ())):
+        return " ".join(worded(e) for e in range_errors(errors))
     parts = []
     for error in exc.errors(include_url=False):
         field = ".".join(str(p) for p in error.get("loc", ())) or "value"
@@ -90,7 +153,7 @@ def _database_error(exc: Exception) -> str | None:
 def describe(exc: BaseException) -> str | None:
     """The one line for ``exc``; None to let it through (only with ``MINDMUSCLE_DEBUG=1``)."""
     if isinstance(exc, MindMuscleError):
-        return str(exc)
+        return worded(exc)
     pydantic = sys.modules.get("pydantic")
     if pydantic is not None and isinstance(exc, pydantic.ValidationError):
         return describe_validation_error(exc)

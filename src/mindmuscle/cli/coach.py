@@ -115,11 +115,11 @@ def parse_e1rm(items: list[str]) -> dict[str, float]:
         except ValueError:
             raise InvalidInputError(
                 f"--e1rm {item!r}: {raw!r} is not a number; give kilograms above 0 and up to "
-                "1000, for example barbell_back_squat=100."
+                "1500, for example barbell_back_squat=100."
             ) from None
         if value <= 0:
             raise InvalidInputError(
-                f"--e1rm {item!r}: the e1RM must be above 0 (and up to 1000 kg); a negative or "
+                f"--e1rm {item!r}: the e1RM must be above 0 (and up to 1500 kg); a negative or "
                 "zero load is not allowed."
             )
         out[ex_id.strip()] = to_kg(value, parse_unit(unit))

@@ -33,6 +33,7 @@ from rich.text import Text
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.coach import default_equipment
+from mindmuscle.coach.limits import range_errors
 from mindmuscle.coach.models import (
     Plan,
     Profile,
@@ -196,6 +197,8 @@ def init(
             ),
         )
         profile = Profile.model_validate(profile.model_dump())
+    except ValidationError as exc:
+        raise range_errors(exc.errors())[0] from None
     except ValueError as exc:
         raise InvalidInputError(f"Profile not saved: {exc}") from None
     save_profile(db=database, user_id=USER_ID, profile=profile)

@@ -12,6 +12,7 @@ from mindmuscle.coach.connection import connection_map
 from mindmuscle.coach.drill import drill_plan, muscle_priority
 from mindmuscle.coach.e1rm import brzycki, epley, estimate_e1rm, set_e1rm
 from mindmuscle.coach.focus import choose_focus, cue_for
+from mindmuscle.coach.limits import LIMITS, Limit, range_errors
 from mindmuscle.coach.loads import (
     buildable_loads,
     check_load_kg,
@@ -45,10 +46,13 @@ from mindmuscle.coach.models import (
 )
 from mindmuscle.coach.plan import build_plan, focus_slots, pick_exercise
 from mindmuscle.coach.readiness import assess_readiness, readiness_score
+from mindmuscle.coach.sets import SET_TYPES, SetInput, SetSource, check_set, parse_set
 from mindmuscle.coach.tempo import check_tempo, default_tempo
 
 __all__ = [
     "E1RM",
+    "LIMITS",
+    "SET_TYPES",
     "Adaptation",
     "CatalogView",
     "ConnectionScore",
@@ -59,6 +63,7 @@ __all__ = [
     "Focus",
     "FocusMode",
     "Goal",
+    "Limit",
     "LoggedSet",
     "Plan",
     "Prescription",
@@ -68,6 +73,8 @@ __all__ = [
     "ReadinessDecision",
     "Reason",
     "Reflection",
+    "SetInput",
+    "SetSource",
     "SetType",
     "adapt",
     "assess_readiness",
@@ -75,6 +82,7 @@ __all__ = [
     "build_plan",
     "buildable_loads",
     "check_load_kg",
+    "check_set",
     "check_tempo",
     "choose_focus",
     "connection_map",
@@ -88,7 +96,9 @@ __all__ = [
     "format_load",
     "load_step",
     "muscle_priority",
+    "parse_set",
     "pick_exercise",
+    "range_errors",
     "rating_holds",
     "readiness_score",
     "round_load",

@@ -223,13 +223,15 @@ def adapt(
     elsewhere = {
         m: v
         for m, v in reflection.felt_elsewhere.items()
-        if m not in exercise.targets and (v >= 5 or v >= max(rating, 1))
+        if m not in exercise.targets and (v >= 5 or v >= max(rating or 0, 1))
     }
     if elsewhere:
         names = ", ".join(f"{m} {v}/10" for m, v in sorted(elsewhere.items()))
         lighter(f"Felt elsewhere ({names}) more than is good: they are taking over.")
         if not prescription.touch_during_set:
             touch("Touch the target to keep the work there:")
+    elif rating is None:
+        reasons.append(Reason(text="Target not rated (skipped on purpose): nothing changes."))
     elif rating <= 3:
         switch_cue(f"Target felt {rating}/10: another cue.")
         slower("And a slower eccentric.")

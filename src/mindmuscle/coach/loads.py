@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Literal
 
 from mindmuscle.catalog.models import Exercise, LoadType
+from mindmuscle.coach.limits import LOAD_KG
 from mindmuscle.coach.models import EquipmentProfile
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.units import MassUnit, from_kg, to_kg
@@ -39,19 +40,20 @@ __all__ = [
     "step_load",
 ]
 
-#: Loads above this are rejected as absurd (the heaviest lifts ever made are below it).
-MAX_LOAD_KG = 1000.0
+#: Loads above this are rejected as absurd (the table of limits: the heaviest lifts, leg press
+#: included, are below it).
+MAX_LOAD_KG = LOAD_KG.high
 
 Rounding = Literal["nearest", "down", "up"]
 
 
 def check_load_kg(load_kg: float, *, what: str = "Load") -> float:
-    """Return ``load_kg`` if it is a finite number of kilograms between 0 and 1000.
+    """Return ``load_kg`` if it is a finite number of kilograms between 0 and 1500.
 
     Raises
     ------
     InvalidInputError
-        When the load is negative, not finite or above 1000 kg.
+        When the load is negative, not finite or above 1500 kg.
 
     Examples
     --------

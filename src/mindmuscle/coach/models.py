@@ -7,12 +7,21 @@ All loads are in kilograms internally (``*_kg``); ``units`` says how to show the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from mindmuscle.catalog.models import Tempo
-from mindmuscle.units import MassUnit
+from mindmuscle.coach.limits import (
+    BAR_KG,
+    BODYWEIGHT_KG,
+    MUSCLE_ID,
+    NOTE,
+    PLATE_KG,
+    RATING,
+    REPS_IN_RESERVE,
+)
+from mindmuscle.units import MassUnit, to_kg
 
 __all__ = [
     "E1RM",
@@ -55,20 +64,52 @@ class EquipmentProfile(_Model):
     """
 
     unit: MassUnit = "kg"
-    bar: float = Field(default=20.0, ge=0, description="Barbell weight.")
-    plates: list[float] = Field(
-        default_factory=lambda: [25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25],
-        description="Plate sizes available (loaded in pairs, any number of each).",
+    bar: float = Field(
+        default=20.0,
+        ge=0,
+        le=BAR_KG.high / 0.45359237,
+        allow_inf_nan=False,
+        description=f"Barbell weight. {BAR_KG.allowed().capitalize()} (in lb: at most 110.2).",
     )
-    dumbbell_min: float = Field(default=2.0, gt=0)
-    dumbbell_max: float = Field(default=50.0, gt=0)
-    dumbbell_step: float = Field(default=2.0, gt=0)
-    stack_step: float = Field(default=5.0, gt=0, description="Machine and cable stack increment.")
-    stack_max: float = Field(default=150.0, gt=0)
-    fixed: list[float] = Field(
+    plates: list[Annotated[float, PLATE_KG.field()]] = Field(
+        default_factory=lambda: [25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25],
+        min_length=1,
+        max_length=50,
+        description="Plate sizes available (loaded in pairs, any number of each); at least one.",
+    )
+    dumbbell_min: float = Field(default=2.0, gt=0, allow_inf_nan=False)
+    dumbbell_max: float = Field(default=50.0, gt=0, allow_inf_nan=False)
+    dumbbell_step: float = Field(default=2.0, gt=0, allow_inf_nan=False)
+    stack_step: float = Field(
+        default=5.0, gt=0, allow_inf_nan=False, description="Machine and cable stack increment."
+    )
+    stack_max: float = Field(default=150.0, gt=0, allow_inf_nan=False)
+    fixed: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
         default_factory=lambda: [8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0],
+        max_length=50,
         description="Fixed implements such as kettlebells.",
     )
+
+    @field_validator("bar")
+    @classmethod
+    def _bar_in_kg(cls, bar: float, info: ValidationInfo) -> float:
+        # The bar's limit is in kilograms; the profile is in its own unit.
+        unit = info.data.get("unit", "kg")
+        if not BAR_KG.ok(to_kg(bar, unit)):
+            raise ValueError(f"{BAR_KG.allowed()} (110.2 lb)" if unit == "lb" else BAR_KG.allowed())
+        return bar
+
+    @field_validator("dumbbell_max")
+    @classmethod
+    def _dumbbells_in_order(cls, heaviest: float, info: ValidationInfo) -> float:
+        lightest = info.data.get("dumbbell_min")
+        if lightest is not None and lightest > heaviest:
+            unit = info.data.get("unit", "kg")
+            raise ValueError(
+                f"the lightest dumbbell ({lightest:g} {unit}) must not be above the heaviest "
+                f"({heaviest:g} {unit})"
+            )
+        return heaviest
 
 
 class Profile(_Model):
@@ -78,7 +119,7 @@ class Profile(_Model):
     experience: Experience = "new"
     units: MassUnit = "kg"
     equipment: EquipmentProfile = Field(default_factory=EquipmentProfile)
-    bodyweight_kg: float | None = Field(default=None, gt=0)
+    bodyweight_kg: float | None = BODYWEIGHT_KG.field(None)
 
 
 class Readiness(_Model):
@@ -183,13 +224,21 @@ class Plan(_Model):
 class Reflection(_Model):
     """The lifter's five-second reflection after a set."""
 
-    target_rating: int = Field(ge=0, le=10, description="How strongly the target was felt.")
-    felt_elsewhere: dict[str, int] = Field(
-        default_factory=dict, description="Muscle id -> 0-10 for muscles felt instead."
+    target_rating: int | None = RATING.field(
+        None,
+        description="How strongly the target was felt; null when the lifter skipped it on "
+        "purpose (the set is then left out of the connection map).",
     )
-    focus_rating: int | None = Field(default=None, ge=0, le=10)
-    reps_in_reserve: int | None = Field(default=None, ge=0, le=10)
-    note: str = ""
+    felt_elsewhere: dict[
+        Annotated[str, MUSCLE_ID.field(), Field(min_length=1)], Annotated[int, RATING.field()]
+    ] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Muscle id -> 0-10 for muscles felt instead (muscles of your catalogue).",
+    )
+    focus_rating: int | None = RATING.field(None)
+    reps_in_reserve: int | None = REPS_IN_RESERVE.field(None)
+    note: str = NOTE.field("")
 
 
 class LoggedSet(_Model):

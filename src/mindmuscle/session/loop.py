@@ -694,7 +694,9 @@ class SetLoop:
         per: list[ExerciseSummary] = []
         for i, p in enumerate(self._current):
             done = [c for c in self._completed if c.exercise_index == i]
-            ratings = [c.reflection.target_rating for c in done]
+            ratings = [
+                c.reflection.target_rating for c in done if c.reflection.target_rating is not None
+            ]
             per.append(
                 ExerciseSummary(
                     exercise_id=p.exercise_id,

@@ -15,15 +15,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import (
     AuthError,
     ConfigError,
     InvalidInputError,
     MindMuscleError,
     NotFoundError,
+    OutOfRangeError,
     SessionStateError,
     StoreError,
     UnknownIdError,
+    shown,
 )
 
 __all__ = [
@@ -80,23 +83,26 @@ def _status_of(exc: Exception, method: str) -> int:
     return 500
 
 
-def _location(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
-    return ".".join(parts) if parts else "body"
+def _detail(exc: OutOfRangeError, kind: str | None = None) -> dict[str, Any]:
+    return {
+        "field": exc.field,
+        "given": shown(exc.value),
+        "allowed": exc.allowed,
+        "message": str(exc),
+        "type": kind or "out_of_range",
+    }
 
 
 def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
-    """A readable message for a validation error, and the details per field."""
-    details: list[dict[str, Any]] = []
-    lines: list[str] = []
-    for err in exc.errors():
-        where = _location(err.get("loc", ()))
-        msg = str(err.get("msg", "invalid value"))
-        given = err.get("input")
-        shown = repr(given) if isinstance(given, int | float | str | bool) else None
-        lines.append(f"{where}: {msg}" + (f" (got {shown})" if shown is not None else ""))
-        details.append({"field": where, "message": msg, "type": err.get("type")})
-    return "Invalid input. " + "; ".join(lines) + ".", details
+    """One line per field (the field, what was given, what is allowed), and the details.
+
+    The bounds' words come from the table of limits (:mod:`mindmuscle.coach.limits`), so the
+    API says the same as the CLI; pydantic's own dump is never shown.
+    """
+    raw = list(exc.errors())
+    errors = range_errors(raw)
+    details = [_detail(e, str(r.get("type"))) for e, r in zip(errors, raw, strict=True)]
+    return "\n".join(str(e) for e in errors), details
 
 
 def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
@@ -104,6 +110,18 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
         return validation_message(exc)
     if isinstance(exc, StarletteHTTPException):
         return str(exc.detail), []
+    if isinstance(exc, OutOfRangeError):
+        return str(exc), [_detail(exc)]
+    if isinstance(exc, UnknownIdError) and exc.field is not None:
+        detail = {
+            "field": exc.field,
+            "given": exc.given,
+            "allowed": f"a {exc.kind} id of your catalogue",
+            "suggestions": exc.suggestions,
+            "message": str(exc),
+            "type": "unknown_id",
+        }
+        return str(exc), [detail]
     if isinstance(exc, MindMuscleError):
         return str(exc), []
     return "An unexpected error happened on the server; it has been logged.", []

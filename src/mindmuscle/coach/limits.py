@@ -1,0 +1,295 @@
+"""Every limit of what a lifter enters, in one table: the set, its reflection, the profile.
+
+The set model (:class:`mindmuscle.coach.sets.SetInput`), the reflection and the profile build
+their pydantic fields from this table (so the API's OpenAPI schema carries the bounds as
+``minimum``/``maximum``/``maxLength`` and the phone can check before sending); the CLI checks its
+options with it, and the README's table of limits is this table. Loads are in kilograms.
+
+An out-of-range value raises :class:`~mindmuscle.errors.OutOfRangeError` with the field, the value
+and what is allowed; :func:`range_errors` turns pydantic's validation errors into the same.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pydantic import Field
+
+from mindmuscle.catalog.models import TEMPO_PHASE_MAX_S
+from mindmuscle.errors import OutOfRangeError
+from mindmuscle.units import KG_PER_LB, MassUnit
+
+__all__ = [
+    "BAR_KG",
+    "BODYWEIGHT_KG",
+    "CUE",
+    "EXERCISE_ID",
+    "ID",
+    "IMPORT_KEY",
+    "INT64_MAX",
+    "INT64_MIN",
+    "LIMITS",
+    "LIMIT_OF_FIELD",
+    "LOAD_KG",
+    "MUSCLE_ID",
+    "NOTE",
+    "PERFORMED_AHEAD",
+    "PLATE_KG",
+    "RATING",
+    "REPS",
+    "REPS_IN_RESERVE",
+    "SET_INDEX",
+    "SET_UUID",
+    "TEMPO_PHASE_S",
+    "Limit",
+    "check_mass",
+    "range_errors",
+]
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def _num(value: float) -> str:
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The allowed values of one kind of field.
+
+    ``low``/``high`` bound a number (``above_low``: ``low`` itself is not allowed), or, with
+    ``text``, ``high`` is the most characters. ``whole``: an integer; otherwise a finite float.
+    """
+
+    what: str
+    low: float = 0
+    high: float = math.inf
+    unit: str = ""
+    whole: bool = False
+    above_low: bool = False
+    text: bool = False
+    words: str = ""
+
+    def allowed(self) -> str:
+        """What is allowed, as a clause: "the load must be a finite number from 0 to 1500 kg"."""
+        if self.words:
+            return self.words
+        if self.text:
+            return f"{self.what} must be at most {_num(self.high)} characters"
+        kind = "a whole number" if self.whole else "a finite number"
+        unit = f" {self.unit}" if self.unit else ""
+        if self.above_low and math.isinf(self.high):
+            return f"{self.what} must be {kind} above {_num(self.low)}{unit}"
+        if self.above_low:
+            return (
+                f"{self.what} must be {kind} above {_num(self.low)} and at most "
+                f"{_num(self.high)}{unit}"
+            )
+        return f"{self.what} must be {kind} from {_num(self.low)} to {_num(self.high)}{unit}"
+
+    def ok(self, value: object) -> bool:
+        """Whether ``value`` is allowed."""
+        if self.text:
+            return isinstance(value, str) and len(value) <= self.high
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if self.whole and not isinstance(value, int):
+            return False
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        above = value > self.low if self.above_low else value >= self.low
+        return above and value <= self.high
+
+    def check(self, field: str, value: Any) -> Any:
+        """Return ``value`` if allowed; otherwise raise :class:`OutOfRangeError` for ``field``."""
+        if not self.ok(value):
+            raise OutOfRangeError(field, value, self.allowed())
+        return value
+
+    def field(self, default: Any = ..., *, description: str = "") -> Any:
+        """A pydantic ``Field`` with these bounds (they show in the JSON schema)."""
+        bounds: dict[str, Any] = {}
+        if self.text:
+            bounds["max_length"] = int(self.high)
+        else:
+            bounds["gt" if self.above_low else "ge"] = self.low
+            if not math.isinf(self.high):
+                bounds["le"] = self.high
+            if not self.whole:
+                bounds["allow_inf_nan"] = False
+        words = self.allowed()
+        words = words[0].upper() + words[1:] + "."
+        text = f"{description} {words}".strip()
+        return Field(default, description=text, **bounds)
+
+
+REPS = Limit("the reps", 0, 200, whole=True)
+LOAD_KG = Limit("the load", 0, 1500, unit="kg")
+REPS_IN_RESERVE = Limit("the reps in reserve", 0, 10, whole=True)
+RATING = Limit("a rating", 0, 10, whole=True)
+NOTE = Limit("a note", high=2000, text=True)
+CUE = Limit("a cue", high=500, text=True)
+EXERCISE_ID = Limit("an exercise id", high=100, text=True)
+MUSCLE_ID = Limit("a muscle id", high=100, text=True)
+SET_UUID = Limit(
+    "a set's uuid",
+    high=36,
+    text=True,
+    words="a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)",
+)
+SET_UUID = Limit(
+    "a set's uuid",
+    high=36,
+    text=True,
+    words="a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)",
+)
+IMPORT_KEY = Limit("an import key", high=200, text=True)
+TEMPO_PHASE_S = Limit("a tempo phase", 0, TEMPO_PHASE_MAX_S, unit="s")
+ID = Limit(
+    "an id",
+    INT64_MIN,
+    INT64_MAX,
+    whole=True,
+    words="an id must be a whole number that fits in 64 bits (at most 9223372036854775807)",
+)
+SET_INDEX = Limit("the set's place in its workout", 0, 1000, whole=True)
+BODYWEIGHT_KG = Limit("the body weight", 20, 400, unit="kg")
+BAR_KG = Limit("the bar", 0, 50, unit="kg")
+PLATE_KG = Limit("a plate", 0, 100, unit="kg", above_low=True)
+PERFORMED_AHEAD = timedelta(days=1)
+"""A set may be dated at most this far after ``now`` (clocks and time zones differ)."""
+
+LIMITS: Mapping[str, Limit] = {
+    "reps": REPS,
+    "load_kg": LOAD_KG,
+    "reps_in_reserve": REPS_IN_RESERVE,
+    "rating": RATING,
+    "note": NOTE,
+    "cue": CUE,
+    "exercise_id": EXERCISE_ID,
+    "muscle_id": MUSCLE_ID,
+    "import_key": IMPORT_KEY,
+    "tempo_phase_s": TEMPO_PHASE_S,
+    "id": ID,
+    "set_index": SET_INDEX,
+    "uuid": SET_UUID,
+    "bodyweight_kg": BODYWEIGHT_KG,
+    "bar_kg": BAR_KG,
+    "plate_kg": PLATE_KG,
+}
+"""The table, by name (the README's table of limits lists it)."""
+
+LIMIT_OF_FIELD: Mapping[str, Limit] = {
+    "reps": REPS,
+    "load_kg": LOAD_KG,
+    "reps_in_reserve": REPS_IN_RESERVE,
+    "rir": REPS_IN_RESERVE,
+    "target_rating": RATING,
+    "focus_rating": RATING,
+    "felt_elsewhere": RATING,
+    "rating": RATING,
+    "note": NOTE,
+    "notes": NOTE,
+    "cue": CUE,
+    "exercise_id": EXERCISE_ID,
+    "import_key": IMPORT_KEY,
+    "eccentric_s": TEMPO_PHASE_S,
+    "bottom_pause_s": TEMPO_PHASE_S,
+    "concentric_s": TEMPO_PHASE_S,
+    "top_squeeze_s": TEMPO_PHASE_S,
+    "session_id": ID,
+    "set_index": SET_INDEX,
+    "bodyweight_kg": BODYWEIGHT_KG,
+    "plates": PLATE_KG,
+    "bar": BAR_KG,
+    "uuid": SET_UUID,
+}
+"""Which limit a field of the set, reflection or profile models obeys (by field name)."""
+
+# Pydantic error types that say "this value is outside the bounds" (the table words them).
+_BOUND_TYPES = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "finite_number",
+    "string_too_long",
+    "string_too_short",
+    "string_pattern_mismatch",
+    "int_parsing",
+    "int_from_float",
+    "int_type",
+    "float_parsing",
+    "float_type",
+}
+
+
+def check_mass(limit: Limit, field: str, value: float, unit: MassUnit) -> float:
+    """``value`` in ``unit`` as kilograms, if ``limit`` (in kilograms) allows it.
+
+    The error names the value as given (in ``unit``) and the limit in both units for pounds.
+
+    Examples
+    --------
+    >>> check_mass(LOAD_KG, "--load", 225, "lb")
+    102.05828325
+    >>> check_mass(LOAD_KG, "--load", float("inf"), "kg")
+    Traceback (most recent call last):
+    ...
+    mindmuscle.errors.OutOfRangeError: --load inf is not allowed: the load must be a finite number from 0 to 1500 kg.
+    """  # noqa: E501
+    kg = value * KG_PER_LB if unit == "lb" else value
+    if not limit.ok(float(kg)):
+        allowed = limit.allowed()
+        if unit == "lb":
+            allowed += f" ({_num(round(limit.low / KG_PER_LB, 1))} to "
+            allowed += f"{_num(round(limit.high / KG_PER_LB, 1))} lb)"
+        raise OutOfRangeError(field, value, allowed)
+    return float(kg)
+
+
+def range_errors(errors: Iterable[Mapping[str, Any]]) -> list[OutOfRangeError]:
+    """Pydantic's validation errors (``exc.errors()``) as one :class:`OutOfRangeError` each.
+
+    The field is the dotted location (``reflection.felt_elsewhere.traps``); what is allowed comes
+    from the table when the field has a limit, else from pydantic's own message.
+
+    Examples
+    --------
+    >>> from pydantic import ValidationError
+    >>> from mindmuscle.coach.models import Reflection
+    >>> try:
+    ...     Reflection(target_rating=11)
+    ... except ValidationError as exc:
+    ...     print(range_errors(exc.errors())[0])
+    target_rating 11 is not allowed: a rating must be a whole number from 0 to 10.
+    """
+    out: list[OutOfRangeError] = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        field = ".".join(loc) or "body"
+        kind = str(err.get("type", ""))
+        limit = next((LIMIT_OF_FIELD[p] for p in reversed(loc) if p in LIMIT_OF_FIELD), None)
+        if kind == "missing":
+            value: Any = "(missing)"
+            allowed = limit.allowed() if limit is not None else "a value is required"
+        elif kind == "too_short":
+            value = err.get("input")
+            least = (err.get("ctx") or {}).get("min_length", 1)
+            allowed = f"give at least {least}"
+        else:
+            value = err.get("input")
+            if limit is not None and kind in _BOUND_TYPES:
+                allowed = limit.allowed()
+            else:
+                msg = str(err.get("msg", "") or "invalid value").removeprefix("Value error, ")
+                allowed = msg[0].lower() + msg[1:]
+        out.append(OutOfRangeError(field, value, allowed))
+    return out
