@@ -459,9 +459,11 @@ class _View:
             self.line(f"Reflect: how well did you feel the {aimed}?")
         elif isinstance(ev, ev_.SetConfirmedEvent):
             c = ev.completed
+            rated = c.reflection.target_rating
             self.line(
                 f"Set confirmed and stored: {c.exercise_id} set {c.set_index + 1}, {c.reps} reps "
-                f"at {_fmt_kg(c.load_kg, self.units)}, target rating {c.reflection.target_rating}"
+                f"at {_fmt_kg(c.load_kg, self.units)}, target rating "
+                + ("skipped" if rated is None else str(rated))
             )
         elif isinstance(ev, ev_.AdaptedEvent):
             n = ev.next
@@ -862,7 +864,7 @@ def history_command(
             str(s.reps),
             s.tempo or "-",
             s.focus_mode or "-",
-            "-" if r is None else str(r.target_rating),
+            "-" if r is None or r.target_rating is None else str(r.target_rating),
             "-" if r is None else ", ".join(f"{k}={v}" for k, v in r.felt_elsewhere.items()) or "-",
             s.source,
         )

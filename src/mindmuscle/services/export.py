@@ -153,7 +153,7 @@ def _csv_rows(s: Session, user_id: int, catalog: Catalog) -> Iterator[list[str]]
             "" if tempo is None else _num(tempo.rep_s * row.reps),
             row.focus_mode or "",
             row.cue or "",
-            "" if refl is None else str(refl.target_rating),
+            "" if refl is None or refl.target_rating is None else str(refl.target_rating),
             felt,
             "" if refl is None or refl.focus_rating is None else str(refl.focus_rating),
             _num(row.emg_peak_mvc),

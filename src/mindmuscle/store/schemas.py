@@ -64,7 +64,7 @@ class SessionCreate(_In):
 
 
 class ReflectionCreate(_In):
-    target_rating: int = Field(ge=0, le=10)
+    target_rating: int | None = Field(default=None, ge=0, le=10)
     felt_elsewhere: dict[str, int] = Field(default_factory=dict)
     focus_rating: int | None = Field(default=None, ge=0, le=10)
     note: str = ""

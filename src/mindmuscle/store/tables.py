@@ -223,7 +223,7 @@ class ReflectionRow(Base):
     user_id: Mapped[int] = _user_fk()
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), unique=True)
     set_uuid: Mapped[str] = mapped_column(String(36))
-    target_rating: Mapped[int]
+    target_rating: Mapped[int | None] = mapped_column(Integer)
     felt_elsewhere: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     focus_rating: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -84,7 +84,7 @@ class JsonSession(_Model):
 
 
 class JsonReflection(_Model):
-    target_rating: int = Field(ge=0, le=10)
+    target_rating: int | None = Field(default=None, ge=0, le=10)
     felt_elsewhere: dict[str, Any]
     focus_rating: int | None
     note: str
