@@ -141,8 +141,12 @@ def test_bad_edits_are_refused_with_the_field_and_change_nothing(client: TestCli
     before = client.get(url).json()
     for body, field in (
         ({"reps": -1}, "reps"),
-        ({"rir": 11}, "rir"),
+        ({"reps": 201}, "reps"),
+        ({"reps_in_reserve": 11}, "reps_in_reserve"),
         ({"target_rating": 11}, "target_rating"),
+        ({"felt_elsewhere": {"front_delt": 12}}, "felt_elsewhere"),
+        ({"load_kg": 1e308}, "load_kg"),
+        ({"note": "x" * 2001}, "note"),
         ({"load_kg": -5}, "load_kg"),
         ({"felt_elsewhere": {"no_such_muscle": 3}}, "no_such_muscle"),
         ({"exercise_id": "barbell_curl"}, "exercise_id"),
@@ -229,3 +233,15 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(client: TestClient) -> 
 
     r = client.patch(f"/api/sessions/{sid}", json={"notes": "Legs, short on time"})
     assert r.status_code == 200 and r.json()["notes"] == "Legs, short on time"
+
+
+def test_the_edit_schema_carries_the_limits_of_a_set(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["SetEdit"]
+    props = schema["properties"]
+    reps = next(p for p in props["reps"]["anyOf"] if p.get("type") == "integer")
+    load = next(p for p in props["load_kg"]["anyOf"] if p.get("type") == "number")
+    rating = next(p for p in props["target_rating"]["anyOf"] if p.get("type") == "integer")
+    assert (reps["minimum"], reps["maximum"]) == (0, 200)
+    assert (load["minimum"], load["maximum"]) == (0, 1500)
+    assert (rating["minimum"], rating["maximum"]) == (0, 10)
+    assert schema["additionalProperties"] is False

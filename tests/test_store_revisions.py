@@ -87,11 +87,9 @@ def test_an_edit_that_changes_nothing_keeps_no_revision(db: Database) -> None:
         assert repo.list_set_revisions(session=s, user_id=U, set_id=set_id) == []
 
 
-def test_a_set_without_rating_gets_a_reflection_only_with_a_rating(db: Database) -> None:
+def test_a_set_without_reflection_gets_one_when_it_is_rated(db: Database) -> None:
     with db.session() as s:
         set_id = _add(s, "a", rating=None)
-    with db.session() as s, pytest.raises(InvalidInputError, match="has no rating yet"):
-        repo.edit_set(session=s, user_id=U, set_id=set_id, values={"note": "grip slipped"})
     with db.session() as s:
         repo.edit_set(
             session=s, user_id=U, set_id=set_id, values={"target_rating": 4, "note": "grip"}
@@ -102,6 +100,13 @@ def test_a_set_without_rating_gets_a_reflection_only_with_a_rating(db: Database)
         assert (row.reflection.target_rating, row.reflection.note) == (4, "grip")
         (rev,) = repo.list_set_revisions(session=s, user_id=U, set_id=set_id)
         assert rev.changes == {"note": [None, "grip"], "target_rating": [None, 4]}
+
+
+def test_an_unknown_field_is_refused(db: Database) -> None:
+    with db.session() as s:
+        set_id = _add(s, "a")
+    with db.session() as s, pytest.raises(InvalidInputError, match=r"Cannot edit \['uuid'\]"):
+        repo.edit_set(session=s, user_id=U, set_id=set_id, values={"uuid": "b"})
 
 
 def test_delete_and_restore_a_set(db: Database) -> None:

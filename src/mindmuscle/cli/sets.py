@@ -12,15 +12,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli.session import _parse_ratings
+from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
+from mindmuscle.errors import OutOfRangeError
 from mindmuscle.services import history as history_service
 from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
 from mindmuscle.services.profile import get_profile
 from mindmuscle.store import LOCAL_USER_ID, Database, open_database
-from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
+from mindmuscle.units import MassUnit, from_kg, parse_unit
 
 __all__ = ["set_app", "workout_app"]
 
@@ -66,7 +69,7 @@ def _value(field: str, value: Any, units: MassUnit, catalog: Catalog) -> str:
 
 _FIELD_NAMES = {
     "load_kg": "load",
-    "rir": "reps in reserve",
+    "reps_in_reserve": "reps in reserve",
     "target_rating": "target rating",
     "focus_rating": "focus rating",
     "felt_elsewhere": "felt elsewhere",
@@ -174,24 +177,39 @@ def edit(
     database, profile_units, catalog = _context(db)
     unit = parse_unit(units) if units else profile_units
     try:
+        changes = _set_edit(
+            reps=reps,
+            load_kg=None if load is None else check_mass(LOAD_KG, "--load", load, unit),
+            reps_in_reserve=rir,
+            target_rating=rating,
+            felt_elsewhere=_elsewhere(elsewhere),
+            note=note,
+        )
         detail = history_service.edit_set(
-            db=database,
-            user_id=USER_ID,
-            ref=set_id,
-            edit=SetEdit(
-                reps=reps,
-                load_kg=None if load is None else to_kg(load, unit),
-                rir=rir,
-                target_rating=rating,
-                felt_elsewhere=_elsewhere(elsewhere),
-                note=note,
-            ),
-            now=_now(),
-            catalog=catalog,
+            db=database, user_id=USER_ID, ref=set_id, edit=changes, now=_now(), catalog=catalog
         )
     finally:
         database.close()
     _show(detail, unit, catalog, as_json)
+
+
+# The edit's fields as the set model names them, so errors are worded with the CLI's flags.
+_MODEL_FIELD = {
+    "target_rating": "reflection.target_rating",
+    "focus_rating": "reflection.focus_rating",
+    "felt_elsewhere": "reflection.felt_elsewhere",
+    "note": "reflection.note",
+}
+
+
+def _set_edit(**values: Any) -> SetEdit:
+    try:
+        return SetEdit.model_validate(values)
+    except ValidationError as exc:
+        err = range_errors(exc.errors())[0]
+        head, dot, rest = err.field.partition(".")
+        field = _MODEL_FIELD.get(head, head) + dot + rest
+        raise OutOfRangeError(field, err.value, err.allowed) from None
 
 
 def _elsewhere(items: Sequence[str] | None) -> dict[str, int] | None:

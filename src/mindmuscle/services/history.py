@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import uuid as uuid_mod
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach import connection_map as coach_connection_map
 from mindmuscle.coach import estimate_e1rm
+from mindmuscle.coach.limits import LOAD_KG, MUSCLE_ID, NOTE, RATING, REPS, REPS_IN_RESERVE
 from mindmuscle.coach.models import E1RM, ConnectionScore, FocusMode, LoggedSet, Reflection, SetType
-from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.coach.sets import check_set, parse_set
+from mindmuscle.errors import NotFoundError
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, ReflectionCreate, SetCreate, repo
 from mindmuscle.store.tables import SetRow
@@ -292,22 +294,28 @@ def connection_map(
 class SetEdit(BaseModel):
     """What to change in a stored set; a field left out (or null) keeps its value.
 
-    The edited set is checked with the same limits as a new one. ``note`` is the note of the
-    set's reflection, or of the set itself when it has no rating.
+    The bounds are those of a new set (:mod:`mindmuscle.coach.limits`), and the edited set is
+    checked whole like a new one. ``note`` is the note of the set's reflection, or of the set
+    itself when it has no reflection (an imported set).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    reps: int | None = None
-    load_kg: float | None = None
-    rir: int | None = Field(default=None, description="Reps in reserve.")
+    reps: int | None = REPS.field(None)
+    load_kg: float | None = LOAD_KG.field(None)
+    reps_in_reserve: int | None = REPS_IN_RESERVE.field(None)
     set_type: SetType | None = None
-    target_rating: int | None = Field(default=None, description="How strongly the target was felt.")
-    focus_rating: int | None = None
-    felt_elsewhere: dict[str, int] | None = Field(
-        default=None, description="Muscle id -> 0-10 for muscles felt instead (replaces all)."
+    target_rating: int | None = RATING.field(None, description="How strongly the target was felt.")
+    focus_rating: int | None = RATING.field(None)
+    felt_elsewhere: (
+        dict[Annotated[str, MUSCLE_ID.field(), Field(min_length=1)], Annotated[int, RATING.field()]]
+        | None
+    ) = Field(
+        default=None,
+        max_length=50,
+        description="Muscle id -> 0-10 for muscles felt instead (replaces the earlier ones).",
     )
-    note: str | None = None
+    note: str | None = NOTE.field(None)
 
 
 class SetRevision(BaseModel):
@@ -374,48 +382,33 @@ def _detail(s: Session, row: SetRow, catalog: Catalog) -> SetDetail:
             SetRevision(
                 revised_at=r.revised_at,
                 kind=r.kind,
-                changes=dict(r.changes),
+                changes={_PUBLIC_NAMES.get(k, k): v for k, v in r.changes.items()},
             )
             for r in revisions
         ],
     )
 
 
-_EDIT_NAMES = {
-    "reflection.target_rating": "target_rating",
-    "reflection.focus_rating": "focus_rating",
-    "reflection.reps_in_reserve": "rir",
-    "reflection.felt_elsewhere": "felt_elsewhere",
-    "reflection.note": "note",
-}
-
-
-def _explain(exc: ValidationError, set_id: int) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()))
-        field = _EDIT_NAMES.get(where, where)
-        for prefix, name in _EDIT_NAMES.items():
-            if where.startswith(prefix + "."):
-                field = f"{name}.{where[len(prefix) + 1 :]}"
-        given = err.get("input")
-        shown = f" (got {given!r})" if isinstance(given, int | float | str) else ""
-        parts.append(f"{field}: {err.get('msg', 'invalid value')}{shown}")
-    return f"Set {set_id} not changed: " + "; ".join(parts) + "."
+# The store keeps the reps in reserve as ``rir``; the API and history call it reps_in_reserve.
+_PUBLIC_NAMES = {"rir": "reps_in_reserve"}
 
 
 def _checked_values(row: SetRow, edit: SetEdit, catalog: Catalog) -> dict[str, Any]:
     """The store's new values of ``row``, after checking the whole edited set like a new one."""
     values = edit.model_dump(exclude_none=True)
+    if "reps_in_reserve" in values:
+        values["rir"] = values.pop("reps_in_reserve")
     refl = row.reflection
-    rating = values.get("target_rating", None if refl is None else refl.target_rating)
-    if rating is None:
-        if {"focus_rating", "felt_elsewhere"} & set(values):
-            raise InvalidInputError(
-                f"Set {row.id} has no target rating yet; give it (0-10) with the other ratings."
-            )
-        if "note" in values:
-            values["notes"] = values.pop("note")
+    if (
+        refl is None
+        and "note" in values
+        and not {"target_rating", "focus_rating", "felt_elsewhere"} & set(values)
+    ):
+        values["notes"] = values.pop("note")  # an imported set's note is the set's own
+    rated = refl is not None or bool(
+        {"target_rating", "focus_rating", "felt_elsewhere", "note"} & set(values)
+    )
+    rir = values.get("rir", row.rir)
     candidate = {
         "uuid": row.uuid,
         "exercise_id": row.exercise_id,
@@ -423,27 +416,29 @@ def _checked_values(row: SetRow, edit: SetEdit, catalog: Catalog) -> dict[str, A
         "load_kg": values.get("load_kg", row.load_kg),
         "reps": values.get("reps", row.reps),
         "set_type": values.get("set_type", row.set_type),
+        "reps_in_reserve": rir,
         "tempo": row.tempo,
         "focus_mode": row.focus_mode,
         "cue": row.cue,
+        "source": row.source,
         "notes": values.get("notes", row.notes),
-        # Without a rating the reflection only carries the reps in reserve to be checked.
-        "reflection": {
-            "target_rating": 0 if rating is None else rating,
+        "reflection": None
+        if not rated
+        else {
+            "target_rating": values.get(
+                "target_rating", None if refl is None else refl.target_rating
+            ),
             "felt_elsewhere": values.get(
                 "felt_elsewhere", {} if refl is None else dict(refl.felt_elsewhere or {})
             ),
             "focus_rating": values.get("focus_rating", None if refl is None else refl.focus_rating),
-            "reps_in_reserve": values.get("rir", row.rir),
+            "reps_in_reserve": rir,
             "note": values.get("note", "" if refl is None else refl.note),
         },
     }
-    try:
-        SetInput.model_validate(candidate)
-    except ValidationError as exc:
-        raise InvalidInputError(_explain(exc, row.id)) from None
-    for muscle_id in values.get("felt_elsewhere", {}):
-        catalog.muscle(muscle_id)  # refuses unknown ids, with suggestions
+    data = parse_set(candidate)
+    # The exercise and the date are not edited; the muscles felt elsewhere must be the user's.
+    check_set(data, catalog=catalog, now=row.performed_at, exercise_known=True)
     return values
 
 
@@ -477,9 +472,8 @@ def edit_set(
     ------
     mindmuscle.errors.NotFoundError
         No such set for this user.
-    mindmuscle.errors.InvalidInputError
-        The edited set breaks a limit of a set (the message names the field and the value), or
-        ratings are given for a set without a target rating.
+    mindmuscle.errors.OutOfRangeError
+        The edited set breaks a limit of a set (the error names the field and the value).
     mindmuscle.errors.UnknownIdError
         A muscle felt elsewhere is not in the catalogue.
     """

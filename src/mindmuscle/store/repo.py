@@ -610,15 +610,14 @@ def edit_set(
 
     ``values`` holds fields of the set (``reps``, ``load_kg``, ``rir``, ``set_type``, ``notes``)
     and of its reflection (``target_rating``, ``felt_elsewhere``, ``focus_rating``, ``note``);
-    a set without a reflection gets one when ``target_rating`` is given. Returns the revision,
-    or None when nothing changed.
+    a set without a reflection gets one. Returns the revision, or None when nothing changed.
 
     Raises
     ------
     mindmuscle.errors.NotFoundError
         No set ``set_id`` for this user.
     mindmuscle.errors.InvalidInputError
-        An unknown field, or reflection fields for a set without a rating and none given.
+        An unknown field.
     """
     unknown = set(values) - SET_FIELDS - REFLECTION_FIELDS
     if unknown:
@@ -633,13 +632,7 @@ def edit_set(
             setattr(row, field, values[field])
     wanted = {k: v for k, v in values.items() if k in REFLECTION_FIELDS}
     if wanted and row.reflection is None:
-        if "target_rating" not in wanted:
-            raise InvalidInputError(
-                f"Set {set_id} has no rating yet; give the target rating with the other "
-                "reflection fields."
-            )
-        data = ReflectionCreate.model_validate(wanted)
-        row.reflection = _reflection_row(user_id, row.uuid, data)
+        row.reflection = _reflection_row(user_id, row.uuid, ReflectionCreate.model_validate(wanted))
         for field in sorted(wanted):
             changes[field] = [None, wanted[field]]
     elif wanted and row.reflection is not None:
