@@ -159,6 +159,14 @@ def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) 
     page.click("#btn-start")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
     assert page.evaluate("[window.__tones, window.__vibrations]") == [0, 0]
+    # The rating skipped on purpose is stored as absent, not as a number.
+    rate_target(page, "skip")
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    stored = server.sets()
+    assert len(stored) == 2
+    assert stored[0]["reflection"]["target_rating"] == 5
+    assert stored[1]["reflection"]["target_rating"] is None
     assert page.errors == []
 
 

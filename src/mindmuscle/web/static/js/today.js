@@ -13,10 +13,29 @@ async function plan(readiness) {
     location.reload();
   } catch (ex) {
     if (err) {
-      err.textContent = ex.message;
+      err.replaceChildren(ex.message, ...settingsLink(ex.message));
       err.hidden = false;
     } else toast(ex.message, "error");
   }
+}
+
+// A plan that cannot be made because of the equipment links to the setting that fixes it.
+const FIX = [
+  [/plate/i, "plates", "Change your plates in Settings"],
+  [/dumbbell/i, "dumbbell_min", "Change your dumbbells in Settings"],
+  [/stack/i, "stack_step", "Change the machine step in Settings"],
+  [/barbell|\bbar\b/i, "bar", "Change the barbell in Settings"],
+  [/fixed implement|kettlebell/i, "plates", "Change your equipment in Settings"],
+  [/profile|equipment/i, "bar", "Check your equipment in Settings"],
+];
+
+function settingsLink(message) {
+  const hit = FIX.find(([re]) => re.test(message || ""));
+  if (!hit) return [];
+  const a = document.createElement("a");
+  a.href = `/settings#${hit[1]}`;
+  a.textContent = hit[2];
+  return [" ", a];
 }
 
 if (form) {
