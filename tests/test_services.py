@@ -269,6 +269,15 @@ def test_reflection_recorded_after_the_set(db: Database) -> None:
         3,
         "phone buzzed",
     )
+    from mindmuscle.services.history import get_set
+
+    (rev,) = get_set(db=db, user_id=1, ref="late").revisions
+    assert rev.kind == "edit"
+    assert rev.changes == {
+        "reps_in_reserve": [2, 3],  # as logged by _log
+        "note": ["", "phone buzzed"],
+        "target_rating": [5, 9],
+    }
     with pytest.raises(NotFoundError, match="No set with id 'nope'"):
         record_reflection(db=db, user_id=1, set_uuid="nope", reflection=Reflection(target_rating=1))
 

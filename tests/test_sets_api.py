@@ -245,3 +245,24 @@ def test_the_edit_schema_carries_the_limits_of_a_set(client: TestClient) -> None
     assert (load["minimum"], load["maximum"]) == (0, 1500)
     assert (rating["minimum"], rating["maximum"]) == (0, 10)
     assert schema["additionalProperties"] is False
+
+
+def test_todays_load_follows_the_edited_and_deleted_sets(client: TestClient) -> None:
+    assert client.put("/api/profile", json={"units": "kg"}).status_code == 200
+
+    def e1rm_of_plan() -> float:
+        r = client.post("/api/today", json={"readiness": None, "exercise_ids": ["leg_extension"]})
+        assert r.status_code == 200, r.text
+        (p,) = [x for x in r.json()["plan"]["exercises"] if x["exercise_id"] == "leg_extension"]
+        assert p["load_source"] == "history"
+        return float(p["e1rm_kg"])
+
+    post_set(client, 60.0, 1, 6)
+    b = post_set(client, 90.0, 1, 8)
+    assert e1rm_of_plan() == pytest.approx(75.0, abs=1e-6)
+    client.patch(f"/api/sets/{b['id']}", json={"load_kg": 30})
+    assert e1rm_of_plan() == pytest.approx(45.0, abs=1e-6)
+    client.delete(f"/api/sets/{b['id']}")
+    assert e1rm_of_plan() == pytest.approx(60.0, abs=1e-6)
+    client.post(f"/api/sets/{b['id']}/restore")
+    assert e1rm_of_plan() == pytest.approx(45.0, abs=1e-6)

@@ -16,9 +16,9 @@ from mindmuscle.store import (
     ReflectionCreate,
     SessionCreate,
     SetCreate,
-    open_database,
     repo,
 )
+from tests.test_store import make_db
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 T1 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -26,11 +26,10 @@ T2 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
 U = LOCAL_USER_ID
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'r.db'}")
-    yield database
-    database.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database: SQLite, and PostgreSQL when MINDMUSCLE_TEST_PG_URL is set."""
+    yield from make_db(request.param, tmp_path)
 
 
 def _add(s: Session, uuid: str, session_id: int | None = None, rating: int | None = 6) -> int:

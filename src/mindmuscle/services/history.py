@@ -195,26 +195,24 @@ def record_reflection(
 ) -> SetRecord:
     """Store (or replace) the reflection of a stored set; committed when this returns.
 
+    A reflection replaced keeps its previous values as a revision of the set.
+
     Raises
     ------
     mindmuscle.errors.NotFoundError
         No set with this id for this user.
     """
+    values: dict[str, Any] = {
+        "target_rating": reflection.target_rating,
+        "felt_elsewhere": dict(reflection.felt_elsewhere),
+        "focus_rating": reflection.focus_rating,
+        "note": reflection.note,
+    }
+    if reflection.reps_in_reserve is not None:
+        values["rir"] = reflection.reps_in_reserve
     with db.session() as s:
-        repo.add_reflection(
-            session=s,
-            user_id=user_id,
-            set_uuid=set_uuid,
-            data=ReflectionCreate(
-                target_rating=reflection.target_rating,
-                felt_elsewhere=dict(reflection.felt_elsewhere),
-                focus_rating=reflection.focus_rating,
-                note=reflection.note,
-            ),
-        )
         row = repo.get_set(session=s, user_id=user_id, uuid=set_uuid)
-        if reflection.reps_in_reserve is not None:
-            row.rir = reflection.reps_in_reserve
+        repo.edit_set(session=s, user_id=user_id, set_id=row.id, values=values)
         return set_record(row)
 
 
