@@ -105,6 +105,11 @@ def test_edit_delete_restore_follow_through_e1rm_and_the_map(client: TestClient)
     assert r.status_code == 200, r.text
     assert r.json()["set"]["deleted_at"] is not None
     assert listed(client) == [b["id"]]
+    with_deleted = client.get("/api/sets", params={"deleted": "true"}).json()
+    assert [(x["id"], x["deleted_at"] is not None) for x in with_deleted] == [
+        (a["id"], True),
+        (b["id"], False),
+    ]
     assert progress(client) == ([30.0], {"quadriceps": (4.0, 1)})
 
     r = client.post(f"/api/sets/{a['id']}/restore")
@@ -188,6 +193,10 @@ def test_missing_huge_and_foreign_ids_are_not_found(client: TestClient) -> None:
         ):
             r = client.request(method, path, json={"notes": "x"} if method == "PATCH" else None)
             assert r.status_code == 404, (method, path, r.text)
+    for sid in (2**63, 2**70):
+        r = client.get("/api/sets", params={"session_id": sid})
+        assert r.status_code == 422 and "session_id" in r.json()["message"], r.text
+    assert client.get("/api/sets", params={"session_id": 999}).json() == []
     assert history_service.history(db=db, user_id=other)[0].load_kg == 50.0
 
 

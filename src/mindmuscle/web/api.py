@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
+from mindmuscle.coach.limits import INT64_MAX
 from mindmuscle.coach.models import Prescription, Profile, Readiness
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import catalog as catalog_service
@@ -265,14 +266,22 @@ def list_sets(
     user: User,
     catalog: UserCatalog,
     exercise_id: str | None = None,
-    session_id: int | None = None,
+    session_id: int | None = Query(default=None, ge=1, le=INT64_MAX),
     limit: int = Query(default=100, ge=1, le=1000),
+    deleted: bool = Query(
+        default=False, description="Also the deleted sets (each with its deleted_at)."
+    ),
 ) -> list[history_service.SetRecord]:
     """The newest stored sets with their reflections, oldest first."""
     if exercise_id is not None:
         catalog.exercise(exercise_id)
     return history_service.history(
-        db=ctx.db, user_id=user, exercise_id=exercise_id, session_id=session_id, limit=limit
+        db=ctx.db,
+        user_id=user,
+        exercise_id=exercise_id,
+        session_id=session_id,
+        limit=limit,
+        include_deleted=deleted,
     )
 
 
