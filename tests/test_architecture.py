@@ -103,3 +103,165 @@ def test_rule_checker_catches_a_violation(tmp_path: Path) -> None:
     bad.write_text("from mindmuscle.store import x\nimport sqlalchemy\n")
     assert _imports(bad) == {"mindmuscle.store", "sqlalchemy"}
     assert "store" not in ALLOWED["coach"]
+
+
+# --- SQL only in the store ---------------------------------------------------------------------
+
+# What writes or runs SQL: statement builders, raw text, and the calls that execute a statement.
+SQL_NAMES = frozenset({"select", "insert", "update", "delete", "text", "func", "bindparam"})
+SQL_CALLS = frozenset({"execute", "scalars", "scalar", "query"})
+
+
+def _sql_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []  # "line N: what", sorted by line below
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+            found += [
+                f"line {node.lineno}: from {node.module} import {a.name}"
+                for a in node.names
+                if a.name in SQL_NAMES
+                or node.module in ("sqlalchemy.sql", "sqlalchemy.sql.expression")
+            ]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("sqlalchemy", "sa")
+            and node.attr in SQL_NAMES
+        ):
+            found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SQL_CALLS
+        ):
+            found.append(f"line {node.lineno}: .{node.func.attr}(...)")
+    return sorted(found, key=lambda f: int(f.split(":")[0].removeprefix("line ")))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if _layer(p) != "store"],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_no_sql_outside_the_store(path: Path) -> None:
+    uses = _sql_uses(path)
+    assert not uses, (
+        f"{path.relative_to(SRC)} writes or runs SQL ({'; '.join(uses)}); ask the store for what "
+        "you need by name: add a function to mindmuscle/store/repo.py or store/bulk.py"
+    )
+
+
+def test_sql_checker_catches_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import sqlalchemy\nfrom sqlalchemy import select, text\n"
+        "q = sqlalchemy.insert(t)\nsession.execute(select(t))\n"
+    )
+    assert _sql_uses(bad) == [
+        "line 2: from sqlalchemy import select",
+        "line 2: from sqlalchemy import text",
+        "line 3: sqlalchemy.insert",
+        "line 4: .execute(...)",
+    ]
+    fine = tmp_path / "fine.py"
+    fine.write_text(
+        "from sqlalchemy.orm import Session\nfrom sqlalchemy.exc import IntegrityError\n"
+    )
+    assert _sql_uses(fine) == []
+
+
+# --- no import cycles between modules ------------------------------------------------------------
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Module -> the mindmuscle modules it imports (packages resolved to their __init__)."""
+    names = {_module_name(p) for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        me = _module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        deps: set[str] = set()
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # `from pkg import mod` imports the module pkg.mod when there is one.
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for t in targets:
+                if t in names and t != me:
+                    deps.add(t)
+        graph[me] = deps
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(groups)
+
+
+def _is_package_reexport(group: list[str]) -> bool:
+    # A package's __init__ that re-exports its own modules, which import their siblings through
+    # the package (mindmuscle.io.logs <-> mindmuscle.io.logs.reader), is one unit; a ring that
+    # leaves the package is a cycle.
+    return any(all(m == p or m.startswith(p + ".") for m in group) for p in group)
+
+
+def test_no_import_cycles_between_modules() -> None:
+    cycles = [g for g in _cycles(_module_graph()) if not _is_package_reexport(g)]
+    assert not cycles, (
+        "modules that import each other (directly or in a ring): "
+        + "; ".join(" <-> ".join(g) for g in cycles)
+        + ". Move what both need into a third module."
+    )
+
+
+def test_cycle_checker_catches_a_ring() -> None:
+    graph = {"a.x": {"a.y"}, "a.y": {"b.z"}, "b.z": {"a.x"}, "c": {"a.x"}}
+    assert _cycles(graph) == [["a.x", "a.y", "b.z"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_export_and_imports_do_not_import_each_other() -> None:
+    graph = _module_graph()
+    assert "mindmuscle.services.imports" not in graph["mindmuscle.services.export"]
+    assert "mindmuscle.services.export" not in graph["mindmuscle.services.imports"]

@@ -229,13 +229,24 @@ def test_today_plans_from_the_imported_hevy_history(tmp_path: Path, shared_data:
     assert bench["e1rm_kg"] > 0 and bench["load_kg"] > 0
 
 
-def test_csv_export_reads_back_as_a_strong_export(filled: Database, tmp_path: Path) -> None:
+def test_csv_export_is_recognised_and_still_reads_as_a_strong_export(
+    filled: Database, tmp_path: Path
+) -> None:
     path = tmp_path / "sets.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         n = export_csv(db=filled, user_id=USER, out=fh)
     other = open_database(str(tmp_path / "other.db"))
+    strong = open_database(str(tmp_path / "strong.db"))
     try:
         report = import_file(db=other, user_id=USER, path=path)
+        assert (report.format, report.unit, report.sets, report.sets_added) == (
+            "mindmuscle-csv",
+            "kg",
+            n,
+            n,
+        )
+        # Its first columns are Strong's, so it still reads as a Strong export when asked.
+        report = import_file(db=strong, user_id=USER, path=path, format="strong")
         assert (report.format, report.unit, report.sets, report.sets_added) == (
             "strong",
             "kg",
@@ -244,3 +255,4 @@ def test_csv_export_reads_back_as_a_strong_export(filled: Database, tmp_path: Pa
         )
     finally:
         other.close()
+        strong.close()

@@ -12,6 +12,7 @@ muscles their words suggest are in the report. The report lists every mapping.
 
 from __future__ import annotations
 
+import base64
 import uuid as uuid_mod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -20,8 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import bindparam, insert, select
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,12 +35,27 @@ from mindmuscle.catalog.matching import (
 )
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import StoreError
+from mindmuscle.errors import FileFormatError, StoreError
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
+from mindmuscle.io.logs.mmcsv import is_mindmuscle_csv, read_mindmuscle_csv
+from mindmuscle.io.logs.mmjson import ExportDocument, JsonSet, JsonUserExercise, read_export
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.history import logged_sets
-from mindmuscle.store import Database, UserExerciseCreate, repo
-from mindmuscle.store.tables import SessionRow, SetRow
+from mindmuscle.store import Database, UserExerciseCreate, bulk, repo
+from mindmuscle.store.tables import (
+    DrillRatingRow,
+    DrillRow,
+    ExperimentRow,
+    ExperimentSetRow,
+    PlannedExerciseRow,
+    ProfileRow,
+    ReadinessRow,
+    RecordingRow,
+    ReflectionRow,
+    SessionRow,
+    SetRow,
+    UserExerciseRow,
+)
 from mindmuscle.units import MassUnit
 
 __all__ = [
@@ -48,6 +63,8 @@ __all__ = [
     "ExerciseMapping",
     "ImportReport",
     "import_file",
+    "import_json",
+    "import_mindmuscle_csv",
     "logged_history",
 ]
 
@@ -141,13 +158,6 @@ class _Recent(OrderedDict[str, _V]):
             self.popitem(last=False)
 
 
-# Bound parameters, not literal lists: the statement cache then holds no keys of past batches.
-_STORED_KEYS = select(SetRow.import_key, SetRow.session_id).where(
-    SetRow.user_id == bindparam("user_id"),
-    SetRow.import_key.in_(bindparam("keys", expanding=True)),
-)
-
-
 class _Importer:
     def __init__(
         self,
@@ -205,11 +215,7 @@ class _Importer:
         if not batch:
             return
         keys = [p.import_key for p in batch]  # a hash: computed once per set
-        existing: dict[str, int | None] = {}
-        for i in range(0, len(keys), 500):
-            params = {"user_id": self.user_id, "keys": keys[i : i + 500]}
-            rows = self.s.execute(_STORED_KEYS, params)
-            existing.update({k: sid for k, sid in rows if k is not None})
+        existing = bulk.sessions_of_import_keys(session=self.s, user_id=self.user_id, keys=keys)
         for p, key in zip(batch, keys, strict=True):
             if key in existing and p.workout_key not in self.workout_sessions:
                 self.workout_sessions[p.workout_key] = existing[key]
@@ -277,8 +283,7 @@ class _Importer:
             )
         self.added += len(rows_to_add)
         if rows_to_add and not self.dry_run:
-            # Core executemany: the ORM's bulk path costs more than the insert itself here.
-            self.s.connection().execute(insert(SetRow.__table__), rows_to_add)  # type: ignore[arg-type]
+            bulk.insert_sets(session=self.s, rows=rows_to_add)
 
     def run(self, sets: Iterator[ParsedSet], progress: Callable[[], None] | None) -> None:
         batch: list[ParsedSet] = []
@@ -334,9 +339,10 @@ def import_file(
     db : Database
     user_id : int
     path : str or Path
-        A Strong, Hevy or FitNotes CSV export, or a MindMuscle JSON export.
+        A Strong, Hevy or FitNotes CSV export, or a MindMuscle CSV or JSON export.
     format : {"auto", "strong", "hevy", "fitnotes", "json"}
-        ``auto`` detects it (JSON by its first character, CSV by its header).
+        ``auto`` detects it (JSON by its first character, CSV by its header: MindMuscle's own
+        CSV export is recognised and its set ids honoured).
     unit : {"kg", "lb"} or None
         Weight unit for files that do not say; required for those.
     dry_run : bool
@@ -363,9 +369,12 @@ def import_file(
     """
     catalog = catalog or user_catalog(db=db, user_id=user_id)
     if format == "json" or (format == "auto" and _looks_like_json(path)):
-        from mindmuscle.services.export import import_json
-
         return import_json(db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog)
+    if format == "auto" and is_mindmuscle_csv(path):
+        # Our own export, recognised by its header: its set ids are honoured.
+        return import_mindmuscle_csv(
+            db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog
+        )
     try:
         return _import_csv(
             db=db,
@@ -466,3 +475,256 @@ def logged_history(*, db: Database, user_id: int, since: datetime | None = None)
     plans from: after an import, the plan's loads come from the imported history.
     """
     return logged_sets(db=db, user_id=user_id, since=since)
+
+
+# --- MindMuscle's own exports (JSON, CSV) -----------------------------------------------------
+
+
+def _exists(s: Session, table: Any, user_id: int, **values: Any) -> Any:
+    return bulk.first_user_row(session=s, table=table, user_id=user_id, equals=values)
+
+
+def _new_sets(s: Session, user_id: int, doc: ExportDocument) -> list[JsonSet]:
+    """The document's sets not stored yet (by uuid or import key; a set twice in it, once)."""
+    # One query instead of two per set: an export can hold years of sets.
+    uuids, keys = bulk.stored_set_keys(session=s, user_id=user_id)
+    new: list[JsonSet] = []
+    for st in doc.sets:
+        if st.uuid in uuids or (st.import_key is not None and st.import_key in keys):
+            continue
+        uuids.add(st.uuid)
+        if st.import_key is not None:
+            keys.add(st.import_key)
+        new.append(st)
+    return new
+
+
+def _store_sessions(
+    s: Session, user_id: int, doc: ExportDocument, new_sets: list[JsonSet]
+) -> tuple[dict[str, int], int]:
+    """Find or store the sessions that new sets belong to (and those without sets)."""
+    with_sets = {st.session for st in doc.sets if st.session is not None}
+    needed = {st.session for st in new_sets if st.session is not None}
+    session_ids: dict[str, int] = {}
+    added = 0
+    for js in doc.sessions:
+        if js.ref in with_sets and js.ref not in needed:
+            continue  # every set of it is stored already: nothing of it to add
+        found = _exists(
+            s, SessionRow, user_id, started_at=js.started_at, source=js.source, notes=js.notes
+        )
+        if found is None:
+            found = SessionRow(
+                user_id=user_id, **js.model_dump(exclude={"ref", "planned"}), planned=[]
+            )
+            for p in js.planned:
+                found.planned.append(PlannedExerciseRow(user_id=user_id, **p.model_dump()))
+            s.add(found)
+            s.flush()
+            added += 1
+        session_ids[js.ref] = found.id
+    return session_ids, added
+
+
+def _store_document(s: Session, user_id: int, doc: ExportDocument) -> tuple[int, int]:
+    """Store what is not stored yet; returns (sets added, sessions added)."""
+    if doc.profile is not None and repo.get_profile(session=s, user_id=user_id) is None:
+        s.add(ProfileRow(user_id=user_id, **doc.profile.model_dump()))
+    for ue in doc.user_exercises:
+        if _exists(s, UserExerciseRow, user_id, exercise_id=ue.exercise_id) is None:
+            s.add(UserExerciseRow(user_id=user_id, **ue.model_dump()))
+    for rd in doc.readiness:
+        if _exists(s, ReadinessRow, user_id, recorded_at=rd.recorded_at) is None:
+            s.add(ReadinessRow(user_id=user_id, **rd.model_dump()))
+    new_sets = _new_sets(s, user_id, doc)
+    session_ids, sessions_added = _store_sessions(s, user_id, doc, new_sets)
+    for st in new_sets:
+        row = SetRow(
+            user_id=user_id,
+            session_id=None if st.session is None else session_ids.get(st.session),
+            **st.model_dump(exclude={"session", "reflection"}),
+        )
+        if st.reflection is not None:
+            row.reflection = ReflectionRow(
+                user_id=user_id, set_uuid=st.uuid, **st.reflection.model_dump()
+            )
+        s.add(row)
+    for dr in doc.drills:
+        if _exists(s, DrillRow, user_id, started_at=dr.started_at) is None:
+            drill = DrillRow(user_id=user_id, **dr.model_dump(exclude={"ratings"}))
+            for g in dr.ratings:
+                drill.ratings.append(DrillRatingRow(user_id=user_id, **g.model_dump()))
+            s.add(drill)
+    for rec in doc.recordings:
+        key = {"kind": rec.kind, "created_at": rec.created_at, "file_name": rec.file_name}
+        if _exists(s, RecordingRow, user_id, **key) is None:
+            blob = None if rec.blob_base64 is None else base64.b64decode(rec.blob_base64)
+            s.add(
+                RecordingRow(user_id=user_id, blob=blob, **rec.model_dump(exclude={"blob_base64"}))
+            )
+    for ex in doc.experiments:
+        if _exists(s, ExperimentRow, user_id, name=ex.name, created_at=ex.created_at) is None:
+            exp = ExperimentRow(user_id=user_id, **ex.model_dump(exclude={"sets"}))
+            for es in ex.sets:
+                exp.sets.append(ExperimentSetRow(user_id=user_id, **es.model_dump()))
+            s.add(exp)
+    s.flush()
+    return len(new_sets), sessions_added
+
+
+def _exercises_for_names(
+    doc: ExportDocument, names: Mapping[str, str], known: Catalog, path: str | Path
+) -> ExportDocument:
+    """The document with a user exercise (unassigned) for every id a new database lacks."""
+    have = {u.exercise_id for u in doc.user_exercises}
+    added: list[JsonUserExercise] = []
+    for exercise_id, name in sorted(names.items()):
+        if exercise_id in known.exercises or exercise_id in have:
+            continue
+        card = user_exercise_for(name or exercise_id, known).exercise
+        try:
+            card = Exercise.model_validate({**card.model_dump(), "id": exercise_id})
+        except ValidationError:
+            raise FileFormatError(
+                f"exercise id {exercise_id!r} is not a valid id (lower-case letters, digits "
+                "and single underscores)",
+                path=path,
+                column="Exercise ID",
+            ) from None
+        added.append(
+            JsonUserExercise(
+                exercise_id=exercise_id, source="import", exercise=card.model_dump(mode="json")
+            )
+        )
+    if not added:
+        return doc
+    return doc.model_copy(update={"user_exercises": [*doc.user_exercises, *added]})
+
+
+def _import_document(
+    *,
+    db: Database,
+    user_id: int,
+    path: str | Path,
+    doc: ExportDocument,
+    format_name: str,
+    dry_run: bool,
+    catalog: Catalog,
+    names: Mapping[str, str] | None,
+) -> ImportReport:
+    counts: dict[str, int] = {}
+    for st in doc.sets:
+        counts[st.exercise_id] = counts.get(st.exercise_id, 0) + 1
+    with db.session(readonly=dry_run) as s:
+        known_user = {r.exercise_id for r in repo.list_user_exercises(session=s, user_id=user_id)}
+        if names is not None:
+            doc = _exercises_for_names(doc, names, catalog, path)
+        user_ids = {u.exercise_id for u in doc.user_exercises}
+        missing = sorted(
+            e for e in counts if e not in catalog.exercises and e not in user_ids | known_user
+        )
+        if missing:
+            raise FileFormatError(
+                f"sets refer to exercise id(s) {missing[:5]} that are neither built-in nor "
+                "among the file's user_exercises",
+                path=path,
+            )
+        if dry_run:
+            added, sessions_added = len(_new_sets(s, user_id, doc)), 0
+        else:
+            added, sessions_added = _store_document(s, user_id, doc)
+    new_ids = user_ids - known_user - set(catalog.exercises)
+    mappings = []
+    for exercise_id, n in sorted(counts.items()):
+        known = catalog.exercises.get(exercise_id)
+        builtin = known is not None and known.source != "user"
+        name = (names or {}).get(exercise_id) or exercise_id
+        mappings.append(
+            ExerciseMapping(
+                name=name,
+                exercise_id=exercise_id,
+                exercise_name=known.name if known is not None else name,
+                method="exact" if builtin else ("new" if exercise_id in new_ids else "user"),
+                confidence=1.0,
+                sets=n,
+                unassigned=known.unassigned if known is not None else names is not None,
+            )
+        )
+    times = [st.performed_at for st in doc.sets]
+    return ImportReport(
+        path=str(path),
+        format=format_name,
+        unit="kg",
+        dry_run=dry_run,
+        sets=len(doc.sets),
+        sets_added=0 if dry_run else added,
+        sets_already_stored=len(doc.sets) - added,
+        workouts=len(doc.sessions),
+        workouts_added=sessions_added,
+        exercises=len(counts),
+        matched=sum(m.method == "exact" for m in mappings),
+        user_exercises=sum(m.method != "exact" for m in mappings),
+        new_user_exercises=sum(m.method == "new" for m in mappings),
+        first_workout=min(times) if times else None,
+        last_workout=max(times) if times else None,
+        mappings=mappings,
+    )
+
+
+def import_json(
+    *,
+    db: Database,
+    user_id: int,
+    path: str | Path,
+    dry_run: bool = False,
+    catalog: Catalog | None = None,
+) -> ImportReport:
+    """Import a MindMuscle JSON export (one transaction; records already stored are skipped).
+
+    Raises
+    ------
+    FileFormatError
+        The file is not a MindMuscle export, or a value has the wrong type.
+    """
+    return _import_document(
+        db=db,
+        user_id=user_id,
+        path=path,
+        doc=read_export(path),
+        format_name="mindmuscle-json",
+        dry_run=dry_run,
+        catalog=catalog or user_catalog(db=db, user_id=user_id),
+        names=None,
+    )
+
+
+def import_mindmuscle_csv(
+    *,
+    db: Database,
+    user_id: int,
+    path: str | Path,
+    dry_run: bool = False,
+    catalog: Catalog | None = None,
+) -> ImportReport:
+    """Import a MindMuscle CSV export (one transaction), honouring its set ids.
+
+    Into the database it came from it adds nothing; into a new one it gives the same history
+    as the JSON export. Exercises the database lacks become the user's own (unassigned), under
+    the file's ids and names.
+
+    Raises
+    ------
+    FileFormatError
+        A bad cell (the message names the file, the line and the column); nothing is stored.
+    """
+    doc, names = read_mindmuscle_csv(path)
+    return _import_document(
+        db=db,
+        user_id=user_id,
+        path=path,
+        doc=doc,
+        format_name="mindmuscle-csv",
+        dry_run=dry_run,
+        catalog=catalog or user_catalog(db=db, user_id=user_id),
+        names=names,
+    )

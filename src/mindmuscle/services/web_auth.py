@@ -11,11 +11,9 @@ import ipaddress
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
 
 from mindmuscle.errors import AuthError, InvalidInputError
-from mindmuscle.store import LOCAL_USER_ID, Database, repo
-from mindmuscle.store.tables import UserRow
+from mindmuscle.store import LOCAL_USER_ID, Database, bulk, repo
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -78,8 +76,7 @@ def set_password(
 def has_login(*, db: Database) -> bool:
     """Whether any user has a password (the web app can then be opened to the network)."""
     with db.session(readonly=True) as s:
-        q = select(UserRow.id).where(UserRow.password_hash.is_not(None)).limit(1)
-        return s.scalars(q).first() is not None
+        return bulk.any_password(session=s)
 
 
 def login_name(*, db: Database, user_id: int = LOCAL_USER_ID) -> str:

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mindmuscle.errors import (
@@ -35,7 +34,7 @@ from mindmuscle.errors import (
 from mindmuscle.io.emg import read_emg_file
 from mindmuscle.services.emg import analyze_emg_recording, render_emg_report
 from mindmuscle.signals.emg import EmgAnalysis, EmgRecording, EmgResult
-from mindmuscle.store import Database, RecordingCreate, repo
+from mindmuscle.store import Database, RecordingCreate, bulk, repo
 from mindmuscle.store.tables import RecordingRow
 
 __all__ = [
@@ -335,21 +334,8 @@ def list_emg_recordings(
 ) -> list[EmgRecordingSummary]:
     """The user's newest EMG recordings, newest first."""
     # Not the file's bytes: a list needs only the names and the analysis summary.
-    q = (
-        select(
-            RecordingRow.id,
-            RecordingRow.file_name,
-            RecordingRow.set_uuid,
-            RecordingRow.created_at,
-            RecordingRow.analysis,
-            RecordingRow.blob.is_not(None),
-        )
-        .where(RecordingRow.user_id == user_id, RecordingRow.kind == "emg")
-        .order_by(RecordingRow.id.desc())
-        .limit(limit)
-    )
     with db.session(readonly=True) as s:
-        rows = s.execute(q).all()
+        rows = bulk.list_emg_recordings(session=s, user_id=user_id, limit=limit)
     return [
         EmgRecordingSummary(
             recording_id=rid,

@@ -16,16 +16,15 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach import connection_map, set_e1rm
-from mindmuscle.coach.models import ConnectionScore, LoggedSet
-from mindmuscle.store import Database
-from mindmuscle.store.tables import ReflectionRow, SetRevisionRow, SetRow
+from mindmuscle.coach.models import ConnectionScore, FocusMode, LoggedSet, SetType
+from mindmuscle.store import Database, bulk
 
 __all__ = [
     "ExerciseSeries",
@@ -152,30 +151,15 @@ def history_version(*, db: Database, user_id: int) -> Version:
 
 
 def _version(s: Session, user_id: int) -> Version:
-    # Three index lookups; counting 100,000 rows would cost tens of milliseconds per page.
-    max_set = s.scalar(select(func.max(SetRow.id)).where(SetRow.user_id == user_id))
-    max_refl = s.scalar(select(func.max(ReflectionRow.id)).where(ReflectionRow.user_id == user_id))
-    max_rev = s.scalar(select(func.max(SetRevisionRow.id)).where(SetRevisionRow.user_id == user_id))
-    return int(max_set or 0), int(max_refl or 0), int(max_rev or 0)
+    return bulk.history_version(session=s, user_id=user_id)
 
 
 def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[LoggedSet]:
     """The user's sets with ``after_id < id <= upto_id``, read without the ORM."""
-    q = (
-        select(
-            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
-            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
-        )
-        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
-        .where(
-            SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= upto_id,
-            SetRow.deleted_at.is_(None),
-        )
-        .order_by(SetRow.id)
-    )  # fmt: skip
     out = []
-    for row in s.execute(q):
+    for row in bulk.logged_set_rows(
+        session=s, user_id=user_id, after_id=after_id, up_to_id=upto_id
+    ):
         # The store validated every value on the way in; constructing skips a second check.
         out.append(
             LoggedSet.model_construct(
@@ -184,9 +168,9 @@ def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[Lo
                 session_id=None if row.session_id is None else str(row.session_id),
                 load_kg=row.load_kg,
                 reps=row.reps,
-                set_type=row.set_type,
+                set_type=cast(SetType, row.set_type),
                 reps_in_reserve=row.rir,
-                focus_mode=row.focus_mode,
+                focus_mode=cast(FocusMode | None, row.focus_mode),
                 target_rating=row.target_rating,
                 felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
             )
@@ -222,12 +206,11 @@ class ProgressCache:
             full = full or version[2] != cached.version[2]
             if not full:
                 # A reflection stored later for a set already read: read everything again.
-                late = s.scalar(
-                    select(func.count(ReflectionRow.id)).where(
-                        ReflectionRow.user_id == user_id,
-                        ReflectionRow.id > cached.version[1],
-                        ReflectionRow.set_id <= cached.version[0],
-                    )
+                late = bulk.count_late_reflections(
+                    session=s,
+                    user_id=user_id,
+                    after_reflection_id=cached.version[1],
+                    up_to_set_id=cached.version[0],
                 )
                 full = bool(late)
             # Ids bound the reads, so a set stored meanwhile is read next time, never twice.

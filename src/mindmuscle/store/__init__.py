@@ -8,7 +8,7 @@
         repo.add_set(session=s, user_id=1, data=SetCreate(...))
 """
 
-from mindmuscle.store import repo
+from mindmuscle.store import bulk, repo
 from mindmuscle.store.engine import (
     Database,
     database_exists,
@@ -43,6 +43,7 @@ __all__ = [
     "SessionCreate",
     "SetCreate",
     "UserExerciseCreate",
+    "bulk",
     "database_exists",
     "normalise_url",
     "open_database",

@@ -1,0 +1,207 @@
+"""Store operations on many rows at once: imports, exports and the progress cache.
+
+Like :mod:`mindmuscle.store.repo`, every function takes keyword-only arguments and one
+``Session``, is scoped by ``user_id``, and leaves the transaction to the caller. The statements
+that import and export whole histories live here, so no SQL is written outside the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
+
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session
+
+from mindmuscle.store.tables import (
+    RecordingRow,
+    ReflectionRow,
+    SetRevisionRow,
+    SetRow,
+    UserRow,
+)
+
+__all__ = [
+    "EmgRecordingRow",
+    "LoggedSetRow",
+    "any_password",
+    "count_late_reflections",
+    "first_user_row",
+    "history_version",
+    "insert_sets",
+    "iter_sets",
+    "list_emg_recordings",
+    "logged_set_rows",
+    "sessions_of_import_keys",
+    "stored_set_keys",
+    "user_rows",
+]
+
+_T = TypeVar("_T")
+_CHUNK = 500  # bound parameters per IN list (SQLite allows 999 by default)
+
+# Bound parameters, not literal lists: the statement cache then holds no keys of past batches.
+_STORED_KEYS = select(SetRow.import_key, SetRow.session_id).where(
+    SetRow.user_id == bindparam("user_id"),
+    SetRow.import_key.in_(bindparam("keys", expanding=True)),
+)
+
+
+def user_rows(
+    *, session: Session, table: type[_T], user_id: int, order_by: Sequence[Any] = ()
+) -> list[_T]:
+    """Every row of ``table`` that belongs to the user, in ``order_by`` order."""
+    column = table.user_id  # type: ignore[attr-defined]
+    return list(session.scalars(select(table).where(column == user_id).order_by(*order_by)))
+
+
+def first_user_row(
+    *, session: Session, table: type[_T], user_id: int, equals: Mapping[str, Any] | None = None
+) -> _T | None:
+    """The user's first row of ``table`` whose columns equal ``equals``, or None."""
+    q = select(table).where(table.user_id == user_id)  # type: ignore[attr-defined]
+    for column, value in (equals or {}).items():
+        q = q.where(getattr(table, column) == value)
+    return session.scalars(q).first()
+
+
+def stored_set_keys(*, session: Session, user_id: int) -> tuple[set[str], set[str]]:
+    """The uuids and the import keys of every stored set of the user (deleted ones too, so an
+    import does not bring back a set the user deleted)."""
+    uuids: set[str] = set()
+    keys: set[str] = set()
+    q = select(SetRow.uuid, SetRow.import_key).where(SetRow.user_id == user_id)
+    for uuid, import_key in session.execute(q):
+        uuids.add(uuid)
+        if import_key is not None:
+            keys.add(import_key)
+    return uuids, keys
+
+
+def sessions_of_import_keys(
+    *, session: Session, user_id: int, keys: Sequence[str]
+) -> dict[str, int | None]:
+    """For each of ``keys`` already stored: the session id of its set."""
+    found: dict[str, int | None] = {}
+    for i in range(0, len(keys), _CHUNK):
+        params = {"user_id": user_id, "keys": list(keys[i : i + _CHUNK])}
+        found.update({k: sid for k, sid in session.execute(_STORED_KEYS, params) if k is not None})
+    return found
+
+
+def insert_sets(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many sets (one dict of column values each) in one executemany.
+
+    Core, not the ORM: for an import of years of sets the ORM's bookkeeping costs more than
+    the insert itself.
+    """
+    if rows:
+        session.connection().execute(insert(SetRow.__table__), list(rows))  # type: ignore[arg-type]
+
+
+def iter_sets(*, session: Session, user_id: int, batch: int = 1000) -> Iterator[SetRow]:
+    """The user's sets that are not deleted, oldest first, read ``batch`` rows at a time."""
+    q = (
+        select(SetRow)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
+        .order_by(SetRow.performed_at, SetRow.id)
+        .execution_options(yield_per=batch)
+    )
+    yield from session.scalars(q)
+
+
+def history_version(*, session: Session, user_id: int) -> tuple[int, int, int]:
+    """(highest set id, highest reflection id, highest revision id) of the user."""
+    # Three index lookups; counting 100,000 rows would cost tens of milliseconds per page.
+    max_set = session.scalar(select(func.max(SetRow.id)).where(SetRow.user_id == user_id))
+    max_refl = session.scalar(
+        select(func.max(ReflectionRow.id)).where(ReflectionRow.user_id == user_id)
+    )
+    max_rev = session.scalar(
+        select(func.max(SetRevisionRow.id)).where(SetRevisionRow.user_id == user_id)
+    )
+    return int(max_set or 0), int(max_refl or 0), int(max_rev or 0)
+
+
+def count_late_reflections(
+    *, session: Session, user_id: int, after_reflection_id: int, up_to_set_id: int
+) -> int:
+    """Reflections stored after ``after_reflection_id`` for sets up to ``up_to_set_id``."""
+    q = select(func.count(ReflectionRow.id)).where(
+        ReflectionRow.user_id == user_id,
+        ReflectionRow.id > after_reflection_id,
+        ReflectionRow.set_id <= up_to_set_id,
+    )
+    return int(session.scalar(q) or 0)
+
+
+class LoggedSetRow(NamedTuple):
+    """A set with its rating, as the coach reads history (no ORM objects)."""
+
+    id: int
+    exercise_id: str
+    performed_at: datetime
+    session_id: int | None
+    load_kg: float
+    reps: int
+    set_type: str
+    rir: int | None
+    focus_mode: str | None
+    target_rating: int | None
+    felt_elsewhere: dict[str, Any] | None
+
+
+def logged_set_rows(
+    *, session: Session, user_id: int, after_id: int, up_to_id: int
+) -> list[LoggedSetRow]:
+    """The user's sets that are not deleted with ``after_id < id <= up_to_id``, by id."""
+    q = (
+        select(
+            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(
+            SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= up_to_id,
+            SetRow.deleted_at.is_(None),
+        )
+        .order_by(SetRow.id)
+    )  # fmt: skip
+    return [LoggedSetRow(*row) for row in session.execute(q)]
+
+
+def any_password(*, session: Session) -> bool:
+    """Whether any user has a password."""
+    q = select(UserRow.id).where(UserRow.password_hash.is_not(None)).limit(1)
+    return session.scalars(q).first() is not None
+
+
+class EmgRecordingRow(NamedTuple):
+    """An EMG recording without its file's bytes."""
+
+    id: int
+    file_name: str | None
+    set_uuid: str | None
+    created_at: datetime
+    analysis: dict[str, Any] | None
+    has_file: bool
+
+
+def list_emg_recordings(*, session: Session, user_id: int, limit: int) -> list[EmgRecordingRow]:
+    """The user's newest EMG recordings, newest first (not the files' bytes)."""
+    q = (
+        select(
+            RecordingRow.id,
+            RecordingRow.file_name,
+            RecordingRow.set_uuid,
+            RecordingRow.created_at,
+            RecordingRow.analysis,
+            RecordingRow.blob.is_not(None),
+        )
+        .where(RecordingRow.user_id == user_id, RecordingRow.kind == "emg")
+        .order_by(RecordingRow.id.desc())
+        .limit(limit)
+    )
+    return [EmgRecordingRow(*row) for row in session.execute(q)]
