@@ -230,3 +230,43 @@ def test_deleted_sets_and_workouts_are_not_exported(db: str, tmp_path: Path) -> 
     path.write_text(json.dumps(doc), encoding="utf-8")
     run(db, "import", str(path))
     assert state(db)[2] == [kept["id"]]
+
+
+def test_imported_sets_are_edited_and_a_deleted_workout_is_not_imported_again(
+    db: str, tmp_path: Path
+) -> None:
+    header = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,"
+    header += "Notes,Workout Notes,RPE\n"
+    rows = [
+        "2026-03-01 10:00:00,Legs,1h,Leg Extension (Machine),1,60,1,0,0,,,\n",
+        "2026-03-01 10:00:00,Legs,1h,Leg Extension (Machine),2,90,1,0,0,,,\n",
+        "2026-03-03 10:00:00,Legs,1h,Leg Extension (Machine),1,70,1,0,0,,,\n",
+    ]
+    path = tmp_path / "strong.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    run(db, "import", str(path), "--unit", "kg")
+    sets = json.loads(run(db, "history", "--json"))["sets"]
+    assert [(s["load_kg"], s["source"], s["reflection"]) for s in sets] == [
+        (60.0, "import", None),
+        (90.0, "import", None),
+        (70.0, "import", None),
+    ]
+    first_workout = sets[0]["session_id"]
+    assert sets[1]["session_id"] == first_workout != sets[2]["session_id"]
+
+    # An imported set has no reflection: its note is the set's own, and it can be rated.
+    run(db, "set", "edit", str(sets[2]["id"]), "--note", "belt on")
+    shown = json.loads(run(db, "set", "show", str(sets[2]["id"]), "--json"))
+    assert (shown["set"]["notes"], shown["set"]["reflection"]) == ("belt on", None)
+    assert shown["revisions"][0]["changes"] == {"notes": ["", "belt on"]}
+    run(db, "set", "edit", str(sets[2]["id"]), "--rating", "7")
+    shown = json.loads(run(db, "set", "show", str(sets[2]["id"]), "--json"))
+    assert shown["set"]["reflection"]["target_rating"] == 7
+
+    run(db, "workout", "delete", str(first_workout))
+    assert state(db)[2] == [sets[2]["id"]]
+    out = json.loads(run(db, "import", str(path), "--unit", "kg", "--json"))
+    assert out["sets_added"] == 0
+    assert state(db)[2] == [sets[2]["id"]]  # importing again brings nothing back
+    run(db, "workout", "restore", str(first_workout))
+    assert state(db)[2] == [s["id"] for s in sets]
