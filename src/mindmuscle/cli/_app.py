@@ -25,7 +25,16 @@ from typer._click.shell_completion import CompletionItem
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
-__all__ = ["COMMANDS", "DbOption", "app", "console", "err_console", "load_all_commands"]
+__all__ = [
+    "COMMANDS",
+    "DbOption",
+    "app",
+    "apply_conventions",
+    "check_rate",
+    "console",
+    "err_console",
+    "load_all_commands",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -145,6 +154,16 @@ def apply_conventions(command: _click.Command) -> _click.Command:
     for sub in getattr(command, "commands", {}).values():
         apply_conventions(sub)
     return command
+
+
+def check_rate(rate_hz: float | None) -> None:
+    """A sampling rate must be above 0 Hz (a usage error, exit 2, otherwise)."""
+    if rate_hz is not None and not rate_hz > 0:
+        raise typer.BadParameter(
+            f"{rate_hz:g} Hz is not a sampling rate: give the samples per second, above 0 "
+            "(for example 100).",
+            param_hint="'--rate'",
+        )
 
 
 def _command_modules() -> list[str]:
@@ -268,7 +287,9 @@ class _Group(TyperGroup):
 
 def _fail(message: str, code: int) -> NoReturn:
     sys.stdout.flush()
-    _click.echo(f"Error: {message}", err=True)
+    # Bytes quoted from a binary file must not reach the terminal as control characters.
+    shown = "".join(c if c.isprintable() else "?" for c in message)
+    _click.echo(f"Error: {shown}", err=True)
     sys.exit(code)
 
 

@@ -129,6 +129,40 @@ def describe_validation_error(exc: Any) -> str:
     return " ".join(parts) or "a value is not allowed."
 
 
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _settings_error(exc: Any) -> str:
+    """A setting from the environment that is not allowed, named as the variable that set it."""
+    from mindmuscle.config import Settings
+
+    parts = []
+    for error in exc.errors(include_url=False):
+        name = str(error["loc"][0]) if error.get("loc") else "?"
+        original = (error.get("ctx") or {}).get("error")
+        if isinstance(original, MindMuscleError):
+            parts.append(str(original))
+            continue
+        field = Settings.model_fields.get(name)
+        low = high = None
+        for rule in field.metadata if field is not None else []:
+            low = getattr(rule, "ge", low)
+            high = getattr(rule, "le", high)
+        kind = _KINDS.get(str(error.get("type", "")).split("_")[0])
+        if kind is None and (low is not None or high is not None) and field is not None:
+            kind = _KINDS.get(getattr(field.annotation, "__name__", ""), "a number")
+        allowed = kind or str(error.get("msg", "another value")).removeprefix("Input should be ")
+        if low is not None and high is not None:
+            allowed += f" from {low} to {high}"
+        elif low is not None:
+            allowed += f" of at least {low}"
+        parts.append(
+            f"MINDMUSCLE_{name.upper()}={error.get('input')!r} is not allowed: it must be "
+            f"{allowed}. Change or unset the environment variable."
+        )
+    return " ".join(parts)
+
+
 def _database_error(exc: Exception) -> str | None:
     text = str(getattr(exc, "orig", None) or exc)
     lowered = text.lower()
@@ -156,6 +190,8 @@ def describe(exc: BaseException) -> str | None:
         return worded(exc)
     pydantic = sys.modules.get("pydantic")
     if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        if exc.title == "Settings":
+            return _settings_error(exc)
         return describe_validation_error(exc)
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError):

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.cli._app import app, check_rate, console, err_console
 from mindmuscle.services.emg import analyze_emg_file, write_emg_report
 from mindmuscle.signals.emg import EmgResult
 
@@ -108,7 +108,8 @@ def emg_command(
         ),
     ] = False,
     rate: Annotated[
-        float | None, typer.Option("--rate", help="Sampling rate in Hz (CSV without 't').")
+        float | None,
+        typer.Option("--rate", help="Sampling rate in Hz (CSV without 't')."),
     ] = None,
     units: Annotated[
         UnitChoice | None, typer.Option("--units", help="Unit of the samples (default mV).")
@@ -128,6 +129,13 @@ def emg_command(
     ] = None,
 ) -> None:
     """Analyse an EMG recording: quality, onsets, repetitions with features, ratios, fatigue."""
+    check_rate(rate)
+    if notch is not None and notch not in (50.0, 60.0):
+        raise typer.BadParameter(
+            f"{notch:g} Hz is not a mains frequency: give 50 (Europe, Asia, Africa, "
+            "Australia) or 60 (the Americas), or leave it out.",
+            param_hint="'--notch'",
+        )
     long_file = file.is_file() and file.stat().st_size > _LONG_FILE_BYTES
     with Progress(
         TextColumn("{task.description}"),

@@ -14,10 +14,11 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from mindmuscle.cli._app import DbOption, app, console, err_console
+from mindmuscle.cli._db import database_url, open_existing
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import DEFAULT_THRESHOLD, ImportReport, import_file
-from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.store import LOCAL_USER_ID, Database, database_exists, open_database
 
 __all__ = ["export_command", "import_command"]
 
@@ -45,13 +46,16 @@ def _summary(report: ImportReport) -> None:
     table = Table(title=f"{title}: {report.path}", show_header=True)
     table.add_column("")
     table.add_column("in file", justify="right")
-    table.add_column("stored now", justify="right")
-    table.add_row("sets", str(report.sets), str(report.sets_added))
+    table.add_column("would store" if report.dry_run else "stored now", justify="right")
+    new_sets = report.sets - report.sets_already_stored if report.dry_run else report.sets_added
+    table.add_row("sets", str(report.sets), str(new_sets))
     table.add_row("workouts", str(report.workouts), str(report.workouts_added))
     table.add_row("exercises", str(report.exercises), "")
     table.add_row("  matched to the catalogue", str(report.matched), "")
     table.add_row(
-        "  your own exercises", str(report.user_exercises), f"{report.new_user_exercises} new"
+        "  your own exercises",
+        str(report.user_exercises),
+        f"{report.new_user_exercises} new" + (" (not made)" if report.dry_run else ""),
     )
     console.print(table)
     console.print(
@@ -131,7 +135,13 @@ def import_command(
 ) -> None:
     """Import a workout log. One file is one transaction; importing it again adds nothing."""
     given = _parse_map(mapping or [])
-    database = open_database(db)
+    if not file.is_file():
+        raise InvalidInputError(f"{file}: no such file; give the path of an exported log.")
+    url = database_url(db)
+    if dry_run and not database_exists(url):
+        # Nothing stored and nothing created: match against an empty database in memory.
+        url = "sqlite://"
+    database = open_database(url)
     try:
         show = not json_out and err_console.is_terminal
         with Progress(
@@ -179,7 +189,12 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export your sets as CSV, or everything as JSON (importable again)."""
-    database = open_database(db)
+    if out is not None and not out.resolve().parent.is_dir():
+        raise InvalidInputError(
+            f"--out {out}: the folder {out.resolve().parent} does not exist; create it or "
+            "choose another file."
+        )
+    database = open_existing(db)
     try:
         if out is None:
             _export(database, format, sys.stdout)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mindmuscle.cli._app import app, console
+from mindmuscle.cli._app import app, check_rate, console
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.io.motion import FORMATS, AccelUnits, write_motion_plot
 from mindmuscle.services.motion import analyze_file_trace
@@ -55,7 +55,8 @@ def motion_command(
         str | None, typer.Option("--exercise", help="Catalogue exercise id (labels phases).")
     ] = None,
     rate: Annotated[
-        float | None, typer.Option("--rate", help="Sampling rate in Hz, for files without time.")
+        float | None,
+        typer.Option("--rate", help="Sampling rate in Hz, for files without time."),
     ] = None,
     units: Annotated[
         str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
@@ -77,6 +78,7 @@ def motion_command(
     ] = None,
 ) -> None:
     """Count repetitions, time their phases and check the tempo of one recorded set."""
+    check_rate(rate)
     if units is not None and units not in ("g", "ms2"):
         raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
     if plot is not None and plot.suffix.lower() not in (".png", ".html"):

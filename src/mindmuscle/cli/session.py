@@ -32,6 +32,8 @@ from rich.text import Text
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli._db import open_existing
+from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
 from mindmuscle.coach.limits import range_errors
 from mindmuscle.coach.models import (
@@ -92,6 +94,10 @@ def _fmt_kg(load_kg: float | None, units: MassUnit) -> str:
     return f"{round(from_kg(load_kg, units), 2):g} {units}"
 
 
+def _why(exc: ValueError) -> str:
+    return describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+
+
 def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, int]:
     """``["front_delt=4", "traps=2"]`` or ``["front_delt=4,traps=2"]`` -> a dict."""
     out: dict[str, int] = {}
@@ -108,7 +114,7 @@ def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, i
             if not sep or not name.strip() or not 0 <= rating <= high:
                 raise InvalidInputError(
                     f"{what} {part!r} must be written muscle=rating with a rating from 0 to "
-                    f"{high}, for example 'front_delt=4'."
+                    f"{high}, for example 'front_delt={min(2, high)}'."
                 )
             out[name.strip()] = rating
     return out
@@ -200,7 +206,7 @@ def init(
     except ValidationError as exc:
         raise range_errors(exc.errors())[0] from None
     except ValueError as exc:
-        raise InvalidInputError(f"Profile not saved: {exc}") from None
+        raise InvalidInputError(f"Profile not saved: {_why(exc)}") from None
     save_profile(db=database, user_id=USER_ID, profile=profile)
     eq = profile.equipment
     console.print(
@@ -805,7 +811,7 @@ def log(
     except ValueError as exc:
         if isinstance(exc, MindMuscleError):
             raise
-        raise InvalidInputError(f"Set not logged: {exc}") from None
+        raise InvalidInputError(f"Set not logged: {_why(exc)}") from None
     stored = record_set(db=database, user_id=USER_ID, data=data)
     if as_json:
         typer.echo(stored.model_dump_json(indent=2))
@@ -827,7 +833,7 @@ def history_command(
     db: DbOption = None,
 ) -> None:
     """Show logged sets with their ratings, and the estimated 1RM per exercise."""
-    database = open_database(db)
+    database = open_existing(db)
     sets = history(
         db=database, user_id=USER_ID, exercise_id=exercise, limit=limit, include_deleted=deleted
     )
@@ -884,7 +890,7 @@ def map_command(
     db: DbOption = None,
 ) -> None:
     """The connection map: how well you connect to each muscle (0-10), from your ratings."""
-    database = open_database(db)
+    database = open_existing(db)
     catalog = user_catalog(db=database, user_id=USER_ID)
     scores = connection_map(db=database, user_id=USER_ID, now=_now(), catalog=catalog)
     if as_json:

@@ -48,6 +48,15 @@ _MOTION_NAMES = {"motion", "angle", "angle_deg", "elbow_angle", "position", "pos
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[\[(](?P<unit>[^\])]+)[\])]\s*$")
 _RATE_COMMENT = re.compile(r"sampling\s*rate[^:=]*[:=]+\s*([0-9.]+)", re.IGNORECASE)
 _LABELS_COMMENT = re.compile(r"labels\s*:?=\s*(.+)$", re.IGNORECASE)
+_BINARY_KINDS = {  # what a file that is not text most likely is, by its extension
+    ".mat": "a MATLAB .mat file, which MindMuscle does not read",
+    ".npy": "a NumPy .npy file, which MindMuscle does not read",
+    ".npz": "a NumPy .npz file, which MindMuscle does not read",
+    ".h5": "an HDF5 file, which MindMuscle does not read",
+    ".hdf5": "an HDF5 file, which MindMuscle does not read",
+    ".xlsx": "an Excel workbook; save the sheet as CSV",
+    ".xls": "an Excel workbook; save the sheet as CSV",
+}
 
 
 def detect_format(path: str | Path) -> EmgFormat:
@@ -141,9 +150,12 @@ def read_emg_csv(
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
+        kind = _BINARY_KINDS.get(p.suffix.lower(), "a binary file, not a text CSV")
         raise FileFormatError(
-            f"not a text file (byte {exc.start} is not UTF-8); give a CSV export", path=p
+            f"this is {kind}; give the recording as CSV (one column per channel, with a t "
+            "column or --rate), EDF/BDF, XDF or a BrainFlow file",
+            path=p,
         ) from None
     except OSError as exc:
         raise FileFormatError(f"cannot open the EMG file ({exc.strerror})", path=p) from None

@@ -85,6 +85,11 @@ _FIT_EPOCH_OFFSET_S = 631065600  # FIT timestamps count from 1989-12-31T00:00:00
 
 def _accel_to_ms2(acc: FloatArray, units: AccelUnits | None, source: str) -> FloatArray:
     """Convert to m/s^2; ``units=None`` decides from the size of gravity in the data."""
+    if acc.size == 0:
+        raise InvalidInputError(
+            f"{source}: the file holds no samples (a header alone); record the set again or "
+            "give the file that holds its samples."
+        )
     if units is None:
         gravity = float(np.median(np.sqrt(np.sum(acc**2, axis=1))))
         if 0.5 <= gravity <= 2.0:
