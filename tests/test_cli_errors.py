@@ -297,7 +297,7 @@ def bad_invocations(draw: st.DrawFn) -> list[str]:
         args.append(draw(st.sampled_from(["{place}/set.csv", "{place}/rec.mat", "/nope.csv"])))
     elif command in ("exercise", "log"):
         args.append(draw(st.sampled_from([EX, "no_such", ""])))
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, 3)) if OPTIONS[command] else 0):
         args.append(draw(st.sampled_from(OPTIONS[command])))
         args.append(draw(st.sampled_from(BAD_VALUES)))
     if command == "log":
