@@ -107,6 +107,13 @@ def exercises(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> R
     return render(request, ctx, "exercises.html", "exercises", cards=cards, catalog=catalog)
 
 
+@router.get("/history")
+def history_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+    names = {e.id: e.name for e in catalog.exercises.values()}
+    units = profile_service.get_profile(db=ctx.db, user_id=user).units
+    return render(request, ctx, "history.html", "history", names=names, units=units)
+
+
 @router.get("/evidence")
 def evidence(request: Request, ctx: Ctx, user: User) -> Response:
     return render(request, ctx, "evidence.html", "settings", catalog=ctx.catalog)

@@ -1,0 +1,190 @@
+// History: workouts newest first (date, duration, exercises, sets, volume, mean felt rating);
+// open one to edit or delete a set or the whole workout, with undo (GET/PATCH/DELETE
+// /api/sets/{id}, /api/sessions/{id} and their /restore).
+
+import { api, toast } from "./api.js";
+import { checkField, setBounds } from "./setbounds.js";
+
+const LB = 0.45359237;
+const $ = (id) => document.getElementById(id);
+const { names, units } = JSON.parse($("history-data").textContent);
+const shown = (kg) => Math.round((units === "lb" ? kg / LB : kg) * 10) / 10;
+const nameOf = (id) => names[id] || id.replace(/^user_/, "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+let bounds = null;
+let editing = null;
+const openKeys = new Set(); // workouts the lifter opened stay open across reloads of the list
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+// Sets grouped into workouts: by session, or by day for sets logged without one.
+function workouts(sets) {
+  const groups = new Map();
+  for (const s of sets) {
+    const key = s.session_id !== null ? `s${s.session_id}` : `d${s.performed_at.slice(0, 10)}`;
+    if (!groups.has(key)) groups.set(key, { key, sessionId: s.session_id, sets: [] });
+    groups.get(key).sets.push(s);
+  }
+  const out = [...groups.values()];
+  for (const w of out) {
+    w.sets.sort((a, b) => a.performed_at.localeCompare(b.performed_at));
+    w.start = new Date(w.sets[0].performed_at);
+    w.end = new Date(w.sets[w.sets.length - 1].performed_at);
+  }
+  return out.sort((a, b) => b.start - a.start);
+}
+
+function summary(w) {
+  const exercises = [...new Set(w.sets.map((s) => s.exercise_id))].map(nameOf);
+  const volume = w.sets.reduce((v, s) => v + s.load_kg * s.reps, 0);
+  const ratings = w.sets.map((s) => s.reflection && s.reflection.target_rating).filter((r) => r !== null && r !== undefined);
+  const minutes = Math.round((w.end - w.start) / 60000);
+  const bits = [`${w.sets.length} ${w.sets.length === 1 ? "set" : "sets"}`, `volume ${Math.round(shown(volume)).toLocaleString()} ${units}`];
+  if (minutes > 0) bits.unshift(`${minutes} min`);
+  if (ratings.length) bits.push(`felt ${(ratings.reduce((a, b) => a + b, 0) / ratings.length).toFixed(1)}/10`);
+  return { exercises, line: bits.join(" · ") };
+}
+
+function setLine(s) {
+  const load = s.load_kg ? `${shown(s.load_kg)} ${units}` : "bodyweight";
+  const bits = [`${s.reps} × ${load}`];
+  const r = s.reflection;
+  if (r && r.target_rating !== null && r.target_rating !== undefined) bits.push(`felt ${r.target_rating}/10`);
+  else if (r) bits.push("rating skipped");
+  if (s.reps_in_reserve !== null && s.reps_in_reserve !== undefined) bits.push(`RIR ${s.reps_in_reserve}`);
+  return bits.join(" · ");
+}
+
+function renderWorkout(w) {
+  const { exercises, line } = summary(w);
+  const title = `${dayFmt.format(w.start)} · ${timeFmt.format(w.start)}`;
+  const body = el("div", { className: "workout-sets" });
+  for (const s of w.sets) {
+    const edit = el("button", { type: "button", className: "chip", textContent: "Edit" });
+    edit.setAttribute("aria-label", `Edit ${nameOf(s.exercise_id)} ${setLine(s)}`);
+    edit.addEventListener("click", () => openEdit(s));
+    const del = el("button", { type: "button", className: "chip", textContent: "Delete" });
+    del.setAttribute("aria-label", `Delete ${nameOf(s.exercise_id)} ${setLine(s)}`);
+    del.addEventListener("click", () => deleteSet(s));
+    body.append(
+      el("div", { className: "set-row", id: `set-${s.id}` }, el("div", { className: "grow" }, el("b", { textContent: nameOf(s.exercise_id) }), el("br"), el("span", { className: "muted", textContent: setLine(s) })), edit, del),
+    );
+  }
+  if (w.sessionId !== null) {
+    const delAll = el("button", { type: "button", className: "ghost", textContent: "Delete this workout" });
+    delAll.addEventListener("click", () => deleteWorkout(w));
+    body.append(delAll);
+  }
+  const details = el("details", { className: "card workout" }, el("summary", {}, el("div", { className: "grow" }, el("b", { textContent: title }), el("br"), el("span", { className: "muted", textContent: exercises.join(", ") }), el("br"), el("small", { textContent: line }))), body);
+  details.dataset.workout = w.key;
+  details.open = openKeys.has(w.key);
+  details.addEventListener("toggle", () => (details.open ? openKeys.add(w.key) : openKeys.delete(w.key)));
+  return details;
+}
+
+async function load() {
+  let sets;
+  try {
+    sets = await api("/api/sets?limit=1000");
+  } catch (ex) {
+    $("history-status").textContent = ex.status ? ex.message : "History needs the network.";
+    return;
+  }
+  const list = workouts(sets);
+  $("history-status").textContent = list.length ? `${list.length} ${list.length === 1 ? "workout" : "workouts"}, newest first.` : "No workouts yet: your sets appear here once saved.";
+  $("history-list").replaceChildren(...list.map(renderWorkout));
+}
+
+function undoToast(message, undo) {
+  toast(message);
+  const box = $("toast");
+  const b = el("button", { type: "button", className: "chip", textContent: "Undo" });
+  b.addEventListener("click", async () => {
+    await undo();
+    box.classList.remove("show");
+    await load();
+  });
+  box.append(" ", b);
+  clearTimeout(box._t);
+  box._t = setTimeout(() => box.classList.remove("show"), 8000);
+}
+
+async function deleteSet(s) {
+  await api(`/api/sets/${s.id}`, { method: "DELETE" });
+  await load();
+  undoToast(`Deleted: ${nameOf(s.exercise_id)} ${setLine(s)}.`, () => api(`/api/sets/${s.id}/restore`, { method: "POST" }));
+}
+
+async function deleteWorkout(w) {
+  if (!confirm(`Delete this workout and its ${w.sets.length} sets? You can undo it right after.`)) return;
+  await api(`/api/sessions/${w.sessionId}`, { method: "DELETE" });
+  await load();
+  undoToast("Workout deleted.", () => api(`/api/sessions/${w.sessionId}/restore`, { method: "POST" }));
+}
+
+function openEdit(s) {
+  editing = s;
+  $("set-sheet-what").textContent = `${nameOf(s.exercise_id)} · ${dayFmt.format(new Date(s.performed_at))}`;
+  $("edit-reps").value = s.reps;
+  $("edit-load").value = s.load_kg ? shown(s.load_kg) : "";
+  $("edit-target").value = s.reflection && s.reflection.target_rating !== null && s.reflection.target_rating !== undefined ? s.reflection.target_rating : "";
+  $("edit-rir").value = s.reps_in_reserve ?? "";
+  for (const id of ["edit-reps-msg", "edit-load-msg", "edit-target-msg", "edit-rir-msg", "edit-error"]) $(id).hidden = true;
+  $("set-sheet").showModal();
+}
+
+function message(id, text, input) {
+  $(id).textContent = text || "";
+  $(id).hidden = !text;
+  if (input) input.setAttribute("aria-invalid", String(!!text));
+}
+
+async function saveEdit(e) {
+  e.preventDefault();
+  const num = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
+  const loadShown = num("edit-load");
+  const loadKg = loadShown === null ? null : units === "lb" ? Math.round(loadShown * LB * 1000) / 1000 : loadShown;
+  const checks = [
+    ["edit-reps", checkField(bounds, "reps", num("edit-reps"), { label: "Reps", integer: true })],
+    ["edit-load", checkField(bounds, "load_kg", loadKg, { label: "Load", shown: (kg) => `${shown(kg)} ${units}` })],
+    ["edit-target", checkField({ ...bounds, target_rating: { ...bounds.target_rating, required: false } }, "target_rating", num("edit-target"), { label: "The target rating", integer: true })],
+    ["edit-rir", checkField(bounds, "reps_in_reserve", num("edit-rir"), { label: "Reps in reserve", integer: true })],
+  ];
+  let ok = true;
+  for (const [id, m] of checks) {
+    message(`${id}-msg`, m, $(id));
+    if (m) ok = false;
+  }
+  if (!ok) return;
+  const body = {};
+  if (num("edit-reps") !== editing.reps) body.reps = num("edit-reps");
+  if (loadKg !== null && Math.abs(loadKg - editing.load_kg) > 1e-6) body.load_kg = loadKg;
+  const oldTarget = editing.reflection ? editing.reflection.target_rating : null;
+  if (num("edit-target") !== null && num("edit-target") !== oldTarget) body.target_rating = num("edit-target");
+  if (num("edit-rir") !== null && num("edit-rir") !== editing.reps_in_reserve) body.reps_in_reserve = num("edit-rir");
+  try {
+    if (Object.keys(body).length) await api(`/api/sets/${editing.id}`, { method: "PATCH", body });
+    $("set-sheet").close();
+    toast(Object.keys(body).length ? "Set corrected: the earlier values are kept as a revision." : "Nothing changed.");
+    await load();
+  } catch (ex) {
+    message("edit-error", ex.message);
+  }
+}
+
+async function init() {
+  bounds = await setBounds();
+  $("set-form").addEventListener("submit", saveEdit);
+  $("set-cancel").addEventListener("click", () => $("set-sheet").close());
+  await load();
+  document.body.dataset.ready = "1";
+}
+
+init();

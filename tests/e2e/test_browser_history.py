@@ -1,0 +1,69 @@
+"""The History tab at 390x844: a workout saved from the set loop is listed, a set is corrected
+and deleted with undo, and the stored values follow through the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Server, shot
+from tests.e2e.test_browser_flow import do_one_set, first_run_and_plan
+from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
+
+pytestmark = pytest.mark.browser
+
+
+def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # noqa: F811
+    first_run_and_plan(page, server, screenshots=False)
+    do_one_set(page, screenshots=False)
+    page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    stored = server.sets()
+    assert len(stored) == 1
+    first = stored[0]
+    page.goto("/history")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    assert page.inner_text("#history-status") == "1 workout, newest first."
+    workout = page.locator("details.workout").first
+    assert "Dumbbell Biceps Curl" in workout.inner_text() or first["exercise_id"] not in (
+        workout.inner_text()
+    )
+    assert "felt 8.0/10" in workout.inner_text()
+    workout.locator("summary").click()
+    shot(page, "27-history-open")
+    # Correct the set: 7 reps felt 9.
+    page.click(f"#set-{first['id']} button:has-text('Edit')")
+    page.fill("#edit-reps", "7")
+    page.fill("#edit-target", "9")
+    shot(page, "28-history-edit")
+    page.fill("#edit-rir", "15")
+    page.click("#set-form button[type=submit]")
+    assert (
+        page.inner_text("#edit-rir-msg") == "Reps in reserve 15 is too high: it can be at most 10."
+    )
+    page.fill("#edit-rir", "2")
+    page.click("#set-form button[type=submit]")
+    page.wait_for_function("!document.getElementById('set-sheet').open")
+    edited = server.sets()[0]
+    assert (edited["reps"], edited["reflection"]["target_rating"], edited["reps_in_reserve"]) == (
+        7,
+        9,
+        2,
+    )
+    assert "7 × " in page.inner_text(f"#set-{first['id']}")
+    # Delete with undo.
+    page.click(f"#set-{first['id']} button:has-text('Delete')")
+    page.wait_for_function("document.getElementById('history-status').textContent.startsWith('No')")
+    assert server.sets() == []
+    shot(page, "29-history-deleted-undo")
+    page.click("#toast button:has-text('Undo')")
+    page.wait_for_selector(f"#set-{first['id']}")
+    assert [s["reps"] for s in server.sets()] == [7]
+    # The whole workout, with undo.
+    page.on("dialog", lambda d: d.accept())
+    assert page.locator("details.workout").first.get_attribute("open") is not None  # stays open
+    page.click("button:has-text('Delete this workout')")
+    page.wait_for_function("document.getElementById('history-status').textContent.startsWith('No')")
+    assert server.sets() == []
+    page.click("#toast button:has-text('Undo')")
+    page.wait_for_selector("details.workout")
+    assert len(server.sets()) == 1
+    assert page.errors == []
