@@ -48,7 +48,9 @@ def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # n
         9,
         2,
     )
-    assert "7 × " in page.inner_text(f"#set-{first['id']}")
+    page.wait_for_function(
+        f"document.getElementById('set-{first['id']}').textContent.includes('7 × ')"
+    )
     # Delete with undo.
     page.click(f"#set-{first['id']} button:has-text('Delete')")
     page.wait_for_function("document.getElementById('history-status').textContent.startsWith('No')")
