@@ -35,17 +35,17 @@ from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
-from mindmuscle.coach.limits import range_errors
+from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
 from mindmuscle.coach.models import (
     Plan,
     Profile,
     Readiness,
     Reflection,
 )
+from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
 from mindmuscle.errors import InvalidInputError, MindMuscleError
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services.history import (
-    SetInput,
     connection_map,
     e1rm_by_exercise,
     history,
@@ -600,7 +600,9 @@ class _Terminal:
         )
         elsewhere = self.ask_valid(
             "Felt elsewhere (muscle=rating, comma separated; Enter for none)",
-            lambda s: _parse_ratings([s], what="Felt elsewhere", high=10),
+            lambda s: check_felt_elsewhere(
+                _parse_ratings([s], what="Felt elsewhere", high=10), catalog=self.run.catalog
+            ),
         )
         focus = self.ask_valid(
             "Focus rating 0-10 (Enter to skip)", lambda s: _int_answer(s, None, 0, 10, "Focus")
@@ -786,33 +788,29 @@ def log(
     performed = at or _now()
     if performed.tzinfo is None:
         performed = performed.astimezone(UTC)
-    try:
-        fields: dict[str, Any] = {
-            "exercise_id": exercise,
-            "performed_at": performed,
-            "load_kg": to_kg(load, unit),
-            "reps": reps,
-            "set_type": set_type,
-            "tempo": None if tempo is None else Tempo.parse(tempo),
-            "focus_mode": mode,
-            "cue": cue,
-            "source": "log",
-            "reflection": Reflection(
-                target_rating=rating,
-                felt_elsewhere=_parse_ratings(elsewhere or [], what="Felt elsewhere", high=10),
-                focus_rating=focus_rating,
-                reps_in_reserve=rir,
-                note=note,
-            ),
-        }
-        if set_id:
-            fields["uuid"] = set_id
-        data = SetInput.model_validate(fields)
-    except ValueError as exc:
-        if isinstance(exc, MindMuscleError):
-            raise
-        raise InvalidInputError(f"Set not logged: {_why(exc)}") from None
-    stored = record_set(db=database, user_id=USER_ID, data=data)
+    # The one set model checks every value (the load as given, in its unit, first); the one
+    # write path checks the exercise and muscles against your catalogue and stores it.
+    fields: dict[str, Any] = {
+        "exercise_id": exercise,
+        "performed_at": performed,
+        "load_kg": check_mass(LOAD_KG, "load_kg", load, unit),
+        "reps": reps,
+        "set_type": set_type,
+        "tempo": None if tempo is None else Tempo.parse(tempo),
+        "focus_mode": mode,
+        "cue": cue,
+        "source": "log",
+        "reflection": {
+            "target_rating": rating,
+            "felt_elsewhere": _parse_ratings(elsewhere or [], what="Felt elsewhere", high=10),
+            "focus_rating": focus_rating,
+            "reps_in_reserve": rir,
+            "note": note,
+        },
+    }
+    if set_id:
+        fields["uuid"] = set_id
+    stored = record_set(db=database, user_id=USER_ID, data=parse_set(fields), now=_now())
     if as_json:
         typer.echo(stored.model_dump_json(indent=2))
     else:

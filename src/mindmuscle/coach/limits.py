@@ -113,9 +113,10 @@ class Limit:
             raise OutOfRangeError(field, value, self.allowed())
         return value
 
-    def field(self, default: Any = ..., *, description: str = "") -> Any:
-        """A pydantic ``Field`` with these bounds (they show in the JSON schema)."""
-        bounds: dict[str, Any] = {}
+    def field(self, default: Any = ..., *, description: str = "", **extra: Any) -> Any:
+        """A pydantic ``Field`` with these bounds (they show in the JSON schema); ``extra``
+        adds other constraints (``min_length``)."""
+        bounds: dict[str, Any] = dict(extra)
         if self.text:
             bounds["max_length"] = int(self.high)
         else:

@@ -25,6 +25,7 @@ from mindmuscle.coach.limits import (
     LOAD_KG,
     NOTE,
     PERFORMED_AHEAD,
+    RATING,
     REPS,
     REPS_IN_RESERVE,
     SET_INDEX,
@@ -33,7 +34,7 @@ from mindmuscle.coach.limits import (
 from mindmuscle.coach.models import FocusMode, Reflection, SetType
 from mindmuscle.errors import OutOfRangeError, UnknownIdError
 
-__all__ = ["SET_TYPES", "SetInput", "SetSource", "check_set", "parse_set"]
+__all__ = ["SET_TYPES", "SetInput", "SetSource", "check_felt_elsewhere", "check_set", "parse_set"]
 
 SetSource = Literal["guided", "log", "import", "experiment", "drill"]
 SET_TYPES: tuple[str, ...] = ("warmup", "working", "drop", "failure", "amrap", "test")
@@ -103,6 +104,29 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def check_felt_elsewhere(felt: Mapping[str, int], *, catalog: CatalogView) -> dict[str, int]:
+    """``felt`` (muscle id -> 0-10) if every muscle is in the catalogue and every rating allowed.
+
+    The guided session asks this at its "felt elsewhere" prompt, so ``forearm=3`` is refused
+    (with suggestions) there exactly as ``log --elsewhere forearm=3`` is.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        A muscle not in the catalogue; ``field`` is ``reflection.felt_elsewhere.<id>``.
+    mindmuscle.errors.OutOfRangeError
+        A rating outside 0-10.
+    """
+    for muscle_id, rating in felt.items():
+        where = f"reflection.felt_elsewhere.{muscle_id}"
+        try:
+            catalog.muscle(muscle_id)
+        except UnknownIdError as exc:
+            raise exc.at(where) from None
+        RATING.check(where, rating)
+    return dict(felt)
+
+
 def check_set(
     data: SetInput, *, catalog: CatalogView, now: datetime, exercise_known: bool = False
 ) -> SetInput:
@@ -139,11 +163,7 @@ def check_set(
         except UnknownIdError as exc:
             raise exc.at("exercise_id") from None
     if data.reflection is not None:
-        for muscle_id in data.reflection.felt_elsewhere:
-            try:
-                catalog.muscle(muscle_id)
-            except UnknownIdError as exc:
-                raise exc.at(f"reflection.felt_elsewhere.{muscle_id}") from None
+        check_felt_elsewhere(data.reflection.felt_elsewhere, catalog=catalog)
     latest = _aware(now) + PERFORMED_AHEAD
     if _aware(data.performed_at) > latest:
         raise OutOfRangeError(

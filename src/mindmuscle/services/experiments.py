@@ -42,7 +42,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session as OrmSession
 
 from mindmuscle.catalog import Catalog
+from mindmuscle.coach.limits import LOAD_KG, RATING, REPS
 from mindmuscle.coach.models import Plan
+from mindmuscle.coach.sets import parse_set
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.experiments import (
     PRESETS,
@@ -63,14 +65,13 @@ from mindmuscle.services.emg import analyze_emg_recording
 from mindmuscle.services.history import user_catalog
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import preview_plan
+from mindmuscle.services.sets import store_set
 from mindmuscle.store import (
     Database,
     ExperimentCreate,
     ExperimentSetCreate,
     RecordingCreate,
-    ReflectionCreate,
     SessionCreate,
-    SetCreate,
     repo,
 )
 from mindmuscle.store.tables import ExperimentRow
@@ -385,8 +386,7 @@ def record_experiment_set(
         A set number outside the plan, a set already recorded, a rating outside 0-10, no load,
         an EMG file without the design's channels.
     """
-    if not 0 <= target_rating <= 10:
-        raise InvalidInputError(f"Rating {target_rating} is outside 0-10.")
+    RATING.check("reflection.target_rating", target_rating)
     info, planned = _open_set(db, user_id, experiment_id, set_number)
     use_load = load_kg if load_kg is not None else planned.load_kg
     if use_load is None:
@@ -394,29 +394,31 @@ def record_experiment_set(
             f"No load for set {set_number}: give --load KG ({planned.load_pct_e1rm:g}% of your "
             "estimated 1RM)."
         )
-    if use_load < 0:
-        raise InvalidInputError(f"Load {use_load:g} kg is negative.")
+    LOAD_KG.check("load_kg", use_load)
+    if reps is not None:
+        REPS.check("reps", reps)
     emg = _emg_summary(info.design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
     n_reps = reps if reps is not None else (emg.n_reps or planned.reps)
     set_uuid = str(uuid_mod.uuid4())
+    # The one set model and the one write path, as for a set from any other channel.
+    data = parse_set(
+        {
+            "uuid": set_uuid,
+            "exercise_id": info.design.exercise_id,
+            "performed_at": now,
+            "load_kg": use_load,
+            "reps": n_reps,
+            "focus_mode": planned.focus,
+            "cue": planned.cue,
+            "source": "experiment",
+            "notes": f"experiment {experiment_id}, set {set_number} ({planned.condition}, "
+            f"{planned.load_pct_e1rm:g}% e1RM)",
+            "reflection": {"target_rating": target_rating},
+        }
+    )
+    catalog = user_catalog(db=db, user_id=user_id)
     with db.session() as s:
-        repo.add_set(
-            session=s,
-            user_id=user_id,
-            data=SetCreate(
-                uuid=set_uuid,
-                exercise_id=info.design.exercise_id,
-                performed_at=now,
-                load_kg=use_load,
-                reps=n_reps,
-                focus_mode=planned.focus,
-                cue=planned.cue,
-                source="experiment",
-                notes=f"experiment {experiment_id}, set {set_number} ({planned.condition}, "
-                f"{planned.load_pct_e1rm:g}% e1RM)",
-                reflection=ReflectionCreate(target_rating=target_rating),
-            ),
-        )
+        store_set(s, user_id=user_id, data=data, catalog=catalog, now=now)
         _link(s, user_id, info, set_number, set_uuid, emg, emg_path)
     return RecordedSet(
         experiment_id=experiment_id,

@@ -6,7 +6,6 @@ committed before a function returns it, and storing is idempotent by the set's `
 
 from __future__ import annotations
 
-import uuid as uuid_mod
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -14,15 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach import connection_map as coach_connection_map
 from mindmuscle.coach import estimate_e1rm
 from mindmuscle.coach.limits import LOAD_KG, MUSCLE_ID, NOTE, RATING, REPS, REPS_IN_RESERVE
-from mindmuscle.coach.models import E1RM, ConnectionScore, FocusMode, LoggedSet, Reflection, SetType
-from mindmuscle.coach.sets import check_set, parse_set
+from mindmuscle.coach.models import E1RM, ConnectionScore, LoggedSet, Reflection, SetType
+from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.errors import NotFoundError
+from mindmuscle.services import sets as sets_service
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.store import Database, ReflectionCreate, SetCreate, repo
+from mindmuscle.services.sets import SetRecord, set_create, set_record
+from mindmuscle.store import Database, repo
 from mindmuscle.store.tables import SetRow
 
 __all__ = [
@@ -53,141 +53,25 @@ __all__ = [
 ]
 
 
-class SetInput(BaseModel):
-    """A set to store: what the lifter did, and their reflection.
-
-    ``uuid`` is made by the client (a phone, the terminal) so that a retried write is stored
-    once; it is generated when missing.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    uuid: str = Field(default_factory=lambda: str(uuid_mod.uuid4()), min_length=1, max_length=36)
-    exercise_id: str
-    performed_at: datetime
-    load_kg: float = Field(ge=0, description="0 for bodyweight sets.")
-    reps: int = Field(ge=0)
-    set_type: SetType = "working"
-    tempo: Tempo | None = None
-    focus_mode: FocusMode | None = None
-    cue: str | None = None
-    reflection: Reflection | None = None
-    session_id: int | None = None
-    set_index: int | None = Field(default=None, ge=0)
-    source: Literal["guided", "log", "experiment", "drill"] = "log"
-    notes: str = ""
-
-
-class SetRecord(BaseModel):
-    """A stored set with its reflection, as history shows it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int = Field(description="The set's number in this database (`mindmuscle set show ID`).")
-    uuid: str
-    session_id: int | None
-    set_index: int | None
-    exercise_id: str
-    performed_at: datetime
-    load_kg: float
-    reps: int
-    set_type: str
-    reps_in_reserve: int | None
-    tempo: str | None = Field(description="Prescribed tempo, e.g. '3-1-1-1'.")
-    focus_mode: str | None
-    cue: str | None
-    source: str
-    notes: str
-    reflection: Reflection | None
-    deleted_at: datetime | None = Field(
-        default=None, description="When the set was deleted (restorable); null if it counts."
-    )
-
-
-def set_create(data: SetInput) -> SetCreate:
-    """The store's record of a set input."""
-    r = data.reflection
-    return SetCreate(
-        uuid=data.uuid,
-        exercise_id=data.exercise_id,
-        performed_at=data.performed_at,
-        load_kg=data.load_kg,
-        reps=data.reps,
-        set_type=data.set_type,
-        rir=None if r is None else r.reps_in_reserve,
-        tempo=None if data.tempo is None else data.tempo.model_dump(mode="json"),
-        focus_mode=data.focus_mode,
-        cue=data.cue,
-        source=data.source,
-        notes=data.notes,
-        session_id=data.session_id,
-        set_index=data.set_index,
-        reflection=None
-        if r is None
-        else ReflectionCreate(
-            target_rating=r.target_rating,
-            felt_elsewhere=dict(r.felt_elsewhere),
-            focus_rating=r.focus_rating,
-            note=r.note,
-        ),
-    )
-
-
-def set_record(row: SetRow) -> SetRecord:
-    """The public view of a stored set."""
-    reflection = None
-    if row.reflection is not None:
-        reflection = Reflection(
-            target_rating=row.reflection.target_rating,
-            felt_elsewhere=dict(row.reflection.felt_elsewhere or {}),
-            focus_rating=row.reflection.focus_rating,
-            reps_in_reserve=row.rir,
-            note=row.reflection.note,
-        )
-    tempo = None if row.tempo is None else Tempo.model_validate(row.tempo).as_string()
-    return SetRecord(
-        id=row.id,
-        uuid=row.uuid,
-        session_id=row.session_id,
-        set_index=row.set_index,
-        exercise_id=row.exercise_id,
-        performed_at=row.performed_at,
-        load_kg=row.load_kg,
-        reps=row.reps,
-        set_type=row.set_type,
-        reps_in_reserve=row.rir,
-        tempo=tempo,
-        focus_mode=row.focus_mode,
-        cue=row.cue,
-        source=row.source,
-        notes=row.notes,
-        reflection=reflection,
-        deleted_at=row.deleted_at,
-    )
-
-
 def record_set(
-    *, db: Database, user_id: int, data: SetInput, catalog: Catalog | None = None
+    *,
+    db: Database,
+    user_id: int,
+    data: SetInput,
+    catalog: Catalog | None = None,
+    now: datetime | None = None,
 ) -> SetRecord:
-    """Store one set with its reflection; committed when this returns.
-
-    Idempotent: storing the same ``uuid`` again returns the stored set unchanged.
+    """Store one set with its reflection through the one write path; committed when this
+    returns. Idempotent: storing the same ``uuid`` again returns the stored set unchanged.
 
     Raises
     ------
-    mindmuscle.errors.UnknownIdError
-        The exercise is neither in the catalogue nor among the user's exercises, or a muscle
-        felt elsewhere is not in the catalogue.
+    mindmuscle.errors.InvalidInputError
+        An unknown exercise or muscle (with suggestions), or a set dated more than a day ahead.
     """
-    catalog = catalog or user_catalog(db=db, user_id=user_id)
-    catalog.exercise(data.exercise_id)  # refuses unknown ids, with suggestions
-    if data.reflection is not None:
-        for muscle_id in data.reflection.felt_elsewhere:
-            catalog.muscle(muscle_id)
-    with db.session() as s:
-        row = repo.add_set(session=s, user_id=user_id, data=set_create(data))
-        record = set_record(row)
-    return record
+    return sets_service.record_set(
+        db=db, user_id=user_id, data=data, now=now, catalog=catalog
+    ).record
 
 
 def record_reflection(

@@ -17,7 +17,7 @@ import uuid as uuid_mod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -35,12 +35,13 @@ from mindmuscle.catalog.matching import (
 )
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.models import LoggedSet
-from mindmuscle.errors import FileFormatError, StoreError
+from mindmuscle.errors import FileFormatError, OutOfRangeError, StoreError, shown
 from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
 from mindmuscle.io.logs.mmcsv import is_mindmuscle_csv, read_mindmuscle_csv
 from mindmuscle.io.logs.mmjson import ExportDocument, JsonSet, JsonUserExercise, read_export
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.history import logged_sets
+from mindmuscle.services.sets import check_import_set
 from mindmuscle.store import Database, UserExerciseCreate, bulk, repo
 from mindmuscle.store.tables import (
     DrillRatingRow,
@@ -167,8 +168,11 @@ class _Importer:
         catalog: Catalog,
         matcher: ExerciseMatcher,
         dry_run: bool,
+        path: str | Path | None = None,
     ) -> None:
         self.s = session
+        self.path = path
+        self.now = datetime.now(UTC)  # imported sets may be dated at most a day after it
         self.user_id = user_id
         self.catalog = catalog
         self.matcher = matcher
@@ -210,6 +214,32 @@ class _Importer:
             state = self.names[parsed.exercise_name] = _NameState(found, suggested=suggested)
         state.sets += 1
         return state.match.exercise.id
+
+    def check(
+        self, p: ParsedSet, uuid: str, key: str, exercise_id: str, index: int, rir: int | None
+    ) -> None:
+        """Every imported set goes through the one set model, like a set from any channel."""
+        try:
+            check_import_set(
+                {
+                    "uuid": uuid,
+                    "exercise_id": exercise_id,
+                    "performed_at": p.started_at,
+                    "load_kg": p.load_kg or 0.0,
+                    "reps": p.reps or 0,
+                    "set_type": p.set_type,
+                    "reps_in_reserve": rir,
+                    "set_index": index,
+                    "source": "import",
+                    "import_key": key,
+                    "notes": p.notes,
+                },
+                catalog=self.catalog,
+                now=self.now,
+            )
+        except OutOfRangeError as exc:
+            message = f"{exc.field} {shown(exc.value)} is not allowed: {exc.allowed}"
+            raise FileFormatError(message, path=self.path, line=p.line) from None
 
     def flush(self, batch: list[ParsedSet]) -> None:
         if not batch:
@@ -258,10 +288,13 @@ class _Importer:
                 for k, v in (("duration_s", p.duration_s), ("distance_m", p.distance_m))
                 if v is not None
             }
+            uuid = _set_uuid(key)
+            rir = _rir(p.rpe)
+            self.check(p, uuid, key, exercise_id, index, rir)
             rows_to_add.append(
                 {
                     "user_id": self.user_id,
-                    "uuid": _set_uuid(key),
+                    "uuid": uuid,
                     "session_id": self.workout_sessions.get(p.workout_key),
                     "set_index": index,
                     "exercise_id": exercise_id,
@@ -269,7 +302,7 @@ class _Importer:
                     "load_kg": p.load_kg or 0.0,
                     "reps": p.reps or 0,
                     "set_type": p.set_type,
-                    "rir": _rir(p.rpe),
+                    "rir": rir,
                     "tempo": None,
                     "focus_mode": None,
                     "cue": None,
@@ -420,7 +453,7 @@ def _import_csv(
             [*base.exercises.values(), *extra], threshold=threshold, given=mapping
         )
         importer = _Importer(
-            session=s, user_id=user_id, catalog=base, matcher=matcher, dry_run=dry_run
+            session=s, user_id=user_id, catalog=base, matcher=matcher, dry_run=dry_run, path=path
         )
         with open_log(path, format=format, unit=unit) as log:
             size = log.size_bytes
@@ -484,14 +517,51 @@ def _exists(s: Session, table: Any, user_id: int, **values: Any) -> Any:
     return bulk.first_user_row(session=s, table=table, user_id=user_id, equals=values)
 
 
-def _new_sets(s: Session, user_id: int, doc: ExportDocument) -> list[JsonSet]:
-    """The document's sets not stored yet (by uuid or import key; a set twice in it, once)."""
+def _check_json_set(st: JsonSet, *, catalog: Catalog, now: datetime, path: str | Path) -> None:
+    """A set of a MindMuscle export goes through the one set model like any other set."""
+    r = st.reflection
+    try:
+        check_import_set(
+            {
+                "uuid": st.uuid,
+                "exercise_id": st.exercise_id,
+                "performed_at": st.performed_at,
+                "load_kg": st.load_kg,
+                "reps": st.reps,
+                "set_type": st.set_type,
+                "reps_in_reserve": st.rir,
+                "tempo": st.tempo,
+                "focus_mode": st.focus_mode,
+                "cue": st.cue,
+                "import_key": st.import_key,
+                "notes": st.notes,
+                "source": "import",
+                "reflection": None if r is None else r.model_dump(exclude={"created_at"}),
+            },
+            catalog=catalog,
+            now=now,
+        )
+    except OutOfRangeError as exc:
+        message = f"set {st.uuid}: {exc.field} {shown(exc.value)} is not allowed: {exc.allowed}"
+        raise FileFormatError(message, path=path) from None
+
+
+def _new_sets(
+    s: Session,
+    user_id: int,
+    doc: ExportDocument,
+    check: Callable[[JsonSet], None] | None = None,
+) -> list[JsonSet]:
+    """The document's sets not stored yet (by uuid or import key; a set twice in it, once),
+    each passed to ``check`` (the one set model) first."""
     # One query instead of two per set: an export can hold years of sets.
     uuids, keys = bulk.stored_set_keys(session=s, user_id=user_id)
     new: list[JsonSet] = []
     for st in doc.sets:
         if st.uuid in uuids or (st.import_key is not None and st.import_key in keys):
             continue
+        if check is not None:
+            check(st)
         uuids.add(st.uuid)
         if st.import_key is not None:
             keys.add(st.import_key)
@@ -526,7 +596,9 @@ def _store_sessions(
     return session_ids, added
 
 
-def _store_document(s: Session, user_id: int, doc: ExportDocument) -> tuple[int, int]:
+def _store_document(
+    s: Session, user_id: int, doc: ExportDocument, check: Callable[[JsonSet], None]
+) -> tuple[int, int]:
     """Store what is not stored yet; returns (sets added, sessions added)."""
     if doc.profile is not None and repo.get_profile(session=s, user_id=user_id) is None:
         s.add(ProfileRow(user_id=user_id, **doc.profile.model_dump()))
@@ -536,7 +608,7 @@ def _store_document(s: Session, user_id: int, doc: ExportDocument) -> tuple[int,
     for rd in doc.readiness:
         if _exists(s, ReadinessRow, user_id, recorded_at=rd.recorded_at) is None:
             s.add(ReadinessRow(user_id=user_id, **rd.model_dump()))
-    new_sets = _new_sets(s, user_id, doc)
+    new_sets = _new_sets(s, user_id, doc, check)
     session_ids, sessions_added = _store_sessions(s, user_id, doc, new_sets)
     for st in new_sets:
         row = SetRow(
@@ -629,10 +701,15 @@ def _import_document(
                 "among the file's user_exercises",
                 path=path,
             )
+        now = datetime.now(UTC)
+
+        def check(st: JsonSet) -> None:
+            _check_json_set(st, catalog=catalog, now=now, path=path)
+
         if dry_run:
-            added, sessions_added = len(_new_sets(s, user_id, doc)), 0
+            added, sessions_added = len(_new_sets(s, user_id, doc, check)), 0
         else:
-            added, sessions_added = _store_document(s, user_id, doc)
+            added, sessions_added = _store_document(s, user_id, doc, check)
     new_ids = user_ids - known_user - set(catalog.exercises)
     mappings = []
     for exercise_id, n in sorted(counts.items()):

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach import adapt, assess_readiness, build_plan
+from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
@@ -42,11 +43,10 @@ from mindmuscle.services.history import (
     SetInput,
     SetRecord,
     logged_sets,
-    set_create,
-    set_record,
     user_catalog,
 )
 from mindmuscle.services.profile import get_profile, record_readiness
+from mindmuscle.services.sets import store_set
 from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
 from mindmuscle.session.events import SetConfirmedEvent
 from mindmuscle.store import Database, SessionCreate, repo
@@ -289,10 +289,13 @@ def confirm_set(
     completed: CompletedSet,
     performed_at: datetime,
     snapshot: dict[str, Any] | None = None,
+    catalog: CatalogView | None = None,
 ) -> SetRecord:
     """Store a set confirmed by the loop, with its reflection and the loop's snapshot.
 
-    One transaction, committed before this returns; idempotent by ``completed.set_uuid``.
+    One transaction, committed before this returns; idempotent by ``completed.set_uuid``. The
+    set goes through the one write path (:func:`mindmuscle.services.sets.store_set`), checked
+    like a set from any other channel.
     """
     data = SetInput(
         uuid=completed.set_uuid,
@@ -308,13 +311,14 @@ def confirm_set(
         set_index=completed.set_index,
         source="guided",
     )
+    catalog = catalog or user_catalog(db=db, user_id=user_id)
     with db.session() as s:
-        row = repo.add_set(session=s, user_id=user_id, data=set_create(data))
+        stored = store_set(s, user_id=user_id, data=data, catalog=catalog, now=performed_at)
         if snapshot is not None:
             repo.save_session_state(
                 session=s, user_id=user_id, session_id=session_id, state=snapshot
             )
-        return set_record(row)
+        return stored.record
 
 
 def finish_session(
@@ -365,11 +369,21 @@ class GuidedRun:
     Use :meth:`start` for a stored plan and :meth:`resume` after an interruption.
     """
 
-    def __init__(self, *, db: Database, user_id: int, session_id: int, loop: SetLoop) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        user_id: int,
+        session_id: int,
+        loop: SetLoop,
+        catalog: Catalog | None = None,
+    ) -> None:
         self.db = db
         self.user_id = user_id
         self.session_id = session_id
         self.loop = loop
+        self.catalog = catalog or user_catalog(db=db, user_id=user_id)
+        """The user's catalogue: what the sets of this run are checked against."""
         self.stored: list[SetRecord] = []
         self._last_mark: tuple[str, tuple[int, int]] | None = None
 
@@ -402,7 +416,7 @@ class GuidedRun:
             options,
             adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
         )
-        return cls(db=db, user_id=user_id, session_id=session_id, loop=loop)
+        return cls(db=db, user_id=user_id, session_id=session_id, loop=loop, catalog=catalog)
 
     @classmethod
     def resume(
@@ -450,7 +464,7 @@ class GuidedRun:
             options,
             adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
         )
-        run = cls(db=db, user_id=user_id, session_id=info.session_id, loop=loop)
+        run = cls(db=db, user_id=user_id, session_id=info.session_id, loop=loop, catalog=catalog)
         run._last_mark = (loop.state, loop.position)
         return run
 
@@ -483,6 +497,7 @@ class GuidedRun:
                 completed=ev.completed,
                 performed_at=now,
                 snapshot=snap if i == len(confirmed) - 1 else None,
+                catalog=self.catalog,
             )
             stored.append(record)
         state = self.loop.state

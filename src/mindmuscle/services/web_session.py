@@ -18,7 +18,7 @@ import queue
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise, Tempo
 from mindmuscle.coach import adapt
+from mindmuscle.coach.catalog_view import CatalogView
+from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
@@ -35,10 +37,12 @@ from mindmuscle.coach.models import (
     Prescription,
     Reflection,
 )
-from mindmuscle.errors import InvalidInputError, MindMuscleError, NotFoundError
-from mindmuscle.services.history import SetInput, SetRecord, set_create, set_record
+from mindmuscle.coach.sets import SetInput
+from mindmuscle.errors import InvalidInputError
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.motion import analyze_web_recording
 from mindmuscle.services.sessions import SessionInfo
+from mindmuscle.services.sets import SetRecord, store_set
 from mindmuscle.session import Event, LoopOptions, SetLoop
 from mindmuscle.store import Database, RecordingCreate, repo
 from mindmuscle.store.tables import SessionRow
@@ -66,16 +70,16 @@ class WebSetInput(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     uuid: str = Field(pattern=_UUID, description="Made by the phone; a retry sends the same.")
-    session_id: int | None = None
-    exercise_id: str = Field(min_length=1, max_length=100)
-    exercise_index: int | None = Field(default=None, ge=0)
-    set_index: int = Field(ge=0, le=100)
-    performed_at: datetime
-    reps: int = Field(ge=0, le=200)
-    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    session_id: int | None = ID.field(None)
+    exercise_id: str = EXERCISE_ID.field(min_length=1)
+    exercise_index: int | None = SET_INDEX.field(None)
+    set_index: int = SET_INDEX.field()
+    performed_at: datetime = Field(description="At most a day ahead of the server's clock.")
+    reps: int = REPS.field()
+    load_kg: float | None = LOAD_KG.field(None, description="Null or 0 for bodyweight sets.")
     tempo: Tempo | None = None
     focus_mode: FocusMode | None = None
-    cue: str | None = Field(default=None, max_length=500)
+    cue: str | None = CUE.field(None)
     reflection: Reflection
     prescription: Prescription | None = Field(
         default=None, description="The prescription of this set; the coach adapts the next one."
@@ -269,6 +273,8 @@ def set_timeline(
 class _Job:
     user_id: int
     data: WebSetInput
+    catalog: CatalogView
+    now: datetime
     done: Future[tuple[SetRecord, bool]] = field(default_factory=Future)
 
 
@@ -279,8 +285,9 @@ class SetWriter:
     fsync is most of the cost of storing a set when many arrive together. The request that
     finds the writer free stores its set at once, in its own thread; sets that arrive while
     it commits wait, and the next of them to get the writer stores them all in one commit
-    (leader and followers). Each set has its own savepoint: a refused set (an unknown session)
-    does not undo the others.
+    (leader and followers). Each set has its own savepoint and its own outcome: a refused set
+    (an unknown session or muscle, a date too far ahead) fails alone with its own error, and
+    the others of the batch are stored.
     """
 
     def __init__(self, db: Database, *, max_batch: int = 64) -> None:
@@ -289,9 +296,21 @@ class SetWriter:
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
 
-    def store(self, *, user_id: int, data: WebSetInput) -> tuple[SetRecord, bool]:
-        """Store one set (once per UUID); returns the stored set and whether it is new."""
-        job = _Job(user_id, data)
+    def store(
+        self,
+        *,
+        user_id: int,
+        data: WebSetInput,
+        catalog: CatalogView | None = None,
+        now: datetime | None = None,
+    ) -> tuple[SetRecord, bool]:
+        """Store one set (once per UUID); returns the stored set and whether it is new.
+
+        ``catalog`` (default: the user's) and ``now`` (default: the present) are what the set
+        is checked against.
+        """
+        catalog = catalog or user_catalog(db=self.db, user_id=user_id)
+        job = _Job(user_id, data, catalog, now or datetime.now(UTC))
         self._jobs.put(job)
         with self._lock:
             # A leader resolves its whole batch before it lets go of the lock, so a job that
@@ -313,8 +332,10 @@ class SetWriter:
                 for job in batch:
                     try:
                         with s.begin_nested():
-                            results.append((job, _store_set(s, job.user_id, job.data), None))
-                    except MindMuscleError as exc:
+                            results.append((job, _store_set(s, job), None))
+                    except Exception as exc:
+                        # Not translated here: the error goes to its own request only (its
+                        # savepoint is rolled back), so one bad set never fails its neighbours.
                         results.append((job, None, exc))
         except BaseException as exc:  # the commit failed: every waiting request gets the error
             for job in batch:
@@ -328,8 +349,9 @@ class SetWriter:
                 job.done.set_result(result)
 
 
-def _store_set(s: Session, user_id: int, data: WebSetInput) -> tuple[SetRecord, bool]:
+def _store_set(s: Session, job: _Job) -> tuple[SetRecord, bool]:
     """Store a set, its reflection and its motion in the open transaction ``s``."""
+    data = job.data
     tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
     set_input = SetInput(
         uuid=data.uuid,
@@ -345,16 +367,11 @@ def _store_set(s: Session, user_id: int, data: WebSetInput) -> tuple[SetRecord, 
         set_index=data.set_index,
         source="guided",
     )
-    try:
-        repo.get_set(session=s, user_id=user_id, uuid=data.uuid)
-        stored_now = False
-    except NotFoundError:
-        stored_now = True
-    row = repo.add_set(session=s, user_id=user_id, data=set_create(set_input))
-    if stored_now and data.motion is not None:
+    stored = store_set(s, user_id=job.user_id, data=set_input, catalog=job.catalog, now=job.now)
+    if stored.stored_now and data.motion is not None:
         repo.add_recording(
             session=s,
-            user_id=user_id,
+            user_id=job.user_id,
             data=RecordingCreate(
                 kind="motion",
                 set_uuid=data.uuid,
@@ -363,7 +380,7 @@ def _store_set(s: Session, user_id: int, data: WebSetInput) -> tuple[SetRecord, 
                 analysis=data.motion_analysis,
             ),
         )
-    return set_record(row), stored_now
+    return stored.record, stored.stored_now
 
 
 def record_web_set(
@@ -373,6 +390,7 @@ def record_web_set(
     data: WebSetInput,
     catalog: Catalog,
     equipment: EquipmentProfile,
+    now: datetime,
 ) -> WebSetResult:
     """Store a set from the phone (once per UUID) and adapt the next set.
 
@@ -392,7 +410,7 @@ def record_web_set(
             f"The prescription is for {data.prescription.exercise_id!r} but the set is "
             f"{data.exercise_id!r}; send the prescription of this set."
         )
-    record, stored_now = writer.store(user_id=user_id, data=data)
+    record, stored_now = writer.store(user_id=user_id, data=data, catalog=catalog, now=now)
     adaptation = None
     if data.prescription is not None:
         adaptation = adapt(

@@ -86,6 +86,7 @@ __all__ = [
     "save_profile",
     "save_session_state",
     "set_experiment_status",
+    "store_set",
     "upsert_user_exercise",
 ]
 
@@ -299,10 +300,15 @@ def _existing(session: Session, user_id: int, data: SetCreate) -> SetRow | None:
 
 
 def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
-    """Store a set (and its reflection, if given), once.
+    """Store a set (and its reflection, if given), once; see :func:`store_set`."""
+    return store_set(session=session, user_id=user_id, data=data)[0]
+
+
+def store_set(*, session: Session, user_id: int, data: SetCreate) -> tuple[SetRow, bool]:
+    """Store a set (and its reflection, if given), once; return it and whether it is new.
 
     Idempotent: a set whose ``uuid`` (or ``import_key``) is already stored for this user is
-    not stored again; the stored row is returned unchanged.
+    not stored again; the stored row is returned unchanged, with ``False``.
 
     Raises
     ------
@@ -311,7 +317,7 @@ def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
     """
     found = _existing(session, user_id, data)
     if found is not None:
-        return found
+        return found, False
     if data.session_id is not None:
         get_session(session=session, user_id=user_id, session_id=data.session_id)
     row = SetRow(
@@ -328,8 +334,8 @@ def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
         found = _existing(session, user_id, data)
         if found is None:
             raise
-        return found
-    return row
+        return found, False
+    return row, True
 
 
 def _reflection_row(user_id: int, set_uuid: str, data: ReflectionCreate) -> ReflectionRow:

@@ -256,6 +256,7 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User, catalog: UserCatalog) ->
         data=body,
         catalog=catalog,
         equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
+        now=utcnow(),
     )
     return result
 
