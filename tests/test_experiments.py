@@ -474,3 +474,17 @@ def test_every_plan_is_balanced_within_each_load(
         counts = Counter(p.condition for p in plan if p.load_pct_e1rm == load)
         assert counts == dict.fromkeys(conditions, sets)
     assert plan_sets(design) == plan
+
+
+def test_an_exercise_without_targets_gets_no_experiment_until_assigned() -> None:
+    from mindmuscle.catalog import load_catalog
+    from mindmuscle.catalog.matching import assign_targets, user_exercise_for
+
+    catalog = load_catalog()
+    warm_up = user_exercise_for("Warm Up", catalog).exercise
+    kw = {"loads_pct_e1rm": [60.0], "sets_per_condition": 2, "seed": 1}
+    with pytest.raises(InvalidInputError, match=r"Warm Up \(user_warm_up\) has no target muscle"):
+        make_design(exercise=warm_up, conditions=["internal", "none"], **kw)
+    assigned = assign_targets(warm_up, ["quadriceps"], catalog)
+    design = make_design(exercise=assigned, conditions=["internal", "none"], **kw)
+    assert (design.targets, design.conditions[0].focus_muscle) == (["quadriceps"], "quadriceps")
