@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import pyfiglet
 import typer
@@ -31,19 +31,22 @@ from rich.table import Table
 from rich.text import Text
 
 from mindmuscle.catalog.models import Tempo
+from mindmuscle.cli import _prompt
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
-from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
+from mindmuscle.coach.limits import BODYWEIGHT_KG, LOAD_KG, check_mass, range_errors
 from mindmuscle.coach.models import (
+    Experience,
+    Goal,
     Plan,
     Profile,
     Readiness,
     Reflection,
 )
 from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
-from mindmuscle.errors import InvalidInputError, MindMuscleError
+from mindmuscle.errors import InvalidInputError, MindMuscleError, OutOfRangeError
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services.history import (
     connection_map,
@@ -139,12 +142,34 @@ def db_upgrade(db: DbOption = None) -> None:
 # --- init -------------------------------------------------------------------------------------
 
 
-def _ask(value: Any, prompt: str, default: Any, no_input: bool, kind: type = str) -> Any:
-    if value is not None:
+def _choice_of(field: str, allowed: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in allowed:
+            choices = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+            raise OutOfRangeError(field, text, f"choose {choices}")
         return value
-    if no_input:
-        return default
-    return typer.prompt(prompt, default=default, type=kind)
+
+    return parse
+
+
+def _plates(text: str) -> list[float]:
+    try:
+        return [float(p) for p in text.replace(" ", ",").split(",") if p.strip()]
+    except ValueError:
+        raise OutOfRangeError(
+            "equipment.plates",
+            text,
+            "give the plates as numbers separated by commas, e.g. 20,10,5,2.5",
+        ) from None
+
+
+def _profile_key(field: str) -> str:
+    """The init question (option) a field of the profile model belongs to."""
+    parts = field.split(".")
+    if parts[0] == "equipment" and len(parts) > 1:
+        return parts[1]
+    return {"bodyweight_kg": "bodyweight"}.get(parts[0], parts[0])
 
 
 @app.command()
@@ -168,45 +193,106 @@ def init(
     """Set up your profile: units, experience, goal and the equipment you own."""
     database = open_database(db)
     old = get_profile(db=database, user_id=USER_ID)
-    unit = parse_unit(_ask(units, "Units (kg or lb)", old.units, no_input))
+    options: dict[str, Any] = {
+        "units": units,
+        "goal": goal,
+        "experience": experience,
+        "bodyweight": bodyweight,
+        "bar": bar,
+        "plates": plates,
+        "dumbbell_step": dumbbell_step,
+        "dumbbell_max": dumbbell_max,
+        "stack_step": stack_step,
+    }
+    units_question = _prompt.Question("Units", "kg or lb", old.units, parse_unit)
+    unit: MassUnit = (
+        parse_unit(units)
+        if units is not None
+        else old.units
+        if no_input
+        else _prompt.ask(units_question)
+    )
     base = old.equipment if old.equipment.unit == unit else default_equipment(unit)
-    plate_text = _ask(plates, "Plates owned", ",".join(f"{p:g}" for p in base.plates), no_input)
-    try:
-        plate_list = [float(p) for p in str(plate_text).split(",") if p.strip()]
-    except ValueError:
-        raise InvalidInputError(
-            f"Plates {plate_text!r} must be numbers separated by commas, e.g. '20,10,5,2.5'."
-        ) from None
-    bw = _ask(bodyweight, f"Body weight in {unit} (0 to skip)", 0.0, no_input, float)
-    try:
-        profile = Profile(
-            goal=_ask(goal, "Goal (hypertrophy, strength, endurance)", old.goal, no_input),
-            experience=_ask(
-                experience, "Experience (new, some, experienced)", old.experience, no_input
-            ),
-            units=unit,
-            bodyweight_kg=to_kg(float(bw), unit) if bw else None,
-            equipment=base.model_copy(
-                update={
-                    "bar": float(_ask(bar, f"Barbell ({unit})", base.bar, no_input, float)),
-                    "plates": plate_list,
-                    "dumbbell_step": float(
-                        _ask(dumbbell_step, "Dumbbell step", base.dumbbell_step, no_input, float)
-                    ),
-                    "dumbbell_max": float(
-                        _ask(dumbbell_max, "Heaviest dumbbell", base.dumbbell_max, no_input, float)
-                    ),
-                    "stack_step": float(
-                        _ask(stack_step, "Machine stack step", base.stack_step, no_input, float)
-                    ),
-                }
-            ),
+    bw_old = "0" if old.bodyweight_kg is None else f"{round(from_kg(old.bodyweight_kg, unit), 1):g}"
+
+    def body_weight(text: str) -> float | None:
+        value = _prompt.to_number(text)
+        return None if value == 0 else check_mass(BODYWEIGHT_KG, "bodyweight_kg", value, unit)
+
+    def number(text: str) -> float:
+        return _prompt.to_number(text)
+
+    questions = {
+        "goal": _prompt.Question(
+            "Goal",
+            "hypertrophy, strength or endurance",
+            old.goal,
+            _choice_of("goal", get_args(Goal)),
+        ),
+        "experience": _prompt.Question(
+            "Experience",
+            "new, some or experienced",
+            old.experience,
+            _choice_of("experience", get_args(Experience)),
+        ),
+        "bodyweight": _prompt.Question(f"Body weight in {unit}", "0 to skip", bw_old, body_weight),
+        "bar": _prompt.Question(f"Barbell in {unit}", "0 if none", f"{base.bar:g}", number),
+        "plates": _prompt.Question(
+            f"Plates you own, in {unit}",
+            "comma separated",
+            ",".join(f"{p:g}" for p in base.plates),
+            _plates,
+        ),
+        "dumbbell_step": _prompt.Question(
+            f"Dumbbell step in {unit}", "above 0", f"{base.dumbbell_step:g}", number
+        ),
+        "dumbbell_max": _prompt.Question(
+            f"Heaviest dumbbell in {unit}", "above 0", f"{base.dumbbell_max:g}", number
+        ),
+        "stack_step": _prompt.Question(
+            f"Machine stack step in {unit}", "above 0", f"{base.stack_step:g}", number
+        ),
+    }
+
+    def build(answers: dict[str, Any]) -> Profile:
+        equipment = {k: answers[k] for k in questions if k not in ("goal", "experience")}
+        equipment.pop("bodyweight")
+        return Profile.model_validate(
+            {
+                "goal": answers["goal"],
+                "experience": answers["experience"],
+                "units": unit,
+                "bodyweight_kg": answers["bodyweight"],
+                "equipment": {**base.model_dump(), **equipment},
+            }
         )
-        profile = Profile.model_validate(profile.model_dump())
+
+    answers = {key: q.parse(q.default) for key, q in questions.items()}
+
+    def checked(key: str, question: _prompt.Question) -> _prompt.Question:
+        # The answer is checked at once with the profile's own limits, the other answers as
+        # they stand, so a bad one is asked again right away.
+        def parse(text: str) -> Any:
+            value = question.parse(text)
+            try:
+                build({**answers, key: value})
+            except ValidationError as exc:
+                for problem in range_errors(exc.errors()):
+                    if _profile_key(problem.field) == key:
+                        raise problem from None
+            return value
+
+        return _prompt.Question(question.text, question.allowed, question.default, parse)
+
+    for key, question in questions.items():
+        if options[key] is not None:
+            answers[key] = question.parse(str(options[key]))
+        elif not no_input:
+            answers[key] = _prompt.ask(checked(key, question))
+    try:
+        profile = build(answers)
     except ValidationError as exc:
         raise range_errors(exc.errors())[0] from None
-    except ValueError as exc:
-        raise InvalidInputError(f"Profile not saved: {_why(exc)}") from None
     save_profile(db=database, user_id=USER_ID, profile=profile)
     eq = profile.equipment
     console.print(
@@ -277,20 +363,31 @@ def today(
 ) -> None:
     """Answer the readiness check and get today's plan (stored for `mindmuscle session`)."""
 
-    def ask(value: int | None, question: str) -> int:
-        return value if value is not None else int(typer.prompt(question, type=int))
+    scale = {"sleep": 3, "energy": 3, "stress": 3, "focus": 3}
 
-    try:
-        readiness = Readiness(
-            sleep=ask(sleep, "Sleep last night, 1 very poor - 5 very good"),
-            energy=ask(energy, "Energy now, 1-5"),
-            stress=ask(stress, "Stress, 1 calm - 5 very stressed"),
-            focus=ask(focus, "Focus, 1-5"),
-            soreness=_parse_ratings(sore or [], what="Soreness", high=3),
+    def ask(key: str, value: int | None, question: str, allowed: str) -> int:
+        def parse(text: str) -> int:
+            answer = int(_prompt.to_number(text, whole=True))
+            try:  # the readiness check's own limits
+                Readiness.model_validate({**scale, key: answer})
+            except ValidationError as exc:
+                raise range_errors(exc.errors())[0] from None
+            return answer
+
+        return (
+            value
+            if value is not None
+            else _prompt.ask(_prompt.Question(question, allowed, "", parse))
         )
-    except ValidationError as exc:
-        bad = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
-        raise InvalidInputError(f"Readiness not recorded ({bad}); each answer is 1-5.") from None
+
+    soreness = _parse_ratings(sore or [], what="Soreness", high=3)
+    readiness = Readiness(
+        sleep=ask("sleep", sleep, "Sleep last night", "1 very poor - 5 very good"),
+        energy=ask("energy", energy, "Energy now", "1 very low - 5 very high"),
+        stress=ask("stress", stress, "Stress", "1 calm - 5 very stressed"),
+        focus=ask("focus", focus, "Focus", "1 scattered - 5 sharp"),
+        soreness=soreness,
+    )
     database = open_database(db)
     result = plan_today(
         db=database, user_id=USER_ID, now=_now(), readiness=readiness, exercise_ids=exercise
