@@ -7,6 +7,7 @@ bad values.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,7 +71,11 @@ def _check(result_code: int, stderr: str, args: list[str]) -> None:
 
 
 def _invoke(place: Path, args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(app, args, env={**_env(place), **(env or {})}, input="")
+    # In a folder of its own: a generated value may be taken as a file name (--out 9,9).
+    work = place / "cwd"
+    work.mkdir(exist_ok=True)
+    with contextlib.chdir(work):
+        result = CliRunner().invoke(app, args, env={**_env(place), **(env or {})}, input="")
     return result.exit_code, result.stderr
 
 
