@@ -16,6 +16,7 @@ def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # n
     first_run_and_plan(page, server, screenshots=False)
     do_one_set(page, screenshots=False)
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    page.wait_for_function("document.getElementById('sync').hidden")  # the server has it
     stored = server.sets()
     assert len(stored) == 1
     first = stored[0]

@@ -76,6 +76,7 @@ def test_changed_load_and_reps_are_stored_and_nothing_is_made_up(page, server: S
     assert load_shown > first["load_kg"]
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    page.wait_for_function("document.getElementById('sync').hidden")  # the server has it
     stored = server.sets()[-1]
     assert stored["reps"] == 9
     assert stored["load_kg"] == pytest.approx(load_shown)
@@ -148,6 +149,7 @@ def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) 
     rate_target(page, "5")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")
+    page.wait_for_function("document.getElementById('sync').hidden")  # the server has it
     # Sound and vibration off in Settings: the next set is silent and still.
     page.goto("/settings")
     for pref in ("sound", "vibrate"):
@@ -163,6 +165,7 @@ def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) 
     rate_target(page, "skip")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    page.wait_for_function("document.getElementById('sync').hidden")  # the server has it
     stored = server.sets()
     assert len(stored) == 2
     assert stored[0]["reflection"]["target_rating"] == 5

@@ -97,7 +97,7 @@ def progress(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Re
     ranked = sorted(data.scores.values(), key=lambda s: -s.score)
     return render(
         request, ctx, "progress.html", "progress", progress=data, colours=colours, ranked=ranked,
-        catalog=catalog,
+        catalog=catalog, units=profile_service.get_profile(db=ctx.db, user_id=user).units,
     )  # fmt: skip
 
 

@@ -1,49 +1,48 @@
-// Progress charts (plotly.js, served by the app): target rating per muscle, e1RM and volume
-// per exercise, week by week. Data from GET /api/progress.
+// Progress charts (small SVG charts, charts.js): target rating per muscle, e1RM and volume per
+// exercise, week by week, in the lifter's units. Data from GET /api/progress.
 
 import { api } from "./api.js";
+import { drawChart } from "./charts.js";
 
-const LAYOUT = {
-  paper_bgcolor: "rgba(0,0,0,0)",
-  plot_bgcolor: "rgba(0,0,0,0)",
-  font: { color: "#c9cfda", family: "system-ui, sans-serif", size: 12 },
-  margin: { l: 40, r: 10, t: 30, b: 30 },
-  xaxis: { gridcolor: "#2c313c", zeroline: false },
-  yaxis: { gridcolor: "#2c313c", zeroline: false },
-  showlegend: false,
-};
-const CONFIG = { displayModeBar: false, responsive: true };
-
-function whenPlotly() {
-  return new Promise((resolve) => {
-    const check = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(check, 30));
-    check();
-  });
-}
+const LB = 0.45359237;
 
 async function main() {
-  const [data, Plotly] = await Promise.all([api("/api/progress"), whenPlotly()]);
+  const data = await api("/api/progress");
   const units = document.body.dataset.units || "kg";
+  const mass = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 10) / 10);
   const mSel = document.getElementById("muscle-select");
   const eSel = document.getElementById("exercise-select");
   const drawMuscle = () => {
     const t = data.trends.find((x) => x.muscle_id === mSel.value);
     if (!t) return;
-    Plotly.react("chart-rating", [{ x: t.weeks, y: t.mean_rating, mode: "lines+markers", line: { color: "#ff7a1a", width: 3 }, marker: { size: 5 } }],
-      { ...LAYOUT, title: { text: `${t.name}: target rating`, font: { size: 14 } }, yaxis: { ...LAYOUT.yaxis, range: [0, 10.5] } }, CONFIG);
+    drawChart(document.getElementById("chart-rating"), {
+      title: `${t.name}: target rating (0-10)`,
+      points: t.weeks.map((w, i) => ({ x: w, y: t.mean_rating[i] })),
+      yMin: 0,
+      yMax: 10,
+    });
   };
   const drawExercise = () => {
     const e = data.exercises.find((x) => x.exercise_id === eSel.value);
     if (!e) return;
-    Plotly.react("chart-e1rm", [{ x: e.weeks, y: e.e1rm_kg, mode: "lines+markers", connectgaps: true, line: { color: "#4cc9f0", width: 3 }, marker: { size: 5 } }],
-      { ...LAYOUT, title: { text: `Estimated 1RM (${units === "lb" ? "kg" : "kg"})`, font: { size: 14 } } }, CONFIG);
-    Plotly.react("chart-volume", [{ x: e.weeks, y: e.volume_kg, type: "bar", marker: { color: "#9d8df1" } }],
-      { ...LAYOUT, title: { text: "Weekly volume (kg × reps)", font: { size: 14 } } }, CONFIG);
+    drawChart(document.getElementById("chart-e1rm"), {
+      title: `Estimated 1RM (${units})`,
+      points: e.weeks.map((w, i) => ({ x: w, y: mass(e.e1rm_kg[i]) })),
+      colour: "#4cc9f0",
+      unit: units,
+    });
+    drawChart(document.getElementById("chart-volume"), {
+      title: `Weekly volume (${units} × reps)`,
+      points: e.weeks.map((w, i) => ({ x: w, y: Math.round(mass(e.volume_kg[i])) })),
+      kind: "bar",
+      colour: "#9d8df1",
+      unit: units,
+    });
   };
   if (mSel) mSel.addEventListener("change", drawMuscle);
   if (eSel) eSel.addEventListener("change", drawExercise);
-  drawMuscle();
-  drawExercise();
+  if (mSel) drawMuscle();
+  if (eSel) drawExercise();
   document.body.dataset.chartsReady = "1";
 }
 
