@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         default=10_000, ge=0, description="How long SQLite waits for a lock, in milliseconds."
     )
     units: str = Field(default="kg", description="Default display units: kg or lb.")
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Worker processes of the web server (serve)."
+    )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Addresses of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (comma-separated, '*' for any); default: none.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

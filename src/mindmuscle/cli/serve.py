@@ -34,13 +34,33 @@ def serve(
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL or SQLite file (default: data dir).")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (default: MINDMUSCLE_WORKERS or 1); for a team, on PostgreSQL.",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Behind a reverse proxy: its address(es), comma-separated, whose "
+            "X-Forwarded-For/-Proto headers are trusted (default: none is trusted)."
+        ),
+    ] = None,
 ) -> None:
     """Start the web app (open it on your phone at the gym)."""
     # Options win over the environment; nothing here changes the environment of this process
     # until the server itself starts.
-    settings = (
-        Settings(host=host, port=port, database_url=db) if db else Settings(host=host, port=port)
-    )
+    given: dict[str, object] = {"host": host, "port": port}
+    if db:
+        given["database_url"] = db
+    if workers is not None:
+        given["workers"] = workers
+    if forwarded_allow_ips is not None:
+        given["forwarded_allow_ips"] = forwarded_allow_ips
+    settings = Settings.model_validate(given)
     database = open_database(settings.resolved_database_url(), settings=settings)
     open_to_network = not web_auth.is_loopback(host)
     if open_to_network and not web_auth.has_login(db=database):
@@ -68,15 +88,25 @@ def serve(
     console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
     if lan:
         console.print(f"On your phone (same Wi-Fi): {scheme}://{lan}:{port}")
-    # The app is built by uvicorn from the environment (it may start several processes).
+    if settings.workers > 1:
+        console.print(f"{settings.workers} worker processes share the database.")
+    proxies = settings.forwarded_allow_ips
+    if proxies:
+        console.print(f"Trusting X-Forwarded-For and X-Forwarded-Proto from {proxies}.")
+    # The app is built by uvicorn from the environment, in each worker process. The workers
+    # share only the database and the data folder's secret key file (the first to start creates
+    # it, the others read it), so any worker can answer any request.
     os.environ["MINDMUSCLE_HOST"] = host
     os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
+    os.environ["MINDMUSCLE_DATA_DIR"] = str(settings.data_dir)
     uvicorn.run(
         "mindmuscle.web:create_app",
         factory=True,
         host=host,
         port=port,
+        workers=settings.workers,
         log_level="warning",
-        proxy_headers=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         **ssl,  # type: ignore[arg-type]
     )

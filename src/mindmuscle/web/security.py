@@ -41,24 +41,51 @@ SESSION_MAX_AGE_S = 30 * 24 * 3600
 
 
 def load_or_create_secret(data_dir: Path) -> str:
-    """The secret key kept in ``data_dir/secret_key`` (created once, readable by the owner only)."""
+    """The secret key kept in ``data_dir/secret_key`` (created once, readable by the owner only).
+
+    Several worker processes may start at once on a new data folder: the key is written to a
+    file of its own and then linked into place, which fails for all but the first, so every
+    process reads the one key that won (a login made through one worker holds on the others).
+    """
     path = data_dir / "secret_key"
-    if path.is_file():
-        key = path.read_text(encoding="utf-8").strip()
-        if len(key) >= 32:
-            return key
+    key = _read_secret(path)
+    if key is not None:
+        return key
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(key + "\n")
+            fh.write(secrets.token_hex(32) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # complete when it appears; fails if another process was first
+        except FileExistsError:
+            if _read_secret(path) is None:  # a damaged key file: replace it
+                os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"Cannot write the secret key file {path}: {exc}. Set MINDMUSCLE_SECRET_KEY or "
             "MINDMUSCLE_DATA_DIR to a writable folder."
         ) from exc
+    key = _read_secret(path)
+    if key is None:
+        raise ConfigError(
+            f"The secret key file {path} holds no key of 32 characters or more: delete it to "
+            "create a new one (everyone logs in again), or set MINDMUSCLE_SECRET_KEY."
+        )
     return key
+
+
+def _read_secret(path: Path) -> str | None:
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return key if len(key) >= 32 else None
 
 
 def _mac(secret: str, message: str) -> str:
