@@ -63,6 +63,7 @@ async function run() {
   keepAwake(true);
   $("drill-intro").hidden = true;
   $("drill-run").hidden = false;
+  document.body.classList.add("running"); // the tab bar steps aside while the drill runs
   for (index = 0; index < drill.plan.items.length; index++) {
     const item = drill.plan.items[index];
     skip = false;
@@ -96,6 +97,7 @@ async function run() {
   keepAwake(false);
   $("drill-run").hidden = true;
   $("drill-done").hidden = false;
+  document.body.classList.remove("running");
   const box = $("drill-summary");
   for (const r of ratings) {
     const row = document.createElement("div");

@@ -75,9 +75,15 @@ function renderNext() {
   $("rec-channels").textContent = Object.values(exp.design.channels).join(", ");
 }
 
+// A muscle's name from the EMG channel names of the design (or the id in words).
+function muscleName(id) {
+  const channels = (exp && exp.design && exp.design.channels) || {};
+  return channels[id] || String(id || "").replace(/_/g, " ");
+}
+
 function render() {
   $("exp-name").textContent = exp.name;
-  $("exp-progress").textContent = `${exp.exercise_name} · ${exp.n_done} of ${exp.sets.length} sets done · order seed ${exp.design.seed}`;
+  $("exp-progress").textContent = `${exp.exercise_name} · ${exp.n_done} of ${exp.sets.length} sets done, in a randomised order`;
   renderNext();
   renderPlan();
   $("exp-view").hidden = false;
@@ -132,7 +138,7 @@ async function analyse() {
     const lines = a.headline.map((e) =>
       el("li", {},
         el("b", {}, `${label(e.condition)} vs ${label(e.reference)}`),
-        ` · ${e.measure === "target_rating" ? "target rating" : `peak activation of ${e.muscle}`}`
+        ` · ${e.measure === "target_rating" ? "target rating" : `peak activation of ${muscleName(e.muscle)}`}`
           + `${e.load_pct_e1rm === null ? " (all loads)" : ` at ${e.load_pct_e1rm}%`}: ${ci(e.comparison)}`,
       ),
     );

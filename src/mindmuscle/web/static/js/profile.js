@@ -172,6 +172,18 @@ for (const el of document.querySelectorAll("[data-pref]")) {
     localStorage.setItem("mm.prefs", JSON.stringify(prefs));
   });
 }
+const notifyBtn = document.getElementById("btn-notify");
+if (notifyBtn) {
+  const say = (p) => {
+    document.getElementById("notify-status").textContent =
+      p === "granted" ? "Notifications allowed: you will be told when rest ends while the app is in the background." : p === "denied" ? "Notifications are blocked; allow them in the browser's site settings." : !("Notification" in window) ? "This browser cannot show notifications." : "When the app is in the background, a notification says the rest is over.";
+  };
+  say("Notification" in window ? Notification.permission : "unsupported");
+  notifyBtn.addEventListener("click", async () => {
+    if (!("Notification" in window)) return say("unsupported");
+    say(await Notification.requestPermission());
+  });
+}
 const motionBtn = document.getElementById("btn-motion");
 if (motionBtn) {
   motionBtn.addEventListener("click", async () => {

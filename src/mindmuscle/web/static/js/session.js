@@ -693,6 +693,7 @@ function renderRest() {
       clearInterval(restTimer);
       metronome.chime();
       vibrate([200, 100, 200]);
+      notifyRestOver(p);
       enterPrime();
     }
   };
@@ -904,6 +905,16 @@ function wire() {
     renderSound();
     save();
   });
+}
+
+// The page is in the background when rest ends: a notification, if the lifter allowed them.
+function notifyRestOver(p) {
+  if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
+  try {
+    new Notification("Rest is over", { body: `${p.name}: set ${state.set + 1} of ${p.sets}, ${p.load_display}`, tag: "mm-rest" });
+  } catch {
+    /* some phones allow notifications only from a service worker */
+  }
 }
 
 // After a reload the browser holds sound back until the lifter taps: say so on the rest screen.
