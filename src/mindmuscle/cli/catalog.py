@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Group
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -150,23 +151,27 @@ def exercises(
         _print_json([ex.model_dump(mode="json") for ex in chosen])
         return
     title = f"{len(chosen)} exercises" + (f" for {catalog.muscle(muscle).name}" if muscle else "")
-    table = Table(title=title, title_justify="left")
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("name")
-    table.add_column("targets")
-    table.add_column("mechanic")
-    table.add_column("equipment")
-    table.add_column("tempo", no_wrap=True)
+    # Readable at 80 columns: the name with its id (for other commands) beneath it, the target
+    # muscles by name, and the kind of exercise with its tempo beneath.
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    id_width = max((len(ex.id) for ex in chosen), default=8)
+    rest = max(console.width - id_width - 4, 30)
+    table.add_column("exercise (id)", width=id_width + 2)  # + its padding
+    kinds = [f"{ex.mechanic.value}, {ex.equipment.value.replace('_', ' ')}" for ex in chosen]
+    kind_width = min(max((len(k) for k in kinds), default=14) + 2, rest // 2)
+    table.add_column("targets", width=rest - kind_width)
+    table.add_column("kind and tempo", width=kind_width)
     for ex in chosen:
+        targets = [
+            catalog.muscles[m].name.split(" (")[0] for m in ex.targets if m in catalog.muscles
+        ]
         table.add_row(
-            ex.id,
-            ex.name,
-            ", ".join(ex.targets) or "unassigned",
-            ex.mechanic.value,
-            ex.equipment.value,
-            ex.tempo.as_string(),
+            Text.assemble((ex.name, "bold"), "\n", (ex.id, "cyan")),
+            ", ".join(targets) or "unassigned",
+            f"{ex.mechanic.value}, {ex.equipment.value.replace('_', ' ')}\n"
+            f"tempo {ex.tempo.as_string()}",
         )
-    console.print(table)
+    console.print(table, highlight=False)
 
 
 class _ShowByDefault(TyperGroup):
