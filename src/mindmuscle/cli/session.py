@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import pyfiglet
@@ -67,7 +68,7 @@ from mindmuscle.services.sessions import (
 )
 from mindmuscle.session import Event, LoopOptions
 from mindmuscle.session import events as ev_
-from mindmuscle.store import LOCAL_USER_ID, open_database
+from mindmuscle.store import LOCAL_USER_ID, backup_database, open_database
 from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
 
 __all__ = ["db_app"]
@@ -140,6 +141,25 @@ def db_upgrade(db: DbOption = None) -> None:
         soft_wrap=True,
     )
     database.close()
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="The new backup file (never overwritten).")],
+    db: DbOption = None,
+) -> None:
+    """Copy the database to FILE while the server runs (SQLite backup API, or pg_dump)."""
+    database = open_existing(db)
+    try:
+        made = backup_database(database, file)
+    finally:
+        database.close()
+    console.print(
+        f"Backed up {database.display_url} to {made.path} ({made.size_bytes:,} bytes, "
+        f"{made.method}). To restore: {made.restore}.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # --- init -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 """
 
 from mindmuscle.store import bulk, repo
+from mindmuscle.store.backup import Backup, backup_database
 from mindmuscle.store.engine import (
     Database,
     database_exists,
@@ -32,6 +33,7 @@ from mindmuscle.store.tables import LOCAL_USER_ID
 
 __all__ = [
     "LOCAL_USER_ID",
+    "Backup",
     "Database",
     "DrillRatingCreate",
     "ExperimentCreate",
@@ -43,6 +45,7 @@ __all__ = [
     "SessionCreate",
     "SetCreate",
     "UserExerciseCreate",
+    "backup_database",
     "bulk",
     "database_exists",
     "normalise_url",
