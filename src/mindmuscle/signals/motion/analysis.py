@@ -3,8 +3,13 @@
 How it works (all steps are global: no setting depends on the exercise or the file):
 
 1. Resample to 25 Hz (:func:`~mindmuscle.signals.motion.preprocess.resample_recording`).
-2. Band-limit the acceleration to the band of lifting (0.1-3 Hz); the set is where the moving RMS
-   exceeds a quarter of its 90th percentile, so idle time before and after weighs little.
+2. Band-limit the acceleration to the band of lifting (0.1-3 Hz); the loud stretch is where the
+   moving RMS exceeds a quarter of its 90th percentile, so idle time before and after weighs
+   little. The set itself is where the movement repeats steadily at the period found in it
+   (:mod:`~mindmuscle.signals.motion.setfind`, with the gyroscope when there is one): when it
+   clearly repeats, loud movement more than a period away from it (walking up, setting the pin,
+   sitting down) is left out of the count, and a hump just outside it counts only when its
+   movement on every axis looks like the set's typical repetition.
 3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
    (0.5-20 s: the slowest prescribed repetitions take 10 s), preferring the half period when
    that is also a clear peak.
@@ -30,9 +35,10 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    magnitude of the acceleration (:mod:`~mindmuscle.signals.motion.walking`) and left out before
    step 2, so steps and arm swings never count.
 
-A gyroscope, when present, is read, aligned and resampled with the accelerometer, but the count
-does not use it: on the MetaMotion barbell recordings, adding it to the period estimate or to the
-movement axis counted fewer sets exactly (36 and about 25 of 57, against 38).
+A gyroscope, when present, is read, aligned and resampled with the accelerometer; it helps find
+the set and judge the humps at its edges, but not the period or the movement axis: on the
+MetaMotion barbell recordings, adding it to those counted fewer sets exactly (36 and about 25 of
+57, against 38).
 """
 
 from __future__ import annotations
@@ -131,9 +137,11 @@ class MotionParams:
     position_low_ratio : float
         Low cut-off of the vertical position, as a multiple of the repetition frequency.
     count_in_set : bool
-        Count only inside the set found in the recording (where the movement repeats steadily,
-        :mod:`~mindmuscle.signals.motion.setfind`), at the period that finds it; when false the
-        set found is reported but the count takes in every loud stretch.
+        Count the set found in the recording (where the movement repeats steadily,
+        :mod:`~mindmuscle.signals.motion.setfind`), at the period that finds it: loud movement
+        more than a period away from it (walking up, setting the pin, sitting down) is left out,
+        and humps just outside it count only when they look like the set's repetitions. When
+        false the set found is reported but the count takes in every loud stretch.
     energy_ratio : float
         A hump counts only where the movement energy (RMS within half a period either side)
         reaches this fraction of its median over the humps: a still stretch next to the set is
@@ -158,7 +166,7 @@ class MotionParams:
     alt_spread_margin: float = 0.15
     alt_min_autocorr: float = 0.35
     recount_ratio: float = 0.6
-    count_in_set: bool = False
+    count_in_set: bool = True
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -169,9 +177,16 @@ _MIN_AUTOCORR = 0.1
 _FALLBACK_PERIOD_S = 2.0
 _PAD_S = 2.0
 _MIN_VERTICAL_M = 0.05
-# A later period candidate replaces an earlier one when its set holds this much more repetition.
-_CLEARLY_STRONGER = 1.2
-_MAX_CANDIDATES = 4
+# Humps up to this many periods outside the set found are its first (last) repetitions when,
+# one after the other, each lies within these multiples of the period of its neighbour (the last
+# repetitions of a hard set slow down) and its movement on every axis correlates with the set's
+# typical repetition at least this much (without a multi-axis shape: its size within these
+# multiples of the set's median hump).
+_EDGE_REACH = 3.0
+_CLEAR_SET = 0.8
+_EDGE_GAP = (0.6, 2.0)
+_TEMPLATE_MIN = 0.5
+_EDGE_SIZE = (0.5, 2.0)
 
 
 @dataclass(frozen=True)
@@ -297,6 +312,24 @@ def _pick_humps(
     return peaks.astype(np.int64), prom
 
 
+def _like_template(shape: FloatArray, inner: IntArray, k: int, period: float) -> bool:
+    """Whether the movement around hump ``k`` looks like the set's typical repetition.
+
+    The template is the mean, over the set's humps, of the movement on every axis from half a
+    period before to half a period after each hump; a repetition correlates with it, a set-up
+    movement (another direction, another shape) does not.
+    """
+    half = max(1, int(period / 2))
+    n = shape.shape[0]
+    windows = [shape[p - half : p + half] for p in inner if p - half >= 0 and p + half <= n]
+    if not windows or k - half < 0 or k + half > n:
+        return False
+    template = np.mean(windows, axis=0).ravel()
+    candidate = shape[k - half : k + half].ravel()
+    denom = float(np.linalg.norm(template) * np.linalg.norm(candidate))
+    return denom > 0 and float(template @ candidate) / denom >= _TEMPLATE_MIN
+
+
 def _humps(
     m: FloatArray,
     env: FloatArray,
@@ -304,6 +337,7 @@ def _humps(
     rate: float,
     params: MotionParams,
     region: tuple[int, int],
+    shape: FloatArray | None = None,
 ) -> tuple[FloatArray, IntArray, FloatArray]:
     """Smooth the movement-axis signal around the repetition rate and pick its humps.
 
@@ -319,10 +353,37 @@ def _humps(
         integrate=params.velocity_humps,
     )
     lo, hi = region
-    if np.mean(hump[lo:hi] ** 3) < 0:
+    if np.mean(hump**3) < 0:
         hump = -hump
-    peaks, prom = _pick_humps(hump, env, period_s, rate, params, region)
-    return hump, peaks, prom
+    if lo == 0 and hi == m.size:
+        peaks, prom = _pick_humps(hump, env, period_s, rate, params, region)
+        return hump, peaks, prom
+    # The set found starts where a repetition first resembles the next one, so the first (and
+    # last) repetition can begin before (end after) it: look a period further either way, and
+    # keep a hump there only when it is like the set's own (size and spacing).
+    reach = int(_EDGE_REACH * period_s * rate)
+    wide = (max(lo - reach, 0), min(hi + reach, m.size))
+    peaks, prom = _pick_humps(hump, env, period_s, rate, params, wide)
+    inner = (peaks >= lo) & (peaks < hi)
+    if inner.sum() < 2:
+        # Too few humps inside the set to judge others by: count as without a set.
+        peaks, prom = _pick_humps(hump, env, period_s, rate, params, (0, m.size))
+        return hump, peaks, prom
+    typical = float(np.median(prom[inner]))
+    keep = inner.copy()
+    first, last = int(np.flatnonzero(inner)[0]), int(np.flatnonzero(inner)[-1])
+    for start, step in ((first, -1), (last, 1)):
+        k = start + step
+        while 0 <= k < peaks.size:
+            gap = abs(int(peaks[k - step]) - int(peaks[k])) / (period_s * rate)
+            alike = _EDGE_SIZE[0] * typical <= prom[k] <= _EDGE_SIZE[1] * typical
+            if shape is not None:
+                alike = _like_template(shape, peaks[inner], int(peaks[k]), period_s * rate)
+            if not (alike and _EDGE_GAP[0] <= gap <= _EDGE_GAP[1]):
+                break
+            keep[k] = True
+            k += step
+    return hump, peaks[keep], prom[keep]
 
 
 def _spread(values: FloatArray) -> float:
@@ -335,17 +396,19 @@ def _spread(values: FloatArray) -> float:
 def _channels(
     moving: FloatArray, gyro: FloatArray | None, rate: float, walking: npt.NDArray[np.bool_]
 ) -> FloatArray:
-    """The movement on every axis in comparable units: accelerometer and gyroscope each divided
-    by their own spread, so neither unit outweighs the other."""
+    """The movement on every axis in comparable units: each accelerometer and gyroscope axis
+    divided by its own spread, so neither a unit nor one loud axis (a turning wrist) outweighs
+    the axes that carry the repetitions."""
     parts = [moving]
     if gyro is not None:
-        g = bandpass(without(gyro, walking), 0.1, 3.0, rate)
-        parts.append(g)
-    scaled = []
-    for p in parts:
-        spread = float(np.sqrt(np.mean(np.sum(p * p, axis=1))))
-        scaled.append(p / spread if spread > 0 else p)
-    return np.column_stack(scaled)
+        parts.append(bandpass(without(gyro, walking), 0.1, 3.0, rate))
+    stacked = np.column_stack(parts)
+    spread = np.sqrt(np.mean(stacked * stacked, axis=0))
+    tiny = np.finfo(float).tiny
+    # An axis that barely moves (below 1e-4 of the strongest axis' power) carries only noise.
+    still = spread**2 <= _AXIS_FLOOR * max(float(np.max(spread**2)), tiny)
+    out: FloatArray = np.where(still, 0.0, stacked / np.maximum(spread, tiny))
+    return out
 
 
 def _slow(acc: FloatArray, rate: float) -> FloatArray:
@@ -360,49 +423,21 @@ def _slow(acc: FloatArray, rate: float) -> FloatArray:
 
 
 def _locate_set(
-    moving: FloatArray,
-    gyro: FloatArray | None,
-    acc: FloatArray,
-    band: FloatArray,
-    loud: tuple[int, int],
-    first: tuple[float, float],
-    walking: npt.NDArray[np.bool_],
+    channels: FloatArray, acc: FloatArray, period: tuple[float, float]
 ) -> tuple[float, float, FoundSet] | None:
     """The set inside the recording: (period_s, autocorrelation, stretch), or None.
 
     The loudest stretch need not be the set (picking up the weight, setting the pin): the set is
-    where the movement repeats steadily (:mod:`~mindmuscle.signals.motion.setfind`). Period
-    candidates: that of the loud stretch, that of its once-integrated movement (pauses and
-    mirror-image halves make the acceleration repeat faster than the repetitions), and that of
-    each stretch found. The candidate whose stretch holds the most repetition wins; a later one
-    must be clearly stronger.
+    where the movement repeats steadily at the period
+    (:mod:`~mindmuscle.signals.motion.setfind`). Looking again at the period of the stretch
+    found, or of its once-integrated movement, changed no count of the real recordings and let a
+    turning wrist pull the period to a multiple, so the period is the one already found.
     """
     rate = ANALYSIS_RATE_HZ
-    if not np.isfinite(first[0]):
+    if not np.isfinite(period[0]):
         return None
-    channels = _channels(moving, gyro, rate, walking)
-    gravity = _slow(acc, rate)
-    i0, i1 = loud
-    smooth = np.column_stack(
-        [fft_weighted(band[i0:i1, i], rate, low_hz=0.1, high_hz=3.0, power=1) for i in range(3)]
-    )
-    candidates = [first, _estimate_period(smooth, rate, DEFAULT_PARAMS)]
-    best: tuple[float, float, FoundSet] | None = None
-    tried: list[float] = []
-    while candidates:
-        cand_s, cand_ac = candidates.pop(0)
-        if not np.isfinite(cand_s) or any(abs(cand_s - p) < 1.5 / rate for p in tried):
-            continue
-        tried.append(cand_s)
-        where = find_set(channels, round(cand_s * rate), gravity)
-        if where is None:
-            continue
-        if best is None or where.strength > _CLEARLY_STRONGER * best[2].strength:
-            best = (cand_s, cand_ac, where)
-            if len(tried) < _MAX_CANDIDATES:
-                stretch = band[where.start : where.stop]
-                candidates.append(_estimate_period(stretch, rate, DEFAULT_PARAMS))
-    return best
+    where = find_set(channels, round(period[0] * rate), _slow(acc, rate))
+    return None if where is None else (period[0], period[1], where)
 
 
 def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
@@ -419,19 +454,29 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     period_s, periodicity = _estimate_period(band[i0:i1], rate, params)
     if walking.all():
         period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
-    located = _locate_set(moving, gyro, acc, band, (i0, i1), (period_s, periodicity), walking)
-    found = located is not None and params.count_in_set
+    channels = _channels(moving, gyro, rate, walking)
+    located = _locate_set(channels, acc, (period_s, periodicity))
+    sides = (0, t.size)
+    # The set found cuts the count only where it clearly repeats: an irregular movement on top
+    # of the repetitions (a turning wrist) blurs the rhythm, and the recount below handles it.
+    found = located is not None and params.count_in_set and located[2].clarity >= _CLEAR_SET
     if located is not None and found:
         period_s, periodicity = located[0], located[1]
-        i0, i1 = located[2].start, located[2].stop
+        reach0 = int(period_s * rate)
+        # Only loud movement more than a period away from the rhythm is cut away: where the set
+        # found reaches the loud stretch's end, the count looks as far as it always did.
+        # The movement axis and the period checks below still look at the whole loud stretch.
+        cut_lo = located[2].start - i0 > reach0
+        cut_hi = i1 - located[2].stop > reach0
+        sides = (located[2].start if cut_lo else 0, located[2].stop if cut_hi else t.size)
     for_period = band[i0:i1]
     seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
     axis = np.linalg.svd(seg, full_matrices=False)[2][0]
     m = moving @ axis
     period_known = bool(np.isfinite(period_s))
     t_rep = period_s if period_known else _FALLBACK_PERIOD_S
-    region = (i0, i1) if found else (0, t.size)
-    hump, peaks, prom = _humps(m, env, t_rep, rate, params, region)
+    region = sides
+    hump, peaks, prom = _humps(m, env, t_rep, rate, params, region, channels)
     combined = (period_s, periodicity)
     # Pauses and mirror-image halves can make the acceleration repeat faster than the
     # repetitions; the once-integrated signal repeats at the true rate.
@@ -453,7 +498,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         and alt_ac >= params.alt_min_autocorr
         and abs(alt_s - t_rep) > 0.3 * t_rep
     ):
-        alt = _humps(m, env, alt_s, rate, params, region)
+        alt = _humps(m, env, alt_s, rate, params, region, channels)
         if alt[1].size >= 2 and _spread(prom) > _spread(alt[2]) + params.alt_spread_margin:
             hump, peaks, prom = alt
             period_s, periodicity = alt_s, alt_ac
@@ -477,7 +522,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         far = not (params.recount_ratio * expected <= peaks.size <= expected / params.recount_ratio)
         if clear_ac >= params.alt_min_autocorr and not harmonic and far:
             direction = _periodic_direction(seg, round(clear_s * rate))
-            recount = _humps(moving @ direction, env, clear_s, rate, params, region)
+            recount = _humps(moving @ direction, env, clear_s, rate, params, region, channels)
             closer = abs(recount[1].size - expected) < abs(peaks.size - expected)
             # At the rhythm already counted, only a clearly more even recount is believed:
             # idle time inside a short set makes the expected count too high.

@@ -42,13 +42,15 @@ SIMILARITY_THRESHOLD = 0.5
 _ENERGY_BALANCE = 0.5
 # The set starts (ends) where the movement energy first (last) reaches this share of its median
 # over the set, within a period of the rhythm's edge.
-_EDGE_ENERGY = 0.25
+_EDGE_ENERGY = 0.6
 # Largest angle of the slow gravity direction from the set's median direction, degrees.
 _POSTURE_CONE_DEG = 50.0
 # A set goes on while the similarity stays above this share of the threshold.
 _CONTINUE_SHARE = 0.5
 # A pause inside the set (a breath, a re-grip) lasts at most this many repetition periods.
-_MAX_PAUSE_PERIODS = 3.0
+_MAX_PAUSE_PERIODS = 4.0
+# Lags, as multiples of the period, at which a neighbouring repetition is looked for.
+_LAG_FACTORS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5)
 
 
 class FoundSet(NamedTuple):
@@ -57,6 +59,7 @@ class FoundSet(NamedTuple):
     start: int
     stop: int
     strength: float  # similarity summed over the stretch's window starts, in samples
+    clarity: float  # mean similarity over those window starts, 0-1
 
 
 def _window_sums(x: FloatArray, width: int) -> FloatArray:
@@ -67,6 +70,30 @@ def _window_sums(x: FloatArray, width: int) -> FloatArray:
 
 
 def rhythm_similarity(x: FloatArray, lag: int) -> FloatArray:
+    """Per-sample similarity to the movement about one period before or after.
+
+    The best of the similarities at lags from 0.8 to 1.5 periods: repetitions of one set differ
+    in length (the last ones of a hard set slow down), so a neighbour is looked for near, not
+    exactly at, one period.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples, n_channels)
+        Band-limited movement, channels already scaled to comparable units.
+    lag : int
+        The repetition period in samples.
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        Similarity of the window starting at each sample, -1 to 1.
+    """
+    lags = sorted({max(2, round(lag * f)) for f in _LAG_FACTORS})
+    out: FloatArray = np.max(np.stack([_similarity_at(x, k) for k in lags]), axis=0)
+    return out
+
+
+def _similarity_at(x: FloatArray, lag: int) -> FloatArray:
     """Per-sample similarity of the movement to itself one period before or after.
 
     Parameters
@@ -162,7 +189,7 @@ def find_set(
     Returns
     -------
     FoundSet or None
-        ``(start, stop, strength)`` of the strongest run of repetitions (strength: similarity
+        ``(start, stop, strength, clarity)`` of the strongest run of repetitions (strength: similarity
         summed over its window starts, so longer and clearer runs are stronger), or None when
         nothing repeats for at least two periods.
 
@@ -170,8 +197,8 @@ def find_set(
     --------
     >>> t = np.arange(0, 40, 0.04)
     >>> x = np.where((t > 10) & (t < 30), np.sin(2 * np.pi * t / 2.5), 0.0)[:, None]
-    >>> start, stop, _ = find_set(x, lag=round(2.5 / 0.04))
-    >>> round(t[start]), round(t[stop])
+    >>> found = find_set(x, lag=round(2.5 / 0.04))
+    >>> round(t[found.start]), round(t[found.stop])
     (10, 30)
     """
     sim = rhythm_similarity(x, lag)
@@ -194,8 +221,9 @@ def find_set(
     runs = joined
     a, b = max(runs, key=lambda r: float(np.sum(sim[r[0] : r[1]])))
     strength = float(np.sum(sim[a:b]))
+    clarity = strength / max(b - a, 1)
     lo, hi = a, min(b + lag - 1, x.shape[0])
     lo, hi = _energy_edges(x, lo, hi, lag)
     if gravity is not None:
         lo, hi = _posture_trim(gravity, lo, hi, lag)
-    return FoundSet(lo, hi, strength)
+    return FoundSet(lo, hi, strength, clarity)
