@@ -189,9 +189,9 @@ def find_set(
     Returns
     -------
     FoundSet or None
-        ``(start, stop, strength, clarity)`` of the strongest run of repetitions (strength: similarity
-        summed over its window starts, so longer and clearer runs are stronger), or None when
-        nothing repeats for at least two periods.
+        ``(start, stop, strength, clarity)`` of the strongest run of repetitions (strength:
+        similarity summed over its window starts, so longer and clearer runs are stronger;
+        clarity: its mean), or None when nothing repeats for at least two periods.
 
     Examples
     --------
