@@ -11,10 +11,11 @@ the scores are those of the whole history; ``count`` is then the rated sets of t
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import cast
 
@@ -154,14 +155,12 @@ def _version(s: Session, user_id: int) -> Version:
     return bulk.history_version(session=s, user_id=user_id)
 
 
-def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[LoggedSet]:
-    """The user's sets with ``after_id < id <= upto_id``, read without the ORM."""
-    out = []
-    for row in bulk.logged_set_rows(
-        session=s, user_id=user_id, after_id=after_id, up_to_id=upto_id
-    ):
-        # The store validated every value on the way in; constructing skips a second check.
-        out.append(
+def _logged(rows: Iterable[bulk.LoggedSetRow]) -> list[tuple[int, LoggedSet]]:
+    """(set id, set as the coach reads it) of each row."""
+    # The store validated every value on the way in; constructing skips a second check.
+    return [
+        (
+            row.id,
             LoggedSet.model_construct(
                 exercise_id=row.exercise_id,
                 performed_at=row.performed_at,
@@ -173,26 +172,61 @@ def _read_sets(s: Session, user_id: int, after_id: int, upto_id: int) -> list[Lo
                 focus_mode=cast(FocusMode | None, row.focus_mode),
                 target_rating=row.target_rating,
                 felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
-            )
+            ),
         )
-    return out
+        for row in rows
+    ]
+
+
+# Past this many sets changed at once, reading everything again is as quick.
+MAX_REREAD_SETS = 2000
 
 
 class _UserSets:
     def __init__(self) -> None:
         self.version: Version = (0, 0, 0)
         self.sets: list[LoggedSet] = []
+        self.by_id: dict[int, LoggedSet] = {}
         self.loaded_at = float("-inf")
         # The catalogue is part of the key: assigning an exercise's targets changes the map.
         self.progress: tuple[Version, date, Catalog, Progress] | None = None
 
 
 class ProgressCache:
-    """Each user's logged sets and last :class:`Progress`, brought up to date on demand."""
+    """Each user's logged sets and last :class:`Progress`, brought up to date on demand.
+
+    New sets are read by id; sets edited, deleted or restored (their revisions) are read again
+    one by one; a reflection added later to a set already read without a revision, or many
+    changes at once, read everything again.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users: dict[int, _UserSets] = {}
+
+    def _changed(
+        self, s: Session, user_id: int, cached: _UserSets, version: Version
+    ) -> set[int] | None:
+        """The ids of the sets already read that changed since, or None to read everything."""
+        revised: set[int] = set()
+        if version[2] != cached.version[2]:
+            revised = bulk.revised_set_ids(
+                session=s,
+                user_id=user_id,
+                after_revision_id=cached.version[2],
+                up_to_revision_id=version[2],
+            )
+            # Sets newer than the last read are read with the new ones anyway.
+            revised = {i for i in revised if i <= cached.version[0]}
+            if len(revised) > MAX_REREAD_SETS:
+                return None
+        late = bulk.late_reflection_set_ids(
+            session=s,
+            user_id=user_id,
+            after_reflection_id=cached.version[1],
+            up_to_set_id=cached.version[0],
+        )
+        return None if late - revised else revised
 
     def _sync(self, db: Database, user_id: int, cached: _UserSets) -> Version:
         now = time.monotonic()
@@ -201,27 +235,32 @@ class ProgressCache:
             version = _version(s, user_id)
             if version == cached.version and not full:
                 return version
-            max_set = version[0]
-            # A set edited, deleted or restored: read everything again.
-            full = full or version[2] != cached.version[2]
-            if not full:
-                # A reflection stored later for a set already read: read everything again.
-                late = bulk.count_late_reflections(
-                    session=s,
-                    user_id=user_id,
-                    after_reflection_id=cached.version[1],
-                    up_to_set_id=cached.version[0],
-                )
-                full = bool(late)
+            changed = None if full else self._changed(s, user_id, cached, version)
             # Ids bound the reads, so a set stored meanwhile is read next time, never twice.
-            new = _read_sets(s, user_id, 0 if full else cached.version[0], max_set)
-        if full:
-            cached.sets = []
+            after = 0 if changed is None else cached.version[0]
+            new = _logged(
+                bulk.logged_set_rows(
+                    session=s, user_id=user_id, after_id=after, up_to_id=version[0]
+                )
+            )
+            if changed:
+                new += _logged(
+                    bulk.logged_set_rows_by_id(session=s, user_id=user_id, set_ids=changed)
+                )
+        if changed is None:
+            cached.sets, cached.by_id = [], {}
             cached.loaded_at = now
-        last = cached.sets[-1].performed_at if cached.sets else None
-        cached.sets.extend(new)
-        if last is not None and any(x.performed_at < last for x in new):
-            cached.sets.sort(key=lambda x: x.performed_at)
+        elif changed:
+            gone = {id(cached.by_id.pop(i)) for i in changed if i in cached.by_id}
+            cached.sets = [x for x in cached.sets if id(x) not in gone]
+        times = [x.performed_at for x in cached.sets[-1:]] + [x.performed_at for _, x in new]
+        for set_id, logged in new:
+            cached.by_id[set_id] = logged
+            cached.sets.append(logged)
+        if any(b < a for a, b in itertools.pairwise(times)):
+            # Oldest first, as a full read would give them (sets of the same time by id).
+            set_id_of = {id(x): k for k, x in cached.by_id.items()}
+            cached.sets.sort(key=lambda x: (x.performed_at, set_id_of[id(x)]))
         cached.version = version
         return version
 

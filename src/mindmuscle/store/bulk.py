@@ -7,7 +7,7 @@ that import and export whole histories live here, so no SQL is written outside t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -31,8 +31,11 @@ __all__ = [
     "history_version",
     "insert_sets",
     "iter_sets",
+    "late_reflection_set_ids",
     "list_emg_recordings",
     "logged_set_rows",
+    "logged_set_rows_by_id",
+    "revised_set_ids",
     "sessions_of_import_keys",
     "stored_set_keys",
     "user_rows",
@@ -205,3 +208,52 @@ def list_emg_recordings(*, session: Session, user_id: int, limit: int) -> list[E
         .limit(limit)
     )
     return [EmgRecordingRow(*row) for row in session.execute(q)]
+
+
+def revised_set_ids(
+    *, session: Session, user_id: int, after_revision_id: int, up_to_revision_id: int
+) -> set[int]:
+    """The ids of the user's sets edited, deleted or restored by the revisions with
+    ``after_revision_id < id <= up_to_revision_id``."""
+    q = select(SetRevisionRow.set_id).where(
+        SetRevisionRow.user_id == user_id,
+        SetRevisionRow.id > after_revision_id,
+        SetRevisionRow.id <= up_to_revision_id,
+    )
+    return set(session.scalars(q.distinct()))
+
+
+def logged_set_rows_by_id(
+    *, session: Session, user_id: int, set_ids: Collection[int]
+) -> list[LoggedSetRow]:
+    """The user's sets among ``set_ids`` that are not deleted, by id."""
+    ids = sorted(set_ids)
+    out: list[LoggedSetRow] = []
+    for i in range(0, len(ids), _CHUNK):
+        q = (
+            select(
+                SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+                SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+                ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+            )
+            .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+            .where(
+                SetRow.user_id == user_id, SetRow.id.in_(ids[i : i + _CHUNK]),
+                SetRow.deleted_at.is_(None),
+            )
+            .order_by(SetRow.id)
+        )  # fmt: skip
+        out.extend(LoggedSetRow(*row) for row in session.execute(q))
+    return out
+
+
+def late_reflection_set_ids(
+    *, session: Session, user_id: int, after_reflection_id: int, up_to_set_id: int
+) -> set[int]:
+    """The sets up to ``up_to_set_id`` given a reflection after ``after_reflection_id``."""
+    q = select(ReflectionRow.set_id).where(
+        ReflectionRow.user_id == user_id,
+        ReflectionRow.id > after_reflection_id,
+        ReflectionRow.set_id <= up_to_set_id,
+    )
+    return set(session.scalars(q))

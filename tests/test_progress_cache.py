@@ -1,0 +1,89 @@
+"""The progress cache follows every change of the history exactly as a fresh read would.
+
+New sets are read by id and changed sets (edited, deleted, restored, deleted with their workout)
+are read again one by one; after each of a few hundred random changes the cached sets must equal,
+in value and order, those of a cache that reads everything afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from mindmuscle.coach.models import Reflection
+from mindmuscle.services import history as history_service
+from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
+
+T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+U = LOCAL_USER_ID
+
+
+def test_the_cache_equals_a_fresh_read_after_random_changes(tmp_path: Path) -> None:
+    rng = random.Random(0)
+    db = open_database(f"sqlite:///{tmp_path / 'c.db'}")
+    with db.session() as s:
+        workouts = [
+            repo.create_session(session=s, user_id=U, data=SessionCreate(source="log")).id
+            for _ in range(3)
+        ]
+    cache = ProgressCache()
+    ids: list[int] = []
+    kinds: dict[str, int] = {}
+    for step in range(250):
+        kind = rng.choice(["add", "add", "edit", "delete", "restore", "workout", "reflect"])
+        if kind == "add" or not ids:
+            kind = "add"
+            stored = history_service.record_set(
+                db=db,
+                user_id=U,
+                data=history_service.SetInput(
+                    exercise_id=rng.choice(["leg_extension", "dumbbell_biceps_curl"]),
+                    # Out of order on purpose: imports bring older sets after newer ones.
+                    performed_at=T0 + timedelta(hours=rng.randint(0, 200)),
+                    load_kg=float(rng.randint(10, 100)),
+                    reps=rng.randint(0, 12),
+                    session_id=rng.choice([None, *workouts]),
+                    reflection=None
+                    if rng.random() < 0.3
+                    else Reflection(target_rating=rng.randint(0, 10)),
+                ),
+            )
+            ids.append(history_service.get_set(db=db, user_id=U, ref=stored.uuid).set.id)
+        elif kind == "edit":
+            history_service.edit_set(
+                db=db,
+                user_id=U,
+                ref=rng.choice(ids),
+                edit=history_service.SetEdit(
+                    reps=rng.randint(0, 12), target_rating=rng.randint(0, 10)
+                ),
+                now=T0,
+            )
+        elif kind == "delete":
+            history_service.delete_set(db=db, user_id=U, ref=rng.choice(ids), now=T0)
+        elif kind == "restore":
+            with contextlib.suppress(ValueError):  # its workout is deleted
+                history_service.restore_set(db=db, user_id=U, ref=rng.choice(ids), now=T0)
+        elif kind == "workout":
+            sid = rng.choice(workouts)
+            if history_service.get_workout(db=db, user_id=U, session_id=sid).deleted_at is None:
+                history_service.delete_workout(db=db, user_id=U, session_id=sid, now=T0)
+            else:
+                history_service.restore_workout(db=db, user_id=U, session_id=sid, now=T0)
+        else:
+            ref = rng.choice(ids)
+            uuid = history_service.get_set(db=db, user_id=U, ref=ref).set.uuid
+            history_service.record_reflection(
+                db=db, user_id=U, set_uuid=uuid, reflection=Reflection(target_rating=9)
+            )
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if step % 3 == 0 or step > 240:
+            assert cache.sets(db=db, user_id=U) == ProgressCache().sets(db=db, user_id=U), step
+    assert cache.sets(db=db, user_id=U) == ProgressCache().sets(db=db, user_id=U)
+    expected = history_service.logged_sets(db=db, user_id=U)
+    assert sorted(cache.sets(db=db, user_id=U), key=repr) == sorted(expected, key=repr)
+    assert min(kinds.values()) >= 15, kinds  # every kind of change was made
+    db.close()
