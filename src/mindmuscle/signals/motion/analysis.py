@@ -508,7 +508,13 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         # count is far from the cycles that rhythm fits in the set, recount along it. The
         # three axes together and the once-integrated signal compete too: when the latter
         # repeats most clearly, the rhythms of the acceleration are parts of a repetition.
-        single = [_estimate_period(for_period[:, i : i + 1], rate, params) for i in range(3)]
+        # An axis that barely moves (a stuck axis) holds only the filter's rounding, which can
+        # look perfectly periodic: it has no rhythm of its own.
+        power = np.mean(for_period**2, axis=0)
+        live = power > _AXIS_FLOOR * max(float(power.max()), np.finfo(float).tiny)
+        single = [
+            _estimate_period(for_period[:, i : i + 1], rate, params) for i in range(3) if live[i]
+        ]
         clear_s, clear_ac = max(
             [combined, (alt_s, alt_ac), *single],
             key=lambda c: c[1] if np.isfinite(c[0]) else -1.0,
