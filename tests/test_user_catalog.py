@@ -300,3 +300,16 @@ def test_plan_copes_with_an_exercise_without_targets(scripts: tuple[Settings, Pa
     assert all(p["role"] == "training" for p in planned[1:])
     result = runner.invoke(cli_app, ["plan", "--exercise", mine[0], "--json", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
+
+
+def test_web_motion_analysis_of_an_imported_exercise(client: TestClient) -> None:
+    # The route knew the exercise, then the analysis looked it up in the built-in catalogue.
+    body = {
+        "exercise_id": OWN,
+        "tempo": {"eccentric_s": 2, "bottom_pause_s": 0, "concentric_s": 1, "top_squeeze_s": 1},
+        "motion": {"t_ms": [0, 10], "ax": [0, 0], "ay": [0, 0], "az": [9.8, 9.8]},
+    }
+    r = client.post("/api/motion/analyze", json=body)
+    assert r.status_code == 422
+    # The recording is the only thing refused: the exercise is known.
+    assert "has 2 distinct samples; at least 20 are needed" in r.json()["message"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mindmuscle.catalog import load_catalog
+from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
 from mindmuscle.io.motion import AccelUnits, GyroUnits, read_motion_file, recording_from_payload
 from mindmuscle.signals.motion import (
@@ -19,15 +19,18 @@ from mindmuscle.signals.motion import (
 __all__ = ["analyze_file", "analyze_file_trace", "analyze_recording", "analyze_web_recording"]
 
 
-def _exercise(exercise_id: str | None, alternating: bool) -> tuple[Movement | None, bool]:
+def _exercise(
+    exercise_id: str | None, alternating: bool, catalog: Catalog | None = None
+) -> tuple[Movement | None, bool]:
     """The concentric direction of the exercise, and whether its sides take turns.
 
     ``alternating`` given by the user holds even for an exercise whose card does not alternate
-    (any dumbbell exercise can be done one side after the other).
+    (any dumbbell exercise can be done one side after the other). ``catalog``: the user's
+    (default: the built-in one).
     """
     if exercise_id is None:
         return None, alternating
-    ex = load_catalog().exercise(exercise_id)
+    ex = (catalog or load_catalog()).exercise(exercise_id)
     return ex.concentric, alternating or ex.alternating
 
 
@@ -128,8 +131,11 @@ def analyze_web_recording(
     *,
     exercise_id: str | None = None,
     tempo: Tempo | str | None = None,
+    catalog: Catalog | None = None,
 ) -> MotionAnalysis:
     """Analyse the recording the phone page sends with a set.
+
+    ``catalog`` is the user's (their own exercises included; default: the built-in one).
 
     ``payload`` is the JSON object described in
     :func:`mindmuscle.io.motion.recording_from_payload` (``t_ms``, ``ax``, ``ay``, ``az``,
@@ -144,7 +150,7 @@ def analyze_web_recording(
     mindmuscle.errors.UnknownIdError
         An exercise id that is not in the catalogue.
     """
-    concentric, alternating = _exercise(exercise_id, False)
+    concentric, alternating = _exercise(exercise_id, False, catalog)
     rec = recording_from_payload(payload)
     return analyze_motion_trace(
         rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternating

@@ -114,7 +114,11 @@ class MeasuredSet(BaseModel):
 
 
 def measure_web_set(
-    payload: dict[str, Any], *, exercise_id: str, tempo: Tempo | None
+    payload: dict[str, Any],
+    *,
+    exercise_id: str,
+    tempo: Tempo | None,
+    catalog: Catalog | None = None,
 ) -> MeasuredSet:
     """Count the repetitions and measure the tempo of the phone's recording of one set.
 
@@ -125,7 +129,7 @@ def measure_web_set(
     mindmuscle.errors.InvalidSignalError
         A recording that cannot be analysed (too short, no movement).
     """
-    a = analyze_web_recording(payload, exercise_id=exercise_id, tempo=tempo)
+    a = analyze_web_recording(payload, exercise_id=exercise_id, tempo=tempo, catalog=catalog)
     full = [r for r in a.repetitions if not r.partial]
     measured = None
     rep_s = None

@@ -296,7 +296,9 @@ class MotionIn(_Body):
 def analyze_motion(body: MotionIn, ctx: Ctx, user: User, catalog: UserCatalog) -> MeasuredSet:
     """Count the repetitions and measure the tempo of a phone motion recording."""
     catalog.exercise(body.exercise_id)
-    return measure_web_set(body.motion, exercise_id=body.exercise_id, tempo=body.tempo)
+    return measure_web_set(
+        body.motion, exercise_id=body.exercise_id, tempo=body.tempo, catalog=catalog
+    )
 
 
 # ---------------------------------------------------------------- progress and drill
