@@ -32,6 +32,7 @@ def test_assign_the_targets_of_an_imported_exercise(page, server: Server) -> Non
     page.fill("#filter", "warm")
     shot(page, "40-exercise-unassigned")
     card.locator("button[type=submit]").click()  # nothing chosen: told what to do
+    page.wait_for_selector("article#user_warm_up .error-text:not([hidden])")
     assert card.locator(".error-text").inner_text() == "Choose at least one muscle."
     card.locator("select").select_option(["quadriceps", "glute_max"])
     with page.expect_navigation():
