@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,7 @@ from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
-from mindmuscle.coach.limits import BODYWEIGHT_KG, LOAD_KG, check_mass, range_errors
+from mindmuscle.coach.limits import BODYWEIGHT_KG, LOAD_KG, REPS, check_mass, range_errors
 from mindmuscle.coach.models import (
     Experience,
     Goal,
@@ -69,7 +70,7 @@ from mindmuscle.services.sessions import (
 from mindmuscle.session import Event, LoopOptions
 from mindmuscle.session import events as ev_
 from mindmuscle.store import LOCAL_USER_ID, backup_database, open_database
-from mindmuscle.units import MassUnit, from_kg, parse_unit, to_kg
+from mindmuscle.units import MassUnit, from_kg, parse_unit
 
 __all__ = ["db_app"]
 
@@ -449,13 +450,39 @@ class _InputClosedError(Exception):
     pass
 
 
+class _KeptError(Exception):
+    """The lifter stopped mid-set and chose to keep the session for --resume."""
+
+
+# Without a voice each phase has its own number of bells (the count-in and the end: one).
+_BELLS = {"eccentric": 1, "bottom_pause": 0, "concentric": 2, "top_squeeze": 3}
+
+
 class _Voice:
-    """Terminal bell and spoken phase words (espeak-ng when installed, silent without)."""
+    """A distinct sound per phase: the word spoken by espeak-ng, else a number of bells."""
 
     def __init__(self, *, sound: bool, voice: bool, terminal: bool) -> None:
         self.bell = sound and terminal
         self.espeak = shutil.which("espeak-ng") if voice else None
         self._proc: subprocess.Popen[bytes] | None = None
+
+    def describe(self) -> str:
+        """What the lifter will hear, said once at the start."""
+        if self.espeak is not None:
+            return "Sound: each phase word is spoken (espeak-ng)."
+        if self.bell:
+            return (
+                "Sound: no voice (espeak-ng is not installed), so the terminal bell rings: "
+                "once to lower, twice to lift, three times to squeeze."
+            )
+        return "Sound: off; follow the phase word on the screen."
+
+    def phase(self, phase: str, word: str) -> None:
+        if self.espeak is not None:
+            self.say(word)
+        elif self.bell and _BELLS.get(phase, 0):
+            sys.stdout.write("\a" * _BELLS[phase])
+            sys.stdout.flush()
 
     def ring(self) -> None:
         if self.bell:
@@ -475,19 +502,37 @@ class _Voice:
 
 
 def _big(word: str) -> str:
-    """The phase word in large letters, readable from across the room."""
+    """The phase word in large letters, readable from across the room.
+
+    Every line is padded to the same width, so the block is centred as one piece (centring each
+    line on its own skews the letters).
+    """
     if not word:
         return "\n"
-    return str(pyfiglet.figlet_format(word.upper(), font="standard", width=200)).rstrip("\n")
+    text = str(pyfiglet.figlet_format(word.upper(), font="standard", width=200)).rstrip("\n")
+    lines = text.splitlines()
+    width = max((len(line) for line in lines), default=0)
+    return "\n".join(line.ljust(width) for line in lines)
 
 
 class _View:
     """Renders loop events: a Rich live panel in a terminal, one plain line each otherwise."""
 
-    def __init__(self, *, units: MassUnit, clock: Callable[[], int], voice: _Voice) -> None:
+    def __init__(
+        self,
+        *,
+        units: MassUnit,
+        clock: Callable[[], int],
+        voice: _Voice,
+        plan: Plan | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
         self.units = units
         self.clock = clock
         self.voice = voice
+        self.plan = plan
+        self.names = dict(names or {})
+        self.next_text = ""
         self.live_mode = console.is_terminal
         self.live: Live | None = None
         self.title = ""
@@ -500,9 +545,14 @@ class _View:
         self.ends_ms: int | None = None
         self.countdown_label = ""
 
+    def name(self, exercise_id: str) -> str:
+        return self.names.get(exercise_id, exercise_id)
+
     # Live panel
     def render(self) -> RenderableType:
-        word = Text(_big(self.phase), style="bold magenta", justify="center", no_wrap=True)
+        word = Text(_big(self.phase), style="bold magenta", no_wrap=True)
+        resting = self.phase == "rest"
+        box_text, box_title = (self.next_text, "next") if resting else (self.cue, "cue")
         parts: list[RenderableType] = [
             Align.center(Text(self.title, style="bold")),
             Text(""),
@@ -510,7 +560,10 @@ class _View:
             Align.center(Text(self.breath, style="italic")),
             Align.center(Text(f"Rep {self.rep}  (target {self.reps})" if self.reps else "")),
             Text(""),
-            Panel(Align.center(Text(self.cue, style="bold yellow", justify="center")), title="cue"),
+            Panel(
+                Align.center(Text(box_text, style="bold yellow", justify="center")),
+                title=box_title,
+            ),
         ]
         if self.ends_ms is not None:
             left = max(0, self.ends_ms - self.clock()) / 1000
@@ -573,9 +626,7 @@ class _View:
         elif isinstance(ev, ev_.TempoPhaseEvent):
             self.phase, self.breath, self.rep = ev.word, ev.breath, ev.rep
             self.line(f"rep {ev.rep} {ev.word.upper()} ({ev.breath}, {ev.duration_s:g} s)")
-            self.voice.say(ev.word)
-            if ev.phase == "top_squeeze":
-                self.voice.ring()
+            self.voice.phase(ev.phase, ev.word)
         elif isinstance(ev, ev_.SetFinishedEvent):
             self.phase = "done"
             self.line(f"Set finished: {ev.reps} reps")
@@ -587,13 +638,17 @@ class _View:
             c = ev.completed
             rated = c.reflection.target_rating
             self.line(
-                f"Set confirmed and stored: {c.exercise_id} set {c.set_index + 1}, {c.reps} reps "
-                f"at {_fmt_kg(c.load_kg, self.units)}, target rating "
+                f"Set confirmed and stored: {self.name(c.exercise_id)} set {c.set_index + 1}, "
+                f"{c.reps} reps at {_fmt_kg(c.load_kg, self.units)}, target rating "
                 + ("skipped" if rated is None else str(rated))
             )
         elif isinstance(ev, ev_.AdaptedEvent):
             n = ev.next
             touch = "; touch the muscle during the set" if n.touch_during_set else ""
+            self.next_text = (
+                f"{n.name}: {n.load_display}, {n.reps[0]}-{n.reps[1]} reps, tempo "
+                f"{n.tempo.as_string()}\n{n.focus.mode} focus: {n.focus.cue}{touch}"
+            )
             self.line(
                 f"Next set: {', '.join(ev.actions)}; {n.load_display}, tempo "
                 f"{n.tempo.as_string()}, {n.focus.mode} focus: {n.focus.cue}{touch}"
@@ -604,13 +659,28 @@ class _View:
         elif isinstance(ev, ev_.RestStartedEvent):
             self.phase, self.breath, self.rep, self.reps = "rest", "", 0, ""
             self.ends_ms, self.countdown_label = ev.ends_ms, "Rest"
-            self.line(f"Rest {ev.duration_s:g} s. {ev.prompt}")
+            self.info = ""
+            if self.plan is not None and ev.next_exercise_index < len(self.plan.exercises):
+                upcoming = self.plan.exercises[ev.next_exercise_index]
+                heading = f"Set {ev.next_set_index + 1} of {upcoming.sets}, {upcoming.name}"
+                if ev.next_set_index == 0 or not self.next_text.startswith(upcoming.name):
+                    self.next_text = (
+                        f"{upcoming.load_display}, {upcoming.reps[0]}-{upcoming.reps[1]} reps, "
+                        f"tempo {upcoming.tempo.as_string()}"
+                    )
+                else:
+                    self.next_text = self.next_text.split(": ", 1)[-1]
+                self.next_text = f"{heading}\n{self.next_text}"
+            self.title = f"Rest {ev.duration_s:g} s"
+            self.line(f"Rest {ev.duration_s:g} s. Next: {self.next_text.replace(chr(10), '; ')}")
+            if ev.prompt:
+                self.line(ev.prompt)
         elif isinstance(ev, ev_.RestEndedEvent):
             self.ends_ms = None
             self.line("Rest over.")
             self.voice.ring()
         elif isinstance(ev, ev_.ExerciseSkippedEvent):
-            self.line(f"Skipped {ev.exercise_id}.")
+            self.line(f"Skipped {self.name(ev.exercise_id)}.")
         elif isinstance(ev, ev_.PausedEvent):
             self.line("Paused. Enter or r to resume.")
         elif isinstance(ev, ev_.ResumedEvent):
@@ -688,61 +758,85 @@ class _Terminal:
                 self.view.line(f"Error: {exc}")
 
     def reflect(self) -> None:
+        """Three questions at most: reps and load (Enter keeps them), the rating, elsewhere."""
         loop = self.run.loop
         p = loop.current
         assert p is not None
         counted = loop.reps_done
-        reps = self.ask_valid(
-            f"Reps done [{counted}]", lambda s: _int_answer(s, counted, 0, 100, "Reps")
+        prescribed = p.load_kg
+        units = self.units
+
+        def parse_done(text: str) -> tuple[int, float | None]:
+            t = text.strip().lower().replace("×", "x")
+            if not t:
+                return counted, prescribed
+            parts = [x for x in re.split(r"[x\s]+", t) if x]
+            try:
+                reps = REPS.check("reps", int(parts[0]))
+                load = None if len(parts) < 2 else float(parts[1])
+            except ValueError:
+                raise InvalidInputError(
+                    f"{text!r} is not reps or reps x load: give e.g. 9, or 9 x 16."
+                ) from None
+            if load is None:
+                return reps, prescribed
+            return reps, check_mass(LOAD_KG, "load_kg", load, units)
+
+        shown = "" if prescribed is None else f" x {_fmt_kg(prescribed, units)}"
+        reps, load_kg = self.ask_valid(
+            f"Reps{' x load' if shown else ''} [{counted}{shown}] (Enter keeps it)",
+            parse_done,
         )
-        load_kg = p.load_kg
-        if p.load_kg is not None:
-            prescribed_kg: float = p.load_kg
-            shown = _fmt_kg(prescribed_kg, self.units)
-
-            def parse_load(s: str) -> float:
-                if not s.strip():
-                    return prescribed_kg
-                try:
-                    value = float(s)
-                except ValueError:
-                    raise InvalidInputError(
-                        f"Load must be a number in {self.units}, got {s!r}."
-                    ) from None
-                if value < 0:
-                    raise InvalidInputError(f"Load must be 0 or more, got {s!r}.")
-                return to_kg(value, self.units)
-
-            load_kg = self.ask_valid(f"Load in {self.units} [{shown}]", parse_load)
+        targets = self.run.catalog.exercises[p.exercise_id].targets
+        aimed = ", ".join(
+            _muscle(self.run.catalog, m) for m in targets if m in self.run.catalog.muscles
+        )
         target = self.ask_valid(
-            "Target rating 0-10: how strongly did you feel the target muscle?",
-            lambda s: _int_answer(s, -1, 0, 10, "Target rating"),
+            f"Target rating 0-10: how strongly did you feel the {aimed or 'target muscle'}?",
+            lambda s: _int_answer(s, -1, 0, 10, "The rating"),
         )
         elsewhere = self.ask_valid(
-            "Felt elsewhere (muscle=rating, comma separated; Enter for none)",
+            "Felt elsewhere? muscle=0-10, e.g. front_delt=3 (Enter: nowhere else)",
             lambda s: check_felt_elsewhere(
                 _parse_ratings([s], what="Felt elsewhere", high=10), catalog=self.run.catalog
             ),
         )
-        focus = self.ask_valid(
-            "Focus rating 0-10 (Enter to skip)", lambda s: _int_answer(s, None, 0, 10, "Focus")
-        )
-        rir = self.ask_valid(
-            "Reps in reserve (Enter to skip)",
-            lambda s: _int_answer(s, None, 0, 10, "Reps in reserve"),
-        )
-        note = self.ask("Note, e.g. a distraction (Enter to skip)").strip()
-        reflection = Reflection(
-            target_rating=target,
-            felt_elsewhere=elsewhere,
-            focus_rating=focus,
-            reps_in_reserve=rir,
-            note=note,
-        )
+        reflection = Reflection(target_rating=target, felt_elsewhere=elsewhere)
         events = loop.reflect(
             self.clock(), reflection, reps=reps, load_kg=load_kg, set_uuid=self.run.new_set_uuid()
         )
         self.process(events)
+
+    def where(self) -> str:
+        """The exercise and set in progress or next, by name: what --resume starts with."""
+        loop = self.run.loop
+        ex, set_index = loop.position
+        exercises = loop.plan.exercises
+        if ex >= len(exercises):
+            return "the summary"
+        return f"{exercises[ex].name}, set {set_index + 1} of {exercises[ex].sets}"
+
+    def confirm_quit(self) -> None:
+        """q: ask first; a set in progress is kept for --resume, otherwise the session ends."""
+        loop = self.run.loop
+        in_set = loop.state == "set"
+        if loop.state in ("prime", "set", "rest"):
+            self.process(loop.pause(self.clock()))
+        question = (
+            f"Stop in the middle of {self.where()}? It is kept: `mindmuscle session --resume` "
+            "starts it again. [y/N]"
+            if in_set
+            else "End the session now? The sets done are stored. [y/N]"
+        )
+        yes = self.ask(question).strip().lower() in ("y", "yes")
+        if yes and in_set:
+            raise _KeptError
+        if yes:
+            self.process(loop.end(self.clock()))
+            return
+        self.view.line("Going on.")
+        if loop.state == "paused":
+            self.process(loop.resume(self.clock()))
 
     def command(self, line: str) -> None:
         loop = self.run.loop
@@ -750,7 +844,7 @@ class _Terminal:
         cmd = line.strip().lower()
         state = loop.state
         if cmd in ("q", "quit", "end"):
-            self.process(loop.end(now))
+            self.confirm_quit()
         elif cmd in ("p", "pause") and state in ("prime", "set", "rest"):
             self.process(loop.pause(now))
         elif state == "paused" and cmd in ("", "r", "resume"):
@@ -792,8 +886,20 @@ class _Terminal:
         except _InputClosedError:
             self.view.stop_live()
             console.print(
-                "Input closed: the session is kept. Continue it with `mindmuscle session --resume`."
+                f"Input closed: the session is kept. `mindmuscle session --resume` continues "
+                f"with {self.where()}.",
+                highlight=False,
             )
+            return False
+        except (_KeptError, KeyboardInterrupt) as exc:
+            self.view.stop_live()
+            console.print(
+                f"\nStopped: the session is kept. `mindmuscle session --resume` continues with "
+                f"{self.where()}.",
+                highlight=False,
+            )
+            if isinstance(exc, KeyboardInterrupt):
+                raise typer.Exit(130) from None
             return False
         finally:
             self.view.stop_live()
@@ -833,7 +939,18 @@ def session(
     clock = _clock()
     if resume:
         run = GuidedRun.resume(db=database, user_id=USER_ID, options=options)
-        console.print(f"Resuming session {run.session_id}: {len(run.loop.completed)} sets done.")
+        ex, set_index = run.loop.position
+        planned = run.loop.plan.exercises
+        at = (
+            f"{planned[ex].name}, set {set_index + 1} of {planned[ex].sets}"
+            if ex < len(planned)
+            else "the summary"
+        )
+        done = len(run.loop.completed)
+        console.print(
+            f"Resuming session {run.session_id}: {done} sets done; it continues with {at}.",
+            highlight=False,
+        )
         first = run.loop.resume_at(clock())
     else:
         session_id = session_to_run(
@@ -856,7 +973,9 @@ def session(
         console.print(f"Session {session_id}: {', '.join(p.name for p in plan.exercises)}.")
         first = run.loop.start(clock())
     voice_out = _Voice(sound=sound, voice=voice and time_scale >= 0.5, terminal=console.is_terminal)
-    view = _View(units=units, clock=clock, voice=voice_out)
+    console.print(voice_out.describe(), highlight=False)
+    names = {p.exercise_id: p.name for p in run.loop.plan.exercises}
+    view = _View(units=units, clock=clock, voice=voice_out, plan=run.loop.plan, names=names)
     terminal = _Terminal(run, view, _Input(), clock, units)
     terminal.process(first)
     terminal.run_until_summary()
