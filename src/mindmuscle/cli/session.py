@@ -13,6 +13,7 @@ import json
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -425,6 +426,7 @@ def today(
 # --- the guided session -----------------------------------------------------------------------
 
 _TIMEOUT = object()
+_INTERRUPT = object()  # Ctrl-C, handled where the session waits (never inside a redraw)
 
 
 class _Input:
@@ -439,11 +441,18 @@ class _Input:
             self._q.put(line.rstrip("\r\n"))
         self._q.put(None)
 
+    def interrupt(self) -> None:
+        """Ctrl-C: the waiting loop stops at its next step, not in the middle of a redraw."""
+        self._q.put(_INTERRUPT)  # type: ignore[arg-type]
+
     def get(self, timeout_s: float | None) -> str | object | None:
         try:
-            return self._q.get(timeout=timeout_s)
+            got = self._q.get(timeout=timeout_s)
         except queue.Empty:
             return _TIMEOUT
+        if got is _INTERRUPT:
+            raise KeyboardInterrupt
+        return got
 
 
 class _InputClosedError(Exception):
@@ -695,7 +704,7 @@ class _View:
                 name = x.name + (" (skipped)" if x.skipped else "")
                 table.add_row(name, str(x.sets_done), str(x.reps_total), mean)
             console.print(table)
-            console.print(f"Summary: {ev.sets_done} sets, {ev.reps_total} reps.")
+            console.print(f"Summary: {ev.sets_done} sets, {ev.reps_total} reps.", highlight=False)
             sys.stdout.flush()
 
 
@@ -976,9 +985,14 @@ def session(
     console.print(voice_out.describe(), highlight=False)
     names = {p.exercise_id: p.name for p in run.loop.plan.exercises}
     view = _View(units=units, clock=clock, voice=voice_out, plan=run.loop.plan, names=names)
-    terminal = _Terminal(run, view, _Input(), clock, units)
-    terminal.process(first)
-    terminal.run_until_summary()
+    inputs = _Input()
+    terminal = _Terminal(run, view, inputs, clock, units)
+    previous = signal.signal(signal.SIGINT, lambda *_: inputs.interrupt())
+    try:
+        terminal.process(first)
+        terminal.run_until_summary()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # --- log, history, map ------------------------------------------------------------------------
