@@ -1,0 +1,105 @@
+"""The guided session in a real pseudo-terminal, as a lifter at the gym drives it.
+
+Two sets with reflections (one changes reps and load, one accepts them with Enter and names a
+muscle felt elsewhere), Ctrl-C in the middle of the third set, then ``--resume``: the stored sets
+are checked after each step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect", reason="pexpect drives the pseudo-terminal")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from mindmuscle.cli import app  # noqa: E402
+
+EXE = str(Path(sys.executable).with_name("mindmuscle"))
+CURL = "dumbbell_biceps_curl"
+runner = CliRunner()
+
+
+def _stored(db: str) -> list[dict[str, object]]:
+    out = runner.invoke(app, ["history", "--json", "--db", db]).output
+    return list(json.loads(out)["sets"])
+
+
+def _spawn(db: str, *extra: str) -> pexpect.spawn:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "110", "LINES": "45"}
+    env.pop("NO_COLOR", None)
+    args = ["session", "--db", db, "--time-scale", "0.02", "--count-in", "1"]
+    args += ["--no-squeeze-test", "--no-voice", *extra]
+    child = pexpect.spawn(EXE, args, env=env, encoding="utf-8", timeout=60, dimensions=(45, 110))
+    return child
+
+
+def _reflect(child: pexpect.spawn, done: str, rating: str, elsewhere: str) -> None:
+    child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")
+    child.sendline(done)
+    child.expect(r"Target rating 0-10: how strongly did you feel the biceps")
+    child.sendline(rating)
+    child.expect(r"Felt elsewhere\?")
+    child.sendline(elsewhere)
+
+
+def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None:
+    db = str(tmp_path / "gym.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", db]).exit_code == 0
+    today = ["today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    assert runner.invoke(app, [*today, "-e", CURL, "--db", db]).exit_code == 0
+
+    child = _spawn(db)
+    try:
+        child.expect(r"Sound: no voice .* the terminal bell rings")  # said once, at the start
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        _reflect(child, "9 x 3", "7", "")  # fewer reps with a heavier dumbbell
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.expect(r"Set 2 of 3, Dumbbell Biceps Curl")  # the rest panel names the next set
+        child.sendline("")
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        _reflect(child, "", "6", "front_delt=3")  # Enter keeps 12 x 2 kg
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendline("")
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        child.expect(r"Enter when the set is done")
+        child.sendintr()  # Ctrl-C in the middle of set 3
+        child.expect(
+            r"Stopped: the session is kept\. `mindmuscle session --resume` continues with "
+            r"Dumbbell Biceps Curl, set 3 of 3\."
+        )
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
+    sets = _stored(db)
+    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 2.0)]
+    reflections = [s["reflection"] for s in sets]
+    assert [r["target_rating"] for r in reflections] == [7, 6]  # type: ignore[index]
+    assert [r["felt_elsewhere"] for r in reflections] == [{}, {"front_delt": 3}]  # type: ignore[index]
+
+    child = _spawn(db, "--resume")
+    try:
+        child.expect(
+            r"Resuming session \d+: 2 sets done; it continues with Dumbbell Biceps Curl, "
+            r"set 3 of 3\."
+        )
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        _reflect(child, "", "8", "")
+        child.expect(r"Summary: 3 sets, 33 reps\.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    sets = _stored(db)
+    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 2.0), (12, 2.0)]
+    assert [s["reflection"]["target_rating"] for s in sets] == [7, 6, 8]  # type: ignore[index]
