@@ -258,3 +258,31 @@ def test_experiment_sets_take_the_one_write_path(tmp_path: Path) -> None:
             target_rating=11,
             now=datetime(2026, 1, 1, tzinfo=UTC),
         )
+
+
+BIG = 2**70
+ROUTES_WITH_IDS = [
+    ("PUT", f"/api/sessions/{BIG}/state", {"snapshot": {}}),
+    ("POST", f"/api/sessions/{BIG}/end", None),
+    ("POST", f"/api/drills/{BIG}/ratings", {"muscle_id": "biceps", "rating": 5}),
+    ("POST", f"/api/drills/{BIG}/end", None),
+    ("GET", f"/api/experiments/{BIG}", None),
+    ("GET", f"/api/experiments/{BIG}/analysis", None),
+    ("GET", f"/experiments/{BIG}/report", None),
+    ("GET", f"/api/sessions/{BIG}", None),
+    ("PATCH", f"/api/sessions/{BIG}", {"notes": "x"}),
+    ("DELETE", f"/api/sessions/{BIG}", None),
+    ("POST", f"/api/sessions/{BIG}/restore", None),
+    ("GET", f"/api/sets/{BIG}", None),
+    ("PATCH", f"/api/sets/{BIG}", {"reps": 5}),
+    ("DELETE", f"/api/sets/{BIG}", None),
+    ("POST", f"/api/sets/{BIG}/restore", None),
+    ("GET", f"/api/sets?session_id={BIG}", None),
+]
+
+
+def test_ids_beyond_64_bits_are_not_found_or_refused_on_every_route(client: TestClient) -> None:
+    codes = {
+        (m, url): client.request(m, url, json=body).status_code for m, url, body in ROUTES_WITH_IDS
+    }
+    assert {k: v for k, v in codes.items() if v not in (404, 422)} == {}

@@ -418,7 +418,7 @@ def create_drill(
 
 
 def get_drill(*, session: Session, user_id: int, drill_id: int) -> DrillRow:
-    row = session.get(DrillRow, drill_id)
+    row = session.get(DrillRow, drill_id) if 0 < drill_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
         raise NotFoundError(f"No drill with id {drill_id}.")
     return row
@@ -524,7 +524,7 @@ def create_experiment(
 
 
 def get_experiment(*, session: Session, user_id: int, experiment_id: int) -> ExperimentRow:
-    row = session.get(ExperimentRow, experiment_id)
+    row = session.get(ExperimentRow, experiment_id) if 0 < experiment_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
         raise NotFoundError(f"No experiment with id {experiment_id}.")
     return row
