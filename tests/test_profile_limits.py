@@ -92,3 +92,25 @@ def test_openapi_carries_the_profile_bounds(client: TestClient) -> None:
     assert eq["plates"]["items"]["exclusiveMinimum"] == 0
     bw = schemas["Profile"]["properties"]["bodyweight_kg"]["anyOf"][0]
     assert (bw["minimum"], bw["maximum"]) == (20, 400)
+
+
+def test_a_profile_saved_before_the_limits_still_opens(tmp_path: Path) -> None:
+    from mindmuscle.services.profile import get_profile
+    from mindmuscle.store import ProfileData, open_database, repo
+
+    db = open_database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        with db.session() as s:  # what an older version saved without checking
+            repo.save_profile(
+                session=s,
+                user_id=1,
+                data=ProfileData(
+                    units="kg", goal="strength", equipment={"unit": "kg", "plates": [0, -5]},
+                    bodyweight_kg=5.0,
+                ),
+            )  # fmt: skip
+        profile = get_profile(db=db, user_id=1)
+        assert (profile.goal, profile.bodyweight_kg) == ("strength", None)
+        assert profile.equipment.plates == [25.0, 20.0, 15.0, 10.0, 5.0, 2.5, 1.25]
+    finally:
+        db.close()

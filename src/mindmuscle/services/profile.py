@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mindmuscle.coach.limits import BODYWEIGHT_KG
+from mindmuscle.coach.loads import default_equipment
 from mindmuscle.coach.models import EquipmentProfile, Profile, Readiness, ReadinessDecision
 from mindmuscle.store import Database, ProfileData, ReadinessCreate, repo
-from mindmuscle.store.tables import ReadinessRow
+from mindmuscle.store.tables import ProfileRow, ReadinessRow
 
 __all__ = [
     "ReadinessEntry",
@@ -47,13 +49,24 @@ def get_profile(*, db: Database, user_id: int) -> Profile:
         row = repo.get_profile(session=s, user_id=user_id)
         if row is None:
             return Profile()
-        return Profile(
-            goal=row.goal,
-            experience=row.experience,
-            units=row.units,
-            equipment=EquipmentProfile.model_validate(row.equipment or {"unit": row.units}),
-            bodyweight_kg=row.bodyweight_kg,
-        )
+        return _stored_profile(row)
+
+
+def _stored_profile(row: ProfileRow) -> Profile:
+    """The stored profile; a part saved before today's limits that breaks them (no plates, a
+    body weight of 5 kg) is read as the default, so the app still opens to correct it."""
+    try:
+        equipment = EquipmentProfile.model_validate(row.equipment or {"unit": row.units})
+    except ValidationError:
+        equipment = default_equipment("lb" if row.units == "lb" else "kg")
+    bodyweight = row.bodyweight_kg if BODYWEIGHT_KG.ok(row.bodyweight_kg) else None
+    return Profile(
+        goal=row.goal,
+        experience=row.experience,
+        units=row.units,
+        equipment=equipment,
+        bodyweight_kg=bodyweight,
+    )
 
 
 def save_profile(*, db: Database, user_id: int, profile: Profile) -> Profile:
