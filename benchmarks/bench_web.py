@@ -13,8 +13,13 @@ The reference row in each model is ``GET /api/csrf``, the cheapest route of the 
 the floor of the stack (uvicorn, FastAPI, the load generator) in the same run.
 
 Goals (issue 4): p95 under 50 ms for pages and under 20 ms for recording a set, no errors.
+Issue 14: the same on PostgreSQL with 4 workers (``--postgres-url``, or MINDMUSCLE_TEST_PG_URL
+as CI sets it): a database of its own is created there and dropped afterwards, and a last table
+compares SQLite with ``--workers`` and PostgreSQL with ``--pg-workers``, the first plan of the
+day (goal under 0.5 s) included.
 
-    .venv/bin/python benchmarks/bench_web.py [--sets 100000] [--requests 1000]
+    .venv/bin/python benchmarks/bench_web.py [--sets 100000] [--requests 1000] [--clients 100]
+        [--postgres-url postgresql+psycopg://...] [--pg-workers 4]
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
 
 from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.models import Profile
@@ -100,6 +106,10 @@ def generate_history(db_url: str, n_sets: int, now: datetime) -> int:
             s.execute(insert(SetRow), sets[i : i + 5000])
         for i in range(0, len(reflections), 5000):
             s.execute(insert(ReflectionRow), reflections[i : i + 5000])
+        if db.dialect == "postgresql":  # the ids were given: move the sequence past them
+            s.execute(
+                text("SELECT setval(pg_get_serial_sequence('sets', 'id'), MAX(id)) FROM sets")
+            )
     db.close()
     return len(sets)
 
@@ -204,21 +214,22 @@ def pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", type=int, default=100_000, help="sets of history to generate")
-    ap.add_argument("--requests", type=int, default=1000, help="requests per endpoint and model")
-    ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    args = ap.parse_args()
+Row = tuple[str, str, list[float], int, float, float | None]
 
-    tmp = Path(tempfile.mkdtemp(prefix="mm-bench-"))
-    db_url = f"sqlite:///{tmp / 'bench.db'}"
+
+def run_config(
+    label: str, db_url: str, data_dir: Path, *, workers: int, clients: int, requests: int,
+    n_sets: int,
+) -> dict[str, Any]:  # fmt: skip
+    """Generate the history in ``db_url``, start the server and run every phase."""
     now = datetime.now(UTC)
     t0 = time.perf_counter()
-    n = generate_history(db_url, args.sets, now)
-    print(f"history: {n} sets over ten years, written in {time.perf_counter() - t0:.1f} s")
-    proc, base = start_server(tmp, db_url, args.workers)
+    n = generate_history(db_url, n_sets, now)
+    print(
+        f"[{label}] history: {n} sets over ten years, written in {time.perf_counter() - t0:.1f} s"
+    )
+    proc, base = start_server(data_dir, db_url, workers)
+    rows: list[Row] = []
     try:
         http = httpx.Client(base_url=base, timeout=120)
         token = http.get("/api/csrf").json()["token"]
@@ -227,13 +238,15 @@ def main() -> None:
         r = http.post("/api/today", json={"readiness": {"sleep": 4, "energy": 4, "stress": 2,
                                                            "focus": 4}})  # fmt: skip
         r.raise_for_status()
+        plan_s = time.perf_counter() - t0
         plan = r.json()
-        print(f"today's plan from {n} sets (once a day): {time.perf_counter() - t0:.2f} s")
+        print(f"[{label}] today's plan from {n} sets (once a day): {plan_s:.2f} s")
         t0 = time.perf_counter()
         assert http.get("/progress").status_code == 200
-        print(f"progress computed from {n} sets (first view; then cached): "
-              f"{time.perf_counter() - t0:.2f} s")  # fmt: skip
-        for _ in range(4 * args.workers - 1):  # new connections, so every worker reads it once
+        progress_s = time.perf_counter() - t0
+        print(f"[{label}] progress computed from {n} sets (first view; then cached): "
+              f"{progress_s:.2f} s")  # fmt: skip
+        for _ in range(4 * workers - 1):  # new connections, so every worker reads it once
             assert httpx.get(f"{base}/progress", timeout=120).status_code == 200
         p = plan["plan"]["exercises"][0]
 
@@ -258,23 +271,21 @@ def main() -> None:
             ("POST /api/sets", set_request, 20.0),
         ]
         cookies = dict(http.cookies)
-        rows = []
         for model, think in (("gym", (0.5, 1.5)), ("flood", None)):
             for seed, (name, make, goal) in enumerate(phases):
                 t0 = time.perf_counter()
                 lat, errors = asyncio.run(
-                    run_phase(base, token, cookies, make, clients=args.clients,
-                              total=args.requests, think_s=think, seed=seed)
+                    run_phase(base, token, cookies, make, clients=clients,
+                              total=requests, think_s=think, seed=seed)
                 )  # fmt: skip
                 wall = time.perf_counter() - t0
                 rows.append((model, name, lat, errors, wall, goal))
         stored = len(http.get("/api/sets", params={"limit": 1000}).json())
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
-
-    print(f"\n{args.clients} concurrent clients, {args.requests} requests per row, "
-          f"{args.workers} uvicorn worker(s), SQLite, {n} sets of history")  # fmt: skip
+        proc.wait(timeout=30)
+    print(f"\n[{label}] {clients} concurrent clients, {requests} requests per row, "
+          f"{workers} uvicorn worker(s), {n} sets of history")  # fmt: skip
     head = f"{'model':6} {'endpoint':28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} "
     print(head + f"{'errors':>6}  goal")
     for model, name, lat, errors, wall, goal in rows:
@@ -284,10 +295,77 @@ def main() -> None:
             f"{model:6} {name:28} {statistics.median(lat):8.1f} {p95:8.1f} {pct(lat, 99):8.1f} "
             f"{len(lat) / wall:7.0f} {errors:6d}  {verdict}"
         )
+    print(f"(the last 1000 sets read back: {stored})")
+    return {"label": label, "n": n, "plan_s": plan_s, "progress_s": progress_s, "rows": rows}
+
+
+def compare(results: list[dict[str, Any]]) -> None:
+    """One table: each configuration in a column."""
+    labels = [r["label"] for r in results]
+    width = max(24, *(len(label) + 2 for label in labels))
+    print("\n" + f"{'':40}" + "".join(f"{label:>{width}}" for label in labels))
+    print(f"{'first plan of the day (s, goal < 0.5)':40}"
+          + "".join(f"{r['plan_s']:>{width}.2f}" for r in results))  # fmt: skip
+    print(f"{'first progress view (s)':40}"
+          + "".join(f"{r['progress_s']:>{width}.2f}" for r in results))  # fmt: skip
+    for i, (model, name, *_rest) in enumerate(results[0]["rows"]):
+        cells = []
+        for r in results:
+            lat, errors = r["rows"][i][2], r["rows"][i][3]
+            cells.append(f"{pct(lat, 95):.1f} ms / {errors} err")
+        print(f"{model + ' ' + name + ' p95':40}" + "".join(f"{c:>{width}}" for c in cells))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", type=int, default=100_000, help="sets of history to generate")
+    ap.add_argument("--requests", type=int, default=1000, help="requests per endpoint and model")
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument(
+        "--postgres-url",
+        default=os.environ.get("MINDMUSCLE_TEST_PG_URL"),
+        help="a PostgreSQL server (any database of it; the benchmark creates its own database "
+        "there) to compare with: SQLite with --workers against PostgreSQL with --pg-workers "
+        "(default: MINDMUSCLE_TEST_PG_URL; none: SQLite only)",
+    )
+    ap.add_argument("--pg-workers", type=int, default=4)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="mm-bench-"))
+    results = [
+        run_config(
+            f"SQLite, {args.workers} worker(s)", f"sqlite:///{tmp / 'bench.db'}", tmp,
+            workers=args.workers, clients=args.clients, requests=args.requests, n_sets=args.sets,
+        )
+    ]  # fmt: skip
+    if args.postgres_url:
+        name = f"mm_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        pg_url = make_url(args.postgres_url).set(database=name)
+        pg_url = pg_url.difference_update_query(["options"])
+        try:
+            pg_dir = tmp / "pg"
+            pg_dir.mkdir()
+            results.append(
+                run_config(
+                    f"PostgreSQL, {args.pg_workers} workers",
+                    pg_url.render_as_string(hide_password=False), pg_dir,
+                    workers=args.pg_workers, clients=args.clients, requests=args.requests,
+                    n_sets=args.sets,
+                )
+            )  # fmt: skip
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
+    compare(results)
     floor = fsync_ms(tmp)
     print(f"reference: fsync of the database disk alone (a set is durable only after one): "
           f"p50 {statistics.median(floor):.1f} ms, p95 {pct(floor, 95):.1f} ms")  # fmt: skip
-    print(f"(the last 1000 sets read back: {stored}; the database is in {tmp})")
+    print(f"(the SQLite database is in {tmp})")
 
 
 if __name__ == "__main__":
