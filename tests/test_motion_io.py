@@ -484,7 +484,8 @@ def test_phone_set_of_an_alternating_exercise_counts_both_sides() -> None:
 def _write_watch(folder: Path, name: str, units: str, scale: float) -> MotionRecording:
     rec = simulate_set(reps=6, tempo=Tempo.parse("2-0-1-0"), seed=4, rate_hz=100.0)
     t = rec.t_s - rec.t_s[0] + 0.15
-    gyro = np.column_stack([np.sin(t), np.cos(t), 0.1 * t])  # rad/s
+    # rad/s, turning with the movement (a wrist turns as the arm moves).
+    gyro = 0.05 * (rec.acc_ms2 - rec.acc_ms2.mean(axis=0))
     lines = ["t,ax,ay,az,gx,gy,gz"]
     for k in range(t.size):
         a = rec.acc_ms2[k] / scale
@@ -512,7 +513,8 @@ def test_watch_export_reads_units_from_its_labels(tmp_path: Path) -> None:
         got = read_motion_file(tmp_path / name)
         np.testing.assert_allclose(got.acc_ms2, rec.acc_ms2, atol=1e-4)
         assert got.gyro_dps is not None
-        np.testing.assert_allclose(got.gyro_dps[:, 0], np.degrees(np.sin(got.t_s)), atol=1e-3)
+        want = np.degrees(0.05 * (rec.acc_ms2[:, 0] - rec.acc_ms2[:, 0].mean()))
+        np.testing.assert_allclose(got.gyro_dps[:, 0], want, atol=1e-3)
     cut = read_watch_csv(tmp_path / "a.csv", start_s=2.0, end_s=20.5)
     assert cut.t_s[0] == pytest.approx(2.0, abs=0.01)
     assert cut.t_s[-1] == pytest.approx(20.5, abs=0.01)
@@ -528,3 +530,16 @@ def test_a_watch_file_without_its_header_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("t,ax,ay,az\n0,0,0,1\n")
     with pytest.raises(FileFormatError, match="not a watch export"):
         read_watch_csv(tmp_path / "x.csv")
+
+
+def test_the_command_line_says_where_the_set_was_found(tmp_path: Path) -> None:
+    _write_watch(tmp_path, "a.csv", "g", STANDARD_GRAVITY_MS2)
+    (tmp_path / "labels.csv").write_text("file,accel_units\na.csv,g\n")
+    res = CliRunner().invoke(app, ["motion", str(tmp_path / "a.csv")])
+    assert res.exit_code == 0, res.output
+    assert re.search(
+        r"set found from \d+\.\d s to \d+\.\d s of the \d+\.\d s recording", res.output
+    )
+    res = CliRunner().invoke(app, ["motion", str(tmp_path / "a.csv"), "--json"])
+    got = json.loads(res.output)
+    assert 0.0 <= got["active_start_s"] < got["active_end_s"] <= 30.0

@@ -23,6 +23,11 @@ def _print(analysis: MotionAnalysis) -> None:
         + (" (both sides)" if analysis.alternating else "")
         + f", time under tension {analysis.tut_s:.1f} s, quality {q.status}"
     )
+    if analysis.active_start_s is not None and analysis.active_end_s is not None:
+        console.print(
+            f"  set found from {analysis.active_start_s:.1f} s to {analysis.active_end_s:.1f} s "
+            f"of the {analysis.duration_s:.1f} s recording"
+        )
     for reason in q.reasons:
         console.print(f"  ! {reason}")
     console.print(f"  {analysis.phase_note}")
