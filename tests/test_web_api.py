@@ -39,7 +39,7 @@ def _settings(tmp_path: Path) -> Settings:
 
 
 def _client(tmp_path: Path, host: str = "127.0.0.1") -> TestClient:
-    client = TestClient(create_app(_settings(tmp_path), host=host))
+    client = TestClient(create_app(_settings(tmp_path), host=host), base_url="http://localhost")
     token = client.get("/api/csrf").json()["token"]
     client.headers["X-CSRF-Token"] = token
     return client
@@ -82,7 +82,7 @@ def _set_body(plan: dict[str, Any], **over: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- errors and CSRF
 def test_unsafe_request_without_csrf_token_is_refused(tmp_path: Path) -> None:
-    with TestClient(create_app(_settings(tmp_path))) as c:
+    with TestClient(create_app(_settings(tmp_path)), base_url="http://localhost") as c:
         r = c.put("/api/profile", json={"units": "kg"})
     assert r.status_code == 403
     assert "CSRF token" in r.json()["message"]

@@ -23,7 +23,7 @@ from mindmuscle.config import Settings
 from mindmuscle.services import web_auth
 from mindmuscle.signals.emg.simulate import simulate_emg, simulate_set
 from mindmuscle.store import repo
-from mindmuscle.web import create_app, data_api
+from mindmuscle.web import create_app
 
 SFREQ_HZ = 1000.0
 N_REPS = 5
@@ -58,7 +58,7 @@ def _settings(tmp_path: Path) -> Settings:
 
 
 def _client(tmp_path: Path, host: str = "127.0.0.1") -> TestClient:
-    client = TestClient(create_app(_settings(tmp_path), host=host))
+    client = TestClient(create_app(_settings(tmp_path), host=host), base_url="http://localhost")
     client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
     return client
 
@@ -211,11 +211,14 @@ def test_not_a_workout_log_is_a_clear_error(client: TestClient) -> None:
 def test_upload_larger_than_the_limit_is_413(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(data_api, "MAX_LOG_BYTES", 100)
+    monkeypatch.setattr(client.app.state.ctx.settings, "import_body_max_mb", 0.0001)  # type: ignore[attr-defined]
     r = _upload_log(client, "strong.csv", STRONG_OK.encode(), unit="kg")
     assert r.status_code == 413
-    assert "up to 0 MB" in r.json()["message"] or "MB" in r.json()["message"]
-    assert r.json()["message"].startswith("strong.csv is ")
+    assert r.json()["message"] == (
+        "The body of POST /api/import is larger than 0.0001 MB, the most this route takes "
+        "(setting MINDMUSCLE_IMPORT_BODY_MAX_MB). Send a smaller file, or use the command line "
+        "for larger ones."
+    )
 
 
 def test_import_needs_the_csrf_token(client: TestClient) -> None:
@@ -426,10 +429,10 @@ def test_emg_unknown_target_channel_and_rate_for_a_csv_without_time(client: Test
 def test_emg_upload_larger_than_the_limit_is_413(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(data_api, "MAX_EMG_BYTES", 10)
-    r = client.post("/api/emg/recordings", files={"file": ("big.csv", b"t,biceps\n" * 10)})
+    monkeypatch.setattr(client.app.state.ctx.settings, "emg_body_max_mb", 0.0001)  # type: ignore[attr-defined]
+    r = client.post("/api/emg/recordings", files={"file": ("big.csv", b"t,biceps\n" * 20)})
     assert r.status_code == 413
-    assert r.json()["message"].startswith("big.csv is 0.0 MB; the web app takes files up to")
+    assert "MINDMUSCLE_EMG_BODY_MAX_MB" in r.json()["message"]
 
 
 # ---------------------------------------------------------------- experiments

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from mindmuscle.errors import ConfigError
 
@@ -52,6 +53,33 @@ class Settings(BaseSettings):
         description="Addresses of the reverse proxies whose X-Forwarded-For and "
         "X-Forwarded-Proto headers are trusted (comma-separated, '*' for any); default: none.",
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names the web app answers to besides localhost, 127.0.0.1 and [::1] "
+        "(comma-separated, e.g. 'gym.example,mm.local'); any other Host header is refused, so a "
+        "web page cannot reach the app through DNS rebinding.",
+    )
+    json_body_max_mb: float = Field(
+        default=5, gt=0, description="Largest JSON or form body of a request, in megabytes."
+    )
+    motion_body_max_mb: float = Field(
+        default=20,
+        gt=0,
+        description="Largest body of a set or motion analysis (with its motion), in megabytes.",
+    )
+    import_body_max_mb: float = Field(
+        default=50, gt=0, description="Largest workout-log upload, in megabytes."
+    )
+    emg_body_max_mb: float = Field(
+        default=200, gt=0, description="Largest EMG recording upload, in megabytes."
+    )
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -11,6 +11,7 @@
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
     │   └── FileFormatError                       a file is malformed: names file, line, column
     ├── StoreError                                the database cannot be used
+    │   ├── DatabaseBusyError                     locked, full or unreachable: try again later
     │   ├── DatabaseFileError                     the database file is corrupt or foreign
     │   └── NotFoundError           (LookupError) a stored record does not exist (for this user)
     ├── SessionStateError           (RuntimeError) an event that the set loop cannot take now
@@ -28,6 +29,7 @@ __all__ = [
     "AuthError",
     "CatalogError",
     "ConfigError",
+    "DatabaseBusyError",
     "DatabaseFileError",
     "FileFormatError",
     "InvalidInputError",
@@ -142,6 +144,13 @@ class FileFormatError(InvalidInputError):
 
 class StoreError(MindMuscleError):
     """The database cannot be used."""
+
+
+class DatabaseBusyError(StoreError):
+    """The database is locked by another writer, its disk is full, or it cannot be reached.
+
+    Nothing of the unit of work was stored; the same request can succeed a moment later.
+    """
 
 
 class DatabaseFileError(StoreError):

@@ -121,8 +121,16 @@ def page(browser: object, server: Server) -> Iterator[object]:
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.errors = errors  # type: ignore[attr-defined]
+    # Every page runs under the app's Content-Security-Policy: anything it refuses is a bug.
+    refused: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    pg.csp_refused = refused  # type: ignore[attr-defined]
     yield pg
     context.close()
+    assert refused == [], f"the Content-Security-Policy refused: {refused}"
 
 
 def shot(page: object, name: str) -> None:

@@ -25,6 +25,8 @@ from mindmuscle.units import MassUnit, to_kg
 
 __all__ = [
     "E1RM",
+    "MAX_PLANNED_REPS",
+    "MAX_PLANNED_SETS",
     "Adaptation",
     "ConnectionScore",
     "DrillItem",
@@ -171,14 +173,23 @@ class Prime(_Model):
     squeeze_test_s: float = Field(ge=0)
 
 
+MAX_PLANNED_SETS = 20
+"""The most sets one exercise of a plan can have."""
+MAX_PLANNED_REPS = 100
+"""The most repetitions a planned set can have (the set loop runs each one)."""
+PlannedReps = Annotated[int, Field(ge=1, le=MAX_PLANNED_REPS)]
+
+
 class Prescription(_Model):
     """One exercise of a plan, as the set loop runs it."""
 
     exercise_id: str
     name: str
     role: Literal["focus", "training"] = "focus"
-    sets: int = Field(ge=1)
-    reps: tuple[int, int]
+    sets: int = Field(ge=1, le=MAX_PLANNED_SETS)
+    reps: tuple[PlannedReps, PlannedReps] = Field(
+        description=f"Lowest and highest repetitions of a set, each 1-{MAX_PLANNED_REPS}."
+    )
     load_kg: float | None = Field(ge=0, description="None for bodyweight exercises.")
     units: MassUnit = "kg"
     load_display: str = Field(description="The load as the user reads it, e.g. '42.5 kg'.")

@@ -11,6 +11,7 @@ with ``BEGIN IMMEDIATE`` so concurrent writers wait for each other instead of fa
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,10 +30,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mindmuscle.config import Settings
-from mindmuscle.errors import ConfigError, DatabaseFileError, StoreError
+from mindmuscle.errors import ConfigError, DatabaseBusyError, DatabaseFileError, StoreError
 from mindmuscle.store.tables import LOCAL_USER_ID, UserRow
 
-__all__ = ["Database", "database_exists", "normalise_url", "open_database", "upgrade"]
+__all__ = [
+    "Database",
+    "busy_error",
+    "database_exists",
+    "normalise_url",
+    "open_database",
+    "upgrade",
+]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -114,6 +122,9 @@ def _check_sqlite_file(path: Path, busy_timeout_ms: int) -> None:
             if "alembic_version" in tables:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
                 version = None if row is None else str(row[0])
+            # Reading sqlite_master only checks the first pages: a damaged data page would
+            # otherwise be found by the first request that reads it, long after start-up.
+            problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
@@ -130,7 +141,29 @@ def _check_sqlite_file(path: Path, busy_timeout_ms: int) -> None:
             f"{path} is a corrupt SQLite database ({exc}). Nothing was changed. Restore it from a "
             "backup or choose another file with --db or MINDMUSCLE_DATABASE_URL."
         ) from None
+    if problems != ["ok"]:
+        raise DatabaseFileError(
+            f"{path} is damaged: SQLite's quick check found problems ({'; '.join(problems)}). "
+            "Nothing was changed. Restore it from a backup, or save what can be read with "
+            f"`sqlite3 {path} .recover`, or choose another file with --db or "
+            "MINDMUSCLE_DATABASE_URL."
+        )
     _check_tables(str(path), tables, version)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (it holds password hashes).
+
+    SQLite gives the journal and WAL files the permissions of the database file.
+    """
+    if path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError as exc:
+        raise StoreError(f"Cannot create database {path}: {exc}.") from None
 
 
 def _check_tables(where: str, tables: set[str], version: str | None) -> None:
@@ -164,6 +197,24 @@ def _sqlite_listeners(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Connection) -> None:
         readonly = conn.get_execution_options().get("mindmuscle_readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def busy_error(exc: OperationalError) -> DatabaseBusyError:
+    """The error to show for a database that refused a unit of work it could do later."""
+    text_ = str(exc.orig).lower()
+    if "locked" in text_ or "busy" in text_:
+        return DatabaseBusyError(
+            "The database is busy: another request or program holds its write lock. Nothing "
+            "was stored; try again in a moment."
+        )
+    if "full" in text_ or "no space" in text_:
+        return DatabaseBusyError(
+            "The database's disk is full: nothing was stored. Free some disk space, then try again."
+        )
+    return DatabaseBusyError(
+        f"The database cannot be used right now ({exc.orig}). Nothing was stored; try again in "
+        "a moment."
+    )
 
 
 class Database:
@@ -209,6 +260,9 @@ class Database:
             try:
                 yield s
                 s.commit()
+            except OperationalError as exc:
+                s.rollback()
+                raise busy_error(exc) from exc
             except BaseException:
                 s.rollback()
                 raise
@@ -307,9 +361,10 @@ def open_database(url: str | None = None, *, settings: Settings | None = None) -
         path = Path(parsed.database)
         _check_sqlite_file(path, settings.sqlite_busy_timeout_ms)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StoreError(f"Cannot create the folder of database {path}: {exc}.") from None
+        _create_private_file(path)
     db = Database(url, _create_engine(url, settings))
     try:
         upgrade(db)

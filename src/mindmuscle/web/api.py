@@ -32,7 +32,7 @@ from mindmuscle.services.web_session import (
     save_web_state,
     set_timeline,
 )
-from mindmuscle.web.deps import Ctx, User, UserCatalog, check_csrf, is_https, utcnow
+from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, check_csrf, is_https, utcnow
 from mindmuscle.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -187,7 +187,7 @@ class StateIn(_Body):
 
 @router.put("/sessions/{session_id}/state", tags=["sessions"])
 def put_state(
-    session_id: int, body: StateIn, ctx: Ctx, user: User, catalog: UserCatalog
+    session_id: Id, body: StateIn, ctx: Ctx, user: User, catalog: UserCatalog
 ) -> dict[str, Any]:
     """Keep the phone's place in the session so it resumes anywhere."""
     info = session_service.get_session(db=ctx.db, user_id=user, session_id=session_id)
@@ -210,7 +210,7 @@ def put_state(
 @router.post(
     "/sessions/{session_id}/end", response_model=session_service.SessionInfo, tags=["sessions"]
 )
-def end_session(session_id: int, ctx: Ctx, user: User) -> session_service.SessionInfo:
+def end_session(session_id: Id, ctx: Ctx, user: User) -> session_service.SessionInfo:
     """End the session (a second call changes nothing)."""
     info = session_service.get_session(db=ctx.db, user_id=user, session_id=session_id)
     if info.ended_at is not None:
@@ -328,7 +328,7 @@ class RatingIn(_Body):
 
 
 @router.post("/drills/{drill_id}/ratings", response_model=drill_service.DrillRating, tags=["drill"])
-def rate(drill_id: int, body: RatingIn, ctx: Ctx, user: User) -> drill_service.DrillRating:
+def rate(drill_id: Id, body: RatingIn, ctx: Ctx, user: User) -> drill_service.DrillRating:
     """Rate how well one muscle could be felt and flexed in the drill (0-10)."""
     ctx.catalog.muscle(body.muscle_id)
     return drill_service.rate_muscle(
@@ -342,7 +342,7 @@ def rate(drill_id: int, body: RatingIn, ctx: Ctx, user: User) -> drill_service.D
 
 
 @router.post("/drills/{drill_id}/end", status_code=204, tags=["drill"])
-def end_drill(drill_id: int, ctx: Ctx, user: User) -> Response:
+def end_drill(drill_id: Id, ctx: Ctx, user: User) -> Response:
     """Mark the drill as done."""
     drill_service.finish_drill(db=ctx.db, user_id=user, drill_id=drill_id, now=utcnow())
     return Response(status_code=204)

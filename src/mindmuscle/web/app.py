@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import plotly
 import swagger_ui_bundle
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -28,9 +28,17 @@ from mindmuscle.errors import ConfigError
 from mindmuscle.services.web_progress import ProgressCache
 from mindmuscle.services.web_session import SetWriter
 from mindmuscle.store import Database, open_database
-from mindmuscle.web.deps import WebContext
+from mindmuscle.web.deps import WebContext, session_user
 from mindmuscle.web.errors import install_error_handlers
-from mindmuscle.web.security import is_loopback, load_or_create_secret
+from mindmuscle.web.guard import Guard, inline_page_policy
+from mindmuscle.web.security import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    csrf_matches,
+    is_loopback,
+    load_or_create_secret,
+)
 
 __all__ = ["create_app"]
 
@@ -82,7 +90,7 @@ def create_app(
             "the output of `python -c 'import secrets; print(secrets.token_hex(32))'`."
         )
     secret = settings.secret_key or load_or_create_secret(settings.data_dir)
-    db = database or open_database(settings.resolved_database_url())
+    db = database or open_database(settings.resolved_database_url(), settings=settings)
     ctx = WebContext(
         settings=settings,
         db=db,
@@ -114,6 +122,17 @@ def create_app(
     env.globals["login_required"] = ctx.login_required
     app.state.templates = templates
     install_error_handlers(app)
+    app.add_middleware(
+        Guard,
+        settings=settings,
+        bound=bound,
+        login_required=ctx.login_required,
+        session_user=lambda token: session_user(ctx, token),
+        csrf_matches=csrf_matches,
+        session_cookie=SESSION_COOKIE,
+        csrf_cookie=CSRF_COOKIE,
+        csrf_header=CSRF_HEADER,
+    )
 
     from mindmuscle.web import api, data_api, data_pages, pages, sets_api  # need the helpers above
 
@@ -136,18 +155,20 @@ def create_app(
     def swagger_asset(name: str) -> FileResponse:
         allowed = {"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"}
         if name not in allowed:
-            return FileResponse(SWAGGER_DIR / "missing", status_code=404)
+            raise HTTPException(404, f"There is no Swagger UI file {name!r}.")
         return FileResponse(SWAGGER_DIR / name, headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/api/openapi.json",
             title="MindMuscle API",
             swagger_js_url="/vendor/swagger/swagger-ui-bundle.js",
             swagger_css_url="/vendor/swagger/swagger-ui.css",
             swagger_favicon_url="/static/img/icon.svg",
         )
+        html = bytes(page.body).decode()
+        return HTMLResponse(html, headers={"Content-Security-Policy": inline_page_policy(html)})
 
     @app.get("/sw.js", include_in_schema=False)
     def service_worker(request: Request) -> Response:

@@ -9,7 +9,6 @@ token (``GET /api/csrf``) like the rest of the API.
 from __future__ import annotations
 
 import io
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,16 +28,16 @@ from mindmuscle.services import web_emg
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
-from mindmuscle.web.deps import Ctx, User, check_csrf, utcnow
+from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
 
-__all__ = ["MAX_EMG_BYTES", "MAX_LOG_BYTES", "router", "uploaded_file"]
+__all__ = ["router", "uploaded_file"]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
 
-MAX_LOG_BYTES = 50_000_000
-"""Largest workout-log upload (about 400,000 sets of a Strong export)."""
-MAX_EMG_BYTES = 25_000_000
-"""Largest EMG upload (about 8 channels x 3 minutes at 2 kHz as CSV)."""
+
+def _max_bytes(ctx: Ctx, setting: Literal["import_body_max_mb", "emg_body_max_mb"]) -> int:
+    """A file's limit: its route's body limit (the guard has refused larger bodies already)."""
+    return int(getattr(ctx.settings, setting) * 1_000_000)
 
 
 class _Body(BaseModel):
@@ -57,15 +56,18 @@ def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> I
     name = web_emg.safe_file_name(upload.filename, default=default_name)
     with tempfile.TemporaryDirectory(prefix="mm-upload-") as tmp:
         path = Path(tmp) / name
+        size = 0
         with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, length=1 << 20)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise HTTPException(
-                413,
-                f"{name} is {size / 1e6:.1f} MB; the web app takes files up to "
-                f"{max_bytes / 1e6:.0f} MB (use the command line for larger ones).",
-            )
+            # Copied in pieces and stopped at the limit: never more than max_bytes on disk.
+            while chunk := upload.file.read(1 << 20):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise HTTPException(
+                        413,
+                        f"{name} is larger than {max_bytes / 1e6:g} MB, the most the web app "
+                        "takes (use the command line for larger files).",
+                    )
+                out.write(chunk)
         if size == 0:
             raise HTTPException(400, f"{name} is empty: choose the exported file and try again.")
         try:
@@ -98,7 +100,9 @@ def import_log(
     imports nothing and the error names the line and the column; importing a file again adds
     nothing.
     """
-    with uploaded_file(file, max_bytes=MAX_LOG_BYTES, default_name="log.csv") as path:
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "import_body_max_mb"), default_name="log.csv"
+    ) as path:
         report = import_file(
             db=ctx.db,
             user_id=user,
@@ -174,7 +178,9 @@ def upload_emg(
 ) -> web_emg.EmgUpload:
     """Analyse and store an EMG recording, on its own or with a set: envelopes, repetitions
     with features, quality flags. Pick other channels later without uploading again."""
-    with uploaded_file(file, max_bytes=MAX_EMG_BYTES, default_name="recording.csv") as path:
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name="recording.csv"
+    ) as path:
         return web_emg.store_emg_upload(
             db=ctx.db,
             user_id=user,
@@ -207,7 +213,7 @@ class ChannelsIn(_Body):
 @router.post(
     "/emg/recordings/{recording_id}/analysis", response_model=web_emg.EmgUpload, tags=["emg"]
 )
-def reanalyse(recording_id: int, body: ChannelsIn, ctx: Ctx, user: User) -> web_emg.EmgUpload:
+def reanalyse(recording_id: Id, body: ChannelsIn, ctx: Ctx, user: User) -> web_emg.EmgUpload:
     """Analyse a stored recording again with other target and synergist channels."""
     return web_emg.reanalyse_emg(
         db=ctx.db,
@@ -280,7 +286,7 @@ def new_experiment(body: ExperimentIn, ctx: Ctx, user: User) -> ExperimentOut:
 
 
 @router.get("/experiments/{experiment_id}", response_model=ExperimentOut, tags=["experiments"])
-def experiment(experiment_id: int, ctx: Ctx, user: User) -> ExperimentOut:
+def experiment(experiment_id: Id, ctx: Ctx, user: User) -> ExperimentOut:
     """One experiment: every planned set, which are done, the next one with its cue and load."""
     info = experiment_service.experiment_status(
         db=ctx.db, user_id=user, experiment_id=experiment_id
@@ -294,8 +300,8 @@ def experiment(experiment_id: int, ctx: Ctx, user: User) -> ExperimentOut:
     tags=["experiments"],
 )
 def record_experiment_set(
-    experiment_id: int,
-    number: int,
+    experiment_id: Id,
+    number: Id,
     ctx: Ctx,
     user: User,
     target_rating: Annotated[int, Form(ge=0, le=10, description="How well you felt the target.")],
@@ -311,7 +317,9 @@ def record_experiment_set(
         path = None
         if emg is not None and emg.filename:
             path = stack.enter_context(
-                uploaded_file(emg, max_bytes=MAX_EMG_BYTES, default_name="set.csv")
+                uploaded_file(
+                    emg, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name="set.csv"
+                )
             )
         return experiment_service.record_experiment_set(
             db=ctx.db,
@@ -340,7 +348,7 @@ class AnalysisOut(BaseModel):
 @router.get(
     "/experiments/{experiment_id}/analysis", response_model=AnalysisOut, tags=["experiments"]
 )
-def analysis(experiment_id: int, ctx: Ctx, user: User) -> AnalysisOut:
+def analysis(experiment_id: Id, ctx: Ctx, user: User) -> AnalysisOut:
     """Effect sizes with bootstrap intervals and permutation tests of the recorded sets."""
     result = experiment_service.analyze_experiment(
         db=ctx.db, user_id=user, experiment_id=experiment_id

@@ -16,14 +16,24 @@ from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import web_emg
-from mindmuscle.web.deps import Ctx, User, UserCatalog
+from mindmuscle.web.deps import Ctx, Id, User, UserCatalog
+from mindmuscle.web.guard import inline_page_policy
 from mindmuscle.web.pages import render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-_REPORT_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+def _report(page: str) -> HTMLResponse:
+    """A self-contained report page, with the policy that lets its own inline scripts run."""
+    return HTMLResponse(
+        page,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": inline_page_policy(page),
+        },
+    )
 
 
 @router.get("/import")
@@ -65,14 +75,14 @@ def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalo
 
 
 @router.get("/emg/recordings/{recording_id}/report")
-def emg_report(recording_id: int, ctx: Ctx, user: User) -> Response:
+def emg_report(recording_id: Id, ctx: Ctx, user: User) -> Response:
     page = web_emg.emg_report_html(db=ctx.db, user_id=user, recording_id=recording_id)
-    return HTMLResponse(page, headers=_REPORT_HEADERS)
+    return _report(page)
 
 
 @router.get("/experiments/{experiment_id}/report")
-def experiment_report(experiment_id: int, ctx: Ctx, user: User) -> Response:
+def experiment_report(experiment_id: Id, ctx: Ctx, user: User) -> Response:
     result = experiment_service.analyze_experiment(
         db=ctx.db, user_id=user, experiment_id=experiment_id
     )
-    return HTMLResponse(render_experiment_html(result.analysis), headers=_REPORT_HEADERS)
+    return _report(render_experiment_html(result.analysis))

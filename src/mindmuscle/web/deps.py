@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
@@ -25,7 +25,9 @@ from mindmuscle.web.security import (
 )
 
 __all__ = [
+    "MAX_ID",
     "Ctx",
+    "Id",
     "User",
     "UserCatalog",
     "WebContext",
@@ -34,8 +36,15 @@ __all__ = [
     "current_user",
     "get_context",
     "is_https",
+    "session_user",
     "utcnow",
 ]
+
+MAX_ID = 2**63 - 1
+"""The largest id a database row can have (a signed 64-bit integer)."""
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A stored record's id.")]
+"""An id in a route's path: a larger number is a 422, never a database error."""
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -77,11 +86,16 @@ def get_context(request: Request) -> WebContext:
 Ctx = Annotated[WebContext, Depends(get_context)]
 
 
+def session_user(ctx: WebContext, token: str | None) -> int | None:
+    """The user id of a session cookie's value, None when it is not a valid session."""
+    return read_session_token(ctx.secret, token)
+
+
 def current_user(request: Request, ctx: Ctx) -> int:
     """The user id of the request: the local user on loopback, else the logged-in user."""
     if not ctx.login_required:
         return LOCAL_USER_ID
-    user_id = read_session_token(ctx.secret, request.cookies.get(SESSION_COOKIE))
+    user_id = session_user(ctx, request.cookies.get(SESSION_COOKIE))
     if user_id is None:
         raise LoginRequiredError("Log in first: this MindMuscle is open to the network.")
     return user_id

@@ -93,6 +93,19 @@ def _detail(exc: OutOfRangeError, kind: str | None = None) -> dict[str, Any]:
     }
 
 
+RETRY_AFTER_S = 2
+"""What a busy or full database asks a client to wait before trying again, in seconds."""
+
+
+def _retry(status: int) -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else {}
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) if parts else "body"
+
+
 def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     """One line per field (the field, what was given, what is allowed), and the details.
 
@@ -137,7 +150,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         body: dict[str, Any] = {"error": _TITLES.get(status, "Error"), "message": message}
         if details:
             body["details"] = details
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=_retry(status))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     templates = request.app.state.templates
@@ -152,6 +165,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             "nav": "",
         },
         status_code=status,
+        headers=_retry(status),
     )
 
 

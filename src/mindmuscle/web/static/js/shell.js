@@ -54,3 +54,8 @@ if (bar && document.body.dataset.page !== "session") {
     /* nothing saved */
   }
 }
+
+// Colours computed by the server (the connection map's scores) come as data attributes: the
+// Content-Security-Policy refuses inline style attributes, and styles set from a script are fine.
+for (const el of document.querySelectorAll("[data-fill]")) el.style.fill = el.dataset.fill;
+for (const el of document.querySelectorAll("[data-bg]")) el.style.background = el.dataset.bg;

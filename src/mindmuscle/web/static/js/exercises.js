@@ -1,0 +1,30 @@
+// The exercise list: its filter, and giving an unassigned exercise its targets.
+import { api } from "./api.js";
+for (const form of document.querySelectorAll("form.assign")) {
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const error = form.querySelector(".error-text");
+    const targets = [...form.elements.targets.selectedOptions].map((o) => o.value);
+    error.hidden = true;
+    if (!targets.length) {
+      error.textContent = "Choose at least one muscle.";
+      error.hidden = false;
+      return;
+    }
+    try {
+      await api(`/api/exercises/${encodeURIComponent(form.dataset.exercise)}/targets`, { method: "PUT", body: { targets } });
+      location.reload();
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+    }
+  });
+}
+const f = document.getElementById("filter");
+const cards = [...document.querySelectorAll("article[data-search]")];
+f.addEventListener("input", () => {
+  const q = f.value.trim().toLowerCase();
+  let n = 0;
+  for (const c of cards) { const on = !q || c.dataset.search.includes(q); c.hidden = !on; n += on; }
+  document.getElementById("count").textContent = `${n} exercises`;
+});
