@@ -47,7 +47,8 @@ def test_the_table_words_what_is_allowed() -> None:
     assert sorted(LIMITS) == sorted(
         [
             "bar_kg", "bodyweight_kg", "cue", "exercise_id", "id", "import_key", "load_kg",
-            "muscle_id", "note", "plate_kg", "rating", "reps", "reps_in_reserve", "set_index",
+            "muscle_id", "note", "planned_reps", "planned_sets", "plate_kg", "rating", "reps",
+            "reps_in_reserve", "set_index",
             "tempo_phase_s", "uuid",
         ]
     )  # fmt: skip

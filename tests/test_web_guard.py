@@ -46,12 +46,18 @@ def test_a_prescription_of_ten_million_reps_is_refused(client: TestClient) -> No
     p["reps"] = [1, 10_000_000]
     r = client.post("/api/set-timeline", json={"prescription": p})
     assert r.status_code == 422
-    assert "prescription.reps.1: Input should be less than or equal to 100" in r.json()["message"]
+    assert r.json()["message"] == (
+        "prescription.reps.1 10000000 is not allowed: a planned set's reps must be a whole "
+        "number from 1 to 100."
+    )
     p["reps"] = [8, 12]
     p["sets"] = 21
     r = client.post("/api/set-timeline", json={"prescription": p})
     assert r.status_code == 422
-    assert "prescription.sets: Input should be less than or equal to 20" in r.json()["message"]
+    assert r.json()["message"] == (
+        "prescription.sets 21 is not allowed: the sets of a planned exercise must be a whole "
+        "number from 1 to 20."
+    )
     p["sets"] = 20
     p["reps"] = [100, 100]
     r = client.post("/api/set-timeline", json={"prescription": p})

@@ -38,6 +38,8 @@ __all__ = [
     "MUSCLE_ID",
     "NOTE",
     "PERFORMED_AHEAD",
+    "PLANNED_REPS",
+    "PLANNED_SETS",
     "PLATE_KG",
     "RATING",
     "REPS",
@@ -134,6 +136,9 @@ class Limit:
 REPS = Limit("the reps", 0, 200, whole=True)
 LOAD_KG = Limit("the load", 0, 1500, unit="kg")
 REPS_IN_RESERVE = Limit("the reps in reserve", 0, 10, whole=True)
+PLANNED_REPS = Limit("a planned set's reps", 1, 100, whole=True)
+"""The reps a prescription asks for (the set loop runs each one, so it is bounded)."""
+PLANNED_SETS = Limit("the sets of a planned exercise", 1, 20, whole=True)
 RATING = Limit("a rating", 0, 10, whole=True)
 NOTE = Limit("a note", high=2000, text=True)
 CUE = Limit("a cue", high=500, text=True)
@@ -184,6 +189,8 @@ LIMITS: Mapping[str, Limit] = {
     "bodyweight_kg": BODYWEIGHT_KG,
     "bar_kg": BAR_KG,
     "plate_kg": PLATE_KG,
+    "planned_reps": PLANNED_REPS,
+    "planned_sets": PLANNED_SETS,
 }
 """The table, by name (the README's table of limits lists it)."""
 
@@ -278,6 +285,10 @@ def range_errors(errors: Iterable[Mapping[str, Any]]) -> list[OutOfRangeError]:
         field = ".".join(loc) or "body"
         kind = str(err.get("type", ""))
         limit = next((LIMIT_OF_FIELD[p] for p in reversed(loc) if p in LIMIT_OF_FIELD), None)
+        if "prescription" in loc or "exercises" in loc:
+            # A prescription's reps and sets are what is planned, not what was done.
+            planned = {"reps": PLANNED_REPS, "sets": PLANNED_SETS}
+            limit = next((planned[p] for p in reversed(loc) if p in planned), limit)
         if kind == "missing":
             value: Any = "(missing)"
             allowed = limit.allowed() if limit is not None else "a value is required"

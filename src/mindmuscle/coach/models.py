@@ -17,6 +17,8 @@ from mindmuscle.coach.limits import (
     BODYWEIGHT_KG,
     MUSCLE_ID,
     NOTE,
+    PLANNED_REPS,
+    PLANNED_SETS,
     PLATE_KG,
     RATING,
     REPS_IN_RESERVE,
@@ -173,11 +175,11 @@ class Prime(_Model):
     squeeze_test_s: float = Field(ge=0)
 
 
-MAX_PLANNED_SETS = 20
+MAX_PLANNED_SETS = int(PLANNED_SETS.high)
 """The most sets one exercise of a plan can have."""
-MAX_PLANNED_REPS = 100
+MAX_PLANNED_REPS = int(PLANNED_REPS.high)
 """The most repetitions a planned set can have (the set loop runs each one)."""
-PlannedReps = Annotated[int, Field(ge=1, le=MAX_PLANNED_REPS)]
+PlannedReps = Annotated[int, PLANNED_REPS.field()]
 
 
 class Prescription(_Model):
@@ -186,7 +188,7 @@ class Prescription(_Model):
     exercise_id: str
     name: str
     role: Literal["focus", "training"] = "focus"
-    sets: int = Field(ge=1, le=MAX_PLANNED_SETS)
+    sets: int = PLANNED_SETS.field()
     reps: tuple[PlannedReps, PlannedReps] = Field(
         description=f"Lowest and highest repetitions of a set, each 1-{MAX_PLANNED_REPS}."
     )

@@ -101,11 +101,6 @@ def _retry(status: int) -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else {}
 
 
-def _location(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
-    return ".".join(parts) if parts else "body"
-
-
 def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     """One line per field (the field, what was given, what is allowed), and the details.
 

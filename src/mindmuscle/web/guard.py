@@ -34,6 +34,7 @@ from mindmuscle.config import Settings
 from mindmuscle.web.errors import handle_error
 
 __all__ = [
+    "CHART_PAGE_POLICY",
     "CONTENT_SECURITY_POLICY",
     "SECURITY_HEADERS",
     "Guard",
@@ -58,6 +59,12 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 """Everything is served by the app itself: no inline script or style, no other site, no frame."""
+
+CHART_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self';", "style-src 'self' 'unsafe-inline';"
+)
+"""The policy of pages that draw plotly charts: plotly.js adds its own style elements while it
+draws, so those pages allow inline styles (never inline scripts; styles cannot run code)."""
 
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,

@@ -15,11 +15,16 @@ from mindmuscle.services.web_session import today_view
 from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, UserCatalog, WebContext, check_csrf, is_https, utcnow
+from mindmuscle.web.guard import CHART_PAGE_POLICY
 from mindmuscle.web.security import CSRF_COOKIE, new_csrf_token
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+
+CHART_PAGES = frozenset({"progress.html", "emg.html"})
+"""The pages that draw plotly charts (they get :data:`CHART_PAGE_POLICY`)."""
 
 
 def render(request: Request, ctx: WebContext, template: str, nav: str, **context: Any) -> Response:
@@ -41,6 +46,8 @@ def render(request: Request, ctx: WebContext, template: str, nav: str, **context
     )
     if CSRF_COOKIE not in request.cookies:
         set_csrf_cookie(response, token, https=is_https(request))
+    if template in CHART_PAGES:
+        response.headers["Content-Security-Policy"] = CHART_PAGE_POLICY
     return response
 
 
