@@ -127,6 +127,8 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "recordings",
         "experiments",
         "experiment_sets",
+        "login_sessions",
+        "login_failures",
     }
 
 

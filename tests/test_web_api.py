@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from mindmuscle.catalog import load_catalog
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
-from mindmuscle.services import web_auth
+from mindmuscle.services import accounts
 from mindmuscle.web import create_app
 
 READY = {"sleep": 4, "energy": 4, "stress": 2, "focus": 4}
@@ -475,7 +475,7 @@ def test_network_bound_app_requires_login(tmp_path: Path) -> None:
     page = c.get("/today", follow_redirects=False)
     assert page.status_code == 303
     assert page.headers["location"] == "/login?next=/today"
-    web_auth.set_password(db=c.app.state.ctx.db, password="correct horse", name="alex")  # type: ignore[attr-defined]
+    accounts.set_password(db=c.app.state.ctx.db, password="correct horse", name="alex")  # type: ignore[attr-defined]
     r = c.post("/api/login", json={"name": "alex", "password": "wrong password"})
     assert r.status_code == 401
     assert r.json()["message"] == "Wrong name or password. Names and passwords are case-sensitive."
@@ -489,7 +489,7 @@ def test_network_bound_app_requires_login(tmp_path: Path) -> None:
 
 def test_login_form_needs_csrf_and_never_redirects_off_site(tmp_path: Path) -> None:
     c = _client(tmp_path, host="192.168.1.20")
-    web_auth.set_password(db=c.app.state.ctx.db, password="correct horse")  # type: ignore[attr-defined]
+    accounts.set_password(db=c.app.state.ctx.db, password="correct horse")  # type: ignore[attr-defined]
     form = c.get("/login")
     assert form.status_code == 200
     assert 'name="csrf_token"' in form.text
@@ -515,7 +515,7 @@ def test_login_form_needs_csrf_and_never_redirects_off_site(tmp_path: Path) -> N
 def test_short_passwords_are_refused(tmp_path: Path) -> None:
     c = _client(tmp_path)
     with pytest.raises(Exception, match="use at least 8"):
-        web_auth.set_password(db=c.app.state.ctx.db, password="short")  # type: ignore[attr-defined]
+        accounts.set_password(db=c.app.state.ctx.db, password="short")  # type: ignore[attr-defined]
 
 
 def test_production_mode_needs_a_secret_key(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mindmuscle.config import Settings
-from mindmuscle.services import web_auth
+from mindmuscle.services import accounts
 from mindmuscle.signals.emg.simulate import simulate_emg, simulate_set
 from mindmuscle.store import repo
 from mindmuscle.web import create_app
@@ -580,10 +580,10 @@ def test_every_record_belongs_to_its_user(
         db = c.app.state.ctx.db  # type: ignore[attr-defined]
         r = c.post("/api/import", files={"file": ("s.csv", STRONG_OK.encode())})
         assert r.status_code == 401
-        web_auth.set_password(db=db, password="correct horse", name="alex")
+        accounts.set_password(db=db, password="correct horse", name="alex")
         with db.session() as s:
             other = repo.create_user(session=s, name="sam").id
-        web_auth.set_password(db=db, password="battery staple", user_id=other)
+        accounts.set_password(db=db, password="battery staple", user_id=other)
 
         def login(name: str, password: str) -> None:
             c.cookies.clear()

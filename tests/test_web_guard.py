@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from mindmuscle.config import Settings
-from mindmuscle.web import api, data_api, data_pages, pages
+from mindmuscle.web import api, data_api, data_pages, pages, sets_api
 from mindmuscle.web.guard import allowed_hosts, body_limit_bytes
 from tests.e2e.conftest import Server, start_server
 from tests.test_web_api import _client, _plan
@@ -68,19 +68,27 @@ def test_a_prescription_of_ten_million_reps_is_refused(client: TestClient) -> No
 
 def _id_routes() -> list[tuple[str, str]]:
     found = []
-    for module in (api, data_api, pages, data_pages):
+    for module in (api, data_api, pages, data_pages, sets_api):
         for route in module.router.routes:
-            if isinstance(route, APIRoute) and "_id}" in route.path.replace("{exercise_id}", ""):
+            path = route.path.replace("{exercise_id}", "") if isinstance(route, APIRoute) else ""
+            if "_id}" in path or "{set_ref}" in path:
                 found += [(method, route.path) for method in sorted(route.methods)]
     return found
 
 
 def test_ids_beyond_64_bits_are_404_or_422_never_500(client: TestClient) -> None:
     routes = _id_routes()
-    assert len(routes) == 10
+    assert len(routes) >= 14
     for method, path in routes:
         url = path
-        for name in ("session_id", "drill_id", "recording_id", "experiment_id", "number"):
+        for name in (
+            "session_id",
+            "drill_id",
+            "recording_id",
+            "experiment_id",
+            "number",
+            "set_ref",
+        ):
             url = url.replace("{" + name + "}", str(BIG_ID))
         assert "{" not in url, url
         r = client.request(method, url, json={})

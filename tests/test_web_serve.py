@@ -12,12 +12,9 @@ from typer.testing import CliRunner
 from mindmuscle.cli import app
 from mindmuscle.services.web_tls import CERT_VALID_DAYS, ensure_certificate
 from mindmuscle.web.security import (
-    SESSION_MAX_AGE_S,
     csrf_matches,
     is_loopback,
     load_or_create_secret,
-    read_session_token,
-    sign_session,
 )
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -42,16 +39,6 @@ def test_certificate_is_made_once_and_reused(tmp_path: Path) -> None:
     assert ensure_certificate(tmp_path, extra_hosts=("10.0.0.5",), now=NOW)[2] is True
     later = NOW + dt.timedelta(days=CERT_VALID_DAYS - 3)
     assert ensure_certificate(tmp_path, extra_hosts=("10.0.0.5",), now=later)[2] is True
-
-
-def test_session_tokens_are_signed_and_expire() -> None:
-    token = sign_session("k" * 64, 7, now_s=1000)
-    assert read_session_token("k" * 64, token, now_s=1001) == 7
-    assert read_session_token("x" * 64, token, now_s=1001) is None
-    assert read_session_token("k" * 64, token.replace("7.", "8.", 1), now_s=1001) is None
-    assert read_session_token("k" * 64, token, now_s=1000 + SESSION_MAX_AGE_S + 1) is None
-    assert read_session_token("k" * 64, "garbage", now_s=1001) is None
-    assert read_session_token("k" * 64, None) is None
 
 
 def test_csrf_and_loopback_checks(tmp_path: Path) -> None:

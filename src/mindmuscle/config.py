@@ -59,6 +59,15 @@ class Settings(BaseSettings):
         "(comma-separated, e.g. 'gym.example,mm.local'); any other Host header is refused, so a "
         "web page cannot reach the app through DNS rebinding.",
     )
+    login_failures_per_address: int = Field(
+        default=20, ge=1, description="Refused logins allowed from one address per window."
+    )
+    login_failures_per_account: int = Field(
+        default=10, ge=1, description="Refused logins allowed for one account per window."
+    )
+    login_window_s: int = Field(
+        default=900, ge=1, description="The window the refused logins are counted in, in seconds."
+    )
     json_body_max_mb: float = Field(
         default=5, gt=0, description="Largest JSON or form body of a request, in megabytes."
     )

@@ -16,6 +16,7 @@
     │   └── NotFoundError           (LookupError) a stored record does not exist (for this user)
     ├── SessionStateError           (RuntimeError) an event that the set loop cannot take now
     └── AuthError                                 login required or refused
+        └── TooManyLoginsError                    too many refused logins: wait retry_after_s
 
 Messages say what was given, what is allowed, and how to fix it. The CLI prints
 ``Error: <message>`` and exits 1; the web app turns them into JSON or an error page.
@@ -39,6 +40,7 @@ __all__ = [
     "OutOfRangeError",
     "SessionStateError",
     "StoreError",
+    "TooManyLoginsError",
     "UnknownIdError",
     "shown",
 ]
@@ -170,3 +172,11 @@ class SessionStateError(MindMuscleError, RuntimeError):
 
 class AuthError(MindMuscleError):
     """Login is required, or the credentials were refused."""
+
+
+class TooManyLoginsError(AuthError):
+    """Too many refused logins from one address or for one account: wait ``retry_after_s``."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

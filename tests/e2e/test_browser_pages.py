@@ -46,7 +46,7 @@ def test_every_page_renders_on_a_phone(page, server: Server) -> None:
 def test_login_page_when_open_to_the_network(browser, tmp_path) -> None:
     srv = start_server(tmp_path, env_extra={"MINDMUSCLE_HOST": "0.0.0.0"})
     try:
-        from mindmuscle.services.web_auth import set_password
+        from mindmuscle.services.accounts import set_password
         from mindmuscle.store import open_database
 
         db = open_database(f"sqlite:///{tmp_path / 'e2e.db'}")

@@ -12,7 +12,7 @@ import uvicorn
 from mindmuscle.cli._app import app, console
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
-from mindmuscle.services import web_auth
+from mindmuscle.services import accounts
 from mindmuscle.services.web_tls import ensure_certificate, lan_address
 from mindmuscle.store import open_database
 
@@ -62,17 +62,20 @@ def serve(
         given["forwarded_allow_ips"] = forwarded_allow_ips
     settings = Settings.model_validate(given)
     database = open_database(settings.resolved_database_url(), settings=settings)
-    open_to_network = not web_auth.is_loopback(host)
-    if open_to_network and not web_auth.has_login(db=database):
+    open_to_network = not accounts.is_loopback(host)
+    if open_to_network and not accounts.has_login(db=database):
         if not sys.stdin.isatty():
             raise ConfigError(
-                f"Serving on {host} needs a login: run `mindmuscle serve --host {host}` in a "
-                "terminal to set a password, or set one with `mindmuscle init`."
+                f"Serving on {host} needs a login. Give the local user (who owns what was "
+                "recorded on this machine) a password with `mindmuscle user passwd "
+                f"{accounts.login_name(db=database)} --password-stdin`, or make an account with "
+                "`mindmuscle user add NAME --password-stdin` (the password is read from standard "
+                "input), then start the server again."
             )
         console.print(f"MindMuscle will be reachable by other devices on {host}: set a login.")
-        name = typer.prompt("Login name", default=web_auth.login_name(db=database))
+        name = typer.prompt("Login name", default=accounts.login_name(db=database))
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        web_auth.set_password(db=database, password=password, name=name)
+        accounts.set_password(db=database, password=password, name=name)
     database.close()
 
     scheme = "https" if https else "http"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,8 @@ from mindmuscle.store.tables import (
     DrillRow,
     ExperimentRow,
     ExperimentSetRow,
+    LoginFailureRow,
+    LoginSessionRow,
     PlannedExerciseRow,
     ProfileRow,
     ReadinessRow,
@@ -49,16 +51,22 @@ from mindmuscle.store.tables import (
 __all__ = [
     "add_drill_rating",
     "add_experiment_set",
+    "add_login_failure",
+    "add_login_session",
     "add_readiness",
     "add_recording",
     "add_reflection",
     "add_set",
+    "clear_login_failures",
+    "count_login_sessions",
     "create_drill",
     "create_experiment",
     "create_session",
     "create_user",
+    "delete_login_sessions",
     "delete_session",
     "delete_set",
+    "delete_user",
     "edit_set",
     "end_drill",
     "end_session",
@@ -81,6 +89,9 @@ __all__ = [
     "list_set_revisions",
     "list_sets",
     "list_user_exercises",
+    "list_users",
+    "login_failures_since",
+    "login_session_user",
     "restore_session",
     "restore_set",
     "save_profile",
@@ -115,6 +126,87 @@ def get_user(*, session: Session, user_id: int) -> UserRow:
 
 def get_user_by_name(*, session: Session, name: str) -> UserRow | None:
     return session.scalars(select(UserRow).where(UserRow.name == name)).first()
+
+
+def list_users(*, session: Session) -> list[UserRow]:
+    """Every user, by name."""
+    return list(session.scalars(select(UserRow).order_by(UserRow.name)))
+
+
+def delete_user(*, session: Session, user_id: int) -> None:
+    """Delete a user and, through the foreign keys, everything they stored."""
+    session.delete(get_user(session=session, user_id=user_id))
+    session.flush()
+
+
+# --- login sessions and refused logins -------------------------------------------------------
+
+
+def add_login_session(
+    *, session: Session, user_id: int, token_sha256: str, now: datetime, expires_at: datetime
+) -> None:
+    """Store a new login session (the cookie's token is stored only as its hash)."""
+    session.add(
+        LoginSessionRow(
+            user_id=user_id, token_sha256=token_sha256, created_at=now, expires_at=expires_at
+        )
+    )
+    session.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at <= now))
+    session.flush()
+
+
+def login_session_user(*, session: Session, token_sha256: str, now: datetime) -> int | None:
+    """The user of an unexpired login session, or None."""
+    q = select(LoginSessionRow.user_id).where(
+        LoginSessionRow.token_sha256 == token_sha256, LoginSessionRow.expires_at > now
+    )
+    return session.scalars(q).first()
+
+
+def delete_login_sessions(
+    *, session: Session, token_sha256: str | None = None, user_id: int | None = None
+) -> int:
+    """End one login session (by its token's hash) or every session of a user; how many ended."""
+    q = delete(LoginSessionRow)
+    if token_sha256 is not None:
+        q = q.where(LoginSessionRow.token_sha256 == token_sha256)
+    elif user_id is not None:
+        q = q.where(LoginSessionRow.user_id == user_id)
+    else:
+        raise ValueError("give token_sha256 or user_id")
+    return int(session.execute(q).rowcount)  # type: ignore[attr-defined]
+
+
+def count_login_sessions(*, session: Session, user_id: int, now: datetime) -> int:
+    """How many unexpired login sessions a user has."""
+    q = select(func.count(LoginSessionRow.id)).where(
+        LoginSessionRow.user_id == user_id, LoginSessionRow.expires_at > now
+    )
+    return int(session.scalar(q) or 0)
+
+
+def login_failures_since(*, session: Session, key: str, since: datetime) -> list[datetime]:
+    """When the refused logins of ``key`` since ``since`` happened, oldest first."""
+    q = (
+        select(LoginFailureRow.failed_at)
+        .where(LoginFailureRow.key == key, LoginFailureRow.failed_at > since)
+        .order_by(LoginFailureRow.failed_at)
+    )
+    return list(session.scalars(q))
+
+
+def add_login_failure(
+    *, session: Session, keys: Sequence[str], now: datetime, since: datetime
+) -> None:
+    """Record a refused login under each key, forgetting those older than ``since``."""
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at <= since))
+    session.add_all(LoginFailureRow(key=k, failed_at=now) for k in keys)
+    session.flush()
+
+
+def clear_login_failures(*, session: Session, key: str) -> None:
+    """Forget the refused logins of ``key`` (after a successful login to that account)."""
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
 
 
 # --- profile and readiness ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "DrillRow",
     "ExperimentRow",
     "ExperimentSetRow",
+    "LoginFailureRow",
+    "LoginSessionRow",
     "PlannedExerciseRow",
     "ProfileRow",
     "ReadinessRow",
@@ -105,6 +108,29 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+
+
+class LoginSessionRow(Base):
+    """A logged-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginFailureRow(Base):
+    """A refused login, by the address it came from and by the account it named."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ProfileRow(Base):

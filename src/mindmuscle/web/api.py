@@ -15,12 +15,12 @@ from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Temp
 from mindmuscle.coach.limits import INT64_MAX
 from mindmuscle.coach.models import Prescription, Profile, Readiness
 from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.services import accounts
 from mindmuscle.services import catalog as catalog_service
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import sessions as session_service
-from mindmuscle.services import web_auth
 from mindmuscle.services.web_progress import Progress
 from mindmuscle.services.web_session import (
     MeasuredSet,
@@ -32,16 +32,24 @@ from mindmuscle.services.web_session import (
     save_web_state,
     set_timeline,
 )
-from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, check_csrf, is_https, utcnow
+from mindmuscle.web.deps import (
+    Ctx,
+    Id,
+    User,
+    UserCatalog,
+    WebContext,
+    check_csrf,
+    is_https,
+    utcnow,
+)
 from mindmuscle.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     SESSION_MAX_AGE_S,
     new_csrf_token,
-    sign_session,
 )
 
-__all__ = ["router", "set_csrf_cookie"]
+__all__ = ["log_in", "router", "set_csrf_cookie", "set_session_cookie"]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
 MAX_MOTION_SAMPLES = 120_000
@@ -83,17 +91,38 @@ class LoginOut(BaseModel):
 
 @router.post("/login", response_model=LoginOut, tags=["login"])
 def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> LoginOut:
-    """Log in with the name and password set at ``mindmuscle init`` (sets the session cookie)."""
-    user_id = web_auth.verify_login(db=ctx.db, name=body.name, password=body.password)
-    set_session_cookie(response, ctx.secret, user_id, https=is_https(request))
+    """Log in with a name and password (``mindmuscle user add``); sets the session cookie.
+
+    Refused logins are limited per address and per account: past the limit the answer is 429
+    with ``Retry-After``.
+    """
+    user_id, token = log_in(request, ctx, body.name, body.password)
+    set_session_cookie(response, token, https=is_https(request))
     return LoginOut(user_id=user_id, login_required=ctx.login_required)
 
 
-def set_session_cookie(response: Response, secret: str, user_id: int, *, https: bool) -> None:
+def log_in(request: Request, ctx: WebContext, name: str, password: str) -> tuple[int, str]:
+    """Check a login from ``request``'s address; the user id and the new session's token."""
+    s = ctx.settings
+    return accounts.log_in(
+        db=ctx.db,
+        name=name,
+        password=password,
+        now=utcnow(),
+        address=request.client.host if request.client else None,
+        limits=accounts.LoginLimits(
+            per_address=s.login_failures_per_address,
+            per_account=s.login_failures_per_account,
+            window_s=s.login_window_s,
+        ),
+    )
+
+
+def set_session_cookie(response: Response, token: str, *, https: bool) -> None:
     """The HttpOnly, SameSite session cookie of a logged-in user."""
     response.set_cookie(
         SESSION_COOKIE,
-        sign_session(secret, user_id),
+        token,
         max_age=SESSION_MAX_AGE_S,
         httponly=True,
         samesite="lax",
@@ -103,8 +132,9 @@ def set_session_cookie(response: Response, secret: str, user_id: int, *, https: 
 
 
 @router.post("/logout", status_code=204, tags=["login"])
-def logout() -> Response:
-    """Forget the session cookie."""
+def logout(request: Request, ctx: Ctx) -> Response:
+    """End the session on the server and forget its cookie."""
+    accounts.end_session(db=ctx.db, token=request.cookies.get(SESSION_COOKIE))
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Request
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
+from mindmuscle.services import accounts
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.web_progress import ProgressCache
 from mindmuscle.services.web_session import SetWriter
@@ -21,7 +22,6 @@ from mindmuscle.web.security import (
     CSRF_HEADER,
     SESSION_COOKIE,
     csrf_matches,
-    read_session_token,
 )
 
 __all__ = [
@@ -87,8 +87,8 @@ Ctx = Annotated[WebContext, Depends(get_context)]
 
 
 def session_user(ctx: WebContext, token: str | None) -> int | None:
-    """The user id of a session cookie's value, None when it is not a valid session."""
-    return read_session_token(ctx.secret, token)
+    """The user id of a session cookie's value, None when it is not an open session."""
+    return accounts.session_user(db=ctx.db, token=token, now=utcnow())
 
 
 def current_user(request: Request, ctx: Ctx) -> int:

@@ -25,6 +25,7 @@ from mindmuscle.errors import (
     OutOfRangeError,
     SessionStateError,
     StoreError,
+    TooManyLoginsError,
     UnknownIdError,
     shown,
 )
@@ -45,6 +46,7 @@ _TITLES = {
     405: "Method not allowed",
     409: "Not now",
     413: "Too large",
+    429: "Too many attempts",
     422: "Check the input",
     500: "Something broke",
     503: "Database unavailable",
@@ -66,6 +68,8 @@ def _status_of(exc: Exception, method: str) -> int:
         return 422
     if isinstance(exc, CsrfError):
         return 403
+    if isinstance(exc, TooManyLoginsError):
+        return 429
     if isinstance(exc, AuthError):
         return 401
     if isinstance(exc, NotFoundError):
@@ -97,7 +101,9 @@ RETRY_AFTER_S = 2
 """What a busy or full database asks a client to wait before trying again, in seconds."""
 
 
-def _retry(status: int) -> dict[str, str]:
+def _retry(status: int, exc: Exception | None = None) -> dict[str, str]:
+    if isinstance(exc, TooManyLoginsError):
+        return {"Retry-After": str(exc.retry_after_s)}
     return {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else {}
 
 
@@ -145,7 +151,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         body: dict[str, Any] = {"error": _TITLES.get(status, "Error"), "message": message}
         if details:
             body["details"] = details
-        return JSONResponse(body, status_code=status, headers=_retry(status))
+        return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     templates = request.app.state.templates
@@ -160,7 +166,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             "nav": "",
         },
         status_code=status,
-        headers=_retry(status),
+        headers=_retry(status, exc),
     )
 
 

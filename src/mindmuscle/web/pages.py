@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mindmuscle.coach import default_equipment
-from mindmuscle.errors import AuthError
+from mindmuscle.errors import AuthError, TooManyLoginsError
+from mindmuscle.services import accounts
 from mindmuscle.services import profile as profile_service
-from mindmuscle.services import web_auth
 from mindmuscle.services.web_session import today_view
-from mindmuscle.web.api import set_csrf_cookie, set_session_cookie
+from mindmuscle.web.api import log_in, set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, UserCatalog, WebContext, check_csrf, is_https, utcnow
 from mindmuscle.web.guard import CHART_PAGE_POLICY
@@ -139,7 +139,7 @@ def settings(request: Request, ctx: Ctx, user: User) -> Response:
 def login_page(request: Request, ctx: Ctx, next: str = "/today") -> Response:
     if not ctx.login_required:
         return RedirectResponse("/today", status_code=303)
-    name = web_auth.login_name(db=ctx.db)
+    name = accounts.login_name(db=ctx.db)
     return render(request, ctx, "login.html", "", next=_safe_next(next), name=name, error=None)
 
 
@@ -157,13 +157,16 @@ def login_form(
     next: Annotated[str, Form()] = "/today",
 ) -> Response:
     try:
-        user_id = web_auth.verify_login(db=ctx.db, name=name, password=password)
+        _, token = log_in(request, ctx, name, password)
     except AuthError as exc:
         response = render(
             request, ctx, "login.html", "", next=_safe_next(next), name=name, error=str(exc)
         )
         response.status_code = 401
+        if isinstance(exc, TooManyLoginsError):
+            response.status_code = 429
+            response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(response, ctx.secret, user_id, https=is_https(request))
+    set_session_cookie(response, token, https=is_https(request))
     return response

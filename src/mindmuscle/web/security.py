@@ -1,23 +1,22 @@
 """Session cookies and CSRF tokens of the web app.
 
-The session cookie is ``<user_id>.<issued_s>.<hmac>`` signed with the app's secret key (HttpOnly,
-SameSite=Lax, Secure under HTTPS). CSRF protection is the double-submit pattern: a random token in
-a cookie that a page can read (``mm_csrf``) must come back with every unsafe request, in the
-``X-CSRF-Token`` header (JavaScript) or the ``csrf_token`` form field (HTML forms). A page on
-another site can neither read the cookie nor set the header.
+The session cookie holds a random token of a login session kept on the server
+(:mod:`mindmuscle.services.accounts`; HttpOnly, SameSite=Lax, Secure under HTTPS). CSRF
+protection is the double-submit pattern: a random token in a cookie that a page can read
+(``mm_csrf``) must come back with every unsafe request, in the ``X-CSRF-Token`` header
+(JavaScript) or the ``csrf_token`` form field (HTML forms). A page on another site can neither
+read the cookie nor set the header.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
-import time
 from pathlib import Path
 
 from mindmuscle.errors import ConfigError
-from mindmuscle.services.web_auth import is_loopback
+from mindmuscle.services.accounts import is_loopback
 
 __all__ = [
     "CSRF_COOKIE",
@@ -29,8 +28,6 @@ __all__ = [
     "is_loopback",
     "load_or_create_secret",
     "new_csrf_token",
-    "read_session_token",
-    "sign_session",
 ]
 
 SESSION_COOKIE = "mm_session"
@@ -86,33 +83,6 @@ def _read_secret(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     return key if len(key) >= 32 else None
-
-
-def _mac(secret: str, message: str) -> str:
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def sign_session(secret: str, user_id: int, *, now_s: float | None = None) -> str:
-    """A signed session token for ``user_id``."""
-    issued = int(time.time() if now_s is None else now_s)
-    body = f"{user_id}.{issued}"
-    return f"{body}.{_mac(secret, 'session:' + body)}"
-
-
-def read_session_token(secret: str, token: str | None, *, now_s: float | None = None) -> int | None:
-    """The user id of a valid, unexpired session token, else None."""
-    if not token:
-        return None
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        return None
-    body = f"{parts[0]}.{parts[1]}"
-    if not hmac.compare_digest(parts[2], _mac(secret, "session:" + body)):
-        return None
-    now = time.time() if now_s is None else now_s
-    if now - int(parts[1]) > SESSION_MAX_AGE_S:
-        return None
-    return int(parts[0])
 
 
 def new_csrf_token() -> str:

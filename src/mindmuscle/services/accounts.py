@@ -1,0 +1,327 @@
+"""Accounts: users with argon2-hashed passwords, login sessions kept on the server, and a limit
+on refused logins.
+
+Bound to loopback, the web app needs no login (everything belongs to the local user, id 1).
+Bound to any other address, every page and API call needs a login: ``mindmuscle user add NAME
+--password-stdin`` makes an account (``mindmuscle serve`` asks in a terminal), and each user sees
+only their own data.
+
+A login makes a random session token: the browser keeps it in an HttpOnly cookie, the database
+only its SHA-256, so logging out or changing the password ends the session on the server. The
+password check (argon2, deliberately slow) runs outside every database transaction, and refused
+logins are counted per address and per account (in the database, so every worker process sees
+them): past the limit, a login is refused at once with how long to wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from mindmuscle.errors import AuthError, InvalidInputError, TooManyLoginsError
+from mindmuscle.store import LOCAL_USER_ID, Database, bulk, repo
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "SESSION_MAX_AGE_S",
+    "Account",
+    "LoginLimits",
+    "add_user",
+    "change_password",
+    "end_session",
+    "has_login",
+    "hash_password",
+    "is_loopback",
+    "list_users",
+    "log_in",
+    "login_name",
+    "remove_user",
+    "session_user",
+    "set_password",
+    "verify_login",
+]
+
+MIN_PASSWORD_LENGTH = 8
+MAX_NAME_LENGTH = 100
+SESSION_MAX_AGE_S = 30 * 24 * 3600
+_hasher = PasswordHasher()
+# argon2 is slow on purpose and uses a core while it runs: more checks at once than cores only
+# starve the requests that hold the database's write lock, so the rest wait their turn here.
+_checks = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many refused logins are allowed in a window, per address and per account."""
+
+    per_address: int = 20
+    per_account: int = 10
+    window_s: int = 900
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as ``mindmuscle user list`` shows it."""
+
+    name: str
+    is_admin: bool
+    has_password: bool
+    sessions: int
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine (127.0.0.0/8, ::1).
+
+    Bound to any other address, the web app requires the login.
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password``.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        When the password is shorter than :data:`MIN_PASSWORD_LENGTH` characters.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(
+            f"The password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}."
+        )
+    return _hasher.hash(password)
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH or any(c.isspace() for c in name):
+        raise InvalidInputError(
+            f"User name {name!r} is not allowed: use 1 to {MAX_NAME_LENGTH} characters without "
+            "spaces, such as 'alex'."
+        )
+    return name
+
+
+def add_user(*, db: Database, name: str, password: str, is_admin: bool = False) -> int:
+    """Make an account with a password; returns its id.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        The name is taken or not allowed, or the password is too short.
+    """
+    name = _check_name(name)
+    hashed = hash_password(password)
+    with db.session() as s:
+        row = repo.create_user(session=s, name=name, password_hash=hashed)
+        row.is_admin = is_admin
+        return row.id
+
+
+def _user_id(db: Database, name: str) -> int:
+    with db.session(readonly=True) as s:
+        row = repo.get_user_by_name(session=s, name=name)
+        if row is None:
+            known = ", ".join(u.name for u in repo.list_users(session=s))
+            raise InvalidInputError(f"There is no user {name!r}; the users are: {known}.")
+        return row.id
+
+
+def set_password(
+    *, db: Database, password: str, user_id: int = LOCAL_USER_ID, name: str | None = None
+) -> None:
+    """Set (or replace) a user's password, ending every login session of that user.
+
+    ``name`` renames the user too (the ``serve`` prompt names the local user this way).
+    """
+    hashed = hash_password(password)
+    with db.session() as s:
+        user = repo.get_user(session=s, user_id=user_id)
+        if name is not None and name != user.name:
+            name = _check_name(name)
+            if repo.get_user_by_name(session=s, name=name) is not None:
+                raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+            user.name = name
+        user.password_hash = hashed
+        repo.delete_login_sessions(session=s, user_id=user_id)
+
+
+def change_password(*, db: Database, name: str, password: str) -> None:
+    """Set the password of the user called ``name``; their open sessions end."""
+    set_password(db=db, password=password, user_id=_user_id(db, name))
+
+
+def remove_user(*, db: Database, name: str) -> None:
+    """Delete a user and everything they stored (the local user, id 1, stays)."""
+    user_id = _user_id(db, name)
+    if user_id == LOCAL_USER_ID:
+        raise InvalidInputError(
+            f"{name!r} is the local user, who owns what was recorded on this machine; it "
+            "cannot be removed (`mindmuscle user passwd` changes its password)."
+        )
+    with db.session() as s:
+        repo.delete_user(session=s, user_id=user_id)
+
+
+def list_users(*, db: Database, now: datetime) -> list[Account]:
+    """Every account, by name, with how many login sessions it has open."""
+    with db.session(readonly=True) as s:
+        return [
+            Account(
+                name=u.name,
+                is_admin=u.is_admin,
+                has_password=bool(u.password_hash),
+                sessions=repo.count_login_sessions(session=s, user_id=u.id, now=now),
+            )
+            for u in repo.list_users(session=s)
+        ]
+
+
+def has_login(*, db: Database) -> bool:
+    """Whether any user has a password (the web app can then be opened to the network)."""
+    with db.session(readonly=True) as s:
+        return bulk.any_password(session=s)
+
+
+def login_name(*, db: Database, user_id: int = LOCAL_USER_ID) -> str:
+    """The login name of a user (to prefill the login form)."""
+    with db.session(readonly=True) as s:
+        return repo.get_user(session=s, user_id=user_id).name
+
+
+def _keys(name: str, address: str | None) -> tuple[str, str]:
+    return f"account:{name[:150]}", f"address:{address or 'unknown'}"
+
+
+def _check_limits(
+    db: Database, name: str, address: str | None, now: datetime, limits: LoginLimits
+) -> None:
+    account_key, address_key = _keys(name, address)
+    since = now - timedelta(seconds=limits.window_s)
+    with db.session(readonly=True) as s:
+        for key, most in ((account_key, limits.per_account), (address_key, limits.per_address)):
+            failures = repo.login_failures_since(session=s, key=key, since=since)
+            if len(failures) >= most:
+                # Allowed again once the oldest failure that counts leaves the window.
+                free_at = failures[len(failures) - most] + timedelta(seconds=limits.window_s)
+                wait_s = max(1, math.ceil((free_at - now).total_seconds()))
+                what = "this account" if key == account_key else "this address"
+                raise TooManyLoginsError(
+                    f"Too many refused logins for {what}: {len(failures)} in the last "
+                    f"{limits.window_s // 60} minutes (at most {most}). Try again in "
+                    f"{wait_s} s.",
+                    retry_after_s=wait_s,
+                )
+
+
+def verify_login(
+    *,
+    db: Database,
+    name: str,
+    password: str,
+    now: datetime,
+    address: str | None = None,
+    limits: LoginLimits | None = None,
+) -> int:
+    """The id of the user whose name and password match.
+
+    The password check runs outside any database transaction, so other requests keep
+    writing while it runs.
+
+    Raises
+    ------
+    mindmuscle.errors.TooManyLoginsError
+        Too many refused logins from this address or for this account lately (nothing is
+        checked then).
+    mindmuscle.errors.AuthError
+        When the name is unknown, the user has no password, or the password is wrong (one
+        message for all three, so the form does not tell which names exist).
+    """
+    limits = limits or LoginLimits()
+    _check_limits(db, name, address, now, limits)
+    with db.session(readonly=True) as s:
+        user = repo.get_user_by_name(session=s, name=name)
+        user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
+    ok = False
+    with _checks:
+        if user_id is None or not stored:
+            # Spend the same time as a real check, so timing does not reveal the names.
+            _hasher.hash(password or "x")
+        else:
+            try:
+                ok = _hasher.verify(stored, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+    account_key, address_key = _keys(name, address)
+    if not ok or user_id is None:
+        since = now - timedelta(seconds=limits.window_s)
+        with db.session() as s:
+            repo.add_login_failure(session=s, keys=(account_key, address_key), now=now, since=since)
+        raise AuthError("Wrong name or password. Names and passwords are case-sensitive.")
+    rehashed = None
+    if _hasher.check_needs_rehash(stored or ""):
+        with _checks:
+            rehashed = _hasher.hash(password)
+    with db.session() as s:
+        repo.clear_login_failures(session=s, key=account_key)
+        if rehashed is not None:
+            repo.get_user(session=s, user_id=user_id).password_hash = rehashed
+    return user_id
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(
+    *,
+    db: Database,
+    name: str,
+    password: str,
+    now: datetime,
+    address: str | None = None,
+    limits: LoginLimits | None = None,
+) -> tuple[int, str]:
+    """Check the password and open a login session: the user id and the session's token."""
+    user_id = verify_login(
+        db=db, name=name, password=password, now=now, address=address, limits=limits
+    )
+    token = secrets.token_urlsafe(32)
+    with db.session() as s:
+        repo.add_login_session(
+            session=s,
+            user_id=user_id,
+            token_sha256=_digest(token),
+            now=now,
+            expires_at=now + timedelta(seconds=SESSION_MAX_AGE_S),
+        )
+    return user_id, token
+
+
+def session_user(*, db: Database, token: str | None, now: datetime) -> int | None:
+    """The user of a session token, None when it is not an open, unexpired session."""
+    if not token or len(token) > 200:
+        return None
+    with db.session(readonly=True) as s:
+        return repo.login_session_user(session=s, token_sha256=_digest(token), now=now)
+
+
+def end_session(*, db: Database, token: str | None) -> None:
+    """Log out: the session's token no longer opens anything."""
+    if token:
+        with db.session() as s:
+            repo.delete_login_sessions(session=s, token_sha256=_digest(token))

@@ -1,0 +1,143 @@
+"""Accounts: server-side login sessions, the limit on refused logins, ``mindmuscle user``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+from mindmuscle.errors import AuthError, InvalidInputError, TooManyLoginsError
+from mindmuscle.services import accounts
+from mindmuscle.store import Database, open_database
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    yield database
+    database.close()
+
+
+def test_a_session_lives_on_the_server_until_logout_or_a_new_password(db: Database) -> None:
+    alex = accounts.add_user(db=db, name="alex", password="correct horse")
+    user, token = accounts.log_in(db=db, name="alex", password="correct horse", now=NOW)
+    assert user == alex
+    assert len(token) >= 40
+    assert accounts.session_user(db=db, token=token, now=NOW) == alex
+    assert accounts.session_user(db=db, token=token + "x", now=NOW) is None
+    later = NOW + timedelta(seconds=accounts.SESSION_MAX_AGE_S + 1)
+    assert accounts.session_user(db=db, token=token, now=later) is None
+    accounts.end_session(db=db, token=token)
+    assert accounts.session_user(db=db, token=token, now=NOW) is None
+    # A new password ends every session of that user, and only theirs.
+    accounts.add_user(db=db, name="sam", password="battery staple")
+    _, first = accounts.log_in(db=db, name="alex", password="correct horse", now=NOW)
+    _, second = accounts.log_in(db=db, name="alex", password="correct horse", now=NOW)
+    _, sams = accounts.log_in(db=db, name="sam", password="battery staple", now=NOW)
+    assert [u.sessions for u in accounts.list_users(db=db, now=NOW)] == [2, 0, 1]
+    accounts.change_password(db=db, name="alex", password="new horse staple")
+    assert accounts.session_user(db=db, token=first, now=NOW) is None
+    assert accounts.session_user(db=db, token=second, now=NOW) is None
+    assert accounts.session_user(db=db, token=sams, now=NOW) is not None
+    with pytest.raises(AuthError, match="Wrong name or password"):
+        accounts.log_in(db=db, name="alex", password="correct horse", now=NOW)
+
+
+def test_refused_logins_are_limited_per_account_and_per_address(db: Database) -> None:
+    accounts.add_user(db=db, name="alex", password="correct horse")
+    limits = accounts.LoginLimits(per_address=5, per_account=3, window_s=600)
+
+    def attempt(name: str, password: str, address: str, at: datetime) -> int:
+        return accounts.verify_login(
+            db=db, name=name, password=password, now=at, address=address, limits=limits
+        )
+
+    for i in range(3):
+        with pytest.raises(AuthError, match="Wrong name or password"):
+            attempt("alex", "guess", f"10.0.0.{i}", NOW + timedelta(seconds=i))
+    # The account is closed for a while, even to the right password from a new address.
+    with pytest.raises(TooManyLoginsError, match=r"this account: 3 in the last 10 minutes") as e:
+        attempt("alex", "correct horse", "10.0.0.9", NOW + timedelta(seconds=10))
+    assert e.value.retry_after_s == 590
+    assert attempt("alex", "correct horse", "10.0.0.9", NOW + timedelta(seconds=601)) == 1 + 1
+    # One address trying many names is stopped too.
+    for i in range(5):
+        with pytest.raises(AuthError):
+            attempt(f"user{i}", "guess", "10.9.9.9", NOW + timedelta(seconds=700 + i))
+    with pytest.raises(TooManyLoginsError, match="this address") as e:
+        attempt("alex", "correct horse", "10.9.9.9", NOW + timedelta(seconds=710))
+    assert e.value.retry_after_s == 590
+
+
+def test_user_names_and_the_local_user(db: Database) -> None:
+    with pytest.raises(InvalidInputError, match="User name 'a b' is not allowed"):
+        accounts.add_user(db=db, name="a b", password="correct horse")
+    accounts.add_user(db=db, name="alex", password="correct horse")
+    with pytest.raises(InvalidInputError, match="User name 'alex' is taken"):
+        accounts.add_user(db=db, name="alex", password="correct horse")
+    with pytest.raises(InvalidInputError, match="'local' is the local user"):
+        accounts.remove_user(db=db, name="local")
+    with pytest.raises(InvalidInputError, match="There is no user 'bob'; the users are: alex"):
+        accounts.change_password(db=db, name="bob", password="correct horse")
+
+
+def test_the_user_commands_work_without_a_terminal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["user", "add", "alex", "--admin", "--password-stdin", "--db", url],
+        input="correct horse\n",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert r.output == "Added alex (admin).\n"
+    r = runner.invoke(
+        app, ["user", "add", "sam", "--password-stdin", "--db", url], input="battery staple\n"
+    )
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["user", "list", "--db", url])
+    assert r.output.splitlines() == [
+        "alex   admin  can log in   0 open sessions",
+        "local  user   no password  0 open sessions",
+        "sam    user   can log in   0 open sessions",
+    ]
+    r = runner.invoke(app, ["user", "passwd", "sam", "--password-stdin", "--db", url], input="x\n")
+    assert r.exit_code == 1
+    assert "Error: The password has 1 characters; use at least 8." in r.output
+    r = runner.invoke(
+        app, ["user", "passwd", "sam", "--password-stdin", "--db", url], input="new staple\n"
+    )
+    assert r.exit_code == 0
+    db = open_database(url)
+    try:
+        assert accounts.verify_login(db=db, name="sam", password="new staple", now=NOW) == 3
+    finally:
+        db.close()
+    r = runner.invoke(app, ["user", "add", "kim", "--db", url])
+    assert r.exit_code == 1
+    assert "No terminal to ask the password in" in r.output
+    r = runner.invoke(app, ["user", "remove", "sam", "--db", url])
+    assert r.exit_code == 1
+    assert "confirm with --yes" in r.output
+    r = runner.invoke(app, ["user", "remove", "sam", "--yes", "--db", url])
+    assert (r.exit_code, r.output) == (0, "Removed sam and their data.\n")
+    r = runner.invoke(app, ["user", "list", "--db", url])
+    assert [line.split()[0] for line in r.output.splitlines()] == ["alex", "local"]
+
+
+def test_serve_without_a_terminal_says_how_to_set_a_login(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    r = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--db", url])
+    assert r.exit_code == 1
+    assert "mindmuscle user passwd local --password-stdin" in r.output
+    assert "mindmuscle user add NAME --password-stdin" in r.output
+    # The commands it names work as they are, without a terminal.
+    r = CliRunner().invoke(
+        app, ["user", "passwd", "local", "--password-stdin", "--db", url], input="correct horse\n"
+    )
+    assert r.exit_code == 0
