@@ -54,7 +54,7 @@ def test_init_refuses_an_impossible_profile(tmp_path: Path, args: list[str], lin
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}")
-    with TestClient(create_app(settings, host="127.0.0.1")) as c:
+    with TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost") as c:
         c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
         yield c
 

@@ -41,7 +41,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture()
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, host="127.0.0.1")) as c:
+    with TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost") as c:
         c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
         yield c
 

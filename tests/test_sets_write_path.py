@@ -24,7 +24,7 @@ runner = CliRunner()
 
 def _client(tmp_path: Path) -> TestClient:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}")
-    return TestClient(create_app(settings, host="127.0.0.1"))
+    return TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
 
 
 @pytest.fixture()

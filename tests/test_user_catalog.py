@@ -52,7 +52,7 @@ def imported(tmp_path: Path) -> tuple[Settings, Path]:
 @pytest.fixture()
 def client(imported: tuple[Settings, Path]) -> TestClient:
     settings, _ = imported
-    c = TestClient(create_app(settings, host="127.0.0.1"))
+    c = TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
     c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
     return c
 
@@ -218,7 +218,7 @@ def test_unassigned_exercise_stays_off_the_map_until_assigned_in_the_cli(
     catalog = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
     warm_up = next(e for e in catalog.exercises.values() if e.name == "Warm Up")
     db.close()
-    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client = TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
     client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
     rated = {
         "uuid": "00000000-0000-4000-8000-000000000001",
@@ -261,7 +261,7 @@ def test_unassigned_exercise_stays_off_the_map_until_assigned_in_the_cli(
 
 def test_assigning_targets_in_the_api(scripts: tuple[Settings, Path]) -> None:
     settings, _ = scripts
-    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client = TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
     client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
     squat = next(e for e in client.get("/api/exercises").json() if e["name"] == "スクワット")
     assert squat["targets"] == []
@@ -289,7 +289,7 @@ def test_assigning_targets_in_the_api(scripts: tuple[Settings, Path]) -> None:
 
 def test_plan_copes_with_an_exercise_without_targets(scripts: tuple[Settings, Path]) -> None:
     settings, db_path = scripts
-    client = TestClient(create_app(settings, host="127.0.0.1"))
+    client = TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
     client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
     mine = [e["id"] for e in client.get("/api/exercises").json() if e["source"] == "user"]
     r = client.post("/api/today", json={"exercise_ids": [*mine, "dumbbell_biceps_curl"]})
