@@ -3,7 +3,8 @@
 ``create_app(settings)`` opens the database, loads the catalogue once and wires the pages, the JSON
 API, the static files (every asset served by the app itself, plotly.js and Swagger UI included) and
 the one error handler. Bound to a loopback address it needs no login; bound to any other address
-every page and API call needs the login set up with ``mindmuscle init`` or ``mindmuscle serve``.
+every page and API call needs a login (``mindmuscle user add``), and each user sees only their own
+data. Every request passes :class:`~mindmuscle.web.guard.Guard` first.
 """
 
 from __future__ import annotations

@@ -95,7 +95,11 @@ def current_user(request: Request, ctx: Ctx) -> int:
     """The user id of the request: the local user on loopback, else the logged-in user."""
     if not ctx.login_required:
         return LOCAL_USER_ID
-    user_id = session_user(ctx, request.cookies.get(SESSION_COOKIE))
+    state = request.scope.get("state") or {}
+    if "mindmuscle_user" in state:  # the guard has looked the session up already
+        user_id: int | None = state["mindmuscle_user"]
+    else:
+        user_id = session_user(ctx, request.cookies.get(SESSION_COOKIE))
     if user_id is None:
         raise LoginRequiredError("Log in first: this MindMuscle is open to the network.")
     return user_id

@@ -312,6 +312,8 @@ class Guard:
             cookies = _cookies(headers.get("cookie", ""))
             if self.login_required:
                 user = await to_thread.run_sync(self.session_user, cookies.get(self.session_cookie))
+                # The route's own login check reads it here instead of asking the database again.
+                scope.setdefault("state", {})["mindmuscle_user"] = user
                 if user is None:
                     await _answer(
                         send, path, 401, "Login required",
