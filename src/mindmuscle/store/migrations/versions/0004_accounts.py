@@ -19,10 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("is_admin", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN, never a batch copy of the table: on SQLite a batch would drop and
+    # recreate ``users``, and its ON DELETE CASCADE would take every user's data with it.
+    op.add_column(
+        "users", sa.Column("is_admin", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.create_table(
         "login_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -67,5 +68,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_login_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_login_sessions_expires_at"))
     op.drop_table("login_sessions")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("is_admin")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later): no copy of ``users``, no cascade.
+    op.drop_column("users", "is_admin")
