@@ -183,7 +183,7 @@ def _experiment(w: Ways, reps: int, load: float, rating: int) -> Any:
 @pytest.fixture()
 def ways(tmp_path: Path) -> Any:
     settings_ = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.db'}")
-    with TestClient(create_app(settings_, host="127.0.0.1")) as web:
+    with TestClient(create_app(settings_, host="127.0.0.1"), base_url="http://localhost") as web:
         web.headers["X-CSRF-Token"] = web.get("/api/csrf").json()["token"]
         log_url = f"sqlite:///{tmp_path / 'log.db'}"
         assert runner.invoke(app, ["init", "--no-input", "--db", log_url]).exit_code == 0

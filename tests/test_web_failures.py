@@ -125,7 +125,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 def test_pages_carry_the_security_headers(client: TestClient) -> None:
     assert client.put("/api/profile", json={"units": "kg"}).status_code == 200
-    for path in ("/today", "/drill", "/exercises", "/api/profile", "/static/css/app.css"):
+    for path in ("/today", "/progress", "/exercises", "/api/profile", "/static/css/app.css"):
         r = client.get(path)
         assert r.status_code == 200, path
         csp = r.headers["content-security-policy"]
@@ -136,7 +136,7 @@ def test_pages_carry_the_security_headers(client: TestClient) -> None:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "same-origin"
     # Plotly adds style elements as it draws: the chart pages allow inline styles, not scripts.
-    chart = client.get("/progress").headers["content-security-policy"]
+    chart = client.get("/emg").headers["content-security-policy"]
     assert "script-src 'self';" in chart
     assert "style-src 'self' 'unsafe-inline';" in chart
     docs = client.get("/docs")

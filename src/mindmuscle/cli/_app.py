@@ -108,6 +108,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Focus experiments: design, run set by set with EMG, analyse into a report.",
     ),
     "serve": ("serve", "Start the web app (open it on your phone at the gym)."),
+    "user": (
+        "users",
+        "Accounts of the web app when it is open to the network: add, passwd, list, remove.",
+    ),
 }
 """Every top-level command: the module that defines it and the first sentence of its help."""
 

@@ -23,7 +23,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-CHART_PAGES = frozenset({"progress.html", "emg.html"})
+CHART_PAGES = frozenset({"emg.html"})
 """The pages that draw plotly charts (they get :data:`CHART_PAGE_POLICY`)."""
 
 
