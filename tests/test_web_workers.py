@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mindmuscle.services.web_auth import set_password
+from mindmuscle.services.accounts import set_password
 from mindmuscle.store import open_database
 from mindmuscle.web import security
 from mindmuscle.web.security import load_or_create_secret
