@@ -203,9 +203,12 @@ def test_cli_import_then_export(tmp_path: Path, shared_data: Path) -> None:
     result = runner.invoke(app, ["import", hevy, "--db", db, "--map", "Lower Chest Fly"])
     assert result.exit_code == 1 and "is not NAME=EXERCISE_ID" in result.output
     strong = str(shared_data / "logs/openweight/strong-real.csv")
-    result = runner.invoke(app, ["import", strong, "--db", db])
-    assert result.exit_code == 1
-    assert "pass --unit kg or --unit lb" in result.output and "Traceback" not in result.output
+    # No unit in the file: read in the profile's unit, and the report says so.
+    result = runner.invoke(app, ["import", strong, "--db", db, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "The file states no weight unit: read in kg, your profile's unit" in " ".join(
+        result.output.split()
+    )
     out = tmp_path / "sets.csv"
     result = runner.invoke(app, ["export", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ from mindmuscle.cli._db import database_url, open_existing
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import DEFAULT_THRESHOLD, ImportReport, import_file
+from mindmuscle.services.profile import get_profile
 from mindmuscle.store import LOCAL_USER_ID, Database, database_exists, open_database
 
 __all__ = ["export_command", "import_command"]
@@ -142,6 +143,8 @@ def import_command(
         # Nothing stored and nothing created: match against an empty database in memory.
         url = "sqlite://"
     database = open_database(url)
+    # A file that states no unit is read in the profile's unit (the report says so).
+    profile_unit = get_profile(db=database, user_id=LOCAL_USER_ID).units
     try:
         show = not json_out and err_console.is_terminal
         with Progress(
@@ -163,7 +166,7 @@ def import_command(
                 user_id=LOCAL_USER_ID,
                 path=file,
                 format=format.value,
-                unit=None if unit is None else unit.value,
+                unit=profile_unit if unit is None else unit.value,
                 dry_run=dry_run,
                 threshold=threshold,
                 progress=progress,
@@ -175,6 +178,13 @@ def import_command(
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         _summary(report)
+        if unit is None and report.unit_in_file is None and report.format != "json":
+            other = "lb" if profile_unit == "kg" else "kg"
+            console.print(
+                f"The file states no weight unit: read in {profile_unit}, your profile's unit "
+                f"(give --unit {other} if it was in {other}).",
+                highlight=False,
+            )
 
 
 @app.command("export")

@@ -108,6 +108,9 @@ class ImportReport(BaseModel):
     path: str
     format: str
     unit: str = Field(description="Weight unit used: from the file, or the --unit option.")
+    unit_in_file: str | None = Field(
+        default=None, description="The unit the file itself states (None: it states none)."
+    )
     dry_run: bool
     sets: int = Field(description="Sets in the file.")
     sets_added: int = Field(description="Sets stored now (0 in a dry run).")
@@ -468,6 +471,7 @@ def _import_csv(
             s.rollback()
     mappings = importer.mappings()
     return ImportReport(
+        unit_in_file=file_unit or None,
         path=str(path),
         format=log.format,
         unit=file_unit

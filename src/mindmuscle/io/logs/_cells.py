@@ -49,6 +49,48 @@ _DATE_FORMATS = (
     "%b %d, %Y",
     "%d %b %Y",
 )
+_SLASH_DATE = re.compile(
+    r"^(\d{1,4})/(\d{1,2})/(\d{2,4})"
+    r"(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+
+
+def _slash_date(text: str) -> datetime | None:
+    """A date with slashes, when the order of day and month is certain; else None.
+
+    >>> _slash_date("01/15/2024 10:30 PM")
+    datetime.datetime(2024, 1, 15, 22, 30)
+    >>> _slash_date("15/01/2024"), _slash_date("2024/01/15"), _slash_date("01/02/2024")
+    (datetime.datetime(2024, 1, 15, 0, 0), datetime.datetime(2024, 1, 15, 0, 0), None)
+    """
+    m = _SLASH_DATE.match(text.strip())
+    if m is None:
+        return None
+    a, b, c = m.group(1), int(m.group(2)), m.group(3)
+    if len(a) == 4:
+        year, month, day = int(a), b, int(c)
+    elif len(c) == 4:
+        first, year = int(a), int(c)
+        if first > 12 >= b:
+            day, month = first, b
+        elif b > 12 >= first or first == b:
+            month, day = first, b
+        else:
+            return None  # both could be the month
+    else:
+        return None
+    hour = int(m.group(4) or 0)
+    ampm = (m.group(7) or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    try:
+        return datetime(year, month, day, hour, int(m.group(5) or 0), int(m.group(6) or 0))
+    except ValueError:
+        return None
+
+
 _DISTANCE_M = {
     "m": 1.0,
     "meter": 1.0,
@@ -197,8 +239,10 @@ class Cell:
 
         Accepts ISO 8601 (``2024-01-15 10:30:00``, ``2024-01-15T10:30:00Z``, with an offset, or a
         date alone) and month-name forms (``5 Dec 2025, 11:37``, ``Jan 15, 2024 10:30 AM``).
-        Times with a zone are converted to UTC; the result is always naive. Day/month forms
-        with slashes are refused: ``01/02/2024`` cannot be read without guessing.
+        Times with a zone are converted to UTC; the result is always naive. Dates with
+        slashes are read when they are unambiguous (``2024/01/15``, ``01/15/2024``,
+        ``15/01/2024``: a number above 12 is the day); ``01/02/2024`` is refused, as reading
+        it would be a guess.
         """
         text = self.required()
         parsed: datetime | None = None
@@ -213,6 +257,13 @@ class Cell:
                     break
                 except ValueError:
                     continue
+        if parsed is None:
+            parsed = _slash_date(text)
+        if parsed is None and _SLASH_DATE.match(text):
+            raise self.error(
+                f"{self.text!r} is ambiguous: the day and the month could be either way round "
+                "(both are 12 or less); write it as YYYY-MM-DD"
+            )
         if parsed is None:
             raise self.error(
                 f"{self.text!r} is not a date; expected for example '2024-01-15 10:30:00', "
