@@ -93,8 +93,7 @@ def test_the_target_rating_may_be_absent() -> None:
         ({"plates": []}, "plates [] is not allowed: give at least 1."),
         (
             {"plates": [0, -5]},
-            "plates.0 0 is not allowed: a plate must be a finite number above 0 and at most "
-            "100 kg.",
+            "plates.0 0 is not allowed: a plate must be a finite number from 0.1 to 100 kg.",
         ),
         (
             {"dumbbell_min": 60, "dumbbell_max": 2},
@@ -104,8 +103,7 @@ def test_the_target_rating_may_be_absent() -> None:
         ({"bar": 60}, "bar 60 is not allowed: the bar must be a finite number from 0 to 50 kg."),
         (
             {"unit": "lb", "bar": 100, "plates": [math.inf]},
-            "plates.0 inf is not allowed: a plate must be a finite number above 0 and at most "
-            "100 kg.",
+            "plates.0 inf is not allowed: a plate must be a finite number from 0.1 to 100 kg.",
         ),
     ],
 )
@@ -136,3 +134,11 @@ def test_the_readme_lists_every_limit() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [name for name, limit in LIMITS.items() if f"| {limit.allowed()} |" not in readme]
     assert missing == []
+
+
+def test_a_plate_too_light_to_build_a_load_is_refused() -> None:
+    # A plate of half a gram rounded to nothing when loads were built, and every plan then
+    # failed; the lightest real fractional plate is 0.25 lb (0.11 kg).
+    with pytest.raises(ValidationError, match=r"greater than or equal to 0\.1"):
+        EquipmentProfile(plates=[20.0, 0.0005])
+    assert EquipmentProfile(plates=[20.0, 0.25 * 0.45359237]).plates[-1] > 0.1

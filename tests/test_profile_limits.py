@@ -22,8 +22,7 @@ runner = CliRunner()
     [
         (
             ["--plates", "0,-5"],
-            "Error: --plates 0 is not allowed: a plate must be a finite number above 0 and at "
-            "most 100 kg.",
+            "Error: --plates 0 is not allowed: a plate must be a finite number from 0.1 to 100 kg.",
         ),
         (
             ["--dumbbell-max", "1"],
@@ -89,7 +88,7 @@ def test_openapi_carries_the_profile_bounds(client: TestClient) -> None:
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
     eq = schemas["EquipmentProfile"]["properties"]
     assert eq["plates"]["minItems"] == 1
-    assert eq["plates"]["items"]["exclusiveMinimum"] == 0
+    assert eq["plates"]["items"]["minimum"] == 0.1
     bw = schemas["Profile"]["properties"]["bodyweight_kg"]["anyOf"][0]
     assert (bw["minimum"], bw["maximum"]) == (20, 400)
 

@@ -150,12 +150,6 @@ SET_UUID = Limit(
     text=True,
     words="a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)",
 )
-SET_UUID = Limit(
-    "a set's uuid",
-    high=36,
-    text=True,
-    words="a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)",
-)
 IMPORT_KEY = Limit("an import key", high=200, text=True)
 TEMPO_PHASE_S = Limit("a tempo phase", 0, TEMPO_PHASE_MAX_S, unit="s")
 ID = Limit(
@@ -168,7 +162,9 @@ ID = Limit(
 SET_INDEX = Limit("the set's place in its workout", 0, 1000, whole=True)
 BODYWEIGHT_KG = Limit("the body weight", 20, 400, unit="kg")
 BAR_KG = Limit("the bar", 0, 50, unit="kg")
-PLATE_KG = Limit("a plate", 0, 100, unit="kg", above_low=True)
+# The lightest fractional plates are 0.25 lb (about 0.11 kg); anything lighter is a typo and
+# would vanish when loads are rounded to what the plates can build.
+PLATE_KG = Limit("a plate", 0.1, 100, unit="kg")
 PERFORMED_AHEAD = timedelta(days=1)
 """A set may be dated at most this far after ``now`` (clocks and time zones differ)."""
 
