@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Server, shot
-from tests.e2e.test_browser_flow import first_run_and_plan
+from tests.e2e.test_browser_flow import first_run_and_plan, rate_target
 
 pytestmark = pytest.mark.browser
 
@@ -64,10 +64,15 @@ def test_measured_reps_and_tempo_are_shown(page, server: Server) -> None:
     reps = int(page.inner_text("#measured-reps"))
     assert 3 <= reps <= 4  # the analysis may count the last lowering as partial
     lower, _, lift, _ = (float(x) for x in page.inner_text("#measured-tempo").split("-"))
-    assert lower == pytest.approx(1.5, abs=0.3)
-    assert lift == pytest.approx(0.5, abs=0.3)
+    # The events come from a 16 ms page timer, which a busy machine delays and bunches: the
+    # phases shown (to 0.1 s) are checked to 0.4 s here; their precision is tested on exact
+    # samples in tests/test_motion.py.
+    assert lower == pytest.approx(1.5, abs=0.4)
+    assert lift == pytest.approx(0.5, abs=0.4)
     assert page.inner_text("#measured-asked") == "1.5-0-0.5-0.5"
     shot(page, "11-session-reflect-measured")
+    # The felt rating starts empty and is never made up: the lifter taps it before saving.
+    rate_target(page, "7")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
     assert page.errors == []
