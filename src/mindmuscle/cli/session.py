@@ -1067,9 +1067,11 @@ def log(
     if as_json:
         typer.echo(stored.model_dump_json(indent=2))
     else:
+        name = user_catalog(db=database, user_id=USER_ID).exercise(stored.exercise_id).name
         console.print(
-            f"Logged {stored.exercise_id}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
-            f"target rating {rating} (set {stored.uuid})."
+            f"Logged {name}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
+            f"target rating {rating} (set {stored.uuid}).",
+            highlight=False,
         )
 
 

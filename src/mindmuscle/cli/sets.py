@@ -123,6 +123,10 @@ def _show(detail: SetDetail, units: MassUnit, catalog: Catalog, as_json: bool) -
         return
     console.print("Changes, oldest first:")
     for rev in detail.revisions:
+        if rev.kind in ("delete", "restore"):
+            # The change is only the deletion mark; the kind says it all.
+            console.print(f"  {_when(rev.revised_at)} {rev.kind}d", highlight=False)
+            continue
         what = "; ".join(
             f"{_FIELD_NAMES.get(f, f)} {_value(f, old, units, catalog)} -> "
             f"{_value(f, new, units, catalog)}"
