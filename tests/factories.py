@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import (
     Breathing,
@@ -22,6 +24,7 @@ from mindmuscle.catalog.models import (
 )
 from mindmuscle.coach.models import LoggedSet
 from mindmuscle.errors import UnknownIdError
+from mindmuscle.signals.motion import MotionRecording
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -347,3 +350,20 @@ def fixed_name_catalog() -> Catalog:
         for i, (name, aliases) in FIXED_NAMES.items()
     }
     return dataclasses.replace(base, exercises=exercises)
+
+
+def synthetic_curls() -> MotionRecording:
+    """Four curls (lift 1 s, squeeze 1 s, lower 3 s) at 60 Hz, as a phone would record them,
+    with two constant axes (the phone held still but for the curl)."""
+    conc, sq, ecc, reps, lead = 1.0, 1.0, 3.0, 4, 1.0
+    t = np.arange(0, lead + reps * (conc + sq + ecc) + 1.0, 1 / 60)
+    a = np.zeros_like(t)
+    for k in range(reps):
+        t0 = lead + k * (conc + sq + ecc)
+        m = (t >= t0) & (t < t0 + conc)
+        a[m] = 0.175 * (np.pi / conc) ** 2 * np.cos(np.pi * (t[m] - t0) / conc)
+        t1 = t0 + conc + sq
+        m = (t >= t1) & (t < t1 + ecc)
+        a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
+    acc = np.column_stack([np.full(t.size, 0.3), np.full(t.size, 0.2), 9.81 + a])
+    return MotionRecording(t, acc, source="synthetic curls")

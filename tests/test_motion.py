@@ -21,6 +21,7 @@ from mindmuscle.signals.motion.synthetic import (
     random_rotation,
     simulate_position,
 )
+from tests.factories import synthetic_curls
 
 # Tolerance on the mean phase durations of a set, seconds (two samples of the 25 Hz grid plus the
 # smoothing of a band-limited position estimate).
@@ -510,27 +511,8 @@ def test_pauses_inside_slow_repetitions_are_no_reason_to_recount(
     assert analyze_motion(rec).reps in (reps, reps + 1)
 
 
-def _synthetic_curls() -> MotionRecording:
-    """Four curls (lift 1 s, squeeze 1 s, lower 3 s) at 60 Hz, as a phone would record them,
-    with two constant axes (the phone held still but for the curl)."""
-    conc, sq, ecc, reps, lead = 1.0, 1.0, 3.0, 4, 1.0
-    t = np.arange(0, lead + reps * (conc + sq + ecc) + 1.0, 1 / 60)
-    a = np.zeros_like(t)
-    for k in range(reps):
-        t0 = lead + k * (conc + sq + ecc)
-        m = (t >= t0) & (t < t0 + conc)
-        a[m] = 0.175 * (np.pi / conc) ** 2 * np.cos(np.pi * (t[m] - t0) / conc)
-        t1 = t0 + conc + sq
-        m = (t >= t1) & (t < t1 + ecc)
-        a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
-    acc = np.column_stack([np.full(t.size, 0.3), np.full(t.size, 0.2), 9.81 + a])
-    return MotionRecording(t, acc, source="synthetic curls")
-
-
 def test_motion_analysis_counts_synthetic_curls() -> None:
-    result = analyze_motion(
-        _synthetic_curls(), concentric=Movement.UP, tempo=Tempo.parse("3-0-1-1")
-    )
+    result = analyze_motion(synthetic_curls(), concentric=Movement.UP, tempo=Tempo.parse("3-0-1-1"))
     assert result.reps + result.partial_reps == 4
     assert result.tempo_adherence is not None
     mean_ecc = np.mean([r.eccentric_s for r in result.repetitions])
@@ -541,11 +523,11 @@ def test_motion_analysis_counts_synthetic_curls() -> None:
 
 _KERNEL_SCRIPT = """
 import numpy as np
-from tests.test_motion import _synthetic_curls
+from tests.factories import synthetic_curls
 from mindmuscle.signals.motion import analyze_motion, simulate_set
 from mindmuscle.signals.motion.synthetic import add_turning_wrist
 from mindmuscle.catalog.models import Tempo
-counts = [analyze_motion(_synthetic_curls()).reps]
+counts = [analyze_motion(synthetic_curls()).reps]
 rec = simulate_set(reps=9, tempo=Tempo.parse("3-1-1-1"), seed=1)
 rec = add_turning_wrist(rec, (0.1, 0.4), seed=1)
 counts.append(analyze_motion(rec).reps)

@@ -17,6 +17,7 @@ from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
 from mindmuscle.services import accounts
 from mindmuscle.web import create_app
+from tests.factories import synthetic_curls
 
 READY = {"sleep": 4, "energy": 4, "stress": 2, "focus": 4}
 
@@ -327,24 +328,13 @@ def test_motion_analysis_of_bad_recordings_says_what_is_wrong(client: TestClient
 
 
 def test_motion_analysis_route_answers_with_the_count_and_tempo(client: TestClient) -> None:
-    import numpy as np
-
-    # Four curls: lift 1 s, squeeze 1 s, lower 3 s, sampled at 60 Hz (as a phone would).
-    conc, sq, ecc, reps, lead = 1.0, 1.0, 3.0, 4, 1.0
-    t = np.arange(0, lead + reps * (conc + sq + ecc) + 1.0, 1 / 60)
-    a = np.zeros_like(t)
-    for k in range(reps):
-        t0 = lead + k * (conc + sq + ecc)
-        m = (t >= t0) & (t < t0 + conc)
-        a[m] = 0.175 * (np.pi / conc) ** 2 * np.cos(np.pi * (t[m] - t0) / conc)
-        t1 = t0 + conc + sq
-        m = (t >= t1) & (t < t1 + ecc)
-        a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
+    rec = synthetic_curls()
+    t, acc = rec.t_s, rec.acc_ms2
     motion = {
         "t_ms": (t * 1000).tolist(),
-        "ax": [0.3] * t.size,
-        "ay": [0.2] * t.size,
-        "az": (9.81 + a).tolist(),
+        "ax": acc[:, 0].tolist(),
+        "ay": acc[:, 1].tolist(),
+        "az": acc[:, 2].tolist(),
     }
     body = {
         "exercise_id": "dumbbell_biceps_curl",
