@@ -53,6 +53,7 @@ from mindmuscle.signals.motion import (
     analyze_motion,
     simulate_set,
 )
+from mindmuscle.signals.motion.evaluation import score_counts
 from mindmuscle.signals.motion.synthetic import add_turning_wrist
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,11 +183,12 @@ def is_too_fast(case: Case) -> bool:
 
 
 def rates(rows: list[tuple[int, int]]) -> tuple[float, float]:
-    if not rows:
+    """Exact and within-one rates of (counted, labelled) pairs, scored as the app scores a
+    lifter's own sets (``mindmuscle motion evaluate``)."""
+    score = score_counts(rows)
+    if score is None:
         return float("nan"), float("nan")
-    exact = sum(1 for got, want in rows if got == want) / len(rows)
-    within = sum(1 for got, want in rows if abs(got - want) <= 1) / len(rows)
-    return exact, within
+    return score.exact, score.within_one
 
 
 def accuracy(cases: list[Case]) -> None:

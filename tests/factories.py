@@ -367,3 +367,15 @@ def synthetic_curls() -> MotionRecording:
         a[m] = -0.175 * (np.pi / ecc) ** 2 * np.cos(np.pi * (t[m] - t1) / ecc)
     acc = np.column_stack([np.full(t.size, 0.3), np.full(t.size, 0.2), 9.81 + a])
     return MotionRecording(t, acc, source="synthetic curls")
+
+
+def synthetic_curls_payload() -> dict[str, Any]:
+    """:func:`synthetic_curls` as the phone page sends a recording (``t_ms``, ``ax``, ...)."""
+    rec = synthetic_curls()
+    t, acc = rec.t_s, rec.acc_ms2
+    return {
+        "t_ms": (t * 1000).tolist(),
+        "ax": acc[:, 0].tolist(),
+        "ay": acc[:, 1].tolist(),
+        "az": acc[:, 2].tolist(),
+    }

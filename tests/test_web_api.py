@@ -17,7 +17,7 @@ from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
 from mindmuscle.services import accounts
 from mindmuscle.web import create_app
-from tests.factories import synthetic_curls
+from tests.factories import synthetic_curls_payload
 
 READY = {"sleep": 4, "energy": 4, "stress": 2, "focus": 4}
 
@@ -328,14 +328,7 @@ def test_motion_analysis_of_bad_recordings_says_what_is_wrong(client: TestClient
 
 
 def test_motion_analysis_route_answers_with_the_count_and_tempo(client: TestClient) -> None:
-    rec = synthetic_curls()
-    t, acc = rec.t_s, rec.acc_ms2
-    motion = {
-        "t_ms": (t * 1000).tolist(),
-        "ax": acc[:, 0].tolist(),
-        "ay": acc[:, 1].tolist(),
-        "az": acc[:, 2].tolist(),
-    }
+    motion = synthetic_curls_payload()
     body = {
         "exercise_id": "dumbbell_biceps_curl",
         "tempo": {"eccentric_s": 3, "bottom_pause_s": 0, "concentric_s": 1, "top_squeeze_s": 1},

@@ -1,4 +1,8 @@
-"""``mindmuscle motion FILE``: count repetitions and time their phases from a motion recording."""
+"""``mindmuscle motion FILE``: count repetitions and time their phases from a motion recording.
+
+``mindmuscle motion evaluate``: how well the count agrees with the repetitions the lifter confirmed,
+on their own sets recorded with motion.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,37 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from typer import _click
+from typer.core import TyperGroup
 
-from mindmuscle.cli._app import app, check_rate, console
+from mindmuscle.cli._app import DbOption, app, check_rate, console
+from mindmuscle.cli._db import open_existing
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.io.motion import FORMATS, AccelUnits, write_motion_plot
-from mindmuscle.services.motion import analyze_file_trace
+from mindmuscle.services.catalog import user_catalog
+from mindmuscle.services.motion import CountEvaluation, analyze_file_trace, evaluate_counts
 from mindmuscle.signals.motion import MotionAnalysis
+from mindmuscle.signals.motion.evaluation import CountScore
+from mindmuscle.store import LOCAL_USER_ID
+
+__all__ = ["motion_app"]
+
+
+class _AnalyseByDefault(TyperGroup):
+    """``motion FILE ...`` analyses a file (``motion analyse``); ``motion evaluate`` scores."""
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["analyse", *args]
+        return super().parse_args(ctx, args)
+
+
+motion_app = typer.Typer(
+    cls=_AnalyseByDefault,
+    help="Count repetitions, time their phases and check the tempo of one recorded set.",
+)
+app.add_typer(motion_app, name="motion")
 
 
 def _print(analysis: MotionAnalysis) -> None:
@@ -50,7 +79,10 @@ def _print(analysis: MotionAnalysis) -> None:
             console.print("  Rushing: phases much faster than prescribed; slow the lowering.")
 
 
-@app.command("motion")
+@motion_app.command(
+    "analyse",
+    epilog="`mindmuscle motion evaluate`: how well the count agrees with the reps you confirmed.",
+)
 def motion_command(
     file: Annotated[Path, typer.Argument(help="Recording: CSV, MetaMotion CSV, FIT or JSON.")],
     fmt: Annotated[
@@ -106,3 +138,74 @@ def motion_command(
         _print(analysis)
         if plot is not None:
             console.print(f"  figure: {plot}")
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _score_row(name: str, score: CountScore) -> list[str]:
+    return [
+        name,
+        str(score.n),
+        _pct(score.exact),
+        _pct(score.within_one),
+        f"{score.mean_error:+.1f}",
+    ]
+
+
+def _print_evaluation(result: CountEvaluation) -> None:
+    if not result.sets:
+        console.print(
+            "No sets with a motion recording yet. The phone records motion during a guided set "
+            "when the set page is allowed to use the motion sensors; each set's confirmed reps "
+            "are then compared with the count here."
+        )
+        return
+    names = {s.exercise_id: s.exercise_name for s in result.sets}
+    table = Table(title="Motion count against the reps you confirmed", title_justify="left")
+    for col, justify in (
+        ("exercise", "left"),
+        ("sets", "right"),
+        ("exact", "right"),
+        ("within 1", "right"),
+        ("mean error", "right"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for ex_id, score in result.by_exercise.items():
+        table.add_row(*_score_row(names[ex_id], score))
+    if result.total is not None:
+        table.add_section()
+        table.add_row(*_score_row("all", result.total), style="bold")
+    console.print(table)
+    if result.unanalysable:
+        console.print(
+            f"{result.unanalysable} recording(s) could not be analysed "
+            "(too short or without movement) and are not scored."
+        )
+    console.print("Mean error: counted minus confirmed (+ counts too many, - too few).")
+
+
+@motion_app.command("evaluate")
+def evaluate_command(
+    exercise: Annotated[
+        str | None,
+        typer.Option("--exercise", help="Only this exercise's sets."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """How well the motion count agrees with the reps you confirmed, on your recorded sets.
+
+    Every set stored with its motion recording is counted again with the current analysis and
+    compared with the repetitions confirmed (or corrected) for it; deleted sets are left out.
+    """
+    database = open_existing(db)
+    catalog = user_catalog(db=database, user_id=LOCAL_USER_ID)
+    result = evaluate_counts(
+        db=database, user_id=LOCAL_USER_ID, catalog=catalog, exercise_id=exercise
+    )
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        _print_evaluation(result)

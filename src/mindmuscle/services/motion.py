@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
+from mindmuscle.errors import MindMuscleError
 from mindmuscle.io.motion import AccelUnits, GyroUnits, read_motion_file, recording_from_payload
 from mindmuscle.signals.motion import (
     MotionAnalysis,
@@ -15,8 +18,23 @@ from mindmuscle.signals.motion import (
     MotionTrace,
     analyze_motion_trace,
 )
+from mindmuscle.signals.motion.evaluation import (
+    CountCheck,
+    CountScore,
+    score_by_exercise,
+    score_counts,
+)
+from mindmuscle.store import Database, repo
 
-__all__ = ["analyze_file", "analyze_file_trace", "analyze_recording", "analyze_web_recording"]
+__all__ = [
+    "CountEvaluation",
+    "EvaluatedSet",
+    "analyze_file",
+    "analyze_file_trace",
+    "analyze_recording",
+    "analyze_web_recording",
+    "evaluate_counts",
+]
 
 
 def _exercise(
@@ -155,3 +173,119 @@ def analyze_web_recording(
     return analyze_motion_trace(
         rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternating
     )[0]
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatedSet:
+    """One set with a motion recording: what the lifter confirmed and what the count says now.
+
+    ``counted`` is None when the recording cannot be analysed (``problem`` says why);
+    ``counted_then`` is the count shown when the set was recorded, where it was stored.
+    """
+
+    set_id: int
+    performed_at: datetime
+    exercise_id: str
+    exercise_name: str
+    confirmed: int
+    counted: int | None
+    counted_then: int | None
+    problem: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "set_id": self.set_id,
+            "performed_at": self.performed_at.isoformat(),
+            "exercise_id": self.exercise_id,
+            "exercise": self.exercise_name,
+            "confirmed": self.confirmed,
+            "counted": self.counted,
+            "counted_then": self.counted_then,
+            "problem": self.problem,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CountEvaluation:
+    """The motion count's accuracy on a lifter's own sets, against the reps they confirmed."""
+
+    sets: list[EvaluatedSet]
+    total: CountScore | None
+    by_exercise: dict[str, CountScore]
+
+    @property
+    def unanalysable(self) -> int:
+        return sum(1 for s in self.sets if s.counted is None)
+
+    def as_dict(self) -> dict[str, Any]:
+        names = {s.exercise_id: s.exercise_name for s in self.sets}
+        return {
+            "sets": [s.as_dict() for s in self.sets],
+            "total": None if self.total is None else self.total.as_dict(),
+            "by_exercise": [
+                {"exercise_id": ex, "exercise": names[ex], **score.as_dict()}
+                for ex, score in self.by_exercise.items()
+            ],
+            "unanalysable": self.unanalysable,
+        }
+
+
+def _stored_count(analysis: Mapping[str, Any] | None) -> int | None:
+    reps = (analysis or {}).get("reps")
+    return reps if isinstance(reps, int) and not isinstance(reps, bool) else None
+
+
+def evaluate_counts(
+    *, db: Database, user_id: int, catalog: Catalog, exercise_id: str | None = None
+) -> CountEvaluation:
+    """Count again every motion recording stored with one of the user's sets, and score the
+    counts against the repetitions the lifter confirmed for that set (the set's current reps,
+    so a correction made later counts). Deleted sets are left out.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        ``exercise_id`` is not in the user's catalogue.
+    """
+    if exercise_id is not None:
+        catalog.exercise(exercise_id)
+    with db.session(readonly=True) as s:
+        rows = [
+            (dict(rec.data or {}), rec.analysis, st.id, st.performed_at, st.exercise_id, st.reps)
+            for rec, st in repo.motion_recordings_of_sets(
+                session=s, user_id=user_id, exercise_id=exercise_id
+            )
+        ]
+    evaluated: list[EvaluatedSet] = []
+    for data, analysis, set_id, at, ex_id, reps in rows:
+        known = catalog.exercises.get(ex_id)
+        counted: int | None = None
+        problem: str | None = None
+        try:
+            counted = analyze_web_recording(
+                data, exercise_id=None if known is None else ex_id, catalog=catalog
+            ).reps
+        except MindMuscleError as exc:
+            problem = str(exc)
+        evaluated.append(
+            EvaluatedSet(
+                set_id=set_id,
+                performed_at=at,
+                exercise_id=ex_id,
+                exercise_name=ex_id if known is None else known.name,
+                confirmed=reps,
+                counted=counted,
+                counted_then=_stored_count(analysis),
+                problem=problem,
+            )
+        )
+    checks = [
+        CountCheck(e.exercise_id, e.counted, e.confirmed)
+        for e in evaluated
+        if e.counted is not None
+    ]
+    return CountEvaluation(
+        sets=evaluated,
+        total=score_counts((c.counted, c.confirmed) for c in checks),
+        by_exercise=score_by_exercise(checks),
+    )

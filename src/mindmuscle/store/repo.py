@@ -92,6 +92,7 @@ __all__ = [
     "list_users",
     "login_failures_since",
     "login_session_user",
+    "motion_recordings_of_sets",
     "restore_session",
     "restore_set",
     "save_profile",
@@ -592,6 +593,30 @@ def list_recordings(
     if kind is not None:
         q = q.where(RecordingRow.kind == kind)
     return list(session.scalars(q.order_by(RecordingRow.id)))
+
+
+def motion_recordings_of_sets(
+    *, session: Session, user_id: int, exercise_id: str | None = None
+) -> list[tuple[RecordingRow, SetRow]]:
+    """The user's motion recordings stored with a set that still counts (not deleted), with that
+    set, oldest set first; only the sets of ``exercise_id`` when given."""
+    q = (
+        select(RecordingRow, SetRow)
+        .join(
+            SetRow,
+            (SetRow.user_id == RecordingRow.user_id) & (SetRow.uuid == RecordingRow.set_uuid),
+        )
+        .where(
+            RecordingRow.user_id == user_id,
+            RecordingRow.kind == "motion",
+            RecordingRow.data.is_not(None),
+            SetRow.deleted_at.is_(None),
+        )
+    )
+    if exercise_id is not None:
+        q = q.where(SetRow.exercise_id == exercise_id)
+    rows = session.execute(q.order_by(SetRow.performed_at, SetRow.id, RecordingRow.id))
+    return [(rec, st) for rec, st in rows]
 
 
 # --- experiments ----------------------------------------------------------------------------
