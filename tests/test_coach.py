@@ -648,8 +648,15 @@ def test_plan_in_pounds() -> None:
 def test_plan_rejects_bad_input() -> None:
     with pytest.raises(UnknownIdError, match="Unknown exercise id 'bicep_curl'"):
         plan(exercise_ids=["bicep_curl"])
-    with pytest.raises(InvalidInputError, match=r"e1RM -5.0 kg for 'barbell_back_squat'"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^e1rm.barbell_back_squat -5 is not allowed: an e1RM must be a finite number "
+        r"above 0 and at most 1500 kg\.$",
+    ):
         plan(e1rm_overrides={"barbell_back_squat": -5.0})
+    with pytest.raises(InvalidInputError, match=r"^e1rm.barbell_back_squat 1500.5 is not allowed"):
+        plan(e1rm_overrides={"barbell_back_squat": 1500.5})
+    assert plan(e1rm_overrides={"barbell_back_squat": 1500.0}).exercises
     with pytest.raises(UnknownIdError, match="Unknown muscle id 'quads'"):
         plan(readiness=r(4, 4, 2, 4, soreness={"quads": 2}))
 

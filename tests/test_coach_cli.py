@@ -109,8 +109,16 @@ def test_plan_in_pounds() -> None:
         (["--readiness", "4,4,2"], "has 3 values: give four whole numbers 1-5"),
         (["--readiness", "4,4,2,9"], "focus 9 is out of range 1-5"),
         (["--readiness", "4,x,2,4"], "energy 'x' is not a whole number"),
-        (["--e1rm", "barbell_back_squat=-100"], "must be above 0"),
-        (["--e1rm", "barbell_back_squat=5000"], "not allowed: give a number of kilograms"),
+        (
+            ["--e1rm", "barbell_back_squat=-100"],
+            "--e1rm barbell_back_squat=-100 is not allowed: an e1RM must be a finite number above "
+            "0 and at most 1500 kg.",
+        ),
+        (
+            ["--e1rm", "barbell_back_squat=5000lb"],
+            "--e1rm barbell_back_squat=5000 is not allowed: an e1RM must be a finite number above "
+            "0 and at most 1500 kg (0 to 3306.9 lb).",
+        ),
         (["--e1rm", "squat100"], "is not EXERCISE_ID=KG"),
         (["--e1rm", "nope=100"], "Unknown exercise id 'nope'"),
         (["--goal", "bulk"], "--goal 'bulk' is not allowed: choose one of hypertrophy"),

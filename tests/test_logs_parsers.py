@@ -352,3 +352,40 @@ def test_hevy_workouts_blocks_and_supersets_are_per_workout() -> None:
         (1, 1, "warmup"),  # same start, another title: another workout
     ]
     assert len({s.workout_key for s in sets}) == 3
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        # Weight, Reps, Distance (km), Seconds, RPE, Set Order: each bound is the one table's.
+        (("100", "201", "", "", "", "1"), r"column Reps: '201' is not allowed: the reps must be"),
+        (("100", "-1", "", "", "", "1"), r"column Reps: '-1' is not allowed: the reps must be"),
+        (("1500.5", "5", "", "", "", "1"), r"column Weight: '1500.5' kg is not allowed: the load"),
+        (("100", "5", "", "", "10.5", "1"), r"column RPE: '10.5' is not allowed: an RPE must be"),
+        (("100", "5", "", "", "", "1001"), r"column Set Order: '1001' is not allowed: the set's"),
+        (("", "", "1000.5", "", "", "1"), r"column Distance: '1000.5' km is not allowed: a dist"),
+        (("", "", "", "2592001", "", "1"), r"column Seconds: '2592001' is not a duration"),
+    ],
+)
+def test_every_bound_of_a_cell_comes_from_the_table_of_limits(
+    cells: tuple[str, ...], message: str
+) -> None:
+    weight, reps, km, seconds, rpe, order = cells
+    header = (
+        "Date,Workout Name,Exercise Name,Set Order,Weight,Weight Unit,Reps,RPE,Distance,"
+        "Distance Unit,Seconds,Notes,Workout Notes,Workout Duration\n"
+    )
+    row = f"2024-02-03 08:00:00,Push,Row,{order},{weight},kg,{reps},{rpe},{km},km,{seconds},,,1h\n"
+    with pytest.raises(FileFormatError, match=r"line 2, " + message):
+        _text(header + row)
+
+
+def test_the_largest_allowed_values_are_read() -> None:
+    header = (
+        "Date,Workout Name,Exercise Name,Set Order,Weight,Weight Unit,Reps,RPE,Distance,"
+        "Distance Unit,Seconds,Notes,Workout Notes,Workout Duration\n"
+    )
+    row = "2024-02-03 08:00:00,Push,Row,1000,1500,kg,200,10,1000,km,2592000,,,1h\n"
+    (s,) = _text(header + row)
+    assert (s.load_kg, s.reps, s.rpe, s.distance_m, s.duration_s) == (
+        1500.0, 200, 10.0, 1_000_000.0, 2_592_000.0)  # fmt: skip

@@ -45,6 +45,7 @@ FLAGS: Mapping[str, str] = {
     "equipment.dumbbell_max": "--dumbbell-max",
     "equipment.dumbbell_step": "--dumbbell-step",
     "equipment.stack_step": "--stack-step",
+    "e1rm": "--e1rm",
 }
 """The CLI's name of each field of the set and profile models: errors carry the field, the CLI
 words it with the flag the lifter typed."""
@@ -63,7 +64,7 @@ def worded(exc: MindMuscleError) -> str:
             if flag is not None:
                 rest = parts[n:]
                 given = shown(exc.value)
-                if flag == "--elsewhere" and rest:
+                if flag in ("--elsewhere", "--e1rm") and rest:
                     given = f"{rest[0]}={given}"
                 return f"{flag} {given} is not allowed: {exc.allowed}."
     if isinstance(exc, UnknownIdError) and exc.field is not None:

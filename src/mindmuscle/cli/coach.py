@@ -27,11 +27,12 @@ from mindmuscle.coach import (
     Readiness,
     default_equipment,
 )
+from mindmuscle.coach.limits import E1RM_KG, check_mass
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
-from mindmuscle.units import parse_unit, to_kg
+from mindmuscle.units import parse_unit
 
 __all__ = ["parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
 
@@ -114,15 +115,11 @@ def parse_e1rm(items: list[str]) -> dict[str, float]:
             value = float(raw)
         except ValueError:
             raise InvalidInputError(
-                f"--e1rm {item!r}: {raw!r} is not a number; give kilograms above 0 and up to "
-                "1500, for example barbell_back_squat=100."
+                f"--e1rm {item!r}: {raw!r} is not a number; {E1RM_KG.allowed()}, for example "
+                "barbell_back_squat=100."
             ) from None
-        if value <= 0:
-            raise InvalidInputError(
-                f"--e1rm {item!r}: the e1RM must be above 0 (and up to 1500 kg); a negative or "
-                "zero load is not allowed."
-            )
-        out[ex_id.strip()] = to_kg(value, parse_unit(unit))
+        name = ex_id.strip()
+        out[name] = check_mass(E1RM_KG, f"e1rm.{name}", value, parse_unit(unit))
     return out
 
 

@@ -41,7 +41,15 @@ from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
-from mindmuscle.coach.limits import BODYWEIGHT_KG, LOAD_KG, REPS, check_mass, range_errors
+from mindmuscle.coach.limits import (
+    BODYWEIGHT_KG,
+    LOAD_KG,
+    RATING,
+    REPS,
+    REPS_IN_RESERVE,
+    check_mass,
+    range_errors,
+)
 from mindmuscle.coach.models import (
     Experience,
     Goal,
@@ -1001,23 +1009,32 @@ def session(
 @app.command()
 def log(
     exercise: Annotated[str, typer.Argument(help="Exercise id, e.g. dumbbell_biceps_curl.")],
-    reps: Annotated[int, typer.Option(min=0, prompt="Reps", help="Repetitions done.")],
+    reps: Annotated[int, typer.Option(min=int(REPS.low), prompt="Reps", help="Repetitions done.")],
     rating: Annotated[
-        int,
+        int | None,
         typer.Option(
-            min=0, max=10, prompt="Target rating 0-10", help="How strongly the target was felt."
+            min=int(RATING.low),
+            max=int(RATING.high),
+            help="How strongly the target was felt, 0-10 (leave out when you did not rate it).",
         ),
-    ],
+    ] = None,
     load: Annotated[
-        float, typer.Option(min=0, help="Load in your units (0 for body weight).")
+        float, typer.Option(min=LOAD_KG.low, help="Load in your units (0 for body weight).")
     ] = 0.0,
     units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
     elsewhere: Annotated[
         list[str] | None,
         typer.Option(help="Muscle felt instead, muscle=0..10 (repeatable or comma separated)."),
     ] = None,
-    focus_rating: Annotated[int | None, typer.Option(min=0, max=10, help="Focus 0-10.")] = None,
-    rir: Annotated[int | None, typer.Option(min=0, max=10, help="Reps in reserve.")] = None,
+    focus_rating: Annotated[
+        int | None, typer.Option(min=int(RATING.low), max=int(RATING.high), help="Focus 0-10.")
+    ] = None,
+    rir: Annotated[
+        int | None,
+        typer.Option(
+            min=int(REPS_IN_RESERVE.low), max=int(REPS_IN_RESERVE.high), help="Reps in reserve."
+        ),
+    ] = None,
     tempo: Annotated[str | None, typer.Option(help="Tempo used, e.g. 3-1-1-1.")] = None,
     mode: Annotated[str | None, typer.Option(help="Focus mode: internal, external, none.")] = None,
     cue: Annotated[str | None, typer.Option(help="The cue used.")] = None,
@@ -1070,7 +1087,8 @@ def log(
         name = user_catalog(db=database, user_id=USER_ID).exercise(stored.exercise_id).name
         console.print(
             f"Logged {name}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
-            f"target rating {rating} (set {stored.uuid}).",
+            f"{'not rated' if rating is None else f'target rating {rating}'} "
+            f"(set {stored.uuid}).",
             highlight=False,
         )
 

@@ -27,6 +27,10 @@ __all__ = [
     "BAR_KG",
     "BODYWEIGHT_KG",
     "CUE",
+    "DISTANCE_M",
+    "DURATION_S",
+    "E1RM_KG",
+    "EMG_RATE_HZ",
     "EXERCISE_ID",
     "ID",
     "IMPORT_KEY",
@@ -35,6 +39,7 @@ __all__ = [
     "LIMITS",
     "LIMIT_OF_FIELD",
     "LOAD_KG",
+    "MOTION_RATE_HZ",
     "MUSCLE_ID",
     "NOTE",
     "PERFORMED_AHEAD",
@@ -44,6 +49,7 @@ __all__ = [
     "RATING",
     "REPS",
     "REPS_IN_RESERVE",
+    "RPE",
     "SET_INDEX",
     "SET_UUID",
     "TEMPO_PHASE_S",
@@ -115,10 +121,11 @@ class Limit:
             raise OutOfRangeError(field, value, self.allowed())
         return value
 
-    def field(self, default: Any = ..., *, description: str = "", **extra: Any) -> Any:
-        """A pydantic ``Field`` with these bounds (they show in the JSON schema); ``extra``
-        adds other constraints (``min_length``)."""
-        bounds: dict[str, Any] = dict(extra)
+    def bounds(self, description: str = "") -> dict[str, Any]:
+        """These bounds as the keyword arguments of a pydantic ``Field`` or a FastAPI ``Form``,
+        ``Query`` or ``Path`` (``ge``/``gt``, ``le``, ``max_length``), with a description that
+        ends in what is allowed."""
+        bounds: dict[str, Any] = {}
         if self.text:
             bounds["max_length"] = int(self.high)
         else:
@@ -129,8 +136,13 @@ class Limit:
                 bounds["allow_inf_nan"] = False
         words = self.allowed()
         words = words[0].upper() + words[1:] + "."
-        text = f"{description} {words}".strip()
-        return Field(default, description=text, **bounds)
+        bounds["description"] = f"{description} {words}".strip()
+        return bounds
+
+    def field(self, default: Any = ..., *, description: str = "", **extra: Any) -> Any:
+        """A pydantic ``Field`` with these bounds (they show in the JSON schema); ``extra``
+        adds other constraints (``min_length``)."""
+        return Field(default, **self.bounds(description), **extra)
 
 
 REPS = Limit("the reps", 0, 200, whole=True)
@@ -165,6 +177,18 @@ BAR_KG = Limit("the bar", 0, 50, unit="kg")
 # The lightest fractional plates are 0.25 lb (about 0.11 kg); anything lighter is a typo and
 # would vanish when loads are rounded to what the plates can build.
 PLATE_KG = Limit("a plate", 0.1, 100, unit="kg")
+E1RM_KG = Limit("an e1RM", 0, 1500, unit="kg", above_low=True)
+"""An estimated one-repetition maximum given by the lifter (the load limit, above 0)."""
+RPE = Limit("an RPE", 0, 10)
+"""A rating of perceived exertion in an imported log (half points allowed)."""
+DURATION_S = Limit("a duration", 0, 30 * 24 * 3600, unit="s")
+"""A timed set in an imported log (a plank, a run): at most 30 days, longer is garbage."""
+DISTANCE_M = Limit("a distance", 0, 1_000_000, unit="m")
+"""A distance in an imported log: at most 1000 km."""
+MOTION_RATE_HZ = Limit("a motion sampling rate", 1, 2000, unit="Hz")
+"""Phones and IMUs sample at 1-2000 Hz; a recording without time stamps states its rate."""
+EMG_RATE_HZ = Limit("an EMG sampling rate", 0, 100_000, unit="Hz", above_low=True)
+"""Surface EMG is sampled at 500-10000 Hz; above 100 kHz the rate is a typo."""
 PERFORMED_AHEAD = timedelta(days=1)
 """A set may be dated at most this far after ``now`` (clocks and time zones differ)."""
 
@@ -187,6 +211,12 @@ LIMITS: Mapping[str, Limit] = {
     "plate_kg": PLATE_KG,
     "planned_reps": PLANNED_REPS,
     "planned_sets": PLANNED_SETS,
+    "e1rm_kg": E1RM_KG,
+    "rpe": RPE,
+    "duration_s": DURATION_S,
+    "distance_m": DISTANCE_M,
+    "motion_rate_hz": MOTION_RATE_HZ,
+    "emg_rate_hz": EMG_RATE_HZ,
 }
 """The table, by name (the README's table of limits lists it)."""
 

@@ -25,7 +25,6 @@ How the plan is built:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +36,8 @@ from mindmuscle.coach.connection import connection_map
 from mindmuscle.coach.drill import CONNECTED_SCORE, drill_plan, muscle_priority
 from mindmuscle.coach.e1rm import estimate_e1rm
 from mindmuscle.coach.focus import choose_focus
-from mindmuscle.coach.loads import check_load_kg, format_load, round_load
+from mindmuscle.coach.limits import E1RM_KG
+from mindmuscle.coach.loads import format_load, round_load
 from mindmuscle.coach.models import (
     ConnectionScore,
     Goal,
@@ -52,7 +52,6 @@ from mindmuscle.coach.models import (
 )
 from mindmuscle.coach.readiness import assess_readiness, check_soreness
 from mindmuscle.coach.tempo import TEMPO_EVIDENCE, check_tempo, default_tempo
-from mindmuscle.errors import InvalidInputError
 
 __all__ = [
     "CONNECTED_MIN_COUNT",
@@ -570,12 +569,7 @@ def _check_overrides(catalog: CatalogView, e1rm_overrides: Mapping[str, float]) 
     out: dict[str, float] = {}
     for ex_id, value in e1rm_overrides.items():
         catalog.exercise(ex_id)
-        if not (math.isfinite(value) and 0 < value <= 1000):
-            raise InvalidInputError(
-                f"e1RM {value} kg for {ex_id!r} is not allowed: give a number of kilograms above "
-                "0 and up to 1000."
-            )
-        out[ex_id] = check_load_kg(value, what=f"e1RM for {ex_id!r}")
+        out[ex_id] = E1RM_KG.check(f"e1rm.{ex_id}", value)
     return out
 
 

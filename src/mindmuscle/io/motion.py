@@ -41,6 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from mindmuscle.coach.limits import MOTION_RATE_HZ
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.signals.motion.models import (
     PHASE_NAMES,
@@ -259,8 +260,7 @@ def read_generic_csv(
         values = data[:, 1:]
     else:
         assert rate_hz is not None
-        if not 1.0 <= rate_hz <= 2000.0:
-            raise InvalidInputError(f"Sampling rate {rate_hz} Hz is outside 1-2000 Hz.")
+        MOTION_RATE_HZ.check("rate_hz", rate_hz)
         t = np.arange(data.shape[0]) / rate_hz
         values = data
     acc = _accel_to_ms2(values[:, :3], units, str(path))
@@ -716,9 +716,9 @@ def recording_from_payload(payload: Mapping[str, Any]) -> MotionRecording:
         t_s = _number_list(payload, "t_ms", None) / 1000.0
     elif "rate_hz" in payload:
         rate = payload["rate_hz"]
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 1 <= rate <= 2000:
+        if not MOTION_RATE_HZ.ok(rate):
             raise FileFormatError(
-                f"'rate_hz' is {rate!r}; give a sampling rate between 1 and 2000 Hz.",
+                f"'rate_hz' is {rate!r}; {MOTION_RATE_HZ.allowed()}.",
                 path="recording",
                 column="rate_hz",
             )

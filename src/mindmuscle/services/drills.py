@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach import drill_plan
+from mindmuscle.coach.limits import RATING
 from mindmuscle.coach.models import DrillPlan
 from mindmuscle.services.history import connection_map, user_catalog
 from mindmuscle.store import Database, DrillRatingCreate, repo
@@ -37,7 +38,7 @@ class DrillRating(BaseModel):
 
     drill_id: int
     muscle_id: str
-    rating: int = Field(ge=0, le=10)
+    rating: int = RATING.field()
     rated_at: datetime
 
 

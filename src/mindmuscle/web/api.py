@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
-from mindmuscle.coach.limits import INT64_MAX
+from mindmuscle.coach.limits import INT64_MAX, MUSCLE_ID, RATING
 from mindmuscle.coach.models import Prescription, Profile, Readiness
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import accounts
@@ -353,8 +353,8 @@ def start_drill(
 
 
 class RatingIn(_Body):
-    muscle_id: str
-    rating: int = Field(ge=0, le=10)
+    muscle_id: str = MUSCLE_ID.field()
+    rating: int = RATING.field()
 
 
 @router.post("/drills/{drill_id}/ratings", response_model=drill_service.DrillRating, tags=["drill"])

@@ -19,6 +19,15 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Upload
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from mindmuscle.coach.limits import (
+    E1RM_KG,
+    EMG_RATE_HZ,
+    EXERCISE_ID,
+    LOAD_KG,
+    MUSCLE_ID,
+    RATING,
+    REPS,
+)
 from mindmuscle.errors import FileFormatError, InvalidSignalError
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
@@ -162,14 +171,14 @@ def upload_emg(
         ),
     ] = None,
     target: Annotated[
-        str | None, Form(max_length=100, description="Target channel (default: the first).")
+        str | None, Form(**MUSCLE_ID.bounds("Target channel (default: the first)."))
     ] = None,
     synergists: Annotated[
         list[str] | None, Form(description="Synergist channels (repeat the field).")
     ] = None,
     rate_hz: Annotated[
         float | None,
-        Form(gt=0, le=100_000, description="Sampling rate of a CSV without a time column."),
+        Form(**EMG_RATE_HZ.bounds("Sampling rate of a CSV without a time column.")),
     ] = None,
     units: Annotated[EmgUnitName | None, Form(description="Unit of the samples.")] = None,
     mains_hz: Annotated[
@@ -268,14 +277,14 @@ class ExperimentIn(_Body):
     preset: Literal["calatayud2016", "curl-focus"] | None = Field(
         default=None, description="A ready design; leave the custom fields out."
     )
-    exercise_id: str | None = Field(default=None, max_length=120)
+    exercise_id: str | None = EXERCISE_ID.field(None)
     conditions: list[Literal["internal", "external", "none"]] | None = Field(
         default=None, min_length=2, max_length=3
     )
     loads_pct_e1rm: list[float] | None = Field(default=None, min_length=1, max_length=6)
     sets_per_condition: int | None = Field(default=None, ge=1, le=10)
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
-    e1rm_kg: float | None = Field(default=None, gt=0, le=1000)
+    e1rm_kg: float | None = E1RM_KG.field(None)
 
 
 @router.post("/experiments", response_model=ExperimentOut, tags=["experiments"])
@@ -304,13 +313,13 @@ def record_experiment_set(
     number: Id,
     ctx: Ctx,
     user: User,
-    target_rating: Annotated[int, Form(ge=0, le=10, description="How well you felt the target.")],
+    target_rating: Annotated[int, Form(**RATING.bounds("How well you felt the target."))],
     emg: Annotated[
         UploadFile | None, File(description="The set's EMG, channels named as the design's.")
     ] = None,
-    rate_hz: Annotated[float | None, Form(gt=0, le=100_000)] = None,
-    reps: Annotated[int | None, Form(ge=0, le=100)] = None,
-    load_kg: Annotated[float | None, Form(ge=0, le=1000)] = None,
+    rate_hz: Annotated[float | None, Form(**EMG_RATE_HZ.bounds())] = None,
+    reps: Annotated[int | None, Form(**REPS.bounds())] = None,
+    load_kg: Annotated[float | None, Form(**LOAD_KG.bounds())] = None,
 ) -> experiment_service.RecordedSet:
     """Record one planned set: its rating, optional reps and load, and its EMG file."""
     with ExitStack() as stack:

@@ -10,25 +10,21 @@ import math
 import re
 from datetime import UTC, datetime
 
+from mindmuscle.coach.limits import DISTANCE_M, DURATION_S, LOAD_KG, REPS, RPE, Limit
 from mindmuscle.errors import FileFormatError
 from mindmuscle.units import KG_PER_LB, MassUnit
 
 __all__ = [
-    "MAX_LOAD_KG",
-    "MAX_REPS",
     "Cell",
     "distance_to_m",
     "mass_to_kg",
 ]
 
-MAX_LOAD_KG = 1500.0
-"""Heavier than any loaded lift on record (leg press included): a typo or garbage above this."""
-MAX_REPS = 10_000
+# Every bound of a value comes from the one table (mindmuscle.coach.limits); only the dates an
+# export can hold are the file's own concern.
 MIN_YEAR, MAX_YEAR = 1970, 2100
 # Every row of a workout repeats its date: parse each text once (bounded, pure values only).
 _WHEN_CACHE: dict[str, datetime] = {}
-MAX_DISTANCE_M = 1_000_000.0
-MAX_DURATION_S = 30 * 24 * 3600.0
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _HMS_WORDS = re.compile(
@@ -148,8 +144,9 @@ class Cell:
             raise self.error("is empty, but every row needs a value here")
         return self.text
 
-    def number(self, *, minimum: float = 0.0, maximum: float = math.inf) -> float | None:
-        """A finite number between ``minimum`` and ``maximum``; ``None`` when empty.
+    def number(self, limit: Limit | None = None) -> float | None:
+        """A finite number that ``limit`` allows (any finite number without one); ``None`` when
+        empty.
 
         A decimal comma (``62,5``, written by European exports) is read as a decimal point.
         """
@@ -164,22 +161,24 @@ class Cell:
             raise self.error(f"{self.text!r} is not a number") from None
         if not math.isfinite(value):
             raise self.error(f"{self.text!r} is not a finite number")
-        if value < minimum or value > maximum:
-            raise self.error(f"{self.text!r} is outside the allowed range {minimum:g}..{maximum:g}")
+        if limit is not None and not limit.ok(value):
+            raise self.error(f"{self.text!r} is not allowed: {limit.allowed()}")
         return value
 
-    def integer(self, *, minimum: int = 0, maximum: int = MAX_REPS) -> int | None:
-        """A whole number (``5`` or ``5.0``) in range; ``None`` when empty."""
-        value = self.number(minimum=minimum, maximum=maximum)
+    def integer(self, limit: Limit = REPS) -> int | None:
+        """A whole number (``5`` or ``5.0``) that ``limit`` allows; ``None`` when empty."""
+        value = self.number()
         if value is None:
             return None
         if value != int(value):
             raise self.error(f"{self.text!r} is not a whole number")
+        if not limit.ok(int(value)):
+            raise self.error(f"{self.text!r} is not allowed: {limit.allowed()}")
         return int(value)
 
     def load(self, unit: MassUnit | None) -> float | None:
         """A load in kilograms, from a value in ``unit``; ``None`` when empty."""
-        value = self.number(minimum=-math.inf)
+        value = self.number()
         if value is None:
             return None
         if value < 0:
@@ -189,13 +188,30 @@ class Cell:
                 f"the weight {self.text!r} has no unit in the file; pass --unit kg or --unit lb"
             )
         kg = mass_to_kg(value, unit)
-        if kg > MAX_LOAD_KG:
-            raise self.error(f"{self.text!r} {unit} is more than {MAX_LOAD_KG:g} kg")
+        if not LOAD_KG.ok(kg):
+            raise self.error(f"{self.text!r} {unit} is not allowed: {LOAD_KG.allowed()}")
         return kg
 
     def rpe(self) -> float | None:
-        """A rating of perceived exertion, 0-10; ``None`` when empty."""
-        return self.number(minimum=0.0, maximum=10.0)
+        """A rating of perceived exertion (:data:`~mindmuscle.coach.limits.RPE`); ``None`` when
+        empty."""
+        return self.number(RPE)
+
+    def distance(self, unit: str, unit_cell: Cell | None = None) -> float | None:
+        """A distance in ``unit`` as metres (:data:`~mindmuscle.coach.limits.DISTANCE_M`);
+        ``None`` when empty or zero (a strength set's empty distance column) or without a unit.
+
+        ``unit_cell`` is where the unit came from, named when it is not a distance unit.
+        """
+        value = self.number()
+        if not value or not unit:
+            return None
+        metres = distance_to_m(value, unit)
+        if metres is None:
+            raise (unit_cell or self).error(f"{unit!r} is not a distance unit")
+        if not DISTANCE_M.ok(metres):
+            raise self.error(f"{self.text!r} {unit} is not allowed: {DISTANCE_M.allowed()}")
+        return metres
 
     def seconds(self) -> float | None:
         """A duration in seconds from ``3600``, ``1h 43m``, ``38min``, ``45s`` or ``1:23:45``."""
@@ -217,7 +233,7 @@ class Cell:
             elif words and any(words.groupdict().values()):
                 h, m, s = (float(words[g] or 0) for g in ("h", "m", "s"))
                 value = h * 3600 + m * 60 + s
-        if value is None or not math.isfinite(value) or not 0 <= value <= MAX_DURATION_S:
+        if value is None or not DURATION_S.ok(float(value)):
             raise self.error(
                 f"{self.text!r} is not a duration; expected seconds (3600), '1h 43m', "
                 "'38min', '45s' or '1:23:45'"

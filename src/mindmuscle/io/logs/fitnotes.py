@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mindmuscle.io.logs._blocks import Blocks
-from mindmuscle.io.logs._cells import distance_to_m
 from mindmuscle.io.logs._table import CsvTable
 from mindmuscle.io.logs.model import ParsedSet
 from mindmuscle.io.logs.strong import _DISTANCE_COLUMNS, _weight_column, check_weight_header
@@ -70,12 +69,8 @@ def read_fitnotes(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedS
                 raise unit_cell.error(str(exc)) from None
         distance_m: float | None = None
         if distance_col is not None:
-            distance = row.cell(distance_col).number()
             dist_unit = _DISTANCE_COLUMNS[distance_col] or row.text("distance unit")
-            if distance and dist_unit:
-                distance_m = distance_to_m(distance, dist_unit)
-                if distance_m is None:
-                    raise row.cell("distance unit").error(f"{dist_unit!r} is not a distance unit")
+            distance_m = row.cell(distance_col).distance(dist_unit, row.cell("distance unit"))
         exercise_pos, set_pos = blocks.place(key, name)
         yield ParsedSet(
             line=row.line,

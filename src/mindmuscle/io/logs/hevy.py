@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mindmuscle.coach.limits import SET_INDEX
 from mindmuscle.coach.models import SetType
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._blocks import Blocks
-from mindmuscle.io.logs._cells import distance_to_m
 from mindmuscle.io.logs._table import CsvTable, Row
 from mindmuscle.io.logs.model import ParsedSet
 
@@ -59,9 +59,9 @@ def _load_kg(row: Row, has_kg: bool, has_lbs: bool) -> float | None:
 
 def _distance_m(row: Row) -> float | None:
     for column, unit in (("distance_km", "km"), ("distance_miles", "mi")):
-        value = row.cell(column).number()
-        if value:
-            return distance_to_m(value, unit)
+        metres = row.cell(column).distance(unit)
+        if metres is not None:
+            return metres
     return None
 
 
@@ -105,7 +105,7 @@ def read_hevy(table: CsvTable) -> Iterator[ParsedSet]:
                 f"{type_cell.text!r} is not a set type; allowed: normal, warmup, dropset, failure"
             )
         superset = row.text("superset_id") or None
-        order = row.cell("set_index").integer()
+        order = row.cell("set_index").integer(SET_INDEX)
         key = f"{started_at.isoformat()}|{title}"
         exercise_pos, set_pos = blocks.place(key, name, order=order, superset=superset)
         yield ParsedSet(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mindmuscle.coach.limits import LOAD_KG, RATING, REPS
 from mindmuscle.errors import FileFormatError
 
 __all__ = [
@@ -84,7 +85,7 @@ class JsonSession(_Model):
 
 
 class JsonReflection(_Model):
-    target_rating: int | None = Field(default=None, ge=0, le=10)
+    target_rating: int | None = RATING.field(None)
     felt_elsewhere: dict[str, Any]
     focus_rating: int | None
     note: str
@@ -97,8 +98,8 @@ class JsonSet(_Model):
     set_index: int | None
     exercise_id: str
     performed_at: datetime
-    load_kg: float = Field(ge=0)
-    reps: int = Field(ge=0)
+    load_kg: float = LOAD_KG.field()
+    reps: int = REPS.field()
     set_type: str
     rir: int | None
     tempo: dict[str, Any] | None

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mindmuscle.coach.limits import SET_INDEX
 from mindmuscle.coach.models import SetType
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._blocks import Blocks
-from mindmuscle.io.logs._cells import Cell, distance_to_m
+from mindmuscle.io.logs._cells import Cell
 from mindmuscle.io.logs._table import CsvTable, Row
 from mindmuscle.io.logs.model import ParsedSet
 from mindmuscle.units import MassUnit, parse_unit
@@ -125,7 +126,7 @@ def _set_type(row: Row, order: Cell) -> tuple[SetType | None, int | None]:
     if label in _LETTER_TYPES:
         kind = _LETTER_TYPES[label]
     else:
-        number = order.integer(minimum=0, maximum=10_000)
+        number = order.integer(SET_INDEX)
         if number is None:  # pragma: no cover - required() refused empty text
             raise order.error("is empty")
     type_cell = row.cell("set type")
@@ -185,12 +186,8 @@ def read_strong(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet
         load = row.cell(weight_col).load(row_unit) if weight_col else None
         distance_m: float | None = None
         if distance_col is not None:
-            distance = row.cell(distance_col).number()
             dist_unit = _DISTANCE_COLUMNS[distance_col] or row.text("distance unit")
-            if distance and dist_unit:
-                distance_m = distance_to_m(distance, dist_unit)
-                if distance_m is None:
-                    raise row.cell("distance unit").error(f"{dist_unit!r} is not a distance unit")
+            distance_m = row.cell(distance_col).distance(dist_unit, row.cell("distance unit"))
         duration = row.cell(duration_col).seconds() if duration_col else None
         exercise_pos, set_pos = blocks.place(key, name, order=number)
         yield ParsedSet(
