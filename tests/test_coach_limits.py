@@ -49,7 +49,8 @@ def test_the_table_words_what_is_allowed() -> None:
             "bar_kg", "bodyweight_kg", "cue", "distance_m", "duration_s", "e1rm_kg",
             "emg_rate_hz", "exercise_id", "id", "import_key", "load_kg", "motion_rate_hz",
             "muscle_id", "note", "planned_reps", "planned_sets", "plate_kg", "rating", "reps",
-            "reps_in_reserve", "rpe", "set_index", "tempo_phase_s", "uuid",
+            "reps_in_reserve", "routine_exercises", "routine_name", "rpe", "set_index",
+            "tempo_phase_s", "uuid",
         ]
     )  # fmt: skip
 

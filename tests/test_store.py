@@ -129,6 +129,7 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "experiment_sets",
         "login_sessions",
         "login_failures",
+        "routines",
     }
 
 
@@ -475,3 +476,35 @@ def test_public_api_is_exported() -> None:
     }
     functions = {n for n in public if getattr(repo_module, n).__module__ == repo_module.__name__}
     assert functions == set(repo_module.__all__)
+
+
+def test_routines_are_stored_per_user_with_unique_names(db: Database) -> None:
+    from mindmuscle.store import RoutineData
+
+    now = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    arms = RoutineData(name="Arms", exercises=[{"exercise_id": "barbell_curl", "sets": 3}])
+    with db.session() as s:
+        other = repo.create_user(session=s, name="sam").id
+        first = repo.create_routine(session=s, user_id=1, data=arms, now=now).id
+        # Another user may use the same name.
+        repo.create_routine(session=s, user_id=other, data=arms, now=now)
+    with db.session() as s, pytest.raises(InvalidInputError, match="already have a routine"):
+        repo.create_routine(session=s, user_id=1, data=arms, now=now)
+    later = now + timedelta(minutes=5)
+    legs = RoutineData(name="Legs", exercises=[{"exercise_id": "barbell_back_squat", "sets": 5}])
+    with db.session() as s:
+        repo.update_routine(session=s, user_id=1, routine_id=first, data=legs, now=later)
+        repo.create_routine(session=s, user_id=1, data=arms, now=now)
+    with db.session(readonly=True) as s:
+        rows = repo.list_routines(session=s, user_id=1)
+        assert [(r.name, r.exercises, r.updated_at) for r in rows] == [
+            ("Legs", [{"exercise_id": "barbell_back_squat", "sets": 5}], later),
+            ("Arms", [{"exercise_id": "barbell_curl", "sets": 3}], now),
+        ]
+        with pytest.raises(NotFoundError, match=f"No routine with id {first}"):
+            repo.get_routine(session=s, user_id=other, routine_id=first)
+    with db.session() as s:
+        repo.delete_routine(session=s, user_id=1, routine_id=first)
+    with db.session(readonly=True) as s:
+        assert [r.name for r in repo.list_routines(session=s, user_id=1)] == ["Arms"]
+        assert [r.name for r in repo.list_routines(session=s, user_id=other)] == ["Arms"]

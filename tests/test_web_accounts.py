@@ -53,7 +53,13 @@ def test_a_second_user_finds_none_of_the_first_users_data(
     rec = c.post("/api/emg/recordings", files={"file": ("alex-curl.csv", curl[0])}).json()
     exp = c.post("/api/experiments", json={"preset": "curl-focus"}).json()
     assert _upload_log(c, "alex.csv", STRONG_OK.encode(), unit="kg", dry_run="false").is_success
+    routine = c.post(
+        "/api/routines",
+        json={"name": "Alex Arms Day", "exercises": [{"exercise_id": "barbell_curl", "sets": 2}]},
+    )
+    assert routine.status_code == 201, routine.text
     ids = {
+        "routine_id": routine.json()["id"],
         "session_id": plan["session_id"],
         "drill_id": drill["drill_id"],
         "recording_id": rec["recording_id"],
@@ -62,10 +68,16 @@ def test_a_second_user_finds_none_of_the_first_users_data(
         "number": 1,
         "exercise_id": plan["plan"]["exercises"][0]["exercise_id"],
     }
-    alexs = [marker, "alex-curl.csv", "Zercher Wobble Thing"]
+    alexs = [marker, "alex-curl.csv", "Zercher Wobble Thing", "Alex Arms Day"]
     mine = " ".join(
         c.get(url).text
-        for url in ("/api/sets", "/api/emg/recordings", "/api/export?format=json", "/api/exercises")
+        for url in (
+            "/api/sets",
+            "/api/emg/recordings",
+            "/api/export?format=json",
+            "/api/exercises",
+            "/api/routines",
+        )
     )
     assert [m for m in alexs if m not in mine] == []
     assert len(c.get("/api/experiments").json()) == 1

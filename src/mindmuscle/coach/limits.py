@@ -49,6 +49,8 @@ __all__ = [
     "RATING",
     "REPS",
     "REPS_IN_RESERVE",
+    "ROUTINE_EXERCISES",
+    "ROUTINE_NAME",
     "RPE",
     "SET_INDEX",
     "SET_UUID",
@@ -151,6 +153,9 @@ REPS_IN_RESERVE = Limit("the reps in reserve", 0, 10, whole=True)
 PLANNED_REPS = Limit("a planned set's reps", 1, 100, whole=True)
 """The reps a prescription asks for (the set loop runs each one, so it is bounded)."""
 PLANNED_SETS = Limit("the sets of a planned exercise", 1, 20, whole=True)
+ROUTINE_NAME = Limit("a routine's name", high=100, text=True)
+ROUTINE_EXERCISES = Limit("the exercises of a routine", 1, 20, whole=True)
+"""A routine holds as many exercises as a plan may (``POST /api/today`` takes at most 20)."""
 RATING = Limit("a rating", 0, 10, whole=True)
 NOTE = Limit("a note", high=2000, text=True)
 CUE = Limit("a cue", high=500, text=True)
@@ -217,6 +222,8 @@ LIMITS: Mapping[str, Limit] = {
     "distance_m": DISTANCE_M,
     "motion_rate_hz": MOTION_RATE_HZ,
     "emg_rate_hz": EMG_RATE_HZ,
+    "routine_name": ROUTINE_NAME,
+    "routine_exercises": ROUTINE_EXERCISES,
 }
 """The table, by name (the README's table of limits lists it)."""
 

@@ -65,6 +65,8 @@ __all__ = [
     "preview_plan",
     "save_snapshot",
     "session_to_run",
+    "store_plan",
+    "workout_exercises",
 ]
 
 
@@ -188,6 +190,24 @@ def plan_today(
             db=db, user_id=user_id, readiness=readiness, decision=decision, now=now
         )
         readiness_id = entry.id
+    return store_plan(
+        db=db, user_id=user_id, now=now, plan=plan, readiness_id=readiness_id, decision=decision
+    )
+
+
+def store_plan(
+    *,
+    db: Database,
+    user_id: int,
+    now: datetime,
+    plan: Plan,
+    readiness_id: int | None = None,
+    decision: ReadinessDecision | None = None,
+) -> TodayPlan:
+    """Store ``plan`` as the session to run next (today's plan, a routine, an empty workout).
+
+    Only one plan waits to be run: an older one that was never begun is closed.
+    """
     with db.session() as s:
         # Only one plan waits to be run: an older plan that was never begun is closed.
         while (
@@ -209,6 +229,26 @@ def plan_today(
         )
         session_id = row.id
     return TodayPlan(session_id=session_id, plan=plan, decision=decision)
+
+
+def workout_exercises(
+    plan: Plan, catalog: Catalog, snapshot: Mapping[str, Any] | None = None
+) -> dict[str, Exercise]:
+    """The catalogue cards of a session's exercises: the plan's and, once the lifter changed
+    the workout (added or swapped an exercise), those of the snapshot's current prescriptions.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise the catalogue lacks.
+    """
+    ids = [p.exercise_id for p in plan.exercises]
+    current = snapshot.get("current") if snapshot is not None else None
+    if isinstance(current, list):
+        ids += [
+            str(p["exercise_id"]) for p in current if isinstance(p, dict) and "exercise_id" in p
+        ]
+    return {exercise_id: catalog.exercise(exercise_id) for exercise_id in ids}
 
 
 def session_to_run(
@@ -388,8 +428,10 @@ class GuidedRun:
         self._last_mark: tuple[str, tuple[int, int]] | None = None
 
     @staticmethod
-    def _exercises(plan: Plan, catalog: Catalog) -> dict[str, Exercise]:
-        return {p.exercise_id: catalog.exercise(p.exercise_id) for p in plan.exercises}
+    def _exercises(
+        plan: Plan, catalog: Catalog, snapshot: Mapping[str, Any] | None = None
+    ) -> dict[str, Exercise]:
+        return workout_exercises(plan, catalog, snapshot)
 
     @classmethod
     def start(
@@ -459,7 +501,7 @@ class GuidedRun:
         loop = SetLoop.restore(
             info.snapshot,
             info.plan,
-            cls._exercises(info.plan, catalog),
+            cls._exercises(info.plan, catalog, info.snapshot),
             equipment,
             options,
             adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),

@@ -41,7 +41,7 @@ from mindmuscle.coach.sets import SetInput
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.motion import analyze_web_recording
-from mindmuscle.services.sessions import SessionInfo
+from mindmuscle.services.sessions import SessionInfo, workout_exercises
 from mindmuscle.services.sets import SetRecord, store_set
 from mindmuscle.session import Event, LoopOptions, SetLoop
 from mindmuscle.store import Database, RecordingCreate, repo
@@ -450,7 +450,7 @@ def save_web_state(
         The snapshot does not fit the plan.
     """
     try:
-        exercises = {p.exercise_id: catalog.exercise(p.exercise_id) for p in plan.exercises}
+        exercises = workout_exercises(plan, catalog, snapshot)
         loop = SetLoop.restore(snapshot, plan, exercises, equipment)
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):

@@ -24,6 +24,7 @@ from mindmuscle.store.schemas import (
     ReadinessCreate,
     RecordingCreate,
     ReflectionCreate,
+    RoutineData,
     SessionCreate,
     SetCreate,
     UserExerciseCreate,
@@ -40,6 +41,7 @@ from mindmuscle.store.tables import (
     ReadinessRow,
     RecordingRow,
     ReflectionRow,
+    RoutineRow,
     SessionRow,
     SetRevisionRow,
     SetRow,
@@ -61,9 +63,11 @@ __all__ = [
     "count_login_sessions",
     "create_drill",
     "create_experiment",
+    "create_routine",
     "create_session",
     "create_user",
     "delete_login_sessions",
+    "delete_routine",
     "delete_session",
     "delete_set",
     "delete_user",
@@ -73,6 +77,7 @@ __all__ = [
     "get_drill",
     "get_experiment",
     "get_profile",
+    "get_routine",
     "get_session",
     "get_set",
     "get_set_by_id",
@@ -85,6 +90,7 @@ __all__ = [
     "list_experiments",
     "list_readiness",
     "list_recordings",
+    "list_routines",
     "list_sessions",
     "list_set_revisions",
     "list_sets",
@@ -99,6 +105,7 @@ __all__ = [
     "save_session_state",
     "set_experiment_status",
     "store_set",
+    "update_routine",
     "upsert_user_exercise",
 ]
 
@@ -549,6 +556,80 @@ def list_drill_ratings(
     if since is not None:
         q = q.where(DrillRatingRow.rated_at >= since)
     return list(session.scalars(q.order_by(DrillRatingRow.rated_at, DrillRatingRow.id)))
+
+
+# --- routines ---------------------------------------------------------------------------------
+
+
+def _name_taken(session: Session, user_id: int, name: str, but: int | None = None) -> None:
+    q = select(RoutineRow.id).where(RoutineRow.user_id == user_id, RoutineRow.name == name)
+    if but is not None:
+        q = q.where(RoutineRow.id != but)
+    if session.scalars(q).first() is not None:
+        raise InvalidInputError(
+            f"You already have a routine named {name!r}; give this one another name."
+        )
+
+
+def _flush_routine(session: Session, row: RoutineRow) -> RoutineRow:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Another request saved a routine of the same name between the check and the write.
+        raise InvalidInputError(
+            f"You already have a routine named {row.name!r}; give this one another name."
+        ) from None
+    return row
+
+
+def create_routine(
+    *, session: Session, user_id: int, data: RoutineData, now: datetime
+) -> RoutineRow:
+    """Store a new routine; a name the user already has is refused."""
+    _name_taken(session, user_id, data.name)
+    row = RoutineRow(
+        user_id=user_id,
+        name=data.name,
+        exercises=list(data.exercises),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    return _flush_routine(session, row)
+
+
+def get_routine(*, session: Session, user_id: int, routine_id: int) -> RoutineRow:
+    row = session.get(RoutineRow, routine_id) if 0 < routine_id <= MAX_ID else None
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(f"No routine with id {routine_id}; list them at /routines.")
+    return row
+
+
+def list_routines(*, session: Session, user_id: int) -> list[RoutineRow]:
+    """The user's routines, most recently changed first."""
+    q = select(RoutineRow).where(RoutineRow.user_id == user_id)
+    return list(session.scalars(q.order_by(RoutineRow.updated_at.desc(), RoutineRow.id.desc())))
+
+
+def update_routine(
+    *, session: Session, user_id: int, routine_id: int, data: RoutineData, now: datetime
+) -> RoutineRow:
+    """Replace a routine's name and exercises."""
+    row = get_routine(session=session, user_id=user_id, routine_id=routine_id)
+    _name_taken(session, user_id, data.name, but=row.id)
+    row.name = data.name
+    row.exercises = list(data.exercises)
+    row.updated_at = now
+    return _flush_routine(session, row)
+
+
+def delete_routine(*, session: Session, user_id: int, routine_id: int) -> RoutineRow:
+    """Delete a routine (workouts started from it keep their sets); returns what it held."""
+    row = get_routine(session=session, user_id=user_id, routine_id=routine_id)
+    session.delete(row)
+    session.flush()
+    return row
 
 
 # --- user exercises and recordings -----------------------------------------------------------

@@ -19,6 +19,7 @@ __all__ = [
     "ReadinessCreate",
     "RecordingCreate",
     "ReflectionCreate",
+    "RoutineData",
     "SessionCreate",
     "SetCreate",
     "SetSource",
@@ -61,6 +62,13 @@ class SessionCreate(_In):
     planned: list[dict[str, Any]] = Field(
         default_factory=list, description="Prescriptions, in order (each with an exercise_id)."
     )
+
+
+class RoutineData(_In):
+    """A routine as stored: a name and its exercises (each ``{"exercise_id", "sets"}``)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    exercises: list[dict[str, Any]] = Field(min_length=1)
 
 
 class ReflectionCreate(_In):

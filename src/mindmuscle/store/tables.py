@@ -39,6 +39,7 @@ __all__ = [
     "ReadinessRow",
     "RecordingRow",
     "ReflectionRow",
+    "RoutineRow",
     "SessionRow",
     "SetRevisionRow",
     "SetRow",
@@ -317,6 +318,20 @@ class UserExerciseRow(Base):
     exercise: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(20), default="user")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoutineRow(Base):
+    """A lifter's saved workout: a name and its exercises (``[{"exercise_id", "sets"}]``)."""
+
+    __tablename__ = "routines"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_routines_user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    name: Mapped[str] = mapped_column(String(100))
+    exercises: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RecordingRow(Base):

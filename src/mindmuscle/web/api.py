@@ -202,11 +202,13 @@ def get_active_session(ctx: Ctx, user: User, catalog: UserCatalog) -> ActiveSess
     info = active_session(db=ctx.db, user_id=user)
     if info is None or info.plan is None:
         return ActiveSession(session=None)
-    targets = {
-        p.exercise_id: list(catalog.exercise(p.exercise_id).targets)
-        for p in info.plan.exercises
-        if p.exercise_id in catalog.exercises
-    }
+    # The plan's exercises and those the lifter added or swapped in (the snapshot's current).
+    current = (info.snapshot or {}).get("current")
+    ids = [p.exercise_id for p in info.plan.exercises] + [
+        str(p.get("exercise_id")) for p in (current if isinstance(current, list) else [])
+        if isinstance(p, dict)
+    ]  # fmt: skip
+    targets = {i: list(catalog.exercise(i).targets) for i in ids if i in catalog.exercises}
     return ActiveSession(session=info, targets=targets)
 
 

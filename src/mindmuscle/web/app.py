@@ -135,10 +135,18 @@ def create_app(
         csrf_header=CSRF_HEADER,
     )
 
-    from mindmuscle.web import api, data_api, data_pages, pages, sets_api  # need the helpers above
+    from mindmuscle.web import (  # need the helpers above
+        api,
+        data_api,
+        data_pages,
+        pages,
+        routines_api,
+        sets_api,
+    )
 
     app.include_router(api.router)
     app.include_router(sets_api.router)  # after api: /api/sessions/active is matched first
+    app.include_router(routines_api.router)
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)

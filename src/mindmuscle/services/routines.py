@@ -1,0 +1,271 @@
+"""Your workout, your way: routines, and the pieces the phone needs to change a workout.
+
+- A **routine** is a saved workout (a name, exercises in order, sets of each): listed, saved,
+  changed and deleted here, each scoped to its user; :func:`start_routine` turns one into the
+  session to run, with loads the coach prescribes from the history that day.
+- An **empty workout** (:func:`start_empty`) is a session with no exercise yet: the lifter adds
+  them one by one.
+- :func:`prescribe` gives the coach's prescription of exercises added to a running workout (or
+  swapped in), and :func:`swap_options` the exercises that train the same target muscles.
+
+The rules of what a routine may hold are the core's (:mod:`mindmuscle.coach.routines`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mindmuscle.catalog import Catalog
+from mindmuscle.catalog.models import Exercise
+from mindmuscle.coach.models import LoggedSet, Plan, Prescription, Reason
+from mindmuscle.coach.routines import (
+    Routine,
+    RoutineExercise,
+    check_routine,
+    plan_as_routine,
+    swap_candidates,
+)
+from mindmuscle.services.profile import get_profile
+from mindmuscle.services.sessions import TodayPlan, preview_plan, store_plan
+from mindmuscle.store import Database, RoutineData, repo
+from mindmuscle.store.tables import RoutineRow
+
+__all__ = [
+    "RoutineItem",
+    "RoutineOut",
+    "SwapOptions",
+    "create_routine",
+    "delete_routine",
+    "get_routine",
+    "list_routines",
+    "prescribe",
+    "start_empty",
+    "start_routine",
+    "swap_options",
+    "update_routine",
+]
+
+
+class RoutineItem(BaseModel):
+    """One exercise of a stored routine, with its name as the lifter reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exercise_id: str
+    name: str
+    sets: int
+
+
+class RoutineOut(BaseModel):
+    """A stored routine."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    exercises: list[RoutineItem]
+    created_at: datetime
+    updated_at: datetime
+
+
+def _name(exercise_id: str, catalog: Catalog) -> str:
+    # A routine may outlive one of the lifter's own exercises (deleted from the catalogue):
+    # it still shows, by a readable form of its id, and starting it says which is missing.
+    if exercise_id in catalog.exercises:
+        return catalog.exercises[exercise_id].name
+    return exercise_id.removeprefix("user_").replace("_", " ").capitalize()
+
+
+def _out(row: RoutineRow, catalog: Catalog) -> RoutineOut:
+    items = [RoutineExercise.model_validate(e) for e in row.exercises]
+    return RoutineOut(
+        id=row.id,
+        name=row.name,
+        exercises=[
+            RoutineItem(exercise_id=i.exercise_id, name=_name(i.exercise_id, catalog), sets=i.sets)
+            for i in items
+        ],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _data(routine: Routine) -> RoutineData:
+    return RoutineData(
+        name=routine.name, exercises=[e.model_dump(mode="json") for e in routine.exercises]
+    )
+
+
+def list_routines(*, db: Database, user_id: int, catalog: Catalog) -> list[RoutineOut]:
+    """The user's routines, most recently changed first."""
+    with db.session(readonly=True) as s:
+        return [_out(r, catalog) for r in repo.list_routines(session=s, user_id=user_id)]
+
+
+def get_routine(*, db: Database, user_id: int, routine_id: int, catalog: Catalog) -> RoutineOut:
+    """One routine of the user (another user's is not found)."""
+    with db.session(readonly=True) as s:
+        return _out(repo.get_routine(session=s, user_id=user_id, routine_id=routine_id), catalog)
+
+
+def create_routine(
+    *, db: Database, user_id: int, routine: Routine, catalog: Catalog, now: datetime
+) -> RoutineOut:
+    """Save a new routine, checked against the user's catalogue.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise the catalogue lacks.
+    mindmuscle.errors.InvalidInputError
+        An exercise listed twice, or a name the user already has.
+    """
+    check_routine(routine, catalog)
+    with db.session() as s:
+        row = repo.create_routine(session=s, user_id=user_id, data=_data(routine), now=now)
+        return _out(row, catalog)
+
+
+def update_routine(
+    *,
+    db: Database,
+    user_id: int,
+    routine_id: int,
+    routine: Routine,
+    catalog: Catalog,
+    now: datetime,
+) -> RoutineOut:
+    """Replace a routine's name and exercises (errors as :func:`create_routine`)."""
+    check_routine(routine, catalog)
+    with db.session() as s:
+        row = repo.update_routine(
+            session=s, user_id=user_id, routine_id=routine_id, data=_data(routine), now=now
+        )
+        return _out(row, catalog)
+
+
+def delete_routine(*, db: Database, user_id: int, routine_id: int, catalog: Catalog) -> RoutineOut:
+    """Delete a routine; returns what it held (so the page can offer to save it again)."""
+    with db.session() as s:
+        row = repo.delete_routine(session=s, user_id=user_id, routine_id=routine_id)
+        return _out(row, catalog)
+
+
+def start_routine(
+    *,
+    db: Database,
+    user_id: int,
+    routine_id: int,
+    now: datetime,
+    catalog: Catalog,
+    history: Sequence[LoggedSet] | None = None,
+) -> TodayPlan:
+    """Store a routine as the session to run now, with today's prescriptions.
+
+    The coach prescribes load, reps, tempo and cue of each exercise from the history (as for
+    today's plan); the routine decides which exercises, their order and their sets.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise of the routine is no longer in the catalogue.
+    """
+    with db.session(readonly=True) as s:
+        row = repo.get_routine(session=s, user_id=user_id, routine_id=routine_id)
+        routine = Routine(
+            name=row.name, exercises=[RoutineExercise.model_validate(e) for e in row.exercises]
+        )
+    check_routine(routine, catalog)
+    plan = preview_plan(
+        db=db,
+        user_id=user_id,
+        now=now,
+        readiness=None,
+        exercise_ids=[e.exercise_id for e in routine.exercises],
+        catalog=catalog,
+        history=history,
+    )
+    plan = plan_as_routine(plan, routine).model_copy(
+        update={"reason": f"Your routine {routine.name!r}, with today's loads from your history."}
+    )
+    return store_plan(db=db, user_id=user_id, now=now, plan=plan)
+
+
+def start_empty(*, db: Database, user_id: int, now: datetime) -> TodayPlan:
+    """Store an empty workout as the session to run now: the lifter adds the exercises."""
+    profile = get_profile(db=db, user_id=user_id)
+    plan = Plan(
+        decision="train",
+        reason="An empty workout: add the exercises you want, in the order you want.",
+        goal=profile.goal,
+        units=profile.units,
+        exercises=[],
+        why=[Reason(text="Each exercise you add is prescribed from your history.")],
+    )
+    return store_plan(db=db, user_id=user_id, now=now, plan=plan)
+
+
+def prescribe(
+    *,
+    db: Database,
+    user_id: int,
+    now: datetime,
+    exercise_ids: Sequence[str],
+    catalog: Catalog,
+    history: Sequence[LoggedSet] | None = None,
+) -> list[Prescription]:
+    """The coach's prescriptions of ``exercise_ids``, in the order given (nothing stored).
+
+    For an exercise added to a running workout, or swapped in: load, reps, tempo and cue from
+    the history, as in today's plan.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise the catalogue lacks.
+    """
+    for exercise_id in exercise_ids:
+        catalog.exercise(exercise_id)
+    plan = preview_plan(
+        db=db,
+        user_id=user_id,
+        now=now,
+        readiness=None,
+        exercise_ids=list(exercise_ids),
+        catalog=catalog,
+        history=history,
+    )
+    by_id = {p.exercise_id: p for p in plan.exercises}
+    return [by_id[i] for i in dict.fromkeys(exercise_ids) if i in by_id]
+
+
+class SwapOptions(BaseModel):
+    """What an exercise may be swapped for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exercise_id: str
+    name: str
+    targets: list[str] = Field(description="Names of the target muscles that are matched.")
+    options: list[Exercise] = Field(description="Best match first.")
+
+
+def swap_options(*, exercise_id: str, catalog: Catalog) -> SwapOptions:
+    """The exercises of the user's catalogue that train the target muscles of ``exercise_id``.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise the catalogue lacks.
+    """
+    exercise = catalog.exercise(exercise_id)
+    names = [catalog.muscles[m].name if m in catalog.muscles else m for m in exercise.targets]
+    return SwapOptions(
+        exercise_id=exercise.id,
+        name=exercise.name,
+        targets=names,
+        options=swap_candidates(exercise, catalog),
+    )

@@ -1,0 +1,251 @@
+"""Routines and changing a workout: the core's rules, the store, and the API, user by user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mindmuscle.catalog import load_catalog
+from mindmuscle.coach.routines import (
+    Routine,
+    RoutineExercise,
+    check_routine,
+    routine_of_workout,
+    swap_candidates,
+)
+from mindmuscle.errors import InvalidInputError, UnknownIdError
+from mindmuscle.services import accounts
+from tests.test_web_accounts import _login
+from tests.test_web_api import _client
+
+ARMS = {
+    "name": "Arms",
+    "exercises": [
+        {"exercise_id": "barbell_curl", "sets": 4},
+        {"exercise_id": "cable_triceps_pushdown", "sets": 2},
+        {"exercise_id": "dumbbell_lateral_raise", "sets": 3},
+    ],
+}
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Any:
+    with _client(tmp_path) as c:
+        assert c.put("/api/profile", json={"units": "kg"}).status_code == 200
+        yield c
+
+
+# ---------------------------------------------------------------- the core's rules
+def test_a_routine_holds_each_exercise_once_and_only_known_ones() -> None:
+    catalog = load_catalog()
+    twice = Routine(
+        name="Twice",
+        exercises=[
+            RoutineExercise(exercise_id="barbell_curl"),
+            RoutineExercise(exercise_id="barbell_curl", sets=2),
+        ],
+    )
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^Barbell Curl is in the routine twice \(exercises 1 and 2\); give it more sets "
+        r"instead\.$",
+    ):
+        check_routine(twice, catalog)
+    with pytest.raises(UnknownIdError, match="barbel_curl"):
+        check_routine(
+            Routine(name="x", exercises=[RoutineExercise(exercise_id="barbel_curl")]), catalog
+        )
+    with pytest.raises(ValueError, match="at least 1 item"):
+        Routine(name="Empty", exercises=[])
+    with pytest.raises(ValueError, match="at most 20 items"):
+        Routine(name="Long", exercises=[RoutineExercise(exercise_id=f"e{i}") for i in range(21)])
+    with pytest.raises(ValueError, match="at least one letter or digit"):
+        Routine(name="   ", exercises=[RoutineExercise(exercise_id="barbell_curl")])
+    assert (
+        Routine(name="  Push   day ", exercises=[RoutineExercise(exercise_id="x")]).name
+        == "Push day"
+    )
+
+
+def test_swap_suggests_exercises_of_the_same_target_muscles_best_first() -> None:
+    catalog = load_catalog()
+    curl = catalog.exercise("dumbbell_biceps_curl")
+    swaps = swap_candidates(curl, catalog)
+    assert swaps, "a curl has other biceps exercises"
+    assert all(set(e.targets) & set(curl.targets) for e in swaps)
+    assert curl not in swaps
+    # Same first target and same mechanic (isolation) come before the compound chin-up.
+    firsts = [e.targets[0] == curl.targets[0] and e.mechanic == curl.mechanic for e in swaps]
+    assert firsts == sorted(firsts, reverse=True)
+    assert swaps[-1].id == "chin_up"
+
+
+def test_the_routine_of_a_workout_keeps_order_and_the_first_sets_of_each() -> None:
+    catalog = load_catalog()
+    from datetime import datetime
+
+    from mindmuscle.coach import Profile, build_plan
+
+    plan = build_plan(
+        catalog=catalog, profile=Profile(), readiness=None, history=[], now=datetime(2026, 1, 1),
+        exercise_ids=["dumbbell_lateral_raise", "barbell_curl"],
+    )  # fmt: skip
+    ids = [p.exercise_id for p in plan.exercises]
+    r = routine_of_workout("Mine", plan.exercises + plan.exercises[:1])
+    assert [e.exercise_id for e in r.exercises] == ids
+    assert [e.sets for e in r.exercises] == [p.sets for p in plan.exercises]
+
+
+# ---------------------------------------------------------------- the API
+def test_routines_are_saved_listed_changed_and_deleted(client: TestClient) -> None:
+    r = client.post("/api/routines", json=ARMS)
+    assert r.status_code == 201, r.text
+    saved = r.json()
+    assert saved["name"] == "Arms"
+    assert [(e["exercise_id"], e["name"], e["sets"]) for e in saved["exercises"]] == [
+        ("barbell_curl", "Barbell Curl", 4),
+        ("cable_triceps_pushdown", "Cable Triceps Pushdown", 2),
+        ("dumbbell_lateral_raise", "Dumbbell Lateral Raise", 3),
+    ]
+    rid = saved["id"]
+    assert client.get(f"/api/routines/{rid}").json() == saved
+    assert [x["id"] for x in client.get("/api/routines").json()] == [rid]
+
+    changed = {
+        "name": "Arms B",
+        "exercises": [{"exercise_id": "dumbbell_lateral_raise", "sets": 5}],
+    }
+    r = client.put(f"/api/routines/{rid}", json=changed)
+    assert r.status_code == 200, r.text
+    got = client.get(f"/api/routines/{rid}").json()
+    assert (got["name"], [(e["exercise_id"], e["sets"]) for e in got["exercises"]]) == (
+        "Arms B",
+        [("dumbbell_lateral_raise", 5)],
+    )
+
+    r = client.delete(f"/api/routines/{rid}")
+    assert r.status_code == 200 and r.json()["name"] == "Arms B"
+    assert client.get("/api/routines").json() == []
+    assert client.get(f"/api/routines/{rid}").status_code == 404
+
+
+def test_bad_routines_get_one_clear_line(client: TestClient) -> None:
+    assert client.post("/api/routines", json=ARMS).status_code == 201
+    r = client.post("/api/routines", json=ARMS)
+    assert r.status_code == 422
+    assert (
+        r.json()["message"]
+        == "You already have a routine named 'Arms'; give this one another name."
+    )
+    r = client.post(
+        "/api/routines", json={"name": "X", "exercises": [{"exercise_id": "nope_curl", "sets": 3}]}
+    )
+    assert r.status_code == 422 and "nope_curl" in r.json()["message"]
+    r = client.post(
+        "/api/routines",
+        json={"name": "X", "exercises": [{"exercise_id": "barbell_curl", "sets": 21}]},
+    )
+    assert r.status_code == 422
+    assert (
+        "the sets of a planned exercise must be a whole number from 1 to 20" in r.json()["message"]
+    )
+    r = client.post(
+        "/api/routines", json={"name": "x" * 101, "exercises": [{"exercise_id": "barbell_curl"}]}
+    )
+    assert r.status_code == 422 and "at most 100 characters" in r.json()["message"]
+    r = client.post(
+        "/api/routines", json={"name": "X", "exercises": [{"exercise_id": "barbell_curl"}] * 21}
+    )
+    assert r.status_code == 422
+    assert client.get("/api/routines/99999999999999999999").status_code == 422
+    assert client.put("/api/routines/5", json=ARMS).status_code == 404
+    assert [x["name"] for x in client.get("/api/routines").json()] == ["Arms"]
+
+
+def test_a_routine_starts_in_its_own_order_with_its_sets(client: TestClient) -> None:
+    rid = client.post("/api/routines", json=ARMS).json()["id"]
+    r = client.post(f"/api/routines/{rid}/start")
+    assert r.status_code == 200, r.text
+    started = r.json()
+    exercises = started["plan"]["exercises"]
+    assert [(p["exercise_id"], p["sets"]) for p in exercises] == [
+        ("barbell_curl", 4), ("cable_triceps_pushdown", 2), ("dumbbell_lateral_raise", 3),
+    ]  # fmt: skip
+    assert started["plan"]["reason"] == "Your routine 'Arms', with today's loads from your history."
+    active = client.get("/api/sessions/active").json()
+    assert active["session"]["session_id"] == started["session_id"]
+    assert set(active["targets"]) == {
+        "barbell_curl",
+        "cable_triceps_pushdown",
+        "dumbbell_lateral_raise",
+    }
+
+
+def test_an_empty_workout_grows_by_prescribed_exercises(client: TestClient) -> None:
+    r = client.post("/api/workouts/empty")
+    assert r.status_code == 200, r.text
+    session_id = r.json()["session_id"]
+    assert r.json()["plan"]["exercises"] == []
+    r = client.post(
+        "/api/prescriptions", json={"exercise_ids": ["dumbbell_lateral_raise", "barbell_curl"]}
+    )
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert [p["exercise_id"] for p in got["prescriptions"]] == [
+        "dumbbell_lateral_raise",
+        "barbell_curl",
+    ]
+    assert got["targets"]["barbell_curl"] == list(load_catalog().exercise("barbell_curl").targets)
+    # The phone keeps the grown workout in the session's snapshot: it is accepted and resumes.
+    snapshot = {
+        "version": 1, "state": "prime", "position": [0, 0], "current": got["prescriptions"],
+        "completed": [], "skipped": [], "reps_done": 0, "set_started_ms": 0,
+        "set_finished_ms": 0, "ended_early": False,
+    }  # fmt: skip
+    r = client.put(f"/api/sessions/{session_id}/state", json={"snapshot": snapshot})
+    assert r.status_code == 200, r.text
+    active = client.get("/api/sessions/active").json()
+    assert [p["exercise_id"] for p in active["session"]["snapshot"]["current"]] == [
+        "dumbbell_lateral_raise",
+        "barbell_curl",
+    ]
+    assert set(active["targets"]) == {"dumbbell_lateral_raise", "barbell_curl"}
+    r = client.post("/api/prescriptions", json={"exercise_ids": ["not_an_exercise"]})
+    assert r.status_code == 422
+    assert client.post("/api/prescriptions", json={"exercise_ids": []}).status_code == 422
+
+
+def test_swaps_list_exercises_of_the_same_target_muscles(client: TestClient) -> None:
+    r = client.get("/api/exercises/dumbbell_biceps_curl/swaps")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["name"] == "Dumbbell Biceps Curl"
+    assert body["options"][0]["id"] != "dumbbell_biceps_curl"
+    assert [o["id"] for o in body["options"]] == [
+        e.id
+        for e in swap_candidates(load_catalog().exercise("dumbbell_biceps_curl"), load_catalog())
+    ]
+    assert client.get("/api/exercises/nope/swaps").status_code == 404
+
+
+def test_routines_belong_to_their_user(tmp_path: Path) -> None:
+    c = _client(tmp_path, host="0.0.0.0")
+    db = c.app.state.ctx.db  # type: ignore[attr-defined]
+    accounts.add_user(db=db, name="alex", password="correct horse")
+    accounts.add_user(db=db, name="sam", password="battery staple")
+    _login(c, "alex", "correct horse")
+    rid = c.post("/api/routines", json=ARMS).json()["id"]
+    _login(c, "sam", "battery staple")
+    assert c.get("/api/routines").json() == []
+    assert c.get(f"/api/routines/{rid}").status_code == 404
+    assert c.put(f"/api/routines/{rid}", json=ARMS).status_code == 404
+    assert c.delete(f"/api/routines/{rid}").status_code == 404
+    assert c.post(f"/api/routines/{rid}/start").status_code == 404
+    # sam may use the same name: names are unique per user.
+    assert c.post("/api/routines", json=ARMS).status_code == 201
+    _login(c, "alex", "correct horse")
+    assert [r["name"] for r in c.get("/api/routines").json()] == ["Arms"]
+    assert len(c.get("/api/routines").json()) == 1
