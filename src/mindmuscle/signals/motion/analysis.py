@@ -466,9 +466,10 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         # Only loud movement more than a period away from the rhythm is cut away: where the set
         # found reaches the loud stretch's end, the count looks as far as it always did.
         # The movement axis and the period checks below still look at the whole loud stretch.
-        cut_lo = located[2].start - i0 > reach0
-        cut_hi = i1 - located[2].stop > reach0
-        sides = (located[2].start if cut_lo else 0, located[2].stop if cut_hi else t.size)
+        r_lo, r_hi = located[2].reach_start, located[2].reach_stop
+        cut_lo = r_lo - i0 > reach0
+        cut_hi = i1 - r_hi > reach0
+        sides = (r_lo if cut_lo else 0, r_hi if cut_hi else t.size)
     for_period = band[i0:i1]
     seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
     axis = np.linalg.svd(seg, full_matrices=False)[2][0]

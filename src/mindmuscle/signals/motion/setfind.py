@@ -13,8 +13,12 @@ before or after it, at one steady period; the rest does not repeat. So, for a pe
 2. The two windows must also hold about the same movement energy (the smaller at least half the
    larger): a still stretch beside a repetition correlates weakly but is no repetition.
 3. The set is the strongest run of window starts that pass both (runs at least a period long,
-   joined across holes of up to three periods: a clumsy repetition or a breath in the middle
-   does not split the set), from the first passing start to the last one plus a period.
+   joined across holes of up to four periods: a clumsy repetition or a breath in the middle
+   does not split the set; a weaker similarity carries it across its middle). Its edges are the
+   first window that clearly resembles a neighbour and the last one plus a period (a window that
+   starts before the first repetition still half-resembles the next one), moved inwards to
+   where the movement first and last reaches its median strength over the set. The count looks
+   a little wider (``reach_start``, ``reach_stop``), where the weaker similarity still holds.
 4. The wrist's posture: during a set the direction of gravity in the device's axes swings about
    one mean; picking up or putting down a weight, or walking off, moves it elsewhere. The edges
    of the run are trimmed to the stretch whose slow gravity direction stays within a wide cone
@@ -40,9 +44,13 @@ BoolArray = npt.NDArray[np.bool_]
 SIMILARITY_THRESHOLD = 0.5
 # The smaller of two neighbouring windows' energies, as a share of the larger one.
 _ENERGY_BALANCE = 0.5
-# The set starts (ends) where the movement energy first (last) reaches this share of its median
-# over the set, within a period of the rhythm's edge.
-_EDGE_ENERGY = 0.6
+# The set starts (ends) where the movement energy first (last) reaches its median over the set,
+# within a period of the edge of the clear rhythm.
+_EDGE_ENERGY = 1.0
+# The count looks a little wider: from where the movement energy first reaches this share of its
+# median, within a period of the edge of the weaker rhythm, so a first or last repetition that
+# resembles its neighbour less is still counted.
+_REACH_ENERGY = 0.6
 # Largest angle of the slow gravity direction from the set's median direction, degrees.
 _POSTURE_CONE_DEG = 50.0
 # A set goes on while the similarity stays above this share of the threshold.
@@ -60,6 +68,8 @@ class FoundSet(NamedTuple):
     stop: int
     strength: float  # similarity summed over the stretch's window starts, in samples
     clarity: float  # mean similarity over those window starts, 0-1
+    reach_start: int  # where a count of the set looks: the set and its weaker edges
+    reach_stop: int
 
 
 def _window_sums(x: FloatArray, width: int) -> FloatArray:
@@ -133,13 +143,13 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _energy_edges(x: FloatArray, lo: int, hi: int, lag: int) -> tuple[int, int]:
+def _energy_edges(x: FloatArray, lo: int, hi: int, lag: int, share: float) -> tuple[int, int]:
     """Move the edges inwards (at most a period each) to where the movement really starts."""
     quarter = max(1, lag // 4)
     power = np.sum(x * x, axis=1)
     kernel = np.ones(quarter) / quarter
     env = np.sqrt(np.convolve(power, kernel, mode="same"))
-    level = _EDGE_ENERGY * float(np.median(env[lo:hi]))
+    level = share * float(np.median(env[lo:hi]))
     head = np.flatnonzero(env[lo : min(lo + lag, hi)] >= level)
     tail = np.flatnonzero(env[max(hi - lag, lo) : hi] >= level)
     new_lo = lo + int(head[0]) if head.size else lo
@@ -189,9 +199,10 @@ def find_set(
     Returns
     -------
     FoundSet or None
-        ``(start, stop, strength, clarity)`` of the strongest run of repetitions (strength:
-        similarity summed over its window starts, so longer and clearer runs are stronger;
-        clarity: its mean), or None when nothing repeats for at least two periods.
+        ``(start, stop, strength, clarity, reach_start, reach_stop)`` of the strongest run of
+        repetitions (strength: similarity summed over its window starts, so longer and clearer
+        runs are stronger; clarity: its mean; reach: where a count looks), or None when nothing
+        repeats for at least two periods.
 
     Examples
     --------
@@ -222,8 +233,15 @@ def find_set(
     a, b = max(runs, key=lambda r: float(np.sum(sim[r[0] : r[1]])))
     strength = float(np.sum(sim[a:b]))
     clarity = strength / max(b - a, 1)
-    lo, hi = a, min(b + lag - 1, x.shape[0])
-    lo, hi = _energy_edges(x, lo, hi, lag)
+    # The weaker similarity only carries the set across its middle; its edges are the first and
+    # the last windows that clearly resemble a neighbour (a window that starts before the first
+    # repetition still half-resembles the next one, which would start the set early).
+    clear = np.flatnonzero(strong[a:b])
+    n = x.shape[0]
+    lo, hi = a + int(clear[0]), min(a + int(clear[-1]) + lag, n)
+    lo, hi = _energy_edges(x, lo, hi, lag, _EDGE_ENERGY)
+    r_lo, r_hi = _energy_edges(x, a, min(b + lag - 1, n), lag, _REACH_ENERGY)
     if gravity is not None:
         lo, hi = _posture_trim(gravity, lo, hi, lag)
-    return FoundSet(lo, hi, strength, clarity)
+        r_lo, r_hi = _posture_trim(gravity, r_lo, r_hi, lag)
+    return FoundSet(lo, hi, strength, clarity, r_lo, r_hi)

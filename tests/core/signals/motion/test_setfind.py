@@ -1,0 +1,57 @@
+"""Finding the set inside a recording (signals/motion/setfind.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mindmuscle.signals.motion.setfind import find_set, rhythm_similarity
+
+RATE = 25.0
+PERIOD_S = 3.0
+
+
+def _recording(lead_in: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Ten repetitions (3 s each) from 12 s to 42 s, still before and after; optionally with
+    the set-up before them: a loud reach for the weight (3-8 s) and a smaller shuffle into
+    position right up to the first repetition (8-12 s), neither of which repeats."""
+    t = np.arange(0, 55, 1 / RATE)
+    x = np.zeros((t.size, 2))
+    reps = (t >= 12) & (t < 42)
+    x[reps, 0] = np.sin(2 * np.pi * (t[reps] - 12) / PERIOD_S)
+    x[reps, 1] = 0.5 * np.sin(4 * np.pi * (t[reps] - 12) / PERIOD_S)
+    if lead_in:
+        reach = (t >= 3) & (t < 8)
+        x[reach, 0] = 1.5 * np.sin(2 * np.pi * (t[reach] - 3) * np.linspace(0.2, 1.4, reach.sum()))
+        x[reach, 1] = np.exp(-(((t[reach] - 6) / 1.2) ** 2))
+        shuffle = (t >= 8) & (t < 12)
+        x[shuffle, 0] = 0.6 * np.sin(2 * np.pi * 0.9 * (t[shuffle] - 8) ** 1.3)
+        x[shuffle, 1] = 0.3 * np.cos(2 * np.pi * 0.5 * (t[shuffle] - 8))
+    return t, x
+
+
+def test_similarity_is_high_inside_the_set_and_low_in_stillness() -> None:
+    t, x = _recording(lead_in=False)
+    sim = rhythm_similarity(x, round(PERIOD_S * RATE))
+    assert np.all(sim[(t > 13) & (t < 38)] > 0.9)
+    assert np.all(sim[t < 8] == 0.0)
+    assert np.all(sim[t > 45] == 0.0)
+
+
+def test_the_set_edges_are_the_first_and_last_repetition() -> None:
+    for lead_in in (False, True):
+        t, x = _recording(lead_in)
+        found = find_set(x, round(PERIOD_S * RATE))
+        assert found is not None
+        # Edges within a quarter of a repetition of the truth, before and after a lead-in.
+        assert abs(t[found.start] - 12.0) <= 0.75, (lead_in, t[found.start])
+        assert abs(t[found.stop - 1] - 42.0) <= 0.75, (lead_in, t[found.stop - 1])
+        # The count looks at least as wide as the set.
+        assert found.reach_start <= found.start and found.reach_stop >= found.stop
+        assert 0.9 < found.clarity <= 1.0
+
+
+def test_nothing_repeating_is_no_set() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(1000, 2))
+    assert find_set(x, round(PERIOD_S * RATE)) is None
+    assert find_set(np.zeros((1000, 2)), round(PERIOD_S * RATE)) is None
