@@ -235,7 +235,9 @@ def test_import_refuses_a_row_outside_the_limits_naming_file_and_line(tmp_path: 
     db = open_database(f"sqlite:///{tmp_path / 'i.db'}")
     try:
         with pytest.raises(
-            FileFormatError, match=r"line 3: reps 500 is not allowed: the reps must"
+            FileFormatError,
+            match=r"line 3, column Reps: '500' is not allowed: the reps must be a whole number "
+            r"from 0 to 200$",
         ):
             import_file(db=db, user_id=1, path=path, unit="kg")
         from mindmuscle.services.history import history
