@@ -29,7 +29,7 @@ from bench_web import generate_history
 
 from mindmuscle.services import history as history_service
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.services.progress import ProgressCache
 from mindmuscle.store import open_database
 
 

@@ -19,8 +19,11 @@ ALLOWED: dict[str, set[str]] = {
     "io": PURE | BASE,
     "store": {"config", "errors"},
     "services": PURE | BASE | {"config", "io", "store"},
-    "web": PURE | BASE | {"config", "io", "store", "services"},
-    "cli": PURE | BASE | {"config", "io", "store", "services"},
+    # The web server (serve's process, its certificate): started by the CLI, it builds the web
+    # app by its import path, so neither channel imports the other.
+    "server": {"config", "errors"},
+    "web": PURE | BASE | {"config", "io", "store", "services", "server"},
+    "cli": PURE | BASE | {"config", "io", "store", "services", "server"},
     "__init__": PURE | BASE,
 }
 # Third-party packages that would give a pure module a database, a network, a UI or a device.
@@ -265,3 +268,67 @@ def test_export_and_imports_do_not_import_each_other() -> None:
     graph = _module_graph()
     assert "mindmuscle.services.imports" not in graph["mindmuscle.services.export"]
     assert "mindmuscle.services.export" not in graph["mindmuscle.services.imports"]
+
+
+# --- rooms by concern: no channel-named services, web-only libraries only in web/ --------------
+
+CHANNELS = ("web", "cli")
+# Libraries only a web app uses (routes, requests, templates): a module importing them belongs
+# in web/ (the server that runs the app, server.py, imports uvicorn, not these).
+WEB_ONLY_LIBRARIES = frozenset({"fastapi", "starlette", "jinja2", "multipart", "python_multipart"})
+
+
+def _channel_named(path: Path) -> bool:
+    """A service module named after the channel that calls it (``web_emg``, ``cli_log``)."""
+    return any(path.stem == c or path.stem.startswith(f"{c}_") for c in CHANNELS)
+
+
+# Jinja also writes the experiment report, an HTML file the CLI saves (`experiment analyze
+# --report`): templates for files, not for pages. Only that module may use it outside web/.
+FILE_TEMPLATES = {"io/report.py": {"jinja2"}}
+
+
+def _web_only_imports(path: Path) -> list[str]:
+    allowed = FILE_TEMPLATES.get(str(path.relative_to(SRC)) if path.is_relative_to(SRC) else "")
+    return sorted(
+        n
+        for n in _imports(path)
+        if n.split(".")[0] in WEB_ONLY_LIBRARIES and n.split(".")[0] not in (allowed or set())
+    )
+
+
+def test_services_are_named_by_domain_not_by_channel() -> None:
+    named = [
+        str(p.relative_to(SRC)) for p in MODULES if _layer(p) == "services" and _channel_named(p)
+    ]
+    assert not named, (
+        f"{named}: a service is named by what it does (sets, sessions, emg, progress), not by "
+        "who calls it; fold it into its domain's module, or move what only one channel needs "
+        "into that channel's package"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if _layer(p) != "web"], ids=lambda p: str(p.relative_to(SRC))
+)
+def test_web_only_libraries_only_in_web(path: Path) -> None:
+    found = _web_only_imports(path)
+    assert not found, (
+        f"{path.relative_to(SRC)} imports {found}, which only the web app uses: move the code "
+        "into mindmuscle/web/"
+    )
+
+
+def test_room_checkers_catch_a_violation(tmp_path: Path) -> None:
+    services = tmp_path / "services"
+    services.mkdir()
+    for name in ("web_emg.py", "cli_log.py", "web.py"):
+        assert _channel_named(services / name), name
+    for name in ("emg.py", "progress.py", "webhooks.py", "client.py"):
+        assert not _channel_named(services / name), name
+    bad = tmp_path / "uploads.py"
+    bad.write_text(
+        "from fastapi import UploadFile\nimport jinja2\nfrom starlette.requests import Request\n"
+        "import uvicorn\nimport pydantic\n"
+    )
+    assert _web_only_imports(bad) == ["fastapi", "jinja2", "starlette.requests"]

@@ -24,8 +24,7 @@ from mindmuscle.io.motion import (
     read_watch_labels,
     recording_from_payload,
 )
-from mindmuscle.services.motion import analyze_file, analyze_web_recording
-from mindmuscle.services.web_session import measure_web_set
+from mindmuscle.services.motion import analyze_file, analyze_web_recording, measure_web_set
 from mindmuscle.signals.motion import STANDARD_GRAVITY_MS2, MotionRecording, simulate_set
 
 TEMPO = Tempo.parse("2-0-1-0")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mindmuscle.coach.models import Reflection
 from mindmuscle.services import history as history_service
-from mindmuscle.services.web_progress import ProgressCache
+from mindmuscle.services.progress import ProgressCache
 from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)

@@ -110,7 +110,7 @@ def test_openapi_carries_the_set_bounds(client: TestClient) -> None:
 def test_set_writer_isolates_a_set_that_breaks_inside_it(client: TestClient) -> None:
     """A set that fails inside the writer (a 2**70 id that skipped the API's check: it raised
     OverflowError there and failed its whole batch) fails alone; the others are stored."""
-    from mindmuscle.services.web_session import SetWriter, WebSetInput
+    from mindmuscle.services.sets import SetWriter, WebSetInput
 
     writer = SetWriter(client.app.state.ctx.db, max_batch=64)  # type: ignore[attr-defined]
     good = [WebSetInput.model_validate(_body()) for _ in range(63)]

@@ -516,7 +516,7 @@ def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) 
     from concurrent.futures import ThreadPoolExecutor
 
     from mindmuscle.errors import NotFoundError
-    from mindmuscle.services.web_session import SetWriter, WebSetInput
+    from mindmuscle.services.sets import SetWriter, WebSetInput
 
     plan = _plan(client)
     writer = SetWriter(client.app.state.ctx.db, max_batch=4)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from cryptography import x509
 from typer.testing import CliRunner
 
 from mindmuscle.cli import app
-from mindmuscle.services.web_tls import CERT_VALID_DAYS, ensure_certificate
+from mindmuscle.server import CERT_VALID_DAYS, ensure_certificate
 from mindmuscle.web.security import (
     csrf_matches,
     is_loopback,

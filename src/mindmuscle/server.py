@@ -1,8 +1,14 @@
-"""The self-signed certificate of ``mindmuscle serve --https``, and the address to open.
+"""The web server: the process that serves the web app (``mindmuscle serve``), its self-signed
+certificate, and the address a phone opens.
 
 Phones give motion sensors, the screen wake lock and service workers only to secure pages, so
 serving on the local network needs HTTPS. The certificate is made once in the data folder and
 reused (the phone then asks to trust it only once).
+
+This module sits beside ``web`` and ``cli``, not in either: the command line starts the server,
+the server builds the web app by its import path in each worker process (uvicorn's factory), so
+``cli`` never imports ``web`` and ``web`` never imports ``cli``. It imports only ``config`` and
+``errors`` (tests/test_architecture.py).
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
 
-__all__ = ["CERT_VALID_DAYS", "ensure_certificate", "lan_address"]
+__all__ = ["APP_FACTORY", "CERT_VALID_DAYS", "ensure_certificate", "lan_address", "run"]
+
+APP_FACTORY = "mindmuscle.web:create_app"
+"""The web app's factory, by import path: each worker process builds its own app from it."""
 
 CERT_VALID_DAYS = 825  # the longest validity phones accept for a TLS server certificate
 
@@ -109,3 +119,30 @@ def ensure_certificate(
         )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path, True
+
+
+def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | None) -> None:
+    """Serve the web app on ``host:port`` until stopped (``tls``: certificate and key files).
+
+    The app is built by uvicorn from the environment, in each worker process. The workers
+    share only the database and the data folder's secret key file (the first to start creates
+    it, the others read it), so any worker can answer any request.
+    """
+    import uvicorn  # the server's own import: commands that do not serve stay quick to start
+
+    os.environ["MINDMUSCLE_HOST"] = host
+    os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
+    os.environ["MINDMUSCLE_DATA_DIR"] = str(settings.data_dir)
+    proxies = settings.forwarded_allow_ips
+    ssl = {} if tls is None else {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])}
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.workers,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        **ssl,  # type: ignore[arg-type]
+    )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from mindmuscle.cli._app import app, console
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
+from mindmuscle.server import ensure_certificate, lan_address, run
 from mindmuscle.services import accounts
-from mindmuscle.services.web_tls import ensure_certificate, lan_address
 from mindmuscle.store import open_database
 
 __all__ = ["serve"]
@@ -80,12 +79,12 @@ def serve(
 
     scheme = "https" if https else "http"
     lan = lan_address() if open_to_network else None
-    ssl: dict[str, str] = {}
+    tls: tuple[Path, Path] | None = None
     if https:
         cert, key, created = ensure_certificate(
             settings.data_dir, extra_hosts=tuple(h for h in (lan, host) if h)
         )
-        ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+        tls = (cert, key)
         console.print(f"{'Created' if created else 'Using'} the certificate {cert}")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") and not lan else (lan or host)
     console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
@@ -96,20 +95,4 @@ def serve(
     proxies = settings.forwarded_allow_ips
     if proxies:
         console.print(f"Trusting X-Forwarded-For and X-Forwarded-Proto from {proxies}.")
-    # The app is built by uvicorn from the environment, in each worker process. The workers
-    # share only the database and the data folder's secret key file (the first to start creates
-    # it, the others read it), so any worker can answer any request.
-    os.environ["MINDMUSCLE_HOST"] = host
-    os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
-    os.environ["MINDMUSCLE_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run(
-        "mindmuscle.web:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=settings.workers,
-        log_level="warning",
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or None,
-        **ssl,  # type: ignore[arg-type]
-    )
+    run(settings=settings, host=host, port=port, tls=tls)

@@ -1,4 +1,5 @@
-"""Motion analysis for the command line and the web app: read, look up the exercise, analyse."""
+"""Motion analysis for the command line and the web app: read, look up the exercise, analyse;
+and what the phone's motion says about one set (:func:`measure_web_set`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
@@ -29,11 +32,13 @@ from mindmuscle.store import Database, repo
 __all__ = [
     "CountEvaluation",
     "EvaluatedSet",
+    "MeasuredSet",
     "analyze_file",
     "analyze_file_trace",
     "analyze_recording",
     "analyze_web_recording",
     "evaluate_counts",
+    "measure_web_set",
 ]
 
 
@@ -288,4 +293,70 @@ def evaluate_counts(
         sets=evaluated,
         total=score_counts((c.counted, c.confirmed) for c in checks),
         by_exercise=score_by_exercise(checks),
+    )
+
+
+class MeasuredSet(BaseModel):
+    """What the phone's motion says about a set, next to what was prescribed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reps: int
+    partial_reps: int
+    tempo: Tempo | None = Field(description="Mean measured phases of the full repetitions.")
+    rep_s: float | None = Field(description="Mean time of one repetition, seconds.")
+    tempo_score: float | None = Field(description="Tempo adherence 0-1 (1: every phase on time).")
+    rushing: bool
+    quality: str = Field(description="good, fair or poor: whether the signal supports this.")
+    notes: list[str]
+
+
+def measure_web_set(
+    payload: dict[str, Any],
+    *,
+    exercise_id: str,
+    tempo: Tempo | None,
+    catalog: Catalog | None = None,
+) -> MeasuredSet:
+    """Count the repetitions and measure the tempo of the phone's recording of one set.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        A malformed recording (the key at fault is named).
+    mindmuscle.errors.InvalidSignalError
+        A recording that cannot be analysed (too short, no movement).
+    """
+    a = analyze_web_recording(payload, exercise_id=exercise_id, tempo=tempo, catalog=catalog)
+    full = [r for r in a.repetitions if not r.partial]
+    measured = None
+    rep_s = None
+    if full:
+        n = len(full)
+
+        def mean(values: list[float]) -> float:
+            return round(min(10.0, max(0.0, sum(values) / n)), 1)
+
+        measured = Tempo(
+            eccentric_s=mean([r.eccentric_s for r in full]),
+            bottom_pause_s=mean([r.bottom_pause_s for r in full]),
+            concentric_s=mean([r.concentric_s for r in full]),
+            top_squeeze_s=mean([r.top_pause_s for r in full]),
+        )
+        rep_s = round(sum(r.end_s - r.start_s for r in full) / n, 2)
+    adherence = a.tempo_adherence
+    return MeasuredSet(
+        reps=a.reps,
+        partial_reps=a.partial_reps,
+        tempo=measured,
+        rep_s=rep_s,
+        tempo_score=None if adherence is None else round(adherence.score, 2),
+        rushing=False if adherence is None else adherence.rushing,
+        quality=a.quality.status,
+        notes=list(a.quality.reasons)
+        + (
+            [f"Alternating sides: both counted ({len(full)} seen on the phone's side)."]
+            if a.alternating
+            else []
+        ),
     )

@@ -1,7 +1,8 @@
 """One way in for a set: check it with the model, store it once, say whether it is new.
 
 Every channel stores its sets here: the web API (the phone's set loop, through
-:class:`~mindmuscle.services.web_session.SetWriter`), ``mindmuscle log`` and the guided session
+:class:`SetWriter`, which stores the sets of many phones with one commit per batch),
+``mindmuscle log`` and the guided session
 in the terminal (:func:`record_set`), experiments (:func:`store_set` in their transaction), and
 file imports (:func:`check_import_set` on every parsed set before their bulk insert). So the
 same set is accepted or refused the same way, with the same message, whichever way it came.
@@ -9,24 +10,32 @@ same set is accepted or refused the same way, with the same message, whichever w
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
-from mindmuscle.coach.models import Reflection
+from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX
+from mindmuscle.coach.models import FocusMode, Prescription, Reflection
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.errors import MindMuscleError
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.store import Database, ReflectionCreate, SetCreate, repo
+from mindmuscle.store import Database, RecordingCreate, ReflectionCreate, SetCreate, repo
 from mindmuscle.store.tables import SetRow
 
 __all__ = [
     "SetRecord",
+    "SetWriter",
     "StoredSet",
+    "WebSetInput",
     "check_import_set",
     "record_set",
     "record_sets",
@@ -222,3 +231,148 @@ def check_import_set(fields: dict[str, object], *, catalog: CatalogView, now: da
     """
     data = parse_set(fields)
     return check_set(data, catalog=catalog, now=now, exercise_known=True)
+
+
+# --- the sets of many phones at once: one commit per batch, each set its own outcome ----------
+
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class WebSetInput(BaseModel):
+    """A set as the phone sends it: what was done, the reflection, the prescription in force."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    uuid: str = Field(pattern=_UUID, description="Made by the phone; a retry sends the same.")
+    session_id: int | None = ID.field(None)
+    exercise_id: str = EXERCISE_ID.field(min_length=1)
+    exercise_index: int | None = SET_INDEX.field(None)
+    set_index: int = SET_INDEX.field()
+    performed_at: datetime = Field(description="At most a day ahead of the server's clock.")
+    reps: int = REPS.field()
+    load_kg: float | None = LOAD_KG.field(None, description="Null or 0 for bodyweight sets.")
+    tempo: Tempo | None = None
+    focus_mode: FocusMode | None = None
+    cue: str | None = CUE.field(None)
+    reflection: Reflection
+    prescription: Prescription | None = Field(
+        default=None, description="The prescription of this set; the coach adapts the next one."
+    )
+    motion: dict[str, Any] | None = Field(
+        default=None, description="Phone motion recorded during the set (devicemotion samples)."
+    )
+    motion_analysis: dict[str, Any] | None = None
+
+
+@dataclass
+class _Job:
+    user_id: int
+    data: WebSetInput
+    catalog: CatalogView
+    now: datetime
+    done: Future[tuple[SetRecord, bool]] = field(default_factory=Future)
+
+
+class SetWriter:
+    """Stores the sets of many phones with one commit per batch.
+
+    A committed set is on disk (SQLite ``synchronous=FULL``: one fsync per commit), and the
+    fsync is most of the cost of storing a set when many arrive together. The request that
+    finds the writer free stores its set at once, in its own thread; sets that arrive while
+    it commits wait, and the next of them to get the writer stores them all in one commit
+    (leader and followers). Each set has its own savepoint and its own outcome: a refused set
+    (an unknown session or muscle, a date too far ahead) fails alone with its own error, and
+    the others of the batch are stored.
+    """
+
+    def __init__(self, db: Database, *, max_batch: int = 64) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+
+    def store(
+        self,
+        *,
+        user_id: int,
+        data: WebSetInput,
+        catalog: CatalogView | None = None,
+        now: datetime | None = None,
+    ) -> tuple[SetRecord, bool]:
+        """Store one set (once per UUID); returns the stored set and whether it is new.
+
+        ``catalog`` (default: the user's) and ``now`` (default: the present) are what the set
+        is checked against.
+        """
+        catalog = catalog or user_catalog(db=self.db, user_id=user_id)
+        job = _Job(user_id, data, catalog, now or datetime.now(UTC))
+        self._jobs.put(job)
+        with self._lock:
+            # A leader resolves its whole batch before it lets go of the lock, so a job that
+            # is not done here is still in the queue: this thread writes it, with the others.
+            while not job.done.done():
+                batch: list[_Job] = []
+                while len(batch) < self.max_batch:
+                    try:
+                        batch.append(self._jobs.get_nowait())
+                    except queue.Empty:
+                        break
+                self._write(batch)
+        return job.done.result()
+
+    def _write(self, batch: list[_Job]) -> None:
+        results: list[tuple[_Job, tuple[SetRecord, bool] | None, BaseException | None]] = []
+        try:
+            with self.db.session() as s:
+                for job in batch:
+                    try:
+                        with s.begin_nested():
+                            results.append((job, _store_set(s, job), None))
+                    except Exception as exc:
+                        # Not translated here: the error goes to its own request only (its
+                        # savepoint is rolled back), so one bad set never fails its neighbours.
+                        results.append((job, None, exc))
+        except BaseException as exc:  # the commit failed: every waiting request gets the error
+            for job in batch:
+                job.done.set_exception(exc)
+            return
+        for job, result, error in results:
+            if error is not None:
+                job.done.set_exception(error)
+            else:
+                assert result is not None
+                job.done.set_result(result)
+
+
+def _store_set(s: Session, job: _Job) -> tuple[SetRecord, bool]:
+    """Store a set, its reflection and its motion in the open transaction ``s``."""
+    data = job.data
+    tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
+    set_input = SetInput(
+        uuid=data.uuid,
+        exercise_id=data.exercise_id,
+        performed_at=data.performed_at,
+        load_kg=data.load_kg or 0.0,
+        reps=data.reps,
+        tempo=tempo,
+        focus_mode=data.focus_mode,
+        cue=data.cue,
+        reflection=data.reflection,
+        session_id=data.session_id,
+        set_index=data.set_index,
+        source="guided",
+    )
+    stored = store_set(s, user_id=job.user_id, data=set_input, catalog=job.catalog, now=job.now)
+    if stored.stored_now and data.motion is not None:
+        repo.add_recording(
+            session=s,
+            user_id=job.user_id,
+            data=RecordingCreate(
+                kind="motion",
+                set_uuid=data.uuid,
+                file_name=None,
+                data=data.motion,
+                analysis=data.motion_analysis,
+            ),
+        )
+    return stored.record, stored.stored_now

@@ -21,13 +21,12 @@ from mindmuscle.services import drills as drill_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import sessions as session_service
-from mindmuscle.services.web_progress import Progress
-from mindmuscle.services.web_session import (
-    MeasuredSet,
-    WebSetInput,
+from mindmuscle.services.motion import MeasuredSet, measure_web_set
+from mindmuscle.services.progress import Progress
+from mindmuscle.services.sets import WebSetInput
+from mindmuscle.services.today import (
     WebSetResult,
     active_session,
-    measure_web_set,
     record_web_set,
     save_web_state,
     set_timeline,

@@ -26,8 +26,8 @@ from mindmuscle import __version__
 from mindmuscle.catalog import load_catalog
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import ConfigError
-from mindmuscle.services.web_progress import ProgressCache
-from mindmuscle.services.web_session import SetWriter
+from mindmuscle.services.progress import ProgressCache
+from mindmuscle.services.sets import SetWriter
 from mindmuscle.store import Database, open_database
 from mindmuscle.web.deps import WebContext, session_user
 from mindmuscle.web.errors import install_error_handlers

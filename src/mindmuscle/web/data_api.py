@@ -32,12 +32,13 @@ from mindmuscle.errors import FileFormatError, InvalidSignalError
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.report import headline_effects
+from mindmuscle.services import emg as emg_service
 from mindmuscle.services import experiments as experiment_service
-from mindmuscle.services import web_emg
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
 from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
+from mindmuscle.web.uploads import relabel_upload_error, safe_file_name
 
 __all__ = ["router", "uploaded_file"]
 
@@ -62,7 +63,7 @@ def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> I
     HTTPException
         413 when the file is larger than ``max_bytes``, 400 when it is empty.
     """
-    name = web_emg.safe_file_name(upload.filename, default=default_name)
+    name = safe_file_name(upload.filename, default=default_name)
     with tempfile.TemporaryDirectory(prefix="mm-upload-") as tmp:
         path = Path(tmp) / name
         size = 0
@@ -82,7 +83,7 @@ def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> I
         try:
             yield path
         except (FileFormatError, InvalidSignalError) as exc:
-            raise web_emg.relabel_upload_error(exc, path, name) from exc
+            raise relabel_upload_error(exc, path, name) from exc
 
 
 # ---------------------------------------------------------------- import and export
@@ -158,7 +159,7 @@ def export(
 EmgUnitName = Literal["uV", "mV", "V"]
 
 
-@router.post("/emg/recordings", response_model=web_emg.EmgUpload, tags=["emg"])
+@router.post("/emg/recordings", response_model=emg_service.EmgUpload, tags=["emg"])
 def upload_emg(
     ctx: Ctx,
     user: User,
@@ -184,13 +185,13 @@ def upload_emg(
     mains_hz: Annotated[
         Literal[50, 60] | None, Form(description="Mains notch at 50 or 60 Hz.")
     ] = None,
-) -> web_emg.EmgUpload:
+) -> emg_service.EmgUpload:
     """Analyse and store an EMG recording, on its own or with a set: envelopes, repetitions
     with features, quality flags. Pick other channels later without uploading again."""
     with uploaded_file(
         file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name="recording.csv"
     ) as path:
-        return web_emg.store_emg_upload(
+        return emg_service.store_emg_upload(
             db=ctx.db,
             user_id=user,
             content=path.read_bytes(),
@@ -205,12 +206,12 @@ def upload_emg(
         )
 
 
-@router.get("/emg/recordings", response_model=list[web_emg.EmgRecordingSummary], tags=["emg"])
+@router.get("/emg/recordings", response_model=list[emg_service.EmgRecordingSummary], tags=["emg"])
 def emg_recordings(
     ctx: Ctx, user: User, limit: int = Query(default=20, ge=1, le=200)
-) -> list[web_emg.EmgRecordingSummary]:
+) -> list[emg_service.EmgRecordingSummary]:
     """The newest EMG recordings of the user."""
-    return web_emg.list_emg_recordings(db=ctx.db, user_id=user, limit=limit)
+    return emg_service.list_emg_recordings(db=ctx.db, user_id=user, limit=limit)
 
 
 class ChannelsIn(_Body):
@@ -220,11 +221,11 @@ class ChannelsIn(_Body):
 
 
 @router.post(
-    "/emg/recordings/{recording_id}/analysis", response_model=web_emg.EmgUpload, tags=["emg"]
+    "/emg/recordings/{recording_id}/analysis", response_model=emg_service.EmgUpload, tags=["emg"]
 )
-def reanalyse(recording_id: Id, body: ChannelsIn, ctx: Ctx, user: User) -> web_emg.EmgUpload:
+def reanalyse(recording_id: Id, body: ChannelsIn, ctx: Ctx, user: User) -> emg_service.EmgUpload:
     """Analyse a stored recording again with other target and synergist channels."""
-    return web_emg.reanalyse_emg(
+    return emg_service.reanalyse_emg(
         db=ctx.db,
         user_id=user,
         recording_id=recording_id,

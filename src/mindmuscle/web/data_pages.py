@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from mindmuscle.experiments import PRESETS
 from mindmuscle.io.report import render_experiment_html
+from mindmuscle.services import emg as emg_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
-from mindmuscle.services import web_emg
 from mindmuscle.web.deps import Ctx, Id, User, UserCatalog
 from mindmuscle.web.guard import inline_page_policy
 from mindmuscle.web.pages import render
@@ -57,7 +57,7 @@ def emg_page(
         }
         for r in reversed(recent)
     ]
-    recordings = web_emg.list_emg_recordings(db=ctx.db, user_id=user, limit=10)
+    recordings = emg_service.list_emg_recordings(db=ctx.db, user_id=user, limit=10)
     return render(
         request, ctx, "emg.html", "settings", sets=sets, chosen_set=set or "",
         recordings=recordings,
@@ -76,7 +76,7 @@ def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalo
 
 @router.get("/emg/recordings/{recording_id}/report")
 def emg_report(recording_id: Id, ctx: Ctx, user: User) -> Response:
-    page = web_emg.emg_report_html(db=ctx.db, user_id=user, recording_id=recording_id)
+    page = emg_service.emg_report_html(db=ctx.db, user_id=user, recording_id=recording_id)
     return _report(page)
 
 

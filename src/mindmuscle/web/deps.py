@@ -12,8 +12,8 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
 from mindmuscle.services import accounts
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.services.web_progress import ProgressCache
-from mindmuscle.services.web_session import SetWriter
+from mindmuscle.services.progress import ProgressCache
+from mindmuscle.services.sets import SetWriter
 from mindmuscle.store import LOCAL_USER_ID, Database
 from mindmuscle.web.errors import CsrfError, LoginRequiredError
 from mindmuscle.web.security import (

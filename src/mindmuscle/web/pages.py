@@ -11,7 +11,7 @@ from mindmuscle.coach import default_equipment
 from mindmuscle.errors import AuthError, TooManyLoginsError
 from mindmuscle.services import accounts
 from mindmuscle.services import profile as profile_service
-from mindmuscle.services.web_session import today_view
+from mindmuscle.services.today import today_view
 from mindmuscle.web.api import log_in, set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, UserCatalog, WebContext, check_csrf, is_https, utcnow
