@@ -16,7 +16,7 @@ import pytest
 
 from mindmuscle.catalog import Catalog, find_unsupported_claims, load_catalog
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "mindmuscle"
+SRC = Path(__file__).resolve().parents[3] / "src" / "mindmuscle"
 TEXT_SUFFIXES = {".html", ".jinja", ".j2", ".js", ".css", ".txt", ".md", ".json", ".svg"}
 
 

@@ -132,7 +132,7 @@ def test_the_json_schema_carries_the_bounds() -> None:
 def test_the_readme_lists_every_limit() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     missing = [name for name, limit in LIMITS.items() if f"| {limit.allowed()} |" not in readme]
     assert missing == []
 
