@@ -120,7 +120,7 @@ def test_unknown_exercise_exits_1_with_suggestions() -> None:
 
 def test_evidence_lists_studies_rules_and_claims() -> None:
     data = json.loads(_ok("evidence", "--json"))
-    assert (len(data["studies"]), len(data["rules"]), len(data["claims"])) == (21, 15, 5)
+    assert (len(data["studies"]), len(data["rules"]), len(data["claims"])) == (23, 17, 5)
     assert data["rules"][11]["evidence"] == ["schoenfeld2015", "azevedo2022", "wilk2021"]
     out = _flat(_ok("evidence"))
     assert "Claims MindMuscle does not repeat" in out and "Coaching rules" in out

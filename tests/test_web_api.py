@@ -402,7 +402,7 @@ def test_catalogue_endpoints(client: TestClient) -> None:
     assert len(client.get("/api/muscles").json()) == 26
     ev = client.get("/api/evidence").json()
     assert len(ev["studies"]) == len(catalog.studies)
-    assert [r["number"] for r in ev["rules"]] == list(range(1, 16))
+    assert [r["number"] for r in ev["rules"]] == list(range(1, 18))
     assert len(ev["claims"]) == len(catalog.claims)
 
 
