@@ -15,6 +15,7 @@
     │   ├── DatabaseFileError                     the database file is corrupt or foreign
     │   └── NotFoundError           (LookupError) a stored record does not exist (for this user)
     ├── SessionStateError           (RuntimeError) an event that the set loop cannot take now
+    ├── StreamError              (ConnectionError) a live sensor stream cannot be opened or is lost
     └── AuthError                                 login required or refused
         └── TooManyLoginsError                    too many refused logins: wait retry_after_s
 
@@ -40,6 +41,7 @@ __all__ = [
     "OutOfRangeError",
     "SessionStateError",
     "StoreError",
+    "StreamError",
     "TooManyLoginsError",
     "UnknownIdError",
     "shown",
@@ -168,6 +170,10 @@ class NotFoundError(StoreError, LookupError):
 
 class SessionStateError(MindMuscleError, RuntimeError):
     """An event that the guided set loop cannot take in its current state."""
+
+
+class StreamError(MindMuscleError, ConnectionError):
+    """A live sensor stream (LSL, BrainFlow board) cannot be opened, or was lost."""
 
 
 class AuthError(MindMuscleError):

@@ -103,6 +103,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "emg",
         "Analyse an EMG recording: quality, onsets, repetitions with features, ratios, fatigue.",
     ),
+    "live": (
+        "live",
+        "Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.",
+    ),
     "experiment": (
         "experiment",
         "Focus experiments: design, run set by set with EMG, analyse into a report.",

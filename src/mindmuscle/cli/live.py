@@ -1,0 +1,255 @@
+"""``mindmuscle live``: live EMG biofeedback from an LSL stream, a BrainFlow board or simulation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mindmuscle.cli._app import app, console, err_console
+
+__all__ = ["live_app"]
+
+live_app = typer.Typer(
+    help="Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(live_app, name="live")
+
+_BAR_WIDTH = 24
+
+
+def _usage(message: str, hint: str) -> typer.BadParameter:
+    return typer.BadParameter(message, param_hint=hint)
+
+
+def _bar(pct: float) -> str:
+    filled = max(0, min(_BAR_WIDTH, round(pct / 100.0 * _BAR_WIDTH)))
+    return "█" * filled + "·" * (_BAR_WIDTH - filled)
+
+
+def _render(frame: Any, description: str) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    data = frame.to_json()
+    q = data["quality"]
+    if q["stream"] == "ok":
+        status = Text(f"stream ok · {description}", style="green")
+    else:
+        status = Text(f"{q['stream'].upper()}: {q.get('note', '')}", style="bold red")
+    table = Table(title=f"t = {data['t']:.1f} s · {len(data['reps'])} repetitions", box=None)
+    for col in ("muscle", "role", "activation", "value"):
+        table.add_column(col)
+    cues: list[Text] = []
+    for name, m in data["muscles"].items():
+        if m["pct_mvc"] is not None:
+            pct, label = m["pct_mvc"], f"{m['pct_mvc']:.0f}% MVC"
+        else:
+            pct, label = m["pct_peak"], f"{m['pct_peak']:.0f}% of this set's peak"
+        style = "bold" if m["active"] else "dim"
+        table.add_row(name, m["role"], Text(_bar(pct), style=style), label)
+        if m["cue"] is not None:
+            ids = ", ".join(m["cue"]["evidence"])
+            words = (
+                f"{name} reached the target %MVC"
+                if m["cue"]["kind"] == "target_reached"
+                else f"{name} is taking over from the target"
+            )
+            cues.append(Text(f"{words} ({ids})", style="yellow"))
+    parts: list[Any] = [status, table]
+    for key, r in data["ratios"].items():
+        if r["kind"] == "balance":
+            value = "n/a" if r["left_share_pct"] is None else f"left {r['left_share_pct']:.0f}%"
+            basis = "" if r["basis"] == "pct_mvc" else " (raw amplitude, not calibrated)"
+            parts.append(Text(f"balance {key}: {value}{basis}"))
+        else:
+            value = "needs both calibrated" if r["value"] is None else f"{r['value']:.2f}"
+            parts.append(Text(f"{r['kind']} ratio {key}: {value}"))
+    if data["reps"]:
+        last = data["reps"][-1]
+        mean = (
+            f"{last['mean_pct_mvc']:.0f}% MVC"
+            if last["mean_pct_mvc"] is not None
+            else f"{last['mean_pct_peak']:.0f}% of set peak"
+        )
+        parts.append(
+            Text(
+                f"last rep {last['rep']} ({last['muscle']}): {last['onset_s']:.2f}-"
+                f"{last['offset_s']:.2f} s, mean {mean}"
+            )
+        )
+    if q["flat"]:
+        parts.append(Text(f"flat line (electrode off?): {', '.join(q['flat'])}", style="red"))
+    parts.extend(cues)
+    return Group(*parts)
+
+
+@live_app.callback(invoke_without_command=True)
+def live(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="lsl:NAME (stream name or type), brainflow:BOARD[:ADDRESS] (id or name; "
+            "serial port, MAC or IP), brainflow:playback:FILE, or synthetic.",
+        ),
+    ] = None,
+    channel_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="CH=MUSCLE[,...]",
+            help="Channels to muscles: CH is the 1-based number or the stream's label; "
+            "add _left/_right for the two sides (e.g. 1=biceps_brachii_left).",
+        ),
+    ] = None,
+    exercise: Annotated[
+        str | None,
+        typer.Option(
+            "--exercise",
+            help="Exercise id: its card says which muscles are targets, synergists and "
+            "compensators (default: the first mapped muscle is the target).",
+        ),
+    ] = None,
+    seconds: Annotated[
+        float | None, typer.Option("--seconds", help="Stop after this many seconds.")
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json-lines", help="One JSON object per line and frame.")
+    ] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option("--record", help="Also write the raw mapped channels to this CSV file."),
+    ] = None,
+    cue_at: Annotated[
+        float | None,
+        typer.Option("--cue-at", help="Sound a cue when the target reaches this %MVC."),
+    ] = None,
+    notch: Annotated[
+        float | None, typer.Option("--notch", help="Mains notch at 50 or 60 Hz.")
+    ] = None,
+) -> None:
+    """Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.
+
+    Without a calibration (mindmuscle live calibrate) the bars show "% of this set's peak",
+    never %MVC.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from mindmuscle.errors import InvalidInputError
+    from mindmuscle.io.live import parse_source
+
+    if source is None:
+        raise _usage("give the stream, e.g. --source synthetic or --source lsl:EMG.", "'--source'")
+    if channel_map is None:
+        raise _usage("say which channel is which muscle, e.g. --map 1=biceps_brachii.", "'--map'")
+    if seconds is not None and not seconds > 0:
+        raise _usage(f"{seconds:g} is not a duration: give seconds above 0.", "'--seconds'")
+    if record is not None and record.suffix.lower() != ".csv":
+        raise _usage(
+            f"{str(record)!r}: the recording is written as CSV; give a name ending in .csv.",
+            "'--record'",
+        )
+    if notch is not None and notch not in (50.0, 60.0):
+        raise _usage(f"{notch:g} Hz is not a mains frequency: give 50 or 60.", "'--notch'")
+    try:
+        spec = parse_source(source)
+        if spec.kind == "brainflow":
+            from mindmuscle.io.live.board import board_id_of
+
+            board_id_of(spec.name)
+    except InvalidInputError as exc:
+        raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
+    if exercise is not None:
+        from mindmuscle.catalog import load_catalog
+        from mindmuscle.errors import UnknownIdError
+
+        try:
+            load_catalog().exercise(exercise)
+        except UnknownIdError as exc:
+            raise _usage(str(exc), "'--exercise'") from None
+    _run(spec, channel_map, exercise, seconds, json_lines, record, cue_at, notch)
+
+
+def _run(
+    spec: Any,
+    channel_map: str,
+    exercise: str | None,
+    seconds: float | None,
+    json_lines: bool,
+    record: Path | None,
+    cue_at: float | None,
+    notch: float | None,
+) -> None:
+    from mindmuscle.errors import InvalidInputError
+    from mindmuscle.io.live import open_source
+    from mindmuscle.io.live.record import LiveRecorder
+    from mindmuscle.services.live import build_pipeline
+
+    src = open_source(spec)
+    recorder: LiveRecorder | None = None
+    try:
+        try:
+            pipeline = build_pipeline(
+                src, channel_map, exercise_id=exercise, cue_at_pct_mvc=cue_at, mains_hz=notch
+            )
+        except InvalidInputError as exc:
+            raise _usage(str(exc).removeprefix("--map "), "'--map'") from None
+        if record is not None:
+            recorder = LiveRecorder(
+                record,
+                rows=[c.index for c in pipeline.channels],
+                names=pipeline.names,
+                unit=src.unit,
+                sfreq_hz=src.sfreq_hz,
+            )
+        for note in pipeline.notes:
+            err_console.print(f"note: {note}", markup=False, highlight=False)
+        if json_lines:
+
+            def emit(frame: Any, latency: float) -> None:
+                sys.stdout.write(json.dumps(frame.to_json()) + "\n")
+                sys.stdout.flush()
+
+            summary = _interruptible(src, pipeline, emit, seconds, recorder)
+        else:
+            from rich.live import Live
+
+            with Live(console=console, refresh_per_second=10, transient=False) as view:
+
+                def show(frame: Any, latency: float) -> None:
+                    for _muscle, kind in frame.new_cues:
+                        console.bell()
+                        if kind == "compensating":
+                            console.bell()
+                    view.update(_render(frame, src.description))
+
+                summary = _interruptible(src, pipeline, show, seconds, recorder)
+    finally:
+        src.close()
+        if recorder is not None:
+            recorder.close()
+    if recorder is not None:
+        err_console.print(f"recorded {recorder.n_samples} samples to {recorder.path}")
+    if summary is not None and summary.state == "lost":
+        from mindmuscle.errors import StreamError
+
+        raise StreamError(summary.reason)
+
+
+def _interruptible(
+    src: Any, pipeline: Any, on_frame: Any, seconds: float | None, recorder: Any
+) -> Any:
+    from mindmuscle.services.live import run_live
+
+    try:
+        return run_live(src, pipeline, on_frame=on_frame, seconds=seconds, record=recorder)
+    except KeyboardInterrupt:
+        return None

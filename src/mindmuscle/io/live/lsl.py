@@ -1,0 +1,90 @@
+"""Lab Streaming Layer inlets: resolve a stream by name or type, pull chunks with timestamps."""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from mindmuscle.errors import StreamError
+from mindmuscle.io.live import Chunk
+
+__all__ = ["LslSource"]
+
+_MAX_CHUNK = 8192
+_quiet = False
+
+
+def _quiet_logging(pylsl: object) -> None:
+    """liblsl logs to stderr by default; the view says what matters (lost, stalled) itself."""
+    global _quiet
+    if not _quiet:
+        _quiet = True
+        with contextlib.suppress(Exception):  # an old liblsl without it just stays chatty
+            pylsl.set_config_content("[log]\nlevel = -3\n")  # type: ignore[attr-defined]
+
+
+class LslSource:
+    """An LSL inlet on the first stream whose name (else type) is ``name``.
+
+    Timestamps are mapped to this machine's LSL clock (clock sync) and de-jittered, so they
+    compare with :meth:`local_clock`. A stream whose outlet disappears raises
+    :class:`~mindmuscle.errors.StreamError` from :meth:`read`.
+    """
+
+    def __init__(self, name: str, *, timeout_s: float = 5.0) -> None:
+        import pylsl
+
+        self._lsl = pylsl
+        _quiet_logging(pylsl)
+        found = pylsl.resolve_byprop("name", name, minimum=1, timeout=timeout_s)
+        if not found:
+            found = pylsl.resolve_byprop("type", name, minimum=1, timeout=min(1.0, timeout_s))
+        if not found:
+            others = sorted({f"{s.name()} ({s.type()})" for s in pylsl.resolve_streams(0.5)})
+            seen = f"streams seen: {', '.join(others)}" if others else "no LSL stream is visible"
+            raise StreamError(
+                f"no LSL stream named or of type {name!r} within {timeout_s:g} s ({seen}); "
+                "start the sending app, and check that it is on this network."
+            )
+        info = found[0]
+        rate = float(info.nominal_srate())
+        if rate <= 0:
+            raise StreamError(
+                f"the LSL stream {info.name()!r} has no regular sampling rate (irregular "
+                "streams such as markers are not EMG); choose an EMG stream."
+            )
+        flags = pylsl.proc_clocksync | pylsl.proc_dejitter | pylsl.proc_monotonize
+        self._inlet = pylsl.StreamInlet(info, max_buflen=60, recover=False, processing_flags=flags)
+        full = self._inlet.info(timeout=timeout_s)
+        n = full.channel_count()
+        labels = full.get_channel_labels() or []
+        self.labels = [
+            (lab or f"{i + 1}") for i, lab in enumerate(labels[:n] + [""] * (n - len(labels)))
+        ]
+        units = full.get_channel_units() or []
+        self.unit = units[0] if units and units[0] else "uV"
+        self.sfreq_hz = rate
+        self.description = f"LSL stream {info.name()!r} ({info.type()}, {n} channels, {rate:g} Hz)"
+        self._inlet.open_stream(timeout=timeout_s)
+        self._n = n
+
+    def read(self, timeout_s: float) -> Chunk:
+        try:
+            samples, ts = self._inlet.pull_chunk(
+                timeout=timeout_s, max_samples=_MAX_CHUNK, as_numpy=True
+            )
+        except self._lsl.util.LostError:
+            raise StreamError(
+                "the LSL stream was lost (its sending app stopped or the network dropped)"
+            ) from None
+        if not len(ts):
+            return Chunk(np.zeros((self._n, 0)), np.zeros(0))
+        data = np.asarray(samples, dtype=np.float64).reshape(len(ts), self._n)
+        return Chunk(np.ascontiguousarray(data.T), np.asarray(ts, dtype=np.float64))
+
+    def local_clock(self) -> float:
+        return float(self._lsl.local_clock())
+
+    def close(self) -> None:
+        self._inlet.close_stream()
