@@ -1,4 +1,5 @@
-"""The built-in catalogue: every file loads, every cross-reference holds, every card is complete."""
+"""The built-in catalogue (catalog/loader.py): every file loads, every cross-reference holds, every
+card is complete, and the catalogue's lookups."""
 
 from __future__ import annotations
 
