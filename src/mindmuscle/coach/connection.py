@@ -33,7 +33,9 @@ from mindmuscle.errors import InvalidInputError
 __all__ = [
     "COMPENSATION_MIN_RATING",
     "CONNECTION_HALF_LIFE_DAYS",
+    "age_days",
     "connection_map",
+    "score_points",
 ]
 
 CONNECTION_HALF_LIFE_DAYS = 21.0
@@ -47,7 +49,7 @@ class _Acc:
     compensation: int = 0
 
 
-def _age_days(then: datetime, now: datetime) -> float:
+def age_days(then: datetime, now: datetime) -> float:
     if (then.tzinfo is None) != (now.tzinfo is None):
         raise InvalidInputError(
             f"Set time {then.isoformat()} and now {now.isoformat()} must both have a time zone "
@@ -109,7 +111,7 @@ def connection_map(
             continue
         if exercise.unassigned:  # no target yet: neither a connection nor a compensation
             continue
-        age = _age_days(s.performed_at, now)
+        age = age_days(s.performed_at, now)
         for muscle_id, felt in s.felt_elsewhere.items():
             if felt >= COMPENSATION_MIN_RATING and muscle_id not in exercise.targets:
                 acc.setdefault(muscle_id, _Acc()).compensation += 1
@@ -126,26 +128,52 @@ def connection_map(
         a = acc[muscle_id]
         if not a.points:
             continue
-        wsum = sum(w for _, _, w in a.points)
-        if wsum <= 0:  # every rating is so old that its weight underflows: plain mean
-            pts = [(t, r, 1.0) for t, r, _ in a.points]
-            wsum = float(len(pts))
-        else:
-            pts = a.points
-        score = sum(r * w for _, r, w in pts) / wsum
-        t_mean = sum(t * w for t, _, w in pts) / wsum
-        r_mean = score
-        sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)
-        span_weeks = max(t for t, _, _ in pts) - min(t for t, _, _ in pts)
-        trend = 0.0
-        if span_weeks >= 1.0 / 7.0 and sxx > 0:
-            trend = sum(w * (t - t_mean) * (r - r_mean) for t, r, w in pts) / sxx
-        out[muscle_id] = ConnectionScore(
-            muscle_id=muscle_id,
-            score=min(10.0, max(0.0, score)),
-            count=len(pts),
-            trend=trend,
+        assert a.last is not None
+        span_weeks = max(t for t, _, _ in a.points) - min(t for t, _, _ in a.points)
+        out[muscle_id] = score_points(
+            muscle_id,
+            a.points,
+            count=len(a.points),
+            span_weeks=span_weeks,
             last_rated=a.last,
             compensation_count=a.compensation,
         )
     return out
+
+
+def score_points(
+    muscle_id: str,
+    points: Sequence[tuple[float, float, float]],
+    *,
+    count: int,
+    span_weeks: float,
+    last_rated: datetime,
+    compensation_count: int,
+) -> ConnectionScore:
+    """One muscle's score from its rating points ``(weeks, rating, weight)``, oldest first.
+
+    ``count``, ``span_weeks`` and ``last_rated`` describe every rated set of the muscle; the
+    points may leave out ratings too old to move the weighted sums (see
+    :mod:`mindmuscle.coach.summary`).
+    """
+    wsum = sum(w for _, _, w in points)
+    if wsum <= 0:  # every rating is so old that its weight underflows: plain mean
+        pts = [(t, r, 1.0) for t, r, _ in points]
+        wsum = float(len(pts))
+    else:
+        pts = list(points)
+    score = sum(r * w for _, r, w in pts) / wsum
+    t_mean = sum(t * w for t, _, w in pts) / wsum
+    r_mean = score
+    sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)
+    trend = 0.0
+    if span_weeks >= 1.0 / 7.0 and sxx > 0:
+        trend = sum(w * (t - t_mean) * (r - r_mean) for t, r, w in pts) / sxx
+    return ConnectionScore(
+        muscle_id=muscle_id,
+        score=min(10.0, max(0.0, score)),
+        count=count,
+        trend=trend,
+        last_rated=last_rated,
+        compensation_count=compensation_count,
+    )

@@ -28,6 +28,7 @@ from mindmuscle.errors import InvalidInputError
 
 __all__ = [
     "E1RM_HALF_LIFE_DAYS",
+    "FULL_WEIGHT_REPS",
     "MAX_E1RM_REPS",
     "brzycki",
     "epley",
@@ -37,7 +38,7 @@ __all__ = [
 
 E1RM_HALF_LIFE_DAYS = 14.0
 MAX_E1RM_REPS = 30
-_FULL_WEIGHT_REPS = 12
+FULL_WEIGHT_REPS = 12
 
 
 def brzycki(load_kg: float, reps: int) -> float:
@@ -159,8 +160,8 @@ def estimate_e1rm(
             continue
         value, formula = set_e1rm(s.load_kg, reps)
         w = 0.5 ** (_age_days(s.performed_at, now) / half_life_days)
-        if reps > _FULL_WEIGHT_REPS:
-            w *= _FULL_WEIGHT_REPS / reps
+        if reps > FULL_WEIGHT_REPS:
+            w *= FULL_WEIGHT_REPS / reps
         total += w * value
         total_w += w
         formulas.add(formula)

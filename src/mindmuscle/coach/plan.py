@@ -25,7 +25,7 @@ How the plan is built:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -39,6 +39,7 @@ from mindmuscle.coach.focus import choose_focus
 from mindmuscle.coach.limits import E1RM_KG
 from mindmuscle.coach.loads import format_load, round_load
 from mindmuscle.coach.models import (
+    E1RM,
     ConnectionScore,
     Goal,
     LoggedSet,
@@ -60,6 +61,7 @@ __all__ = [
     "LIGHT_LOAD_FACTOR",
     "TRAINING_DOSE",
     "Dose",
+    "PlanHistory",
     "breathing_text",
     "build_plan",
     "focus_slots",
@@ -420,8 +422,7 @@ def _prescribe(
     choice: _Choice,
     catalog: CatalogView,
     profile: Profile,
-    history: Sequence[LoggedSet],
-    now: datetime,
+    e1rm: Callable[[str], E1RM | None],
     e1rm_overrides: Mapping[str, float],
     light_day: bool,
     soreness: Mapping[str, int],
@@ -457,7 +458,7 @@ def _prescribe(
             e1rm_kg, source = e1rm_overrides[ex.id], "given"
             src_text = "as given"
         else:
-            est = estimate_e1rm(history, ex.id, now=now)
+            est = e1rm(ex.id)
             if est is not None:
                 e1rm_kg, source = est.e1rm_kg, "history"
                 src_text = (
@@ -565,6 +566,41 @@ def _prescribe(
     )
 
 
+@dataclass(frozen=True)
+class PlanHistory:
+    """What the plan reads from the history: the connection maps (all exercises, isolation
+    only; sets of exercises the catalogue lacks left out), the sets of exercises the catalogue
+    lacks, and the e1RM of an exercise on demand.
+
+    :meth:`of` computes it from logged sets; a long history is read from its totals instead
+    (:mod:`mindmuscle.coach.summary`), with the same result.
+    """
+
+    scores: Mapping[str, ConnectionScore]
+    iso_scores: Mapping[str, ConnectionScore]
+    unknown_sets: Mapping[str, int]
+    """Exercise id the catalogue lacks -> logged sets of it."""
+    e1rm: Callable[[str], E1RM | None]
+
+    @classmethod
+    def of(
+        cls, history: Sequence[LoggedSet], *, catalog: CatalogView, now: datetime
+    ) -> PlanHistory:
+        """From every logged set (oldest first)."""
+        unknown: dict[str, int] = {}
+        for s in history:
+            if s.exercise_id not in catalog.exercises:
+                unknown[s.exercise_id] = unknown.get(s.exercise_id, 0) + 1
+        return cls(
+            scores=connection_map(history, catalog=catalog, now=now, unknown="skip"),
+            iso_scores=connection_map(
+                history, catalog=catalog, now=now, mechanic=Mechanic.ISOLATION, unknown="skip"
+            ),
+            unknown_sets=unknown,
+            e1rm=lambda exercise_id: estimate_e1rm(history, exercise_id, now=now),
+        )
+
+
 def _check_overrides(catalog: CatalogView, e1rm_overrides: Mapping[str, float]) -> dict[str, float]:
     out: dict[str, float] = {}
     for ex_id, value in e1rm_overrides.items():
@@ -578,7 +614,7 @@ def build_plan(
     catalog: CatalogView,
     profile: Profile,
     readiness: Readiness | None,
-    history: Sequence[LoggedSet],
+    history: Sequence[LoggedSet] | PlanHistory,
     now: datetime,
     e1rm_overrides: Mapping[str, float] | None = None,
     exercise_ids: Sequence[str] | None = None,
@@ -593,8 +629,8 @@ def build_plan(
         Goal, experience, display units and equipment.
     readiness : Readiness or None
         Today's check; None plans a normal training day and says so.
-    history : sequence of LoggedSet
-        Logged sets (e1RM, connection map).
+    history : sequence of LoggedSet, or PlanHistory
+        Logged sets, oldest first (e1RM, connection map), or what the plan reads from them.
     now : datetime
         The moment of planning.
     e1rm_overrides : mapping of str to float, optional
@@ -642,7 +678,12 @@ def build_plan(
                 "energy, stress and focus (1-5) to adapt the day."
             ),
         )
-    scores = connection_map(history, catalog=catalog, now=now, unknown="skip")
+    read = (
+        history
+        if isinstance(history, PlanHistory)
+        else PlanHistory.of(history, catalog=catalog, now=now)
+    )
+    scores = read.scores
 
     def plan(**extra: object) -> Plan:
         return Plan.model_validate(
@@ -661,9 +702,7 @@ def build_plan(
         return plan(imagery=decision.imagery)
     if decision.decision == "drill":
         return plan(drill=drill_plan(catalog=catalog, scores=scores))
-    iso_scores = connection_map(
-        history, catalog=catalog, now=now, mechanic=Mechanic.ISOLATION, unknown="skip"
-    )
+    iso_scores = read.iso_scores
     choices, session_why = _choose_exercises(
         catalog=catalog,
         profile=profile,
@@ -672,9 +711,9 @@ def build_plan(
         soreness=soreness,
         exercise_ids=exercise_ids,
     )
-    unknown = sorted({s.exercise_id for s in history if s.exercise_id not in catalog.exercises})
+    unknown = sorted(read.unknown_sets)
     if unknown:
-        n = sum(1 for s in history if s.exercise_id not in catalog.exercises)
+        n = sum(read.unknown_sets.values())
         session_why.append(
             Reason(
                 text=(
@@ -689,8 +728,7 @@ def build_plan(
             choice=c,
             catalog=catalog,
             profile=profile,
-            history=history,
-            now=now,
+            e1rm=read.e1rm,
             e1rm_overrides=overrides,
             light_day=decision.decision == "light",
             soreness=soreness,

@@ -36,6 +36,7 @@ from mindmuscle.coach.models import (
     ReadinessDecision,
     Reflection,
 )
+from mindmuscle.coach.plan import PlanHistory
 from mindmuscle.config import get_settings
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services.catalog import load_user_catalog
@@ -45,6 +46,7 @@ from mindmuscle.services.history import (
     logged_sets,
     user_catalog,
 )
+from mindmuscle.services.plan_history import plan_history
 from mindmuscle.services.profile import get_profile, record_readiness
 from mindmuscle.services.sets import store_set
 from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
@@ -134,23 +136,27 @@ def preview_plan(
     e1rm_overrides : mapping of str to float, optional
         Exercise id -> e1RM in kg, used instead of the history.
     history : sequence of LoggedSet, optional
-        The user's logged sets when the caller already holds them (the web app keeps them in
-        memory); read from the database otherwise.
+        The user's logged sets when the caller already holds them; otherwise the plan reads
+        the history's totals and its recent sets (:mod:`mindmuscle.services.plan_history`),
+        with the same result.
     """
+    read: Sequence[LoggedSet] | PlanHistory
     if db is None:
         catalog = catalog or load_user_catalog(get_settings())
-        history = list(history or [])
+        read = list(history or [])
         profile = profile or Profile()
     else:
         catalog = catalog or user_catalog(db=db, user_id=user_id)
-        if history is None:
-            history = logged_sets(db=db, user_id=user_id)
         profile = profile or get_profile(db=db, user_id=user_id)
+        if history is None:
+            read = plan_history(db=db, user_id=user_id, catalog=catalog, now=now)
+        else:
+            read = history
     return build_plan(
         catalog=catalog,
         profile=profile,
         readiness=readiness,
-        history=history,
+        history=read,
         now=now,
         e1rm_overrides=dict(e1rm_overrides or {}),
         exercise_ids=None if exercise_ids is None else list(exercise_ids),

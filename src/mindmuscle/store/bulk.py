@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Text, and_, bindparam, case, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from mindmuscle.store.tables import (
@@ -24,17 +24,23 @@ from mindmuscle.store.tables import (
 
 __all__ = [
     "EmgRecordingRow",
+    "ExerciseTotals",
+    "LiftRow",
     "LoggedSetRow",
     "any_password",
     "count_late_reflections",
+    "exercise_totals",
+    "felt_elsewhere_rows",
     "first_user_row",
     "history_version",
     "insert_sets",
     "iter_sets",
     "late_reflection_set_ids",
+    "lift_rows_since",
     "list_emg_recordings",
     "logged_set_rows",
     "logged_set_rows_by_id",
+    "rated_set_rows",
     "revised_set_ids",
     "sessions_of_import_keys",
     "stored_set_keys",
@@ -257,3 +263,131 @@ def late_reflection_set_ids(
         ReflectionRow.set_id <= up_to_set_id,
     )
     return set(session.scalars(q))
+
+
+class ExerciseTotals(NamedTuple):
+    """Totals of one exercise's sets that are not deleted (what a plan needs of old sets)."""
+
+    exercise_id: str
+    sets: int
+    rated: int
+    first_rated: datetime | None
+    last_rated: datetime | None
+    lifted: int
+    """Sets that count for an e1RM: not warm-ups, a load, 1 to ``max_reps`` reps + RIR."""
+    last_lifted: datetime | None
+    lifted_low_reps: int
+    """Of those, sets of at most 10 reps + RIR."""
+    max_lifted_kg: float | None
+    felt: int
+    """Sets whose reflection felt another muscle at all (see :func:`felt_elsewhere_rows`)."""
+
+
+def _felt_any() -> Any:
+    return and_(
+        ReflectionRow.felt_elsewhere.is_not(None),
+        cast(ReflectionRow.felt_elsewhere, Text).not_in(["{}", "null"]),
+    )
+
+
+def exercise_totals(*, session: Session, user_id: int, max_reps: int) -> list[ExerciseTotals]:
+    """Per exercise, the totals of the user's sets (one pass over them, in the database)."""
+    to_failure = SetRow.reps + func.coalesce(SetRow.rir, 0)
+    lifted = and_(
+        SetRow.set_type != "warmup", SetRow.load_kg > 0, SetRow.reps >= 1, to_failure <= max_reps
+    )
+    rated = ReflectionRow.target_rating.is_not(None)
+    q = (
+        select(
+            SetRow.exercise_id,
+            func.count(SetRow.id),
+            func.count(ReflectionRow.target_rating),
+            func.min(case((rated, SetRow.performed_at))),
+            func.max(case((rated, SetRow.performed_at))),
+            func.count(case((lifted, 1))),
+            func.max(case((lifted, SetRow.performed_at))),
+            func.count(case((and_(lifted, to_failure <= 10), 1))),
+            func.max(case((lifted, SetRow.load_kg))),
+            func.count(case((_felt_any(), 1))),
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
+        .group_by(SetRow.exercise_id)
+        .order_by(SetRow.exercise_id)
+    )
+    return [ExerciseTotals(*row) for row in session.execute(q)]
+
+
+def felt_elsewhere_rows(*, session: Session, user_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(exercise id, felt elsewhere) of the user's sets that are not deleted and felt another
+    muscle at all (most reflections felt none)."""
+    q = (
+        select(SetRow.exercise_id, ReflectionRow.felt_elsewhere)
+        .join(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None), _felt_any())
+    )
+    return [(ex, dict(value or {})) for ex, value in session.execute(q)]
+
+
+def _since_clause(since: Mapping[str, datetime | None]) -> Any:
+    """Sets of the exercises of ``since``, each from its time on (None: all of them)."""
+    by_start: dict[datetime | None, list[str]] = {}
+    for exercise_id, start in since.items():
+        by_start.setdefault(start, []).append(exercise_id)
+    clauses = []
+    for start, ids in by_start.items():
+        chosen = SetRow.exercise_id.in_(sorted(ids))
+        clauses.append(chosen if start is None else and_(chosen, SetRow.performed_at >= start))
+    return or_(*clauses)
+
+
+def rated_set_rows(
+    *, session: Session, user_id: int, since: Mapping[str, datetime | None]
+) -> list[tuple[str, datetime, int]]:
+    """(exercise id, time, target rating) of the user's rated sets that are not deleted, of
+    the exercises of ``since``, each from its time on, oldest first (same time: by id)."""
+    if not since:
+        return []
+    q = (
+        select(SetRow.exercise_id, SetRow.performed_at, ReflectionRow.target_rating)
+        .join(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(
+            SetRow.user_id == user_id,
+            SetRow.deleted_at.is_(None),
+            ReflectionRow.target_rating.is_not(None),
+            _since_clause(since),
+        )
+        .order_by(SetRow.performed_at, SetRow.id)
+    )
+    return [(ex, at, int(rating or 0)) for ex, at, rating in session.execute(q)]
+
+
+class LiftRow(NamedTuple):
+    """What an e1RM reads of a set (all of it in the index of sets by exercise)."""
+
+    exercise_id: str
+    performed_at: datetime
+    load_kg: float
+    reps: int
+    set_type: str
+    rir: int | None
+
+
+def lift_rows_since(
+    *, session: Session, user_id: int, exercise_id: str, since: datetime | None
+) -> list[LiftRow]:
+    """The user's sets of one exercise that are not deleted, from ``since`` on (None: all),
+    oldest first (sets of the same time by id)."""
+    q = (
+        select(
+            SetRow.exercise_id, SetRow.performed_at, SetRow.load_kg, SetRow.reps,
+            SetRow.set_type, SetRow.rir,
+        )
+        .where(
+            SetRow.user_id == user_id,
+            SetRow.deleted_at.is_(None),
+            _since_clause({exercise_id: since}),
+        )
+        .order_by(SetRow.performed_at, SetRow.id)
+    )  # fmt: skip
+    return [LiftRow(*row) for row in session.execute(q)]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -210,7 +211,13 @@ class SetRow(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "uuid", name="uq_sets_user_uuid"),
         UniqueConstraint("user_id", "import_key", name="uq_sets_user_import_key"),
-    )
+        # Per exercise, the totals today's plan needs, read from the index alone.
+        Index(
+            "ix_sets_user_exercise_time",
+            "user_id", "exercise_id", "deleted_at", "performed_at", "set_type", "load_kg",
+            "reps", "rir",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _user_fk()

@@ -182,7 +182,6 @@ def plan_today(
         user_id=user,
         now=utcnow(),
         readiness=body.readiness,
-        history=ctx.progress.sets(db=ctx.db, user_id=user),
         catalog=catalog,
         exercise_ids=body.exercise_ids,
     )

@@ -75,7 +75,6 @@ def start_routine(routine_id: Id, ctx: Ctx, user: User, catalog: UserCatalog) ->
         routine_id=routine_id,
         now=utcnow(),
         catalog=catalog,
-        history=ctx.progress.sets(db=ctx.db, user_id=user),
     )
 
 
@@ -112,7 +111,6 @@ def prescribe(body: PrescribeIn, ctx: Ctx, user: User, catalog: UserCatalog) -> 
         now=utcnow(),
         exercise_ids=body.exercise_ids,
         catalog=catalog,
-        history=ctx.progress.sets(db=ctx.db, user_id=user),
     )
     return PrescribeOut(
         prescriptions=prescriptions,
