@@ -12,7 +12,11 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.models import Reflection
+from mindmuscle.services import accounts
 from mindmuscle.services import history as history_service
 from mindmuscle.services.progress import ProgressCache
 from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
@@ -86,4 +90,41 @@ def test_the_cache_equals_a_fresh_read_after_random_changes(tmp_path: Path) -> N
     expected = history_service.logged_sets(db=db, user_id=U)
     assert sorted(cache.sets(db=db, user_id=U), key=repr) == sorted(expected, key=repr)
     assert min(kinds.values()) >= 15, kinds  # every kind of change was made
+    db.close()
+
+
+def test_the_cache_holds_the_few_users_who_looked_last(tmp_path: Path) -> None:
+    """A team's server keeps the sets of the ``max_users`` users who looked last; another
+    user's look pushes out the one who looked longest ago, and their next look reads their
+    sets again, the same as before."""
+    db = open_database(f"sqlite:///{tmp_path / 'team.db'}")
+    users = [U] + [
+        accounts.add_user(db=db, name=f"lifter{i}", password="correct horse") for i in range(3)
+    ]
+    for k, user in enumerate(users):
+        for i in range(k + 1):
+            history_service.record_set(
+                db=db,
+                user_id=user,
+                data=history_service.SetInput(
+                    exercise_id="leg_extension",
+                    performed_at=T0 + timedelta(hours=i),
+                    load_kg=40.0 + k,
+                    reps=10,
+                    reflection=Reflection(target_rating=5 + k),
+                ),
+            )
+    cache = ProgressCache(max_users=2)
+    first = {user: cache.sets(db=db, user_id=user) for user in users}
+    assert [len(first[u]) for u in users] == [1, 2, 3, 4]
+    assert cache.users == users[-2:]  # the last two who looked
+    assert cache.sets(db=db, user_id=users[2]) == first[users[2]]
+    assert cache.users == [users[3], users[2]]
+    progress = cache.get(db=db, user_id=users[0], catalog=load_catalog(), now=T0)
+    assert progress.total_sets == 1
+    assert cache.users == [users[2], users[0]]
+    assert cache.sets(db=db, user_id=users[1]) == first[users[1]]  # read again, the same
+    assert cache.users == [users[0], users[1]]
+    with pytest.raises(ValueError, match="at least 1"):
+        ProgressCache(max_users=0)
     db.close()

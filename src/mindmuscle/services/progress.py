@@ -14,7 +14,7 @@ import bisect
 import itertools
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -28,6 +28,7 @@ from mindmuscle.coach.models import ConnectionScore, FocusMode, LoggedSet, SetTy
 from mindmuscle.store import Database, bulk
 
 __all__ = [
+    "MAX_CACHED_USERS",
     "ExerciseSeries",
     "MuscleTrend",
     "Progress",
@@ -192,17 +193,41 @@ class _UserSets:
         self.progress: tuple[Version, date, Catalog, Progress] | None = None
 
 
+# Ten years of one user's sets take about 100 MB in memory: a team's server keeps the few
+# users who looked last (each worker its own), and reads anyone else's sets again.
+MAX_CACHED_USERS = 4
+
+
 class ProgressCache:
-    """Each user's logged sets and last :class:`Progress`, brought up to date on demand.
+    """The logged sets and last :class:`Progress` of the ``max_users`` users who looked last,
+    brought up to date on demand.
 
     New sets are read by id; sets edited, deleted or restored (their revisions) are read again
     one by one; a reflection added later to a set already read without a revision, or many
-    changes at once, read everything again.
+    changes at once, read everything again. A user beyond ``max_users`` pushes out the one
+    who looked longest ago.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_users: int = MAX_CACHED_USERS) -> None:
+        if max_users < 1:
+            raise ValueError(f"max_users must be at least 1, got {max_users}")
         self._lock = threading.Lock()
-        self._users: dict[int, _UserSets] = {}
+        self._max_users = max_users
+        self._users: OrderedDict[int, _UserSets] = OrderedDict()
+
+    @property
+    def users(self) -> list[int]:
+        """The users whose sets are held, the one who looked longest ago first."""
+        with self._lock:
+            return list(self._users)
+
+    def _entry(self, user_id: int) -> _UserSets:
+        """The user's entry, now the most recent; the oldest beyond ``max_users`` leave."""
+        cached = self._users.pop(user_id, None) or _UserSets()
+        self._users[user_id] = cached
+        while len(self._users) > self._max_users:
+            self._users.popitem(last=False)
+        return cached
 
     def _changed(
         self, s: Session, user_id: int, cached: _UserSets, version: Version
@@ -267,14 +292,14 @@ class ProgressCache:
     def sets(self, *, db: Database, user_id: int) -> list[LoggedSet]:
         """Every logged set of the user, oldest first (a copy)."""
         with self._lock:
-            cached = self._users.setdefault(user_id, _UserSets())
+            cached = self._entry(user_id)
             self._sync(db, user_id, cached)
             return list(cached.sets)
 
     def get(self, *, db: Database, user_id: int, catalog: Catalog, now: datetime) -> Progress:
         """The user's progress as of ``now``, computed again only when their sets changed."""
         with self._lock:
-            cached = self._users.setdefault(user_id, _UserSets())
+            cached = self._entry(user_id)
             version = self._sync(db, user_id, cached)
             hit = cached.progress
             if hit is not None and hit[:3] == (version, now.date(), catalog):
