@@ -45,7 +45,9 @@ from sqlalchemy.engine import make_url
 
 from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.models import Profile
+from mindmuscle.services.history import logged_sets, user_catalog
 from mindmuscle.services.profile import save_profile
+from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import open_database
 from mindmuscle.store.tables import ReflectionRow, SetRow
 
@@ -112,6 +114,27 @@ def generate_history(db_url: str, n_sets: int, now: datetime) -> int:
             )
     db.close()
     return len(sets)
+
+
+def plan_in_process(db_url: str, now: datetime) -> tuple[float, float]:
+    """Seconds to plan from the history's totals and recent sets, and from every set."""
+    db = open_database(db_url)
+    try:
+        catalog = user_catalog(db=db, user_id=1)
+        t0 = time.perf_counter()
+        summed = preview_plan(db=db, user_id=1, now=now, readiness=None, catalog=catalog)
+        totals_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        every = logged_sets(db=db, user_id=1)
+        full = preview_plan(
+            db=db, user_id=1, now=now, readiness=None, catalog=catalog, history=every
+        )
+        every_s = time.perf_counter() - t0
+    finally:
+        db.close()
+    if summed != full:
+        raise SystemExit("the plan from the totals differs from the plan from every set")
+    return totals_s, every_s
 
 
 def free_port() -> int:
@@ -228,6 +251,9 @@ def run_config(
     print(
         f"[{label}] history: {n} sets over ten years, written in {time.perf_counter() - t0:.1f} s"
     )
+    totals_s, every_s = plan_in_process(db_url, now)
+    print(f"[{label}] plan in process: {totals_s:.2f} s from the totals, {every_s:.2f} s from "
+          "every set (the reference: the way it was); the same plan")  # fmt: skip
     proc, base = start_server(data_dir, db_url, workers)
     rows: list[Row] = []
     try:
@@ -296,7 +322,10 @@ def run_config(
             f"{len(lat) / wall:7.0f} {errors:6d}  {verdict}"
         )
     print(f"(the last 1000 sets read back: {stored})")
-    return {"label": label, "n": n, "plan_s": plan_s, "progress_s": progress_s, "rows": rows}
+    return {
+        "label": label, "n": n, "plan_s": plan_s, "progress_s": progress_s, "rows": rows,
+        "totals_s": totals_s, "every_s": every_s,
+    }  # fmt: skip
 
 
 def compare(results: list[dict[str, Any]]) -> None:
@@ -306,6 +335,10 @@ def compare(results: list[dict[str, Any]]) -> None:
     print("\n" + f"{'':40}" + "".join(f"{label:>{width}}" for label in labels))
     print(f"{'first plan of the day (s, goal < 0.5)':40}"
           + "".join(f"{r['plan_s']:>{width}.2f}" for r in results))  # fmt: skip
+    print(f"{'  in process, from the totals (s)':40}"
+          + "".join(f"{r['totals_s']:>{width}.2f}" for r in results))  # fmt: skip
+    print(f"{'  in process, from every set (ref., s)':40}"
+          + "".join(f"{r['every_s']:>{width}.2f}" for r in results))  # fmt: skip
     print(f"{'first progress view (s)':40}"
           + "".join(f"{r['progress_s']:>{width}.2f}" for r in results))  # fmt: skip
     for i, (model, name, *_rest) in enumerate(results[0]["rows"]):
