@@ -63,10 +63,29 @@ def test_every_page_and_state_has_no_serious_violation(browser, server: Server) 
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")
     check("session: rest")
+    page.click("#btn-edit-rest")
+    page.wait_for_selector("#workout-sheet[open]")
+    check("session: edit workout")
+    page.click("#workout-add")
+    page.wait_for_selector("#pick-sheet[open]")
+    check("session: exercise picker")
+    page.click("#pick-cancel")
+    page.click("#workout-done")
     for path in ("/history", "/settings", "/progress", "/drill", "/exercises", "/evidence"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         check(path)
+    page.goto("/routines")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    check("/routines")
+    page.click("#new-routine")
+    page.click("#editor-save")  # the messages beside the fields
+    check("routines: editor")
+    page.goto("/today")
+    page.on("dialog", lambda d: d.accept())  # "a workout is in progress: start this one?"
+    page.click("#start-empty")
+    page.wait_for_selector("#screen-build.on")
+    check("session: empty workout")
     context.close()
     assert {state: v for state, v in found.items() if v} == {}
-    assert len(found) == 15
+    assert len(found) == 20

@@ -237,10 +237,10 @@ def save_web_state(
             f"The session state is not a set loop snapshot of this session's plan: {exc}."
         ) from exc
     ex, set_index = loop.position
-    if ex > len(plan.exercises):
-        raise InvalidInputError(
-            f"The session state points at exercise {ex + 1} but the plan has {len(plan.exercises)}."
-        )
+    # The lifter may have added, removed or swapped exercises: the snapshot's own list counts.
+    n = len(snapshot["current"])
+    if ex > n:
+        raise InvalidInputError(f"The session state points at exercise {ex + 1} but it has {n}.")
     stored = loop.snapshot() | {"state": snapshot["state"], "position": [ex, set_index]}
     if web is not None:
         stored["web"] = web

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from mindmuscle.catalog import Catalog
 from mindmuscle.coach import default_equipment
 from mindmuscle.errors import AuthError, TooManyLoginsError
 from mindmuscle.services import accounts
 from mindmuscle.services import profile as profile_service
+from mindmuscle.services import routines as routine_service
 from mindmuscle.services.today import today_view
 from mindmuscle.web.api import log_in, set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
@@ -51,6 +53,19 @@ def render(request: Request, ctx: WebContext, template: str, nav: str, **context
     return response
 
 
+def exercise_list(catalog: Catalog) -> list[dict[str, Any]]:
+    """The user's exercises as the workout editor's picker shows them (names, not ids)."""
+
+    def short(m: str) -> str:
+        return catalog.muscles[m].name.split(" (")[0] if m in catalog.muscles else m
+
+    return [
+        {"id": e.id, "name": e.name, "targets": [short(m) for m in e.targets],
+         "equipment": e.equipment.value.replace("_", " ")}
+        for e in sorted(catalog.exercises.values(), key=lambda e: e.name)
+    ]  # fmt: skip
+
+
 @router.get("/")
 def home(ctx: Ctx, user: User) -> Response:
     if not profile_service.has_profile(db=ctx.db, user_id=user):
@@ -68,7 +83,7 @@ def first_run(request: Request, ctx: Ctx, user: User) -> Response:
 
 
 @router.get("/today")
-def today(request: Request, ctx: Ctx, user: User) -> Response:
+def today(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
     now = utcnow()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     view = today_view(db=ctx.db, user_id=user, since=midnight)
@@ -77,19 +92,31 @@ def today(request: Request, ctx: Ctx, user: User) -> Response:
     info = view.session
     todays = info if info is not None and info.started_at >= midnight else None
     older = info if info is not None and todays is None and info.snapshot is not None else None
+    routines = routine_service.list_routines(db=ctx.db, user_id=user, catalog=catalog)
     return render(
         request, ctx, "today.html", "today", session=todays, older=older,
-        readiness_score=view.readiness_score, now=now,
+        readiness_score=view.readiness_score, now=now, routines=routines,
     )  # fmt: skip
 
 
 @router.get("/session")
-def session_page(request: Request, ctx: Ctx, user: User) -> Response:
+def session_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
     muscles = [
         {"id": m.id, "name": m.name, "region": str(m.region.value)}
         for m in ctx.catalog.muscles.values()
     ]
-    return render(request, ctx, "session.html", "today", muscles=muscles)
+    return render(
+        request, ctx, "session.html", "today", muscles=muscles, exercises=exercise_list(catalog)
+    )
+
+
+@router.get("/routines")
+def routines_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+    routines = routine_service.list_routines(db=ctx.db, user_id=user, catalog=catalog)
+    return render(
+        request, ctx, "routines.html", "today",
+        routines=[r.model_dump(mode="json") for r in routines], exercises=exercise_list(catalog),
+    )  # fmt: skip
 
 
 @router.get("/drill")

@@ -16,6 +16,7 @@ const SHELL = [
   "/static/js/livecount.js",
   "/static/js/setbounds.js",
   "/static/js/fixing.js",
+  "/static/js/workout.js",
   "/static/img/icon.svg",
   "/manifest.webmanifest",
 ];

@@ -11,6 +11,7 @@ import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
 import { checkField, setBounds } from "./setbounds.js";
+import { exerciseRow, pickExercise } from "./workout.js";
 
 const KEY = "mm.loop";
 const $ = (id) => document.getElementById(id);
@@ -701,6 +702,159 @@ function renderRest() {
   tick();
 }
 
+// ---------------------------------------------------------------- your workout, your way
+// The lifter changes what is still to come: sets, order, exercises (added, swapped, removed).
+// The changed list is the loop's ``current`` (saved here and in the server's snapshot), so the
+// coach's adaptation still applies to the next set and a reload resumes the changed workout.
+let sizeAtOpen = 0;
+let edited = false;
+
+function enterBuild() {
+  state.screen = "build";
+  save();
+  show("build");
+}
+
+function lockOf(i) {
+  if (state.screen === "summary" || i < state.ex || (state.skipped || []).includes(i)) return "all";
+  if (i === state.ex && state.set > 0) return "sets";
+  return "none";
+}
+
+function renderWorkout() {
+  const list = $("workout-list");
+  const free = state.current.findIndex((_, i) => lockOf(i) === "none");
+  list.replaceChildren(
+    ...state.current.map((p, i) =>
+      exerciseRow({
+        name: p.name,
+        detail: `${p.load_display} · ${p.reps[0]}–${p.reps[1]} reps${i === state.ex && state.screen !== "summary" ? " · next up" : ""}`,
+        sets: p.sets,
+        minSets: i === state.ex && state.set > 0 ? state.set + 1 : 1,
+        lock: lockOf(i),
+        first: i === free,
+        last: i === state.current.length - 1,
+        onSets: (n) => {
+          p.sets = n;
+          changed();
+        },
+        onMove: (d) => {
+          const j = i + d;
+          if (j < 0 || j >= state.current.length || lockOf(j) !== "none") return;
+          [state.current[i], state.current[j]] = [state.current[j], state.current[i]];
+          changed();
+        },
+        onSwap: () => swapExercise(i),
+        onRemove: () => {
+          state.current.splice(i, 1);
+          changed();
+        },
+      }),
+    ),
+  );
+  if (!state.current.length) list.append(Object.assign(document.createElement("li"), { className: "muted", textContent: "No exercise yet." }));
+}
+
+function changed() {
+  edited = true;
+  save();
+  renderWorkout();
+}
+
+function workoutMessage(text) {
+  $("workout-msg").textContent = text || "";
+  $("workout-msg").hidden = !text;
+}
+
+// The coach's prescriptions of exercises added or swapped in (loads from the history).
+async function prescribe(ids) {
+  const res = await api("/api/prescriptions", { method: "POST", body: { exercise_ids: ids } });
+  state.targets = { ...(state.targets || {}), ...res.targets };
+  return res.prescriptions;
+}
+
+async function addExercise() {
+  workoutMessage("");
+  const id = await pickExercise({ exclude: state.current.map((p) => p.exercise_id) });
+  if (!id) return false;
+  try {
+    const [p] = await prescribe([id]);
+    state.current.push(p);
+    changed();
+    return true;
+  } catch (ex) {
+    workoutMessage(ex.status ? ex.message : "Adding an exercise needs the network: try again in a moment.");
+    return false;
+  }
+}
+
+async function swapExercise(i) {
+  workoutMessage("");
+  const old = state.current[i];
+  const id = await pickExercise({ title: `Swap ${old.name}`, swapFor: old.exercise_id, exclude: state.current.map((p) => p.exercise_id) });
+  if (!id) return;
+  try {
+    const [p] = await prescribe([id]);
+    state.current[i] = { ...p, sets: old.sets };
+    changed();
+  } catch (ex) {
+    workoutMessage(ex.status ? ex.message : "Swapping needs the network: try again in a moment.");
+  }
+}
+
+function openWorkout() {
+  sizeAtOpen = state.current.length;
+  edited = false;
+  workoutMessage("");
+  $("routine-msg").textContent = "";
+  renderWorkout();
+  $("workout-sheet").showModal();
+}
+
+// After the sheet closes the screen shows what is next in the changed workout.
+function afterEdit() {
+  if (!edited) return;
+  edited = false;
+  if (state.screen === "summary") {
+    if (state.current.length <= sizeAtOpen) return renderSummary();
+    state.ex = sizeAtOpen;
+    state.set = 0;
+    state.endedEarly = false;
+    return enterPrime();
+  }
+  if (state.ex >= state.current.length) return state.current.length ? enterSummary() : enterBuild();
+  if (state.screen === "rest") return renderRest();
+  return enterPrime();
+}
+
+async function saveRoutine(e) {
+  e.preventDefault();
+  const name = $("routine-name").value.trim();
+  const msg = $("routine-msg");
+  msg.classList.remove("error-text");
+  const seen = new Set();
+  const exercises = [];
+  for (const p of state.current) {
+    if (seen.has(p.exercise_id)) continue;
+    seen.add(p.exercise_id);
+    exercises.push({ exercise_id: p.exercise_id, sets: p.sets });
+  }
+  const problem = !name ? "Give the routine a name." : !exercises.length ? "Add an exercise first." : exercises.length > 20 ? "A routine holds at most 20 exercises." : null;
+  if (problem) {
+    msg.textContent = problem;
+    msg.classList.add("error-text");
+    return;
+  }
+  try {
+    const saved = await api("/api/routines", { method: "POST", body: { name, exercises } });
+    msg.textContent = `Saved as the routine “${saved.name}”: start it from Today or Routines.`;
+    $("routine-name").value = "";
+  } catch (ex) {
+    msg.textContent = ex.status ? ex.message : "Saving a routine needs the network: try again in a moment.";
+    msg.classList.add("error-text");
+  }
+}
+
 // ---------------------------------------------------------------- summary
 function enterSummary() {
   state.screen = "summary";
@@ -775,6 +929,9 @@ async function init() {
 }
 
 function resume() {
+  if (state.screen !== "summary" && state.ex >= state.current.length) {
+    return state.current.length ? enterSummary() : enterBuild();
+  }
   switch (state.screen) {
     case "set":
       // A reload, the back button or a locked screen mid-set: the set waits, paused, at the
@@ -876,6 +1033,16 @@ function wire() {
     keepForm();
   });
   $("btn-discard").addEventListener("click", discardRefused);
+  for (const id of ["btn-edit-prime", "btn-edit-rest", "btn-edit-summary"]) $(id).addEventListener("click", openWorkout);
+  $("workout-done").addEventListener("click", () => $("workout-sheet").close());
+  $("workout-sheet").addEventListener("close", afterEdit);
+  $("workout-add").addEventListener("click", addExercise);
+  $("routine-form").addEventListener("submit", saveRoutine);
+  $("btn-build-add").addEventListener("click", async () => {
+    sizeAtOpen = 0;
+    if (await addExercise()) afterEdit();
+  });
+  $("btn-build-end").addEventListener("click", endSession);
   $("btn-pause").addEventListener("click", pauseSet);
   $("btn-resume").addEventListener("click", resumeSet);
   $("btn-done-paused").addEventListener("click", () => finishSet(state.setPos ? state.setPos.repsDone : 0));

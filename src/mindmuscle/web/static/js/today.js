@@ -57,3 +57,33 @@ if (replan) {
     location.reload();
   });
 }
+
+// Your own workout: a saved routine or an empty workout becomes the session to run.
+function inProgress() {
+  try {
+    const loop = JSON.parse(localStorage.getItem("mm.loop") || "null");
+    return !!(loop && loop.screen && loop.screen !== "summary" && (loop.done || []).length);
+  } catch {
+    return false;
+  }
+}
+
+async function startOwn(path) {
+  const err = document.getElementById("own-error");
+  err.hidden = true;
+  if (inProgress() && !confirm("A workout is in progress. Start this one instead? Sets already saved stay saved.")) return;
+  try {
+    await api(path, { method: "POST" });
+    localStorage.removeItem("mm.loop");
+    location.href = "/session";
+  } catch (ex) {
+    err.textContent = ex.message;
+    err.hidden = false;
+  }
+}
+
+for (const b of document.querySelectorAll(".start-routine")) {
+  b.addEventListener("click", () => startOwn(`/api/routines/${b.dataset.routine}/start`));
+}
+const empty = document.getElementById("start-empty");
+if (empty) empty.addEventListener("click", () => startOwn("/api/workouts/empty"));
