@@ -1,4 +1,5 @@
-"""EMG features against numbers other people published (../shared/data/emg)."""
+"""EMG features (signals/emg/features.py): mean and median frequency of a sine, fatigue in a
+simulated set, and the numbers other people published (../shared/data/emg)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,46 @@ from collections import defaultdict
 import numpy as np
 import pytest
 import scipy.io
+from numpy.testing import assert_allclose
 
-from mindmuscle.signals.emg import fatigue_slopes, reference_window_features
+from mindmuscle.signals.emg import (
+    EmgRecording,
+    analyze_emg,
+    fatigue_slopes,
+    mean_median_frequency,
+    reference_window_features,
+    simulate_set,
+)
+
+FS = 2000.0
+
+
+def _sine(freq_hz: float, seconds: float = 2.0, fs: float = FS) -> np.ndarray:
+    t = np.arange(int(seconds * fs)) / fs
+    return np.sin(2 * np.pi * freq_hz * t)
+
+
+def test_mean_and_median_frequency_of_a_sine() -> None:
+    mnf, mdf = mean_median_frequency(_sine(120.0), FS, band_hz=(20.0, 450.0))
+    assert_allclose([mnf[0], mdf[0]], [120.0, 120.0], atol=2.0)
+
+
+def test_fatiguing_set_shows_rms_up_and_median_frequency_down() -> None:
+    rng = np.random.default_rng(0)
+    tired, _ = simulate_set(10, FS, fatigue=1.0, rng=rng)
+    fresh, _ = simulate_set(10, FS, fatigue=0.0, rng=rng)
+    rec = EmgRecording(np.stack([tired, fresh]), FS, ("tired", "fresh"), ("mV", "mV"))
+    a = analyze_emg(rec, target="tired", synergists=["fresh"]).analysis
+    trend = {f.channel: f for f in a.fatigue}
+    assert trend["tired"].fatigue_signs
+    assert trend["tired"].rms_slope_pct_per_rep is not None
+    assert trend["tired"].rms_slope_pct_per_rep > 3.0  # +60 % over 9 steps, about 5 %/rep
+    assert trend["tired"].median_freq_slope_pct_per_rep is not None
+    assert trend["tired"].median_freq_slope_pct_per_rep < -2.0
+    fresh_trend = trend["fresh"]
+    assert fresh_trend.rms_slope_pct_per_rep is not None
+    assert abs(fresh_trend.rms_slope_pct_per_rep) < 1.5
+
 
 FEATURES = ("rms_mV", "mean_amp_mV", "max_amp_mV", "mean_freq_Hz", "median_freq_Hz")
 
