@@ -97,3 +97,32 @@ def test_the_migration_downgrades_to_0001_and_up_again(tmp_path: Path) -> None:
     db = open_database(str(path))
     assert db.current_revision() == _head_revision()
     db.close()
+
+
+def test_the_revision_chain_read_from_the_files_is_alembics() -> None:
+    """Opening a database at the head reads the migration files instead of importing Alembic."""
+    from alembic.script import ScriptDirectory
+
+    from mindmuscle.store.engine import _revision_chain
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert _revision_chain() == {r.revision: r.down_revision for r in script.walk_revisions()}
+    assert _head_revision() == script.get_current_head()
+
+
+def test_a_reading_command_still_migrates_a_database_at_an_older_revision(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_0001_database(path)
+
+    result = CliRunner().invoke(app, ["history", "--db", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "Barbell Back Squat" in result.output
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
+        (_head_revision(),)
+    ]
+    assert con.execute("SELECT load_kg, reps, deleted_at FROM sets").fetchall() == [
+        (102.5, 5, None)
+    ]
+    con.close()

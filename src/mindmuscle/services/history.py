@@ -7,7 +7,7 @@ committed before a function returns it, and storing is idempotent by the set's `
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -16,13 +16,20 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.coach import connection_map as coach_connection_map
 from mindmuscle.coach import estimate_e1rm
 from mindmuscle.coach.limits import LOAD_KG, MUSCLE_ID, NOTE, RATING, REPS, REPS_IN_RESERVE
-from mindmuscle.coach.models import E1RM, ConnectionScore, LoggedSet, Reflection, SetType
+from mindmuscle.coach.models import (
+    E1RM,
+    ConnectionScore,
+    FocusMode,
+    LoggedSet,
+    Reflection,
+    SetType,
+)
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.errors import NotFoundError
 from mindmuscle.services import sets as sets_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import SetRecord, set_create, set_record
-from mindmuscle.store import Database, repo
+from mindmuscle.store import Database, bulk, repo
 from mindmuscle.store.tables import SetRow
 
 __all__ = [
@@ -128,26 +135,28 @@ def history(
 
 
 def logged_sets(*, db: Database, user_id: int, since: datetime | None = None) -> list[LoggedSet]:
-    """Every stored set as the coach reads history (e1RM, progression, connection map)."""
+    """Every stored set as the coach reads history (e1RM, progression, connection map).
+
+    The rows were checked against the set's limits when they were stored (one write path), so
+    they are not validated again: years of history are read on every ``history`` and ``plan``.
+    """
     with db.session(readonly=True) as s:
-        rows = repo.list_sets(session=s, user_id=user_id, since=since)
-        return [
-            LoggedSet(
-                exercise_id=r.exercise_id,
-                performed_at=r.performed_at,
-                session_id=None if r.session_id is None else str(r.session_id),
-                load_kg=r.load_kg,
-                reps=r.reps,
-                set_type=r.set_type,
-                reps_in_reserve=r.rir,
-                focus_mode=r.focus_mode,
-                target_rating=None if r.reflection is None else r.reflection.target_rating,
-                felt_elsewhere={}
-                if r.reflection is None
-                else {k: int(v) for k, v in (r.reflection.felt_elsewhere or {}).items()},
-            )
-            for r in rows
-        ]
+        rows = bulk.logged_set_rows_by_time(session=s, user_id=user_id, since=since)
+    return [
+        LoggedSet.model_construct(
+            exercise_id=r.exercise_id,
+            performed_at=r.performed_at,
+            session_id=None if r.session_id is None else str(r.session_id),
+            load_kg=r.load_kg,
+            reps=r.reps,
+            set_type=cast(SetType, r.set_type),
+            reps_in_reserve=r.rir,
+            focus_mode=cast(FocusMode | None, r.focus_mode),
+            target_rating=r.target_rating,
+            felt_elsewhere={k: int(v) for k, v in (r.felt_elsewhere or {}).items()},
+        )
+        for r in rows
+    ]
 
 
 def e1rm_by_exercise(*, db: Database, user_id: int, now: datetime) -> dict[str, E1RM]:

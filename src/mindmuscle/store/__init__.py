@@ -12,6 +12,7 @@ from mindmuscle.store import bulk, repo
 from mindmuscle.store.backup import Backup, backup_database
 from mindmuscle.store.engine import (
     Database,
+    close_open_databases,
     database_exists,
     normalise_url,
     open_database,
@@ -49,6 +50,7 @@ __all__ = [
     "UserExerciseCreate",
     "backup_database",
     "bulk",
+    "close_open_databases",
     "database_exists",
     "normalise_url",
     "open_database",

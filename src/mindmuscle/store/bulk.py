@@ -40,6 +40,7 @@ __all__ = [
     "list_emg_recordings",
     "logged_set_rows",
     "logged_set_rows_by_id",
+    "logged_set_rows_by_time",
     "rated_set_rows",
     "revised_set_ids",
     "sessions_of_import_keys",
@@ -178,6 +179,28 @@ def logged_set_rows(
         )
         .order_by(SetRow.id)
     )  # fmt: skip
+    return [LoggedSetRow(*row) for row in session.execute(q)]
+
+
+def logged_set_rows_by_time(
+    *, session: Session, user_id: int, since: datetime | None = None
+) -> list[LoggedSetRow]:
+    """The user's sets that are not deleted (performed at ``since`` or later), oldest first.
+
+    Columns only, no ORM objects: the coach reads every set of a history of years at once.
+    """
+    q = (
+        select(
+            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
+        .order_by(SetRow.performed_at, SetRow.id)
+    )  # fmt: skip
+    if since is not None:
+        q = q.where(SetRow.performed_at >= since)
     return [LoggedSetRow(*row) for row in session.execute(q)]
 
 

@@ -11,17 +11,16 @@ with ``BEGIN IMMEDIATE`` so concurrent writers wait for each other instead of fa
 
 from __future__ import annotations
 
+import ast
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -33,9 +32,13 @@ from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError, DatabaseBusyError, DatabaseFileError, StoreError
 from mindmuscle.store.tables import LOCAL_USER_ID, UserRow
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = [
     "Database",
     "busy_error",
+    "close_open_databases",
     "database_exists",
     "normalise_url",
     "open_database",
@@ -45,6 +48,10 @@ __all__ = [
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 _PG_MIGRATION_LOCK = 7_301_946_211  # any fixed number: the advisory lock held while migrating
+# The engines of the databases opened, for close_open_databases. Engines, not Database
+# objects: a Database a command dropped is freed at once, while its engine lives on in
+# reference cycles (its event listeners) until a garbage collection.
+_OPEN: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def normalise_url(url_or_path: str) -> str:
@@ -79,20 +86,62 @@ def database_exists(url: str | None = None, *, settings: Settings | None = None)
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
+@cache
+def _revision_chain() -> dict[str, str | None]:
+    """Each shipped migration's revision and the one it revises, read from the files.
+
+    Opening a database that is already at the head needs only these two names, so Alembic
+    (and the SQLAlchemy dialects it loads) is imported only when a migration has to run. The
+    files are parsed, not imported: a migration module imports Alembic at its top.
+    tests/test_store_migrations.py checks this chain against Alembic's own reading.
+    """
+    chain: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        names: dict[str, str | None] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value.value if isinstance(node.value, ast.Constant) else ...
+                for target in targets:
+                    if isinstance(target, ast.Name) and (value is None or isinstance(value, str)):
+                        names[target.id] = value
+        if "revision" in names:
+            assert names["revision"] is not None, path
+            chain[names["revision"]] = names.get("down_revision")
+    return chain
+
+
 def _known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(_alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_chain())
 
 
 def _head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
+    chain = _revision_chain()
+    (head,) = set(chain) - set(chain.values())
     return head
+
+
+def _checked_revision(conn: Connection, where: str) -> str | None:
+    """The stored revision, once the tables are known to be MindMuscle's (see _check_tables)."""
+    tables = set(inspect(conn).get_table_names())
+    version = _stored_revision(conn) if "alembic_version" in tables else None
+    _check_tables(where, tables, version)
+    return version
+
+
+def _stored_revision(conn: Connection) -> str | None:
+    """The schema revision written in the database (None for an empty database)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
 
 
 def _check_sqlite_file(path: Path, busy_timeout_ms: int) -> None:
@@ -235,6 +284,7 @@ class Database:
         self._reader = sessionmaker(
             bind=engine.execution_options(mindmuscle_readonly=True), expire_on_commit=False
         )
+        _OPEN.add(engine)
 
     @property
     def display_url(self) -> str:
@@ -270,14 +320,26 @@ class Database:
     def current_revision(self) -> str | None:
         """The schema revision stored in the database."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _stored_revision(conn)
 
     def close(self) -> None:
         """Release every connection."""
+        _OPEN.discard(self.engine)
         self.engine.dispose()
 
     def __repr__(self) -> str:
         return f"Database({self.display_url!r})"
+
+
+def close_open_databases() -> None:
+    """Close every database this process opened and has not closed yet.
+
+    For a process about to end: SQLite then checkpoints its write-ahead log and removes the
+    ``-wal`` and ``-shm`` files, as it does when a program closes its last connection.
+    """
+    for engine in list(_OPEN):
+        _OPEN.discard(engine)
+        engine.dispose()
 
 
 def _create_engine(url: str, settings: Settings) -> Engine:
@@ -301,19 +363,28 @@ def _create_engine(url: str, settings: Settings) -> Engine:
 
 
 def upgrade(db: Database) -> None:
-    """Apply every pending migration, holding the write lock so only one process migrates."""
-    with db.engine.begin() as conn:
-        if db.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        tables = set(inspect(conn).get_table_names())
-        version = MigrationContext.configure(conn).get_current_revision()
-        _check_tables(
-            db.url if db.dialect != "sqlite" else str(make_url(db.url).database), tables, version
-        )
-        if version != _head_revision():
-            cfg = _alembic_config()
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+    """Apply every pending migration, holding the write lock so only one process migrates.
+
+    A database already at the head is only read (no write lock, no Alembic import).
+    """
+    where = db.url if db.dialect != "sqlite" else str(make_url(db.url).database)
+    with db.engine.execution_options(mindmuscle_readonly=True).connect() as conn:
+        version = _checked_revision(conn, where)
+    if version != _head_revision():
+        with db.engine.begin() as conn:
+            if db.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            # Read again under the lock: another process may have migrated meanwhile.
+            if _checked_revision(conn, where) != _head_revision():
+                from alembic import command
+
+                cfg = _alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    if db.dialect == "sqlite":
+        with db.session(readonly=True) as s:
+            if s.get(UserRow, LOCAL_USER_ID) is not None:
+                return  # nothing to write: a command that only reads takes no write lock
     with db.session() as s:
         if s.get(UserRow, LOCAL_USER_ID) is None:
             try:
