@@ -96,6 +96,23 @@ def test_exercises_and_plan_load_no_signal_plot_or_web_library(tmp_path: Path) -
     assert not (tmp_path / "data" / "mindmuscle.db").exists()
 
 
+def test_reading_a_database_at_the_head_loads_no_migration_tool_and_leaves_no_log(
+    tmp_path: Path,
+) -> None:
+    from mindmuscle.store import open_database
+
+    data = tmp_path / "data"
+    open_database(str(data / "mindmuscle.db")).close()
+
+    for args in (["history"], ["plan", "--json"], ["exercises"]):
+        code, modules, out = _run(args, tmp_path)
+        assert code == 0, (args, out)
+        assert "alembic" not in modules, args
+        # The command closed its database: SQLite folded the write-ahead log back in.
+        assert sorted(p.name for p in data.iterdir()) == ["mindmuscle.db"], args
+    assert "No sets yet." in _run(["history"], tmp_path)[2]
+
+
 def test_the_command_table_names_every_command_its_module_and_help() -> None:
     load_all_commands()
     root = typer.main.get_command(app)

@@ -62,13 +62,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "log": ("session", "Log one set quickly, with its reflection."),
     "history": (
-        "session",
+        "history",
         "Show logged sets with their ratings, and the estimated 1RM per exercise.",
     ),
     "set": ("sets", "Show, correct, delete or restore one logged set (every change is kept)."),
     "workout": ("sets", "Show, delete or restore a whole workout with its sets."),
     "map": (
-        "session",
+        "history",
         "The connection map: how well you connect to each muscle (0-10), from your ratings.",
     ),
     "drill": (
