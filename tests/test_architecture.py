@@ -332,3 +332,57 @@ def test_room_checkers_catch_a_violation(tmp_path: Path) -> None:
         "import uvicorn\nimport pydantic\n"
     )
     assert _web_only_imports(bad) == ["fastapi", "jinja2", "starlette.requests"]
+
+
+# --- tests of the pure core mirror its modules ---------------------------------------------------
+
+CORE_TESTS = Path(__file__).resolve().parent / "core"
+
+
+def _missing_mirrors(src: Path, tests: Path) -> list[str]:
+    """Pure-core modules under ``src`` without their test file under ``tests``
+    (``coach/limits.py`` -> ``coach/test_limits.py``; ``emg/_checks.py`` -> ``emg/test_checks.py``),
+    and test folders without the ``__init__.py`` that keeps their module names unique."""
+    missing: list[str] = []
+    for package in sorted(PURE):
+        for path in sorted((src / package).rglob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            rel = path.relative_to(src)
+            mirror = tests.joinpath(*rel.parts[:-1], f"test_{path.stem.lstrip('_')}.py")
+            if not mirror.is_file():
+                missing.append(f"{rel} has no {mirror.relative_to(tests.parent)}")
+            for folder in (mirror.parent, *mirror.parent.parents):
+                if folder == tests.parent:
+                    break
+                if not (folder / "__init__.py").is_file():
+                    missing.append(f"{folder.relative_to(tests.parent)} has no __init__.py")
+    return sorted(set(missing))
+
+
+def test_every_pure_module_has_its_mirrored_test_file() -> None:
+    missing = _missing_mirrors(SRC, CORE_TESTS)
+    assert not missing, (
+        "; ".join(missing)
+        + ". Test each pure-core module in its own file beside the others of its package, so a "
+        "regression is caught next to its code."
+    )
+
+
+def test_mirror_checker_catches_a_missing_test_file(tmp_path: Path) -> None:
+    src, tests = tmp_path / "src", tmp_path / "tests" / "core"
+    for rel in ("coach/limits.py", "coach/__init__.py", "signals/emg/_checks.py"):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text("")
+    for rel in ("__init__.py", "coach/__init__.py", "coach/test_limits.py"):
+        (tests / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tests / rel).write_text("")
+    assert _missing_mirrors(src, tests) == [
+        "core/signals has no __init__.py",
+        "core/signals/emg has no __init__.py",
+        "signals/emg/_checks.py has no core/signals/emg/test_checks.py",
+    ]
+    for rel in ("signals/__init__.py", "signals/emg/__init__.py", "signals/emg/test_checks.py"):
+        (tests / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tests / rel).write_text("")
+    assert _missing_mirrors(src, tests) == []

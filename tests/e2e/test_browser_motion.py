@@ -69,7 +69,7 @@ def test_measured_reps_and_tempo_are_shown(page, server: Server) -> None:
     lower, _, lift, _ = (float(x) for x in page.inner_text("#measured-tempo").split("-"))
     # The events come from a 16 ms page timer, which a busy machine delays and bunches: the
     # phases shown (to 0.1 s) are checked to 0.4 s here; their precision is tested on exact
-    # samples in tests/test_motion.py.
+    # samples in tests/core/signals/motion/test_analysis.py.
     assert lower == pytest.approx(1.5, abs=0.4)
     assert lift == pytest.approx(0.5, abs=0.4)
     assert page.inner_text("#measured-asked") == "1.5-0-0.5-0.5"

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from mindmuscle.catalog.models import Tempo
+from mindmuscle.signals.motion import (
+    analyze_motion,
+    simulate_set,
+)
 from mindmuscle.signals.motion.setfind import find_set, rhythm_similarity
 
 RATE = 25.0
@@ -55,3 +61,26 @@ def test_nothing_repeating_is_no_set() -> None:
     x = rng.normal(size=(1000, 2))
     assert find_set(x, round(PERIOD_S * RATE)) is None
     assert find_set(np.zeros((1000, 2)), round(PERIOD_S * RATE)) is None
+
+
+@pytest.mark.parametrize(("tempo", "seed"), [("2-0-1-0", 0), ("3-1-1-1", 1), ("1-0-1-0", 2)])
+def test_the_set_is_found_between_walking_and_idle_time(tempo: str, seed: int) -> None:
+    t = Tempo.parse(tempo)
+    rec = simulate_set(
+        reps=8,
+        tempo=t,
+        seed=seed,
+        idle_before_s=6.0,
+        idle_after_s=6.0,
+        walk_before_s=10.0,
+        walk_after_s=8.0,
+    )
+    result = analyze_motion(rec)
+    first, last = result.repetitions[0], result.repetitions[-1]
+    assert result.active_start_s is not None and result.active_end_s is not None
+    # Within one repetition period of the first repetition's start and the last one's end
+    # (the unracking and re-racking join the movement at either end).
+    assert result.rep_period_s == pytest.approx(t.rep_s, abs=0.1)
+    assert result.active_start_s == pytest.approx(first.start_s, abs=t.rep_s)
+    assert result.active_end_s == pytest.approx(last.end_s, abs=t.rep_s)
+    assert result.summary_dict()["active_start_s"] == result.active_start_s
