@@ -275,3 +275,40 @@ def test_todays_load_follows_the_edited_and_deleted_sets(client: TestClient) -> 
     assert e1rm_of_plan() == pytest.approx(60.0, abs=1e-6)
     client.post(f"/api/sets/{b['id']}/restore")
     assert e1rm_of_plan() == pytest.approx(45.0, abs=1e-6)
+
+
+def test_an_edit_sets_and_clears_focus_and_where_else_and_undoes_exactly(
+    client: TestClient,
+) -> None:
+    s = post_set(client, 40.0, 10, 7, elsewhere={"hip_flexors": 4})
+    assert s["reflection"]["focus_rating"] is None
+    r = client.patch(
+        f"/api/sets/{s['id']}", json={"focus_rating": 6, "felt_elsewhere": {"hip_flexors": 8}}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["revisions"][-1]["changes"] == {
+        "felt_elsewhere": [{"hip_flexors": 4}, {"hip_flexors": 8}],
+        "focus_rating": [None, 6],
+    }
+    # The undo the history page sends: the old where-else, and the focus rating cleared again.
+    r = client.patch(
+        f"/api/sets/{s['id']}",
+        json={"clear": ["focus_rating"], "felt_elsewhere": {"hip_flexors": 4}},
+    )
+    assert r.status_code == 200, r.text
+    refl = r.json()["set"]["reflection"]
+    assert (refl["focus_rating"], refl["felt_elsewhere"], refl["target_rating"]) == (
+        None,
+        {"hip_flexors": 4},
+        7,
+    )
+    # A cleared target rating leaves the map, as if skipped.
+    assert progress(client)[1] == {"quadriceps": (7.0, 1)}
+    r = client.patch(f"/api/sets/{s['id']}", json={"clear": ["target_rating"]})
+    assert r.status_code == 200 and r.json()["set"]["reflection"]["target_rating"] is None
+    assert progress(client)[1] == {}
+    r = client.patch(f"/api/sets/{s['id']}", json={"clear": ["focus_rating"], "focus_rating": 3})
+    assert r.status_code == 422
+    assert r.json()["message"] == "focus_rating is both given (3) and cleared; send one of the two."
+    r = client.patch(f"/api/sets/{s['id']}", json={"clear": ["reps"]})
+    assert r.status_code == 422

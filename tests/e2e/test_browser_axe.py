@@ -75,6 +75,12 @@ def test_every_page_and_state_has_no_serious_violation(browser, server: Server) 
         page.goto(path)
         page.wait_for_load_state("networkidle")
         check(path)
+    page.goto("/history")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.locator("details.workout summary").first.click()
+    page.locator(".set-row button:has-text('Edit')").first.click()
+    page.click("#edit-else")
+    check("history: edit set, where else")
     page.goto("/routines")
     page.wait_for_function("document.body.dataset.ready === '1'")
     check("/routines")
@@ -88,4 +94,4 @@ def test_every_page_and_state_has_no_serious_violation(browser, server: Server) 
     check("session: empty workout")
     context.close()
     assert {state: v for state, v in found.items() if v} == {}
-    assert len(found) == 20
+    assert len(found) == 21

@@ -70,3 +70,58 @@ def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # n
     page.wait_for_selector("details.workout")
     assert len(server.sets()) == 1
     assert page.errors == []
+
+
+def test_history_edits_focus_and_where_else_with_undo(page, server: Server) -> None:  # noqa: F811
+    from tests.e2e.test_browser_workout import look
+
+    first_run_and_plan(page, server, screenshots=False)
+    do_one_set(page, screenshots=False)
+    page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    page.wait_for_function("document.getElementById('sync').hidden")
+    (first,) = server.sets()
+    assert first["reflection"]["focus_rating"] is None
+    assert first["reflection"]["felt_elsewhere"] == {"front_delt": 4}
+    page.goto("/history")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    page.locator("details.workout summary").first.click()
+    page.click(f"#set-{first['id']} button:has-text('Edit')")
+    assert page.input_value("#edit-focus") == ""
+    assert page.inner_text("#edit-else") == "Front deltoid (a little)"
+    page.fill("#edit-focus", "7")
+    page.click("#edit-else")
+    other = page.get_attribute(
+        "#edit-else-list .mchip:not([data-muscle=front_delt])", "data-muscle"
+    )
+    page.click("#edit-else-list [data-muscle=front_delt]")  # a little -> a lot
+    page.click(f"#edit-else-list [data-muscle={other}]")  # -> a little
+    look(page, "history-edit-where-else")
+    page.click("#set-form button[type=submit]")
+    page.wait_for_function("!document.getElementById('set-sheet').open")
+    edited = server.sets()[0]["reflection"]
+    assert (edited["focus_rating"], edited["felt_elsewhere"]) == (7, {"front_delt": 8, other: 4})
+    page.wait_for_function(
+        f"document.getElementById('set-{first['id']}').textContent.includes('focus 7/10')"
+    )
+    look(page, "history-edited-undo")
+    page.click("#toast button:has-text('Undo')")
+    page.wait_for_function(
+        f"!document.getElementById('set-{first['id']}').textContent.includes('focus 7')"
+    )
+    undone = server.sets()[0]["reflection"]
+    assert (undone["focus_rating"], undone["felt_elsewhere"]) == (None, {"front_delt": 4})
+    # An emptied rating is cleared, as if skipped; undo brings it back.
+    page.click(f"#set-{first['id']} button:has-text('Edit')")
+    page.fill("#edit-target", "")
+    page.click("#set-form button[type=submit]")
+    page.wait_for_function("!document.getElementById('set-sheet').open")
+    assert server.sets()[0]["reflection"]["target_rating"] is None
+    page.wait_for_function(
+        f"document.getElementById('set-{first['id']}').textContent.includes('rating skipped')"
+    )
+    page.click("#toast button:has-text('Undo')")
+    page.wait_for_function(
+        f"document.getElementById('set-{first['id']}').textContent.includes('felt 8/10')"
+    )
+    assert server.sets()[0]["reflection"]["target_rating"] == 8
+    assert page.errors == []

@@ -25,7 +25,7 @@ from mindmuscle.coach.models import (
     SetType,
 )
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
-from mindmuscle.errors import NotFoundError
+from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import sets as sets_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import SetRecord, set_create, set_record
@@ -207,6 +207,11 @@ class SetEdit(BaseModel):
         description="Muscle id -> 0-10 for muscles felt instead (replaces the earlier ones).",
     )
     note: str | None = NOTE.field(None)
+    clear: list[Literal["target_rating", "focus_rating", "reps_in_reserve"]] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Ratings to make absent again, as if skipped (an undo of a first rating).",
+    )
 
 
 class SetRevision(BaseModel):
@@ -286,7 +291,13 @@ _PUBLIC_NAMES = {"rir": "reps_in_reserve"}
 
 def _checked_values(row: SetRow, edit: SetEdit, catalog: Catalog) -> dict[str, Any]:
     """The store's new values of ``row``, after checking the whole edited set like a new one."""
-    values = edit.model_dump(exclude_none=True)
+    values = edit.model_dump(exclude_none=True, exclude={"clear"})
+    for name in edit.clear:
+        if name in values:
+            raise InvalidInputError(
+                f"{name} is both given ({values[name]}) and cleared; send one of the two."
+            )
+        values[name] = None
     if "reps_in_reserve" in values:
         values["rir"] = values.pop("reps_in_reserve")
     refl = row.reflection

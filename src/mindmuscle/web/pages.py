@@ -145,7 +145,13 @@ def exercises(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> R
 def history_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
     names = {e.id: e.name for e in catalog.exercises.values()}
     units = profile_service.get_profile(db=ctx.db, user_id=user).units
-    return render(request, ctx, "history.html", "history", names=names, units=units)
+    muscles = [
+        {"id": m.id, "name": m.name.split(" (")[0], "region": str(m.region.value)}
+        for m in catalog.muscles.values()
+    ]
+    return render(
+        request, ctx, "history.html", "history", names=names, units=units, muscles=muscles
+    )
 
 
 @router.get("/evidence")

@@ -7,7 +7,9 @@ import { checkField, setBounds } from "./setbounds.js";
 
 const LB = 0.45359237;
 const $ = (id) => document.getElementById(id);
-const { names, units } = JSON.parse($("history-data").textContent);
+const { names, units, muscles } = JSON.parse($("history-data").textContent);
+const muscleName = Object.fromEntries(muscles.map((m) => [m.id, m.name]));
+const felt = new Map(); // the edited set's "where else": muscle id -> 4 (a little) or 8 (a lot)
 const shown = (kg) => Math.round((units === "lb" ? kg / LB : kg) * 10) / 10;
 const nameOf = (id) => names[id] || id.replace(/^user_/, "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 let bounds = null;
@@ -59,6 +61,9 @@ function setLine(s) {
   if (r && r.target_rating !== null && r.target_rating !== undefined) bits.push(`felt ${r.target_rating}/10`);
   else if (r) bits.push("rating skipped");
   if (s.reps_in_reserve !== null && s.reps_in_reserve !== undefined) bits.push(`RIR ${s.reps_in_reserve}`);
+  if (r && r.focus_rating !== null && r.focus_rating !== undefined) bits.push(`focus ${r.focus_rating}/10`);
+  const elsewhere = Object.keys((r && r.felt_elsewhere) || {}).map((m) => muscleName[m] || m);
+  if (elsewhere.length) bits.push(`also felt: ${elsewhere.join(", ")}`);
   return bits.join(" · ");
 }
 
@@ -136,7 +141,13 @@ function openEdit(s) {
   $("edit-load").value = s.load_kg ? shown(s.load_kg) : "";
   $("edit-target").value = s.reflection && s.reflection.target_rating !== null && s.reflection.target_rating !== undefined ? s.reflection.target_rating : "";
   $("edit-rir").value = s.reps_in_reserve ?? "";
-  for (const id of ["edit-reps-msg", "edit-load-msg", "edit-target-msg", "edit-rir-msg", "edit-error"]) $(id).hidden = true;
+  $("edit-focus").value = s.reflection && s.reflection.focus_rating !== null && s.reflection.focus_rating !== undefined ? s.reflection.focus_rating : "";
+  felt.clear();
+  for (const [m, v] of Object.entries((s.reflection && s.reflection.felt_elsewhere) || {})) felt.set(m, v);
+  paintFelt();
+  $("edit-else-list").hidden = true;
+  $("edit-else").setAttribute("aria-expanded", "false");
+  for (const id of ["edit-reps-msg", "edit-load-msg", "edit-target-msg", "edit-rir-msg", "edit-focus-msg", "edit-error"]) $(id).hidden = true;
   $("set-sheet").showModal();
 }
 
@@ -156,6 +167,7 @@ async function saveEdit(e) {
     ["edit-load", checkField(bounds, "load_kg", loadKg, { label: "Load", shown: (kg) => `${shown(kg)} ${units}` })],
     ["edit-target", checkField({ ...bounds, target_rating: { ...bounds.target_rating, required: false } }, "target_rating", num("edit-target"), { label: "The target rating", integer: true })],
     ["edit-rir", checkField(bounds, "reps_in_reserve", num("edit-rir"), { label: "Reps in reserve", integer: true })],
+    ["edit-focus", checkField({ ...bounds, focus_rating: { ...bounds.target_rating, required: false } }, "focus_rating", num("edit-focus"), { label: "The focus rating", integer: true })],
   ];
   let ok = true;
   for (const [id, m] of checks) {
@@ -166,23 +178,70 @@ async function saveEdit(e) {
   const body = {};
   if (num("edit-reps") !== editing.reps) body.reps = num("edit-reps");
   if (loadKg !== null && Math.abs(loadKg - editing.load_kg) > 1e-6) body.load_kg = loadKg;
-  const oldTarget = editing.reflection ? editing.reflection.target_rating : null;
-  if (num("edit-target") !== null && num("edit-target") !== oldTarget) body.target_rating = num("edit-target");
-  if (num("edit-rir") !== null && num("edit-rir") !== editing.reps_in_reserve) body.reps_in_reserve = num("edit-rir");
+  // A rating: a new value is sent; an emptied one is cleared (as if skipped), and undo puts back
+  // exactly what was there, cleared again if it was absent.
+  const r = editing.reflection || {};
+  const undo = {};
+  const rating = (field, id, old) => {
+    old = old ?? null;
+    const now = num(id);
+    if (now === old) return;
+    if (now === null) (body.clear = body.clear || []).push(field);
+    else body[field] = now;
+    if (old === null) (undo.clear = undo.clear || []).push(field);
+    else undo[field] = old;
+  };
+  rating("target_rating", "edit-target", r.target_rating);
+  rating("reps_in_reserve", "edit-rir", editing.reps_in_reserve);
+  rating("focus_rating", "edit-focus", r.focus_rating);
+  const oldFelt = r.felt_elsewhere || {};
+  const newFelt = Object.fromEntries(felt);
+  if (JSON.stringify(Object.entries(oldFelt).sort()) !== JSON.stringify(Object.entries(newFelt).sort())) {
+    body.felt_elsewhere = newFelt;
+    undo.felt_elsewhere = oldFelt;
+  }
+  if ("reps" in body) undo.reps = editing.reps;
+  if ("load_kg" in body) undo.load_kg = editing.load_kg;
+  const id = editing.id;
   try {
-    if (Object.keys(body).length) await api(`/api/sets/${editing.id}`, { method: "PATCH", body });
+    if (Object.keys(body).length) await api(`/api/sets/${id}`, { method: "PATCH", body });
     $("set-sheet").close();
-    toast(Object.keys(body).length ? "Set corrected: the earlier values are kept as a revision." : "Nothing changed.");
     await load();
+    if (Object.keys(body).length) undoToast("Set corrected: the earlier values are kept as a revision.", () => api(`/api/sets/${id}`, { method: "PATCH", body: undo }));
+    else toast("Nothing changed.");
   } catch (ex) {
     message("edit-error", ex.message);
   }
+}
+
+function paintFelt() {
+  for (const b of document.querySelectorAll("#edit-else-list .mchip")) {
+    const level = felt.get(b.dataset.muscle) || 0;
+    b.dataset.level = String(level);
+    b.setAttribute("aria-pressed", String(level > 0));
+    b.querySelector(".mlevel").textContent = level === 8 ? "a lot" : level ? "a little" : "";
+  }
+  const list = [...felt].map(([m, v]) => `${muscleName[m] || m} (${v >= 8 ? "a lot" : "a little"})`);
+  $("edit-else").textContent = list.length ? list.join(", ") : "Nowhere else";
 }
 
 async function init() {
   bounds = await setBounds();
   $("set-form").addEventListener("submit", saveEdit);
   $("set-cancel").addEventListener("click", () => $("set-sheet").close());
+  $("edit-else").addEventListener("click", () => {
+    const list = $("edit-else-list");
+    list.hidden = !list.hidden;
+    $("edit-else").setAttribute("aria-expanded", String(!list.hidden));
+  });
+  $("edit-else-list").addEventListener("click", (e) => {
+    const b = e.target.closest(".mchip");
+    if (!b) return;
+    const next = { 0: 4, 4: 8, 8: 0 }[felt.get(b.dataset.muscle) || 0] ?? 0;
+    if (next) felt.set(b.dataset.muscle, next);
+    else felt.delete(b.dataset.muscle);
+    paintFelt();
+  });
   await load();
   document.body.dataset.ready = "1";
 }
