@@ -6,6 +6,7 @@ committed before a function returns it, and storing is idempotent by the set's `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
@@ -24,6 +25,7 @@ from mindmuscle.coach.models import (
     Reflection,
     SetType,
 )
+from mindmuscle.coach.records import ExerciseRecords, records_by_exercise
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import sets as sets_service
@@ -46,6 +48,7 @@ __all__ = [
     "e1rm_by_exercise",
     "edit_set",
     "edit_workout",
+    "exercise_records",
     "get_set",
     "get_workout",
     "history",
@@ -459,3 +462,16 @@ def restore_workout(*, db: Database, user_id: int, session_id: int, now: datetim
     with db.session() as s:
         repo.restore_session(session=s, user_id=user_id, session_id=session_id, at=now)
         return _workout(s, user_id, session_id)
+
+
+def exercise_records(
+    *, db: Database, user_id: int, sets: Sequence[LoggedSet] | None = None, recent: int = 5
+) -> dict[str, ExerciseRecords]:
+    """Each logged exercise's records: best e1RM, best set, the newest sets (kg).
+
+    ``sets``: the user's logged sets when the caller already holds them (the web app keeps them
+    in memory); read from the database otherwise.
+    """
+    if sets is None:
+        sets = logged_sets(db=db, user_id=user_id)
+    return records_by_exercise(sets, recent=recent)

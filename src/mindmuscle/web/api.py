@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
 from mindmuscle.coach.limits import INT64_MAX, MUSCLE_ID, RATING
 from mindmuscle.coach.models import Prescription, Profile, Readiness
+from mindmuscle.coach.records import ExerciseRecords
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import accounts
 from mindmuscle.services import catalog as catalog_service
@@ -393,6 +394,26 @@ def exercises(
 def exercise(exercise_id: str, ctx: Ctx, user: User, catalog: UserCatalog) -> Exercise:
     """One exercise card."""
     return catalog.exercise(exercise_id)
+
+
+@router.get("/exercises/{exercise_id}/records", response_model=ExerciseRecords, tags=["catalogue"])
+def exercise_records(
+    exercise_id: str, ctx: Ctx, user: User, catalog: UserCatalog
+) -> ExerciseRecords:
+    """Your records of one exercise: best e1RM, best set (heaviest load x reps), the newest
+    five sets; loads in kg."""
+    catalog.exercise(exercise_id)
+    found = history_service.exercise_records(
+        db=ctx.db, user_id=user, sets=ctx.progress.sets(db=ctx.db, user_id=user)
+    )
+    return found.get(exercise_id) or ExerciseRecords(
+        exercise_id=exercise_id,
+        n_sets=0,
+        best_e1rm_kg=None,
+        best_e1rm_set=None,
+        best_set=None,
+        recent=[],
+    )
 
 
 class TargetsIn(_Body):

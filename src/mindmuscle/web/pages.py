@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.coach import default_equipment
+from mindmuscle.coach import default_equipment, format_load
 from mindmuscle.errors import AuthError, TooManyLoginsError
 from mindmuscle.services import accounts
+from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import routines as routine_service
 from mindmuscle.services.today import today_view
@@ -137,8 +138,22 @@ def progress(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Re
 
 @router.get("/exercises")
 def exercises(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
-    cards = sorted(catalog.exercises.values(), key=lambda e: (e.region, e.name))
-    return render(request, ctx, "exercises.html", "exercises", cards=cards, catalog=catalog)
+    records = history_service.exercise_records(
+        db=ctx.db, user_id=user, sets=ctx.progress.sets(db=ctx.db, user_id=user)
+    )
+    units = profile_service.get_profile(db=ctx.db, user_id=user).units
+    # The exercises the lifter has done come first, each card with its history and records.
+    cards = sorted(
+        catalog.exercises.values(), key=lambda e: (e.id not in records, e.region, e.name)
+    )
+
+    def load(kg: float) -> str:
+        return format_load(kg, units) if kg > 0 else "bodyweight"
+
+    return render(
+        request, ctx, "exercises.html", "exercises", cards=cards, catalog=catalog,
+        records=records, load=load,
+    )  # fmt: skip
 
 
 @router.get("/history")
