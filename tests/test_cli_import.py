@@ -45,3 +45,73 @@ def test_an_ambiguous_slash_date_is_refused_and_nothing_stored(tmp_path: Path) -
     assert result.exit_code == 1
     assert "'01/02/2024 10:30' is ambiguous" in result.stderr
     assert "YYYY-MM-DD" in result.stderr
+
+
+def _bad_rows_file(path: Path, n_bad: int) -> Path:
+    """A Strong export of one good row then ``n_bad`` broken rows: reps 'abc', or 9000."""
+    rows = ["2024-02-01 10:30,Push,1h,Bench Press (Barbell),1,60,8,,,,,\n"]
+    for i in range(n_bad):
+        reps = "abc" if i % 2 == 0 else "9000"
+        rows.append(
+            f"2024-01-{i % 28 + 1:02d} 10:30,Push,1h,Bench Press (Barbell),1,60,{reps},,,,,\n"
+        )
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+REPS_ALLOWED = "the reps must be a whole number from 0 to 200"
+
+
+def _stored_sets(db: str) -> list[object]:
+    result = runner.invoke(app, ["history", "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.output)["sets"])
+
+
+def test_every_broken_row_of_a_file_is_listed_and_nothing_is_stored(tmp_path: Path) -> None:
+    db = str(tmp_path / "k.db")
+    log = _bad_rows_file(tmp_path / "strong.csv", 3)
+
+    result = runner.invoke(app, ["import", str(log), "--unit", "kg", "--db", db])
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"Error: {log}: 3 rows cannot be imported, so nothing was stored:",
+        f"  {log}, line 3, column Reps: 'abc' is not a number; allowed: {REPS_ALLOWED}",
+        f"  {log}, line 4, column Reps: '9000' is not allowed: {REPS_ALLOWED}",
+        f"  {log}, line 5, column Reps: 'abc' is not a number; allowed: {REPS_ALLOWED}",
+    ]
+    assert _stored_sets(db) == []  # not even the good row
+
+
+def test_a_file_with_80_broken_rows_lists_the_first_50_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "l.db")
+    log = _bad_rows_file(tmp_path / "strong.csv", 80)
+
+    for args in (["--dry-run"], []):
+        result = runner.invoke(app, ["import", str(log), "--unit", "kg", "--db", db, *args])
+
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert lines[0] == f"Error: {log}: 80 rows cannot be imported, so nothing was stored:"
+        assert len(lines) == 1 + 50 + 1
+        assert [int(line.split(", line ")[1].split(",")[0]) for line in lines[1:51]] == list(
+            range(3, 53)
+        )
+        assert lines[-1] == "  ... and 30 more (the first 50 are listed)."
+        assert "Traceback" not in result.output
+    assert _stored_sets(db) == []
+
+
+def test_one_broken_row_is_still_one_line(tmp_path: Path) -> None:
+    log = _bad_rows_file(tmp_path / "strong.csv", 1)
+    result = runner.invoke(
+        app, ["import", str(log), "--unit", "kg", "--db", str(tmp_path / "m.db")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {log}, line 3, column Reps: 'abc' is not a number; allowed: {REPS_ALLOWED}"
+    ]

@@ -389,3 +389,26 @@ def test_the_largest_allowed_values_are_read() -> None:
     (s,) = _text(header + row)
     assert (s.load_kg, s.reps, s.rpe, s.distance_m, s.duration_s) == (
         1500.0, 200, 10.0, 1_000_000.0, 2_592_000.0)  # fmt: skip
+
+
+def test_a_reader_given_row_errors_skips_each_broken_row_and_records_why() -> None:
+    from mindmuscle.io.logs import RowErrors
+
+    text = (
+        "Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n"
+        "2024-01-02 10:00,A,Curl,1,10,8\n"
+        "2024-01-02 10:00,A,Curl,2,ten,8\n"
+        "2024-01-02 10:00,A,Curl,3,10,8,extra\n"
+        "not a date,A,Curl,4,10,8\n"
+        "2024-01-02 10:00,A,Curl,5,12,6\n"
+    )
+    errors = RowErrors(limit=2)
+    with open_log("s.csv", unit="kg", stream=io.StringIO(text), errors=errors) as log:
+        sets = list(log)
+
+    assert [(s.line, s.load_kg, s.reps) for s in sets] == [(2, 10.0, 8), (6, 12.0, 6)]
+    assert [(e.line, e.column) for e in errors.listed] == [(3, "Weight"), (4, None)]
+    assert "has 7 fields but the header has 6" in errors.listed[1].reason
+    assert (len(errors), errors.more) == (3, 1)
+    with pytest.raises(FileFormatError, match=r"s.csv: 3 rows cannot be imported.*line 3"):
+        errors.raise_any()

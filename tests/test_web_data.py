@@ -166,6 +166,42 @@ def test_malformed_csv_names_file_line_and_column_and_imports_nothing(client: Te
     assert _exported_rows(client) == []
 
 
+def _broken_rows(n_bad: int) -> bytes:
+    """A Strong export: one good row, then ``n_bad`` rows with the reps 'abc'."""
+    head = "Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n"
+    good = "2024-02-01 10:30,Push,Bench Press (Barbell),1,60,8\n"
+    bad = "".join(
+        f"2024-01-{i % 28 + 1:02d} 10:30,Push,Bench Press (Barbell),1,60,abc\n"
+        for i in range(n_bad)
+    )
+    return (head + good + bad).encode()
+
+
+@pytest.mark.parametrize(("n_bad", "listed"), [(3, 3), (80, 50)])
+def test_every_broken_row_is_in_the_422_body_at_most_50(
+    client: TestClient, n_bad: int, listed: int
+) -> None:
+    r = _upload_log(client, "strong.csv", _broken_rows(n_bad), unit="kg", dry_run="false")
+
+    assert r.status_code == 422
+    body = r.json()
+    assert body["message"].startswith(f"strong.csv: {n_bad} rows cannot be imported, so nothing")
+    assert body["more"] == n_bad - listed
+    assert [d["line"] for d in body["details"]] == list(range(3, 3 + listed))
+    first = body["details"][0]
+    assert first == {
+        "file": "strong.csv",
+        "line": 3,
+        "column": "Reps",
+        "reason": "'abc' is not a number; allowed: the reps must be a whole number from 0 to 200",
+        "message": "strong.csv, line 3, column Reps: 'abc' is not a number; allowed: the reps "
+        "must be a whole number from 0 to 200",
+        "type": "file_row",
+    }
+    assert "mm-upload" not in r.text
+    assert _exported_rows(client) == []  # not even the good row
+
+
 def test_a_file_without_units_asks_for_the_unit(client: TestClient) -> None:
     r = _upload_log(client, "strong.csv", STRONG_OK.encode())
     assert r.status_code == 422

@@ -10,6 +10,7 @@
     │   ├── UnknownIdError          (LookupError) an exercise, muscle or study id does not exist
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
     │   └── FileFormatError                       a file is malformed: names file, line, column
+    │       └── FileRowsError                     rows of a file are broken: each of them listed
     ├── StoreError                                the database cannot be used
     │   ├── DatabaseBusyError                     locked, full or unreachable: try again later
     │   ├── DatabaseFileError                     the database file is corrupt or foreign
@@ -34,6 +35,7 @@ __all__ = [
     "DatabaseBusyError",
     "DatabaseFileError",
     "FileFormatError",
+    "FileRowsError",
     "InvalidInputError",
     "InvalidSignalError",
     "MindMuscleError",
@@ -144,6 +146,42 @@ class FileFormatError(InvalidInputError):
         prefix = ", ".join(where)
         self.reason = message
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class FileRowsError(FileFormatError):
+    """Rows of a file that cannot be read or stored: ``errors`` lists them (at most a limit),
+    ``more`` counts the broken rows not listed. Nothing of the file was stored.
+
+    Its message is one line: the only error, or how many rows are broken and the first one.
+    Each channel lists ``errors`` in its own words (one line each in the terminal, a list in
+    the API's body).
+    """
+
+    def __init__(
+        self, errors: list[FileFormatError], *, more: int = 0, path: str | Path | None = None
+    ) -> None:
+        if not errors:
+            raise ValueError("FileRowsError needs at least one error")
+        self.errors = errors
+        self.more = more
+        first = errors[0]
+        total = len(errors) + more
+        if total == 1:
+            message = first.reason
+        else:
+            message = f"{total} rows cannot be imported, so nothing was stored; the first: {first}"
+        path = first.path if path is None else path
+        super().__init__(
+            message,
+            path=path,
+            line=first.line if total == 1 else None,
+            column=first.column if total == 1 else None,
+        )
+
+    @property
+    def count(self) -> int:
+        """How many broken rows were found, listed or not."""
+        return len(self.errors) + self.more
 
 
 class StoreError(MindMuscleError):

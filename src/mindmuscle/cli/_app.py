@@ -25,6 +25,8 @@ from typer._click.shell_completion import CompletionItem
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
+from mindmuscle.errors import FileRowsError
+
 __all__ = [
     "COMMANDS",
     "DbOption",
@@ -285,6 +287,8 @@ class _Group(TyperGroup):
             _fail("Aborted.", 1)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
+        except FileRowsError as exc:
+            _fail_rows(exc)
         except Exception as exc:
             message = describe(exc)
             if message is None:
@@ -299,6 +303,20 @@ def _fail(message: str, code: int) -> NoReturn:
     shown = "".join(c if c.isprintable() else "?" for c in message)
     _click.echo(f"Error: {shown}", err=True)
     sys.exit(code)
+
+
+def _fail_rows(exc: FileRowsError) -> NoReturn:
+    """Every broken row of a file, one per line (file, line, column, value, what is allowed)."""
+    if exc.count == 1:
+        _fail(str(exc), 1)
+    sys.stdout.flush()
+    lines = [f"Error: {exc.path}: {exc.count} rows cannot be imported, so nothing was stored:"]
+    lines += [f"  {_one_line(str(e))}" for e in exc.errors]
+    if exc.more:
+        lines.append(f"  ... and {exc.more} more (the first {len(exc.errors)} are listed).")
+    shown = ["".join(c if c.isprintable() else "?" for c in line) for line in lines]
+    _click.echo("\n".join(shown), err=True)
+    sys.exit(1)
 
 
 def _show_version(value: bool) -> None:

@@ -36,7 +36,7 @@ from mindmuscle.catalog.matching import (
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.models import LoggedSet
 from mindmuscle.errors import FileFormatError, OutOfRangeError, StoreError, shown
-from mindmuscle.io.logs import FormatOption, ParsedSet, open_log
+from mindmuscle.io.logs import FormatOption, ParsedSet, RowErrors, open_log
 from mindmuscle.io.logs.mmcsv import is_mindmuscle_csv, read_mindmuscle_csv
 from mindmuscle.io.logs.mmjson import ExportDocument, JsonSet, JsonUserExercise, read_export
 from mindmuscle.services.catalog import user_catalog
@@ -172,8 +172,10 @@ class _Importer:
         matcher: ExerciseMatcher,
         dry_run: bool,
         path: str | Path | None = None,
+        errors: RowErrors | None = None,
     ) -> None:
         self.s = session
+        self.errors = errors
         self.path = path
         self.now = datetime.now(UTC)  # imported sets may be dated at most a day after it
         self.user_id = user_id
@@ -242,7 +244,10 @@ class _Importer:
             )
         except OutOfRangeError as exc:
             message = f"{exc.field} {shown(exc.value)} is not allowed: {exc.allowed}"
-            raise FileFormatError(message, path=self.path, line=p.line) from None
+            error = FileFormatError(message, path=self.path, line=p.line)
+            if self.errors is None:
+                raise error from None
+            self.errors.add(error)
 
     def flush(self, batch: list[ParsedSet]) -> None:
         if not batch:
@@ -455,10 +460,19 @@ def _import_csv(
         matcher = ExerciseMatcher(
             [*base.exercises.values(), *extra], threshold=threshold, given=mapping
         )
+        # Every broken row of the file is listed at once (the first 50; the rest counted), and
+        # then nothing of the file is stored: the error rolls the transaction back.
+        errors = RowErrors()
         importer = _Importer(
-            session=s, user_id=user_id, catalog=base, matcher=matcher, dry_run=dry_run, path=path
+            session=s,
+            user_id=user_id,
+            catalog=base,
+            matcher=matcher,
+            dry_run=dry_run,
+            path=path,
+            errors=errors,
         )
-        with open_log(path, format=format, unit=unit) as log:
+        with open_log(path, format=format, unit=unit, errors=errors) as log:
             size = log.size_bytes
 
             def tick() -> None:
@@ -467,6 +481,7 @@ def _import_csv(
 
             importer.run(iter(log), tick)
             file_unit = log.unit_in_file
+        errors.raise_any()
         if dry_run:
             s.rollback()
     mappings = importer.mappings()

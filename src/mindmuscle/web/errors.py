@@ -19,6 +19,7 @@ from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import (
     AuthError,
     ConfigError,
+    FileRowsError,
     InvalidInputError,
     MindMuscleError,
     NotFoundError,
@@ -126,6 +127,20 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
         return str(exc.detail), []
     if isinstance(exc, OutOfRangeError):
         return str(exc), [_detail(exc)]
+    if isinstance(exc, FileRowsError):
+        # Every broken row (at most MAX_LISTED_ERRORS; "more" counts the rest).
+        rows = [
+            {
+                "file": e.path,
+                "line": e.line,
+                "column": e.column,
+                "reason": e.reason,
+                "message": str(e),
+                "type": "file_row",
+            }
+            for e in exc.errors
+        ]
+        return str(exc), rows
     if isinstance(exc, UnknownIdError) and exc.field is not None:
         detail = {
             "field": exc.field,
@@ -151,6 +166,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         body: dict[str, Any] = {"error": _TITLES.get(status, "Error"), "message": message}
         if details:
             body["details"] = details
+        if isinstance(exc, FileRowsError):
+            body["more"] = exc.more
         return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

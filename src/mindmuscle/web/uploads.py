@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mindmuscle.errors import FileFormatError, InvalidSignalError
+from mindmuscle.errors import FileFormatError, FileRowsError, InvalidSignalError
 
 __all__ = ["relabel_upload_error", "safe_file_name"]
 
@@ -40,6 +40,11 @@ def relabel_upload_error(
             text = text.replace(cli, page)
         return text
 
+    def relabel(e: FileFormatError) -> FileFormatError:
+        return FileFormatError(web(e.reason), path=file_name, line=e.line, column=e.column)
+
+    if isinstance(exc, FileRowsError):
+        return FileRowsError([relabel(e) for e in exc.errors], more=exc.more, path=file_name)
     if isinstance(exc, FileFormatError):
-        return FileFormatError(web(exc.reason), path=file_name, line=exc.line, column=exc.column)
+        return relabel(exc)
     return InvalidSignalError(web(str(exc)))

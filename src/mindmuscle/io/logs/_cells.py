@@ -155,23 +155,27 @@ class Cell:
             return None
         if _DECIMAL_COMMA.match(text):
             text = text.replace(",", ".")
+        allowed = "" if limit is None else f"; allowed: {limit.allowed()}"
         try:
             value = float(text)
         except ValueError:
-            raise self.error(f"{self.text!r} is not a number") from None
+            raise self.error(f"{self.text!r} is not a number{allowed}") from None
         if not math.isfinite(value):
-            raise self.error(f"{self.text!r} is not a finite number")
+            raise self.error(f"{self.text!r} is not a finite number{allowed}")
         if limit is not None and not limit.ok(value):
             raise self.error(f"{self.text!r} is not allowed: {limit.allowed()}")
         return value
 
     def integer(self, limit: Limit = REPS) -> int | None:
         """A whole number (``5`` or ``5.0``) that ``limit`` allows; ``None`` when empty."""
-        value = self.number()
+        try:
+            value = self.number()
+        except FileFormatError as exc:
+            raise self.error(f"{exc.reason}; allowed: {limit.allowed()}") from None
         if value is None:
             return None
         if value != int(value):
-            raise self.error(f"{self.text!r} is not a whole number")
+            raise self.error(f"{self.text!r} is not a whole number; allowed: {limit.allowed()}")
         if not limit.ok(int(value)):
             raise self.error(f"{self.text!r} is not allowed: {limit.allowed()}")
         return int(value)

@@ -16,6 +16,7 @@ from typing import IO
 
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._cells import Cell
+from mindmuscle.io.logs.model import RowErrors, collect
 
 __all__ = ["CsvTable", "Row", "normalise_header"]
 
@@ -151,13 +152,17 @@ class CsvTable:
                 f"is not valid CSV ({exc})", path=self.path, line=max(start, 1)
             ) from None
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self, errors: RowErrors | None = None) -> Iterator[Row]:
         """The data rows after the header; blank lines are skipped.
+
+        A row with more or fewer fields than the header (often an unquoted delimiter) is
+        recorded in ``errors`` and skipped, or raised when ``errors`` is None.
 
         Raises
         ------
         FileFormatError
-            When a row has more or fewer fields than the header (often an unquoted delimiter).
+            When a row has the wrong number of fields (without ``errors``), or the text is not
+            valid CSV from there on.
         """
         width = len(self.header)
         while True:
@@ -168,12 +173,16 @@ class CsvTable:
             if not values or all(not v.strip() for v in values):
                 continue
             if len(values) != width:
-                raise FileFormatError(
-                    f"has {len(values)} fields but the header has {width}; a value containing "
-                    f"{self.delimiter!r} must be quoted",
-                    path=self.path,
-                    line=start,
+                collect(
+                    errors,
+                    FileFormatError(
+                        f"has {len(values)} fields but the header has {width}; a value "
+                        f"containing {self.delimiter!r} must be quoted",
+                        path=self.path,
+                        line=start,
+                    ),
                 )
+                continue
             yield Row(values, start, self.columns, self.path)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from mindmuscle.coach.models import SetType
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._blocks import Blocks
 from mindmuscle.io.logs._table import CsvTable, Row
-from mindmuscle.io.logs.model import ParsedSet
+from mindmuscle.io.logs.model import ParsedSet, RowErrors, collect
 
 __all__ = ["REQUIRED", "describe_units", "is_hevy", "read_hevy"]
 
@@ -65,14 +65,14 @@ def _distance_m(row: Row) -> float | None:
     return None
 
 
-def read_hevy(table: CsvTable) -> Iterator[ParsedSet]:
-    """Stream the sets of a Hevy export.
+def read_hevy(table: CsvTable, *, errors: RowErrors | None = None) -> Iterator[ParsedSet]:
+    """Stream the sets of a Hevy export (``errors``: see :func:`.strong.read_strong`).
 
     Raises
     ------
     FileFormatError
-        On the first row that cannot be read, naming its line and column, or when the header
-        has no weight column (``weight_kg`` or ``weight_lbs``).
+        On the first row that cannot be read (without ``errors``), naming its line and
+        column, or when the header has no weight column (``weight_kg`` or ``weight_lbs``).
     """
     columns = table.columns
     missing = [c for c in REQUIRED if c not in columns]
@@ -90,43 +90,49 @@ def read_hevy(table: CsvTable) -> Iterator[ParsedSet]:
             line=table.header_line,
         )
     blocks = Blocks()
-    for row in table.rows():
-        title = row.text("title")
-        started_at = row.cell("start_time").when()
-        end = row.cell("end_time")
-        ended_at = None if end.empty else end.when()
-        if ended_at is not None and ended_at < started_at:
-            raise end.error(f"{end.text!r} is before the start_time {row.text('start_time')!r}")
-        name = row.cell("exercise_title").required()
-        type_cell = row.cell("set_type")
-        kind = _SET_TYPES.get(type_cell.text.casefold())
-        if kind is None:
-            raise type_cell.error(
-                f"{type_cell.text!r} is not a set type; allowed: normal, warmup, dropset, failure"
+    for row in table.rows(errors):
+        try:
+            title = row.text("title")
+            started_at = row.cell("start_time").when()
+            end = row.cell("end_time")
+            ended_at = None if end.empty else end.when()
+            if ended_at is not None and ended_at < started_at:
+                raise end.error(f"{end.text!r} is before the start_time {row.text('start_time')!r}")
+            name = row.cell("exercise_title").required()
+            type_cell = row.cell("set_type")
+            kind = _SET_TYPES.get(type_cell.text.casefold())
+            if kind is None:
+                raise type_cell.error(
+                    f"{type_cell.text!r} is not a set type; allowed: normal, warmup, dropset, "
+                    "failure"
+                )
+            superset = row.text("superset_id") or None
+            order = row.cell("set_index").integer(SET_INDEX)
+            key = f"{started_at.isoformat()}|{title}"
+            exercise_pos, set_pos = blocks.place(key, name, order=order, superset=superset)
+            parsed = ParsedSet(
+                line=row.line,
+                workout_key=key,
+                workout_title=title,
+                started_at=started_at,
+                ended_at=ended_at,
+                workout_duration_s=None
+                if ended_at is None
+                else (ended_at - started_at).total_seconds(),
+                workout_notes=row.text("description"),
+                exercise_name=name,
+                exercise_position=exercise_pos,
+                set_position=set_pos,
+                set_type=kind,
+                load_kg=_load_kg(row, has_kg, has_lbs),
+                reps=row.cell("reps").integer(),
+                rpe=row.cell("rpe").rpe(),
+                duration_s=row.cell("duration_seconds").seconds(),
+                distance_m=_distance_m(row),
+                notes=row.text("exercise_notes"),
+                superset=superset,
             )
-        superset = row.text("superset_id") or None
-        order = row.cell("set_index").integer(SET_INDEX)
-        key = f"{started_at.isoformat()}|{title}"
-        exercise_pos, set_pos = blocks.place(key, name, order=order, superset=superset)
-        yield ParsedSet(
-            line=row.line,
-            workout_key=key,
-            workout_title=title,
-            started_at=started_at,
-            ended_at=ended_at,
-            workout_duration_s=None
-            if ended_at is None
-            else (ended_at - started_at).total_seconds(),
-            workout_notes=row.text("description"),
-            exercise_name=name,
-            exercise_position=exercise_pos,
-            set_position=set_pos,
-            set_type=kind,
-            load_kg=_load_kg(row, has_kg, has_lbs),
-            reps=row.cell("reps").integer(),
-            rpe=row.cell("rpe").rpe(),
-            duration_s=row.cell("duration_seconds").seconds(),
-            distance_m=_distance_m(row),
-            notes=row.text("exercise_notes"),
-            superset=superset,
-        )
+        except FileFormatError as exc:
+            collect(errors, exc)
+            continue
+        yield parsed

@@ -12,8 +12,12 @@ from datetime import datetime
 from typing import Literal
 
 from mindmuscle.coach.models import SetType
+from mindmuscle.errors import FileFormatError, FileRowsError
 
-__all__ = ["LogFormat", "ParsedSet", "make_import_key"]
+__all__ = ["MAX_LISTED_ERRORS", "LogFormat", "ParsedSet", "RowErrors", "make_import_key"]
+
+MAX_LISTED_ERRORS = 50
+"""The most broken rows of a file an import lists; the rest are counted."""
 
 LogFormat = Literal["strong", "hevy", "fitnotes"]
 
@@ -103,3 +107,48 @@ def make_import_key(
         ]
     )
     return "log:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+class RowErrors:
+    """The broken rows of a file, collected while it is read to the end.
+
+    A reader given one skips a broken row (recording why) instead of stopping at it, so one
+    import lists every broken row at once: the first ``limit`` of them, and how many more.
+
+    Examples
+    --------
+    >>> errors = RowErrors(limit=1)
+    >>> errors.add(FileFormatError("'x' is not a number", path="a.csv", line=2, column="Reps"))
+    >>> errors.add(FileFormatError("is empty", path="a.csv", line=3, column="Date"))
+    >>> len(errors), errors.more
+    (2, 1)
+    >>> [e.line for e in errors.listed]
+    [2]
+    """
+
+    def __init__(self, limit: int = MAX_LISTED_ERRORS) -> None:
+        self.limit = limit
+        self.listed: list[FileFormatError] = []
+        self.more = 0
+
+    def add(self, error: FileFormatError) -> None:
+        """Record one broken row."""
+        if len(self.listed) < self.limit:
+            self.listed.append(error)
+        else:
+            self.more += 1
+
+    def __len__(self) -> int:
+        return len(self.listed) + self.more
+
+    def raise_any(self) -> None:
+        """Raise :class:`~mindmuscle.errors.FileRowsError` when a row was broken."""
+        if self.listed:
+            raise FileRowsError(self.listed, more=self.more)
+
+
+def collect(errors: RowErrors | None, error: FileFormatError) -> None:
+    """Record ``error`` in ``errors``; raise it when there is nowhere to collect it."""
+    if errors is None:
+        raise error
+    errors.add(error)

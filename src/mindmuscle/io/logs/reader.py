@@ -10,7 +10,7 @@ from typing import IO, Literal
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs import fitnotes, hevy, strong
 from mindmuscle.io.logs._table import CsvTable
-from mindmuscle.io.logs.model import LogFormat, ParsedSet
+from mindmuscle.io.logs.model import LogFormat, ParsedSet, RowErrors
 from mindmuscle.units import MassUnit
 
 __all__ = ["FormatOption", "LogFile", "detect_format", "open_log"]
@@ -76,7 +76,9 @@ class LogFile:
         format: FormatOption = "auto",
         unit: MassUnit | None = None,
         stream: IO[str] | None = None,
+        errors: RowErrors | None = None,
     ) -> None:
+        self.errors = errors
         if format != "auto" and format not in _FORMATS:
             raise FileFormatError(
                 f"unknown format {format!r}; allowed: auto, {', '.join(_FORMATS)}", path=path
@@ -107,10 +109,10 @@ class LogFile:
 
     def __iter__(self) -> Iterator[ParsedSet]:
         if self.format == "strong":
-            return strong.read_strong(self._table, unit=self.unit)
+            return strong.read_strong(self._table, unit=self.unit, errors=self.errors)
         if self.format == "hevy":
-            return hevy.read_hevy(self._table)
-        return fitnotes.read_fitnotes(self._table, unit=self.unit)
+            return hevy.read_hevy(self._table, errors=self.errors)
+        return fitnotes.read_fitnotes(self._table, unit=self.unit, errors=self.errors)
 
     def close(self) -> None:
         self._table.close()
@@ -133,6 +135,7 @@ def open_log(
     format: FormatOption = "auto",
     unit: MassUnit | None = None,
     stream: IO[str] | None = None,
+    errors: RowErrors | None = None,
 ) -> LogFile:
     """Open a Strong, Hevy or FitNotes export for streaming.
 
@@ -146,6 +149,9 @@ def open_log(
         Weight unit for files that do not say (Strong S1, FitNotes without a unit column).
     stream : text stream, optional
         Read from this instead of opening ``path`` (used for uploads); ``path`` names it.
+    errors : RowErrors, optional
+        Collects the rows that cannot be read (each is skipped), so that every broken row of
+        a file is reported at once; without it, iterating raises the first one.
 
     Returns
     -------
@@ -155,7 +161,8 @@ def open_log(
     Raises
     ------
     FileFormatError
-        The file is empty, not an export, JEFIT, or (while iterating) has a broken row.
+        The file is empty, not an export, JEFIT, or (while iterating, without ``errors``) has
+        a broken row.
 
     Examples
     --------
@@ -165,4 +172,4 @@ def open_log(
     ...     [(s.exercise_name, s.load_kg, s.reps) for s in log]
     [('Curl', 10.0, 8)]
     """
-    return LogFile(path, format=format, unit=unit, stream=stream)
+    return LogFile(path, format=format, unit=unit, stream=stream, errors=errors)

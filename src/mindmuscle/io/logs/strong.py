@@ -25,7 +25,7 @@ from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs._blocks import Blocks
 from mindmuscle.io.logs._cells import Cell
 from mindmuscle.io.logs._table import CsvTable, Row
-from mindmuscle.io.logs.model import ParsedSet
+from mindmuscle.io.logs.model import ParsedSet, RowErrors, collect
 from mindmuscle.units import MassUnit, parse_unit
 
 __all__ = ["REQUIRED", "describe_units", "is_strong", "read_strong"]
@@ -142,7 +142,9 @@ def _set_type(row: Row, order: Cell) -> tuple[SetType | None, int | None]:
     return kind, number
 
 
-def read_strong(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet]:
+def read_strong(
+    table: CsvTable, *, unit: MassUnit | None, errors: RowErrors | None = None
+) -> Iterator[ParsedSet]:
     """Stream the sets of a Strong export.
 
     Parameters
@@ -151,12 +153,15 @@ def read_strong(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet
         The opened file; its header must have ``Date``, ``Exercise Name`` and ``Set Order``.
     unit : {"kg", "lb"} or None
         Unit of ``Weight`` when the file does not say (S1 and the older dialect).
+    errors : RowErrors, optional
+        Where a row that cannot be read is recorded (and skipped); without it, the first one
+        is raised.
 
     Raises
     ------
     FileFormatError
-        On the first row that cannot be read, naming its line and column; or, before any row,
-        when weights have no unit and ``unit`` is None.
+        On the first row that cannot be read (without ``errors``), naming its line and column;
+        or, before any row, when weights have no unit and ``unit`` is None.
     """
     columns = table.columns
     weight_col, header_unit, per_row_unit = check_weight_header(
@@ -167,46 +172,51 @@ def read_strong(table: CsvTable, *, unit: MassUnit | None) -> Iterator[ParsedSet
         (c for c in ("duration", "workout duration", "duration (sec)") if c in columns), None
     )
     blocks = Blocks()
-    for row in table.rows():
-        order = row.cell("set order")
-        kind, number = _set_type(row, order)
-        if kind is None:
+    for row in table.rows(errors):
+        try:
+            order = row.cell("set order")
+            kind, number = _set_type(row, order)
+            if kind is None:
+                continue
+            started_at = row.cell("date").when()
+            title = row.text("workout name")
+            workout_no = row.text("workout #")
+            key = f"#{workout_no}" if workout_no else f"{started_at.isoformat()}|{title}"
+            name = row.cell("exercise name").required()
+            row_unit = header_unit or unit
+            if per_row_unit and not row.cell("weight unit").empty:
+                try:
+                    row_unit = parse_unit(row.text("weight unit"))
+                except ValueError as exc:
+                    raise row.cell("weight unit").error(str(exc)) from None
+            load = row.cell(weight_col).load(row_unit) if weight_col else None
+            distance_m: float | None = None
+            if distance_col is not None:
+                dist_unit = _DISTANCE_COLUMNS[distance_col] or row.text("distance unit")
+                distance_m = row.cell(distance_col).distance(dist_unit, row.cell("distance unit"))
+            duration = row.cell(duration_col).seconds() if duration_col else None
+            exercise_pos, set_pos = blocks.place(key, name, order=number)
+            parsed = ParsedSet(
+                line=row.line,
+                workout_key=key,
+                workout_title=title,
+                started_at=started_at,
+                ended_at=None,
+                workout_duration_s=duration,
+                workout_notes=row.text("workout notes"),
+                exercise_name=name,
+                exercise_position=exercise_pos,
+                set_position=set_pos,
+                set_type=kind,
+                load_kg=load,
+                reps=row.cell("reps").integer(),
+                rpe=row.cell("rpe").rpe(),
+                duration_s=row.cell("seconds").seconds(),
+                distance_m=distance_m,
+                notes=row.text("notes"),
+                superset=None,
+            )
+        except FileFormatError as exc:
+            collect(errors, exc)
             continue
-        started_at = row.cell("date").when()
-        title = row.text("workout name")
-        workout_no = row.text("workout #")
-        key = f"#{workout_no}" if workout_no else f"{started_at.isoformat()}|{title}"
-        name = row.cell("exercise name").required()
-        row_unit = header_unit or unit
-        if per_row_unit and not row.cell("weight unit").empty:
-            try:
-                row_unit = parse_unit(row.text("weight unit"))
-            except ValueError as exc:
-                raise row.cell("weight unit").error(str(exc)) from None
-        load = row.cell(weight_col).load(row_unit) if weight_col else None
-        distance_m: float | None = None
-        if distance_col is not None:
-            dist_unit = _DISTANCE_COLUMNS[distance_col] or row.text("distance unit")
-            distance_m = row.cell(distance_col).distance(dist_unit, row.cell("distance unit"))
-        duration = row.cell(duration_col).seconds() if duration_col else None
-        exercise_pos, set_pos = blocks.place(key, name, order=number)
-        yield ParsedSet(
-            line=row.line,
-            workout_key=key,
-            workout_title=title,
-            started_at=started_at,
-            ended_at=None,
-            workout_duration_s=duration,
-            workout_notes=row.text("workout notes"),
-            exercise_name=name,
-            exercise_position=exercise_pos,
-            set_position=set_pos,
-            set_type=kind,
-            load_kg=load,
-            reps=row.cell("reps").integer(),
-            rpe=row.cell("rpe").rpe(),
-            duration_s=row.cell("seconds").seconds(),
-            distance_m=distance_m,
-            notes=row.text("notes"),
-            superset=None,
-        )
+        yield parsed

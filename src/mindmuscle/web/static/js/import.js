@@ -16,9 +16,21 @@ const METHOD = {
   new: "new exercise",
 };
 
-function showError(message) {
+function showError(message, body = null) {
   errorBox.textContent = message;
   errorBox.hidden = !message;
+  // A file with several broken rows: every one listed (the server lists 50 and counts the rest).
+  const rows = ((body && body.details) || []).filter((d) => d.type === "file_row");
+  if (rows.length > 1) {
+    errorBox.textContent = `${rows.length + (body.more || 0)} rows cannot be imported, so nothing was stored:`;
+    const list = el("ul", { class: "import-errors" });
+    for (const r of rows) {
+      const where = [r.line && `line ${r.line}`, r.column && `column ${r.column}`].filter(Boolean);
+      list.append(el("li", {}, `${where.join(", ")}: ${r.reason}`));
+    }
+    if (body.more) list.append(el("li", {}, `… and ${body.more} more`));
+    errorBox.append(list);
+  }
 }
 
 function unit() {
@@ -92,7 +104,7 @@ async function preview(ev) {
     $("import-report").scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (err) {
     $("import-report").hidden = true;
-    showError(err.message);
+    showError(err.message, err.body);
   } finally {
     btn.disabled = false;
     btn.textContent = "Preview the import";
@@ -113,7 +125,7 @@ async function confirmImport() {
     $("import-done").hidden = false;
     toast(`Imported ${r.sets_added} sets`);
   } catch (err) {
-    showError(err.message);
+    showError(err.message, err.body);
     btn.disabled = false;
     btn.textContent = "Import";
   }
