@@ -103,3 +103,58 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
     sets = _stored(db)
     assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 2.0), (12, 2.0)]
     assert [s["reflection"]["target_rating"] for s in sets] == [7, 6, 8]  # type: ignore[index]
+
+
+def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Path) -> None:
+    db = str(tmp_path / "gym.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", db]).exit_code == 0
+    today = ["today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    assert runner.invoke(app, [*today, "-e", CURL, "--db", db]).exit_code == 0
+
+    child = _spawn(db)
+    try:
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        _reflect(child, "", "7", "")  # set 1 stored
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendline("")
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")
+        child.sendline("q")  # not an answer: asks first
+        child.expect(r"Stop before rating Dumbbell Biceps Curl, set 2 of 3\? .*\[y/N\]")
+        child.sendline("n")
+        child.expect(r"Going on\.")
+        child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")  # the same question again
+        child.sendline("10")
+        child.expect(r"Target rating 0-10")
+        child.sendline("q")
+        child.expect(r"Stop before rating Dumbbell Biceps Curl, set 2 of 3\?")
+        child.sendline("y")
+        child.expect(
+            r"Stopped: the session is kept\. `mindmuscle session --resume` continues with "
+            r"Dumbbell Biceps Curl, set 2 of 3\."
+        )
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    assert [(s["reps"], s["reflection"]["target_rating"]) for s in _stored(db)] == [(12, 7)]  # type: ignore[index]
+
+    child = _spawn(db, "--resume")
+    try:
+        child.expect(r"Resuming session \d+: 1 set done; it continues with Dumbbell Biceps Curl, ")
+        child.expect(r"set 2 of 3\.")
+        _reflect(child, "10", "8", "")  # the set done before q is asked about again
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendline("q")
+        child.expect(r"End the session now\? The sets done are stored\. \[y/N\]")
+        child.sendline("y")
+        child.expect(r"Summary \(ended early\)")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert [(s["reps"], s["reflection"]["target_rating"]) for s in _stored(db)] == [  # type: ignore[index]
+        (12, 7),
+        (10, 8),
+    ]

@@ -599,12 +599,12 @@ class _View:
         if self.live is not None:
             self.info = text
         else:
-            console.print(text, highlight=False, soft_wrap=True)
+            console.print(text, highlight=False, markup=False, soft_wrap=True)
             sys.stdout.flush()
 
     def prompt(self, question: str) -> None:
         self.stop_live()
-        console.print(f"? {question}", highlight=False, soft_wrap=True)
+        console.print(f"? {question}", highlight=False, markup=False, soft_wrap=True)
         sys.stdout.flush()
 
     def show(self, ev: Event) -> None:
@@ -726,6 +726,9 @@ def _int_answer(text: str, default: int | None, low: int, high: int, what: str) 
     return value
 
 
+_QUIT_WORDS = ("q", "quit", "end")
+
+
 class _Terminal:
     """Drives a GuidedRun from standard input, rendering through a _View."""
 
@@ -761,8 +764,12 @@ class _Terminal:
         return str(got)
 
     def ask_valid(self, question: str, parse: Callable[[str], Any]) -> Any:
+        """Ask until ``parse`` takes the answer; q asks whether to stop (no answer means q)."""
         while True:
             answer = self.ask(question)
+            if answer.strip().lower() in _QUIT_WORDS:
+                self.confirm_quit()  # raises _KeptError when the lifter stops
+                continue
             try:
                 return parse(answer)
             except MindMuscleError as exc:
@@ -830,15 +837,22 @@ class _Terminal:
     def confirm_quit(self) -> None:
         """q: ask first; a set in progress is kept for --resume, otherwise the session ends."""
         loop = self.run.loop
-        in_set = loop.state == "set"
+        in_set = loop.state in ("set", "reflect")
         if loop.state in ("prime", "set", "rest"):
             self.process(loop.pause(self.clock()))
-        question = (
-            f"Stop in the middle of {self.where()}? It is kept: `mindmuscle session --resume` "
-            "starts it again. [y/N]"
-            if in_set
-            else "End the session now? The sets done are stored. [y/N]"
-        )
+        if loop.state == "reflect":
+            # The set is stored only once the lifter confirms its reps and load here.
+            question = (
+                f"Stop before rating {self.where()}? The session is kept: `mindmuscle session "
+                "--resume` asks about this set again (it is stored once you confirm it). [y/N]"
+            )
+        elif in_set:
+            question = (
+                f"Stop in the middle of {self.where()}? It is kept: `mindmuscle session "
+                "--resume` starts it again. [y/N]"
+            )
+        else:
+            question = "End the session now? The sets done are stored. [y/N]"
         yes = self.ask(question).strip().lower() in ("y", "yes")
         if yes and in_set:
             raise _KeptError
@@ -854,7 +868,7 @@ class _Terminal:
         now = self.clock()
         cmd = line.strip().lower()
         state = loop.state
-        if cmd in ("q", "quit", "end"):
+        if cmd in _QUIT_WORDS:
             self.confirm_quit()
         elif cmd in ("p", "pause") and state in ("prime", "set", "rest"):
             self.process(loop.pause(now))
@@ -959,7 +973,8 @@ def session(
         )
         done = len(run.loop.completed)
         console.print(
-            f"Resuming session {run.session_id}: {done} sets done; it continues with {at}.",
+            f"Resuming session {run.session_id}: {done} set{'' if done == 1 else 's'} done; it "
+            f"continues with {at}.",
             highlight=False,
         )
         first = run.loop.resume_at(clock())
