@@ -130,7 +130,45 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "login_sessions",
         "login_failures",
         "routines",
+        "calibrations",
     }
+
+
+def test_calibrations_keep_every_placement_and_give_the_newest(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from mindmuscle.store import CalibrationCreate
+
+    def cal(muscle: str, level: float, day: int, placement: str) -> CalibrationCreate:
+        return CalibrationCreate(
+            muscle=muscle,
+            level=level,
+            unit="uV",
+            sfreq_hz=2000.0,
+            trial=2,
+            window_start_s=1.25,
+            placement=placement,
+            source="LSL stream 'x'",
+            created_at=datetime(2026, 12, day, 18, 0, tzinfo=UTC),
+        )
+
+    with db.session() as s:
+        repo.add_calibration(session=s, user_id=1, data=cal("biceps", 0.4, 5, "mid belly"))
+        repo.add_calibration(session=s, user_id=1, data=cal("biceps", 0.5, 6, "lower belly"))
+        repo.add_calibration(session=s, user_id=1, data=cal("triceps", 0.3, 6, "long head"))
+    with db.session() as s:
+        newest = repo.latest_calibrations(session=s, user_id=1)
+        assert {m: (r.level, r.placement) for m, r in newest.items()} == {
+            "biceps": (0.5, "lower belly"),
+            "triceps": (0.3, "long head"),
+        }
+        assert newest["biceps"].created_at == datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+        only = repo.latest_calibrations(session=s, user_id=1, muscles=["triceps", "lats"])
+        assert list(only) == ["triceps"]
+        user = repo.create_user(session=s, name="ana", password_hash="x")
+        assert repo.latest_calibrations(session=s, user_id=user.id) == {}
+    with pytest.raises(ValueError, match="greater than 0"):
+        cal("biceps", 0.0, 6, "")
 
 
 def test_new_users_get_fresh_ids_after_the_local_user(db: Database) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mindmuscle.cli._app import app, console, err_console
+from mindmuscle.cli._app import DbOption, app, console, err_console
 
 __all__ = ["live_app"]
 
@@ -135,6 +135,22 @@ def live(
     notch: Annotated[
         float | None, typer.Option("--notch", help="Mains notch at 50 or 60 Hz.")
     ] = None,
+    placement: Annotated[
+        str | None,
+        typer.Option(
+            "--placement",
+            help="Where the electrodes are now; a calibration made with another placement is "
+            "flagged and not used.",
+        ),
+    ] = None,
+    accept_stale: Annotated[
+        bool,
+        typer.Option(
+            "--accept-stale",
+            help="Use flagged calibrations (older than this session, electrodes moved) anyway.",
+        ),
+    ] = False,
+    db: DbOption = None,
 ) -> None:
     """Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.
 
@@ -175,7 +191,64 @@ def live(
             load_catalog().exercise(exercise)
         except UnknownIdError as exc:
             raise _usage(str(exc), "'--exercise'") from None
-    _run(spec, channel_map, exercise, seconds, json_lines, record, cue_at, notch)
+    _run(
+        spec,
+        channel_map,
+        exercise,
+        seconds,
+        json_lines,
+        record,
+        cue_at,
+        notch,
+        _Calibration(db, placement, accept_stale),
+    )
+
+
+class _Calibration:
+    def __init__(self, db: str | None, placement: str | None, accept_stale: bool) -> None:
+        self.db, self.placement, self.accept_stale = db, placement, accept_stale
+
+    def levels(self, src: Any, channel_map: str) -> dict[str, float]:
+        """The stored calibrations to use, with a note on stderr for each one left out."""
+        from mindmuscle.cli._db import database_url
+        from mindmuscle.services.live import load_calibrations
+        from mindmuscle.signals.emg.live import parse_channel_map
+        from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
+
+        url = database_url(self.db)
+        if not database_exists(url):
+            return {}
+        muscles = [m for _, m in parse_channel_map(channel_map, src.labels)]
+        found = load_calibrations(
+            open_database(url),
+            LOCAL_USER_ID,
+            muscles,
+            unit=src.unit,
+            placement_now=self.placement,
+        )
+        levels: dict[str, float] = {}
+        for muscle, cal in found.items():
+            when = f"{cal.created_at:%Y-%m-%d %H:%M}"
+            if cal.flags and not self.accept_stale:
+                err_console.print(
+                    f"note: the calibration of {muscle} ({when}) is not used: "
+                    f"{'; '.join(cal.flags)}. Calibrate again (mindmuscle live calibrate) or "
+                    "pass --accept-stale; its bars show % of this set's peak.",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+                continue
+            if cal.flags:
+                err_console.print(
+                    f"note: using the flagged calibration of {muscle} ({when}): "
+                    f"{'; '.join(cal.flags)}.",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            levels[muscle] = cal.level
+        return levels
 
 
 def _run(
@@ -187,6 +260,7 @@ def _run(
     record: Path | None,
     cue_at: float | None,
     notch: float | None,
+    calibration: _Calibration,
 ) -> None:
     from mindmuscle.errors import InvalidInputError
     from mindmuscle.io.live import open_source
@@ -197,8 +271,14 @@ def _run(
     recorder: LiveRecorder | None = None
     try:
         try:
+            mvc = calibration.levels(src, channel_map)
             pipeline = build_pipeline(
-                src, channel_map, exercise_id=exercise, cue_at_pct_mvc=cue_at, mains_hz=notch
+                src,
+                channel_map,
+                exercise_id=exercise,
+                mvc=mvc,
+                cue_at_pct_mvc=cue_at,
+                mains_hz=notch,
             )
         except InvalidInputError as exc:
             raise _usage(str(exc).removeprefix("--map "), "'--map'") from None
@@ -211,7 +291,7 @@ def _run(
                 sfreq_hz=src.sfreq_hz,
             )
         for note in pipeline.notes:
-            err_console.print(f"note: {note}", markup=False, highlight=False)
+            err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
         if json_lines:
 
             def emit(frame: Any, latency: float) -> None:
@@ -253,3 +333,98 @@ def _interruptible(
         return run_live(src, pipeline, on_frame=on_frame, seconds=seconds, record=recorder)
     except KeyboardInterrupt:
         return None
+
+
+@live_app.command("calibrate")
+def calibrate(
+    source: Annotated[
+        str,
+        typer.Option("--source", help="The stream, as for mindmuscle live (e.g. lsl:EMG)."),
+    ],
+    channel_map: Annotated[
+        str,
+        typer.Option(
+            "--map", metavar="CH=MUSCLE[,...]", help="Channels to muscles, as for mindmuscle live."
+        ),
+    ],
+    muscle: Annotated[
+        list[str] | None,
+        typer.Option("--muscle", help="A mapped muscle to calibrate (repeatable; default all)."),
+    ] = None,
+    placement: Annotated[
+        str,
+        typer.Option(
+            "--placement",
+            help="Where the electrodes sit (e.g. 'mid belly, 2 cm apart, along the fibres'); "
+            "kept with the calibration.",
+        ),
+    ] = "",
+    trials: Annotated[int, typer.Option("--trials", help="Maximal contractions (3 usual).")] = 3,
+    contraction_s: Annotated[
+        float, typer.Option("--contraction-s", help="Seconds per contraction (5 usual).")
+    ] = 5.0,
+    rest_s: Annotated[
+        float, typer.Option("--rest-s", help="Seconds of rest between contractions.")
+    ] = 30.0,
+    db: DbOption = None,
+) -> None:
+    """Calibrate %MVC: three 5-second maximal contractions with rests; stores the best
+    1-second window per muscle with its date and the electrode placement."""
+    from mindmuscle.errors import InvalidInputError
+    from mindmuscle.io.live import open_source, parse_source
+    from mindmuscle.services.live import run_calibration, save_calibrations
+    from mindmuscle.signals.emg.mvc import calibration_steps
+    from mindmuscle.store import LOCAL_USER_ID, open_database
+
+    try:
+        spec = parse_source(source)
+        calibration_steps(
+            list(muscle or ["any"]), trials=trials, contraction_s=contraction_s, rest_s=rest_s
+        )
+    except InvalidInputError as exc:
+        raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
+    database = open_database(db)
+    src = open_source(spec)
+    last: list[Any] = [None]
+
+    def guide(step: Any, left: float) -> None:
+        if step is not last[0]:
+            last[0] = step
+            words = (
+                f"REST ({step.muscle}, before contraction {step.trial} of {trials})"
+                if step.kind == "rest"
+                else f"CONTRACT {step.muscle} AS HARD AS YOU CAN (contraction {step.trial} of "
+                f"{trials})"
+            )
+            console.print(words, markup=False, highlight=False, soft_wrap=True)
+            if step.kind == "contract":
+                console.bell()
+        console.print(f"  {left:4.1f} s", markup=False, highlight=False)
+
+    try:
+        try:
+            results = run_calibration(
+                src,
+                channel_map,
+                list(muscle) if muscle else None,
+                placement=placement,
+                trials=trials,
+                contraction_s=contraction_s,
+                rest_s=rest_s,
+                on_step=guide,
+            )
+        except InvalidInputError as exc:
+            if str(exc).startswith(("--map", "--muscle")):
+                raise _usage(str(exc).split(" ", 1)[1], f"'{str(exc).split()[0]}'") from None
+            raise
+    finally:
+        src.close()
+    save_calibrations(database, LOCAL_USER_ID, results)
+    for r in results:
+        console.print(
+            f"{r.muscle}: MVC {r.level:.4g} {r.unit} (contraction {r.trial}, 1 s from "
+            f"{r.window_start_s:.2f} s), placement {r.placement or 'not noted'!r}; stored.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -16,6 +16,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
 
 from mindmuscle.catalog import load_catalog
 from mindmuscle.errors import InvalidInputError, StreamError
@@ -28,8 +31,24 @@ from mindmuscle.signals.emg.live import (
     assign_roles,
     parse_channel_map,
 )
+from mindmuscle.signals.emg.mvc import (
+    CalibrationStep,
+    best_mvc_window,
+    calibration_flags,
+    calibration_steps,
+)
+from mindmuscle.signals.emg.streaming import causal_envelope
+from mindmuscle.store import CalibrationCreate, Database, repo
 
-__all__ = ["LiveSummary", "build_pipeline", "run_live"]
+__all__ = [
+    "CalibrationView",
+    "LiveSummary",
+    "build_pipeline",
+    "load_calibrations",
+    "run_calibration",
+    "run_live",
+    "save_calibrations",
+]
 
 FrameFn = Callable[[LiveFrame, float], None]
 """Called with each frame and its latency in seconds (sample timestamp to frame out)."""
@@ -37,7 +56,8 @@ FrameFn = Callable[[LiveFrame, float], None]
 
 @dataclass
 class LiveSummary:
-    """What a live run saw: frames, samples, the stream's end state, and the latencies (s)."""
+    """What a live run saw: frames, samples, the stream's state at the end (ok, stalled,
+    lost), and the latencies (s)."""
 
     frames: int = 0
     samples: int = 0
@@ -113,6 +133,7 @@ def run_live(
             break
         now = clock()
         if chunk.n_samples:
+            summary.state = "ok"
             if record is not None:
                 record.write(chunk)
             summary.samples += chunk.n_samples
@@ -130,6 +151,128 @@ def run_live(
                 summary.frames += 1
                 summary.state = "stalled"
                 on_frame(idle, 0.0)
-    if summary.state == "stalled" and pipeline.idle(clock()) is None:
-        summary.state = "ok"
     return summary
+
+
+# --- calibration -----------------------------------------------------------------------------
+
+StepFn = Callable[[CalibrationStep, float], None]
+"""Called with the current step and the seconds left in it (about twice a second)."""
+
+
+def run_calibration(
+    source: LiveSource,
+    channel_map: str,
+    muscles: list[str] | None = None,
+    *,
+    placement: str = "",
+    trials: int = 3,
+    contraction_s: float = 5.0,
+    rest_s: float = 30.0,
+    on_step: StepFn = lambda step, left: None,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[CalibrationCreate]:
+    """Guide the MVC protocol on ``source`` and return each muscle's best 1-second window.
+
+    ``muscles`` are names from ``channel_map`` (default: every mapped muscle), calibrated one
+    after the other: ``trials`` maximal contractions of ``contraction_s`` with ``rest_s``
+    between. Nothing is stored here (see :func:`save_calibrations`).
+    """
+    mapping = dict((m, i) for i, m in parse_channel_map(channel_map, source.labels))
+    wanted = list(muscles) if muscles else list(mapping)
+    unknown = [m for m in wanted if m not in mapping]
+    if unknown:
+        raise InvalidInputError(
+            f"--muscle {unknown[0]!r} is not in --map: calibrate a mapped muscle "
+            f"({', '.join(mapping)})."
+        )
+    steps = calibration_steps(wanted, trials=trials, contraction_s=contraction_s, rest_s=rest_s)
+    chunks: list[np.ndarray] = []
+    received = 0
+    windows: dict[str, list[tuple[int, int]]] = {m: [] for m in wanted}
+    for step in steps:
+        start_count = received
+        end = clock() + step.seconds
+        next_report = 0.0
+        while (now := clock()) < end:
+            if now >= next_report:
+                on_step(step, end - now)
+                next_report = now + 0.5
+            chunk = source.read(min(0.05, max(0.0, end - now)))
+            if chunk.n_samples:
+                chunks.append(chunk.data)
+                received += chunk.n_samples
+        if step.kind == "contract":
+            windows[step.muscle].append((start_count, received))
+    if not chunks:
+        raise StreamError("the stream sent no samples during the calibration")
+    data = np.concatenate(chunks, axis=1)
+    made = datetime.now(UTC)
+    results: list[CalibrationCreate] = []
+    for muscle in wanted:
+        env = causal_envelope(data[mapping[muscle]][None, :], source.sfreq_hz)[0]
+        best = best_mvc_window(env, source.sfreq_hz, windows[muscle])
+        results.append(
+            CalibrationCreate(
+                muscle=muscle,
+                level=best.level,
+                unit=source.unit,
+                sfreq_hz=source.sfreq_hz,
+                trial=best.trial,
+                window_start_s=round(best.start_s, 3),
+                placement=placement,
+                source=source.description[:200],
+                created_at=made,
+            )
+        )
+    return results
+
+
+def save_calibrations(db: Database, user_id: int, results: list[CalibrationCreate]) -> None:
+    """Store calibrations (the newest per muscle is the one live uses)."""
+    with db.session() as s:
+        for data in results:
+            repo.add_calibration(session=s, user_id=user_id, data=data)
+
+
+@dataclass(frozen=True)
+class CalibrationView:
+    """A stored calibration as the live view uses it: level, date, and why it is flagged."""
+
+    muscle: str
+    level: float
+    unit: str
+    created_at: datetime
+    placement: str
+    flags: list[str]
+
+
+def load_calibrations(
+    db: Database,
+    user_id: int,
+    muscles: list[str],
+    *,
+    unit: str,
+    now: datetime | None = None,
+    placement_now: str | None = None,
+    session_started_at: datetime | None = None,
+) -> dict[str, CalibrationView]:
+    """The newest calibration of each muscle, flagged when stale, moved or in another unit."""
+    moment = now or datetime.now(UTC)
+    with db.session() as s:
+        rows = repo.latest_calibrations(session=s, user_id=user_id, muscles=muscles)
+        out: dict[str, CalibrationView] = {}
+        for muscle, row in rows.items():
+            flags = calibration_flags(
+                row.created_at,
+                row.placement,
+                now=moment,
+                session_started_at=session_started_at,
+                placement_now=placement_now,
+            )
+            if row.unit != unit:
+                flags.append(f"made in {row.unit}, the stream is in {unit}")
+            out[muscle] = CalibrationView(
+                muscle, row.level, row.unit, row.created_at, row.placement, flags
+            )
+    return out

@@ -19,6 +19,7 @@ from mindmuscle.store.engine import (
     upgrade,
 )
 from mindmuscle.store.schemas import (
+    CalibrationCreate,
     DrillRatingCreate,
     ExperimentCreate,
     ExperimentSetCreate,
@@ -36,6 +37,7 @@ from mindmuscle.store.tables import LOCAL_USER_ID
 __all__ = [
     "LOCAL_USER_ID",
     "Backup",
+    "CalibrationCreate",
     "Database",
     "DrillRatingCreate",
     "ExperimentCreate",

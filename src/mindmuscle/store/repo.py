@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.store.schemas import (
+    CalibrationCreate,
     DrillRatingCreate,
     ExperimentCreate,
     ExperimentSetCreate,
@@ -30,6 +31,7 @@ from mindmuscle.store.schemas import (
     UserExerciseCreate,
 )
 from mindmuscle.store.tables import (
+    CalibrationRow,
     DrillRatingRow,
     DrillRow,
     ExperimentRow,
@@ -51,6 +53,7 @@ from mindmuscle.store.tables import (
 )
 
 __all__ = [
+    "add_calibration",
     "add_drill_rating",
     "add_experiment_set",
     "add_login_failure",
@@ -83,6 +86,7 @@ __all__ = [
     "get_set_by_id",
     "get_user",
     "get_user_by_name",
+    "latest_calibrations",
     "latest_open_session",
     "latest_readiness",
     "link_experiment_set",
@@ -939,3 +943,28 @@ def restore_session(
     row.deleted_at = None
     session.flush()
     return row
+
+
+# --- MVC calibrations ----------------------------------------------------------------------------
+
+
+def add_calibration(*, session: Session, user_id: int, data: CalibrationCreate) -> CalibrationRow:
+    """Store one muscle's calibration (earlier ones stay, for the history of placements)."""
+    values = data.model_dump(exclude_none=True)
+    row = CalibrationRow(user_id=user_id, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_calibrations(
+    *, session: Session, user_id: int, muscles: list[str] | None = None
+) -> dict[str, CalibrationRow]:
+    """The newest calibration of each muscle (of ``muscles``, else of every muscle)."""
+    stmt = select(CalibrationRow).where(CalibrationRow.user_id == user_id)
+    if muscles is not None:
+        stmt = stmt.where(CalibrationRow.muscle.in_(muscles))
+    newest: dict[str, CalibrationRow] = {}
+    for row in session.scalars(stmt.order_by(CalibrationRow.created_at, CalibrationRow.id)):
+        newest[row.muscle] = row
+    return newest

@@ -71,6 +71,20 @@ class RoutineData(_In):
     exercises: list[dict[str, Any]] = Field(min_length=1)
 
 
+class CalibrationCreate(_In):
+    """One muscle's MVC calibration (see :class:`~mindmuscle.store.tables.CalibrationRow`)."""
+
+    muscle: str = Field(min_length=1, max_length=64)
+    level: float = Field(gt=0, allow_inf_nan=False)
+    unit: str = Field(min_length=1, max_length=10)
+    sfreq_hz: float = Field(gt=0, allow_inf_nan=False)
+    trial: int = Field(ge=1)
+    window_start_s: float = Field(ge=0, allow_inf_nan=False)
+    placement: str = Field(default="", max_length=500)
+    source: str = Field(default="", max_length=200)
+    created_at: datetime | None = None
+
+
 class ReflectionCreate(_In):
     target_rating: int | None = Field(default=None, ge=0, le=10)
     felt_elsewhere: dict[str, int] = Field(default_factory=dict)

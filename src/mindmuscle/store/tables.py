@@ -341,6 +341,25 @@ class RoutineRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CalibrationRow(Base):
+    """One muscle's MVC calibration: the best 1-second envelope level of three maximal
+    contractions, in the stream's unit, with where the electrodes were."""
+
+    __tablename__ = "calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    muscle: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(10))
+    sfreq_hz: Mapped[float] = mapped_column(Float)
+    trial: Mapped[int]
+    window_start_s: Mapped[float] = mapped_column(Float)
+    placement: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RecordingRow(Base):
     __tablename__ = "recordings"
 

@@ -47,23 +47,38 @@ def synthetic_loop(
 
 
 class SyntheticSource:
-    """Plays :func:`synthetic_loop` in real time on ``clock`` (timestamps on that clock)."""
+    """Plays :func:`synthetic_loop` (or ``data``) in real time on ``clock``.
+
+    Timestamps are on ``clock``; with ``loop=False`` the stream falls silent after ``data``
+    (a stalled stream). A clock and sleep of one's own run a protocol faster than real time.
+    """
 
     def __init__(
         self,
         *,
         sfreq_hz: float = 1000.0,
         seed: int = 0,
+        data: npt.NDArray[np.float64] | None = None,
+        labels: list[str] | None = None,
+        unit: str = "mV",
+        loop: bool = True,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._data, self.bursts = synthetic_loop(sfreq_hz, seed=seed)
+        if data is None:
+            self._data, self.bursts = synthetic_loop(sfreq_hz, seed=seed)
+        else:
+            self._data, self.bursts = np.atleast_2d(np.asarray(data, dtype=np.float64)), []
         self.sfreq_hz = float(sfreq_hz)
-        self.labels = ["EMG1", "EMG2", "EMG3", "EMG4"]
-        self.unit = "mV"
+        n = self._data.shape[0]
+        self.labels = labels or [f"EMG{i + 1}" for i in range(n)]
+        self.unit = unit
+        self._loop = loop
         self.description = (
-            f"simulated EMG (4 channels, {sfreq_hz:g} Hz, five repetitions every "
+            f"simulated EMG ({n} channels, {sfreq_hz:g} Hz, five repetitions every "
             f"{self._data.shape[1] / sfreq_hz:g} s)"
+            if data is None
+            else f"simulated EMG ({n} channels, {sfreq_hz:g} Hz)"
         )
         self._clock = clock
         self._sleep = sleep
@@ -72,13 +87,18 @@ class SyntheticSource:
         self._chunk = max(1, round(CHUNK_S * sfreq_hz))
 
     def read(self, timeout_s: float) -> Chunk:
+        n_loop = self._data.shape[1]
+        if not self._loop and self._sent >= n_loop:
+            self._sleep(timeout_s)  # the recording is over: nothing will come
+            return Chunk(np.zeros((self._data.shape[0], 0)), np.zeros(0))
         due = int((self._clock() - self._t0) * self.sfreq_hz)
         if due < self._sent + self._chunk:
             # Like an amplifier's driver: a chunk every CHUNK_S, not one sample at a time.
             wait = (self._sent + self._chunk) / self.sfreq_hz - (self._clock() - self._t0)
             self._sleep(max(0.0, min(timeout_s, wait)))
             due = int((self._clock() - self._t0) * self.sfreq_hz)
-        n_loop = self._data.shape[1]
+        if not self._loop:
+            due = min(due, n_loop)
         idx = np.arange(self._sent, max(due, self._sent))
         self._sent = max(due, self._sent)
         return Chunk(

@@ -389,7 +389,7 @@ class LivePipeline:
     ...                  mvc={"biceps_brachii": 0.8 * 0.7979})
     >>> frames = p.push(x[None, :], np.arange(x.size) / 1000.0, received_at=4.0)
     >>> len(frames), [round(r.onset_s, 1) for r in p.reps]
-    (80, [1.0])
+    (79, [1.0])
     """
 
     def __init__(
