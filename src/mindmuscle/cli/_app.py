@@ -109,6 +109,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "live",
         "Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.",
     ),
+    "calibration": (
+        "felt",
+        "Felt versus measured: per muscle and exercise, how your felt ratings track EMG %MVC.",
+    ),
     "experiment": (
         "experiment",
         "Focus experiments: design, run set by set with EMG, analyse into a report.",
