@@ -75,3 +75,23 @@ def test_today_asks_each_readiness_question_until_it_is_allowed(tmp_path: Path) 
     # sleep 3, energy 4, stress 2, focus 5: the answers that were allowed, none lost
     assert "sleep 3/5, energy 4/5, stress 2/5, focus 5/5" in today["plan"]["reason"]
     assert "Sleep last night (1 very poor - 5 very good)" in result.output
+
+
+def test_a_bad_init_option_is_refused_before_the_other_questions(tmp_path: Path) -> None:
+    db = str(tmp_path / "b.db")
+    result = runner.invoke(app, ["init", "--bar", "-20", "--db", db], input="kg\n")
+    assert result.exit_code == 1
+    assert "Units (kg or lb) [kg]:" in result.output  # the bar's unit is asked first
+    assert "Goal" not in result.output and "Plates" not in result.output
+    assert result.stderr.strip() == (
+        "Error: --bar -20 is not allowed: the bar must be a finite number from 0 to 50 kg."
+    )
+
+
+def test_a_question_without_an_answer_says_how_to_give_it(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["log", "dumbbell_biceps_curl", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: Aborted: a question got no answer (Ctrl-C, or the input was closed). Nothing "
+        "was stored; give the answer as an option instead (see the command's --help)."
+    )

@@ -209,8 +209,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _usage_hint(ctx: _click.Context | None) -> str:
-    return f" See '{ctx.command_path} --help'." if ctx is not None else ""
+def _usage_hint(ctx: _click.Context | None, message: str = ".") -> str:
+    if ctx is None:
+        return ""
+    stop = "" if message.rstrip().endswith((".", "?", "!")) else "."
+    return f"{stop} See '{ctx.command_path} --help'."
 
 
 class _Group(TyperGroup):
@@ -284,20 +287,26 @@ class _Group(TyperGroup):
             _click.echo(exc.ctx.get_help() if exc.ctx is not None else "")
             sys.exit(0)
         except _click.exceptions.UsageError as exc:
-            _fail(f"{_one_line(exc.format_message())}{_usage_hint(exc.ctx)}", exc.exit_code)
+            message = _one_line(exc.format_message())
+            _fail(f"{message}{_usage_hint(exc.ctx, message)}", exc.exit_code)
         except _click.exceptions.ClickException as exc:
             _fail(_one_line(exc.format_message()), exc.exit_code)
         except typer.Abort:
-            _fail("Aborted.", 1)
+            # A question got no answer: Ctrl-C, or standard input closed (a script, a pipe).
+            _fail(
+                "Aborted: a question got no answer (Ctrl-C, or the input was closed). Nothing "
+                "was stored; give the answer as an option instead (see the command's --help).",
+                1,
+            )
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
         except FileRowsError as exc:
             _fail_rows(exc)
         except Exception as exc:
-            message = describe(exc)
-            if message is None:
+            described = describe(exc)
+            if described is None:
                 raise
-            _fail(_one_line(message), 1)
+            _fail(_one_line(described), 1)
         sys.exit(result if isinstance(result, int) else 0)
 
 

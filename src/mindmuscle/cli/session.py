@@ -311,10 +311,13 @@ def init(
 
         return _prompt.Question(question.text, question.allowed, question.default, parse)
 
+    # The options given are checked first: a bad one is refused before any question is asked,
+    # not after the lifter answered all the others.
     for key, question in questions.items():
         if options[key] is not None:
-            answers[key] = question.parse(str(options[key]))
-        elif not no_input:
+            answers[key] = checked(key, question).parse(str(options[key]))
+    for key, question in questions.items():
+        if options[key] is None and not no_input:
             answers[key] = _prompt.ask(checked(key, question))
     try:
         profile = build(answers)
