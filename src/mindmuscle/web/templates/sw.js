@@ -77,3 +77,15 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// A tap on "Rest is over" brings the session back (the open tab, or a new one).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/session";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((clients) => {
+      const open = clients.find((c) => new URL(c.url).pathname === url);
+      return open ? open.focus() : self.clients.openWindow(url);
+    })
+  );
+});

@@ -41,6 +41,50 @@ export function savePref(key, value) {
   localStorage.setItem("mm.prefs", JSON.stringify(p));
 }
 
+// A notification when rest ends: the one thing that still sounds and vibrates after a reload
+// (browsers hold back audio and navigator.vibrate until the lifter taps) or with the page in the
+// background. Shown by the service worker where there is one (phones allow nothing else), with
+// the vibration pattern; asked for once, from a tap (Settings or the first rest).
+export function notificationState() {
+  return "Notification" in window ? Notification.permission : "unsupported";
+}
+
+export async function askNotifications() {
+  if (!("Notification" in window)) return "unsupported";
+  savePref("notifyAsked", true);
+  if (Notification.permission !== "default") return Notification.permission;
+  try {
+    return await Notification.requestPermission();
+  } catch {
+    return Notification.permission;
+  }
+}
+
+export async function notify(title, { body = "", tag = "mm", pattern = [200, 100, 200] } = {}) {
+  if (notificationState() !== "granted") return false;
+  const p = prefs();
+  // The Notification API refuses a silent notification that vibrates: silent only when both
+  // sound and vibration are off in Settings.
+  const options = { body, tag, renotify: true, icon: "/static/img/icon.svg", data: { url: "/session" } };
+  if (p.vibrate) options.vibrate = pattern;
+  else if (!p.sound) options.silent = true;
+  try {
+    const reg = "serviceWorker" in navigator ? await navigator.serviceWorker.getRegistration() : null;
+    if (reg) {
+      await reg.showNotification(title, options);
+      return true;
+    }
+  } catch {
+    /* no service worker (plain HTTP on a LAN address): a page notification instead */
+  }
+  try {
+    new Notification(title, options);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function vibrate(pattern) {
   if (navigator.vibrate && prefs().vibrate) navigator.vibrate(pattern);
 }

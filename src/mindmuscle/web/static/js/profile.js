@@ -199,3 +199,25 @@ if (logout) {
     location.href = "/login";
   });
 }
+
+// Notifications when rest ends (they sound and vibrate even after a reload): asked from a tap.
+const notifyAsk = document.getElementById("notify-ask");
+if (notifyAsk) {
+  const show = () => {
+    const st = "Notification" in window ? Notification.permission : "unsupported";
+    const words = { granted: "· allowed", denied: "· blocked: allow them in the browser's site settings", unsupported: "· this browser has none", default: "· sounds and vibrates even after a reload" };
+    document.getElementById("notify-state").textContent = words[st];
+    notifyAsk.hidden = st !== "default";
+  };
+  notifyAsk.addEventListener("click", async () => {
+    prefs.notifyAsked = true; // the rest screen does not offer it again
+    localStorage.setItem("mm.prefs", JSON.stringify(prefs));
+    try {
+      await Notification.requestPermission();
+    } catch {
+      /* an old browser: the state below says what it is */
+    }
+    show();
+  });
+  show();
+}

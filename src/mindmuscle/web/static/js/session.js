@@ -5,8 +5,8 @@
 // Audio clock. Every transition is saved in localStorage, so closing the tab (or reloading with
 // no network) resumes where the lifter was. Every set goes through the IndexedDB outbox.
 
-import { api, uuid4 } from "./api.js";
-import { MotionRecorder, keepAwake, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
+import { api, toast, uuid4 } from "./api.js";
+import { MotionRecorder, askNotifications, keepAwake, notificationState, notify, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
@@ -925,6 +925,9 @@ async function init() {
   $("eyes").checked = !!state.eyesClosed;
   renderSound();
   document.body.classList.toggle("eyes-closed", !!state.eyesClosed);
+  // Sound may be allowed without a tap (an installed app, a site the lifter uses often); if the
+  // browser holds it back, the first tap anywhere brings it (see wire()).
+  metronome.unlock().then(renderSoundNote);
   resume();
 }
 
@@ -968,6 +971,11 @@ function wire() {
   $("btn-skip-rest").addEventListener("click", () => {
     clearInterval(restTimer);
     enterPrime();
+  });
+  $("btn-notify").addEventListener("click", async () => {
+    const answer = await askNotifications();
+    renderSoundNote();
+    toast(answer === "granted" ? "You will get a notification when rest ends." : "No notifications: change it in the browser's site settings.");
   });
   $("btn-more-rest").addEventListener("click", () => {
     state.restEndsAt += 30000 * scale();
@@ -1074,20 +1082,22 @@ function wire() {
   });
 }
 
-// The page is in the background when rest ends: a notification, if the lifter allowed them.
+// Rest is over and the page cannot make itself heard (in the background, or reloaded with no
+// tap since, so the browser holds back sound and vibration): a notification, with the vibration
+// pattern, if the lifter allowed them.
 function notifyRestOver(p) {
-  if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
-  try {
-    new Notification("Rest is over", { body: `${p.name}: set ${state.set + 1} of ${p.sets}, ${p.load_display}`, tag: "mm-rest" });
-  } catch {
-    /* some phones allow notifications only from a service worker */
-  }
+  if (!document.hidden && metronome.audioRunning()) return;
+  notify("Rest is over", { body: `${p.name}: set ${state.set + 1} of ${p.sets}, ${p.load_display}`, tag: "mm-rest", pattern: [200, 100, 200] });
 }
 
-// After a reload the browser holds sound back until the lifter taps: say so on the rest screen.
+// After a reload the browser holds sound back until the lifter taps: say so on the rest screen,
+// and offer (once) the notification that works without a tap.
 function renderSoundNote() {
   if (!state || state.screen !== "rest") return;
-  $("rest-sound").hidden = metronome.audioRunning() || !!state.muted;
+  const held = !metronome.audioRunning() && !state.muted;
+  $("rest-sound").hidden = !held;
+  $("rest-sound").textContent = held && notificationState() === "granted" ? "Tap anywhere to hear the end of the rest; a notification comes anyway." : "Tap anywhere to hear the end of the rest.";
+  $("btn-notify").hidden = notificationState() !== "default" || !!prefs().notifyAsked;
 }
 
 function renderSound() {
