@@ -66,20 +66,38 @@ class LslSource:
         self.unit = units[0] if units and units[0] else "uV"
         self.sfreq_hz = rate
         self.description = f"LSL stream {info.name()!r} ({info.type()}, {n} channels, {rate:g} Hz)"
-        self._inlet.open_stream(timeout=timeout_s)
+        # The data stream opens at the first read: samples buffered before the lifter's first
+        # frame would only show up late.
+        self._opened = False
+        self._open_timeout_s = timeout_s
         self._n = n
 
     def read(self, timeout_s: float) -> Chunk:
+        # liblsl's pull_chunk with a timeout waits for the whole buffer (or the timeout): a
+        # chunk would lag by the timeout. So: wait for one sample, then take what is there.
+        if not self._opened:
+            self._inlet.open_stream(timeout=self._open_timeout_s)
+            self._opened = True
         try:
             samples, ts = self._inlet.pull_chunk(
-                timeout=timeout_s, max_samples=_MAX_CHUNK, as_numpy=True
+                timeout=0.0, max_samples=_MAX_CHUNK, as_numpy=True
             )
+            if not len(ts):
+                first, t_first = self._inlet.pull_sample(timeout=timeout_s)
+                if t_first is None:
+                    return Chunk(np.zeros((self._n, 0)), np.zeros(0))
+                more, ts_more = self._inlet.pull_chunk(
+                    timeout=0.0, max_samples=_MAX_CHUNK, as_numpy=True
+                )
+                rows = [np.asarray(first, dtype=np.float64).reshape(1, self._n)]
+                if len(ts_more):
+                    rows.append(np.asarray(more, dtype=np.float64).reshape(-1, self._n))
+                samples = np.concatenate(rows)
+                ts = np.concatenate([[t_first], np.asarray(ts_more, dtype=np.float64)])
         except self._lsl.util.LostError:
             raise StreamError(
                 "the LSL stream was lost (its sending app stopped or the network dropped)"
             ) from None
-        if not len(ts):
-            return Chunk(np.zeros((self._n, 0)), np.zeros(0))
         data = np.asarray(samples, dtype=np.float64).reshape(len(ts), self._n)
         return Chunk(np.ascontiguousarray(data.T), np.asarray(ts, dtype=np.float64))
 
