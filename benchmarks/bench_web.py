@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 
 from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.models import Profile
+from mindmuscle.server import WORKER_HEALTHCHECK_S
 from mindmuscle.services.history import logged_sets, user_catalog
 from mindmuscle.services.profile import save_profile
 from mindmuscle.services.sessions import preview_plan
@@ -150,6 +151,7 @@ def start_server(data_dir: Path, db_url: str, workers: int) -> tuple[subprocess.
         sys.executable, "-m", "uvicorn", "mindmuscle.web:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         "--no-access-log", "--workers", str(workers),
+        "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_S),
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -179,7 +181,12 @@ async def run_phase(
     errors = 0
     failures: list[str] = []
     remaining = total
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # A connection idle for as long as the server keeps it (uvicorn: 5 s) may be closed by the
+    # server just as the client sends on it; clients drop idle connections earlier (as browsers
+    # retry such a request, which httpx does not).
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0
+    )
 
     async def client(i: int, http: httpx.AsyncClient) -> None:
         nonlocal remaining, errors

@@ -29,6 +29,10 @@ from mindmuscle.errors import ConfigError
 
 __all__ = ["APP_FACTORY", "CERT_VALID_DAYS", "ensure_certificate", "lan_address", "run"]
 
+# With several workers, uvicorn's supervisor kills a worker that does not answer its health
+# check in time (5 s by default), dropping every request it holds. A worker busy with a long
+# request on a loaded machine answers late, not never: it gets a minute.
+WORKER_HEALTHCHECK_S = 60
 APP_FACTORY = "mindmuscle.web:create_app"
 """The web app's factory, by import path: each worker process builds its own app from it."""
 
@@ -141,6 +145,7 @@ def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | No
         host=host,
         port=port,
         workers=settings.workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         log_level="warning",
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,

@@ -178,6 +178,9 @@ def logged_set_rows(
             SetRow.deleted_at.is_(None),
         )
         .order_by(SetRow.id)
+        # In batches: ten years of sets read in one call would hold the process (and its
+        # answer to the server's health check) for seconds.
+        .execution_options(yield_per=2000)
     )  # fmt: skip
     return [LoggedSetRow(*row) for row in session.execute(q)]
 
