@@ -364,7 +364,7 @@ def _store_set(s: Session, job: _Job) -> tuple[SetRecord, bool]:
     )
     stored = store_set(s, user_id=job.user_id, data=set_input, catalog=job.catalog, now=job.now)
     if stored.stored_now and data.motion is not None:
-        repo.add_recording(
+        repo.store_motion_recording(
             session=s,
             user_id=job.user_id,
             data=RecordingCreate(

@@ -108,6 +108,7 @@ __all__ = [
     "save_profile",
     "save_session_state",
     "set_experiment_status",
+    "store_motion_recording",
     "store_set",
     "update_routine",
     "upsert_user_exercise",
@@ -667,6 +668,39 @@ def add_recording(*, session: Session, user_id: int, data: RecordingCreate) -> R
     session.add(row)
     session.flush()
     return row
+
+
+def store_motion_recording(
+    *, session: Session, user_id: int, data: RecordingCreate
+) -> tuple[RecordingRow, bool]:
+    """Store the motion recording of the set ``data.set_uuid`` once; return it and whether it
+    is new. Idempotent: a set's motion recording already stored is returned unchanged, also
+    when another writer stores it at the same moment (the database allows one per set)."""
+    if data.kind != "motion" or data.set_uuid is None:
+        raise ValueError("a motion recording names its set (kind 'motion', a set_uuid)")
+    found = _motion_recording(session, user_id, data.set_uuid)
+    if found is not None:
+        return found, False
+    row = RecordingRow(user_id=user_id, **data.model_dump())
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another writer stored it between our check and our insert.
+        found = _motion_recording(session, user_id, data.set_uuid)
+        if found is None:
+            raise
+        return found, False
+    return row, True
+
+
+def _motion_recording(session: Session, user_id: int, set_uuid: str) -> RecordingRow | None:
+    q = select(RecordingRow).where(
+        RecordingRow.user_id == user_id,
+        RecordingRow.kind == "motion",
+        RecordingRow.set_uuid == set_uuid,
+    )
+    return session.scalars(q).first()
 
 
 def list_recordings(

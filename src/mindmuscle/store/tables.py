@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -362,6 +363,18 @@ class CalibrationRow(Base):
 
 class RecordingRow(Base):
     __tablename__ = "recordings"
+    __table_args__ = (
+        # A set has one motion recording (two workers storing the same set store it once); a
+        # set may have several EMG recordings.
+        Index(
+            "uq_recordings_user_motion_set",
+            "user_id",
+            "set_uuid",
+            unique=True,
+            sqlite_where=text("kind = 'motion'"),
+            postgresql_where=text("kind = 'motion'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _user_fk()
