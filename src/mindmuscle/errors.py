@@ -39,6 +39,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidSignalError",
     "MindMuscleError",
+    "NotAllowedError",
     "NotFoundError",
     "OutOfRangeError",
     "SessionStateError",
@@ -216,6 +217,10 @@ class StreamError(MindMuscleError, ConnectionError):
 
 class AuthError(MindMuscleError):
     """Login is required, or the credentials were refused."""
+
+
+class NotAllowedError(AuthError):
+    """The logged-in user may not do this (it is an admin's task)."""
 
 
 class TooManyLoginsError(AuthError):

@@ -51,7 +51,14 @@ def _password(from_stdin: bool) -> str:
 @user_app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The login name, e.g. alex.")],
-    admin: Annotated[bool, typer.Option("--admin", help="Mark the user as an admin.")] = False,
+    admin: Annotated[
+        bool,
+        typer.Option(
+            "--admin",
+            help="An admin manages the team's accounts in the web API (lists them, sets a "
+            "lifter's password, removes a lifter); never sees what they stored.",
+        ),
+    ] = False,
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
 ) -> None:

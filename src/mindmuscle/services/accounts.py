@@ -27,15 +27,19 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from mindmuscle.errors import AuthError, InvalidInputError, TooManyLoginsError
+from mindmuscle.errors import AuthError, InvalidInputError, NotAllowedError, TooManyLoginsError
 from mindmuscle.store import LOCAL_USER_ID, Database, bulk, repo
 
 __all__ = [
+    "MAX_NAME_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "SESSION_MAX_AGE_S",
     "Account",
     "LoginLimits",
     "add_user",
+    "admin_accounts",
+    "admin_remove_user",
+    "admin_set_password",
     "change_password",
     "end_session",
     "has_login",
@@ -189,6 +193,44 @@ def list_users(*, db: Database, now: datetime) -> list[Account]:
             )
             for u in repo.list_users(session=s)
         ]
+
+
+def _require_admin(db: Database, user_id: int) -> str:
+    """The admin's name; NotAllowedError when ``user_id`` is not an admin."""
+    with db.session(readonly=True) as s:
+        user = repo.get_user(session=s, user_id=user_id)
+        if not user.is_admin:
+            raise NotAllowedError(
+                "Only an admin manages accounts; ask yours, or run `mindmuscle user` on the server."
+            )
+        return user.name
+
+
+def admin_accounts(*, db: Database, admin_id: int, now: datetime) -> list[Account]:
+    """Every account (names, roles, open sessions; never anything a user stored), for an
+    admin. Raises NotAllowedError for anyone else."""
+    _require_admin(db, admin_id)
+    return list_users(db=db, now=now)
+
+
+def admin_set_password(*, db: Database, admin_id: int, name: str, password: str) -> None:
+    """An admin sets another user's password (a lifter who forgot theirs); that user's login
+    sessions end. Raises NotAllowedError for anyone else."""
+    _require_admin(db, admin_id)
+    change_password(db=db, name=name, password=password)
+
+
+def admin_remove_user(*, db: Database, admin_id: int, name: str) -> None:
+    """An admin removes another user and everything they stored (a lifter who left the team).
+    An admin's own account is removed on the server (``mindmuscle user remove``), so a team is
+    never left without an admin by a click. Raises NotAllowedError for anyone else."""
+    own = _require_admin(db, admin_id)
+    if name == own:
+        raise InvalidInputError(
+            f"{name!r} is your own account; remove it on the server with `mindmuscle user "
+            "remove`, so the team keeps an admin."
+        )
+    remove_user(db=db, name=name)
 
 
 def has_login(*, db: Database) -> bool:

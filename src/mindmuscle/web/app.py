@@ -136,6 +136,7 @@ def create_app(
     )
 
     from mindmuscle.web import (  # need the helpers above
+        accounts_api,
         api,
         data_api,
         data_pages,
@@ -147,6 +148,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(sets_api.router)  # after api: /api/sessions/active is matched first
     app.include_router(routines_api.router)
+    app.include_router(accounts_api.router)
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)

@@ -22,6 +22,7 @@ from mindmuscle.errors import (
     FileRowsError,
     InvalidInputError,
     MindMuscleError,
+    NotAllowedError,
     NotFoundError,
     OutOfRangeError,
     SessionStateError,
@@ -67,7 +68,7 @@ def _status_of(exc: Exception, method: str) -> int:
         return exc.status_code
     if isinstance(exc, RequestValidationError):
         return 422
-    if isinstance(exc, CsrfError):
+    if isinstance(exc, CsrfError | NotAllowedError):
         return 403
     if isinstance(exc, TooManyLoginsError):
         return 429
