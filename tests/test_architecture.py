@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,18 @@ def test_mirror_checker_catches_a_missing_test_file(tmp_path: Path) -> None:
         (tests / rel).parent.mkdir(parents=True, exist_ok=True)
         (tests / rel).write_text("")
     assert _missing_mirrors(src, tests) == []
+
+
+def test_readers_and_signals_name_no_command_line_option() -> None:
+    """A file reader or the signal code says what is missing (a weight unit, a sampling rate) and
+    carries it as the error's ``needs``; the terminal and the web pages each name their own
+    control for it, so no option of the command line is written there."""
+    options = re.compile(r"--(unit|units|rate)\b")
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for package in ("io", "signals")
+        for path in sorted((SRC / package).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if options.search(line)
+    ]
+    assert found == []

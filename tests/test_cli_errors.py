@@ -46,6 +46,9 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "set.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "header_only.csv").write_text("t,ax,ay,az\n", encoding="utf-8")
     (root / "emg_header_only.csv").write_text("t,biceps\n", encoding="utf-8")
+    # No time column: the sampling rate must be given (each channel names its own control).
+    (root / "no_time.csv").write_text("ax,ay,az\n" + "0,0,1\n" * 50, encoding="utf-8")
+    (root / "emg_no_time.csv").write_text("biceps\n" + "0.1\n" * 50, encoding="utf-8")
     (root / "rec.mat").write_bytes(b"MATLAB 5.0 MAT-file, Platform: GLNXA64" + bytes(range(256)))
     (root / "text.db").write_text("not a database\n", encoding="utf-8")
     (root / "binary.csv").write_bytes(bytes(range(256)) * 4)
@@ -154,6 +157,9 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["motion", "{place}/set.csv", "--format", "xyz"], {}, 1, "xyz"),
     (["emg", "/nonexistent/emg.csv"], {}, 1, "/nonexistent/emg.csv"),
     (["emg", "{place}/set.csv", "--units", "kV"], {}, 2, "kV"),
+    (["motion", "{place}/no_time.csv"], {}, 1, "Give the sampling rate with --rate HZ."),
+    (["emg", "{place}/emg_no_time.csv"], {}, 1, "Give the sampling rate with --rate HZ."),
+    (["motion", "evaluate", "-e", "no_such_exercise"], {}, 1, "no_such_exercise"),
     (["log", "no_such_exercise", "--reps", "5", "--rating", "5"], {}, 1, "no_such_exercise"),
     (["log", EX, "--reps", "-1", "--rating", "5"], {}, 2, "--reps"),
     (["log", EX, "--reps", "5", "--rating", "11"], {}, 2, "--rating"),

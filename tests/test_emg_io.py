@@ -56,8 +56,9 @@ def test_csv_with_rate_and_units_in_the_header(tmp_path: Path, curls: np.ndarray
     rec = read_emg_file(path, rate_hz=FS)
     assert rec.channels == ("biceps", "brachialis")
     assert rec.units == ("mV", "V")
-    with pytest.raises(InvalidSignalError, match=r"no time column .* --rate HZ"):
+    with pytest.raises(InvalidSignalError, match=r"no time column .* no sampling rate") as e:
         read_emg_file(path)
+    assert e.value.needs == "sampling_rate"
 
 
 def test_csv_rate_disagreeing_with_the_time_column(tmp_path: Path, curls: np.ndarray) -> None:

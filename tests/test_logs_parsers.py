@@ -154,8 +154,9 @@ def test_strong_s3_has_units_and_plain_second_durations(shared_data: Path) -> No
 
 def test_strong_without_unit_needs_the_option(shared_data: Path) -> None:
     path = shared_data / "logs" / "openweight" / "strong-real.csv"
-    with pytest.raises(FileFormatError, match=r"column Weight: .*pass --unit kg or --unit lb"):
+    with pytest.raises(FileFormatError, match=r"column Weight: .*whether .* kg or lb") as err:
         _read(path)
+    assert err.value.needs == "weight_unit"  # each channel names its own control for it
     sets = _read(path, "lb")
     assert sets[3].load_kg == pytest.approx(115 * 0.45359237, abs=1e-4)
 
@@ -265,8 +266,9 @@ def test_fitnotes_without_a_unit_column() -> None:
     assert sets[0].load_kg == pytest.approx(9.0718, abs=1e-4)
     assert (sets[1].distance_m, sets[1].duration_s, sets[1].notes) == (5000.0, 1500.0, "easy")
     text = "Date,Exercise,Category,Weight,Reps\n2024-03-01,Curl,Biceps,20,10\n"
-    with pytest.raises(FileFormatError, match=r"column Weight: .*pass --unit kg or --unit lb"):
+    with pytest.raises(FileFormatError, match=r"column Weight: .*whether .* kg or lb") as err:
         _text(text)
+    assert err.value.needs == "weight_unit"
     assert _text(text, "kg")[0].load_kg == 20.0
 
 

@@ -205,7 +205,9 @@ def test_every_broken_row_is_in_the_422_body_at_most_50(
 def test_a_file_without_units_asks_for_the_unit(client: TestClient) -> None:
     r = _upload_log(client, "strong.csv", STRONG_OK.encode())
     assert r.status_code == 422
-    assert "pick kg or lb under 'Weights in'" in r.json()["message"]
+    message = r.json()["message"]
+    assert message.endswith("Pick kg or lb under 'Weights in' and upload again.")
+    assert "--unit" not in message
     assert r.json()["message"].startswith("strong.csv, column Weight:")
     r = _upload_log(client, "strong.csv", STRONG_OK.encode(), unit="lb")
     assert r.status_code == 200
@@ -445,8 +447,8 @@ def test_emg_unknown_target_channel_and_rate_for_a_csv_without_time(client: Test
     r = client.post("/api/emg/recordings", files={"file": ("raw.csv", content)})
     assert r.status_code == 422
     assert r.json()["message"] == (
-        "raw.csv: the file has no time column ('t' in seconds); give the sampling rate in the "
-        "sampling rate field (Hz)."
+        "raw.csv: the file has no time column ('t' in seconds) and no sampling rate was given. "
+        "Give the sampling rate under 'Reading options' and upload again."
     )
     r = client.post(
         "/api/emg/recordings",

@@ -27,6 +27,7 @@ Messages say what was given, what is allowed, and how to fix it. The CLI prints
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
     "AuthError",
@@ -43,6 +44,7 @@ __all__ = [
     "NotFoundError",
     "OutOfRangeError",
     "SessionStateError",
+    "Setting",
     "StoreError",
     "StreamError",
     "TooManyLoginsError",
@@ -59,8 +61,25 @@ class ConfigError(MindMuscleError, ValueError):
     """A setting has a value that is not allowed."""
 
 
+Setting = Literal["weight_unit", "sampling_rate", "accel_units", "emg_units"]
+"""A setting the user can give when a file does not say it. An error that one of them would fix
+carries it as ``needs``, and each channel names its own control: ``--unit kg`` in the terminal,
+the "Weights in" choice on the import page."""
+
+
 class InvalidInputError(MindMuscleError, ValueError):
-    """A value given by a user (or a caller) is outside what is allowed."""
+    """A value given by a user (or a caller) is outside what is allowed.
+
+    ``needs`` names the :data:`Setting` that would fix it, when one would (None otherwise); the
+    message then says what is missing in words, not in any channel's option names.
+    """
+
+    needs: Setting | None = None
+
+    def __init__(self, *args: object, needs: Setting | None = None) -> None:
+        super().__init__(*args)
+        if needs is not None:
+            self.needs = needs
 
 
 class CatalogError(InvalidInputError):
@@ -133,6 +152,7 @@ class FileFormatError(InvalidInputError):
         path: str | Path | None = None,
         line: int | None = None,
         column: str | int | None = None,
+        needs: Setting | None = None,
     ) -> None:
         self.path = None if path is None else str(path)
         self.line = line
@@ -146,7 +166,7 @@ class FileFormatError(InvalidInputError):
             where.append(f"column {column}")
         prefix = ", ".join(where)
         self.reason = message
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        super().__init__(f"{prefix}: {message}" if prefix else message, needs=needs)
 
 
 class FileRowsError(FileFormatError):

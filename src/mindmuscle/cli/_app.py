@@ -320,11 +320,13 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def _fail_rows(exc: FileRowsError) -> NoReturn:
     """Every broken row of a file, one per line (file, line, column, value, what is allowed)."""
+    from mindmuscle.cli._errors import worded
+
     if exc.count == 1:
-        _fail(str(exc), 1)
+        _fail(_one_line(worded(exc.errors[0] if exc.errors else exc)), 1)
     sys.stdout.flush()
     lines = [f"Error: {exc.path}: {exc.count} rows cannot be imported, so nothing was stored:"]
-    lines += [f"  {_one_line(str(e))}" for e in exc.errors]
+    lines += [f"  {_one_line(worded(e))}" for e in exc.errors]
     if exc.more:
         lines.append(f"  ... and {exc.more} more (the first {len(exc.errors)} are listed).")
     shown = ["".join(c if c.isprintable() else "?" for c in line) for line in lines]

@@ -15,9 +15,16 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from mindmuscle.errors import MindMuscleError, OutOfRangeError, UnknownIdError, shown
+from mindmuscle.errors import (
+    InvalidInputError,
+    MindMuscleError,
+    OutOfRangeError,
+    Setting,
+    UnknownIdError,
+    shown,
+)
 
-__all__ = ["FLAGS", "describe", "describe_validation_error", "worded"]
+__all__ = ["FLAGS", "SETTING_OPTIONS", "describe", "describe_validation_error", "worded"]
 
 FLAGS: Mapping[str, str] = {
     "load_kg": "--load",
@@ -51,6 +58,15 @@ FLAGS: Mapping[str, str] = {
 words it with the flag the lifter typed."""
 
 
+SETTING_OPTIONS: dict[Setting, str] = {
+    "weight_unit": "Give the weight unit with --unit kg or --unit lb.",
+    "sampling_rate": "Give the sampling rate with --rate HZ.",
+    "accel_units": "Give the units with --units g or --units ms2.",
+    "emg_units": "Give the unit of the samples with --units uV, mV or V.",
+}
+"""The option of the terminal that gives each setting an error may need."""
+
+
 def worded(exc: MindMuscleError) -> str:
     """The CLI's line for one of MindMuscle's errors: fields named by their flags.
 
@@ -71,7 +87,14 @@ def worded(exc: MindMuscleError) -> str:
         flag = FLAGS.get(exc.field.rsplit(".", 1)[0]) or FLAGS.get(exc.field)
         if flag is not None and flag != "EXERCISE":
             return f"{flag}: {exc}"
+    if isinstance(exc, InvalidInputError) and exc.needs is not None:
+        return f"{_sentence(str(exc))} {SETTING_OPTIONS[exc.needs]}"
     return str(exc)
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 _DRIVERS = {

@@ -400,8 +400,8 @@ def _choose_exercises(
     for ex in unassigned:
         text = (
             f"Normal training: {ex.name} has no target muscle yet, so it is not focus work and "
-            f"stays out of the connection map (`mindmuscle exercise assign {ex.id} --targets "
-            "MUSCLE`)."
+            "stays out of the connection map until its target muscles are assigned on its "
+            "exercise card."
         )
         choices.append(_Choice(ex, "training", (Reason(text=text),)))
     if n_focus == 0 and ordered:

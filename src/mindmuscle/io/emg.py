@@ -154,7 +154,7 @@ def read_emg_csv(
         kind = _BINARY_KINDS.get(p.suffix.lower(), "a binary file, not a text CSV")
         raise FileFormatError(
             f"this is {kind}; give the recording as CSV (one column per channel, with a t "
-            "column or --rate), EDF/BDF, XDF or a BrainFlow file",
+            "column or a sampling rate), EDF/BDF, XDF or a BrainFlow file",
             path=p,
         ) from None
     except OSError as exc:
@@ -265,8 +265,9 @@ def _rate_from(
     if time_col is None:
         if rate_hz is None:
             raise InvalidSignalError(
-                f"{p}: the file has no time column ('t' in seconds); give the sampling rate "
-                "with --rate HZ."
+                f"{p}: the file has no time column ('t' in seconds) and no sampling rate was "
+                "given.",
+                needs="sampling_rate",
             )
         return float(rate_hz)
     t = values[:, time_col]
@@ -289,8 +290,8 @@ def _rate_from(
     rate = 1.0 / step
     if rate_hz is not None and not math.isclose(rate, rate_hz, rel_tol=0.01):
         raise InvalidSignalError(
-            f"{p}: the 't' column gives {rate:.6g} Hz but {rate_hz:g} Hz was given; drop --rate "
-            "or fix the time column."
+            f"{p}: the 't' column gives {rate:.6g} Hz but {rate_hz:g} Hz was given; leave the "
+            "sampling rate out or fix the time column."
         )
     return rate
 
@@ -329,7 +330,8 @@ def _unit_or(spelled: str, fallback: str | None, where: str) -> EmgUnit:
     if fallback:
         return parse_emg_unit(fallback)
     raise InvalidSignalError(
-        f"{where}: unit {spelled!r} is not uV, mV or V; give the unit with --units."
+        f"{where}: unit {spelled!r} is not uV, mV or V.",
+        needs="emg_units",
     )
 
 

@@ -100,7 +100,8 @@ def _accel_to_ms2(acc: FloatArray, units: AccelUnits | None, source: str) -> Flo
         else:
             raise InvalidInputError(
                 f"{source}: cannot tell the acceleration units (gravity reads {gravity:.3g}); "
-                "give them explicitly: g or ms2 (--units g|ms2)."
+                "they must be g or m/s^2.",
+                needs="accel_units",
             )
     if units == "g":
         return acc * STANDARD_GRAVITY_MS2
@@ -225,9 +226,10 @@ def read_generic_csv(
     if all(_is_number(h) for h in header if h):
         raise FileFormatError(
             "no header row: the first row holds numbers. Add a header naming the columns, "
-            "for example 't,ax,ay,az' (t in seconds) or 'ax,ay,az' with a rate (--rate HZ).",
+            "for example 't,ax,ay,az' (t in seconds), or 'ax,ay,az' with a sampling rate.",
             path=path,
             line=first_line,
+            needs="sampling_rate",
         )
     index = {name: i for i, name in enumerate(header)}
     missing = [c for c in ("ax", "ay", "az") if c not in index]
@@ -241,10 +243,11 @@ def read_generic_csv(
     time_col = next((c for c in _TIME_COLUMNS if c in index), None)
     if time_col is None and rate_hz is None:
         raise FileFormatError(
-            "no time column (t in seconds or t_ms) and no sampling rate; add a t column or give "
-            "the rate (--rate HZ).",
+            "no time column (t in seconds or t_ms) and no sampling rate was given; add a t column "
+            "or give the rate.",
             path=path,
             line=first_line,
+            needs="sampling_rate",
         )
     gyro_cols = [c for c in ("gx", "gy", "gz") if c in index]
     if gyro_cols and len(gyro_cols) != 3:

@@ -320,9 +320,12 @@ def _read(
                 path=file_name,
                 line=exc.line,
                 column=exc.column,
+                needs=exc.needs,
             ) from exc
         except InvalidSignalError as exc:
-            raise InvalidSignalError(str(exc).replace(str(path), file_name)) from exc
+            raise InvalidSignalError(
+                str(exc).replace(str(path), file_name), needs=exc.needs
+            ) from exc
 
 
 def _analyse(

@@ -83,7 +83,7 @@ class ExerciseMapping(BaseModel):
     exercise_id: str
     exercise_name: str
     method: MatchMethod = Field(
-        description="given (by the user, --map); exact, normalised or fuzzy (built-in "
+        description="given (a mapping given by the user); exact, normalised or fuzzy (built-in "
         "catalogue); user (an exercise the user already had); new (a user exercise created by "
         "this import)."
     )
@@ -92,7 +92,7 @@ class ExerciseMapping(BaseModel):
     unassigned: bool = Field(
         default=False,
         description="The exercise has no target muscle yet: it is left out of the connection "
-        "map until you assign targets (mindmuscle exercise assign ID --targets MUSCLE).",
+        "map until its target muscles are assigned (on its exercise card).",
     )
     suggested_targets: list[str] = Field(
         default_factory=list,
@@ -107,7 +107,9 @@ class ImportReport(BaseModel):
 
     path: str
     format: str
-    unit: str = Field(description="Weight unit used: from the file, or the --unit option.")
+    unit: str = Field(
+        description="Weight unit used: from the file, or the one given for the import."
+    )
     unit_in_file: str | None = Field(
         default=None, description="The unit the file itself states (None: it states none)."
     )

@@ -1,14 +1,14 @@
 """Uploaded files as the web app takes them: a safe file name, and errors in the page's words.
 
-Errors carry the command line's wording of the options a file may need ("pass --unit kg or
---unit lb"); the web app names its own fields instead, here, at its edge.
+An error that a setting would fix (a weight unit, a sampling rate) carries the setting, not any
+channel's words for it; the web app names its own control, here, at its edge.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mindmuscle.errors import FileFormatError, FileRowsError, InvalidSignalError
+from mindmuscle.errors import FileFormatError, FileRowsError, InvalidSignalError, Setting
 
 __all__ = ["relabel_upload_error", "safe_file_name"]
 
@@ -20,31 +20,38 @@ def safe_file_name(name: str | None, *, default: str = "upload") -> str:
     return kept or default
 
 
-# Options of the command line named in messages, and what the web pages call them.
-_WEB_WORDS = {
-    "pass --unit kg or --unit lb": "pick kg or lb under 'Weights in' and upload again",
-    "with --rate HZ": "in the sampling rate field (Hz)",
-    "--rate HZ": "the sampling rate field (Hz)",
+# The control of the upload pages that gives each setting an error may need (the motion pages
+# have none: the phone's units are known).
+_PAGE_CONTROLS: dict[Setting, str] = {
+    "weight_unit": "Pick kg or lb under 'Weights in' and upload again.",
+    "sampling_rate": "Give the sampling rate under 'Reading options' and upload again.",
+    "emg_units": "Pick the unit under 'Reading options', 'Samples in', and upload again.",
 }
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def relabel_upload_error(
     exc: FileFormatError | InvalidSignalError, path: Path, file_name: str
 ) -> FileFormatError | InvalidSignalError:
-    """The same error naming the file as uploaded (not its temporary copy) and the page's
-    fields instead of command-line options."""
+    """The same error naming the file as uploaded (not its temporary copy) and, when a setting
+    would fix it, the page's control that gives it."""
 
-    def web(text: str) -> str:
+    def web(text: str, needs: Setting | None) -> str:
         text = text.replace(str(path), file_name)
-        for cli, page in _WEB_WORDS.items():
-            text = text.replace(cli, page)
-        return text
+        control = None if needs is None else _PAGE_CONTROLS.get(needs)
+        return text if control is None else f"{_sentence(text)} {control}"
 
     def relabel(e: FileFormatError) -> FileFormatError:
-        return FileFormatError(web(e.reason), path=file_name, line=e.line, column=e.column)
+        return FileFormatError(
+            web(e.reason, e.needs), path=file_name, line=e.line, column=e.column, needs=e.needs
+        )
 
     if isinstance(exc, FileRowsError):
         return FileRowsError([relabel(e) for e in exc.errors], more=exc.more, path=file_name)
     if isinstance(exc, FileFormatError):
         return relabel(exc)
-    return InvalidSignalError(web(str(exc)))
+    return InvalidSignalError(web(str(exc), exc.needs), needs=exc.needs)

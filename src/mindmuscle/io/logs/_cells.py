@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from mindmuscle.coach.limits import DISTANCE_M, DURATION_S, LOAD_KG, REPS, RPE, Limit
-from mindmuscle.errors import FileFormatError
+from mindmuscle.errors import FileFormatError, Setting
 from mindmuscle.units import KG_PER_LB, MassUnit
 
 __all__ = [
@@ -130,9 +130,11 @@ class Cell:
         self.line = line
         self.column = column
 
-    def error(self, reason: str) -> FileFormatError:
+    def error(self, reason: str, *, needs: Setting | None = None) -> FileFormatError:
         """A FileFormatError naming this cell's file, line and column."""
-        return FileFormatError(reason, path=self.path, line=self.line, column=self.column)
+        return FileFormatError(
+            reason, path=self.path, line=self.line, column=self.column, needs=needs
+        )
 
     @property
     def empty(self) -> bool:
@@ -189,7 +191,7 @@ class Cell:
             raise self.error(f"{self.text!r} is negative; a load is 0 (bodyweight) or more")
         if unit is None:
             raise self.error(
-                f"the weight {self.text!r} has no unit in the file; pass --unit kg or --unit lb"
+                f"the weight {self.text!r} has no unit in the file", needs="weight_unit"
             )
         kg = mass_to_kg(value, unit)
         if not LOAD_KG.ok(kg):

@@ -108,10 +108,10 @@ def check_weight_header(
     per_row_unit = "weight unit" in columns
     if weight_col is not None and header_unit is None and not per_row_unit and unit is None:
         raise FileFormatError(
-            f"this {app} export does not say whether weights are in kg or lb; "
-            "pass --unit kg or --unit lb",
+            f"this {app} export does not say whether weights are in kg or lb",
             path=table.path,
             column=columns[weight_col][1],
+            needs="weight_unit",
         )
     return weight_col, header_unit, per_row_unit
 

@@ -26,7 +26,8 @@ def check_sfreq(sfreq_hz: float) -> float:
     if not math.isfinite(value) or value <= 0:
         raise InvalidSignalError(
             f"Sampling rate {sfreq_hz!r} Hz is not allowed: it must be a positive number of Hz "
-            "(e.g. 1000 or 2000); check the file header or pass --rate."
+            "(e.g. 1000 or 2000); check the file header.",
+            needs="sampling_rate",
         )
     return value
 

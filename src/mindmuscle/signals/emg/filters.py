@@ -95,7 +95,8 @@ def resolve_band(
                 raise InvalidSignalError(
                     f"Sampling rate {fs:g} Hz is too low for surface EMG: the band above "
                     f"{low:g} Hz would be less than an octave wide. Record at 500 Hz or more "
-                    "(1 kHz or more for full-band EMG), or check the --rate given."
+                    "(1 kHz or more for full-band EMG), or check the sampling rate.",
+                    needs="sampling_rate",
                 )
             warnings.warn(
                 f"Sampling rate {fs:g} Hz is too low for the "

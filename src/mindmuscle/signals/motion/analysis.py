@@ -854,8 +854,8 @@ def _check_units(rec: MotionRecording) -> float:
     if 0.5 <= gravity <= 2.0:
         raise InvalidSignalError(
             f"{rec.source}: the acceleration at rest is about {gravity:.2f}, which looks like g "
-            f"rather than m/s^2 (expected about {STANDARD_GRAVITY_MS2:.2f}); give the units as g "
-            "(--units g)."
+            f"rather than m/s^2 (expected about {STANDARD_GRAVITY_MS2:.2f}).",
+            needs="accel_units",
         )
     if gravity > 60.0:
         raise InvalidSignalError(
