@@ -164,11 +164,41 @@ def start_server(data_dir: Path, db_url: str, workers: int) -> tuple[subprocess.
     for _ in range(300):
         try:
             if httpx.get(f"{base}/api/csrf", timeout=1).status_code == 200:
+                settle(proc.pid)
                 return proc, base
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("the server did not start")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """CPU time (clock ticks) of ``pid`` and its child processes (the workers), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(pid: int, timeout_s: float = 120.0) -> None:
+    """Wait until the server's processes are idle: the first worker answers while the others
+    still start, and the first plan of the day on a running server does not share the cores
+    with starting workers."""
+    if not Path(f"/proc/{pid}/stat").exists():
+        return
+    deadline = time.monotonic() + timeout_s
+    last = _cpu_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = _cpu_ticks(pid)
+        if now - last <= 5:  # at most 50 ms of CPU in the last second
+            return
+        last = now
 
 
 async def run_phase(
