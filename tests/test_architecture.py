@@ -286,7 +286,7 @@ def _channel_named(path: Path) -> bool:
 
 # Jinja also writes the experiment report, an HTML file the CLI saves (`experiment analyze
 # --report`): templates for files, not for pages. Only that module may use it outside web/.
-FILE_TEMPLATES = {"io/report.py": {"jinja2"}}
+FILE_TEMPLATES = {"io/plots/experiments.py": {"jinja2"}}
 
 
 def _web_only_imports(path: Path) -> list[str]:
@@ -402,3 +402,34 @@ def test_readers_and_signals_name_no_command_line_option() -> None:
         if options.search(line)
     ]
     assert found == []
+
+
+PLOTTING_LIBRARIES = frozenset({"matplotlib", "plotly"})
+# The web app serves plotly.js as a file (it finds it in the plotly package); it draws nothing.
+PLOTLY_ASSET = "web/app.py"
+
+
+def _plotting_imports(path: Path) -> list[str]:
+    return sorted(n for n in _imports(path) if n.split(".")[0] in PLOTTING_LIBRARIES)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in MODULES
+        if not p.is_relative_to(SRC / "io" / "plots") and str(p.relative_to(SRC)) != PLOTLY_ASSET
+    ],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_figures_are_drawn_only_in_io_plots(path: Path) -> None:
+    found = _plotting_imports(path)
+    assert not found, (
+        f"{path.relative_to(SRC)} imports {found}: every figure is drawn in mindmuscle/io/plots/"
+    )
+
+
+def test_plot_checker_catches_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "report.py"
+    bad.write_text("def f():\n    import matplotlib.pyplot as plt\n", encoding="utf-8")
+    assert _plotting_imports(bad) == ["matplotlib.pyplot"]

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from mindmuscle.cli import app
 from mindmuscle.errors import FileFormatError, InvalidSignalError
 from mindmuscle.io.emg import read_emg_file
-from mindmuscle.services.emg import analyze_emg_file, analyze_emg_recording, render_emg_report
+from mindmuscle.io.plots.emg import render_emg_report
+from mindmuscle.services.emg import analyze_emg_file, analyze_emg_recording
 from mindmuscle.signals.emg import BandNarrowedWarning, simulate_set
 
 FS = 1000.0

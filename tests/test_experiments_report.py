@@ -11,7 +11,7 @@ import pytest
 
 from mindmuscle.experiments import SetResult, analyze, calatayud2016_design, plan_sets
 from mindmuscle.experiments.analysis import ExperimentAnalysis
-from mindmuscle.io.report import (
+from mindmuscle.io.plots.experiments import (
     experiment_figures,
     headline_effects,
     render_experiment_html,

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mindmuscle.cli._app import app, check_rate, console, err_console
-from mindmuscle.services.emg import analyze_emg_file, write_emg_report
+from mindmuscle.io.plots.emg import write_emg_report
+from mindmuscle.services.emg import analyze_emg_file
 from mindmuscle.signals.emg import EmgResult
 
 __all__ = ["emg_command"]

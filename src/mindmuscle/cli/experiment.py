@@ -12,7 +12,7 @@ import typer
 from mindmuscle.cli._app import DbOption, app
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.experiments import comparison_label
-from mindmuscle.io.report import headline_effects
+from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
 from mindmuscle.store import LOCAL_USER_ID, open_database
 

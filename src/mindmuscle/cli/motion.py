@@ -18,7 +18,8 @@ from typer.core import TyperGroup
 from mindmuscle.cli._app import DbOption, app, check_rate, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.errors import InvalidInputError
-from mindmuscle.io.motion import FORMATS, AccelUnits, write_motion_plot
+from mindmuscle.io.motion import FORMATS, AccelUnits
+from mindmuscle.io.plots.motion import write_motion_plot
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.motion import CountEvaluation, analyze_file_trace, evaluate_counts
 from mindmuscle.signals.motion import MotionAnalysis

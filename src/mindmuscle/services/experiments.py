@@ -60,7 +60,7 @@ from mindmuscle.experiments import (
     plan_sets,
 )
 from mindmuscle.io.emg import read_emg_file
-from mindmuscle.io.report import write_experiment_html, write_experiment_pngs
+from mindmuscle.io.plots.experiments import write_experiment_html, write_experiment_pngs
 from mindmuscle.services.emg import analyze_emg_recording
 from mindmuscle.services.history import user_catalog
 from mindmuscle.services.profile import get_profile

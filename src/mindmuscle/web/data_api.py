@@ -31,7 +31,7 @@ from mindmuscle.coach.limits import (
 from mindmuscle.errors import FileFormatError, InvalidSignalError
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
-from mindmuscle.io.report import headline_effects
+from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services.catalog import user_catalog

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mindmuscle.experiments import PRESETS
-from mindmuscle.io.report import render_experiment_html
+from mindmuscle.io.plots.experiments import render_experiment_html
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service

@@ -79,9 +79,7 @@ class LslSource:
             self._inlet.open_stream(timeout=self._open_timeout_s)
             self._opened = True
         try:
-            samples, ts = self._inlet.pull_chunk(
-                timeout=0.0, max_samples=_MAX_CHUNK, as_numpy=True
-            )
+            samples, ts = self._inlet.pull_chunk(timeout=0.0, max_samples=_MAX_CHUNK, as_numpy=True)
             if not len(ts):
                 first, t_first = self._inlet.pull_sample(timeout=timeout_s)
                 if t_first is None:
