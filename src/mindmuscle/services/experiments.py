@@ -59,6 +59,7 @@ from mindmuscle.experiments import (
     make_design,
     plan_sets,
 )
+from mindmuscle.experiments.activation import MuscleActivation, normalise_activation
 from mindmuscle.io.emg import read_emg_file
 from mindmuscle.io.plots.experiments import write_experiment_html, write_experiment_pngs
 from mindmuscle.services.emg import analyze_emg_recording
@@ -675,6 +676,13 @@ def experiment_session(
     )
 
 
+def _activation(emg: dict[str, Any] | None) -> dict[str, MuscleActivation] | None:
+    """The stored EMG summary of a set (see :func:`_set_emg`) as typed activations."""
+    if not emg:
+        return None
+    return {m: MuscleActivation.model_validate(v) for m, v in emg.get("muscles", {}).items()}
+
+
 def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[SetResult], str, str]:
     raw: list[tuple[PlannedSetStatus, Any, dict[str, Any] | None]] = []
     with db.session() as s:
@@ -688,7 +696,8 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
             emg = recs[-1].analysis if recs else None
             rating = row.reflection.target_rating if row.reflection is not None else None
             raw.append((p, (row.reps, rating, row.load_kg), emg))
-    peaks, means, how, unit = _normalise([emg for _, _, emg in raw])
+    scale = normalise_activation([_activation(emg) for _, _, emg in raw])
+    peaks, means, how, unit = scale.peaks, scale.means, scale.how, scale.unit
     results = [
         SetResult(
             index=p.number,
@@ -703,55 +712,6 @@ def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[Set
         for k, (p, (n_reps, rating, load), _) in enumerate(raw)
     ]
     return results, how, unit
-
-
-_TO_MV = {"uV": 1e-3, "mV": 1.0, "V": 1e3}
-
-
-def _normalise(
-    emgs: Sequence[dict[str, Any] | None],
-) -> tuple[list[dict[str, float]], list[dict[str, float]], str, str]:
-    """Per set and muscle: mean repetition peak and mean in % of a common reference.
-
-    A muscle recorded with an MVC in every set keeps its %MVC; otherwise its raw amplitudes are
-    expressed in % of the highest repetition peak of that muscle over the experiment's sets.
-    """
-    peaks: list[dict[str, float]] = [{} for _ in emgs]
-    means: list[dict[str, float]] = [{} for _ in emgs]
-    muscles = sorted({m for e in emgs for m in (e or {}).get("muscles", {})})
-    described = []
-    for m in muscles:
-        entries = [
-            (k, e["muscles"][m])
-            for k, e in enumerate(emgs)
-            if e and m in e.get("muscles", {}) and e["muscles"][m]["peak"]
-        ]
-        if not entries:
-            continue
-        if all(v["normalisation"] == "mvc" for _, v in entries):
-            for k, v in entries:
-                peaks[k][m] = float(np.mean(v["peak_pct"]))
-                means[k][m] = float(np.mean(v["mean_pct"]))
-            described.append(f"{m}: % of its MVC recording")
-            continue
-        scale = {k: _TO_MV.get(v["unit"], 1.0) for k, v in entries}
-        top = max(max(v["peak"]) * scale[k] for k, v in entries)
-        if top <= 0:
-            continue
-        for k, v in entries:
-            peaks[k][m] = 100.0 * float(np.mean(v["peak"])) * scale[k] / top
-            means[k][m] = 100.0 * float(np.mean(v["mean"])) * scale[k] / top
-        described.append(f"{m}: % of its highest repetition peak in this experiment")
-    if not described:
-        return peaks, means, "no EMG recorded", "%MVC"
-    how = "; ".join(described)
-    if any("highest repetition peak" in d for d in described):
-        how += (
-            " (without an MVC the percentages depend on that reference; the effect sizes and "
-            "p-values do not)"
-        )
-        return peaks, means, how, "% of peak"
-    return peaks, means, how, "%MVC"
 
 
 def analyze_experiment(
