@@ -44,7 +44,7 @@ def test_sigkill_mid_session_then_resume_keeps_every_confirmed_set(tmp_path: Pat
     # 2. Resumed: set 2 starts again from its prime; killed while asking for set 3's reflection.
     d2 = Driver(*session_args(url, "--resume"))
     answer2 = lifter([7])
-    d2.until(r"^Resuming session \d+: 1 sets done", answer2)
+    d2.until(r"^Resuming session \d+: 1 set done", answer2)
     d2.until(r"^Set confirmed and stored: .* set 2,", answer2)
     d2.until(r"^Set 3 started:", answer2)
     d2.until(r"^\? Target rating", answer2)
