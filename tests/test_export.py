@@ -184,7 +184,7 @@ def test_broken_json_names_where(tmp_path: Path) -> None:
     try:
         path = tmp_path / "bad.json"
         path.write_text('{"format": "mindmuscle-export", "version": 1, "sets": [{"uuid": 1}]}')
-        with pytest.raises(FileFormatError, match=r"bad.json: sets\[0\]\.uuid: Input should be"):
+        with pytest.raises(FileFormatError, match=r"bad.json: sets\[0\]: uuid 1 is not allowed"):
             import_file(db=db, user_id=USER, path=path)
     finally:
         db.close()

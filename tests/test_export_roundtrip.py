@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from mindmuscle.errors import FileFormatError
+from mindmuscle.errors import FileFormatError, FileRowsError
 from mindmuscle.io.logs.mmcsv import (
     CSV_COLUMNS,
     escape_cell,
@@ -50,7 +51,7 @@ def _import_shared_logs(db: Database, logs: Path) -> int:
         try:
             report = import_file(db=db, user_id=USER, path=path)
         except FileFormatError as exc:
-            if "--unit" not in str(exc):
+            if exc.needs != "weight_unit":
                 continue
             try:
                 report = import_file(db=db, user_id=USER, path=path, unit="kg")
@@ -275,7 +276,7 @@ def test_a_negative_number_in_a_numeric_column_is_a_number(tmp_path: Path) -> No
         doc, _ = read_mindmuscle_csv(_one_row(tmp_path, **{"EMG Peak %MVC": cell}))
         assert doc.sets[0].emg_peak_mvc == -1.5
     # Where the number is out of range the row names its line and column.
-    with pytest.raises(FileFormatError, match=r"one.csv, line 2: load_kg: .*greater than or"):
+    with pytest.raises(FileFormatError, match=r"one.csv, line 2: load_kg -5 is not allowed: the"):
         read_mindmuscle_csv(_one_row(tmp_path, **{"Weight (kg)": "-5"}))
     with pytest.raises(FileFormatError, match=r"line 2, column Reps: 'five' is not a number"):
         read_mindmuscle_csv(_one_row(tmp_path, Reps="five"))
@@ -320,3 +321,80 @@ def test_an_older_export_without_the_new_columns_is_ours_too(tmp_path: Path) -> 
             )
     finally:
         db.close()
+
+
+def _rows_file(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    base = {c: "" for c in CSV_COLUMNS}
+    base.update(
+        {
+            "Date": "2025-01-01T10:00:00",
+            "Exercise ID": "barbell_back_squat",
+            "Exercise Name": "Barbell Back Squat",
+            "Set Type": "working",
+            "Weight (kg)": "100",
+            "Reps": "5",
+            "Source": "log",
+        }
+    )
+    path = tmp_path / "ours.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for i, cells in enumerate(rows):
+            values = base | {"Set ID": f"00000000-0000-4000-8000-{i:012d}"} | cells
+            writer.writerow([values[c] for c in CSV_COLUMNS])
+    return path
+
+
+def test_our_csv_lists_every_broken_row_and_stores_nothing(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'm.db'}")
+    good: dict[str, str] = {}
+    path = _rows_file(
+        tmp_path,
+        [good, {"Reps": "five"}, good, {"Date": "tomorrow"}, {"Tempo": "fast"}, good],
+    )
+    with pytest.raises(FileRowsError) as err:
+        import_file(db=db, user_id=USER, path=path)
+    assert [(e.line, e.column) for e in err.value.errors] == [
+        (3, "Reps"),
+        (5, "Date"),
+        (6, "Tempo"),
+    ]
+    assert err.value.more == 0
+    assert _counts(db)[0] == 0  # not even the good rows
+    # Eighty broken rows: fifty listed, thirty counted.
+    path = _rows_file(tmp_path, [{"Reps": "x"}] * 80)
+    with pytest.raises(FileRowsError) as err:
+        import_file(db=db, user_id=USER, path=path)
+    assert (len(err.value.errors), err.value.more, err.value.count) == (50, 30, 80)
+    # Rows that read but break the limits of a set are listed too, by set.
+    path = _rows_file(tmp_path, [good, {"Reps": "500"}, {"Weight (kg)": "2000"}])
+    with pytest.raises(FileRowsError) as err:
+        import_file(db=db, user_id=USER, path=path)
+    assert [(e.line, e.reason) for e in err.value.errors] == [
+        (3, "reps 500 is not allowed: the reps must be a whole number from 0 to 200"),
+        (4, "load_kg 2000 is not allowed: the load must be a finite number from 0 to 1500 kg"),
+    ]
+    assert _counts(db)[0] == 0
+    db.close()
+
+
+def test_our_json_lists_every_problem_and_stores_nothing(tmp_path: Path) -> None:
+    src = open_database(f"sqlite:///{tmp_path / 'src.db'}")
+    _guided(src)
+    doc = json.loads(export_document(db=src, user_id=USER).to_json())
+    src.close()
+    doc["sets"][0]["reps"] = "many"
+    doc["sets"][1]["load_kg"] = "heavy"
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    db = open_database(f"sqlite:///{tmp_path / 'm.db'}")
+    with pytest.raises(FileRowsError) as err:
+        import_file(db=db, user_id=USER, path=path)
+    assert [e.reason for e in err.value.errors] == [
+        "sets[0]: reps 'many' is not allowed: the reps must be a whole number from 0 to 200",
+        "sets[1]: load_kg 'heavy' is not allowed: the load must be a finite number from 0 to "
+        "1500 kg",
+    ]
+    assert _counts(db)[0] == 0
+    db.close()

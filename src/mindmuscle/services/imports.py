@@ -578,15 +578,21 @@ def _new_sets(
     # One query instead of two per set: an export can hold years of sets.
     uuids, keys = bulk.stored_set_keys(session=s, user_id=user_id)
     new: list[JsonSet] = []
+    errors = RowErrors()  # every refused set listed at once (the first 50); none stored then
     for st in doc.sets:
         if st.uuid in uuids or (st.import_key is not None and st.import_key in keys):
             continue
         if check is not None:
-            check(st)
+            try:
+                check(st)
+            except FileFormatError as exc:
+                errors.add(exc)
+                continue
         uuids.add(st.uuid)
         if st.import_key is not None:
             keys.add(st.import_key)
         new.append(st)
+    errors.raise_any()
     return new
 
 

@@ -27,8 +27,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import FileFormatError
 from mindmuscle.io.logs.mmjson import ExportDocument, JsonReflection, JsonSession, JsonSet
+from mindmuscle.io.logs.model import RowErrors
 
 __all__ = [
     "CSV_COLUMNS",
@@ -308,7 +310,7 @@ def _set(row: _Row, session: str | None) -> JsonSet:
     )
 
 
-def _rows(path: Path) -> Iterator[_Row]:
+def _rows(path: Path, errors: RowErrors) -> Iterator[_Row]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
@@ -317,11 +319,14 @@ def _rows(path: Path) -> Iterator[_Row]:
                 continue
             line = reader.line_num
             if len(values) != len(header):
-                raise FileFormatError(
-                    f"has {len(values)} cells; the header has {len(header)}",
-                    path=path,
-                    line=line,
+                errors.add(
+                    FileFormatError(
+                        f"has {len(values)} cells; the header has {len(header)}",
+                        path=path,
+                        line=line,
+                    )
                 )
+                continue
             yield _Row(dict(zip(header, values, strict=True)), line, str(path))
 
 
@@ -351,8 +356,10 @@ def read_mindmuscle_csv(path: str | Path) -> tuple[ExportDocument, dict[str, str
     sessions: dict[str, JsonSession] = {}
     sets: list[JsonSet] = []
     names: dict[str, str] = {}
+    # Every broken row is listed at once (the first 50), and nothing of the file is used.
+    errors = RowErrors()
     try:
-        for row in _rows(p):
+        for row in _rows(p, errors):
             try:
                 found = _session(row)
                 ref = None
@@ -360,11 +367,15 @@ def read_mindmuscle_csv(path: str | Path) -> tuple[ExportDocument, dict[str, str
                     ref, session = found
                     sessions.setdefault(ref, session)
                 sets.append(_set(row, ref))
+            except FileFormatError as exc:
+                errors.add(exc)
+                continue
             except ValidationError as exc:
-                err = exc.errors()[0]
-                where = ".".join(str(x) for x in err["loc"])
-                raise FileFormatError(f"{where}: {err['msg']}", path=p, line=row.line) from None
+                for e in range_errors(exc.errors()):
+                    errors.add(FileFormatError(str(e).rstrip("."), path=p, line=row.line))
+                continue
             names.setdefault(sets[-1].exercise_id, row.text("Exercise Name"))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileFormatError(f"cannot be read as CSV: {exc}", path=p) from None
+    errors.raise_any()
     return ExportDocument(sessions=list(sessions.values()), sets=sets), names

@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mindmuscle.coach.limits import LOAD_KG, RATING, REPS
-from mindmuscle.errors import FileFormatError
+from mindmuscle.coach.limits import LOAD_KG, RATING, REPS, range_errors
+from mindmuscle.errors import FileFormatError, shown
+from mindmuscle.io.logs.model import RowErrors
 
 __all__ = [
     "FORMAT_NAME",
@@ -172,6 +173,11 @@ class ExportDocument(_Model):
         return self.model_dump_json(indent=2) + "\n"
 
 
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A location in the document as written: ``sets[3].load_kg``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
 def read_export(path: str | Path, text: str | None = None) -> ExportDocument:
     """Read and validate a MindMuscle JSON export.
 
@@ -203,9 +209,23 @@ def read_export(path: str | Path, text: str | None = None) -> ExportDocument:
     try:
         return ExportDocument.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
-        raise FileFormatError(
-            f"{where.lstrip('.')}: {first['msg']} ({exc.error_count()} problem(s) in all)",
-            path=path,
-        ) from None
+        # Every broken entry (a set, a workout, ...) is listed at once with its problems (the
+        # first 50 entries), and nothing of the file is used.
+        entries: dict[str, list[str]] = {}
+        for problem in exc.errors():
+            loc = problem["loc"]
+            head = 2 if len(loc) > 2 and isinstance(loc[1], int) else 1
+            entry = _where(loc[:head])
+            [e] = range_errors([problem])
+            field = _where(loc[head:]) or entry
+            entries.setdefault(entry, []).append(
+                f"{field} {shown(e.value)} is not allowed: {e.allowed}"
+            )
+        errors = RowErrors()
+        for entry, problems in entries.items():
+            text = "; ".join(problems[:3])
+            if len(problems) > 3:
+                text += f"; and {len(problems) - 3} more"
+            errors.add(FileFormatError(f"{entry}: {text}", path=path))
+        errors.raise_any()
+        raise  # pragma: no cover  (a ValidationError always lists at least one problem)
