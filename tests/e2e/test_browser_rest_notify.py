@@ -52,9 +52,11 @@ def test_rest_end_notifies_after_a_reload_and_a_tap_brings_sound_back(
 
     first_run_and_plan(page, server, screenshots=False)
     page.goto("/settings")
-    page.wait_for_selector("#notify-state")
-    assert page.inner_text("#notify-state") == "· allowed"
-    assert page.locator("#notify-ask").is_hidden()
+    page.wait_for_selector("#notify-status")
+    assert page.inner_text("#notify-status").startswith("Notifications allowed: when rest ends")
+    page.locator("#notify-status").scroll_into_view_if_needed()
+    look(page, "settings-notifications")
+    assert page.locator("#btn-notify").is_hidden()  # allowed: nothing to ask
     first = server.http.get("/api/sessions/active").json()["session"]["plan"]["exercises"][0]
     do_one_set(page, screenshots=False)
     page.wait_for_selector("#screen-rest.on")

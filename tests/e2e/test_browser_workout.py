@@ -120,6 +120,7 @@ def test_routines_are_made_changed_deleted_with_undo_and_started(page, server: S
 
     # Today offers it; starting it runs its exercises with its sets.
     page.goto("/today")
+    page.locator("#own-title").scroll_into_view_if_needed()
     look(page, "today-own-workout")
     page.click("[aria-label='Start Biceps']")
     page.wait_for_url("**/session")

@@ -176,11 +176,14 @@ const notifyBtn = document.getElementById("btn-notify");
 if (notifyBtn) {
   const say = (p) => {
     document.getElementById("notify-status").textContent =
-      p === "granted" ? "Notifications allowed: you will be told when rest ends while the app is in the background." : p === "denied" ? "Notifications are blocked; allow them in the browser's site settings." : !("Notification" in window) ? "This browser cannot show notifications." : "When the app is in the background, a notification says the rest is over.";
+      p === "granted" ? "Notifications allowed: when rest ends with the app in the background, or reloaded and not yet tapped, a notification sounds and vibrates." : p === "denied" ? "Notifications are blocked; allow them in the browser's site settings." : !("Notification" in window) ? "This browser cannot show notifications." : "When the app is in the background, or reloaded and not yet tapped, a notification says the rest is over.";
+    notifyBtn.hidden = p === "granted";
   };
   say("Notification" in window ? Notification.permission : "unsupported");
   notifyBtn.addEventListener("click", async () => {
     if (!("Notification" in window)) return say("unsupported");
+    prefs.notifyAsked = true; // asked once: the rest screen does not offer it again
+    localStorage.setItem("mm.prefs", JSON.stringify(prefs));
     say(await Notification.requestPermission());
   });
 }
@@ -200,24 +203,3 @@ if (logout) {
   });
 }
 
-// Notifications when rest ends (they sound and vibrate even after a reload): asked from a tap.
-const notifyAsk = document.getElementById("notify-ask");
-if (notifyAsk) {
-  const show = () => {
-    const st = "Notification" in window ? Notification.permission : "unsupported";
-    const words = { granted: "· allowed", denied: "· blocked: allow them in the browser's site settings", unsupported: "· this browser has none", default: "· sounds and vibrates even after a reload" };
-    document.getElementById("notify-state").textContent = words[st];
-    notifyAsk.hidden = st !== "default";
-  };
-  notifyAsk.addEventListener("click", async () => {
-    prefs.notifyAsked = true; // the rest screen does not offer it again
-    localStorage.setItem("mm.prefs", JSON.stringify(prefs));
-    try {
-      await Notification.requestPermission();
-    } catch {
-      /* an old browser: the state below says what it is */
-    }
-    show();
-  });
-  show();
-}

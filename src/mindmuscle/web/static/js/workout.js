@@ -103,7 +103,8 @@ export function pickExercise({ title = "Add an exercise", exclude = [], swapFor 
 // One exercise of a workout or routine. ``lock``: "none" (everything can change), "sets" (only
 // more sets: the exercise has begun), "all" (done). Handlers left out hide their buttons.
 export function exerciseRow({ name, detail, sets, minSets = 1, maxSets = 20, lock = "none", first, last, onSets, onMove, onSwap, onRemove }) {
-  const head = el("div", { className: "row" }, el("div", { className: "grow" }, el("b", { textContent: name }), detail ? el("br") : null, detail ? el("small", { className: "muted", textContent: detail }) : null));
+  const head = el("div", { className: "row" }, el("b", { className: "grow", textContent: name }));
+  if (onSwap && lock === "none") head.append(button("Swap", `Swap ${name} for another exercise`, onSwap, "wbtn"));
   if (onRemove && lock === "none") head.append(button("Remove", `Remove ${name}`, onRemove, "wbtn"));
   const controls = el("div", { className: "row wrow-controls" });
   if (lock === "all") {
@@ -126,9 +127,9 @@ export function exerciseRow({ name, detail, sets, minSets = 1, maxSets = 20, loc
         down.disabled = !!last;
         controls.append(up, down);
       }
-      if (onSwap) controls.append(button("Swap", `Swap ${name} for another exercise`, onSwap, "wbtn"));
     }
   }
-  const item = el("li", { className: `wrow${lock === "all" ? " done" : ""}` }, head, controls);
+  const about = detail ? el("small", { className: "muted", textContent: detail }) : null;
+  const item = el("li", { className: `wrow${lock === "all" ? " done" : ""}` }, head, about, controls);
   return item;
 }
