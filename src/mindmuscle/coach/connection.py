@@ -162,7 +162,10 @@ def score_points(
         wsum = float(len(pts))
     else:
         pts = list(points)
-    score = sum(r * w for _, r, w in pts) / wsum
+    # The mean as the first rating plus the weighted mean of the others' differences from it:
+    # the same number, but exact when every rating is the same (7, not 6.999999999999999).
+    base = pts[0][1]
+    score = base + sum((r - base) * w for _, r, w in pts) / wsum
     t_mean = sum(t * w for t, _, w in pts) / wsum
     r_mean = score
     sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)

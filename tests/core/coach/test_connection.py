@@ -72,3 +72,14 @@ def test_a_growing_map_on_the_real_catalogue() -> None:
     drill = drill_plan(catalog=CATALOG, scores=scores)
     assert drill.items[0].muscle_id == "pec_sternal"
     assert "biceps" not in [i.muscle_id for i in drill.items]
+
+
+def test_ratings_that_are_all_the_same_score_exactly_that() -> None:
+    # A weighted mean of equal ratings is that rating at any age, with no rounding residue
+    # (the map showed 6.999999999999999 for one rating of 7 logged an hour earlier).
+    cat = make_catalog()
+    for hours in range(0, 24 * 60, 7):
+        one = connection_map([logged(days_ago=hours / 24, target_rating=7)], catalog=cat, now=NOW)
+        assert one["biceps"].score == 7.0, hours
+        three = [logged(days_ago=hours / 24 + k, target_rating=3) for k in range(3)]
+        assert connection_map(three, catalog=cat, now=NOW)["biceps"].score == 3.0, hours
