@@ -56,11 +56,16 @@ def test_calibration_reports_tracks_no_relation_and_not_enough(tmp_path: Path) -
     assert by["barbell_bench_press"]["n"] == 5  # sets without EMG do not count
     assert by["barbell_bench_press"]["exercise_name"] == "Barbell Bench Press"
     assert all(d["evidence"] == ["sevilmis2024"] for d in doc)
-    text = runner.invoke(app, ["calibration", "--db", str(db_path)], env={"COLUMNS": "160"})
+    text = runner.invoke(app, ["calibration", "--db", str(db_path)], env={"COLUMNS": "60"})
     assert text.exit_code == 0, text.output
-    assert "your feeling tracks the measured activation" in text.stdout
-    assert "no relation found over 12 sets" in text.stdout
-    assert "not enough sets yet: 5 of 8" in text.stdout
+    lines = text.stdout.splitlines()
+    assert lines[0] == "Felt versus measured (sevilmis2024)"
+    curl = next(line for line in lines if "Dumbbell Biceps Curl" in line)
+    assert curl.startswith("- ") and ": your feeling tracks the measured activation: rho" in curl
+    assert any("Lat Pulldown: no relation found over 12 sets" in line for line in lines), (
+        text.stdout
+    )
+    assert any("Barbell Bench Press: not enough sets yet: 5 of 8" in line for line in lines)
 
 
 def test_calibration_without_sets_says_what_to_do(tmp_path: Path) -> None:

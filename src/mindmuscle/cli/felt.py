@@ -23,8 +23,6 @@ def calibration(
     rating and a measured peak %MVC; below 8 sets "not enough sets yet", and "no relation" when
     the interval includes 0 (sevilmis2024, rule 16).
     """
-    from rich.table import Table
-
     from mindmuscle.cli._db import open_existing
     from mindmuscle.services.felt import felt_vs_measured_report
     from mindmuscle.store import LOCAL_USER_ID
@@ -39,17 +37,23 @@ def calibration(
             "mindmuscle live or an EMG import) and rate how strongly you felt the target.",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
         return
-    table = Table(title="Felt versus measured (sevilmis2024)", title_justify="left")
-    for col in ("muscle", "exercise", "sets", "what the sets show"):
-        table.add_column(col)
+    # One line per muscle and exercise (no table): the sentence is the result, and it must read
+    # whole on a phone-sized terminal.
+    console.print("Felt versus measured (sevilmis2024)", markup=False, highlight=False)
     for v in views:
-        table.add_row(v.muscle_name, v.exercise_name, str(v.relation.n), v.relation.message)
-    console.print(table)
+        console.print(
+            f"- {v.muscle_name}, {v.exercise_name}: {v.relation.message}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         "A felt rating is a skill to check, not a measurement: where they disagree, trust the "
         "EMG and practise feeling the target with the live bars.",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
