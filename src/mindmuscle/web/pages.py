@@ -15,6 +15,7 @@ from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import routines as routine_service
 from mindmuscle.services.today import today_view
+from mindmuscle.units import from_kg
 from mindmuscle.web.api import log_in, set_csrf_cookie, set_session_cookie
 from mindmuscle.web.bodymap import OUTLINE, SHAPES, score_colour
 from mindmuscle.web.deps import Ctx, User, UserCatalog, WebContext, check_csrf, is_https, utcnow
@@ -150,9 +151,13 @@ def exercises(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> R
     def load(kg: float) -> str:
         return format_load(kg, units) if kg > 0 else "bodyweight"
 
+    def estimate(kg: float) -> str:
+        # An estimated 1RM is no more precise than a tenth of the lifter's unit.
+        return f"{round(from_kg(kg, units), 1):g} {units}"
+
     return render(
         request, ctx, "exercises.html", "exercises", cards=cards, catalog=catalog,
-        records=records, load=load,
+        records=records, load=load, estimate=estimate,
     )  # fmt: skip
 
 
