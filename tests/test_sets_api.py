@@ -312,3 +312,13 @@ def test_an_edit_sets_and_clears_focus_and_where_else_and_undoes_exactly(
     assert r.json()["message"] == "focus_rating is both given (3) and cleared; send one of the two."
     r = client.patch(f"/api/sets/{s['id']}", json={"clear": ["reps"]})
     assert r.status_code == 422
+
+
+def test_sets_come_in_pages_going_back_in_time(client: TestClient) -> None:
+    ids = [post_set(client, 20 + k, 10, 6)["id"] for k in range(5)]  # same time: by id
+    page = lambda q: [s["id"] for s in client.get(f"/api/sets?{q}").json()]  # noqa: E731
+    assert page("limit=2") == ids[3:]
+    assert page("limit=2&offset=2") == ids[1:3]
+    assert page("limit=2&offset=4") == ids[:1]
+    assert page("limit=2&offset=6") == []
+    assert client.get("/api/sets?offset=-1").status_code == 422

@@ -118,9 +118,11 @@ def history(
     session_id: int | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    offset: int = 0,
     include_deleted: bool = False,
 ) -> list[SetRecord]:
-    """Stored sets with their reflections, oldest first (``limit``: the newest ones).
+    """Stored sets with their reflections, oldest first (``limit``: the newest ones after the
+    ``offset`` newest, so pages go back in time).
 
     Deleted sets are left out unless ``include_deleted`` (each then has its ``deleted_at``).
     """
@@ -132,6 +134,7 @@ def history(
             session_id=session_id,
             since=since,
             limit=limit,
+            offset=offset,
             include_deleted=include_deleted,
         )
         return [set_record(r) for r in rows]

@@ -481,9 +481,11 @@ def list_sets(
     until: datetime | None = None,
     sources: Sequence[str] | None = None,
     limit: int | None = None,
+    offset: int = 0,
     include_deleted: bool = False,
 ) -> list[SetRow]:
-    """Sets with their reflections, oldest first (``limit`` keeps the newest ones).
+    """Sets with their reflections, oldest first (``limit`` keeps the newest ones, after
+    skipping the ``offset`` newest: pages going back in time).
 
     Deleted sets are left out unless ``include_deleted``.
     """
@@ -501,7 +503,7 @@ def list_sets(
     if sources is not None:
         q = q.where(SetRow.source.in_(list(sources)))
     if limit is not None:
-        q = q.order_by(SetRow.performed_at.desc(), SetRow.id.desc()).limit(limit)
+        q = q.order_by(SetRow.performed_at.desc(), SetRow.id.desc()).limit(limit).offset(offset)
         return list(reversed(list(session.scalars(q))))
     return list(session.scalars(q.order_by(SetRow.performed_at, SetRow.id)))
 

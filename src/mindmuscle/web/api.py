@@ -300,11 +300,17 @@ def list_sets(
     exercise_id: str | None = None,
     session_id: int | None = Query(default=None, ge=1, le=INT64_MAX),
     limit: int = Query(default=100, ge=1, le=1000),
+    offset: int = Query(
+        default=0,
+        ge=0,
+        le=1_000_000_000,
+        description="Skip this many of the newest sets first: the next page back in time.",
+    ),
     deleted: bool = Query(
         default=False, description="Also the deleted sets (each with its deleted_at)."
     ),
 ) -> list[history_service.SetRecord]:
-    """The newest stored sets with their reflections, oldest first."""
+    """The newest stored sets with their reflections, oldest first (pages with ``offset``)."""
     if exercise_id is not None:
         catalog.exercise(exercise_id)
     return history_service.history(
@@ -313,6 +319,7 @@ def list_sets(
         exercise_id=exercise_id,
         session_id=session_id,
         limit=limit,
+        offset=offset,
         include_deleted=deleted,
     )
 

@@ -143,7 +143,8 @@ export class MotionRecorder {
 
   _on(e) {
     const a = e.accelerationIncludingGravity || e.acceleration;
-    if (!a) return;
+    // A desktop browser may fire devicemotion with empty axes: that is no motion data.
+    if (!a || ![a.x, a.y, a.z].every((v) => typeof v === "number" && Number.isFinite(v))) return;
     const r = e.rotationRate || {};
     const t = (e.timeStamp || performance.now()) - this.t0;
     this.samples.push([

@@ -94,10 +94,23 @@ function renderWorkout(w) {
   return details;
 }
 
+// Every stored set, a page of the newest 1000 at a time going back (an imported log can hold
+// many thousands): a workout is never left out.
+async function allSets() {
+  const page = 1000;
+  let sets = [];
+  for (let offset = 0; ; offset += page) {
+    const got = await api(`/api/sets?limit=${page}&offset=${offset}`);
+    sets = got.concat(sets);
+    if (got.length < page) return sets;
+    $("history-status").textContent = `Loading: ${sets.length} sets so far…`;
+  }
+}
+
 async function load() {
   let sets;
   try {
-    sets = await api("/api/sets?limit=1000");
+    sets = await allSets();
   } catch (ex) {
     $("history-status").textContent = ex.status ? ex.message : "History needs the network.";
     return;
