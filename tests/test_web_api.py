@@ -203,6 +203,23 @@ def test_a_set_is_stored_once_per_uuid_and_adapts_the_next(client: TestClient) -
     assert sets[0]["session_id"] == plan["session_id"]
 
 
+def test_the_next_set_follows_the_load_lifted_not_the_load_planned(client: TestClient) -> None:
+    plan = _plan(client)
+    p = plan["plan"]["exercises"][0]
+    lifted = p["load_kg"] + 2.5
+    body = _set_body(
+        plan,
+        load_kg=lifted,
+        reflection={"target_rating": 7, "felt_elsewhere": {}, "focus_rating": 7},
+    )
+    r = client.post("/api/sets", json=body)
+    assert r.status_code == 200, r.text
+    adaptation = r.json()["adaptation"]
+    assert adaptation["actions"] == ["keep"]  # felt 7/10: keep everything as it is...
+    assert adaptation["next"]["load_kg"] == lifted  # ...which is the load just lifted
+    assert r.json()["set"]["load_kg"] == lifted
+
+
 def test_a_set_with_phone_motion_keeps_the_recording(client: TestClient) -> None:
     plan = _plan(client)
     motion = {"columns": ["t_ms", "ax", "ay", "az"], "samples": [[0, 0, 9.8, 0], [10, 0, 9.9, 0]]}

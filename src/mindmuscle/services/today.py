@@ -195,8 +195,13 @@ def record_web_set(
     record, stored_now = writer.store(user_id=user_id, data=data, catalog=catalog, now=now)
     adaptation = None
     if data.prescription is not None:
+        lifted = data.prescription
+        if lifted.load_kg is not None and data.load_kg is not None:
+            # The next set follows from what was lifted, not from what was planned: a lifter
+            # who chose 26 kg over the planned 24 and is told "keep it" keeps 26 kg.
+            lifted = lifted.model_copy(update={"load_kg": data.load_kg})
         adaptation = adapt(
-            data.prescription,
+            lifted,
             data.reflection,
             exercise=exercise,
             equipment=equipment,
