@@ -106,6 +106,7 @@ def test_hevy_mappings_are_listed_with_method_and_confidence(
     warm_up = by_name["Warm Up"]
     assert (warm_up.method, warm_up.unassigned, warm_up.suggested_targets) == ("new", True, [])
     assert (running.unassigned, running.suggested_targets) == (True, ["quadriceps"])
+    assert running.suggested_target_names == ["Quads (quadriceps)"]  # names for the page
     assert report.unit == "kg"
     assert report.first_workout == datetime(2025, 6, 11, 13, 24)
 

@@ -59,3 +59,19 @@ def test_settings_link_from_a_message_focuses_the_field(page, server: Server) ->
     assert page.evaluate("JSON.parse(localStorage.getItem('mm.prefs')).voice") is False
     shot(page, "26-settings")
     assert page.errors == []
+
+
+def test_switching_units_keeps_the_equipment_typed_in_each(page, server: Server) -> None:  # noqa: F811
+    page.goto("/first-run")
+    page.fill("#plates", "20, 10, 5")
+    page.fill("#dumbbell_max", "36")
+    page.click("label:has(input[name=units][value=lb])")
+    # The other unit offers its usual equipment...
+    assert page.input_value("#plates") != "20, 10, 5"
+    page.fill("#dumbbell_max", "80")
+    # ...and switching back gives back what was typed in each unit, not the defaults.
+    page.click("label:has(input[name=units][value=kg])")
+    assert (page.input_value("#plates"), page.input_value("#dumbbell_max")) == ("20, 10, 5", "36")
+    page.click("label:has(input[name=units][value=lb])")
+    assert page.input_value("#dumbbell_max") == "80"
+    assert page.errors == []

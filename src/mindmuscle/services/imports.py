@@ -98,6 +98,9 @@ class ExerciseMapping(BaseModel):
         default_factory=list,
         description="For new exercises: muscle ids the name's words suggest (not stored).",
     )
+    suggested_target_names: list[str] = Field(
+        default_factory=list, description="The names of those muscles, in the same order."
+    )
 
 
 class ImportReport(BaseModel):
@@ -357,6 +360,10 @@ class _Importer:
                 sets=st.sets,
                 unassigned=st.match.exercise.unassigned,
                 suggested_targets=list(st.suggested),
+                suggested_target_names=[
+                    self.catalog.muscles[m].name if m in self.catalog.muscles else m
+                    for m in st.suggested
+                ],
             )
             for name, st in sorted(self.names.items(), key=lambda kv: kv[0].casefold())
         ]

@@ -71,13 +71,13 @@ function renderReport(r) {
         "div",
         { class: "map-to" },
         el("span", {}, "→ ", m.exercise_name, " "),
-        el("code", {}, m.exercise_id),
         el("span", { class: "tag" }, METHOD[m.method] + pct),
       ),
     );
     if (m.unassigned) {
-      const hint = m.suggested_targets.length ? ` The name suggests: ${m.suggested_targets.join(", ")}.` : "";
-      row.append(el("small", { class: "notice" }, `No target muscle yet: left out of the connection map until you assign its targets (mindmuscle exercise assign).${hint}`));
+      const names = m.suggested_target_names || [];
+      const hint = names.length ? ` The name suggests: ${names.join(", ")}.` : "";
+      row.append(el("small", { class: "notice" }, `No target muscle yet: left out of the connection map until you assign its targets on its card under Exercises.${hint}`));
     }
     list.append(row);
   }

@@ -15,12 +15,20 @@ function showUnit() {
   for (const el of document.querySelectorAll("[data-unit]")) el.textContent = radio("units");
 }
 
-// Switching kg <-> lb offers the other unit's usual equipment instead of converting odd numbers.
+// Switching kg <-> lb offers the other unit's usual equipment instead of converting odd numbers;
+// the equipment typed in each unit is kept, so switching back gives it back, not the defaults.
+const EQUIPMENT = ["bar", "stack_step", "dumbbell_min", "dumbbell_max", "dumbbell_step", "plates"];
+const typed = {};
+let shownUnit = radio("units");
 form.querySelectorAll("input[name=units]").forEach((el) =>
   el.addEventListener("change", () => {
-    const d = defaults[radio("units")];
-    for (const k of ["bar", "stack_step", "dumbbell_min", "dumbbell_max", "dumbbell_step"]) form.elements[k].value = d[k];
-    form.elements.plates.value = d.plates.join(", ");
+    typed[shownUnit] = Object.fromEntries(EQUIPMENT.map((k) => [k, form.elements[k].value]));
+    shownUnit = radio("units");
+    const d = defaults[shownUnit];
+    const back = typed[shownUnit];
+    for (const k of EQUIPMENT) {
+      form.elements[k].value = back ? back[k] : k === "plates" ? d.plates.join(", ") : d[k];
+    }
     const bw = num("bodyweight");
     if (bw) form.elements.bodyweight.value = radio("units") === "lb" ? (bw / 0.45359237).toFixed(1) : (bw * 0.45359237).toFixed(1);
     showUnit();
