@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from mindmuscle.catalog import Breathing, Catalog, Exercise, Mechanic, load_catalog
 from mindmuscle.cli._app import DbOption, app, console, err_console
+from mindmuscle.cli._db import open_existing
 from mindmuscle.config import Settings
 from mindmuscle.errors import InvalidInputError, UnknownIdError
 from mindmuscle.services.catalog import (
@@ -45,7 +46,9 @@ _BREATHING = {
 def _user_catalog(db: str | None) -> Catalog:
     """Your catalogue, as the web app and `plan` see it (an empty database is not created)."""
     settings = Settings()
-    if db or database_exists(settings=settings):
+    if db:  # a database named on purpose must exist: a reading command creates nothing
+        return user_catalog(db=open_existing(db), user_id=LOCAL_USER_ID, settings=settings)
+    if database_exists(settings=settings):
         database = open_database(db, settings=settings)
         return user_catalog(db=database, user_id=LOCAL_USER_ID, settings=settings)
     return load_user_catalog(settings)

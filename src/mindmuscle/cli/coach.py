@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from mindmuscle.cli._app import app, console
+from mindmuscle.cli._db import open_existing
 from mindmuscle.coach import (
     DrillPlan,
     Experience,
@@ -253,7 +254,8 @@ def plan(
     """Today's plan from your profile and logged sets (the options override them): exercises,
     sets, reps, load, tempo, focus cue and why, with evidence ids. Nothing is stored; use
     `mindmuscle today` to keep the plan for `mindmuscle session`."""
-    database = open_database(db) if db or database_exists() else None
+    # A database named on purpose must exist (nothing is created); without one, the defaults.
+    database = open_existing(db) if db else open_database() if database_exists() else None
     stored = Profile() if database is None else get_profile(db=database, user_id=LOCAL_USER_ID)
     unit = parse_unit(units) if units is not None else stored.units
     equipment = stored.equipment if stored.equipment.unit == unit else default_equipment(unit)

@@ -16,13 +16,14 @@ from pydantic import ValidationError
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
 from mindmuscle.errors import OutOfRangeError
 from mindmuscle.services import history as history_service
 from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
 from mindmuscle.services.profile import get_profile
-from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.store import LOCAL_USER_ID, Database
 from mindmuscle.units import MassUnit, from_kg, parse_unit
 
 __all__ = ["set_app", "workout_app"]
@@ -138,7 +139,7 @@ def _show(detail: SetDetail, units: MassUnit, catalog: Catalog, as_json: bool) -
 
 
 def _context(db: str | None) -> tuple[Database, MassUnit, Catalog]:
-    database = open_database(db)
+    database = open_existing(db)  # no database, no sets: nothing is created
     units = get_profile(db=database, user_id=USER_ID).units
     return database, units, history_service.user_catalog(db=database, user_id=USER_ID)
 
