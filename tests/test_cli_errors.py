@@ -169,7 +169,7 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["log", EX, "--reps", "-1", "--rating", "5"], {}, 2, "--reps"),
     (["log", EX, "--reps", "5", "--rating", "11"], {}, 2, "--rating"),
     ([*LOG, "--tempo", "abc"], {}, 1, "abc"),
-    ([*LOG, "--at", "yesterday"], {}, 2, "'--at'"),
+    ([*LOG, "--at", "yesterday"], {}, 2, "--at yesterday is not allowed: it must be a date"),
     ([*LOG, "--units", "stone"], {}, 1, "stone"),
     (["today", "--sleep", "9"], {}, 2, "--sleep"),
     (["init", "--units", "stone", "--no-input"], {}, 1, "stone"),
@@ -182,7 +182,10 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["experiment", "new", "--loads", "a,b"], {}, 1, "a,b"),
     (["no-such-command"], {}, 2, "No such command"),
     (["plan", "--no-such-option"], {}, 2, "--no-such-option"),
-    (["history", "--limit", "0"], {}, 2, "--limit"),
+    (["history", "--limit", "0"], {}, 2, "--limit 0 is not allowed: it must be greater than"),
+    ([*LOG, "--load", "nan"], {}, 2, "--load nan is not allowed"),
+    ([*LOG[:-2], "--rating", "7.5"], {}, 2, "--rating 7.5 is not allowed: it must be a whole"),
+    (["import", "{place}/set.csv", "--threshold=2"], {}, 2, "--threshold 2 is not allowed"),
     (["catalog", "import", "/nonexistent/exercises.json"], {}, 1, "/nonexistent"),
 ]
 

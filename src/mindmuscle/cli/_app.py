@@ -209,6 +209,42 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_SHOULD = "Invalid value for "
+# The type checker's words for the kinds of value, as a sentence of ours says them.
+_KINDS = (
+    ("a valid integer", "a whole number"),
+    ("a valid number", "a number"),
+    ("a valid datetime or date", "a date and time, such as 2026-03-01T18:30"),
+    ("a valid date", "a date, such as 2026-03-01"),
+)
+
+
+def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> str:
+    """A refused option value in the words of every other error: the option, the value given,
+    what is allowed (``--load nan is not allowed: it must be ...``), not the type checker's
+    "Invalid value for '--load': Input should be ..."."""
+    message = _one_line(exc.format_message())
+    param = getattr(exc, "param", None)
+    head, sep, rest = message.partition(": Input should be ")
+    if not (sep and head.startswith(_SHOULD) and param is not None and param.opts):
+        return message
+    names = [*param.opts, *param.secondary_opts]
+    given = None
+    for i, token in enumerate(args):
+        if token in names and i + 1 < len(args):
+            given = args[i + 1]
+        for name in names:
+            if token.startswith(f"{name}="):
+                given = token.partition("=")[2]
+    option = max(param.opts, key=len)
+    shown = "" if given is None else f" {given}"
+    for theirs, ours in _KINDS:
+        if rest.startswith(theirs):
+            rest = ours + "."
+            break
+    return f"{option}{shown} is not allowed: it must be {rest}"
+
+
 def _usage_hint(ctx: _click.Context | None, message: str = ".") -> str:
     if ctx is None:
         return ""
@@ -287,7 +323,7 @@ class _Group(TyperGroup):
             _click.echo(exc.ctx.get_help() if exc.ctx is not None else "")
             sys.exit(0)
         except _click.exceptions.UsageError as exc:
-            message = _one_line(exc.format_message())
+            message = _plain_bad_value(exc, sys.argv[1:] if args is None else list(args))
             _fail(f"{message}{_usage_hint(exc.ctx, message)}", exc.exit_code)
         except _click.exceptions.ClickException as exc:
             _fail(_one_line(exc.format_message()), exc.exit_code)
