@@ -39,6 +39,7 @@ from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
+from mindmuscle.coach.adapt import ACTION_WORDS
 from mindmuscle.coach.limits import (
     BODYWEIGHT_KG,
     LOAD_KG,
@@ -540,8 +541,10 @@ class _View:
         voice: _Voice,
         plan: Plan | None = None,
         names: dict[str, str] | None = None,
+        muscles: dict[str, str] | None = None,
     ) -> None:
         self.units = units
+        self.muscles = dict(muscles or {})
         self.clock = clock
         self.voice = voice
         self.plan = plan
@@ -646,7 +649,7 @@ class _View:
             self.line(f"Set finished: {ev.reps} reps")
             self.voice.ring()
         elif isinstance(ev, ev_.ReflectRequestedEvent):
-            aimed = ", ".join(ev.targets) or "muscle you aimed at"
+            aimed = ", ".join(self.muscles.get(m, m) for m in ev.targets) or "muscle you aimed at"
             self.line(f"Reflect: how well did you feel the {aimed}?")
         elif isinstance(ev, ev_.SetConfirmedEvent):
             c = ev.completed
@@ -664,7 +667,8 @@ class _View:
                 f"{n.tempo.as_string()}\n{n.focus.mode} focus: {n.focus.cue}{touch}"
             )
             self.line(
-                f"Next set: {', '.join(ev.actions)}; {n.load_display}, tempo "
+                f"Next set: {', '.join(ACTION_WORDS.get(a, a) for a in ev.actions)}; "
+                f"{n.load_display}, tempo "
                 f"{n.tempo.as_string()}, {n.focus.mode} focus: {n.focus.cue}{touch}"
             )
             for r in ev.reasons:
@@ -1004,7 +1008,10 @@ def session(
     voice_out = _Voice(sound=sound, voice=voice and time_scale >= 0.5, terminal=console.is_terminal)
     console.print(voice_out.describe(), highlight=False)
     names = {p.exercise_id: p.name for p in run.loop.plan.exercises}
-    view = _View(units=units, clock=clock, voice=voice_out, plan=run.loop.plan, names=names)
+    muscles = {m: _muscle(run.catalog, m) for m in run.catalog.muscles}
+    view = _View(
+        units=units, clock=clock, voice=voice_out, plan=run.loop.plan, names=names, muscles=muscles
+    )
     inputs = _Input()
     terminal = _Terminal(run, view, inputs, clock, units)
     previous = signal.signal(signal.SIGINT, lambda *_: inputs.interrupt())

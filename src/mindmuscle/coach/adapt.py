@@ -40,6 +40,7 @@ from mindmuscle.coach.models import (
 from mindmuscle.errors import InvalidInputError
 
 __all__ = [
+    "ACTION_WORDS",
     "MAX_ECCENTRIC_S",
     "PROGRESS_MIN_RATING",
     "PROGRESS_MIN_RIR",
@@ -58,6 +59,15 @@ _MAX_REP_S = 8.0
 Action = Literal[
     "keep", "progress_load", "lighter", "slower_eccentric", "switch_cue", "add_touch_cue"
 ]
+ACTION_WORDS: dict[str, str] = {
+    "keep": "keep everything as it is",
+    "progress_load": "add load",
+    "lighter": "go lighter",
+    "slower_eccentric": "lower more slowly",
+    "switch_cue": "try another cue",
+    "add_touch_cue": "add a touch cue",
+}
+"""Each action as the lifter reads it."""
 
 
 def _session_key(s: LoggedSet) -> str | date:

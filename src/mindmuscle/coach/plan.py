@@ -238,10 +238,17 @@ def pick_exercise(catalog: CatalogView, muscle_id: str, mechanic: Mechanic) -> E
     )
 
 
-def _score_text(muscle_id: str, score: ConnectionScore | None) -> str:
+def _muscle_name(catalog: CatalogView, muscle_id: str) -> str:
+    """The muscle's name without its Latin part ("Biceps", not "biceps_brachii")."""
+    muscle = catalog.muscles.get(muscle_id)
+    return muscle.name.split(" (")[0] if muscle is not None else muscle_id
+
+
+def _score_text(muscle: str, score: ConnectionScore | None) -> str:
+    """``muscle``: its name, as the lifter reads it."""
     if score is None:
-        return f"{muscle_id} (not rated yet)"
-    return f"{muscle_id} (score {score.score:.1f} of 10 from {score.count} rated sets)"
+        return f"{muscle} (not rated yet)"
+    return f"{muscle} (score {score.score:.1f} of 10 from {score.count} rated sets)"
 
 
 @dataclass(frozen=True)
@@ -303,21 +310,21 @@ def _choose_exercises(
                 )
             if ex is None:
                 ex = pick_exercise(catalog, muscle_id, Mechanic.COMPOUND)
-                why_text = f"No isolation exercise for {muscle_id}: a compound one instead."
+                why_text = (
+                    f"No isolation exercise for {_muscle_name(catalog, muscle_id)}: "
+                    "a compound one instead."
+                )
             if ex is None or ex.id in used or sore_skip(ex):
                 continue
             used.add(ex.id)
+            focus_text = _score_text(_muscle_name(catalog, muscle_id), scores.get(muscle_id))
             choices.append(
                 _Choice(
                     ex,
                     "focus",
                     (
                         Reason(
-                            text=(
-                                "Focus exercise for "
-                                f"{_score_text(muscle_id, scores.get(muscle_id))}: "
-                                "weakest connections first."
-                            )
+                            text=(f"Focus exercise for {focus_text}: weakest connections first.")
                         ),
                         Reason(text=why_text),
                     ),
@@ -377,7 +384,7 @@ def _choose_exercises(
             n_focus += 1
             why = Reason(
                 text=(
-                    f"Focus exercise for {_score_text(m, scores.get(m))}: "
+                    f"Focus exercise for {_score_text(_muscle_name(catalog, m), scores.get(m))}: "
                     + (
                         "isolation work builds the connection first."
                         if ex.mechanic == Mechanic.ISOLATION
