@@ -74,6 +74,8 @@ def test_log_without_a_rating_stores_it_as_absent_and_leaves_the_map(tmp_path: P
     assert [(s["reps"], s["reflection"]["target_rating"]) for s in stored] == [(10, 7), (8, None)]
     assert _rating_column(path) == [7, None]
     assert json.loads(cli("map", "--json")) == before
+    shown = cli("set", "show", str(stored[1]["id"]))
+    assert "target not rated" in shown and "None" not in shown
     # Correcting its reps in the terminal invents no rating either.
     edited = json.loads(cli("set", "edit", str(stored[1]["id"]), "--reps", "9", "--json"))
     assert [r["changes"] for r in edited["revisions"]] == [{"reps": [8, 9]}]

@@ -149,6 +149,8 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         child.expect(r"Rest: press Enter to skip the rest")
         child.sendline("q")
         child.expect(r"End the session now\? The sets done are stored\. \[y/N\]")
+        # q pauses while it asks; it does not also say "Enter or r to resume".
+        assert "Paused" not in child.before
         child.sendline("y")
         child.expect(r"Summary \(ended early\)")
         child.expect(pexpect.EOF)

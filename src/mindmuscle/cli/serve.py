@@ -59,6 +59,9 @@ def serve(
         given["workers"] = workers
     if forwarded_allow_ips is not None:
         given["forwarded_allow_ips"] = forwarded_allow_ips
+    # The environment as the server's processes will read it: a bad variable is refused now,
+    # before anything says the server is running.
+    Settings()
     settings = Settings.model_validate(given)
     database = open_database(settings.resolved_database_url(), settings=settings)
     open_to_network = not accounts.is_loopback(host)

@@ -545,6 +545,7 @@ class _View:
     ) -> None:
         self.units = units
         self.muscles = dict(muscles or {})
+        self.quitting = False
         self.clock = clock
         self.voice = voice
         self.plan = plan
@@ -700,7 +701,8 @@ class _View:
         elif isinstance(ev, ev_.ExerciseSkippedEvent):
             self.line(f"Skipped {self.name(ev.exercise_id)}.")
         elif isinstance(ev, ev_.PausedEvent):
-            self.line("Paused. Enter or r to resume.")
+            if not self.quitting:  # q pauses while it asks: the question says what comes next
+                self.line("Paused. Enter or r to resume.")
         elif isinstance(ev, ev_.ResumedEvent):
             self.line("Resumed.")
         elif isinstance(ev, ev_.SummaryEvent):
@@ -846,7 +848,11 @@ class _Terminal:
         loop = self.run.loop
         in_set = loop.state in ("set", "reflect")
         if loop.state in ("prime", "set", "rest"):
-            self.process(loop.pause(self.clock()))
+            self.view.quitting = True
+            try:
+                self.process(loop.pause(self.clock()))
+            finally:
+                self.view.quitting = False
         if loop.state == "reflect":
             # The set is stored only once the lifter confirms its reps and load here.
             question = (

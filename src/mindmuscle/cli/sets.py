@@ -94,7 +94,8 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
         parts.append(s.set_type)
     r = s.reflection
     if r is not None:
-        parts.append(f"target {r.target_rating}/10")
+        rated = r.target_rating
+        parts.append("target not rated" if rated is None else f"target {rated}/10")
         if r.felt_elsewhere:
             parts.append("elsewhere " + _value("felt_elsewhere", r.felt_elsewhere, units, catalog))
         if r.focus_rating is not None:
