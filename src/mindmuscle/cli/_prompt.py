@@ -63,5 +63,7 @@ def ask(question: Question) -> Any:
             return question.parse(str(text).strip())
         except (MindMuscleError, ValueError) as exc:
             err_console.print(
-                f"  {reason(exc)} Please answer again.", highlight=False, soft_wrap=True
+                f"  {reason(exc)} Please answer again.",
+                highlight=False,
+                soft_wrap=not err_console.is_terminal,  # words wrap whole on a screen
             )

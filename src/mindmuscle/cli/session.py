@@ -606,12 +606,15 @@ class _View:
         if self.live is not None:
             self.info = text
         else:
-            console.print(text, highlight=False, markup=False, soft_wrap=True)
+            # On a screen, Rich wraps at word boundaries; piped output keeps each line whole.
+            console.print(text, highlight=False, markup=False, soft_wrap=not console.is_terminal)
             sys.stdout.flush()
 
     def prompt(self, question: str) -> None:
         self.stop_live()
-        console.print(f"? {question}", highlight=False, markup=False, soft_wrap=True)
+        console.print(
+            f"? {question}", highlight=False, markup=False, soft_wrap=not console.is_terminal
+        )
         sys.stdout.flush()
 
     def show(self, ev: Event) -> None:
