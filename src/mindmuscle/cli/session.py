@@ -9,6 +9,7 @@ pauses, ``r`` resumes, ``s`` skips the exercise, ``q`` ends the session. Every c
 
 from __future__ import annotations
 
+import atexit
 import queue
 import re
 import shutil
@@ -461,6 +462,35 @@ class _Input:
         return got
 
 
+_SAVED_TERMINAL: list[Any] = []
+_ECHO_GUARD: list[Any] = []
+
+
+def _echo(on: bool) -> None:
+    """Turn the terminal's echo of typed keys off while the live panel draws (a typed "11" would
+    otherwise move the cursor under the panel, which then draws its top again below), and back
+    on. Lines are still read whole; a no-op where standard input is not a terminal."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX terminal
+        return
+    try:
+        fd = sys.stdin.fileno()
+        if not sys.stdin.isatty():
+            return
+        if not on:
+            attrs = termios.tcgetattr(fd)
+            if not _ECHO_GUARD:
+                _ECHO_GUARD.append(atexit.register(_echo, True))  # back on however it ends
+            _SAVED_TERMINAL[:] = [list(attrs)]
+            attrs[3] &= ~termios.ECHO
+            termios.tcsetattr(fd, termios.TCSADRAIN, attrs)
+        elif _SAVED_TERMINAL:
+            termios.tcsetattr(fd, termios.TCSADRAIN, _SAVED_TERMINAL.pop())
+    except (OSError, ValueError, termios.error):
+        return
+
+
 class _InputClosedError(Exception):
     pass
 
@@ -594,6 +624,7 @@ class _View:
 
     def start_live(self) -> None:
         if self.live_mode and self.live is None:
+            _echo(False)
             self.live = Live(get_renderable=self.render, console=console, refresh_per_second=10)
             self.live.start()
 
@@ -601,6 +632,7 @@ class _View:
         if self.live is not None:
             self.live.stop()
             self.live = None
+            _echo(True)
 
     def line(self, text: str) -> None:
         if self.live is not None:
