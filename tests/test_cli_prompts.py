@@ -67,9 +67,9 @@ def test_today_asks_each_readiness_question_until_it_is_allowed(tmp_path: Path) 
     )
     assert result.exit_code == 0, result.output + result.stderr
     assert result.stderr.splitlines() == [
-        "  7 is not allowed: input should be less than or equal to 5. Please answer again.",
+        "  7 is not allowed: it must be less than or equal to 5. Please answer again.",
         "  'lots' is not a whole number. Please answer again.",
-        "  0 is not allowed: input should be greater than or equal to 1. Please answer again.",
+        "  0 is not allowed: it must be greater than or equal to 1. Please answer again.",
     ]
     today = json.loads(result.output[result.output.index("{") :])
     # sleep 3, energy 4, stress 2, focus 5: the answers that were allowed, none lost

@@ -104,7 +104,7 @@ def test_bad_profile_is_422_naming_the_field(client: TestClient) -> None:
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "Check the input"
-    assert body["message"] == "units 'stone' is not allowed: input should be 'kg' or 'lb'."
+    assert body["message"] == "units 'stone' is not allowed: it must be 'kg' or 'lb'."
     assert body["details"][0]["field"] == "units"
 
 
@@ -138,7 +138,7 @@ def test_today_refuses_a_bad_readiness_and_unknown_exercises(client: TestClient)
     r = client.post("/api/today", json={"readiness": {**READY, "sleep": 9}})
     assert r.status_code == 422
     assert (
-        "readiness.sleep 9 is not allowed: input should be less than or equal to 5."
+        "readiness.sleep 9 is not allowed: it must be less than or equal to 5."
         in r.json()["message"]
     )
     r = client.post("/api/today", json={"readiness": None, "exercise_ids": ["bicep_curl"]})
@@ -182,7 +182,7 @@ def test_set_timeline_refuses_a_bad_time_scale(client: TestClient) -> None:
     p = plan["plan"]["exercises"][0]
     r = client.post("/api/set-timeline", json={"prescription": p, "time_scale": 0})
     assert r.status_code == 422
-    assert "time_scale 0 is not allowed: input should be greater than 0." in r.json()["message"]
+    assert "time_scale 0 is not allowed: it must be greater than 0." in r.json()["message"]
 
 
 def test_a_set_is_stored_once_per_uuid_and_adapts_the_next(client: TestClient) -> None:
@@ -248,7 +248,7 @@ def test_a_set_with_phone_motion_keeps_the_recording(client: TestClient) -> None
         ({"exercise_id": "squatt", "prescription": None}, "Unknown exercise id 'squatt'"),
         (
             {"performed_at": "yesterday"},
-            "performed_at 'yesterday' is not allowed: input should be a valid datetime",
+            "performed_at 'yesterday' is not allowed: it must be a valid datetime",
         ),
     ],
 )
@@ -398,10 +398,7 @@ def test_drill_start_rate_end(client: TestClient) -> None:
     assert client.post(f"/api/drills/{did}/end").status_code == 204
     r = client.post("/api/drills", json={"minutes": 60})
     assert r.status_code == 422
-    assert (
-        "minutes 60 is not allowed: input should be less than or equal to 30."
-        in r.json()["message"]
-    )
+    assert "minutes 60 is not allowed: it must be less than or equal to 30." in r.json()["message"]
 
 
 # ---------------------------------------------------------------- catalogue and evidence

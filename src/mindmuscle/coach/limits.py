@@ -335,6 +335,8 @@ def range_errors(errors: Iterable[Mapping[str, Any]]) -> list[OutOfRangeError]:
                 allowed = limit.allowed()
             else:
                 msg = str(err.get("msg", "") or "invalid value").removeprefix("Value error, ")
+                if msg.startswith("Input should be "):  # the checker's words, as ours say it
+                    msg = "it must be " + msg.removeprefix("Input should be ")
                 allowed = msg[0].lower() + msg[1:]
         out.append(OutOfRangeError(field, value, allowed))
     return out
