@@ -238,7 +238,7 @@ def test_log_then_history_and_map(url: str) -> None:
     payload = json.loads(cli("history", "--json", "--db", url))
     assert payload["e1rm"][CURL]["n_sets"] == 1
     table = cli("history", "--db", url)
-    assert "History: all 1 sets, newest first" in table
+    assert "History: the one set, newest first" in table
     assert "Estimated 1RM: Dumbbell Biceps Curl" in table
     scores = json.loads(cli("map", "--json", "--db", url))
     assert scores["biceps"]["count"] == 1

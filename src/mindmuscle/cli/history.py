@@ -134,7 +134,10 @@ def history_command(
     if not sets:
         console.print(f"No sets{what}{when} yet.", highlight=False)
         return
-    shown = f"the newest {len(sets)}" if more else f"all {len(sets)}"
+    noun = "set" if len(sets) == 1 else "sets"
+    shown = f"the newest {len(sets)} {noun}" if more else f"all {len(sets)} {noun}"
+    if len(sets) == 1 and not more:
+        shown = "the one set"
     rows = []
     for s in reversed(sets):
         r = s.reflection
@@ -159,7 +162,7 @@ def history_command(
     exercise_w = min(widths[2], max(12, rest * 2 // 3))
     elsewhere_w = max(9, rest - exercise_w)
     table = Table(
-        title=f"History: {shown} sets{what}{when}, newest first",
+        title=f"History: {shown}{what}{when}, newest first",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -185,7 +188,8 @@ def history_command(
         )
     shown_ids = dict.fromkeys(s.exercise_id for s in reversed(sets))
     estimates = [
-        f"{name(k)} {_fmt_kg(e1rm[k].e1rm_kg, units)} ({e1rm[k].n_sets} sets)"
+        f"{name(k)} {_fmt_kg(e1rm[k].e1rm_kg, units)} "
+        f"({e1rm[k].n_sets} {'set' if e1rm[k].n_sets == 1 else 'sets'})"
         for k in shown_ids
         if k in e1rm
     ]
