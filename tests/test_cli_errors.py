@@ -176,6 +176,7 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["init", "--plates", "a,b", "--no-input"], {}, 1, "a,b"),
     (["init", "--goal", "muscle", "--no-input"], {}, 1, "muscle"),
     (["init", "--bodyweight", "-70", "--no-input"], {}, 1, "-70"),
+    (["init", "--dumbbell-step", "30", "--dumbbell-max", "10", "--no-input"], {}, 1, "the rack"),
     (["serve", "--port", "0"], {}, 2, "--port"),
     (["experiment", "status", "999"], {}, 1, "999"),
     (["experiment", "new", "--preset", "no_such_preset"], {}, 1, "no_such_preset"),

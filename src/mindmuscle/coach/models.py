@@ -115,6 +115,18 @@ class EquipmentProfile(_Model):
             )
         return heaviest
 
+    @field_validator("dumbbell_step")
+    @classmethod
+    def _step_within_the_rack(cls, step: float, info: ValidationInfo) -> float:
+        lightest, heaviest = info.data.get("dumbbell_min"), info.data.get("dumbbell_max")
+        if lightest is not None and heaviest is not None and 0 < heaviest - lightest < step:
+            unit = info.data.get("unit", "kg")
+            raise ValueError(
+                f"the dumbbell step ({step:g} {unit}) is larger than the rack from "
+                f"{lightest:g} to {heaviest:g} {unit}: only the lightest could be planned"
+            )
+        return step
+
 
 class Profile(_Model):
     """The lifter as the coach sees them."""
