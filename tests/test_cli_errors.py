@@ -185,6 +185,7 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["plan", "--no-such-option"], {}, 2, "--no-such-option"),
     (["history", "--limit", "0"], {}, 2, "--limit 0 is not allowed: it must be greater than"),
     ([*LOG, "--load", "nan"], {}, 2, "--load nan is not allowed"),
+    ([*LOG, "--uuid", "notauuid"], {}, 1, "--uuid 'notauuid' is not allowed: a set's uuid"),
     ([*LOG[:-2], "--rating", "7.5"], {}, 2, "--rating 7.5 is not allowed: it must be a whole"),
     (["import", "{place}/set.csv", "--threshold=2"], {}, 2, "--threshold 2 is not allowed"),
     (["catalog", "import", "/nonexistent/exercises.json"], {}, 1, "/nonexistent"),

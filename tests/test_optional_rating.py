@@ -33,7 +33,7 @@ def test_a_skipped_target_rating_is_stored_as_absent(tmp_path: Path) -> None:
                 db=db,
                 user_id=1,
                 data=SetInput(
-                    uuid=f"set-{i}",
+                    uuid=f"00000000-0000-4000-8000-{i:012d}",
                     exercise_id="dumbbell_biceps_curl",
                     performed_at=NOW - timedelta(days=1),
                     load_kg=12.0,

@@ -24,6 +24,7 @@ from mindmuscle.cli import app
 
 BIN = Path(sys.executable).parent / "mindmuscle"
 CURL = "dumbbell_biceps_curl"
+SET_1 = "00000000-0000-4000-8000-000000000001"
 runner = CliRunner()
 
 Answer = Callable[[str], str | None]
@@ -217,16 +218,27 @@ def test_log_then_history_and_map(url: str) -> None:
     assert "No rated sets yet" in cli("map", "--db", url)
     cli(
         "log", CURL, "--load", "12", "--reps", "10", "--rating", "7", "--elsewhere",
-        "front_delt=5", "--rir", "2", "--tempo", "3-0-1-1", "--uuid", "set-1", "--db", url,
+        "front_delt=5", "--rir", "2", "--tempo", "3-0-1-1", "--uuid", SET_1, "--db", url,
     )  # fmt: skip
     cli(
-        "log", CURL, "--load", "12", "--reps", "10", "--rating", "7", "--uuid", "set-1", "--db", url
+        "log",
+        CURL,
+        "--load",
+        "12",
+        "--reps",
+        "10",
+        "--rating",
+        "7",
+        "--uuid",
+        SET_1,
+        "--db",
+        url,
     )
     sets = stored_sets(url)
     assert len(sets) == 1
     s = sets[0]
     assert (s["uuid"], s["load_kg"], s["reps"], s["tempo"], s["reps_in_reserve"]) == (
-        "set-1", 12.0, 10, "3-0-1-1", 2,
+        SET_1, 12.0, 10, "3-0-1-1", 2,
     )  # fmt: skip
     assert s["reflection"] == {
         "target_rating": 7,

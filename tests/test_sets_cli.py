@@ -21,6 +21,7 @@ from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
 
 runner = CliRunner()
 AT = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+IN_WORKOUT = "00000000-0000-4000-8000-00000000abcd"
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     database.close()
     a = log(db, "60", "1", "6")
     inside = [
-        log(db, load, "1", rating, "--uuid", f"w-{load}")
+        log(db, load, "1", rating, "--uuid", f"00000000-0000-4000-8000-{int(float(load)):012d}")
         for load, rating in (("90", "8"), ("30", "2"))
     ]
     database = open_database(db)
@@ -209,10 +210,10 @@ def test_deleted_sets_and_workouts_are_not_exported(db: str, tmp_path: Path) -> 
     database.close()
     kept = log(db, "60", "1", "6")
     gone = log(db, "90", "1", "8")
-    in_workout = log(db, "30", "1", "2", "--uuid", "in-workout")
+    in_workout = log(db, "30", "1", "2", "--uuid", IN_WORKOUT)
     database = open_database(db)
     with database.session() as s:
-        repo.get_set(session=s, user_id=LOCAL_USER_ID, uuid="in-workout").session_id = sid
+        repo.get_set(session=s, user_id=LOCAL_USER_ID, uuid=IN_WORKOUT).session_id = sid
     database.close()
     run(db, "set", "delete", str(gone["id"]))
     run(db, "workout", "delete", str(sid))

@@ -37,6 +37,9 @@ from mindmuscle.errors import OutOfRangeError, UnknownIdError
 __all__ = ["SET_TYPES", "SetInput", "SetSource", "check_felt_elsewhere", "check_set", "parse_set"]
 
 SetSource = Literal["guided", "log", "import", "experiment", "drill"]
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+"""A set's uuid as a client sends it: 8-4-4-4-12 hexadecimal digits."""
+
 SET_TYPES: tuple[str, ...] = ("warmup", "working", "drop", "failure", "amrap", "test")
 
 

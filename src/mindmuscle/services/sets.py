@@ -25,7 +25,7 @@ from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX
 from mindmuscle.coach.models import FocusMode, Prescription, Reflection
-from mindmuscle.coach.sets import SetInput, check_set, parse_set
+from mindmuscle.coach.sets import UUID_PATTERN, SetInput, check_set, parse_set
 from mindmuscle.errors import MindMuscleError
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, RecordingCreate, ReflectionCreate, SetCreate, repo
@@ -235,7 +235,7 @@ def check_import_set(fields: dict[str, object], *, catalog: CatalogView, now: da
 
 # --- the sets of many phones at once: one commit per batch, each set its own outcome ----------
 
-_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UUID = UUID_PATTERN
 
 
 class WebSetInput(BaseModel):
