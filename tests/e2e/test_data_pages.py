@@ -29,7 +29,8 @@ def test_import_a_real_hevy_export(page, server: Server, shared_data: Path, tmp_
     assert page.inner_text("#r-new") == "7"
     assert page.locator("#mapping-list .map-row").count() == 38
     bench = page.locator(".map-row", has_text="Bench Press (Barbell)").first
-    assert "barbell_bench_press" in bench.inner_text()
+    assert "→ Barbell Bench Press" in bench.inner_text()  # its name, not its id
+    assert "barbell_bench_press" not in bench.inner_text()
     assert "exact name 100%" in bench.inner_text().lower()  # .tag is shown in capitals
     assert server.sets() == []  # the preview stores nothing
     page.wait_for_timeout(700)  # the smooth scroll to the report
