@@ -23,30 +23,9 @@ from mindmuscle.services.catalog import (
     user_catalog_path,
     write_user_exercises,
 )
+from tests.core.catalog.test_freedb import EXPECTED_MAPPING
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mindmuscle"
-
-
-# How the primary muscles of the 873 exercises map onto ours (main target per exercise).
-EXPECTED_MAPPING = {
-    "abdominals": {"rectus_abdominis": 68, "obliques": 22, "transverse_abdominis": 3},
-    "abductors": {"glute_med": 8},
-    "adductors": {"adductors": 13},
-    "biceps": {"biceps": 39, "brachialis": 14},
-    "calves": {"calves": 28},
-    "chest": {"pec_sternal": 68, "pec_clavicular": 16},
-    "forearms": {"forearm_flexors": 25},
-    "glutes": {"glute_max": 22},
-    "hamstrings": {"hamstrings": 79},
-    "lats": {"lats": 38},
-    "lower back": {"erector_spinae": 27},
-    "middle back": {"middle_traps": 34},
-    "neck": {"upper_traps": 8},
-    "quadriceps": {"quadriceps": 145, "hip_flexors": 3},
-    "shoulders": {"front_delt": 94, "rear_delt": 19, "side_delt": 14},
-    "traps": {"upper_traps": 15},
-    "triceps": {"triceps": 71},
-}
 
 
 @pytest.fixture(scope="module")

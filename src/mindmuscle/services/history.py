@@ -140,6 +140,23 @@ def history(
         return [set_record(r) for r in rows]
 
 
+def logged_set_of(row: bulk.LoggedSetRow) -> LoggedSet:
+    """A stored set row (``bulk`` columns) as the coach reads it. The store checked every value
+    on the way in; constructing skips a second check."""
+    return LoggedSet.model_construct(
+        exercise_id=row.exercise_id,
+        performed_at=row.performed_at,
+        session_id=None if row.session_id is None else str(row.session_id),
+        load_kg=row.load_kg,
+        reps=row.reps,
+        set_type=cast(SetType, row.set_type),
+        reps_in_reserve=row.rir,
+        focus_mode=cast(FocusMode | None, row.focus_mode),
+        target_rating=row.target_rating,
+        felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
+    )
+
+
 def logged_sets(*, db: Database, user_id: int, since: datetime | None = None) -> list[LoggedSet]:
     """Every stored set as the coach reads history (e1RM, progression, connection map).
 
@@ -148,21 +165,7 @@ def logged_sets(*, db: Database, user_id: int, since: datetime | None = None) ->
     """
     with db.session(readonly=True) as s:
         rows = bulk.logged_set_rows_by_time(session=s, user_id=user_id, since=since)
-    return [
-        LoggedSet.model_construct(
-            exercise_id=r.exercise_id,
-            performed_at=r.performed_at,
-            session_id=None if r.session_id is None else str(r.session_id),
-            load_kg=r.load_kg,
-            reps=r.reps,
-            set_type=cast(SetType, r.set_type),
-            reps_in_reserve=r.rir,
-            focus_mode=cast(FocusMode | None, r.focus_mode),
-            target_rating=r.target_rating,
-            felt_elsewhere={k: int(v) for k, v in (r.felt_elsewhere or {}).items()},
-        )
-        for r in rows
-    ]
+    return [logged_set_of(r) for r in rows]
 
 
 def e1rm_by_exercise(*, db: Database, user_id: int, now: datetime) -> dict[str, E1RM]:

@@ -17,14 +17,14 @@ import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach import connection_map, set_e1rm
-from mindmuscle.coach.models import ConnectionScore, FocusMode, LoggedSet, SetType
+from mindmuscle.coach.models import ConnectionScore, LoggedSet
+from mindmuscle.services.history import logged_set_of
 from mindmuscle.store import Database, bulk
 
 __all__ = [
@@ -158,25 +158,7 @@ def _version(s: Session, user_id: int) -> Version:
 
 def _logged(rows: Iterable[bulk.LoggedSetRow]) -> list[tuple[int, LoggedSet]]:
     """(set id, set as the coach reads it) of each row."""
-    # The store validated every value on the way in; constructing skips a second check.
-    return [
-        (
-            row.id,
-            LoggedSet.model_construct(
-                exercise_id=row.exercise_id,
-                performed_at=row.performed_at,
-                session_id=None if row.session_id is None else str(row.session_id),
-                load_kg=row.load_kg,
-                reps=row.reps,
-                set_type=cast(SetType, row.set_type),
-                reps_in_reserve=row.rir,
-                focus_mode=cast(FocusMode | None, row.focus_mode),
-                target_rating=row.target_rating,
-                felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
-            ),
-        )
-        for row in rows
-    ]
+    return [(row.id, logged_set_of(row)) for row in rows]
 
 
 # Past this many sets changed at once, reading everything again is as quick.
