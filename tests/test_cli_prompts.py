@@ -95,3 +95,14 @@ def test_a_question_without_an_answer_says_how_to_give_it(tmp_path: Path) -> Non
         "Error: Aborted: a question got no answer (Ctrl-C, or the input was closed). Nothing "
         "was stored; give the answer as an option instead (see the command's --help)."
     )
+
+
+def test_an_answer_that_breaks_an_earlier_one_is_asked_again(tmp_path: Path) -> None:
+    # A heaviest dumbbell of 10 kg under a step of 30 kg already given: the heaviest is asked
+    # again with the reason, and the step and every other answer are kept.
+    db = str(tmp_path / "p.db")
+    answers = ["kg", "strength", "some", "0", "", "", "30", "10", "40", ""]
+    result = CliRunner().invoke(app, ["init", "--db", db], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "10 is not allowed: the dumbbell step (30 kg) is larger than the rack" in result.output
+    assert "dumbbells 2-40 by 30" in result.output and "strength, some lifter" in result.output

@@ -302,14 +302,23 @@ def init(
     def checked(key: str, question: _prompt.Question) -> _prompt.Question:
         # The answer is checked at once with the profile's own limits, the other answers as
         # they stand, so a bad one is asked again right away.
+        def problems(values: dict[str, Any]) -> list[OutOfRangeError]:
+            try:
+                build(values)
+            except ValidationError as exc:
+                return range_errors(exc.errors())
+            return []
+
         def parse(text: str) -> Any:
             value = question.parse(text)
-            try:
-                build({**answers, key: value})
-            except ValidationError as exc:
-                for problem in range_errors(exc.errors()):
-                    if _profile_key(problem.field) == key:
-                        raise problem from None
+            before = {p.field for p in problems(answers)}
+            for problem in problems({**answers, key: value}):
+                # This answer's own problem, or one it makes of an earlier answer (a heaviest
+                # dumbbell below the step already given): asked again here, nothing lost.
+                if _profile_key(problem.field) == key:
+                    raise problem from None
+                if problem.field not in before:
+                    raise OutOfRangeError(problem.field, value, problem.allowed) from None
             return value
 
         return _prompt.Question(question.text, question.allowed, question.default, parse)
