@@ -82,6 +82,16 @@ class Settings(BaseSettings):
     emg_body_max_mb: float = Field(
         default=200, gt=0, description="Largest EMG recording upload, in megabytes."
     )
+    live_source: str | None = Field(
+        default=None,
+        description="The live EMG sensor attached to this computer, shown on the set page: "
+        "lsl:NAME, brainflow:BOARD[:ADDRESS] or synthetic (default: none, nothing live).",
+    )
+    live_map: str | None = Field(
+        default=None,
+        description="The live sensor's channels to muscles, CH=MUSCLE[,CH=MUSCLE...] "
+        "(needed with live_source).",
+    )
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -94,6 +104,11 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.units not in ("kg", "lb"):
             raise ConfigError(f"MINDMUSCLE_UNITS must be 'kg' or 'lb', got {self.units!r}.")
+        if self.live_source and not (self.live_map or "").strip():
+            raise ConfigError(
+                "MINDMUSCLE_LIVE_SOURCE is set but MINDMUSCLE_LIVE_MAP is not: say which channel "
+                "is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps_brachii,2=front_delt."
+            )
         if self.production and not self.secret_key:
             raise ConfigError(
                 "MINDMUSCLE_PRODUCTION is set but MINDMUSCLE_SECRET_KEY is not: set a long "

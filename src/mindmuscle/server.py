@@ -137,6 +137,9 @@ def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | No
     os.environ["MINDMUSCLE_HOST"] = host
     os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["MINDMUSCLE_DATA_DIR"] = str(settings.data_dir)
+    if settings.live_source:
+        os.environ["MINDMUSCLE_LIVE_SOURCE"] = settings.live_source
+        os.environ["MINDMUSCLE_LIVE_MAP"] = settings.live_map or ""
     proxies = settings.forwarded_allow_ips
     ssl = {} if tls is None else {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])}
     uvicorn.run(

@@ -41,6 +41,23 @@ def serve(
             help="Worker processes (default: MINDMUSCLE_WORKERS or 1); for a team, on PostgreSQL.",
         ),
     ] = None,
+    live: Annotated[
+        str | None,
+        typer.Option(
+            "--live",
+            metavar="SOURCE",
+            help="A live EMG sensor on this computer, shown on the set page: lsl:NAME, "
+            "brainflow:BOARD[:ADDRESS] or synthetic (as for mindmuscle live; needs --map).",
+        ),
+    ] = None,
+    channel_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="CH=MUSCLE[,...]",
+            help="The live sensor's channels to muscles, as for mindmuscle live.",
+        ),
+    ] = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -59,10 +76,23 @@ def serve(
         given["workers"] = workers
     if forwarded_allow_ips is not None:
         given["forwarded_allow_ips"] = forwarded_allow_ips
+    if live is not None:
+        given["live_source"] = live
+    if channel_map is not None:
+        given["live_map"] = channel_map
     # The environment as the server's processes will read it: a bad variable is refused now,
     # before anything says the server is running.
     Settings()
     settings = Settings.model_validate(given)
+    if settings.live_source:
+        from mindmuscle.io.live import parse_source
+
+        parse_source(settings.live_source)  # the channels are checked when the sensor opens
+        if settings.workers > 1:
+            raise ConfigError(
+                f"--live needs one worker process (the sensor is read once), not "
+                f"--workers {settings.workers}: serve the live sensor with one worker."
+            )
     database = open_database(settings.resolved_database_url(), settings=settings)
     open_to_network = not accounts.is_loopback(host)
     if open_to_network and not accounts.has_login(db=database):
@@ -93,6 +123,8 @@ def serve(
     console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
     if lan:
         console.print(f"On your phone (same Wi-Fi): {scheme}://{lan}:{port}")
+    if settings.live_source:
+        console.print(f"Live EMG on the set page from {settings.live_source}.")
     if settings.workers > 1:
         console.print(f"{settings.workers} worker processes share the database.")
     proxies = settings.forwarded_allow_ips

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
@@ -26,6 +28,7 @@ from mindmuscle import __version__
 from mindmuscle.catalog import load_catalog
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import ConfigError
+from mindmuscle.services.live_feed import LiveFeed
 from mindmuscle.services.progress import ProgressCache
 from mindmuscle.services.sets import SetWriter
 from mindmuscle.store import Database, open_database
@@ -92,16 +95,29 @@ def create_app(
         )
     secret = settings.secret_key or load_or_create_secret(settings.data_dir)
     db = database or open_database(settings.resolved_database_url(), settings=settings)
+    catalog = load_catalog()
+    live = (
+        LiveFeed(settings.live_source, settings.live_map or "", db=db, catalog=catalog)
+        if settings.live_source
+        else None
+    )
     ctx = WebContext(
         settings=settings,
         db=db,
-        catalog=load_catalog(),
+        catalog=catalog,
         secret=secret,
         login_required=not is_loopback(bound),
         asset_version=_asset_version(),
         progress=ProgressCache(),
         set_writer=SetWriter(db),
+        live=live,
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if live is not None:
+            live.close()  # frees the sensor (a BrainFlow board) for the next process
 
     app = FastAPI(
         title="MindMuscle",
@@ -110,6 +126,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.ctx = ctx
     app.state.logger = logging.getLogger("mindmuscle.web")
@@ -140,6 +157,7 @@ def create_app(
         api,
         data_api,
         data_pages,
+        live_api,
         pages,
         routines_api,
         sets_api,
@@ -149,6 +167,7 @@ def create_app(
     app.include_router(sets_api.router)  # after api: /api/sessions/active is matched first
     app.include_router(routines_api.router)
     app.include_router(accounts_api.router)
+    app.include_router(live_api.router)
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)

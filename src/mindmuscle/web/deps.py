@@ -12,6 +12,7 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
 from mindmuscle.services import accounts
 from mindmuscle.services.catalog import user_catalog
+from mindmuscle.services.live_feed import LiveFeed
 from mindmuscle.services.progress import ProgressCache
 from mindmuscle.services.sets import SetWriter
 from mindmuscle.store import LOCAL_USER_ID, Database
@@ -65,6 +66,8 @@ class WebContext:
     asset_version: str
     progress: ProgressCache
     set_writer: SetWriter
+    live: LiveFeed | None = None
+    """The live EMG sensor of this server (None: none configured, nothing live on the pages)."""
 
 
 def is_https(request: Request) -> bool:

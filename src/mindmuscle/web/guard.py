@@ -13,6 +13,13 @@
 5. adds the security headers to every answer (:data:`SECURITY_HEADERS`);
 6. answers an error that no handler took with the app's error response, so the connection stays
    open for the next request instead of being dropped.
+
+A WebSocket (the set page's live EMG frames) passes the same gate before it is accepted: a
+known ``Host``, an ``Origin`` that is this app's own (a browser always sends one; any other site,
+or none, is refused: a page elsewhere cannot read a lifter's muscles through their browser), and
+on a server open to the network a valid session, whose user the route then reads from
+``scope["state"]["mindmuscle_user"]``. A refused WebSocket is closed before it opens (the
+browser sees HTTP 403).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ __all__ = [
     "Guard",
     "allowed_hosts",
     "body_limit_bytes",
+    "connect_policy",
     "inline_page_policy",
 ]
 
@@ -66,6 +74,26 @@ CHART_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace(
 """The policy of pages that draw plotly charts: plotly.js adds its own style elements while it
 draws, so those pages allow inline styles (never inline scripts; styles cannot run code)."""
 
+_PLAIN_HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def connect_policy(policy: str, host: str | None) -> str:
+    """``policy`` allowing WebSockets to this very host and port (``ws://`` and ``wss://``).
+
+    CSP 3 counts a same-origin ``ws:`` as ``'self'``, but older Safari does not: naming the
+    host keeps the live frames working on an older iPhone without allowing any other host.
+
+    Examples
+    --------
+    >>> connect_policy("connect-src 'self'; img-src 'self'", "127.0.0.1:8000")
+    "connect-src 'self' ws://127.0.0.1:8000 wss://127.0.0.1:8000; img-src 'self'"
+    """
+    name = (host or "").strip().lower()
+    if not _PLAIN_HOST.match(name):
+        return policy
+    return policy.replace("connect-src 'self';", f"connect-src 'self' ws://{name} wss://{name};")
+
+
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
@@ -73,6 +101,8 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
 }
 """Sent with every answer (a route that sets its own policy keeps it)."""
+
+CSP = "content-security-policy"
 
 # Routes whose bodies may be larger than a JSON body: (method, path pattern, setting).
 _LIMITS: tuple[tuple[str, re.Pattern[str], str], ...] = (
@@ -261,7 +291,32 @@ class Guard:
         name = _host_name(host)
         return name in self.hosts or (self.any_ip and _is_ip(name))
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _headers(scope)
+        host = headers.get("host")
+        origin = headers.get("origin")
+        refused = ""
+        if not self._host_allowed(host):
+            refused = f"unknown host {host!r}"
+        elif origin is None or not _same_origin(origin, host or ""):
+            refused = f"origin {origin!r} is not this app ({host})"
+        elif self.login_required:
+            cookies = _cookies(headers.get("cookie", ""))
+            user = await to_thread.run_sync(self.session_user, cookies.get(self.session_cookie))
+            scope.setdefault("state", {})["mindmuscle_user"] = user
+            if user is None:
+                refused = "no valid session"
+        if not refused:
+            await self.app(scope, receive, send)
+            return
+        message = await receive()  # websocket.connect
+        if message["type"] == "websocket.connect":
+            await send({"type": "websocket.close", "code": 1008, "reason": refused[:120]})
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -350,7 +405,7 @@ class Guard:
                 started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [
-                    (k.encode(), v.encode())
+                    (k.encode(), (connect_policy(v, host) if k == CSP else v).encode())
                     for k, v in SECURITY_HEADERS.items()
                     if k.encode() not in present
                 ]

@@ -1,0 +1,316 @@
+"""The server's live sensor: one source read in one thread, frames for every page that watches.
+
+The sensor is attached to the computer that runs the server (``mindmuscle serve --live SOURCE
+--map CH=MUSCLE,...``). :class:`LiveFeed` opens the source when the first page starts watching
+and closes it when the last one stops (a BrainFlow board is then free for ``mindmuscle live``
+again). Each watcher has a pipeline of its own, built from its exercise card (which mapped
+muscles are targets and compensators) and its user's calibrations, so its bars show "% of this
+set's peak" from the start of its set, and one lifter's calibration is never another's %MVC.
+
+Everything a watcher receives is a plain dict (the web app sends it as JSON):
+
+* ``{"type": "setup", "muscles": [...], "basis": "pct_mvc" or "pct_peak", ...}`` once the source
+  is open, and again after it was reopened;
+* ``{"type": "frame", ...LiveFrame.to_json(), "source_time": s}`` about 20 times a second, and
+  "stalled" or "lost" frames (``quality.stream``) when the samples stop;
+* ``{"type": "status", "state": "connecting" | "no_sensor" | "unmapped", "message": "..."}``.
+
+A stream that is lost is reopened every ``retry_s`` while anyone watches. Nothing here raises
+into the web app: a problem becomes a status or a lost frame, in words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mindmuscle.catalog import Catalog, load_catalog
+from mindmuscle.errors import MindMuscleError, StreamError
+from mindmuscle.io.live import LiveSource, open_source, parse_source
+from mindmuscle.services.live import build_pipeline, load_calibrations
+from mindmuscle.signals.emg.live import LiveFrame, LivePipeline, base_muscle, parse_channel_map
+from mindmuscle.store import Database
+
+__all__ = ["LiveFeed", "LiveWatch", "SourceOpener"]
+
+SourceOpener = Callable[[str, float], LiveSource]
+"""Opens a ``--source`` text with a timeout in seconds (default: :func:`open_source`)."""
+
+Deliver = Callable[[dict[str, Any]], None]
+
+_log = logging.getLogger("mindmuscle.live")
+
+
+def _open(text: str, timeout_s: float) -> LiveSource:
+    return open_source(text, timeout_s=timeout_s)
+
+
+@dataclass(eq=False)
+class LiveWatch:
+    """One page watching the feed: its user, exercise, tone level and where its messages go."""
+
+    user_id: int
+    exercise_id: str | None
+    cue_at_pct_mvc: float | None
+    deliver: Deliver
+    pipeline: LivePipeline | None = None
+    generation: int = -1
+    frames: int = 0
+    setup: dict[str, Any] = field(default_factory=dict)
+
+
+def frame_message(frame: LiveFrame) -> dict[str, Any]:
+    """A frame as the page receives it (``source_time``: the shown sample, source's clock)."""
+    return {"type": "frame", **frame.to_json(), "source_time": frame.source_time}
+
+
+class LiveFeed:
+    """The live sensor of the server (see the module docstring).
+
+    Parameters
+    ----------
+    source
+        ``lsl:NAME``, ``brainflow:BOARD[:ADDRESS]`` or ``synthetic``, as for ``mindmuscle live``.
+    channel_map
+        ``CH=MUSCLE[,CH=MUSCLE...]``; checked against the stream's channels when it opens.
+    db
+        The database of the users' calibrations (None: no %MVC).
+    opener
+        Opens the source (tests and benchmarks may give their own).
+    read_timeout_s
+        The longest a read waits for samples: how soon a stall is noticed.
+    retry_s
+        Seconds between attempts to open a source that is absent or was lost.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        channel_map: str,
+        *,
+        db: Database | None = None,
+        catalog: Catalog | None = None,
+        opener: SourceOpener = _open,
+        read_timeout_s: float = 0.02,
+        retry_s: float = 1.0,
+        open_timeout_s: float = 2.0,
+    ) -> None:
+        self.spec = parse_source(source)  # a bad --live is refused before the server starts
+        self.source_text = source
+        self.channel_map = channel_map
+        self.db = db
+        self.catalog = catalog or load_catalog()
+        self._opener = opener
+        self._read_timeout_s = read_timeout_s
+        self._retry_s = retry_s
+        self._open_timeout_s = open_timeout_s
+        self._watchers: list[LiveWatch] = []
+        self._cond = threading.Condition()
+        self._closing = False
+        self._thread: threading.Thread | None = None
+        self._source: LiveSource | None = None
+        self._generation = 0
+        self.description = source
+
+    # -- the web app's side -------------------------------------------------------------------
+
+    def watch(
+        self,
+        *,
+        user_id: int,
+        exercise_id: str | None,
+        deliver: Deliver,
+        cue_at_pct_mvc: float | None = None,
+    ) -> LiveWatch:
+        """Start sending this watcher's messages to ``deliver`` (called from the feed's thread)."""
+        w = LiveWatch(user_id, exercise_id, cue_at_pct_mvc, deliver)
+        with self._cond:
+            if self._closing:
+                raise StreamError("the server is stopping")
+            self._watchers.append(w)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+        if self._source is None:
+            connecting = "Connecting to the sensor…"
+            _safe(w, {"type": "status", "state": "connecting", "message": connecting})
+        return w
+
+    def unwatch(self, w: LiveWatch) -> None:
+        """Stop sending to ``w`` (the source closes when nobody watches)."""
+        with self._cond:
+            if w in self._watchers:
+                self._watchers.remove(w)
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop the thread and close the source (the server is stopping)."""
+        with self._cond:
+            self._closing = True
+            self._watchers.clear()
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=5.0)
+
+    # -- the feed's thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._close_source()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._watchers and not self._closing:
+                    self._close_source()  # nobody watches: free the sensor
+                    self._cond.wait()
+                if self._closing:
+                    return
+                watchers = list(self._watchers)
+            source = self._source
+            if source is None:
+                source = self._try_open(watchers)
+                if source is None:
+                    continue
+            for w in watchers:
+                if w.generation != self._generation:
+                    self._set_up(w, source)
+            try:
+                chunk = source.read(self._read_timeout_s)
+            except StreamError as exc:
+                now = time.monotonic()
+                for w in watchers:
+                    if w.pipeline is not None:
+                        _safe(w, frame_message(w.pipeline.lost(now, str(exc))))
+                self._close_source()
+                self._pause(self._retry_s)
+                continue
+            now = time.monotonic()
+            for w in watchers:
+                p = w.pipeline
+                if p is None:
+                    continue
+                try:
+                    if chunk.n_samples:
+                        frames = p.push(
+                            chunk.data, chunk.timestamps, received_at=now, dropped=chunk.dropped
+                        )
+                    else:
+                        idle = p.idle(now)
+                        frames = [] if idle is None else [idle]
+                except MindMuscleError as exc:
+                    w.pipeline = None
+                    _safe(w, {"type": "status", "state": "unmapped", "message": str(exc)})
+                    continue
+                for frame in frames:
+                    w.frames += 1
+                    _safe(w, frame_message(frame))
+
+    def _try_open(self, watchers: Sequence[LiveWatch]) -> LiveSource | None:
+        try:
+            source = self._opener(self.source_text, self._open_timeout_s)
+        except MindMuscleError as exc:
+            message = f"The sensor ({self.source_text}) is not there: {exc}"
+            for w in watchers:
+                _safe(w, {"type": "status", "state": "no_sensor", "message": message})
+            self._pause(self._retry_s)
+            return None
+        with self._cond:
+            self._source = source
+            self._generation += 1
+            self.description = source.description
+        return source
+
+    def _set_up(self, w: LiveWatch, source: LiveSource) -> None:
+        w.generation = self._generation
+        w.pipeline = None
+        try:
+            mapping = parse_channel_map(self.channel_map, source.labels)
+            names = [m for _, m in mapping]
+            mvc = self._levels(w.user_id, names, source.unit)
+            exercise = self._exercise(w.exercise_id)
+            pipeline = build_pipeline(
+                source,
+                self.channel_map,
+                exercise_id=exercise,
+                mvc=mvc,
+                cue_at_pct_mvc=w.cue_at_pct_mvc if mvc else None,
+            )
+        except MindMuscleError as exc:
+            _safe(w, {"type": "status", "state": "unmapped", "message": str(exc)})
+            return
+        muscles = [
+            {
+                "key": ch.muscle,
+                "name": self._muscle_name(ch.muscle),
+                "role": ch.role,
+                "calibrated": ch.muscle in mvc,
+            }
+            for ch in pipeline.channels
+        ]
+        shown = [m for m in muscles if m["role"] in ("target", "compensator")]
+        w.setup = {
+            "type": "setup",
+            "source": source.description,
+            "muscles": shown,
+            "basis": "pct_mvc"
+            if shown and all(m["calibrated"] for m in shown if m["role"] == "target")
+            else "pct_peak",
+            "cue_at_pct_mvc": pipeline.cue_at_pct_mvc,
+            "notes": pipeline.notes,
+        }
+        w.pipeline = pipeline
+        _safe(w, w.setup)
+
+    def _exercise(self, exercise_id: str | None) -> str | None:
+        """The exercise whose card gives the roles (None: an exercise the catalogue lacks)."""
+        if not exercise_id or exercise_id not in self.catalog.exercises:
+            return None
+        return exercise_id
+
+    def _levels(self, user_id: int, muscles: list[str], unit: str) -> dict[str, float]:
+        if self.db is None:
+            return {}
+        found = load_calibrations(self.db, user_id, muscles, unit=unit)
+        return {m: cal.level for m, cal in found.items() if not cal.flags}
+
+    def _muscle_name(self, mapped: str) -> str:
+        base = base_muscle(mapped)
+        side = mapped[len(base) :] if mapped.startswith(base) else ""
+        name = self.catalog.muscles[base].name if base in self.catalog.muscles else base
+        name = name.split(" (")[0].replace("_", " ")
+        tail = "left" if "left" in side.lower() or side.lower().endswith("_l") else ""
+        tail = tail or ("right" if "right" in side.lower() or side.lower().endswith("_r") else "")
+        if not tail and mapped != base:
+            low = mapped.lower()
+            tail = "left" if low.startswith(("l_", "left_")) else ""
+            tail = tail or ("right" if low.startswith(("r_", "right_")) else "")
+        return f"{name} ({tail})" if tail else name
+
+    def _pause(self, seconds: float) -> None:
+        with self._cond:
+            if not self._closing:
+                self._cond.wait(seconds)
+
+    def _close_source(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            try:
+                source.close()
+            except Exception:  # a driver failing to close must not stop the server
+                _log.warning("closing the live source failed", exc_info=True)
+
+
+def _safe(w: LiveWatch, message: dict[str, Any]) -> None:
+    try:
+        w.deliver(message)
+    except Exception:  # a page that went away must not stop the others
+        _log.debug("a live watcher could not take a message", exc_info=True)
