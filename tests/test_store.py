@@ -131,6 +131,7 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "login_failures",
         "routines",
         "calibrations",
+        "set_emg",
     }
 
 

@@ -28,14 +28,22 @@ from mindmuscle.coach.models import FocusMode, Prescription, Reflection
 from mindmuscle.coach.sets import UUID_PATTERN, SetInput, check_set, parse_set
 from mindmuscle.errors import MindMuscleError
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.store import Database, RecordingCreate, ReflectionCreate, SetCreate, repo
-from mindmuscle.store.tables import SetRow
+from mindmuscle.store import (
+    Database,
+    RecordingCreate,
+    ReflectionCreate,
+    SetCreate,
+    SetEmgCreate,
+    repo,
+)
+from mindmuscle.store.tables import SetEmgRow, SetRow
 
 __all__ = [
     "SetRecord",
     "SetWriter",
     "StoredSet",
     "WebSetInput",
+    "attach_set_emg",
     "check_import_set",
     "record_set",
     "record_sets",
@@ -68,6 +76,11 @@ class SetRecord(BaseModel):
     reflection: Reflection | None
     deleted_at: datetime | None = Field(
         default=None, description="When the set was deleted (restorable); null if it counts."
+    )
+    emg_peak_mvc: float | None = Field(
+        default=None,
+        description="The target's highest repetition peak in %MVC, measured by EMG with a "
+        "valid calibration; null without EMG or without a calibration.",
     )
 
 
@@ -140,6 +153,7 @@ def set_record(row: SetRow) -> SetRecord:
         notes=row.notes,
         reflection=reflection,
         deleted_at=row.deleted_at,
+        emg_peak_mvc=row.emg_peak_mvc,
     )
 
 
@@ -150,9 +164,12 @@ def store_set(
     data: SetInput,
     catalog: CatalogView,
     now: datetime,
+    emg: SetEmgCreate | None = None,
 ) -> StoredSet:
     """Check ``data`` against the user's catalogue and ``now``, and store it in the open
-    transaction ``s`` (once per ``uuid`` or ``import_key``).
+    transaction ``s`` (once per ``uuid`` or ``import_key``), with its EMG when given (its
+    features, its raw file, and the measured peak %MVC in the set's ``emg_peak_mvc``; made by
+    :mod:`mindmuscle.services.emg_sets`). A set already stored keeps the EMG it has.
 
     Raises
     ------
@@ -165,7 +182,34 @@ def store_set(
     """
     check_set(data, catalog=catalog, now=now)
     row, stored_now = repo.store_set(session=s, user_id=user_id, data=set_create(data))
+    if emg is not None and repo.get_set_emg(session=s, user_id=user_id, set_id=row.id) is None:
+        repo.store_set_emg(session=s, user_id=user_id, set_id=row.id, data=emg, at=now)
     return StoredSet(record=set_record(row), stored_now=stored_now)
+
+
+def attach_set_emg(
+    s: Session,
+    *,
+    user_id: int,
+    set_id: int,
+    emg: SetEmgCreate,
+    now: datetime,
+    replace: bool = False,
+) -> SetEmgRow:
+    """Store the EMG of a set already stored, in the open transaction ``s``: the set's
+    ``emg_peak_mvc`` changes only here and in :func:`store_set` (an earlier value is kept as a
+    revision of the set).
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No set ``set_id`` of this user.
+    mindmuscle.errors.InvalidInputError
+        The set has its EMG already and ``replace`` is False.
+    """
+    return repo.store_set_emg(
+        session=s, user_id=user_id, set_id=set_id, data=emg, replace=replace, at=now
+    )
 
 
 def record_set(
@@ -175,8 +219,9 @@ def record_set(
     data: SetInput,
     now: datetime | None = None,
     catalog: CatalogView | None = None,
+    emg: SetEmgCreate | None = None,
 ) -> StoredSet:
-    """Store one set with its reflection; committed when this returns.
+    """Store one set with its reflection (and its EMG); committed when this returns.
 
     Idempotent: storing the same ``uuid`` again returns the stored set unchanged, with
     ``stored_now`` False. ``now`` defaults to the present (the limit on ``performed_at``).
@@ -189,7 +234,7 @@ def record_set(
     catalog = catalog or user_catalog(db=db, user_id=user_id)
     with db.session() as s:
         return store_set(
-            s, user_id=user_id, data=data, catalog=catalog, now=now or datetime.now(UTC)
+            s, user_id=user_id, data=data, catalog=catalog, now=now or datetime.now(UTC), emg=emg
         )
 
 

@@ -30,6 +30,7 @@ from mindmuscle.store.schemas import (
     RoutineData,
     SessionCreate,
     SetCreate,
+    SetEmgCreate,
     UserExerciseCreate,
 )
 from mindmuscle.store.tables import LOCAL_USER_ID
@@ -49,6 +50,7 @@ __all__ = [
     "RoutineData",
     "SessionCreate",
     "SetCreate",
+    "SetEmgCreate",
     "UserExerciseCreate",
     "backup_database",
     "bulk",

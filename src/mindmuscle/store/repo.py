@@ -28,6 +28,7 @@ from mindmuscle.store.schemas import (
     RoutineData,
     SessionCreate,
     SetCreate,
+    SetEmgCreate,
     UserExerciseCreate,
 )
 from mindmuscle.store.tables import (
@@ -45,6 +46,7 @@ from mindmuscle.store.tables import (
     ReflectionRow,
     RoutineRow,
     SessionRow,
+    SetEmgRow,
     SetRevisionRow,
     SetRow,
     UserExerciseRow,
@@ -84,6 +86,7 @@ __all__ = [
     "get_session",
     "get_set",
     "get_set_by_id",
+    "get_set_emg",
     "get_user",
     "get_user_by_name",
     "latest_calibrations",
@@ -107,9 +110,11 @@ __all__ = [
     "restore_set",
     "save_profile",
     "save_session_state",
+    "set_emg_of_sets",
     "set_experiment_status",
     "store_motion_recording",
     "store_set",
+    "store_set_emg",
     "update_routine",
     "upsert_user_exercise",
 ]
@@ -1004,3 +1009,78 @@ def latest_calibrations(
     for row in session.scalars(stmt.order_by(CalibrationRow.created_at, CalibrationRow.id)):
         newest[row.muscle] = row
     return newest
+
+
+# --- a set's EMG -----------------------------------------------------------------------------
+
+
+def get_set_emg(*, session: Session, user_id: int, set_id: int) -> SetEmgRow | None:
+    """The EMG stored with the set ``set_id`` of this user (None when it has none)."""
+    q = select(SetEmgRow).where(SetEmgRow.user_id == user_id, SetEmgRow.set_id == set_id)
+    return session.scalars(q).first()
+
+
+def set_emg_of_sets(
+    *, session: Session, user_id: int, set_ids: Sequence[int]
+) -> dict[int, SetEmgRow]:
+    """The stored EMG of each of ``set_ids`` that has one, by set id (this user's only)."""
+    if not set_ids:
+        return {}
+    q = select(SetEmgRow).where(SetEmgRow.user_id == user_id, SetEmgRow.set_id.in_(list(set_ids)))
+    return {row.set_id: row for row in session.scalars(q)}
+
+
+def store_set_emg(
+    *,
+    session: Session,
+    user_id: int,
+    set_id: int,
+    data: SetEmgCreate,
+    replace: bool = False,
+    at: datetime | None = None,
+) -> SetEmgRow:
+    """Store a set's EMG: its raw file as a recording (kind ``emg``, the set's UUID), its
+    features, and the target's peak %MVC in the set's ``emg_peak_mvc`` (a change of an
+    earlier value is kept as a revision ``{"emg_peak_mvc": [old, new]}``).
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No set ``set_id`` for this user.
+    mindmuscle.errors.InvalidInputError
+        The set has its EMG already and ``replace`` is False.
+    """
+    row = get_set_by_id(session=session, user_id=user_id, set_id=set_id)
+    found = get_set_emg(session=session, user_id=user_id, set_id=set_id)
+    if found is not None and not replace:
+        raise InvalidInputError(
+            f"Set {set_id} has its EMG already; to store this recording instead, replace it "
+            "(`mindmuscle set emg ... --replace`)."
+        )
+    when = at or utcnow()
+    recording = RecordingRow(
+        user_id=user_id,
+        kind="emg",
+        set_uuid=row.uuid,
+        file_name=data.file_name,
+        data={"options": dict(data.options), "source": data.source},
+        blob=data.blob,
+        analysis=data.analysis,
+        created_at=when,
+    )
+    session.add(recording)
+    session.flush()
+    if found is None:
+        found = SetEmgRow(user_id=user_id, set_id=set_id)
+        session.add(found)
+    found.recording_id = recording.id
+    found.features = dict(data.features)
+    found.source = data.source
+    found.created_at = when
+    old = row.emg_peak_mvc
+    if old != data.peak_pct_mvc:
+        row.emg_peak_mvc = data.peak_pct_mvc
+        if old is not None:
+            _add_revision(session, row, "emg", {"emg_peak_mvc": [old, data.peak_pct_mvc]}, when)
+    session.flush()
+    return found

@@ -22,6 +22,7 @@ __all__ = [
     "RoutineData",
     "SessionCreate",
     "SetCreate",
+    "SetEmgCreate",
     "SetSource",
     "UserExerciseCreate",
 ]
@@ -135,6 +136,19 @@ class RecordingCreate(_In):
     data: dict[str, Any] | None = None
     blob: bytes | None = None
     analysis: dict[str, Any] | None = None
+
+
+class SetEmgCreate(_In):
+    """A set's EMG: its features, its raw file and the target's peak %MVC (None without a
+    valid calibration: the set's ``emg_peak_mvc`` is then left empty, never % of peak)."""
+
+    features: dict[str, Any]
+    file_name: str
+    blob: bytes
+    analysis: dict[str, Any] | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    source: str = "file"
+    peak_pct_mvc: float | None = None
 
 
 class ExperimentCreate(_In):

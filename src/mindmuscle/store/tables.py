@@ -43,6 +43,7 @@ __all__ = [
     "ReflectionRow",
     "RoutineRow",
     "SessionRow",
+    "SetEmgRow",
     "SetRevisionRow",
     "SetRow",
     "UTCDateTime",
@@ -384,6 +385,28 @@ class RecordingRow(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
     blob: Mapped[bytes | None] = mapped_column(LargeBinary)
     analysis: Mapped[dict[str, Any] | None] = mapped_column(_NullableJSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SetEmgRow(Base):
+    """The EMG of one stored set: per-repetition features (JSON) and its raw recording.
+
+    One row per set. The raw stream is a ``recordings`` row (kind ``emg``, the file's bytes,
+    named by the set's UUID), as a set's motion recording is; ``features`` holds, per muscle,
+    each repetition's onset, offset, mean and peak activation (in %MVC where a calibration was
+    valid, else in % of this set's peak, labelled so) and the target's ratios.
+    """
+
+    __tablename__ = "set_emg"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), unique=True)
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="SET NULL")
+    )
+    features: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(20), default="file")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -363,6 +363,7 @@ def analyze_emg(
     synergists: Sequence[str] = (),
     mvc: EmgRecording | None = None,
     mvc_kind: Literal["mvc", "reference"] = "mvc",
+    mvc_levels: Mapping[str, float] | None = None,
     low_hz: float | None = None,
     high_hz: float | None = None,
     mains_hz: float | None = None,
@@ -388,6 +389,10 @@ def analyze_emg(
         A maximal voluntary contraction (``mvc_kind="mvc"``) or a reference contraction
         (``"reference"``) with the same channel names: its envelope peak is 100 %. Without
         it, each channel is normalised to its own peak in this set (``task_peak``).
+    mvc_levels : mapping of str to float, optional
+        A calibrated maximum per channel name, in the channel's unit (the best 1-second
+        envelope level of a maximal contraction, :mod:`.mvc`): that channel's 100 %
+        (normalisation ``mvc``). It takes precedence over ``mvc`` for the channels it names.
     low_hz, high_hz, mains_hz, envelope_cutoff_hz
         Filtering, see :func:`process_emg`.
     on_fraction, off_fraction, min_duration_s, min_gap_s
@@ -406,6 +411,7 @@ def analyze_emg(
             synergists=synergists,
             mvc=mvc,
             mvc_kind=mvc_kind,
+            mvc_levels=mvc_levels,
             low_hz=low_hz,
             high_hz=high_hz,
             mains_hz=mains_hz,
@@ -425,6 +431,7 @@ def _analyze(
     synergists: Sequence[str],
     mvc: EmgRecording | None,
     mvc_kind: Literal["mvc", "reference"],
+    mvc_levels: Mapping[str, float] | None,
     low_hz: float | None,
     high_hz: float | None,
     mains_hz: float | None,
@@ -535,6 +542,11 @@ def _analyze(
                         f"channel {name!r} is not in the {mvc_kind.upper()} recording: normalised "
                         "to its own peak in this set instead"
                     )
+        for c, name in enumerate(names):
+            level = None if mvc_levels is None else mvc_levels.get(name)
+            if level is not None and math.isfinite(level) and level > 0:
+                reference[c] = float(level)
+                norm[c] = "mvc"
         report("features", 0.75)
         # Per-repetition features, all channels at once, from the block sums.
         if n_rep:

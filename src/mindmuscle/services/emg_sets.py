@@ -1,0 +1,396 @@
+"""A stored set keeps its EMG: the features of each repetition and the raw stream as a file.
+
+Every way in ends here: the terminal's guided session with ``--live`` (the stream between the
+start and the done of the set), ``mindmuscle set emg SET_ID FILE`` (a recording made
+elsewhere), and the web set page's live bars (a web set's stream)::
+
+    view = store_set_emg(db, user_id, set_id, recording, "1=biceps_left,2=front_delt")
+    view.features.muscle("biceps_left").reps[0].peak_pct, view.measured
+    name, content = set_emg_file(db, user_id, set_id)     # the stored XDF file
+
+The recording is analysed as ``mindmuscle emg`` analyses a file (the same repetitions, the
+same values), each mapped muscle normalised to its newest calibration when that calibration is
+valid for the set (made in the set's session, with the same unit and placement), else to its
+own peak in the set, labelled so. The raw file is XDF (Lab Streaming Layer's format, every
+sample and its timestamp kept exactly; ``mindmuscle emg FILE.xdf`` reads it). The store is
+written through the one write path (:mod:`mindmuscle.services.sets`): only a real %MVC becomes
+the set's ``emg_peak_mvc``, which felt versus measured correlates with the felt rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from mindmuscle.catalog.models import Exercise
+from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
+from mindmuscle.io.emg import xdf_bytes
+from mindmuscle.services.catalog import user_catalog
+from mindmuscle.services.sets import attach_set_emg
+from mindmuscle.signals.emg import EmgRecording, analyze_emg
+from mindmuscle.signals.emg.live import assign_roles, parse_channel_map
+from mindmuscle.signals.emg.mvc import SESSION_HOURS, calibration_flags
+from mindmuscle.signals.emg.sets import SetEmgFeatures, measured_text, set_emg_features
+from mindmuscle.store import Database, SetEmgCreate, repo
+from mindmuscle.store.tables import RecordingRow, SetEmgRow, SetRow
+
+__all__ = [
+    "PreparedSetEmg",
+    "SetEmgView",
+    "analyse_set_emg",
+    "felt_measured_text",
+    "get_set_emg",
+    "prepare_set_emg",
+    "set_emg_file",
+    "set_emg_of_sets",
+    "store_set_emg",
+]
+
+
+class SetEmgView(BaseModel):
+    """A set's stored EMG, as the CLI, the web app and felt versus measured read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    set_id: int
+    set_uuid: str
+    recording_id: int | None = Field(description="The raw file's recording (EMG page).")
+    file_name: str
+    source: str = Field(description="live (the guided session), file, or web")
+    created_at: datetime
+    features: SetEmgFeatures
+    measured: str = Field(description='e.g. "62% MVC", or "62% of this set\'s peak"')
+    calibrations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per mapped muscle: the calibration used, or why none was.",
+    )
+
+
+@dataclass(frozen=True)
+class PreparedSetEmg:
+    """A recording analysed for a set, ready to store (:meth:`create`)."""
+
+    features: SetEmgFeatures
+    analysis: dict[str, object]
+    content: bytes
+    file_name: str
+    calibrations: dict[str, str]
+    source: str
+
+    def create(self) -> SetEmgCreate:
+        return SetEmgCreate(
+            features={
+                **self.features.model_dump(mode="json"),
+                "calibrations": dict(self.calibrations),
+            },
+            file_name=self.file_name,
+            blob=self.content,
+            analysis=dict(self.analysis),
+            options={},
+            source=self.source,
+            peak_pct_mvc=self.features.peak_pct_mvc,
+        )
+
+
+def _mapped(recording: EmgRecording, channel_map: str | None) -> EmgRecording:
+    """Only the mapped channels, named by their muscles (every channel, as named, without a
+    map)."""
+    if channel_map is None or not channel_map.strip():
+        return recording
+    try:
+        mapping = parse_channel_map(channel_map, list(recording.channels))
+    except InvalidInputError as exc:
+        raise InvalidInputError(
+            str(exc).replace("the stream", "the recording").replace("The stream", "The recording")
+        ) from None
+    rows = [i for i, _ in mapping]
+    return EmgRecording(
+        np.ascontiguousarray(recording.data[rows]),
+        recording.sfreq_hz,
+        tuple(m for _, m in mapping),
+        tuple(recording.units[i] for i in rows),
+        source=recording.source,
+        notes=recording.notes,
+    )
+
+
+def _roles(muscles: Sequence[str], exercise: Exercise | None) -> dict[str, str]:
+    if exercise is None or not exercise.targets:
+        return dict(assign_roles(list(muscles)))
+    roles = assign_roles(
+        list(muscles),
+        targets=exercise.targets,
+        synergists=exercise.synergists,
+        compensators=exercise.compensators,
+    )
+    if "target" not in roles.values():
+        raise InvalidInputError(
+            f"The recording's muscles ({', '.join(muscles)}) include no target of "
+            f"{exercise.name}: map a channel to {' or '.join(exercise.targets)} (add _left or "
+            "_right for a side), e.g. --map 1=" + exercise.targets[0] + "."
+        )
+    return dict(roles)
+
+
+def _calibrations(
+    db: Database,
+    user_id: int,
+    recording: EmgRecording,
+    *,
+    performed_at: datetime,
+    placement: str | None,
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The level of each muscle's valid calibration, and a word on each muscle's."""
+    muscles = list(recording.channels)
+    with db.session(readonly=True) as s:
+        rows = repo.latest_calibrations(session=s, user_id=user_id, muscles=muscles)
+        found = {m: (r.level, r.unit, r.created_at, r.placement) for m, r in rows.items()}
+    levels: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    for muscle, unit in zip(muscles, recording.units, strict=True):
+        if muscle not in found:
+            notes[muscle] = "not calibrated: % of this set's peak"
+            continue
+        level, cal_unit, made, cal_placement = found[muscle]
+        flags = calibration_flags(made, cal_placement, now=performed_at, placement_now=placement)
+        if made > performed_at + timedelta(hours=SESSION_HOURS):
+            flags.append(f"made after this set's session ({made:%Y-%m-%d %H:%M})")
+        if cal_unit != unit:
+            flags.append(f"made in {cal_unit}, the recording is in {unit}")
+        if flags:
+            notes[muscle] = "calibration not used: " + "; ".join(flags)
+            continue
+        levels[muscle] = level
+        notes[muscle] = f"calibrated {made:%Y-%m-%d %H:%M}"
+    return levels, notes
+
+
+def analyse_set_emg(
+    recording: EmgRecording,
+    *,
+    exercise: Exercise | None,
+    mvc_levels: Mapping[str, float],
+    timestamps: npt.NDArray[np.float64] | None = None,
+) -> tuple[SetEmgFeatures, dict[str, object], bytes]:
+    """The features of a set's (mapped) recording, its analysis as JSON, and its XDF file."""
+    roles = _roles(recording.channels, exercise)
+    target = next(m for m in recording.channels if roles.get(m) == "target")
+    helpers = [m for m in recording.channels if roles.get(m) in ("synergist", "compensator")]
+    result = analyze_emg(recording, target=target, synergists=helpers, mvc_levels=dict(mvc_levels))
+    features = set_emg_features(result.analysis, roles)  # type: ignore[arg-type]
+    content = xdf_bytes(recording, timestamps=timestamps)
+    return features, result.analysis.model_dump(mode="json"), content
+
+
+def _set_row(s: Session, user_id: int, ref: int | str) -> SetRow:
+    """The set with id ``ref`` (also as digits), else with UUID ``ref``."""
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
+        return repo.get_set_by_id(session=s, user_id=user_id, set_id=int(ref))
+    return repo.get_set(session=s, user_id=user_id, uuid=ref)
+
+
+def prepare_set_emg(
+    db: Database,
+    user_id: int,
+    recording: EmgRecording,
+    channel_map: str | None = None,
+    *,
+    exercise_id: str,
+    performed_at: datetime,
+    timestamps: npt.NDArray[np.float64] | None = None,
+    placement: str | None = None,
+    source: str = "file",
+    file_name: str = "set-emg.xdf",
+) -> PreparedSetEmg:
+    """Analyse a recording for a set of ``exercise_id`` done at ``performed_at`` (not stored:
+    give :meth:`PreparedSetEmg.create` to the set's write path)."""
+    mapped = _mapped(recording, channel_map)
+    catalog = user_catalog(db=db, user_id=user_id)
+    try:
+        exercise: Exercise | None = catalog.exercise(exercise_id)
+    except UnknownIdError:
+        exercise = None
+    levels, notes = _calibrations(
+        db, user_id, mapped, performed_at=performed_at, placement=placement
+    )
+    features, analysis, content = analyse_set_emg(
+        mapped, exercise=exercise, mvc_levels=levels, timestamps=timestamps
+    )
+    return PreparedSetEmg(features, analysis, content, file_name, notes, source)
+
+
+def _view(row: SetEmgRow, set_row: SetRow, file_name: str) -> SetEmgView:
+    data = dict(row.features)
+    calibrations = data.pop("calibrations", {}) or {}
+    features = SetEmgFeatures.model_validate(data)
+    return SetEmgView(
+        set_id=set_row.id,
+        set_uuid=set_row.uuid,
+        recording_id=row.recording_id,
+        file_name=file_name,
+        source=row.source,
+        created_at=row.created_at,
+        features=features,
+        measured=measured_text(features),
+        calibrations=dict(calibrations),
+    )
+
+
+def store_set_emg(
+    db: Database,
+    user_id: int,
+    set_id: int | str,
+    recording: EmgRecording,
+    channel_map: str | None = None,
+    *,
+    timestamps: npt.NDArray[np.float64] | None = None,
+    placement: str | None = None,
+    source: str = "file",
+    replace: bool = False,
+    now: datetime | None = None,
+) -> SetEmgView:
+    """Analyse ``recording`` and store it with the user's stored set ``set_id``.
+
+    Parameters
+    ----------
+    db, user_id
+        The database and the lifter; another lifter's set is not found.
+    set_id : int or str
+        The set's id, or its UUID (what the web set page has).
+    recording : EmgRecording
+        The stream during the set (every channel of the source, or only the mapped ones).
+    channel_map : str, optional
+        ``CH=MUSCLE[,CH=MUSCLE...]`` as ``mindmuscle live --map`` takes it (CH: the channel's
+        1-based number or its name in ``recording``). Without it every channel is kept and
+        its name is its muscle.
+    timestamps : array, optional
+        One timestamp per sample (the stream's clock), kept in the raw file.
+    placement : str, optional
+        Where the electrodes are now; a calibration made with another placement is not used.
+    source : str
+        ``live`` (terminal session), ``web`` (the set page) or ``file``.
+    replace : bool
+        Store this recording instead of the set's EMG already stored (the earlier recording
+        stays on the EMG page; the earlier peak %MVC is kept as a revision of the set).
+    now : datetime, optional
+        When it is stored (default: the present).
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set of this user.
+    mindmuscle.errors.InvalidInputError
+        A bad ``channel_map``; no target muscle of the set's exercise among the muscles; the
+        set has its EMG already (without ``replace``).
+    mindmuscle.errors.InvalidSignalError
+        The recording cannot be analysed (too short, no finite samples).
+    """
+    when = now or datetime.now(UTC)
+    with db.session(readonly=True) as s:
+        row = _set_row(s, user_id, set_id)
+        ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
+        if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
+            raise InvalidInputError(
+                f"Set {ident} has its EMG already; to store this recording instead, replace it "
+                f"(`mindmuscle set emg {ident} FILE --replace`)."
+            )
+    prepared = prepare_set_emg(
+        db,
+        user_id,
+        recording,
+        channel_map,
+        exercise_id=exercise_id,
+        performed_at=performed_at,
+        timestamps=timestamps,
+        placement=placement,
+        source=source,
+        file_name=f"set-{ident}-{uuid[:8]}.xdf",
+    )
+    with db.session() as s:
+        stored = attach_set_emg(
+            s, user_id=user_id, set_id=ident, emg=prepared.create(), now=when, replace=replace
+        )
+        set_row = repo.get_set_by_id(session=s, user_id=user_id, set_id=ident)
+        return _view(stored, set_row, prepared.file_name)
+
+
+def get_set_emg(db: Database, user_id: int, set_id: int | str) -> SetEmgView | None:
+    """The EMG stored with a set of this user (None when it has none).
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set of this user.
+    """
+    with db.session(readonly=True) as s:
+        row = _set_row(s, user_id, set_id)
+        found = repo.get_set_emg(session=s, user_id=user_id, set_id=row.id)
+        if found is None:
+            return None
+        name = _file_name(s, user_id, found)
+        return _view(found, row, name)
+
+
+def _file_name(s: Session, user_id: int, row: SetEmgRow) -> str:
+    rec = s.get(RecordingRow, row.recording_id) if row.recording_id is not None else None
+    if rec is None or rec.user_id != user_id:
+        return ""
+    return rec.file_name or ""
+
+
+def set_emg_file(db: Database, user_id: int, set_id: int | str) -> tuple[str, bytes]:
+    """The raw file stored with a set: its name and bytes (XDF).
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set of this user, or the set has no EMG.
+    """
+    with db.session(readonly=True) as s:
+        row = _set_row(s, user_id, set_id)
+        found = repo.get_set_emg(session=s, user_id=user_id, set_id=row.id)
+        rec = (
+            s.get(RecordingRow, found.recording_id)
+            if found is not None and found.recording_id is not None
+            else None
+        )
+        if rec is None or rec.user_id != user_id or rec.blob is None:
+            raise NotFoundError(
+                f"Set {row.id} has no EMG recording; attach one with "
+                f"`mindmuscle set emg {row.id} FILE --map CH=MUSCLE,...`."
+            )
+        return rec.file_name or f"set-{row.id}.xdf", bytes(rec.blob)
+
+
+def set_emg_of_sets(
+    db: Database, user_id: int, set_ids: Sequence[int]
+) -> dict[int, SetEmgFeatures]:
+    """The stored EMG features of each of ``set_ids`` that has them, by set id."""
+    with db.session(readonly=True) as s:
+        rows = repo.set_emg_of_sets(session=s, user_id=user_id, set_ids=list(set_ids))
+        out: dict[int, SetEmgFeatures] = {}
+        for set_id, row in rows.items():
+            data = {k: v for k, v in row.features.items() if k != "calibrations"}
+            out[set_id] = SetEmgFeatures.model_validate(data)
+    return out
+
+
+def felt_measured_text(felt: int | None, features: SetEmgFeatures | None) -> str | None:
+    """ "felt 8, measured 62% MVC" (or "... 62% of this set's peak" without a calibration);
+    None when the set has no EMG. A felt rating is never shown as a measurement.
+
+    Examples
+    --------
+    >>> felt_measured_text(8, None) is None
+    True
+    """
+    if features is None:
+        return None
+    felt_word = "not rated" if felt is None else str(felt)
+    return f"felt {felt_word}, measured {measured_text(features)}"
