@@ -132,6 +132,7 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "routines",
         "calibrations",
         "set_emg",
+        "skill_tests",
     }
 
 
@@ -170,6 +171,38 @@ def test_calibrations_keep_every_placement_and_give_the_newest(db: Database) -> 
         assert repo.latest_calibrations(session=s, user_id=user.id) == {}
     with pytest.raises(ValueError, match="greater than 0"):
         cal("biceps", 0.0, 6, "")
+
+
+def test_skill_tests_are_kept_per_user_oldest_first(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from mindmuscle.store import SkillTestCreate
+
+    def test(muscle: str, day: int, sd: float) -> SkillTestCreate:
+        target = {"target_pct": 20.0, "mean_pct": 23.0, "error_pct": 3.0, "sd_pct": sd,
+                  "n_holds": 1, "n_samples": 4000}  # fmt: skip
+        return SkillTestCreate.model_validate(
+            {"muscle": muscle, "performed_at": datetime(2026, 12, day, 9, 0, tzinfo=UTC),
+             "targets": [target], "overall_sd_pct": sd, "order_pct": [20.0], "hold_s": 5.0,
+             "settle_s": 1.0, "mvc_level": 0.41, "unit": "mV",
+             "calibrated_at": datetime(2026, 12, day, 8, 50, tzinfo=UTC)}
+        )  # fmt: skip
+
+    with db.session() as s:
+        other = repo.create_user(session=s, name="ana", password_hash="x").id
+        repo.add_skill_test(session=s, user_id=1, data=test("biceps", 6, 4.5))
+        repo.add_skill_test(session=s, user_id=1, data=test("biceps", 1, 6.0))
+        repo.add_skill_test(session=s, user_id=1, data=test("triceps", 3, 5.0))
+        repo.add_skill_test(session=s, user_id=other, data=test("biceps", 2, 9.0))
+    with db.session(readonly=True) as s:
+        mine = repo.list_skill_tests(session=s, user_id=1, muscle="biceps")
+        assert [(r.performed_at.day, r.overall_sd_pct) for r in mine] == [(1, 6.0), (6, 4.5)]
+        assert mine[0].targets[0]["sd_pct"] == 6.0 and mine[0].order_pct == [20.0]
+        assert len(repo.list_skill_tests(session=s, user_id=1)) == 3
+        theirs = repo.list_skill_tests(session=s, user_id=other)
+        assert [r.overall_sd_pct for r in theirs] == [9.0]
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        test("biceps", 1, -1.0)
 
 
 def test_new_users_get_fresh_ids_after_the_local_user(db: Database) -> None:

@@ -31,6 +31,7 @@ from mindmuscle.store.schemas import (
     SessionCreate,
     SetCreate,
     SetEmgCreate,
+    SkillTestCreate,
     UserExerciseCreate,
 )
 from mindmuscle.store.tables import LOCAL_USER_ID
@@ -51,6 +52,7 @@ __all__ = [
     "SessionCreate",
     "SetCreate",
     "SetEmgCreate",
+    "SkillTestCreate",
     "UserExerciseCreate",
     "backup_database",
     "bulk",

@@ -29,6 +29,7 @@ from mindmuscle.store.schemas import (
     SessionCreate,
     SetCreate,
     SetEmgCreate,
+    SkillTestCreate,
     UserExerciseCreate,
 )
 from mindmuscle.store.tables import (
@@ -49,6 +50,7 @@ from mindmuscle.store.tables import (
     SetEmgRow,
     SetRevisionRow,
     SetRow,
+    SkillTestRow,
     UserExerciseRow,
     UserRow,
     utcnow,
@@ -64,6 +66,7 @@ __all__ = [
     "add_recording",
     "add_reflection",
     "add_set",
+    "add_skill_test",
     "clear_login_failures",
     "count_login_sessions",
     "create_drill",
@@ -101,6 +104,7 @@ __all__ = [
     "list_sessions",
     "list_set_revisions",
     "list_sets",
+    "list_skill_tests",
     "list_user_exercises",
     "list_users",
     "login_failures_since",
@@ -1084,3 +1088,22 @@ def store_set_emg(
             _add_revision(session, row, "emg", {"emg_peak_mvc": [old, data.peak_pct_mvc]}, when)
     session.flush()
     return found
+
+
+def add_skill_test(*, session: Session, user_id: int, data: SkillTestCreate) -> SkillTestRow:
+    """Store one complete connection test."""
+    values = data.model_dump(exclude_none=True)
+    row = SkillTestRow(user_id=user_id, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_skill_tests(
+    *, session: Session, user_id: int, muscle: str | None = None
+) -> list[SkillTestRow]:
+    """The user's connection tests, oldest first (of ``muscle``, else of every muscle)."""
+    stmt = select(SkillTestRow).where(SkillTestRow.user_id == user_id)
+    if muscle is not None:
+        stmt = stmt.where(SkillTestRow.muscle == muscle)
+    return list(session.scalars(stmt.order_by(SkillTestRow.performed_at, SkillTestRow.id)))

@@ -24,6 +24,7 @@ __all__ = [
     "SetCreate",
     "SetEmgCreate",
     "SetSource",
+    "SkillTestCreate",
     "UserExerciseCreate",
 ]
 
@@ -84,6 +85,34 @@ class CalibrationCreate(_In):
     placement: str = Field(default="", max_length=500)
     source: str = Field(default="", max_length=200)
     created_at: datetime | None = None
+
+
+class SkillTargetData(_In):
+    """One target of a connection test (see :class:`SkillTestCreate`)."""
+
+    target_pct: float = Field(gt=0, lt=100)
+    mean_pct: float = Field(allow_inf_nan=False)
+    error_pct: float = Field(allow_inf_nan=False)
+    sd_pct: float = Field(ge=0, allow_inf_nan=False)
+    n_holds: int = Field(ge=1)
+    n_samples: int = Field(ge=1)
+
+
+class SkillTestCreate(_In):
+    """A complete connection test (see :class:`~mindmuscle.store.tables.SkillTestRow`)."""
+
+    muscle: str = Field(min_length=1, max_length=64)
+    performed_at: datetime | None = None
+    targets: list[SkillTargetData] = Field(min_length=1)
+    overall_sd_pct: float = Field(ge=0, allow_inf_nan=False)
+    order_pct: list[float] = Field(min_length=1)
+    hold_s: float = Field(gt=0, allow_inf_nan=False)
+    settle_s: float = Field(ge=0, allow_inf_nan=False)
+    mvc_level: float = Field(gt=0, allow_inf_nan=False)
+    unit: str = Field(min_length=1, max_length=10)
+    calibrated_at: datetime
+    placement: str = Field(default="", max_length=500)
+    source: str = Field(default="", max_length=200)
 
 
 class ReflectionCreate(_In):

@@ -46,6 +46,7 @@ __all__ = [
     "SetEmgRow",
     "SetRevisionRow",
     "SetRow",
+    "SkillTestRow",
     "UTCDateTime",
     "UserExerciseRow",
     "UserRow",
@@ -360,6 +361,29 @@ class CalibrationRow(Base):
     placement: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SkillTestRow(Base):
+    """One connection test (effortmatch2019): per target %MVC, the level held and the SD
+    around the target, with the calibration it was measured against. Stored only complete."""
+
+    __tablename__ = "skill_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _user_fk()
+    muscle: Mapped[str] = mapped_column(String(64), index=True)
+    performed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # [{"target_pct", "mean_pct", "error_pct", "sd_pct", "n_holds", "n_samples"}, ...]
+    targets: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    overall_sd_pct: Mapped[float] = mapped_column(Float)
+    order_pct: Mapped[list[float]] = mapped_column(JSON)
+    hold_s: Mapped[float] = mapped_column(Float)
+    settle_s: Mapped[float] = mapped_column(Float)
+    mvc_level: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(10))
+    calibrated_at: Mapped[datetime]
+    placement: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
 
 
 class RecordingRow(Base):
