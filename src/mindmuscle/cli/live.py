@@ -428,3 +428,274 @@ def calibrate(
             highlight=False,
             soft_wrap=True,
         )
+
+
+@live_app.command("skill-test")
+def skill_test(
+    muscle: Annotated[
+        str, typer.Option("--muscle", help="The calibrated muscle to test (mapped in --map).")
+    ],
+    source: Annotated[
+        str,
+        typer.Option("--source", help="The stream, as for mindmuscle live (e.g. lsl:EMG)."),
+    ],
+    channel_map: Annotated[
+        str,
+        typer.Option(
+            "--map", metavar="CH=MUSCLE[,...]", help="Channels to muscles, as for mindmuscle live."
+        ),
+    ],
+    hold_s: Annotated[
+        float, typer.Option("--hold-s", help="Seconds per hold (5 usual; the first is not scored).")
+    ] = 5.0,
+    rest_s: Annotated[
+        float, typer.Option("--rest-s", help="Seconds of rest between the holds.")
+    ] = 10.0,
+    repeats: Annotated[int, typer.Option("--repeats", help="Holds per target level (1 to 5).")] = 1,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Fix the random order of the levels (to repeat a test)."),
+    ] = None,
+    placement: Annotated[
+        str | None,
+        typer.Option(
+            "--placement",
+            help="Where the electrodes are now; a calibration made with another placement is "
+            "refused (the test needs your MVC as the electrodes sit).",
+        ),
+    ] = None,
+    accept_stale: Annotated[
+        bool,
+        typer.Option(
+            "--accept-stale",
+            help="Test against a flagged calibration (older than this session, electrodes moved).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The connection test: hold 10, 20 and 40% MVC in a random order without feedback, 5 s
+    each, then see the error per level (SD around the target; effortmatch2019). Stored only
+    when complete; needs a calibration of the muscle (mindmuscle live calibrate)."""
+    from mindmuscle.cli._db import database_url
+    from mindmuscle.errors import InvalidInputError, NotFoundError
+    from mindmuscle.experiments.skill_test import skill_test_order, skill_test_steps
+    from mindmuscle.io.live import open_source, parse_source
+    from mindmuscle.services.skill_tests import (
+        list_skill_tests,
+        run_skill_test,
+        save_skill_test,
+        skill_test_calibration,
+    )
+    from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
+
+    try:
+        spec = parse_source(source)
+    except InvalidInputError as exc:
+        raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
+    try:
+        order = skill_test_order(repeats=repeats, seed=seed)
+    except InvalidInputError as exc:
+        raise _usage(str(exc), "'--repeats'") from None
+    try:
+        skill_test_steps(order, hold_s=hold_s, rest_s=rest_s, settle_s=min(1.0, hold_s - 1.0))
+    except InvalidInputError as exc:
+        hint = "'--rest-s'" if "rest" in str(exc) else "'--hold-s'"
+        raise _usage(str(exc), hint) from None
+    if f"={muscle}" not in "," + channel_map.replace(" ", "") + ",":
+        mapped = [p.split("=", 1)[-1].strip() for p in channel_map.split(",") if "=" in p]
+        raise _usage(
+            f"{muscle!r} is not in --map: test a mapped muscle ({', '.join(mapped) or 'none'}).",
+            "'--muscle'",
+        )
+    url = database_url(db)
+    if not database_exists(url):
+        raise NotFoundError(
+            f"{muscle} has no calibration: run `mindmuscle live calibrate --muscle {muscle}` "
+            "first (the test's targets are % of your MVC)."
+        )
+    database = open_database(url)
+    skill_test_calibration(
+        database, LOCAL_USER_ID, muscle, placement_now=placement, accept_stale=accept_stale
+    )
+    settle_s = min(1.0, hold_s - 1.0)
+    src = open_source(spec)
+    try:
+        cal = skill_test_calibration(
+            database,
+            LOCAL_USER_ID,
+            muscle,
+            unit=src.unit,
+            placement_now=placement,
+            accept_stale=accept_stale,
+        )
+        say = console.print if not as_json else err_console.print
+        say(
+            f"The connection test of {muscle}: {len(order)} holds without feedback, "
+            f"{hold_s:g} s each, in a random order (effortmatch2019). Calibration "
+            f"{cal.created_at:%Y-%m-%d %H:%M}, MVC {cal.level:.4g} {cal.unit}. Ctrl-C stops it; "
+            "nothing is stored until the last hold.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        guide = _SkillGuide(len(order), say)
+        try:
+            run = run_skill_test(
+                src,
+                channel_map,
+                muscle,
+                calibration=cal,
+                order=order,
+                hold_s=hold_s,
+                rest_s=rest_s,
+                settle_s=settle_s,
+                on_step=guide,
+            )
+        except KeyboardInterrupt:
+            err_console.print("\nStopped: the test is not complete, so nothing was stored.")
+            raise typer.Exit(130) from None
+        except InvalidInputError as exc:
+            if str(exc).startswith("--map"):
+                raise _usage(str(exc).removeprefix("--map "), "'--map'") from None
+            raise
+        guide.finish()
+    finally:
+        src.close()
+    before = list_skill_tests(database, LOCAL_USER_ID, muscle=muscle)
+    saved = save_skill_test(database, LOCAL_USER_ID, run)
+    if as_json:
+        sys.stdout.write(json.dumps(saved.to_json()) + "\n")
+        return
+    _print_skill_result(saved, before[-1] if before else None)
+
+
+class _SkillGuide:
+    """Words and sounds for each step, and whole seconds left; never the level held."""
+
+    def __init__(self, n_holds: int, say: Any) -> None:
+        self.n_holds, self.say = n_holds, say
+        self.step: Any = None
+        self.second: int | None = None
+
+    def __call__(self, step: Any, left: float) -> None:
+        if step is not self.step:
+            if self.step is not None and self.step.kind == "hold":
+                self._stop()
+            self.step, self.second = step, None
+            if step.kind == "rest":
+                self.say(
+                    f"REST. Next: {step.target_pct:g}% of your maximum (hold {step.number} of "
+                    f"{self.n_holds}).",
+                    markup=False,
+                    highlight=False,
+                )
+            else:
+                console.bell()
+                self.say(
+                    f"HOLD {step.target_pct:g}% OF YOUR MAXIMUM NOW, steady, by feel "
+                    f"(hold {step.number} of {self.n_holds}).",
+                    markup=False,
+                    highlight=False,
+                )
+        second = int(left + 0.999)
+        if second != self.second:
+            self.second = second
+            self.say(f"  {second} s", markup=False, highlight=False)
+
+    def _stop(self) -> None:
+        console.bell()
+        console.bell()
+        self.say("STOP. Relax.", markup=False, highlight=False)
+
+    def finish(self) -> None:
+        if self.step is not None and self.step.kind == "hold":
+            self._stop()
+
+
+def _print_skill_result(test: Any, previous: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{test.muscle}: the connection test", box=None)
+    for col in ("target", "held", "error", "SD around target"):
+        table.add_column(col, justify="right")
+    for t in test.score.targets:
+        table.add_row(
+            f"{t.target_pct:g}% MVC",
+            f"{t.mean_pct:.1f}%",
+            f"{t.error_pct:+.1f}",
+            f"{t.sd_pct:.1f}",
+        )
+    console.print(table)
+    line = (
+        f"Mean SD around the target: {test.score.overall_sd_pct:.1f} points of %MVC (lower is "
+        "closer)."
+    )
+    if previous is not None:
+        line += f" Last test {previous.performed_at:%Y-%m-%d}: {previous.score.overall_sd_pct:.1f}."
+    console.print(line + " Stored.", markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        "Repeat it over weeks (mindmuscle live skill-history): the error shows how well your "
+        "feeling tracks the measurement; it is a test, not a promise (rule 17, effortmatch2019).",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@live_app.command("skill-history")
+def skill_history(
+    muscle: Annotated[
+        str | None, typer.Option("--muscle", help="Only this muscle's tests.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tests as JSON.")] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Also write the error over weeks as an HTML chart."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Your connection tests over weeks: per level, the SD around the target (lower is closer)."""
+    from mindmuscle.cli._db import open_existing
+    from mindmuscle.services.skill_tests import list_skill_tests, write_skill_history
+    from mindmuscle.store import LOCAL_USER_ID
+
+    if plot is not None and plot.suffix.lower() not in (".html", ".htm"):
+        raise _usage(
+            f"{str(plot)!r}: the chart is written as HTML; give a name ending in .html.",
+            "'--plot'",
+        )
+    tests = list_skill_tests(open_existing(db), LOCAL_USER_ID, muscle=muscle)
+    if as_json:
+        sys.stdout.write(json.dumps([t.to_json() for t in tests]) + "\n")
+    elif not tests:
+        which = f" of {muscle}" if muscle else ""
+        console.print(
+            f"No connection tests{which} yet: run `mindmuscle live skill-test --muscle MUSCLE "
+            "--source ... --map ...` (after `mindmuscle live calibrate`).",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        from rich.table import Table
+
+        levels = sorted({t.target_pct for x in tests for t in x.score.targets})
+        table = Table(title="Connection tests: SD around the target (%MVC points)", box=None)
+        table.add_column("date")
+        table.add_column("muscle")
+        for level in levels:
+            table.add_column(f"{level:g}%", justify="right")
+        table.add_column("mean", justify="right")
+        for x in tests:
+            by = {t.target_pct: t for t in x.score.targets}
+            table.add_row(
+                f"{x.performed_at:%Y-%m-%d %H:%M}",
+                x.muscle,
+                *(f"{by[lv].sd_pct:.1f}" if lv in by else "-" for lv in levels),
+                f"{x.score.overall_sd_pct:.1f}",
+            )
+        console.print(table)
+    if plot is not None:
+        write_skill_history(tests, plot)
+        err_console.print(f"wrote {plot}", markup=False, highlight=False)

@@ -252,12 +252,13 @@ def load_calibrations(
     user_id: int,
     muscles: list[str],
     *,
-    unit: str,
+    unit: str | None,
     now: datetime | None = None,
     placement_now: str | None = None,
     session_started_at: datetime | None = None,
 ) -> dict[str, CalibrationView]:
-    """The newest calibration of each muscle, flagged when stale, moved or in another unit."""
+    """The newest calibration of each muscle, flagged when stale, moved or in another unit
+    (``unit`` None: the unit is not checked)."""
     moment = now or datetime.now(UTC)
     with db.session() as s:
         rows = repo.latest_calibrations(session=s, user_id=user_id, muscles=muscles)
@@ -270,7 +271,7 @@ def load_calibrations(
                 session_started_at=session_started_at,
                 placement_now=placement_now,
             )
-            if row.unit != unit:
+            if unit is not None and row.unit != unit:
                 flags.append(f"made in {row.unit}, the stream is in {unit}")
             out[muscle] = CalibrationView(
                 muscle, row.level, row.unit, row.created_at, row.placement, flags

@@ -1,0 +1,83 @@
+"""The connection test over weeks: per target level, the SD around the target of each test.
+
+One line per level (10, 20, 40 % MVC) and the mean of them, over the test dates, for one
+muscle; lower is closer. The figure is a plain plotly dict (the web page draws it with the
+plotly.js the app serves); :func:`write_skill_history_html` writes it as a self-contained page
+(plotly.js inline, so the file opens offline).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mindmuscle.experiments.skill_test import PastSkillTest
+
+__all__ = ["skill_history_figure", "write_skill_history_html"]
+
+_COLOURS = {10.0: "#1f77b4", 20.0: "#2ca02c", 40.0: "#d62728"}
+_OTHER = "#9467bd"
+
+
+def _figure(tests: Sequence[PastSkillTest]) -> Any:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    muscles = sorted({t.muscle for t in tests})
+    levels = sorted({s.target_pct for t in tests for s in t.score.targets})
+    for level in levels:
+        xs, ys, text = [], [], []
+        for t in tests:
+            for s in t.score.targets:
+                if s.target_pct == level:
+                    xs.append(t.performed_at.isoformat())
+                    ys.append(round(s.sd_pct, 2))
+                    text.append(f"held {s.mean_pct:.1f}% ({s.error_pct:+.1f})")
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                text=text,
+                mode="lines+markers",
+                name=f"{level:g}% MVC",
+                line={"color": _COLOURS.get(level, _OTHER), "width": 2},
+                hovertemplate="%{x|%d %b %Y}: SD %{y:.1f} points, %{text}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[t.performed_at.isoformat() for t in tests],
+            y=[round(t.score.overall_sd_pct, 2) for t in tests],
+            mode="lines+markers",
+            name="mean",
+            line={"color": "#444", "width": 3, "dash": "dot"},
+            hovertemplate="%{x|%d %b %Y}: mean SD %{y:.1f} points<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": f"Matching error over weeks: {', '.join(muscles) or 'no tests'}"},
+        xaxis={"title": {"text": "test date"}, "tickformat": "%d %b"},
+        yaxis={"title": {"text": "SD around the target (%MVC points)"}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 56, "r": 12, "t": 48, "b": 40},
+        template="plotly_white",
+    )
+    return fig
+
+
+def skill_history_figure(tests: Sequence[PastSkillTest]) -> dict[str, Any]:
+    """The tests' errors over weeks as a plotly figure dict ``{"data": [...], "layout": {...}}``.
+
+    ``tests`` are of one muscle (the title names every muscle it was given), oldest first.
+    """
+    out: dict[str, Any] = json.loads(_figure(tests).to_json())
+    return out
+
+
+def write_skill_history_html(tests: Sequence[PastSkillTest], path: str | Path) -> Path:
+    """Write the figure as a self-contained HTML page (plotly.js inline, works offline)."""
+    target = Path(path)
+    _figure(tests).write_html(str(target), include_plotlyjs=True, full_html=True)
+    return target
