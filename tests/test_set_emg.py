@@ -8,6 +8,7 @@ over 0.2 s to A, holds, and falls (its rectified mean is 2A/pi, so with a calibr
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -324,3 +325,76 @@ def test_docstring_examples_run(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def _csv(tmp_path: Path) -> Path:
+    rec = _recording()
+    t = np.arange(rec.n_samples) / FS
+    path = tmp_path / "set.csv"
+    np.savetxt(
+        path,
+        np.column_stack([t, rec.data[0], rec.data[1]]),
+        delimiter=",",
+        header="t,EMG1 [mV],EMG2 [mV]",
+        comments="",
+        fmt="%.7f",
+    )
+    return path
+
+
+def test_set_emg_attaches_a_file_and_set_show_tells_felt_beside_measured(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    set_id = _set(db)
+    _calibrate(db, "biceps")
+    db.close()
+    url = ["--db", str(tmp_path / "emg.db")]
+    runner = CliRunner()
+    csv = _csv(tmp_path)
+    result = runner.invoke(app, ["set", "emg", str(set_id), str(csv), "--map", "1=biceps", *url])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Stored the EMG of set {set_id} (Dumbbell Biceps Curl)."
+    # The truth is 60 %MVC at the highest peak (40, 50, 60, 50), within 2 %.
+    measured = re.fullmatch(
+        r"EMG: felt 8, measured (\d+)% MVC \(4 repetitions on biceps\)", lines[1]
+    )
+    assert measured is not None and int(measured[1]) in (59, 60, 61)
+    peaks = re.match(
+        r"  biceps \(target\): peaks (\d+), (\d+), (\d+), (\d+) % MVC; onsets ", lines[2]
+    )
+    assert peaks is not None
+    assert [int(p) for p in peaks.groups()] == pytest.approx([40, 50, 60, 50], rel=0.03)
+
+    shown = runner.invoke(app, ["set", "show", str(set_id), *url])
+    assert lines[1] in shown.stdout.splitlines()
+    as_json = json.loads(runner.invoke(app, ["set", "show", str(set_id), "--json", *url]).stdout)
+    assert as_json["emg"]["features"]["peak_pct_mvc"] == pytest.approx(60.0, rel=0.02)
+    assert as_json["set"]["emg_peak_mvc"] == as_json["emg"]["features"]["peak_pct_mvc"]
+
+    out = tmp_path / "back.xdf"
+    wrote = runner.invoke(app, ["set", "emg-file", str(set_id), str(out), *url])
+    assert wrote.exit_code == 0, wrote.output
+    cli = _cli_analysis(tmp_path, "again.xdf", out.read_bytes(), "--target", "biceps")
+    assert [r["start_s"] for r in cli["channels"][0]["reps"]] == [
+        r["onset_s"] for r in as_json["emg"]["features"]["muscles"][0]["reps"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["9", "{csv}"], "Error: No set with id 9; `mindmuscle history --json` lists the ids"),
+        (["1", "{tmp}/none.csv"], "Error: {tmp}/none.csv: no such EMG file (check the path)"),
+        (["1", "{csv}", "--map", "3=biceps"], "Error: --map channel 3 does not exist: the "),
+        (["1", "{csv}", "--map", "2=front_delt"], "Error: The recording's muscles (front_delt) "),
+    ],
+)
+def test_set_emg_bad_input_is_one_line(tmp_path: Path, args: list[str], line: str) -> None:
+    _set(_db(tmp_path))
+    csv = _csv(tmp_path)
+    given = [a.format(csv=csv, tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(app, ["set", "emg", *given, "--db", str(tmp_path / "emg.db")])
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    [shown] = result.stderr.strip().splitlines()
+    assert shown.startswith(line.format(tmp=tmp_path)), shown

@@ -1,4 +1,5 @@
-"""Correcting the log: ``set show|edit|delete|restore ID`` and ``workout show|delete|restore ID``.
+"""Correcting the log: ``set show|edit|delete|restore ID`` and ``workout show|delete|restore ID``;
+a set's EMG: ``set emg ID FILE`` attaches a recording, ``set emg-file ID OUT`` writes it back.
 
 A set is named by the integer id that ``mindmuscle history --json`` prints, or by its uuid.
 Nothing is lost: every edit keeps the previous values as a revision (``set show`` lists them),
@@ -7,19 +8,22 @@ and a deleted set or workout stays stored until it is restored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli._app import DbOption, app, check_rate, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
-from mindmuscle.errors import OutOfRangeError
+from mindmuscle.errors import InvalidInputError, OutOfRangeError
+from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
 from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
 from mindmuscle.services.profile import get_profile
@@ -109,13 +113,46 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
     return line
 
 
-def _show(detail: SetDetail, units: MassUnit, catalog: Catalog, as_json: bool) -> None:
+def _emg_lines(view: emg_sets.SetEmgView, felt: int | None) -> list[str]:
+    """The set's EMG in words: felt beside measured, then each muscle's repetitions."""
+    f = view.features
+    lines = [f"EMG: {emg_sets.felt_measured_text(felt, f)} ({f.n_reps} repetitions on {f.target})"]
+    for m in f.muscles:
+        unit = "% MVC" if m.basis == "pct_mvc" else "% of this set's peak"
+        peaks = ", ".join(f"{r.peak_pct:.0f}" for r in m.reps) or "-"
+        onsets = ", ".join(f"{r.onset_s:.2f}" for r in m.reps) or "-"
+        lines.append(
+            f"  {m.muscle} ({m.role}): peaks {peaks} {unit}; onsets {onsets} s "
+            f"[{view.calibrations.get(m.muscle, '')}]"
+        )
+    for r in f.ratios:
+        value = f"{r.value:.2f}" if r.value is not None else f"none ({r.note})"
+        lines.append(f"  {r.target}:{r.other} ({r.kind}) {value}")
+    return lines
+
+
+def _show(
+    detail: SetDetail,
+    units: MassUnit,
+    catalog: Catalog,
+    as_json: bool,
+    emg: emg_sets.SetEmgView | None = None,
+) -> None:
     if as_json:
-        typer.echo(detail.model_dump_json(indent=2))
+        if emg is None:
+            typer.echo(detail.model_dump_json(indent=2))
+        else:
+            data = detail.model_dump(mode="json")
+            data["emg"] = emg.model_dump(mode="json")
+            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     s = detail.set
     console.print(_line(s, detail.exercise_name, units, catalog), highlight=False, soft_wrap=True)
     console.print(f"uuid {s.uuid}", highlight=False, soft_wrap=True)
+    if emg is not None:
+        felt = s.reflection.target_rating if s.reflection is not None else None
+        for line in _emg_lines(emg, felt):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
     if s.deleted_at is not None:
         console.print(
             f"Deleted: bring it back with `mindmuscle set restore {s.id}`.", soft_wrap=True
@@ -151,9 +188,100 @@ def show(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> Non
     database, units, catalog = _context(db)
     try:
         detail = history_service.get_set(db=database, user_id=USER_ID, ref=set_id, catalog=catalog)
+        emg = emg_sets.get_set_emg(database, USER_ID, detail.set.id)
     finally:
         database.close()
-    _show(detail, units, catalog, as_json)
+    _show(detail, units, catalog, as_json, emg)
+
+
+MapOption = Annotated[
+    str | None,
+    typer.Option(
+        "--map",
+        help="CH=MUSCLE[,CH=MUSCLE...]: the file's channels (1-based number or name) and their "
+        "muscles, as `mindmuscle live --map` (default: every channel, named by its name).",
+    ),
+]
+
+
+@set_app.command("emg")
+def emg(
+    set_id: SetId,
+    file: Annotated[Path, typer.Argument(help="The set's EMG: CSV, EDF/BDF or XDF.")],
+    channel_map: MapOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the EMG the set has (the old peak is kept).")
+    ] = False,
+    placement: Annotated[
+        str | None,
+        typer.Option(help="Where the electrodes were; a calibration placed otherwise is not used."),
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="Sampling rate in Hz (CSV without 't').")
+    ] = None,
+    units: Annotated[
+        str | None, typer.Option("--units", help="Unit of the samples when the file has none.")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Attach an EMG recording to a logged set: its repetitions, %MVC and the raw file."""
+    check_rate(rate)
+    database, _units, catalog = _context(db)
+    try:
+        view = emg_sets.store_set_emg_file(
+            database,
+            USER_ID,
+            set_id,
+            file,
+            channel_map,
+            rate_hz=rate,
+            units=units,
+            placement=placement,
+            replace=replace,
+            now=_now(),
+        )
+        detail = history_service.get_set(
+            db=database, user_id=USER_ID, ref=view.set_id, catalog=catalog
+        )
+    finally:
+        database.close()
+    if as_json:
+        typer.echo(view.model_dump_json(indent=2))
+        return
+    console.print(
+        f"Stored the EMG of set {view.set_id} ({detail.exercise_name}).",
+        highlight=False,
+        soft_wrap=True,
+    )
+    felt = detail.set.reflection.target_rating if detail.set.reflection is not None else None
+    for line in _emg_lines(view, felt):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        f"The raw recording: `mindmuscle set emg-file {view.set_id} FILE.xdf`.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@set_app.command("emg-file")
+def emg_file(
+    set_id: SetId,
+    out: Annotated[Path, typer.Argument(help="Where to write the set's raw EMG (XDF).")],
+    db: DbOption = None,
+) -> None:
+    """Write a set's stored EMG recording as an XDF file (`mindmuscle emg` reads it)."""
+    if out.suffix.lower() != ".xdf":
+        raise InvalidInputError(
+            f"{str(out)!r} is not allowed: the recording is XDF, so give a name ending in .xdf."
+        )
+    database = open_existing(db)
+    try:
+        _name, content = emg_sets.set_emg_file(database, USER_ID, set_id)
+    finally:
+        database.close()
+    out.write_bytes(content)
+    console.print(f"Wrote {out} ({len(content)} bytes).", highlight=False, soft_wrap=True)
 
 
 @set_app.command("edit")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
-from mindmuscle.io.emg import xdf_bytes
+from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import attach_set_emg
 from mindmuscle.signals.emg import EmgRecording, analyze_emg
@@ -50,6 +51,7 @@ __all__ = [
     "set_emg_file",
     "set_emg_of_sets",
     "store_set_emg",
+    "store_set_emg_file",
 ]
 
 
@@ -294,6 +296,7 @@ def store_set_emg(
     when = now or datetime.now(UTC)
     with db.session(readonly=True) as s:
         row = _set_row(s, user_id, set_id)
+        mapped = _mapped(recording, channel_map)
         ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
         if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
             raise InvalidInputError(
@@ -303,8 +306,8 @@ def store_set_emg(
     prepared = prepare_set_emg(
         db,
         user_id,
-        recording,
-        channel_map,
+        mapped,
+        None,
         exercise_id=exercise_id,
         performed_at=performed_at,
         timestamps=timestamps,
@@ -318,6 +321,43 @@ def store_set_emg(
         )
         set_row = repo.get_set_by_id(session=s, user_id=user_id, set_id=ident)
         return _view(stored, set_row, prepared.file_name)
+
+
+def store_set_emg_file(
+    db: Database,
+    user_id: int,
+    set_id: int | str,
+    path: str | Path,
+    channel_map: str | None = None,
+    *,
+    rate_hz: float | None = None,
+    units: str | None = None,
+    placement: str | None = None,
+    replace: bool = False,
+    now: datetime | None = None,
+) -> SetEmgView:
+    """Read an EMG file that ``mindmuscle emg`` reads (CSV, EDF/BDF, XDF) and store it with
+    the set (see :func:`store_set_emg`); the set is checked before the file is read.
+
+    Raises
+    ------
+    mindmuscle.errors.FileFormatError
+        The file cannot be read (named, with the reason).
+    """
+    with db.session(readonly=True) as s:
+        _set_row(s, user_id, set_id)
+    recording = read_emg_file(path, rate_hz=rate_hz, units=units)
+    return store_set_emg(
+        db,
+        user_id,
+        set_id,
+        recording,
+        channel_map,
+        placement=placement,
+        source="file",
+        replace=replace,
+        now=now,
+    )
 
 
 def get_set_emg(db: Database, user_id: int, set_id: int | str) -> SetEmgView | None:
