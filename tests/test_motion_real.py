@@ -1,15 +1,19 @@
 """Repetition counts on real wrist recordings, held to floors just under what is achieved.
 
 Achieved with the default settings and no exercise given (see benchmarks/bench_motion.py for
-every miss): barbell 44/57 exact (77%), 51/57 within one (89%); muvr 25/90 exact (28%), 49/90
-within one (54%); watch, whole recordings with idle time, 12/49 exact (24%), 34/49 within one
-(69%); the same recordings cut by hand to the set 27/49 (55%) and 41/49 (84%). The floors below
+every miss): barbell 44/57 exact (77%), 51/57 within one (89%); muvr 25/90 exact (28%), 48/90
+within one (53%); watch, whole recordings with idle time, 16/49 exact (33%), 36/49 within one
+(73%); the same recordings cut by hand to the set 26/49 (53%) and 40/49 (82%). The floors below
 sit a few sets lower so a regression fails while a small, honest change in either direction does
 not. The goal of 90% exact / 98% within one is not met yet.
 
 The muvr exact floor went from 0.29 to 0.26 when the count learnt to find the set inside a
 recording (the watch's whole recordings went from 4/49 to 12/49 exact and from 16/49 to 34/49
 within one): four muvr sets lost their first or last repetition, within one moved by one set.
+When the count began to keep to the set found even where loud movement lies within a period of
+it (the pin set just before the first repetition, the weight put down right after the last), the
+whole watch recordings went from 12/49 to 16/49 exact and 34/49 to 36/49 within one; one muvr
+set and one hand-cut watch set lost an edge repetition that does not look like the others.
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ BARBELL_EXACT_FLOOR = 0.73
 BARBELL_WITHIN_ONE_FLOOR = 0.86
 MUVR_EXACT_FLOOR = 0.26
 MUVR_WITHIN_ONE_FLOOR = 0.52
-WATCH_WHOLE_EXACT_FLOOR = 0.20
-WATCH_WHOLE_WITHIN_ONE_FLOOR = 0.63
+WATCH_WHOLE_EXACT_FLOOR = 0.28
+WATCH_WHOLE_WITHIN_ONE_FLOOR = 0.67
 WATCH_CUT_EXACT_FLOOR = 0.49
-WATCH_CUT_WITHIN_ONE_FLOOR = 0.80
+WATCH_CUT_WITHIN_ONE_FLOOR = 0.77
 # Median distance of the set found from the hand-marked start and end, seconds: the goal (a set
 # not found counts as infinitely far; achieved: see benchmarks/bench_motion.py).
 WATCH_EDGE_ERROR_CEILING_S = 1.0

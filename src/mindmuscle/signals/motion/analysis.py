@@ -7,9 +7,9 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    moving RMS exceeds a quarter of its 90th percentile, so idle time before and after weighs
    little. The set itself is where the movement repeats steadily at the period found in it
    (:mod:`~mindmuscle.signals.motion.setfind`, with the gyroscope when there is one): when it
-   clearly repeats, loud movement more than a period away from it (walking up, setting the pin,
-   sitting down) is left out of the count, and a hump just outside it counts only when its
-   movement on every axis looks like the set's typical repetition.
+   clearly repeats, loud movement beside it (walking up, setting the pin, sitting down), however
+   close, is left out of the count, and a hump just outside it counts only when its movement on
+   every axis looks like the set's typical repetition.
 3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
    (0.5-20 s: the slowest prescribed repetitions take 10 s), preferring the half period when
    that is also a clear peak.
@@ -139,8 +139,8 @@ class MotionParams:
     count_in_set : bool
         Count the set found in the recording (where the movement repeats steadily,
         :mod:`~mindmuscle.signals.motion.setfind`), at the period that finds it: loud movement
-        more than a period away from it (walking up, setting the pin, sitting down) is left out,
-        and humps just outside it count only when they look like the set's repetitions. When
+        beside it (walking up, setting the pin, sitting down) is left out, and humps just
+        outside it count only when they look like the set's repetitions. When
         false the set found is reported but the count takes in every loud stretch.
     energy_ratio : float
         A hump counts only where the movement energy (RMS within half a period either side)
@@ -462,14 +462,12 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     found = located is not None and params.count_in_set and located[2].clarity >= _CLEAR_SET
     if located is not None and found:
         period_s, periodicity = located[0], located[1]
-        reach0 = int(period_s * rate)
-        # Only loud movement more than a period away from the rhythm is cut away: where the set
-        # found reaches the loud stretch's end, the count looks as far as it always did.
-        # The movement axis and the period checks below still look at the whole loud stretch.
-        r_lo, r_hi = located[2].reach_start, located[2].reach_stop
-        cut_lo = r_lo - i0 > reach0
-        cut_hi = i1 - r_hi > reach0
-        sides = (r_lo if cut_lo else 0, r_hi if cut_hi else t.size)
+        # The count keeps to where the movement repeats (and its weaker edges): loud movement
+        # beside it, however close (a pin set just before the first repetition, the weight put
+        # down right after the last), counts only when it looks like the set's repetitions
+        # (:func:`_humps`). The movement axis and the period checks below still look at the
+        # whole loud stretch.
+        sides = (located[2].reach_start, located[2].reach_stop)
     for_period = band[i0:i1]
     seg = moving[i0:i1] - moving[i0:i1].mean(axis=0)
     axis = np.linalg.svd(seg, full_matrices=False)[2][0]
