@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog, Exercise, load_catalog, map_free_exercise_db
 from mindmuscle.catalog.matching import assign_targets
@@ -38,6 +39,7 @@ __all__ = [
     "load_user_catalog",
     "read_user_exercises",
     "user_catalog",
+    "user_catalog_in",
     "user_catalog_path",
     "write_user_exercises",
 ]
@@ -195,12 +197,17 @@ def user_catalog(*, db: Database, user_id: int, settings: Settings | None = None
     mindmuscle.errors.CatalogError
         When a stored exercise names an unknown muscle.
     """
-    settings = settings or get_settings()
     with db.session(readonly=True) as s:
-        stored = [
-            (r.exercise_id, r.exercise)
-            for r in repo.list_user_exercises(session=s, user_id=user_id)
-        ]
+        return user_catalog_in(s, user_id=user_id, settings=settings)
+
+
+def user_catalog_in(s: Session, *, user_id: int, settings: Settings | None = None) -> Catalog:
+    """:func:`user_catalog` read in the open transaction ``s`` (a set written with the
+    catalogue it was checked against, in one trip to the database)."""
+    settings = settings or get_settings()
+    stored = [
+        (r.exercise_id, r.exercise) for r in repo.list_user_exercises(session=s, user_id=user_id)
+    ]
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True, default=str).encode()).hexdigest()
     key = (*_file_key(settings), digest)
     with _cache_lock:

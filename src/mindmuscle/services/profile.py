@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy.orm import Session
 
 from mindmuscle.coach.limits import BODYWEIGHT_KG
 from mindmuscle.coach.loads import default_equipment
@@ -21,6 +22,7 @@ __all__ = [
     "has_profile",
     "latest_readiness",
     "list_readiness",
+    "profile_in",
     "record_readiness",
     "save_profile",
 ]
@@ -46,10 +48,13 @@ def has_profile(*, db: Database, user_id: int) -> bool:
 def get_profile(*, db: Database, user_id: int) -> Profile:
     """The stored profile, or the default profile (new lifter, hypertrophy, kg) if none."""
     with db.session(readonly=True) as s:
-        row = repo.get_profile(session=s, user_id=user_id)
-        if row is None:
-            return Profile()
-        return _stored_profile(row)
+        return profile_in(s, user_id=user_id)
+
+
+def profile_in(s: Session, *, user_id: int) -> Profile:
+    """:func:`get_profile` read in the open transaction ``s``."""
+    row = repo.get_profile(session=s, user_id=user_id)
+    return Profile() if row is None else _stored_profile(row)
 
 
 def _stored_profile(row: ProfileRow) -> Profile:

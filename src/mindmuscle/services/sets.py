@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -24,10 +24,12 @@ from sqlalchemy.orm import Session
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX
-from mindmuscle.coach.models import FocusMode, Prescription, Reflection
+from mindmuscle.coach.models import FocusMode, Prescription, Profile, Reflection
 from mindmuscle.coach.sets import UUID_PATTERN, SetInput, check_set, parse_set
+from mindmuscle.config import Settings
 from mindmuscle.errors import MindMuscleError
-from mindmuscle.services.catalog import user_catalog
+from mindmuscle.services.catalog import user_catalog, user_catalog_in
+from mindmuscle.services.profile import profile_in
 from mindmuscle.store import (
     Database,
     RecordingCreate,
@@ -43,6 +45,7 @@ __all__ = [
     "SetWriter",
     "StoredSet",
     "WebSetInput",
+    "WrittenSet",
     "attach_set_emg",
     "check_import_set",
     "record_set",
@@ -309,13 +312,25 @@ class WebSetInput(BaseModel):
     motion_analysis: dict[str, Any] | None = None
 
 
+class WrittenSet(NamedTuple):
+    """A set the writer stored (or found stored), with what it was checked against."""
+
+    record: SetRecord
+    stored_now: bool
+    """False when this UUID was already stored (a retry)."""
+    catalog: CatalogView
+    """The user's catalogue the set was checked against."""
+    profile: Profile
+    """The user's profile when the set was written (its equipment adapts the next set)."""
+
+
 @dataclass
 class _Job:
     user_id: int
     data: WebSetInput
-    catalog: CatalogView
+    catalog: CatalogView | None
     now: datetime
-    done: Future[tuple[SetRecord, bool]] = field(default_factory=Future)
+    done: Future[WrittenSet] = field(default_factory=Future)
 
 
 class SetWriter:
@@ -330,9 +345,12 @@ class SetWriter:
     the others of the batch are stored.
     """
 
-    def __init__(self, db: Database, *, max_batch: int = 64) -> None:
+    def __init__(
+        self, db: Database, *, max_batch: int = 64, settings: Settings | None = None
+    ) -> None:
         self.db = db
         self.max_batch = max_batch
+        self.settings = settings
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
 
@@ -343,13 +361,15 @@ class SetWriter:
         data: WebSetInput,
         catalog: CatalogView | None = None,
         now: datetime | None = None,
-    ) -> tuple[SetRecord, bool]:
-        """Store one set (once per UUID); returns the stored set and whether it is new.
+    ) -> WrittenSet:
+        """Store one set (once per UUID); returns the stored set, whether it is new, and the
+        catalogue and profile it was written with.
 
-        ``catalog`` (default: the user's) and ``now`` (default: the present) are what the set
-        is checked against.
+        ``catalog`` (default: the user's, read in the write's own transaction) and ``now``
+        (default: the present) are what the set is checked against. One transaction reads
+        what the set needs and writes it: a set from the phone takes one connection and one
+        commit.
         """
-        catalog = catalog or user_catalog(db=self.db, user_id=user_id)
         job = _Job(user_id, data, catalog, now or datetime.now(UTC))
         self._jobs.put(job)
         with self._lock:
@@ -366,13 +386,13 @@ class SetWriter:
         return job.done.result()
 
     def _write(self, batch: list[_Job]) -> None:
-        results: list[tuple[_Job, tuple[SetRecord, bool] | None, BaseException | None]] = []
+        results: list[tuple[_Job, WrittenSet | None, BaseException | None]] = []
         try:
             with self.db.session() as s:
                 for job in batch:
                     try:
                         with s.begin_nested():
-                            results.append((job, _store_set(s, job), None))
+                            results.append((job, self._store(s, job), None))
                     except Exception as exc:
                         # Not translated here: the error goes to its own request only (its
                         # savepoint is rolled back), so one bad set never fails its neighbours.
@@ -388,8 +408,13 @@ class SetWriter:
                 assert result is not None
                 job.done.set_result(result)
 
+    def _store(self, s: Session, job: _Job) -> WrittenSet:
+        catalog = job.catalog or user_catalog_in(s, user_id=job.user_id, settings=self.settings)
+        record, stored_now = _store_set(s, job, catalog)
+        return WrittenSet(record, stored_now, catalog, profile_in(s, user_id=job.user_id))
 
-def _store_set(s: Session, job: _Job) -> tuple[SetRecord, bool]:
+
+def _store_set(s: Session, job: _Job, catalog: CatalogView) -> tuple[SetRecord, bool]:
     """Store a set, its reflection and its motion in the open transaction ``s``."""
     data = job.data
     tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
@@ -407,7 +432,7 @@ def _store_set(s: Session, job: _Job) -> tuple[SetRecord, bool]:
         set_index=data.set_index,
         source="guided",
     )
-    stored = store_set(s, user_id=job.user_id, data=set_input, catalog=job.catalog, now=job.now)
+    stored = store_set(s, user_id=job.user_id, data=set_input, catalog=catalog, now=job.now)
     if stored.stored_now and data.motion is not None:
         repo.store_motion_recording(
             session=s,

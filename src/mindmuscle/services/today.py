@@ -170,14 +170,15 @@ def record_web_set(
     writer: SetWriter,
     user_id: int,
     data: WebSetInput,
-    catalog: Catalog,
-    equipment: EquipmentProfile,
     now: datetime,
+    catalog: Catalog | None = None,
 ) -> WebSetResult:
     """Store a set from the phone (once per UUID) and adapt the next set.
 
-    The set, its reflection and its motion recording are stored in one transaction. A retry of
-    a set already stored changes nothing and returns the same adaptation.
+    The set, its reflection and its motion recording are stored in one transaction, which
+    also reads the user's catalogue (unless ``catalog`` is given) and profile (whose equipment
+    adapts the next set). A retry of a set already stored changes nothing and returns the
+    same adaptation.
 
     Raises
     ------
@@ -186,13 +187,12 @@ def record_web_set(
     mindmuscle.errors.NotFoundError
         ``session_id`` is not a session of this user.
     """
-    exercise = catalog.exercise(data.exercise_id)
     if data.prescription is not None and data.prescription.exercise_id != data.exercise_id:
         raise InvalidInputError(
             f"The prescription is for {data.prescription.exercise_id!r} but the set is "
             f"{data.exercise_id!r}; send the prescription of this set."
         )
-    record, stored_now = writer.store(user_id=user_id, data=data, catalog=catalog, now=now)
+    written = writer.store(user_id=user_id, data=data, catalog=catalog, now=now)
     adaptation = None
     if data.prescription is not None:
         lifted = data.prescription
@@ -203,11 +203,11 @@ def record_web_set(
         adaptation = adapt(
             lifted,
             data.reflection,
-            exercise=exercise,
-            equipment=equipment,
+            exercise=written.catalog.exercise(data.exercise_id),
+            equipment=written.profile.equipment,
             set_index=data.set_index,
         )
-    return WebSetResult(set=record, stored_now=stored_now, adaptation=adaptation)
+    return WebSetResult(set=written.record, stored_now=written.stored_now, adaptation=adaptation)
 
 
 def save_web_state(

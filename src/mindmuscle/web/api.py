@@ -273,7 +273,7 @@ def timeline(body: TimelineIn, ctx: Ctx, user: User, catalog: UserCatalog) -> Ti
 
 # ---------------------------------------------------------------- sets
 @router.post("/sets", response_model=WebSetResult, tags=["sets"])
-def record_set(body: WebSetInput, ctx: Ctx, user: User, catalog: UserCatalog) -> WebSetResult:
+def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
     """Store a set with its reflection (once per UUID) and get the next set's adaptation."""
     samples = len(body.motion.get("t_ms") or ()) if body.motion is not None else 0
     if samples > MAX_MOTION_SAMPLES:
@@ -281,15 +281,8 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User, catalog: UserCatalog) ->
             f"The motion recording has {samples} samples; at most {MAX_MOTION_SAMPLES} "
             "(20 minutes at 100 Hz) are kept with a set."
         )
-    result = record_web_set(
-        writer=ctx.set_writer,
-        user_id=user,
-        data=body,
-        catalog=catalog,
-        equipment=profile_service.get_profile(db=ctx.db, user_id=user).equipment,
-        now=utcnow(),
-    )
-    return result
+    # The user's catalogue and profile are read in the set's own write transaction.
+    return record_web_set(writer=ctx.set_writer, user_id=user, data=body, now=utcnow())
 
 
 @router.get("/sets", response_model=list[history_service.SetRecord], tags=["sets"])

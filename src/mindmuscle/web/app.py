@@ -109,7 +109,7 @@ def create_app(
         login_required=not is_loopback(bound),
         asset_version=_asset_version(),
         progress=ProgressCache(),
-        set_writer=SetWriter(db),
+        set_writer=SetWriter(db, settings=settings),
         live=live,
     )
 
