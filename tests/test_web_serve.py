@@ -77,3 +77,29 @@ def test_serve_has_help() -> None:
     assert result.exit_code == 0
     assert "--https" in result.output
     assert "--db" in result.output
+
+
+def test_serve_live_refuses_a_bad_sensor_or_several_workers_in_one_line(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 's.db'}"]
+    env = {"MINDMUSCLE_DATA_DIR": str(tmp_path)}
+    cases = [
+        (
+            ["--live", "serial:/dev/ttyUSB0", "--map", "1=biceps"],
+            "Error: --live 'serial:/dev/ttyUSB0' is not a source: give lsl:NAME (a stream's "
+            "name or type), brainflow:BOARD[:ADDRESS], or synthetic.",
+        ),
+        (
+            ["--live", "synthetic"],
+            "Error: MINDMUSCLE_LIVE_SOURCE is set but MINDMUSCLE_LIVE_MAP is not: say which "
+            "channel is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps_brachii,2=front_delt.",
+        ),
+        (
+            ["--live", "synthetic", "--map", "1=biceps", "--workers", "2"],
+            "Error: --live needs one worker process (the sensor is read once), not --workers 2: "
+            "serve the live sensor with one worker.",
+        ),
+    ]
+    for args, line in cases:
+        result = CliRunner().invoke(app, ["serve", *db, *args], env=env)
+        assert result.exit_code == 1, result.output
+        assert " ".join(result.output.split()) == line

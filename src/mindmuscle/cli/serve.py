@@ -10,7 +10,7 @@ import typer
 
 from mindmuscle.cli._app import app, console
 from mindmuscle.config import Settings
-from mindmuscle.errors import ConfigError
+from mindmuscle.errors import ConfigError, InvalidInputError
 from mindmuscle.server import ensure_certificate, lan_address, run
 from mindmuscle.services import accounts
 from mindmuscle.store import open_database
@@ -87,7 +87,10 @@ def serve(
     if settings.live_source:
         from mindmuscle.io.live import parse_source
 
-        parse_source(settings.live_source)  # the channels are checked when the sensor opens
+        try:
+            parse_source(settings.live_source)  # the channels are checked when the sensor opens
+        except InvalidInputError as exc:
+            raise InvalidInputError(str(exc).replace("--source", "--live", 1)) from None
         if settings.workers > 1:
             raise ConfigError(
                 f"--live needs one worker process (the sensor is read once), not "

@@ -11,7 +11,8 @@ Everything a watcher receives is a plain dict (the web app sends it as JSON):
 
 * ``{"type": "setup", "muscles": [...], "basis": "pct_mvc" or "pct_peak", ...}`` once the source
   is open, and again after it was reopened;
-* ``{"type": "frame", ...LiveFrame.to_json(), "source_time": s}`` about 20 times a second, and
+* ``{"type": "frame", ...LiveFrame.to_json(), "source_time": s, "sound": [...]}`` about 20
+  times a second (:func:`frame_message`), and
   "stalled" or "lost" frames (``quality.stream``) when the samples stop;
 * ``{"type": "status", "state": "connecting" | "no_sensor" | "unmapped", "message": "..."}``.
 
@@ -32,7 +33,13 @@ from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import MindMuscleError, StreamError
 from mindmuscle.io.live import LiveSource, open_source, parse_source
 from mindmuscle.services.live import build_pipeline, load_calibrations
-from mindmuscle.signals.emg.live import LiveFrame, LivePipeline, base_muscle, parse_channel_map
+from mindmuscle.signals.emg.live import (
+    LiveFrame,
+    LivePipeline,
+    assign_roles,
+    base_muscle,
+    parse_channel_map,
+)
 from mindmuscle.store import Database
 
 __all__ = ["LiveFeed", "LiveWatch", "SourceOpener"]
@@ -64,8 +71,17 @@ class LiveWatch:
 
 
 def frame_message(frame: LiveFrame) -> dict[str, Any]:
-    """A frame as the page receives it (``source_time``: the shown sample, source's clock)."""
-    return {"type": "frame", **frame.to_json(), "source_time": frame.source_time}
+    """A frame as the page receives it.
+
+    ``source_time`` is the shown sample's time on the source's clock (for the latency);
+    ``sound`` the cues that start in this frame, once per repetition, ``[muscle, kind]``.
+    """
+    return {
+        "type": "frame",
+        **frame.to_json(),
+        "source_time": frame.source_time,
+        "sound": [[muscle, kind] for muscle, kind in frame.new_cues],
+    }
 
 
 class LiveFeed:
@@ -237,6 +253,18 @@ class LiveFeed:
             names = [m for _, m in mapping]
             mvc = self._levels(w.user_id, names, source.unit)
             exercise = self._exercise(w.exercise_id)
+            if exercise is not None:
+                card = self.catalog.exercise(exercise)
+                roles = assign_roles(names, targets=card.targets)
+                if "target" not in roles.values():
+                    where = ", ".join(self._muscle_name(m) for m in names)
+                    wanted = " or ".join(self._muscle_name(m) for m in card.targets)
+                    message = (
+                        f"The sensor is on {where}, not on a target of {card.name} ({wanted}): "
+                        "no live bars for this exercise."
+                    )
+                    _safe(w, {"type": "status", "state": "unmapped", "message": message})
+                    return
             pipeline = build_pipeline(
                 source,
                 self.channel_map,

@@ -159,6 +159,19 @@ export class Metronome {
     }
   }
 
+  // The live EMG cues (live.js), unlike every phase sound: the target reached the chosen %MVC is
+  // a bright rising pair of notes; a compensating muscle above the target is a low double buzz.
+  cueTone(kind, at = this.now()) {
+    if (kind === "target_reached") {
+      this._osc("sine", at, 1568, 1568, 0.09, 0.4);
+      this._osc("sine", at + 0.1, 2093, 2093, 0.14, 0.4);
+    } else if (kind === "compensating") {
+      this._osc("square", at, 196, 196, 0.12, 0.18);
+      this._osc("square", at + 0.18, 196, 196, 0.12, 0.18);
+    }
+    this.lastCue = { kind, at };
+  }
+
   chime(at = this.now()) {
     [660, 880, 1100].forEach((f, i) => this._osc("sine", at + i * 0.14, f, f, 0.3, 0.35));
   }

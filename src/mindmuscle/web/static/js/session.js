@@ -7,6 +7,7 @@
 
 import { api, toast, uuid4 } from "./api.js";
 import { MotionRecorder, askNotifications, keepAwake, notificationState, notify, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
+import { LiveBars, TONE_LEVELS, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
@@ -18,6 +19,8 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const metronome = new Metronome();
 const motion = new MotionRecorder();
+const toneAt = () => prefs().liveToneAt ?? 40; // %MVC of the target's tone (0: none)
+const live = new LiveBars($("live"), metronome, { toneAt });
 const cards = new Map(); // exercise id -> its catalogue card (for alternating sides)
 const LB = 0.45359237;
 let bounds = null; // the API's limits of a set (setbounds.js)
@@ -52,6 +55,25 @@ function startLiveCount(p) {
     show(counter.count);
   });
 }
+// Live EMG bars from the server's sensor, when it has one (live.js); nothing otherwise.
+function startLive(p) {
+  liveConfigured(api).then((on) => {
+    if (on && state.screen === "set" && !live.running) live.start(p.exercise_id);
+  });
+}
+
+function renderTone() {
+  const v = toneAt();
+  $("live-tone").textContent = v ? `Tone at ${v}% MVC` : "No tone";
+}
+
+function nextTone() {
+  const i = TONE_LEVELS.indexOf(toneAt());
+  savePref("liveToneAt", TONE_LEVELS[(i + 1) % TONE_LEVELS.length]);
+  renderTone();
+  live.retune();
+}
+
 let state = null;
 let raf = null;
 let restTimer = null;
@@ -238,6 +260,7 @@ async function startSet() {
   renderPaused();
   metronome.start(timeline);
   loop();
+  startLive(p);
 }
 
 // Where a paused set goes on: the start of the repetition it had reached.
@@ -266,6 +289,7 @@ async function resumeSet() {
   renderPaused();
   metronome.start(state.timeline, { from: state.setPos ? state.setPos.t : 0, lead: 0.6 });
   loop();
+  startLive(presc());
 }
 
 function renderPaused() {
@@ -353,6 +377,7 @@ async function finishSet(repsDone) {
   const reps = repsDone ?? (pos ? pos.repsDone : 0);
   const recording = motion.recording ? motion.stop() : null;
   motion.onSample = null;
+  live.stop();
   keepAwake(false);
   document.body.dataset.awake = "0";
   state.screen = "reflect";
@@ -966,6 +991,8 @@ function wire() {
   $("btn-squeeze").addEventListener("click", squeezeTest);
   $("btn-speak").addEventListener("click", () => speak(presc().prime.visualisation));
   $("btn-start").addEventListener("click", startSet);
+  $("live-tone").addEventListener("click", nextTone);
+  renderTone();
   $("btn-done").addEventListener("click", () => finishSet(Math.max(metronome.position()?.repsDone ?? 0, state.setPos ? state.setPos.repsDone : 0)));
   $("btn-save").addEventListener("click", submitReflection);
   $("btn-skip-rest").addEventListener("click", () => {

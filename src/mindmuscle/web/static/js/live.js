@@ -1,0 +1,231 @@
+// Live EMG bars on the set page, from the server's sensor (mindmuscle serve --live).
+//
+// The server pushes about 20 frames a second over /api/live/ws while a set runs (see
+// mindmuscle.services.live_feed). This module draws a bar per shown muscle (the exercise's target
+// and its compensators, by name), %MVC when the lifter is calibrated, else "% of this set's peak",
+// says in words when the sensor stops (the set goes on and is kept), and plays the cue tones
+// through the set loop's audio (metronome.js): one when the target reaches the chosen %MVC, a
+// different one when a compensating muscle rises above the target. Nothing here can stop the
+// set: every failure ends in a line of text.
+
+const STOPPED = "Sensor stopped — the set is kept.";
+const QUIET_MS = 800; // no message for this long: the stream has stopped (shown within a second)
+const RETRY_MS = 2000;
+export const TONE_LEVELS = [20, 30, 40, 50, 60, 70, 0]; // %MVC; 0: no tone
+
+// What tests and the latency benchmark read: frames received, and for each its source time
+// (the sensor's clock) and the receipt time (ms since the epoch, this page's clock).
+const stats = { frames: 0, receipts: [], tones: [] };
+window.mmLive = stats;
+
+let status = null; // GET /api/live, asked once per page
+
+export async function liveConfigured(api) {
+  if (status === null) {
+    try {
+      status = await api("/api/live");
+    } catch {
+      status = { configured: false, source: null }; // offline: nothing live
+    }
+  }
+  return !!status.configured;
+}
+
+export class LiveBars {
+  // panel: the #live element; audio: the Metronome (its cueTone); toneAt(): the chosen %MVC.
+  constructor(panel, audio, { toneAt = () => 40 } = {}) {
+    this.panel = panel;
+    this.audio = audio;
+    this.toneAt = toneAt;
+    this.ws = null;
+    this.bars = new Map();
+    this.exercise = null;
+    this.running = false;
+    this.lastMessage = 0;
+    this.watchdog = null;
+    this.retry = null;
+    this.stopped = false;
+    this.basis = "pct_peak";
+  }
+
+  start(exerciseId) {
+    this.stop();
+    this.exercise = exerciseId;
+    this.running = true;
+    this.panel.hidden = false;
+    this.panel.dataset.state = "connecting";
+    this.say("Connecting to the sensor…");
+    this._connect();
+    this.watchdog = setInterval(() => this._watch(), 200);
+  }
+
+  stop() {
+    this.running = false;
+    clearInterval(this.watchdog);
+    clearTimeout(this.retry);
+    this.watchdog = this.retry = null;
+    if (this.ws) {
+      try {
+        this.ws.close(1000);
+      } catch {
+        // already closed
+      }
+    }
+    this.ws = null;
+    this.panel.hidden = true;
+  }
+
+  // A new tone level: the server computes the cues, so the set's stream starts again with it.
+  retune() {
+    if (this.running) this._connect();
+  }
+
+  say(text) {
+    const line = this.panel.querySelector("[data-live-state]");
+    if (line.textContent !== text) line.textContent = text;
+  }
+
+  _connect() {
+    if (this.ws) {
+      this.ws.onclose = null;
+      try {
+        this.ws.close(1000);
+      } catch {
+        // already closed
+      }
+    }
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const q = new URLSearchParams();
+    if (this.exercise) q.set("exercise", this.exercise);
+    const tone = this.toneAt();
+    if (tone) q.set("cue_at", String(tone));
+    let ws;
+    try {
+      ws = new WebSocket(`${scheme}//${location.host}/api/live/ws?${q}`);
+    } catch {
+      this._lost();
+      return;
+    }
+    this.ws = ws;
+    this.lastMessage = performance.now();
+    ws.onmessage = (e) => {
+      const received = performance.timeOrigin + performance.now();
+      this.lastMessage = performance.now();
+      let m;
+      try {
+        m = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      try {
+        this._message(m, received);
+      } catch {
+        this.say("The live bars could not be drawn; the set goes on.");
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws || !this.running) return;
+      this.ws = null;
+      this._lost();
+      this.retry = setTimeout(() => this.running && this._connect(), RETRY_MS);
+    };
+  }
+
+  _watch() {
+    if (!this.running || this.panel.dataset.state !== "live") return;
+    if (performance.now() - this.lastMessage > QUIET_MS) this._lost();
+  }
+
+  _lost(detail) {
+    this.panel.dataset.state = "stopped";
+    for (const bar of this.bars.values()) {
+      bar.fill.style.width = "0%";
+      bar.value.textContent = "–";
+    }
+    this.say(detail ? `${STOPPED} (${detail})` : STOPPED);
+  }
+
+  _message(m, received) {
+    if (m.type === "setup") return this._setup(m);
+    if (m.type === "status") {
+      if (m.state === "none") {
+        this.stop(); // the server has no sensor after all: nothing live on the page
+        return;
+      }
+      if (m.state === "no_sensor" && stats.frames > 0 && this.panel.dataset.state !== "connecting") {
+        this._lost(); // it was there during this page: it stopped, the set goes on
+        return;
+      }
+      this.panel.dataset.state = m.state;
+      this.say(m.message);
+      return;
+    }
+    if (m.type !== "frame") return;
+    stats.frames += 1;
+    if (stats.receipts.length < 50000) stats.receipts.push([m.source_time, received]);
+    this.panel.dataset.frames = String(stats.frames);
+    const stream = m.quality.stream;
+    if (stream !== "ok") {
+      this._lost(m.quality.note || "");
+      return;
+    }
+    if (this.panel.dataset.state !== "live") {
+      this.panel.dataset.state = "live";
+      this.say("");
+    }
+    for (const [key, bar] of this.bars) {
+      const v = m.muscles[key];
+      if (!v) continue;
+      const value = this.basis === "pct_mvc" && v.pct_mvc !== null ? v.pct_mvc : v.pct_peak;
+      const pct = Math.max(0, Math.min(100, value));
+      bar.fill.style.width = `${pct.toFixed(1)}%`;
+      bar.value.textContent = `${Math.round(value)}%`;
+      bar.row.classList.toggle("over", !!v.cue && v.cue.kind === "compensating");
+    }
+    for (const [, kind] of m.sound || []) {
+      const audible = !!this.audio && this.audio.audioRunning() && !this.audio.muted;
+      stats.tones.push([kind, audible]);
+      if (this.audio) this.audio.cueTone(kind);
+    }
+  }
+
+  _setup(m) {
+    this.basis = m.basis;
+    const list = this.panel.querySelector("[data-live-bars]");
+    list.replaceChildren();
+    this.bars.clear();
+    for (const mu of m.muscles) {
+      const row = document.createElement("div");
+      row.className = `lbar role-${mu.role}`;
+      const name = document.createElement("span");
+      name.className = "lname";
+      name.textContent = mu.role === "compensator" ? `${mu.name} · helper` : mu.name;
+      const track = document.createElement("span");
+      track.className = "ltrack";
+      const fill = document.createElement("i");
+      track.append(fill);
+      if (m.basis === "pct_mvc" && m.cue_at_pct_mvc && mu.role === "target") {
+        const mark = document.createElement("b");
+        mark.className = "lmark";
+        mark.style.left = `${m.cue_at_pct_mvc}%`;
+        track.append(mark);
+      }
+      const value = document.createElement("span");
+      value.className = "lval";
+      value.textContent = "–";
+      row.append(name, track, value);
+      list.append(row);
+      this.bars.set(mu.key, { row, fill, value });
+    }
+    const basis = this.panel.querySelector("[data-live-basis]");
+    basis.textContent = m.basis === "pct_mvc" ? "% MVC" : "% of this set's peak";
+    const tone = this.panel.querySelector("[data-live-tone]");
+    tone.hidden = m.basis !== "pct_mvc";
+    if (!m.muscles.length) {
+      this.say("The sensor's muscles are not this exercise's target: no bars for this set.");
+    } else if (this.panel.dataset.state !== "live") {
+      this.say("Waiting for the sensor…");
+    }
+    this.panel.dataset.state = this.panel.dataset.state === "live" ? "live" : "waiting";
+  }
+}
