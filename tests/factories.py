@@ -369,6 +369,30 @@ def synthetic_curls() -> MotionRecording:
     return MotionRecording(t, acc, source="synthetic curls")
 
 
+def two_alike_halves(seed: int = 0, period_s: float = 4.0, reps: int = 8) -> MotionRecording:
+    """``reps`` repetitions of ``period_s`` at 50 Hz, each made of two alike halves (lift, pause,
+    lift again, lower): the acceleration repeats every half period nearly as well as every
+    period, so the signal alone cannot tell ``reps`` repetitions from twice as many."""
+    rate, idle = 50.0, 3.0
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, reps * period_s + 2 * idle, 1 / rate)
+    u = np.clip(t - idle, 0.0, reps * period_s)
+    on = (t >= idle) & (t <= idle + reps * period_s)
+    a = 1.5 * on * (np.cos(4 * np.pi * u / period_s) + 0.4 * np.cos(2 * np.pi * u / period_s))
+    acc = np.column_stack([0.3 * a, 0.2 * a, 9.80665 + a]) + rng.normal(0, 0.05, (t.size, 3))
+    return MotionRecording(t, acc, source="two alike halves")
+
+
+def payload_of(rec: MotionRecording) -> dict[str, Any]:
+    """A recording as the phone page sends it (``t_ms``, ``ax``, ``ay``, ``az`` in m/s^2)."""
+    return {
+        "t_ms": (rec.t_s * 1000).tolist(),
+        "ax": rec.acc_ms2[:, 0].tolist(),
+        "ay": rec.acc_ms2[:, 1].tolist(),
+        "az": rec.acc_ms2[:, 2].tolist(),
+    }
+
+
 def synthetic_curls_payload() -> dict[str, Any]:
     """:func:`synthetic_curls` as the phone page sends a recording (``t_ms``, ``ax``, ...)."""
     rec = synthetic_curls()

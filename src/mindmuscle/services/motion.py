@@ -3,6 +3,7 @@ and what the phone's motion says about one set (:func:`measure_web_set`)."""
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,8 @@ __all__ = [
     "analyze_web_recording",
     "evaluate_counts",
     "measure_web_set",
+    "period_prior_s",
+    "usual_cadence_s",
 ]
 
 
@@ -155,10 +158,12 @@ def analyze_web_recording(
     exercise_id: str | None = None,
     tempo: Tempo | str | None = None,
     catalog: Catalog | None = None,
+    period_prior_s: float | None = None,
 ) -> MotionAnalysis:
     """Analyse the recording the phone page sends with a set.
 
     ``catalog`` is the user's (their own exercises included; default: the built-in one).
+    ``period_prior_s`` guides the period search (:func:`period_prior_s`), never the count.
 
     ``payload`` is the JSON object described in
     :func:`mindmuscle.io.motion.recording_from_payload` (``t_ms``, ``ax``, ``ay``, ``az``,
@@ -176,7 +181,11 @@ def analyze_web_recording(
     concentric, alternating = _exercise(exercise_id, False, catalog)
     rec = recording_from_payload(payload)
     return analyze_motion_trace(
-        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternating
+        rec,
+        concentric=concentric,
+        tempo=_tempo(tempo),
+        alternating=alternating,
+        period_prior_s=period_prior_s,
     )[0]
 
 
@@ -238,6 +247,63 @@ class CountEvaluation:
 def _stored_count(analysis: Mapping[str, Any] | None) -> int | None:
     reps = (analysis or {}).get("reps")
     return reps if isinstance(reps, int) and not isinstance(reps, bool) else None
+
+
+def _stored_period(analysis: Mapping[str, Any] | None) -> float | None:
+    """The repetition period stored with a set's count: the analysis' own period, or the mean
+    repetition time the phone page shows."""
+    for key in ("rep_period_s", "rep_s"):
+        value = (analysis or {}).get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return None
+
+
+# The lifter's usual cadence for an exercise needs this many of their sets of it whose count the
+# lifter confirmed unchanged (one or two sets are an anecdote), and looks at the latest of them.
+USUAL_CADENCE_MIN_SETS = 3
+USUAL_CADENCE_LAST_SETS = 20
+# A prior outside this range (seconds) is no repetition period the analysis accepts.
+_PRIOR_RANGE_S = (0.25, 40.0)
+
+
+def usual_cadence_s(*, db: Database, user_id: int, exercise_id: str) -> float | None:
+    """The lifter's usual repetition period for an exercise, seconds, or None when unknown.
+
+    The median period of their latest sets of the exercise (up to 20) whose motion count they
+    confirmed in the reflection without changing it: a count they corrected may have been
+    counted at the wrong period, so it teaches nothing about their cadence. Needs three sets.
+    """
+    with db.session(readonly=True) as s:
+        rows = [
+            (rec.analysis, st.reps)
+            for rec, st in repo.motion_recordings_of_sets(
+                session=s, user_id=user_id, exercise_id=exercise_id
+            )
+        ]
+    periods = [
+        period
+        for analysis, confirmed in rows
+        if _stored_count(analysis) == confirmed and (period := _stored_period(analysis)) is not None
+    ][-USUAL_CADENCE_LAST_SETS:]
+    if len(periods) < USUAL_CADENCE_MIN_SETS:
+        return None
+    return float(statistics.median(periods))
+
+
+def period_prior_s(
+    *, db: Database, user_id: int, exercise_id: str, tempo: Tempo | None
+) -> float | None:
+    """The repetition period the next count of a guided set may expect, seconds, or None.
+
+    The lifter's usual cadence for the exercise (:func:`usual_cadence_s`) when known: what they
+    do beats what was asked; otherwise the prescribed tempo's repetition time. Never anything
+    from the prescribed number of repetitions: a count must not lean towards the target.
+    """
+    usual = usual_cadence_s(db=db, user_id=user_id, exercise_id=exercise_id)
+    prior = usual if usual is not None else (None if tempo is None else tempo.rep_s)
+    lo, hi = _PRIOR_RANGE_S
+    return prior if prior is not None and lo <= prior <= hi else None
 
 
 def evaluate_counts(
@@ -317,8 +383,11 @@ def measure_web_set(
     exercise_id: str,
     tempo: Tempo | None,
     catalog: Catalog | None = None,
+    period_prior_s: float | None = None,
 ) -> MeasuredSet:
     """Count the repetitions and measure the tempo of the phone's recording of one set.
+
+    ``period_prior_s`` (from :func:`period_prior_s`) guides the period search, never the count.
 
     Raises
     ------
@@ -327,7 +396,13 @@ def measure_web_set(
     mindmuscle.errors.InvalidSignalError
         A recording that cannot be analysed (too short, no movement).
     """
-    a = analyze_web_recording(payload, exercise_id=exercise_id, tempo=tempo, catalog=catalog)
+    a = analyze_web_recording(
+        payload,
+        exercise_id=exercise_id,
+        tempo=tempo,
+        catalog=catalog,
+        period_prior_s=period_prior_s,
+    )
     full = [r for r in a.repetitions if not r.partial]
     measured = None
     rep_s = None

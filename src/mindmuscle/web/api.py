@@ -22,7 +22,7 @@ from mindmuscle.services import drills as drill_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import sessions as session_service
-from mindmuscle.services.motion import MeasuredSet, measure_web_set
+from mindmuscle.services.motion import MeasuredSet, measure_web_set, period_prior_s
 from mindmuscle.services.progress import Progress
 from mindmuscle.services.sets import WebSetInput
 from mindmuscle.services.today import (
@@ -327,8 +327,13 @@ class MotionIn(_Body):
 def analyze_motion(body: MotionIn, ctx: Ctx, user: User, catalog: UserCatalog) -> MeasuredSet:
     """Count the repetitions and measure the tempo of a phone motion recording."""
     catalog.exercise(body.exercise_id)
+    prior = period_prior_s(db=ctx.db, user_id=user, exercise_id=body.exercise_id, tempo=body.tempo)
     return measure_web_set(
-        body.motion, exercise_id=body.exercise_id, tempo=body.tempo, catalog=catalog
+        body.motion,
+        exercise_id=body.exercise_id,
+        tempo=body.tempo,
+        catalog=catalog,
+        period_prior_s=prior,
     )
 
 

@@ -51,7 +51,7 @@ import numpy.typing as npt
 from scipy import linalg, signal
 
 from mindmuscle.catalog.models import Movement, Tempo
-from mindmuscle.errors import InvalidSignalError
+from mindmuscle.errors import InvalidSignalError, OutOfRangeError
 from mindmuscle.signals.motion.models import (
     STANDARD_GRAVITY_MS2,
     MotionAnalysis,
@@ -216,8 +216,33 @@ class _Counted:
         return sum(end - start for start, end in self.walking)
 
 
-def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tuple[float, float]:
-    """Return (period_s, autocorrelation at the period), or (nan, 0) when nothing repeats."""
+# Spread of a period prior, as a factor on the period: a prior twice (or half) the period of a
+# candidate weighs it by exp(-2), so it settles a choice the signal leaves open and no other.
+_PRIOR_SPREAD = float(np.log(2.0) / 2.0)
+
+
+def _prior_weight(lag_s: float, prior_s: float | None) -> float:
+    """How well a period agrees with the prior: 1 at the prior (and without one), falling off as
+    a log-normal bump (a factor of two off weighs exp(-2))."""
+    if prior_s is None:
+        return 1.0
+    return float(np.exp(-0.5 * (np.log(lag_s / prior_s) / _PRIOR_SPREAD) ** 2))
+
+
+def _estimate_period(
+    x: FloatArray, rate_hz: float, params: MotionParams, prior_s: float | None = None
+) -> tuple[float, float]:
+    """Return (period_s, autocorrelation at the period), or (nan, 0) when nothing repeats.
+
+    The period is the first strong peak of the autocorrelation (a multiple of the period always
+    repeats too, so a later peak is never preferred); a clear peak at half of it replaces it
+    when two alternating shapes make one repetition look like two. That last choice is the one
+    the signal can leave open, and the only one a prior (``prior_s``: the prescribed tempo's, or
+    the lifter's usual, repetition period) weighs in: each of the two peaks counts with its
+    agreement with the prior, so a prior near the longer one keeps it, and a prior far from
+    both changes nothing. A clear signal with one hump per repetition has no peak at half its
+    period, so no prior can halve or double its count.
+    """
     ac = autocorrelation(x - x.mean(axis=0))
     lo = int(_MIN_PERIOD_S * rate_hz)
     hi = min(int(_MAX_PERIOD_S * rate_hz), ac.size - 1)
@@ -234,8 +259,13 @@ def _estimate_period(x: FloatArray, rate_hz: float, params: MotionParams) -> tup
         # Two alternating shapes (left/right, or a heavy and a light half) can make the full
         # repetition look like two; a clear peak at half the lag means the shorter one is real.
         half = peaks[(peaks >= 0.4 * lag) & (peaks <= 0.6 * lag)]
-        if half.size and ac[half].max() > params.half_period_ratio * ac[lag]:
-            lag = int(half[np.argmax(ac[half])])
+        if half.size == 0:
+            break
+        k = int(half[np.argmax(ac[half])])
+        w_half = _prior_weight(k / rate_hz, prior_s)
+        w_lag = _prior_weight(lag / rate_hz, prior_s)
+        if ac[k] * w_half > params.half_period_ratio * ac[lag] * w_lag:
+            lag = k
         else:
             break
     return lag / rate_hz, float(ac[lag])
@@ -440,7 +470,9 @@ def _locate_set(
     return None if where is None else (period[0], period[1], where)
 
 
-def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
+def _count(
+    rec: MotionRecording, params: MotionParams, period_prior_s: float | None = None
+) -> _Counted:
     rate = ANALYSIS_RATE_HZ
     t, acc, gyro, gaps = resample_recording(rec, rate)
     recorded = acc
@@ -451,7 +483,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
     active_idx = np.flatnonzero(env >= params.activity_ratio * np.percentile(env, 90))
     i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
     band = bandpass(acc, 0.15, 3.0, rate)
-    period_s, periodicity = _estimate_period(band[i0:i1], rate, params)
+    period_s, periodicity = _estimate_period(band[i0:i1], rate, params, period_prior_s)
     if walking.all():
         period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
     channels = _channels(moving, gyro, rate, walking)
@@ -487,7 +519,7 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
                 for i in range(3)
             ]
         )
-        alt_s, alt_ac = _estimate_period(smooth, rate, params)
+        alt_s, alt_ac = _estimate_period(smooth, rate, params, period_prior_s)
     # Take its period when it clearly repeats and the humps it gives are clearly more regular
     # in size.
     if (
@@ -512,7 +544,9 @@ def _count(rec: MotionRecording, params: MotionParams) -> _Counted:
         power = np.mean(for_period**2, axis=0)
         live = power > _AXIS_FLOOR * max(float(power.max()), np.finfo(float).tiny)
         single = [
-            _estimate_period(for_period[:, i : i + 1], rate, params) for i in range(3) if live[i]
+            _estimate_period(for_period[:, i : i + 1], rate, params, period_prior_s)
+            for i in range(3)
+            if live[i]
         ]
         clear_s, clear_ac = max(
             [combined, (alt_s, alt_ac), *single],
@@ -863,6 +897,23 @@ def _check_units(rec: MotionRecording) -> float:
     return gravity
 
 
+# A period prior outside these bounds (seconds) is no repetition period.
+_PRIOR_RANGE_S = (_MIN_PERIOD_S / 2, 2 * _MAX_PERIOD_S)
+
+
+def _checked_prior(prior_s: float | None) -> float | None:
+    if prior_s is None:
+        return None
+    lo, hi = _PRIOR_RANGE_S
+    if not (np.isfinite(prior_s) and lo <= prior_s <= hi):
+        raise OutOfRangeError(
+            "period_prior_s",
+            prior_s,
+            f"a repetition period prior must be a number of seconds from {lo:g} to {hi:g}",
+        )
+    return float(prior_s)
+
+
 def analyze_motion_trace(
     rec: MotionRecording,
     *,
@@ -870,10 +921,11 @@ def analyze_motion_trace(
     tempo: Tempo | None = None,
     alternating: bool = False,
     params: MotionParams = DEFAULT_PARAMS,
+    period_prior_s: float | None = None,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Like :func:`analyze_motion`, and also return the processed signals for a plot."""
     gravity = _check_units(rec)
-    counted = _count(rec, params)
+    counted = _count(rec, params, _checked_prior(period_prior_s))
     rate = ANALYSIS_RATE_HZ
     t = counted.t_s
     located = counted.located if counted.period_s is not None else None
@@ -990,6 +1042,7 @@ def analyze_motion(
     tempo: Tempo | None = None,
     alternating: bool = False,
     params: MotionParams = DEFAULT_PARAMS,
+    period_prior_s: float | None = None,
 ) -> MotionAnalysis:
     """Count the repetitions of one set and time their phases.
 
@@ -1007,6 +1060,11 @@ def analyze_motion(
         the sensor is on one of them: the count covers both sides, twice the repetitions seen.
     params : MotionParams
         Global settings; the defaults are used for every exercise.
+    period_prior_s : float, optional
+        The repetition period to expect, seconds (the prescribed tempo's, or the lifter's usual
+        cadence for the exercise): it guides the period search where the signal leaves the
+        choice open (a repetition of two alike halves), never the count itself. Never derive it
+        from the prescribed number of repetitions.
 
     Returns
     -------
@@ -1017,6 +1075,8 @@ def analyze_motion(
     ------
     mindmuscle.errors.InvalidSignalError
         When the recording is too short, constant, or in the wrong units.
+    mindmuscle.errors.OutOfRangeError
+        A period prior that is not a number of seconds from 0.25 to 40.
 
     Examples
     --------
@@ -1026,5 +1086,10 @@ def analyze_motion(
     6
     """
     return analyze_motion_trace(
-        rec, concentric=concentric, tempo=tempo, alternating=alternating, params=params
+        rec,
+        concentric=concentric,
+        tempo=tempo,
+        alternating=alternating,
+        params=params,
+        period_prior_s=period_prior_s,
     )[0]

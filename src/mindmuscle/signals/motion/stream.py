@@ -56,6 +56,9 @@ class MotionStream:
         The sides take turns and the sensor is on one: counts cover both sides.
     params : MotionParams
         Settings of the final analysis.
+    period_prior_s : float, optional
+        The repetition period to expect (the prescribed tempo's, or the lifter's usual cadence),
+        passed to the final analysis; it guides the period search, never the count.
 
     Examples
     --------
@@ -75,8 +78,10 @@ class MotionStream:
         tempo: Tempo | None = None,
         alternating: bool = False,
         params: MotionParams = DEFAULT_PARAMS,
+        period_prior_s: float | None = None,
     ) -> None:
         self._concentric = concentric
+        self._prior = period_prior_s
         self._tempo = tempo
         self._alternating = alternating
         self._params = params
@@ -223,4 +228,5 @@ class MotionStream:
             tempo=self._tempo,
             alternating=self._alternating,
             params=self._params,
+            period_prior_s=self._prior,
         )
