@@ -602,6 +602,8 @@ class _View:
         self.info = ""
         self.ends_ms: int | None = None
         self.countdown_label = ""
+        self.measured: list[str] = []
+        """Felt beside measured, one line per set with EMG (session --live)."""
 
     def name(self, exercise_id: str) -> str:
         return self.names.get(exercise_id, exercise_id)
@@ -761,6 +763,10 @@ class _View:
                 table.add_row(name, str(x.sets_done), str(x.reps_total), mean)
             console.print(table)
             console.print(f"Summary: {ev.sets_done} sets, {ev.reps_total} reps.", highlight=False)
+            if self.measured:
+                console.print("Felt versus measured (EMG):", highlight=False)
+                for line in self.measured:
+                    console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
             sys.stdout.flush()
 
 
@@ -783,23 +789,95 @@ def _int_answer(text: str, default: int | None, low: int, high: int, what: str) 
 _QUIT_WORDS = ("q", "quit", "end")
 
 
+class _LiveEmg:
+    """``session --live``: the stream between the start and the done of each set, analysed
+    when the set is done and stored with it once the lifter confirms it."""
+
+    def __init__(self, capture: Any, *, db: Any, placement: str | None) -> None:
+        self.capture = capture
+        self.db = db
+        self.placement = placement
+        self.exercise_id = ""
+        self.prepared: Any = None
+        self.problem = ""
+        self.measured: list[str] = []
+        """One line per stored set with EMG, for the summary."""
+
+    def before(self, events: Sequence[Event], run: GuidedRun) -> None:
+        """Start and stop the recording at the set's start and done (before the events show)."""
+        from mindmuscle.services.emg_sets import prepare_set_emg
+
+        for ev in events:
+            if isinstance(ev, ev_.SetStartedEvent):
+                run.pending_emg, self.prepared, self.problem = None, None, ""
+                self.exercise_id = ev.exercise_id
+                self.capture.start()
+            elif isinstance(ev, ev_.SetFinishedEvent):
+                taken = self.capture.stop()
+                self.problem = taken.problem
+                if taken.recording is None:
+                    continue
+                try:
+                    self.prepared = prepare_set_emg(
+                        self.db,
+                        USER_ID,
+                        taken.recording,
+                        exercise_id=self.exercise_id,
+                        performed_at=_now(),
+                        timestamps=taken.timestamps,
+                        placement=self.placement,
+                        source="live",
+                    )
+                except MindMuscleError as exc:
+                    self.problem = f"the EMG of this set is not kept: {exc}"
+                    continue
+                run.pending_emg = self.prepared.create()
+
+    def after(self, ev: Event, view: _View) -> None:
+        """After the reflection: felt beside measured (never the one shown as the other)."""
+        from mindmuscle.services.emg_sets import felt_measured_text
+
+        if not isinstance(ev, ev_.SetConfirmedEvent):
+            return
+        c = ev.completed
+        if self.problem:
+            view.line(f"EMG: {self.problem}")
+        if self.prepared is None:
+            return
+        text = felt_measured_text(c.reflection.target_rating, self.prepared.features)
+        view.line(f"EMG: {text} ({self.prepared.features.n_reps} repetitions in the EMG)")
+        self.measured.append(f"{view.name(c.exercise_id)} set {c.set_index + 1}: {text}")
+        self.prepared = None
+
+
 class _Terminal:
     """Drives a GuidedRun from standard input, rendering through a _View."""
 
     def __init__(
-        self, run: GuidedRun, view: _View, inputs: _Input, clock: Callable[[], int], units: MassUnit
+        self,
+        run: GuidedRun,
+        view: _View,
+        inputs: _Input,
+        clock: Callable[[], int],
+        units: MassUnit,
+        live: _LiveEmg | None = None,
     ) -> None:
         self.run = run
         self.view = view
         self.inputs = inputs
         self.clock = clock
         self.units = units
+        self.live = live
 
     def process(self, events: Sequence[Event]) -> None:
+        if self.live is not None:
+            self.live.before(events, self.run)
         # Store first: a set is shown as confirmed only once it is committed.
         self.run.handle(events, now=_now())
         for ev in events:
             self.view.show(ev)
+            if self.live is not None:
+                self.live.after(ev, self.view)
         loop = self.run.loop
         if loop.state == "prime" and any(e.type == "prime_ready" for e in events):
             self.view.prompt("Ready: press Enter to start the set")
@@ -1013,9 +1091,113 @@ def session(
     voice: Annotated[
         bool, typer.Option(help="Speak phase words with espeak-ng if installed.")
     ] = True,
+    live: Annotated[
+        str | None,
+        typer.Option(
+            "--live",
+            help="Record EMG during each set and store it with the set: lsl:NAME, "
+            "brainflow:BOARD[:ADDRESS] or synthetic (as for `mindmuscle live`).",
+        ),
+    ] = None,
+    channel_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="CH=MUSCLE[,...]",
+            help="With --live: channels to muscles (1-based number or the stream's label).",
+        ),
+    ] = None,
+    placement: Annotated[
+        str | None,
+        typer.Option(
+            "--placement",
+            help="With --live: where the electrodes are; a calibration placed otherwise is "
+            "not used (values are then % of the set's peak).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q)."""
+    """Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q).
+
+    With --live SOURCE --map CH=MUSCLE,... the EMG of each set (from its start to its done) is
+    stored with the set: after the reflection it shows "felt 8, measured 62% MVC" (or "% of
+    this set's peak" without a calibration).
+    """
+    capture = _open_capture(live, channel_map, placement)
+    try:
+        _session(
+            resume,
+            new,
+            exercise,
+            time_scale,
+            squeeze_test,
+            count_in,
+            sound,
+            voice,
+            db,
+            capture,
+            placement,
+        )
+    finally:
+        if capture is not None:
+            capture.close()
+
+
+def _open_capture(source: str | None, channel_map: str | None, placement: str | None) -> Any:
+    """The live EMG capture of ``--live`` and ``--map`` (None without them)."""
+    if source is None:
+        if channel_map is not None or placement is not None:
+            flag = "--map" if channel_map is not None else "--placement"
+            raise typer.BadParameter(
+                f"{flag} names the EMG of --live: give --live SOURCE too (e.g. --live synthetic).",
+                param_hint=f"'{flag}'",
+            )
+        return None
+    from mindmuscle.io.live import open_source, parse_source
+    from mindmuscle.services.live_capture import SetCapture
+    from mindmuscle.signals.emg.live import parse_channel_map
+
+    if channel_map is None:
+        raise typer.BadParameter(
+            "say which channel is which muscle, e.g. --map 1=biceps.", param_hint="'--map'"
+        )
+    try:
+        spec = parse_source(source)
+    except InvalidInputError as exc:
+        raise typer.BadParameter(
+            str(exc).replace("--source ", "", 1), param_hint="'--live'"
+        ) from None
+    src = open_source(spec)
+    try:
+        mapping = parse_channel_map(channel_map, src.labels)
+    except InvalidInputError as exc:
+        src.close()
+        raise typer.BadParameter(str(exc).removeprefix("--map "), param_hint="'--map'") from None
+    except BaseException:
+        src.close()
+        raise
+    console.print(
+        f"EMG: {src.description}; {', '.join(m for _, m in mapping)} recorded during each set.",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    return SetCapture(src, mapping)
+
+
+def _session(
+    resume: bool,
+    new: bool,
+    exercise: list[str] | None,
+    time_scale: float,
+    squeeze_test: bool,
+    count_in: int,
+    sound: bool,
+    voice: bool,
+    db: str | None,
+    capture: Any,
+    placement: str | None,
+) -> None:
     database = open_database(db)
     options = LoopOptions(time_scale=time_scale, squeeze_test=squeeze_test, count_in_s=count_in)
     units = get_profile(db=database, user_id=USER_ID).units
@@ -1064,7 +1246,10 @@ def session(
         units=units, clock=clock, voice=voice_out, plan=run.loop.plan, names=names, muscles=muscles
     )
     inputs = _Input()
-    terminal = _Terminal(run, view, inputs, clock, units)
+    live_emg = None if capture is None else _LiveEmg(capture, db=database, placement=placement)
+    terminal = _Terminal(run, view, inputs, clock, units, live_emg)
+    if live_emg is not None:
+        view.measured = live_emg.measured
     previous = signal.signal(signal.SIGINT, lambda *_: inputs.interrupt())
     try:
         terminal.process(first)

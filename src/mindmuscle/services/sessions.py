@@ -51,7 +51,7 @@ from mindmuscle.services.profile import get_profile, record_readiness
 from mindmuscle.services.sets import store_set
 from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
 from mindmuscle.session.events import SetConfirmedEvent
-from mindmuscle.store import Database, SessionCreate, repo
+from mindmuscle.store import Database, SessionCreate, SetEmgCreate, repo
 from mindmuscle.store.tables import SessionRow
 
 __all__ = [
@@ -336,8 +336,10 @@ def confirm_set(
     performed_at: datetime,
     snapshot: dict[str, Any] | None = None,
     catalog: CatalogView | None = None,
+    emg: SetEmgCreate | None = None,
 ) -> SetRecord:
-    """Store a set confirmed by the loop, with its reflection and the loop's snapshot.
+    """Store a set confirmed by the loop, with its reflection, its EMG when one was recorded
+    (:mod:`mindmuscle.services.emg_sets`) and the loop's snapshot.
 
     One transaction, committed before this returns; idempotent by ``completed.set_uuid``. The
     set goes through the one write path (:func:`mindmuscle.services.sets.store_set`), checked
@@ -359,7 +361,9 @@ def confirm_set(
     )
     catalog = catalog or user_catalog(db=db, user_id=user_id)
     with db.session() as s:
-        stored = store_set(s, user_id=user_id, data=data, catalog=catalog, now=performed_at)
+        stored = store_set(
+            s, user_id=user_id, data=data, catalog=catalog, now=performed_at, emg=emg
+        )
         if snapshot is not None:
             repo.save_session_state(
                 session=s, user_id=user_id, session_id=session_id, state=snapshot
@@ -431,6 +435,8 @@ class GuidedRun:
         self.catalog = catalog or user_catalog(db=db, user_id=user_id)
         """The user's catalogue: what the sets of this run are checked against."""
         self.stored: list[SetRecord] = []
+        self.pending_emg: SetEmgCreate | None = None
+        """The EMG of the set waiting for its reflection; stored with it when confirmed."""
         self._last_mark: tuple[str, tuple[int, int]] | None = None
 
     @staticmethod
@@ -538,6 +544,7 @@ class GuidedRun:
         confirmed = [ev for ev in events if isinstance(ev, SetConfirmedEvent)]
         snap = self.snapshot()
         for i, ev in enumerate(confirmed):
+            emg, self.pending_emg = self.pending_emg, None
             record = confirm_set(
                 db=self.db,
                 user_id=self.user_id,
@@ -546,6 +553,7 @@ class GuidedRun:
                 performed_at=now,
                 snapshot=snap if i == len(confirmed) - 1 else None,
                 catalog=self.catalog,
+                emg=emg,
             )
             stored.append(record)
         state = self.loop.state
