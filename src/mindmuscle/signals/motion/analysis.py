@@ -18,7 +18,9 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    hump (its faster movement) and a pause or the resting position before the first repetition is
    not; its sign is chosen so the faster movement points up (skewness).
 5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
-   Humps clearly smaller than the typical repetition are partial repetitions.
+   Humps clearly smaller than the typical repetition are partial repetitions. A first or last
+   hump twice as broad as the typical one and no taller is the filter's rebound after the last
+   lowering (or before the first lifting), not a repetition.
    Recount: when the count is far from the cycles that the clearest rhythm (any one axis, the
    three together, or their integral) fits in the set, the set is recounted along the direction
    that repeats best at that rhythm, so a large irregular movement on the strongest axis (a
@@ -387,7 +389,7 @@ def _humps(
         hump = -hump
     if lo == 0 and hi == m.size:
         peaks, prom = _pick_humps(hump, env, period_s, rate, params, region)
-        return hump, peaks, prom
+        return hump, *_without_rebounds(hump, peaks, prom)
     # The set found starts where a repetition first resembles the next one, so the first (and
     # last) repetition can begin before (end after) it: look a period further either way, and
     # keep a hump there only when it is like the set's own (size and spacing).
@@ -398,7 +400,7 @@ def _humps(
     if inner.sum() < 2:
         # Too few humps inside the set to judge others by: count as without a set.
         peaks, prom = _pick_humps(hump, env, period_s, rate, params, (0, m.size))
-        return hump, peaks, prom
+        return hump, *_without_rebounds(hump, peaks, prom)
     typical = float(np.median(prom[inner]))
     keep = inner.copy()
     first, last = int(np.flatnonzero(inner)[0]), int(np.flatnonzero(inner)[-1])
@@ -413,7 +415,45 @@ def _humps(
                 break
             keep[k] = True
             k += step
-    return hump, peaks[keep], prom[keep]
+    return hump, *_without_rebounds(hump, peaks[keep], prom[keep])
+
+
+# A hump at either end of the counted humps that is this many times broader than the set's typical
+# hump (at half its prominence) while no taller than it is the band-pass filter's rebound after
+# the last lowering (or before the first lifting), not a repetition: a repetition's hump is as
+# sharp as the others, a slow last repetition is broader but as tall.
+_REBOUND_WIDTH = 2.0
+_REBOUND_HEIGHT = 1.0
+
+
+def _hump_width(hump: FloatArray, peak: int, prominence: float) -> int:
+    """Samples for which the hump stays above half its prominence (the recording's ends stop
+    it)."""
+    level = hump[peak] - prominence / 2
+    below = np.flatnonzero(hump <= level)
+    left = below[below < peak]
+    right = below[below > peak]
+    lo = int(left[-1]) if left.size else 0
+    hi = int(right[0]) if right.size else hump.size
+    return hi - lo
+
+
+def _without_rebounds(
+    hump: FloatArray, peaks: IntArray, prom: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Leave out a first or last hump that is a broad, low filter rebound (see above)."""
+    if peaks.size < 4:
+        return peaks, prom
+    widths = np.array(
+        [_hump_width(hump, int(p), float(q)) for p, q in zip(peaks, prom, strict=True)]
+    )
+    typical_width = float(np.median(widths[1:-1]))
+    typical_prom = float(np.median(prom[1:-1]))
+    keep = np.ones(peaks.size, dtype=bool)
+    for j in (0, peaks.size - 1):
+        broad = widths[j] > _REBOUND_WIDTH * typical_width
+        keep[j] = not (broad and prom[j] < _REBOUND_HEIGHT * typical_prom)
+    return peaks[keep], prom[keep]
 
 
 def _spread(values: FloatArray) -> float:
