@@ -2,7 +2,9 @@
 
 Feed :class:`LivePipeline` the chunks a live source delivers (samples with their timestamps);
 it keeps the streaming band-pass and envelope of each mapped muscle and returns a
-:class:`LiveFrame` every ``frame_interval_s`` of stream time:
+:class:`LiveFrame` every ``frame_interval_s`` of stream time, showing the newest sample of the
+chunk that reaches the frame's time (a chunk that spans several frame times, a backlog, gives
+one frame at each):
 
 * per muscle: ``pct_mvc`` (only with a calibration, else None: never a %MVC without an MVC),
   ``pct_peak`` (% of this set's peak so far), whether it is active, and a cue;
@@ -550,6 +552,8 @@ class LivePipeline:
         self._slow_hist.extend(slow_d)
         self._fast_hist.extend(fast_d)
         levels_due = base == 0
+        last = pick.size - 1
+        pending = False
         for j in range(pick.size):
             k = base + j
             if levels_due or k % 10 == 0 or k == self._warmup + 2:
@@ -559,9 +563,16 @@ class LivePipeline:
                 self._peak = np.maximum(self._peak, slow_d[:, j])
                 self._step_bursts(k, slow_d[:, j])
             if t_d[j] >= self._next_frame_t:
-                frames.append(self._frame(float(t_d[j]), slow_d[:, j], received_at))
                 while self._next_frame_t <= t_d[j]:
                     self._next_frame_t += self.frame_interval_s
+                if t_d[last] >= self._next_frame_t:
+                    # A backlog (the chunk spans another frame time): this frame now.
+                    frames.append(self._frame(float(t_d[j]), slow_d[:, j], received_at))
+                else:
+                    # The frame shows the chunk's newest sample: as fresh as the chunk allows.
+                    pending = True
+            if pending and j == last:
+                frames.append(self._frame(float(t_d[j]), slow_d[:, j], received_at))
         return frames
 
     def idle(self, now: float) -> LiveFrame | None:
