@@ -50,6 +50,7 @@ SourceOpener = Callable[[str, float], LiveSource]
 Deliver = Callable[[dict[str, Any]], None]
 
 _log = logging.getLogger("mindmuscle.live")
+_REPS_SENT = 3
 
 
 def _open(text: str, timeout_s: float) -> LiveSource:
@@ -74,11 +75,18 @@ def frame_message(frame: LiveFrame) -> dict[str, Any]:
     """A frame as the page receives it.
 
     ``source_time`` is the shown sample's time on the source's clock (for the latency);
-    ``sound`` the cues that start in this frame, once per repetition, ``[muscle, kind]``.
+    ``sound`` the cues that start in this frame, once per repetition, ``[muscle, kind]``;
+    ``reps`` the latest three repetitions, ``rep_count`` how many there were. The feed adds
+    ``emitted_time``: when the frame left the pipeline, on the source's clock.
     """
+    data = frame.to_json()
+    # A page needs the latest repetitions, not the whole set's list in every frame (which
+    # would grow with the set, 20 times a second).
+    data["rep_count"] = len(data["reps"])
+    data["reps"] = data["reps"][-_REPS_SENT:]
     return {
         "type": "frame",
-        **frame.to_json(),
+        **data,
         "source_time": frame.source_time,
         "sound": [[muscle, kind] for muscle, kind in frame.new_cues],
     }
@@ -228,7 +236,9 @@ class LiveFeed:
                     continue
                 for frame in frames:
                     w.frames += 1
-                    _safe(w, frame_message(frame))
+                    message = frame_message(frame)
+                    message["emitted_time"] = source.local_clock()
+                    _safe(w, message)
 
     def _try_open(self, watchers: Sequence[LiveWatch]) -> LiveSource | None:
         try:

@@ -14,8 +14,9 @@ const RETRY_MS = 2000;
 export const TONE_LEVELS = [20, 30, 40, 50, 60, 70, 0]; // %MVC; 0: no tone
 
 // What tests and the latency benchmark read: frames received, and for each its source time
-// (the sensor's clock) and the receipt time (ms since the epoch, this page's clock).
-const stats = { frames: 0, receipts: [], tones: [] };
+// (the sensor's clock), the receipt time (ms since the epoch, this page's clock) and when the
+// server's pipeline put it out (the sensor's clock).
+const stats = { frames: 0, receipts: [], tones: [], dropped: 0 };
 window.mmLive = stats;
 
 let status = null; // GET /api/live, asked once per page
@@ -162,13 +163,15 @@ export class LiveBars {
     }
     if (m.type !== "frame") return;
     stats.frames += 1;
-    if (stats.receipts.length < 50000) stats.receipts.push([m.source_time, received]);
     this.panel.dataset.frames = String(stats.frames);
+    stats.dropped = m.quality.dropped_samples;
     const stream = m.quality.stream;
     if (stream !== "ok") {
       this._lost(m.quality.note || "");
       return;
     }
+    // Frames of samples only (a "stalled" frame shows no new sample).
+    if (stats.receipts.length < 50000) stats.receipts.push([m.source_time, received, m.emitted_time]);
     if (this.panel.dataset.state !== "live") {
       this.panel.dataset.state = "live";
       this.say("");
