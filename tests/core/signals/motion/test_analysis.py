@@ -337,12 +337,18 @@ def test_the_count_does_not_depend_on_the_blas_kernel(kernel: str) -> None:
 
 
 TEMPOS = ("2-0-1-0", "3-1-1-1", "2-0-1-1", "3-0-1-0", "4-0-2-1")
+# Sets at these tempos keep their count exactly under 12-bit steps and any rate from 10 to
+# 200 Hz (a random search of 500 sets found no change). At the slow ones (3-1-1-1, 4-0-2-1), a
+# set that starts at the top begins with the unracking lift, and the lowering of a long
+# eccentric leaves the filter's rebound after the last repetition: those edge humps sit near
+# the count's thresholds, so a 12-bit step or another rate can tip them (of 300 random slow sets,
+# 5 moved by one under 12-bit steps and 14 under another rate). There the bound is one.
+BRISK_TEMPOS = ("2-0-1-0", "2-0-1-1", "3-0-1-0")
+SLOW_TEMPOS = ("3-1-1-1", "4-0-2-1")
 
 
 # Derandomised: the same examples on every run, so a change to the count is caught the same way
-# each time. A random search of more examples still finds rare sets whose count moves by one under
-# 12-bit steps or another sampling rate (the motion issue tracks them): those two properties are
-# checked to within one repetition until the count holds exactly.
+# each time.
 SETTINGS = settings(
     max_examples=12,
     deadline=None,
@@ -353,10 +359,10 @@ SETTINGS = settings(
 
 
 @st.composite
-def sets(draw: st.DrawFn) -> MotionRecording:
+def sets(draw: st.DrawFn, tempos: tuple[str, ...] = TEMPOS) -> MotionRecording:
     return simulate_set(
         reps=draw(st.integers(5, 12)),
-        tempo=Tempo.parse(draw(st.sampled_from(TEMPOS))),
+        tempo=Tempo.parse(draw(st.sampled_from(tempos))),
         seed=draw(st.integers(0, 10_000)),
         rate_hz=100.0,
         start_at_top=draw(st.booleans()),
@@ -380,16 +386,24 @@ def test_the_level_of_a_stuck_axis_changes_nothing(rec: MotionRecording, level: 
     assert analyze_motion(_with(rec, stuck)).reps == analyze_motion(_with(rec, acc)).reps
 
 
+def _quantised(rec: MotionRecording, full_scale_g: float) -> MotionRecording:
+    step = 2 * full_scale_g * 9.80665 / 4096
+    return _with(rec, np.round(rec.acc_ms2 / step) * step)
+
+
 @SETTINGS
-@given(rec=sets(), full_scale_g=st.sampled_from([4.0, 8.0, 16.0]))
-def test_twelve_bit_steps_move_the_count_by_one_at_most(
+@given(rec=sets(BRISK_TEMPOS), full_scale_g=st.sampled_from([4.0, 8.0, 16.0]))
+def test_twelve_bit_steps_change_nothing(rec: MotionRecording, full_scale_g: float) -> None:
+    assert analyze_motion(_quantised(rec, full_scale_g)).reps == analyze_motion(rec).reps
+
+
+@SETTINGS
+@given(rec=sets(SLOW_TEMPOS), full_scale_g=st.sampled_from([4.0, 8.0, 16.0]))
+def test_twelve_bit_steps_move_a_slow_set_by_one_at_most(
     rec: MotionRecording, full_scale_g: float
 ) -> None:
-    step = 2 * full_scale_g * 9.80665 / 4096
-    quantised = np.round(rec.acc_ms2 / step) * step
-    # Exactly equal is the goal (the motion issue); rare sets still move by one (7 as recorded,
-    # 8 in 16 g steps), so this checks the bound that holds today.
-    assert abs(analyze_motion(_with(rec, quantised)).reps - analyze_motion(rec).reps) <= 1
+    # Exactly equal is the goal (the motion issue); an edge hump of a slow set can tip (above).
+    assert abs(analyze_motion(_quantised(rec, full_scale_g)).reps - analyze_motion(rec).reps) <= 1
 
 
 @SETTINGS
@@ -402,15 +416,23 @@ def test_clipping_the_highest_samples_changes_nothing(rec: MotionRecording, shar
     assert analyze_motion(_with(rec, clipped)).reps == analyze_motion(rec).reps
 
 
-@SETTINGS
-@given(rec=sets(), rate_hz=st.floats(10.0, 200.0))
-def test_any_rate_from_10_to_200_hz_moves_the_count_by_one_at_most(
-    rec: MotionRecording, rate_hz: float
-) -> None:
+def _resampled(rec: MotionRecording, rate_hz: float) -> MotionRecording:
     t = np.arange(rec.t_s[0], rec.t_s[-1], 1.0 / rate_hz)
     acc = np.column_stack([np.interp(t, rec.t_s, rec.acc_ms2[:, i]) for i in range(3)])
-    # Exactly equal is the goal; rare sets still move by one (5 at 100 Hz, 6 at another rate).
-    assert abs(analyze_motion(_with(rec, acc, t)).reps - analyze_motion(rec).reps) <= 1
+    return _with(rec, acc, t)
+
+
+@SETTINGS
+@given(rec=sets(BRISK_TEMPOS), rate_hz=st.floats(10.0, 200.0))
+def test_any_rate_from_10_to_200_hz_changes_nothing(rec: MotionRecording, rate_hz: float) -> None:
+    assert analyze_motion(_resampled(rec, rate_hz)).reps == analyze_motion(rec).reps
+
+
+@SETTINGS
+@given(rec=sets(SLOW_TEMPOS), rate_hz=st.floats(10.0, 200.0))
+def test_any_rate_moves_a_slow_set_by_one_at_most(rec: MotionRecording, rate_hz: float) -> None:
+    # Exactly equal is the goal; an edge hump of a slow set can tip (above).
+    assert abs(analyze_motion(_resampled(rec, rate_hz)).reps - analyze_motion(rec).reps) <= 1
 
 
 @SETTINGS
