@@ -41,6 +41,7 @@ __all__ = [
     "score_skill_test",
     "skill_test_order",
     "skill_test_steps",
+    "step_at",
 ]
 
 TARGETS_PCT: tuple[float, ...] = (10.0, 20.0, 40.0)
@@ -116,6 +117,25 @@ def skill_test_steps(
         steps.append(SkillStep("rest", number, float(target), float(rest)))
         steps.append(SkillStep("hold", number, float(target), float(hold_s)))
     return steps
+
+
+def step_at(steps: Sequence[SkillStep], elapsed_s: float) -> tuple[int, float] | None:
+    """Which step is running ``elapsed_s`` after the test began, and its seconds left.
+
+    Returns None once the last step is over (the test is complete).
+
+    Examples
+    --------
+    >>> steps = skill_test_steps([20.0, 10.0], rest_s=8)
+    >>> step_at(steps, 0.0), step_at(steps, 4.0), step_at(steps, 20.5), step_at(steps, 21.0)
+    ((0, 3.0), (1, 4.0), (3, 0.5), None)
+    """
+    end = 0.0
+    for i, step in enumerate(steps):
+        end += step.seconds
+        if elapsed_s < end:
+            return i, end - elapsed_s
+    return None
 
 
 @dataclass(frozen=True)
@@ -221,7 +241,9 @@ def score_skill_test(
     pooled: dict[float, list[npt.NDArray[np.float64]]] = {}
     for number, (target, pct) in enumerate(holds, start=1):
         values = np.asarray(pct, dtype=np.float64).reshape(-1)[skip:]
-        if values.size < rate_hz or not np.all(np.isfinite(values)):
+        # One reading short of a second is a second: where the readings fall (20 frames a
+        # second) decides whether the edge reading is in or out.
+        if values.size + 1 < rate_hz or not np.all(np.isfinite(values)):
             raise InvalidSignalError(
                 f"hold {number} ({target:g} % MVC) has {values.size / rate_hz:.1f} s of "
                 "signal to score, not the 1 s needed: check the stream and the electrodes, "

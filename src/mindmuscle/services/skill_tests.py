@@ -36,6 +36,7 @@ from mindmuscle.experiments.skill_test import (
     TargetScore,
     score_skill_test,
     skill_test_steps,
+    step_at,
 )
 from mindmuscle.io.live import LiveSource
 from mindmuscle.services.live import CalibrationView, load_calibrations
@@ -45,12 +46,15 @@ from mindmuscle.store import Database, SkillTestCreate, repo
 from mindmuscle.store.tables import SkillTestRow
 
 __all__ = [
+    "LiveSkillTest",
     "SkillTestRun",
     "list_skill_tests",
+    "mapped_muscles",
     "run_skill_test",
     "save_skill_test",
     "skill_history_figure",
     "skill_test_calibration",
+    "skill_test_overview",
     "write_skill_history",
 ]
 
@@ -227,11 +231,11 @@ def _past(row: SkillTestRow) -> PastSkillTest:
     )
 
 
-def skill_history_figure(tests: Sequence[PastSkillTest]) -> dict[str, Any]:
-    """The tests' errors over weeks, as the plotly figure the web page draws."""
+def skill_history_figure(tests: Sequence[PastSkillTest], *, dark: bool = False) -> dict[str, Any]:
+    """The tests' errors over weeks, as a plotly figure (``dark``: as the web page draws it)."""
     from mindmuscle.io.plots.skill_tests import skill_history_figure as figure
 
-    return figure(tests)
+    return figure(tests, dark=dark)
 
 
 def write_skill_history(tests: Sequence[PastSkillTest], path: str | Path) -> Path:
@@ -239,3 +243,172 @@ def write_skill_history(tests: Sequence[PastSkillTest], path: str | Path) -> Pat
     from mindmuscle.io.plots.skill_tests import write_skill_history_html
 
     return write_skill_history_html(tests, path)
+
+
+# --- the test on the server's live sensor (the web page) ----------------------------------------
+
+
+def mapped_muscles(channel_map: str) -> list[str]:
+    """The muscle names of a ``CH=MUSCLE[,...]`` map, in its order (the channels unchecked).
+
+    Examples
+    --------
+    >>> mapped_muscles("1=biceps_left, EMG2 = brachialis")
+    ['biceps_left', 'brachialis']
+    """
+    return [p.split("=", 1)[1].strip() for p in channel_map.split(",") if "=" in p]
+
+
+class LiveSkillTest:
+    """The test on the server's live feed for one lifter: it takes the feed's messages
+    (:mod:`mindmuscle.services.live_feed`) and gives the page its words, never the level.
+
+    Time is the stream's (each frame's ``t``): the test begins at the first frame with the
+    muscle's %MVC. :meth:`take` returns the messages for the page: ``{"type": "step", "kind",
+    "number", "of", "target_pct", "seconds", "left_s"}`` when a step begins. The test ends
+    complete (:attr:`run` is set, to be stored) or stopped (:attr:`stopped` says why: the
+    sensor stalled or was lost, the muscle has no %MVC); a stopped test stores nothing.
+    """
+
+    def __init__(
+        self,
+        muscle: str,
+        *,
+        calibration: CalibrationView,
+        order: Sequence[float],
+        hold_s: float = 5.0,
+        rest_s: float = 10.0,
+        settle_s: float = 1.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.muscle = muscle
+        self.calibration = calibration
+        self.order = [float(t) for t in order]
+        self.steps = skill_test_steps(self.order, hold_s=hold_s, rest_s=rest_s, settle_s=settle_s)
+        self.hold_s, self.settle_s = hold_s, settle_s
+        self.run: SkillTestRun | None = None
+        self.stopped: str | None = None
+        self.source = ""
+        self._now = now
+        self._start: float | None = None
+        self._current = -1
+        self._readings: list[list[tuple[float, float]]] = [[] for _ in self.order]
+
+    @property
+    def done(self) -> bool:
+        return self.run is not None or self.stopped is not None
+
+    def take(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        """Take one message of the feed; returns the messages for the page."""
+        if self.done:
+            return []
+        kind = message.get("type")
+        if kind == "setup":
+            self.source = str(message.get("source", ""))[:200]
+            return []
+        if kind == "status":
+            if message.get("state") == "connecting":
+                return [{"type": "status", "message": str(message.get("message", ""))}]
+            return self._stop(str(message.get("message", "The sensor cannot be used.")))
+        if kind != "frame":
+            return []
+        stream = message.get("quality", {}).get("stream", "ok")
+        if stream != "ok":
+            if self._start is None and stream == "stalled":
+                return []
+            return self._stop(f"The sensor {'was lost' if stream == 'lost' else 'stalled'}")
+        reading = message.get("muscles", {}).get(self.muscle)
+        if reading is None:
+            return self._stop(f"{self.muscle} is not mapped on this sensor")
+        pct = reading.get("pct_mvc")
+        if pct is None:
+            return self._stop(
+                f"{self.muscle} has no %MVC on this sensor (a calibration made in another unit?): "
+                f"run `mindmuscle live calibrate --muscle {self.muscle}` with it"
+            )
+        t = float(message["t"])
+        if self._start is None:
+            self._start = t
+        where = step_at(self.steps, t - self._start)
+        if where is None:
+            self._finish()
+            return []
+        index, left = where
+        out: list[dict[str, Any]] = []
+        step = self.steps[index]
+        if index != self._current:
+            self._current = index
+            out.append(
+                {
+                    "type": "step",
+                    "kind": step.kind,
+                    "number": step.number,
+                    "of": len(self.order),
+                    "target_pct": step.target_pct,
+                    "seconds": step.seconds,
+                    "left_s": round(left, 2),
+                }
+            )
+        if step.kind == "hold":
+            self._readings[step.number - 1].append((step.seconds - left, float(pct)))
+        return out
+
+    def _stop(self, why: str) -> list[dict[str, Any]]:
+        self.stopped = f"{why}: the test is not complete, so nothing was stored."
+        return []
+
+    def _finish(self) -> None:
+        times = [t for hold in self._readings for t, _ in hold]
+        gaps = np.diff(times) if len(times) > 1 else np.array([])
+        gaps = gaps[gaps > 0]
+        if not gaps.size:
+            self._stop("No readings arrived during the holds")
+            return
+        rate_hz = 1.0 / float(np.median(gaps))
+        holds = [
+            (target, np.array([p for _, p in hold]))
+            for target, hold in zip(self.order, self._readings, strict=True)
+        ]
+        try:
+            score = score_skill_test(holds, rate_hz, settle_s=self.settle_s)
+        except InvalidInputError as exc:
+            self.stopped = f"{exc} Nothing was stored."
+            return
+        self.run = SkillTestRun(
+            muscle=self.muscle,
+            order_pct=self.order,
+            score=score,
+            hold_s=self.hold_s,
+            settle_s=self.settle_s,
+            calibration=self.calibration,
+            source=self.source,
+            performed_at=self._now(),
+        )
+
+
+def skill_test_overview(
+    db: Database, user_id: int, *, muscle: str | None = None, live_map: str | None = None
+) -> dict[str, Any]:
+    """What the web page shows: the tests of ``muscle`` (default: the latest test's), the
+    muscles tested, the figure over weeks, and the live sensor's mapped muscles with whether
+    each has a fresh calibration (``live_map`` None: the server has no sensor)."""
+    every = list_skill_tests(db, user_id)
+    tested = sorted({t.muscle for t in every})
+    chosen = muscle or (every[-1].muscle if every else None)
+    tests = [t for t in every if t.muscle == chosen]
+    live: dict[str, Any] | None = None
+    if live_map is not None:
+        names = mapped_muscles(live_map)
+        found = load_calibrations(db, user_id, names, unit=None)
+        live = {
+            "muscles": [
+                {"muscle": m, "calibrated": m in found and not found[m].flags} for m in names
+            ]
+        }
+    return {
+        "muscle": chosen,
+        "muscles": tested,
+        "tests": [t.to_json() for t in reversed(tests)],
+        "figure": skill_history_figure(tests, dark=True) if tests else None,
+        "live": live,
+    }

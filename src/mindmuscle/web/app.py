@@ -161,6 +161,7 @@ def create_app(
         pages,
         routines_api,
         sets_api,
+        skill_tests_api,
     )
 
     app.include_router(api.router)
@@ -168,6 +169,7 @@ def create_app(
     app.include_router(routines_api.router)
     app.include_router(accounts_api.router)
     app.include_router(live_api.router)
+    app.include_router(skill_tests_api.router)
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)

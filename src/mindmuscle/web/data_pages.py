@@ -74,6 +74,11 @@ def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalo
     )  # fmt: skip
 
 
+@router.get("/skill-test")
+def skill_test_page(request: Request, ctx: Ctx, user: User) -> Response:
+    return render(request, ctx, "skill_test.html", "settings", live=ctx.live is not None)
+
+
 @router.get("/emg/recordings/{recording_id}/report")
 def emg_report(recording_id: Id, ctx: Ctx, user: User) -> Response:
     page = emg_service.emg_report_html(db=ctx.db, user_id=user, recording_id=recording_id)

@@ -27,7 +27,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-CHART_PAGES = frozenset({"emg.html"})
+CHART_PAGES = frozenset({"emg.html", "skill_test.html"})
 """The pages that draw plotly charts (they get :data:`CHART_PAGE_POLICY`)."""
 
 

@@ -113,3 +113,12 @@ def test_a_hold_without_a_scored_second_is_refused_with_its_number() -> None:
     holds = [(10.0, np.full(500, 10.0)), (40.0, np.full(150, 40.0))]
     with pytest.raises(InvalidSignalError, match=r"hold 2 \(40 % MVC\) has 0.5 s of signal"):
         score_skill_test(holds, RATE)
+
+
+def test_a_hold_one_reading_short_of_a_second_is_scored() -> None:
+    # 20 frames a second: whether the edge frame falls in the scored second is timing.
+    frames = np.full(39, 20.0)  # 2 s hold, the first second left out: 19 readings
+    [t] = score_skill_test([(20.0, frames)], 20.0).targets
+    assert t.n_samples == 19
+    with pytest.raises(InvalidSignalError, match=r"has 0\.9 s of signal"):
+        score_skill_test([(20.0, np.full(38, 20.0))], 20.0)

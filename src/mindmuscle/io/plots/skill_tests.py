@@ -21,7 +21,7 @@ _COLOURS = {10.0: "#1f77b4", 20.0: "#2ca02c", 40.0: "#d62728"}
 _OTHER = "#9467bd"
 
 
-def _figure(tests: Sequence[PastSkillTest]) -> Any:
+def _figure(tests: Sequence[PastSkillTest], *, dark: bool = False) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -52,7 +52,7 @@ def _figure(tests: Sequence[PastSkillTest]) -> Any:
             y=[round(t.score.overall_sd_pct, 2) for t in tests],
             mode="lines+markers",
             name="mean",
-            line={"color": "#444", "width": 3, "dash": "dot"},
+            line={"color": "#c9cfda" if dark else "#444", "width": 3, "dash": "dot"},
             hovertemplate="%{x|%d %b %Y}: mean SD %{y:.1f} points<extra></extra>",
         )
     )
@@ -62,17 +62,30 @@ def _figure(tests: Sequence[PastSkillTest]) -> Any:
         yaxis={"title": {"text": "SD around the target (%MVC points)"}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 56, "r": 12, "t": 48, "b": 40},
-        template="plotly_white",
+        template="plotly_dark" if dark else "plotly_white",
     )
+    if dark:  # on the app's phone-sized dark page: its colours, the card says what it is
+        fig.update_layout(
+            title=None,
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            font={"color": "#c9cfda", "family": "system-ui, sans-serif", "size": 12},
+            xaxis={"title": None, "gridcolor": "#2c313c"},
+            yaxis={"title": {"text": "SD (%MVC points)"}, "gridcolor": "#2c313c"},
+            legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+            margin={"l": 48, "r": 8, "t": 8, "b": 32},
+            height=340,
+        )
     return fig
 
 
-def skill_history_figure(tests: Sequence[PastSkillTest]) -> dict[str, Any]:
+def skill_history_figure(tests: Sequence[PastSkillTest], *, dark: bool = False) -> dict[str, Any]:
     """The tests' errors over weeks as a plotly figure dict ``{"data": [...], "layout": {...}}``.
 
-    ``tests`` are of one muscle (the title names every muscle it was given), oldest first.
+    ``tests`` are of one muscle (the title names every muscle it was given), oldest first;
+    ``dark`` draws it for the app's dark pages.
     """
-    out: dict[str, Any] = json.loads(_figure(tests).to_json())
+    out: dict[str, Any] = json.loads(_figure(tests, dark=dark).to_json())
     return out
 
 
