@@ -45,7 +45,7 @@ def calibration(
     console.print("Felt versus measured (sevilmis2024)", markup=False, highlight=False)
     for v in views:
         console.print(
-            f"- {v.muscle_name}, {v.exercise_name}: {v.relation.message}",
+            f"- {v.muscle_name}, {v.exercise_name}: {v.message}",
             markup=False,
             highlight=False,
             soft_wrap=True,

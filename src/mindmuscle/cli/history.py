@@ -215,6 +215,13 @@ def map_command(
             "(`mindmuscle session`, `mindmuscle log`)."
         )
         return
+    from mindmuscle.services.felt import (
+        DISAGREE_LEGEND,
+        disagreeing_muscles,
+        felt_vs_measured_report,
+    )
+
+    marked = disagreeing_muscles(felt_vs_measured_report(database, USER_ID))
     table = Table(title="Connection map", title_justify="left")
     for col in ("muscle", "score", "sets", "trend /week", "felt when not a target"):
         table.add_column(col)
@@ -222,10 +229,15 @@ def map_command(
         name = catalog.muscles[muscle_id].name if muscle_id in catalog.muscles else muscle_id
         bar = "#" * round(sc.score)
         table.add_row(
-            name,
+            f"(!) {name}" if muscle_id in marked else name,
             f"{sc.score:4.1f} {bar}" if sc.count else "-",
             str(sc.count),
             f"{sc.trend:+.1f}" if sc.count else "-",
             str(sc.compensation_count),
         )
     console.print(table)
+    if marked:
+        console.print(f"(!) {DISAGREE_LEGEND}:", highlight=False, markup=False, soft_wrap=True)
+        for muscle_id, why in sorted(marked.items()):
+            name = catalog.muscles[muscle_id].name if muscle_id in catalog.muscles else muscle_id
+            console.print(f"  {name}: {why}", highlight=False, markup=False, soft_wrap=True)

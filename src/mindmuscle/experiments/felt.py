@@ -31,6 +31,7 @@ __all__ = [
     "MIN_SETS",
     "FeltMeasured",
     "Verdict",
+    "disagrees",
     "felt_vs_measured",
     "felt_vs_measured_by_group",
     "spearman_rho",
@@ -209,3 +210,18 @@ def felt_vs_measured_by_group(
         felt_vs_measured(f, m, muscle=mu, exercise_id=ex, n_boot=n_boot, seed=seed)
         for (mu, ex), (f, m) in sorted(groups.items())
     ]
+
+
+def disagrees(relation: FeltMeasured) -> bool:
+    """Whether feeling and measurement disagree: "no relation" or "runs against" over at least
+    :data:`MIN_SETS` sets (the connection map marks the muscle).
+
+    Examples
+    --------
+    >>> flat = felt_vs_measured([5, 6, 5, 6, 5, 6, 5, 6], [20, 60, 40, 30, 55, 25, 50, 35])
+    >>> flat.verdict, disagrees(flat)
+    ('no relation', True)
+    >>> disagrees(felt_vs_measured([3, 4, 5], [20, 30, 40]))
+    False
+    """
+    return relation.n >= MIN_SETS and relation.verdict in ("no relation", "runs against")

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.config import Settings
 from mindmuscle.errors import UnknownIdError
-from mindmuscle.experiments.felt import FeltMeasured, felt_vs_measured_by_group
+from mindmuscle.experiments.felt import FeltMeasured, disagrees, felt_vs_measured_by_group
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, repo
 
-__all__ = ["FeltMeasuredView", "felt_vs_measured_report"]
+__all__ = ["DISAGREE_LEGEND", "FeltMeasuredView", "disagreeing_muscles", "felt_vs_measured_report"]
+
+DISAGREE_LEGEND = (
+    "what you feel and what the EMG measures disagree for this muscle (no relation, or "
+    "running against it, over 8 or more sets with both)"
+)
+"""The words beside a connection map's mark (web and terminal)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,13 @@ class FeltMeasuredView:
     muscle_name: str
     exercise_name: str
 
+    @property
+    def message(self) -> str:
+        """The relation in words, naming the muscle and exercise by name (not by id)."""
+        rel = self.relation
+        ids = f"({rel.muscle} in {rel.exercise_id})"
+        return rel.message.replace(ids, f"({self.muscle_name} in {self.exercise_name})")
+
     def to_json(self) -> dict[str, object]:
         return {
             **self.relation.model_dump(mode="json"),
@@ -35,22 +49,24 @@ class FeltMeasuredView:
 
 
 def felt_vs_measured_report(
-    db: Database, user_id: int, *, settings: Settings | None = None
+    db: Database,
+    user_id: int,
+    *,
+    settings: Settings | None = None,
+    catalog: CatalogView | None = None,
 ) -> list[FeltMeasuredView]:
     """Per target muscle and exercise: how the felt rating tracks the measured %MVC."""
-    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    catalog = catalog or user_catalog(db=db, user_id=user_id, settings=settings)
     rows: list[tuple[str, str, float, float]] = []
-    with db.session() as s:
-        for row in repo.list_sets(session=s, user_id=user_id):
-            felt = row.reflection.target_rating if row.reflection is not None else None
-            if felt is None or row.emg_peak_mvc is None:
-                continue
-            try:
-                targets = catalog.exercise(row.exercise_id).targets
-            except UnknownIdError:
-                continue
-            if targets:
-                rows.append((targets[0], row.exercise_id, float(felt), float(row.emg_peak_mvc)))
+    with db.session(readonly=True) as s:
+        measured = repo.felt_and_measured(session=s, user_id=user_id)
+    for exercise_id, felt, peak in measured:
+        try:
+            targets = catalog.exercise(exercise_id).targets
+        except UnknownIdError:
+            continue
+        if targets:
+            rows.append((targets[0], exercise_id, float(felt), peak))
     out: list[FeltMeasuredView] = []
     for rel in felt_vs_measured_by_group(rows):
         try:
@@ -59,3 +75,15 @@ def felt_vs_measured_report(
             muscle_name = rel.muscle
         out.append(FeltMeasuredView(rel, muscle_name, catalog.exercise(rel.exercise_id).name))
     return out
+
+
+def disagreeing_muscles(views: list[FeltMeasuredView]) -> dict[str, str]:
+    """The muscles the connection map marks, each with why in words (per exercise where
+    feeling and measurement disagree over at least 8 sets)."""
+    out: dict[str, list[str]] = {}
+    for v in views:
+        if disagrees(v.relation):
+            out.setdefault(v.relation.muscle, []).append(
+                f"{v.exercise_name}: {v.relation.verdict} over {v.relation.n} sets"
+            )
+    return {m: "; ".join(reasons) for m, reasons in out.items()}

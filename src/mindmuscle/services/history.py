@@ -137,7 +137,28 @@ def history(
             offset=offset,
             include_deleted=include_deleted,
         )
-        return [set_record(r) for r in rows]
+        measured = _emg_measured(s, user_id, rows)
+        return [
+            set_record(r).model_copy(update={"emg_measured": measured[r.id]})
+            if r.id in measured
+            else set_record(r)
+            for r in rows
+        ]
+
+
+def _emg_measured(s: Session, user_id: int, rows: Sequence[SetRow]) -> dict[int, str]:
+    """What the EMG of each of these sets measured, in words (sets without EMG left out)."""
+    found = repo.set_emg_of_sets(session=s, user_id=user_id, set_ids=[r.id for r in rows])
+    if not found:
+        return {}
+    # Only a lifter with EMG pays for loading the EMG package.
+    from mindmuscle.signals.emg.sets import SetEmgFeatures, measured_text
+
+    out: dict[int, str] = {}
+    for set_id, row in found.items():
+        data = {k: v for k, v in row.features.items() if k != "calibrations"}
+        out[set_id] = measured_text(SetEmgFeatures.model_validate(data))
+    return out
 
 
 def logged_set_of(row: bulk.LoggedSetRow) -> LoggedSet:

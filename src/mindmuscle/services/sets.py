@@ -85,6 +85,12 @@ class SetRecord(BaseModel):
         description="The target's highest repetition peak in %MVC, measured by EMG with a "
         "valid calibration; null without EMG or without a calibration.",
     )
+    emg_measured: str | None = Field(
+        default=None,
+        description="What the set's EMG measured, in words: '62% MVC', or without a "
+        "calibration '62% of this set's peak' (the target's mean over the repetitions); null "
+        "when the set has no EMG. Shown beside the felt rating, never as it.",
+    )
 
 
 class StoredSet(BaseModel):

@@ -82,6 +82,7 @@ __all__ = [
     "edit_set",
     "end_drill",
     "end_session",
+    "felt_and_measured",
     "get_drill",
     "get_experiment",
     "get_profile",
@@ -1107,3 +1108,24 @@ def list_skill_tests(
     if muscle is not None:
         stmt = stmt.where(SkillTestRow.muscle == muscle)
     return list(session.scalars(stmt.order_by(SkillTestRow.performed_at, SkillTestRow.id)))
+
+
+def felt_and_measured(*, session: Session, user_id: int) -> list[tuple[str, int, float]]:
+    """``(exercise_id, felt target rating, measured peak %MVC)`` of every set of this user that
+    counts and has both, oldest first (an index-friendly read: only sets with a measurement)."""
+    q = (
+        select(SetRow.exercise_id, ReflectionRow.target_rating, SetRow.emg_peak_mvc)
+        .join(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(
+            SetRow.user_id == user_id,
+            SetRow.deleted_at.is_(None),
+            SetRow.emg_peak_mvc.is_not(None),
+            ReflectionRow.target_rating.is_not(None),
+        )
+        .order_by(SetRow.performed_at, SetRow.id)
+    )
+    return [
+        (ex, int(felt), float(peak))
+        for ex, felt, peak in session.execute(q)
+        if felt is not None and peak is not None
+    ]

@@ -11,6 +11,7 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.coach import default_equipment, format_load
 from mindmuscle.errors import AuthError, TooManyLoginsError
 from mindmuscle.services import accounts
+from mindmuscle.services import felt as felt_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
 from mindmuscle.services import routines as routine_service
@@ -131,9 +132,12 @@ def progress(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Re
     data = ctx.progress.get(db=ctx.db, user_id=user, catalog=catalog, now=utcnow())
     colours = {m: score_colour(s.score) for m, s in data.scores.items()}
     ranked = sorted(data.scores.values(), key=lambda s: -s.score)
+    felt = felt_service.felt_vs_measured_report(ctx.db, user, catalog=catalog)
     return render(
         request, ctx, "progress.html", "progress", progress=data, colours=colours, ranked=ranked,
         catalog=catalog, units=profile_service.get_profile(db=ctx.db, user_id=user).units,
+        felt=felt, marked=felt_service.disagreeing_muscles(felt),
+        marked_legend=felt_service.DISAGREE_LEGEND,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import pytest
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.experiments.felt import (
     MIN_SETS,
+    disagrees,
     felt_vs_measured,
     felt_vs_measured_by_group,
     spearman_rho,
@@ -118,3 +119,19 @@ def test_bad_input_is_refused() -> None:
         felt_vs_measured([1, 2], [1])
     with pytest.raises(InvalidInputError, match="finite"):
         felt_vs_measured([1.0, float("nan")], [1.0, 2.0])
+
+
+def test_the_map_marks_no_relation_and_running_against_from_8_sets_only() -> None:
+    against = felt_vs_measured(
+        [9, 8, 8, 7, 6, 5, 4, 3, 2, 2], [20, 25, 24, 30, 40, 45, 50, 58, 60, 70]
+    )
+    tracks = felt_vs_measured([3, 4, 5, 6, 7, 8, 9, 10], [20, 25, 22, 40, 45, 50, 60, 70])
+    unrelated = felt_vs_measured([5, 6, 5, 6, 5, 6, 5, 6], [20, 60, 40, 30, 55, 25, 50, 35])
+    few = felt_vs_measured([9, 8, 2], [10, 20, 30])
+    assert [r.verdict for r in (against, tracks, unrelated, few)] == [
+        "runs against",
+        "tracks",
+        "no relation",
+        "not enough sets yet",
+    ]
+    assert [disagrees(r) for r in (against, tracks, unrelated, few)] == [True, False, True, False]

@@ -58,7 +58,11 @@ function setLine(s) {
   const load = s.load_kg ? `${shown(s.load_kg)} ${units}` : "bodyweight";
   const bits = [`${s.reps} × ${load}`];
   const r = s.reflection;
-  if (r && r.target_rating !== null && r.target_rating !== undefined) bits.push(`felt ${r.target_rating}/10`);
+  const rated = r && r.target_rating !== null && r.target_rating !== undefined;
+  // Felt beside measured, never the one as the other: "felt 8, measured 62% MVC" (or "% of this
+  // set's peak" without a calibration).
+  if (s.emg_measured) bits.push(`${rated ? `felt ${r.target_rating}` : "rating skipped"}, measured ${s.emg_measured}`);
+  else if (rated) bits.push(`felt ${r.target_rating}/10`);
   else if (r) bits.push("rating skipped");
   if (s.reps_in_reserve !== null && s.reps_in_reserve !== undefined) bits.push(`RIR ${s.reps_in_reserve}`);
   if (r && r.focus_rating !== null && r.focus_rating !== undefined) bits.push(`focus ${r.focus_rating}/10`);
