@@ -12,7 +12,8 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    every axis looks like the set's typical repetition.
 3. Repetition period: first strong peak of the multi-axis autocorrelation of the active part
    (0.5-20 s: the slowest prescribed repetitions take 10 s), preferring the half period when
-   that is also a clear peak.
+   that is also a clear peak (a period prior, when given, weighs in on that choice only). When
+   nothing repeats over the whole active part, the clearest 30 s stretch of it gives the period.
 4. Movement axis: first principal component of the band-limited acceleration (orientation-free),
    integrated to velocity in a band around the repetition frequency, so each repetition is one
    hump (its faster movement) and a pause or the resting position before the first repetition is
@@ -510,6 +511,32 @@ def _locate_set(
     return None if where is None else (period[0], period[1], where)
 
 
+# When nothing repeats over the whole loud stretch (set-up movements far larger than small
+# repetitions, such as wrist curls, drown their rhythm), the period is looked for in stretches
+# of this length (three of the slowest repetitions), every few seconds, and the clearest wins.
+_WINDOW_S = 30.0
+_WINDOW_STEP_S = 5.0
+
+
+def _steadiest_period(
+    band: FloatArray,
+    active: tuple[int, int],
+    rate: float,
+    params: MotionParams,
+    prior_s: float | None,
+) -> tuple[float, float]:
+    """(period_s, autocorrelation) of the stretch of the loud part that repeats most clearly,
+    or (nan, 0) when none does."""
+    i0, i1 = active
+    width = int(_WINDOW_S * rate)
+    best = (float("nan"), 0.0)
+    for w0 in range(i0, max(i1 - width, i0) + 1, int(_WINDOW_STEP_S * rate)):
+        found = _estimate_period(band[w0 : min(w0 + width, i1)], rate, params, prior_s)
+        if np.isfinite(found[0]) and found[1] > best[1]:
+            best = found
+    return best
+
+
 def _count(
     rec: MotionRecording, params: MotionParams, period_prior_s: float | None = None
 ) -> _Counted:
@@ -524,6 +551,8 @@ def _count(
     i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
     band = bandpass(acc, 0.15, 3.0, rate)
     period_s, periodicity = _estimate_period(band[i0:i1], rate, params, period_prior_s)
+    if not np.isfinite(period_s) and i1 - i0 > _WINDOW_S * rate:
+        period_s, periodicity = _steadiest_period(band, (i0, i1), rate, params, period_prior_s)
     if walking.all():
         period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
     channels = _channels(moving, gyro, rate, walking)
