@@ -398,3 +398,38 @@ def test_set_emg_bad_input_is_one_line(tmp_path: Path, args: list[str], line: st
     assert result.stdout == ""
     [shown] = result.stderr.strip().splitlines()
     assert shown.startswith(line.format(tmp=tmp_path)), shown
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_sets_emg_on_both_databases(backend: str, tmp_path: Path) -> None:
+    from tests.test_store import make_db
+
+    for db in make_db(backend, tmp_path):
+        set_id = _set(db)
+        _calibrate(db, "biceps")
+        first = store_set_emg(db, 1, set_id, _recording(), "1=biceps,2=front_delt")
+        assert first.features.peak_pct_mvc == pytest.approx(60.0, rel=0.02)
+        half = _recording()
+        store_set_emg(
+            db, 1, set_id, EmgRecording(half.data * 0.5, FS, half.channels, half.units),
+            "1=biceps", replace=True,
+        )  # fmt: skip
+        with db.session() as s:
+            other = repo.create_user(session=s, name="other").id
+            assert repo.get_set_by_id(session=s, user_id=1, set_id=set_id).emg_peak_mvc == (
+                pytest.approx(30.0, rel=0.02)
+            )
+            assert repo.felt_and_measured(session=s, user_id=1) == [
+                (CURL, 8, pytest.approx(30.0, rel=0.02))
+            ]
+            assert repo.felt_and_measured(session=s, user_id=other) == []
+            assert repo.get_set_emg(session=s, user_id=other, set_id=set_id) is None
+        with pytest.raises(NotFoundError):
+            set_emg_file(db, other, set_id)
+        name, content = set_emg_file(db, 1, set_id)
+        assert content[:4] == b"XDF:" and name.endswith(".xdf")
+        # Deleting the set takes it out of felt versus measured; its EMG stays with it.
+        with db.session() as s:
+            repo.delete_set(session=s, user_id=1, set_id=set_id)
+            assert repo.felt_and_measured(session=s, user_id=1) == []
+            assert repo.get_set_emg(session=s, user_id=1, set_id=set_id) is not None
