@@ -580,3 +580,37 @@ def test_routines_are_stored_per_user_with_unique_names(db: Database) -> None:
     with db.session(readonly=True) as s:
         assert [r.name for r in repo.list_routines(session=s, user_id=1)] == ["Arms"]
         assert [r.name for r in repo.list_routines(session=s, user_id=other)] == ["Arms"]
+
+
+def test_motion_counts_of_sets_read_the_count_and_the_confirmed_reps(db: Database) -> None:
+    # What the lifter's usual cadence is learnt from: the count shown then, beside the reps they
+    # confirmed, for the sets of one exercise that still count, oldest first.
+    with db.session() as s:
+        for i, (reps, counted) in enumerate([(8, 8), (9, 8), (7, 7)]):
+            repo.add_set(
+                session=s,
+                user_id=1,
+                data=_set(f"m-{i}", reps=reps, performed_at=T0 + timedelta(minutes=i)),
+            )
+            repo.store_motion_recording(
+                session=s,
+                user_id=1,
+                data=RecordingCreate(
+                    kind="motion",
+                    set_uuid=f"m-{i}",
+                    data={"t_ms": [0, 10]},
+                    analysis={"reps": counted, "rep_s": 3.0 + i},
+                ),
+            )
+        repo.add_set(session=s, user_id=1, data=_set("other", exercise_id="barbell_row"))
+        repo.store_motion_recording(
+            session=s,
+            user_id=1,
+            data=RecordingCreate(kind="motion", set_uuid="other", analysis={"reps": 5}),
+        )
+    with db.session() as s:
+        [gone] = [r for r in repo.list_sets(session=s, user_id=1) if r.uuid == "m-2"]
+        repo.delete_set(session=s, user_id=1, set_id=gone.id)
+    with db.session(readonly=True) as s:
+        rows = repo.motion_counts_of_sets(session=s, user_id=1, exercise_id="barbell_curl")
+    assert rows == [({"reps": 8, "rep_s": 3.0}, 8), ({"reps": 8, "rep_s": 4.0}, 9)]

@@ -275,12 +275,7 @@ def usual_cadence_s(*, db: Database, user_id: int, exercise_id: str) -> float | 
     counted at the wrong period, so it teaches nothing about their cadence. Needs three sets.
     """
     with db.session(readonly=True) as s:
-        rows = [
-            (rec.analysis, st.reps)
-            for rec, st in repo.motion_recordings_of_sets(
-                session=s, user_id=user_id, exercise_id=exercise_id
-            )
-        ]
+        rows = repo.motion_counts_of_sets(session=s, user_id=user_id, exercise_id=exercise_id)
     periods = [
         period
         for analysis, confirmed in rows

@@ -110,6 +110,7 @@ __all__ = [
     "list_users",
     "login_failures_since",
     "login_session_user",
+    "motion_counts_of_sets",
     "motion_recordings_of_sets",
     "restore_session",
     "restore_set",
@@ -748,6 +749,29 @@ def motion_recordings_of_sets(
         q = q.where(SetRow.exercise_id == exercise_id)
     rows = session.execute(q.order_by(SetRow.performed_at, SetRow.id, RecordingRow.id))
     return [(rec, st) for rec, st in rows]
+
+
+def motion_counts_of_sets(
+    *, session: Session, user_id: int, exercise_id: str
+) -> list[tuple[dict[str, Any] | None, int]]:
+    """The stored motion analysis (the count shown then) and the confirmed reps of each of the
+    user's sets of ``exercise_id`` that has a motion recording and still counts, oldest first.
+    The samples themselves are not read."""
+    q = (
+        select(RecordingRow.analysis, SetRow.reps)
+        .join(
+            SetRow,
+            (SetRow.user_id == RecordingRow.user_id) & (SetRow.uuid == RecordingRow.set_uuid),
+        )
+        .where(
+            RecordingRow.user_id == user_id,
+            RecordingRow.kind == "motion",
+            SetRow.exercise_id == exercise_id,
+            SetRow.deleted_at.is_(None),
+        )
+        .order_by(SetRow.performed_at, SetRow.id, RecordingRow.id)
+    )
+    return [(analysis, reps) for analysis, reps in session.execute(q)]
 
 
 # --- experiments ----------------------------------------------------------------------------
