@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from mindmuscle.services.live import save_calibrations
 from mindmuscle.store import CalibrationCreate
 from mindmuscle.web import create_app
 from tests.e2e.conftest import start_server
-from tests.test_web_api import _settings
+from tests.test_web_api import _plan, _set_body, _settings
 
 MAP = "1=biceps_left,2=brachialis,3=front_delt,4=biceps_right"
 CURL = "dumbbell_biceps_curl"
@@ -125,16 +128,34 @@ def test_each_user_gets_their_own_calibration_and_no_one_elses(tmp_path: Path) -
         _calibrate(db, alex, "biceps_right", 0.4)
         _calibrate(db, alex, "front_delt", 0.4)
         seen = {}
-        for name, password in (("alex", "correct horse"), ("sam", "battery staple")):
+        passwords = {"alex": "correct horse", "sam": "battery staple"}
+        same_uuid = str(uuid.uuid4())  # each lifter's own set, by chance with the same UUID
+
+        def login(name: str) -> dict[str, str]:
             c.cookies.clear()
             c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
-            assert c.post("/api/login", json={"name": name, "password": password}).is_success
-            url = f"/api/live/ws?exercise={CURL}&cue_at=40"
-            cookie = {"cookie": f"mm_session={c.cookies['mm_session']}"}
+            r = c.post("/api/login", json={"name": name, "password": passwords[name]})
+            assert r.is_success
+            return {"cookie": f"mm_session={c.cookies['mm_session']}"}
+
+        for name in ("alex", "sam"):
+            cookie = login(name)
+            url = f"/api/live/ws?exercise={CURL}&cue_at=40&set={same_uuid}"
             with c.websocket_connect(url, headers={**ORIGIN, **cookie}) as ws:
                 setup = _setup(ws)
-                frames = [m for m in _messages(ws, 1.5) if m["type"] == "frame"]
+                frames = [m for m in _messages(ws, 4.5) if m["type"] == "frame"]  # a rep: 2-4 s
             seen[name] = (setup, frames)
+        # Each saves the set: each gets the EMG of their own watching, measured their own way.
+        measured = {}
+        for name in ("sam", "alex"):
+            login(name)
+            now = datetime.now(UTC).isoformat()
+            body = _set_body(_plan(c), uuid=same_uuid, performed_at=now)
+            r = c.post("/api/sets", json=body)
+            assert r.status_code == 200, r.text
+            measured[name] = r.json()["emg"]
+    assert re.fullmatch(r"\d+% MVC", measured["alex"]), measured
+    assert re.fullmatch(r"\d+% of this set's peak", measured["sam"]), measured
     alex_setup, alex_frames = seen["alex"]
     assert alex_setup["basis"] == "pct_mvc" and alex_setup["cue_at_pct_mvc"] == 40.0
     assert all(m["calibrated"] for m in alex_setup["muscles"])
@@ -211,3 +232,44 @@ def test_a_real_server_refuses_a_foreign_websocket_with_403_and_allows_its_own(
         server.http.close()
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_the_sets_samples_are_stored_with_it_when_the_lifter_saves_it(live: TestClient) -> None:
+    from mindmuscle.services.emg_sets import get_set_emg
+    from mindmuscle.store import LOCAL_USER_ID
+
+    live.headers["X-CSRF-Token"] = live.get("/api/csrf").json()["token"]
+    plan = _plan(live)
+    body = _set_body(plan, uuid=str(uuid.uuid4()))
+    assert body["exercise_id"] == CURL
+    url = f"/api/live/ws?exercise={CURL}&set={body['uuid']}"
+    with live.websocket_connect(url, headers=ORIGIN) as ws:
+        _setup(ws)
+        frames = [m for m in _messages(ws, 3.0) if m["type"] == "frame"]
+    assert frames
+    r = live.post("/api/sets", json=body)
+    assert r.status_code == 200, r.text
+    # No calibration: the target's mean over its repetitions, as % of this set's peak.
+    assert r.json()["emg"].endswith("% of this set's peak")
+    db = live.app.state.ctx.db  # type: ignore[attr-defined]
+    stored = get_set_emg(db, LOCAL_USER_ID, body["uuid"])
+    assert stored is not None
+    assert stored.source == "web"
+    assert stored.features.target == "biceps_left"
+    assert 2.5 <= stored.features.duration_s <= 4.0, stored.features.duration_s
+    assert stored.measured == r.json()["emg"]
+    # A retry of the same set stores nothing twice; a set without live samples gets none.
+    again = live.post("/api/sets", json=body)
+    assert again.json()["stored_now"] is False and again.json()["emg"] is None
+    other = live.post("/api/sets", json=_set_body(plan, uuid=str(uuid.uuid4()), set_index=1))
+    assert other.status_code == 200 and other.json()["emg"] is None
+
+
+def test_a_set_uuid_that_is_not_one_is_refused_in_words(live: TestClient) -> None:
+    with live.websocket_connect("/api/live/ws?set=../../etc", headers=ORIGIN) as ws:
+        message = json.loads(ws.receive_text())
+    assert message == {
+        "type": "status",
+        "state": "refused",
+        "message": "set '../../etc' is not a set's UUID: the set page sends its own.",
+    }

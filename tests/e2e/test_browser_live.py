@@ -286,6 +286,18 @@ def test_an_lsl_stream_that_stops_mid_set_is_said_within_a_second_and_the_set_is
         assert page.locator("#btn-done").is_enabled()
         _finish_and_store(page, server)
         assert errors == []
+        # The samples that came before the stop are stored with the set, from the web.
+        from mindmuscle.services.emg_sets import get_set_emg
+        from mindmuscle.store import LOCAL_USER_ID, open_database
+
+        stored_set = server.sets()[0]
+        db = open_database(f"sqlite:///{tmp_path / 'e2e.db'}")
+        try:
+            emg = get_set_emg(db, LOCAL_USER_ID, str(stored_set["uuid"]))
+        finally:
+            db.close()
+        assert emg is not None and emg.source == "web"
+        assert emg.features.duration_s >= 1.5
     finally:
         context.close()
         _stop(server)

@@ -18,6 +18,13 @@ Everything a watcher receives is a plain dict (the web app sends it as JSON):
 
 A stream that is lost is reopened every ``retry_s`` while anyone watches. Nothing here raises
 into the web app: a problem becomes a status or a lost frame, in words.
+
+The set's EMG: a watcher that names its set (the set page's UUID for it) has the mapped
+channels' samples kept, from its first frame until the page closes the WebSocket at "done" (a
+page reloaded mid-set reconnects with the same UUID and the samples go on into the same take).
+When the lifter saves the set, :meth:`LiveFeed.store_set_emg` hands the take to
+:func:`mindmuscle.services.emg_sets.store_set_emg`, which stores it with the set; a take whose
+set is never saved is dropped after :data:`TAKE_KEPT_S`.
 """
 
 from __future__ import annotations
@@ -29,10 +36,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import MindMuscleError, StreamError
-from mindmuscle.io.live import LiveSource, open_source, parse_source
+from mindmuscle.io.live import Chunk, LiveSource, open_source, parse_source
+from mindmuscle.services.emg_sets import SetEmgView
+from mindmuscle.services.emg_sets import store_set_emg as store_emg_with_set
 from mindmuscle.services.live import build_pipeline, load_calibrations
+from mindmuscle.services.live_capture import CapturedSet
+from mindmuscle.signals.emg import EmgRecording, parse_emg_unit
 from mindmuscle.signals.emg.live import (
     LiveFrame,
     LivePipeline,
@@ -42,7 +56,7 @@ from mindmuscle.signals.emg.live import (
 )
 from mindmuscle.store import Database
 
-__all__ = ["LiveFeed", "LiveWatch", "SourceOpener"]
+__all__ = ["TAKE_KEPT_S", "TAKE_MAX_S", "LiveFeed", "LiveWatch", "SourceOpener"]
 
 SourceOpener = Callable[[str, float], LiveSource]
 """Opens a ``--source`` text with a timeout in seconds (default: :func:`open_source`)."""
@@ -51,6 +65,63 @@ Deliver = Callable[[dict[str, Any]], None]
 
 _log = logging.getLogger("mindmuscle.live")
 _REPS_SENT = 3
+_MIN_TAKE_S = 1.0
+_GAP_FACTOR = 2.5
+TAKE_KEPT_S = 6 * 3600.0
+"""How long the samples of a set that was not saved yet are kept (an offline phone saves late)."""
+TAKE_MAX_S = 15 * 60.0
+"""The longest stretch of one set's samples kept; later samples of that set are not."""
+_MAX_TAKES = 16
+
+
+@dataclass(eq=False)
+class _Take:
+    """The samples of one set (the mapped channels, float32) and their timestamps."""
+
+    muscles: tuple[str, ...]
+    rows: list[int]
+    sfreq_hz: float
+    unit: str
+    touched: float
+    data: list[npt.NDArray[np.float32]] = field(default_factory=list)
+    times: list[npt.NDArray[np.float64]] = field(default_factory=list)
+    samples: int = 0
+    dropped: int = 0
+    truncated: bool = False
+    lost: str = ""
+
+    def add(self, chunk: Chunk, now: float) -> None:
+        self.touched = now
+        if self.samples >= TAKE_MAX_S * self.sfreq_hz:
+            self.truncated = True
+            return
+        self.data.append(np.asarray(chunk.data[self.rows], dtype=np.float32))
+        self.times.append(np.asarray(chunk.timestamps, dtype=np.float64))
+        self.samples += chunk.n_samples
+        self.dropped += int(chunk.dropped or 0)
+
+    def captured(self) -> CapturedSet:
+        """The take as a recording named by the muscles, or why there is none."""
+        if self.samples < _MIN_TAKE_S * self.sfreq_hz:
+            why = f"only {self.samples / self.sfreq_hz:.1f} s of samples came"
+            return CapturedSet(None, None, f"no EMG for this set: {why}")
+        x = np.concatenate(self.data, axis=1).astype(np.float64)
+        ts = np.concatenate(self.times)
+        steps = np.diff(ts)
+        long_steps = steps[steps > _GAP_FACTOR / self.sfreq_hz + 0.002]
+        problems = []
+        if self.lost:
+            problems.append(f"the stream was lost during the set ({self.lost})")
+        if long_steps.size or self.dropped:
+            missing = self.dropped or int(np.round(long_steps * self.sfreq_hz).sum())
+            problems.append(f"{missing} samples were missing in {long_steps.size or 1} gap(s)")
+        if self.truncated:
+            problems.append(f"only the first {TAKE_MAX_S / 60:g} minutes are kept")
+        try:
+            recording = EmgRecording(x, self.sfreq_hz, self.muscles, (parse_emg_unit(self.unit),))
+        except MindMuscleError as exc:
+            return CapturedSet(None, None, f"no EMG for this set: {exc}")
+        return CapturedSet(recording, ts, "; ".join(problems), int(long_steps.size))
 
 
 def _open(text: str, timeout_s: float) -> LiveSource:
@@ -65,7 +136,9 @@ class LiveWatch:
     exercise_id: str | None
     cue_at_pct_mvc: float | None
     deliver: Deliver
+    set_uuid: str | None = None
     pipeline: LivePipeline | None = None
+    take: _Take | None = None
     generation: int = -1
     frames: int = 0
     setup: dict[str, Any] = field(default_factory=dict)
@@ -139,6 +212,8 @@ class LiveFeed:
         self._source: LiveSource | None = None
         self._generation = 0
         self.description = source
+        self._takes: dict[tuple[int, str], _Take] = {}
+        self._takes_lock = threading.Lock()
 
     # -- the web app's side -------------------------------------------------------------------
 
@@ -149,9 +224,13 @@ class LiveFeed:
         exercise_id: str | None,
         deliver: Deliver,
         cue_at_pct_mvc: float | None = None,
+        set_uuid: str | None = None,
     ) -> LiveWatch:
-        """Start sending this watcher's messages to ``deliver`` (called from the feed's thread)."""
-        w = LiveWatch(user_id, exercise_id, cue_at_pct_mvc, deliver)
+        """Start sending this watcher's messages to ``deliver`` (called from the feed's thread).
+
+        With ``set_uuid`` the set's samples are kept for :meth:`store_set_emg`.
+        """
+        w = LiveWatch(user_id, exercise_id, cue_at_pct_mvc, deliver, set_uuid)
         with self._cond:
             if self._closing:
                 raise StreamError("the server is stopping")
@@ -171,6 +250,65 @@ class LiveFeed:
             if w in self._watchers:
                 self._watchers.remove(w)
             self._cond.notify_all()
+
+    def take(self, user_id: int, set_uuid: str) -> CapturedSet | None:
+        """The samples kept for this user's set (None: none were), taken out of the feed."""
+        with self._takes_lock:
+            take = self._takes.pop((user_id, set_uuid), None)
+            with self._cond:
+                for w in self._watchers:
+                    if w.take is take:
+                        w.take = None  # a page still open on this set keeps no more
+        return None if take is None else take.captured()
+
+    def store_set_emg(self, db: Database, user_id: int, set_uuid: str) -> SetEmgView | str | None:
+        """Store the samples kept for a set the lifter just saved, with that set.
+
+        Returns the stored EMG, a sentence saying why it was not stored (the set itself is
+        stored all the same), or None when nothing was kept for this set.
+        """
+        captured = self.take(user_id, set_uuid)
+        if captured is None:
+            return None
+        if captured.recording is None:
+            return captured.problem
+        try:
+            return store_emg_with_set(
+                db,
+                user_id,
+                set_uuid,
+                captured.recording,
+                timestamps=captured.timestamps,
+                source="web",
+            )
+        except MindMuscleError as exc:
+            _log.info("the set's EMG was not stored: %s", exc)
+            return f"no EMG for this set: {exc}"
+
+    def _take_for(self, w: LiveWatch, source: LiveSource, pipeline: LivePipeline) -> None:
+        if not w.set_uuid:
+            return
+        key = (w.user_id, w.set_uuid)
+        now = time.monotonic()
+        muscles = tuple(pipeline.names)
+        rows = [int(r) for r in pipeline.rows]
+        with self._takes_lock:
+            for old_key, old in list(self._takes.items()):
+                if now - old.touched > TAKE_KEPT_S:
+                    del self._takes[old_key]
+            take = self._takes.get(key)
+            if take is None or (take.muscles, take.rows, take.sfreq_hz, take.unit) != (
+                muscles,
+                rows,
+                source.sfreq_hz,
+                source.unit,
+            ):
+                take = _Take(muscles, rows, source.sfreq_hz, source.unit, now)
+                self._takes[key] = take
+            while len(self._takes) > _MAX_TAKES:
+                oldest = min(self._takes, key=lambda k: self._takes[k].touched)
+                del self._takes[oldest]
+            w.take = take
 
     def close(self) -> None:
         """Stop the thread and close the source (the server is stopping)."""
@@ -212,12 +350,18 @@ class LiveFeed:
             except StreamError as exc:
                 now = time.monotonic()
                 for w in watchers:
+                    if w.take is not None:
+                        w.take.lost = str(exc)
                     if w.pipeline is not None:
                         _safe(w, frame_message(w.pipeline.lost(now, str(exc))))
                 self._close_source()
                 self._pause(self._retry_s)
                 continue
             now = time.monotonic()
+            if chunk.n_samples:
+                with self._takes_lock:
+                    for take in {id(w.take): w.take for w in watchers if w.take}.values():
+                        take.add(chunk, now)
             for w in watchers:
                 p = w.pipeline
                 if p is None:
@@ -306,6 +450,7 @@ class LiveFeed:
             "notes": pipeline.notes,
         }
         w.pipeline = pipeline
+        self._take_for(w, source, pipeline)
         _safe(w, w.setup)
 
     def _exercise(self, exercise_id: str | None) -> str | None:

@@ -54,6 +54,11 @@ class WebSetResult(BaseModel):
     set: SetRecord
     stored_now: bool = Field(description="False when this UUID was already stored (a retry).")
     adaptation: Adaptation | None
+    emg: str | None = Field(
+        default=None,
+        description="With the server's live sensor: what it measured during the set, stored "
+        "with it (e.g. '62% MVC'), or why no EMG was stored; null without one.",
+    )
 
 
 _PLANS: dict[tuple[int, int], Plan] = {}  # (id of the database, session id) -> its plan

@@ -282,7 +282,15 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
             "(20 minutes at 100 Hz) are kept with a set."
         )
     # The user's catalogue and profile are read in the set's own write transaction.
-    return record_web_set(writer=ctx.set_writer, user_id=user, data=body, now=utcnow())
+    result = record_web_set(writer=ctx.set_writer, user_id=user, data=body, now=utcnow())
+    if ctx.live is not None and result.stored_now:
+        # The server's live sensor kept the set's samples: stored with the set now that the
+        # lifter confirmed it (the set stays stored whatever becomes of its EMG).
+        stored = ctx.live.store_set_emg(ctx.db, user, body.uuid)
+        if stored is not None:
+            emg = stored if isinstance(stored, str) else stored.measured
+            result = result.model_copy(update={"emg": emg})
+    return result
 
 
 @router.get("/sets", response_model=list[history_service.SetRecord], tags=["sets"])

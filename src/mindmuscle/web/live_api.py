@@ -3,8 +3,10 @@
 ``GET /api/live`` says whether a live sensor is configured (``mindmuscle serve --live SOURCE
 --map CH=MUSCLE,...``); the set page shows nothing live when it is not. ``/api/live/ws`` is the
 WebSocket a running set opens: the page names its exercise (``?exercise=ID``) and, optionally,
-the %MVC its tone sounds at (``&cue_at=40``); the server sends the feed's messages
-(:mod:`mindmuscle.services.live_feed`) as JSON text, about 20 frames a second. The WebSocket
+the %MVC its tone sounds at (``&cue_at=40``) and its set's UUID (``&set=UUID``: the samples
+are kept, and stored with the set when the lifter saves it, ``POST /api/sets``); the server
+sends the feed's messages (:mod:`mindmuscle.services.live_feed`) as JSON text, about 20 frames
+a second. The WebSocket
 passes the guard like every request (host, origin, session: :mod:`mindmuscle.web.guard`) and
 each user gets frames computed with their own calibrations only.
 """
@@ -15,12 +17,14 @@ import asyncio
 import contextlib
 import json
 import math
+import re
 from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
+from mindmuscle.coach.sets import UUID_PATTERN
 from mindmuscle.store import LOCAL_USER_ID
 from mindmuscle.web.deps import Ctx, User, WebContext
 
@@ -28,6 +32,7 @@ __all__ = ["LiveStatus", "router"]
 
 router = APIRouter(prefix="/api")
 
+_UUID = re.compile(UUID_PATTERN)
 _QUEUE = 8  # frames a slow page may lag behind before the oldest are dropped (newest wins)
 
 
@@ -89,6 +94,12 @@ async def live_socket(ws: WebSocket) -> None:
         await ws.close(code=1008)
         return
     exercise = (ws.query_params.get("exercise") or "")[:100] or None
+    set_uuid = ws.query_params.get("set") or None
+    if set_uuid is not None and not _UUID.match(set_uuid):
+        message = f"set {set_uuid[:40]!r} is not a set's UUID: the set page sends its own."
+        await ws.send_text(json.dumps({"type": "status", "state": "refused", "message": message}))
+        await ws.close(code=1008)
+        return
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=_QUEUE)
 
@@ -103,7 +114,11 @@ async def live_socket(ws: WebSocket) -> None:
 
     watch = await to_thread.run_sync(
         lambda: feed.watch(
-            user_id=user_id, exercise_id=exercise, deliver=deliver, cue_at_pct_mvc=cue_at
+            user_id=user_id,
+            exercise_id=exercise,
+            deliver=deliver,
+            cue_at_pct_mvc=cue_at,
+            set_uuid=set_uuid,
         )
     )
 

@@ -49,9 +49,11 @@ export class LiveBars {
     this.basis = "pct_peak";
   }
 
-  start(exerciseId) {
+  // setUuid: the set's own UUID, so the server keeps its samples and stores them with it.
+  start(exerciseId, setUuid = null) {
     this.stop();
     this.exercise = exerciseId;
+    this.setUuid = setUuid;
     this.running = true;
     this.panel.hidden = false;
     this.panel.dataset.state = "connecting";
@@ -98,6 +100,7 @@ export class LiveBars {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const q = new URLSearchParams();
     if (this.exercise) q.set("exercise", this.exercise);
+    if (this.setUuid) q.set("set", this.setUuid);
     const tone = this.toneAt();
     if (tone) q.set("cue_at", String(tone));
     let ws;

@@ -58,7 +58,7 @@ function startLiveCount(p) {
 // Live EMG bars from the server's sensor, when it has one (live.js); nothing otherwise.
 function startLive(p) {
   liveConfigured(api).then((on) => {
-    if (on && state.screen === "set" && !live.running) live.start(p.exercise_id);
+    if (on && state.screen === "set" && !live.running) live.start(p.exercise_id, state.setUuid);
   });
 }
 
