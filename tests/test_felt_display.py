@@ -176,3 +176,56 @@ def test_progress_without_emg_shows_no_felt_card_and_no_mark(tmp_path: Path) -> 
         [s] = c.get("/api/sets").json()
     assert 'id="felt-measured"' not in page and "disagree" not in page
     assert (s["emg_measured"], s["emg_peak_mvc"]) == (None, None)
+
+
+def test_the_api_attaches_reads_and_returns_a_sets_emg(tmp_path: Path) -> None:
+    path = tmp_path / "api.db"
+    db = open_database(f"sqlite:///{path}")
+    data = parse_set(
+        {
+            "exercise_id": CURL,
+            "performed_at": START,
+            "load_kg": 10.0,
+            "reps": 8,
+            "reflection": {"target_rating": 7},
+        }
+    )
+    set_id = record_set(db=db, user_id=1, data=data, now=START).record.id
+    db.close()
+    rec = _one_burst(0.5)
+    t = np.arange(rec.n_samples) / FS
+    rows = zip(t, rec.data[0], strict=True)
+    body = "t,EMG1 [mV]\n" + "\n".join(f"{a:.4f},{b:.7f}" for a, b in rows)
+    with _client(path) as c:
+        c.headers["X-CSRF-Token"] = c.get("/api/csrf").json()["token"]
+        none = c.get(f"/api/sets/{set_id}/emg")
+        assert none.status_code == 404
+        bad = c.post(
+            f"/api/sets/{set_id}/emg",
+            files={"file": ("set.csv", body.encode(), "text/csv")},
+            data={"map": "4=biceps"},
+        )
+        assert bad.status_code == 422, bad.text
+        assert "--map channel 4 does not exist: the recording has channels 1-1" in bad.text
+        ok = c.post(
+            f"/api/sets/{set_id}/emg",
+            files={"file": ("set.csv", body.encode(), "text/csv")},
+            data={"map": "1=biceps"},
+        )
+        assert ok.status_code == 200, ok.text
+        view = ok.json()
+        assert view["features"]["muscles"][0]["basis"] == "pct_set_peak"
+        assert view["measured"].endswith("% of this set's peak")
+        assert c.get(f"/api/sets/{set_id}/emg").json() == view
+        raw = c.get(f"/api/sets/{set_id}/emg/file")
+        assert raw.status_code == 200 and raw.content[:4] == b"XDF:"
+        assert raw.headers["content-disposition"].startswith('attachment; filename="set-')
+        [s] = c.get("/api/sets").json()
+        assert s["emg_measured"] == view["measured"] and s["emg_peak_mvc"] is None
+        again = c.post(
+            f"/api/sets/{set_id}/emg",
+            files={"file": ("set.csv", body.encode(), "text/csv")},
+            data={"map": "1=biceps"},
+        )
+        assert again.status_code == 422
+        assert f"Set {set_id} has its EMG already" in again.text

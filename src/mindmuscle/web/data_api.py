@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,11 +29,12 @@ from mindmuscle.coach.limits import (
     RATING,
     REPS,
 )
-from mindmuscle.errors import FileFormatError, InvalidSignalError
+from mindmuscle.errors import FileFormatError, InvalidSignalError, NotFoundError
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import emg as emg_service
+from mindmuscle.services import emg_sets
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
@@ -212,6 +214,85 @@ def emg_recordings(
 ) -> list[emg_service.EmgRecordingSummary]:
     """The newest EMG recordings of the user."""
     return emg_service.list_emg_recordings(db=ctx.db, user_id=user, limit=limit)
+
+
+# ---------------------------------------------------------------- a set's EMG
+SetRef = Annotated[
+    str,
+    PathParam(min_length=1, max_length=36, description="The set's integer id, or its uuid."),
+]
+
+
+@router.post("/sets/{set_ref}/emg", response_model=emg_sets.SetEmgView, tags=["sets"])
+def attach_set_emg(
+    set_ref: SetRef,
+    ctx: Ctx,
+    user: User,
+    file: Annotated[UploadFile, File(description="The set's EMG: CSV, EDF/BDF or XDF.")],
+    channel_map: Annotated[
+        str | None,
+        Form(
+            alias="map",
+            max_length=400,
+            description="CH=MUSCLE[,CH=MUSCLE...]: the file's channels (1-based number or name) "
+            "and their muscles (default: every channel, named by its name).",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, Form(description="Replace the EMG the set has (its old peak is kept).")
+    ] = False,
+    placement: Annotated[
+        str | None,
+        Form(max_length=200, description="Where the electrodes were (calibrations must match)."),
+    ] = None,
+    rate_hz: Annotated[
+        float | None,
+        Form(**EMG_RATE_HZ.bounds("Sampling rate of a CSV without a time column.")),
+    ] = None,
+    units: Annotated[EmgUnitName | None, Form(description="Unit of the samples.")] = None,
+) -> emg_sets.SetEmgView:
+    """Attach an EMG recording to a stored set: per repetition onsets, mean and peak activation
+    (%MVC with a valid calibration, else % of the set's peak), ratios, and the raw file."""
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name="set.csv"
+    ) as path:
+        return emg_sets.store_set_emg_file(
+            ctx.db,
+            user,
+            set_ref,
+            path,
+            channel_map or None,
+            rate_hz=rate_hz,
+            units=units,
+            placement=placement or None,
+            replace=replace,
+            now=utcnow(),
+        )
+
+
+@router.get("/sets/{set_ref}/emg", response_model=emg_sets.SetEmgView, tags=["sets"])
+def set_emg(set_ref: SetRef, ctx: Ctx, user: User) -> emg_sets.SetEmgView:
+    """A set's stored EMG: its features per muscle and repetition, and felt beside measured."""
+    view = emg_sets.get_set_emg(ctx.db, user, set_ref)
+    if view is None:
+        raise NotFoundError(
+            f"Set {set_ref} has no EMG; attach a recording (POST /api/sets/{set_ref}/emg)."
+        )
+    return view
+
+
+@router.get("/sets/{set_ref}/emg/file", tags=["sets"], response_class=Response)
+def set_emg_file(set_ref: SetRef, ctx: Ctx, user: User) -> Response:
+    """A set's stored raw EMG as an XDF file (``mindmuscle emg FILE.xdf`` reads it)."""
+    name, content = emg_sets.set_emg_file(ctx.db, user, set_ref)
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_file_name(name)}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 class ChannelsIn(_Body):
