@@ -273,3 +273,22 @@ def test_a_set_uuid_that_is_not_one_is_refused_in_words(live: TestClient) -> Non
         "state": "refused",
         "message": "set '../../etc' is not a set's UUID: the set page sends its own.",
     }
+
+
+def test_every_module_the_set_page_imports_is_kept_for_offline_use() -> None:
+    """A module the service worker does not keep breaks the set page with no network."""
+    from mindmuscle.web import app as web_app
+
+    js = web_app.STATIC_DIR / "js"
+    shell = (web_app.TEMPLATE_DIR / "sw.js").read_text()
+    seen: set[str] = set()
+    todo = ["session.js"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += re.findall(r'^import .* from "\./([a-z]+\.js)";', (js / name).read_text(), re.M)
+    assert "live.js" in seen
+    missing = sorted(n for n in seen if f'"/static/js/{n}' not in shell)
+    assert missing == []

@@ -14,6 +14,7 @@ const SHELL = [
   "/static/js/device.js",
   "/static/js/bodymap.js",
   "/static/js/livecount.js",
+  "/static/js/live.js",
   "/static/js/setbounds.js",
   "/static/js/fixing.js",
   "/static/js/workout.js",
