@@ -292,3 +292,21 @@ def test_every_module_the_set_page_imports_is_kept_for_offline_use() -> None:
     assert "live.js" in seen
     missing = sorted(n for n in seen if f'"/static/js/{n}' not in shell)
     assert missing == []
+
+
+def test_more_pages_than_the_sensor_serves_get_a_sentence(live: TestClient) -> None:
+    from contextlib import ExitStack
+
+    from mindmuscle.services.live_feed import MAX_WATCHERS
+
+    with ExitStack() as open_pages:
+        for _ in range(MAX_WATCHERS):
+            ws = open_pages.enter_context(live.websocket_connect("/api/live/ws", headers=ORIGIN))
+            _setup(ws)
+        with live.websocket_connect("/api/live/ws", headers=ORIGIN) as ws:
+            message = json.loads(ws.receive_text())
+    assert message["state"] == "busy"
+    assert message["message"] == (
+        f"No live bars: {MAX_WATCHERS} pages are watching the sensor already: close one (each "
+        "running set page watches while its set runs)."
+    )

@@ -56,7 +56,7 @@ from mindmuscle.signals.emg.live import (
 )
 from mindmuscle.store import Database
 
-__all__ = ["TAKE_KEPT_S", "TAKE_MAX_S", "LiveFeed", "LiveWatch", "SourceOpener"]
+__all__ = ["MAX_WATCHERS", "TAKE_KEPT_S", "TAKE_MAX_S", "LiveFeed", "LiveWatch", "SourceOpener"]
 
 SourceOpener = Callable[[str, float], LiveSource]
 """Opens a ``--source`` text with a timeout in seconds (default: :func:`open_source`)."""
@@ -72,6 +72,8 @@ TAKE_KEPT_S = 6 * 3600.0
 TAKE_MAX_S = 15 * 60.0
 """The longest stretch of one set's samples kept; later samples of that set are not."""
 _MAX_TAKES = 16
+MAX_WATCHERS = 8
+"""Pages that may watch the sensor at once (each has a pipeline of its own)."""
 
 
 @dataclass(eq=False)
@@ -234,6 +236,11 @@ class LiveFeed:
         with self._cond:
             if self._closing:
                 raise StreamError("the server is stopping")
+            if len(self._watchers) >= MAX_WATCHERS:
+                raise StreamError(
+                    f"{MAX_WATCHERS} pages are watching the sensor already: close one (each "
+                    "running set page watches while its set runs)"
+                )
             self._watchers.append(w)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="live-feed", daemon=True)

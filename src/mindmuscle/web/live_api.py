@@ -25,6 +25,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
 from mindmuscle.coach.sets import UUID_PATTERN
+from mindmuscle.errors import StreamError
 from mindmuscle.store import LOCAL_USER_ID
 from mindmuscle.web.deps import Ctx, User, WebContext
 
@@ -112,15 +113,21 @@ async def live_socket(ws: WebSocket) -> None:
     def deliver(message: dict[str, Any]) -> None:  # called from the feed's thread
         loop.call_soon_threadsafe(put, message)
 
-    watch = await to_thread.run_sync(
-        lambda: feed.watch(
-            user_id=user_id,
-            exercise_id=exercise,
-            deliver=deliver,
-            cue_at_pct_mvc=cue_at,
-            set_uuid=set_uuid,
+    try:
+        watch = await to_thread.run_sync(
+            lambda: feed.watch(
+                user_id=user_id,
+                exercise_id=exercise,
+                deliver=deliver,
+                cue_at_pct_mvc=cue_at,
+                set_uuid=set_uuid,
+            )
         )
-    )
+    except StreamError as exc:
+        busy = {"type": "status", "state": "busy", "message": f"No live bars: {exc}."}
+        await ws.send_text(json.dumps(busy))
+        await ws.close(code=1013)
+        return
 
     async def send() -> None:
         while True:

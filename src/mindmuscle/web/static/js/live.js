@@ -130,6 +130,8 @@ export class LiveBars {
     ws.onclose = () => {
       if (this.ws !== ws || !this.running) return;
       this.ws = null;
+      // Refused (a bad request, too many pages): the sentence stays, no retry.
+      if (["refused", "busy"].includes(this.panel.dataset.state)) return;
       this._lost();
       this.retry = setTimeout(() => this.running && this._connect(), RETRY_MS);
     };
