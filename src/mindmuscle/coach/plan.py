@@ -270,15 +270,18 @@ def _choose_exercises(
     slots = focus_slots(profile, scores)
     session_why: list[Reason] = []
     connected = sum(1 for s in scores.values() if _is_connected(s))
-    session_why.append(
-        Reason(
+
+    def count_reason(choices: Sequence[_Choice]) -> Reason:
+        # The focus exercises actually planned (the given ones may fill fewer than the slots).
+        n = sum(1 for c in choices if c.role == "focus")
+        how_many = f"{n} focus exercise{'' if n == 1 else 's'}" if n else "No focus exercise"
+        return Reason(
             text=(
-                f"{slots} focus exercise{'s' if slots > 1 else ''} today: start small "
-                f"({profile.experience} lifter), one more for every two connected muscles "
-                f"({connected} so far, at most three in total); the rest is normal training."
+                f"{how_many} today, of {slots} focus slot{'' if slots == 1 else 's'} "
+                f"({profile.experience} lifter: start small, one more for every two connected "
+                f"muscles, {connected} so far, at most three); the rest is normal training."
             )
         )
-    )
 
     def sore_skip(ex: Exercise) -> bool:
         return any(soreness.get(m, 0) >= 3 for m in ex.targets)
@@ -344,7 +347,7 @@ def _choose_exercises(
                         (Reason(text="Normal training: a short full-body session."),),
                     )
                 )
-        return choices, session_why
+        return choices, [count_reason(choices), *session_why]
 
     given: list[Exercise] = []
     for ex_id in exercise_ids:
@@ -411,6 +414,8 @@ def _choose_exercises(
             "exercise card."
         )
         choices.append(_Choice(ex, "training", (Reason(text=text),)))
+    if n_focus:
+        session_why.insert(0, count_reason(choices))
     if n_focus == 0 and ordered:
         session_why.append(
             Reason(

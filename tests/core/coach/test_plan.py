@@ -112,6 +112,22 @@ def test_strength_squat_in_the_plan_gets_an_external_cue() -> None:
     assert any("No focus exercise today" in w.text for w in p.why)
 
 
+def test_the_focus_count_is_what_was_planned_not_the_slots() -> None:
+    # An experienced lifter has two focus slots; given one exercise, one focus exercise.
+    p = plan(profile=Profile(experience="experienced"), exercise_ids=["dumbbell_biceps_curl"])
+    counts = [w.text for w in p.why if "focus exercise" in w.text.split(" today")[0]]
+    assert len(counts) == 1
+    assert counts[0].startswith("1 focus exercise today, of 2 focus slots (experienced lifter")
+    two = plan(
+        profile=Profile(experience="experienced"),
+        exercise_ids=["dumbbell_biceps_curl", "leg_extension"],
+    )
+    assert any(w.text.startswith("2 focus exercises today, of 2 focus slots") for w in two.why)
+    # None of the given ones is focus work: only the sentence that says so, no count.
+    squat = plan(exercise_ids=["barbell_back_squat"])
+    assert not any("focus exercise" in w.text and w.text[0].isdigit() for w in squat.why)
+
+
 def test_load_comes_from_history_when_there_is_one() -> None:
     history = [logged("barbell_back_squat", days_ago=2, load_kg=100, reps=5)]
     p = plan(history=history, exercise_ids=["barbell_back_squat"])
