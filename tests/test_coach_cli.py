@@ -105,7 +105,7 @@ def test_plan_in_pounds() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--exercise", "bicep_curl"], "Unknown exercise id 'bicep_curl'"),
+        (["--exercise", "biceps_curlz"], "Unknown exercise id 'biceps_curlz'"),
         (["--readiness", "4,4,2"], "has 3 values: give four whole numbers 1-5"),
         (["--readiness", "4,4,2,9"], "focus 9 is out of range 1-5"),
         (["--readiness", "4,x,2,4"], "energy 'x' is not a whole number"),
@@ -145,3 +145,17 @@ def test_soreness_skips_the_sore_muscles_exercises() -> None:
     data = run_json("plan", "--readiness", "4,4,2,4", "--sore", "quadriceps=3")
     ids = [e["exercise_id"] for e in data["exercises"]]
     assert "barbell_back_squat" not in ids and "dumbbell_biceps_curl" in ids
+
+
+def test_plan_takes_exercises_by_name_as_history_does() -> None:
+    data = run_json("plan", "-e", "Barbell Bench Press", "-e", "dumbbell biceps curl")
+    assert [e["exercise_id"] for e in data["exercises"]] == [
+        "dumbbell_biceps_curl", "barbell_bench_press"
+    ]  # fmt: skip
+    result = runner.invoke(app, ["plan", "-e", "Bench pres"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: Unknown exercise id 'Bench pres'. Did you mean: barbell_bench_press, "
+        "dumbbell_bench_press, close_grip_bench_press, incline_dumbbell_press, "
+        "decline_barbell_bench_press?"
+    ]

@@ -257,6 +257,15 @@ def test_log_then_history_and_map(url: str) -> None:
     assert "Connection map" in cli("map", "--db", url)
 
 
+def test_log_and_today_take_an_exercise_by_name(url: str) -> None:
+    cli("log", "Dumbbell Biceps Curl", "--load", "12", "--reps", "10", "--db", url)
+    cli("log", "barbell back squat", "--load", "60", "--reps", "5", "--db", url)
+    assert [s["exercise_id"] for s in stored_sets(url)] == [CURL, "barbell_back_squat"]
+    plan = json.loads(cli("today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus",
+                          "4", "-e", "Dumbbell Biceps Curl", "--json", "--db", url))  # fmt: skip
+    assert [e["exercise_id"] for e in plan["plan"]["exercises"]] == [CURL]
+
+
 def test_log_in_pounds_is_stored_in_kilograms(url: str) -> None:
     out = cli(
         "log",

@@ -119,6 +119,26 @@ class Catalog:
                 "exercise", exercise_id, self.suggest_exercises(exercise_id)
             ) from None
 
+    def exercise_named(self, given: str) -> Exercise:
+        """The exercise a lifter names: by its id, its name or an alias (case and punctuation
+        ignored), exactly; the one matching of the command line's exercise arguments.
+
+        Raises
+        ------
+        mindmuscle.errors.UnknownIdError
+            When nothing matches exactly; the message suggests close ids.
+
+        Examples
+        --------
+        >>> catalog = load_catalog()
+        >>> catalog.exercise_named("barbell bench press").id
+        'barbell_bench_press'
+        >>> catalog.exercise_named("dumbbell_biceps_curl").name
+        'Dumbbell Biceps Curl'
+        """
+        found = self.find_by_name(given.strip())
+        return found if found is not None else self.exercise(given)
+
     def suggest_exercises(self, text: str, n: int = 5) -> list[str]:
         """Up to ``n`` exercise ids close to ``text`` (an id, a name or part of one)."""
         by_name = self.find_by_name(text)

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from mindmuscle.catalog import load_catalog
 from mindmuscle.cli._app import app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.coach import (
@@ -30,6 +31,7 @@ from mindmuscle.coach import (
 )
 from mindmuscle.coach.limits import E1RM_KG, check_mass
 from mindmuscle.errors import InvalidInputError
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
@@ -233,7 +235,9 @@ def plan(
     ] = None,
     exercise: Annotated[
         list[str] | None,
-        typer.Option(help="Exercise id for today (repeatable); default: the coach chooses."),
+        typer.Option(
+            help="Exercise for today, by id or name (repeatable); default: the coach chooses."
+        ),
     ] = None,
     sore: Annotated[
         list[str] | None,
@@ -276,13 +280,19 @@ def plan(
                 "today's check, so add --readiness SLEEP,ENERGY,STRESS,FOCUS (each 1-5)."
             )
         check = check.model_copy(update={"soreness": parse_soreness(sore)})
+    exercise_ids = None
+    if exercise:
+        catalog = (
+            load_catalog() if database is None else user_catalog(db=database, user_id=LOCAL_USER_ID)
+        )
+        exercise_ids = [catalog.exercise_named(e).id for e in exercise]
     result = preview_plan(
         db=database,
         user_id=LOCAL_USER_ID,
         now=datetime.now(UTC),
         readiness=check,
         profile=profile,
-        exercise_ids=exercise or None,
+        exercise_ids=exercise_ids,
         e1rm_overrides=parse_e1rm(e1rm or []),
     )
     if json_out:

@@ -59,15 +59,6 @@ def _muscle(catalog: Catalog, muscle_id: str) -> str:
     return muscle.name.split(" (")[0].lower() if muscle is not None else muscle_id
 
 
-def _exercise_id(catalog: Catalog, given: str) -> str:
-    """An exercise id from an id or a name (any case)."""
-    if given in catalog.exercises:
-        return given
-    by_name = {ex.name.lower(): ex.id for ex in catalog.exercises.values()}
-    found = by_name.get(given.strip().lower())
-    return found if found is not None else catalog.exercise(given).id
-
-
 @app.command("history")
 def history_command(
     exercise: Annotated[
@@ -100,7 +91,7 @@ def history_command(
     start = None if since is None else _since(since, now)
     database = open_existing(db)
     catalog = user_catalog(db=database, user_id=USER_ID)
-    exercise_id = None if exercise is None else _exercise_id(catalog, exercise)
+    exercise_id = None if exercise is None else catalog.exercise_named(exercise).id
     default = None if as_json or show_all or start is not None else _HISTORY_ROWS
     wanted = None if show_all else (limit if limit is not None else default)
     # One more than shown, to tell whether older sets exist.

@@ -202,6 +202,15 @@ def _profile_key(field: str) -> str:
     return {"bodyweight_kg": "bodyweight"}.get(parts[0], parts[0])
 
 
+def _exercise_ids(database: Any, given: Sequence[str] | None) -> list[str] | None:
+    """The ids of the exercises a lifter named, by id or name, in their catalogue (None when
+    none was named: the coach chooses)."""
+    if not given:
+        return None
+    catalog = user_catalog(db=database, user_id=USER_ID)
+    return [catalog.exercise_named(name).id for name in given]
+
+
 @app.command()
 def init(
     units: Annotated[str | None, typer.Option(help="kg or lb.")] = None,
@@ -398,7 +407,8 @@ def today(
         list[str] | None, typer.Option(help="A sore muscle, muscle=0..3 (repeatable).")
     ] = None,
     exercise: Annotated[
-        list[str] | None, typer.Option("--exercise", "-e", help="Train this exercise (repeatable).")
+        list[str] | None,
+        typer.Option("--exercise", "-e", help="Train this exercise, by id or name (repeatable)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     db: DbOption = None,
@@ -432,7 +442,11 @@ def today(
     )
     database = open_database(db)
     result = plan_today(
-        db=database, user_id=USER_ID, now=_now(), readiness=readiness, exercise_ids=exercise
+        db=database,
+        user_id=USER_ID,
+        now=_now(),
+        readiness=readiness,
+        exercise_ids=_exercise_ids(database, exercise),
     )
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
@@ -1082,7 +1096,9 @@ def session(
     ] = False,
     exercise: Annotated[
         list[str] | None,
-        typer.Option("--exercise", "-e", help="Train this exercise when a new plan is made."),
+        typer.Option(
+            "--exercise", "-e", help="Train this exercise (id or name) when a new plan is made."
+        ),
     ] = None,
     time_scale: TimeScaleOption = 1.0,
     squeeze_test: Annotated[bool, typer.Option(help="Squeeze test before each set.")] = True,
@@ -1223,7 +1239,7 @@ def _session(
             db=database,
             user_id=USER_ID,
             now=_now(),
-            exercise_ids=exercise,
+            exercise_ids=_exercise_ids(database, exercise),
             replace_interrupted=new,
         )
         run = GuidedRun.start(db=database, user_id=USER_ID, session_id=session_id, options=options)
@@ -1263,7 +1279,12 @@ def _session(
 
 @app.command()
 def log(
-    exercise: Annotated[str, typer.Argument(help="Exercise id, e.g. dumbbell_biceps_curl.")],
+    exercise: Annotated[
+        str,
+        typer.Argument(
+            help="Exercise id or name, e.g. dumbbell_biceps_curl or 'Dumbbell Biceps Curl'."
+        ),
+    ],
     reps: Annotated[int, typer.Option(min=int(REPS.low), prompt="Reps", help="Repetitions done.")],
     rating: Annotated[
         int | None,
@@ -1319,7 +1340,7 @@ def log(
     # The one set model checks every value (the load as given, in its unit, first); the one
     # write path checks the exercise and muscles against your catalogue and stores it.
     fields: dict[str, Any] = {
-        "exercise_id": exercise,
+        "exercise_id": user_catalog(db=database, user_id=USER_ID).exercise_named(exercise).id,
         "performed_at": performed,
         "load_kg": check_mass(LOAD_KG, "load_kg", load, unit),
         "reps": reps,

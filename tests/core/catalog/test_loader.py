@@ -266,6 +266,15 @@ def test_log_app_names_find_their_exercise(
     assert found is not None and found.id == exercise_id
 
 
+def test_an_exercise_is_named_by_id_name_or_alias_and_never_guessed(catalog: Catalog) -> None:
+    for given in ("barbell_bench_press", "Barbell Bench Press", " barbell bench press ",
+                  "Bench Press (Barbell)"):  # fmt: skip
+        assert catalog.exercise_named(given).id == "barbell_bench_press", given
+    with pytest.raises(UnknownIdError, match=r"Unknown exercise id 'Bench pres'\. Did you mean: "
+                       "barbell_bench_press"):  # fmt: skip
+        catalog.exercise_named("Bench pres")
+
+
 def test_find_by_name_does_not_guess(catalog: Catalog) -> None:
     assert catalog.find_by_name("Underwater Basket Weaving") is None
 
