@@ -194,6 +194,11 @@ def test_calibrated_bars_show_mvc_and_sound_two_different_tones(
         assert page.locator("#live [data-live-basis]").text_content() == "% MVC"
         assert page.locator("#live-tone").text_content() == "Tone at 40% MVC"
         assert page.locator("#live .lmark").count() == 2  # the 40% line on both targets
+        from tests.e2e.test_browser_axe import AXE, SERIOUS
+
+        if AXE.exists():  # the live panel passes axe-core too (CI installs it)
+            page.evaluate(AXE.read_text())
+            assert page.evaluate(SERIOUS) == []
         page.wait_for_function(
             "window.mmLive.tones.some(([k]) => k === 'compensating')", timeout=30_000
         )
