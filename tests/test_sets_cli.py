@@ -163,6 +163,27 @@ def test_bad_edits_are_refused_in_one_line_and_change_nothing(db: str) -> None:
     assert "No training session with id" in fail(db, "workout", "delete", str(2**70))
 
 
+def test_deleting_a_deleted_set_or_restoring_a_live_one_says_so_and_changes_nothing(
+    db: str,
+) -> None:
+    sid = log(db, "40", "10", "7")["id"]
+    revisions = json.loads(run(db, "set", "show", str(sid), "--json"))["revisions"]
+    assert run(db, "set", "restore", str(sid)).strip() == (
+        f"Set {sid} (Leg Extension) is not deleted: nothing to restore, nothing changed."
+    )
+    run(db, "set", "delete", str(sid))
+    deleted = json.loads(run(db, "set", "show", str(sid), "--json"))
+    again = run(db, "set", "delete", str(sid))  # exit 0: nothing to do, as a stored import
+    assert again.startswith(f"Set {sid} (Leg Extension) is already deleted (")
+    assert again.rstrip().endswith(
+        f"nothing changed. Bring it back with `mindmuscle set restore {sid}`."
+    )
+    after = json.loads(run(db, "set", "show", str(sid), "--json"))
+    assert after == deleted  # the same deletion time, no second "deleted" revision
+    assert len(after["revisions"]) == len(revisions) + 1
+    assert json.loads(run(db, "set", "delete", str(sid), "--json"))["set"]["deleted_at"]
+
+
 def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     database = open_database(db)
     with database.session() as s:

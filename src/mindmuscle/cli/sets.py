@@ -359,6 +359,19 @@ def delete(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> N
     """Delete a set: it leaves history, e1RM, loads and the map, and can be restored."""
     database, units, catalog = _context(db)
     try:
+        before = history_service.get_set(db=database, user_id=USER_ID, ref=set_id, catalog=catalog)
+        if before.set.deleted_at is not None:  # nothing to do, as an import of stored sets
+            if as_json:
+                _show(before, units, catalog, as_json)
+                return
+            console.print(
+                f"Set {before.set.id} ({before.exercise_name}) is already deleted "
+                f"({_when(before.set.deleted_at)}): nothing changed. Bring it back with "
+                f"`mindmuscle set restore {before.set.id}`.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         detail = history_service.delete_set(
             db=database, user_id=USER_ID, ref=set_id, now=_now(), catalog=catalog
         )
@@ -380,6 +393,18 @@ def restore(set_id: SetId, as_json: JsonOption = False, db: DbOption = None) -> 
     """Bring a deleted set back with exactly the values it had."""
     database, units, catalog = _context(db)
     try:
+        before = history_service.get_set(db=database, user_id=USER_ID, ref=set_id, catalog=catalog)
+        if before.set.deleted_at is None:  # nothing to do, as an import of stored sets
+            if as_json:
+                _show(before, units, catalog, as_json)
+                return
+            console.print(
+                f"Set {before.set.id} ({before.exercise_name}) is not deleted: nothing to "
+                "restore, nothing changed.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         detail = history_service.restore_set(
             db=database, user_id=USER_ID, ref=set_id, now=_now(), catalog=catalog
         )
