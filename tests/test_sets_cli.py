@@ -184,6 +184,20 @@ def test_deleting_a_deleted_set_or_restoring_a_live_one_says_so_and_changes_noth
     assert json.loads(run(db, "set", "delete", str(sid), "--json"))["set"]["deleted_at"]
 
 
+def test_set_edit_without_a_change_says_which_options_it_takes(db: str) -> None:
+    sid = log(db, "40", "10", "7")["id"]
+    before = run(db, "set", "show", str(sid), "--json")
+    for extra in ([], ["--units", "lb"]):
+        result = runner.invoke(app, ["set", "edit", str(sid), *extra, "--db", db])
+        assert result.exit_code == 2, result.output  # a usage error, as any other
+        assert result.output.strip().splitlines() == [
+            f"Error: nothing to change in set {sid}: give one or more of --reps, --load (with "
+            f"--units), --rir, --rating, --elsewhere and --note, e.g. `mindmuscle set edit {sid} "
+            "--reps 9`. See 'mindmuscle set edit --help'."
+        ]
+    assert run(db, "set", "show", str(sid), "--json") == before
+
+
 def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     database = open_database(db)
     with database.session() as s:

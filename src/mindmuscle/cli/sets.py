@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from typer import _click
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, check_rate, console
@@ -308,6 +309,12 @@ def edit(
     db: DbOption = None,
 ) -> None:
     """Correct a logged set; its previous values are kept and shown by `set show`."""
+    if all(v is None for v in (reps, load, rir, rating, elsewhere, note)):
+        raise _click.exceptions.UsageError(
+            f"nothing to change in set {set_id}: give one or more of --reps, --load (with "
+            f"--units), --rir, --rating, --elsewhere and --note, e.g. `mindmuscle set edit "
+            f"{set_id} --reps 9`"
+        )
     database, profile_units, catalog = _context(db)
     unit = parse_unit(units) if units else profile_units
     try:
