@@ -18,7 +18,7 @@ from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.models import Reflection
 from mindmuscle.services import accounts
 from mindmuscle.services import history as history_service
-from mindmuscle.services.progress import ProgressCache
+from mindmuscle.services.progress import ProgressCache, compute_progress, window_start
 from mindmuscle.store import LOCAL_USER_ID, SessionCreate, open_database, repo
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
@@ -127,4 +127,72 @@ def test_the_cache_holds_the_few_users_who_looked_last(tmp_path: Path) -> None:
     assert cache.users == [users[0], users[1]]
     with pytest.raises(ValueError, match="at least 1"):
         ProgressCache(max_users=0)
+    db.close()
+
+
+def test_the_progress_page_reads_its_window_and_equals_the_page_from_every_set(
+    tmp_path: Path,
+) -> None:
+    """Ten years of sets: the page reads only the sets of its two years (and a week) and
+    counts the rest in the database, and it equals the page computed from every set, also
+    after sets old and new are added, edited, deleted and restored."""
+    rng = random.Random(3)
+    db = open_database(f"sqlite:///{tmp_path / 'p.db'}")
+    now = T0
+    start = T0 - timedelta(days=3600)
+    catalog = load_catalog()
+    refs: list[str] = []
+    for i in range(400):
+        stored = history_service.record_set(
+            db=db,
+            user_id=U,
+            data=history_service.SetInput(
+                exercise_id=rng.choice(["leg_extension", "dumbbell_biceps_curl"]),
+                performed_at=start + timedelta(days=i * 9 + rng.random()),
+                load_kg=float(rng.randint(10, 100)),
+                reps=rng.randint(1, 12),
+                reflection=None if i % 4 == 0 else Reflection(target_rating=rng.randint(0, 10)),
+            ),
+        )
+        refs.append(stored.uuid)
+    cache = ProgressCache()
+    read: list[int] = []
+    real = history_service.bulk.logged_set_rows
+
+    def counting(**kwargs: object) -> list[object]:
+        rows = real(**kwargs)  # type: ignore[arg-type]
+        read.append(len(rows))
+        return rows  # type: ignore[return-value]
+
+    from mindmuscle.store import bulk
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bulk, "logged_set_rows", counting)
+        page = cache.get(db=db, user_id=U, catalog=catalog, now=now)
+    whole = history_service.logged_sets(db=db, user_id=U)
+    assert page == compute_progress(whole, catalog=catalog, now=now)
+    assert page.total_sets == 400 and page.first_set_at == whole[0].performed_at
+    # Two years and a week of 400 sets nine days apart over ten years: about 85, not 400.
+    assert read == [
+        sum(1 for s in whole if s.performed_at >= window_start(now) - timedelta(weeks=1))
+    ]
+    assert read[0] < 100
+    for step in range(30):
+        ref = rng.choice(refs)
+        kind = step % 3
+        if kind == 0:
+            history_service.edit_set(
+                db=db, user_id=U, ref=ref, edit=history_service.SetEdit(reps=rng.randint(1, 9)),
+                now=now,
+            )  # fmt: skip
+        elif kind == 1:
+            history_service.delete_set(db=db, user_id=U, ref=ref, now=now)
+        else:
+            with contextlib.suppress(ValueError):
+                history_service.restore_set(db=db, user_id=U, ref=ref, now=now)
+        got = cache.get(db=db, user_id=U, catalog=catalog, now=now)
+        fresh = compute_progress(
+            history_service.logged_sets(db=db, user_id=U), catalog=catalog, now=now
+        )
+        assert got == fresh, step
     db.close()

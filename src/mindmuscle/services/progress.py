@@ -2,8 +2,9 @@
 volume per exercise, week by week, over the last two years.
 
 Ten years of training is about 100,000 sets. :class:`ProgressCache` keeps each user's logged
-sets in memory, reads only the sets added since the last look (one indexed query tells), and
-computes the page again only when they changed. The connection map is computed from the sets of
+sets of the window in memory (the totals of the rest are counted in the database), reads only
+the sets added since the last look (one indexed query tells), and computes the page again only
+when they changed. The connection map is computed from the sets of
 the window: a rating two years old weighs ``0.5 ** (730 / 21)``, under 1e-10 of a fresh one, so
 the scores are those of the whole history; ``count`` is then the rated sets of the window.
 """
@@ -72,17 +73,37 @@ class Progress(BaseModel):
     exercises: list[ExerciseSeries]
 
 
+WEEKS = 104
+"""The weeks the trends and series cover."""
+
+
 def _monday(t: datetime) -> date:
     d = t.date()
     return d - timedelta(days=d.weekday())
 
 
-def compute_progress(
-    sets: Sequence[LoggedSet], *, catalog: Catalog, now: datetime, weeks: int = 104
-) -> Progress:
-    """Progress from logged sets (oldest first); trends and series cover the last ``weeks``."""
+def window_start(now: datetime, weeks: int = WEEKS) -> datetime:
+    """The first moment the progress page's trends and series cover: the Monday ``weeks - 1``
+    weeks before this one."""
     start = _monday(now) - timedelta(weeks=weeks - 1)
-    since = datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo)
+    return datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo)
+
+
+def compute_progress(
+    sets: Sequence[LoggedSet],
+    *,
+    catalog: Catalog,
+    now: datetime,
+    weeks: int = WEEKS,
+    totals: bulk.SetTotals | None = None,
+) -> Progress:
+    """Progress from logged sets (oldest first); trends and series cover the last ``weeks``.
+
+    ``sets`` may start anywhere before the window (:func:`window_start`) when ``totals`` gives
+    the whole history's count, rated count, first and last set; without ``totals`` they are
+    counted from ``sets``, which must then be every set.
+    """
+    since = window_start(now, weeks)
     # Sets are oldest first: only the window is walked (ten years is five windows).
     first = bisect.bisect_left(sets, since, key=lambda x: x.performed_at)
     window = sets[first:]
@@ -90,7 +111,13 @@ def compute_progress(
     best: dict[str, dict[date, float]] = defaultdict(dict)
     volume: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     counts: dict[str, int] = defaultdict(int)
-    rated = sum(1 for s in sets if s.target_rating is not None)
+    if totals is None:
+        totals = bulk.SetTotals(
+            sets=len(sets),
+            rated=sum(1 for s in sets if s.target_rating is not None),
+            first=sets[0].performed_at if sets else None,
+            last=sets[-1].performed_at if sets else None,
+        )
     for s in window:
         week = _monday(s.performed_at)
         counts[s.exercise_id] += 1
@@ -131,10 +158,10 @@ def compute_progress(
         )
     return Progress(
         computed_at=now,
-        total_sets=len(sets),
-        rated_sets=rated,
-        first_set_at=sets[0].performed_at if sets else None,
-        last_set_at=sets[-1].performed_at if sets else None,
+        total_sets=totals.sets,
+        rated_sets=totals.rated,
+        first_set_at=totals.first,
+        last_set_at=totals.last,
         scores=scores,
         trends=trends,
         exercises=series,
@@ -166,7 +193,11 @@ MAX_REREAD_SETS = 2000
 
 
 class _UserSets:
-    def __init__(self) -> None:
+    def __init__(self, since: datetime | None = None) -> None:
+        self.since = since
+        """Only sets performed from then on are held (None: every set)."""
+        self.totals: bulk.SetTotals | None = None
+        """The whole history's totals at ``version`` (held with a window of sets only)."""
         self.version: Version = (0, 0, 0)
         self.sets: list[LoggedSet] = []
         self.by_id: dict[int, LoggedSet] = {}
@@ -178,16 +209,29 @@ class _UserSets:
 # Ten years of one user's sets take about 100 MB in memory: a team's server keeps the few
 # users who looked last (each worker its own), and reads anyone else's sets again.
 MAX_CACHED_USERS = 4
+# The window held for the progress page reaches a week further back than the page shows, so it
+# still covers the page next week (it is read afresh within the hour anyway).
+_WINDOW_MARGIN = timedelta(weeks=1)
+
+
+class _UserEntry:
+    """One user's cached sets: every set (records), and the progress page's window."""
+
+    def __init__(self) -> None:
+        self.every: _UserSets | None = None
+        self.window: _UserSets | None = None
 
 
 class ProgressCache:
     """The logged sets and last :class:`Progress` of the ``max_users`` users who looked last,
     brought up to date on demand.
 
-    New sets are read by id; sets edited, deleted or restored (their revisions) are read again
-    one by one; a reflection added later to a set already read without a revision, or many
-    changes at once, read everything again. A user beyond ``max_users`` pushes out the one
-    who looked longest ago.
+    The progress page reads only the sets of its window (the last two years) and counts the
+    rest in the database, so its first view of ten years of sets reads a fifth of them; the
+    records of an exercise read every set. New sets are read by id; sets edited, deleted or
+    restored (their revisions) are read again one by one; a reflection added later to a set
+    already read without a revision, or many changes at once, read everything again. A user
+    beyond ``max_users`` pushes out the one who looked longest ago.
     """
 
     def __init__(self, max_users: int = MAX_CACHED_USERS) -> None:
@@ -195,7 +239,7 @@ class ProgressCache:
             raise ValueError(f"max_users must be at least 1, got {max_users}")
         self._lock = threading.Lock()
         self._max_users = max_users
-        self._users: OrderedDict[int, _UserSets] = OrderedDict()
+        self._users: OrderedDict[int, _UserEntry] = OrderedDict()
 
     @property
     def users(self) -> list[int]:
@@ -203,9 +247,9 @@ class ProgressCache:
         with self._lock:
             return list(self._users)
 
-    def _entry(self, user_id: int) -> _UserSets:
+    def _entry(self, user_id: int) -> _UserEntry:
         """The user's entry, now the most recent; the oldest beyond ``max_users`` leave."""
-        cached = self._users.pop(user_id, None) or _UserSets()
+        cached = self._users.pop(user_id, None) or _UserEntry()
         self._users[user_id] = cached
         while len(self._users) > self._max_users:
             self._users.popitem(last=False)
@@ -247,13 +291,21 @@ class ProgressCache:
             after = 0 if changed is None else cached.version[0]
             new = _logged(
                 bulk.logged_set_rows(
-                    session=s, user_id=user_id, after_id=after, up_to_id=version[0]
+                    session=s,
+                    user_id=user_id,
+                    after_id=after,
+                    up_to_id=version[0],
+                    since=cached.since,
                 )
             )
             if changed:
                 new += _logged(
-                    bulk.logged_set_rows_by_id(session=s, user_id=user_id, set_ids=changed)
+                    bulk.logged_set_rows_by_id(
+                        session=s, user_id=user_id, set_ids=changed, since=cached.since
+                    )
                 )
+            if cached.since is not None:
+                cached.totals = bulk.set_totals(session=s, user_id=user_id)
         if changed is None:
             cached.sets, cached.by_id = [], {}
             cached.loaded_at = now
@@ -274,18 +326,29 @@ class ProgressCache:
     def sets(self, *, db: Database, user_id: int) -> list[LoggedSet]:
         """Every logged set of the user, oldest first (a copy)."""
         with self._lock:
-            cached = self._entry(user_id)
+            entry = self._entry(user_id)
+            cached = entry.every = entry.every or _UserSets()
             self._sync(db, user_id, cached)
             return list(cached.sets)
 
     def get(self, *, db: Database, user_id: int, catalog: Catalog, now: datetime) -> Progress:
         """The user's progress as of ``now``, computed again only when their sets changed."""
+        start = window_start(now)
         with self._lock:
-            cached = self._entry(user_id)
+            entry = self._entry(user_id)
+            cached = entry.window
+            # A window that no longer starts near the page's (a server up for months) is
+            # read afresh.
+            if (
+                cached is None
+                or cached.since is None
+                or not start - 4 * _WINDOW_MARGIN <= cached.since <= start
+            ):
+                cached = entry.window = _UserSets(since=start - _WINDOW_MARGIN)
             version = self._sync(db, user_id, cached)
             hit = cached.progress
             if hit is not None and hit[:3] == (version, now.date(), catalog):
                 return hit[3]
-            progress = compute_progress(cached.sets, catalog=catalog, now=now)
+            progress = compute_progress(cached.sets, catalog=catalog, now=now, totals=cached.totals)
             cached.progress = (version, now.date(), catalog, progress)
             return progress

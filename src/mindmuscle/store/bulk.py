@@ -27,6 +27,7 @@ __all__ = [
     "ExerciseTotals",
     "LiftRow",
     "LoggedSetRow",
+    "SetTotals",
     "any_password",
     "count_late_reflections",
     "exercise_totals",
@@ -44,6 +45,7 @@ __all__ = [
     "rated_set_rows",
     "revised_set_ids",
     "sessions_of_import_keys",
+    "set_totals",
     "stored_set_keys",
     "user_rows",
 ]
@@ -163,9 +165,15 @@ class LoggedSetRow(NamedTuple):
 
 
 def logged_set_rows(
-    *, session: Session, user_id: int, after_id: int, up_to_id: int
+    *,
+    session: Session,
+    user_id: int,
+    after_id: int,
+    up_to_id: int,
+    since: datetime | None = None,
 ) -> list[LoggedSetRow]:
-    """The user's sets that are not deleted with ``after_id < id <= up_to_id``, by id."""
+    """The user's sets that are not deleted with ``after_id < id <= up_to_id`` (performed at
+    ``since`` or later), by id."""
     q = (
         select(
             SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
@@ -182,6 +190,8 @@ def logged_set_rows(
         # answer to the server's health check) for seconds.
         .execution_options(yield_per=2000)
     )  # fmt: skip
+    if since is not None:
+        q = q.where(SetRow.performed_at >= since)
     return [LoggedSetRow(*row) for row in session.execute(q)]
 
 
@@ -256,9 +266,10 @@ def revised_set_ids(
 
 
 def logged_set_rows_by_id(
-    *, session: Session, user_id: int, set_ids: Collection[int]
+    *, session: Session, user_id: int, set_ids: Collection[int], since: datetime | None = None
 ) -> list[LoggedSetRow]:
-    """The user's sets among ``set_ids`` that are not deleted, by id."""
+    """The user's sets among ``set_ids`` that are not deleted (performed at ``since`` or
+    later), by id."""
     ids = sorted(set_ids)
     out: list[LoggedSetRow] = []
     for i in range(0, len(ids), _CHUNK):
@@ -275,8 +286,35 @@ def logged_set_rows_by_id(
             )
             .order_by(SetRow.id)
         )  # fmt: skip
+        if since is not None:
+            q = q.where(SetRow.performed_at >= since)
         out.extend(LoggedSetRow(*row) for row in session.execute(q))
     return out
+
+
+class SetTotals(NamedTuple):
+    """A user's sets that are not deleted: how many, how many rated, the first and last."""
+
+    sets: int
+    rated: int
+    first: datetime | None
+    last: datetime | None
+
+
+def set_totals(*, session: Session, user_id: int) -> SetTotals:
+    """The totals of the user's sets, counted in the database (no set is read)."""
+    q = (
+        select(
+            func.count(SetRow.id),
+            func.count(ReflectionRow.target_rating),
+            func.min(SetRow.performed_at),
+            func.max(SetRow.performed_at),
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
+    )
+    n, rated, first, last = session.execute(q).one()
+    return SetTotals(int(n), int(rated), first, last)
 
 
 def late_reflection_set_ids(
