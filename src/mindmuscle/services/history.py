@@ -172,7 +172,8 @@ def logged_set_of(row: bulk.LoggedSetRow) -> LoggedSet:
         reps=row.reps,
         set_type=cast(SetType, row.set_type),
         reps_in_reserve=row.rir,
-        focus_mode=cast(FocusMode | None, row.focus_mode),
+        # A string: "FocusMode | None" as an expression builds a Union on every set read.
+        focus_mode=cast("FocusMode | None", row.focus_mode),
         target_rating=row.target_rating,
         felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
     )
