@@ -115,3 +115,44 @@ def test_one_broken_row_is_still_one_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"Error: {log}, line 3, column Reps: 'abc' is not a number; allowed: {REPS_ALLOWED}"
     ]
+
+
+HEADERS = {
+    "strong.csv": "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,"
+    "Seconds,Notes,Workout Notes,RPE\n",
+    "hevy.csv": '"title","start_time","end_time","description","exercise_title","superset_id",'
+    '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
+    '"duration_seconds","rpe"\n',
+    "fitnotes.csv": "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,"
+    "Time,Comment\n",
+}
+
+
+def test_a_header_only_export_says_no_sets_and_exits_1_as_an_empty_file_does(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "m.db")
+    runner.invoke(app, ["log", "leg_extension", "--reps", "10", "--load", "40", "--db", db])
+    # Our own CSV export, header only: made from a database without sets.
+    empty_db = str(tmp_path / "empty.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", empty_db]).exit_code == 0
+    ours = tmp_path / "mindmuscle.csv"
+    exported = runner.invoke(app, ["export", "--format", "csv", "-o", str(ours), "--db", empty_db])
+    assert exported.exit_code == 0, exported.output
+    files = [ours]
+    for name, header in HEADERS.items():
+        (tmp_path / name).write_text(header, encoding="utf-8")
+        files.append(tmp_path / name)
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    for path in files:
+        for dry in ([], ["--dry-run"]):
+            result = runner.invoke(app, ["import", str(path), *dry, "--unit", "kg", "--db", db])
+            assert result.exit_code == 1, (path.name, result.output)
+            assert result.output.strip().splitlines() == [
+                f"Error: no sets in {path.name}: it has a header row but no set rows, so nothing "
+                "was imported; export again with your workouts in it"
+            ]
+    empty = runner.invoke(app, ["import", str(tmp_path / "empty.csv"), "--db", db])
+    assert empty.exit_code == 1 and "empty.csv: is empty" in empty.output
+    sets = json.loads(runner.invoke(app, ["history", "--json", "--db", db]).output)["sets"]
+    assert len(sets) == 1  # the one logged set, nothing else

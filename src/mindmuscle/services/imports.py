@@ -422,27 +422,43 @@ def import_file(
         return import_json(db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog)
     if format == "auto" and is_mindmuscle_csv(path):
         # Our own export, recognised by its header: its set ids are honoured.
-        return import_mindmuscle_csv(
-            db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog
+        return _some_sets(
+            import_mindmuscle_csv(
+                db=db, user_id=user_id, path=path, dry_run=dry_run, catalog=catalog
+            )
         )
     try:
-        return _import_csv(
-            db=db,
-            user_id=user_id,
-            path=path,
-            format=format,
-            unit=unit,
-            dry_run=dry_run,
-            threshold=threshold,
-            progress=progress,
-            catalog=catalog,
-            mapping=mapping,
+        return _some_sets(
+            _import_csv(
+                db=db,
+                user_id=user_id,
+                path=path,
+                format=format,
+                unit=unit,
+                dry_run=dry_run,
+                threshold=threshold,
+                progress=progress,
+                catalog=catalog,
+                mapping=mapping,
+            )
         )
     except IntegrityError:
         raise StoreError(
             f"{path}: another import stored some of the same sets at the same time, so this "
             "one stored nothing; run it again: it adds only what is missing."
         ) from None
+
+
+def _some_sets(report: ImportReport) -> ImportReport:
+    """A CSV export with its header and no set is refused as an empty file is: nothing to
+    import is an error the lifter should see, not a report of zeros."""
+    if report.sets == 0:
+        name = Path(report.path).name
+        raise FileFormatError(
+            f"no sets in {name}: it has a header row but no set rows, so nothing was "
+            "imported; export again with your workouts in it"
+        )
+    return report
 
 
 def _import_csv(
