@@ -159,6 +159,11 @@ def test_scripted_session_three_sets_with_reflections(url: str) -> None:
     assert any(line.startswith("Visualise:") for line in d.lines)
     assert any(line.startswith("Squeeze test:") for line in d.lines)
     assert any(re.match(r"rep 1 [A-Z]", line) for line in d.lines)
+    # A next set is announced after sets 1 and 2 only: after the session's last set, none.
+    nexts = [i for i, line in enumerate(d.lines) if line.startswith("Next set:")]
+    confirmed = [i for i, line in enumerate(d.lines) if line.startswith("Set confirmed")]
+    assert len(nexts) == 2 and len(confirmed) == 3
+    assert confirmed[0] < nexts[0] < confirmed[1] < nexts[1] < confirmed[2]
 
     sets = stored_sets(url)
     assert [s["set_index"] for s in sets] == [0, 1, 2]

@@ -605,6 +605,7 @@ class _View:
         self.plan = plan
         self.names = dict(names or {})
         self.next_text = ""
+        self.adapted_lines: list[str] = []
         self.live_mode = console.is_terminal
         self.live: Live | None = None
         self.title = ""
@@ -728,15 +729,21 @@ class _View:
                 f"{n.name}: {n.load_display}, {n.reps[0]}-{n.reps[1]} reps, tempo "
                 f"{n.tempo.as_string()}\n{n.focus.mode} focus: {n.focus.cue}{touch}"
             )
-            self.line(
+            # Said only when a next set of this exercise follows (the rest that comes says
+            # so); after an exercise's last set, or the session's, there is no next set.
+            self.adapted_lines = [
                 f"Next set: {', '.join(ACTION_WORDS.get(a, a) for a in ev.actions)}; "
                 f"{n.load_display}, tempo "
                 f"{n.tempo.as_string()}, {n.focus.mode} focus: {n.focus.cue}{touch}"
-            )
+            ]
             for r in ev.reasons:
                 ids = f" [{', '.join(r.evidence)}]" if r.evidence else ""
-                self.line(f"  why: {r.text}{ids}")
+                self.adapted_lines.append(f"  why: {r.text}{ids}")
         elif isinstance(ev, ev_.RestStartedEvent):
+            if ev.next_set_index > 0:
+                for text in self.adapted_lines:
+                    self.line(text)
+            self.adapted_lines = []
             self.phase, self.breath, self.rep, self.reps = "rest", "", 0, ""
             self.ends_ms, self.countdown_label = ev.ends_ms, "Rest"
             self.info = ""
@@ -767,6 +774,7 @@ class _View:
         elif isinstance(ev, ev_.ResumedEvent):
             self.line("Resumed.")
         elif isinstance(ev, ev_.SummaryEvent):
+            self.adapted_lines = []
             self.stop_live()
             table = Table(title="Summary" + (" (ended early)" if ev.ended_early else ""))
             for col in ("exercise", "sets", "reps", "mean target rating"):
