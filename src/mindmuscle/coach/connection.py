@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from mindmuscle.catalog.models import Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.models import ConnectionScore, LoggedSet
@@ -35,6 +38,7 @@ __all__ = [
     "CONNECTION_HALF_LIFE_DAYS",
     "age_days",
     "connection_map",
+    "score_arrays",
     "score_points",
 ]
 
@@ -156,22 +160,48 @@ def score_points(
     points may leave out ratings too old to move the weighted sums (see
     :mod:`mindmuscle.coach.summary`).
     """
-    wsum = sum(w for _, _, w in points)
+    # Each column contiguous: numpy sums a strided column in another order (other last bits).
+    weeks, ratings, weights = np.ascontiguousarray(
+        np.asarray(points, dtype=np.float64).reshape(-1, 3).T
+    )
+    return score_arrays(
+        muscle_id,
+        weeks,
+        ratings,
+        weights,
+        count=count,
+        span_weeks=span_weeks,
+        last_rated=last_rated,
+        compensation_count=compensation_count,
+    )
+
+
+def score_arrays(
+    muscle_id: str,
+    weeks: npt.NDArray[np.float64],
+    ratings: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    *,
+    count: int,
+    span_weeks: float,
+    last_rated: datetime,
+    compensation_count: int,
+) -> ConnectionScore:
+    """:func:`score_points` of the points given as three arrays (weeks, ratings, weights)."""
+    wsum = float(weights.sum())
     if wsum <= 0:  # every rating is so old that its weight underflows: plain mean
-        pts = [(t, r, 1.0) for t, r, _ in points]
-        wsum = float(len(pts))
-    else:
-        pts = list(points)
-    # The mean as the first rating plus the weighted mean of the others' differences from it:
-    # the same number, but exact when every rating is the same (7, not 6.999999999999999).
-    base = pts[0][1]
-    score = base + sum((r - base) * w for _, r, w in pts) / wsum
-    t_mean = sum(t * w for t, _, w in pts) / wsum
-    r_mean = score
-    sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)
+        weights = np.ones_like(ratings)
+        wsum = float(len(ratings))
+    # The mean as a rating plus the weighted mean of the others' differences from it: the
+    # same number, but exact when every rating is the same (7, not 6.999999999999999).
+    base = float(ratings[0])
+    score = base + float(np.dot(ratings - base, weights)) / wsum
+    t_mean = float(np.dot(weeks, weights)) / wsum
+    centred = weeks - t_mean
+    sxx = float(np.dot(weights, centred * centred))
     trend = 0.0
     if span_weeks >= 1.0 / 7.0 and sxx > 0:
-        trend = sum(w * (t - t_mean) * (r - r_mean) for t, r, w in pts) / sxx
+        trend = float(np.dot(weights * centred, ratings - score)) / sxx
     return ConnectionScore(
         muscle_id=muscle_id,
         score=min(10.0, max(0.0, score)),

@@ -22,14 +22,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
-from mindmuscle.coach.models import E1RM, LoggedSet
+from mindmuscle.coach.models import E1RM
 from mindmuscle.errors import InvalidInputError
 
 __all__ = [
     "E1RM_HALF_LIFE_DAYS",
     "FULL_WEIGHT_REPS",
     "MAX_E1RM_REPS",
+    "Lift",
     "brzycki",
     "epley",
     "estimate_e1rm",
@@ -104,8 +106,25 @@ def _age_days(then: datetime, now: datetime) -> float:
     return max(0.0, (now - then).total_seconds() / 86400.0)
 
 
+class Lift(Protocol):
+    """What an e1RM reads of a set: a :class:`LoggedSet`, or a stored row with these fields."""
+
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def performed_at(self) -> datetime: ...
+    @property
+    def load_kg(self) -> float: ...
+    @property
+    def reps(self) -> int: ...
+    @property
+    def set_type(self) -> str: ...
+    @property
+    def reps_in_reserve(self) -> int | None: ...
+
+
 def estimate_e1rm(
-    sets: Sequence[LoggedSet],
+    sets: Sequence[Lift],
     exercise_id: str,
     *,
     now: datetime,
@@ -115,8 +134,9 @@ def estimate_e1rm(
 
     Parameters
     ----------
-    sets : sequence of LoggedSet
-        Logged sets of any exercises; only ``exercise_id`` is used.
+    sets : sequence of Lift
+        Logged sets of any exercises (:class:`LoggedSet`, or rows with the same fields); only
+        ``exercise_id`` is used.
     exercise_id : str
         The exercise to estimate.
     now : datetime
@@ -138,6 +158,7 @@ def estimate_e1rm(
     Examples
     --------
     >>> from datetime import datetime
+    >>> from mindmuscle.coach.models import LoggedSet
     >>> s = LoggedSet(exercise_id="squat", performed_at=datetime(2026, 1, 1), load_kg=100, reps=5)
     >>> estimate_e1rm([s], "squat", now=datetime(2026, 1, 1)).e1rm_kg
     112.5
@@ -149,7 +170,7 @@ def estimate_e1rm(
     total_w = 0.0
     total = 0.0
     formulas: set[str] = set()
-    used: list[LoggedSet] = []
+    used: list[Lift] = []
     for s in sets:
         if s.exercise_id != exercise_id or s.set_type == "warmup":
             continue

@@ -30,18 +30,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 from mindmuscle.catalog.models import Exercise, Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.connection import (
     COMPENSATION_MIN_RATING,
     CONNECTION_HALF_LIFE_DAYS,
     age_days,
-    score_points,
+    score_arrays,
 )
 from mindmuscle.coach.e1rm import (
     E1RM_HALF_LIFE_DAYS,
     FULL_WEIGHT_REPS,
     MAX_E1RM_REPS,
+    Lift,
     estimate_e1rm,
 )
 from mindmuscle.coach.models import E1RM, ConnectionScore, LoggedSet
@@ -55,6 +59,7 @@ __all__ = [
     "RatedExercise",
     "RatedSet",
     "connection_map_from_summary",
+    "connection_maps_from_summary",
     "e1rm_from_summary",
     "e1rm_window",
     "rated_windows",
@@ -115,7 +120,7 @@ class HistorySummary:
     """Exercise -> muscle -> sets in which that muscle was felt at 5 or more."""
 
 
-def _lifted(s: LoggedSet) -> bool:
+def _lifted(s: Lift) -> bool:
     """Whether the set counts for its exercise's e1RM."""
     reps = s.reps + (s.reps_in_reserve or 0)
     return s.set_type != "warmup" and s.load_kg > 0 and s.reps >= 1 and reps <= MAX_E1RM_REPS
@@ -219,17 +224,57 @@ def connection_map_from_summary(
         None when the sets left out could move a score or trend by more than the tolerance:
         call again with every rated set (``since`` None for each exercise).
     """
-    points: dict[str, list[tuple[float, float, float]]] = {}
-    kept: dict[str, int] = {}
+    return connection_maps_from_summary(
+        summary, recent, since=since, catalog=catalog, now=now, mechanics=(mechanic,)
+    )[0]
+
+
+def connection_maps_from_summary(
+    summary: HistorySummary,
+    recent: Sequence[RatedSet],
+    *,
+    since: Mapping[str, datetime | None],
+    catalog: CatalogView,
+    now: datetime,
+    mechanics: Sequence[Mechanic | None],
+) -> list[dict[str, ConnectionScore] | None]:
+    """:func:`connection_map_from_summary` for each of ``mechanics``, the recent sets' ages
+    and weights computed once for all of them."""
+    ages: dict[str, list[float]] = {}
+    ratings: dict[str, list[float]] = {}
     for exercise_id, performed_at, rating in recent:
+        if exercise_id not in ages:
+            ages[exercise_id], ratings[exercise_id] = [], []
+        ages[exercise_id].append(age_days(performed_at, now))
+        ratings[exercise_id].append(float(rating))
+    points: dict[str, tuple[npt.NDArray[np.float64], ...]] = {}
+    for exercise_id, a in ages.items():
+        # Weighed as connection_map weighs (Python's power, not numpy's: the same last bit).
+        weight = np.asarray([0.5 ** (x / CONNECTION_HALF_LIFE_DAYS) for x in a])
+        weeks = np.asarray([-x / 7.0 for x in a])
+        points[exercise_id] = (weeks, np.asarray(ratings[exercise_id]), weight)
+    return [
+        _map_from_points(summary, points, since=since, catalog=catalog, now=now, mechanic=m)
+        for m in mechanics
+    ]
+
+
+def _map_from_points(
+    summary: HistorySummary,
+    points: Mapping[str, tuple[npt.NDArray[np.float64], ...]],
+    *,
+    since: Mapping[str, datetime | None],
+    catalog: CatalogView,
+    now: datetime,
+    mechanic: Mechanic | None,
+) -> dict[str, ConnectionScore] | None:
+    by_muscle: dict[str, list[str]] = {}
+    for exercise_id in points:
         exercise = _counted(exercise_id, catalog, mechanic)
         if exercise is None:
             continue
-        kept[exercise_id] = kept.get(exercise_id, 0) + 1
-        age = age_days(performed_at, now)
-        w = 0.5 ** (age / CONNECTION_HALF_LIFE_DAYS)
         for m in exercise.targets:
-            points.setdefault(m, []).append((-age / 7.0, float(rating), w))
+            by_muscle.setdefault(m, []).append(exercise_id)
     count: dict[str, int] = {}
     first: dict[str, datetime] = {}
     last: dict[str, datetime] = {}
@@ -238,7 +283,8 @@ def connection_map_from_summary(
         exercise = _counted(ex_id, catalog, mechanic)
         if exercise is None:
             continue
-        left_out = r.count - kept.get(ex_id, 0)
+        kept = len(points[ex_id][0]) if ex_id in points else 0
+        left_out = r.count - kept
         start = since.get(ex_id)
         if left_out < 0 or (left_out and start is None):
             return None  # the recent sets do not match the summary
@@ -250,47 +296,58 @@ def connection_map_from_summary(
             last[m] = max(last.get(m, r.last), r.last)
             left_out_weight[m] = left_out_weight.get(m, 0.0) + left_out * cut
     compensation: dict[str, int] = {}
-    for ex_id, by_muscle in summary.felt.items():
+    for ex_id, felt in summary.felt.items():
         exercise = _counted(ex_id, catalog, mechanic)
         if exercise is None:
             continue
-        for m, n in by_muscle.items():
+        for m, n in felt.items():
             if m not in exercise.targets:
                 compensation[m] = compensation.get(m, 0) + n
     out: dict[str, ConnectionScore] = {}
     for m in sorted(count):
-        pts = points.get(m, [])
-        if not pts:
+        exercises = by_muscle.get(m)
+        if not exercises:
             return None  # the recent sets do not match the summary
+        weeks, ratings, weights = (
+            np.concatenate([points[e][k] for e in exercises]) for k in range(3)
+        )
         t_first = -age_days(first[m], now) / 7.0
         t_last = -age_days(last[m], now) / 7.0
-        score = score_points(
+        score = score_arrays(
             m,
-            pts,
+            weeks,
+            ratings,
+            weights,
             count=count[m],
             span_weeks=t_last - t_first,
             last_rated=last[m],
             compensation_count=compensation.get(m, 0),
         )
-        if left_out_weight[m] and not _close_enough(pts, left_out_weight[m], t_last - t_first):
+        if left_out_weight[m] and not _close_enough(
+            weeks, weights, left_out_weight[m], t_last - t_first
+        ):
             return None
         out[m] = score
     return out
 
 
 def _close_enough(
-    pts: Sequence[tuple[float, float, float]], left_out_weight: float, span: float
+    weeks: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    left_out_weight: float,
+    span: float,
 ) -> bool:
     """Whether ratings weighing ``left_out_weight`` in all, anywhere within ``span`` weeks and
-    0-10, change the weighted mean and trend of ``pts`` by at most the tolerance."""
-    wsum = sum(w for _, _, w in pts)
+    0-10, change the weighted mean and trend of the points by at most the tolerance."""
+    wsum = float(weights.sum())
     if not (wsum > 0 and math.isfinite(left_out_weight)):
         return False
     share = left_out_weight / wsum
     if share > TOLERANCE:
         return False
-    t_mean = sum(t * w for t, _, w in pts) / wsum
-    sxx = sum(w * (t - t_mean) ** 2 for t, _, w in pts)
+    t_mean = float(np.dot(weeks, weights)) / wsum
+    centred = weeks - t_mean
+    sxx = float(np.dot(weights, centred * centred))
     if span < 1.0 / 7.0:
         return True  # no trend: the score alone
     if sxx <= 0:
@@ -311,7 +368,7 @@ def e1rm_window(summary: HistorySummary, exercise_id: str) -> datetime | None:
 
 def e1rm_from_summary(
     summary: HistorySummary,
-    recent: Sequence[LoggedSet],
+    recent: Sequence[Lift],
     exercise_id: str,
     *,
     since: datetime | None,

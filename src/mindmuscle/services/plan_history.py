@@ -9,21 +9,19 @@ day needs no cache of every set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
 
 from mindmuscle.catalog.models import Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.e1rm import MAX_E1RM_REPS, estimate_e1rm
-from mindmuscle.coach.models import E1RM, ConnectionScore, LoggedSet, SetType
+from mindmuscle.coach.models import E1RM, ConnectionScore
 from mindmuscle.coach.plan import PlanHistory
 from mindmuscle.coach.summary import (
     HistorySummary,
     LiftedExercise,
     RatedExercise,
     RatedSet,
-    connection_map_from_summary,
+    connection_maps_from_summary,
     e1rm_from_summary,
     e1rm_window,
     rated_windows,
@@ -32,26 +30,6 @@ from mindmuscle.services.history import logged_sets
 from mindmuscle.store import Database, bulk
 
 __all__ = ["connection_map_summarised", "history_summary", "plan_history"]
-
-
-def _lifts(rows: Iterable[bulk.LiftRow]) -> list[LoggedSet]:
-    """The sets as the e1RM reads them (every field given: constructing fills no default)."""
-    # The store validated every value on the way in; constructing skips a second check.
-    return [
-        LoggedSet.model_construct(
-            exercise_id=row.exercise_id,
-            performed_at=row.performed_at,
-            session_id=None,
-            load_kg=row.load_kg,
-            reps=row.reps,
-            set_type=cast(SetType, row.set_type),
-            reps_in_reserve=row.rir,
-            focus_mode=None,
-            target_rating=None,
-            felt_elsewhere={},
-        )
-        for row in rows
-    ]
 
 
 def history_summary(*, db: Database, user_id: int) -> HistorySummary:
@@ -90,13 +68,14 @@ def _maps(
     for _attempt in range(2):
         with db.session(readonly=True) as s:
             rows = bulk.rated_set_rows(session=s, user_id=user_id, since=since)
-        recent = [RatedSet(*row) for row in rows]
-        maps = [
-            connection_map_from_summary(
-                summary, recent, since=since, catalog=catalog, now=now, mechanic=mechanic
-            )
-            for mechanic in (None, Mechanic.ISOLATION)
-        ]
+        maps = connection_maps_from_summary(
+            summary,
+            [RatedSet(*row) for row in rows],
+            since=since,
+            catalog=catalog,
+            now=now,
+            mechanics=(None, Mechanic.ISOLATION),
+        )
         if maps[0] is not None and maps[1] is not None:
             return maps[0], maps[1]
         # Old ratings still matter (an uneven history): read every rated set once.
@@ -111,16 +90,17 @@ def _e1rm(
     if start is None:
         return None
     with db.session(readonly=True) as s:
-        recent = _lifts(
-            bulk.lift_rows_since(session=s, user_id=user_id, exercise_id=exercise_id, since=start)
+        # The rows as they are: an e1RM reads their fields (no set objects to build).
+        recent = bulk.lift_rows_since(
+            session=s, user_id=user_id, exercise_id=exercise_id, since=start
         )
     got = e1rm_from_summary(summary, recent, exercise_id, since=start, now=now)
     if got is not False:
         return got if isinstance(got, E1RM) else None
     # Old sets still matter, or the sets changed meanwhile: every set of the exercise.
     with db.session(readonly=True) as s:
-        every = _lifts(
-            bulk.lift_rows_since(session=s, user_id=user_id, exercise_id=exercise_id, since=None)
+        every = bulk.lift_rows_since(
+            session=s, user_id=user_id, exercise_id=exercise_id, since=None
         )
     return estimate_e1rm(every, exercise_id, now=now)
 

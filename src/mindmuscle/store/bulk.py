@@ -434,7 +434,7 @@ class LiftRow(NamedTuple):
     load_kg: float
     reps: int
     set_type: str
-    rir: int | None
+    reps_in_reserve: int | None
 
 
 def lift_rows_since(
