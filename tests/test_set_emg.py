@@ -327,13 +327,13 @@ def test_docstring_examples_run(module: str) -> None:
     assert result.attempted > 0 and result.failed == 0
 
 
-def _csv(tmp_path: Path) -> Path:
+def _csv(tmp_path: Path, scale: float = 1.0, name: str = "set.csv") -> Path:
     rec = _recording()
     t = np.arange(rec.n_samples) / FS
-    path = tmp_path / "set.csv"
+    path = tmp_path / name
     np.savetxt(
         path,
-        np.column_stack([t, rec.data[0], rec.data[1]]),
+        np.column_stack([t, scale * rec.data[0], scale * rec.data[1]]),
         delimiter=",",
         header="t,EMG1 [mV],EMG2 [mV]",
         comments="",
@@ -370,6 +370,23 @@ def test_set_emg_attaches_a_file_and_set_show_tells_felt_beside_measured(tmp_pat
     as_json = json.loads(runner.invoke(app, ["set", "show", str(set_id), "--json", *url]).stdout)
     assert as_json["emg"]["features"]["peak_pct_mvc"] == pytest.approx(60.0, rel=0.02)
     assert as_json["set"]["emg_peak_mvc"] == as_json["emg"]["features"]["peak_pct_mvc"]
+
+    # Replacing it keeps the old peak as a change of the set, shown by set show and the API.
+    half = _csv(tmp_path, 0.5, "half.csv")
+    again = runner.invoke(
+        app, ["set", "emg", str(set_id), str(half), "--map", "1=biceps", "--replace", *url]
+    )
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith(f"Stored the EMG of set {set_id}")
+    shown = runner.invoke(app, ["set", "show", str(set_id), *url])
+    assert shown.exit_code == 0, shown.output
+    replaced = [line for line in shown.stdout.splitlines() if "EMG replaced" in line]
+    assert len(replaced) == 1, shown.stdout
+    assert re.search(rf"EMG replaced: EMG peak {measured[1]}% MVC -> 3\d% MVC$", replaced[0])
+    revisions = json.loads(runner.invoke(app, ["set", "show", str(set_id), "--json", *url]).stdout)[
+        "revisions"
+    ]
+    assert [r["kind"] for r in revisions] == ["emg"]
 
     out = tmp_path / "back.xdf"
     wrote = runner.invoke(app, ["set", "emg-file", str(set_id), str(out), *url])

@@ -68,6 +68,8 @@ def _value(field: str, value: Any, units: MassUnit, catalog: Catalog) -> str:
         return _kg(float(value), units)
     if field == "felt_elsewhere":
         return ", ".join(f"{_muscle(m, catalog)} {v}" for m, v in value.items()) or "nothing"
+    if field == "emg_peak_mvc":
+        return f"{float(value):.0f}% MVC"
     if field == "deleted_at":
         return _when(datetime.fromisoformat(value))
     return repr(value) if isinstance(value, str) else str(value)
@@ -82,6 +84,7 @@ _FIELD_NAMES = {
     "set_type": "set type",
     "notes": "note",
     "deleted_at": "deleted",
+    "emg_peak_mvc": "EMG peak",
 }
 
 
@@ -172,8 +175,9 @@ def _show(
             f"{_value(f, new, units, catalog)}"
             for f, (old, new) in rev.changes.items()
         )
+        kind = "EMG replaced" if rev.kind == "emg" else rev.kind
         console.print(
-            f"  {_when(rev.revised_at)} {rev.kind}: {what}", highlight=False, soft_wrap=True
+            f"  {_when(rev.revised_at)} {kind}: {what}", highlight=False, soft_wrap=True
         )
 
 

@@ -251,7 +251,9 @@ class SetRevision(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     revised_at: datetime
-    kind: Literal["edit", "delete", "restore"]
+    kind: Literal["edit", "delete", "restore", "emg"] = Field(
+        description="'emg': the set's EMG recording was replaced (its old peak %MVC is kept)."
+    )
     changes: dict[str, list[Any]]
 
 
