@@ -413,3 +413,79 @@ def test_cli_interrupted_test_stores_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in err
     listed = _cli(["live", "skill-history", "--json", "--db", str(db)])
     assert json.loads(listed.stdout) == []
+
+
+# --- the test on the server's feed (the web page's), message by message ------------------------
+
+
+def _frame(t: float, pct: float | None, stream: str = "ok") -> dict[str, Any]:
+    return {"type": "frame", "t": t, "muscles": {"biceps": {"pct_mvc": pct}},
+            "quality": {"stream": stream}}  # fmt: skip
+
+
+def _feed_test(order: list[float]) -> Any:
+    from mindmuscle.services.skill_tests import LiveSkillTest
+
+    test = LiveSkillTest("biceps", calibration=_calibration(0.4), order=order, hold_s=3.0,
+                         rest_s=2.0)  # fmt: skip
+    return test
+
+
+def test_on_the_feed_exact_frames_give_exact_errors_and_words_without_levels() -> None:
+    order = [40.0, 10.0, 20.0]
+    held = {10.0: 12.0, 20.0: 17.0, 40.0: 40.0}
+    test = _feed_test(order)
+    assert test.take({"type": "setup", "source": "simulated EMG"}) == []
+    messages: list[dict[str, Any]] = []
+    # Frames every 0.05 s of stream time; the lifter holds exactly the level of each hold.
+    steps = test.steps
+    k = 0
+    while not test.done:
+        t = 100.0 + k * 0.05
+        elapsed = t - 100.0
+        end, step = 0.0, None
+        for s in steps:
+            end += s.seconds
+            if elapsed < end:
+                step = s
+                break
+        pct = held[step.target_pct] if step is not None and step.kind == "hold" else 1.0
+        messages += test.take(_frame(t, pct))
+        k += 1
+    assert test.stopped is None and test.run is not None
+    assert [(m["kind"], m["number"], m["target_pct"]) for m in messages] == [
+        ("rest", 1, 40.0), ("hold", 1, 40.0), ("rest", 2, 10.0), ("hold", 2, 10.0),
+        ("rest", 3, 20.0), ("hold", 3, 20.0),
+    ]  # fmt: skip
+    assert all("pct" not in key or key == "target_pct" for m in messages for key in m)
+    by = {t.target_pct: t for t in test.run.score.targets}
+    assert (by[10.0].error_pct, by[10.0].sd_pct) == pytest.approx((2.0, 2.0))
+    assert (by[20.0].error_pct, by[20.0].sd_pct) == pytest.approx((-3.0, 3.0))
+    assert (by[40.0].error_pct, by[40.0].sd_pct) == pytest.approx((0.0, 0.0))
+    assert by[10.0].n_samples == pytest.approx(40, abs=1)  # 2 scored seconds at 20 frames/s
+    assert test.run.order_pct == order and test.run.source == "simulated EMG"
+
+
+@pytest.mark.parametrize(
+    ("last", "why"),
+    [
+        (_frame(105.0, None, "stalled"), "The sensor stalled: the test is not complete"),
+        (_frame(105.0, None, "lost"), "The sensor was lost: the test is not complete"),
+        (_frame(105.0, None), "biceps has no %MVC on this sensor"),
+        (
+            {"type": "status", "state": "no_sensor", "message": "The sensor (lsl:x) is not there"},
+            "The sensor (lsl:x) is not there: the test is not complete, so nothing was stored.",
+        ),
+    ],
+)
+def test_on_the_feed_a_sensor_that_stops_mid_test_stops_it_storing_nothing(
+    last: dict[str, Any], why: str
+) -> None:
+    test = _feed_test([10.0, 20.0, 40.0])
+    for k in range(100):  # 5 s: into the first hold
+        test.take(_frame(100.0 + k * 0.05, 10.0))
+    assert not test.done
+    assert test.take(last) == []
+    assert test.done and test.run is None and test.stopped is not None
+    assert why in test.stopped and test.stopped.endswith("nothing was stored.")
+    assert test.take(_frame(106.0, 10.0)) == []  # a stopped test takes nothing more
