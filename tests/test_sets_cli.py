@@ -216,8 +216,13 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     run(db, "set", "delete", str(inside[1]["id"]))  # deleted on its own, before
     assert state(db)[0] == pytest.approx(75.0, abs=1e-9)
 
+    assert run(db, "workout", "restore", str(sid)).strip() == (
+        f"Workout {sid} is not deleted: nothing to restore, nothing changed."
+    )
     out = run(db, "workout", "delete", str(sid))
     assert f"mindmuscle workout restore {sid}" in out
+    again = run(db, "workout", "delete", str(sid))
+    assert again.startswith(f"Workout {sid} is already deleted (") and "nothing changed" in again
     e1rm, scores, ids = state(db)
     assert (e1rm, scores, ids) == (
         pytest.approx(60.0, abs=1e-9),

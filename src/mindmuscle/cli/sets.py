@@ -460,6 +460,18 @@ def workout_delete(session_id: WorkoutId, as_json: JsonOption = False, db: DbOpt
     """Delete a whole workout with its sets (restorable together)."""
     database, units, catalog = _context(db)
     try:
+        before = history_service.get_workout(db=database, user_id=USER_ID, session_id=session_id)
+        if before.deleted_at is not None:  # nothing to do, as for a set
+            if as_json:
+                _show_workout(before, units, catalog, as_json)
+                return
+            console.print(
+                f"Workout {session_id} is already deleted ({_when(before.deleted_at)}): nothing "
+                f"changed. Bring it back with `mindmuscle workout restore {session_id}`.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         w = history_service.delete_workout(
             db=database, user_id=USER_ID, session_id=session_id, now=_now()
         )
@@ -483,6 +495,17 @@ def workout_restore(
     """Bring a deleted workout back with the sets deleted with it."""
     database, units, catalog = _context(db)
     try:
+        before = history_service.get_workout(db=database, user_id=USER_ID, session_id=session_id)
+        if before.deleted_at is None:  # nothing to do, as for a set
+            if as_json:
+                _show_workout(before, units, catalog, as_json)
+                return
+            console.print(
+                f"Workout {session_id} is not deleted: nothing to restore, nothing changed.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         w = history_service.restore_workout(
             db=database, user_id=USER_ID, session_id=session_id, now=_now()
         )
