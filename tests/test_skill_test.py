@@ -201,8 +201,15 @@ def test_the_test_needs_a_fresh_calibration_of_the_muscle(tmp_path: Path) -> Non
         skill_test_calibration(db, LOCAL_USER_ID, "biceps")
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     _store_calibration(db, level=0.4, made=now - timedelta(days=3), placement="mid belly")
-    with pytest.raises(InvalidInputError, match=r"older than this session .* --accept-stale"):
-        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now)
+    with pytest.raises(
+        InvalidInputError,
+        match=r"cannot be used: older than this session .*"
+        r"Calibrate again \(`mindmuscle live calibrate --muscle biceps`\)\.$",
+    ):
+        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now)  # fmt: skip
+    with pytest.raises(InvalidInputError, match=r"\), or pass --accept-stale to test"):
+        hint = ", or pass --accept-stale to test against it anyway"
+        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now, stale_hint=hint)
     kept = skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now, accept_stale=True)
     assert kept.level == 0.4
     _store_calibration(db, level=0.5, made=now - timedelta(minutes=5), placement="mid belly")
@@ -322,6 +329,23 @@ def test_cli_without_a_calibration_says_to_calibrate_first(tmp_path: Path) -> No
     assert not db.exists()  # nothing created by a test that cannot run
     history = _cli(["live", "skill-history", "--db", str(db)])
     assert history.exit_code == 1 and "No MindMuscle database" in history.stderr
+
+
+def test_cli_with_an_old_calibration_says_so_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    database = open_database(f"sqlite:///{db}")
+    made = datetime.now(UTC) - timedelta(days=3)
+    _store_calibration(database, level=0.4, made=made, placement="")
+    database.close()
+    args = ["live", "skill-test", "--muscle", "biceps", "--source", "synthetic",
+            "--map", "1=biceps", "--db", str(db)]  # fmt: skip
+    result = _cli(args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: the calibration of biceps ({made:%Y-%m-%d %H:%M}) cannot be used: older than "
+        f"this session (made {made:%Y-%m-%d %H:%M}). Calibrate again (`mindmuscle live "
+        "calibrate --muscle biceps`), or pass --accept-stale to test against it anyway."
+    ]
 
 
 @pytest.mark.parametrize(

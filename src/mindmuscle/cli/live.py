@@ -515,8 +515,14 @@ def skill_test(
             "first (the test's targets are % of your MVC)."
         )
     database = open_database(url)
+    stale_hint = ", or pass --accept-stale to test against it anyway"
     skill_test_calibration(
-        database, LOCAL_USER_ID, muscle, placement_now=placement, accept_stale=accept_stale
+        database,
+        LOCAL_USER_ID,
+        muscle,
+        placement_now=placement,
+        accept_stale=accept_stale,
+        stale_hint=stale_hint,
     )
     settle_s = min(1.0, hold_s - 1.0)
     src = open_source(spec)
@@ -528,6 +534,7 @@ def skill_test(
             unit=src.unit,
             placement_now=placement,
             accept_stale=accept_stale,
+            stale_hint=stale_hint,
         )
         say = console.print if not as_json else err_console.print
         say(

@@ -70,6 +70,7 @@ def skill_test_calibration(
     unit: str | None = None,
     placement_now: str | None = None,
     accept_stale: bool = False,
+    stale_hint: str = "",
     now: datetime | None = None,
 ) -> CalibrationView:
     """The calibration the test divides by: the muscle's newest, and not flagged.
@@ -80,7 +81,8 @@ def skill_test_calibration(
         The muscle was never calibrated.
     InvalidInputError
         Its newest calibration is flagged (older than this session, electrodes moved, another
-        unit) and ``accept_stale`` is not set.
+        unit) and ``accept_stale`` is not set; ``stale_hint`` ends its message (the channel's
+        way to accept it anyway).
     """
     found = load_calibrations(
         db, user_id, [muscle], unit=unit, now=now, placement_now=placement_now
@@ -93,9 +95,9 @@ def skill_test_calibration(
     flags = found.flags
     if flags and not accept_stale:
         raise InvalidInputError(
-            f"the calibration of {muscle} ({found.created_at:%Y-%m-%d %H:%M}) is "
-            f"{'; '.join(flags)}: run `mindmuscle live calibrate --muscle {muscle}` again, or "
-            "pass --accept-stale to test against it anyway."
+            f"the calibration of {muscle} ({found.created_at:%Y-%m-%d %H:%M}) cannot be used: "
+            f"{'; '.join(flags)}. Calibrate again (`mindmuscle live calibrate --muscle "
+            f"{muscle}`){stale_hint}."
         )
     return found
 
