@@ -126,6 +126,9 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         child.sendline("n")
         child.expect(r"Going on\.")
         child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")  # the same question again
+        child.sendline("10 x 4 stone")  # a unit it does not know: asked again, nothing dropped
+        child.expect(r"'10 x 4 stone' is not reps or reps x load: give e\.g\. 9, or 9 x 16 ")
+        child.expect(r"Reps x load \[12 x 2 kg\]")
         child.sendline("10")
         child.expect(r"Target rating 0-10")
         child.sendline("q")
@@ -145,7 +148,8 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
     try:
         child.expect(r"Resuming session \d+: 1 set done; it continues with Dumbbell Biceps Curl, ")
         child.expect(r"set 2 of 3\.")
-        _reflect(child, "10", "8", "")  # the set done before q is asked about again
+        # The set done before q is asked about again; a kg lifter's load given in lb is read in lb.
+        _reflect(child, "10 x 4.4lb", "8", "")
         child.expect(r"Rest: press Enter to skip the rest")
         child.sendline("q")
         child.expect(r"End the session now\? The sets done are stored\. \[y/N\]")
@@ -160,3 +164,4 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         (12, 7),
         (10, 8),
     ]
+    assert _stored(db)[1]["load_kg"] == pytest.approx(4.4 * 0.45359237, abs=1e-6)

@@ -942,17 +942,18 @@ class _Terminal:
             t = text.strip().lower().replace("×", "x")
             if not t:
                 return counted, prescribed
-            parts = [x for x in re.split(r"[x\s]+", t) if x]
-            try:
-                reps = REPS.check("reps", int(parts[0]))
-                load = None if len(parts) < 2 else float(parts[1])
-            except ValueError:
+            # "9", "9 x 16", "9 x 16 kg" or "9x35lb": a unit given is read, not dropped.
+            found = re.fullmatch(r"(\d+)(?:\s*x\s*(\d+(?:[.,]\d+)?)\s*(kg|kgs|lb|lbs)?)?", t)
+            if found is None:
                 raise InvalidInputError(
-                    f"{text!r} is not reps or reps x load: give e.g. 9, or 9 x 16."
-                ) from None
-            if load is None:
+                    f"{text!r} is not reps or reps x load: give e.g. 9, or 9 x 16 "
+                    f"(in {units}, or say kg or lb after the load)."
+                )
+            reps = REPS.check("reps", int(found[1]))
+            if found[2] is None:
                 return reps, prescribed
-            return reps, check_mass(LOAD_KG, "load_kg", load, units)
+            given: MassUnit = units if found[3] is None else ("kg" if found[3][0] == "k" else "lb")
+            return reps, check_mass(LOAD_KG, "load_kg", float(found[2].replace(",", ".")), given)
 
         shown = "" if prescribed is None else f" x {_fmt_kg(prescribed, units)}"
         reps, load_kg = self.ask_valid(
