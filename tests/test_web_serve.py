@@ -91,7 +91,7 @@ def test_serve_live_refuses_a_bad_sensor_or_several_workers_in_one_line(tmp_path
         (
             ["--live", "synthetic"],
             "Error: MINDMUSCLE_LIVE_SOURCE is set but MINDMUSCLE_LIVE_MAP is not: say which "
-            "channel is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps_brachii,2=front_delt.",
+            "channel is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps,2=front_delt.",
         ),
         (
             ["--live", "synthetic", "--map", "1=biceps", "--workers", "2"],

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
         if self.live_source and not (self.live_map or "").strip():
             raise ConfigError(
                 "MINDMUSCLE_LIVE_SOURCE is set but MINDMUSCLE_LIVE_MAP is not: say which channel "
-                "is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps_brachii,2=front_delt."
+                "is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps,2=front_delt."
             )
         if self.production and not self.secret_key:
             raise ConfigError(

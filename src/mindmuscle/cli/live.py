@@ -107,7 +107,7 @@ def live(
             "--map",
             metavar="CH=MUSCLE[,...]",
             help="Channels to muscles: CH is the 1-based number or the stream's label; "
-            "add _left/_right for the two sides (e.g. 1=biceps_brachii_left).",
+            "add _left/_right for the two sides (e.g. 1=biceps_left).",
         ),
     ] = None,
     exercise: Annotated[
@@ -165,7 +165,7 @@ def live(
     if source is None:
         raise _usage("give the stream, e.g. --source synthetic or --source lsl:EMG.", "'--source'")
     if channel_map is None:
-        raise _usage("say which channel is which muscle, e.g. --map 1=biceps_brachii.", "'--map'")
+        raise _usage("say which channel is which muscle, e.g. --map 1=biceps.", "'--map'")
     if seconds is not None and not seconds > 0:
         raise _usage(f"{seconds:g} is not a duration: give seconds above 0.", "'--seconds'")
     if record is not None and record.suffix.lower() != ".csv":

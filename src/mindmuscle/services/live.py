@@ -3,7 +3,7 @@
 ::
 
     source = open_source("synthetic")
-    pipeline = build_pipeline(source, "1=biceps_brachii,3=brachioradialis",
+    pipeline = build_pipeline(source, "1=biceps,3=forearm_flexors",
                               exercise_id="dumbbell_biceps_curl")
     summary = run_live(source, pipeline, seconds=30, on_frame=print_frame)
 

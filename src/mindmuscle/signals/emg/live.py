@@ -118,8 +118,8 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
 
     Examples
     --------
-    >>> parse_channel_map("1=biceps_brachii,EMG2=triceps", ["EMG1", "EMG2"])
-    [(0, 'biceps_brachii'), (1, 'triceps')]
+    >>> parse_channel_map("1=biceps,EMG2=triceps", ["EMG1", "EMG2"])
+    [(0, 'biceps'), (1, 'triceps')]
     """
     allowed = f"channels 1-{len(labels)}" + (
         f" or the labels {', '.join(labels[:8])}{' ...' if len(labels) > 8 else ''}"
@@ -130,7 +130,7 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
     entries = [e.strip() for e in text.split(",") if e.strip()]
     if not entries:
         raise InvalidInputError(
-            f"--map {text!r} maps no channel: give CH=MUSCLE[,CH=MUSCLE...], e.g. 1=biceps_brachii."
+            f"--map {text!r} maps no channel: give CH=MUSCLE[,CH=MUSCLE...], e.g. 1=biceps."
         )
     folded = {lab.strip().lower(): i for i, lab in enumerate(labels)}
     for entry in entries:
@@ -138,12 +138,12 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
         ch, muscle = ch.strip(), muscle.strip()
         if not sep or not ch or not muscle:
             raise InvalidInputError(
-                f"--map entry {entry!r} is not CH=MUSCLE: give e.g. 1=biceps_brachii ({allowed})."
+                f"--map entry {entry!r} is not CH=MUSCLE: give e.g. 1=biceps ({allowed})."
             )
         if not _NAME.match(muscle):
             raise InvalidInputError(
                 f"--map muscle name {muscle!r} is not allowed: use letters, digits, _ - . "
-                "(up to 64), starting with a letter, e.g. biceps_brachii_left."
+                "(up to 64), starting with a letter, e.g. biceps_left."
             )
         if ch.isdigit():
             index = int(ch) - 1
@@ -166,8 +166,8 @@ def base_muscle(name: str) -> str:
 
     Examples
     --------
-    >>> base_muscle("biceps_brachii_left"), base_muscle("r_lats"), base_muscle("triceps")
-    ('biceps_brachii', 'lats', 'triceps')
+    >>> base_muscle("biceps_left"), base_muscle("r_lats"), base_muscle("triceps")
+    ('biceps', 'lats', 'triceps')
     """
     m = _SIDE.search(name)
     if not m:
@@ -253,9 +253,9 @@ class LiveFrame:
     ``to_json()`` gives the documented shape::
 
         {"t": 1.25,
-         "muscles": {"biceps_brachii": {"role": "target", "pct_mvc": 42.0 or None,
+         "muscles": {"biceps": {"role": "target", "pct_mvc": 42.0 or None,
                                         "pct_peak": 80.1, "active": true, "cue": None}},
-         "ratios": {"biceps_brachii:brachioradialis": {"kind": "synergist", "value": 1.9}},
+         "ratios": {"biceps:brachioradialis": {"kind": "synergist", "value": 1.9}},
          "reps": [{"rep": 1, "muscle": ..., "onset_s": ..., "offset_s": ..., ...}],
          "quality": {"stream": "ok", "age_s": 0.01, "dropped_samples": 0, "flat": []}}
     """
@@ -387,8 +387,8 @@ class LivePipeline:
     >>> import numpy as np
     >>> from mindmuscle.signals.emg.simulate import simulate_emg
     >>> x = simulate_emg(4.0, 1000.0, [(1.0, 3.0)], amplitudes=[0.4])
-    >>> p = LivePipeline(1000.0, [LiveChannel(0, "biceps_brachii", "target")],
-    ...                  mvc={"biceps_brachii": 0.8 * 0.7979})
+    >>> p = LivePipeline(1000.0, [LiveChannel(0, "biceps", "target")],
+    ...                  mvc={"biceps": 0.8 * 0.7979})
     >>> frames = p.push(x[None, :], np.arange(x.size) / 1000.0, received_at=4.0)
     >>> len(frames), [round(r.onset_s, 1) for r in p.reps]
     (79, [1.0])
