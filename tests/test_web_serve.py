@@ -90,8 +90,13 @@ def test_serve_live_refuses_a_bad_sensor_or_several_workers_in_one_line(tmp_path
         ),
         (
             ["--live", "synthetic"],
-            "Error: MINDMUSCLE_LIVE_SOURCE is set but MINDMUSCLE_LIVE_MAP is not: say which "
-            "channel is which muscle, e.g. MINDMUSCLE_LIVE_MAP=1=biceps,2=front_delt.",
+            "Error: --live needs --map: say which channel is which muscle, e.g. "
+            "--map 1=biceps,2=front_delt.",
+        ),
+        (  # the simulated sensor's four channels are known: a fifth is refused at once
+            ["--live", "synthetic", "--map", "9=biceps"],
+            "Error: --map channel 9 does not exist: the stream has channels 1-4 or the labels "
+            "EMG1, EMG2, EMG3, EMG4.",
         ),
         (
             ["--live", "synthetic", "--map", "1=biceps", "--workers", "2"],

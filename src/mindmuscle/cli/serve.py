@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -80,15 +81,29 @@ def serve(
         given["live_source"] = live
     if channel_map is not None:
         given["live_map"] = channel_map
+    if live is not None and channel_map is None and not os.environ.get("MINDMUSCLE_LIVE_MAP"):
+        raise ConfigError(
+            "--live needs --map: say which channel is which muscle, e.g. "
+            "--map 1=biceps,2=front_delt."
+        )
     # The environment as the server's processes will read it: a bad variable is refused now,
     # before anything says the server is running.
     Settings()
     settings = Settings.model_validate(given)
     if settings.live_source:
-        from mindmuscle.io.live import parse_source
+        from mindmuscle.io.live import open_source, parse_source
+        from mindmuscle.signals.emg.live import parse_channel_map
 
         try:
-            parse_source(settings.live_source)  # the channels are checked when the sensor opens
+            spec = parse_source(settings.live_source)
+            if spec.kind == "synthetic":
+                # Its channels are known without a device: a wrong map is refused now, not on
+                # the phone (a real sensor's are checked when the server opens it).
+                source = open_source(spec)
+                try:
+                    parse_channel_map(settings.live_map or "", source.labels)
+                finally:
+                    source.close()
         except InvalidInputError as exc:
             raise InvalidInputError(str(exc).replace("--source", "--live", 1)) from None
         if settings.workers > 1:
