@@ -12,6 +12,7 @@ Each state is photographed at 390x844 (phone) and 1280x800 (desktop).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 import time
@@ -291,6 +292,11 @@ def test_an_lsl_stream_that_stops_mid_set_is_said_within_a_second_and_the_set_is
         assert page.locator("#btn-done").is_enabled()
         _finish_and_store(page, server)
         assert errors == []
+        # The reflection is followed by felt beside measured (no calibration: % of its peak).
+        on_rest = page.locator("#screen-rest.on").count() == 1
+        said = page.locator("#rest-measured-text" if on_rest else "#summary-list").inner_text()
+        assert re.search(r"felt 7, measured \d+% of this set's peak", said), said
+        _both_sizes(page, "live-03-felt-measured")
         # The samples that came before the stop are stored with the set, from the web.
         from mindmuscle.services.emg_sets import get_set_emg
         from mindmuscle.store import LOCAL_USER_ID, open_database

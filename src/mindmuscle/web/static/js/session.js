@@ -613,10 +613,12 @@ async function submitReflection() {
   await enqueue(uuid, "/api/sets", body);
   // Wait a moment for the server's answer; without network the plan goes on as it was.
   let adaptation = null;
+  let measured = null; // with the server's live sensor: "62% MVC", or why no EMG was stored
   try {
     const confirmed = await Promise.race([flush({ force: true }), new Promise((r) => setTimeout(() => r(null), 2500))]);
     const res = (confirmed && confirmed.get(uuid)) || resultOf(uuid);
     if (res && res.adaptation) adaptation = res.adaptation;
+    if (res && res.emg) measured = res.emg;
   } catch {
     /* offline */
   }
@@ -644,7 +646,8 @@ async function submitReflection() {
     finished_ms: Date.parse(state.reflect.finishedAt) || 0,
   };
   const loadDisplay = loadKg === null ? "bodyweight" : `${fmt(toShown(loadKg))} ${units()}`;
-  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, completed });
+  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, measured, completed });
+  state.lastMeasured = measured ? feltMeasured(reflection.target_rating ?? null, measured) : null;
   state.last = { ...(state.last || {}), [p.exercise_id]: { reps, load_kg: loadKg } };
   state.reflect = null;
   state.setUuid = null;
@@ -663,7 +666,17 @@ async function discardRefused() {
   state.reflect = null;
   state.setUuid = null;
   state.lastAdaptation = null;
+  state.lastMeasured = null;
   advance();
+}
+
+// The felt rating beside what the EMG measured, never the one as the other (rule 16):
+// "felt 8, measured 62% MVC" (or "% of this set's peak" without a calibration).
+function feltMeasured(rating, measured) {
+  const rated = rating !== null && rating !== undefined;
+  if (!measured) return rated ? `felt ${rating}/10` : "rating skipped";
+  if (measured.startsWith("no EMG")) return `${rated ? `felt ${rating}/10` : "rating skipped"} · ${measured}`;
+  return `${rated ? `felt ${rating}` : "rating skipped"}, measured ${measured}`;
 }
 
 function advance() {
@@ -704,6 +717,8 @@ function renderRest() {
   $("rest-next-cue").textContent = p.focus.cue;
   $("rest-next-mode").textContent = p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue";
   renderSoundNote();
+  $("rest-measured").hidden = !state.lastMeasured;
+  $("rest-measured-text").textContent = state.lastMeasured || "";
   const a = state.lastAdaptation;
   $("rest-adapt").hidden = !a;
   if (a) {
@@ -897,7 +912,7 @@ function renderSummary() {
     const a = document.createElement("span");
     a.textContent = `${s.name} · set ${s.set_index + 1}`;
     const b = document.createElement("b");
-    b.textContent = `${s.reps} × ${s.load_display} · felt ${s.target_rating}/10`;
+    b.textContent = `${s.reps} × ${s.load_display} · ${feltMeasured(s.target_rating, s.measured)}`;
     row.append(a, b);
     list.append(row);
   }
