@@ -782,8 +782,10 @@ class LivePipeline:
 
     def _frame(self, t: float, slow: npt.NDArray[np.float64], received_at: float) -> LiveFrame:
         pct_mvc = 100.0 * slow / self.mvc
-        peak = np.where(self._peak > 0, self._peak, 1.0)
-        pct_peak = 100.0 * slow / peak
+        # A share of the set's peak so far: 0-100 whatever the stream's units, and 0 while the
+        # filters settle (no peak yet), never the raw level divided by 1.
+        share = np.divide(100.0 * slow, self._peak, out=np.zeros_like(slow), where=self._peak > 0)
+        pct_peak = np.clip(share, 0.0, 100.0)
         cues = self._cues(pct_mvc)
         # A tone once per repetition of the target, not each time the envelope's ripple
         # crosses the line again.

@@ -94,6 +94,16 @@ def test_without_calibration_bars_are_percent_of_the_sets_peak() -> None:
     assert ratio == {"kind": "compensator", "value": None}
 
 
+def test_a_share_of_the_peak_is_never_above_100_even_in_microvolts() -> None:
+    """A stream in µV (values in the hundreds) from its first frame: % of this set's peak is
+    0-100 throughout, 0 while the filters settle, never the raw level."""
+    data, _bursts, _amps = simulated_set(6)
+    frames = feed(LivePipeline(FS, MUSCLES), 1000.0 * data, FS)
+    shares = [f.muscles[m]["pct_peak"] for f in frames for m in ("biceps", "front_delt")]
+    assert min(shares) >= 0.0 and max(shares) == pytest.approx(100.0, abs=0.1)
+    assert frames[0].muscles["biceps"]["pct_peak"] == 0.0
+
+
 def test_ratio_over_the_latest_rep_and_the_compensator_cue() -> None:
     rng = np.random.default_rng(7)
     bursts = [(1.0, 3.0), (4.0, 6.0)]
