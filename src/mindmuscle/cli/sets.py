@@ -176,9 +176,7 @@ def _show(
             for f, (old, new) in rev.changes.items()
         )
         kind = "EMG replaced" if rev.kind == "emg" else rev.kind
-        console.print(
-            f"  {_when(rev.revised_at)} {kind}: {what}", highlight=False, soft_wrap=True
-        )
+        console.print(f"  {_when(rev.revised_at)} {kind}: {what}", highlight=False, soft_wrap=True)
 
 
 def _context(db: str | None) -> tuple[Database, MassUnit, Catalog]:
