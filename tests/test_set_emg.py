@@ -289,6 +289,17 @@ def test_felt_and_measured_read_as_two_things() -> None:
         "felt not rated, measured 55% MVC"
     )
     assert felt_measured_text(8, None) is None
+    silent = features("pct_mvc", 55.0, 40.0).model_copy(
+        update={
+            "n_reps": 0,
+            "muscles": [
+                features("pct_mvc", 55.0, 40.0)
+                .muscles[0]
+                .model_copy(update={"peak_pct": None, "mean_pct": None})
+            ],
+        }
+    )
+    assert felt_measured_text(6, silent) == "felt 6; no repetition found in the EMG"
 
 
 def test_the_set_emg_migration_goes_down_and_up(tmp_path: Path) -> None:

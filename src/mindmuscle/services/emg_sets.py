@@ -433,4 +433,7 @@ def felt_measured_text(felt: int | None, features: SetEmgFeatures | None) -> str
     if features is None:
         return None
     felt_word = "not rated" if felt is None else str(felt)
-    return f"felt {felt_word}, measured {measured_text(features)}"
+    measured = measured_text(features)
+    if features.muscle(features.target).peak_pct is None:
+        return f"felt {felt_word}; {measured}"
+    return f"felt {felt_word}, measured {measured}"

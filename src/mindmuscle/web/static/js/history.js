@@ -61,7 +61,9 @@ function setLine(s) {
   const rated = r && r.target_rating !== null && r.target_rating !== undefined;
   // Felt beside measured, never the one as the other: "felt 8, measured 62% MVC" (or "% of this
   // set's peak" without a calibration).
-  if (s.emg_measured) bits.push(`${rated ? `felt ${r.target_rating}` : "rating skipped"}, measured ${s.emg_measured}`);
+  const felt = rated ? `felt ${r.target_rating}` : "rating skipped";
+  if (s.emg_measured && /^\d/.test(s.emg_measured)) bits.push(`${felt}, measured ${s.emg_measured}`);
+  else if (s.emg_measured) bits.push(`${rated ? `felt ${r.target_rating}/10` : felt} · ${s.emg_measured}`);
   else if (rated) bits.push(`felt ${r.target_rating}/10`);
   else if (r) bits.push("rating skipped");
   if (s.reps_in_reserve !== null && s.reps_in_reserve !== undefined) bits.push(`RIR ${s.reps_in_reserve}`);
