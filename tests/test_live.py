@@ -243,6 +243,10 @@ def test_cli_live_view_shows_bars_labelled_percent_of_set_peak() -> None:
             "no target muscle of Dumbbell Biceps Curl",
         ),
         (["--source", "synthetic", "--map", "1=b", "--record", "x.edf"], ".csv"),
+        (  # the option named is the one given wrong
+            ["--source", "synthetic", "--map", "1=b", "--cue-at", "500"],
+            "Invalid value for '--cue-at': 500 is not a %MVC to cue at",
+        ),
     ],
 )
 def test_cli_bad_arguments_give_one_line_and_exit_2(
@@ -381,8 +385,9 @@ def test_cli_calibrate_bad_arguments_exit_2(tmp_path: Path) -> None:
     base = ["live", "calibrate", "--source", "synthetic", "--map", "1=biceps", "--db", db]
     for extra, phrase in [
         (["--muscle", "triceps"], "'triceps' is not in --map"),
-        (["--trials", "0"], "give 1 to 10"),
-        (["--contraction-s", "30"], "give 2 to 10 s"),
+        (["--trials", "0"], "'--trials': 0 contractions are not allowed: give 1 to 10"),
+        (["--contraction-s", "30"], "'--contraction-s': A contraction of 30 s"),
+        (["--rest-s", "-1"], "'--rest-s': A rest of -1 s is not allowed"),
     ]:
         result = _cli([*base, *extra])
         assert result.exit_code == 2, result.output

@@ -175,6 +175,10 @@ def live(
         )
     if notch is not None and notch not in (50.0, 60.0):
         raise _usage(f"{notch:g} Hz is not a mains frequency: give 50 or 60.", "'--notch'")
+    if cue_at is not None and not 0 < cue_at <= 100:
+        raise _usage(
+            f"{cue_at:g} is not a %MVC to cue at: give above 0 and at most 100.", "'--cue-at'"
+        )
     try:
         spec = parse_source(source)
         if spec.kind == "brainflow":
@@ -378,11 +382,23 @@ def calibrate(
 
     try:
         spec = parse_source(source)
+    except InvalidInputError as exc:
+        raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
+    try:
         calibration_steps(
             list(muscle or ["any"]), trials=trials, contraction_s=contraction_s, rest_s=rest_s
         )
     except InvalidInputError as exc:
-        raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
+        # The one option the message is about: the count, a contraction's or a rest's length.
+        text = str(exc)
+        option = (
+            "'--trials'"
+            if "contractions are" in text
+            else "'--contraction-s'"
+            if "contraction of" in text
+            else "'--rest-s'"
+        )
+        raise _usage(text, option) from None
     database = open_database(db)
     src = open_source(spec)
     last: list[Any] = [None]
