@@ -393,3 +393,22 @@ def test_cli_calibrate_bad_arguments_exit_2(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and phrase in lines[0]
+
+
+def test_cli_calibrate_stopped_with_ctrl_c_says_nothing_was_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mindmuscle.services.live as live_service
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(live_service, "run_calibration", interrupted)
+    db = str(tmp_path / "m.db")
+    result = _cli(
+        ["live", "calibrate", "--source", "synthetic", "--map", "1=biceps", "--muscle", "biceps",
+         "--db", db]
+    )  # fmt: skip
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "Stopped: no calibration was stored."
+    assert "Traceback" not in result.output

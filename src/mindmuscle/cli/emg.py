@@ -37,7 +37,7 @@ def _print_summary(result: EmgResult) -> None:
     a = result.analysis
     console.print(
         f"{a.duration_s:.1f} s at {a.sfreq_hz:g} Hz, band {a.band_hz[0]:g}-{a.band_hz[1]:g} Hz: "
-        f"{a.n_reps} repetitions on {a.target} (from {a.rep_source})"
+        f"{a.n_reps} repetition{'' if a.n_reps == 1 else 's'} on {a.target} (from {a.rep_source})"
     )
     ch_table = Table(title="Channels")
     for col in ("channel", "role", "unit", "bursts", "normalised to", "quality"):

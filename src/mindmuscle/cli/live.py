@@ -433,6 +433,9 @@ def calibrate(
             if str(exc).startswith(("--map", "--muscle")):
                 raise _usage(str(exc).split(" ", 1)[1], f"'{str(exc).split()[0]}'") from None
             raise
+        except KeyboardInterrupt:
+            err_console.print("Stopped: no calibration was stored.", highlight=False)
+            raise typer.Exit(130) from None
     finally:
         src.close()
     save_calibrations(database, LOCAL_USER_ID, results)

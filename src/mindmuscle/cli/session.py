@@ -867,7 +867,8 @@ class _LiveEmg:
         if self.prepared is None:
             return
         text = felt_measured_text(c.reflection.target_rating, self.prepared.features)
-        view.line(f"EMG: {text} ({self.prepared.features.n_reps} repetitions in the EMG)")
+        n = self.prepared.features.n_reps
+        view.line(f"EMG: {text} ({n} repetition{'' if n == 1 else 's'} in the EMG)")
         self.measured.append(f"{view.name(c.exercise_id)} set {c.set_index + 1}: {text}")
         self.prepared = None
 

@@ -120,7 +120,8 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
 def _emg_lines(view: emg_sets.SetEmgView, felt: int | None) -> list[str]:
     """The set's EMG in words: felt beside measured, then each muscle's repetitions."""
     f = view.features
-    lines = [f"EMG: {emg_sets.felt_measured_text(felt, f)} ({f.n_reps} repetitions on {f.target})"]
+    reps = f"{f.n_reps} repetition{'' if f.n_reps == 1 else 's'}"
+    lines = [f"EMG: {emg_sets.felt_measured_text(felt, f)} ({reps} on {f.target})"]
     for m in f.muscles:
         unit = "% MVC" if m.basis == "pct_mvc" else "% of this set's peak"
         peaks = ", ".join(f"{r.peak_pct:.0f}" for r in m.reps) or "-"

@@ -148,7 +148,7 @@ export class LiveBars {
       bar.fill.style.width = "0%";
       bar.value.textContent = "–";
     }
-    this.say(detail ? `${STOPPED} (${detail})` : STOPPED);
+    this.say(detail ? `${STOPPED} ${detail.charAt(0).toUpperCase()}${detail.slice(1).replace(/\.?$/, ".")}` : STOPPED);
   }
 
   _message(m, received) {
