@@ -91,6 +91,7 @@ def test_a_lifter_on_the_servers_lsl_sensor_gets_the_known_error_stored(tmp_path
         _calibrate(c.app.state.ctx.db, LOCAL_USER_ID, _mvc_level(), "uV")  # type: ignore[attr-defined]
         overview = c.get("/api/skill-tests").json()
         assert overview["live"] == {"muscles": [{"muscle": "biceps", "calibrated": True}]}
+        assert overview["names"] == {"biceps": "Biceps"}  # the page shows names, not ids
         url = "/api/live/skill-test?muscle=biceps&hold_s=4&rest_s=0.5&seed=2"
         with c.websocket_connect(url, headers=ORIGIN) as ws:
             messages = _until_end(ws, lifter)
@@ -113,6 +114,8 @@ def test_a_lifter_on_the_servers_lsl_sensor_gets_the_known_error_stored(tmp_path
         listed = c.get("/api/skill-tests").json()
         assert [t["id"] for t in listed["tests"]] == [result["test"]["id"]]
         assert listed["muscle"] == "biceps" and listed["figure"]["data"][0]["name"] == "10% MVC"
+        # One day of tests: the axis tells them apart by time, not the same date on each tick.
+        assert listed["figure"]["layout"]["xaxis"]["tickformat"] == "%d %b %H:%M"
     assert MEAN_REL_TOL < 0.08  # the frame-rate score is looser than the per-sample one
 
 

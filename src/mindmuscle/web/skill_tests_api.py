@@ -22,9 +22,11 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
+from mindmuscle.catalog import Catalog
 from mindmuscle.errors import InvalidInputError, MindMuscleError
 from mindmuscle.experiments.skill_test import skill_test_order
 from mindmuscle.services import skill_tests as service
+from mindmuscle.signals.emg.live import base_muscle
 from mindmuscle.store import LOCAL_USER_ID
 from mindmuscle.web.deps import Ctx, User, WebContext
 
@@ -43,6 +45,20 @@ class SkillTestsOut(BaseModel):
     live: dict[str, Any] | None = Field(
         description="The live sensor's muscles and their calibration (None: no sensor)."
     )
+    names: dict[str, str] = Field(
+        default_factory=dict, description="Each muscle id above -> the name a lifter reads."
+    )
+
+
+def _muscle_names(catalog: Catalog, ids: list[str]) -> dict[str, str]:
+    """Names, not ids: "Biceps", "Biceps (left)" for biceps_left."""
+    out: dict[str, str] = {}
+    for m in ids:
+        base = base_muscle(m)
+        name = catalog.muscles[base].name.split(" (")[0] if base in catalog.muscles else base
+        side = m.replace(base, "", 1).strip("_-. ")
+        out[m] = f"{name} ({side})" if side else name.replace("_", " ")
+    return out
 
 
 @router.get("/skill-tests", response_model=SkillTestsOut, tags=["live"])
@@ -51,9 +67,11 @@ def skill_tests(
 ) -> SkillTestsOut:
     """The connection tests of a muscle (effortmatch2019): per level, the SD around the target."""
     live_map = ctx.live.channel_map if ctx.live is not None else None
-    return SkillTestsOut(
-        **service.skill_test_overview(ctx.db, user, muscle=muscle, live_map=live_map)
-    )
+    overview = service.skill_test_overview(ctx.db, user, muscle=muscle, live_map=live_map)
+    ids = list(overview["muscles"])
+    if overview.get("live"):
+        ids += [str(m["muscle"]) for m in overview["live"]["muscles"]]
+    return SkillTestsOut(**overview, names=_muscle_names(ctx.catalog, ids))
 
 
 def _number(ws: WebSocket, name: str, default: float) -> float:

@@ -56,9 +56,13 @@ def _figure(tests: Sequence[PastSkillTest], *, dark: bool = False) -> Any:
             hovertemplate="%{x|%d %b %Y}: mean SD %{y:.1f} points<extra></extra>",
         )
     )
+    times = [t.performed_at for t in tests]
+    short = len(times) < 2 or (max(times) - min(times)).total_seconds() < 2 * 86400
+    tick = "%d %b %H:%M" if short else "%d %b"
     fig.update_layout(
         title={"text": f"Matching error over weeks: {', '.join(muscles) or 'no tests'}"},
-        xaxis={"title": {"text": "test date"}, "tickformat": "%d %b"},
+        # Tests of one day or two: their times too, or every tick reads the same date.
+        xaxis={"title": {"text": "test date"}, "tickformat": tick},
         yaxis={"title": {"text": "SD around the target (%MVC points)"}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 56, "r": 12, "t": 48, "b": 40},
@@ -70,7 +74,7 @@ def _figure(tests: Sequence[PastSkillTest], *, dark: bool = False) -> Any:
             paper_bgcolor="rgba(0,0,0,0)",
             plot_bgcolor="rgba(0,0,0,0)",
             font={"color": "#c9cfda", "family": "system-ui, sans-serif", "size": 12},
-            xaxis={"title": None, "gridcolor": "#2c313c"},
+            xaxis={"title": None, "gridcolor": "#2c313c", "tickformat": tick},
             yaxis={"title": {"text": "SD (%MVC points)"}, "gridcolor": "#2c313c"},
             legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
             margin={"l": 48, "r": 8, "t": 8, "b": 32},

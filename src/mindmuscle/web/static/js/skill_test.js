@@ -64,7 +64,8 @@ async function loadHistory(muscle) {
   const q = muscle ? `?muscle=${encodeURIComponent(muscle)}` : "";
   const data = await api(`/api/skill-tests${q}`);
   const pick = $("st-history-muscle");
-  pick.replaceChildren(...data.muscles.map((m) => el("option", { value: m }, m.replaceAll("_", " "))));
+  const names = data.names || {};
+  pick.replaceChildren(...data.muscles.map((m) => el("option", { value: m }, names[m] || m.replaceAll("_", " "))));
   if (data.muscle) pick.value = data.muscle;
   $("st-pick-row").hidden = data.muscles.length < 2;
   $("st-empty").hidden = data.tests.length > 0;
@@ -90,7 +91,7 @@ async function loadHistory(muscle) {
     const sel = $("st-muscle");
     const current = sel.value;
     sel.replaceChildren(...data.live.muscles.map((m) => el("option", { value: m.muscle },
-      `${m.muscle.replaceAll("_", " ")}${m.calibrated ? "" : " (not calibrated)"}`)));
+      `${(data.names || {})[m.muscle] || m.muscle.replaceAll("_", " ")}${m.calibrated ? "" : " (not calibrated)"}`)));
     const first = data.live.muscles.find((m) => m.calibrated);
     sel.value = current || (first ? first.muscle : (data.live.muscles[0] || {}).muscle || "");
   }
