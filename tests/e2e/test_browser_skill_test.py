@@ -85,13 +85,13 @@ def test_the_connection_test_page_runs_a_test_and_shows_it_over_weeks(
         page.goto("/skill-test?hold_s=2&rest_s=0&seed=1")
         page.wait_for_selector("body[data-ready='1']")
         page.click("#st-start")
-        page.wait_for_selector("#st-live.holding", timeout=20_000)
+        page.wait_for_selector("#st-live.holding", timeout=60_000)
         word = page.inner_text("#st-word")
         assert word in ("10%", "20%", "40%")
         live_text = page.inner_text("#st-live")
         assert "of your maximum now" in live_text and "MVC" not in live_text  # no level shown
         shot(page, "62-skill-test-hold")
-        page.wait_for_selector("body[data-tested]", timeout=30_000)
+        page.wait_for_selector("body[data-tested]", timeout=90_000)
         assert page.is_hidden("#st-live")
         rows = page.locator("#st-result-table tbody tr")
         assert rows.count() == 3
