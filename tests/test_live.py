@@ -237,6 +237,10 @@ def test_cli_live_view_shows_bars_labelled_percent_of_set_peak() -> None:
         (["--source", "synthetic", "--map", "1=b", "--seconds", "0"], "above 0"),
         (["--source", "synthetic", "--map", "1=b", "--notch", "55"], "50 or 60"),
         (["--source", "brainflow:toaster", "--map", "1=b"], "no board 'toaster'"),
+        (
+            ["--source", "brainflow:playback:/no/such.csv", "--map", "1=b"],
+            "brainflow:playback:/no/such.csv: no such file (check the path)",
+        ),
         (["--source", "synthetic", "--map", "1=b", "--exercise", "nope"], "nope"),
         (
             ["--source", "synthetic", "--map", "1=triceps", "--exercise", "dumbbell_biceps_curl"],

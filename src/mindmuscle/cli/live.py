@@ -182,9 +182,9 @@ def live(
     try:
         spec = parse_source(source)
         if spec.kind == "brainflow":
-            from mindmuscle.io.live.board import board_id_of
+            from mindmuscle.io.live.board import check_board
 
-            board_id_of(spec.name)
+            check_board(spec.name, spec.address)
     except InvalidInputError as exc:
         raise _usage(str(exc).removeprefix("--source "), "'--source'") from None
     if exercise is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from mindmuscle.errors import InvalidInputError, StreamError
 from mindmuscle.io.live import Chunk, address_kind
 
-__all__ = ["BrainFlowSource", "board_id_of"]
+__all__ = ["BrainFlowSource", "board_id_of", "check_board"]
 
 _POLL_S = 0.005
 _CHUNK_S = 0.01
@@ -66,6 +67,25 @@ def board_id_of(board: str) -> int:
     )
 
 
+def check_board(board: str, address: str | None) -> None:
+    """Refuse a board BrainFlow does not have, or a playback file that does not exist, before
+    anything is opened.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        With what was given and what is allowed.
+    """
+    board_id = board_id_of(board)
+    if board_id == _brainflow().BoardIds.PLAYBACK_FILE_BOARD.value and address:
+        file = address.partition("@")[0]
+        if not Path(file).is_file():
+            raise InvalidInputError(
+                f"brainflow:playback:{file}: no such file (check the path); give a file "
+                "BrainFlow wrote, as brainflow:playback:FILE[@MASTER]."
+            )
+
+
 class BrainFlowSource:
     """The EMG channels of a BrainFlow board, streamed (timestamps in Unix seconds)."""
 
@@ -88,6 +108,7 @@ class BrainFlowSource:
                     "brainflow:playback needs the file: brainflow:playback:FILE[@MASTER]."
                 )
             file, _, master = address.partition("@")
+            check_board(board, address)
             params.file = file
             data_board = board_id_of(master) if master else BoardIds.SYNTHETIC_BOARD.value
             params.master_board = data_board
