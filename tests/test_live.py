@@ -416,3 +416,16 @@ def test_cli_calibrate_stopped_with_ctrl_c_says_nothing_was_stored(
     assert result.exit_code == 130
     assert result.stderr.strip() == "Stopped: no calibration was stored."
     assert "Traceback" not in result.output
+
+
+def test_cli_notes_a_mapped_muscle_the_catalogue_does_not_know(tmp_path: Path) -> None:
+    with contextlib.chdir(tmp_path):
+        result = _cli(
+            ["live", "--source", "synthetic", "--map", "1=bicep,2=biceps_left", "--seconds",
+             "0.3", "--json-lines"]
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == [
+        "note: --map muscle 'bicep' is not in the catalogue (did you mean biceps?): it is "
+        "shown, but no exercise card gives it a role."
+    ]

@@ -13,6 +13,7 @@ computes, records and reports a stall or a lost stream as a frame: it never rais
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from mindmuscle.signals.emg.live import (
     LiveFrame,
     LivePipeline,
     assign_roles,
+    base_muscle,
     parse_channel_map,
 )
 from mindmuscle.signals.emg.mvc import (
@@ -94,13 +96,32 @@ def build_pipeline(
     else:
         roles = assign_roles(names)
     channels = [LiveChannel(i, m, roles[m]) for i, m in mapping]
-    return LivePipeline(
+    pipeline = LivePipeline(
         source.sfreq_hz,
         channels,
         mvc=mvc,
         cue_at_pct_mvc=cue_at_pct_mvc,
         mains_hz=mains_hz,
     )
+    pipeline.notes.extend(_unknown_muscle_notes(names))
+    return pipeline
+
+
+def _unknown_muscle_notes(names: list[str]) -> list[str]:
+    """A note for each mapped muscle the catalogue does not know (a typo reads as one)."""
+    known = sorted(load_catalog().muscles)
+    notes = []
+    for name in names:
+        base = base_muscle(name)
+        if base in known:
+            continue
+        close = difflib.get_close_matches(base, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        notes.append(
+            f"--map muscle {name!r} is not in the catalogue{hint}: it is shown, but no exercise "
+            "card gives it a role."
+        )
+    return notes
 
 
 def run_live(

@@ -114,7 +114,8 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
     Raises
     ------
     InvalidInputError
-        An entry without ``=``, a channel the stream does not have, a muscle mapped twice.
+        An entry without ``=``, a channel the stream does not have, a muscle or a channel
+        mapped twice.
 
     Examples
     --------
@@ -157,6 +158,10 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
             raise InvalidInputError(f"--map channel {ch!r} is not in the stream: use {allowed}.")
         if any(m == muscle for _, m in out):
             raise InvalidInputError(f"--map names the muscle {muscle!r} twice: give each once.")
+        if any(i == index for i, _ in out):
+            raise InvalidInputError(
+                f"--map gives channel {ch} two muscles: one channel is one muscle."
+            )
         out.append((index, muscle))
     return out
 

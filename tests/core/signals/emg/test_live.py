@@ -180,6 +180,8 @@ def test_parse_channel_map_by_number_and_label() -> None:
         parse_channel_map("4=biceps", labels)
     with pytest.raises(InvalidInputError, match="'EMG9' is not in the stream"):
         parse_channel_map("EMG9=biceps", labels)
+    with pytest.raises(InvalidInputError, match=r"^--map gives channel EMG1 two muscles"):
+        parse_channel_map("1=biceps,EMG1=triceps", labels)
     with pytest.raises(InvalidInputError, match="is not CH=MUSCLE"):
         parse_channel_map("biceps", labels)
     with pytest.raises(InvalidInputError, match="names the muscle 'biceps' twice"):
