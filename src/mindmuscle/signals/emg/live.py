@@ -190,20 +190,24 @@ def assign_roles(
 ) -> dict[str, LiveRole]:
     """Role of each mapped muscle from an exercise card's targets, synergists, compensators.
 
-    Without targets (no exercise given), the first muscle is the target and the others are
-    synergists. A muscle that is both a synergist and a compensator on the card is a
-    compensator (the cue needs it).
+    Without targets (no exercise given), the first muscle is the target (both its sides when
+    it is mapped left and right) and the others are synergists. A muscle that is both a
+    synergist and a compensator on the card is a compensator (the cue needs it).
 
     Examples
     --------
     >>> assign_roles(["pec_sternal_l", "front_delt", "triceps"], targets=["pec_sternal"],
     ...              synergists=["front_delt", "triceps"], compensators=["front_delt"])
     {'pec_sternal_l': 'target', 'front_delt': 'compensator', 'triceps': 'synergist'}
+    >>> assign_roles(["biceps_left", "biceps_right", "front_delt"])
+    {'biceps_left': 'target', 'biceps_right': 'target', 'front_delt': 'synergist'}
     """
     roles: dict[str, LiveRole] = {}
     if not targets:
-        for i, m in enumerate(muscles):
-            roles[m] = "target" if i == 0 else "synergist"
+        first = base_muscle(muscles[0]) if muscles else ""
+        for m in muscles:
+            # The other side of the first muscle is a target too (its balance), not a helper.
+            roles[m] = "target" if base_muscle(m) == first else "synergist"
         return roles
     for m in muscles:
         b = base_muscle(m)
