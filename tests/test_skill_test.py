@@ -299,7 +299,9 @@ def test_on_a_pylsl_stream_a_lifter_who_undershoots_gets_the_known_error() -> No
         level = held[t.target_pct]
         wobble = np.sqrt(max(0.0, t.sd_pct**2 - t.error_pct**2))
         assert RIPPLE[0] * level <= wobble <= RIPPLE[1] * level
-        assert t.n_samples == pytest.approx(2000, abs=60)  # 2 s scored of each 3 s hold
+        # 2 s scored of each 3 s hold, timed by when the samples arrive: on a loaded machine a
+        # late read moves a hold's edges by up to a few tenths of a second.
+        assert t.n_samples == pytest.approx(2000, abs=250)
 
 
 # --- the command line ---------------------------------------------------------------------------
