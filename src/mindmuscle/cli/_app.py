@@ -415,3 +415,18 @@ DbOption = Annotated[
     ),
 ]
 """The ``--db`` option every command that reads or writes stored data takes."""
+
+_MAP_HELP = (
+    "The live sensor's channels to muscles: CH is the 1-based number or the stream's label; "
+    "add _left/_right for the two sides (e.g. 1=biceps_left)."
+)
+LiveMapOption = Annotated[
+    str | None, typer.Option("--map", metavar="CH=MUSCLE[,...]", help=_MAP_HELP)
+]
+"""``--map`` of a command with an optional live sensor (live, serve, session)."""
+LiveMapRequired = Annotated[str, typer.Option("--map", metavar="CH=MUSCLE[,...]", help=_MAP_HELP)]
+"""``--map`` of a command that needs the live sensor (live calibrate, live skill-test)."""
+LiveSourceRequired = Annotated[
+    str, typer.Option("--source", help="The stream, as for mindmuscle live (e.g. lsl:EMG).")
+]
+"""``--source`` of a command that needs the live sensor (live calibrate, live skill-test)."""

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mindmuscle.cli._app import DbOption, app, console, err_console
+from mindmuscle.cli._app import (
+    DbOption,
+    LiveMapOption,
+    LiveMapRequired,
+    LiveSourceRequired,
+    app,
+    console,
+    err_console,
+)
 
 __all__ = ["live_app"]
 
@@ -101,15 +109,7 @@ def live(
             "serial port, MAC or IP), brainflow:playback:FILE, or synthetic.",
         ),
     ] = None,
-    channel_map: Annotated[
-        str | None,
-        typer.Option(
-            "--map",
-            metavar="CH=MUSCLE[,...]",
-            help="Channels to muscles: CH is the 1-based number or the stream's label; "
-            "add _left/_right for the two sides (e.g. 1=biceps_left).",
-        ),
-    ] = None,
+    channel_map: LiveMapOption = None,
     exercise: Annotated[
         str | None,
         typer.Option(
@@ -341,16 +341,8 @@ def _interruptible(
 
 @live_app.command("calibrate")
 def calibrate(
-    source: Annotated[
-        str,
-        typer.Option("--source", help="The stream, as for mindmuscle live (e.g. lsl:EMG)."),
-    ],
-    channel_map: Annotated[
-        str,
-        typer.Option(
-            "--map", metavar="CH=MUSCLE[,...]", help="Channels to muscles, as for mindmuscle live."
-        ),
-    ],
+    source: LiveSourceRequired,
+    channel_map: LiveMapRequired,
     muscle: Annotated[
         list[str] | None,
         typer.Option("--muscle", help="A mapped muscle to calibrate (repeatable; default all)."),
@@ -454,16 +446,8 @@ def skill_test(
     muscle: Annotated[
         str, typer.Option("--muscle", help="The calibrated muscle to test (mapped in --map).")
     ],
-    source: Annotated[
-        str,
-        typer.Option("--source", help="The stream, as for mindmuscle live (e.g. lsl:EMG)."),
-    ],
-    channel_map: Annotated[
-        str,
-        typer.Option(
-            "--map", metavar="CH=MUSCLE[,...]", help="Channels to muscles, as for mindmuscle live."
-        ),
-    ],
+    source: LiveSourceRequired,
+    channel_map: LiveMapRequired,
     hold_s: Annotated[
         float, typer.Option("--hold-s", help="Seconds per hold (5 usual; the first is not scored).")
     ] = 5.0,

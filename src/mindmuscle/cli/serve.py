@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mindmuscle.cli._app import app, console
+from mindmuscle.cli._app import LiveMapOption, app, console
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError, InvalidInputError
 from mindmuscle.server import ensure_certificate, lan_address, run
@@ -51,14 +51,7 @@ def serve(
             "brainflow:BOARD[:ADDRESS] or synthetic (as for mindmuscle live; needs --map).",
         ),
     ] = None,
-    channel_map: Annotated[
-        str | None,
-        typer.Option(
-            "--map",
-            metavar="CH=MUSCLE[,...]",
-            help="The live sensor's channels to muscles, as for mindmuscle live.",
-        ),
-    ] = None,
+    channel_map: LiveMapOption = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(

@@ -36,7 +36,7 @@ from rich.text import Text
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli import _prompt
-from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli._app import DbOption, LiveMapOption, app, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
@@ -1125,14 +1125,7 @@ def session(
             "brainflow:BOARD[:ADDRESS] or synthetic (as for `mindmuscle live`).",
         ),
     ] = None,
-    channel_map: Annotated[
-        str | None,
-        typer.Option(
-            "--map",
-            metavar="CH=MUSCLE[,...]",
-            help="With --live: channels to muscles (1-based number or the stream's label).",
-        ),
-    ] = None,
+    channel_map: LiveMapOption = None,
     placement: Annotated[
         str | None,
         typer.Option(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, WebSocket
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.config import Settings
@@ -32,6 +32,7 @@ __all__ = [
     "User",
     "UserCatalog",
     "WebContext",
+    "accept_websocket",
     "check_csrf",
     "current_catalog",
     "current_user",
@@ -135,3 +136,16 @@ async def check_csrf(request: Request) -> None:
             "The request has no valid CSRF token: reload the page and try again (API clients: "
             "GET /api/csrf, then send its token in the X-CSRF-Token header with the cookie)."
         )
+
+
+async def accept_websocket(ws: WebSocket) -> int | None:
+    """Accept a WebSocket for its user (the local user on loopback) and return the user id;
+    None when it has no open session (it is closed, policy violation). The guard refuses such
+    a socket before it opens; this does not rely on it."""
+    ctx: WebContext = ws.app.state.ctx
+    user = (ws.scope.get("state") or {}).get("mindmuscle_user") if ctx.login_required else None
+    if ctx.login_required and user is None:
+        await ws.close(code=1008)
+        return None
+    await ws.accept()
+    return int(user) if user is not None else LOCAL_USER_ID

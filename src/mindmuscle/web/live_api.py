@@ -26,8 +26,7 @@ from pydantic import BaseModel, Field
 
 from mindmuscle.coach.sets import UUID_PATTERN
 from mindmuscle.errors import StreamError
-from mindmuscle.store import LOCAL_USER_ID
-from mindmuscle.web.deps import Ctx, User, WebContext
+from mindmuscle.web.deps import Ctx, User, WebContext, accept_websocket
 
 __all__ = ["LiveStatus", "router"]
 
@@ -70,12 +69,9 @@ def _cue_at(text: str | None) -> tuple[float | None, str | None]:
 async def live_socket(ws: WebSocket) -> None:
     """Live frames of the server's sensor for one running set (see the module docstring)."""
     ctx: WebContext = ws.app.state.ctx
-    user = (ws.scope.get("state") or {}).get("mindmuscle_user") if ctx.login_required else None
-    if ctx.login_required and user is None:  # the guard refuses this already; never rely on one
-        await ws.close(code=1008)
+    user_id = await accept_websocket(ws)
+    if user_id is None:
         return
-    user_id = int(user) if user is not None else LOCAL_USER_ID
-    await ws.accept()
     feed = ctx.live
     if feed is None:
         await ws.send_text(

@@ -27,8 +27,7 @@ from mindmuscle.errors import InvalidInputError, MindMuscleError
 from mindmuscle.experiments.skill_test import skill_test_order
 from mindmuscle.services import skill_tests as service
 from mindmuscle.signals.emg.live import base_muscle
-from mindmuscle.store import LOCAL_USER_ID
-from mindmuscle.web.deps import Ctx, User, WebContext
+from mindmuscle.web.deps import Ctx, User, WebContext, accept_websocket
 
 __all__ = ["SkillTestsOut", "router"]
 
@@ -90,12 +89,9 @@ def _number(ws: WebSocket, name: str, default: float) -> float:
 async def skill_test_socket(ws: WebSocket) -> None:
     """Run the connection test on the server's live sensor (see the module docstring)."""
     ctx: WebContext = ws.app.state.ctx
-    user = (ws.scope.get("state") or {}).get("mindmuscle_user") if ctx.login_required else None
-    if ctx.login_required and user is None:  # the guard refuses this already; never rely on one
-        await ws.close(code=1008)
+    user_id = await accept_websocket(ws)
+    if user_id is None:
         return
-    user_id = int(user) if user is not None else LOCAL_USER_ID
-    await ws.accept()
 
     async def stop(message: str) -> None:
         await ws.send_text(json.dumps({"type": "stopped", "message": message}))
