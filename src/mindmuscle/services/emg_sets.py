@@ -35,7 +35,7 @@ from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import attach_set_emg
 from mindmuscle.signals.emg import EmgRecording, analyze_emg
-from mindmuscle.signals.emg.live import assign_roles, parse_channel_map
+from mindmuscle.signals.emg.live import card_roles, parse_channel_map
 from mindmuscle.signals.emg.mvc import SESSION_HOURS, calibration_flags
 from mindmuscle.signals.emg.sets import SetEmgFeatures, measured_text, set_emg_features
 from mindmuscle.store import Database, SetEmgCreate, repo
@@ -122,24 +122,6 @@ def _mapped(recording: EmgRecording, channel_map: str | None) -> EmgRecording:
     )
 
 
-def _roles(muscles: Sequence[str], exercise: Exercise | None) -> dict[str, str]:
-    if exercise is None or not exercise.targets:
-        return dict(assign_roles(list(muscles)))
-    roles = assign_roles(
-        list(muscles),
-        targets=exercise.targets,
-        synergists=exercise.synergists,
-        compensators=exercise.compensators,
-    )
-    if "target" not in roles.values():
-        raise InvalidInputError(
-            f"The recording's muscles ({', '.join(muscles)}) include no target of "
-            f"{exercise.name}: map a channel to {' or '.join(exercise.targets)} (add _left or "
-            "_right for a side), e.g. --map 1=" + exercise.targets[0] + "."
-        )
-    return dict(roles)
-
-
 def _calibrations(
     db: Database,
     user_id: int,
@@ -181,7 +163,7 @@ def analyse_set_emg(
     timestamps: npt.NDArray[np.float64] | None = None,
 ) -> tuple[SetEmgFeatures, dict[str, object], bytes]:
     """The features of a set's (mapped) recording, its analysis as JSON, and its XDF file."""
-    roles = _roles(recording.channels, exercise)
+    roles: dict[str, str] = dict(card_roles(list(recording.channels), exercise))
     target = next(m for m in recording.channels if roles.get(m) == "target")
     helpers = [m for m in recording.channels if roles.get(m) in ("synergist", "compensator")]
     result = analyze_emg(recording, target=target, synergists=helpers, mvc_levels=dict(mvc_levels))

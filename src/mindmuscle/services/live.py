@@ -29,8 +29,8 @@ from mindmuscle.signals.emg.live import (
     LiveChannel,
     LiveFrame,
     LivePipeline,
-    assign_roles,
     base_muscle,
+    card_roles,
     parse_channel_map,
 )
 from mindmuscle.signals.emg.mvc import (
@@ -80,21 +80,7 @@ def build_pipeline(
     """The pipeline for ``source`` with ``--map`` and the exercise card's muscle roles."""
     mapping = parse_channel_map(channel_map, source.labels)
     names = [m for _, m in mapping]
-    if exercise_id:
-        ex = load_catalog().exercise(exercise_id)
-        roles = assign_roles(
-            names,
-            targets=ex.targets,
-            synergists=ex.synergists,
-            compensators=ex.compensators,
-        )
-        if "target" not in roles.values():
-            raise InvalidInputError(
-                f"--map names no target muscle of {ex.name}: map a channel to "
-                f"{' or '.join(ex.targets) or 'its target'} (add _left or _right for a side)."
-            )
-    else:
-        roles = assign_roles(names)
+    roles = card_roles(names, load_catalog().exercise(exercise_id) if exercise_id else None)
     channels = [LiveChannel(i, m, roles[m]) for i, m in mapping]
     pipeline = LivePipeline(
         source.sfreq_hz,

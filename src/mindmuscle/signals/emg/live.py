@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
+from mindmuscle.catalog.models import Exercise
 from mindmuscle.errors import InvalidInputError, InvalidSignalError
 from mindmuscle.signals.emg._checks import check_sfreq
 from mindmuscle.signals.emg.features import left_right_pairs
@@ -58,6 +59,7 @@ __all__ = [
     "StreamState",
     "assign_roles",
     "base_muscle",
+    "card_roles",
     "parse_channel_map",
 ]
 
@@ -219,6 +221,32 @@ def assign_roles(
             roles[m] = "synergist"
         else:
             roles[m] = "other"
+    return roles
+
+
+def card_roles(muscles: Sequence[str], exercise: Exercise | None) -> dict[str, LiveRole]:
+    """The roles of mapped muscles from an exercise card (:func:`assign_roles`); without a
+    card, or a card without targets, the first muscle is the target.
+
+    Raises
+    ------
+    InvalidInputError
+        The card's exercise has targets and none of them is mapped.
+    """
+    if exercise is None or not exercise.targets:
+        return assign_roles(muscles)
+    roles = assign_roles(
+        muscles,
+        targets=exercise.targets,
+        synergists=exercise.synergists,
+        compensators=exercise.compensators,
+    )
+    if "target" not in roles.values():
+        raise InvalidInputError(
+            f"The mapped muscles ({', '.join(muscles)}) include no target muscle of "
+            f"{exercise.name}: map a channel to {' or '.join(exercise.targets)} (add _left or "
+            f"_right for a side), e.g. --map 1={exercise.targets[0]}."
+        )
     return roles
 
 
