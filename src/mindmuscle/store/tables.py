@@ -220,6 +220,12 @@ class SetRow(Base):
             "user_id", "exercise_id", "deleted_at", "performed_at", "set_type", "load_kg",
             "reps", "rir",
         ),
+        # The few sets with a measured activation (felt versus measured on every Progress view).
+        Index(
+            "ix_sets_user_measured", "user_id", "performed_at",
+            sqlite_where=text("emg_peak_mvc IS NOT NULL"),
+            postgresql_where=text("emg_peak_mvc IS NOT NULL"),
+        ),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
