@@ -60,12 +60,16 @@ function resultTable(table, test) {
   );
 }
 
+// Names, not ids: the server sends them with every overview ("Biceps", "Biceps (left)").
+const muscleNames = {};
+const muscleName = (m) => muscleNames[m] || m.replaceAll("_", " ");
+
 async function loadHistory(muscle) {
   const q = muscle ? `?muscle=${encodeURIComponent(muscle)}` : "";
   const data = await api(`/api/skill-tests${q}`);
   const pick = $("st-history-muscle");
-  const names = data.names || {};
-  pick.replaceChildren(...data.muscles.map((m) => el("option", { value: m }, names[m] || m.replaceAll("_", " "))));
+  Object.assign(muscleNames, data.names || {});
+  pick.replaceChildren(...data.muscles.map((m) => el("option", { value: m }, muscleName(m))));
   if (data.muscle) pick.value = data.muscle;
   $("st-pick-row").hidden = data.muscles.length < 2;
   $("st-empty").hidden = data.tests.length > 0;
@@ -91,7 +95,7 @@ async function loadHistory(muscle) {
     const sel = $("st-muscle");
     const current = sel.value;
     sel.replaceChildren(...data.live.muscles.map((m) => el("option", { value: m.muscle },
-      `${(data.names || {})[m.muscle] || m.muscle.replaceAll("_", " ")}${m.calibrated ? "" : " (not calibrated)"}`)));
+      `${muscleName(m.muscle)}${m.calibrated ? "" : " (not calibrated)"}`)));
     const first = data.live.muscles.find((m) => m.calibrated);
     sel.value = current || (first ? first.muscle : (data.live.muscles[0] || {}).muscle || "");
   }
@@ -172,7 +176,7 @@ function start() {
       stopSound();
       finish();
       $("st-result").hidden = false;
-      $("st-result-title").textContent = `Your result: ${m.test.muscle.replaceAll("_", " ")}`;
+      $("st-result-title").textContent = `Your result: ${muscleName(m.test.muscle)}`;
       resultTable($("st-result-table"), m.test);
       const before = m.previous ? ` Last test (${when(m.previous.performed_at)}): ${m.previous.overall_sd_pct.toFixed(1)}.` : "";
       $("st-result-note").textContent = `Mean SD around the target: ${m.test.overall_sd_pct.toFixed(1)} points of %MVC (lower is closer).${before} Stored.`;
