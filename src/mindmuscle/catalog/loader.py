@@ -168,7 +168,24 @@ class Catalog:
         try:
             return self.muscles[muscle_id]
         except KeyError:
-            raise UnknownIdError("muscle", muscle_id, _suggest(muscle_id, self.muscles)) from None
+            raise UnknownIdError("muscle", muscle_id, self._muscles_called(muscle_id)) from None
+
+    def _muscles_called(self, given: str) -> list[str]:
+        """Muscles a lifter's word may mean: those whose name or cue words contain it
+        ("shoulders": the three deltoids...), else the ids spelled most alike."""
+        word = given.lower().replace("_", " ").strip()
+        for key in (word, word.removesuffix("s")):  # "abs" is a cue word; "shoulders" is not
+            if len(key) < 3:
+                continue
+            whole = re.compile(rf"\b{re.escape(key)}s?\b")  # a whole word: not "lat" in "lateral"
+            named = [
+                m.id
+                for m in self.muscles.values()
+                if any(whole.search(words.lower()) for words in (m.name, *m.cue_names))
+            ]
+            if named:
+                return named[:4]
+        return _suggest(given, self.muscles)
 
     def study(self, study_id: str) -> Study:
         """The study with this id; raises :class:`~mindmuscle.errors.UnknownIdError`."""

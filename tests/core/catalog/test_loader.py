@@ -399,3 +399,16 @@ def test_bad_claim_pattern_and_rule_numbering_fail_loading(docs: Any) -> None:
 def test_unknown_data_file_is_refused() -> None:
     with pytest.raises(CatalogError, match=r"Unknown catalogue data file 'x\.toml'"):
         read_data_file("x.toml")
+
+
+def test_an_unknown_muscle_suggests_the_muscles_a_lifters_word_means() -> None:
+    catalog = load_catalog()
+    for given, meant in [
+        ("shoulders", ["front_delt", "side_delt", "rear_delt", "rhomboids"]),
+        ("abs", ["rectus_abdominis", "transverse_abdominis"]),
+        ("forearm", ["forearm_flexors"]),
+        ("bicep", ["biceps"]),  # no cue word: the id spelled most alike
+    ]:
+        with pytest.raises(UnknownIdError) as err:
+            catalog.muscle(given)
+        assert err.value.suggestions == meant, given
