@@ -210,9 +210,7 @@ def test_guided_session_refuses_forearm_like_log_and_asks_again(tmp_path: Path) 
     finally:
         d.finish()
     errors = [line for line in d.lines if line.startswith("Error:")]
-    assert errors == [
-        "Error: Unknown muscle id 'forearm'. Did you mean: forearm_flexors?"
-    ]
+    assert errors == ["Error: Unknown muscle id 'forearm'. Did you mean: forearm_flexors?"]
     stored = json.loads(runner.invoke(app, ["history", "--json", "--db", url]).output)["sets"]
     assert [s["reflection"]["felt_elsewhere"] for s in stored] == [{"forearm_flexors": 3}]
 
