@@ -444,9 +444,9 @@ def test_cli_interrupted_test_stores_nothing(tmp_path: Path) -> None:
 # --- the test on the server's feed (the web page's), message by message ------------------------
 
 
-def _frame(t: float, pct: float | None, stream: str = "ok") -> dict[str, Any]:
+def _frame(t: float, pct: float | None, stream: str = "ok", age_s: float = 0.0) -> dict[str, Any]:
     return {"type": "frame", "t": t, "muscles": {"biceps": {"pct_mvc": pct}},
-            "quality": {"stream": stream}}  # fmt: skip
+            "quality": {"stream": stream, "age_s": age_s}}  # fmt: skip
 
 
 def _feed_test(order: list[float]) -> Any:
@@ -495,7 +495,7 @@ def test_on_the_feed_exact_frames_give_exact_errors_and_words_without_levels() -
 @pytest.mark.parametrize(
     ("last", "why"),
     [
-        (_frame(105.0, None, "stalled"), "The sensor stalled: the test is not complete"),
+        (_frame(105.0, None, "stalled", 3.2), "The sensor stalled for 3.2 s: the test is not"),
         (_frame(105.0, None, "lost"), "The sensor was lost: the test is not complete"),
         (_frame(105.0, None), "biceps has no %MVC on this sensor"),
         (
@@ -515,3 +515,25 @@ def test_on_the_feed_a_sensor_that_stops_mid_test_stops_it_storing_nothing(
     assert test.done and test.run is None and test.stopped is not None
     assert why in test.stopped and test.stopped.endswith("nothing was stored.")
     assert test.take(_frame(106.0, 10.0)) == []  # a stopped test takes nothing more
+
+
+def test_on_the_feed_a_short_stall_pauses_the_words_and_the_late_samples_count() -> None:
+    """A busy computer holds the samples back for a second: the test waits, says so once, and
+    ends complete with every sample scored, as if nothing had happened."""
+    test = _feed_test([10.0, 20.0, 40.0])
+    paused: list[dict[str, Any]] = []
+    steps: list[dict[str, Any]] = []
+    k = 0
+    while not test.done and k < 1000:
+        if k == 80:  # in the first hold: 1.9 s without samples, reported every 0.05 s
+            for j in range(10, 39):
+                paused += test.take(_frame(100.0 + k * 0.05 + j * 0.05, None, "stalled", j * 0.05))
+        steps += test.take(_frame(100.0 + k * 0.05, 15.0))
+        k += 1
+    assert paused == [{"type": "status", "message": "The sensor paused: waiting for it…"}]
+    # The words come back with the step that was running and the time left in it.
+    assert [(m["kind"], m["number"]) for m in steps][:3] == [("rest", 1), ("hold", 1), ("hold", 1)]
+    assert test.stopped is None and test.run is not None
+    assert {t.target_pct: t.n_samples for t in test.run.score.targets} == pytest.approx(
+        {10.0: 40, 20.0: 40, 40.0: 40}, abs=1
+    )

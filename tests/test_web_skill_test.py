@@ -166,3 +166,39 @@ def test_each_user_sees_only_their_own_tests(tmp_path: Path) -> None:
 
 def _settings_of(c: TestClient) -> Any:
     return c.app.state.ctx.settings  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("busy_times", "stored"), [(2, True), (9, False)])
+def test_a_busy_database_at_the_end_is_tried_again_and_a_lasting_one_is_said_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_times: int, stored: bool
+) -> None:
+    """Another writer holding the database when a test ends does not lose the test; a database
+    that stays busy for seconds ends it with the reason, never a silently closed socket."""
+    from mindmuscle.errors import DatabaseBusyError
+    from mindmuscle.services import skill_tests
+
+    real, calls = skill_tests.save_skill_test, []
+
+    def busy_then_real(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) <= busy_times:
+            raise DatabaseBusyError("The database is busy (locked by another writer).")
+        return real(*args)
+
+    monkeypatch.setattr(skill_tests, "save_skill_test", busy_then_real)
+    with _client(tmp_path, "synthetic") as c:
+        _calibrate(c.app.state.ctx.db, LOCAL_USER_ID, 0.4, "mV")  # type: ignore[attr-defined]
+        url = "/api/live/skill-test?muscle=biceps&hold_s=2&rest_s=0&seed=1"
+        with c.websocket_connect(url, headers=ORIGIN) as ws:
+            last = _until_end(ws)[-1]
+        listed = c.get("/api/skill-tests").json()["tests"]
+    if stored:
+        assert last["type"] == "result" and len(calls) == 3
+        assert [t["id"] for t in listed] == [last["test"]["id"]]
+    else:
+        assert last["type"] == "stopped" and len(calls) == 4 and listed == []
+        assert last["message"] == (
+            "The test is complete, but it could not be stored: "
+            "The database is busy (locked by another writer)."
+        )

@@ -91,7 +91,11 @@ def test_the_connection_test_page_runs_a_test_and_shows_it_over_weeks(
         live_text = page.inner_text("#st-live")
         assert "of your maximum now" in live_text and "MVC" not in live_text  # no level shown
         shot(page, "62-skill-test-hold")
-        page.wait_for_selector("body[data-tested]", timeout=90_000)
+        page.wait_for_selector("body[data-tested], #st-error:not([hidden])", timeout=90_000)
+        # A test that stops says why on the page; the server's log says what it saw.
+        assert page.is_hidden("#st-error"), (
+            page.inner_text("#st-error") + "\n" + live_server.log.read_text()[-3000:]
+        )
         assert page.is_hidden("#st-live")
         rows = page.locator("#st-result-table tbody tr")
         assert rows.count() == 3

@@ -269,7 +269,10 @@ class LiveSkillTest:
     muscle's %MVC. :meth:`take` returns the messages for the page: ``{"type": "step", "kind",
     "number", "of", "target_pct", "seconds", "left_s"}`` when a step begins. The test ends
     complete (:attr:`run` is set, to be stored) or stopped (:attr:`stopped` says why: the
-    sensor stalled or was lost, the muscle has no %MVC); a stopped test stores nothing.
+    sensor was lost or stalled for ``max_stall_s``, the muscle has no %MVC); a stopped test
+    stores nothing. A shorter stall (a busy computer, a radio hiccup) only pauses the words:
+    the samples that arrive late keep their stream times, and a hold left with less than a
+    second to score stops the test with that reason.
     """
 
     def __init__(
@@ -281,9 +284,12 @@ class LiveSkillTest:
         hold_s: float = 5.0,
         rest_s: float = 10.0,
         settle_s: float = 1.0,
+        max_stall_s: float = 3.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.muscle = muscle
+        self.max_stall_s = float(max_stall_s)
+        self._paused = False
         self.calibration = calibration
         self.order = [float(t) for t in order]
         self.steps = skill_test_steps(self.order, hold_s=hold_s, rest_s=rest_s, settle_s=settle_s)
@@ -314,11 +320,20 @@ class LiveSkillTest:
             return self._stop(str(message.get("message", "The sensor cannot be used.")))
         if kind != "frame":
             return []
-        stream = message.get("quality", {}).get("stream", "ok")
+        quality = message.get("quality", {})
+        stream = quality.get("stream", "ok")
+        if stream == "stalled":
+            age = float(quality.get("age_s", 0.0))
+            if self._start is None or age < self.max_stall_s:
+                if self._start is None or self._paused:
+                    return []
+                self._paused = True
+                return [{"type": "status", "message": "The sensor paused: waiting for it…"}]
+            return self._stop(f"The sensor stalled for {age:.1f} s")
         if stream != "ok":
-            if self._start is None and stream == "stalled":
-                return []
-            return self._stop(f"The sensor {'was lost' if stream == 'lost' else 'stalled'}")
+            return self._stop("The sensor was lost")
+        if self._paused:  # the samples are back: the words again, with the time left
+            self._paused, self._current = False, -1
         reading = message.get("muscles", {}).get(self.muscle)
         if reading is None:
             return self._stop(f"{self.muscle} is not mapped on this sensor")

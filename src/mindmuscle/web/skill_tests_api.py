@@ -23,7 +23,7 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.errors import InvalidInputError, MindMuscleError
+from mindmuscle.errors import DatabaseBusyError, InvalidInputError, MindMuscleError
 from mindmuscle.experiments.skill_test import skill_test_order
 from mindmuscle.services import skill_tests as service
 from mindmuscle.signals.emg.live import base_muscle
@@ -83,6 +83,19 @@ def _number(ws: WebSocket, name: str, default: float) -> float:
         raise InvalidInputError(
             f"{name} {text[:20]!r} is not a number: give seconds, e.g. {name}={default:g}."
         ) from None
+
+
+async def _store(ctx: WebContext, user_id: int, run: service.SkillTestRun) -> Any:
+    """Store a complete test; a busy database is tried again for a few seconds, so a test
+    held for a minute is not lost to another writer's moment."""
+    for wait_s in (0.5, 1.0, 2.0, 0.0):
+        try:
+            return await to_thread.run_sync(service.save_skill_test, ctx.db, user_id, run)
+        except DatabaseBusyError:
+            if not wait_s:
+                raise
+            await asyncio.sleep(wait_s)
+    raise AssertionError("unreachable")
 
 
 @router.websocket("/live/skill-test")
@@ -163,7 +176,11 @@ async def skill_test_socket(ws: WebSocket) -> None:
                 before = await to_thread.run_sync(
                     lambda: service.list_skill_tests(ctx.db, user_id, muscle=muscle)
                 )
-                saved = await to_thread.run_sync(service.save_skill_test, ctx.db, user_id, done)
+                try:
+                    saved = await _store(ctx, user_id, done)
+                except MindMuscleError as exc:
+                    await stop(f"The test is complete, but it could not be stored: {exc}")
+                    return
                 result = {
                     "type": "result",
                     "test": saved.to_json(),
