@@ -537,3 +537,38 @@ def test_on_the_feed_a_short_stall_pauses_the_words_and_the_late_samples_count()
     assert {t.target_pct: t.n_samples for t in test.run.score.targets} == pytest.approx(
         {10.0: 40, 20.0: 40, 40.0: 40}, abs=1
     )
+
+
+def test_on_the_feed_frames_merged_by_a_busy_server_still_score_the_time_held() -> None:
+    """A busy server sends one frame for a late chunk: in a 1-second scored hold, four frames
+    in a row arrive as two. The hold is scored by the time it covers (a straight line through
+    the gap), so the test completes with the level held, instead of "0.9 s of signal"."""
+    from mindmuscle.experiments.skill_test import skill_test_steps
+
+    test = _feed_test([10.0, 20.0, 40.0])
+    test.hold_s = 2.0
+    test.steps = skill_test_steps(test.order, hold_s=2.0, rest_s=0.5, settle_s=1.0)
+    k = 0
+    while not test.done and k < 1000:
+        t = 100.0 + k * 0.05
+        elapsed = t - 100.0
+        if 6.6 <= elapsed < 7.1 and k % 3:  # two of every three frames merged away
+            k += 1
+            continue
+        test.take(_frame(t, 12.0))
+        k += 1
+    assert test.stopped is None and test.run is not None
+    for target in test.run.score.targets:
+        assert target.mean_pct == pytest.approx(12.0)
+        assert target.n_samples == pytest.approx(20, abs=1)
+
+
+def test_readings_on_grid_fill_short_gaps_and_leave_long_ones_out() -> None:
+    from mindmuscle.experiments.skill_test import readings_on_grid
+
+    t = [0.0, 0.05, 0.1, 0.25, 0.3, 1.3, 1.35]
+    v = [1.0, 2.0, 3.0, 6.0, 7.0, 9.0, 9.0]
+    got = readings_on_grid(t, v, 20.0, max_gap_s=0.5)
+    assert got.tolist() == pytest.approx([1, 2, 3, 4, 5, 6, 7, 9, 9])
+    assert readings_on_grid([0.0], [5.0], 20.0).tolist() == [5.0]
+    assert readings_on_grid([0.05 * k for k in range(40)], [3.0] * 40, 20.0).size == 40

@@ -82,7 +82,7 @@ def test_the_connection_test_page_runs_a_test_and_shows_it_over_weeks(
         page.locator("#st-chart-card").scroll_into_view_if_needed()
         shot(page, "61-skill-test-weeks")
 
-        page.goto("/skill-test?hold_s=2&rest_s=0&seed=1")
+        page.goto("/skill-test?hold_s=3&rest_s=0&seed=1")
         page.wait_for_selector("body[data-ready='1']")
         page.click("#st-start")
         page.wait_for_selector("#st-live.holding", timeout=60_000)

@@ -38,6 +38,7 @@ __all__ = [
     "SkillStep",
     "SkillTestScore",
     "TargetScore",
+    "readings_on_grid",
     "score_skill_test",
     "skill_test_order",
     "skill_test_steps",
@@ -195,6 +196,41 @@ class PastSkillTest:
             "targets": [t.to_json() for t in self.score.targets],
             "overall_sd_pct": round(self.score.overall_sd_pct, 2),
         }
+
+
+def readings_on_grid(
+    times_s: Sequence[float],
+    values: Sequence[float],
+    rate_hz: float,
+    *,
+    max_gap_s: float = 0.5,
+) -> npt.NDArray[np.float64]:
+    """A hold's readings on an even grid at ``rate_hz``, from its first reading to its last.
+
+    A live view sends fewer frames when its computer is busy (the frames of a late chunk are
+    one frame): the readings then have gaps. The envelope changes slowly, so a gap of up to
+    ``max_gap_s`` is filled by straight lines between its readings, and a hold scores by the
+    time it covers, not by the frames that happened to be sent. Longer gaps are left out.
+
+    Examples
+    --------
+    >>> readings_on_grid([0.0, 0.05, 0.2, 0.25], [10.0, 12.0, 18.0, 20.0], 20.0).tolist()
+    [10.0, 12.0, 14.0, 16.0, 18.0, 20.0]
+    >>> readings_on_grid([0.0, 0.05, 1.0, 1.05], [1.0, 1.0, 2.0, 2.0], 20.0).tolist()
+    [1.0, 1.0, 2.0, 2.0]
+    """
+    t = np.asarray(times_s, dtype=np.float64).reshape(-1)
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    if t.size != v.size:
+        raise InvalidInputError(f"{t.size} times for {v.size} readings: give one time each.")
+    if t.size < 2:
+        return v.copy()
+    step = 1.0 / rate_hz
+    grid = t[0] + step * np.arange(round((t[-1] - t[0]) / step) + 1)
+    after = np.clip(np.searchsorted(t, grid), 1, t.size - 1)
+    gap = t[after] - t[after - 1]
+    keep = (gap <= max_gap_s + 1e-9) | np.isclose(grid, t[after]) | np.isclose(grid, t[after - 1])
+    return np.asarray(np.interp(grid[keep], t, v), dtype=np.float64)
 
 
 def score_skill_test(

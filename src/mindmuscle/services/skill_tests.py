@@ -34,6 +34,7 @@ from mindmuscle.experiments.skill_test import (
     SkillStep,
     SkillTestScore,
     TargetScore,
+    readings_on_grid,
     score_skill_test,
     skill_test_steps,
     step_at,
@@ -383,7 +384,7 @@ class LiveSkillTest:
             return
         rate_hz = 1.0 / float(np.median(gaps))
         holds = [
-            (target, np.array([p for _, p in hold]))
+            (target, readings_on_grid([t for t, _ in hold], [p for _, p in hold], rate_hz))
             for target, hold in zip(self.order, self._readings, strict=True)
         ]
         try:
