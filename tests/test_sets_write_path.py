@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -129,6 +130,76 @@ def test_set_writer_isolates_a_set_that_breaks_inside_it(client: TestClient) -> 
     assert results.count(True) == 63
     assert [r for r in results if r is not True] == ["ValidationError"]
     assert len(client.get("/api/sets", params={"limit": 1000}).json()) == 63
+
+
+@pytest.fixture()
+def pg(tmp_path: Path) -> Iterator[Any]:
+    from tests.test_store import make_db
+
+    yield from make_db("postgresql", tmp_path)
+
+
+def test_two_writers_storing_one_set_at_once_store_it_once(
+    pg: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two server processes (two writers) receive the same set (a phone's retry) and both look
+    before either inserts: one stores it, the other returns the stored set; no error, one row.
+    A set alone in its batch has no savepoints: the second writer's insert fails, and its
+    transaction runs again and finds the set. (PostgreSQL: SQLite writers take turns.)"""
+    from mindmuscle.services.sets import SetWriter, WebSetInput
+    from mindmuscle.store import repo
+
+    barrier = threading.Barrier(2, timeout=30)
+    looked = threading.local()
+    real = repo._existing
+
+    def look_then_wait(session: Any, user_id: int, data: Any) -> Any:
+        found = real(session, user_id, data)
+        if not getattr(looked, "once", False):
+            looked.once = True
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(repo, "_existing", look_then_wait)
+    data = WebSetInput.model_validate(_body())
+    writers = [SetWriter(pg), SetWriter(pg)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda w: w.store(user_id=1, data=data), writers))
+    assert sorted(r.stored_now for r in results) == [False, True]
+    assert results[0].record == results[1].record
+    with pg.session(readonly=True) as s:
+        assert [r.uuid for r in repo.list_sets(session=s, user_id=1)] == [data.uuid]
+
+
+def test_a_set_is_checked_against_the_users_catalogue_with_or_without_their_exercises(
+    client: TestClient,
+) -> None:
+    """A set of a built-in exercise is checked without reading the user's own exercises (they
+    cannot change a built-in one); a set of the user's own exercise reads them."""
+    from mindmuscle.catalog import load_catalog
+    from mindmuscle.services.catalog import catalog_for_exercise_in, user_catalog_in
+    from mindmuscle.store import UserExerciseCreate, repo
+
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    own = (
+        load_catalog()
+        .exercise(CURL)
+        .model_copy(update={"id": "kneeling_cable_curl", "name": "Kneeling cable curl"})
+    )
+    with ctx.db.session() as s:
+        repo.upsert_user_exercise(session=s, user_id=1, data=UserExerciseCreate(
+            exercise_id=own.id, exercise=own.model_dump(mode="json"), source="import"))  # fmt: skip
+    with ctx.db.session(readonly=True) as s:
+        full = user_catalog_in(s, user_id=1)
+        built_in = catalog_for_exercise_in(s, user_id=1, exercise_id=CURL)
+        mine = catalog_for_exercise_in(s, user_id=1, exercise_id=own.id)
+    assert own.id in full.exercises and own.id not in built_in.exercises
+    assert built_in.exercise(CURL) == full.exercise(CURL) and built_in.muscles == full.muscles
+    assert mine is full
+    r = client.post("/api/sets", json=_body(exercise_id=own.id))
+    assert r.status_code == 200, r.text
+    r = client.post("/api/sets", json=_body(exercise_id="kneeling_cable_curl_x"))
+    assert r.status_code == 422 and "kneeling_cable_curl_x" in r.json()["message"]
 
 
 def test_240_concurrent_sets_with_one_poisoned_over_real_http(tmp_path: Path) -> None:

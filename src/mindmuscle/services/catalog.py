@@ -35,6 +35,7 @@ from mindmuscle.store import Database, UserExerciseCreate, repo
 __all__ = [
     "ImportSummary",
     "assign_exercise_targets",
+    "catalog_for_exercise_in",
     "import_free_exercise_db",
     "load_user_catalog",
     "read_user_exercises",
@@ -208,6 +209,29 @@ def user_catalog_in(s: Session, *, user_id: int, settings: Settings | None = Non
     stored = [
         (r.exercise_id, r.exercise) for r in repo.list_user_exercises(session=s, user_id=user_id)
     ]
+    return _built(settings, stored)
+
+
+def catalog_for_exercise_in(
+    s: Session, *, user_id: int, exercise_id: str, settings: Settings | None = None
+) -> Catalog:
+    """A catalogue that checks a set of ``exercise_id`` exactly as the user's would.
+
+    A user's own exercises only add ids the built-in catalogue and the catalogue file do not
+    have, and add no muscles: for an exercise of those, they are the user's catalogue as far
+    as the set is concerned, and nothing is read from the database. Otherwise it is
+    :func:`user_catalog_in`.
+    """
+    settings = settings or get_settings()
+    base = _built(settings, [])
+    if exercise_id in base.exercises:
+        return base
+    return user_catalog_in(s, user_id=user_id, settings=settings)
+
+
+def _built(settings: Settings, stored: list[tuple[str, dict[str, Any]]]) -> Catalog:
+    """The built-in catalogue, the catalogue file's exercises and ``stored`` (the user's own
+    exercises as ``(id, exercise)``), cached by what it is built from."""
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True, default=str).encode()).hexdigest()
     key = (*_file_key(settings), digest)
     with _cache_lock:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mindmuscle.catalog.models import Tempo
@@ -28,7 +29,7 @@ from mindmuscle.coach.models import FocusMode, Prescription, Profile, Reflection
 from mindmuscle.coach.sets import UUID_PATTERN, SetInput, check_set, parse_set
 from mindmuscle.config import Settings
 from mindmuscle.errors import MindMuscleError
-from mindmuscle.services.catalog import user_catalog, user_catalog_in
+from mindmuscle.services.catalog import catalog_for_exercise_in, user_catalog
 from mindmuscle.services.profile import profile_in
 from mindmuscle.store import (
     Database,
@@ -174,11 +175,13 @@ def store_set(
     catalog: CatalogView,
     now: datetime,
     emg: SetEmgCreate | None = None,
+    savepoint: bool = True,
 ) -> StoredSet:
     """Check ``data`` against the user's catalogue and ``now``, and store it in the open
     transaction ``s`` (once per ``uuid`` or ``import_key``), with its EMG when given (its
     features, its raw file, and the measured peak %MVC in the set's ``emg_peak_mvc``; made by
     :mod:`mindmuscle.services.emg_sets`). A set already stored keeps the EMG it has.
+    ``savepoint``: see :func:`mindmuscle.store.repo.store_set`.
 
     Raises
     ------
@@ -190,7 +193,9 @@ def store_set(
         ``session_id`` is not a session of this user.
     """
     check_set(data, catalog=catalog, now=now)
-    row, stored_now = repo.store_set(session=s, user_id=user_id, data=set_create(data))
+    row, stored_now = repo.store_set(
+        session=s, user_id=user_id, data=set_create(data), savepoint=savepoint
+    )
     if emg is not None and repo.get_set_emg(session=s, user_id=user_id, set_id=row.id) is None:
         repo.store_set_emg(session=s, user_id=user_id, set_id=row.id, data=emg, at=now)
     return StoredSet(record=set_record(row), stored_now=stored_now)
@@ -346,7 +351,8 @@ class SetWriter:
     fsync is most of the cost of storing a set when many arrive together. The request that
     finds the writer free stores its set at once, in its own thread; sets that arrive while
     it commits wait, and the next of them to get the writer stores them all in one commit
-    (leader and followers). Each set has its own savepoint and its own outcome: a refused set
+    (leader and followers). Each set of a batch has its own savepoint (a set alone in its batch
+    has the transaction to itself) and its own outcome: a refused set
     (an unknown session or muscle, a date too far ahead) fails alone with its own error, and
     the others of the batch are stored.
     """
@@ -392,6 +398,9 @@ class SetWriter:
         return job.done.result()
 
     def _write(self, batch: list[_Job]) -> None:
+        if len(batch) == 1:
+            self._write_one(batch[0])
+            return
         results: list[tuple[_Job, WrittenSet | None, BaseException | None]] = []
         try:
             with self.db.session() as s:
@@ -414,13 +423,34 @@ class SetWriter:
                 assert result is not None
                 job.done.set_result(result)
 
-    def _store(self, s: Session, job: _Job) -> WrittenSet:
-        catalog = job.catalog or user_catalog_in(s, user_id=job.user_id, settings=self.settings)
-        record, stored_now = _store_set(s, job, catalog)
+    def _write_one(self, job: _Job) -> None:
+        """A batch of one (most sets, at gym pace): the transaction is the set's own, so it
+        needs no savepoints (four round trips fewer to PostgreSQL). When another writer
+        stores the same set between the check and the insert, the transaction is run again
+        with savepoints, and finds it."""
+        try:
+            try:
+                with self.db.session() as s:
+                    result = self._store(s, job, savepoint=False)
+            except IntegrityError:
+                with self.db.session() as s:
+                    result = self._store(s, job)
+        except BaseException as exc:
+            job.done.set_exception(exc)
+            return
+        job.done.set_result(result)
+
+    def _store(self, s: Session, job: _Job, *, savepoint: bool = True) -> WrittenSet:
+        catalog = job.catalog or catalog_for_exercise_in(
+            s, user_id=job.user_id, exercise_id=job.data.exercise_id, settings=self.settings
+        )
+        record, stored_now = _store_set(s, job, catalog, savepoint=savepoint)
         return WrittenSet(record, stored_now, catalog, profile_in(s, user_id=job.user_id))
 
 
-def _store_set(s: Session, job: _Job, catalog: CatalogView) -> tuple[SetRecord, bool]:
+def _store_set(
+    s: Session, job: _Job, catalog: CatalogView, *, savepoint: bool = True
+) -> tuple[SetRecord, bool]:
     """Store a set, its reflection and its motion in the open transaction ``s``."""
     data = job.data
     tempo = data.tempo or (data.prescription.tempo if data.prescription else None)
@@ -438,7 +468,9 @@ def _store_set(s: Session, job: _Job, catalog: CatalogView) -> tuple[SetRecord, 
         set_index=data.set_index,
         source="guided",
     )
-    stored = store_set(s, user_id=job.user_id, data=set_input, catalog=catalog, now=job.now)
+    stored = store_set(
+        s, user_id=job.user_id, data=set_input, catalog=catalog, now=job.now, savepoint=savepoint
+    )
     if stored.stored_now and data.motion is not None:
         repo.store_motion_recording(
             session=s,

@@ -420,11 +420,17 @@ def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
     return store_set(session=session, user_id=user_id, data=data)[0]
 
 
-def store_set(*, session: Session, user_id: int, data: SetCreate) -> tuple[SetRow, bool]:
+def store_set(
+    *, session: Session, user_id: int, data: SetCreate, savepoint: bool = True
+) -> tuple[SetRow, bool]:
     """Store a set (and its reflection, if given), once; return it and whether it is new.
 
     Idempotent: a set whose ``uuid`` (or ``import_key``) is already stored for this user is
-    not stored again; the stored row is returned unchanged, with ``False``.
+    not stored again; the stored row is returned unchanged, with ``False``. Another writer
+    may store the same set between the check and the insert: with ``savepoint`` the insert has
+    its own savepoint and the set stored by the other writer is returned; without it (a
+    transaction that writes this set only) the insert is flushed at once and the
+    ``IntegrityError`` ends the transaction, for the caller to run it again.
 
     Raises
     ------
@@ -442,6 +448,10 @@ def store_set(*, session: Session, user_id: int, data: SetCreate) -> tuple[SetRo
     )
     if data.reflection is not None:
         row.reflection = _reflection_row(user_id, data.uuid, data.reflection)
+    if not savepoint:
+        session.add(row)
+        session.flush()
+        return row, True
     try:
         with session.begin_nested():
             session.add(row)
