@@ -142,25 +142,27 @@ def pg(tmp_path: Path) -> Iterator[Any]:
 def test_two_writers_storing_one_set_at_once_store_it_once(
     pg: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two server processes (two writers) receive the same set (a phone's retry) and both look
-    before either inserts: one stores it, the other returns the stored set; no error, one row.
-    A set alone in its batch has no savepoints: the second writer's insert fails, and its
-    transaction runs again and finds the set. (PostgreSQL: SQLite writers take turns.)"""
+    """Two server processes (two writers) receive the same set (a phone's retry) at the same
+    moment, both inside their transactions: one stores it, the other returns the stored set;
+    no error, one row. A set alone in its batch is inserted at once: the second insert waits
+    for the first commit, fails on the unique index, and its transaction runs again and finds
+    the set. (PostgreSQL: SQLite writers take turns.)"""
+    from mindmuscle.services import sets
     from mindmuscle.services.sets import SetWriter, WebSetInput
     from mindmuscle.store import repo
 
     barrier = threading.Barrier(2, timeout=30)
-    looked = threading.local()
-    real = repo._existing
+    waited = threading.local()
+    real = sets.catalog_for_exercise_in
 
-    def look_then_wait(session: Any, user_id: int, data: Any) -> Any:
-        found = real(session, user_id, data)
-        if not getattr(looked, "once", False):
-            looked.once = True
-            barrier.wait()
+    def read_then_wait(s: Any, **kw: Any) -> Any:
+        found = real(s, **kw)
+        if not getattr(waited, "once", False):
+            waited.once = True
+            barrier.wait()  # both transactions are open before either inserts
         return found
 
-    monkeypatch.setattr(repo, "_existing", look_then_wait)
+    monkeypatch.setattr(sets, "catalog_for_exercise_in", read_then_wait)
     data = WebSetInput.model_validate(_body())
     writers = [SetWriter(pg), SetWriter(pg)]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -175,13 +175,13 @@ def store_set(
     catalog: CatalogView,
     now: datetime,
     emg: SetEmgCreate | None = None,
-    savepoint: bool = True,
+    optimistic: bool = False,
 ) -> StoredSet:
     """Check ``data`` against the user's catalogue and ``now``, and store it in the open
     transaction ``s`` (once per ``uuid`` or ``import_key``), with its EMG when given (its
     features, its raw file, and the measured peak %MVC in the set's ``emg_peak_mvc``; made by
     :mod:`mindmuscle.services.emg_sets`). A set already stored keeps the EMG it has.
-    ``savepoint``: see :func:`mindmuscle.store.repo.store_set`.
+    ``optimistic``: see :func:`mindmuscle.store.repo.store_set`.
 
     Raises
     ------
@@ -194,7 +194,7 @@ def store_set(
     """
     check_set(data, catalog=catalog, now=now)
     row, stored_now = repo.store_set(
-        session=s, user_id=user_id, data=set_create(data), savepoint=savepoint
+        session=s, user_id=user_id, data=set_create(data), optimistic=optimistic
     )
     if emg is not None and repo.get_set_emg(session=s, user_id=user_id, set_id=row.id) is None:
         repo.store_set_emg(session=s, user_id=user_id, set_id=row.id, data=emg, at=now)
@@ -424,14 +424,15 @@ class SetWriter:
                 job.done.set_result(result)
 
     def _write_one(self, job: _Job) -> None:
-        """A batch of one (most sets, at gym pace): the transaction is the set's own, so it
-        needs no savepoints (four round trips fewer to PostgreSQL). When another writer
-        stores the same set between the check and the insert, the transaction is run again
-        with savepoints, and finds it."""
+        """A batch of one (most sets, at gym pace): the transaction is the set's own, so the
+        set is inserted at once, without savepoints or a look for it first (five round trips
+        fewer to PostgreSQL). A set already stored (a phone's retry, or another worker's
+        insert a moment before) fails the insert: the transaction runs again the careful
+        way, and finds it."""
         try:
             try:
                 with self.db.session() as s:
-                    result = self._store(s, job, savepoint=False)
+                    result = self._store(s, job, optimistic=True)
             except IntegrityError:
                 with self.db.session() as s:
                     result = self._store(s, job)
@@ -440,16 +441,16 @@ class SetWriter:
             return
         job.done.set_result(result)
 
-    def _store(self, s: Session, job: _Job, *, savepoint: bool = True) -> WrittenSet:
+    def _store(self, s: Session, job: _Job, *, optimistic: bool = False) -> WrittenSet:
         catalog = job.catalog or catalog_for_exercise_in(
             s, user_id=job.user_id, exercise_id=job.data.exercise_id, settings=self.settings
         )
-        record, stored_now = _store_set(s, job, catalog, savepoint=savepoint)
+        record, stored_now = _store_set(s, job, catalog, optimistic=optimistic)
         return WrittenSet(record, stored_now, catalog, profile_in(s, user_id=job.user_id))
 
 
 def _store_set(
-    s: Session, job: _Job, catalog: CatalogView, *, savepoint: bool = True
+    s: Session, job: _Job, catalog: CatalogView, *, optimistic: bool = False
 ) -> tuple[SetRecord, bool]:
     """Store a set, its reflection and its motion in the open transaction ``s``."""
     data = job.data
@@ -469,7 +470,7 @@ def _store_set(
         source="guided",
     )
     stored = store_set(
-        s, user_id=job.user_id, data=set_input, catalog=catalog, now=job.now, savepoint=savepoint
+        s, user_id=job.user_id, data=set_input, catalog=catalog, now=job.now, optimistic=optimistic
     )
     if stored.stored_now and data.motion is not None:
         repo.store_motion_recording(

@@ -421,25 +421,29 @@ def add_set(*, session: Session, user_id: int, data: SetCreate) -> SetRow:
 
 
 def store_set(
-    *, session: Session, user_id: int, data: SetCreate, savepoint: bool = True
+    *, session: Session, user_id: int, data: SetCreate, optimistic: bool = False
 ) -> tuple[SetRow, bool]:
     """Store a set (and its reflection, if given), once; return it and whether it is new.
 
     Idempotent: a set whose ``uuid`` (or ``import_key``) is already stored for this user is
     not stored again; the stored row is returned unchanged, with ``False``. Another writer
-    may store the same set between the check and the insert: with ``savepoint`` the insert has
-    its own savepoint and the set stored by the other writer is returned; without it (a
-    transaction that writes this set only) the insert is flushed at once and the
-    ``IntegrityError`` ends the transaction, for the caller to run it again.
+    may store the same set between the check and the insert: the insert has its own savepoint
+    and the set stored by the other writer is returned.
+
+    ``optimistic`` (for a transaction that writes this set only): insert at once, without
+    looking first and without a savepoint. A set already stored then raises
+    ``IntegrityError``, which ends the transaction; the caller runs it again without
+    ``optimistic`` and finds the set.
 
     Raises
     ------
     mindmuscle.errors.NotFoundError
         ``data.session_id`` is not a session of this user.
     """
-    found = _existing(session, user_id, data)
-    if found is not None:
-        return found, False
+    if not optimistic:
+        found = _existing(session, user_id, data)
+        if found is not None:
+            return found, False
     if data.session_id is not None:
         get_session(session=session, user_id=user_id, session_id=data.session_id)
     row = SetRow(
@@ -448,7 +452,7 @@ def store_set(
     )
     if data.reflection is not None:
         row.reflection = _reflection_row(user_id, data.uuid, data.reflection)
-    if not savepoint:
+    if optimistic:
         session.add(row)
         session.flush()
         return row, True
