@@ -166,3 +166,15 @@ def test_session_live_bad_input_is_one_line_before_anything_starts(
     [shown] = [x for x in result.stderr.splitlines() if x.strip()]
     assert shown.startswith(line), shown
     assert json.loads(cli("history", "--json", "--db", url))["sets"] == []
+
+
+def test_the_line_after_a_set_says_the_repetitions_only_when_the_emg_held_some() -> None:
+    from mindmuscle.cli.session import emg_line
+
+    assert emg_line("felt 8, measured 62% MVC", 1) == (
+        "EMG: felt 8, measured 62% MVC (1 repetition in the EMG)"
+    )
+    # Not "no repetition found in the EMG (0 repetitions in the EMG)".
+    assert emg_line("felt 7; no repetition found in the EMG", 0) == (
+        "EMG: felt 7; no repetition found in the EMG"
+    )

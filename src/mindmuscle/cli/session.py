@@ -811,6 +811,21 @@ def _int_answer(text: str, default: int | None, low: int, high: int, what: str) 
 _QUIT_WORDS = ("q", "quit", "end")
 
 
+def emg_line(text: str | None, n_reps: int) -> str:
+    """The line after a set's reflection: felt beside measured, and how many repetitions the
+    EMG held (not said when it held none: the text says so already).
+
+    Examples
+    --------
+    >>> emg_line("felt 8, measured 62% MVC", 3)
+    'EMG: felt 8, measured 62% MVC (3 repetitions in the EMG)'
+    >>> emg_line("felt 7; no repetition found in the EMG", 0)
+    'EMG: felt 7; no repetition found in the EMG'
+    """
+    count = f" ({n_reps} repetition{'' if n_reps == 1 else 's'} in the EMG)" if n_reps else ""
+    return f"EMG: {text}{count}"
+
+
 class _LiveEmg:
     """``session --live``: the stream between the start and the done of each set, analysed
     when the set is done and stored with it once the lifter confirms it."""
@@ -867,8 +882,7 @@ class _LiveEmg:
         if self.prepared is None:
             return
         text = felt_measured_text(c.reflection.target_rating, self.prepared.features)
-        n = self.prepared.features.n_reps
-        view.line(f"EMG: {text} ({n} repetition{'' if n == 1 else 's'} in the EMG)")
+        view.line(emg_line(text, self.prepared.features.n_reps))
         self.measured.append(f"{view.name(c.exercise_id)} set {c.set_index + 1}: {text}")
         self.prepared = None
 
