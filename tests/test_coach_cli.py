@@ -105,7 +105,7 @@ def test_plan_in_pounds() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--exercise", "biceps_curlz"], "Unknown exercise id 'biceps_curlz'"),
+        (["--exercise", "biceps_curlz"], "No exercise has the name, alias or id 'biceps_curlz'"),
         (["--readiness", "4,4,2"], "has 3 values: give four whole numbers 1-5"),
         (["--readiness", "4,4,2,9"], "focus 9 is out of range 1-5"),
         (["--readiness", "4,x,2,4"], "energy 'x' is not a whole number"),
@@ -155,7 +155,8 @@ def test_plan_takes_exercises_by_name_as_history_does() -> None:
     result = runner.invoke(app, ["plan", "-e", "Bench pres"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "Error: Unknown exercise id 'Bench pres'. Did you mean: barbell_bench_press, "
+        "Error: No exercise has the name, alias or id 'Bench pres'. Did you mean: "
+        "barbell_bench_press, "
         "dumbbell_bench_press, close_grip_bench_press, incline_dumbbell_press, "
         "decline_barbell_bench_press?"
     ]

@@ -295,7 +295,7 @@ def test_log_refuses_unknown_ids_and_bad_ratings(url: str) -> None:
         app, ["log", "dumbell_curl", "--reps", "8", "--rating", "6", "--db", url]
     )
     assert result.exit_code == 1
-    assert "Unknown exercise id 'dumbell_curl'" in result.output
+    assert "No exercise has the name, alias or id 'dumbell_curl'" in result.output
     result = runner.invoke(
         app, ["log", CURL, "--reps", "8", "--rating", "6", "--elsewhere", "front_delt", "--db", url]
     )

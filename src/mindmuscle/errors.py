@@ -122,17 +122,24 @@ class UnknownIdError(InvalidInputError, LookupError):
         suggestions: list[str] | None = None,
         *,
         field: str | None = None,
+        named: bool = False,
     ) -> None:
         self.kind = kind
         self.given = given
         self.suggestions = list(suggestions or [])
         self.field = field
+        self.named = named
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"Unknown {kind} id {given!r}.{hint}")
+        if named:  # the lifter may have given a name: do not call it an id
+            super().__init__(f"No {kind} has the name, alias or id {given!r}.{hint}")
+        else:
+            super().__init__(f"Unknown {kind} id {given!r}.{hint}")
 
     def at(self, field: str) -> UnknownIdError:
         """The same error, naming the field where the id was given."""
-        return UnknownIdError(self.kind, self.given, self.suggestions, field=field)
+        return UnknownIdError(
+            self.kind, self.given, self.suggestions, field=field, named=self.named
+        )
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
         return str(self.args[0])

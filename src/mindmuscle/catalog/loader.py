@@ -126,7 +126,8 @@ class Catalog:
         Raises
         ------
         mindmuscle.errors.UnknownIdError
-            When nothing matches exactly; the message suggests close ids.
+            When nothing matches exactly: "No exercise has the name, alias or id 'Bench
+            pres'. Did you mean: ...?" with close ids.
 
         Examples
         --------
@@ -136,8 +137,10 @@ class Catalog:
         >>> catalog.exercise_named("dumbbell_biceps_curl").name
         'Dumbbell Biceps Curl'
         """
-        found = self.find_by_name(given.strip())
-        return found if found is not None else self.exercise(given)
+        found = self.find_by_name(given.strip()) or self.exercises.get(given)
+        if found is None:
+            raise UnknownIdError("exercise", given, self.suggest_exercises(given), named=True)
+        return found
 
     def suggest_exercises(self, text: str, n: int = 5) -> list[str]:
         """Up to ``n`` exercise ids close to ``text`` (an id, a name or part of one)."""
