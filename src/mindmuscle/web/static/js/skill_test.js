@@ -168,6 +168,8 @@ function start() {
     if (m.type === "start") {
       $("st-what").textContent = `${m.holds} holds of ${m.hold_s} s, in a random order. Relax until the first word.`;
     } else if (m.type === "status") {
+      // The sensor paused: the countdown waits with the test; the step comes again on resume.
+      clearInterval(tick);
       $("st-what").textContent = m.message;
     } else if (m.type === "step") {
       showStep(m);
