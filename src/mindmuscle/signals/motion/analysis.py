@@ -21,7 +21,12 @@ How it works (all steps are global: no setting depends on the exercise or the fi
 5. Repetitions: humps whose prominence clears a fraction of the set's typical prominence.
    Humps clearly smaller than the typical repetition are partial repetitions. A first or last
    hump twice as broad as the typical one and no taller is the filter's rebound after the last
-   lowering (or before the first lifting), not a repetition.
+   lowering (or before the first lifting), not a repetition. The thresholds are the set's own:
+   humps looked at just outside it (set-up movement) do not raise them. A set of N repetitions
+   lasts N periods while its humps span N - 1, so when the set's movement before the first hump
+   and after the last adds up to 1.5 periods or more, and looks like the typical repetition
+   there, a first or last repetition whose hump the signal lost (cut by the stop of the
+   recording, one half too weak) is counted.
    Recount: when the count is far from the cycles that the clearest rhythm (any one axis, the
    three together, or their integral) fits in the set, the set is recounted along the direction
    that repeats best at that rhythm, so a large irregular movement on the strongest axis (a
@@ -318,9 +323,11 @@ def _pick_humps(
     rate: float,
     params: MotionParams,
     region: tuple[int, int],
+    judge: tuple[int, int] | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Humps (maxima) of ``hump`` inside ``region`` that clear the prominence and energy
-    thresholds (both relative to the humps of the region only)."""
+    thresholds (both relative to the humps of the region only; the prominence one to those
+    inside ``judge`` when given and it holds two or more)."""
     pad = int(_PAD_S * rate)
     level = float(np.median(hump))
     padded = np.concatenate([np.full(pad, level), hump, np.full(pad, level)])
@@ -332,8 +339,15 @@ def _pick_humps(
     inside = (peaks >= max(region[0], 0)) & (peaks < min(region[1], hump.size))
     peaks, prom = peaks[inside], prom[inside]
     if peaks.size:
-        keep = prom >= params.prominence_ratio * np.percentile(prom, 90)
-        keep = prom >= params.keep_ratio * np.median(prom[keep])
+        # The thresholds are the set's own: large set-up movements just outside it (looked at
+        # for a first or last repetition) must not raise the bar for its repetitions.
+        ref = prom
+        if judge is not None:
+            own = (peaks >= judge[0]) & (peaks < judge[1])
+            if int(own.sum()) >= 2:
+                ref = prom[own]
+        clear = ref >= params.prominence_ratio * np.percentile(ref, 90)
+        keep = prom >= params.keep_ratio * np.median(ref[clear])
         peaks, prom = peaks[keep], prom[keep]
         half = max(1, int(period_s * rate / 2))
         power = np.concatenate([[0.0], np.cumsum(env**2)])
@@ -345,20 +359,26 @@ def _pick_humps(
     return peaks.astype(np.int64), prom
 
 
-def _like_template(shape: FloatArray, inner: IntArray, k: int, period: float) -> bool:
+def _like_template(
+    shape: FloatArray, inner: IntArray, k: int, period: float, *, clipped: bool = False
+) -> bool:
     """Whether the movement around hump ``k`` looks like the set's typical repetition.
 
     The template is the mean, over the set's humps, of the movement on every axis from half a
     period before to half a period after each hump; a repetition correlates with it, a set-up
-    movement (another direction, another shape) does not.
+    movement (another direction, another shape) does not. With ``clipped``, a window that the
+    start or stop of the recording cuts is compared on the part recorded (at least half of it).
     """
     half = max(1, int(period / 2))
     n = shape.shape[0]
     windows = [shape[p - half : p + half] for p in inner if p - half >= 0 and p + half <= n]
-    if not windows or k - half < 0 or k + half > n:
+    lo, hi = k - half, k + half
+    if clipped:
+        lo, hi = max(lo, 0), min(hi, n)
+    if not windows or lo < 0 or hi > n or hi - lo < half:
         return False
-    template = np.mean(windows, axis=0).ravel()
-    candidate = shape[k - half : k + half].ravel()
+    template = np.mean(windows, axis=0)[lo - (k - half) : hi - (k - half)].ravel()
+    candidate = shape[lo:hi].ravel()
     denom = float(np.linalg.norm(template) * np.linalg.norm(candidate))
     return denom > 0 and float(template @ candidate) / denom >= _TEMPLATE_MIN
 
@@ -396,7 +416,7 @@ def _humps(
     # keep a hump there only when it is like the set's own (size and spacing).
     reach = int(_EDGE_REACH * period_s * rate)
     wide = (max(lo - reach, 0), min(hi + reach, m.size))
-    peaks, prom = _pick_humps(hump, env, period_s, rate, params, wide)
+    peaks, prom = _pick_humps(hump, env, period_s, rate, params, wide, region)
     inner = (peaks >= lo) & (peaks < hi)
     if inner.sum() < 2:
         # Too few humps inside the set to judge others by: count as without a set.
@@ -639,6 +659,11 @@ def _count(
                 hump, peaks, prom = recount
                 period_s, periodicity = clear_s, clear_ac
                 recounted = True
+    if period_known and peaks.size >= 2:
+        # A first or last repetition with no hump of its own (see _missing_edge_reps).
+        peaks, prom = _missing_edge_reps(
+            moving, peaks, prom, float(period_s), rate, sides if found else (i0, i1), channels
+        )
     if period_known and peaks.size:
         # A hump closer to either end of the recording than this is a movement cut by the start
         # or the stop of the recording (or the hand reaching for the device), not a whole rep.
@@ -662,6 +687,63 @@ def _count(
         walking=spans(walking, t),
         recounted=recounted,
     )
+
+
+# A set of N repetitions lasts N periods and its humps (one per repetition, at the same phase of
+# each) span N - 1 of them, so the movement before the first hump and after the last adds up to
+# about one period. When it adds up to this many periods or more (halfway to two), a whole
+# repetition lies there whose hump the band-limited signal did not show: a first or last
+# repetition cut by the start or stop of the recording, or slower than the others, has one
+# steep half and one weak one. The movement there is the set's when it reaches this share of
+# the set's median strength (over a quarter period) and looks like the set's typical repetition.
+_EDGE_ROOM_PERIODS = 1.5
+_EDGE_ROOM_LEVEL = 0.5
+
+
+def _missing_edge_reps(
+    moving: FloatArray,
+    peaks: IntArray,
+    prom: FloatArray,
+    period_s: float,
+    rate: float,
+    region: tuple[int, int],
+    shape: FloatArray,
+) -> tuple[IntArray, FloatArray]:
+    """Add the first or last repetitions whose humps are missing (see above).
+
+    ``moving`` is the band-limited acceleration, ``peaks`` the counted humps (at least two),
+    ``region`` where the count looks, ``shape`` the movement on every axis. Each repetition found
+    is given a hump one period beyond the outermost one, on the side with more movement left,
+    sized like the set's median hump (its size cannot be measured: it has no hump).
+    """
+    lag = max(1, round(period_s * rate))
+    quarter = max(1, lag // 4)
+    power = np.sum(moving * moving, axis=1)
+    strength = np.sqrt(np.convolve(power, np.ones(quarter) / quarter, mode="same"))
+    first, last = int(peaks[0]), int(peaks[-1])
+    level = _EDGE_ROOM_LEVEL * float(np.median(strength[first : last + 1]))
+    lo, hi = region
+    head = np.flatnonzero(strength[lo:first] >= level)
+    tail = np.flatnonzero(strength[last:hi] >= level)
+    before = (first - (lo + int(head[0]))) / lag if head.size else 0.0
+    after = (int(tail[-1]) + 1) / lag if tail.size else 0.0
+    out = [int(p) for p in peaks]
+    sizes = [float(q) for q in prom]
+    typical = float(np.median(prom))
+    while before + after >= _EDGE_ROOM_PERIODS:
+        late = after >= before
+        k = min(out[-1] + lag, moving.shape[0] - 1) if late else max(out[0] - lag, 0)
+        if not _like_template(shape, peaks, k, lag, clipped=True):
+            break
+        if late:
+            out.append(k)
+            sizes.append(typical)
+            after -= 1
+        else:
+            out.insert(0, k)
+            sizes.insert(0, typical)
+            before -= 1
+    return np.asarray(out, dtype=np.int64), np.asarray(sizes, dtype=np.float64)
 
 
 def _vertical_position(
