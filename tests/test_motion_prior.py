@@ -89,3 +89,61 @@ def test_the_prescribed_tempo_and_then_the_usual_cadence_guide_the_count(tmp_pat
         other = plan["plan"]["exercises"][1]["exercise_id"]
         assert usual_cadence_s(db=db, user_id=1, exercise_id=other) is None
         assert _analyze(client, other, "1-0-1-0")["reps"] == 16
+
+
+def test_motion_analyze_lets_the_given_tempo_guide_the_period(tmp_path: Path) -> None:
+    """`mindmuscle motion analyze --tempo` counts as the guided set loop does: the tempo's
+    repetition time settles what the signal leaves open, and never forces a count."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from mindmuscle.cli import app
+
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(AMBIGUOUS))
+
+    def reps(*extra: str) -> int:
+        result = CliRunner().invoke(app, ["motion", str(path), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        count: int = json.loads(result.output)["reps"]
+        return count
+
+    assert reps() == 16
+    assert reps("--tempo", "2-0-2-0") == 8  # 4 s a repetition
+    assert reps("--tempo", "1-0-1-0") == 16  # 2 s: the halves
+
+
+def test_motion_evaluate_counts_each_set_with_the_prior_the_set_loop_had(tmp_path: Path) -> None:
+    """Each stored set is counted again with its own tempo's period, or the usual cadence of
+    the lifter's earlier sets of the exercise; never with its confirmed reps."""
+    from mindmuscle.catalog import load_catalog
+    from mindmuscle.services.motion import evaluate_counts
+
+    client, url = _client(tmp_path)
+    with client:
+        client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
+        assert client.put("/api/profile", json={"units": "kg"}).status_code == 200
+        plan = client.post("/api/today", json={"readiness": READY}).json()
+        exercise_id = plan["plan"]["exercises"][0]["exercise_id"]
+
+        def post(i: int, tempo: dict[str, float] | None, counted: int) -> None:
+            body = {
+                "uuid": str(uuid.UUID(int=i)), "exercise_id": exercise_id, "set_index": i - 1,
+                "performed_at": f"2026-11-21T10:0{i}:00Z", "reps": 8, "load_kg": 20.0,
+                "tempo": tempo, "reflection": {"target_rating": 6}, "motion": AMBIGUOUS,
+                "motion_analysis": {"reps": counted, "rep_s": 4.0},
+            }  # fmt: skip
+            r = client.post("/api/sets", json=body)
+            assert r.status_code == 200, r.text
+
+        four = {"eccentric_s": 2, "bottom_pause_s": 0, "concentric_s": 2, "top_squeeze_s": 0}
+        post(1, None, 16)  # no tempo, no cadence yet: the halves
+        post(2, four, 8)  # the tempo's 4 s
+        post(3, four, 8)
+        post(4, four, 8)
+        post(5, None, 8)  # no tempo, but three sets confirmed at 4 s before it
+        db = open_database(url)
+        result = evaluate_counts(db=db, user_id=1, catalog=load_catalog())
+    assert [s.counted for s in result.sets] == [16, 8, 8, 8, 8]
+    assert [s.confirmed for s in result.sets] == [8] * 5

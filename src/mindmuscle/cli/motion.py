@@ -100,7 +100,12 @@ def motion_command(
         str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
     ] = None,
     tempo: Annotated[
-        str | None, typer.Option("--tempo", help="Prescribed tempo, e.g. 3-1-1-1.")
+        str | None,
+        typer.Option(
+            "--tempo",
+            help="Prescribed tempo, e.g. 3-1-1-1: its adherence is checked, and its repetition "
+            "time guides the period search as in a guided set (it never sets the count).",
+        ),
     ] = None,
     alternating: Annotated[
         bool,

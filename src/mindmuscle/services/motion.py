@@ -4,7 +4,7 @@ and what the phone's motion says about one set (:func:`measure_web_set`)."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ __all__ = [
     "evaluate_counts",
     "measure_web_set",
     "period_prior_s",
+    "tempo_prior_s",
     "usual_cadence_s",
 ]
 
@@ -74,6 +75,8 @@ def analyze_recording(
     alternating: bool = False,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Analyse a recording for an exercise of the catalogue (or none) against a tempo (or none).
+    The tempo's repetition time guides the period search (:func:`tempo_prior_s`), as in the
+    guided set loop; it never sets the count.
 
     ``alternating`` (or an exercise whose card says so) counts both sides of a set whose sides
     take turns while the sensor is on one of them.
@@ -86,9 +89,11 @@ def analyze_recording(
         A tempo that does not parse, or a recording that cannot be analysed.
     """
     concentric, alternate = _exercise(exercise_id, alternating)
+    tempo = _tempo(tempo)
     return analyze_motion_trace(
-        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternate
-    )
+        rec, concentric=concentric, tempo=tempo, alternating=alternate,
+        period_prior_s=tempo_prior_s(tempo),
+    )  # fmt: skip
 
 
 def analyze_file_trace(
@@ -105,10 +110,12 @@ def analyze_file_trace(
     """Like :func:`analyze_file`, and also return the processed signals for a plot."""
     # Fail on a bad exercise id before reading a big file.
     concentric, alternate = _exercise(exercise_id, alternating)
+    tempo = _tempo(tempo)
     rec = read_motion_file(path, fmt=fmt, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
     return analyze_motion_trace(
-        rec, concentric=concentric, tempo=_tempo(tempo), alternating=alternate
-    )
+        rec, concentric=concentric, tempo=tempo, alternating=alternate,
+        period_prior_s=tempo_prior_s(tempo),
+    )  # fmt: skip
 
 
 def analyze_file(
@@ -276,6 +283,11 @@ def usual_cadence_s(*, db: Database, user_id: int, exercise_id: str) -> float | 
     """
     with db.session(readonly=True) as s:
         rows = repo.motion_counts_of_sets(session=s, user_id=user_id, exercise_id=exercise_id)
+    return _usual_cadence(rows)
+
+
+def _usual_cadence(rows: Sequence[tuple[Mapping[str, Any] | None, int]]) -> float | None:
+    """:func:`usual_cadence_s` of ``rows``: (stored analysis, confirmed reps), oldest first."""
     periods = [
         period
         for analysis, confirmed in rows
@@ -284,6 +296,14 @@ def usual_cadence_s(*, db: Database, user_id: int, exercise_id: str) -> float | 
     if len(periods) < USUAL_CADENCE_MIN_SETS:
         return None
     return float(statistics.median(periods))
+
+
+def tempo_prior_s(tempo: Tempo | None) -> float | None:
+    """A prescribed tempo's repetition time as the period prior, seconds, when it is one the
+    analysis accepts (a tempo such as 0-0-0-0 has none)."""
+    lo, hi = _PRIOR_RANGE_S
+    rep_s = None if tempo is None else tempo.rep_s
+    return rep_s if rep_s is not None and lo <= rep_s <= hi else None
 
 
 def period_prior_s(
@@ -296,9 +316,21 @@ def period_prior_s(
     from the prescribed number of repetitions: a count must not lean towards the target.
     """
     usual = usual_cadence_s(db=db, user_id=user_id, exercise_id=exercise_id)
-    prior = usual if usual is not None else (None if tempo is None else tempo.rep_s)
+    return _prior(usual, tempo)
+
+
+def _prior(usual: float | None, tempo: Tempo | None) -> float | None:
     lo, hi = _PRIOR_RANGE_S
-    return prior if prior is not None and lo <= prior <= hi else None
+    if usual is not None and lo <= usual <= hi:
+        return usual
+    return tempo_prior_s(tempo)
+
+
+def _set_tempo(stored: Mapping[str, Any] | None) -> Tempo | None:
+    try:
+        return None if not stored else Tempo.model_validate(stored)
+    except ValueError:  # a tempo stored before today's checks: counted without a prior
+        return None
 
 
 def evaluate_counts(
@@ -317,19 +349,28 @@ def evaluate_counts(
         catalog.exercise(exercise_id)
     with db.session(readonly=True) as s:
         rows = [
-            (dict(rec.data or {}), rec.analysis, st.id, st.performed_at, st.exercise_id, st.reps)
+            (dict(rec.data or {}), rec.analysis, st.id, st.performed_at, st.exercise_id, st.reps,
+             _set_tempo(st.tempo))
             for rec, st in repo.motion_recordings_of_sets(
                 session=s, user_id=user_id, exercise_id=exercise_id
             )
-        ]
+        ]  # fmt: skip
     evaluated: list[EvaluatedSet] = []
-    for data, analysis, set_id, at, ex_id, reps in rows:
+    # Each set is counted with the prior the set loop would have had: the usual cadence from
+    # the lifter's earlier sets of the exercise, else the set's tempo; never its own reps.
+    earlier: dict[str, list[tuple[Mapping[str, Any] | None, int]]] = {}
+    for data, analysis, set_id, at, ex_id, reps, tempo in rows:
         known = catalog.exercises.get(ex_id)
         counted: int | None = None
         problem: str | None = None
+        prior = _prior(_usual_cadence(earlier.get(ex_id, [])), tempo)
+        earlier.setdefault(ex_id, []).append((analysis, reps))
         try:
             counted = analyze_web_recording(
-                data, exercise_id=None if known is None else ex_id, catalog=catalog
+                data,
+                exercise_id=None if known is None else ex_id,
+                catalog=catalog,
+                period_prior_s=prior,
             ).reps
         except MindMuscleError as exc:
             problem = str(exc)
