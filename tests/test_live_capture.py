@@ -17,7 +17,7 @@ def test_only_the_set_is_kept_with_its_timestamps_and_muscles() -> None:
     source = SyntheticSource(sfreq_hz=1000.0)
     capture = SetCapture(source, [(0, "biceps"), (2, "front_delt")])
     try:
-        time.sleep(0.5)  # before the set: read and dropped
+        time.sleep(1.5)  # before the set: read and dropped
         capture.start()
         time.sleep(1.5)
         taken = capture.stop()
@@ -28,8 +28,9 @@ def test_only_the_set_is_kept_with_its_timestamps_and_muscles() -> None:
     assert rec is not None and ts is not None
     assert rec.channels == ("biceps", "front_delt") and rec.units == ("mV", "mV")
     assert rec.sfreq_hz == 1000.0
-    # About 1.5 s of consecutive samples (the thread wakes every 10 ms chunk).
-    assert 1.3 <= rec.duration_s <= 1.8
+    # About 1.5 s of consecutive samples (the thread wakes every 10 ms chunk; a loaded machine
+    # may shift start and stop a little), never the 1.5 s before the set (3 s or more).
+    assert 1.0 <= rec.duration_s <= 2.6
     assert np.allclose(np.diff(ts), 1e-3)
 
 

@@ -256,7 +256,8 @@ def test_the_sets_samples_are_stored_with_it_when_the_lifter_saves_it(live: Test
     assert stored is not None
     assert stored.source == "web"
     assert stored.features.target == "biceps_left"
-    assert 2.5 <= stored.features.duration_s <= 4.0, stored.features.duration_s
+    # From the socket's start to the save: 3 s of frames, and what a loaded machine adds.
+    assert 2.5 <= stored.features.duration_s <= 10.0, stored.features.duration_s
     assert stored.measured == r.json()["emg"]
     # A retry of the same set stores nothing twice; a set without live samples gets none.
     again = live.post("/api/sets", json=body)
