@@ -154,6 +154,11 @@ class MotionParams:
         A hump counts only where the movement energy (RMS within half a period either side)
         reaches this fraction of its median over the humps: a still stretch next to the set is
         not a repetition.
+    edge_likeness : float
+        A first or last repetition outside the clearest part of the set (a hump beside it, or
+        one whose hump is missing) counts when its movement on every axis correlates with the
+        set's typical repetition at least this much: a set-up movement (another direction,
+        another shape) does not.
     """
 
     activity_ratio: float = 0.25
@@ -175,6 +180,7 @@ class MotionParams:
     alt_min_autocorr: float = 0.35
     recount_ratio: float = 0.6
     count_in_set: bool = True
+    edge_likeness: float = 0.5
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -188,12 +194,11 @@ _MIN_VERTICAL_M = 0.05
 # Humps up to this many periods outside the set found are its first (last) repetitions when,
 # one after the other, each lies within these multiples of the period of its neighbour (the last
 # repetitions of a hard set slow down) and its movement on every axis correlates with the set's
-# typical repetition at least this much (without a multi-axis shape: its size within these
-# multiples of the set's median hump).
+# typical repetition at least ``MotionParams.edge_likeness`` (without a multi-axis shape: its
+# size within these multiples of the set's median hump).
 _EDGE_REACH = 3.0
 _CLEAR_SET = 0.8
 _EDGE_GAP = (0.6, 2.0)
-_TEMPLATE_MIN = 0.5
 _EDGE_SIZE = (0.5, 2.0)
 
 
@@ -360,14 +365,20 @@ def _pick_humps(
 
 
 def _like_template(
-    shape: FloatArray, inner: IntArray, k: int, period: float, *, clipped: bool = False
+    shape: FloatArray,
+    inner: IntArray,
+    k: int,
+    period: float,
+    least: float,
+    *,
+    clipped: bool = False,
 ) -> bool:
     """Whether the movement around hump ``k`` looks like the set's typical repetition.
 
     The template is the mean, over the set's humps, of the movement on every axis from half a
     period before to half a period after each hump; a repetition correlates with it, a set-up
     movement (another direction, another shape) does not. With ``clipped``, a window that the
-    start or stop of the recording cuts is compared on the part recorded (at least half of it).
+    start or stop of the recording cuts is compared on the part recorded.
     """
     half = max(1, int(period / 2))
     n = shape.shape[0]
@@ -375,12 +386,14 @@ def _like_template(
     lo, hi = k - half, k + half
     if clipped:
         lo, hi = max(lo, 0), min(hi, n)
-    if not windows or lo < 0 or hi > n or hi - lo < half:
+    # Clipped or not, the window must reach a quarter period either side of the hump: the part
+    # before it alone is the end of the repetition before, which always looks like a repetition.
+    if not windows or lo < 0 or hi > n or min(k - lo, hi - k) < half / 4:
         return False
     template = np.mean(windows, axis=0)[lo - (k - half) : hi - (k - half)].ravel()
     candidate = shape[lo:hi].ravel()
     denom = float(np.linalg.norm(template) * np.linalg.norm(candidate))
-    return denom > 0 and float(template @ candidate) / denom >= _TEMPLATE_MIN
+    return denom > 0 and float(template @ candidate) / denom >= least
 
 
 def _humps(
@@ -431,7 +444,9 @@ def _humps(
             gap = abs(int(peaks[k - step]) - int(peaks[k])) / (period_s * rate)
             alike = _EDGE_SIZE[0] * typical <= prom[k] <= _EDGE_SIZE[1] * typical
             if shape is not None:
-                alike = _like_template(shape, peaks[inner], int(peaks[k]), period_s * rate)
+                alike = _like_template(
+                    shape, peaks[inner], int(peaks[k]), period_s * rate, params.edge_likeness
+                )
             if not (alike and _EDGE_GAP[0] <= gap <= _EDGE_GAP[1]):
                 break
             keep[k] = True
@@ -662,7 +677,13 @@ def _count(
     if period_known and peaks.size >= 2:
         # A first or last repetition with no hump of its own (see _missing_edge_reps).
         peaks, prom = _missing_edge_reps(
-            moving, peaks, prom, float(period_s), rate, sides if found else (i0, i1), channels
+            moving,
+            (peaks, prom),
+            float(period_s),
+            rate,
+            sides if found else (i0, i1),
+            channels,
+            params.edge_likeness,
         )
     if period_known and peaks.size:
         # A hump closer to either end of the recording than this is a movement cut by the start
@@ -695,27 +716,31 @@ def _count(
 # repetition lies there whose hump the band-limited signal did not show: a first or last
 # repetition cut by the start or stop of the recording, or slower than the others, has one
 # steep half and one weak one. The movement there is the set's when it reaches this share of
-# the set's median strength (over a quarter period) and looks like the set's typical repetition.
+# the set's median strength (over a quarter period; well above the sensor's noise at rest beside
+# a slow, quiet set, which can reach half of it) and looks like the set's typical repetition.
 _EDGE_ROOM_PERIODS = 1.5
-_EDGE_ROOM_LEVEL = 0.5
+_EDGE_ROOM_LEVEL = 0.7
 
 
 def _missing_edge_reps(
     moving: FloatArray,
-    peaks: IntArray,
-    prom: FloatArray,
+    humps: tuple[IntArray, FloatArray],
     period_s: float,
     rate: float,
     region: tuple[int, int],
     shape: FloatArray,
+    least: float,
 ) -> tuple[IntArray, FloatArray]:
     """Add the first or last repetitions whose humps are missing (see above).
 
-    ``moving`` is the band-limited acceleration, ``peaks`` the counted humps (at least two),
-    ``region`` where the count looks, ``shape`` the movement on every axis. Each repetition found
-    is given a hump one period beyond the outermost one, on the side with more movement left,
-    sized like the set's median hump (its size cannot be measured: it has no hump).
+    ``moving`` is the band-limited acceleration, ``humps`` the counted humps (at least two) and
+    their prominences, ``region`` where the count looks, ``shape`` the movement on every axis and
+    ``least`` the correlation with the typical repetition that a repetition reaches. Each
+    repetition found is given a hump one period beyond the outermost one, on the side with more
+    movement left, sized like the set's median hump (its size cannot be measured: it has no
+    hump).
     """
+    peaks, prom = humps
     lag = max(1, round(period_s * rate))
     quarter = max(1, lag // 4)
     power = np.sum(moving * moving, axis=1)
@@ -733,7 +758,7 @@ def _missing_edge_reps(
     while before + after >= _EDGE_ROOM_PERIODS:
         late = after >= before
         k = min(out[-1] + lag, moving.shape[0] - 1) if late else max(out[0] - lag, 0)
-        if not _like_template(shape, peaks, k, lag, clipped=True):
+        if not _like_template(shape, peaks, k, lag, least, clipped=True):
             break
         if late:
             out.append(k)
