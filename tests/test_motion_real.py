@@ -20,7 +20,9 @@ Looking for the period in the clearest 30 s when nothing repeats over the whole 
 found the set in the three whole wrist-curl recordings that had none (one more within one).
 Counting a first or last repetition that has lost its hump (the movement beside the humps holds
 1.5 periods or more and looks like a repetition) and judging humps by the set's own sizes: watch
-whole 16/49 to 17/49 exact, hand-cut 26/49 to 28/49 exact; barbell and muvr unchanged.
+whole 16/49 to 17/49 exact, hand-cut 26/49 to 28/49 exact; barbell and muvr unchanged. A hump
+beside the set counting from a likeness of 0.45 to its typical repetition (0.5 before): muvr
+26/90 to 29/90 exact.
 """
 
 from __future__ import annotations

@@ -155,10 +155,14 @@ class MotionParams:
         reaches this fraction of its median over the humps: a still stretch next to the set is
         not a repetition.
     edge_likeness : float
-        A first or last repetition outside the clearest part of the set (a hump beside it, or
-        one whose hump is missing) counts when its movement on every axis correlates with the
-        set's typical repetition at least this much: a set-up movement (another direction,
-        another shape) does not.
+        A hump beside the clearest part of the set, spaced like its repetitions, is a first or
+        last repetition when its movement on every axis correlates with the set's typical
+        repetition at least this much: a set-up movement (another direction, another shape)
+        does not...
+    missing_likeness : float
+        ...and a first or last repetition whose hump is missing (only the room beside the humps
+        and its movement tell it) at least this much: with one piece of evidence fewer, it must
+        look more like the set.
     """
 
     activity_ratio: float = 0.25
@@ -180,7 +184,8 @@ class MotionParams:
     alt_min_autocorr: float = 0.35
     recount_ratio: float = 0.6
     count_in_set: bool = True
-    edge_likeness: float = 0.5
+    edge_likeness: float = 0.45
+    missing_likeness: float = 0.5
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -683,7 +688,7 @@ def _count(
             rate,
             sides if found else (i0, i1),
             channels,
-            params.edge_likeness,
+            params.missing_likeness,
         )
     if period_known and peaks.size:
         # A hump closer to either end of the recording than this is a movement cut by the start

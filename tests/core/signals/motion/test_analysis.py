@@ -541,4 +541,21 @@ def test_a_first_or_last_repetition_must_look_like_the_set_to_count() -> None:
     keep = rec.t_s <= 5.8 * 4.0
     cut = MotionRecording(rec.t_s[keep], rec.acc_ms2[keep], source="cut")
     assert analyze_motion(cut).reps == 6
-    assert analyze_motion(cut, params=replace(DEFAULT_PARAMS, edge_likeness=1.01)).reps == 5
+    assert analyze_motion(cut, params=replace(DEFAULT_PARAMS, missing_likeness=1.01)).reps == 5
+
+
+def test_a_hump_beside_the_set_needs_less_likeness_than_a_missing_one() -> None:
+    # A candidate whose movement correlates 0.47 with the set's typical repetition: enough for a
+    # hump beside the set (0.45), not for a repetition whose hump is missing (0.5).
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _like_template
+
+    period = 50
+    u = np.arange(8 * period)
+    shape = np.sin(2 * np.pi * u / period)[:, None].copy()
+    k = 6 * period + period // 2
+    window = np.arange(k - period // 2, k + period // 2)
+    phase = 2 * np.pi * window / period
+    shape[window, 0] = 0.47 * np.sin(phase) + np.sqrt(1 - 0.47**2) * np.cos(phase)
+    inner = np.array([period // 2 + period * j for j in range(1, 5)])
+    assert _like_template(shape, inner, k, period, DEFAULT_PARAMS.edge_likeness)
+    assert not _like_template(shape, inner, k, period, DEFAULT_PARAMS.missing_likeness)
