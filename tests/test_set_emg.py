@@ -329,7 +329,7 @@ def test_the_set_emg_migration_goes_down_and_up(tmp_path: Path) -> None:
     db.close()
 
 
-@pytest.mark.parametrize("module", ["mindmuscle.services.emg_sets"])
+@pytest.mark.parametrize("module", ["mindmuscle.services.emg_sets", "mindmuscle.services.live"])
 def test_docstring_examples_run(module: str) -> None:
     import doctest
     import importlib

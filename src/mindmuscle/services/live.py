@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from mindmuscle.catalog import load_catalog
+from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import InvalidInputError, StreamError
 from mindmuscle.io.live import LiveSource
 from mindmuscle.io.live.record import LiveRecorder
@@ -284,3 +284,27 @@ def load_calibrations(
                 muscle, row.level, row.unit, row.created_at, row.placement, flags
             )
     return out
+
+
+def mapped_muscle_name(catalog: Catalog, mapped: str) -> str:
+    """The name a lifter reads for a mapped channel's muscle: "Biceps" for ``biceps``,
+    "Biceps (left)" for ``biceps_left``, ``l_biceps`` or ``biceps_l``; an id the catalogue
+    does not know is shown with spaces for underscores.
+
+    Examples
+    --------
+    >>> c = load_catalog()
+    >>> [mapped_muscle_name(c, m) for m in ("biceps", "biceps_left", "r_lats", "calf_x")]
+    ['Biceps', 'Biceps (left)', 'Lats (right)', 'calf x']
+    """
+    base = base_muscle(mapped)
+    side = mapped[len(base) :] if mapped.startswith(base) else ""
+    name = catalog.muscles[base].name if base in catalog.muscles else base
+    name = name.split(" (")[0].replace("_", " ")
+    tail = "left" if "left" in side.lower() or side.lower().endswith("_l") else ""
+    tail = tail or ("right" if "right" in side.lower() or side.lower().endswith("_r") else "")
+    if not tail and mapped != base:
+        low = mapped.lower()
+        tail = "left" if low.startswith(("l_", "left_")) else ""
+        tail = tail or ("right" if low.startswith(("r_", "right_")) else "")
+    return f"{name} ({tail})" if tail else name

@@ -44,14 +44,13 @@ from mindmuscle.errors import MindMuscleError, StreamError
 from mindmuscle.io.live import Chunk, LiveSource, open_source, parse_source
 from mindmuscle.services.emg_sets import SetEmgView
 from mindmuscle.services.emg_sets import store_set_emg as store_emg_with_set
-from mindmuscle.services.live import build_pipeline, load_calibrations
+from mindmuscle.services.live import build_pipeline, load_calibrations, mapped_muscle_name
 from mindmuscle.services.live_capture import CapturedSet
 from mindmuscle.signals.emg import EmgRecording, parse_emg_unit
 from mindmuscle.signals.emg.live import (
     LiveFrame,
     LivePipeline,
     assign_roles,
-    base_muscle,
     parse_channel_map,
 )
 from mindmuscle.store import Database
@@ -418,8 +417,8 @@ class LiveFeed:
                 card = self.catalog.exercise(exercise)
                 roles = assign_roles(names, targets=card.targets)
                 if "target" not in roles.values():
-                    where = ", ".join(self._muscle_name(m) for m in names)
-                    wanted = " or ".join(self._muscle_name(m) for m in card.targets)
+                    where = ", ".join(mapped_muscle_name(self.catalog, m) for m in names)
+                    wanted = " or ".join(mapped_muscle_name(self.catalog, m) for m in card.targets)
                     message = (
                         f"The sensor is on {where}, not on a target of {card.name} ({wanted}): "
                         "no live bars for this exercise."
@@ -439,7 +438,7 @@ class LiveFeed:
         muscles = [
             {
                 "key": ch.muscle,
-                "name": self._muscle_name(ch.muscle),
+                "name": mapped_muscle_name(self.catalog, ch.muscle),
                 "role": ch.role,
                 "calibrated": ch.muscle in mvc,
             }
@@ -471,19 +470,6 @@ class LiveFeed:
             return {}
         found = load_calibrations(self.db, user_id, muscles, unit=unit)
         return {m: cal.level for m, cal in found.items() if not cal.flags}
-
-    def _muscle_name(self, mapped: str) -> str:
-        base = base_muscle(mapped)
-        side = mapped[len(base) :] if mapped.startswith(base) else ""
-        name = self.catalog.muscles[base].name if base in self.catalog.muscles else base
-        name = name.split(" (")[0].replace("_", " ")
-        tail = "left" if "left" in side.lower() or side.lower().endswith("_l") else ""
-        tail = tail or ("right" if "right" in side.lower() or side.lower().endswith("_r") else "")
-        if not tail and mapped != base:
-            low = mapped.lower()
-            tail = "left" if low.startswith(("l_", "left_")) else ""
-            tail = tail or ("right" if low.startswith(("r_", "right_")) else "")
-        return f"{name} ({tail})" if tail else name
 
     def _pause(self, seconds: float) -> None:
         with self._cond:

@@ -22,11 +22,10 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
-from mindmuscle.catalog import Catalog
 from mindmuscle.errors import DatabaseBusyError, InvalidInputError, MindMuscleError
-from mindmuscle.experiments.skill_test import skill_test_order
+from mindmuscle.experiments.skill_test import PastSkillTest, skill_test_order
 from mindmuscle.services import skill_tests as service
-from mindmuscle.signals.emg.live import base_muscle
+from mindmuscle.services.live import mapped_muscle_name
 from mindmuscle.web.deps import Ctx, User, WebContext, accept_websocket
 
 __all__ = ["SkillTestsOut", "router"]
@@ -49,17 +48,6 @@ class SkillTestsOut(BaseModel):
     )
 
 
-def _muscle_names(catalog: Catalog, ids: list[str]) -> dict[str, str]:
-    """Names, not ids: "Biceps", "Biceps (left)" for biceps_left."""
-    out: dict[str, str] = {}
-    for m in ids:
-        base = base_muscle(m)
-        name = catalog.muscles[base].name.split(" (")[0] if base in catalog.muscles else base
-        side = m.replace(base, "", 1).strip("_-. ")
-        out[m] = f"{name} ({side})" if side else name.replace("_", " ")
-    return out
-
-
 @router.get("/skill-tests", response_model=SkillTestsOut, tags=["live"])
 def skill_tests(
     ctx: Ctx, user: User, muscle: str | None = Query(default=None, min_length=1, max_length=64)
@@ -70,7 +58,7 @@ def skill_tests(
     ids = list(overview["muscles"])
     if overview.get("live"):
         ids += [str(m["muscle"]) for m in overview["live"]["muscles"]]
-    return SkillTestsOut(**overview, names=_muscle_names(ctx.catalog, ids))
+    return SkillTestsOut(**overview, names={m: mapped_muscle_name(ctx.catalog, m) for m in ids})
 
 
 def _number(ws: WebSocket, name: str, default: float) -> float:
@@ -85,17 +73,15 @@ def _number(ws: WebSocket, name: str, default: float) -> float:
         ) from None
 
 
-async def _store(ctx: WebContext, user_id: int, run: service.SkillTestRun) -> Any:
-    """Store a complete test; a busy database is tried again for a few seconds, so a test
+async def _store(ctx: WebContext, user_id: int, run: service.SkillTestRun) -> PastSkillTest:
+    """Store a complete test; a busy database is tried again after 0.5, 1 and 2 s, so a test
     held for a minute is not lost to another writer's moment."""
-    for wait_s in (0.5, 1.0, 2.0, 0.0):
+    for wait_s in (0.5, 1.0, 2.0):
         try:
             return await to_thread.run_sync(service.save_skill_test, ctx.db, user_id, run)
         except DatabaseBusyError:
-            if not wait_s:
-                raise
             await asyncio.sleep(wait_s)
-    raise AssertionError("unreachable")
+    return await to_thread.run_sync(service.save_skill_test, ctx.db, user_id, run)
 
 
 @router.websocket("/live/skill-test")
