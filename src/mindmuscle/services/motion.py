@@ -108,14 +108,11 @@ def analyze_file_trace(
     alternating: bool = False,
 ) -> tuple[MotionAnalysis, MotionTrace]:
     """Like :func:`analyze_file`, and also return the processed signals for a plot."""
-    # Fail on a bad exercise id before reading a big file.
-    concentric, alternate = _exercise(exercise_id, alternating)
+    # Fail on a bad exercise id or tempo before reading a big file.
+    _exercise(exercise_id, alternating)
     tempo = _tempo(tempo)
     rec = read_motion_file(path, fmt=fmt, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
-    return analyze_motion_trace(
-        rec, concentric=concentric, tempo=tempo, alternating=alternate,
-        period_prior_s=tempo_prior_s(tempo),
-    )  # fmt: skip
+    return analyze_recording(rec, exercise_id=exercise_id, tempo=tempo, alternating=alternating)
 
 
 def analyze_file(
