@@ -3,6 +3,7 @@
 // /api/sets/{id}, /api/sessions/{id} and their /restore).
 
 import { api, toast } from "./api.js";
+import { feltMeasured } from "./live.js";
 import { checkField, setBounds } from "./setbounds.js";
 
 const LB = 0.45359237;
@@ -59,13 +60,7 @@ function setLine(s) {
   const bits = [`${s.reps} × ${load}`];
   const r = s.reflection;
   const rated = r && r.target_rating !== null && r.target_rating !== undefined;
-  // Felt beside measured, never the one as the other: "felt 8, measured 62% MVC" (or "% of this
-  // set's peak" without a calibration).
-  const felt = rated ? `felt ${r.target_rating}` : "rating skipped";
-  if (s.emg_measured && /^\d/.test(s.emg_measured)) bits.push(`${felt}, measured ${s.emg_measured}`);
-  else if (s.emg_measured) bits.push(`${rated ? `felt ${r.target_rating}/10` : felt} · ${s.emg_measured}`);
-  else if (rated) bits.push(`felt ${r.target_rating}/10`);
-  else if (r) bits.push("rating skipped");
+  if (s.emg_measured || r) bits.push(feltMeasured(rated ? r.target_rating : null, s.emg_measured));
   if (s.reps_in_reserve !== null && s.reps_in_reserve !== undefined) bits.push(`RIR ${s.reps_in_reserve}`);
   if (r && r.focus_rating !== null && r.focus_rating !== undefined) bits.push(`focus ${r.focus_rating}/10`);
   const elsewhere = Object.keys((r && r.felt_elsewhere) || {}).map((m) => muscleName[m] || m);

@@ -21,6 +21,16 @@ window.mmLive = stats;
 
 let status = null; // GET /api/live, asked once per page
 
+// The felt rating beside what the EMG measured, never the one as the other (rule 16): "felt 8,
+// measured 62% MVC" (or "% of this set's peak" without a calibration); a reason instead of a
+// measurement ("no repetition found in the EMG", "no EMG: …") stands after a dot.
+export function feltMeasured(rating, measured) {
+  const rated = rating !== null && rating !== undefined;
+  if (measured && /^\d/.test(measured)) return `${rated ? `felt ${rating}` : "rating skipped"}, measured ${measured}`;
+  const felt = rated ? `felt ${rating}/10` : "rating skipped";
+  return measured ? `${felt} · ${measured}` : felt;
+}
+
 export async function liveConfigured(api) {
   if (status === null) {
     try {

@@ -7,7 +7,7 @@
 
 import { api, toast, uuid4 } from "./api.js";
 import { MotionRecorder, askNotifications, keepAwake, notificationState, notify, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
-import { LiveBars, TONE_LEVELS, liveConfigured } from "./live.js";
+import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
@@ -668,15 +668,6 @@ async function discardRefused() {
   state.lastAdaptation = null;
   state.lastMeasured = null;
   advance();
-}
-
-// The felt rating beside what the EMG measured, never the one as the other (rule 16):
-// "felt 8, measured 62% MVC" (or "% of this set's peak" without a calibration).
-function feltMeasured(rating, measured) {
-  const rated = rating !== null && rating !== undefined;
-  if (!measured) return rated ? `felt ${rating}/10` : "rating skipped";
-  if (measured.startsWith("no EMG")) return `${rated ? `felt ${rating}/10` : "rating skipped"} · ${measured}`;
-  return `${rated ? `felt ${rating}` : "rating skipped"}, measured ${measured}`;
 }
 
 function advance() {
