@@ -39,8 +39,10 @@ def _spawn(db: str, *extra: str) -> pexpect.spawn:
     return child
 
 
-def _reflect(child: pexpect.spawn, done: str, rating: str, elsewhere: str) -> None:
-    child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")
+def _reflect(
+    child: pexpect.spawn, done: str, rating: str, elsewhere: str, load: str = "2 kg"
+) -> None:
+    child.expect(rf"Reps x load \[12 x {load}\] \(Enter keeps it\)")
     child.sendline(done)
     child.expect(r"Target rating 0-10: how strongly did you feel the biceps")
     child.sendline(rating)
@@ -65,7 +67,8 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
         child.sendline("")
         child.expect(r"Ready: press Enter to start the set")
         child.sendline("")
-        _reflect(child, "", "6", "front_delt=3")  # Enter keeps 12 x 2 kg
+        # The next set follows from what was lifted (3 kg, felt 7: keep it); Enter keeps 12 x 3 kg.
+        _reflect(child, "", "6", "front_delt=3", load="3 kg")
         child.expect(r"Rest: press Enter to skip the rest")
         child.sendline("")
         child.expect(r"Ready: press Enter to start the set")
@@ -81,7 +84,7 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
         child.close()
     assert child.exitstatus == 130
     sets = _stored(db)
-    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 2.0)]
+    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 3.0)]
     reflections = [s["reflection"] for s in sets]
     assert [r["target_rating"] for r in reflections] == [7, 6]  # type: ignore[index]
     assert [r["felt_elsewhere"] for r in reflections] == [{}, {"front_delt": 3}]  # type: ignore[index]
@@ -94,14 +97,14 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
         )
         child.expect(r"Ready: press Enter to start the set")
         child.sendline("")
-        _reflect(child, "", "8", "")
+        _reflect(child, "", "8", "", load="3 kg")
         child.expect(r"Summary: 3 sets, 33 reps\.")
         child.expect(pexpect.EOF)
     finally:
         child.close()
     assert child.exitstatus == 0
     sets = _stored(db)
-    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 2.0), (12, 2.0)]
+    assert [(s["reps"], s["load_kg"]) for s in sets] == [(9, 3.0), (12, 3.0), (12, 3.0)]
     assert [s["reflection"]["target_rating"] for s in sets] == [7, 6, 8]  # type: ignore[index]
 
 

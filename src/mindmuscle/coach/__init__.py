@@ -6,7 +6,7 @@ no database, no files: time comes in as ``now``, history as a sequence of logged
 
 from __future__ import annotations
 
-from mindmuscle.coach.adapt import adapt, rating_holds
+from mindmuscle.coach.adapt import adapt, as_lifted, rating_holds
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.connection import connection_map
 from mindmuscle.coach.drill import drill_plan, muscle_priority
@@ -77,6 +77,7 @@ __all__ = [
     "SetSource",
     "SetType",
     "adapt",
+    "as_lifted",
     "assess_readiness",
     "brzycki",
     "build_plan",

@@ -46,6 +46,7 @@ __all__ = [
     "PROGRESS_MIN_RIR",
     "PROGRESS_SESSIONS",
     "adapt",
+    "as_lifted",
     "rating_holds",
 ]
 
@@ -113,6 +114,16 @@ def _slower(tempo: Tempo) -> Tempo | None:
     if new.rep_s > _MAX_REP_S:
         return None
     return new
+
+
+def as_lifted(prescription: Prescription, load_kg: float | None) -> Prescription:
+    """The prescription of a set as the lifter did it: with the load lifted, when they chose
+    another than the one prescribed. The next set follows from what was lifted: a lifter who
+    chose 26 kg over the planned 24 and is told "keep it" keeps 26 kg.
+    """
+    if prescription.load_kg is None or load_kg is None or load_kg == prescription.load_kg:
+        return prescription
+    return prescription.model_copy(update={"load_kg": load_kg})
 
 
 def adapt(

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
-from mindmuscle.coach import adapt
+from mindmuscle.coach import adapt, as_lifted
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
@@ -200,13 +200,8 @@ def record_web_set(
     written = writer.store(user_id=user_id, data=data, catalog=catalog, now=now)
     adaptation = None
     if data.prescription is not None:
-        lifted = data.prescription
-        if lifted.load_kg is not None and data.load_kg is not None:
-            # The next set follows from what was lifted, not from what was planned: a lifter
-            # who chose 26 kg over the planned 24 and is told "keep it" keeps 26 kg.
-            lifted = lifted.model_copy(update={"load_kg": data.load_kg})
         adaptation = adapt(
-            lifted,
+            as_lifted(data.prescription, data.load_kg),
             data.reflection,
             exercise=written.catalog.exercise(data.exercise_id),
             equipment=written.profile.equipment,

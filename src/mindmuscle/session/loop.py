@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog.models import Breathing, Exercise, Movement
+from mindmuscle.coach.adapt import as_lifted
 from mindmuscle.coach.models import Adaptation, EquipmentProfile, Plan, Prescription, Reflection
 from mindmuscle.errors import InvalidInputError, SessionStateError
 from mindmuscle.session.events import (
@@ -351,7 +352,7 @@ class SetLoop:
         self._completed.append(done)
         events: list[Event] = [SetConfirmedEvent(at_ms=now_ms, completed=done)]
         adaptation = self._adapter(
-            p,
+            as_lifted(p, load_kg),  # the next set follows from what was lifted
             reflection,
             exercise=self.exercises[p.exercise_id],
             equipment=self.equipment,

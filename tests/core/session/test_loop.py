@@ -317,3 +317,19 @@ def test_snapshot_during_rest_resumes_with_the_next_set() -> None:
     assert types(ev)[:2] == ["exercise_started", "prime_started"]
     assert ev[0].exercise_id == "barbell_back_squat"
     assert [c.set_uuid for c in again.completed] == ["a"]
+
+
+def test_the_next_set_follows_from_the_load_lifted_not_the_load_planned() -> None:
+    """Planned 12 kg, lifted 16 kg and felt it well: "keep" keeps 16 kg, as on the phone."""
+    loop = make_loop(prescription(CURL, sets=2))
+    loop.start(0)
+    loop.advance(100_000)
+    loop.ready(100_000)
+    loop.finish_set(101_000 + 3000 + 5000, reps=None)
+    ev = loop.reflect(
+        120_000, Reflection(target_rating=8, reps_in_reserve=2), reps=10, load_kg=16.0,
+        set_uuid="a",
+    )  # fmt: skip
+    assert ev[0].completed.load_kg == 16.0
+    assert ev[1].actions == ["keep"] and ev[1].next.load_kg == 16.0
+    assert loop.current is not None and loop.current.load_kg == 16.0
