@@ -123,7 +123,9 @@ def as_lifted(prescription: Prescription, load_kg: float | None) -> Prescription
     """
     if prescription.load_kg is None or load_kg is None or load_kg == prescription.load_kg:
         return prescription
-    return prescription.model_copy(update={"load_kg": load_kg})
+    return prescription.model_copy(
+        update={"load_kg": load_kg, "load_display": format_load(load_kg, prescription.units)}
+    )
 
 
 def adapt(

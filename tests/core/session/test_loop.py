@@ -332,4 +332,5 @@ def test_the_next_set_follows_from_the_load_lifted_not_the_load_planned() -> Non
     )  # fmt: skip
     assert ev[0].completed.load_kg == 16.0
     assert ev[1].actions == ["keep"] and ev[1].next.load_kg == 16.0
+    assert ev[1].next.load_display == "16 kg"
     assert loop.current is not None and loop.current.load_kg == 16.0
