@@ -86,6 +86,8 @@ def test_changed_load_and_reps_are_stored_and_nothing_is_made_up(page, server: S
     assert stored["reflection"]["felt_elsewhere"] == {}
     # The rest screen shows the next set's load, reps and cue without scrolling.
     if page.locator("#screen-rest.on").count():
+        # Felt 7 at the heavier load: the next set keeps the load lifted, in words too.
+        assert page.inner_text("#rest-next-load").startswith(f"{load_shown:g} ")
         for sel in ("#rest-next-load", "#rest-next-reps", "#rest-next-cue"):
             box = page.locator(sel).bounding_box()
             assert box is not None and box["y"] + box["height"] <= 844
