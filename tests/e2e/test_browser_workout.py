@@ -162,7 +162,9 @@ def test_an_empty_workout_is_built_changed_mid_workout_and_saved_as_a_routine(
     page.wait_for_selector(f"#workout-list li:first-child b:has-text('{_name(server, swap_to)}')")
     look(page, "session-edit-workout")
     page.click("#workout-done")
-    page.wait_for_selector("#screen-prime.on")
+    # The prime screen is on behind the sheet already: wait for the sheet's close to redraw it.
+    page.wait_for_selector("#workout-sheet:not([open])", state="attached")
+    page.wait_for_selector(f"#prime-title:text-is('{_name(server, swap_to)}')")
     assert page.inner_text("#prime-title") == _name(server, swap_to)
     snapshot = server.http.get("/api/sessions/active").json()["session"]["snapshot"]
     assert [(p["exercise_id"], p["sets"]) for p in snapshot["current"]] == [
