@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +25,14 @@ from mindmuscle.io.motion import (
     read_watch_labels,
     recording_from_payload,
 )
+from mindmuscle.io.plots.motion import _movement_scale
 from mindmuscle.services.motion import analyze_file, analyze_web_recording, measure_web_set
-from mindmuscle.signals.motion import STANDARD_GRAVITY_MS2, MotionRecording, simulate_set
+from mindmuscle.signals.motion import (
+    STANDARD_GRAVITY_MS2,
+    MotionRecording,
+    analyze_motion_trace,
+    simulate_set,
+)
 
 TEMPO = Tempo.parse("2-0-1-0")
 
@@ -542,3 +549,16 @@ def test_the_command_line_says_where_the_set_was_found(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["motion", str(tmp_path / "a.csv"), "--json"])
     got = json.loads(res.output)
     assert 0.0 <= got["active_start_s"] < got["active_end_s"] <= 30.0
+
+
+def test_plot_scales_the_movement_to_the_repetitions_not_to_a_racking_movement() -> None:
+    rec = simulate_set(reps=6, tempo=Tempo.parse("2-0-1-0"), seed=3, idle_after_s=6.0)
+    analysis, trace = analyze_motion_trace(rec)
+    last_end = analysis.repetitions[-1].end_s
+    inside = (trace.t_s >= analysis.repetitions[0].start_s) & (trace.t_s <= last_end)
+    largest = float(np.max(np.abs(trace.movement[inside])))
+    # A racking movement after the set, five times the repetitions' swing.
+    racked = trace.movement.copy()
+    after = trace.t_s > last_end + 1.0
+    racked[after] += 5 * largest * np.sin(np.linspace(0, np.pi, int(after.sum())))
+    assert _movement_scale(analysis, replace(trace, movement=racked)) == pytest.approx(largest)

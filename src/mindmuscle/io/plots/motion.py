@@ -13,6 +13,10 @@ from mindmuscle.signals.motion.models import PHASE_NAMES, MotionAnalysis, Motion
 __all__ = ["write_motion_plot"]
 
 
+# The movement panel's range: the repetitions fill it (see _movement_scale), with room for the
+# repetition numbers above and the set's edge labels below.
+_MOVEMENT_RANGE = (-1.2, 1.25)
+
 _PHASE_COLOURS = {1: "#e4572e", 2: "#f3a712", 3: "#29335c", 4: "#669bbc"}
 
 
@@ -41,6 +45,19 @@ def _set_edges(analysis: MotionAnalysis) -> list[tuple[float, str]]:
     if analysis.active_end_s is not None:
         out.append((analysis.active_end_s, "set ends"))
     return out
+
+
+def _movement_scale(analysis: MotionAnalysis, trace: MotionTrace) -> float:
+    """What the movement axis is divided by: its largest swing within the repetitions counted
+    (the whole recording when none were), so that a large set-up or racking movement beside
+    the set does not flatten the repetitions; outside them the curve may leave the panel."""
+    t, movement = trace.t_s, trace.movement
+    reps = analysis.repetitions
+    if reps:
+        inside = (t >= reps[0].start_s) & (t <= reps[-1].end_s)
+        if inside.any():
+            movement = movement[inside]
+    return float(np.max(np.abs(movement))) if movement.size else 1.0
 
 
 def _title(analysis: MotionAnalysis) -> str:
@@ -79,7 +96,7 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
         )
     t = trace.t_s
     mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
-    scale = float(np.max(np.abs(trace.movement))) or 1.0
+    scale = _movement_scale(analysis, trace) or 1.0
     movement = trace.movement / scale
     peaks = np.interp(trace.peaks_s, t, movement)
     runs = _phase_runs(trace.phases)
@@ -132,7 +149,7 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
             ax1.text(edge, -1.15, name, color="#2b8a3e", fontsize=8, ha="center")
         if trace.gaps or trace.walking:
             ax1.legend(loc="lower right", fontsize=8)
-        ax1.set_ylim(-1.2, 1.25)
+        ax1.set_ylim(*_MOVEMENT_RANGE)
         ax1.set_ylabel("movement (norm.)")
         ax2.plot(t, trace.position * 100, "k", lw=1.0)
         for a, b, phase in runs:
@@ -251,5 +268,6 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
         )
     fig.update_layout(title=_title(analysis), height=800, template="plotly_white")
     fig.update_xaxes(title_text="time (s)", row=3, col=1)
+    fig.update_yaxes(range=list(_MOVEMENT_RANGE), row=2, col=1)
     fig.write_html(out, include_plotlyjs=True, full_html=True)
     return out
