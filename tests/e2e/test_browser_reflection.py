@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mindmuscle.units import KG_PER_LB as LB
 from tests.e2e.conftest import Server, shot, start_server
 from tests.e2e.test_browser_flow import SPEED, first_run_and_plan, rate_target
 
@@ -196,4 +197,52 @@ def test_reload_mid_set_waits_paused_at_the_rep_reached(page, server: Server) ->
     page.click("#btn-done-paused")
     page.wait_for_selector("#screen-reflect.on")
     assert int(page.input_value("#reflect-reps")) >= reached
+    assert page.errors == []
+
+
+def test_a_session_resumed_from_the_terminal_lists_its_sets_by_name_in_pounds(
+    page, server: Server
+) -> None:
+    # The lifter trains in pounds.
+    page.goto("/")
+    page.wait_for_url("**/first-run")
+    page.click("text=Start training")
+    page.wait_for_url("**/today")
+    token = server.http.get("/api/csrf").json()["token"]
+    r = server.http.put("/api/profile", json={"units": "lb"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    page.reload()
+    page.click("#readiness-form button[type=submit]")
+    page.wait_for_selector("#start-session")
+    play_set(page)
+    page.fill("#reflect-reps", "9")
+    rate_target(page, "7")
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on")
+    page.wait_for_function("document.getElementById('sync').hidden")
+    stored = server.sets()[-1]
+    session = server.http.get("/api/sessions/active").json()["session"]
+    first = session["plan"]["exercises"][0]
+    assert first["units"] == "lb"
+    # The terminal stores its place without the page's own details; a fresh phone resumes it.
+    snapshot = {k: v for k, v in session["snapshot"].items() if k != "web"}
+    r = server.http.put(
+        f"/api/sessions/{session['session_id']}/state",
+        json={"snapshot": snapshot},
+        headers={"X-CSRF-Token": token},
+    )
+    assert r.status_code == 200, r.text
+    page.evaluate("localStorage.removeItem('mm.loop')")
+    page.goto(f"/session?speed={SPEED}")
+    page.wait_for_selector("#screen-rest.on")
+    page.click("#btn-skip-rest")
+    page.wait_for_selector("#screen-prime.on")
+    page.on("dialog", lambda d: d.accept())
+    page.click("#btn-end-early")
+    page.wait_for_selector("#screen-summary.on")
+    pounds = round(float(stored["load_kg"]) / LB, 2)
+    row = page.inner_text("#summary-list .summary-row")
+    assert row.startswith(f"{first['name']} · set 1")
+    assert f"9 × {pounds:g} lb" in row
+    shot(page, "26-summary-resumed-in-pounds")
     assert page.errors == []

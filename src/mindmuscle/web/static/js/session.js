@@ -113,6 +113,14 @@ function webDetails() {
   return { ...rest, reflect: reflect ? { ...reflect, motion: null } : null };
 }
 
+// A set stored by another device (the terminal keeps no page details): its exercise's name and
+// its load in the units of its prescription, as the page itself writes them.
+function doneFromSnapshot(c, current) {
+  const p = current.find((x) => x.exercise_id === c.exercise_id);
+  const unit = (p && p.units) || (profile && profile.units) || "kg";
+  return { uuid: c.set_uuid, exercise_id: c.exercise_id, name: p ? p.name : c.exercise_id, set_index: c.set_index, reps: c.reps, load_display: loadIn(c.load_kg, unit), target_rating: c.reflection.target_rating ?? null, completed: c };
+}
+
 function fromServer(session, targets) {
   const snap = session.snapshot;
   const base = { sessionId: session.session_id, current: session.plan.exercises, targets, ex: 0, set: 0, screen: "prime", done: [] };
@@ -128,7 +136,7 @@ function fromServer(session, targets) {
     ex: snap.position[0],
     set: snap.position[1],
     screen,
-    done: web.done || (snap.completed || []).map((c) => ({ uuid: c.set_uuid, exercise_id: c.exercise_id, name: c.exercise_id, set_index: c.set_index, reps: c.reps, load_display: c.load_kg === null ? "bodyweight" : `${c.load_kg} kg`, target_rating: c.reflection.target_rating, completed: c })),
+    done: web.done || (snap.completed || []).map((c) => doneFromSnapshot(c, snap.current || base.current)),
     reflect: screen === "reflect" ? web.reflect || { reps: snap.reps_done || 0, finishedAt: new Date().toISOString(), motion: null, measured: null } : null,
     setUuid: screen === "reflect" ? web.setUuid || uuid4() : null,
   };
@@ -431,6 +439,8 @@ const units = () => presc().units || (profile && profile.units) || "kg";
 const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units() === "lb" ? kg / LB : kg) * 100) / 100);
 const toKg = (shown) => (shown === null ? null : units() === "lb" ? Math.round(shown * LB * 1000) / 1000 : shown);
 const fmt = (x) => `${+(+x).toFixed(2)}`;
+// "22.05 lb", "10 kg" or "bodyweight": a stored load in kg, as the lifter reads it.
+const loadIn = (kg, unit) => (kg === null || kg === undefined ? "bodyweight" : `${fmt(Math.round((unit === "lb" ? kg / LB : kg) * 100) / 100)} ${unit}`);
 
 // The load step of this exercise in the lifter's units: the equipment's smallest increment.
 function loadStep(p) {
@@ -645,7 +655,7 @@ async function submitReflection() {
     started_ms: Date.parse(state.setStartedAt) || 0,
     finished_ms: Date.parse(state.reflect.finishedAt) || 0,
   };
-  const loadDisplay = loadKg === null ? "bodyweight" : `${fmt(toShown(loadKg))} ${units()}`;
+  const loadDisplay = loadIn(loadKg, units());
   state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, measured, completed });
   state.lastMeasured = measured ? feltMeasured(reflection.target_rating ?? null, measured) : null;
   state.last = { ...(state.last || {}), [p.exercise_id]: { reps, load_kg: loadKg } };
