@@ -391,9 +391,9 @@ def test_cli_calibrate_bad_arguments_exit_2(tmp_path: Path) -> None:
     base = ["live", "calibrate", "--source", "synthetic", "--map", "1=biceps", "--db", db]
     for extra, phrase in [
         (["--muscle", "triceps"], "'triceps' is not in --map"),
-        (["--trials", "0"], "'--trials': 0 contractions are not allowed: give 1 to 10"),
-        (["--contraction-s", "30"], "'--contraction-s': A contraction of 30 s"),
-        (["--rest-s", "-1"], "'--rest-s': A rest of -1 s is not allowed"),
+        (["--trials", "0"], "'--trials': 0 is not allowed: give 1 to 10 contractions (3 usual)."),
+        (["--contraction-s", "30"], "'--contraction-s': 30 is not allowed: give 2 to 10 s (5"),
+        (["--rest-s", "-1"], "'--rest-s': -1 is not allowed: give 0 to 300 s of rest."),
     ]:
         result = _cli([*base, *extra])
         assert result.exit_code == 2, result.output

@@ -366,7 +366,7 @@ def calibrate(
 ) -> None:
     """Calibrate %MVC: three 5-second maximal contractions with rests; stores the best
     1-second window per muscle with its date and the electrode placement."""
-    from mindmuscle.errors import InvalidInputError
+    from mindmuscle.errors import InvalidInputError, OutOfRangeError, shown
     from mindmuscle.io.live import open_source, parse_source
     from mindmuscle.services.live import run_calibration, save_calibrations
     from mindmuscle.signals.emg.mvc import calibration_steps
@@ -380,17 +380,10 @@ def calibrate(
         calibration_steps(
             list(muscle or ["any"]), trials=trials, contraction_s=contraction_s, rest_s=rest_s
         )
-    except InvalidInputError as exc:
-        # The one option the message is about: the count, a contraction's or a rest's length.
-        text = str(exc)
-        option = (
-            "'--trials'"
-            if "contractions are" in text
-            else "'--contraction-s'"
-            if "contraction of" in text
-            else "'--rest-s'"
-        )
-        raise _usage(text, option) from None
+    except OutOfRangeError as exc:
+        # The option the error is about: the count, a contraction's or a rest's length.
+        option = f"'--{exc.field.replace('_', '-')}'"
+        raise _usage(f"{shown(exc.value)} is not allowed: {exc.allowed}.", option) from None
     database = open_database(db)
     src = open_source(spec)
     last: list[Any] = [None]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from mindmuscle.errors import InvalidInputError, InvalidSignalError
+from mindmuscle.errors import InvalidInputError, InvalidSignalError, OutOfRangeError
 from mindmuscle.signals.emg._checks import check_sfreq
 
 __all__ = [
@@ -60,14 +60,16 @@ def calibration_steps(
     if not muscles:
         raise InvalidInputError("name at least one muscle to calibrate (--muscle biceps).")
     if not 1 <= trials <= 10:
-        raise InvalidInputError(f"{trials} contractions are not allowed: give 1 to 10 (3 usual).")
+        raise OutOfRangeError("trials", trials, "give 1 to 10 contractions (3 usual)")
     if not 2.0 <= contraction_s <= 10.0:
-        raise InvalidInputError(
-            f"A contraction of {contraction_s:g} s is not allowed: give 2 to 10 s (5 usual); "
-            "the best 1-second window needs room after the first half second."
+        raise OutOfRangeError(
+            "contraction_s",
+            contraction_s,
+            "give 2 to 10 s (5 usual); the best 1-second window needs room after the first half "
+            "second",
         )
     if not 0.0 <= rest_s <= 300.0:
-        raise InvalidInputError(f"A rest of {rest_s:g} s is not allowed: give 0 to 300 s.")
+        raise OutOfRangeError("rest_s", rest_s, "give 0 to 300 s of rest")
     steps: list[CalibrationStep] = []
     for muscle in muscles:
         for trial in range(1, trials + 1):

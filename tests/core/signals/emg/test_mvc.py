@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from mindmuscle.errors import InvalidInputError, InvalidSignalError
+from mindmuscle.errors import InvalidInputError, InvalidSignalError, OutOfRangeError
 from mindmuscle.signals.emg.mvc import (
     SESSION_HOURS,
     best_mvc_window,
@@ -40,8 +40,10 @@ def test_the_protocol_is_three_contractions_after_rests_per_muscle() -> None:
     ],
 )
 def test_a_protocol_out_of_range_is_refused(kwargs: dict[str, float], phrase: str) -> None:
-    with pytest.raises(InvalidInputError, match=phrase):
+    with pytest.raises(OutOfRangeError, match=phrase) as refused:
         calibration_steps(["biceps"], **kwargs)  # type: ignore[arg-type]
+    # The error names its field and value, so each channel can word it with its own names.
+    assert (refused.value.field, refused.value.value) == next(iter(kwargs.items()))
     with pytest.raises(InvalidInputError, match="at least one muscle"):
         calibration_steps([])
 
