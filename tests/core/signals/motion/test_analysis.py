@@ -243,11 +243,12 @@ def test_a_turning_wrist_on_one_axis_does_not_hide_or_add_repetitions(
     analysis = analyze_motion(add_turning_wrist(rec, band_hz, seed=seed))
     assert analysis.reps == reps
     recounted = any("counted along the direction" in why for why in analysis.quality.reasons)
-    # Five of the six are recounted (and say so); in the sixth the set found is clear enough
-    # (clarity 0.7-0.8) that the count keeps to it and needs no recount.
-    assert recounted == ((tempo, seed, band_hz) != ("2-0-1-0", 5, HIGH))
-    if recounted:
-        assert analysis.quality.status == "fair"
+    # All six are recounted (and say so). In the sixth (2-0-1-0, seed 5, fast turning) the
+    # set found is the sensor's noise in the first 2 s (clarity 0.75, period 1 s); it counted 9
+    # at the once-integrated signal's period until the set's room was weighed, which leaves out
+    # one of its 3 noise humps: then the count is far from the rhythm and the set is recounted.
+    assert recounted
+    assert analysis.quality.status == "fair"
 
 
 def test_turning_wrist_grid_stays_at_its_measured_accuracy() -> None:
@@ -566,3 +567,69 @@ def test_a_hump_beside_the_set_needs_less_likeness_than_a_missing_one() -> None:
     inner = np.array([period // 2 + period * j for j in range(1, 5)])
     assert _like_template(shape, inner, k, period, DEFAULT_PARAMS.edge_likeness)
     assert not _like_template(shape, inner, k, period, DEFAULT_PARAMS.missing_likeness)
+
+
+def _with_setup_movement(seed: int) -> MotionRecording:
+    """Eight 2-0-1-0 repetitions (the first starts 5 s in) and, 0.5 s before the first, a 1 s
+    push and pull of 2 m/s^2 at 60 degrees from the vertical (sitting down, gripping): a hump
+    on the movement axis spaced like a repetition, unlike one on the other axes."""
+    from mindmuscle.signals.motion.synthetic import random_rotation
+
+    rec = simulate_set(reps=8, tempo=Tempo.parse("2-0-1-0"), seed=seed, idle_before_s=5.0)
+    # simulate_set draws its orientation first from the same seed.
+    rot = random_rotation(np.random.default_rng(seed))
+    u = rec.t_s - rec.t_s[0] - 3.5
+    push = np.where((u >= 0) & (u <= 1.0), 2.0 * np.sin(2 * np.pi * u), 0.0)
+    angle = np.radians(60.0)
+    direction = np.array([0.0, np.sin(angle), np.cos(angle)]) @ rot
+    acc = rec.acc_ms2 + push[:, None] * direction[None, :]
+    return MotionRecording(rec.t_s, acc, source="set-up movement, then the set")
+
+
+@pytest.mark.parametrize("seed", [2, 3, 6])
+def test_a_setup_movement_beside_a_full_set_is_no_repetition(seed: int) -> None:
+    # The push makes a hump 0.6 s before the set found, 1.2 periods before the first
+    # repetition's: spaced like one, but the set's 8 periods are full and it looks like none
+    # of them (counted 9 before the set's room was weighed).
+    from dataclasses import replace
+
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS
+
+    rec = _with_setup_movement(seed)
+    result = analyze_motion_trace(rec)
+    assert result[0].reps == 8
+    assert result[1].peaks_s[0] > 5.0  # the first repetition's hump, not the push's
+    always_room = replace(DEFAULT_PARAMS, edge_room=-np.inf)
+    assert analyze_motion(rec, params=always_room).reps == 9
+
+
+def test_a_hump_beside_the_set_counts_when_the_set_has_room_or_it_looks_like_the_set() -> None:
+    # Eight humps inside the set, one 0.6 period before it. Unlike the set's repetitions (its
+    # movement on another axis), it counts only when the set's length holds a ninth
+    # repetition; like them, it counts either way.
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _without_setup
+
+    period = 50
+    u = np.arange(12 * period)
+    shape = np.zeros((u.size, 2))
+    shape[:, 0] = np.sin(2 * np.pi * u / period)
+    inner = [2 * period + period // 4 + period * j for j in range(8)]
+    before = inner[0] - round(0.6 * period)
+    peaks = np.array([before, *inner], dtype=np.int64)
+    keep = np.ones(peaks.size, dtype=bool)
+    prom = np.ones(peaks.size)
+    full = (2 * period, 10 * period)  # 8 periods
+    roomy = (2 * period - 3 * period // 4, 10 * period)  # 8.75 periods
+    window = slice(before - period // 2, before + period // 2)
+    like = shape.copy()
+    like[window] = shape[inner[0] - period // 2 : inner[0] + period // 2]
+    unlike = like.copy()
+    unlike[window] = unlike[window][:, ::-1]
+
+    def kept(core: tuple[int, int], s: np.ndarray) -> list[bool]:
+        out = _without_setup(peaks, keep, core, float(period), DEFAULT_PARAMS, s, prom, 1.0)
+        return [bool(k) for k in out]
+
+    assert kept(full, unlike) == [False] + [True] * 8
+    assert kept(roomy, unlike) == [True] * 9
+    assert kept(full, like) == [True] * 9
