@@ -179,8 +179,9 @@ class MotionParams:
         ``edge_likeness``) counts only while the set has room for it: its length in periods
         exceeds the humps counted in it by at least this much. At 0.5 (the length rounded), 4
         of the 47 whole watch recordings that can hold their label drop a set-up or racking
-        hump and count exactly, and no other of them changes (0.3: the same; 0.7 loses a
-        first repetition on muvr-dev, 1.0 four on all three datasets).
+        hump (3 to the exact count, one from 2 too many to 1), and no other recording that
+        can hold its label changes (0.3: the same; 0.7 loses a first repetition on muvr-dev,
+        1.0 four on all three datasets).
     """
 
     activity_ratio: float = 0.25
