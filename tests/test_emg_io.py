@@ -332,3 +332,18 @@ def test_cli_reference_contraction(tmp_path: Path, curls: np.ndarray) -> None:
     assert data["channels"][0]["normalisation"] == "reference"
     peaks = [r["peak_pct"] for r in data["channels"][0]["reps"]]
     assert max(peaks) == pytest.approx(25.0, rel=0.01)
+
+
+def test_cli_says_the_balance_is_over_the_whole_recording(
+    tmp_path: Path, curls: np.ndarray
+) -> None:
+    # The right side works at half the left's amplitude: a left share of 2/3.
+    both = np.stack([curls[0], 0.5 * curls[0]])
+    path = _write_csv(tmp_path / "set.csv", both, "t,biceps_left,biceps_right", with_time=True)
+    res = CliRunner().invoke(app, ["emg", str(path)])
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.stdout.splitlines() if x.startswith("balance"))
+    assert line.startswith("balance biceps, whole recording: left share ")
+    assert line.endswith("% (raw amplitude, not calibrated)")
+    share = float(line.split("left share ")[1].split("%")[0])
+    assert share == pytest.approx(100 * 2 / 3, abs=2)

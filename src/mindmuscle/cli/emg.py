@@ -69,12 +69,19 @@ def _print_summary(result: EmgResult) -> None:
                 "" if r.median_freq_hz is None else f"{r.median_freq_hz:.1f}",
             )
         console.print(reps)
+    # Over the whole recording (the live view shows the same for the last repetition).
     for ratio in a.ratios:
         value = "n/a" if ratio.ratio is None else f"{ratio.ratio:.2f}"
-        console.print(f"target:synergist {a.target}:{ratio.synergist} = {value}")
+        console.print(
+            f"target:synergist {a.target}:{ratio.synergist}, whole recording = {value}",
+            soft_wrap=True,
+        )
     for bal in a.balance:
         share = "n/a" if bal.left_share_pct is None else f"{bal.left_share_pct:.1f}%"
-        console.print(f"balance {bal.muscle}: left share {share}")
+        basis = " (raw amplitude, not calibrated)" if bal.basis == "raw" else ""
+        console.print(
+            f"balance {bal.muscle}, whole recording: left share {share}{basis}", soft_wrap=True
+        )
     for f in a.fatigue:
         if f.rms_slope_pct_per_rep is None or f.median_freq_slope_hz_per_rep is None:
             continue

@@ -71,14 +71,15 @@ def _render(frame: Any, description: str) -> Any:
             )
             cues.append(Text(f"{words} ({ids})", style="yellow"))
     parts: list[Any] = [status, table]
+    # Ratios and balance are over the last repetition (`mindmuscle emg` gives the whole set's).
     for key, r in data["ratios"].items():
         if r["kind"] == "balance":
             value = "n/a" if r["left_share_pct"] is None else f"left {r['left_share_pct']:.0f}%"
             basis = "" if r["basis"] == "pct_mvc" else " (raw amplitude, not calibrated)"
-            parts.append(Text(f"balance {key}: {value}{basis}"))
+            parts.append(Text(f"balance {key}, last repetition: {value}{basis}"))
         else:
             value = "needs both calibrated" if r["value"] is None else f"{r['value']:.2f}"
-            parts.append(Text(f"{r['kind']} ratio {key}: {value}"))
+            parts.append(Text(f"{r['kind']} ratio {key}, last repetition: {value}"))
     if data["reps"]:
         last = data["reps"][-1]
         mean = (

@@ -92,12 +92,20 @@ class SynergistRatio(_Model):
 
 
 class Balance(_Model):
-    """Left/right balance of one muscle: the left side's share of their summed activation."""
+    """Left/right balance of one muscle: the left side's share of their summed activation.
+
+    ``basis`` says what is compared: each side's mean envelope over its own maximal (``"mvc"``)
+    or reference contraction (``"reference"``) when both sides have one, else the raw amplitude
+    in the recording's units (``"raw"``: electrodes and skin differ between sides, so it is a
+    rough guide). Each side's own peak in the set is never the basis: it would make every
+    balance about even.
+    """
 
     muscle: str
     left: str
     right: str
     left_share_pct: float | None
+    basis: Literal["mvc", "reference", "raw"] = "raw"
 
 
 class ChannelResult(_Model):

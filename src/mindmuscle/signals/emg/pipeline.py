@@ -625,12 +625,19 @@ def _analyze(
         ratios.append(SynergistRatio(synergist=names[s], ratio=value))
     balance: list[Balance] = []
     for muscle, left, right in left_right_pairs(names):
+        li, ri = names.index(left), names.index(right)
+        # Normalised only when both sides have a contraction of the same kind to be measured
+        # against; each side's own peak in the set would make every balance about even.
+        basis = norm[li] if norm[li] == norm[ri] and norm[li] != "task_peak" else "raw"
         share: float | None = None
-        if n_rep:
-            lv = float(np.mean(mean_env[names.index(left)] / reference[names.index(left)]))
-            rv = float(np.mean(mean_env[names.index(right)] / reference[names.index(right)]))
+        if n_rep and (basis != "raw" or recording.units[li] == recording.units[ri]):
+            lref, rref = (reference[li], reference[ri]) if basis != "raw" else (1.0, 1.0)
+            lv = float(np.mean(mean_env[li] / lref))
+            rv = float(np.mean(mean_env[ri] / rref))
             share = 100.0 * lv / (lv + rv) if lv + rv > 0 else None
-        balance.append(Balance(muscle=muscle, left=left, right=right, left_share_pct=share))
+        balance.append(
+            Balance(muscle=muscle, left=left, right=right, left_share_pct=share, basis=basis)
+        )
     fatigue: list[FatigueTrend] = []
     for c in [ti, *syn_idx]:
         slopes = fatigue_slopes(rms[c], mdf[c]) if n_rep else fatigue_slopes([], [])

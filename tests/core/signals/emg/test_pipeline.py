@@ -109,7 +109,12 @@ def test_mvc_normalisation_ratio_and_balance() -> None:
     assert a.balance[0].muscle == "biceps"
     assert a.balance[0].left_share_pct is not None
     assert_allclose(a.balance[0].left_share_pct, 100 * 0.4 / 0.7, rtol=0.05)
+    assert a.balance[0].basis == "mvc"
     no_mvc = analyze_emg(rec, target="biceps_left").analysis
+    # Without a calibration: the raw amplitudes (each side's own peak would give about 50%).
+    assert no_mvc.balance[0].basis == "raw"
+    assert no_mvc.balance[0].left_share_pct is not None
+    assert_allclose(no_mvc.balance[0].left_share_pct, 100 * 0.4 / 0.7, rtol=0.05)
     assert no_mvc.channel("biceps_left").normalisation == "task_peak"
     assert max(r.peak_pct for r in no_mvc.channel("biceps_left").reps) == pytest.approx(100.0)
 

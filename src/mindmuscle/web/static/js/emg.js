@@ -102,7 +102,7 @@ function renderQuality(a) {
   );
   const extra = [
     ...a.ratios.map((r) => `${a.target} : ${r.synergist} = ${fmt(r.ratio)}`),
-    ...a.balance.map((b) => `${b.muscle}: left share ${b.left_share_pct === null ? "–" : b.left_share_pct.toFixed(0) + "%"}`),
+    ...a.balance.map((b) => `${b.muscle}: left share ${b.left_share_pct === null ? "–" : b.left_share_pct.toFixed(0) + "%"}${b.basis === "raw" ? " (raw amplitude, not calibrated)" : ""}`),
     ...a.fatigue.filter((f) => f.channel === a.target && f.rms_slope_pct_per_rep !== null)
       .map((f) => `Fatigue trend: RMS ${f.rms_slope_pct_per_rep.toFixed(1)} %/rep, median frequency ${fmt(f.median_freq_slope_hz_per_rep)} Hz/rep${f.fatigue_signs ? " (signs of fatigue)" : ""}`),
   ];
