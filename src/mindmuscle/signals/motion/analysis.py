@@ -30,6 +30,13 @@ How it works (all steps are global: no setting depends on the exercise or the fi
    start of its first repetition to the end of its last) has room for about its length over
    the period: a hump beside it when it is full, which looks like none of its repetitions, is
    the set-up (sitting down, gripping, unracking) or the racking, not a repetition.
+   Each repetition is also one trough of the velocity (its other half, of opposite sign), so N
+   humps have N - 1 troughs between them and one beside them; a trough like the set's on both
+   sides means one repetition kept only that half: the one whose hump would lie beyond the
+   start or the stop of the recording while the device still moves there, a repetition cut by
+   the start or stop (as a guided set's recording, between "start" and "done", can be). A last
+   repetition spaced more than a period from the one before (the last ones of a hard set slow
+   down) is compared with the typical repetition at its own pace as well as the set's.
    Recount: when the count is far from the cycles that the clearest rhythm (any one axis, the
    three together, or their integral) fits in the set, the set is recounted along the direction
    that repeats best at that rhythm, so a large irregular movement on the strongest axis (a
@@ -182,6 +189,31 @@ class MotionParams:
         hump (3 to the exact count, one from 2 too many to 1), and no other recording that
         can hold its label changes (0.3: the same; 0.7 loses a first repetition on muvr-dev,
         1.0 four on all three datasets).
+    cut_edges : bool
+        Count a first or last repetition cut by the start or stop of the recording, which kept
+        only its opposite half: a trough of the velocity like the set's on both sides of the
+        humps (N + 1 troughs for N humps), the missing hump's place (at the set's own spacing
+        of hump and trough) within a quarter period of the recording's end or beyond it, and the
+        device still moving there. It holds for any exercise: every repetition has both halves,
+        in either order, and a recording that runs on beyond the set holds the last hump. On
+        the recordings that can hold their label it counts 2 of 49 barbell sets (recordings
+        started and stopped around the set) and 1 of 45 hand-cut watch sets exactly that
+        counted one fewer, and a hand-cut one within one that counted two fewer; no count of
+        the real or simulated sets moves away from its label.
+    own_pace : bool
+        Compare a last repetition spaced more than a period from the one before with the set's
+        typical repetition at its own pace too (its movement drawn out by that spacing, up to
+        twice the period), to keep a hump after the set, to keep it when the set is full, and
+        for a trough after the humps (``cut_edges``). The last repetitions of a hard set slow
+        down, whatever the exercise (the loss of speed that velocity-based training measures);
+        played at the set's pace such a repetition lines up with the template only near its
+        hump. A first repetition has no such reason to be slower, and a faster movement is never
+        squeezed to fit, so a short set-up or racking movement cannot be made to look like a
+        repetition (allowed before the set too, it added a set-up hump to a muvr-dev pull-up
+        set at lower hump thresholds). On the recordings that can hold their label it counts 2
+        of 47 whole watch recordings exactly that lost a slower last repetition, and with
+        ``cut_edges`` 1 of 45 hand-cut ones (the slower last repetition cut by the stop); no
+        count moves away from its label.
     """
 
     activity_ratio: float = 0.25
@@ -207,6 +239,8 @@ class MotionParams:
     missing_likeness: float = 0.5
     clear_set: float = 0.7
     edge_room: float = 0.5
+    cut_edges: bool = True
+    own_pace: bool = True
 
 
 DEFAULT_PARAMS = MotionParams()
@@ -397,28 +431,58 @@ def _like_template(
     least: float,
     *,
     clipped: bool = False,
+    stretch: float = 1.0,
 ) -> bool:
     """Whether the movement around hump ``k`` looks like the set's typical repetition.
 
     The template is the mean, over the set's humps, of the movement on every axis from half a
     period before to half a period after each hump; a repetition correlates with it, a set-up
     movement (another direction, another shape) does not. With ``clipped``, a window that the
-    start or stop of the recording cuts is compared on the part recorded.
+    start or stop of the recording cuts is compared on the part recorded. With ``stretch``, the
+    candidate's movement is read at that many times the template's offsets from the hump
+    (interpolated): a repetition ``stretch`` times slower, compared at its own pace.
     """
     half = max(1, int(period / 2))
     n = shape.shape[0]
     windows = [shape[p - half : p + half] for p in inner if p - half >= 0 and p + half <= n]
-    lo, hi = k - half, k + half
-    if clipped:
-        lo, hi = max(lo, 0), min(hi, n)
+    if not windows:
+        return False
+    # Template sample j lies j - half samples from the hump; in the candidate, ``stretch`` times
+    # that (a slower repetition is compared at its own pace).
+    offsets = (np.arange(2 * half) - half) * stretch + k
+    recorded = (offsets >= 0) & (offsets <= n - 1)
+    if not clipped and not recorded.all():
+        return False
     # Clipped or not, the window must reach a quarter period either side of the hump: the part
     # before it alone is the end of the repetition before, which always looks like a repetition.
-    if not windows or lo < 0 or hi > n or min(k - lo, hi - k) < half / 4:
+    if min(int(recorded[:half].sum()), int(recorded[half:].sum())) < half / 4:
         return False
-    template = np.mean(windows, axis=0)[lo - (k - half) : hi - (k - half)].ravel()
-    candidate = shape[lo:hi].ravel()
+    template = np.mean(windows, axis=0)[recorded].ravel()
+    if stretch == 1.0:
+        candidate = shape[offsets[recorded].astype(np.int64)].ravel()
+    else:
+        grid = np.arange(n)
+        at = offsets[recorded]
+        candidate = np.column_stack(
+            [np.interp(at, grid, shape[:, i]) for i in range(shape.shape[1])]
+        ).ravel()
     denom = float(np.linalg.norm(template) * np.linalg.norm(candidate))
     return denom > 0 and float(template @ candidate) / denom >= least
+
+
+def _like_set(
+    shape: FloatArray, inner: IntArray, k: int, period: float, least: float, gap: float
+) -> bool:
+    """Whether hump ``k``, ``gap`` periods from its neighbour, looks like the set's typical
+    repetition (:func:`_like_template`): at the set's pace, or, when it lies more than a period
+    from its neighbour, at its own slower pace (``gap`` 1 for the set's pace only). A slower
+    repetition played at the set's pace lines up with the template only near its hump; at its
+    own pace it lines up all along. A faster one is not looked for: a short set-up movement
+    squeezed to the set's pace could look like a repetition."""
+    if _like_template(shape, inner, k, period, least):
+        return True
+    stretch = min(gap, _EDGE_GAP[1])
+    return stretch > 1.0 and _like_template(shape, inner, k, period, least, stretch=stretch)
 
 
 def _humps(
@@ -471,8 +535,13 @@ def _humps(
             gap = abs(int(peaks[k - step]) - int(peaks[k])) / (period_s * rate)
             alike = _EDGE_SIZE[0] * typical <= prom[k] <= _EDGE_SIZE[1] * typical
             if shape is not None:
-                alike = _like_template(
-                    shape, peaks[inner], int(peaks[k]), period_s * rate, params.edge_likeness
+                alike = _like_set(
+                    shape,
+                    peaks[inner],
+                    int(peaks[k]),
+                    period_s * rate,
+                    params.edge_likeness,
+                    gap if params.own_pace and step == 1 else 1.0,
                 )
             if not (alike and _EDGE_GAP[0] <= gap <= _EDGE_GAP[1]):
                 break
@@ -519,8 +588,18 @@ def _without_setup(
     if int(inside.sum()) < 2:
         return out
     outside = [int(k) for k in np.flatnonzero(keep & ~inside)]
+    kept = np.flatnonzero(keep)
+
+    def pace(k: int) -> float:
+        """Spacing of hump ``k`` from its kept neighbour towards the set, in periods (1 without
+        ``MotionParams.own_pace``): the pace it is also compared at (:func:`_like_set`)."""
+        if not params.own_pace or peaks[k] < lo:
+            return 1.0
+        toward = kept[kept > k][:1] if peaks[k] < lo else kept[kept < k][-1:]
+        return abs(int(peaks[toward[0]]) - int(peaks[k])) / period if toward.size else 1.0
+
     alike = {
-        k: _like_template(shape, peaks[inside], int(peaks[k]), period, params.edge_likeness)
+        k: _like_set(shape, peaks[inside], int(peaks[k]), period, params.edge_likeness, pace(k))
         if shape is not None
         else bool(_EDGE_SIZE[0] * typical <= prom[k] <= _EDGE_SIZE[1] * typical)
         for k in outside
@@ -760,6 +839,17 @@ def _count(
                 hump, peaks, prom = recount
                 period_s, periodicity = clear_s, clear_ac
                 recounted = True
+    if period_known and params.cut_edges and peaks.size >= 3:
+        # A first or last repetition cut by the start or stop of the recording, which kept
+        # only its opposite half (see _cut_edge_reps).
+        peaks, prom = _cut_edge_reps(
+            (hump, moving, channels),
+            (peaks, prom),
+            float(period_s),
+            rate,
+            params.edge_likeness,
+            params.own_pace,
+        )
     if period_known and peaks.size >= 2:
         # A first or last repetition with no hump of its own (see _missing_edge_reps).
         peaks, prom = _missing_edge_reps(
@@ -794,6 +884,109 @@ def _count(
         walking=spans(walking, t),
         recounted=recounted,
     )
+
+
+# A repetition is one hump and one trough of the band-limited velocity (its lifting and its
+# lowering, in either order), so between the first and the last of N humps lie N - 1 troughs,
+# and one more lies beside them: the trough of the first repetition before its hump, or of the
+# last one after it. When a trough like the set's lies on both sides (N + 1 troughs), one
+# repetition has only its trough: the one whose hump would lie, at the set's own spacing of
+# hump and trough, beyond the start or the stop of the recording (within a quarter period of it),
+# where the device still moves as in the set. Such a repetition was done and cut by the start
+# or stop of the recording, which is how a guided set's recording (between "start" and "done")
+# or a recording cut by hand can end. A trough like the set's is spaced like the set's troughs
+# (``_EDGE_GAP``), as deep (``_EDGE_SIZE``), no broader than a filter's rebound
+# (``_REBOUND_WIDTH``), and its movement on every axis correlates with the set's typical trough
+# at least ``MotionParams.edge_likeness``, on the part recorded (the trough after the humps also
+# at its own pace, ``MotionParams.own_pace``). A trough alone is weak evidence where the
+# recording goes on (a re-rack after the last lowering makes one): only the recording's own
+# start or stop explains a hump that is missing next to it, and stillness there (the strength
+# of ``_missing_edge_reps``) says that the set had ended before the recording did.
+
+
+def _cut_edge_reps(
+    signals: tuple[FloatArray, FloatArray, FloatArray],
+    humps: tuple[IntArray, FloatArray],
+    period_s: float,
+    rate: float,
+    least: float,
+    own_pace: bool,
+) -> tuple[IntArray, FloatArray]:
+    """Add a first or last repetition cut by the start or stop of the recording (see above).
+
+    ``signals`` are the hump signal (the band-limited velocity, humps up), the band-limited
+    acceleration and the movement on every axis; ``humps`` the counted humps (at least three)
+    and their prominences; ``least`` the likeness a trough like the set's reaches, and with
+    ``own_pace`` a trough spaced more than a period from its neighbour is also compared at its
+    own, slower pace. The repetition added is given a hump where its hump would have been
+    (clipped to the recording), sized like the set's median hump.
+    """
+    hump, moving, shape = signals
+    peaks, prom = humps
+    lag = max(1, round(period_s * rate))
+    n = hump.size
+    pad = int(_PAD_S * rate)
+    level = float(np.median(hump))
+    # Padded with the median level, as the humps are, so a trough cut by either end is found.
+    padded = np.concatenate([np.full(pad, -level), -hump, np.full(pad, -level)])
+    troughs, props = signal.find_peaks(padded, distance=max(1, lag // 2), prominence=0)
+    troughs = troughs - pad
+    found = (troughs >= 0) & (troughs < n)
+    troughs, tprom = troughs[found], np.asarray(props["prominences"], dtype=np.float64)[found]
+    first, last = int(peaks[0]), int(peaks[-1])
+    inner = (troughs > first) & (troughs < last)
+    before = np.flatnonzero(troughs < first)
+    after = np.flatnonzero(troughs > last)
+    # One trough between each two humps: the halves alternate as the rule assumes (not so at a
+    # period that is half the repetition's, or with a pause that dips twice).
+    alternate = np.array_equal(np.searchsorted(troughs[inner], peaks), np.arange(peaks.size))
+    if not alternate or before.size == 0 or after.size == 0:
+        return peaks, prom
+    t_in = troughs[inner]
+    # Depth below the median level, not prominence: a trough cut by an end has a low base.
+    depth = level - hump[troughs]
+    typical = float(np.median(depth[inner]))
+    width = float(
+        np.median(
+            [_hump_width(-hump, int(q), float(r)) for q, r in zip(t_in, tprom[inner], strict=True)]
+        )
+    )
+
+    def pace(j: int, neighbour: int, slows: bool) -> float | None:
+        """The pace (1: the set's) at which trough ``j`` looks like the set's, or None."""
+        k = int(troughs[j])
+        gap = abs(k - neighbour) / lag
+        if not (
+            _EDGE_GAP[0] <= gap <= _EDGE_GAP[1]
+            and _EDGE_SIZE[0] * typical <= depth[j] <= _EDGE_SIZE[1] * typical
+            and _hump_width(-hump, k, float(tprom[j])) <= _REBOUND_WIDTH * width
+        ):
+            return None
+        for stretch in (1.0, gap) if slows and own_pace and gap > 1.0 else (1.0,):
+            if _like_template(shape, t_in, k, lag, least, clipped=True, stretch=stretch):
+                return stretch
+        return None
+
+    j0, j1 = int(before[-1]), int(after[0])
+    s0, s1 = pace(j0, int(t_in[0]), False), pace(j1, int(t_in[-1]), True)
+    if s0 is None or s1 is None:
+        return peaks, prom
+    # Where the missing hump would lie: at the set's own spacing of hump and trough (at the
+    # trough's pace), before the first trough or after the last.
+    slot = np.searchsorted(peaks, t_in)
+    early = int(troughs[j0]) - round(s0 * float(np.median(t_in - peaks[slot - 1])))
+    late = int(troughs[j1]) + round(s1 * float(np.median(peaks[slot] - t_in)))
+    quarter = max(1, lag // 4)
+    kernel = np.ones(quarter) / quarter
+    power = np.convolve(np.sum(moving * moving, axis=1), kernel, mode="same")
+    strength = np.sqrt(power / np.convolve(np.ones(n), kernel, mode="same"))
+    moves = _EDGE_ROOM_LEVEL * float(np.median(strength[first : last + 1]))
+    size = float(np.median(prom))
+    if early < quarter and strength[:quarter].max() >= moves:
+        return np.insert(peaks, 0, max(early, 0)).astype(np.int64), np.insert(prom, 0, size)
+    if late > n - 1 - quarter and strength[n - quarter :].max() >= moves:
+        return np.append(peaks, min(late, n - 1)).astype(np.int64), np.append(prom, size)
+    return peaks, prom
 
 
 # A set of N repetitions lasts N periods and its humps (one per repetition, at the same phase of

@@ -633,3 +633,70 @@ def test_a_hump_beside_the_set_counts_when_the_set_has_room_or_it_looks_like_the
     assert kept(full, unlike) == [False] + [True] * 8
     assert kept(roomy, unlike) == [True] * 9
     assert kept(full, like) == [True] * 9
+
+
+@pytest.mark.parametrize(("reps", "period_s"), [(6, 4.0), (8, 2.5), (10, 2.0)])
+@pytest.mark.parametrize("cut", [0.3, 0.4])
+def test_a_repetition_cut_by_the_stop_keeps_its_opposite_half(
+    reps: int, period_s: float, cut: float
+) -> None:
+    # The recording stops 0.3 or 0.4 of a period before the last repetition ends: its lowering
+    # is recorded, its hump on the band-limited velocity is not, and the room after the last
+    # hump is under 1.5 periods. A trough like the set's on both sides of the humps (N + 1
+    # troughs for N humps), with the device moving at the stop, tells the repetition cut by
+    # the stop (counted one fewer without the rule).
+    from dataclasses import replace
+
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS
+
+    rec = _tilting_set(reps, period_s)
+    keep = rec.t_s <= (reps - cut) * period_s
+    stopped = MotionRecording(rec.t_s[keep], rec.acc_ms2[keep], source="stopped early")
+    assert analyze_motion(stopped).reps == reps
+    assert analyze_motion(stopped, params=replace(DEFAULT_PARAMS, cut_edges=False)).reps == reps - 1
+
+
+@pytest.mark.parametrize(("reps", "tempo", "seed"), [(8, "2-0-1-0", 4), (6, "3-1-1-1", 5)])
+def test_a_rerack_and_stillness_after_the_set_is_no_cut_repetition(
+    reps: int, tempo: str, seed: int
+) -> None:
+    # After the last repetition the bar is re-racked (5 cm) and the recording runs on 3 s: the
+    # band-limited velocity holds a trough like the set's there, and the hump that would follow
+    # it lies at the stop, but the device is still (2-0-1-0) or the re-rack is unlike the set
+    # at the set's pace (3-1-1-1, which at a faster pace looks like it): no repetition is cut.
+    rec = simulate_set(reps=reps, tempo=Tempo.parse(tempo), seed=seed, start_at_top=True)
+    assert analyze_motion(rec).reps == reps
+
+
+def _pulses(n: int, humps: list[tuple[int, float]], period: int) -> np.ndarray:
+    """Repetitions on three axes: a small pulse at each hump, the turn a quarter period before it
+    on the second axis and after it on the third, all drawn out by the repetition's pace."""
+    shape = np.zeros((n, 3))
+    for k, pace in humps:
+        d = np.arange(n) - k
+        near = np.abs(d) < pace * period / 2
+        width = pace * period / 16
+        for axis, (at, size) in enumerate(((0.0, 0.5), (-0.25, 1.0), (0.25, -1.0))):
+            shape[near, axis] += size * np.exp(-0.5 * ((d[near] - at * pace * period) / width) ** 2)
+    return shape
+
+
+def test_a_slower_edge_repetition_is_compared_at_its_own_pace() -> None:
+    # Eight repetitions of 50 samples and, 1.8 periods after the last, one 1.8 times slower (a
+    # hard set's last repetition): at the set's pace it correlates 0.40 with the typical
+    # repetition (under the 0.45 a hump beside the set needs), at its own pace 1.0. A movement
+    # faster than the set is not squeezed to fit: compared at the set's pace only.
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _like_set, _like_template
+
+    period, least = 50, DEFAULT_PARAMS.edge_likeness
+    inner = [period + period * j for j in range(8)]
+    slow = inner[-1] + round(1.8 * period)
+    shape = _pulses(14 * period, [*((k, 1.0) for k in inner), (slow, 1.8)], period)
+    humps = np.array(inner, dtype=np.int64)
+    assert not _like_template(shape, humps, slow, period, least)
+    assert _like_set(shape, humps, slow, period, least, 1.8)
+    fast = inner[-1] + round(0.6 * period)
+    shape = _pulses(14 * period, [*((k, 1.0) for k in inner), (fast, 0.55)], period)
+    assert not _like_template(shape, humps, fast, period, least)
+    assert _like_template(shape, humps, fast, period, least, stretch=0.55)
+    assert not _like_set(shape, humps, fast, period, least, 0.6)
