@@ -700,3 +700,42 @@ def test_a_slower_edge_repetition_is_compared_at_its_own_pace() -> None:
     assert not _like_template(shape, humps, fast, period, least)
     assert _like_template(shape, humps, fast, period, least, stretch=0.55)
     assert not _like_set(shape, humps, fast, period, least, 0.6)
+
+
+def _cut_circle(start: float, stop: float, moving: tuple[float, float]) -> tuple[int, list[int]]:
+    """Six repetitions as a circle on two axes (hump of the first axis at 0, 1, ..., 5 periods of
+    50 samples, its trough half a period after each), moving from ``moving[0]`` to
+    ``moving[1]`` periods and recorded from ``start`` to ``stop``; returns the samples recorded
+    and where :func:`_cut_edge_reps` puts the humps, relative to the first counted one."""
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _cut_edge_reps
+
+    period, reps = 50, 6
+    u = np.arange(round(start * period), round(stop * period))
+    on = (u >= moving[0] * period) & (u < moving[1] * period)
+    phase = 2 * np.pi * u / period
+    shape = np.column_stack([np.cos(phase), np.sin(phase)]) * on[:, None]
+    humps = np.arange(reps, dtype=np.int64) * period - round(start * period)
+    out, _ = _cut_edge_reps(
+        (shape[:, 0], shape, shape),
+        (humps, np.ones(reps)),
+        period / 25.0,
+        25.0,
+        DEFAULT_PARAMS.edge_likeness,
+        True,
+    )
+    return u.size, [int(k - humps[0]) for k in out]
+
+
+def test_a_trough_on_both_sides_adds_the_repetition_the_recording_cut() -> None:
+    every = [0, 50, 100, 150, 200, 250]
+    # Started 0.3 period after the hump before the first: that repetition's trough is recorded,
+    # its hump is not; it is put at the first sample.
+    assert _cut_circle(-0.7, 7.5, (-2.0, 5.5))[1] == [-35, *every]
+    # Stopped 0.3 period after the last trough, still moving: the next hump is cut by the stop.
+    n, humps = _cut_circle(-2.0, 5.8, (-0.75, 7.0))
+    assert humps == [*every, n - 1 - 100]
+    # Stopped 0.45 period after the last trough, still for the last 0.35: the set had ended.
+    assert _cut_circle(-2.0, 5.95, (-0.75, 5.6))[1] == every
+    # The movement starts from stillness a quarter period before the first trough: the hump
+    # before it would lie in the recording, which holds none, so nothing was cut.
+    assert _cut_circle(-2.0, 7.5, (-0.75, 5.5))[1] == every
