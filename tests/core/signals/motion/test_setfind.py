@@ -84,3 +84,43 @@ def test_the_set_is_found_between_walking_and_idle_time(tempo: str, seed: int) -
     assert result.active_start_s == pytest.approx(first.start_s, abs=t.rep_s)
     assert result.active_end_s == pytest.approx(last.end_s, abs=t.rep_s)
     assert result.summary_dict()["active_start_s"] == result.active_start_s
+
+
+def _gravity(
+    t: np.ndarray, swing_deg: float, turns: list[tuple[float, float, float]]
+) -> np.ndarray:
+    """Slow gravity direction (unit vectors) swinging ``swing_deg`` about one direction at the
+    repetition rhythm, and turning by ``angle_deg`` from ``from_s`` to ``to_s`` for each
+    ``(angle_deg, from_s, to_s)`` (a smooth turn that stays)."""
+    angle = np.radians(swing_deg) * np.sin(2 * np.pi * t / PERIOD_S)
+    for turn_deg, t0, t1 in turns:
+        ramp = np.clip((t - t0) / (t1 - t0), 0.0, 1.0)
+        angle = angle + np.radians(turn_deg) * (1 - np.cos(np.pi * ramp)) / 2
+    return np.column_stack([np.sin(angle), np.zeros(t.size), np.cos(angle)])
+
+
+def test_the_set_ends_where_the_wrist_leaves_its_own_posture() -> None:
+    # Ten repetitions (12-42 s), the wrist swinging 4 degrees, then a racking movement at the
+    # set's rhythm (42-45 s) during which the wrist turns 30 degrees away (42-43.5 s) and stays:
+    # the rhythm alone takes the racking in (the set ends at 45 s), and 30 degrees is inside the
+    # wide cone. The set's own swing (twice its 90th percentile, at least 15 degrees) ends it
+    # where the turn crosses 15 degrees, at 42.75 s. Before the set the wrist comes from the
+    # same 30 degrees away and settles during the first repetition (11.5-13.5 s): the start
+    # keeps to the wide cone (the set's own cone would move it to 12.7 s, into the first
+    # repetition).
+    t = np.arange(0, 55, 1 / RATE)
+    x = np.zeros((t.size, 2))
+    moving = (t >= 12) & (t < 45)
+    x[moving, 0] = np.sin(2 * np.pi * (t[moving] - 12) / PERIOD_S)
+    x[moving, 1] = 0.5 * np.sin(4 * np.pi * (t[moving] - 12) / PERIOD_S)
+    gravity = _gravity(t, 4.0, [(30.0, -1.0, 0.0), (-30.0, 11.5, 13.5), (30.0, 42.0, 43.5)])
+    lag = round(PERIOD_S * RATE)
+    found = find_set(x, lag, gravity)
+    assert found is not None
+    assert t[found.stop] == pytest.approx(42.75, abs=0.25)
+    assert found.reach_stop <= found.stop + lag // 4
+    assert t[found.start] == pytest.approx(12.0, abs=0.5)
+    wide = find_set(x, lag, gravity, own_end=False)
+    assert wide is not None
+    assert t[wide.stop - 1] == pytest.approx(45.0, abs=0.5)
+    assert wide.start == found.start
