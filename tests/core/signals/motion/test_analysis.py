@@ -681,6 +681,50 @@ def _pulses(n: int, humps: list[tuple[int, float]], period: int) -> np.ndarray:
     return shape
 
 
+@pytest.mark.parametrize(
+    ("spacing", "found"), [(1.0, True), (1.12, True), (0.88, True), (1.3, False)]
+)
+def test_a_missing_first_repetition_is_looked_for_where_it_lies(
+    spacing: float, found: bool
+) -> None:
+    # Eight counted repetitions of 50 samples and, ``spacing`` periods before the first, one
+    # more whose hump was not counted (a breath after it, or a first repetition that took
+    # longer or less long): the movement before the first hump holds 1.5 periods, room for it.
+    # Exactly one period before the first hump it correlates under 0.5 with the typical
+    # repetition at 1.12 or 0.88 periods (counted one fewer without looking around), and the
+    # repetition is found where it is. Beyond 15% of the period its place is not looked at:
+    # nothing is added.
+    from mindmuscle.signals.motion.analysis import (
+        DEFAULT_PARAMS,
+        _like_template,
+        _missing_edge_reps,
+    )
+
+    period, rate = 50, 25.0
+    inner = [3 * period + period * j for j in range(8)]
+    early = inner[0] - round(spacing * period)
+    shape = _pulses(13 * period, [(early, 1.0), *((k, 1.0) for k in inner)], period)
+    humps = np.array(inner, dtype=np.int64)
+    least = DEFAULT_PARAMS.missing_likeness
+    one_period = inner[0] - period
+    assert _like_template(shape, humps, one_period, period, least) == (spacing == 1.0)
+    region = (0, shape.shape[0])
+    out, sizes = _missing_edge_reps(
+        shape, (humps, np.ones(8)), period / rate, rate, region, shape, least
+    )
+    assert out.tolist() == ([early, *inner] if found else inner)
+    assert sizes.tolist() == [1.0] * out.size
+
+
+def test_an_unracking_before_the_first_repetition_is_no_missing_repetition() -> None:
+    # Eight 3-0-1-1 squats after 15 s of walking: the 5 cm unracking just before the first
+    # lowering is shaped like a repetition's lifting, 0.9 period before the first hump, with
+    # room for one more repetition before it; but it moves about a quarter of what the set's
+    # repetitions move (counted 9 when a missing repetition needed no movement of its own).
+    rec = simulate_set(reps=8, tempo=Tempo.parse("3-0-1-1"), seed=4, walk_before_s=15)
+    assert analyze_motion(rec).reps == 8
+
+
 def test_a_slower_edge_repetition_is_compared_at_its_own_pace() -> None:
     # Eight repetitions of 50 samples and, 1.8 periods after the last, one 1.8 times slower (a
     # hard set's last repetition): at the set's pace it correlates 0.40 with the typical
