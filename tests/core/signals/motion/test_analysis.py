@@ -4,6 +4,8 @@ the count as a property of the movement, not of the sensor (hypothesis)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +19,18 @@ from mindmuscle.signals.motion import (
     analyze_motion_trace,
     simulate_set,
 )
+from mindmuscle.signals.motion.analysis import (
+    DEFAULT_PARAMS,
+    _cut_edge_reps,
+    _like_set,
+    _like_template,
+    _missing_edge_reps,
+    _pick_humps,
+    _without_setup,
+)
 from mindmuscle.signals.motion.synthetic import (
     add_turning_wrist,
+    random_rotation,
 )
 from tests.factories import synthetic_curls
 
@@ -501,8 +513,6 @@ def test_hump_thresholds_are_the_sets_own() -> None:
     # Six humps of height 1 inside the set and two of height 8 just outside it (set-up movement):
     # judged by the set's own humps all eight clear the bar; judged by all, the six inner ones
     # fall under a fifth of the 90th percentile.
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _pick_humps
-
     rate, period = 25.0, 2.0
     t = np.arange(0.0, 24.0, 1 / rate)
     centres = [(2.0, 8.0), *((5.0 + period * k, 1.0) for k in range(6)), (20.0, 8.0)]
@@ -541,10 +551,6 @@ def test_stillness_or_a_rack_after_a_slow_set_is_no_missing_repetition(
 def test_a_first_or_last_repetition_must_look_like_the_set_to_count() -> None:
     # The same cut set as above, with a likeness no movement reaches: the last repetition, which
     # has no hump of its own, is not counted.
-    from dataclasses import replace
-
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS
-
     rec = _tilting_set(6, 4.0)
     keep = rec.t_s <= 5.8 * 4.0
     cut = MotionRecording(rec.t_s[keep], rec.acc_ms2[keep], source="cut")
@@ -555,8 +561,6 @@ def test_a_first_or_last_repetition_must_look_like_the_set_to_count() -> None:
 def test_a_hump_beside_the_set_needs_less_likeness_than_a_missing_one() -> None:
     # A candidate whose movement correlates 0.47 with the set's typical repetition: enough for a
     # hump beside the set (0.45), not for a repetition whose hump is missing (0.5).
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _like_template
-
     period = 50
     u = np.arange(8 * period)
     shape = np.sin(2 * np.pi * u / period)[:, None].copy()
@@ -573,8 +577,6 @@ def _with_setup_movement(seed: int) -> MotionRecording:
     """Eight 2-0-1-0 repetitions (the first starts 5 s in) and, 0.5 s before the first, a 1 s
     push and pull of 2 m/s^2 at 60 degrees from the vertical (sitting down, gripping): a hump
     on the movement axis spaced like a repetition, unlike one on the other axes."""
-    from mindmuscle.signals.motion.synthetic import random_rotation
-
     rec = simulate_set(reps=8, tempo=Tempo.parse("2-0-1-0"), seed=seed, idle_before_s=5.0)
     # simulate_set draws its orientation first from the same seed.
     rot = random_rotation(np.random.default_rng(seed))
@@ -591,10 +593,6 @@ def test_a_setup_movement_beside_a_full_set_is_no_repetition(seed: int) -> None:
     # The push makes a hump 0.6 s before the set found, 1.2 periods before the first
     # repetition's: spaced like one, but the set's 8 periods are full and it looks like none
     # of them (counted 9 before the set's room was weighed).
-    from dataclasses import replace
-
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS
-
     rec = _with_setup_movement(seed)
     result = analyze_motion_trace(rec)
     assert result[0].reps == 8
@@ -607,8 +605,6 @@ def test_a_hump_beside_the_set_counts_when_the_set_has_room_or_it_looks_like_the
     # Eight humps inside the set, one 0.6 period before it. Unlike the set's repetitions (its
     # movement on another axis), it counts only when the set's length holds a ninth
     # repetition; like them, it counts either way.
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _without_setup
-
     period = 50
     u = np.arange(12 * period)
     shape = np.zeros((u.size, 2))
@@ -645,10 +641,6 @@ def test_a_repetition_cut_by_the_stop_keeps_its_opposite_half(
     # hump is under 1.5 periods. A trough like the set's on both sides of the humps (N + 1
     # troughs for N humps), with the device moving at the stop, tells the repetition cut by
     # the stop (counted one fewer without the rule).
-    from dataclasses import replace
-
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS
-
     rec = _tilting_set(reps, period_s)
     keep = rec.t_s <= (reps - cut) * period_s
     stopped = MotionRecording(rec.t_s[keep], rec.acc_ms2[keep], source="stopped early")
@@ -694,12 +686,6 @@ def test_a_missing_first_repetition_is_looked_for_where_it_lies(
     # repetition at 1.12 or 0.88 periods (counted one fewer without looking around), and the
     # repetition is found where it is. Beyond 15% of the period its place is not looked at:
     # nothing is added.
-    from mindmuscle.signals.motion.analysis import (
-        DEFAULT_PARAMS,
-        _like_template,
-        _missing_edge_reps,
-    )
-
     period, rate = 50, 25.0
     inner = [3 * period + period * j for j in range(8)]
     early = inner[0] - round(spacing * period)
@@ -730,8 +716,6 @@ def test_a_slower_edge_repetition_is_compared_at_its_own_pace() -> None:
     # hard set's last repetition): at the set's pace it correlates 0.40 with the typical
     # repetition (under the 0.45 a hump beside the set needs), at its own pace 1.0. A movement
     # faster than the set is not squeezed to fit: compared at the set's pace only.
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _like_set, _like_template
-
     period, least = 50, DEFAULT_PARAMS.edge_likeness
     inner = [period + period * j for j in range(8)]
     slow = inner[-1] + round(1.8 * period)
@@ -751,8 +735,6 @@ def _cut_circle(start: float, stop: float, moving: tuple[float, float]) -> tuple
     50 samples, its trough half a period after each), moving from ``moving[0]`` to
     ``moving[1]`` periods and recorded from ``start`` to ``stop``; returns the samples recorded
     and where :func:`_cut_edge_reps` puts the humps, relative to the first counted one."""
-    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _cut_edge_reps
-
     period, reps = 50, 6
     u = np.arange(round(start * period), round(stop * period))
     on = (u >= moving[0] * period) & (u < moving[1] * period)
