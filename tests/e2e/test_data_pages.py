@@ -3,6 +3,7 @@ EMG recording and see its repetitions, run and analyse a focus experiment."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -149,4 +150,29 @@ def test_run_and_analyse_an_experiment(page, server: Server, tmp_path: Path) -> 
     assert page.locator(".exp-item").count() == 1
     page.locator(".exp-item").scroll_into_view_if_needed()
     shot(page, "28-experiments-list")
+    assert page.errors == []
+
+
+def test_emg_balance_without_a_calibration_says_it_is_raw(
+    page, server: Server, tmp_path: Path
+) -> None:
+    # The right side carries a copy at a fifth of the left's amplitude.
+    content, _ = emg_csv(("biceps_left", "biceps_right"))
+    recording = tmp_path / "both-sides.csv"
+    recording.write_bytes(content)
+    page.goto("/emg")
+    page.wait_for_selector("body[data-ready='1']")
+    page.set_input_files("#emg-file", str(recording))
+    page.click("#emg-analyse")
+    page.wait_for_selector("body[data-analysed]")
+    found = re.search(
+        r"biceps: left share (\d+)% \(raw amplitude, not calibrated\)",
+        page.inner_text("#emg-ratios"),
+    )
+    assert found is not None, page.inner_text("#emg-ratios")
+    # Not about even, as each side's own peak made it: the left side works five times harder
+    # (5/6 of the sum; the same noise on both sides pulls the share of the envelopes down).
+    assert 65 <= int(found.group(1)) <= 85
+    page.locator("#emg-ratios").scroll_into_view_if_needed()
+    shot(page, "25-emg-balance-raw")
     assert page.errors == []
