@@ -44,10 +44,11 @@ async function drawChart(result) {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: "#c9cfda", family: "system-ui, sans-serif", size: 12 },
-    margin: { l: 44, r: 8, t: 8, b: 70 },
+    margin: { l: 44, r: 8, t: 44, b: 40 },
     xaxis: { gridcolor: "#2c313c", zeroline: false, title: { text: "seconds", standoff: 4 } },
     yaxis: { gridcolor: "#2c313c", zeroline: false, title: { text: target ? target.unit : "" } },
-    legend: { orientation: "h", x: 0, y: -0.3, yanchor: "top" },
+    // Above the plot: below it, a legend that wraps on a phone ran over the axis title.
+    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
     shapes,
   }, { displayModeBar: false, responsive: true });
 }
