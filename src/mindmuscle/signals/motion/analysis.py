@@ -89,6 +89,7 @@ from mindmuscle.signals.motion.preprocess import (
     autocorrelation,
     bandpass,
     fft_weighted,
+    moving_mean,
     moving_rms,
     resample_recording,
 )
@@ -725,12 +726,7 @@ _SLOW_S = 2.0
 def _slow(acc: FloatArray, rate: float) -> FloatArray:
     """The slowly varying part of the acceleration (gravity in the device's axes): a moving
     average over ``_SLOW_S``."""
-    width = int(_SLOW_S * rate)
-    kernel = np.ones(width) / width
-    ones = np.convolve(np.ones(acc.shape[0]), kernel, mode="same")
-    return np.column_stack(
-        [np.convolve(acc[:, i], kernel, mode="same") / ones for i in range(acc.shape[1])]
-    )
+    return moving_mean(acc, int(_SLOW_S * rate))
 
 
 def _locate_set(
@@ -1025,9 +1021,8 @@ def _cut_edge_reps(
     early = int(troughs[j0]) - round(s0 * float(np.median(t_in - peaks[slot - 1])))
     late = int(troughs[j1]) + round(s1 * float(np.median(peaks[slot] - t_in)))
     quarter = max(1, lag // 4)
-    kernel = np.ones(quarter) / quarter
-    power = np.convolve(np.sum(moving * moving, axis=1), kernel, mode="same")
-    strength = np.sqrt(power / np.convolve(np.ones(n), kernel, mode="same"))
+    # Over a quarter period, up to the recording's ends (where the repetition was cut).
+    strength = np.sqrt(moving_mean(np.sum(moving * moving, axis=1)[:, None], quarter)[:, 0])
     moves = _EDGE_ROOM_LEVEL * float(np.median(strength[first : last + 1]))
     size = float(np.median(prom))
     if early < quarter and strength[:quarter].max() >= moves:
@@ -1091,7 +1086,7 @@ def _missing_edge_reps(
     lag = max(1, round(period_s * rate))
     quarter = max(1, lag // 4)
     power = np.sum(moving * moving, axis=1)
-    strength = np.sqrt(np.convolve(power, np.ones(quarter) / quarter, mode="same"))
+    strength = moving_rms(np.sqrt(power), quarter)
     first, last = int(peaks[0]), int(peaks[-1])
     level = _EDGE_ROOM_LEVEL * float(np.median(strength[first : last + 1]))
     lo, hi = region

@@ -16,6 +16,7 @@ __all__ = [
     "autocorrelation",
     "bandpass",
     "fft_weighted",
+    "moving_mean",
     "moving_rms",
     "recording_gaps",
     "resample_recording",
@@ -35,8 +36,10 @@ def _interp_columns(t_new: FloatArray, t: FloatArray, x: FloatArray) -> FloatArr
     return np.column_stack([np.interp(t_new, t, x[:, i]) for i in range(x.shape[1])])
 
 
-def _box_smooth(x: FloatArray, width: int) -> FloatArray:
-    """Moving average along axis 0 (anti-aliasing before decimation), edges shrink the window."""
+def moving_mean(x: FloatArray, width: int) -> FloatArray:
+    """Centred moving average along axis 0 of a 2-D signal; at the edges the window shrinks to
+    the samples there (no zeros averaged in). Anti-aliasing before decimation, the slowly
+    varying part of the acceleration, a movement's strength up to the recording's ends."""
     if width <= 1:
         return x
     kernel = np.ones(width) / width
@@ -99,7 +102,7 @@ def resample_recording(
     gaps = recording_gaps(t)
     grid = np.arange(0.0, t[-1] + 1e-9, 1.0 / rate_hz)
     width = round(1.0 / (med_dt * rate_hz))
-    acc = _interp_columns(grid, t, _box_smooth(rec.acc_ms2, width))
+    acc = _interp_columns(grid, t, moving_mean(rec.acc_ms2, width))
     if np.all(np.ptp(acc, axis=0) < 1e-6):
         raise InvalidSignalError(
             f"{rec.source}: the accelerometer signal is constant (no movement, or a sensor that "
@@ -109,7 +112,7 @@ def resample_recording(
     if rec.gyro_t_s is not None and rec.gyro_dps is not None:
         gt = rec.gyro_t_s - t0
         g_dt = float(np.median(np.diff(gt)))
-        gyro = _interp_columns(grid, gt, _box_smooth(rec.gyro_dps, round(1.0 / (g_dt * rate_hz))))
+        gyro = _interp_columns(grid, gt, moving_mean(rec.gyro_dps, round(1.0 / (g_dt * rate_hz))))
     return grid, acc, gyro, gaps
 
 
