@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.conftest import PHONE, Server
 from tests.e2e.test_browser_flow import first_run_and_plan, rate_target
+from tests.e2e.test_data_pages import analyse_emg
 from tests.test_web_data import N_REPS, emg_csv
 
 pytestmark = pytest.mark.browser
@@ -55,14 +56,7 @@ def test_the_app_works_under_its_policy(browser, server: Server, tmp_path: Path)
         assert page.inner_text("#count").endswith("exercises")
         assert page.locator("article[data-search]:not([hidden])").count() >= 1
         # An EMG upload and its chart.
-        content, _ = emg_csv()
-        recording = tmp_path / "curl.csv"
-        recording.write_bytes(content)
-        page.goto("/emg")
-        page.wait_for_selector("body[data-ready='1']")
-        page.set_input_files("#emg-file", str(recording))
-        page.click("#emg-analyse")
-        page.wait_for_selector("body[data-analysed]")
+        analyse_emg(page, tmp_path / "curl.csv", emg_csv()[0])
         assert page.inner_text("#emg-reps-count") == str(N_REPS)
         page.wait_for_selector("#emg-chart .main-svg")
         # The drill runs.

@@ -71,15 +71,18 @@ def test_import_a_real_hevy_export(page, server: Server, shared_data: Path, tmp_
     assert page.errors == []
 
 
-def test_emg_recording_shows_repetitions(page, server: Server, tmp_path: Path) -> None:
-    content, _ = emg_csv()
-    recording = tmp_path / "curl.csv"
+def analyse_emg(page, recording: Path, content: bytes) -> None:
+    """Upload ``content`` as ``recording`` on the EMG page and wait for its analysis."""
     recording.write_bytes(content)
     page.goto("/emg")
     page.wait_for_selector("body[data-ready='1']")
     page.set_input_files("#emg-file", str(recording))
     page.click("#emg-analyse")
     page.wait_for_selector("body[data-analysed]")
+
+
+def test_emg_recording_shows_repetitions(page, server: Server, tmp_path: Path) -> None:
+    analyse_emg(page, tmp_path / "curl.csv", emg_csv()[0])
     assert page.inner_text("#emg-reps-count") == str(N_REPS)
     assert page.locator("#emg-reps tbody tr").count() == N_REPS
     assert page.inner_text("#emg-target-name") == "biceps"
@@ -157,14 +160,7 @@ def test_emg_balance_without_a_calibration_says_it_is_raw(
     page, server: Server, tmp_path: Path
 ) -> None:
     # The right side carries a copy at a fifth of the left's amplitude.
-    content, _ = emg_csv(("biceps_left", "biceps_right"))
-    recording = tmp_path / "both-sides.csv"
-    recording.write_bytes(content)
-    page.goto("/emg")
-    page.wait_for_selector("body[data-ready='1']")
-    page.set_input_files("#emg-file", str(recording))
-    page.click("#emg-analyse")
-    page.wait_for_selector("body[data-analysed]")
+    analyse_emg(page, tmp_path / "both-sides.csv", emg_csv(("biceps_left", "biceps_right"))[0])
     found = re.search(
         r"biceps: left share (\d+)% \(raw amplitude, not calibrated\)",
         page.inner_text("#emg-ratios"),
