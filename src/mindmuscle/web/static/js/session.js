@@ -436,11 +436,13 @@ function renderMeasured(m) {
 // Reps and load are pre-filled from the set just played and the plan, and confirmed by Save.
 // The felt rating starts empty: it is tapped, or skipped on purpose (then stored as absent).
 const units = () => presc().units || (profile && profile.units) || "kg";
-const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units() === "lb" ? kg / LB : kg) * 100) / 100);
+// A load in kg in ``unit`` (kg or lb), to 0.01.
+const inUnit = (kg, unit) => Math.round((unit === "lb" ? kg / LB : kg) * 100) / 100;
+const toShown = (kg) => (kg === null || kg === undefined ? null : inUnit(kg, units()));
 const toKg = (shown) => (shown === null ? null : units() === "lb" ? Math.round(shown * LB * 1000) / 1000 : shown);
 const fmt = (x) => `${+(+x).toFixed(2)}`;
 // "22.05 lb", "10 kg" or "bodyweight": a stored load in kg, as the lifter reads it.
-const loadIn = (kg, unit) => (kg === null || kg === undefined ? "bodyweight" : `${fmt(Math.round((unit === "lb" ? kg / LB : kg) * 100) / 100)} ${unit}`);
+const loadIn = (kg, unit) => (kg === null || kg === undefined ? "bodyweight" : `${fmt(inUnit(kg, unit))} ${unit}`);
 
 // The load step of this exercise in the lifter's units: the equipment's smallest increment.
 function loadStep(p) {
