@@ -630,12 +630,14 @@ def _without_setup(
     kept = np.flatnonzero(keep)
 
     def pace(k: int) -> float:
-        """Spacing of hump ``k`` from its kept neighbour towards the set, in periods (1 without
-        ``MotionParams.own_pace``): the pace it is also compared at (:func:`_like_set`)."""
+        """Spacing of a hump ``k`` after the set from the kept hump before it, in periods: the
+        pace it is also compared at (:func:`_like_set`). 1 (the set's pace only) for a hump
+        before the set, which has no reason to be slower, and without
+        ``MotionParams.own_pace``."""
         if not params.own_pace or peaks[k] < lo:
             return 1.0
-        toward = kept[kept > k][:1] if peaks[k] < lo else kept[kept < k][-1:]
-        return abs(int(peaks[toward[0]]) - int(peaks[k])) / period if toward.size else 1.0
+        before = kept[kept < k][-1:]
+        return abs(int(peaks[before[0]]) - int(peaks[k])) / period if before.size else 1.0
 
     alike = {
         k: _like_set(shape, peaks[inside], int(peaks[k]), period, params.edge_likeness, pace(k))
