@@ -309,6 +309,54 @@ def test_list_sets_filters_and_limit(db: Database) -> None:
         assert [r.uuid for r in since] == ["s-3", "s-4"]
 
 
+def test_list_workouts_spans_each_session_by_its_sets(db: Database) -> None:
+    with db.session() as s:
+        older = repo.create_session(session=s, user_id=1, data=SessionCreate(started_at=T0))
+        newer = repo.create_session(
+            session=s, user_id=1, data=SessionCreate(started_at=T0 + timedelta(days=1))
+        )
+        empty = repo.create_session(
+            session=s, user_id=1, data=SessionCreate(started_at=T0 + timedelta(days=2))
+        )
+        repo.end_session(
+            session=s, user_id=1, session_id=newer.id, ended_at=T0 + timedelta(days=1, hours=1)
+        )
+        for i, minutes in enumerate((5, 40, 20)):
+            repo.add_set(
+                session=s,
+                user_id=1,
+                data=_set(
+                    f"w-{i}", session_id=older.id, performed_at=T0 + timedelta(minutes=minutes)
+                ),
+            )
+        repo.add_set(
+            session=s,
+            user_id=1,
+            data=_set("w-3", session_id=newer.id, performed_at=T0 + timedelta(days=1)),
+        )
+        gone = repo.add_set(
+            session=s,
+            user_id=1,
+            data=_set("w-4", session_id=older.id, performed_at=T0 + timedelta(hours=3)),
+        )
+        repo.delete_set(session=s, user_id=1, set_id=gone.id, at=T0 + timedelta(days=3))
+    with db.session(readonly=True) as s:
+        got = repo.list_workouts(session=s, user_id=1)
+        assert empty.id not in [w.session_id for w in got]  # no sets: not a workout to list
+        assert got == [
+            repo.WorkoutSpan(
+                newer.id, T0 + timedelta(days=1), T0 + timedelta(days=1, hours=1), "guided",
+                T0 + timedelta(days=1), T0 + timedelta(days=1), 1,
+            ),
+            repo.WorkoutSpan(
+                older.id, T0, None, "guided",
+                T0 + timedelta(minutes=5), T0 + timedelta(minutes=40), 3,
+            ),
+        ]  # fmt: skip
+        assert repo.list_workouts(session=s, user_id=1, limit=1, offset=1) == got[1:]
+        assert repo.list_workouts(session=s, user_id=2) == []
+
+
 def test_reflection_added_later_and_replaced(db: Database) -> None:
     with db.session() as s:
         repo.add_set(session=s, user_id=1, data=_set("f-1"))

@@ -61,6 +61,17 @@ def _when(t: datetime) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def _took(seconds: float | None) -> str:
+    """``38 min``, ``1 h 43 min``; empty for an unknown duration or one under half a minute."""
+    minutes = 0 if seconds is None else round(seconds / 60)
+    if minutes < 1:
+        return ""
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
 def _value(field: str, value: Any, units: MassUnit, catalog: Catalog) -> str:
     if value is None:
         return "-"
@@ -432,8 +443,10 @@ def _show_workout(w: WorkoutDetail, units: MassUnit, catalog: Catalog, as_json: 
         typer.echo(w.model_dump_json(indent=2))
         return
     state = "" if w.deleted_at is None else f" [deleted {_when(w.deleted_at)}]"
+    took = _took(w.duration_s)
     console.print(
-        f"Workout {w.session_id}, {_when(w.started_at)} ({w.source}), {len(w.sets)} set(s){state}",
+        f"Workout {w.session_id}, {_when(w.started_at)}{', ' + took if took else ''} "
+        f"({w.source}), {len(w.sets)} set(s){state}",
         highlight=False,
         soft_wrap=True,
     )

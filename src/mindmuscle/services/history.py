@@ -42,6 +42,7 @@ __all__ = [
     "SetRevision",
     "WorkoutDetail",
     "WorkoutEdit",
+    "WorkoutSummary",
     "connection_map",
     "delete_set",
     "delete_workout",
@@ -60,6 +61,8 @@ __all__ = [
     "set_create",
     "set_record",
     "user_catalog",
+    "workout_duration_s",
+    "workouts",
 ]
 
 
@@ -267,6 +270,56 @@ class SetDetail(BaseModel):
     revisions: list[SetRevision]
 
 
+_DURATION_HELP = (
+    "Seconds from the workout's stored start to its end (an import's own duration, a guided "
+    "session's finish), else from its first set to its last; null when neither is known (an "
+    "import whose sets share one time and whose export gave no duration)."
+)
+
+
+def workout_duration_s(
+    *,
+    started_at: datetime,
+    ended_at: datetime | None,
+    set_times: Sequence[datetime],
+) -> float | None:
+    """How long a workout lasted, in seconds, or None when nothing stored tells.
+
+    The workout's own start and end come first: an imported workout's sets all carry the
+    workout's start, so only the export's duration (stored as the end) says how long it was.
+    Without an end, the time from the first to the last set; nothing when that is zero.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> t0 = datetime(2020, 9, 15, 11, 22, 57, tzinfo=UTC)
+    >>> workout_duration_s(started_at=t0, ended_at=t0.replace(hour=13, minute=5),
+    ...                    set_times=[t0, t0])
+    6180.0
+    >>> workout_duration_s(started_at=t0, ended_at=None, set_times=[t0, t0]) is None
+    True
+    """
+    if ended_at is not None and ended_at > started_at:
+        return (ended_at - started_at).total_seconds()
+    if not set_times:
+        return None
+    span_s = (max(set_times) - min(set_times)).total_seconds()
+    return span_s if span_s > 0 else None
+
+
+class WorkoutSummary(BaseModel):
+    """A stored workout (training session) that holds sets, as History lists it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    source: str
+    sets: int = Field(description="Its sets that are not deleted.")
+    duration_s: float | None = Field(description=_DURATION_HELP)
+
+
 class WorkoutDetail(BaseModel):
     """A stored workout (training session) with all its sets, deleted ones marked."""
 
@@ -279,6 +332,7 @@ class WorkoutDetail(BaseModel):
     notes: str
     deleted_at: datetime | None
     sets: list[SetRecord]
+    duration_s: float | None = Field(description=_DURATION_HELP + " Deleted sets do not count.")
 
 
 class WorkoutEdit(BaseModel):
@@ -459,7 +513,36 @@ def _workout(s: Session, user_id: int, session_id: int) -> WorkoutDetail:
         notes=row.notes,
         deleted_at=row.deleted_at,
         sets=[set_record(r) for r in sets],
+        duration_s=workout_duration_s(
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            set_times=[r.performed_at for r in sets if r.deleted_at is None],
+        ),
     )
+
+
+def workouts(
+    *, db: Database, user_id: int, limit: int | None = None, offset: int = 0
+) -> list[WorkoutSummary]:
+    """The workouts that hold sets, newest first, each with its duration (``offset`` pages
+    back in time; deleted workouts and sets left out)."""
+    with db.session(readonly=True) as s:
+        spans = repo.list_workouts(session=s, user_id=user_id, limit=limit, offset=offset)
+    return [
+        WorkoutSummary(
+            session_id=w.session_id,
+            started_at=w.started_at,
+            ended_at=w.ended_at,
+            source=w.source,
+            sets=w.n_sets,
+            duration_s=workout_duration_s(
+                started_at=w.started_at,
+                ended_at=w.ended_at,
+                set_times=[w.first_set_at, w.last_set_at],
+            ),
+        )
+        for w in spans
+    ]
 
 
 def get_workout(*, db: Database, user_id: int, session_id: int) -> WorkoutDetail:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -57,6 +57,7 @@ from mindmuscle.store.tables import (
 )
 
 __all__ = [
+    "WorkoutSpan",
     "add_calibration",
     "add_drill_rating",
     "add_experiment_set",
@@ -108,6 +109,7 @@ __all__ = [
     "list_skill_tests",
     "list_user_exercises",
     "list_users",
+    "list_workouts",
     "login_failures_since",
     "login_session_user",
     "motion_counts_of_sets",
@@ -337,6 +339,49 @@ def list_sessions(
     if limit is not None:
         q = q.limit(limit)
     return list(session.scalars(q))
+
+
+class WorkoutSpan(NamedTuple):
+    """A session with sets, read for the history: its own times and its sets' first and last."""
+
+    session_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    source: str
+    first_set_at: datetime
+    last_set_at: datetime
+    n_sets: int
+
+
+def list_workouts(
+    *, session: Session, user_id: int, limit: int | None = None, offset: int = 0
+) -> list[WorkoutSpan]:
+    """Sessions that hold sets, newest first, with their first and last set's time and their
+    number of sets (deleted sets and deleted sessions left out); ``offset`` pages back."""
+    q = (
+        select(
+            SessionRow.id,
+            SessionRow.started_at,
+            SessionRow.ended_at,
+            SessionRow.source,
+            func.min(SetRow.performed_at),
+            func.max(SetRow.performed_at),
+            func.count(SetRow.id),
+        )
+        .join(SetRow, SetRow.session_id == SessionRow.id)
+        .where(
+            SessionRow.user_id == user_id,
+            SessionRow.deleted_at.is_(None),
+            SetRow.user_id == user_id,
+            SetRow.deleted_at.is_(None),
+        )
+        .group_by(SessionRow.id, SessionRow.started_at, SessionRow.ended_at, SessionRow.source)
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    return [WorkoutSpan(*row) for row in session.execute(q)]
 
 
 def latest_open_session(

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from mindmuscle.services import history as history_service
-from mindmuscle.services.history import SetDetail, SetEdit, WorkoutDetail, WorkoutEdit
+from mindmuscle.services.history import (
+    SetDetail,
+    SetEdit,
+    WorkoutDetail,
+    WorkoutEdit,
+    WorkoutSummary,
+)
 from mindmuscle.web.deps import Ctx, User, UserCatalog, check_csrf, utcnow
 
 __all__ = ["router"]
@@ -57,6 +63,22 @@ def restore_set(set_ref: SetRef, ctx: Ctx, user: User, catalog: UserCatalog) -> 
     return history_service.restore_set(
         db=ctx.db, user_id=user, ref=set_ref, now=utcnow(), catalog=catalog
     )
+
+
+@router.get("/sessions", response_model=list[WorkoutSummary], tags=["sessions"])
+def list_workouts(
+    ctx: Ctx,
+    user: User,
+    limit: int = Query(default=100, ge=1, le=1000),
+    offset: int = Query(
+        default=0,
+        ge=0,
+        le=1_000_000_000,
+        description="Skip this many of the newest workouts first: the next page back in time.",
+    ),
+) -> list[WorkoutSummary]:
+    """The workouts that hold sets, newest first, each with its duration (null if unknown)."""
+    return history_service.workouts(db=ctx.db, user_id=user, limit=limit, offset=offset)
 
 
 @router.get("/sessions/{session_id}", response_model=WorkoutDetail, tags=["sessions"])

@@ -1,6 +1,8 @@
 // History: workouts newest first (date, duration, exercises, sets, volume, mean felt rating);
 // open one to edit or delete a set or the whole workout, with undo (GET/PATCH/DELETE
-// /api/sets/{id}, /api/sessions/{id} and their /restore).
+// /api/sets/{id}, /api/sessions/{id} and their /restore). A workout's duration is the one the
+// server keeps (GET /api/sessions: its stored start and end, an import's own duration), else
+// its first to last set; none is shown when neither is known.
 
 import { api, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
@@ -27,8 +29,9 @@ function el(tag, props = {}, ...children) {
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
-// Sets grouped into workouts: by session, or by day for sets logged without one.
-function workouts(sets) {
+// Sets grouped into workouts: by session, or by day for sets logged without one. ``sessions``:
+// the stored workouts by id, with their durations.
+function workouts(sets, sessions) {
   const groups = new Map();
   for (const s of sets) {
     const key = s.session_id !== null ? `s${s.session_id}` : `d${s.performed_at.slice(0, 10)}`;
@@ -39,7 +42,9 @@ function workouts(sets) {
   for (const w of out) {
     w.sets.sort((a, b) => a.performed_at.localeCompare(b.performed_at));
     w.start = new Date(w.sets[0].performed_at);
-    w.end = new Date(w.sets[w.sets.length - 1].performed_at);
+    const spanS = (new Date(w.sets[w.sets.length - 1].performed_at) - w.start) / 1000;
+    const stored = w.sessionId !== null ? sessions.get(w.sessionId) : undefined;
+    w.durationS = stored !== undefined ? stored.duration_s : spanS > 0 ? spanS : null;
   }
   return out.sort((a, b) => b.start - a.start);
 }
@@ -48,11 +53,20 @@ function summary(w) {
   const exercises = [...new Set(w.sets.map((s) => s.exercise_id))].map(nameOf);
   const volume = w.sets.reduce((v, s) => v + s.load_kg * s.reps, 0);
   const ratings = w.sets.map((s) => s.reflection && s.reflection.target_rating).filter((r) => r !== null && r !== undefined);
-  const minutes = Math.round((w.end - w.start) / 60000);
   const bits = [`${w.sets.length} ${w.sets.length === 1 ? "set" : "sets"}`, `volume ${Math.round(shown(volume)).toLocaleString()} ${units}`];
-  if (minutes > 0) bits.unshift(`${minutes} min`);
+  const took = durationText(w.durationS);
+  if (took) bits.unshift(took);
   if (ratings.length) bits.push(`felt ${(ratings.reduce((a, b) => a + b, 0) / ratings.length).toFixed(1)}/10`);
   return { exercises, line: bits.join(" · ") };
+}
+
+// "38 min", "1 h 43 min"; nothing for an unknown duration or one under half a minute.
+function durationText(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 1) return "";
+  if (minutes < 60) return `${minutes} min`;
+  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
 }
 
 function setLine(s) {
@@ -108,15 +122,26 @@ async function allSets() {
   }
 }
 
+// Every stored workout that holds sets (id, start, end, duration), newest first, by pages.
+async function allSessions() {
+  const page = 1000;
+  const byId = new Map();
+  for (let offset = 0; ; offset += page) {
+    const got = await api(`/api/sessions?limit=${page}&offset=${offset}`);
+    for (const w of got) byId.set(w.session_id, w);
+    if (got.length < page) return byId;
+  }
+}
+
 async function load() {
-  let sets;
+  let sets, sessions;
   try {
-    sets = await allSets();
+    [sets, sessions] = await Promise.all([allSets(), allSessions()]);
   } catch (ex) {
     $("history-status").textContent = ex.status ? ex.message : "History needs the network.";
     return;
   }
-  const list = workouts(sets);
+  const list = workouts(sets, sessions);
   $("history-status").textContent = list.length ? `${list.length} ${list.length === 1 ? "workout" : "workouts"}, newest first.` : "No workouts yet: your sets appear here once saved.";
   $("history-list").replaceChildren(...list.map(renderWorkout));
 }
