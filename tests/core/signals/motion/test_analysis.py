@@ -765,3 +765,49 @@ def test_a_trough_on_both_sides_adds_the_repetition_the_recording_cut() -> None:
     # The movement starts from stillness a quarter period before the first trough: the hump
     # before it would lie in the recording, which holds none, so nothing was cut.
     assert _cut_circle(-2.0, 7.5, (-0.75, 5.5))[1] == every
+
+
+def _lost_inside(lost: list[int], scale: float = 1.0, *, gap: bool = False) -> list[int]:
+    """Eight repetitions as a circle on two axes (hump of the first axis every 50 samples), of
+    which the count lost the humps ``lost`` (0-based); those repetitions move ``scale`` times as
+    far (0 for a rest), or fall in a stretch with no samples (``gap``). Returns the humps that
+    :func:`_inner_missing_reps` gives back."""
+    from mindmuscle.signals.motion.analysis import DEFAULT_PARAMS, _inner_missing_reps
+
+    period, reps = 50, 8
+    u = np.arange(-period, (reps + 1) * period)
+    phase = 2 * np.pi * u / period
+    size = np.ones(u.size)
+    for k in lost:
+        size[np.abs(u - k * period) <= period // 2] = scale
+    shape = np.column_stack([np.cos(phase), np.sin(phase)]) * size[:, None]
+    humps = np.array([k * period for k in range(reps) if k not in lost], dtype=np.int64) + period
+    unrecorded = np.zeros(u.size, dtype=bool)
+    if gap:
+        for k in lost:
+            unrecorded[period + k * period - 10 : period + k * period + 10] = True
+    out, sizes = _inner_missing_reps(
+        shape[:, 0],
+        (humps, np.ones(humps.size)),
+        period / 25.0,
+        25.0,
+        shape,
+        DEFAULT_PARAMS.missing_likeness,
+        unrecorded,
+        DEFAULT_PARAMS.partial_ratio,
+    )
+    assert sizes.size == out.size
+    return [int(k - period) // period for k in out]
+
+
+def test_a_repetition_inside_the_set_whose_hump_was_lost_is_counted() -> None:
+    every = list(range(8))
+    # Full movement on every axis where a hump is missing: one (or two) repetitions were lost.
+    assert _lost_inside([3]) == every
+    assert _lost_inside([3, 4]) == every
+    # A rest, a repetition at 40% of the range (partial) or a stretch with no samples: nothing.
+    assert _lost_inside([3], 0.0) == [0, 1, 2, 4, 5, 6, 7]
+    assert _lost_inside([3], 0.4) == [0, 1, 2, 4, 5, 6, 7]
+    assert _lost_inside([3], gap=True) == [0, 1, 2, 4, 5, 6, 7]
+    # Nothing is missing: the humps are unchanged.
+    assert _lost_inside([]) == every
