@@ -8,6 +8,15 @@ elsewhere), and the web set page's live bars (a web set's stream)::
     view.features.muscle("biceps_left").reps[0].peak_pct, view.measured
     name, content = set_emg_file(db, user_id, set_id)     # the stored XDF file
 
+The EMG page maps a file's channels in two steps: :func:`read_set_emg_channels` reads the
+file's channels (names, RMS, a proposed muscle and side where the name or place makes it
+clear), and :func:`store_set_emg_file` stores it with the rows the lifter confirmed
+(:class:`~mindmuscle.signals.emg.mapping.ChannelMuscle`, the same as a ``--map`` text)::
+
+    found = read_set_emg_channels(db, user_id, set_id, "set.csv")
+    rows = [ChannelMuscle(channel=1, muscle="biceps", side="left"), ChannelMuscle(channel=2)]
+    view = store_set_emg_file(db, user_id, set_id, "set.csv", rows)   # channel 2 left out
+
 The recording is analysed as ``mindmuscle emg`` analyses a file (the same repetitions, the
 same values), each mapped muscle normalised to its newest calibration when that calibration is
 valid for the set (made in the set's session, with the same unit and placement), else to its
@@ -29,13 +38,22 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
 from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import attach_set_emg
 from mindmuscle.signals.emg import EmgRecording, analyze_emg
-from mindmuscle.signals.emg.live import card_roles, parse_channel_map
+from mindmuscle.signals.emg.live import base_muscle, card_roles, parse_channel_map
+from mindmuscle.signals.emg.mapping import (
+    MAX_CHANNELS,
+    ChannelMuscle,
+    Side,
+    channel_map_text,
+    side_of,
+    suggest_channel_muscles,
+)
 from mindmuscle.signals.emg.mvc import SESSION_HOURS, calibration_flags
 from mindmuscle.signals.emg.sets import SetEmgFeatures, measured_text, set_emg_features
 from mindmuscle.store import Database, SetEmgCreate, repo
@@ -43,11 +61,14 @@ from mindmuscle.store.tables import RecordingRow, SetEmgRow, SetRow
 
 __all__ = [
     "PreparedSetEmg",
+    "SetEmgChannel",
+    "SetEmgChannels",
     "SetEmgView",
     "analyse_set_emg",
     "felt_measured_text",
     "get_set_emg",
     "prepare_set_emg",
+    "read_set_emg_channels",
     "set_emg_file",
     "set_emg_of_sets",
     "store_set_emg",
@@ -72,6 +93,43 @@ class SetEmgView(BaseModel):
         default_factory=dict,
         description="Per mapped muscle: the calibration used, or why none was.",
     )
+    muscle_names: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per mapped muscle: its name with its side, e.g. "Biceps (biceps brachii), '
+        'left" (a name the catalogue does not have stays as it is).',
+    )
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="Channels of the uploaded file mapped to no muscle (in an upload's answer).",
+    )
+
+
+class SetEmgChannel(BaseModel):
+    """One channel of a file, with the muscle and side proposed for it (None: not clear)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: int = Field(description="1-based, in file order")
+    name: str
+    unit: str
+    rms: float = Field(description="RMS of the whole channel in its unit (its mean removed)")
+    muscle: str | None = Field(description="Proposed catalogue muscle id")
+    side: Side | None = Field(description="Side the channel's name states")
+
+
+class SetEmgChannels(BaseModel):
+    """A file's channels read for a set, before it is stored (nothing is stored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    set_id: int
+    set_uuid: str
+    exercise_name: str
+    targets: list[str] = Field(description="Muscle ids of the exercise's target muscles")
+    file_name: str
+    sfreq_hz: float
+    duration_s: float
+    channels: list[SetEmgChannel]
 
 
 @dataclass(frozen=True)
@@ -209,7 +267,7 @@ def prepare_set_emg(
     return PreparedSetEmg(features, analysis, content, file_name, notes, source)
 
 
-def _view(row: SetEmgRow, set_row: SetRow, file_name: str) -> SetEmgView:
+def _view(row: SetEmgRow, set_row: SetRow, file_name: str, names: Mapping[str, str]) -> SetEmgView:
     data = dict(row.features)
     calibrations = data.pop("calibrations", {}) or {}
     features = SetEmgFeatures.model_validate(data)
@@ -223,7 +281,19 @@ def _view(row: SetEmgRow, set_row: SetRow, file_name: str) -> SetEmgView:
         features=features,
         measured=measured_text(features),
         calibrations=dict(calibrations),
+        muscle_names={m.muscle: names.get(m.muscle, m.muscle) for m in features.muscles},
     )
+
+
+def _muscle_names(catalog: Catalog, mapped: Sequence[str]) -> dict[str, str]:
+    """Each mapped name as a lifter reads it: ``biceps_left`` -> "Biceps (...), left"."""
+    out: dict[str, str] = {}
+    for name in mapped:
+        base, side = base_muscle(name), side_of(name)
+        muscle = catalog.muscles.get(base)
+        if muscle is not None:
+            out[name] = muscle.name if side is None or base == name else f"{muscle.name}, {side}"
+    return out
 
 
 def store_set_emg(
@@ -297,12 +367,13 @@ def store_set_emg(
         source=source,
         file_name=f"set-{ident}-{uuid[:8]}.xdf",
     )
+    names = _muscle_names(user_catalog(db=db, user_id=user_id), mapped.channels)
     with db.session() as s:
         stored = attach_set_emg(
             s, user_id=user_id, set_id=ident, emg=prepared.create(), now=when, replace=replace
         )
         set_row = repo.get_set_by_id(session=s, user_id=user_id, set_id=ident)
-        return _view(stored, set_row, prepared.file_name)
+        return _view(stored, set_row, prepared.file_name, names)
 
 
 def store_set_emg_file(
@@ -310,7 +381,7 @@ def store_set_emg_file(
     user_id: int,
     set_id: int | str,
     path: str | Path,
-    channel_map: str | None = None,
+    channel_map: str | Sequence[ChannelMuscle] | None = None,
     *,
     rate_hz: float | None = None,
     units: str | None = None,
@@ -321,15 +392,29 @@ def store_set_emg_file(
     """Read an EMG file that ``mindmuscle emg`` reads (CSV, EDF/BDF, XDF) and store it with
     the set (see :func:`store_set_emg`); the set is checked before the file is read.
 
+    ``channel_map`` is a ``--map`` text, or one row per channel (the EMG page's): a channel
+    mapped to no muscle, or without a row, is left out, and the answer names it
+    (``left_out``).
+
     Raises
     ------
     mindmuscle.errors.FileFormatError
         The file cannot be read (named, with the reason).
+    mindmuscle.errors.InvalidInputError
+        Rows that name a channel the file does not have, a muscle not in the catalogue, two
+        channels on one muscle and side, no muscle at all, or no target muscle of the set's
+        exercise.
     """
     with db.session(readonly=True) as s:
-        _set_row(s, user_id, set_id)
+        exercise_id = _set_row(s, user_id, set_id).exercise_id
     recording = read_emg_file(path, rate_hz=rate_hz, units=units)
-    return store_set_emg(
+    left_out: list[str] = []
+    if channel_map is not None and not isinstance(channel_map, str):
+        catalog = user_catalog(db=db, user_id=user_id)
+        names = {m.id: m.name for m in catalog.muscles.values()}
+        channel_map, left_out = channel_map_text(channel_map, recording.channels, names)
+        _check_targets(channel_map, catalog, exercise_id, names)
+    view = store_set_emg(
         db,
         user_id,
         set_id,
@@ -339,6 +424,84 @@ def store_set_emg_file(
         source="file",
         replace=replace,
         now=now,
+    )
+    return view.model_copy(update={"left_out": left_out})
+
+
+def _check_targets(
+    channel_map: str, catalog: Catalog, exercise_id: str, names: Mapping[str, str]
+) -> None:
+    """Refuse a map with no target muscle of the set's exercise, in names, not ids."""
+    exercise = catalog.exercises.get(exercise_id)
+    if exercise is None or not exercise.targets:
+        return
+    mapped = {base_muscle(e.partition("=")[2]) for e in channel_map.split(",")}
+    if mapped & set(exercise.targets):
+        return
+    wanted = " or ".join(names.get(t, t) for t in exercise.targets)
+    raise InvalidInputError(
+        f"No channel is mapped to a target muscle of {exercise.name}: map one to {wanted}."
+    )
+
+
+def read_set_emg_channels(
+    db: Database,
+    user_id: int,
+    set_id: int | str,
+    path: str | Path,
+    *,
+    rate_hz: float | None = None,
+    units: str | None = None,
+) -> SetEmgChannels:
+    """The channels of an EMG file for one of the user's sets, each with a proposed muscle and
+    side where its name or place makes it clear (:func:`suggest_channel_muscles`); nothing is
+    stored.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No such set of this user (checked before the file is read).
+    mindmuscle.errors.FileFormatError
+        The file cannot be read, or has no EMG channel.
+    """
+    with db.session(readonly=True) as s:
+        row = _set_row(s, user_id, set_id)
+        ident, uuid, exercise_id = row.id, row.uuid, row.exercise_id
+    recording = read_emg_file(path, rate_hz=rate_hz, units=units)
+    if len(recording.channels) > MAX_CHANNELS:
+        raise InvalidInputError(
+            f"{Path(path).name} has {len(recording.channels)} channels; a mapping takes at most "
+            f"{MAX_CHANNELS}: map a larger recording in the terminal."
+        )
+    catalog = user_catalog(db=db, user_id=user_id)
+    exercise = catalog.exercises.get(exercise_id)
+    targets = list(exercise.targets) if exercise is not None else []
+    proposed = suggest_channel_muscles(
+        recording.channels, list(catalog.muscles.values()), targets=targets
+    )
+    data = recording.data.astype(np.float64)
+    rms = np.sqrt(np.mean((data - data.mean(axis=1, keepdims=True)) ** 2, axis=1))
+    return SetEmgChannels(
+        set_id=ident,
+        set_uuid=uuid,
+        exercise_name=exercise.name if exercise is not None else exercise_id,
+        targets=targets,
+        file_name=Path(path).name,
+        sfreq_hz=recording.sfreq_hz,
+        duration_s=recording.n_samples / recording.sfreq_hz,
+        channels=[
+            SetEmgChannel(
+                channel=p.channel,
+                name=name,
+                unit=unit,
+                rms=float(f"{value:.6g}"),
+                muscle=p.muscle,
+                side=p.side,
+            )
+            for p, name, unit, value in zip(
+                proposed, recording.channels, recording.units, rms, strict=True
+            )
+        ],
     )
 
 
@@ -350,13 +513,15 @@ def get_set_emg(db: Database, user_id: int, set_id: int | str) -> SetEmgView | N
     mindmuscle.errors.NotFoundError
         No such set of this user.
     """
+    catalog = user_catalog(db=db, user_id=user_id)
     with db.session(readonly=True) as s:
         row = _set_row(s, user_id, set_id)
         found = repo.get_set_emg(session=s, user_id=user_id, set_id=row.id)
         if found is None:
             return None
         name = _file_name(s, user_id, found)
-        return _view(found, row, name)
+        mapped = [str(m.get("muscle", "")) for m in found.features.get("muscles", [])]
+        return _view(found, row, name, _muscle_names(catalog, mapped))
 
 
 def _file_name(s: Session, user_id: int, row: SetEmgRow) -> str:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from mindmuscle.coach.limits import (
     E1RM_KG,
@@ -29,7 +29,12 @@ from mindmuscle.coach.limits import (
     RATING,
     REPS,
 )
-from mindmuscle.errors import FileFormatError, InvalidSignalError, NotFoundError
+from mindmuscle.errors import (
+    FileFormatError,
+    InvalidInputError,
+    InvalidSignalError,
+    NotFoundError,
+)
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.plots.experiments import headline_effects
@@ -39,8 +44,9 @@ from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
+from mindmuscle.signals.emg.mapping import MAX_CHANNELS, ChannelMuscle
 from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
-from mindmuscle.web.uploads import relabel_upload_error, safe_file_name
+from mindmuscle.web.uploads import check_emg_file_name, relabel_upload_error, safe_file_name
 
 __all__ = ["router", "uploaded_file"]
 
@@ -223,6 +229,43 @@ SetRef = Annotated[
 ]
 
 
+_MAPPING = TypeAdapter(list[ChannelMuscle])
+
+
+def _mapping(text: str) -> list[ChannelMuscle]:
+    """The page's rows (JSON), or one clear line on what a row must be."""
+    try:
+        return _MAPPING.validate_json(text)
+    except ValidationError:
+        raise InvalidInputError(
+            "The channel mapping is not valid: give a list of rows {channel: 1-"
+            f"{MAX_CHANNELS}, muscle: a muscle id or null, side: left, right or null}}."
+        ) from None
+
+
+@router.post("/sets/{set_ref}/emg/channels", response_model=emg_sets.SetEmgChannels, tags=["sets"])
+def set_emg_channels(
+    set_ref: SetRef,
+    ctx: Ctx,
+    user: User,
+    file: Annotated[UploadFile, File(description="The set's EMG: CSV, EDF/BDF or XDF.")],
+    rate_hz: Annotated[
+        float | None,
+        Form(**EMG_RATE_HZ.bounds("Sampling rate of a CSV without a time column.")),
+    ] = None,
+    units: Annotated[EmgUnitName | None, Form(description="Unit of the samples.")] = None,
+) -> emg_sets.SetEmgChannels:
+    """Read a file's channels for a set, each with its RMS and the muscle and side proposed
+    where its name or place makes it clear (nothing is stored): the page's mapping rows."""
+    name = check_emg_file_name(file.filename, default="set.csv")
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name=name
+    ) as path:
+        return emg_sets.read_set_emg_channels(
+            ctx.db, user, set_ref, path, rate_hz=rate_hz, units=units
+        )
+
+
 @router.post("/sets/{set_ref}/emg", response_model=emg_sets.SetEmgView, tags=["sets"])
 def attach_set_emg(
     set_ref: SetRef,
@@ -236,6 +279,15 @@ def attach_set_emg(
             max_length=400,
             description="CH=MUSCLE[,CH=MUSCLE...]: the file's channels (1-based number or name) "
             "and their muscles (default: every channel, named by its name).",
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        Form(
+            max_length=8000,
+            description='Instead of map, the EMG page\'s rows as JSON: [{"channel": 1, '
+            '"muscle": "biceps", "side": "left"}, ...]; a channel mapped to no muscle (or '
+            "without a row) is left out.",
         ),
     ] = None,
     replace: Annotated[
@@ -253,15 +305,19 @@ def attach_set_emg(
 ) -> emg_sets.SetEmgView:
     """Attach an EMG recording to a stored set: per repetition onsets, mean and peak activation
     (%MVC with a valid calibration, else % of the set's peak), ratios, and the raw file."""
+    if channel_map and mapping:
+        raise InvalidInputError("Give the channels either as map or as mapping, not both.")
+    rows = _mapping(mapping) if mapping else None
+    name = check_emg_file_name(file.filename, default="set.csv")
     with uploaded_file(
-        file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name="set.csv"
+        file, max_bytes=_max_bytes(ctx, "emg_body_max_mb"), default_name=name
     ) as path:
         return emg_sets.store_set_emg_file(
             ctx.db,
             user,
             set_ref,
             path,
-            channel_map or None,
+            rows if rows is not None else channel_map or None,
             rate_hz=rate_hz,
             units=units,
             placement=placement or None,

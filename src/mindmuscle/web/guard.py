@@ -108,6 +108,7 @@ CSP = "content-security-policy"
 _LIMITS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(r"^/api/import$"), "import_body_max_mb"),
     ("POST", re.compile(r"^/api/emg/recordings$"), "emg_body_max_mb"),
+    ("POST", re.compile(r"^/api/sets/[^/]+/emg(/channels)?$"), "emg_body_max_mb"),
     ("POST", re.compile(r"^/api/experiments/[^/]+/sets/[^/]+$"), "emg_body_max_mb"),
     ("POST", re.compile(r"^/api/sets$"), "motion_body_max_mb"),
     ("POST", re.compile(r"^/api/motion/analyze$"), "motion_body_max_mb"),

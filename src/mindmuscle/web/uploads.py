@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mindmuscle.errors import FileFormatError, FileRowsError, InvalidSignalError, Setting
 
-__all__ = ["relabel_upload_error", "safe_file_name"]
+__all__ = ["EMG_SUFFIXES", "check_emg_file_name", "relabel_upload_error", "safe_file_name"]
 
 
 def safe_file_name(name: str | None, *, default: str = "upload") -> str:
@@ -18,6 +18,31 @@ def safe_file_name(name: str | None, *, default: str = "upload") -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     kept = "".join(c for c in base if c.isalnum() or c in "._- ()")[:120].strip(". ")
     return kept or default
+
+
+EMG_SUFFIXES = (".csv", ".txt", ".tsv", ".edf", ".bdf", ".rec", ".xdf", ".xdfz")
+"""The EMG files the pages take (a file of another kind would be read as a CSV)."""
+
+
+def check_emg_file_name(name: str | None, *, default: str) -> str:
+    """The safe name of an uploaded EMG file, refused before it is read when its kind is not
+    one the pages read.
+
+    Raises
+    ------
+    FileFormatError
+        Another extension (named, with the kinds allowed).
+    """
+    safe = safe_file_name(name, default=default)
+    suffix = Path(safe).suffix.lower()
+    if suffix not in EMG_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without an extension"
+        raise FileFormatError(
+            f"{kind} is not a format the EMG page reads: give a CSV (.csv, .txt, .tsv), "
+            "EDF/BDF (.edf, .bdf) or XDF (.xdf, .xdfz) recording",
+            path=safe,
+        )
+    return safe
 
 
 # The control of the upload pages that gives each setting an error may need (the motion pages
