@@ -58,9 +58,10 @@ def emg_page(
         for r in reversed(recent)
     ]
     recordings = emg_service.list_emg_recordings(db=ctx.db, user_id=user, limit=10)
+    muscles = sorted(catalog.muscles.values(), key=lambda m: m.name)
     return render(
         request, ctx, "emg.html", "settings", sets=sets, chosen_set=set or "",
-        recordings=recordings,
+        recordings=recordings, muscles=muscles,
     )  # fmt: skip
 
 

@@ -1,6 +1,10 @@
-// EMG page: upload a recording (on its own or with a set), then see envelopes with the
-// repetitions shaded (plotly.js, served by the app), per-repetition features and quality flags.
-// Picking other channels re-analyses the stored file without uploading it again.
+// EMG page: upload a recording on its own, then see envelopes with the repetitions shaded
+// (plotly.js, served by the app), per-repetition features and quality flags; picking other
+// channels re-analyses the stored file without uploading it again.
+// With a set chosen, the server reads the file's channels first (the page parses nothing) and
+// the page shows one row per channel: its muscle and side. Storing sends those rows with the
+// file; the set then keeps each muscle's activation, shown below the form. A refused upload
+// keeps the file and the rows on the page.
 
 import { api } from "./api.js";
 import { el, postForm } from "./upload.js";
@@ -128,6 +132,205 @@ async function render(result) {
   document.body.dataset.analysed = String(result.recording_id);
 }
 
+// How the server reads a set's file (the mains filter is for the analysis on its own only).
+function readingOptions(fd) {
+  const rate = form.elements.rate_hz.value.trim();
+  if (rate) fd.append("rate_hz", rate);
+  const units = form.querySelector("input[name=units]:checked").value;
+  if (units) fd.append("units", units);
+}
+
+// ---------------------------------------------------------------- a set's channels
+const SIDES = [["", "No side"], ["left", "Left"], ["right", "Right"]];
+let mapped = null; // the channels read for {set, file}: the rows on the page belong to them
+let setHasEmg = false;
+
+function chosenSet() {
+  return form.elements.set_uuid.value;
+}
+
+function setLabel() {
+  const sel = form.elements.set_uuid;
+  return sel.options[sel.selectedIndex].textContent;
+}
+
+function muscleName(id) {
+  const opt = $("emg-muscle-options").content.querySelector(`option[value="${CSS.escape(id)}"]`);
+  return opt ? opt.textContent : id;
+}
+
+function rowsOnPage() {
+  return [...$("emg-map-rows").querySelectorAll(".chan-row")].map((row) => {
+    const n = Number(row.dataset.channel);
+    const side = row.querySelector(`input[name=emg-side-${n}]:checked`).value;
+    return { channel: n, muscle: row.querySelector("select").value || null, side: side || null };
+  });
+}
+
+function noteLeftOut() {
+  const names = rowsOnPage().filter((r) => !r.muscle).map((r) => mapped.channels[r.channel - 1].name);
+  const note = $("emg-map-note");
+  if (names.length === mapped.channels.length) {
+    note.textContent = "No channel has a muscle yet: pick the muscle of at least one.";
+  } else if (names.length) {
+    note.textContent = `${names.join(", ")} ${names.length === 1 ? "has" : "have"} no muscle: ${names.length === 1 ? "it is" : "they are"} left out.`;
+  } else {
+    note.textContent = "";
+  }
+  note.hidden = !note.textContent;
+}
+
+function channelRow(ch) {
+  const n = ch.channel;
+  const select = el("select", { id: `emg-map-muscle-${n}`, name: `muscle_${n}` });
+  select.append($("emg-muscle-options").content.cloneNode(true));
+  select.value = ch.muscle || "";
+  select.addEventListener("change", noteLeftOut);
+  const seg = el("div", { class: "seg", role: "radiogroup", "aria-label": `Side of ${ch.name}` },
+    ...SIDES.map(([value, word]) => {
+      const input = el("input", { type: "radio", name: `emg-side-${n}`, value });
+      input.checked = (ch.side || "") === value;
+      return el("label", {}, input, el("span", {}, word));
+    }),
+  );
+  const rms = `${Number(ch.rms.toPrecision(3))} ${ch.unit} RMS`;
+  return el("div", { class: "chan-row", "data-channel": String(n) },
+    el("div", { class: "chan-name" }, el("b", {}, `${n}. ${ch.name}`), el("small", { class: "muted" }, rms)),
+    el("label", { class: "chan-label", for: select.id }, "Muscle"),
+    select,
+    seg,
+  );
+}
+
+function showMapping(found, kept) {
+  // Read again (other reading options), the same channels keep the rows the lifter chose.
+  if (kept && kept.names.join("\n") === found.channels.map((c) => c.name).join("\n")) {
+    found = { ...found, channels: found.channels.map((c, i) => ({ ...c, ...kept.rows[i] })) };
+  }
+  mapped = found;
+  const targets = found.targets.map(muscleName).join(" or ");
+  $("emg-map-intro").textContent =
+    `${found.exercise_name}${targets ? ` · target ${targets}` : ""}. ` +
+    `${found.channels.length} channel${found.channels.length === 1 ? "" : "s"} at ` +
+    `${Number(found.sfreq_hz.toPrecision(6))} Hz, ${found.duration_s.toFixed(1)} s. ` +
+    "Pick each channel's muscle where the name did not make it clear; a channel with no muscle is left out.";
+  $("emg-map-rows").replaceChildren(...found.channels.map(channelRow));
+  $("emg-replace-row").hidden = !setHasEmg;
+  $("emg-mapping").hidden = false;
+  noteLeftOut();
+  document.body.dataset.mapping = String(found.channels.length);
+}
+
+function hideMapping() {
+  mapped = null;
+  $("emg-mapping").hidden = true;
+  $("emg-map-rows").replaceChildren();
+  delete document.body.dataset.mapping;
+}
+
+function setButton() {
+  $("emg-analyse").textContent = chosenSet()
+    ? mapped ? "Store with the set" : "Read the channels"
+    : "Analyse";
+}
+
+async function readChannels() {
+  showError("");
+  const file = $("emg-file").files[0];
+  const set = chosenSet();
+  const same = mapped && mapped.file === file && mapped.set === set;
+  const kept = same && { names: mapped.channels.map((c) => c.name), rows: rowsOnPage() };
+  hideMapping();
+  setButton();
+  if (!file || !set) return;
+  const fd = new FormData();
+  fd.append("file", file);
+  readingOptions(fd);
+  const btn = $("emg-analyse");
+  btn.disabled = true;
+  btn.textContent = "Reading the channels…";
+  try {
+    const found = await postForm(`/api/sets/${encodeURIComponent(set)}/emg/channels`, fd);
+    // The lifter may have picked another file or set meanwhile: only the current one's rows.
+    if ($("emg-file").files[0] === file && chosenSet() === set) {
+      showMapping({ ...found, file, set }, kept);
+    }
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    btn.disabled = false;
+    setButton();
+  }
+}
+
+function renderSetView(view, status) {
+  $("emg-set-status").textContent = status;
+  $("emg-set-title").textContent = setLabel();
+  $("emg-set-measured").textContent = `Measured: ${view.measured}`;
+  const words = { pct_mvc: "% MVC", pct_set_peak: "% of set's peak" };
+  const head = el("tr", {}, ...["Muscle", "Reps", "Mean", "Peak"].map((h) => el("th", {}, h)));
+  const rows = view.features.muscles.map((m) =>
+    el("tr", { "data-muscle": m.muscle },
+      el("td", {}, view.muscle_names[m.muscle] || m.muscle, el("small", { class: "muted" }, `${m.role} · ${words[m.basis]}`)),
+      el("td", {}, String(m.reps.length)),
+      el("td", {}, m.mean_pct === null ? "–" : m.mean_pct.toFixed(0)),
+      el("td", {}, m.peak_pct === null ? "–" : m.peak_pct.toFixed(0)),
+    ),
+  );
+  $("emg-set-muscles").replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
+  const left = $("emg-set-left-out");
+  left.textContent = view.left_out.length
+    ? `Left out (no muscle): ${view.left_out.join(", ")}.`
+    : "";
+  left.hidden = !left.textContent;
+  $("emg-set-file").href = `/api/sets/${view.set_id}/emg/file`;
+  $("emg-set-view").hidden = false;
+}
+
+async function loadSetView() {
+  $("emg-set-view").hidden = true;
+  setHasEmg = false;
+  const set = chosenSet();
+  if (!set) return;
+  try {
+    const view = await api(`/api/sets/${encodeURIComponent(set)}/emg`);
+    if (chosenSet() !== set) return;
+    setHasEmg = true;
+    renderSetView(view, "This set's EMG");
+  } catch {
+    // 404: the set has no EMG yet (or is gone; storing says so in one line).
+  }
+}
+
+async function storeWithSet() {
+  if (setHasEmg && !$("emg-replace").checked) {
+    showError("This set has its EMG already: tick 'Replace the EMG this set has' to store this recording instead.");
+    return;
+  }
+  const fd = new FormData();
+  fd.append("file", $("emg-file").files[0]);
+  fd.append("mapping", JSON.stringify(rowsOnPage()));
+  if (setHasEmg) fd.append("replace", "true");
+  readingOptions(fd);
+  const btn = $("emg-analyse");
+  btn.disabled = true;
+  btn.textContent = "Storing…";
+  try {
+    const view = await postForm(`/api/sets/${encodeURIComponent(chosenSet())}/emg`, fd);
+    setHasEmg = true;
+    $("emg-replace").checked = false;
+    hideMapping(); // stored: another store of this file would need a new read and a tick
+    renderSetView(view, "Stored with the set");
+    document.body.dataset.stored = String(view.set_id);
+    $("emg-set-view").scrollIntoView({ behavior: "smooth", block: "start" });
+  } catch (err) {
+    showError(err.message); // the file and the rows stay as they are
+  } finally {
+    btn.disabled = false;
+    setButton();
+  }
+}
+
 async function upload(ev) {
   ev.preventDefault();
   showError("");
@@ -136,9 +339,13 @@ async function upload(ev) {
     showError("Choose a recording first (CSV, EDF/BDF or XDF).");
     return;
   }
+  if (chosenSet()) {
+    await (mapped ? storeWithSet() : readChannels());
+    return;
+  }
   const fd = new FormData();
   fd.append("file", file);
-  for (const name of ["set_uuid", "rate_hz"]) {
+  for (const name of ["rate_hz"]) {
     const v = form.elements[name].value.trim();
     if (v) fd.append(name, v);
   }
@@ -182,6 +389,14 @@ async function reanalyse() {
 }
 
 form.addEventListener("submit", upload);
+$("emg-file").addEventListener("change", readChannels);
+form.elements.set_uuid.addEventListener("change", async () => {
+  await loadSetView();
+  await readChannels();
+});
+for (const input of form.querySelectorAll("input[name=units], #emg-rate")) {
+  input.addEventListener("change", () => { if (chosenSet() && $("emg-file").files[0]) readChannels(); });
+}
 $("emg-reanalyse").addEventListener("click", reanalyse);
 $("emg-target").addEventListener("change", () => {
   for (const input of $("emg-synergists").querySelectorAll("input")) {
@@ -189,4 +404,5 @@ $("emg-target").addEventListener("change", () => {
     if (input.disabled) input.checked = false;
   }
 });
+loadSetView().then(setButton);
 document.body.dataset.ready = "1";
