@@ -48,6 +48,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from mindmuscle.signals.motion.preprocess import moving_mean
+
 __all__ = ["SIMILARITY_THRESHOLD", "FoundSet", "find_set", "rhythm_similarity"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -166,9 +168,7 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
 def _energy_edges(x: FloatArray, lo: int, hi: int, lag: int, share: float) -> tuple[int, int]:
     """Move the edges inwards (at most a period each) to where the movement really starts."""
     quarter = max(1, lag // 4)
-    power = np.sum(x * x, axis=1)
-    kernel = np.ones(quarter) / quarter
-    env = np.sqrt(np.convolve(power, kernel, mode="same"))
+    env = np.sqrt(moving_mean(np.sum(x * x, axis=1)[:, None], quarter)[:, 0])
     level = share * float(np.median(env[lo:hi]))
     head = np.flatnonzero(env[lo : min(lo + lag, hi)] >= level)
     tail = np.flatnonzero(env[max(hi - lag, lo) : hi] >= level)
