@@ -10,7 +10,7 @@ muscles never rated (in a beginner-friendly order), then the well-connected ones
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.models import ConnectionScore, DrillItem, DrillPlan
@@ -64,12 +64,18 @@ FLEX_TIMING_S = (2.0, 5.0, 5.0, 5)
 SWITCH_S = 15.0
 
 
-def muscle_priority(muscle_ids: list[str], scores: Mapping[str, ConnectionScore]) -> list[str]:
+def muscle_priority(
+    muscle_ids: list[str],
+    scores: Mapping[str, ConnectionScore],
+    *,
+    trained: Collection[str] = (),
+) -> list[str]:
     """Order muscles weakest first.
 
     Rated muscles below :data:`CONNECTED_SCORE` come first (lowest score first), then unrated
-    muscles (in :data:`STARTER_MUSCLES` order, others alphabetically after), then connected
-    muscles (lowest score first).
+    muscles (those in ``trained``, the muscles the lifter trains, first; each part in
+    :data:`STARTER_MUSCLES` order, others alphabetically after), then connected muscles (lowest
+    score first).
 
     Examples
     --------
@@ -81,7 +87,7 @@ def muscle_priority(muscle_ids: list[str], scores: Mapping[str, ConnectionScore]
     def key(m: str) -> tuple[int, float, int, str]:
         s = scores.get(m)
         if s is None:
-            return (1, 0.0, starter.get(m, len(starter)), m)
+            return (1, 0.0 if m in trained else 1.0, starter.get(m, len(starter)), m)
         group = 0 if s.score < CONNECTED_SCORE else 2
         return (group, s.score, starter.get(m, len(starter)), m)
 

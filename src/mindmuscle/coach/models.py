@@ -279,6 +279,11 @@ class LoggedSet(_Model):
     focus_mode: FocusMode | None = None
     target_rating: int | None = Field(default=None, ge=0, le=10)
     felt_elsewhere: dict[str, int] = Field(default_factory=dict)
+    imported: bool = Field(
+        default=False,
+        description="Read from a workout-log export (Strong, Hevy, FitNotes...), not logged "
+        "here: what was lifted, with no felt rating unless the lifter gave one.",
+    )
 
 
 class Adaptation(_Model):

@@ -21,21 +21,33 @@ How the plan is built:
    sets (10-12 reps at 60-65%) are not endurance sets, so for the endurance goal they are
    chosen as for hypertrophy; rule 4 applies to the endurance sets of normal training.
 7. **Soreness**: a muscle at 3 skips its exercises; at 2 its exercises are light.
+8. **What the lifter trains** (logged here or imported from Strong, Hevy, FitNotes, ...; the same
+   stored sets): when the coach chooses, a muscle's exercise is the one with that muscle as its
+   first target the lifter has done most (at least :data:`TRAINED_MIN_SETS` sets), else the
+   preferred one; muscles the lifter trains are focused on before untrained ones among the
+   unrated; normal training is the lifter's most trained compound exercise for the main muscle
+   of each full-body slot (squat, bench press, row), then their other most trained compounds,
+   then the full-body default. Exercises the catalogue lacks or whose target muscles are not
+   assigned are left out. Imported sets carry no felt rating unless the export had one.
+9. **Recently trained**: a muscle that was the target of :data:`RECENT_HARD_SETS` or more hard
+   sets (not warm-ups, not left with 5 or more repetitions in reserve) in the last
+   :data:`RECENT_HOURS` hours is not planned when the coach chooses; the lifter's own choice of
+   exercises is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 from mindmuscle.catalog.models import Breathing, Exercise, LoadType, Mechanic, Movement
 from mindmuscle.coach.catalog_view import CatalogView
-from mindmuscle.coach.connection import connection_map
+from mindmuscle.coach.connection import age_days, connection_map
 from mindmuscle.coach.drill import CONNECTED_SCORE, drill_plan, muscle_priority
 from mindmuscle.coach.e1rm import estimate_e1rm
-from mindmuscle.coach.focus import choose_focus
+from mindmuscle.coach.focus import RULE_EVIDENCE, choose_focus
 from mindmuscle.coach.limits import E1RM_KG
 from mindmuscle.coach.loads import format_load, round_load
 from mindmuscle.coach.models import (
@@ -59,6 +71,9 @@ __all__ = [
     "DEFAULT_TRAINING",
     "FOCUS_DOSE",
     "LIGHT_LOAD_FACTOR",
+    "RECENT_HARD_SETS",
+    "RECENT_HOURS",
+    "TRAINED_MIN_SETS",
     "TRAINING_DOSE",
     "Dose",
     "PlanHistory",
@@ -66,6 +81,7 @@ __all__ = [
     "build_plan",
     "focus_slots",
     "pick_exercise",
+    "recently_trained",
     "starting_test_text",
 ]
 
@@ -75,6 +91,14 @@ Role = Literal["focus", "training"]
 CONNECTED_MIN_COUNT = 6
 #: A light day (or a sore muscle) multiplies the percentage of e1RM by this and drops one set.
 LIGHT_LOAD_FACTOR = 0.9
+#: An exercise with at least this many sets in the history is one the lifter trains.
+TRAINED_MIN_SETS = 3
+#: A muscle targeted by this many hard sets within RECENT_HOURS is recently trained.
+RECENT_HARD_SETS = 3
+#: How far back "recently trained" reaches.
+RECENT_HOURS = 48
+#: A set that left this many repetitions in reserve (or more) was not a hard set.
+_EASY_RIR = 5
 #: The short full-body session used when no exercises are given.
 DEFAULT_TRAINING: tuple[str, ...] = (
     "barbell_back_squat",
@@ -251,6 +275,81 @@ def _score_text(muscle: str, score: ConnectionScore | None) -> str:
     return f"{muscle} (score {score.score:.1f} of 10 from {score.count} rated sets)"
 
 
+def _source_text(sets: int, imported: int) -> str:
+    """Where ``sets`` sets of the history came from, ``imported`` of them from an import."""
+    if imported >= sets > 0:
+        return "from your imported history"
+    if imported:
+        return "from your imported history and the sets you logged here"
+    return "logged here"
+
+
+@dataclass(frozen=True)
+class RecentMuscle:
+    """A muscle's hard sets within :data:`RECENT_HOURS`, and how many of them were imported."""
+
+    sets: int
+    imported: int
+
+
+def recently_trained(
+    recent: Sequence[LoggedSet], catalog: CatalogView, *, now: datetime
+) -> dict[str, RecentMuscle]:
+    """The muscles trained hard within :data:`RECENT_HOURS` before ``now``: targets of at least
+    :data:`RECENT_HARD_SETS` sets that were not warm-ups, had a repetition, and did not leave 5 or
+    more repetitions in reserve. Sets logged here and imported sets count alike; sets of
+    exercises the catalogue lacks, or with no target muscle assigned, do not count.
+
+    Examples
+    --------
+    >>> from mindmuscle.catalog import load_catalog
+    >>> now = datetime(2026, 1, 3, 12)
+    >>> curl = LoggedSet(exercise_id="dumbbell_biceps_curl", performed_at=datetime(2026, 1, 2),
+    ...                  load_kg=12, reps=10, imported=True)
+    >>> recently_trained([curl] * 3, load_catalog(), now=now)
+    {'biceps': RecentMuscle(sets=3, imported=3)}
+    >>> recently_trained([curl] * 2, load_catalog(), now=now)
+    {}
+    """
+    sets: dict[str, int] = {}
+    imported: dict[str, int] = {}
+    for s in recent:
+        ex = catalog.exercises.get(s.exercise_id)
+        if ex is None or ex.unassigned or s.set_type == "warmup" or s.reps < 1:
+            continue
+        if s.reps_in_reserve is not None and s.reps_in_reserve >= _EASY_RIR:
+            continue
+        if age_days(s.performed_at, now) * 24.0 > RECENT_HOURS:
+            continue
+        for m in ex.targets:
+            sets[m] = sets.get(m, 0) + 1
+            imported[m] = imported.get(m, 0) + int(s.imported)
+    return {
+        m: RecentMuscle(n, imported[m]) for m, n in sorted(sets.items()) if n >= RECENT_HARD_SETS
+    }
+
+
+def _own_exercise(
+    catalog: CatalogView,
+    muscle_id: str,
+    mechanic: Mechanic,
+    trained: Mapping[str, int],
+    exclude: Collection[str] = (),
+) -> Exercise | None:
+    """The exercise with ``muscle_id`` as its first target and ``mechanic`` that the lifter has
+    done most (at least :data:`TRAINED_MIN_SETS` sets; ties by id), or None."""
+    best: tuple[int, str] | None = None
+    for ex_id, n in trained.items():
+        ex = catalog.exercises.get(ex_id)
+        if ex is None or ex.unassigned or ex_id in exclude or n < TRAINED_MIN_SETS:
+            continue
+        if ex.mechanic != mechanic or ex.targets[0] != muscle_id:
+            continue
+        if best is None or (-n, ex_id) < (-best[0], best[1]):
+            best = (n, ex_id)
+    return None if best is None else catalog.exercises[best[1]]
+
+
 @dataclass(frozen=True)
 class _Choice:
     exercise: Exercise
@@ -266,8 +365,14 @@ def _choose_exercises(
     iso_scores: Mapping[str, ConnectionScore],
     soreness: Mapping[str, int],
     exercise_ids: Sequence[str] | None,
+    trained: Mapping[str, int] | None = None,
+    imported: Callable[[str], int] | None = None,
+    recent: Mapping[str, RecentMuscle] | None = None,
 ) -> tuple[list[_Choice], list[Reason]]:
     slots = focus_slots(profile, scores)
+    trained = trained or {}
+    recent = recent or {}
+    count_imported = imported or (lambda _exercise_id: 0)
     session_why: list[Reason] = []
     connected = sum(1 for s in scores.values() if _is_connected(s))
 
@@ -289,64 +394,94 @@ def _choose_exercises(
     choices: list[_Choice] = []
     if exercise_ids is None:
         used: set[str] = set()
-        for muscle_id in muscle_priority(list(catalog.muscles), scores):
+
+        def recent_skip(ex: Exercise) -> bool:
+            return any(m in recent for m in ex.targets)
+
+        def own_text(ex: Exercise) -> str:
+            n = trained.get(ex.id, 0)
+            return f"{n} sets {_source_text(n, count_imported(ex.id))}"
+
+        # Among unrated muscles, those the lifter trains (first target of an exercise they
+        # have done) come first.
+        trains = {
+            catalog.exercises[i].targets[0]
+            for i, n in trained.items()
+            if n >= TRAINED_MIN_SETS
+            and i in catalog.exercises
+            and not catalog.exercises[i].unassigned
+        }
+        for muscle_id in muscle_priority(list(catalog.muscles), scores, trained=trains):
             if len([c for c in choices if c.role == "focus"]) >= slots:
                 break
-            if soreness.get(muscle_id, 0) >= 2:
+            if soreness.get(muscle_id, 0) >= 2 or muscle_id in recent:
                 continue
             unlocked = _is_connected(iso_scores.get(muscle_id))
             ex = None
             why_text = ""
+            mechanic = Mechanic.ISOLATION
             if unlocked:
-                ex = pick_exercise(catalog, muscle_id, Mechanic.COMPOUND)
+                mechanic = Mechanic.COMPOUND
+                ex = _own_exercise(catalog, muscle_id, mechanic, trained, used) or pick_exercise(
+                    catalog, muscle_id, mechanic
+                )
                 why_text = (
                     f"{muscle_id} isolation score is connected "
                     f"({iso_scores[muscle_id].score:.1f} of 10): compound connection work "
                     "is unlocked."
                 )
             if ex is None:
-                ex = pick_exercise(catalog, muscle_id, Mechanic.ISOLATION)
+                mechanic = Mechanic.ISOLATION
+                ex = _own_exercise(catalog, muscle_id, mechanic, trained, used) or pick_exercise(
+                    catalog, muscle_id, mechanic
+                )
                 why_text = (
                     "Isolation first: compound connection work for this muscle unlocks when "
                     f"its isolation score reaches {CONNECTED_SCORE:g} of 10 over "
                     f"{CONNECTED_MIN_COUNT} rated sets."
                 )
             if ex is None:
-                ex = pick_exercise(catalog, muscle_id, Mechanic.COMPOUND)
+                mechanic = Mechanic.COMPOUND
+                ex = _own_exercise(catalog, muscle_id, mechanic, trained, used) or pick_exercise(
+                    catalog, muscle_id, mechanic
+                )
                 why_text = (
                     f"No isolation exercise for {_muscle_name(catalog, muscle_id)}: "
                     "a compound one instead."
                 )
-            if ex is None or ex.id in used or sore_skip(ex):
+            if ex is None or ex.id in used or sore_skip(ex) or recent_skip(ex):
                 continue
             used.add(ex.id)
-            focus_text = _score_text(_muscle_name(catalog, muscle_id), scores.get(muscle_id))
-            choices.append(
-                _Choice(
-                    ex,
-                    "focus",
-                    (
-                        Reason(
-                            text=(f"Focus exercise for {focus_text}: weakest connections first.")
+            muscle = _muscle_name(catalog, muscle_id)
+            focus_text = _score_text(muscle, scores.get(muscle_id))
+            reasons = [
+                Reason(text=f"Focus exercise for {focus_text}: weakest connections first."),
+                Reason(text=why_text),
+            ]
+            if trained.get(ex.id, 0) >= TRAINED_MIN_SETS:
+                reasons.append(
+                    Reason(
+                        text=(
+                            f"{ex.name} is the {mechanic.value} exercise for {muscle} you do "
+                            f"most ({own_text(ex)}): a movement you know leaves your attention "
+                            "for the muscle, and targeting improves with practice (rule 9)."
                         ),
-                        Reason(text=why_text),
-                    ),
-                )
-            )
-        for ex_id in DEFAULT_TRAINING:
-            if ex_id in catalog.exercises and ex_id not in used:
-                ex = catalog.exercises[ex_id]
-                if sore_skip(ex):
-                    session_why.append(Reason(text=f"{ex.name} skipped: a target muscle is sore."))
-                    continue
-                used.add(ex_id)
-                choices.append(
-                    _Choice(
-                        ex,
-                        "training",
-                        (Reason(text="Normal training: a short full-body session."),),
+                        evidence=list(RULE_EVIDENCE[9]),
                     )
                 )
+            choices.append(_Choice(ex, "focus", tuple(reasons)))
+        training, training_why = _training_choices(
+            catalog=catalog,
+            trained=trained,
+            used=used,
+            skip=lambda ex: sore_skip(ex) or recent_skip(ex),
+            sore_skip=sore_skip,
+            own_text=own_text,
+        )
+        choices += training
+        session_why += training_why
+        if recent:
+            session_why.append(_recent_reason(catalog, recent))
         return choices, [count_reason(choices), *session_why]
 
     given: list[Exercise] = []
@@ -429,6 +564,76 @@ def _choose_exercises(
     return choices, session_why
 
 
+def _recent_reason(catalog: CatalogView, recent: Mapping[str, RecentMuscle]) -> Reason:
+    """Which muscles the coach left for another day because they were trained hard lately."""
+    ordered = sorted(recent.items(), key=lambda kv: (-kv[1].sets, kv[0]))
+    parts = [f"{_muscle_name(catalog, m)} ({r.sets} sets)" for m, r in ordered]
+    total = sum(r.sets for r in recent.values())
+    source = _source_text(total, sum(r.imported for r in recent.values()))
+    source = "" if source == "logged here" else f", {source}"
+    return Reason(
+        text=(
+            f"Trained hard in the last {RECENT_HOURS} h{source}, so the coach plans other "
+            f"muscles today: {', '.join(parts)}."
+        )
+    )
+
+
+def _training_choices(
+    *,
+    catalog: CatalogView,
+    trained: Mapping[str, int],
+    used: set[str],
+    skip: Callable[[Exercise], bool],
+    sore_skip: Callable[[Exercise], bool],
+    own_text: Callable[[Exercise], str],
+) -> tuple[list[_Choice], list[Reason]]:
+    """Normal training: for each full-body slot, the lifter's most trained compound exercise
+    for its main muscle; then their other most trained compounds; then the default."""
+    choices: list[_Choice] = []
+    why: list[Reason] = []
+    covered: set[str] = set()
+    left: list[Exercise] = []
+
+    def add(ex: Exercise, text: str) -> None:
+        used.add(ex.id)
+        covered.add(ex.targets[0])
+        choices.append(_Choice(ex, "training", (Reason(text=text),)))
+
+    defaults = [catalog.exercises[i] for i in DEFAULT_TRAINING if i in catalog.exercises]
+    for default in defaults:
+        muscle_id = default.targets[0]
+        own = _own_exercise(catalog, muscle_id, Mechanic.COMPOUND, trained, used)
+        if own is None:
+            left.append(default)
+        elif not skip(own) and muscle_id not in covered:
+            muscle = _muscle_name(catalog, muscle_id)
+            add(
+                own,
+                f"Normal training for {muscle}: {own.name} is the exercise you do most for it "
+                f"({own_text(own)}).",
+            )
+    for ex_id, _n in sorted(trained.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(choices) >= len(defaults):
+            break
+        ex = catalog.exercises.get(ex_id)
+        if ex is None or ex.unassigned or ex.mechanic != Mechanic.COMPOUND or ex_id in used:
+            continue
+        if trained[ex_id] < TRAINED_MIN_SETS or ex.targets[0] in covered or skip(ex):
+            continue
+        add(ex, f"Normal training: {ex.name}, an exercise you do ({own_text(ex)}).")
+    for ex in left:
+        if len(choices) >= len(defaults) or ex.id in used or ex.targets[0] in covered:
+            continue
+        if sore_skip(ex):
+            why.append(Reason(text=f"{ex.name} skipped: a target muscle is sore."))
+            continue
+        if skip(ex):
+            continue
+        add(ex, "Normal training: a short full-body session.")
+    return choices, why
+
+
 def _prescribe(
     *,
     choice: _Choice,
@@ -437,6 +642,7 @@ def _prescribe(
     e1rm: Callable[[str], E1RM | None],
     e1rm_overrides: Mapping[str, float],
     light_day: bool,
+    source_of: Callable[[str], str] = lambda _exercise_id: "",
     soreness: Mapping[str, int],
 ) -> Prescription:
     ex = choice.exercise
@@ -473,8 +679,15 @@ def _prescribe(
             est = e1rm(ex.id)
             if est is not None:
                 e1rm_kg, source = est.e1rm_kg, "history"
+                # Where the sets came from is said when an import is why the coach knows it.
+                from_import = source_of(ex.id)
+                sets_text = (
+                    f"{from_import}, {est.n_sets} sets"
+                    if from_import
+                    else f"from {est.n_sets} logged sets"
+                )
                 src_text = (
-                    f"estimated by {est.formula} from {est.n_sets} logged sets (recent sets count "
+                    f"estimated by {est.formula} {sets_text} (recent sets count "
                     f"more: half-life {est.half_life_days:g} days)"
                 )
             else:
@@ -593,6 +806,12 @@ class PlanHistory:
     unknown_sets: Mapping[str, int]
     """Exercise id the catalogue lacks -> logged sets of it."""
     e1rm: Callable[[str], E1RM | None]
+    trained: Mapping[str, int] = field(default_factory=dict)
+    """Exercise id -> sets of it in the history (logged here or imported)."""
+    imported: Callable[[str], int] = field(default=lambda _exercise_id: 0)
+    """How many of an exercise's sets came from an import."""
+    recent: Sequence[LoggedSet] = ()
+    """The sets of the last :data:`RECENT_HOURS` hours (at least), oldest first."""
 
     @classmethod
     def of(
@@ -600,9 +819,14 @@ class PlanHistory:
     ) -> PlanHistory:
         """From every logged set (oldest first)."""
         unknown: dict[str, int] = {}
+        trained: dict[str, int] = {}
+        imported: dict[str, int] = {}
         for s in history:
+            trained[s.exercise_id] = trained.get(s.exercise_id, 0) + 1
+            imported[s.exercise_id] = imported.get(s.exercise_id, 0) + int(s.imported)
             if s.exercise_id not in catalog.exercises:
                 unknown[s.exercise_id] = unknown.get(s.exercise_id, 0) + 1
+        recent = [s for s in history if age_days(s.performed_at, now) * 24.0 <= RECENT_HOURS]
         return cls(
             scores=connection_map(history, catalog=catalog, now=now, unknown="skip"),
             iso_scores=connection_map(
@@ -610,6 +834,9 @@ class PlanHistory:
             ),
             unknown_sets=unknown,
             e1rm=lambda exercise_id: estimate_e1rm(history, exercise_id, now=now),
+            trained=trained,
+            imported=lambda exercise_id: imported.get(exercise_id, 0),
+            recent=recent,
         )
 
 
@@ -722,6 +949,9 @@ def build_plan(
         iso_scores=iso_scores,
         soreness=soreness,
         exercise_ids=exercise_ids,
+        trained=read.trained,
+        imported=read.imported,
+        recent=recently_trained(read.recent, catalog, now=now),
     )
     unknown = sorted(read.unknown_sets)
     if unknown:
@@ -735,12 +965,20 @@ def build_plan(
                 )
             )
         )
+
+    def source_of(exercise_id: str) -> str:
+        n_imported = read.imported(exercise_id)
+        if not n_imported:
+            return ""
+        return _source_text(max(read.trained.get(exercise_id, 0), n_imported), n_imported)
+
     exercises = [
         _prescribe(
             choice=c,
             catalog=catalog,
             profile=profile,
             e1rm=read.e1rm,
+            source_of=source_of,
             e1rm_overrides=overrides,
             light_day=decision.decision == "light",
             soreness=soreness,

@@ -179,6 +179,7 @@ def logged_set_of(row: bulk.LoggedSetRow) -> LoggedSet:
         focus_mode=cast("FocusMode | None", row.focus_mode),
         target_rating=row.target_rating,
         felt_elsewhere={k: int(v) for k, v in (row.felt_elsewhere or {}).items()},
+        imported=row.source == "import",
     )
 
 

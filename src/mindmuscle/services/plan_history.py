@@ -9,13 +9,13 @@ day needs no cache of every set.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mindmuscle.catalog.models import Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.e1rm import MAX_E1RM_REPS, estimate_e1rm
 from mindmuscle.coach.models import E1RM, ConnectionScore
-from mindmuscle.coach.plan import PlanHistory
+from mindmuscle.coach.plan import RECENT_HOURS, PlanHistory
 from mindmuscle.coach.summary import (
     HistorySummary,
     LiftedExercise,
@@ -26,7 +26,7 @@ from mindmuscle.coach.summary import (
     e1rm_window,
     rated_windows,
 )
-from mindmuscle.services.history import logged_sets
+from mindmuscle.services.history import logged_set_of, logged_sets
 from mindmuscle.store import Database, bulk
 
 __all__ = ["connection_map_summarised", "history_summary", "plan_history"]
@@ -113,6 +113,13 @@ def plan_history(*, db: Database, user_id: int, catalog: CatalogView, now: datet
     if maps is None:
         return PlanHistory.of(logged_sets(db=db, user_id=user_id), catalog=catalog, now=now)
     unknown = {ex: n for ex, n in summary.sets.items() if ex not in catalog.exercises}
+    since = now - timedelta(hours=RECENT_HOURS)
+    with db.session(readonly=True) as s:
+        # The same stored sets the rest of the plan reads, logged here or imported alike.
+        recent = [
+            logged_set_of(row)
+            for row in bulk.logged_set_rows_by_time(session=s, user_id=user_id, since=since)
+        ]
     return PlanHistory(
         scores=maps[0],
         iso_scores=maps[1],
@@ -120,7 +127,15 @@ def plan_history(*, db: Database, user_id: int, catalog: CatalogView, now: datet
         e1rm=lambda exercise_id: _e1rm(
             db=db, user_id=user_id, summary=summary, exercise_id=exercise_id, now=now
         ),
+        trained=dict(summary.sets),
+        imported=lambda exercise_id: _imported(db=db, user_id=user_id, exercise_id=exercise_id),
+        recent=recent,
     )
+
+
+def _imported(*, db: Database, user_id: int, exercise_id: str) -> int:
+    with db.session(readonly=True) as s:
+        return bulk.imported_set_count(session=s, user_id=user_id, exercise_id=exercise_id)
 
 
 def connection_map_summarised(

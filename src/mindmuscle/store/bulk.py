@@ -34,6 +34,7 @@ __all__ = [
     "felt_elsewhere_rows",
     "first_user_row",
     "history_version",
+    "imported_set_count",
     "insert_sets",
     "iter_sets",
     "late_reflection_set_ids",
@@ -162,6 +163,8 @@ class LoggedSetRow(NamedTuple):
     focus_mode: str | None
     target_rating: int | None
     felt_elsewhere: dict[str, Any] | None
+    source: str
+    """Where the set came from (``import``: read from a workout-log export)."""
 
 
 def logged_set_rows(
@@ -178,7 +181,7 @@ def logged_set_rows(
         select(
             SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
             SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
         )
         .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
         .where(
@@ -192,7 +195,7 @@ def logged_set_rows(
     )  # fmt: skip
     if since is not None:
         q = q.where(SetRow.performed_at >= since)
-    return [LoggedSetRow(*row) for row in session.execute(q)]
+    return [LoggedSetRow._make(row) for row in session.execute(q)]
 
 
 def logged_set_rows_by_time(
@@ -206,7 +209,7 @@ def logged_set_rows_by_time(
         select(
             SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
             SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
         )
         .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
         .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
@@ -214,7 +217,7 @@ def logged_set_rows_by_time(
     )  # fmt: skip
     if since is not None:
         q = q.where(SetRow.performed_at >= since)
-    return [LoggedSetRow(*row) for row in session.execute(q)]
+    return [LoggedSetRow._make(row) for row in session.execute(q)]
 
 
 def any_password(*, session: Session) -> bool:
@@ -277,7 +280,7 @@ def logged_set_rows_by_id(
             select(
                 SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
                 SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-                ReflectionRow.target_rating, ReflectionRow.felt_elsewhere,
+                ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
             )
             .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
             .where(
@@ -288,7 +291,7 @@ def logged_set_rows_by_id(
         )  # fmt: skip
         if since is not None:
             q = q.where(SetRow.performed_at >= since)
-        out.extend(LoggedSetRow(*row) for row in session.execute(q))
+        out.extend(LoggedSetRow._make(row) for row in session.execute(q))
     return out
 
 
@@ -455,3 +458,14 @@ def lift_rows_since(
         .order_by(SetRow.performed_at, SetRow.id)
     )  # fmt: skip
     return [LiftRow(*row) for row in session.execute(q)]
+
+
+def imported_set_count(*, session: Session, user_id: int, exercise_id: str) -> int:
+    """How many of the user's sets of one exercise that are not deleted came from an import."""
+    q = select(func.count(SetRow.id)).where(
+        SetRow.user_id == user_id,
+        SetRow.exercise_id == exercise_id,
+        SetRow.deleted_at.is_(None),
+        SetRow.source == "import",
+    )
+    return int(session.scalar(q) or 0)
