@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -403,3 +404,9 @@ def synthetic_curls_payload() -> dict[str, Any]:
         "ay": acc[:, 1].tolist(),
         "az": acc[:, 2].tolist(),
     }
+
+
+def set_uuid(name: str) -> str:
+    """A set's uuid as a client makes one, the same for the same ``name`` (a UUID: the set
+    model refuses any other id)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mindmuscle-test:{name}"))

@@ -22,7 +22,7 @@ from mindmuscle.services.history import (
     record_set,
 )
 from mindmuscle.store import open_database
-from tests.factories import NOW
+from tests.factories import NOW, set_uuid
 
 
 def test_a_skipped_target_rating_is_stored_as_absent(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_editing_a_set_without_a_rating_invents_none(tmp_path: Path) -> None:
                 db=db,
                 user_id=1,
                 data=SetInput(
-                    uuid=uuid,
+                    uuid=set_uuid(uuid),
                     exercise_id="dumbbell_biceps_curl",
                     performed_at=NOW - timedelta(days=1),
                     load_kg=12.0,
@@ -101,10 +101,12 @@ def test_editing_a_set_without_a_rating_invents_none(tmp_path: Path) -> None:
                 ),
             )
         for uuid in ("plain", "unrated"):
-            detail = edit_set(db=db, user_id=1, ref=uuid, edit=SetEdit(reps=8), now=NOW)
+            detail = edit_set(db=db, user_id=1, ref=set_uuid(uuid), edit=SetEdit(reps=8), now=NOW)
             assert detail.set.reps == 8
             assert [r.changes for r in detail.revisions] == [{"reps": [10, 8]}], uuid
-        plain, unrated = (get_set(db=db, user_id=1, ref=u).set for u in ("plain", "unrated"))
+        plain, unrated = (
+            get_set(db=db, user_id=1, ref=set_uuid(u)).set for u in ("plain", "unrated")
+        )
         assert plain.reflection is None
         assert unrated.reflection is not None
         assert (unrated.reflection.target_rating, unrated.reflection.note) == (None, "felt it")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -78,13 +79,14 @@ WORKER = textwrap.dedent(
     from mindmuscle.coach.models import Reflection
     from mindmuscle.services.history import SetInput, record_set
     from mindmuscle.store import open_database
+    from uuid import NAMESPACE_URL, uuid5
 
     url, worker, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     db = open_database(url)
     for i in range(n):
-        for uuid in (f"w{worker}-{i}", f"w{worker}-{i}", f"shared-{i % 5}"):  # retries included
+        for name in (f"w{worker}-{i}", f"w{worker}-{i}", f"shared-{i % 5}"):  # retries included
             data = SetInput(
-                uuid=uuid,
+                uuid=str(uuid5(NAMESPACE_URL, name)),
                 exercise_id="dumbbell_biceps_curl",
                 performed_at=datetime.now(UTC),
                 load_kg=10.0 + worker,
@@ -123,7 +125,9 @@ def _eight_writers(url: str) -> None:
     uuids = [s.uuid for s in sets]
     assert len(uuids) == len(set(uuids)) == 8 * n_sets + 5
     for w in range(8):
-        mine = [s for s in sets if s.uuid.startswith(f"w{w}-")]
+        names = {str(uuid.uuid5(uuid.NAMESPACE_URL, f"w{w}-{i}")) for i in range(n_sets)}
+        mine = [s for s in sets if s.uuid in names]
+        assert len(mine) == n_sets
         assert sorted(s.reps for s in mine) == list(range(1, n_sets + 1))
         assert {s.load_kg for s in mine} == {10.0 + w}
         assert all(s.reflection is not None and s.reflection.target_rating == w for s in mine)

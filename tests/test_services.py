@@ -41,6 +41,7 @@ from mindmuscle.services.sessions import (
 )
 from mindmuscle.session import LoopOptions
 from mindmuscle.store import Database
+from tests.factories import set_uuid
 from tests.test_store import make_db
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -60,7 +61,7 @@ def _log(
         db=db,
         user_id=1,
         data=SetInput(
-            uuid=uuid,
+            uuid=set_uuid(uuid),
             exercise_id=CURL,
             performed_at=NOW - timedelta(days=days_ago),
             load_kg=load_kg,
@@ -83,7 +84,7 @@ def test_record_set_is_idempotent_and_refuses_unknown_exercises(db: Database) ->
     _log(db, "a", load_kg=12.0, reps=10, rating=6, days_ago=1)
     _log(db, "a", load_kg=99.0, reps=1, rating=0, days_ago=0)
     (only,) = history(db=db, user_id=1)
-    assert (only.uuid, only.load_kg, only.reps) == ("a", 12.0, 10)
+    assert (only.uuid, only.load_kg, only.reps) == (set_uuid("a"), 12.0, 10)
     assert only.reflection is not None and only.reflection.target_rating == 6
     with pytest.raises(UnknownIdError, match="Unknown exercise id 'dumbell_curl'"):
         record_set(
@@ -260,7 +261,7 @@ def test_reflection_recorded_after_the_set(db: Database) -> None:
     got = record_reflection(
         db=db,
         user_id=1,
-        set_uuid="late",
+        set_uuid=set_uuid("late"),
         reflection=Reflection(target_rating=9, reps_in_reserve=3, note="phone buzzed"),
     )
     assert got.reflection is not None
@@ -271,7 +272,7 @@ def test_reflection_recorded_after_the_set(db: Database) -> None:
     )
     from mindmuscle.services.history import get_set
 
-    (rev,) = get_set(db=db, user_id=1, ref="late").revisions
+    (rev,) = get_set(db=db, user_id=1, ref=set_uuid("late")).revisions
     assert rev.kind == "edit"
     assert rev.changes == {
         "reps_in_reserve": [2, 3],  # as logged by _log

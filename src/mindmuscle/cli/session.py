@@ -59,7 +59,7 @@ from mindmuscle.coach.models import (
     Readiness,
     Reflection,
 )
-from mindmuscle.coach.sets import UUID_PATTERN, check_felt_elsewhere, parse_set
+from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
 from mindmuscle.errors import InvalidInputError, MindMuscleError, OutOfRangeError
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services.history import (
@@ -1346,9 +1346,9 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Log one set quickly, with its reflection."""
-    if set_id is not None and not re.fullmatch(UUID_PATTERN, set_id):
-        # The same rule as a set from the phone: a client's id of a set is a UUID.
-        raise OutOfRangeError("uuid", set_id, SET_UUID.allowed())
+    if set_id is not None:
+        # The set model's rule, checked before the database is opened: a client's id is a UUID.
+        SET_UUID.check("uuid", set_id)
     database = open_database(db)
     unit = parse_unit(units) if units else get_profile(db=database, user_id=USER_ID).units
     performed = at or _now()

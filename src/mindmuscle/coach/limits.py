@@ -12,6 +12,7 @@ and what is allowed; :func:`range_errors` turns pydantic's validation errors int
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,6 +56,7 @@ __all__ = [
     "SET_INDEX",
     "SET_UUID",
     "TEMPO_PHASE_S",
+    "UUID_PATTERN",
     "Limit",
     "check_mass",
     "range_errors",
@@ -75,7 +77,8 @@ class Limit:
     """The allowed values of one kind of field.
 
     ``low``/``high`` bound a number (``above_low``: ``low`` itself is not allowed), or, with
-    ``text``, ``high`` is the most characters. ``whole``: an integer; otherwise a finite float.
+    ``text``, ``high`` is the most characters and ``pattern`` (a regular expression) the form
+    the whole text must have. ``whole``: an integer; otherwise a finite float.
     """
 
     what: str
@@ -86,6 +89,7 @@ class Limit:
     above_low: bool = False
     text: bool = False
     words: str = ""
+    pattern: str = ""
 
     def allowed(self) -> str:
         """What is allowed, as a clause: "the load must be a finite number from 0 to 1500 kg"."""
@@ -107,7 +111,11 @@ class Limit:
     def ok(self, value: object) -> bool:
         """Whether ``value`` is allowed."""
         if self.text:
-            return isinstance(value, str) and len(value) <= self.high
+            return (
+                isinstance(value, str)
+                and len(value) <= self.high
+                and (not self.pattern or re.fullmatch(self.pattern, value) is not None)
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
         if self.whole and not isinstance(value, int):
@@ -130,6 +138,8 @@ class Limit:
         bounds: dict[str, Any] = {}
         if self.text:
             bounds["max_length"] = int(self.high)
+            if self.pattern:
+                bounds["pattern"] = self.pattern
         else:
             bounds["gt" if self.above_low else "ge"] = self.low
             if not math.isinf(self.high):
@@ -143,7 +153,9 @@ class Limit:
 
     def field(self, default: Any = ..., *, description: str = "", **extra: Any) -> Any:
         """A pydantic ``Field`` with these bounds (they show in the JSON schema); ``extra``
-        adds other constraints (``min_length``)."""
+        adds other constraints (``min_length``, or ``default_factory`` instead of ``default``)."""
+        if "default_factory" in extra:
+            return Field(**self.bounds(description), **extra)
         return Field(default, **self.bounds(description), **extra)
 
 
@@ -161,12 +173,17 @@ NOTE = Limit("a note", high=2000, text=True)
 CUE = Limit("a cue", high=500, text=True)
 EXERCISE_ID = Limit("an exercise id", high=100, text=True)
 MUSCLE_ID = Limit("a muscle id", high=100, text=True)
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+"""A set's uuid as the clients make it (``crypto.randomUUID()`` on the phone, ``uuid4`` in the
+terminal, ``uuid5`` of a row in an import): 8-4-4-4-12 hexadecimal digits."""
 SET_UUID = Limit(
     "a set's uuid",
     high=36,
     text=True,
     words="a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)",
+    pattern=UUID_PATTERN,
 )
+"""The client's id of a set, the key that stores a retried write once."""
 IMPORT_KEY = Limit("an import key", high=200, text=True)
 TEMPO_PHASE_S = Limit("a tempo phase", 0, TEMPO_PHASE_MAX_S, unit="s")
 ID = Limit(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
@@ -29,16 +29,24 @@ from mindmuscle.coach.limits import (
     REPS,
     REPS_IN_RESERVE,
     SET_INDEX,
+    SET_UUID,
+    UUID_PATTERN,
     range_errors,
 )
 from mindmuscle.coach.models import FocusMode, Reflection, SetType
 from mindmuscle.errors import OutOfRangeError, UnknownIdError
 
-__all__ = ["SET_TYPES", "SetInput", "SetSource", "check_felt_elsewhere", "check_set", "parse_set"]
+__all__ = [
+    "SET_TYPES",
+    "UUID_PATTERN",
+    "SetInput",
+    "SetSource",
+    "check_felt_elsewhere",
+    "check_set",
+    "parse_set",
+]
 
 SetSource = Literal["guided", "log", "import", "experiment", "drill"]
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-"""A set's uuid as a client sends it: 8-4-4-4-12 hexadecimal digits."""
 
 SET_TYPES: tuple[str, ...] = ("warmup", "working", "drop", "failure", "amrap", "test")
 
@@ -47,14 +55,15 @@ class SetInput(BaseModel):
     """A set to store: what the lifter did, and their reflection.
 
     ``uuid`` is made by the client (a phone, the terminal) so that a retried write is stored
-    once; it is generated when missing. ``import_key`` identifies a row of an imported file
-    (importing the file again stores nothing new). ``reps_in_reserve`` is the set's own when
-    there is no reflection (an imported RPE); a reflection's value wins.
+    once; it is generated when missing, and must be a UUID (:data:`UUID_PATTERN`).
+    ``import_key`` identifies a row of an imported file (importing the file again stores
+    nothing new). ``reps_in_reserve`` is the set's own when there is no reflection (an
+    imported RPE); a reflection's value wins.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    uuid: str = Field(default_factory=lambda: str(uuid_mod.uuid4()), min_length=1, max_length=36)
+    uuid: str = SET_UUID.field(default_factory=lambda: str(uuid_mod.uuid4()))
     exercise_id: str = EXERCISE_ID.field()
     performed_at: datetime
     load_kg: float = LOAD_KG.field(description="0 for bodyweight sets.")

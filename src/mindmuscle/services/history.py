@@ -399,8 +399,9 @@ def _checked_values(row: SetRow, edit: SetEdit, catalog: Catalog) -> dict[str, A
         {"target_rating", "focus_rating", "felt_elsewhere", "note"} & set(values)
     )
     rir = values.get("rir", row.rir)
+    # The uuid is not edited and not checked again: a set stored before ids had to be UUIDs
+    # (``log --uuid notauuid`` once stored it) can still be corrected.
     candidate = {
-        "uuid": row.uuid,
         "exercise_id": row.exercise_id,
         "performed_at": row.performed_at,
         "load_kg": values.get("load_kg", row.load_kg),

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
-from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX
+from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX, SET_UUID
 from mindmuscle.coach.models import FocusMode, Prescription, Profile, Reflection
-from mindmuscle.coach.sets import UUID_PATTERN, SetInput, check_set, parse_set
+from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.config import Settings
 from mindmuscle.errors import MindMuscleError
 from mindmuscle.services.catalog import catalog_for_exercise_in, user_catalog
@@ -294,15 +294,13 @@ def check_import_set(fields: dict[str, object], *, catalog: CatalogView, now: da
 
 # --- the sets of many phones at once: one commit per batch, each set its own outcome ----------
 
-_UUID = UUID_PATTERN
-
 
 class WebSetInput(BaseModel):
     """A set as the phone sends it: what was done, the reflection, the prescription in force."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    uuid: str = Field(pattern=_UUID, description="Made by the phone; a retry sends the same.")
+    uuid: str = SET_UUID.field(description="Made by the phone; a retry sends the same.")
     session_id: int | None = ID.field(None)
     exercise_id: str = EXERCISE_ID.field(min_length=1)
     exercise_index: int | None = SET_INDEX.field(None)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from mindmuscle.coach.limits import SET_UUID, UUID_PATTERN
 from mindmuscle.coach.models import Reflection
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.errors import OutOfRangeError, UnknownIdError
@@ -107,3 +109,66 @@ def test_a_set_may_be_dated_a_day_ahead_but_no_more() -> None:
     with pytest.raises(OutOfRangeError, match="at most a day ahead of now") as info:
         check_set(late, catalog=CATALOG, now=NOW)
     assert info.value.field == "performed_at"
+
+
+UUID_WORDS = "a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "a",
+        "",
+        "notauuid",
+        "0e44f168894c42d783d91d1e5a3c6f20",  # the 32 digits without their hyphens
+        "{0e44f168-894c-42d7-83d9-1d1e5a3c6f20}",
+        "0e44f168-894c-42d7-83d9-1d1e5a3c6f20\n",
+        " 0e44f168-894c-42d7-83d9-1d1e5a3c6f2",
+        "0e44f168-894c-42d7-83d9-1d1e5a3c6f2g",
+        "0e44f168-894c-42d7-83d9_1d1e5a3c6f20",
+        "0e44f1688-94c-42d7-83d9-1d1e5a3c6f20",
+    ],
+)
+def test_a_uuid_that_is_not_a_uuid_is_refused_in_one_line(given: str) -> None:
+    with pytest.raises(OutOfRangeError) as caught:
+        parse_set(_fields(uuid=given))
+    assert (caught.value.field, caught.value.value, caught.value.allowed) == (
+        "uuid",
+        given,
+        UUID_WORDS,
+    )
+    assert not SET_UUID.ok(given)
+
+
+def test_a_uuid_of_the_wrong_type_is_refused_in_one_line() -> None:
+    with pytest.raises(
+        OutOfRangeError, match=r"^uuid 12 is not allowed: it must be a valid string"
+    ):
+        parse_set(_fields(uuid=12))
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        str(uuid.UUID(int=0x9392DF52BF064FF5BDBE867D2195D6BB)),  # a uuid4, as the terminal's
+        "0e44f168-894c-42d7-83d9-1d1e5a3c6f20",  # crypto.randomUUID() on the phone
+        "0E44F168-894C-42D7-83D9-1D1E5A3C6F20",  # upper case is the same digits
+        str(uuid.uuid5(uuid.NAMESPACE_URL, "strong.csv:12")),
+        str(uuid.UUID(hex="f" * 32, version=5)),  # an import's row: a digest marked as uuid5
+        "00000000-0000-0000-0000-000000000000",
+    ],
+)
+def test_a_well_formed_uuid_is_kept_as_given(given: str) -> None:
+    assert parse_set(_fields(uuid=given)).uuid == given
+    assert SET_UUID.ok(given)
+
+
+def test_a_set_without_a_uuid_gets_a_fresh_one() -> None:
+    a, b = SetInput(**_fields()), SetInput(**_fields())
+    assert a.uuid != b.uuid
+    assert uuid.UUID(a.uuid).version == 4 and str(uuid.UUID(a.uuid)) == a.uuid
+
+
+def test_the_schema_carries_the_pattern_for_clients() -> None:
+    schema = SetInput.model_json_schema()["properties"]["uuid"]
+    assert (schema["pattern"], schema["maxLength"]) == (UUID_PATTERN, 36)
