@@ -177,3 +177,37 @@ def test_workout_show_prints_the_exports_duration(tmp_path: Path, shared_data: P
         runner.invoke(app, ["workout", "show", str(ids[0]), "--json", "--db", db]).output
     )
     assert shown["duration_s"] == 6180.0
+
+
+def test_history_lists_workouts_with_how_long_each_took(tmp_path: Path, shared_data: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "h.db")
+    logs = shared_data / "logs"
+    for name, unit in (
+        ("openweight/strong-real.csv", ["--unit", "kg"]),
+        ("vis-strong-go/alt.csv", ["--unit", "kg"]),
+        ("openweight/hevy-real.csv", []),
+    ):
+        done = runner.invoke(app, ["import", str(logs / name), *unit, "--db", db])
+        assert done.exit_code == 0, done.output
+    table = runner.invoke(app, ["history", "--workouts", "--db", db], env={"COLUMNS": "80"})
+    assert table.exit_code == 0, table.output
+    rows = [line.split() for line in table.output.splitlines() if line.strip()[:1].isdigit()]
+    # The start is shown in the local time zone; how long it took is the export's own.
+    assert [(r[-1], r[-2], " ".join(r[3:-2])) for r in rows] == [
+        ("import", "11", "1 h 1 min"),
+        ("import", "11", "1 h 2 min"),
+        ("import", "15", "1 h 45 min"),
+        ("import", "15", "1 h 43 min"),
+        ("import", "9", "-"),  # the old Strong dialect states no duration
+    ]
+    assert table.output.splitlines()[0].strip() == "Workouts: all 5 workouts, newest first"
+    two = runner.invoke(app, ["history", "--workouts", "--limit", "2", "--json", "--db", db])
+    got = json.loads(two.output)
+    assert [(w["sets"], w["duration_s"]) for w in got] == [(11, 3660.0), (11, 3720.0)]
+    none = runner.invoke(app, ["history", "--workouts", "--since", "2030-01-01", "--db", db])
+    assert none.output.startswith("No workouts since 2030-01-01 yet")
+    both = runner.invoke(app, ["history", "--workouts", "--exercise", "bench", "--db", db])
+    assert both.exit_code == 2
+    assert "--workouts lists whole workouts; leave out --exercise" in both.output
+    assert "Traceback" not in both.output

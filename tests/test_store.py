@@ -354,6 +354,7 @@ def test_list_workouts_spans_each_session_by_its_sets(db: Database) -> None:
             ),
         ]  # fmt: skip
         assert repo.list_workouts(session=s, user_id=1, limit=1, offset=1) == got[1:]
+        assert repo.list_workouts(session=s, user_id=1, since=T0 + timedelta(days=1)) == got[:1]
         assert repo.list_workouts(session=s, user_id=2) == []
 
 

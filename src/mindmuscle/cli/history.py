@@ -17,12 +17,19 @@ from rich.table import Table
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
-from mindmuscle.services.history import connection_map, e1rm_by_exercise, history, user_catalog
+from mindmuscle.services.history import (
+    WorkoutSummary,
+    connection_map,
+    e1rm_by_exercise,
+    history,
+    user_catalog,
+    workouts,
+)
 from mindmuscle.services.profile import get_profile
 from mindmuscle.store import LOCAL_USER_ID
 from mindmuscle.units import MassUnit, from_kg
 
-__all__ = ["history_command", "map_command"]
+__all__ = ["history_command", "map_command", "took"]
 
 USER_ID = LOCAL_USER_ID
 _HISTORY_ROWS = 20  # sets shown by `history` without --limit, --all or --since
@@ -54,6 +61,37 @@ def _since(text: str, now: datetime) -> datetime:
     return day.astimezone(UTC)
 
 
+def took(seconds: float | None) -> str:
+    """How long a workout lasted: ``38 min``, ``1 h 43 min``; empty when it is not known (or
+    under half a minute), never a made-up ``0 min``."""
+    minutes = 0 if seconds is None else round(seconds / 60)
+    if minutes < 1:
+        return ""
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def _workouts_table(found: list[WorkoutSummary], title: str, more: bool) -> None:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("#", "started", "took", "sets", "from"):
+        table.add_column(header, justify="right" if header in ("#", "sets") else "left")
+    for w in found:
+        table.add_row(
+            str(w.session_id),
+            w.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            took(w.duration_s) or "-",
+            str(w.sets),
+            w.source,
+        )
+    console.print(table, highlight=False)
+    if more:
+        console.print(
+            "Older workouts: --limit N, --all, or --since YYYY-MM-DD.", style="dim", highlight=False
+        )
+
+
 def _muscle(catalog: Catalog, muscle_id: str) -> str:
     muscle = catalog.muscles.get(muscle_id)
     return muscle.name.split(" (")[0].lower() if muscle is not None else muscle_id
@@ -80,16 +118,55 @@ def history_command(
     deleted: Annotated[
         bool, typer.Option("--deleted", help="Also show deleted sets (marked; restorable).")
     ] = False,
+    by_workout: Annotated[
+        bool,
+        typer.Option(
+            "--workouts",
+            help="One line per workout (start, how long it took, sets), newest first; sets "
+            "logged on their own (`log`) belong to no workout and are listed without it.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Show logged sets with their ratings, and the estimated 1RM per exercise.
 
     Newest first: the last 20 sets, or --limit N, --all, --since DATE; --exercise for one
     exercise. --json gives every set (oldest first) unless --limit or --since narrow it.
+    --workouts lists workouts instead, with how long each took.
     """
     now = _now()
     start = None if since is None else _since(since, now)
+    if by_workout and (exercise is not None or deleted):
+        raise typer.BadParameter(
+            "--workouts lists whole workouts; leave out --exercise and --deleted, or leave "
+            "out --workouts to list sets.",
+            param_hint="'--workouts'",
+        )
     database = open_existing(db)
+    if by_workout:
+        default = None if as_json or show_all or start is not None else _HISTORY_ROWS
+        wanted = None if show_all else (limit if limit is not None else default)
+        found = workouts(
+            db=database,
+            user_id=USER_ID,
+            since=start,
+            limit=None if wanted is None else wanted + 1,
+        )
+        more = wanted is not None and len(found) > wanted
+        found = found[:wanted] if more else found
+        if as_json:
+            typer.echo(json.dumps([w.model_dump(mode="json") for w in found], indent=2))
+        elif not found:
+            when = f" since {start.astimezone():%Y-%m-%d}" if start is not None else ""
+            console.print(
+                f"No workouts{when} yet (sets logged on their own are listed without --workouts).",
+                highlight=False,
+            )
+        else:
+            noun = "workout" if len(found) == 1 else "workouts"
+            shown = f"the newest {len(found)}" if more else f"all {len(found)}"
+            _workouts_table(found, f"Workouts: {shown} {noun}, newest first", more)
+        return
     catalog = user_catalog(db=database, user_id=USER_ID)
     exercise_id = None if exercise is None else catalog.exercise_named(exercise).id
     default = None if as_json or show_all or start is not None else _HISTORY_ROWS

@@ -21,6 +21,7 @@ from typer import _click
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, check_rate, console
 from mindmuscle.cli._db import open_existing
+from mindmuscle.cli.history import took
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError
@@ -59,17 +60,6 @@ def _kg(load_kg: float, units: MassUnit) -> str:
 
 def _when(t: datetime) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _took(seconds: float | None) -> str:
-    """``38 min``, ``1 h 43 min``; empty for an unknown duration or one under half a minute."""
-    minutes = 0 if seconds is None else round(seconds / 60)
-    if minutes < 1:
-        return ""
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def _value(field: str, value: Any, units: MassUnit, catalog: Catalog) -> str:
@@ -443,9 +433,9 @@ def _show_workout(w: WorkoutDetail, units: MassUnit, catalog: Catalog, as_json: 
         typer.echo(w.model_dump_json(indent=2))
         return
     state = "" if w.deleted_at is None else f" [deleted {_when(w.deleted_at)}]"
-    took = _took(w.duration_s)
+    lasted = took(w.duration_s)
     console.print(
-        f"Workout {w.session_id}, {_when(w.started_at)}{', ' + took if took else ''} "
+        f"Workout {w.session_id}, {_when(w.started_at)}{', ' + lasted if lasted else ''} "
         f"({w.source}), {len(w.sets)} set(s){state}",
         highlight=False,
         soft_wrap=True,

@@ -524,12 +524,19 @@ def _workout(s: Session, user_id: int, session_id: int) -> WorkoutDetail:
 
 
 def workouts(
-    *, db: Database, user_id: int, limit: int | None = None, offset: int = 0
+    *,
+    db: Database,
+    user_id: int,
+    since: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[WorkoutSummary]:
-    """The workouts that hold sets, newest first, each with its duration (``offset`` pages
-    back in time; deleted workouts and sets left out)."""
+    """The workouts that hold sets, newest first, each with its duration (``since``: those
+    started then or later; ``offset`` pages back in time; deleted workouts and sets left out)."""
     with db.session(readonly=True) as s:
-        spans = repo.list_workouts(session=s, user_id=user_id, limit=limit, offset=offset)
+        spans = repo.list_workouts(
+            session=s, user_id=user_id, since=since, limit=limit, offset=offset
+        )
     return [
         WorkoutSummary(
             session_id=w.session_id,

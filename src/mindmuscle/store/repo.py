@@ -354,10 +354,16 @@ class WorkoutSpan(NamedTuple):
 
 
 def list_workouts(
-    *, session: Session, user_id: int, limit: int | None = None, offset: int = 0
+    *,
+    session: Session,
+    user_id: int,
+    since: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[WorkoutSpan]:
     """Sessions that hold sets, newest first, with their first and last set's time and their
-    number of sets (deleted sets and deleted sessions left out); ``offset`` pages back."""
+    number of sets (deleted sets and deleted sessions left out); ``since``: only sessions
+    started then or later; ``offset`` pages back."""
     q = (
         select(
             SessionRow.id,
@@ -379,6 +385,8 @@ def list_workouts(
         .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
         .offset(offset)
     )
+    if since is not None:
+        q = q.where(SessionRow.started_at >= since)
     if limit is not None:
         q = q.limit(limit)
     return [WorkoutSpan(*row) for row in session.execute(q)]
