@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -53,22 +54,34 @@ def _import(client: TestClient, path: Path, unit: str | None) -> None:
 # ------------------------------------------------------------------ the rule, on its own
 
 
-def test_the_stored_end_gives_the_duration_even_when_every_set_shares_one_time() -> None:
+def test_an_imports_stored_end_gives_the_duration_though_every_set_shares_one_time() -> None:
     end = T0 + timedelta(hours=1, minutes=43)
-    assert workout_duration_s(started_at=T0, ended_at=end, set_times=[T0, T0, T0]) == 6180.0
+    got = workout_duration_s(started_at=T0, ended_at=end, set_times=[T0, T0, T0], source="import")
+    assert got == 6180.0
 
 
 def test_without_an_end_the_sets_span_the_workout() -> None:
     times = [T0 + timedelta(minutes=m) for m in (0, 7, 31)]
-    assert workout_duration_s(started_at=T0, ended_at=None, set_times=times) == 1860.0
+    got = workout_duration_s(started_at=T0, ended_at=None, set_times=times, source="import")
+    assert got == 1860.0
+
+
+@pytest.mark.parametrize("source", ["guided", "log", "experiment"])
+def test_a_workout_run_here_is_timed_by_its_sets(source: str) -> None:
+    # Planned at a morning readiness check, trained in the evening, its end heard at night.
+    times = [T0 + timedelta(hours=9, minutes=m) for m in (0, 25, 48)]
+    end = T0 + timedelta(hours=13)
+    got = workout_duration_s(started_at=T0, ended_at=end, set_times=times, source=source)
+    assert got == 48 * 60.0
 
 
 @pytest.mark.parametrize(
     "ended_at", [None, T0, T0 - timedelta(minutes=5)], ids=["no end", "end at start", "reversed"]
 )
 def test_nothing_is_made_up_when_neither_tells(ended_at: datetime | None) -> None:
-    assert workout_duration_s(started_at=T0, ended_at=ended_at, set_times=[T0, T0]) is None
-    assert workout_duration_s(started_at=T0, ended_at=ended_at, set_times=[]) is None
+    for times in ([T0, T0], []):
+        got = workout_duration_s(started_at=T0, ended_at=ended_at, set_times=times, source="import")
+        assert got is None
 
 
 # ------------------------------------------------------------------ real exports, through the API
@@ -141,6 +154,28 @@ def test_a_deleted_workout_or_set_leaves_the_list(tmp_path: Path, shared_data: P
         assert client.delete(f"/api/sets/{one['id']}").status_code == 200
         (left,) = _workouts(client)
         assert (left["sets"], left["duration_s"]) == (older["sets"] - 1, 6180.0)
+
+
+def test_a_guided_workout_is_timed_by_its_sets_not_by_when_it_was_planned_and_closed(
+    tmp_path: Path,
+) -> None:
+    from tests.test_web_api import _plan, _set_body
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    with _client(tmp_path) as client:
+        plan = _plan(client)  # stored now: the readiness check
+        for i, minutes_ago in enumerate((130, 110, 95)):  # the sets, stamped by the phone
+            at = (now - timedelta(minutes=minutes_ago)).isoformat().replace("+00:00", "Z")
+            body = _set_body(plan, uuid=str(uuid.UUID(int=i + 1)), set_index=i, performed_at=at)
+            r = client.post("/api/sets", json=body)
+            assert r.status_code == 200, r.text
+        sid = plan["session_id"]
+        assert client.post(f"/api/sessions/{sid}/end").status_code == 200  # heard late
+        (w,) = _workouts(client)
+        assert (w["session_id"], w["source"], w["sets"]) == (sid, "guided", 3)
+        assert w["ended_at"] is not None
+        assert w["duration_s"] == 35 * 60.0
+        assert client.get(f"/api/sessions/{sid}").json()["duration_s"] == 35 * 60.0
 
 
 def test_the_workouts_list_refuses_a_bad_page(tmp_path: Path) -> None:

@@ -272,10 +272,16 @@ class SetDetail(BaseModel):
 
 
 _DURATION_HELP = (
-    "Seconds from the workout's stored start to its end (an import's own duration, a guided "
-    "session's finish), else from its first set to its last; null when neither is known (an "
+    "Seconds from an imported workout's stored start to its end (the duration its export "
+    "gave), else from the workout's first set to its last; null when neither is known (an "
     "import whose sets share one time and whose export gave no duration)."
 )
+
+_STATED_TIMES = frozenset({"import"})
+"""The sources whose stored start and end are the workout's own: an export states them. A
+session run here stores when its plan was made (a readiness check hours before the gym) and when
+the server heard of its end (an offline phone's finish arrives when it is back online; a session
+left interrupted is closed when the next one starts), so its sets' own times tell instead."""
 
 
 def workout_duration_s(
@@ -283,24 +289,29 @@ def workout_duration_s(
     started_at: datetime,
     ended_at: datetime | None,
     set_times: Sequence[datetime],
+    source: str,
 ) -> float | None:
     """How long a workout lasted, in seconds, or None when nothing stored tells.
 
-    The workout's own start and end come first: an imported workout's sets all carry the
-    workout's start, so only the export's duration (stored as the end) says how long it was.
-    Without an end, the time from the first to the last set; nothing when that is zero.
+    An imported workout's sets all carry the workout's start, so only the export's duration
+    (stored as the workout's end) says how long it was. A workout run here, or an import whose
+    export gave no duration: the time from its first set to its last; nothing when that is zero.
 
     Examples
     --------
-    >>> from datetime import UTC, datetime
+    >>> from datetime import UTC, datetime, timedelta
     >>> t0 = datetime(2020, 9, 15, 11, 22, 57, tzinfo=UTC)
-    >>> workout_duration_s(started_at=t0, ended_at=t0.replace(hour=13, minute=5),
-    ...                    set_times=[t0, t0])
+    >>> workout_duration_s(started_at=t0, ended_at=t0 + timedelta(minutes=103),
+    ...                    set_times=[t0, t0], source="import")
     6180.0
-    >>> workout_duration_s(started_at=t0, ended_at=None, set_times=[t0, t0]) is None
+    >>> workout_duration_s(started_at=t0, ended_at=None, set_times=[t0, t0],
+    ...                    source="import") is None
     True
+    >>> workout_duration_s(started_at=t0, ended_at=t0 + timedelta(hours=9), source="guided",
+    ...                    set_times=[t0 + timedelta(hours=5), t0 + timedelta(hours=6)])
+    3600.0
     """
-    if ended_at is not None and ended_at > started_at:
+    if source in _STATED_TIMES and ended_at is not None and ended_at > started_at:
         return (ended_at - started_at).total_seconds()
     if not set_times:
         return None
@@ -519,6 +530,7 @@ def _workout(s: Session, user_id: int, session_id: int) -> WorkoutDetail:
             started_at=row.started_at,
             ended_at=row.ended_at,
             set_times=[r.performed_at for r in sets if r.deleted_at is None],
+            source=row.source,
         ),
     )
 
@@ -548,6 +560,7 @@ def workouts(
                 started_at=w.started_at,
                 ended_at=w.ended_at,
                 set_times=[w.first_set_at, w.last_set_at],
+                source=w.source,
             ),
         )
         for w in spans

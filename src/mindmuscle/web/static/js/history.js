@@ -1,8 +1,8 @@
 // History: workouts newest first (date, duration, exercises, sets, volume, mean felt rating);
 // open one to edit or delete a set or the whole workout, with undo (GET/PATCH/DELETE
 // /api/sets/{id}, /api/sessions/{id} and their /restore). A workout's duration is the one the
-// server keeps (GET /api/sessions: its stored start and end, an import's own duration), else
-// its first to last set; none is shown when neither is known.
+// server gives (GET /api/sessions: an import's own duration, else its first to last set); a
+// workout without a session, its first to last set; none is shown when neither is known.
 
 import { api, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
