@@ -352,3 +352,45 @@ def test_the_upload_limit_and_the_origin_check_come_first(tmp_path: Path) -> Non
             )
             assert no_token.status_code == 403, no_token.text
         assert c.get(f"/api/sets/{set_id}/emg").status_code == 404
+
+
+def test_a_muscle_calibrated_without_a_side_is_used_for_its_one_mapped_side(
+    client: TestClient,
+) -> None:
+    db = _db(client)
+    _, uuid = add_set(db)
+    calibrate(db, "biceps")
+    rows = [{"channel": 1, "muscle": "biceps", "side": "left"}, {"channel": 2, "muscle": None}]
+    r = _store(client, uuid, two_channel_csv(), rows)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    [muscle] = view["features"]["muscles"]
+    assert (muscle["muscle"], muscle["basis"]) == ("biceps_left", "pct_mvc")
+    assert [rep["mean_pct"] for rep in muscle["reps"]] == pytest.approx(
+        [100 * AMPS[0]] * 3, rel=0.03
+    )
+    assert view["calibrations"] == {
+        "biceps_left": f"calibrated {PERFORMED - timedelta(minutes=20):%Y-%m-%d %H:%M}"
+        " (as biceps, no side given)"
+    }
+
+
+def test_a_calibration_without_a_side_is_not_used_when_both_sides_are_mapped(
+    client: TestClient,
+) -> None:
+    # Two electrodes: a level calibrated under the bare name could be either one's.
+    db = _db(client)
+    _, uuid = add_set(db)
+    calibrate(db, "biceps")
+    rows = [
+        {"channel": 1, "muscle": "biceps", "side": "left"},
+        {"channel": 2, "muscle": "biceps", "side": "right"},
+    ]
+    r = _store(client, uuid, two_channel_csv(), rows)
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert [m["basis"] for m in view["features"]["muscles"]] == ["pct_set_peak"] * 2
+    assert view["calibrations"] == {
+        "biceps_left": "not calibrated: % of this set's peak",
+        "biceps_right": "not calibrated: % of this set's peak",
+    }

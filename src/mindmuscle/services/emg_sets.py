@@ -188,18 +188,28 @@ def _calibrations(
     performed_at: datetime,
     placement: str | None,
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """The level of each muscle's valid calibration, and a word on each muscle's."""
+    """The level of each muscle's valid calibration, and a word on each muscle's.
+
+    A muscle mapped with a side (``biceps_left``) uses its own calibration, else one made for
+    the muscle without a side (``biceps``) when the recording maps that muscle on one side only:
+    one electrode, whichever name it was calibrated under. With both sides mapped, a side-less
+    calibration could be either electrode's, so it is not used for either.
+    """
     muscles = list(recording.channels)
+    unsided = _unsided(muscles)
     with db.session(readonly=True) as s:
-        rows = repo.latest_calibrations(session=s, user_id=user_id, muscles=muscles)
+        rows = repo.latest_calibrations(
+            session=s, user_id=user_id, muscles=[*muscles, *unsided.values()]
+        )
         found = {m: (r.level, r.unit, r.created_at, r.placement) for m, r in rows.items()}
     levels: dict[str, float] = {}
     notes: dict[str, str] = {}
     for muscle, unit in zip(muscles, recording.units, strict=True):
-        if muscle not in found:
+        name = muscle if muscle in found else unsided.get(muscle, muscle)
+        if name not in found:
             notes[muscle] = "not calibrated: % of this set's peak"
             continue
-        level, cal_unit, made, cal_placement = found[muscle]
+        level, cal_unit, made, cal_placement = found[name]
         flags = calibration_flags(made, cal_placement, now=performed_at, placement_now=placement)
         if made > performed_at + timedelta(hours=SESSION_HOURS):
             flags.append(f"made after this set's session ({made:%Y-%m-%d %H:%M})")
@@ -209,8 +219,22 @@ def _calibrations(
             notes[muscle] = "calibration not used: " + "; ".join(flags)
             continue
         levels[muscle] = level
-        notes[muscle] = f"calibrated {made:%Y-%m-%d %H:%M}"
+        notes[muscle] = f"calibrated {made:%Y-%m-%d %H:%M}" + (
+            f" (as {name}, no side given)" if name != muscle else ""
+        )
     return levels, notes
+
+
+def _unsided(muscles: Sequence[str]) -> dict[str, str]:
+    """Each muscle mapped with a side, on one side only, and its name without the side."""
+    bases = {
+        m: m.removesuffix(side) for m in muscles for side in ("_left", "_right") if m.endswith(side)
+    }
+    return {
+        m: base
+        for m, base in bases.items()
+        if base not in muscles and list(bases.values()).count(base) == 1
+    }
 
 
 def analyse_set_emg(
