@@ -141,6 +141,16 @@ def test_the_plan_chooses_what_the_import_shows_the_lifter_trains(
         "history, 6 sets (recent sets count more: half-life 14 days)); connection practice at "
         "60-70% e1RM, rounded to what you own."
     )
+    # What the lifter last lifted, as the reference for the load.
+    assert curl[4] == (
+        "Your last working set of Barbell Curl: 32.5 kg x 7 on 3 Mar 2026 (from your imported "
+        "history)."
+    )
+    # The warm-up is not a working set.
+    assert _texts(plan, "dumbbell_bench_press")[2] == (
+        "Your last working set of Dumbbell Bench Press: 28 kg x 7 on 24 Feb 2026 (from your "
+        "imported history)."
+    )
     assert _texts(plan, "leg_press")[0] == (
         "Normal training for Quads: Leg Press is the exercise you do most for it (3 sets from "
         "your imported history)."
@@ -231,6 +241,11 @@ def test_sets_logged_here_count_as_recently_trained_the_same(db: Database, tmp_p
     assert list(summed.recent) == list(full.recent) and len(full.recent) == 6
     assert [summed.imported(i) for i in ids.values()] == [full.imported(i) for i in ids.values()]
     assert full.imported("barbell_curl") == 6
+    for exercise_id in [*ids.values(), "leg_press", "pull_up", "user_zorb_flinging"]:
+        assert summed.last_working(exercise_id) == full.last_working(exercise_id), exercise_id
+    last = full.last_working("barbell_curl")
+    assert last is not None and (last.load_kg, last.reps, last.imported) == (30.0, 10, False)
+    assert full.last_working("pull_up") is None  # body weight: no load to refer to
 
 
 def test_an_export_in_pounds_plans_in_the_lifters_pounds(db: Database, tmp_path: Path) -> None:
@@ -261,6 +276,10 @@ def test_an_export_in_pounds_plans_in_the_lifters_pounds(db: Database, tmp_path:
     assert curl.why[3].text.startswith(
         "Load 55 lb = 63.5% of an e1RM of 86.67 lb (estimated by brzycki from your imported "
         "history, 3 sets"
+    )
+    assert curl.why[4].text == (
+        "Your last working set of Barbell Curl: 65 lb x 10 on 3 Mar 2026 (from your imported "
+        "history)."
     )
 
 

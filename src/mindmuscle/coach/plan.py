@@ -643,6 +643,7 @@ def _prescribe(
     e1rm_overrides: Mapping[str, float],
     light_day: bool,
     source_of: Callable[[str], str] = lambda _exercise_id: "",
+    last_working: Callable[[str], LoggedSet | None] = lambda _exercise_id: None,
     soreness: Mapping[str, int],
 ) -> Prescription:
     ex = choice.exercise
@@ -711,6 +712,19 @@ def _prescribe(
                     )
                 )
             )
+            last = last_working(ex.id) if source == "history" else None
+            if last is not None:
+                at = last.performed_at
+                from_import = " (from your imported history)" if last.imported else ""
+                why.append(
+                    Reason(
+                        text=(
+                            f"Your last working set of {ex.name}: "
+                            f"{format_load(last.load_kg, profile.units)} x {last.reps} on "
+                            f"{at.day} {at:%b %Y}{from_import}."
+                        )
+                    )
+                )
             if percent > 100:
                 warnings.append(
                     f"The lightest load you can build ({format_load(load_kg, profile.units)}) is "
@@ -812,6 +826,8 @@ class PlanHistory:
     """How many of an exercise's sets came from an import."""
     recent: Sequence[LoggedSet] = ()
     """The sets of the last :data:`RECENT_HOURS` hours (at least), oldest first."""
+    last_working: Callable[[str], LoggedSet | None] = field(default=lambda _exercise_id: None)
+    """An exercise's newest set that is not a warm-up, with a load and a repetition."""
 
     @classmethod
     def of(
@@ -821,7 +837,10 @@ class PlanHistory:
         unknown: dict[str, int] = {}
         trained: dict[str, int] = {}
         imported: dict[str, int] = {}
+        last: dict[str, LoggedSet] = {}
         for s in history:
+            if s.set_type != "warmup" and s.load_kg > 0 and s.reps >= 1:
+                last[s.exercise_id] = s
             trained[s.exercise_id] = trained.get(s.exercise_id, 0) + 1
             imported[s.exercise_id] = imported.get(s.exercise_id, 0) + int(s.imported)
             if s.exercise_id not in catalog.exercises:
@@ -837,6 +856,7 @@ class PlanHistory:
             trained=trained,
             imported=lambda exercise_id: imported.get(exercise_id, 0),
             recent=recent,
+            last_working=last.get,
         )
 
 
@@ -979,6 +999,7 @@ def build_plan(
             profile=profile,
             e1rm=read.e1rm,
             source_of=source_of,
+            last_working=read.last_working,
             e1rm_overrides=overrides,
             light_day=decision.decision == "light",
             soreness=soreness,

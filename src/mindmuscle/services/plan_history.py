@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from mindmuscle.catalog.models import Mechanic
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.e1rm import MAX_E1RM_REPS, estimate_e1rm
-from mindmuscle.coach.models import E1RM, ConnectionScore
+from mindmuscle.coach.models import E1RM, ConnectionScore, LoggedSet
 from mindmuscle.coach.plan import RECENT_HOURS, PlanHistory
 from mindmuscle.coach.summary import (
     HistorySummary,
@@ -130,7 +130,16 @@ def plan_history(*, db: Database, user_id: int, catalog: CatalogView, now: datet
         trained=dict(summary.sets),
         imported=lambda exercise_id: _imported(db=db, user_id=user_id, exercise_id=exercise_id),
         recent=recent,
+        last_working=lambda exercise_id: _last_working(
+            db=db, user_id=user_id, exercise_id=exercise_id
+        ),
     )
+
+
+def _last_working(*, db: Database, user_id: int, exercise_id: str) -> LoggedSet | None:
+    with db.session(readonly=True) as s:
+        row = bulk.last_working_set(session=s, user_id=user_id, exercise_id=exercise_id)
+    return None if row is None else logged_set_of(row)
 
 
 def _imported(*, db: Database, user_id: int, exercise_id: str) -> int:

@@ -37,6 +37,7 @@ __all__ = [
     "imported_set_count",
     "insert_sets",
     "iter_sets",
+    "last_working_set",
     "late_reflection_set_ids",
     "lift_rows_since",
     "list_emg_recordings",
@@ -469,3 +470,25 @@ def imported_set_count(*, session: Session, user_id: int, exercise_id: str) -> i
         SetRow.source == "import",
     )
     return int(session.scalar(q) or 0)
+
+
+def last_working_set(*, session: Session, user_id: int, exercise_id: str) -> LoggedSetRow | None:
+    """The user's newest set of one exercise that is not deleted, not a warm-up, with a load
+    and a repetition (same time: the one stored last), or None."""
+    q = (
+        select(
+            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
+        )
+        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        .where(
+            SetRow.user_id == user_id, SetRow.exercise_id == exercise_id,
+            SetRow.deleted_at.is_(None), SetRow.set_type != "warmup", SetRow.load_kg > 0,
+            SetRow.reps >= 1,
+        )
+        .order_by(SetRow.performed_at.desc(), SetRow.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    row = session.execute(q).first()
+    return None if row is None else LoggedSetRow._make(row)
