@@ -28,10 +28,13 @@ beside the set counting from a likeness of 0.45 to its typical repetition (0.5 b
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from mindmuscle.cli import app
 from mindmuscle.io.motion import read_metamotion, read_muvr_csv, read_watch_csv, read_watch_labels
 from mindmuscle.signals.motion import analyze_motion
 from mindmuscle.signals.motion.evaluation import score_counts
@@ -191,3 +194,27 @@ def test_watch_sets_are_found_and_counted_in_whole_recordings(shared_data: Path)
     ends.sort()
     assert starts[len(starts) // 2] <= WATCH_EDGE_ERROR_CEILING_S
     assert ends[len(ends) // 2] <= WATCH_EDGE_ERROR_CEILING_S
+
+
+def test_a_set_too_uneven_to_keep_to_is_not_reported_as_found(shared_data: Path) -> None:
+    # A wrist curl barely moves a watch on the wrist: its likeliest set (from 4.6 s to 20.5 s)
+    # repeats too unevenly to keep the count to, so the count covers the whole recording, and
+    # the terminal and the JSON say so instead of "set found".
+    path = shared_data / "imu" / "watch" / "011224_DWC_W7_5_S1_R12.csv"
+    res = CliRunner().invoke(app, ["motion", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "set found" not in res.output
+    assert (
+        "no clear set in the 63.4 s recording (the likeliest, 4.6 s to 20.5 s, repeats "
+        "unevenly): counted over all of it"
+    ) in " ".join(res.output.split())
+    got = json.loads(CliRunner().invoke(app, ["motion", str(path), "--json"]).output)
+    assert (got["counted_in_set"], got["active_start_s"], got["active_end_s"]) == (
+        False,
+        pytest.approx(4.6, abs=0.05),
+        pytest.approx(20.5, abs=0.05),
+    )
+    # A set that repeats clearly is kept to, and reported as found.
+    clear = shared_data / "imu" / "watch" / "241124_DWC_W7_5_S1_R12.csv"
+    got = json.loads(CliRunner().invoke(app, ["motion", str(clear), "--json"]).output)
+    assert got["counted_in_set"] is True

@@ -54,9 +54,12 @@ def _print(analysis: MotionAnalysis) -> None:
         + f", time under tension {analysis.tut_s:.1f} s, quality {q.status}"
     )
     if analysis.active_start_s is not None and analysis.active_end_s is not None:
+        span = f"{analysis.active_start_s:.1f} s to {analysis.active_end_s:.1f} s"
         console.print(
-            f"  set found from {analysis.active_start_s:.1f} s to {analysis.active_end_s:.1f} s "
-            f"of the {analysis.duration_s:.1f} s recording"
+            f"  set found from {span} of the {analysis.duration_s:.1f} s recording"
+            if analysis.counted_in_set
+            else f"  no clear set in the {analysis.duration_s:.1f} s recording (the likeliest, "
+            f"{span}, repeats unevenly): counted over all of it"
         )
     for reason in q.reasons:
         console.print(f"  ! {reason}")

@@ -40,10 +40,12 @@ def _left_out(trace: MotionTrace) -> list[tuple[str, str, list[tuple[float, floa
 def _set_edges(analysis: MotionAnalysis) -> list[tuple[float, str]]:
     """The start and end of the set found in the recording, with their labels."""
     out: list[tuple[float, str]] = []
+    # A set that repeats too unevenly to count in is drawn as the likeliest, not as found.
+    unclear = "" if analysis.counted_in_set else " (unclear)"
     if analysis.active_start_s is not None:
-        out.append((analysis.active_start_s, "set starts"))
+        out.append((analysis.active_start_s, "set starts" + unclear))
     if analysis.active_end_s is not None:
-        out.append((analysis.active_end_s, "set ends"))
+        out.append((analysis.active_end_s, "set ends" + unclear))
     return out
 
 

@@ -324,6 +324,7 @@ class _Counted:
     gaps: list[tuple[float, float]]
     walking: list[tuple[float, float]]
     recounted: bool = False
+    in_set: bool = False
 
     @property
     def gaps_s(self) -> float:
@@ -969,6 +970,7 @@ def _count(
         gaps=gaps,
         walking=spans(walking, t),
         recounted=recounted,
+        in_set=found,
     )
 
 
@@ -1656,6 +1658,7 @@ def analyze_motion_trace(
         set_end_s=reps[-1].end_s if reps else None,
         active_start_s=None if located is None else round(float(t[located[0]]), 3),
         active_end_s=None if located is None else round(float(t[located[1] - 1]), 3),
+        counted_in_set=located is not None and counted.in_set,
         duration_s=round(rec.duration_s, 3),
         concentric=concentric,
         phase_confidence=confidence,

@@ -256,6 +256,12 @@ class MotionAnalysis(_Frozen):
     active_end_s: float | None = Field(
         default=None, description="End of the set inside the recording, seconds."
     )
+    counted_in_set: bool = Field(
+        default=True,
+        description="The count kept to the set found, which repeats clearly. False: the set "
+        "found is the likeliest stretch but repeats too unevenly to keep to, so the count "
+        "covers the whole recording.",
+    )
     duration_s: float
     concentric: Movement | None = Field(description="Concentric direction used, if known.")
     phase_confidence: Literal["high", "low"]
@@ -286,6 +292,7 @@ class MotionAnalysis(_Frozen):
             ],
             "active_start_s": self.active_start_s,
             "active_end_s": self.active_end_s,
+            "counted_in_set": self.counted_in_set,
             "reps_in_gaps": self.reps_in_gaps,
             "alternating": self.alternating,
             "walking_s": round(self.walking_s, 3),
