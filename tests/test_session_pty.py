@@ -40,9 +40,15 @@ def _spawn(db: str, *extra: str) -> pexpect.spawn:
 
 
 def _reflect(
-    child: pexpect.spawn, done: str, rating: str, elsewhere: str, load: str = "2 kg"
+    child: pexpect.spawn,
+    done: str,
+    rating: str,
+    elsewhere: str,
+    load: str = "2 kg",
+    source: str = "the plan's",
 ) -> None:
-    child.expect(rf"Reps x load \[12 x {load}\] \(Enter keeps it\)")
+    # The answer Enter takes is shown, each part saying where it came from.
+    child.expect(rf"Reps x load \[12 x {load}\] \(12 counted, {load} {source}; Enter takes them\)")
     child.sendline(done)
     child.expect(r"Target rating 0-10: how strongly did you feel the biceps")
     child.sendline(rating)
@@ -67,8 +73,8 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
         child.sendline("")
         child.expect(r"Ready: press Enter to start the set")
         child.sendline("")
-        # The next set follows from what was lifted (3 kg, felt 7: keep it); Enter keeps 12 x 3 kg.
-        _reflect(child, "", "6", "front_delt=3", load="3 kg")
+        # The last set's 3 kg is offered; Enter takes 12 (counted) x 3 kg (the last set).
+        _reflect(child, "", "6", "front_delt=3", load="3 kg", source="your last set")
         child.expect(r"Rest: press Enter to skip the rest")
         child.sendline("")
         child.expect(r"Ready: press Enter to start the set")
@@ -97,7 +103,7 @@ def test_two_sets_ctrl_c_and_resume_in_a_pseudo_terminal(tmp_path: Path) -> None
         )
         child.expect(r"Ready: press Enter to start the set")
         child.sendline("")
-        _reflect(child, "", "8", "", load="3 kg")
+        _reflect(child, "", "8", "", load="3 kg", source="your last set")
         child.expect(r"Summary: 3 sets, 33 reps\.")
         child.expect(pexpect.EOF)
     finally:
@@ -123,12 +129,12 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         child.sendline("")
         child.expect(r"Ready: press Enter to start the set")
         child.sendline("")
-        child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")
+        child.expect(r"Reps x load \[12 x 2 kg\] \(12 counted, 2 kg your last set; Enter takes")
         child.sendline("q")  # not an answer: asks first
         child.expect(r"Stop before rating Dumbbell Biceps Curl, set 2 of 3\? .*\[y/N\]")
         child.sendline("n")
         child.expect(r"Going on\.")
-        child.expect(r"Reps x load \[12 x 2 kg\] \(Enter keeps it\)")  # the same question again
+        child.expect(r"Reps x load \[12 x 2 kg\] \(12 counted")  # the same question again
         child.sendline("10 x 4 stone")  # a unit it does not know: asked again, nothing dropped
         child.expect(r"'10 x 4 stone' is not reps or reps x load: give e\.g\. 9, or 9 x 16 ")
         child.expect(r"Reps x load \[12 x 2 kg\]")
@@ -152,7 +158,7 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         child.expect(r"Resuming session \d+: 1 set done; it continues with Dumbbell Biceps Curl, ")
         child.expect(r"set 2 of 3\.")
         # The set done before q is asked about again; a kg lifter's load given in lb is read in lb.
-        _reflect(child, "10 x 4.4lb", "8", "")
+        _reflect(child, "10 x 4.4lb", "8", "", source="your last set")
         child.expect(r"Rest: press Enter to skip the rest")
         child.sendline("q")
         child.expect(r"End the session now\? The sets done are stored\. \[y/N\]")
@@ -168,3 +174,34 @@ def test_q_during_the_reflection_asks_then_keeps_the_set_for_resume(tmp_path: Pa
         (10, 8),
     ]
     assert _stored(db)[1]["load_kg"] == pytest.approx(4.4 * 0.45359237, abs=1e-6)
+
+
+def test_a_set_with_no_count_asks_for_the_reps_and_enter_stores_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "gym.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", db]).exit_code == 0
+    today = ["today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    assert runner.invoke(app, [*today, "-e", CURL, "--db", db]).exit_code == 0
+
+    child = _spawn(db, "--count-in", "3")
+    try:
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        child.expect(r"Enter when the set is done")
+        child.sendline("")  # done at once: nothing was counted
+        child.expect(r"Reps x load \[\? x 2 kg\] \(2 kg the plan's; type the reps\)")
+        child.sendline("")  # Enter alone is not an answer: no reps are made up
+        child.expect(r"Error: Reps are needed: type how many you did, e\.g\. 10 x 2\.")
+        child.expect(r"Reps x load \[\? x 2 kg\]")
+        child.sendline("8")
+        child.expect(r"Target rating 0-10")
+        child.sendline("5")
+        child.expect(r"Felt elsewhere\?")
+        child.sendline("")
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendline("q")
+        child.expect(r"End the session now\?")
+        child.sendline("y")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert [(s["reps"], s["load_kg"]) for s in _stored(db)] == [(8, 2.0)]

@@ -945,18 +945,34 @@ class _Terminal:
                 self.view.line(f"Error: {exc}")
 
     def reflect(self) -> None:
-        """Three questions at most: reps and load (Enter keeps them), the rating, elsewhere."""
+        """Three questions at most: reps and load, the rating, elsewhere.
+
+        Nothing is stored that the lifter did not give: the reps counted during the set and
+        the load of the last set (or the plan's) are shown as the answer Enter takes, each
+        saying where it came from; with no count, Enter alone is refused until reps are typed.
+        """
         loop = self.run.loop
         p = loop.current
         assert p is not None
-        counted = loop.reps_done
-        prescribed = p.load_kg
+        counted = loop.reps_done if loop.reps_done > 0 else None
         units = self.units
+        lifted = [c for c in loop.completed if c.exercise_id == p.exercise_id]
+        if p.load_kg is None:
+            offered, source = None, ""
+        elif lifted and lifted[-1].load_kg is not None:
+            offered, source = lifted[-1].load_kg, "your last set"
+        else:
+            offered, source = p.load_kg, "the plan's"
+        example = "10" if offered is None else f"10 x {round(from_kg(offered, units), 2):g}"
 
         def parse_done(text: str) -> tuple[int, float | None]:
             t = text.strip().lower().replace("×", "x")
             if not t:
-                return counted, prescribed
+                if counted is None:
+                    raise InvalidInputError(
+                        f"Reps are needed: type how many you did, e.g. {example}."
+                    )
+                return counted, offered
             # "9", "9 x 16", "9 x 16 kg" or "9x35lb": a unit given is read, not dropped.
             found = re.fullmatch(r"(\d+)(?:\s*x\s*(\d+(?:[.,]\d+)?)\s*(kg|kgs|lb|lbs)?)?", t)
             if found is None:
@@ -966,15 +982,23 @@ class _Terminal:
                 )
             reps = REPS.check("reps", int(found[1]))
             if found[2] is None:
-                return reps, prescribed
+                return reps, offered
             given: MassUnit = units if found[3] is None else ("kg" if found[3][0] == "k" else "lb")
             return reps, check_mass(LOAD_KG, "load_kg", float(found[2].replace(",", ".")), given)
 
-        shown = "" if prescribed is None else f" x {_fmt_kg(prescribed, units)}"
-        reps, load_kg = self.ask_valid(
-            f"Reps{' x load' if shown else ''} [{counted}{shown}] (Enter keeps it)",
-            parse_done,
-        )
+        reps_shown = "?" if counted is None else str(counted)
+        whence = [] if counted is None else [f"{counted} counted"]
+        if offered is None:
+            question = f"Reps [{reps_shown}]"
+        else:
+            load_shown = _fmt_kg(offered, units)
+            question = f"Reps x load [{reps_shown} x {load_shown}]"
+            whence.append(f"{load_shown} {source}")
+        if counted is None:
+            question += f" ({'; '.join(whence)}{'; ' if whence else ''}type the reps)"
+        else:
+            question += f" ({', '.join(whence)}; Enter takes {'it' if offered is None else 'them'})"
+        reps, load_kg = self.ask_valid(question, parse_done)
         targets = self.run.catalog.exercises[p.exercise_id].targets
         aimed = ", ".join(
             _muscle(self.run.catalog, m) for m in targets if m in self.run.catalog.muscles
