@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import PHONE, Server
-from tests.e2e.test_browser_flow import SPEED, rate_target
+from tests.e2e.test_browser_flow import SPEED, rate_target, take_offers
 from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
 pytestmark = pytest.mark.browser
@@ -59,6 +59,7 @@ def test_every_page_and_state_has_no_serious_violation(browser, server: Server) 
     page.click("#btn-more")
     check("session: where else")
     page.click("#btn-more-done")
+    take_offers(page)
     rate_target(page, "7")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")

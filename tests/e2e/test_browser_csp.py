@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import PHONE, Server
-from tests.e2e.test_browser_flow import first_run_and_plan, rate_target
+from tests.e2e.test_browser_flow import first_run_and_plan, rate_target, take_offers
 from tests.e2e.test_data_pages import analyse_emg
 from tests.test_web_data import N_REPS, emg_csv
 
@@ -40,6 +40,7 @@ def test_the_app_works_under_its_policy(browser, server: Server, tmp_path: Path)
         page.click("#btn-start")
         page.wait_for_selector("#screen-set.on")
         page.wait_for_selector("#screen-reflect.on", timeout=60_000)
+        take_offers(page)
         rate_target(page, "8")
         page.click("#btn-save")
         page.wait_for_selector("#screen-rest.on, #screen-summary.on")

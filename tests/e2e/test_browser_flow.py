@@ -28,6 +28,18 @@ def first_run_and_plan(page, server: Server, *, screenshots: bool) -> None:
         shot(page, "03-today-plan")
 
 
+def take_offers(page) -> None:
+    """Tap what the reflection offers for reps and load: the phone's count and the load last
+    lifted (or the plan's). The fields start empty; nothing counts until tapped."""
+    for sel, field in (
+        ("#offer-reps", "#reflect-reps"),
+        ("#offer-load-last", "#reflect-load"),
+        ("#offer-load-plan", "#reflect-load"),
+    ):
+        if page.is_visible(sel) and not page.input_value(field):
+            page.click(sel)
+
+
 def rate_target(page, value: str) -> None:
     """Tap one value of the felt rating (0-10, or "skip")."""
     page.click(f"#target-field label:has(input[value='{value}'])")
@@ -47,6 +59,7 @@ def do_one_set(page, *, screenshots: bool, before_save=None) -> None:
     if screenshots:
         shot(page, "05-session-set")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    take_offers(page)
     rate_target(page, "8")
     page.click("#btn-more")
     page.click("#felt-list [data-muscle=front_delt]")
@@ -88,6 +101,7 @@ def test_first_set_reaches_progress(page, server: Server) -> None:
     shot(page, "18-session-eyes-closed")
     page.uncheck("#eyes")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    take_offers(page)
     rate_target(page, "6")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Server, shot
-from tests.e2e.test_browser_flow import first_run_and_plan, rate_target
+from tests.e2e.test_browser_flow import first_run_and_plan, rate_target, take_offers
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,7 @@ def test_measured_reps_and_tempo_are_shown(page, server: Server) -> None:
     assert page.inner_text("#measured-asked") == "1.5-0-0.5-0.5"
     shot(page, "11-session-reflect-measured")
     # The felt rating starts empty and is never made up: the lifter taps it before saving.
+    take_offers(page)
     rate_target(page, "7")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")

@@ -11,7 +11,7 @@ import pytest
 
 from mindmuscle.units import KG_PER_LB as LB
 from tests.e2e.conftest import Server, shot, start_server
-from tests.e2e.test_browser_flow import SPEED, first_run_and_plan, rate_target
+from tests.e2e.test_browser_flow import SPEED, first_run_and_plan, rate_target, take_offers
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +54,10 @@ def test_changed_load_and_reps_are_stored_and_nothing_is_made_up(page, server: S
     first = plan["exercises"][0]
     before = len(server.sets())
     play_set(page)
-    # Pre-filled: the reps the metronome played and the planned load; the rating is empty.
-    assert page.input_value("#reflect-reps") == str(first["reps"][1])
-    assert float(page.input_value("#reflect-load")) == pytest.approx(first["load_kg"])
+    # Nothing pre-filled: the phone's count and the plan's load are offered beside the fields.
+    assert page.input_value("#reflect-reps") == ""
+    assert page.input_value("#reflect-load") == ""
+    assert page.inner_text("#offer-reps") == f"Phone counted {first['reps'][1]}: use it"
     assert page.locator("input[name=target]:checked").count() == 0
     assert page.locator("input[name=rir]:checked").count() == 0
     # Save without a rating: the page asks for it beside the field, nothing is sent.
@@ -109,6 +110,7 @@ def test_a_refused_set_stays_until_fixed(page, server: Server) -> None:
     page.route("**/api/openapi.json", lambda route: route.abort("internetdisconnected"))
     play_set(page)
     page.fill("#reflect-reps", "999")
+    take_offers(page)
     rate_target(page, "5")
     page.click("#btn-save")
     page.wait_for_selector("#reflect-refused:not([hidden])")
@@ -149,6 +151,7 @@ def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) 
     play_set(page)
     tones, vibrations = page.evaluate("[window.__tones, window.__vibrations]")
     assert tones > 10 and vibrations > 5
+    take_offers(page)
     rate_target(page, "5")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")
@@ -165,6 +168,7 @@ def test_settings_with_sound_and_vibration_off_are_silent(page, server: Server) 
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
     assert page.evaluate("[window.__tones, window.__vibrations]") == [0, 0]
     # The rating skipped on purpose is stored as absent, not as a number.
+    take_offers(page)
     rate_target(page, "skip")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
@@ -196,7 +200,9 @@ def test_reload_mid_set_waits_paused_at_the_rep_reached(page, server: Server) ->
     assert page.inner_text("#set-word") == "Paused"
     page.click("#btn-done-paused")
     page.wait_for_selector("#screen-reflect.on")
-    assert int(page.input_value("#reflect-reps")) >= reached
+    assert page.input_value("#reflect-reps") == ""
+    counted = int(page.inner_text("#offer-reps").removeprefix("Phone counted ").split(":")[0])
+    assert counted >= reached
     assert page.errors == []
 
 
@@ -216,6 +222,7 @@ def test_a_session_resumed_from_the_terminal_lists_its_sets_by_name_in_pounds(
     page.wait_for_selector("#start-session")
     play_set(page)
     page.fill("#reflect-reps", "9")
+    page.click("#offer-load-plan")
     rate_target(page, "7")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")
@@ -245,4 +252,80 @@ def test_a_session_resumed_from_the_terminal_lists_its_sets_by_name_in_pounds(
     assert row.startswith(f"{first['name']} · set 1")
     assert f"9 × {pounds:g} lb" in row
     shot(page, "26-summary-resumed-in-pounds")
+    assert page.errors == []
+
+
+def _lb_plan(page, server: Server) -> dict[str, object]:
+    page.goto("/")
+    page.wait_for_url("**/first-run")
+    page.click("text=Start training")
+    page.wait_for_url("**/today")
+    token = server.http.get("/api/csrf").json()["token"]
+    r = server.http.put("/api/profile", json={"units": "lb"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    page.reload()
+    page.click("#readiness-form button[type=submit]")
+    page.wait_for_selector("#start-session")
+    first: dict[str, object] = server.http.get("/api/sessions/active").json()["session"]["plan"][
+        "exercises"
+    ][0]
+    return first
+
+
+def test_reps_and_load_are_stored_only_once_the_lifter_gives_them(page, server: Server) -> None:
+    first = _lb_plan(page, server)
+    assert first["units"] == "lb" and first["load_kg"] is not None
+    planned_lb = round(float(first["load_kg"]) / LB, 2)  # type: ignore[arg-type]
+    reps_hi = first["reps"][1]  # type: ignore[index]
+    play_set(page)
+    # Both fields start empty; the phone's count and the plan's load are offered as what they are.
+    assert page.input_value("#reflect-reps") == ""
+    assert page.input_value("#reflect-load") == ""
+    assert page.inner_text("#offer-reps") == f"Phone counted {reps_hi}: use it"
+    assert page.inner_text("#offer-load-plan") == f"Plan {planned_lb:g} lb"
+    assert not page.is_visible("#offer-load-last")  # nothing lifted yet
+    # The rating alone does not make a set: Save is refused with one line per missing field.
+    rate_target(page, "4")
+    page.click("#btn-save")
+    assert page.inner_text("#reflect-reps-msg") == "Reps are needed: type how many you did."
+    assert page.inner_text("#reflect-load-msg") == "Load is needed: type what you lifted."
+    shot(page, "27-reflect-reps-and-load-needed")
+    assert server.sets() == []
+    # The phone's count, tapped, is given; the load typed: 15 lb.
+    page.click("#offer-reps")
+    assert page.input_value("#reflect-reps") == str(reps_hi)
+    assert not page.is_visible("#offer-reps")
+    page.fill("#reflect-load", "15")
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on")
+    page.wait_for_function("document.getElementById('sync').hidden")
+    [one] = server.sets()
+    assert one["reps"] == reps_hi
+    assert one["load_kg"] == pytest.approx(round(15 * LB, 3))
+    assert one["reflection"]["target_rating"] == 4
+    # Set 2, ended at once: the last load lifted is offered beside the plan's, nothing filled.
+    page.click("#btn-skip-rest")
+    page.wait_for_selector("#screen-prime.on")
+    page.click("#btn-start")
+    page.wait_for_selector("#screen-set.on")
+    page.click("#btn-done")
+    page.wait_for_selector("#screen-reflect.on")
+    assert page.input_value("#reflect-reps") == ""
+    assert page.input_value("#reflect-load") == ""
+    assert page.inner_text("#offer-load-last") == "Last lifted 15 lb"
+    # The plan's load beside it, unless the coach's next set is the load lifted.
+    if page.is_visible("#offer-load-plan"):
+        assert page.inner_text("#offer-load-plan").startswith("Plan ")
+        assert page.inner_text("#offer-load-plan") != "Plan 15 lb"
+    shot(page, "28-reflect-last-load-offered")
+    page.fill("#reflect-reps", "10")
+    page.click("#offer-load-last")
+    assert page.input_value("#reflect-load") == "15"
+    rate_target(page, "6")
+    page.click("#btn-save")
+    page.wait_for_selector("#screen-rest.on, #screen-summary.on")
+    page.wait_for_function("document.getElementById('sync').hidden")
+    two = server.sets()[-1]
+    assert (two["set_index"], two["reps"]) == (1, 10)
+    assert two["load_kg"] == pytest.approx(round(15 * LB, 3))
     assert page.errors == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import PHONE, Server
-from tests.e2e.test_browser_flow import do_one_set, first_run_and_plan, rate_target
+from tests.e2e.test_browser_flow import do_one_set, first_run_and_plan, rate_target, take_offers
 from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import look
 
@@ -82,6 +82,7 @@ def test_rest_end_notifies_after_a_reload_and_a_tap_brings_sound_back(
     # The next rest, reloaded: the first tap anywhere brings the sound back.
     page.click("#btn-start")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    take_offers(page)
     rate_target(page, "6")
     page.click("#btn-save")
     page.wait_for_selector("#screen-rest.on")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser_flow import SPEED, rate_target
+from tests.e2e.test_browser_flow import SPEED, rate_target, take_offers
 from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
 pytestmark = pytest.mark.browser
@@ -177,6 +177,7 @@ def test_an_empty_workout_is_built_changed_mid_workout_and_saved_as_a_routine(
     page.wait_for_selector("#screen-prime.on")
     page.click("#btn-start")
     page.wait_for_selector("#screen-reflect.on", timeout=30_000)
+    take_offers(page)
     rate_target(page, "2")
     with page.expect_response("**/api/sets") as answer:
         page.click("#btn-save")

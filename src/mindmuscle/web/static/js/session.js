@@ -427,14 +427,16 @@ function renderMeasured(m) {
   $("measured-text").textContent = notes.join(" · ");
   if (m.reps && !state.reflect.repsEdited) {
     // The lifter's own count stays; the measured one is offered, not forced.
-    $("measured-use").hidden = m.reps === state.reflect.reps;
+    $("measured-use").hidden = $("reflect-reps").value.trim() === String(m.reps);
     $("measured-use").textContent = `Use ${m.reps}`;
   }
 }
 
 // ---------------------------------------------------------------- reflect
-// Reps and load are pre-filled from the set just played and the plan, and confirmed by Save.
-// The felt rating starts empty: it is tapped, or skipped on purpose (then stored as absent).
+// Reps and load start empty: only what the lifter types or taps is stored. The phone's count
+// of the set, the last load lifted and the plan's load are offered beside the fields, marked as
+// what they are, and count as given once tapped. The felt rating starts empty too: it is tapped,
+// or skipped on purpose (then stored as absent).
 const units = () => presc().units || (profile && profile.units) || "kg";
 // A load in kg in ``unit`` (kg or lb), to 0.01.
 const inUnit = (kg, unit) => Math.round((unit === "lb" ? kg / LB : kg) * 100) / 100;
@@ -483,12 +485,12 @@ function enterReflect() {
   r.form = r.form || {};
   for (const el of document.querySelectorAll("[data-units]")) el.textContent = units();
   const reps = $("reflect-reps");
-  reps.value = r.form.reps ?? r.reps;
-  reps.placeholder = String(p.reps[1]);
+  reps.value = r.form.reps ?? "";
+  reps.placeholder = "";
   const load = $("reflect-load");
   const planned = toShown(p.load_kg);
-  load.value = r.form.load ?? (planned === null ? "" : fmt(planned));
-  load.placeholder = planned === null ? "bodyweight" : fmt(planned);
+  load.value = r.form.load ?? "";
+  load.placeholder = planned === null ? "bodyweight" : "";
   setRadio("target", r.form.target ?? null);
   setRadio("rir", r.form.rir ?? null);
   setRadio("focus", r.form.focus ?? null);
@@ -501,6 +503,7 @@ function enterReflect() {
   $("target-skip-label").hidden = !!(bounds && bounds.target_rating && bounds.target_rating.required);
   for (const id of ["reflect-reps-msg", "reflect-load-msg", "target-msg"]) $(id).hidden = true;
   renderHint();
+  renderOffers();
   showRefused(r.refused || null);
   $("measured").hidden = !r.measured;
   if (r.measured) renderMeasured(r.measured);
@@ -514,6 +517,42 @@ function renderHint() {
   const last = (state.last || {})[p.exercise_id];
   if (last) parts.push(`last: ${last.reps} × ${last.load_kg === null ? "bodyweight" : `${fmt(toShown(last.load_kg))} ${units()}`}`);
   $("reflect-hint").textContent = parts.join(" · ");
+}
+
+// What the phone offers for the empty fields: its own count of the set, the load of the last
+// set of this exercise, the plan's load. Each is a tap away and marked as what it is; a chip
+// whose value is already in its field steps aside.
+function offers() {
+  const p = presc();
+  const r = state.reflect || {};
+  const last = (state.last || {})[p.exercise_id];
+  const lastShown = last && last.load_kg !== null && last.load_kg !== undefined ? fmt(toShown(last.load_kg)) : null;
+  const planShown = p.load_kg === null || p.load_kg === undefined ? null : fmt(toShown(p.load_kg));
+  return { counted: r.reps > 0 ? r.reps : null, lastLoad: lastShown, planLoad: planShown === lastShown ? null : planShown };
+}
+
+function renderOffers() {
+  if (!state.reflect) return;
+  const o = offers();
+  const repsNow = $("reflect-reps").value.trim();
+  const loadNow = $("reflect-load").value.trim();
+  const chip = (id, value, now, text) => {
+    $(id).hidden = value === null || now === String(value);
+    $(id).textContent = text;
+    $(id).dataset.value = value === null ? "" : String(value);
+  };
+  chip("offer-reps", o.counted, repsNow, `Phone counted ${o.counted}: use it`);
+  chip("offer-load-last", o.lastLoad, loadNow, `Last lifted ${o.lastLoad} ${units()}`);
+  chip("offer-load-plan", o.planLoad, loadNow, `Plan ${o.planLoad} ${units()}`);
+}
+
+function takeOffer(field, id) {
+  $(field).value = $(id).dataset.value;
+  if (field === "reflect-reps" && state.reflect) state.reflect.repsEdited = true;
+  $(`${field}-msg`).hidden = true;
+  $(field).setAttribute("aria-invalid", "false");
+  keepForm();
+  renderOffers();
 }
 
 // The newest stored set of this exercise ("last: 10 × 12 kg"), fetched while the lifter primes.
@@ -570,7 +609,7 @@ function showRefused(message) {
 // The page's own check, with the API's bounds; true when every field may be sent.
 function checkReflection(values) {
   const shownUnit = (kg) => `${fmt(toShown(kg))} ${units()}`;
-  const repsMsg = checkField(bounds, "reps", values.reps, { label: "Reps", integer: true });
+  const repsMsg = values.reps === null ? "Reps are needed: type how many you did." : checkField(bounds, "reps", values.reps, { label: "Reps", integer: true });
   const loadMsg = values.loadEmpty && presc().load_kg !== null ? "Load is needed: type what you lifted." : checkField(bounds, "load_kg", values.load_kg, { label: "Load", shown: shownUnit });
   let targetMsg = null;
   if (values.target === null) targetMsg = "Tap how strongly you felt the target muscle" + ($("target-skip-label").hidden ? "." : ", or Skip.");
@@ -1049,12 +1088,22 @@ function wire() {
   $("reflect-reps").addEventListener("input", () => {
     if (state.reflect) state.reflect.repsEdited = true;
     keepForm();
+    renderOffers();
   });
-  $("reflect-load").addEventListener("input", keepForm);
+  $("reflect-load").addEventListener("input", () => {
+    keepForm();
+    renderOffers();
+  });
+  $("offer-reps").addEventListener("click", () => takeOffer("reflect-reps", "offer-reps"));
+  $("offer-load-last").addEventListener("click", () => takeOffer("reflect-load", "offer-load-last"));
+  $("offer-load-plan").addEventListener("click", () => takeOffer("reflect-load", "offer-load-plan"));
   $("measured-use").addEventListener("click", () => {
     $("reflect-reps").value = state.reflect.measured.reps;
     $("measured-use").hidden = true;
+    state.reflect.repsEdited = true;
+    $("reflect-reps-msg").hidden = true;
     keepForm();
+    renderOffers();
   });
   // Reps in reserve is optional: a tap on the chosen value clears it.
   for (const r of document.querySelectorAll("input[name=rir], input[name=focus]")) {
@@ -1156,16 +1205,21 @@ function stepReps(d) {
   el.value = Math.max(0, (parseInt(el.value || "0", 10) || 0) + d);
   state.reflect.repsEdited = true;
   keepForm();
+  renderOffers();
 }
 
 function stepLoad(d) {
   const el = $("reflect-load");
   const step = loadStep(presc());
-  const now = el.value.trim() === "" ? toShown(presc().load_kg) || 0 : Number(el.value);
+  // From an empty field the step starts at the load last lifted (or the plan's).
+  const o = offers();
+  const from = o.lastLoad ?? o.planLoad;
+  const now = el.value.trim() === "" ? (from === null ? 0 : Number(from)) : Number(el.value);
   // Snap to the step grid, then move one step.
   const next = Math.max(0, Math.round((now + d * step) / step) * step);
   el.value = fmt(next);
   keepForm();
+  renderOffers();
 }
 
 init();
