@@ -560,3 +560,65 @@ def test_a_too_long_motion_recording_is_refused(client: TestClient) -> None:
     r = client.post("/api/sets", json=_set_body(plan, motion=motion))
     assert r.status_code == 422
     assert "The motion recording has 120001 samples; at most 120000" in r.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("MySecretPassw0rd!" * 70, "password is not allowed: it must be at most 1000 characters."),
+        (12345678, "password is not allowed: it must be text."),
+        ("", "password is not allowed: it must be at least 1 character."),
+    ],
+)
+def test_login_errors_never_repeat_the_password(
+    client: TestClient, password: object, message: str
+) -> None:
+    r = client.post("/api/login", json={"name": "alex", "password": password})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["message"] == message
+    assert "MySecret" not in r.text and "12345678" not in r.text
+    assert [set(d) for d in body["details"]] == [{"field", "allowed", "message", "type"}]
+
+
+def test_a_body_that_is_not_json_gets_one_line_with_where_it_breaks(client: TestClient) -> None:
+    r = client.post("/api/sets", content=b"{bad", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["message"] == (
+        "The request body is not valid JSON (line 1, column 2): send a JSON object."
+    )
+    r = client.post(
+        "/api/sets",
+        content=b'{\n  "reps": 5,\n  oops}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.json()["message"] == (
+        "The request body is not valid JSON (line 3, column 3): send a JSON object."
+    )
+
+
+def test_missing_fields_are_named_in_one_line(client: TestClient) -> None:
+    plan = _plan(client)
+    body = _set_body(plan)
+    del body["exercise_id"]
+    r = client.post("/api/sets", json=body)
+    assert r.status_code == 422
+    assert r.json()["message"] == (
+        "exercise_id is missing: give the exercise's id, e.g. 'barbell_bench_press' "
+        "(the catalogue lists them)."
+    )
+    r = client.post("/api/sets", json={})
+    assert r.status_code == 422
+    assert r.json()["message"] == (
+        "These fields are missing: uuid, exercise_id, set_index, performed_at, reps and "
+        "reflection; send each of them."
+    )
+    assert "\n" not in r.json()["message"]
+    assert [d["field"] for d in r.json()["details"]] == [
+        "uuid",
+        "exercise_id",
+        "set_index",
+        "performed_at",
+        "reps",
+        "reflection",
+    ]

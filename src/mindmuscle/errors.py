@@ -93,13 +93,32 @@ class OutOfRangeError(InvalidInputError):
     the field, e.g. ``"load_kg"`` or ``"reflection.felt_elsewhere.forearm"``), ``value`` (what
     was given) and ``allowed`` (what is allowed, as a clause: "the load must be a finite number
     from 0 to 1500 kg"). The CLI words it with its flag names, the API with the field name.
+
+    ``missing``: the field was not given at all ("exercise_id is missing: ..."). ``secret``: the
+    field holds a password, token or key, so its value is never kept nor shown, only the rule.
     """
 
-    def __init__(self, field: str, value: object, allowed: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        allowed: str,
+        *,
+        missing: bool = False,
+        secret: bool = False,
+    ) -> None:
         self.field = field
-        self.value = value
+        self.value = None if secret or missing else value
         self.allowed = allowed
-        super().__init__(f"{field} {shown(value)} is not allowed: {allowed}.")
+        self.missing = missing
+        self.secret = secret
+        if missing:
+            text = f"{field} is missing: {allowed}."
+        elif secret:
+            text = f"{field} is not allowed: {allowed}."
+        else:
+            text = f"{field} {shown(value)} is not allowed: {allowed}."
+        super().__init__(text)
 
 
 def shown(value: object) -> str:

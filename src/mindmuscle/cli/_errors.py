@@ -79,6 +79,10 @@ def worded(exc: MindMuscleError) -> str:
             flag = FLAGS.get(".".join(parts[:n]))
             if flag is not None:
                 rest = parts[n:]
+                if exc.missing:
+                    return f"{flag} is missing: {exc.allowed}."
+                if exc.secret:
+                    return f"{flag} is not allowed: {exc.allowed}."
                 given = shown(exc.value)
                 if flag in ("--elsewhere", "--e1rm") and rest:
                     given = f"{rest[0]}={given}"
@@ -132,7 +136,7 @@ def describe_validation_error(exc: Any) -> str:
 
     Fields of the set and profile models are worded from the table of limits, with their flags.
     """
-    from mindmuscle.coach.limits import LIMIT_OF_FIELD, range_errors
+    from mindmuscle.coach.limits import LIMIT_OF_FIELD, is_secret, range_errors
 
     errors = exc.errors(include_url=False)
     if any(str(p) in LIMIT_OF_FIELD for e in errors for p in e.get("loc", ())):
@@ -148,7 +152,8 @@ def describe_validation_error(exc: Any) -> str:
             continue
         message = str(error.get("msg", "is not allowed"))
         message = message.removeprefix("Value error, ").removeprefix("Input should be ")
-        shown = "" if isinstance(given, dict) else f" {given!r}"
+        secret = is_secret(field)
+        shown = "" if isinstance(given, dict) or secret else f" {given!r}"
         parts.append(f"{field}{shown} is not allowed: it must be {message}.")
     return " ".join(parts) or "a value is not allowed."
 

@@ -53,12 +53,14 @@ __all__ = [
     "ROUTINE_EXERCISES",
     "ROUTINE_NAME",
     "RPE",
+    "SECRET_FIELDS",
     "SET_INDEX",
     "SET_UUID",
     "TEMPO_PHASE_S",
     "UUID_PATTERN",
     "Limit",
     "check_mass",
+    "is_secret",
     "range_errors",
 ]
 
@@ -90,6 +92,8 @@ class Limit:
     text: bool = False
     words: str = ""
     pattern: str = ""
+    missing: str = ""
+    """What to give when the field is missing, when the bounds alone do not say it."""
 
     def allowed(self) -> str:
         """What is allowed, as a clause: "the load must be a finite number from 0 to 1500 kg"."""
@@ -171,7 +175,12 @@ ROUTINE_EXERCISES = Limit("the exercises of a routine", 1, 20, whole=True)
 RATING = Limit("a rating", 0, 10, whole=True)
 NOTE = Limit("a note", high=2000, text=True)
 CUE = Limit("a cue", high=500, text=True)
-EXERCISE_ID = Limit("an exercise id", high=100, text=True)
+EXERCISE_ID = Limit(
+    "an exercise id",
+    high=100,
+    text=True,
+    missing="give the exercise's id, e.g. 'barbell_bench_press' (the catalogue lists them)",
+)
 MUSCLE_ID = Limit("a muscle id", high=100, text=True)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 """A set's uuid as the clients make it (``crypto.randomUUID()`` on the phone, ``uuid4`` in the
@@ -271,6 +280,48 @@ LIMIT_OF_FIELD: Mapping[str, Limit] = {
 }
 """Which limit a field of the set, reflection or profile models obeys (by field name)."""
 
+SECRET_FIELDS = frozenset(
+    {"password", "new_password", "current_password", "token", "csrf_token", "api_key", "secret"}
+)
+"""Fields whose value is a secret: an error names the field and the rule, never the value."""
+
+
+def is_secret(field: str) -> bool:
+    """Whether ``field`` (a name or a dotted location) holds a password, token or key."""
+    name = field.rsplit(".", 1)[-1].lower()
+    return name in SECRET_FIELDS or name.endswith(("password", "_token", "secret", "api_key"))
+
+
+# Pydantic's words for a few common checks, as ours say them ("it must be ...").
+_PYDANTIC_WORDS = {
+    "string_type": "it must be text",
+    "missing": "it is required",
+}
+
+
+def _pydantic_words(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind in ("string_too_long", "string_too_short"):
+        most = kind == "string_too_long"
+        n = ctx.get("max_length" if most else "min_length")
+        if isinstance(n, int):
+            chars = "character" if n == 1 else "characters"
+            return f"it must be at {'most' if most else 'least'} {n} {chars}"
+    if kind in _PYDANTIC_WORDS:
+        try:
+            return _PYDANTIC_WORDS[kind].format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    msg = str(err.get("msg", "") or "invalid value").removeprefix("Value error, ")
+    if msg.startswith("Input should be "):  # the checker's words, as ours say it
+        msg = "it must be " + msg.removeprefix("Input should be ")
+    # Lower the first letter of a sentence, not of an acronym ("JSON", "UUID").
+    if msg[:1].isupper() and not msg[1:2].isupper():
+        msg = msg[0].lower() + msg[1:]
+    return msg
+
+
 # Pydantic error types that say "this value is outside the bounds" (the table words them).
 _BOUND_TYPES = {
     "greater_than",
@@ -339,21 +390,18 @@ def range_errors(errors: Iterable[Mapping[str, Any]]) -> list[OutOfRangeError]:
             # A prescription's reps and sets are what is planned, not what was done.
             planned = {"reps": PLANNED_REPS, "sets": PLANNED_SETS}
             limit = next((planned[p] for p in reversed(loc) if p in planned), limit)
+        secret = is_secret(field)
         if kind == "missing":
-            value: Any = "(missing)"
-            allowed = limit.allowed() if limit is not None else "a value is required"
-        elif kind == "too_short":
-            value = err.get("input")
+            allowed = _pydantic_words(err) if limit is None else limit.missing or limit.allowed()
+            out.append(OutOfRangeError(field, None, allowed, missing=True))
+            continue
+        value: Any = err.get("input")
+        if kind == "too_short":
             least = (err.get("ctx") or {}).get("min_length", 1)
             allowed = f"give at least {least}"
+        elif limit is not None and kind in _BOUND_TYPES:
+            allowed = limit.allowed()
         else:
-            value = err.get("input")
-            if limit is not None and kind in _BOUND_TYPES:
-                allowed = limit.allowed()
-            else:
-                msg = str(err.get("msg", "") or "invalid value").removeprefix("Value error, ")
-                if msg.startswith("Input should be "):  # the checker's words, as ours say it
-                    msg = "it must be " + msg.removeprefix("Input should be ")
-                allowed = msg[0].lower() + msg[1:]
-        out.append(OutOfRangeError(field, value, allowed))
+            allowed = _pydantic_words(err)
+        out.append(OutOfRangeError(field, value, allowed, secret=secret))
     return out

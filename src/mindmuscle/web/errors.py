@@ -90,13 +90,11 @@ def _status_of(exc: Exception, method: str) -> int:
 
 
 def _detail(exc: OutOfRangeError, kind: str | None = None) -> dict[str, Any]:
-    return {
-        "field": exc.field,
-        "given": shown(exc.value),
-        "allowed": exc.allowed,
-        "message": str(exc),
-        "type": kind or "out_of_range",
-    }
+    detail: dict[str, Any] = {"field": exc.field}
+    if not (exc.secret or exc.missing):
+        detail["given"] = shown(exc.value)
+    detail.update({"allowed": exc.allowed, "message": str(exc), "type": kind or "out_of_range"})
+    return detail
 
 
 RETRY_AFTER_S = 2
@@ -109,16 +107,50 @@ def _retry(status: int, exc: Exception | None = None) -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else {}
 
 
+def _json_error(exc: RequestValidationError) -> str | None:
+    """The line for a body that is not JSON at all, with where it breaks; None otherwise."""
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            doc = exc.body if isinstance(exc.body, str) else ""
+            loc = err.get("loc", ())
+            pos = loc[-1] if loc and isinstance(loc[-1], int) else None
+            if pos is None:
+                return "The request body is not valid JSON: send a JSON object."
+            line = doc.count("\n", 0, pos) + 1
+            column = pos - (doc.rfind("\n", 0, pos) + 1) + 1
+            return (
+                f"The request body is not valid JSON (line {line}, column {column}): "
+                "send a JSON object."
+            )
+    return None
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
-    """One line per field (the field, what was given, what is allowed), and the details.
+    """One line for the whole request (the fields, what was given, what is allowed), and the
+    details, one per field.
 
     The bounds' words come from the table of limits (:mod:`mindmuscle.coach.limits`), so the
-    API says the same as the CLI; pydantic's own dump is never shown.
+    API says the same as the CLI; pydantic's own dump is never shown, and a secret (a password,
+    a token) is named but never repeated.
     """
+    broken = _json_error(exc)
+    if broken is not None:
+        return broken, [{"field": "body", "message": broken, "type": "json_invalid"}]
     raw = list(exc.errors())
     errors = range_errors(raw)
     details = [_detail(e, str(r.get("type"))) for e, r in zip(errors, raw, strict=True)]
-    return "\n".join(str(e) for e in errors), details
+    missing = [e for e in errors if e.missing]
+    parts = [str(e) for e in errors if not e.missing]
+    if len(missing) > 1:
+        names = _and([e.field for e in missing])
+        parts.insert(0, f"These fields are missing: {names}; send each of them.")
+    elif missing:
+        parts.insert(0, str(missing[0]))
+    return " ".join(parts), details
 
 
 def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
@@ -143,10 +175,11 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
         ]
         return str(exc), rows
     if isinstance(exc, UnknownIdError) and exc.field is not None:
+        article = "an" if exc.kind[:1] in "aeiou" else "a"
         detail = {
             "field": exc.field,
             "given": exc.given,
-            "allowed": f"a {exc.kind} id of your catalogue",
+            "allowed": f"{article} {exc.kind} id of your catalogue",
             "suggestions": exc.suggestions,
             "message": str(exc),
             "type": "unknown_id",
