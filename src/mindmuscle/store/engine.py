@@ -367,7 +367,7 @@ def upgrade(db: Database) -> None:
 
     A database already at the head is only read (no write lock, no Alembic import).
     """
-    where = db.url if db.dialect != "sqlite" else str(make_url(db.url).database)
+    where = db.display_url if db.dialect != "sqlite" else str(make_url(db.url).database)
     with db.engine.execution_options(mindmuscle_readonly=True).connect() as conn:
         version = _checked_revision(conn, where)
     if version != _head_revision():
