@@ -186,7 +186,7 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["history", "--limit", "0"], {}, 2, "--limit 0 is not allowed: it must be greater than"),
     ([*LOG, "--load", "nan"], {}, 2, "--load nan is not allowed"),
     ([*LOG, "--uuid", "notauuid"], {}, 1, "--uuid 'notauuid' is not allowed: a set's uuid"),
-    ([*LOG[:-2], "--rating", "7.5"], {}, 2, "--rating 7.5 is not allowed: it must be a whole"),
+    ([*LOG[:-2], "--rating", "7.5"], {}, 2, "--rating 7.5 is not allowed: a rating must be a whole"),
     (["import", "{place}/set.csv", "--threshold=2"], {}, 2, "--threshold 2 is not allowed"),
     (["catalog", "import", "/nonexistent/exercises.json"], {}, 1, "/nonexistent"),
 ]
@@ -343,3 +343,37 @@ def test_generated_bad_invocations(place: Path, args: list[str]) -> None:
     if exit_code == 0:
         return  # some generated lists are valid (e.g. --limit 5)
     _check(exit_code, stderr, args)
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["export", "--format", "xml"],
+            "Error: --format xml is not allowed: choose one of csv, json. "
+            "See 'mindmuscle export --help'.",
+        ),
+        (
+            ["log", EX, "--reps", "-1", "--rating", "5"],
+            "Error: --reps -1 is not allowed: the reps must be a whole number from 0 to 200. "
+            "See 'mindmuscle log --help'.",
+        ),
+        (
+            ["log", EX, "--reps", "5", "--rating", "11"],
+            "Error: --rating 11 is not allowed: a rating must be a whole number from 0 to 10. "
+            "See 'mindmuscle log --help'.",
+        ),
+        (
+            ["serve", "--port", "99999"],
+            "Error: --port 99999 is not allowed: it must be a whole number from 1 to 65535. "
+            "See 'mindmuscle serve --help'.",
+        ),
+    ],
+)
+def test_a_refused_option_value_says_what_was_given_and_what_is_allowed(
+    place: Path, args: list[str], line: str
+) -> None:
+    # Exit 2: the command line itself is refused before the command runs (README, "Other
+    # commands"); the words are the set model's own, as in the API.
+    exit_code, stderr = _invoke(place, args)
+    assert (exit_code, stderr.strip()) == (2, line)

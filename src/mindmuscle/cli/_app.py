@@ -16,7 +16,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from mindmuscle.errors import FileRowsError
+
+if TYPE_CHECKING:
+    from mindmuscle.coach.limits import Limit
 
 __all__ = [
     "COMMANDS",
@@ -219,15 +222,37 @@ _KINDS = (
 )
 
 
+def _option_limit(option: str) -> Limit | None:
+    """The table's limit of a set or profile option (``--reps``, ``--rating``), if it has one."""
+    from mindmuscle.cli._errors import FLAGS
+    from mindmuscle.coach.limits import LIMIT_OF_FIELD
+
+    for field, flag in FLAGS.items():
+        if flag == option:
+            limit = LIMIT_OF_FIELD.get(field.rsplit(".", 1)[-1])
+            if limit is not None:
+                return limit
+    return None
+
+
+def _num(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> str:
     """A refused option value in the words of every other error: the option, the value given,
-    what is allowed (``--load nan is not allowed: it must be ...``), not the type checker's
-    "Invalid value for '--load': Input should be ..."."""
+    what is allowed (``--reps -1 is not allowed: the reps must be a whole number from 0 to
+    200``), not the type checker's "Invalid value for '--reps': Input should be ..."."""
     message = _one_line(exc.format_message())
     param = getattr(exc, "param", None)
-    head, sep, rest = message.partition(": Input should be ")
+    head, sep, rest = message.partition(": ")
     if not (sep and head.startswith(_SHOULD) and param is not None and param.opts):
         return message
+    rest = rest.removeprefix("Value error, ")
+    choice = " is not one of " in rest
+    if not (rest.startswith("Input should be ") or choice):
+        return message
+    rest = rest.removeprefix("Input should be ")
     names = [*param.opts, *param.secondary_opts]
     given = None
     for i, token in enumerate(args):
@@ -238,6 +263,21 @@ def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> 
                 given = token.partition("=")[2]
     option = max(param.opts, key=len)
     shown = "" if given is None else f" {given}"
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = getattr(descriptor, "choices", None) if descriptor is not None else None
+    limit = _option_limit(option)
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    whole = getattr(descriptor, "annotation", None) is int
+    kind = "a whole number" if whole else "a number"
+    if choice and choices:
+        allowed = ", ".join(str(getattr(c, "value", c)) for c in choices)
+        return f"{option}{shown} is not allowed: choose one of {allowed}."
+    if limit is not None and not limit.text:
+        return f"{option}{shown} is not allowed: {limit.allowed()}."
+    if low is not None and high is not None:
+        return (
+            f"{option}{shown} is not allowed: it must be {kind} from {_num(low)} to {_num(high)}."
+        )
     for theirs, ours in _KINDS:
         if rest.startswith(theirs):
             rest = ours + "."
