@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 from cryptography import x509
@@ -108,3 +112,45 @@ def test_serve_live_refuses_a_bad_sensor_or_several_workers_in_one_line(tmp_path
         result = CliRunner().invoke(app, ["serve", *db, *args], env=env)
         assert result.exit_code == 1, result.output
         assert " ".join(result.output.split()) == line
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_and_never_says_it_runs(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            app,
+            ["serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 's.db'}"],
+            env={"MINDMUSCLE_DATA_DIR": str(tmp_path)},
+        )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: Port {port} on 127.0.0.1 is in use: stop what runs there or give --port N.\n"
+    )
+
+
+def test_serve_says_it_runs_only_once_it_accepts_connections(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "MINDMUSCLE_DATA_DIR": str(tmp_path)}
+    env.pop("MINDMUSCLE_DATABASE_URL", None)
+    cmd = [sys.executable, "-c", "from mindmuscle.cli import main; main()"]
+    args = ["serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 's.db'}"]
+    proc = subprocess.Popen(
+        [*cmd, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line == f"MindMuscle is running: open http://127.0.0.1:{port}\n"
+        # At once, no retry: the line came after the server started to accept connections.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/csrf", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

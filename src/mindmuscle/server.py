@@ -13,10 +13,15 @@ the server builds the web app by its import path in each worker process (uvicorn
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import ipaddress
 import os
 import socket
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
@@ -27,7 +32,14 @@ from cryptography.x509.oid import NameOID
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError
 
-__all__ = ["APP_FACTORY", "CERT_VALID_DAYS", "ensure_certificate", "lan_address", "run"]
+__all__ = [
+    "APP_FACTORY",
+    "CERT_VALID_DAYS",
+    "check_port",
+    "ensure_certificate",
+    "lan_address",
+    "run",
+]
 
 # With several workers, uvicorn's supervisor kills a worker that does not answer its health
 # check in time (5 s by default), dropping every request it holds. A worker busy with a long
@@ -125,14 +137,55 @@ def ensure_certificate(
     return cert_path, key_path, True
 
 
-def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | None) -> None:
+def check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken or may not be used, before anything says the server runs.
+
+    Binds the address as uvicorn will (``SO_REUSEADDR``), then lets it go. Raises
+    :class:`~mindmuscle.errors.ConfigError` with one line that names the port and the fix.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"Port {port} on {host} is in use: stop what runs there or give --port N."
+                ) from None
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                raise ConfigError(
+                    f"Port {port} on {host} may not be used by this user (ports below 1024 "
+                    "need more rights): give --port N of 1024 or more."
+                ) from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ConfigError(
+                    f"{host} is not an address of this machine: give --host 127.0.0.1, "
+                    "0.0.0.0 or one of its own addresses."
+                ) from None
+            raise
+
+
+def run(
+    *,
+    settings: Settings,
+    host: str,
+    port: int,
+    tls: tuple[Path, Path] | None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
     """Serve the web app on ``host:port`` until stopped (``tls``: certificate and key files).
+
+    ``on_ready`` is called once the server accepts connections (with one worker, when uvicorn
+    has started it; with several, once the shared socket listens and the workers are being
+    started: a browser's first request waits for them instead of being refused).
 
     The app is built by uvicorn from the environment, in each worker process. The workers
     share only the database and the data folder's secret key file (the first to start creates
     it, the others read it), so any worker can answer any request.
     """
     import uvicorn  # the server's own import: commands that do not serve stay quick to start
+    from uvicorn.supervisors import Multiprocess
 
     os.environ["MINDMUSCLE_HOST"] = host
     os.environ["MINDMUSCLE_DATABASE_URL"] = settings.resolved_database_url()
@@ -142,7 +195,7 @@ def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | No
         os.environ["MINDMUSCLE_LIVE_MAP"] = settings.live_map or ""
     proxies = settings.forwarded_allow_ips
     ssl = {} if tls is None else {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])}
-    uvicorn.run(
+    config = uvicorn.Config(
         APP_FACTORY,
         factory=True,
         host=host,
@@ -154,3 +207,24 @@ def run(*, settings: Settings, host: str, port: int, tls: tuple[Path, Path] | No
         forwarded_allow_ips=proxies or None,
         **ssl,  # type: ignore[arg-type]
     )
+    server = uvicorn.Server(config)
+    if config.workers > 1:
+        sock = config.bind_socket()
+        if on_ready is not None:
+            on_ready()
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=[sock]).run()
+        return
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.02)
+        if server.started and on_ready is not None:
+            on_ready()
+
+    if on_ready is not None:
+        threading.Thread(target=announce, name="announce", daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise ConfigError(f"The web app did not start on {host}:{port}; the lines above say why.")

@@ -12,7 +12,7 @@ import typer
 from mindmuscle.cli._app import LiveMapOption, app, console
 from mindmuscle.config import Settings
 from mindmuscle.errors import ConfigError, InvalidInputError
-from mindmuscle.server import ensure_certificate, lan_address, run
+from mindmuscle.server import check_port, ensure_certificate, lan_address, run
 from mindmuscle.services import accounts
 from mindmuscle.store import open_database
 
@@ -104,6 +104,7 @@ def serve(
                 f"--live needs one worker process (the sensor is read once), not "
                 f"--workers {settings.workers}: serve the live sensor with one worker."
             )
+    check_port(host, port)
     database = open_database(settings.resolved_database_url(), settings=settings)
     open_to_network = not accounts.is_loopback(host)
     if open_to_network and not accounts.has_login(db=database):
@@ -131,14 +132,21 @@ def serve(
         tls = (cert, key)
         console.print(f"{'Created' if created else 'Using'} the certificate {cert}")
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") and not lan else (lan or host)
-    console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
-    if lan:
-        console.print(f"On your phone (same Wi-Fi): {scheme}://{lan}:{port}")
-    if settings.live_source:
-        console.print(f"Live EMG on the set page from {settings.live_source}.")
-    if settings.workers > 1:
-        console.print(f"{settings.workers} worker processes share the database.")
+    live_source = settings.live_source
+    workers = settings.workers
     proxies = settings.forwarded_allow_ips
-    if proxies:
-        console.print(f"Trusting X-Forwarded-For and X-Forwarded-Proto from {proxies}.")
-    run(settings=settings, host=host, port=port, tls=tls)
+
+    def ready() -> None:
+        # Said only once the server accepts connections: a browser opened on this line is
+        # not refused.
+        console.print(f"MindMuscle is running: open {scheme}://{shown}:{port}")
+        if lan:
+            console.print(f"On your phone (same Wi-Fi): {scheme}://{lan}:{port}")
+        if live_source:
+            console.print(f"Live EMG on the set page from {live_source}.")
+        if workers > 1:
+            console.print(f"{workers} worker processes share the database.")
+        if proxies:
+            console.print(f"Trusting X-Forwarded-For and X-Forwarded-Proto from {proxies}.")
+
+    run(settings=settings, host=host, port=port, tls=tls, on_ready=ready)
