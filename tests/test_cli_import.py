@@ -156,3 +156,26 @@ def test_a_header_only_export_says_no_sets_and_exits_1_as_an_empty_file_does(
     assert empty.exit_code == 1 and "empty.csv: is empty" in empty.output
     sets = json.loads(runner.invoke(app, ["history", "--json", "--db", db]).output)["sets"]
     assert len(sets) == 1  # the one logged set, nothing else
+
+
+def test_mindmuscle_json_into_a_lb_profile_says_its_loads_are_kg(tmp_path: Path) -> None:
+    first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    log = tmp_path / "strong.csv"
+    log.write_text(HEADER + "01/15/2024 10:30,Push,1h,Bench Press (Barbell),1,100,8,,,,,\n")
+    assert runner.invoke(app, ["import", str(log), "--unit", "kg", "--db", first]).exit_code == 0
+    out = tmp_path / "export.json"
+    args = ["export", "--format", "json", "--out", str(out), "--db", first]
+    assert runner.invoke(app, args).exit_code == 0
+    assert (
+        runner.invoke(app, ["init", "--no-input", "--units", "lb", "--db", second]).exit_code == 0
+    )
+    result = runner.invoke(app, ["import", str(out), "--db", second], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output + result.stderr
+    said = " ".join(result.output.split())  # the console may wrap at another width
+    assert (
+        "Format: mindmuscle-json; weights: kg, as MindMuscle's own files store them. "
+        "0 sets were already stored."
+    ) in said
+    assert "states no weight unit" not in said
+    sets = json.loads(runner.invoke(app, ["history", "--json", "--db", second]).output)["sets"]
+    assert [s["load_kg"] for s in sets] == [100]

@@ -59,9 +59,14 @@ def _summary(report: ImportReport) -> None:
         f"{report.new_user_exercises} new" + (" (not made)" if report.dry_run else ""),
     )
     console.print(table)
+    weights = report.unit
+    if report.format.startswith("mindmuscle-"):
+        weights += ", as MindMuscle's own files store them"
+    stored = report.sets_already_stored
     console.print(
-        f"Format: {report.format}; weights: {report.unit}. "
-        f"{report.sets_already_stored} set(s) were already stored."
+        f"Format: {report.format}; weights: {weights}. "
+        f"{stored} {'set was' if stored == 1 else 'sets were'} already stored.",
+        highlight=False,
     )
     mappings = Table(title="Exercise names and what they were matched to", show_header=True)
     for column in ("name in file", "exercise", "method", "confidence", "sets"):
@@ -178,7 +183,7 @@ def import_command(
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         _summary(report)
-        if unit is None and report.unit_in_file is None and report.format != "json":
+        if unit is None and report.unit_in_file is None:
             other = "lb" if profile_unit == "kg" else "kg"
             console.print(
                 f"The file states no weight unit: read in {profile_unit}, your profile's unit "
@@ -218,7 +223,7 @@ def export_command(
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        err_console.print(f"Wrote {n} set(s) to {out} ({format.value}).")
+        err_console.print(f"Wrote {n} {'set' if n == 1 else 'sets'} to {out} ({format.value}).")
     finally:
         database.close()
 

@@ -782,6 +782,7 @@ def _import_document(
         path=str(path),
         format=format_name,
         unit="kg",
+        unit_in_file="kg",  # MindMuscle's own files store kilograms, whatever the profile
         dry_run=dry_run,
         sets=len(doc.sets),
         sets_added=0 if dry_run else added,
