@@ -68,27 +68,27 @@ def state(db: str) -> tuple[float | None, dict[str, tuple[float, int, int]], lis
 
 
 def test_edit_delete_restore_follow_through_e1rm_and_the_map(db: str) -> None:
-    a = log(db, "60", "1", "6")
+    a = log(db, "80", "1", "6")
     b = log(db, "90", "1", "8", "--elsewhere", "hip_flexors=6")
     assert isinstance(a["id"], int) and isinstance(b["id"], int) and a["uuid"] != b["uuid"]
     e1rm, scores, ids = state(db)
-    assert e1rm == pytest.approx(75.0, abs=1e-9)  # (60 + 90) / 2: one rep, Brzycki = load
+    assert e1rm == pytest.approx(85.0, abs=1e-9)  # (80 + 90) / 2: one rep, Brzycki = load
     assert scores == {"quadriceps": (7.0, 2, 0)}
     assert ids == [a["id"], b["id"]]
 
-    out = run(db, "set", "edit", str(b["id"]), "--load", "30", "--rating", "4",
+    out = run(db, "set", "edit", str(b["id"]), "--load", "70", "--rating", "4",
               "--elsewhere", "none", "--note", "grip slipped")  # fmt: skip
-    assert "load 90 kg -> 30 kg" in out and "target rating 8 -> 4" in out
+    assert "load 90 kg -> 70 kg" in out and "target rating 8 -> 4" in out
     e1rm, scores, _ = state(db)
-    assert e1rm == pytest.approx(45.0, abs=1e-9)
+    assert e1rm == pytest.approx(75.0, abs=1e-9)
     assert scores == {"quadriceps": (5.0, 2, 0)}
     edited = json.loads(run(db, "set", "show", b["uuid"], "--json"))
-    assert edited["set"]["load_kg"] == 30.0
+    assert edited["set"]["load_kg"] == 70.0
     assert edited["set"]["reflection"]["note"] == "grip slipped"
     (rev,) = edited["revisions"]
     assert rev["kind"] == "edit"
     assert rev["changes"] == {
-        "load_kg": [90.0, 30.0],
+        "load_kg": [90.0, 70.0],
         "target_rating": [8, 4],
         "felt_elsewhere": [{"hip_flexors": 6}, {}],
         "note": ["", "grip slipped"],
@@ -97,7 +97,7 @@ def test_edit_delete_restore_follow_through_e1rm_and_the_map(db: str) -> None:
     out = run(db, "set", "delete", str(b["id"]))
     assert f"mindmuscle set restore {b['id']}" in out
     e1rm, scores, ids = state(db)
-    assert e1rm == pytest.approx(60.0, abs=1e-9)
+    assert e1rm == pytest.approx(80.0, abs=1e-9)
     assert scores == {"quadriceps": (6.0, 1, 0)}
     assert ids == [a["id"]]
     with_deleted = json.loads(run(db, "history", "--json", "--deleted"))["sets"]
@@ -108,7 +108,7 @@ def test_edit_delete_restore_follow_through_e1rm_and_the_map(db: str) -> None:
 
     run(db, "set", "restore", str(b["id"]))
     e1rm, scores, ids = state(db)
-    assert e1rm == pytest.approx(45.0, abs=1e-9)
+    assert e1rm == pytest.approx(75.0, abs=1e-9)
     assert scores == {"quadriceps": (5.0, 2, 0)}
     assert ids == [a["id"], b["id"]]
     restored = json.loads(run(db, "set", "show", str(b["id"]), "--json"))
@@ -203,7 +203,7 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     with database.session() as s:
         sid = repo.create_session(session=s, user_id=LOCAL_USER_ID, data=SessionCreate()).id
     database.close()
-    a = log(db, "60", "1", "6")
+    a = log(db, "80", "1", "6")
     inside = [
         log(db, load, "1", rating, "--uuid", f"00000000-0000-4000-8000-{int(float(load)):012d}")
         for load, rating in (("90", "8"), ("30", "2"))
@@ -214,7 +214,7 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
             repo.get_set(session=s, user_id=LOCAL_USER_ID, uuid=st["uuid"]).session_id = sid
     database.close()
     run(db, "set", "delete", str(inside[1]["id"]))  # deleted on its own, before
-    assert state(db)[0] == pytest.approx(75.0, abs=1e-9)
+    assert state(db)[0] == pytest.approx(85.0, abs=1e-9)
 
     assert run(db, "workout", "restore", str(sid)).strip() == (
         f"Workout {sid} is not deleted: nothing to restore, nothing changed."
@@ -225,7 +225,7 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
     assert again.startswith(f"Workout {sid} is already deleted (") and "nothing changed" in again
     e1rm, scores, ids = state(db)
     assert (e1rm, scores, ids) == (
-        pytest.approx(60.0, abs=1e-9),
+        pytest.approx(80.0, abs=1e-9),
         {"quadriceps": (6.0, 1, 0)},
         [a["id"]],
     )
@@ -233,7 +233,7 @@ def test_a_workout_is_deleted_and_restored_with_its_sets(db: str) -> None:
 
     out = run(db, "workout", "restore", str(sid))
     e1rm, scores, ids = state(db)
-    assert e1rm == pytest.approx(75.0, abs=1e-9)
+    assert e1rm == pytest.approx(85.0, abs=1e-9)
     assert scores == {"quadriceps": (7.0, 2, 0)}
     assert ids == [a["id"], inside[0]["id"]]  # the set deleted before stays deleted
     w = history_service.get_workout(db=open_database(db), user_id=LOCAL_USER_ID, session_id=sid)

@@ -14,7 +14,12 @@ Each set's estimate is averaged with weights:
 - recency: ``0.5 ** (age_days / half_life_days)`` (half-life 14 days by default);
 - repetitions: 1 for ``r <= 12``, ``12 / r`` above (the formulas drift for long sets), and sets
   of more than 30 repetitions are ignored;
-- warm-up sets and sets with no load or no repetitions are ignored.
+- warm-up sets and sets with no load or no repetitions are ignored;
+- a set whose estimate is under :data:`LIGHT_SET_SHARE` of the best estimate of the newest
+  ``2 * half_life_days`` of sets is ignored: a set without its reps in reserve is read as taken
+  to failure, and a set that light was not (a technique, back-off or warm-up set logged as a
+  working one). Averaged in, an 11 x 5 lb set pulled the e1RM of a lifter who had just curled
+  20 lb for 10 to 16.75 lb, below a weight lifted ten times.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from mindmuscle.errors import InvalidInputError
 __all__ = [
     "E1RM_HALF_LIFE_DAYS",
     "FULL_WEIGHT_REPS",
+    "LIGHT_SET_SHARE",
     "MAX_E1RM_REPS",
     "Lift",
     "brzycki",
@@ -41,6 +47,8 @@ __all__ = [
 E1RM_HALF_LIFE_DAYS = 14.0
 MAX_E1RM_REPS = 30
 FULL_WEIGHT_REPS = 12
+#: A set whose estimate is under this share of the newest sets' best was not taken to failure.
+LIGHT_SET_SHARE = 0.8
 
 
 def brzycki(load_kg: float, reps: int) -> float:
@@ -167,10 +175,7 @@ def estimate_e1rm(
         raise InvalidInputError(
             f"half_life_days must be a positive number of days, got {half_life_days}."
         )
-    total_w = 0.0
-    total = 0.0
-    formulas: set[str] = set()
-    used: list[Lift] = []
+    estimates: list[tuple[Lift, int, float, str]] = []
     for s in sets:
         if s.exercise_id != exercise_id or s.set_type == "warmup":
             continue
@@ -180,21 +185,34 @@ def estimate_e1rm(
         if reps > MAX_E1RM_REPS:
             continue
         value, formula = set_e1rm(s.load_kg, reps)
+        estimates.append((s, reps, value, formula))
+    if not estimates:
+        return None
+    newest = max(s.performed_at for s, *_ in estimates)
+    best = max(
+        value
+        for s, _, value, _ in estimates
+        if _age_days(s.performed_at, newest) <= 2 * half_life_days
+    )
+    total_w = 0.0
+    total = 0.0
+    for s, reps, value, _ in estimates:
+        if value < LIGHT_SET_SHARE * best:
+            continue
         w = 0.5 ** (_age_days(s.performed_at, now) / half_life_days)
         if reps > FULL_WEIGHT_REPS:
             w *= FULL_WEIGHT_REPS / reps
         total += w * value
         total_w += w
-        formulas.add(formula)
-        used.append(s)
-    if not used or total_w <= 0:
+    if total_w <= 0:
         return None
+    formulas = {formula for *_, formula in estimates}
     name = "brzycki+epley" if len(formulas) == 2 else formulas.pop()
     return E1RM(
         exercise_id=exercise_id,
         e1rm_kg=total / total_w,
         formula=name,
-        n_sets=len(used),
+        n_sets=len(estimates),
         half_life_days=half_life_days,
-        last_set_at=max(s.performed_at for s in used),
+        last_set_at=newest,
     )

@@ -345,6 +345,10 @@ class E1RM(_Model):
     formula: Literal["brzycki", "epley", "brzycki+epley"] = Field(
         description="Brzycki for sets of <= 10 reps, Epley above; both when the sets mix."
     )
-    n_sets: int = Field(ge=1, description="Sets that contributed (warm-ups excluded).")
+    n_sets: int = Field(
+        ge=1,
+        description="Sets read (warm-ups excluded); those far lighter than the newest best "
+        "were not to failure and weigh nothing.",
+    )
     half_life_days: float = Field(gt=0, description="Recency weighting: weight halves per.")
     last_set_at: datetime
