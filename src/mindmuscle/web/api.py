@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
 from mindmuscle.coach.limits import INT64_MAX, MUSCLE_ID, RATING
-from mindmuscle.coach.models import Prescription, Profile, Readiness
+from mindmuscle.coach.models import DrillPlan, Prescription, Profile, Readiness
 from mindmuscle.coach.records import ExerciseRecords
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.services import accounts
@@ -354,6 +354,16 @@ def progress(ctx: Ctx, user: User, catalog: UserCatalog) -> Progress:
 
 class DrillIn(_Body):
     minutes: float = Field(default=10.0, ge=2, le=30)
+
+
+@router.get("/drills/plan", response_model=DrillPlan, tags=["drill"])
+def preview_drill(
+    ctx: Ctx, user: User, catalog: UserCatalog, minutes: float = Query(default=10.0, ge=2, le=30)
+) -> DrillPlan:
+    """The drill the coach would give now, weakest muscles first (nothing is stored)."""
+    return drill_service.plan_drill(
+        db=ctx.db, user_id=user, now=utcnow(), minutes=minutes, catalog=catalog
+    )
 
 
 @router.post("/drills", response_model=drill_service.StartedDrill, tags=["drill"])

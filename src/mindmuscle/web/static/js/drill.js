@@ -14,9 +14,10 @@ let index = 0;
 let skip = false;
 const ratings = [];
 
+// Opening the page only shows the drill the coach would give: nothing is stored until Start.
 async function init() {
   try {
-    drill = await api("/api/drills", { method: "POST", body: { minutes: 10 } });
+    drill = { drill_id: null, plan: await api("/api/drills/plan?minutes=10") };
   } catch (ex) {
     $("drill-list").textContent = ex.message;
     return;
@@ -59,6 +60,13 @@ function wait(seconds, word, color) {
 }
 
 async function run() {
+  $("drill-start").disabled = true;
+  try {
+    drill = await api("/api/drills", { method: "POST", body: { minutes: 10 } });
+  } catch (ex) {
+    $("drill-start").disabled = false;
+    throw ex;
+  }
   await metronome.unlock();
   keepAwake(true);
   $("drill-intro").hidden = true;
@@ -83,14 +91,21 @@ async function run() {
       metronome.phaseSound("eccentric", metronome.now());
       await wait(item.release_s, "Release", "#4cc9f0");
     }
+    for (const r of document.querySelectorAll("input[name=drill-rating]")) r.checked = false;
     $("drill-rate").hidden = false;
     metronome.chime();
+    // Only a tapped rating is stored; "Next muscle" without one leaves this muscle unrated.
     const rating = await new Promise((resolve) => {
-      $("drill-next").onclick = () => resolve(+$("drill-rating").value);
+      $("drill-next").onclick = () => {
+        const el = document.querySelector("input[name=drill-rating]:checked");
+        resolve(el ? +el.value : null);
+      };
     });
     ratings.push({ name: item.name, rating });
-    await enqueue(`drill-${drill.drill_id}-${item.muscle_id}`, `/api/drills/${drill.drill_id}/ratings`, { muscle_id: item.muscle_id, rating });
-    flush().catch(() => {});
+    if (rating !== null) {
+      await enqueue(`drill-${drill.drill_id}-${item.muscle_id}`, `/api/drills/${drill.drill_id}/ratings`, { muscle_id: item.muscle_id, rating });
+      flush().catch(() => {});
+    }
   }
   await enqueue(`drill-${drill.drill_id}-end`, `/api/drills/${drill.drill_id}/end`, {});
   flush().catch(() => {});
@@ -105,7 +120,7 @@ async function run() {
     const a = document.createElement("span");
     a.textContent = r.name;
     const b = document.createElement("b");
-    b.textContent = `${r.rating}/10`;
+    b.textContent = r.rating === null ? "not answered" : `${r.rating}/10`;
     row.append(a, b);
     box.append(row);
   }

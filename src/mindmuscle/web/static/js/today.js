@@ -39,10 +39,25 @@ function settingsLink(message) {
 }
 
 if (form) {
-  const value = (name) => Number(form.querySelector(`input[name=${name}]:checked`).value);
+  // The scales start unanswered: nothing the lifter did not tap is sent. None tapped plans
+  // without a check (the plan says so); some tapped asks for the rest, by name.
+  const SCALES = ["sleep", "energy", "stress", "focus"];
+  const value = (name) => {
+    const el = form.querySelector(`input[name=${name}]:checked`);
+    return el ? Number(el.value) : null;
+  };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    plan({ sleep: value("sleep"), energy: value("energy"), stress: value("stress"), focus: value("focus") });
+    const answers = Object.fromEntries(SCALES.map((n) => [n, value(n)]));
+    const missing = SCALES.filter((n) => answers[n] === null);
+    if (missing.length === SCALES.length) return plan(null);
+    if (missing.length) {
+      const err = document.getElementById("form-error");
+      err.textContent = `Not answered: ${missing.join(", ")}. Tap each, or Skip the check.`;
+      err.hidden = false;
+      return;
+    }
+    plan(answers);
   });
   document.getElementById("skip-readiness").addEventListener("click", () => plan(null));
 }
