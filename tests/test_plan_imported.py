@@ -195,8 +195,8 @@ def test_muscles_trained_yesterday_by_imported_sets_are_left_for_another_day(
         ("pull_up", "training"),
     ]
     assert plan.why[-1].text == (
-        "Trained hard in the last 48 h, from your imported history, so the coach plans other "
-        "muscles today: Biceps (3 sets), Mid and lower chest (3 sets)."
+        "Worked in the last 48 h with 3 or more working sets, from your imported history, so "
+        "the coach plans other muscles today: Biceps (3 sets), Mid and lower chest (3 sets)."
     )
 
 
@@ -223,8 +223,8 @@ def test_sets_logged_here_count_as_recently_trained_the_same(db: Database, tmp_p
         ("pull_up", "training"),
     ]
     assert plan.why[-1].text == (
-        "Trained hard in the last 48 h, so the coach plans other muscles today: Biceps "
-        "(3 sets), Mid and lower chest (3 sets)."
+        "Worked in the last 48 h with 3 or more working sets, so the coach plans other "
+        "muscles today: Biceps (3 sets), Mid and lower chest (3 sets)."
     )
     # Barbell curls now come from both: the plan says so where it explains the load.
     preview = preview_plan(db=db, user_id=USER, now=NOW + timedelta(days=3), readiness=None)
@@ -320,9 +320,9 @@ def test_the_real_hevy_export_plans_from_the_lifters_own_training(
     )
     assert plan.exercises[1].e1rm_kg == 26.15
     assert plan.why[-1].text == (
-        "Trained hard in the last 48 h, from your imported history, so the coach plans other "
-        "muscles today: Upper chest (8 sets), Biceps (7 sets), Lats (4 sets), Mid and lower "
-        "chest (4 sets), Side deltoid (4 sets), Triceps (4 sets)."
+        "Worked in the last 48 h with 3 or more working sets, from your imported history, so "
+        "the coach plans other muscles today: Upper chest (8 sets), Biceps (7 sets), Lats "
+        "(4 sets), Mid and lower chest (4 sets), Side deltoid (4 sets), Triceps (4 sets)."
     )
     # Seven exercises the catalogue does not know became the lifter's own, unassigned: the plan
     # neither plans them nor reports them as missing.

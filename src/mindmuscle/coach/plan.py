@@ -573,8 +573,8 @@ def _recent_reason(catalog: CatalogView, recent: Mapping[str, RecentMuscle]) -> 
     source = "" if source == "logged here" else f", {source}"
     return Reason(
         text=(
-            f"Trained hard in the last {RECENT_HOURS} h{source}, so the coach plans other "
-            f"muscles today: {', '.join(parts)}."
+            f"Worked in the last {RECENT_HOURS} h with {RECENT_HARD_SETS} or more working sets"
+            f"{source}, so the coach plans other muscles today: {', '.join(parts)}."
         )
     )
 
