@@ -7,6 +7,7 @@ are checked after each step.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -205,3 +206,64 @@ def test_a_set_with_no_count_asks_for_the_reps_and_enter_stores_nothing(tmp_path
     finally:
         child.close()
     assert [(s["reps"], s["load_kg"]) for s in _stored(db)] == [(8, 2.0)]
+
+
+def test_ctrl_c_in_a_rest_names_the_set_resume_continues_with_in_the_lifters_units(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "gym.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", db]).exit_code == 0
+    today = ["today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    assert runner.invoke(app, [*today, "-e", CURL, "--db", db]).exit_code == 0  # planned in kg
+    out = runner.invoke(app, ["init", "--no-input", "--units", "lb", "--db", db])
+    assert out.exit_code == 0, out.output
+
+    child = _spawn(db, "--time-scale", "0.3")
+    seen = io.StringIO()
+    child.logfile_read = seen
+    try:
+        # The plan's 2 kg, shown in pounds: every load of the session is in the lifter's units.
+        child.expect(r"Load 4\.41 lb, reps 10-12\.")
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        child.expect(r"Set 1 started: 4\.41 lb")
+        child.expect(r"Enter when the set is done")
+        child.sendline("")
+        child.expect(r"Reps x load \[\? x 4\.41 lb\] \(4\.41 lb the plan's; type the reps\)")
+        child.sendline("12 x 5")
+        child.expect(r"Target rating 0-10")
+        child.sendline("7")
+        child.expect(r"Felt elsewhere\?")
+        child.sendline("")
+        child.expect(r"Set confirmed and stored: Dumbbell Biceps Curl set 1, 12 reps at 5 lb")
+        child.expect(r"Next set: .*?; (\S+ \S+), tempo")
+        assert child.match.group(1).endswith(" lb"), child.match.group(1)
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendintr()  # Ctrl-C in the rest after set 1: set 1 is stored, set 2 is next
+        child.expect(
+            r"Stopped: the session is kept\. `mindmuscle session --resume` continues with "
+            r"Dumbbell Biceps Curl, set 2 of 3\."
+        )
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
+    assert " kg" not in seen.getvalue()  # not one load in kilograms
+    assert seen.getvalue().count(" lb") >= 5
+
+    child = _spawn(db, "--resume")
+    try:
+        child.expect(
+            r"Resuming session \d+: 1 set done; it continues with Dumbbell Biceps Curl, "
+            r"set 2 of 3\."
+        )
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("q")
+        child.expect(r"End the session now\?")
+        child.sendline("y")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    [stored] = _stored(db)
+    assert stored["reps"] == 12
+    assert stored["load_kg"] == pytest.approx(5 * 0.45359237)

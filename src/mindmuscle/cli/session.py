@@ -51,6 +51,7 @@ from mindmuscle.coach.limits import (
     check_mass,
     range_errors,
 )
+from mindmuscle.coach.loads import format_load
 from mindmuscle.coach.models import (
     Experience,
     Goal,
@@ -623,6 +624,10 @@ class _View:
     def name(self, exercise_id: str) -> str:
         return self.names.get(exercise_id, exercise_id)
 
+    def load(self, load_kg: float | None, shown: str) -> str:
+        """A load in the lifter's units now (a plan made before a change of units keeps kg)."""
+        return shown if load_kg is None else format_load(load_kg, self.units)
+
     # Live panel
     def render(self) -> RenderableType:
         word = Text(_big(self.phase), style="bold magenta", no_wrap=True)
@@ -691,12 +696,14 @@ class _View:
             self.line(f"Squeeze test: {ev.remaining_s}")
         elif isinstance(ev, ev_.PrimeReadyEvent):
             self.cue = ev.cue
-            self.line(f"Load {ev.load_display}, reps {ev.reps[0]}-{ev.reps[1]}. Cue: {ev.cue}")
+            load = self.load(ev.load_kg, ev.load_display)
+            self.line(f"Load {load}, reps {ev.reps[0]}-{ev.reps[1]}. Cue: {ev.cue}")
         elif isinstance(ev, ev_.SetStartedEvent):
-            self.title = f"Set {ev.set_index + 1}: {ev.load_display}"
+            load = self.load(ev.load_kg, ev.load_display)
+            self.title = f"Set {ev.set_index + 1}: {load}"
             self.cue, self.rep, self.reps = ev.cue, 0, f"{ev.reps[0]}-{ev.reps[1]}"
             self.line(
-                f"Set {ev.set_index + 1} started: {ev.load_display}, tempo "
+                f"Set {ev.set_index + 1} started: {load}, tempo "
                 f"{ev.tempo.as_string()}, {ev.focus_mode} focus: {ev.cue}"
             )
         elif isinstance(ev, ev_.CountInEvent):
@@ -726,14 +733,15 @@ class _View:
             n = ev.next
             touch = "; touch the muscle during the set" if n.touch_during_set else ""
             self.next_text = (
-                f"{n.name}: {n.load_display}, {n.reps[0]}-{n.reps[1]} reps, tempo "
+                f"{n.name}: {self.load(n.load_kg, n.load_display)}, {n.reps[0]}-{n.reps[1]} reps, "
+                f"tempo "
                 f"{n.tempo.as_string()}\n{n.focus.mode} focus: {n.focus.cue}{touch}"
             )
             # Said only when a next set of this exercise follows (the rest that comes says
             # so); after an exercise's last set, or the session's, there is no next set.
             self.adapted_lines = [
                 f"Next set: {', '.join(ACTION_WORDS.get(a, a) for a in ev.actions)}; "
-                f"{n.load_display}, tempo "
+                f"{self.load(n.load_kg, n.load_display)}, tempo "
                 f"{n.tempo.as_string()}, {n.focus.mode} focus: {n.focus.cue}{touch}"
             ]
             for r in ev.reasons:
@@ -752,7 +760,8 @@ class _View:
                 heading = f"Set {ev.next_set_index + 1} of {upcoming.sets}, {upcoming.name}"
                 if ev.next_set_index == 0 or not self.next_text.startswith(upcoming.name):
                     self.next_text = (
-                        f"{upcoming.load_display}, {upcoming.reps[0]}-{upcoming.reps[1]} reps, "
+                        f"{self.load(upcoming.load_kg, upcoming.load_display)}, "
+                        f"{upcoming.reps[0]}-{upcoming.reps[1]} reps, "
                         f"tempo {upcoming.tempo.as_string()}"
                     )
                 else:
@@ -1022,7 +1031,7 @@ class _Terminal:
     def where(self) -> str:
         """The exercise and set in progress or next, by name: what --resume starts with."""
         loop = self.run.loop
-        ex, set_index = loop.position
+        ex, set_index = loop.resume_position
         exercises = loop.plan.exercises
         if ex >= len(exercises):
             return "the summary"

@@ -102,6 +102,7 @@ class SqueezeCountdownEvent(_Event):
 
 class PrimeReadyEvent(_Event):
     type: Literal["prime_ready"] = "prime_ready"
+    load_kg: float | None = None
     load_display: str
     reps: tuple[int, int]
     cue: str

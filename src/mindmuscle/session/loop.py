@@ -235,6 +235,15 @@ class SetLoop:
         return (self._ex, self._set)
 
     @property
+    def resume_position(self) -> tuple[int, int]:
+        """(exercise index, set index) a resumed session continues with: during a rest (or a
+        pause in one) the next set, otherwise the set in progress or next."""
+        state = self._paused_state if self._state == "paused" else self._state
+        if state == "rest":
+            return self._pending
+        return (self._ex, self._set)
+
+    @property
     def current(self) -> Prescription | None:
         """The prescription in force for the current exercise (adapted after each set)."""
         return self._current[self._ex] if self._ex < len(self._current) else None
@@ -433,7 +442,7 @@ class SetLoop:
         """
         state = self._paused_state if self._state == "paused" else self._state
         # During a rest the set just done is behind us: resuming begins with the next one.
-        position = list(self._pending) if state == "rest" else [self._ex, self._set]
+        position = list(self.resume_position)
         return {
             "version": SNAPSHOT_VERSION,
             "state": state,
@@ -566,7 +575,12 @@ class SetLoop:
             _Slot(
                 self._ms(vis_s + squeeze_s),
                 PrimeReadyEvent,
-                {"load_display": p.load_display, "reps": p.reps, "cue": p.focus.cue},
+                {
+                    "load_kg": p.load_kg,
+                    "load_display": p.load_display,
+                    "reps": p.reps,
+                    "cue": p.focus.cue,
+                },
             )
         )
         self._state = "prime"

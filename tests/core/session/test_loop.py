@@ -319,6 +319,20 @@ def test_snapshot_during_rest_resumes_with_the_next_set() -> None:
     assert [c.set_uuid for c in again.completed] == ["a"]
 
 
+def test_the_resume_position_is_where_a_resumed_session_continues() -> None:
+    loop = make_loop(prescription(CURL, sets=3))
+    loop.start(0)
+    assert loop.resume_position == (0, 0)
+    now, _ = run_set(loop, 0, rating=8, uuid="a")
+    # Resting after set 1: set 1 is stored, a resume continues with set 2, paused or not.
+    assert loop.state == "rest" and loop.position == (0, 0)
+    assert loop.resume_position == (0, 1)
+    loop.pause(now + 10)
+    assert loop.resume_position == (0, 1)
+    assert loop.snapshot()["position"] == [0, 1]
+    assert restore(loop, loop.snapshot()).position == (0, 1)
+
+
 def test_the_next_set_follows_from_the_load_lifted_not_the_load_planned() -> None:
     """Planned 12 kg, lifted 16 kg and felt it well: "keep" keeps 16 kg, as on the phone."""
     loop = make_loop(prescription(CURL, sets=2))
