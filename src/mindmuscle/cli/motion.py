@@ -21,7 +21,12 @@ from mindmuscle.errors import InvalidInputError
 from mindmuscle.io.motion import FORMATS, AccelUnits
 from mindmuscle.io.plots.motion import write_motion_plot
 from mindmuscle.services.catalog import user_catalog
-from mindmuscle.services.motion import CountEvaluation, analyze_file_trace, evaluate_counts
+from mindmuscle.services.motion import (
+    CountEvaluation,
+    analyze_file_trace,
+    evaluate_counts,
+    set_span_line,
+)
 from mindmuscle.signals.motion import MotionAnalysis
 from mindmuscle.signals.motion.evaluation import CountScore
 from mindmuscle.store import LOCAL_USER_ID
@@ -53,14 +58,9 @@ def _print(analysis: MotionAnalysis) -> None:
         + (" (both sides)" if analysis.alternating else "")
         + f", time under tension {analysis.tut_s:.1f} s, quality {q.status}"
     )
-    if analysis.active_start_s is not None and analysis.active_end_s is not None:
-        span = f"{analysis.active_start_s:.1f} s to {analysis.active_end_s:.1f} s"
-        console.print(
-            f"  set found from {span} of the {analysis.duration_s:.1f} s recording"
-            if analysis.counted_in_set
-            else f"  no clear set in the {analysis.duration_s:.1f} s recording (the likeliest, "
-            f"{span}, repeats unevenly): counted over all of it"
-        )
+    span = set_span_line(analysis)
+    if span is not None:
+        console.print(f"  {span}")
     for reason in q.reasons:
         console.print(f"  ! {reason}")
     console.print(f"  {analysis.phase_note}")

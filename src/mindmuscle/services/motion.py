@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
-from mindmuscle.errors import MindMuscleError
+from mindmuscle.errors import InvalidInputError, MindMuscleError
 from mindmuscle.io.motion import AccelUnits, GyroUnits, read_motion_file, recording_from_payload
 from mindmuscle.signals.motion import (
     MotionAnalysis,
@@ -36,11 +36,13 @@ __all__ = [
     "MeasuredSet",
     "analyze_file",
     "analyze_file_trace",
+    "analyze_motion_upload",
     "analyze_recording",
     "analyze_web_recording",
     "evaluate_counts",
     "measure_web_set",
     "period_prior_s",
+    "set_span_line",
     "tempo_prior_s",
     "usual_cadence_s",
 ]
@@ -113,6 +115,61 @@ def analyze_file_trace(
     tempo = _tempo(tempo)
     rec = read_motion_file(path, fmt=fmt, rate_hz=rate_hz, units=units, gyro_units=gyro_units)
     return analyze_recording(rec, exercise_id=exercise_id, tempo=tempo, alternating=alternating)
+
+
+MAX_FILE_SAMPLES = 120_000
+"""The most samples a motion file analysed by the web app may hold (20 minutes at 100 Hz)."""
+MAX_FILE_DURATION_S = 1200.0
+"""The longest motion file the web app analyses, in seconds (a set lasts a few minutes)."""
+
+
+def analyze_motion_upload(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    exercise_id: str | None = None,
+    units: AccelUnits | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[MotionAnalysis, MotionTrace]:
+    """Read an uploaded motion file and analyse it as ``mindmuscle motion FILE`` does.
+
+    ``exercise_id`` (of the user's ``catalog``) sets the concentric direction and, when its card
+    says so, counts both sides of an alternating set, as the command's ``--exercise`` does.
+    The file is read first and refused, before any analysis, when it holds more than
+    :data:`MAX_FILE_SAMPLES` samples or lasts longer than :data:`MAX_FILE_DURATION_S`.
+
+    Raises
+    ------
+    mindmuscle.errors.UnknownIdError
+        An exercise id that is not in the catalogue (checked before the file is read).
+    mindmuscle.errors.InvalidInputError
+        A file that cannot be read or analysed, or that is too long (one line saying so).
+    """
+    _exercise(exercise_id, False, catalog)
+    rec = read_motion_file(path, fmt=fmt, units=units)
+    n = int(rec.t_s.size)
+    if n > MAX_FILE_SAMPLES or rec.duration_s > MAX_FILE_DURATION_S:
+        raise InvalidInputError(
+            f"{Path(path).name} holds {n} samples over {rec.duration_s:.0f} s; the web app "
+            f"analyses at most {MAX_FILE_SAMPLES} samples and {MAX_FILE_DURATION_S / 60:.0f} "
+            "minutes (one set): cut the file to the set, or use mindmuscle motion FILE."
+        )
+    concentric, alternating = _exercise(exercise_id, False, catalog)
+    return analyze_motion_trace(rec, concentric=concentric, alternating=alternating)
+
+
+def set_span_line(analysis: MotionAnalysis) -> str | None:
+    """Where the set was found in the recording, in the words every channel shows; None when
+    the analysis found no set at all."""
+    if analysis.active_start_s is None or analysis.active_end_s is None:
+        return None
+    span = f"{analysis.active_start_s:.1f} s to {analysis.active_end_s:.1f} s"
+    if analysis.counted_in_set:
+        return f"set found from {span} of the {analysis.duration_s:.1f} s recording"
+    return (
+        f"no clear set in the {analysis.duration_s:.1f} s recording (the likeliest, {span}, "
+        "repeats unevenly): counted over all of it"
+    )
 
 
 def analyze_file(

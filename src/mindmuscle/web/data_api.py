@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
@@ -38,22 +38,31 @@ from mindmuscle.errors import (
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
 from mindmuscle.io.plots.experiments import headline_effects
+from mindmuscle.io.plots.motion import motion_figure_json
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import emg_sets
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
+from mindmuscle.services.motion import analyze_motion_upload, set_span_line
 from mindmuscle.signals.emg.mapping import MAX_CHANNELS, ChannelMuscle
-from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
-from mindmuscle.web.uploads import check_emg_file_name, relabel_upload_error, safe_file_name
+from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, check_csrf, utcnow
+from mindmuscle.web.uploads import (
+    check_emg_file_name,
+    check_motion_file_name,
+    relabel_upload_error,
+    safe_file_name,
+)
 
 __all__ = ["router", "uploaded_file"]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
 
 
-def _max_bytes(ctx: Ctx, setting: Literal["import_body_max_mb", "emg_body_max_mb"]) -> int:
+def _max_bytes(
+    ctx: Ctx, setting: Literal["import_body_max_mb", "emg_body_max_mb", "motion_body_max_mb"]
+) -> int:
     """A file's limit: its route's body limit (the guard has refused larger bodies already)."""
     return int(getattr(ctx.settings, setting) * 1_000_000)
 
@@ -369,6 +378,76 @@ def reanalyse(recording_id: Id, body: ChannelsIn, ctx: Ctx, user: User) -> emg_s
         target=body.target,
         synergists=body.synergists,
         mains_hz=None if body.mains_hz is None else float(body.mains_hz),
+    )
+
+
+# ---------------------------------------------------------------- motion files
+MotionFormatName = Literal["auto", "watch", "csv", "metamotion", "muvr", "fit", "json"]
+
+
+class MotionFileOut(BaseModel):
+    """One motion file analysed as ``mindmuscle motion FILE`` does; nothing is stored."""
+
+    file_name: str
+    exercise: str | None = Field(description="The exercise chosen, by name (none: unlabelled).")
+    summary: dict[str, Any] = Field(
+        description="What mindmuscle motion FILE --json prints: reps, partial_reps, reps_detail, "
+        "active_start_s, active_end_s, counted_in_set, tut_s, quality, phase_note..."
+    )
+    duration_s: float
+    span_line: str | None = Field(
+        description="Where the set was found, in the words the terminal prints."
+    )
+    figure: dict[str, Any] = Field(description="The figure of --plot OUT.html, as plotly JSON.")
+
+
+@router.post("/motion/files", response_model=MotionFileOut, tags=["motion"])
+def analyse_motion_file(
+    ctx: Ctx,
+    user: User,
+    catalog: UserCatalog,
+    file: Annotated[
+        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
+    ],
+    exercise_id: Annotated[
+        str | None,
+        Form(**EXERCISE_ID.bounds("The exercise: concentric direction and alternating sides.")),
+    ] = None,
+    format: Annotated[
+        MotionFormatName, Form(description="auto decides from the name and the header.")
+    ] = "auto",
+    units: Annotated[
+        Literal["g", "ms2"] | None,
+        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
+    ] = None,
+) -> MotionFileOut:
+    """Count the repetitions of a motion file, time their phases and find the set in it, with
+    the figure of ``mindmuscle motion FILE --plot OUT.html``. Nothing is stored."""
+    exercise = catalog.exercise(exercise_id) if exercise_id else None
+    name = check_motion_file_name(file.filename, default="motion.csv")
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "motion_body_max_mb"), default_name=name
+    ) as path:
+        try:
+            analysis, trace = analyze_motion_upload(
+                path,
+                fmt=format,
+                exercise_id=exercise.id if exercise else None,
+                units=units,
+                catalog=catalog,
+            )
+        except InvalidInputError as exc:
+            if type(exc) is not InvalidInputError:
+                raise
+            # The reader's units error names the temporary copy: name the upload instead.
+            raise relabel_upload_error(exc, path, name) from exc
+    return MotionFileOut(
+        file_name=name,
+        exercise=exercise.name if exercise else None,
+        summary=analysis.summary_dict(),
+        duration_s=round(analysis.duration_s, 3),
+        span_line=set_span_line(analysis),
+        figure=motion_figure_json(analysis, trace),
     )
 
 

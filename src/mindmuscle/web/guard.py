@@ -112,6 +112,7 @@ _LIMITS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(r"^/api/experiments/[^/]+/sets/[^/]+$"), "emg_body_max_mb"),
     ("POST", re.compile(r"^/api/sets$"), "motion_body_max_mb"),
     ("POST", re.compile(r"^/api/motion/analyze$"), "motion_body_max_mb"),
+    ("POST", re.compile(r"^/api/motion/files$"), "motion_body_max_mb"),
 )
 # State-changing routes that a person without a session must reach: the login itself.
 _NO_SESSION = frozenset({"/api/login", "/login", "/api/logout"})

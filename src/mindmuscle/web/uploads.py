@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mindmuscle.errors import FileFormatError, FileRowsError, InvalidSignalError, Setting
+from mindmuscle.errors import (
+    FileFormatError,
+    FileRowsError,
+    InvalidInputError,
+    InvalidSignalError,
+    Setting,
+)
 
-__all__ = ["EMG_SUFFIXES", "check_emg_file_name", "relabel_upload_error", "safe_file_name"]
+__all__ = [
+    "EMG_SUFFIXES",
+    "MOTION_SUFFIXES",
+    "check_emg_file_name",
+    "check_motion_file_name",
+    "relabel_upload_error",
+    "safe_file_name",
+]
 
 
 def safe_file_name(name: str | None, *, default: str = "upload") -> str:
@@ -45,12 +58,38 @@ def check_emg_file_name(name: str | None, *, default: str) -> str:
     return safe
 
 
-# The control of the upload pages that gives each setting an error may need (the motion pages
-# have none: the phone's units are known).
+MOTION_SUFFIXES = (".csv", ".txt", ".fit", ".json")
+"""The motion files the motion page takes (the kinds ``mindmuscle motion FILE`` reads)."""
+
+
+def check_motion_file_name(name: str | None, *, default: str) -> str:
+    """The safe name of an uploaded motion file, refused before it is read when its kind is not
+    one the motion page reads.
+
+    Raises
+    ------
+    FileFormatError
+        Another extension (named, with the kinds allowed).
+    """
+    safe = safe_file_name(name, default=default)
+    suffix = Path(safe).suffix.lower()
+    if suffix not in MOTION_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without an extension"
+        raise FileFormatError(
+            f"{kind} is not a format the motion page reads: give a watch, MetaMotion, muvr or "
+            "other CSV (.csv, .txt), a FIT file (.fit) or a JSON recording (.json)",
+            path=safe,
+        )
+    return safe
+
+
+# The control of the upload pages that gives each setting an error may need (the phone's motion
+# needs none: its units are known; a motion file's may not be).
 _PAGE_CONTROLS: dict[Setting, str] = {
     "weight_unit": "Pick kg or lb under 'Weights in' and upload again.",
     "sampling_rate": "Give the sampling rate under 'Reading options' and upload again.",
     "emg_units": "Pick the unit under 'Reading options', 'Samples in', and upload again.",
+    "accel_units": "Pick g or m/s² under 'Acceleration in' and analyse again.",
 }
 
 
@@ -59,9 +98,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def relabel_upload_error(
-    exc: FileFormatError | InvalidSignalError, path: Path, file_name: str
-) -> FileFormatError | InvalidSignalError:
+def relabel_upload_error(exc: InvalidInputError, path: Path, file_name: str) -> InvalidInputError:
     """The same error naming the file as uploaded (not its temporary copy) and, when a setting
     would fix it, the page's control that gives it."""
 
@@ -79,4 +116,6 @@ def relabel_upload_error(
         return FileRowsError([relabel(e) for e in exc.errors], more=exc.more, path=file_name)
     if isinstance(exc, FileFormatError):
         return relabel(exc)
-    return InvalidSignalError(web(str(exc), exc.needs), needs=exc.needs)
+    if isinstance(exc, InvalidSignalError):
+        return InvalidSignalError(web(str(exc), exc.needs), needs=exc.needs)
+    return InvalidInputError(web(str(exc), exc.needs), needs=exc.needs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -10,7 +12,10 @@ import numpy.typing as npt
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.signals.motion.models import PHASE_NAMES, MotionAnalysis, MotionTrace
 
-__all__ = ["write_motion_plot"]
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["motion_figure", "motion_figure_json", "write_motion_plot"]
 
 
 # The movement panel's range: the repetitions fill it (see _movement_scale), with room for the
@@ -171,9 +176,22 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
         plt.close(fig)
         return out
 
+    motion_figure(analysis, trace).write_html(out, include_plotlyjs=True, full_html=True)
+    return out
+
+
+def motion_figure(analysis: MotionAnalysis, trace: MotionTrace) -> go.Figure:
+    """The interactive figure of ``--plot OUT.html``: signal, repetitions, set edges, phases."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    t = trace.t_s
+    mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
+    scale = _movement_scale(analysis, trace) or 1.0
+    movement = trace.movement / scale
+    peaks = np.interp(trace.peaks_s, t, movement)
+    runs = _phase_runs(trace.phases)
+    reps = analysis.repetitions
     fig = make_subplots(
         rows=3,
         cols=1,
@@ -271,5 +289,11 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
     fig.update_layout(title=_title(analysis), height=800, template="plotly_white")
     fig.update_xaxes(title_text="time (s)", row=3, col=1)
     fig.update_yaxes(range=list(_MOVEMENT_RANGE), row=2, col=1)
-    fig.write_html(out, include_plotlyjs=True, full_html=True)
+    return fig
+
+
+def motion_figure_json(analysis: MotionAnalysis, trace: MotionTrace) -> dict[str, Any]:
+    """:func:`motion_figure` as plotly's JSON (``data`` and ``layout``), for a page that draws
+    it with its own copy of plotly.js."""
+    out: dict[str, Any] = json.loads(motion_figure(analysis, trace).to_json())
     return out
