@@ -38,6 +38,10 @@ class ChannelQuality(_Model):
     motion_artefact: bool
     snr_db: float = Field(description="activity level over rest level of the envelope, dB")
     low_snr: bool
+    low_rate: bool = Field(default=False, description="sampled under 500 Hz")
+    implausible_amplitude: bool = Field(
+        default=False, description="RMS over 5 mV: not in the unit given (raw counts?)"
+    )
     issues: list[str]
 
 

@@ -472,7 +472,9 @@ def _analyze(
     # reductions release the GIL) while this one finds the other channels' bursts and the
     # amplitude features.
     side_pool = ThreadPoolExecutor(_SIDE_WORKERS)
-    quality_job = side_pool.submit(assess_quality, recording.data, proc.sfreq_hz, proc.envelope)
+    quality_job = side_pool.submit(
+        assess_quality, recording.data, proc.sfreq_hz, proc.envelope, recording.units
+    )
     try:
         fs = proc.sfreq_hz
         q = proc.decimation

@@ -7,7 +7,14 @@ Thresholds (documented in the result's ``issues`` text):
 * mains noise: more than 15 % of the 20-450 Hz power lies within 2 Hz of 50 or 60 Hz;
 * motion artefact: the 1-15 Hz power exceeds the EMG-band power;
 * low SNR: the envelope's activity level (99th percentile) is less than twice (6 dB) its rest
-  level (10th percentile).
+  level (10th percentile);
+* low sampling rate: under :data:`MIN_RATE_HZ`. Surface EMG reaches 450 Hz and is sampled at
+  1000 Hz or more; below 500 Hz most of its band is lost, and the frequency features (mean and
+  median frequency, their fatigue trends) are not comparable with other recordings. A rate of
+  a motion sensor (100 Hz) says the file may not hold EMG at all;
+* implausible amplitude: an RMS over :data:`MAX_RMS_MV` mV. Surface EMG stays under a few
+  millivolts even at maximal effort, so the samples are most likely raw converter counts or in
+  another unit than the one given.
 
 The spectral checks use up to 16 one-second segments spread over the recording, so they cost
 the same for a 10-second and a 10-hour file.
@@ -15,6 +22,7 @@ the same for a 10-second and a 10-hour file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +36,8 @@ __all__ = [
     "FLAT_FRACTION",
     "LOW_SNR_DB",
     "MAINS_RATIO",
+    "MAX_RMS_MV",
+    "MIN_RATE_HZ",
     "MOTION_RATIO",
     "assess_quality",
 ]
@@ -37,6 +47,9 @@ CLIPPING_PCT = 0.1
 MAINS_RATIO = 0.15
 MOTION_RATIO = 1.0
 LOW_SNR_DB = 20.0 * np.log10(2.0)
+MIN_RATE_HZ = 500.0
+MAX_RMS_MV = 5.0
+_TO_MV = {"uV": 1e-3, "mV": 1.0, "V": 1e3}
 _MAX_SEGMENTS = 16
 
 
@@ -53,6 +66,7 @@ def assess_quality(
     data: npt.NDArray[np.floating[Any]],
     sfreq_hz: float,
     envelope: npt.NDArray[np.floating[Any]],
+    units: Sequence[str] | None = None,
 ) -> list[ChannelQuality]:
     """Quality of each channel of a raw recording.
 
@@ -64,6 +78,8 @@ def assess_quality(
         Sampling rate in Hz.
     envelope : ndarray, shape (n_channels, n_envelope_samples)
         The linear envelope of each channel (any rate).
+    units : sequence of str, optional
+        Each channel's unit (``uV``, ``mV`` or ``V``); without them the amplitude is not judged.
     """
     n_ch, n = data.shape
     seg_len = int(2 ** np.floor(np.log2(max(min(n, sfreq_hz), 8.0))))
@@ -90,9 +106,27 @@ def assess_quality(
     mains = {hz: band(hz - 2.0, hz + 2.0) for hz in (50.0, 60.0) if hz + 2.0 < nyq}
     stride = max(1, -(-envelope.shape[1] // 20_000))  # a smooth envelope: a subset will do
     rest, active = np.percentile(envelope[:, ::stride], [10.0, 99.0], axis=1)
+    # The AC amplitude, on the segments already drawn (a DC offset is no EMG).
+    rms = np.sqrt((centred**2).mean(axis=(1, 2)))
     results: list[ChannelQuality] = []
     for c in range(n_ch):
         issues: list[str] = []
+        low_rate = sfreq_hz < MIN_RATE_HZ
+        if low_rate:
+            issues.append(
+                f"sampled at {sfreq_hz:g} Hz: surface EMG reaches 450 Hz and needs 1000 Hz or "
+                f"more, so everything above {sfreq_hz / 2:g} Hz is lost and the frequency "
+                "features are not comparable"
+                + (" (a motion sensor's rate: is this an EMG file?)" if sfreq_hz <= 200 else "")
+            )
+        rms_mv = float(rms[c]) * _TO_MV.get(units[c], float("nan")) if units else float("nan")
+        too_large = bool(rms_mv > MAX_RMS_MV)
+        if too_large:
+            issues.append(
+                f"amplitude: RMS {rms_mv:.3g} mV is beyond surface EMG (a few mV at most): raw "
+                f"converter counts, or a unit other than {units[c] if units else ''}? give the "
+                "file's unit"
+            )
         flat = bool(hi[c] == lo[c] or flat_frac[c] > FLAT_FRACTION)
         if flat:
             issues.append(
@@ -150,6 +184,8 @@ def assess_quality(
                 motion_artefact=motion,
                 snr_db=round(snr_db, 2),
                 low_snr=low_snr,
+                low_rate=low_rate,
+                implausible_amplitude=too_large,
                 issues=issues,
             )
         )
