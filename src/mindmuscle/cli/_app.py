@@ -15,8 +15,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -444,6 +445,20 @@ def _root(
     ] = False,
 ) -> None:
     """MindMuscle: evidence-based mind-muscle connection training."""
+    warnings.showwarning = _one_line_warning
+
+
+def _one_line_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning the analysis raises (a sampling rate too low for the band, say) is one line
+    for the user, not Python's file, line number and source."""
+    print(f"Note: {message}", file=sys.stderr if file is None else file)
 
 
 DbOption = Annotated[
