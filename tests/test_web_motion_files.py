@@ -194,3 +194,18 @@ def test_the_route_needs_the_csrf_token_and_an_allowed_origin(client: TestClient
     assert r.status_code == 403
     r = client.post("/api/motion/files", files=files, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
+
+
+def test_the_page_renders_with_the_apps_plotly_and_settings_link_to_it(
+    client: TestClient,
+) -> None:
+    r = client.get("/motion")
+    assert r.status_code == 200
+    assert 'id="motion-form"' in r.text
+    assert 'src="/vendor/plotly.min.js"' in r.text
+    assert 'src="/static/js/motion.js?v=' in r.text
+    assert "Analysed, not stored" in r.text
+    assert '<option value="seated_cable_row">Seated Cable Row</option>' in r.text
+    assert "cdn" not in r.text.lower()
+    assert 'href="/motion"' in client.get("/settings").text
+    assert client.get("/static/js/motion.js").status_code == 200

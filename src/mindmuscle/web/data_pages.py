@@ -1,4 +1,4 @@
-"""The data pages: import and export, EMG recordings, focus experiments, and their reports.
+"""The data pages: import and export, EMG and motion recordings, focus experiments, reports.
 
 The pages render what they list from the services; uploads and actions go through
 :mod:`mindmuscle.web.data_api`. The two report routes answer with the self-contained HTML
@@ -63,6 +63,12 @@ def emg_page(
         request, ctx, "emg.html", "settings", sets=sets, chosen_set=set or "",
         recordings=recordings, muscles=muscles,
     )  # fmt: skip
+
+
+@router.get("/motion")
+def motion_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+    exercises = sorted(catalog.exercises.values(), key=lambda e: e.name)
+    return render(request, ctx, "motion.html", "settings", exercises=exercises)
 
 
 @router.get("/experiments")

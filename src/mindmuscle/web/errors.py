@@ -202,6 +202,9 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             body["details"] = details
         if isinstance(exc, FileRowsError):
             body["more"] = exc.more
+        if isinstance(exc, InvalidInputError) and exc.needs is not None:
+            # The setting that would fix it, so that a page can show its own control.
+            body["needs"] = exc.needs
         return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
