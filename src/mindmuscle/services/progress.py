@@ -57,7 +57,7 @@ class ExerciseSeries(BaseModel):
     weeks: list[date]
     e1rm_kg: list[float | None] = Field(description="Best set e1RM of the week (None: no reps).")
     volume_kg: list[float] = Field(description="Sum of load x reps of the week.")
-    n_sets: int
+    n_sets: int = Field(description="The exercise's sets in the weeks covered.")
 
 
 class Progress(BaseModel):
@@ -68,6 +68,9 @@ class Progress(BaseModel):
     rated_sets: int
     first_set_at: datetime | None
     last_set_at: datetime | None
+    since: date = Field(
+        description="The Monday the trends and series start (weeks before: not drawn)."
+    )
     scores: dict[str, ConnectionScore]
     trends: list[MuscleTrend]
     exercises: list[ExerciseSeries]
@@ -162,6 +165,7 @@ def compute_progress(
         rated_sets=totals.rated,
         first_set_at=totals.first,
         last_set_at=totals.last,
+        since=since.date(),
         scores=scores,
         trends=trends,
         exercises=series,
