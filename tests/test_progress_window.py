@@ -51,3 +51,23 @@ def test_the_trends_say_their_window_and_that_older_sets_are_not_drawn(tmp_path:
     assert _text(html, r'<select id="exercise-select">.*?</select>') == (
         f"Dumbbell Biceps Curl (2 sets since {since:%b %Y})"
     )
+
+
+def test_without_rated_sets_the_rating_trend_says_so_instead_of_an_empty_chart(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    with _client(tmp_path) as client:
+        db: Database = client.app.state.ctx.db  # type: ignore[attr-defined]
+        data = parse_set(
+            {"exercise_id": CURL, "performed_at": now - timedelta(days=2), "load_kg": 12.0,
+             "reps": 10}
+        )  # fmt: skip
+        record_set(db=db, user_id=1, data=data, now=now)
+        html = client.get("/progress").text
+    assert 'id="muscle-select"' not in html
+    assert _text(html, r'<div class="card" id="no-rating-trend">.*?</div>') == (
+        "Target rating by week: no rated sets in these weeks. The rating you give after each "
+        "set is drawn here."
+    )
+    assert 'id="exercise-select"' in html
