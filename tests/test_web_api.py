@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import uuid
@@ -131,6 +132,13 @@ def test_today_makes_a_stored_plan_with_reasons(client: TestClient) -> None:
     assert active["session"]["session_id"] == plan["session_id"]
     catalog = load_catalog()
     assert active["targets"][first["exercise_id"]] == catalog.exercise(first["exercise_id"]).targets
+    # Each card's "Why this?" gives each reason once: the focus rationale is one of the plan's.
+    page = client.get("/today").text
+    for ex in plan["plan"]["exercises"]:
+        card = page.split(f'data-exercise="{ex["exercise_id"]}"', 1)[1].split("</article>", 1)[0]
+        rationale = ex["focus"]["rationale"]
+        assert rationale in [r["text"] for r in ex["why"]]
+        assert card.count(html.escape(rationale, quote=False)) == 1, ex["exercise_id"]
 
 
 def test_today_refuses_a_bad_readiness_and_unknown_exercises(client: TestClient) -> None:
