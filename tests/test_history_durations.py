@@ -205,8 +205,8 @@ def test_workout_show_prints_the_exports_duration(tmp_path: Path, shared_data: P
         runner.invoke(app, ["workout", "show", str(i), "--db", db]).output.splitlines()[0]
         for i in ids
     ]
-    assert ", 1 h 43 min (import), 15 set(s)" in lines[0]
-    assert ", 1 h 45 min (import), 15 set(s)" in lines[1]
+    assert ", 1 h 43 min (import), 15 sets" in lines[0]
+    assert ", 1 h 45 min (import), 15 sets" in lines[1]
     assert " min" not in lines[2] and "(import)" in lines[2]  # no Duration column: none shown
     shown = json.loads(
         runner.invoke(app, ["workout", "show", str(ids[0]), "--json", "--db", db]).output
@@ -246,3 +246,24 @@ def test_history_lists_workouts_with_how_long_each_took(tmp_path: Path, shared_d
     assert both.exit_code == 2
     assert "--workouts lists whole workouts; leave out --exercise" in both.output
     assert "Traceback" not in both.output
+
+
+def test_a_log_of_dates_only_shows_its_workouts_without_a_made_up_time(tmp_path: Path) -> None:
+    log = tmp_path / "fitnotes.csv"
+    log.write_text(
+        "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
+        '2022-09-14,Flat Barbell Bench Press,Chest,45.0,lbs,10,,,,""\n'
+        '2022-09-22,Flat Barbell Bench Press,Chest,65.0,lbs,8,,,,""\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    db = str(tmp_path / "f.db")
+    assert runner.invoke(app, ["import", str(log), "--db", db]).exit_code == 0
+    table = runner.invoke(
+        app, ["history", "--workouts", "--db", db], env={"TZ": "America/New_York"}
+    )
+    rows = [line.split() for line in table.output.splitlines() if line.strip()[:1].isdigit()]
+    assert [r[1:] for r in rows] == [
+        ["2022-09-22", "-", "1", "import"],
+        ["2022-09-14", "-", "1", "import"],
+    ]

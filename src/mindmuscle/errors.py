@@ -49,6 +49,7 @@ __all__ = [
     "StreamError",
     "TooManyLoginsError",
     "UnknownIdError",
+    "counted",
     "shown",
 ]
 
@@ -119,6 +120,11 @@ class OutOfRangeError(InvalidInputError):
         else:
             text = f"{field} {shown(value)} is not allowed: {allowed}."
         super().__init__(text)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in agreement: ``counted(1, "set")`` is "1 set", 2 gives "2 sets"."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def shown(value: object) -> str:

@@ -21,7 +21,7 @@ from mindmuscle.catalog import Breathing, Catalog, Exercise, Mechanic, load_cata
 from mindmuscle.cli._app import DbOption, app, console, err_console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.config import Settings
-from mindmuscle.errors import InvalidInputError, UnknownIdError
+from mindmuscle.errors import InvalidInputError, UnknownIdError, counted
 from mindmuscle.services.catalog import (
     assign_exercise_targets,
     import_free_exercise_db,
@@ -153,7 +153,9 @@ def exercises(
     if as_json:
         _print_json([ex.model_dump(mode="json") for ex in chosen])
         return
-    title = f"{len(chosen)} exercises" + (f" for {catalog.muscle(muscle).name}" if muscle else "")
+    title = counted(len(chosen), "exercise") + (
+        f" for {catalog.muscle(muscle).name}" if muscle else ""
+    )
     # Readable at 80 columns: the name with its id (for other commands) beneath it, the target
     # muscles by name, and the kind of exercise with its tempo beneath.
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -392,9 +394,10 @@ def import_file(
         _print_json(summary.as_dict())
         return
     console.print(
-        f"Imported {summary.imported} exercises from {summary.source} "
+        f"Imported {counted(summary.imported, 'exercise')} from {summary.source} "
         f"({summary.replaced} replaced); your catalogue now has {summary.user_exercises} "
-        f"added exercises, stored in {summary.stored_in}.",
+        f"added {'exercise' if summary.user_exercises == 1 else 'exercises'}, stored in "
+        f"{summary.stored_in}.",
         markup=False,
         highlight=False,
     )

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from mindmuscle.cli._app import DbOption, app
-from mindmuscle.errors import InvalidInputError
+from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
@@ -94,7 +94,7 @@ def new(
         return
     d = info.design
     typer.echo(
-        f"Experiment {info.id}: {d.title}\n{len(info.sets)} sets; conditions "
+        f"Experiment {info.id}: {d.title}\n{counted(len(info.sets), 'set')}; conditions "
         f"{', '.join(c.name for c in d.conditions)}; loads "
         f"{', '.join(f'{x:g}' for x in d.loads_pct_e1rm)}% e1RM; seed {d.seed}."
     )
@@ -123,7 +123,7 @@ def status(
         return
     typer.echo(
         f"Experiment {info.id}: {info.design.title} ({info.status}, {info.n_done} of "
-        f"{len(info.sets)} sets done)"
+        f"{counted(len(info.sets), 'set')} done)"
     )
     for s in info.sets:
         mark = "x" if s.done else " "
@@ -203,7 +203,7 @@ def analyze(
         _print_json(result.model_dump(mode="json"))
         return
     a = result.analysis
-    typer.echo(f"{a.design.title}: {a.n_recorded} of {a.n_planned} sets recorded.")
+    typer.echo(f"{a.design.title}: {a.n_recorded} of {counted(a.n_planned, 'set')} recorded.")
     for e in headline_effects(a):
         c = e.comparison
         stats = (

@@ -73,6 +73,15 @@ def took(seconds: float | None) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def _started(w: WorkoutSummary) -> str:
+    """When a workout started; only its date for a log that keeps dates only (FitNotes: its
+    sets are stored at midnight UTC, with no duration), not a made-up 00:00."""
+    at = w.started_at.astimezone(UTC)
+    if w.duration_s is None and (at.hour, at.minute, at.second, at.microsecond) == (0, 0, 0, 0):
+        return at.strftime("%Y-%m-%d")
+    return w.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def _workouts_table(found: list[WorkoutSummary], title: str, more: bool) -> None:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for header in ("#", "started", "took", "sets", "from"):
@@ -80,7 +89,7 @@ def _workouts_table(found: list[WorkoutSummary], title: str, more: bool) -> None
     for w in found:
         table.add_row(
             str(w.session_id),
-            w.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            _started(w),
             took(w.duration_s) or "-",
             str(w.sets),
             w.source,

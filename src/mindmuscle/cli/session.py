@@ -61,7 +61,7 @@ from mindmuscle.coach.models import (
     Reflection,
 )
 from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
-from mindmuscle.errors import InvalidInputError, MindMuscleError, OutOfRangeError
+from mindmuscle.errors import InvalidInputError, MindMuscleError, OutOfRangeError, counted
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services.history import (
     record_set,
@@ -683,7 +683,7 @@ class _View:
 
     def show(self, ev: Event) -> None:
         if isinstance(ev, ev_.ExerciseStartedEvent):
-            self.line(f"== {ev.name}: {ev.sets} sets")
+            self.line(f"== {ev.name}: {counted(ev.sets, 'set')}")
         elif isinstance(ev, ev_.PrimeStartedEvent):
             self.title = f"Prime, set {ev.set_index + 1}"
             self.phase, self.breath, self.rep, self.reps, self.ends_ms = "prime", "", 0, "", None
@@ -793,7 +793,10 @@ class _View:
                 name = x.name + (" (skipped)" if x.skipped else "")
                 table.add_row(name, str(x.sets_done), str(x.reps_total), mean)
             console.print(table)
-            console.print(f"Summary: {ev.sets_done} sets, {ev.reps_total} reps.", highlight=False)
+            console.print(
+                f"Summary: {counted(ev.sets_done, 'set')}, {counted(ev.reps_total, 'rep')}.",
+                highlight=False,
+            )
             if self.measured:
                 console.print("Felt versus measured (EMG):", highlight=False)
                 for line in self.measured:

@@ -24,7 +24,7 @@ from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.history import took
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
-from mindmuscle.errors import InvalidInputError, OutOfRangeError
+from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
 from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
 from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
@@ -436,7 +436,7 @@ def _show_workout(w: WorkoutDetail, units: MassUnit, catalog: Catalog, as_json: 
     lasted = took(w.duration_s)
     console.print(
         f"Workout {w.session_id}, {_when(w.started_at)}{', ' + lasted if lasted else ''} "
-        f"({w.source}), {len(w.sets)} set(s){state}",
+        f"({w.source}), {counted(len(w.sets), 'set')}{state}",
         highlight=False,
         soft_wrap=True,
     )

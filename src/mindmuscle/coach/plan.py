@@ -65,6 +65,7 @@ from mindmuscle.coach.models import (
 )
 from mindmuscle.coach.readiness import assess_readiness, check_soreness
 from mindmuscle.coach.tempo import TEMPO_EVIDENCE, check_tempo, default_tempo
+from mindmuscle.errors import counted
 
 __all__ = [
     "CONNECTED_MIN_COUNT",
@@ -400,7 +401,7 @@ def _choose_exercises(
 
         def own_text(ex: Exercise) -> str:
             n = trained.get(ex.id, 0)
-            return f"{n} sets {_source_text(n, count_imported(ex.id))}"
+            return f"{counted(n, 'set')} {_source_text(n, count_imported(ex.id))}"
 
         # Among unrated muscles, those the lifter trains (first target of an exercise they
         # have done) come first.
@@ -567,7 +568,7 @@ def _choose_exercises(
 def _recent_reason(catalog: CatalogView, recent: Mapping[str, RecentMuscle]) -> Reason:
     """Which muscles the coach left for another day because they were trained hard lately."""
     ordered = sorted(recent.items(), key=lambda kv: (-kv[1].sets, kv[0]))
-    parts = [f"{_muscle_name(catalog, m)} ({r.sets} sets)" for m, r in ordered]
+    parts = [f"{_muscle_name(catalog, m)} ({counted(r.sets, 'set')})" for m, r in ordered]
     total = sum(r.sets for r in recent.values())
     source = _source_text(total, sum(r.imported for r in recent.values()))
     source = "" if source == "logged here" else f", {source}"
@@ -683,9 +684,9 @@ def _prescribe(
                 # Where the sets came from is said when an import is why the coach knows it.
                 from_import = source_of(ex.id)
                 sets_text = (
-                    f"{from_import}, {est.n_sets} sets"
+                    f"{from_import}, {counted(est.n_sets, 'set')}"
                     if from_import
-                    else f"from {est.n_sets} logged sets"
+                    else f"from {est.n_sets} logged {'set' if est.n_sets == 1 else 'sets'}"
                 )
                 src_text = (
                     f"estimated by {est.formula} {sets_text} (recent sets count "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.config import Settings
-from mindmuscle.errors import UnknownIdError
+from mindmuscle.errors import UnknownIdError, counted
 from mindmuscle.experiments.felt import FeltMeasured, disagrees, felt_vs_measured_by_group
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.store import Database, repo
@@ -84,6 +84,6 @@ def disagreeing_muscles(views: list[FeltMeasuredView]) -> dict[str, str]:
     for v in views:
         if disagrees(v.relation):
             out.setdefault(v.relation.muscle, []).append(
-                f"{v.exercise_name}: {v.relation.verdict} over {v.relation.n} sets"
+                f"{v.exercise_name}: {v.relation.verdict} over {counted(v.relation.n, 'set')}"
             )
     return {m: "; ".join(reasons) for m, reasons in out.items()}

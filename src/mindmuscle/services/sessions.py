@@ -38,7 +38,7 @@ from mindmuscle.coach.models import (
 )
 from mindmuscle.coach.plan import PlanHistory
 from mindmuscle.config import get_settings
-from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.errors import InvalidInputError, NotFoundError, counted
 from mindmuscle.services.catalog import load_user_catalog
 from mindmuscle.services.history import (
     SetInput,
@@ -279,8 +279,8 @@ def session_to_run(
         if not replace_interrupted:
             raise InvalidInputError(
                 f"Session {interrupted.session_id} was interrupted with "
-                f"{interrupted.sets_done} sets done: continue it with `mindmuscle session "
-                "--resume`, or start another with `mindmuscle session --new`."
+                f"{counted(interrupted.sets_done, 'set')} done: continue it with "
+                "`mindmuscle session --resume`, or start another with `mindmuscle session --new`."
             )
         finish_session(db=db, user_id=user_id, session_id=interrupted.session_id, now=now)
     pending = open_session(db=db, user_id=user_id, started=False)

@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from mindmuscle import __version__
 from mindmuscle.catalog import load_catalog
 from mindmuscle.config import Settings, get_settings
-from mindmuscle.errors import ConfigError
+from mindmuscle.errors import ConfigError, counted
 from mindmuscle.services.live_feed import LiveFeed
 from mindmuscle.services.progress import ProgressCache
 from mindmuscle.services.sets import SetWriter
@@ -138,6 +138,7 @@ def create_app(
     templates = Jinja2Templates(env=env)
     env.globals["asset_version"] = ctx.asset_version
     env.globals["login_required"] = ctx.login_required
+    env.globals["counted"] = counted
     app.state.templates = templates
     install_error_handlers(app)
     app.add_middleware(

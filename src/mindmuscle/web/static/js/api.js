@@ -49,6 +49,11 @@ export async function api(path, { method = "GET", body, signal } = {}) {
   return data;
 }
 
+/** A count with its noun in agreement: counted(1, "set") is "1 set", counted(2, "set") "2 sets". */
+export function counted(n, noun, plural) {
+  return `${n} ${n === 1 ? noun : plural || noun + "s"}`;
+}
+
 export function uuid4() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));

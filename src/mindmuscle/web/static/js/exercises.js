@@ -1,5 +1,5 @@
 // The exercise list: its filter, and giving an unassigned exercise its targets.
-import { api } from "./api.js";
+import { api, counted } from "./api.js";
 for (const form of document.querySelectorAll("form.assign")) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -26,5 +26,5 @@ f.addEventListener("input", () => {
   const q = f.value.trim().toLowerCase();
   let n = 0;
   for (const c of cards) { const on = !q || c.dataset.search.includes(q); c.hidden = !on; n += on; }
-  document.getElementById("count").textContent = `${n} exercises`;
+  document.getElementById("count").textContent = counted(n, "exercise");
 });

@@ -4,7 +4,7 @@
 // server gives (GET /api/sessions: an import's own duration, else its first to last set); a
 // workout without a session, its first to last set; none is shown when neither is known.
 
-import { api, toast } from "./api.js";
+import { api, counted, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
 import { checkField, setBounds } from "./setbounds.js";
 
@@ -28,6 +28,14 @@ function el(tag, props = {}, ...children) {
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+// A log that keeps dates only (FitNotes) stores its sets at midnight UTC: such a workout shows
+// its day, in UTC (so no time zone moves it to the day before), and no made-up time.
+const dayFmtUtc = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const MIDNIGHT_UTC = /T00:00:00(\.0+)?(Z|\+00:00)$/;
+
+function dateOnly(w) {
+  return !w.durationS && w.sets.every((s) => MIDNIGHT_UTC.test(s.performed_at));
+}
 
 // Sets grouped into workouts: by session, or by day for sets logged without one. ``sessions``:
 // the stored workouts by id, with their durations.
@@ -84,7 +92,7 @@ function setLine(s) {
 
 function renderWorkout(w) {
   const { exercises, line } = summary(w);
-  const title = `${dayFmt.format(w.start)} · ${timeFmt.format(w.start)}`;
+  const title = dateOnly(w) ? dayFmtUtc.format(w.start) : `${dayFmt.format(w.start)} · ${timeFmt.format(w.start)}`;
   const body = el("div", { className: "workout-sets" });
   for (const s of w.sets) {
     const edit = el("button", { type: "button", className: "chip", textContent: "Edit" });
@@ -118,7 +126,7 @@ async function allSets() {
     const got = await api(`/api/sets?limit=${page}&offset=${offset}`);
     sets = got.concat(sets);
     if (got.length < page) return sets;
-    $("history-status").textContent = `Loading: ${sets.length} sets so far…`;
+    $("history-status").textContent = `Loading: ${counted(sets.length, "set")} so far…`;
   }
 }
 
@@ -167,7 +175,7 @@ async function deleteSet(s) {
 }
 
 async function deleteWorkout(w) {
-  if (!confirm(`Delete this workout and its ${w.sets.length} sets? You can undo it right after.`)) return;
+  if (!confirm(`Delete this workout and its ${counted(w.sets.length, "set")}? You can undo it right after.`)) return;
   await api(`/api/sessions/${w.sessionId}`, { method: "DELETE" });
   await load();
   undoToast("Workout deleted.", () => api(`/api/sessions/${w.sessionId}/restore`, { method: "POST" }));

@@ -1,7 +1,7 @@
 // Import page: upload a log export, preview how every exercise name maps (a dry run), confirm.
 // The file stays in the page between preview and confirm; nothing is stored before confirm.
 
-import { toast } from "./api.js";
+import { counted, toast } from "./api.js";
 import { el, postForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
@@ -83,7 +83,7 @@ function renderReport(r) {
   }
   const toAdd = r.sets - r.sets_already_stored;
   const confirm = $("import-confirm");
-  confirm.textContent = toAdd > 0 ? `Import ${toAdd} sets` : "Nothing new to import";
+  confirm.textContent = toAdd > 0 ? `Import ${counted(toAdd, "set")}` : "Nothing new to import";
   confirm.disabled = toAdd === 0;
   $("import-report").hidden = false;
 }
@@ -118,12 +118,12 @@ async function confirmImport() {
   try {
     const r = await postForm("/api/import", formData(false));
     $("import-report").hidden = true;
-    $("done-title").textContent = `Imported ${r.sets_added} sets`;
+    $("done-title").textContent = `Imported ${counted(r.sets_added, "set")}`;
     $("done-text").textContent =
-      `${r.workouts_added} workouts and ${r.new_user_exercises} new exercises of your own from ${r.path}` +
-      (r.sets_already_stored ? `; ${r.sets_already_stored} sets were already stored.` : ".");
+      `${counted(r.workouts_added, "workout")} and ${counted(r.new_user_exercises, "new exercise")} of your own from ${r.path}` +
+      (r.sets_already_stored ? `; ${counted(r.sets_already_stored, "set was", "sets were")} already stored.` : ".");
     $("import-done").hidden = false;
-    toast(`Imported ${r.sets_added} sets`);
+    toast(`Imported ${counted(r.sets_added, "set")}`);
   } catch (err) {
     showError(err.message, err.body);
     btn.disabled = false;
