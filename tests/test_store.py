@@ -257,7 +257,7 @@ def test_rows_are_scoped_by_user(db: Database) -> None:
         assert [r.load_kg for r in repo.list_sets(session=s, user_id=1)] == [20.0]
         assert [r.load_kg for r in repo.list_sets(session=s, user_id=other.id)] == [50.0]
         own = repo.create_session(session=s, user_id=other.id, data=SessionCreate())
-        with pytest.raises(NotFoundError, match=f"No training session with id {own.id}"):
+        with pytest.raises(NotFoundError, match=f"No workout with id {own.id}"):
             repo.get_session(session=s, user_id=1, session_id=own.id)
         with pytest.raises(NotFoundError, match="No set with id 'nope'"):
             repo.get_set(session=s, user_id=1, uuid="nope")

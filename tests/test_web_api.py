@@ -274,7 +274,12 @@ def test_a_set_for_another_session_is_404(client: TestClient) -> None:
     plan = _plan(client)
     r = client.post("/api/sets", json=_set_body(plan, session_id=999))
     assert r.status_code == 404
-    assert "No training session with id 999" in r.json()["message"]
+    assert r.json()["message"] == (
+        "No workout with id 999. The History page lists your workouts (GET /api/sessions)."
+    )
+    assert client.get("/api/sets/12345").json()["message"] == (
+        "No set with id 12345. The History page lists your sets (GET /api/sets gives their ids)."
+    )
 
 
 def _snapshot(plan: dict[str, Any], **over: Any) -> dict[str, Any]:
@@ -557,7 +562,7 @@ def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) 
         results = list(pool.map(store, bodies))
     assert results[1:30] == [True] * 29
     assert sorted([results[0], results[30]]) == [False, True]  # the same uuid twice: stored once
-    assert "No training session with id 4242" in str(results[31])
+    assert "No workout with id 4242" in str(results[31])
     stored = {s["uuid"] for s in client.get("/api/sets", params={"limit": 1000}).json()}
     assert stored == {b["uuid"] for b in bodies[:30]}
 

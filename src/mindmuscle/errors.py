@@ -253,7 +253,18 @@ class DatabaseFileError(StoreError):
 
 
 class NotFoundError(StoreError, LookupError):
-    """A stored record does not exist (or does not belong to this user)."""
+    """A stored record does not exist (or does not belong to this user).
+
+    ``kind`` names the record ("set", "workout") when the channel can say where such records
+    are listed: the terminal names its command, the web app its page and API route.
+    """
+
+    kind: str | None = None
+
+    def __init__(self, *args: object, kind: str | None = None) -> None:
+        super().__init__(*args)
+        if kind is not None:
+            self.kind = kind
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"

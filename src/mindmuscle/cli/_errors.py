@@ -18,6 +18,7 @@ from typing import Any
 from mindmuscle.errors import (
     InvalidInputError,
     MindMuscleError,
+    NotFoundError,
     OutOfRangeError,
     Setting,
     UnknownIdError,
@@ -66,6 +67,12 @@ SETTING_OPTIONS: dict[Setting, str] = {
 }
 """The option of the terminal that gives each setting an error may need."""
 
+LISTED_BY: Mapping[str, str] = {
+    "workout": "`mindmuscle history --workouts` lists your workouts.",
+    "set": "`mindmuscle history --json` lists the ids of your sets.",
+}
+"""The command that lists each kind of record a not-found error names."""
+
 
 def worded(exc: MindMuscleError) -> str:
     """The CLI's line for one of MindMuscle's errors: fields named by their flags.
@@ -93,6 +100,9 @@ def worded(exc: MindMuscleError) -> str:
             return f"{flag}: {exc}"
     if isinstance(exc, InvalidInputError) and exc.needs is not None:
         return f"{_sentence(str(exc))} {SETTING_OPTIONS[exc.needs]}"
+    listed = LISTED_BY.get(exc.kind or "") if isinstance(exc, NotFoundError) else None
+    if listed is not None:
+        return f"{_sentence(str(exc))} {listed}"
     return str(exc)
 
 

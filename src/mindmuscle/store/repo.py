@@ -322,9 +322,7 @@ def create_session(*, session: Session, user_id: int, data: SessionCreate) -> Se
 def get_session(*, session: Session, user_id: int, session_id: int) -> SessionRow:
     row = session.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
-        raise NotFoundError(
-            f"No training session with id {session_id}; list them with `mindmuscle history`."
-        )
+        raise NotFoundError(f"No workout with id {session_id}.", kind="workout")
     return row
 
 
@@ -919,9 +917,7 @@ def get_set_by_id(*, session: Session, user_id: int, set_id: int) -> SetRow:
     """The set with this integer id (deleted or not); another user's set is not found."""
     row = session.get(SetRow, set_id) if 0 < set_id <= MAX_ID else None
     if row is None or row.user_id != user_id:
-        raise NotFoundError(
-            f"No set with id {set_id}; `mindmuscle history --json` lists the ids of your sets."
-        )
+        raise NotFoundError(f"No set with id {set_id}.", kind="set")
     return row
 
 

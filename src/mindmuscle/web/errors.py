@@ -97,6 +97,12 @@ def _detail(exc: OutOfRangeError, kind: str | None = None) -> dict[str, Any]:
     return detail
 
 
+_LISTED_BY = {
+    "workout": "The History page lists your workouts (GET /api/sessions).",
+    "set": "The History page lists your sets (GET /api/sets gives their ids).",
+}
+"""Where the web app lists each kind of record a not-found error names."""
+
 RETRY_AFTER_S = 2
 """What a busy or full database asks a client to wait before trying again, in seconds."""
 
@@ -185,6 +191,9 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
             "type": "unknown_id",
         }
         return str(exc), [detail]
+    listed = _LISTED_BY.get(exc.kind or "") if isinstance(exc, NotFoundError) else None
+    if listed is not None:
+        return f"{exc} {listed}", []
     if isinstance(exc, MindMuscleError):
         return str(exc), []
     return "An unexpected error happened on the server; it has been logged.", []
