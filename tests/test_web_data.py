@@ -253,9 +253,8 @@ def test_upload_larger_than_the_limit_is_413(
     r = _upload_log(client, "strong.csv", STRONG_OK.encode(), unit="kg")
     assert r.status_code == 413
     assert r.json()["message"] == (
-        "The body of POST /api/import is larger than 0.0001 MB, the most this route takes "
-        "(setting MINDMUSCLE_IMPORT_BODY_MAX_MB). Send a smaller file, or use the command line "
-        "for larger ones."
+        "The file is too big: an import takes files of at most 0.0001 MB. Export a shorter "
+        "period from your app and import it in parts."
     )
 
 
@@ -470,7 +469,10 @@ def test_emg_upload_larger_than_the_limit_is_413(
     monkeypatch.setattr(client.app.state.ctx.settings, "emg_body_max_mb", 0.0001)  # type: ignore[attr-defined]
     r = client.post("/api/emg/recordings", files={"file": ("big.csv", b"t,biceps\n" * 20)})
     assert r.status_code == 413
-    assert "MINDMUSCLE_EMG_BODY_MAX_MB" in r.json()["message"]
+    assert r.json()["message"] == (
+        "The recording is too big: an EMG recording may be at most 0.0001 MB. Send a shorter "
+        "recording."
+    )
 
 
 # ---------------------------------------------------------------- experiments

@@ -91,8 +91,8 @@ def uploaded_file(upload: UploadFile, *, max_bytes: int, default_name: str) -> I
                 if size > max_bytes:
                     raise HTTPException(
                         413,
-                        f"{name} is larger than {max_bytes / 1e6:g} MB, the most the web app "
-                        "takes (use the command line for larger files).",
+                        f"{name} is too big: the web app takes files of at most "
+                        f"{max_bytes / 1e6:g} MB. Send a smaller file.",
                     )
                 out.write(chunk)
         if size == 0:

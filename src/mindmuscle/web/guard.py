@@ -152,6 +152,24 @@ def body_limit_bytes(method: str, path: str, settings: Settings) -> int:
     return int(settings.json_body_max_mb * 1_000_000)
 
 
+_TOO_LARGE = {
+    "import_body_max_mb": (
+        "The file is too big: an import takes files of at most {mb} MB. Export a shorter "
+        "period from your app and import it in parts."
+    ),
+    "emg_body_max_mb": (
+        "The recording is too big: an EMG recording may be at most {mb} MB. Send a shorter "
+        "recording."
+    ),
+    "motion_body_max_mb": (
+        "The set is too big: a set with its motion recording may be at most {mb} MB."
+    ),
+    "json_body_max_mb": "The request is too big: it may be at most {mb} MB.",
+}
+"""A body over its route's limit, in a lifter's words: what is too big and the limit in MB (the
+setting that raises it is the operator's business: the README's table of settings)."""
+
+
 def _setting_of(method: str, path: str) -> str:
     for m, pattern, name in _LIMITS:
         if method == m and pattern.match(path):
@@ -348,10 +366,8 @@ class Guard:
 
         limit = body_limit_bytes(method, path, self.settings)
         setting = _setting_of(method, path)
-        too_large = (
-            f"The body of {method} {path} is larger than {limit / 1e6:g} MB, the most this route "
-            f"takes (setting MINDMUSCLE_{setting.upper()}). Send a smaller file, or use the "
-            "command line for larger ones."
+        too_large = _TOO_LARGE.get(setting, _TOO_LARGE["json_body_max_mb"]).format(
+            mb=f"{limit / 1e6:g}"
         )
         declared = headers.get("content-length")
         if declared is not None:
