@@ -320,6 +320,21 @@ def test_a_state_change_from_another_origin_is_refused(client: TestClient) -> No
     assert client.get("/api/profile").json()["profile"]["units"] == "lb"
 
 
+def test_a_client_without_origin_is_let_through_on_its_csrf_token_alone(
+    client: TestClient,
+) -> None:
+    # curl or a script sends no Origin (a browser always does): the token is what keeps another
+    # site out, as the README says.
+    assert "origin" not in client.headers
+    ok = client.put("/api/profile", json={"units": "lb"})
+    assert ok.status_code == 200
+    token = client.headers.pop("X-CSRF-Token")
+    refused = client.put("/api/profile", json={"units": "kg"})
+    client.headers["X-CSRF-Token"] = token
+    assert refused.status_code == 403
+    assert client.get("/api/profile").json()["profile"]["units"] == "lb"
+
+
 def test_a_real_loopback_server_refuses_a_rebound_host(tmp_path: Path) -> None:
     server = start_server(tmp_path)
     try:
