@@ -186,7 +186,12 @@ CASES: list[tuple[list[str], dict[str, str], int, str]] = [
     (["history", "--limit", "0"], {}, 2, "--limit 0 is not allowed: it must be greater than"),
     ([*LOG, "--load", "nan"], {}, 2, "--load nan is not allowed"),
     ([*LOG, "--uuid", "notauuid"], {}, 1, "--uuid 'notauuid' is not allowed: a set's uuid"),
-    ([*LOG[:-2], "--rating", "7.5"], {}, 2, "--rating 7.5 is not allowed: a rating must be a whole"),
+    (
+        [*LOG[:-2], "--rating", "7.5"],
+        {},
+        2,
+        "--rating 7.5 is not allowed: a rating must be a whole",
+    ),
     (["import", "{place}/set.csv", "--threshold=2"], {}, 2, "--threshold 2 is not allowed"),
     (["catalog", "import", "/nonexistent/exercises.json"], {}, 1, "/nonexistent"),
 ]
