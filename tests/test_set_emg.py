@@ -411,7 +411,10 @@ def test_set_emg_attaches_a_file_and_set_show_tells_felt_beside_measured(tmp_pat
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (["9", "{csv}"], "Error: No set with id 9; `mindmuscle history --json` lists the ids"),
+        (
+            ["9", "{csv}"],
+            "Error: No set with id 9. `mindmuscle history --json` lists the ids of your sets.",
+        ),
         (["1", "{tmp}/none.csv"], "Error: {tmp}/none.csv: no such EMG file (check the path)"),
         (["1", "{csv}", "--map", "3=biceps"], "Error: --map channel 3 does not exist: the "),
         (["1", "{csv}", "--map", "2=front_delt"], "Error: The mapped muscles (front_delt) "),

@@ -56,7 +56,7 @@ def test_the_api_refuses_a_malformed_uuid_in_one_line(
         r = client.post("/api/sets", json=_web_set(given))
         assert r.status_code == 422
         body = r.json()
-        allowed = WORDS if isinstance(given, str) else "it must be a valid string"
+        allowed = WORDS if isinstance(given, str) else "it must be text"
         assert body["message"] == f"uuid {shown} is not allowed: {allowed}."
         assert [d["field"] for d in body["details"]] == ["uuid"]
         assert client.get("/api/sets").json() == []

@@ -267,7 +267,7 @@ def test_a_set_in_another_users_session_is_refused(db: Database) -> None:
     with db.session() as s:
         other = repo.create_user(session=s, name="cy")
         theirs = repo.create_session(session=s, user_id=other.id, data=SessionCreate())
-    with db.session() as s, pytest.raises(NotFoundError, match="No training session"):
+    with db.session() as s, pytest.raises(NotFoundError, match="No workout with id"):
         repo.add_set(session=s, user_id=1, data=_set("x", session_id=theirs.id))
 
 

@@ -443,7 +443,7 @@ def end_session(
 def get_set(*, session: Session, user_id: int, uuid: str) -> SetRow:
     row = _find_set(session, user_id, uuid)
     if row is None:
-        raise NotFoundError(f"No set with id {uuid!r}.")
+        raise NotFoundError(f"No set with id {uuid!r}.", kind="set")
     return row
 
 
