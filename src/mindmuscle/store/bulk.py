@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Text, and_, bindparam, case, cast, func, insert, or_, select
+from sqlalchemy import Select, Text, and_, bindparam, case, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from mindmuscle.store.tables import (
@@ -60,6 +60,16 @@ _STORED_KEYS = select(SetRow.import_key, SetRow.session_id).where(
     SetRow.user_id == bindparam("user_id"),
     SetRow.import_key.in_(bindparam("keys", expanding=True)),
 )
+
+
+def _logged_set_rows() -> Select[*tuple[Any, ...]]:
+    """The columns of a :class:`LoggedSetRow`: a set's with its reflection's rating and
+    where else it was felt (none when it has no reflection)."""
+    return select(
+        SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
+        SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
+        ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
+    ).outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)  # fmt: skip
 
 
 def user_rows(
@@ -179,12 +189,7 @@ def logged_set_rows(
     """The user's sets that are not deleted with ``after_id < id <= up_to_id`` (performed at
     ``since`` or later), by id."""
     q = (
-        select(
-            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
-            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
-        )
-        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        _logged_set_rows()
         .where(
             SetRow.user_id == user_id, SetRow.id > after_id, SetRow.id <= up_to_id,
             SetRow.deleted_at.is_(None),
@@ -207,12 +212,7 @@ def logged_set_rows_by_time(
     Columns only, no ORM objects: the coach reads every set of a history of years at once.
     """
     q = (
-        select(
-            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
-            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
-        )
-        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        _logged_set_rows()
         .where(SetRow.user_id == user_id, SetRow.deleted_at.is_(None))
         .order_by(SetRow.performed_at, SetRow.id)
     )  # fmt: skip
@@ -278,12 +278,7 @@ def logged_set_rows_by_id(
     out: list[LoggedSetRow] = []
     for i in range(0, len(ids), _CHUNK):
         q = (
-            select(
-                SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
-                SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-                ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
-            )
-            .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+            _logged_set_rows()
             .where(
                 SetRow.user_id == user_id, SetRow.id.in_(ids[i : i + _CHUNK]),
                 SetRow.deleted_at.is_(None),
@@ -476,12 +471,7 @@ def last_working_set(*, session: Session, user_id: int, exercise_id: str) -> Log
     """The user's newest set of one exercise that is not deleted, not a warm-up, with a load
     and a repetition (same time: the one stored last), or None."""
     q = (
-        select(
-            SetRow.id, SetRow.exercise_id, SetRow.performed_at, SetRow.session_id,
-            SetRow.load_kg, SetRow.reps, SetRow.set_type, SetRow.rir, SetRow.focus_mode,
-            ReflectionRow.target_rating, ReflectionRow.felt_elsewhere, SetRow.source,
-        )
-        .outerjoin(ReflectionRow, ReflectionRow.set_id == SetRow.id)
+        _logged_set_rows()
         .where(
             SetRow.user_id == user_id, SetRow.exercise_id == exercise_id,
             SetRow.deleted_at.is_(None), SetRow.set_type != "warmup", SetRow.load_kg > 0,
