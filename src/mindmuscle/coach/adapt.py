@@ -22,11 +22,11 @@ already there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal
 
-from mindmuscle.catalog.models import Exercise, Tempo
+from mindmuscle.catalog.models import Exercise, Muscle, Tempo
 from mindmuscle.coach.focus import cue_for
 from mindmuscle.coach.loads import format_load, step_load
 from mindmuscle.coach.models import (
@@ -128,6 +128,18 @@ def as_lifted(prescription: Prescription, load_kg: float | None) -> Prescription
     )
 
 
+def muscle_word(muscle_id: str, muscles: Mapping[str, Muscle] | None) -> str:
+    """A muscle as a lifter says it: ``'forearm flexors'`` (its id when it is not known).
+
+    Examples
+    --------
+    >>> muscle_word("nope", None)
+    'nope'
+    """
+    muscle = (muscles or {}).get(muscle_id)
+    return muscle_id if muscle is None else muscle.name.split(" (")[0].lower()
+
+
 def adapt(
     prescription: Prescription,
     reflection: Reflection,
@@ -136,6 +148,7 @@ def adapt(
     equipment: EquipmentProfile,
     set_index: int,
     history: Sequence[LoggedSet] = (),
+    muscles: Mapping[str, Muscle] | None = None,
 ) -> Adaptation:
     """Adapt the next set to the reflection on the last one (see the module docstring).
 
@@ -153,6 +166,8 @@ def adapt(
         0 for the first set of the exercise, 1 for the second, ...
     history : sequence of LoggedSet
         Earlier logged sets, for the progression rule.
+    muscles : mapping of muscle id to Muscle, optional
+        The catalogue's muscles, so the reasons name them ("forearm flexors"), not their ids.
 
     Returns
     -------
@@ -249,7 +264,7 @@ def adapt(
         if m not in exercise.targets and (v >= 5 or v >= max(rating or 0, 1))
     }
     if elsewhere:
-        names = ", ".join(f"{m} {v}/10" for m, v in sorted(elsewhere.items()))
+        names = ", ".join(f"{muscle_word(m, muscles)} {v}/10" for m, v in sorted(elsewhere.items()))
         lighter(f"Felt elsewhere ({names}) more than is good: they are taking over.")
         if not prescription.touch_during_set:
             touch("Touch the target to keep the work there:")

@@ -387,8 +387,9 @@ def finish_session(
     return get_session(db=db, user_id=user_id, session_id=session_id)
 
 
-def _adapter_with_history(history: Sequence[LoggedSet]) -> Any:
-    """The coach's adaptation with the stored history (so a held rating can add load)."""
+def _adapter_with_history(history: Sequence[LoggedSet], catalog: Catalog) -> Any:
+    """The coach's adaptation with the stored history (so a held rating can add load), naming
+    muscles as the catalogue does."""
 
     def adapter(
         prescription: Prescription,
@@ -405,6 +406,7 @@ def _adapter_with_history(history: Sequence[LoggedSet]) -> Any:
             equipment=equipment,
             set_index=set_index,
             history=history,
+            muscles=catalog.muscles,
         )
 
     return adapter
@@ -468,7 +470,7 @@ class GuidedRun:
             cls._exercises(info.plan, catalog),
             equipment,
             options,
-            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
+            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id), catalog),
         )
         return cls(db=db, user_id=user_id, session_id=session_id, loop=loop, catalog=catalog)
 
@@ -516,7 +518,7 @@ class GuidedRun:
             cls._exercises(info.plan, catalog, info.snapshot),
             equipment,
             options,
-            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id)),
+            adapter=_adapter_with_history(logged_sets(db=db, user_id=user_id), catalog),
         )
         run = cls(db=db, user_id=user_id, session_id=info.session_id, loop=loop, catalog=catalog)
         run._last_mark = (loop.state, loop.position)

@@ -206,6 +206,7 @@ def record_web_set(
             exercise=written.catalog.exercise(data.exercise_id),
             equipment=written.profile.equipment,
             set_index=data.set_index,
+            muscles=written.catalog.muscles,
         )
     return WebSetResult(set=written.record, stored_now=written.stored_now, adaptation=adaptation)
 

@@ -682,7 +682,8 @@ class SetLoop:
         duration_ms = self._ms(p.rest_s)
         self._state = "rest"
         self._pending = nxt
-        prompt = p.between_set_prompt
+        # The prompt is for the set that comes next: the next exercise's after this one's last.
+        prompt = self._current[nxt[0]].between_set_prompt
         started = _Slot(
             0,
             RestStartedEvent,

@@ -319,6 +319,23 @@ def test_snapshot_during_rest_resumes_with_the_next_set() -> None:
     assert [c.set_uuid for c in again.completed] == ["a"]
 
 
+def test_the_rest_after_an_exercises_last_set_prompts_for_the_next_exercise() -> None:
+    curl = prescription(CURL, sets=2)
+    squat = prescription(SQUAT, sets=1).model_copy(
+        update={"between_set_prompt": "Squeeze the glutes for five seconds."}
+    )
+    assert curl.between_set_prompt != squat.between_set_prompt
+    loop = make_loop(curl, squat)
+    loop.start(0)
+    now, ev = run_set(loop, 0, rating=8, uuid="a")
+    rest = [e for e in ev if e.type == "rest_started"]
+    assert rest[0].next_set_index == 1 and rest[0].prompt == curl.between_set_prompt
+    loop.skip_rest(now + 1)
+    now, ev = run_set(loop, now + 2, rating=8, uuid="b")
+    rest = [e for e in ev if e.type == "rest_started"]
+    assert rest[0].next_exercise_index == 1 and rest[0].prompt == squat.between_set_prompt
+
+
 def test_the_resume_position_is_where_a_resumed_session_continues() -> None:
     loop = make_loop(prescription(CURL, sets=3))
     loop.start(0)

@@ -702,6 +702,9 @@ async function submitReflection() {
   state.last = { ...(state.last || {}), [p.exercise_id]: { reps, load_kg: loadKg } };
   state.reflect = null;
   state.setUuid = null;
+  // The coach's changes come from the server's answer. A set not yet synced gets them when it
+  // reaches the server, if the next set of this exercise has not started by then (renderRest).
+  state.adaptPending = !adaptation && queued ? uuid : null;
   if (adaptation) {
     state.current[state.ex] = adaptation.next;
     state.lastAdaptation = adaptation;
@@ -717,6 +720,7 @@ async function discardRefused() {
   state.reflect = null;
   state.setUuid = null;
   state.lastAdaptation = null;
+  state.adaptPending = null;
   state.lastMeasured = null;
   advance();
 }
@@ -745,11 +749,28 @@ function enterRest() {
   renderRest();
 }
 
+// The set just saved, not yet synced: once the server has it, its answer brings the coach's
+// changes for the next set of the same exercise (true when they were applied now).
+function pendingAdaptation() {
+  if (!state.adaptPending) return false;
+  const res = resultOf(state.adaptPending);
+  if (!res) return false;
+  state.adaptPending = null;
+  if (res.adaptation && state.set > 0 && res.adaptation.next.exercise_id === presc().exercise_id) {
+    state.current[state.ex] = res.adaptation.next;
+    state.lastAdaptation = res.adaptation;
+  }
+  save();
+  return true;
+}
+
 function renderRest() {
+  pendingAdaptation();
   const p = presc();
-  const prev = state.current[state.set === 0 ? state.ex - 1 : state.ex];
+  // The next set is of the exercise just done only when it is not its first set.
+  const sameExercise = state.set > 0;
   show("rest");
-  $("rest-prompt").textContent = prev.between_set_prompt;
+  $("rest-prompt").textContent = p.between_set_prompt;
   $("rest-next-name").textContent = p.name;
   $("rest-next-step").textContent = `Exercise ${state.ex + 1} of ${state.current.length} · set ${state.set + 1} of ${p.sets}`;
   $("rest-next-load").textContent = p.load_display;
@@ -761,13 +782,19 @@ function renderRest() {
   renderSoundNote();
   $("rest-measured").hidden = !state.lastMeasured;
   $("rest-measured-text").textContent = state.lastMeasured || "";
-  const a = state.lastAdaptation;
-  $("rest-adapt").hidden = !a;
+  // Changes for the next set only when it is of the same exercise; after an exercise's last set
+  // they would talk about a finished exercise, and the next plan takes that set into account.
+  const a = sameExercise ? state.lastAdaptation : null;
+  const waiting = sameExercise && !!state.adaptPending;
+  $("rest-adapt").hidden = !a && !waiting;
   if (a) {
     $("rest-adapt-text").textContent = a.reasons.map((r) => r.text).join(" ");
+  } else if (waiting) {
+    $("rest-adapt-text").textContent = "Your set is saved on this phone and goes to the server when the network is back; the coach's changes for this set come then. Until then the next set is as planned.";
   }
   clearInterval(restTimer);
   const tick = () => {
+    if (state.adaptPending && pendingAdaptation()) return renderRest();
     const left = Math.max(0, (state.restEndsAt - Date.now()) / 1000);
     const shown = Math.ceil(left / scale());
     $("rest-num").textContent = shown >= 60 ? `${Math.floor(shown / 60)}:${String(shown % 60).padStart(2, "0")}` : shown;
