@@ -34,9 +34,10 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
-def synthetic_csv(*, scale: float = 1.0, reps: int = 8) -> bytes:
-    """The synthetic set as ``t,ax,ay,az`` in m/s^2 (divided by ``scale``)."""
-    rec = simulate_set(reps=reps, tempo=Tempo.parse("2-1-1-1"), rate_hz=50, seed=3)
+def synthetic_csv(*, scale: float = 1.0, partial: tuple[int, ...] = ()) -> bytes:
+    """The synthetic set as ``t,ax,ay,az`` in m/s^2 (divided by ``scale``); the repetitions
+    numbered in ``partial`` (from 1) only partly done."""
+    rec = simulate_set(reps=8, tempo=Tempo.parse("2-1-1-1"), rate_hz=50, seed=3, partial=partial)
     buf = io.StringIO()
     np.savetxt(
         buf,
@@ -79,6 +80,15 @@ def test_a_synthetic_set_is_counted_with_its_repetitions_and_figure(client: Test
     assert names[:6] == ["ax", "ay", "az", "|a|", "movement", "counted"]
     assert fig["layout"]["title"]["text"].startswith("8 repetitions · ")
     assert "plotly.js" not in json.dumps(fig)[:200]
+
+
+def test_a_partial_repetition_is_counted_apart(client: TestClient) -> None:
+    out = analyse(client, "set.csv", synthetic_csv(partial=(3,)))
+    assert out["status"] == 200, out
+    s = out["summary"]
+    assert (s["reps"], s["partial_reps"]) == (7, 1)
+    assert [r["partial"] for r in s["reps_detail"]] == [False, False, True] + [False] * 5
+    assert out["span_line"] == "set found from 1.3 s to 46.0 s of the 46.0 s recording"
 
 
 def test_the_exercise_sets_the_direction_and_alternating_sides(client: TestClient) -> None:
