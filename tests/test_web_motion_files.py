@@ -195,7 +195,10 @@ def test_upload_larger_than_the_limit_is_413(
     monkeypatch.setattr(client.app.state.ctx.settings, "motion_body_max_mb", 0.0001)  # type: ignore[attr-defined]
     out = analyse(client, "set.csv", synthetic_csv())
     assert out["status"] == 413
-    assert out["message"].startswith("The body of POST /api/motion/files is larger than 0.0001 MB")
+    assert out["message"] == (
+        "The recording is too big: a motion file may be at most 0.0001 MB. Send a shorter "
+        "recording, cut to the set."
+    )
 
 
 def test_the_route_needs_the_csrf_token_and_an_allowed_origin(client: TestClient) -> None:

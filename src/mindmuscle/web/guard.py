@@ -168,6 +168,13 @@ _TOO_LARGE = {
 }
 """A body over its route's limit, in a lifter's words: what is too big and the limit in MB (the
 setting that raises it is the operator's business: the README's table of settings)."""
+_TOO_LARGE_FILE = {
+    "/api/motion/files": (
+        "The recording is too big: a motion file may be at most {mb} MB. Send a shorter "
+        "recording, cut to the set."
+    ),
+}
+"""A route whose body is a file rather than a set, under a shared limit: its own words."""
 
 
 def _setting_of(method: str, path: str) -> str:
@@ -366,9 +373,8 @@ class Guard:
 
         limit = body_limit_bytes(method, path, self.settings)
         setting = _setting_of(method, path)
-        too_large = _TOO_LARGE.get(setting, _TOO_LARGE["json_body_max_mb"]).format(
-            mb=f"{limit / 1e6:g}"
-        )
+        words = _TOO_LARGE_FILE.get(path) or _TOO_LARGE.get(setting, _TOO_LARGE["json_body_max_mb"])
+        too_large = words.format(mb=f"{limit / 1e6:g}")
         declared = headers.get("content-length")
         if declared is not None:
             if not declared.strip().isdigit():
