@@ -298,6 +298,12 @@ _MAX_PERIOD_S = 20.0
 _MIN_AUTOCORR = 0.1
 _FALLBACK_PERIOD_S = 2.0
 _PAD_S = 2.0
+# Below this movement strength (90th percentile of the 2 s moving RMS of the 0.1-3 Hz
+# acceleration, m/s^2) the device lay still. The quietest real set in ../shared/data moves
+# 0.97 (a wrist curl cut by hand), a simulated 4 s press of 35 cm with no turn of the wrist
+# 0.38; a still sensor's noise of 0.05 m/s^2 per sample reaches 0.04 at 100 Hz and 0.06 at
+# 10 Hz (a phone's or a watch's is about 0.02).
+_STILL_MS2 = 0.1
 _MIN_VERTICAL_M = 0.05
 # Humps up to this many periods outside the set found are its first (last) repetitions when,
 # one after the other, each lies within these multiples of the period of its neighbour (the last
@@ -325,6 +331,7 @@ class _Counted:
     walking: list[tuple[float, float]]
     recounted: bool = False
     in_set: bool = False
+    level_ms2: float = float("inf")
 
     @property
     def gaps_s(self) -> float:
@@ -816,7 +823,8 @@ def _count(
     acc = without(acc, walking)
     moving = bandpass(acc, 0.1, 3.0, rate)
     env = moving_rms(np.sqrt(np.sum(moving**2, axis=1)), int(2 * rate))
-    active_idx = np.flatnonzero(env >= params.activity_ratio * np.percentile(env, 90))
+    level = float(np.percentile(env, 90))
+    active_idx = np.flatnonzero(env >= params.activity_ratio * level)
     i0, i1 = int(active_idx[0]), int(active_idx[-1]) + 1
     band = bandpass(acc, 0.15, 3.0, rate)
     period_s, periodicity = _estimate_period(band[i0:i1], rate, params, period_prior_s)
@@ -824,6 +832,10 @@ def _count(
         period_s, periodicity = _steadiest_period(band, (i0, i1), rate, params, period_prior_s)
     if walking.all():
         period_s, periodicity = float("nan"), 0.0  # nothing but walking: no set here
+    if level < _STILL_MS2:
+        # The device lay still (only the sensor's noise): every threshold below is relative,
+        # and would find a rhythm in the noise.
+        period_s, periodicity = float("nan"), 0.0
     channels = _channels(moving, gyro, rate, walking)
     located = _locate_set(channels, acc, (period_s, periodicity), params.posture_end)
     sides = (0, t.size)
@@ -971,6 +983,7 @@ def _count(
         walking=spans(walking, t),
         recounted=recounted,
         in_set=found,
+        level_ms2=level,
     )
 
 
@@ -1491,7 +1504,13 @@ def _quality(
 
     rate = rec.median_rate_hz
     duration = rec.duration_s
-    if counted.period_s is None:
+    if counted.level_ms2 < _STILL_MS2:
+        worse(
+            "poor",
+            f"The device hardly moved ({counted.level_ms2:.2f} m/s^2; a repetition moves it by "
+            f"more than {_STILL_MS2:g}): no repetitions.",
+        )
+    elif counted.period_s is None:
         worse("poor", "No repeating movement found: the signal cannot support a count.")
     elif counted.periodicity < 0.2:
         worse("poor", f"Weakly repeating movement (autocorrelation {counted.periodicity:.2f}).")
