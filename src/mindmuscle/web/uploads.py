@@ -46,16 +46,13 @@ def check_emg_file_name(name: str | None, *, default: str) -> str:
     FileFormatError
         Another extension (named, with the kinds allowed).
     """
-    safe = safe_file_name(name, default=default)
-    suffix = Path(safe).suffix.lower()
-    if suffix not in EMG_SUFFIXES:
-        kind = f"a {suffix} file" if suffix else "a file without an extension"
-        raise FileFormatError(
-            f"{kind} is not a format the EMG page reads: give a CSV (.csv, .txt, .tsv), "
-            "EDF/BDF (.edf, .bdf) or XDF (.xdf, .xdfz) recording",
-            path=safe,
-        )
-    return safe
+    return _checked_name(
+        name,
+        default,
+        EMG_SUFFIXES,
+        "the EMG page reads: give a CSV (.csv, .txt, .tsv), EDF/BDF (.edf, .bdf) or XDF "
+        "(.xdf, .xdfz) recording",
+    )
 
 
 MOTION_SUFFIXES = (".csv", ".txt", ".fit", ".json")
@@ -71,15 +68,23 @@ def check_motion_file_name(name: str | None, *, default: str) -> str:
     FileFormatError
         Another extension (named, with the kinds allowed).
     """
+    return _checked_name(
+        name,
+        default,
+        MOTION_SUFFIXES,
+        "the motion page reads: give a watch, MetaMotion, muvr or other CSV (.csv, .txt), a FIT "
+        "file (.fit) or a JSON recording (.json)",
+    )
+
+
+def _checked_name(name: str | None, default: str, suffixes: tuple[str, ...], reads: str) -> str:
+    """The safe name of an upload whose extension is one of ``suffixes``; else the error says
+    what was given and, in ``reads``, what the page takes."""
     safe = safe_file_name(name, default=default)
     suffix = Path(safe).suffix.lower()
-    if suffix not in MOTION_SUFFIXES:
+    if suffix not in suffixes:
         kind = f"a {suffix} file" if suffix else "a file without an extension"
-        raise FileFormatError(
-            f"{kind} is not a format the motion page reads: give a watch, MetaMotion, muvr or "
-            "other CSV (.csv, .txt), a FIT file (.fit) or a JSON recording (.json)",
-            path=safe,
-        )
+        raise FileFormatError(f"{kind} is not a format {reads}", path=safe)
     return safe
 
 
