@@ -12,6 +12,8 @@ import numpy.typing as npt
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.signals.motion.models import PHASE_NAMES, MotionAnalysis, MotionTrace
 
+_Floats = npt.NDArray[np.float64]
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -101,12 +103,7 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
         raise InvalidInputError(
             f"Plot file {out.name!r} must end in .png (image) or .html (interactive page)."
         )
-    t = trace.t_s
-    mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
-    scale = _movement_scale(analysis, trace) or 1.0
-    movement = trace.movement / scale
-    peaks = np.interp(trace.peaks_s, t, movement)
-    runs = _phase_runs(trace.phases)
+    t, mag, movement, peaks, runs = _drawn(analysis, trace)
     reps = analysis.repetitions
     if suffix == ".png":
         import matplotlib
@@ -180,17 +177,23 @@ def write_motion_plot(analysis: MotionAnalysis, trace: MotionTrace, path: str | 
     return out
 
 
+def _drawn(
+    analysis: MotionAnalysis, trace: MotionTrace
+) -> tuple[_Floats, _Floats, _Floats, _Floats, list[tuple[int, int, int]]]:
+    """What both figures draw: time, the acceleration's magnitude, the movement scaled to the
+    repetitions, the counted humps on it, and the phase runs."""
+    t = trace.t_s
+    mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
+    movement = trace.movement / (_movement_scale(analysis, trace) or 1.0)
+    return t, mag, movement, np.interp(trace.peaks_s, t, movement), _phase_runs(trace.phases)
+
+
 def motion_figure(analysis: MotionAnalysis, trace: MotionTrace) -> go.Figure:
     """The interactive figure of ``--plot OUT.html``: signal, repetitions, set edges, phases."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    t = trace.t_s
-    mag = np.sqrt(np.sum(trace.acc_ms2**2, axis=1))
-    scale = _movement_scale(analysis, trace) or 1.0
-    movement = trace.movement / scale
-    peaks = np.interp(trace.peaks_s, t, movement)
-    runs = _phase_runs(trace.phases)
+    t, mag, movement, peaks, runs = _drawn(analysis, trace)
     reps = analysis.repetitions
     fig = make_subplots(
         rows=3,
