@@ -81,7 +81,7 @@ def test_a_motion_file_is_refused_asked_for_its_units_and_analysed(
     assert page.inner_text("#motion-reps") == "8"
     assert page.inner_text("#motion-quality") == "good"
     assert page.inner_text("#motion-span") == (
-        "set found from 1.2 s to 46.0 s of the 46.0 s recording"
+        "Set found from 1.2 s to 46.0 s of the 46.0 s recording."
     )
     rows = page.locator("#motion-reps-table tbody tr")
     assert rows.count() == 8

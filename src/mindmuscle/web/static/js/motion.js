@@ -65,7 +65,9 @@ async function render(result) {
   $("motion-partial").textContent =
     (s.partial_reps ? ` + ${s.partial_reps} partial` : "") + (s.alternating ? " (both sides)" : "");
   $("motion-quality").textContent = s.quality.status;
-  $("motion-span").textContent = result.span_line || `no set found in the ${s1(result.duration_s)} s recording`;
+  // The terminal's words, as a sentence of their own on the page.
+  const span = result.span_line || `no set found in the ${s1(result.duration_s)} s recording`;
+  $("motion-span").textContent = span.charAt(0).toUpperCase() + span.slice(1) + ".";
   $("motion-reasons").replaceChildren(...s.quality.reasons.map((r) => el("li", {}, r)));
   $("motion-reasons").hidden = s.quality.reasons.length === 0;
   $("motion-phase-note").textContent = s.phase_note;
