@@ -15,6 +15,10 @@ from mindmuscle.signals.emg import EmgResult
 __all__ = ["render_emg_report", "write_emg_report"]
 
 _MAX_PLOT_POINTS = 20_000
+_STRIP_PX = 200  # each channel's envelope strip, on a phone as on a desk
+_GAP_PX = 48  # between strips: room for the next strip's title
+_MARGIN_TOP_PX = 40
+_MARGIN_BOTTOM_PX = 48
 
 
 def _thin(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,17 +42,21 @@ def render_emg_report(result: EmgResult, *, title: str = "EMG analysis") -> str:
     proc = result.processed
     times = proc.times_s
     n_ch = len(a.channels)
+    # Each strip keeps its height in pixels whatever the channel count (a fraction of a fixed
+    # figure made strips of a few pixels); the width follows the page, phone or desk.
+    plot_px = n_ch * _STRIP_PX + (n_ch - 1) * _GAP_PX
     fig = make_subplots(
         rows=n_ch,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.03,
+        vertical_spacing=_GAP_PX / plot_px if n_ch > 1 else 0.0,
         subplot_titles=[f"{c.name} ({c.role}, {c.unit})" for c in a.channels],
     )
     for i, ch in enumerate(a.channels, start=1):
         t, env = _thin(times, proc.envelope[i - 1].astype(np.float64))
+        # SVG, not WebGL: a phone or a browser without WebGL still draws the envelopes.
         fig.add_trace(
-            go.Scattergl(x=t, y=env, mode="lines", name=f"{ch.name} envelope", line={"width": 1}),
+            go.Scatter(x=t, y=env, mode="lines", name=f"{ch.name} envelope", line={"width": 1}),
             row=i,
             col=1,
         )
@@ -64,8 +72,18 @@ def render_emg_report(result: EmgResult, *, title: str = "EMG analysis") -> str:
             )
         fig.update_yaxes(title_text=ch.unit, row=i, col=1)
     fig.update_xaxes(title_text="time (s)", row=n_ch, col=1)
-    fig.update_layout(height=220 * n_ch + 80, showlegend=False, margin={"t": 40, "b": 40})
-    plot = fig.to_html(include_plotlyjs=True, full_html=False)
+    fig.update_layout(
+        height=plot_px + _MARGIN_TOP_PX + _MARGIN_BOTTOM_PX,
+        autosize=True,
+        showlegend=False,
+        margin={"t": _MARGIN_TOP_PX, "b": _MARGIN_BOTTOM_PX, "l": 56, "r": 12},
+    )
+    plot = fig.to_html(
+        include_plotlyjs=True,
+        full_html=False,
+        config={"responsive": True, "displayModeBar": False},
+        default_width="100%",
+    )
 
     def esc(x: object) -> str:
         return html.escape(str(x))
@@ -102,21 +120,23 @@ def render_emg_report(result: EmgResult, *, title: str = "EMG analysis") -> str:
         target.normalisation, "% of set peak"
     )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1.5rem;max-width:1100px}}
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1rem;max-width:1100px}}
+.wide{{overflow-x:auto;max-width:100%}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}
 td:first-child{{text-align:left}}</style></head><body>
 <h1>{esc(title)}</h1>
 <p>{a.duration_s:.1f} s at {a.sfreq_hz:g} Hz; band {a.band_hz[0]:g}-{a.band_hz[1]:g} Hz;
 {a.n_reps} repetitions (from {esc(a.rep_source)}) on the target {esc(a.target)}.
 Muscle activation measured by surface EMG is not a measure of muscle growth.</p>
-<h2>Channels</h2><table><tr><th>channel</th><th>role</th><th>bursts</th>
-<th>normalised to</th><th>quality</th></tr>{"".join(rows)}</table>
+<h2>Channels</h2><div class="wide"><table><tr><th>channel</th><th>role</th><th>bursts</th>
+<th>normalised to</th><th>quality</th></tr>{"".join(rows)}</table></div>
 {plot}
 <h2>Repetitions of {esc(a.target)}</h2>
-<table><tr><th>rep</th><th>start s</th><th>end s</th><th>peak {unit_pct}</th>
+<div class="wide"><table><tr><th>rep</th><th>start s</th><th>end s</th><th>peak {unit_pct}</th>
 <th>mean {unit_pct}</th><th>RMS {esc(target.unit)}</th><th>iEMG {esc(target.unit)}·s</th>
-<th>mean freq Hz</th><th>median freq Hz</th></tr>{"".join(rep_rows)}</table>
+<th>mean freq Hz</th><th>median freq Hz</th></tr>{"".join(rep_rows)}</table></div>
 <h2>Set</h2><ul>{"".join(ratio_rows)}{"".join(fatigue_rows)}</ul>
 {f"<h2>Warnings</h2><ul>{warn}</ul>" if warn else ""}
 </body></html>
