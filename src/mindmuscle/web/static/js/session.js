@@ -10,7 +10,7 @@ import { MotionRecorder, askNotifications, keepAwake, notificationState, notify,
 import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
-import { discard, enqueue, flush, get as outboxItem, resultOf } from "./outbox.js";
+import { discard, enqueue, flush, onChange, get as outboxItem, resultOf } from "./outbox.js";
 import { checkField, setBounds } from "./setbounds.js";
 import { exerciseRow, pickExercise } from "./workout.js";
 
@@ -79,6 +79,7 @@ let raf = null;
 let restTimer = null;
 const felt = new Map(); // muscle id -> 4 (a little) or 8 (a lot), from the "where else" sheet
 let nextTimeline = null; // fetched while the lifter primes, so the set starts at the tap
+let setStarting = false; // the lifter tapped Start: the set is theirs as it stands
 
 function save() {
   state.savedAt = Date.now();
@@ -192,6 +193,7 @@ function renderPrime() {
   $("prime-visual-card").hidden = state.set > 0;
   fetchLast(p.exercise_id);
   sidesOf(p.exercise_id);
+  renderLate("prime-late");
   const warn = $("prime-warnings");
   warn.textContent = (p.warnings || []).join(" ");
   warn.hidden = !(p.warnings || []).length;
@@ -236,17 +238,24 @@ async function squeezeTest() {
 
 // ---------------------------------------------------------------- set
 async function startSet() {
-  await metronome.unlock();
-  stopSpeaking();
+  setStarting = true;
   const p = presc();
-  if (state.motionAllowed === undefined) {
-    state.motionAllowed = (await requestMotionPermission()) === "granted";
+  let timeline;
+  try {
+    await metronome.unlock();
+    stopSpeaking();
+    if (state.motionAllowed === undefined) {
+      state.motionAllowed = (await requestMotionPermission()) === "granted";
+    }
+    timeline = await (nextTimeline || timelineFor(p));
+  } finally {
+    setStarting = false;
   }
-  const timeline = await (nextTimeline || timelineFor(p));
   nextTimeline = null;
   metronome.speed = 1 / scale();
   metronome.muted = !!state.muted;
   state.screen = "set";
+  state.lateNotes = []; // seen on the rest and prime screens before this set
   state.setUuid = uuid4();
   state.setStartedAt = new Date().toISOString();
   state.timeline = timeline;
@@ -703,8 +712,10 @@ async function submitReflection() {
   state.reflect = null;
   state.setUuid = null;
   // The coach's changes come from the server's answer. A set not yet synced gets them when it
-  // reaches the server, if the next set of this exercise has not started by then (renderRest).
-  state.adaptPending = !adaptation && queued ? uuid : null;
+  // reaches the server, for the next set of this exercise (settleAdaptations).
+  if (!adaptation && queued) {
+    state.adaptPending = [...waitingAdaptations(), { uuid, ex: state.ex, set: state.set + 1, name: p.name }];
+  }
   if (adaptation) {
     state.current[state.ex] = adaptation.next;
     state.lastAdaptation = adaptation;
@@ -720,7 +731,6 @@ async function discardRefused() {
   state.reflect = null;
   state.setUuid = null;
   state.lastAdaptation = null;
-  state.adaptPending = null;
   state.lastMeasured = null;
   advance();
 }
@@ -749,23 +759,67 @@ function enterRest() {
   renderRest();
 }
 
-// The set just saved, not yet synced: once the server has it, its answer brings the coach's
-// changes for the next set of the same exercise (true when they were applied now).
-function pendingAdaptation() {
-  if (!state.adaptPending) return false;
-  const res = resultOf(state.adaptPending);
-  if (!res) return false;
-  state.adaptPending = null;
-  if (res.adaptation && state.set > 0 && res.adaptation.next.exercise_id === presc().exercise_id) {
-    state.current[state.ex] = res.adaptation.next;
-    state.lastAdaptation = res.adaptation;
+// Sets saved without network whose answer has not come: each with the place of the set its
+// changes are for (the next set of the same exercise).
+function waitingAdaptations() {
+  return Array.isArray(state.adaptPending) ? state.adaptPending : [];
+}
+
+// A set saved without network reaches the server; its answer brings the coach's changes for the
+// next set of its exercise. That set has not started: it changes, and the lifter is told so when
+// the rest is over (during the rest the "Next set changes" card says it). It has started or is
+// done: it stays as the lifter saw it, and the changes are kept as a note, not moved to the set
+// after it: that one follows the sets done since, whose own answers are newer than these.
+// True when something changed.
+function settleAdaptations() {
+  const waiting = waitingAdaptations();
+  const still = waiting.filter((w) => !resultOf(w.uuid));
+  if (still.length === waiting.length) return false;
+  for (const w of waiting) {
+    const res = resultOf(w.uuid);
+    const planned = state.current[w.ex];
+    // No next set of that exercise (it was its last set): nothing to change.
+    if (!res || !res.adaptation || !planned || w.set >= planned.sets || res.adaptation.next.exercise_id !== planned.exercise_id) continue;
+    const a = res.adaptation;
+    const reasons = a.reasons.map((r) => r.text).join(" ");
+    const atIt = state.ex === w.ex && state.set === w.set;
+    if (atIt && !setStarting && ["rest", "prime"].includes(state.screen)) {
+      state.current[w.ex] = { ...a.next, sets: planned.sets }; // the sets the lifter chose stay
+      state.lastAdaptation = a;
+      if (state.screen === "prime") addLate(`Next set changed after your last set reached the server: ${reasons}`);
+    } else {
+      const done = state.done.some((d) => d.completed && d.completed.exercise_index === w.ex && d.set_index === w.set);
+      const why = atIt && state.screen !== "reflect" ? "it had already started" : done || atIt ? "it was already done" : "you had moved past it";
+      addLate(`The coach's changes arrived too late for set ${w.set + 1} of ${w.name} (${why}), so that set stayed as planned; not applied: ${reasons}`);
+    }
   }
+  state.adaptPending = still;
   save();
   return true;
 }
 
+function addLate(text) {
+  state.lateNotes = [...(state.lateNotes || []), text];
+}
+
+// The notes of changes that came late, one line each, until the lifter starts a set.
+function renderLate(id) {
+  const notes = state.lateNotes || [];
+  const box = $(id);
+  box.replaceChildren(...notes.map((t) => Object.assign(document.createElement("p"), { textContent: t })));
+  box.hidden = !notes.length;
+}
+
+// The outbox confirmed something: a set saved without network may bring the coach's changes.
+function onOutboxChange() {
+  if (!state || !settleAdaptations()) return;
+  if (state.screen === "prime") renderPrime();
+  else if (state.screen === "rest") renderRest();
+  else if (state.screen === "summary") renderSummary();
+}
+
 function renderRest() {
-  pendingAdaptation();
+  settleAdaptations();
   const p = presc();
   // The next set is of the exercise just done only when it is not its first set.
   const sameExercise = state.set > 0;
@@ -780,12 +834,13 @@ function renderRest() {
   $("rest-next-cue").textContent = p.focus.cue;
   $("rest-next-mode").textContent = p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue";
   renderSoundNote();
+  renderLate("rest-late");
   $("rest-measured").hidden = !state.lastMeasured;
   $("rest-measured-text").textContent = state.lastMeasured || "";
   // Changes for the next set only when it is of the same exercise; after an exercise's last set
   // they would talk about a finished exercise, and the next plan takes that set into account.
   const a = sameExercise ? state.lastAdaptation : null;
-  const waiting = sameExercise && !!state.adaptPending;
+  const waiting = sameExercise && waitingAdaptations().some((w) => w.ex === state.ex && w.set === state.set);
   $("rest-adapt").hidden = !a && !waiting;
   if (a) {
     $("rest-adapt-text").textContent = a.reasons.map((r) => r.text).join(" ");
@@ -794,7 +849,7 @@ function renderRest() {
   }
   clearInterval(restTimer);
   const tick = () => {
-    if (state.adaptPending && pendingAdaptation()) return renderRest();
+    if (waitingAdaptations().length && settleAdaptations()) return renderRest();
     const left = Math.max(0, (state.restEndsAt - Date.now()) / 1000);
     const shown = Math.ceil(left / scale());
     $("rest-num").textContent = shown >= 60 ? `${Math.floor(shown / 60)}:${String(shown % 60).padStart(2, "0")}` : shown;
@@ -973,6 +1028,7 @@ function enterSummary() {
 
 function renderSummary() {
   show("summary");
+  renderLate("summary-late");
   const list = $("summary-list");
   list.textContent = "";
   for (const s of state.done) {
@@ -997,6 +1053,7 @@ async function endSession() {
 // ---------------------------------------------------------------- start and resume
 async function init() {
   wire();
+  onChange(onOutboxChange);
   state = load();
   bounds = await setBounds();
   try {
