@@ -75,9 +75,10 @@ def motion_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) ->
 def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
     found = list(reversed(experiment_service.list_experiments(db=ctx.db, user_id=user)))
     exercises = sorted(catalog.exercises.values(), key=lambda e: e.name)
+    units = profile_service.get_profile(db=ctx.db, user_id=user).units
     return render(
         request, ctx, "experiments.html", "settings", experiments=found, presets=PRESETS,
-        exercises=exercises,
+        exercises=exercises, units=units,
     )  # fmt: skip
 
 

@@ -6,6 +6,11 @@ import { el, postForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
 const FOCUS = { internal: "Internal focus", external: "External focus", none: "No cue" };
+// Loads are typed and shown in the lifter's units; the API takes and gives kg.
+const LB = 0.45359237;
+const units = document.body.dataset.units === "lb" ? "lb" : "kg";
+const toKg = (v) => (units === "lb" ? Math.round(v * LB * 1e6) / 1e6 : v);
+const shownLoad = (kg) => Math.round((units === "lb" ? kg / LB : kg) * 2) / 2;
 let exp = null;
 
 function showError(id, message) {
@@ -15,7 +20,7 @@ function showError(id, message) {
 
 function e1rm() {
   const v = $("exp-e1rm").value.trim();
-  return v ? Number(v) : null;
+  return v ? toKg(Number(v)) : null;
 }
 
 async function create(body) {
@@ -67,11 +72,11 @@ function renderNext() {
   $("next-condition").textContent = label(n.condition);
   $("next-cue").textContent = n.cue ? `“${n.cue}”` : "No cue: lift the way you normally would.";
   $("next-reps").textContent = String(n.reps);
-  $("next-load").textContent = n.load_kg === null ? "?" : `${Math.round(n.load_kg * 2) / 2} kg`;
+  $("next-load").textContent = n.load_kg === null ? "?" : `${shownLoad(n.load_kg)} ${units}`;
   $("next-pct").textContent = `${n.load_pct_e1rm}%`;
   $("next-number").textContent = `${n.number}/${exp.sets.length}`;
   $("rec-reps").placeholder = String(n.reps);
-  $("rec-load").placeholder = n.load_kg === null ? "needed: no 1RM given" : `${Math.round(n.load_kg * 2) / 2}`;
+  $("rec-load").placeholder = n.load_kg === null ? "needed: no 1RM given" : `${shownLoad(n.load_kg)}`;
   $("rec-channels").textContent = Object.values(exp.design.channels).join(", ");
 }
 
@@ -97,10 +102,12 @@ async function record(ev) {
   const form = ev.target;
   const fd = new FormData();
   fd.append("target_rating", form.elements.target_rating.value);
-  for (const name of ["reps", "load_kg", "rate_hz"]) {
+  for (const name of ["reps", "rate_hz"]) {
     const v = form.elements[name].value.trim();
     if (v) fd.append(name, v);
   }
+  const load = form.elements.load.value.trim();
+  if (load) fd.append("load_kg", Number.isFinite(Number(load)) ? String(toKg(Number(load))) : load);
   const file = $("rec-emg").files[0];
   if (file) fd.append("emg", file);
   const btn = $("record-save");

@@ -1,0 +1,67 @@
+"""A lifter who trains in pounds runs a focus experiment in pounds: the 1RM they type, the load
+the next set asks for and the load they record are in lb on the page, and stored in kg."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.conftest import Server, shot, start_server
+
+pytestmark = pytest.mark.browser
+
+LB = 0.45359237
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(tmp_path_factory.mktemp("e2e-exp-lb"))
+    token = srv.http.get("/api/csrf").json()["token"]
+    r = srv.http.put(
+        "/api/profile",
+        json={"units": "lb", "experience": "some", "goal": "hypertrophy"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert r.status_code == 200, r.text
+    yield srv
+    srv.http.close()
+    srv.process.terminate()
+    try:
+        srv.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        srv.process.kill()
+
+
+def test_an_experiment_in_pounds(page, server: Server) -> None:
+    page.goto("/experiments")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("label[for='exp-e1rm']").startswith(
+        "Your estimated 1RM of the exercise (lb)"
+    )
+    page.fill("#exp-e1rm", "100")
+    page.click("[data-preset='curl-focus']")
+    page.wait_for_selector("#exp-view:not([hidden])")
+    exp_id = int(page.get_attribute("body", "data-experiment") or "0")
+    design = server.http.get(f"/api/experiments/{exp_id}").json()["design"]
+    assert design["e1rm_kg"] == pytest.approx(100 * LB, abs=1e-6)
+    # 60% of 100 lb is 60 lb (27.22 kg), shown in the lifter's units.
+    assert page.inner_text("#next-load") == "60 lb"
+    assert page.get_attribute("#rec-load", "placeholder") == "60"
+    assert page.inner_text("label[for='rec-load']") == "Load (lb)"
+    page.eval_on_selector(
+        "#target_rating", "el => { el.value = '7'; el.dispatchEvent(new Event('input')); }"
+    )
+    page.fill("#rec-reps", "9")
+    page.fill("#rec-load", "55")
+    shot(page, "exp-lb-set")
+    page.click("#record-save")
+    page.wait_for_function(
+        "document.getElementById('exp-progress').textContent.includes('1 of 10 sets done')"
+    )
+    stored = [s for s in server.sets() if s["source"] == "experiment"]
+    assert len(stored) == 1
+    assert stored[0]["reps"] == 9
+    assert stored[0]["load_kg"] == pytest.approx(55 * LB, abs=1e-6)
+    assert page.errors == []
