@@ -25,7 +25,8 @@ function field(label, id, value, { step = "1", inputmode = "numeric" } = {}) {
 function setForm(item, bounds, onDone) {
   const b = item.body;
   const units = (b.prescription && b.prescription.units) || "kg";
-  const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 10) / 10);
+  // To 0.01, as the set page shows it: 21.25 kg stays 21.25, 10 kg is 22.05 lb.
+  const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 100) / 100);
   const r = b.reflection || {};
   const reps = field("Reps", `fix-reps-${item.id}`, b.reps);
   const load = field(`Load (${units})`, `fix-load-${item.id}`, toShown(b.load_kg), { step: "any", inputmode: "decimal" });
@@ -36,7 +37,9 @@ function setForm(item, bounds, onDone) {
   const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
   send.addEventListener("click", async () => {
     const loadShown = num(load);
-    const loadKg = loadShown === null ? null : units === "lb" ? loadShown * LB : loadShown;
+    // A load left as shown is the load stored on the phone, exactly: only what the lifter
+    // changes is converted again.
+    const loadKg = loadShown === null ? null : loadShown === toShown(b.load_kg) ? b.load_kg : units === "lb" ? loadShown * LB : loadShown;
     const kgShown = (x) => `${toShown(x)} ${units}`;
     const checks = [
       [reps, checkField(bounds, "reps", num(reps), { label: "Reps", integer: true })],
