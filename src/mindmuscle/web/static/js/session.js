@@ -1232,6 +1232,25 @@ function wire() {
   $("btn-pause").addEventListener("click", pauseSet);
   $("btn-resume").addEventListener("click", resumeSet);
   $("btn-done-paused").addEventListener("click", () => finishSet(state.setPos ? state.setPos.repsDone : 0));
+  // Another tab on this session moved on (a set saved, a rest skipped, a rating tapped): this
+  // one follows at once, so the same set is never offered, and stored, twice. A tab in the
+  // middle of its own running set keeps it.
+  window.addEventListener("storage", (e) => {
+    if (e.key !== KEY || !state || (state.screen === "set" && !state.paused)) return;
+    clearInterval(restTimer);
+    cancelAnimationFrame(raf);
+    metronome.stop();
+    live.stop();
+    const other = load();
+    if (!other) {
+      // The session ended there.
+      state = null;
+      $("loop-empty").hidden = false;
+      return show("empty");
+    }
+    state = { ...other, muted: state.muted, timeScale: state.timeScale };
+    resume();
+  });
   // Leaving mid-set or with a set not yet saved asks first (reload, back, closing the tab).
   window.addEventListener("beforeunload", (e) => {
     if (state && (state.screen === "set" || state.screen === "reflect")) {
