@@ -35,10 +35,11 @@ def run(db: str, *args: str) -> str:
     return result.output
 
 
-def fail(db: str, *args: str) -> str:
-    """Run a command that must be refused: exit 1 and one line ``Error: ...``."""
+def fail(db: str, *args: str, code: int = 1) -> str:
+    """Run a command that must be refused: exit 1 (2 for a bad option value that the set model
+    refuses) and one line ``Error: ...``."""
     result = runner.invoke(app, [*args, "--db", db])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
@@ -120,7 +121,7 @@ def test_load_is_edited_in_the_profile_units(db: str) -> None:
     run(db, "init", "--no-input", "--units", "lb")
     a = log(db, "100", "5", "6")
     run(db, "set", "edit", str(a["id"]), "--load", "200")
-    assert "(0 to 3306.9 lb)" in fail(db, "set", "edit", str(a["id"]), "--load", "4000")
+    assert "(0 to 3306.9 lb)" in fail(db, "set", "edit", str(a["id"]), "--load", "4000", code=2)
     shown = json.loads(run(db, "set", "show", str(a["id"]), "--json"))
     assert shown["set"]["load_kg"] == pytest.approx(200 * 0.45359237, abs=1e-9)
     assert "load 100 lb -> 200 lb" in run(db, "set", "show", str(a["id"]))
@@ -141,20 +142,20 @@ def test_bad_edits_are_refused_in_one_line_and_change_nothing(db: str) -> None:
     a = log(db, "60", "5", "6")
     before = json.loads(run(db, "set", "show", str(a["id"]), "--json"))
     sid = str(a["id"])
-    for args, line in (
-        (("--reps", "-1"), "Error: --reps -1 is not allowed: the reps must be a whole number "
+    for args, code, line in (
+        (("--reps", "-1"), 2, "Error: --reps -1 is not allowed: the reps must be a whole number "
          "from 0 to 200."),
-        (("--reps", "201"), "Error: --reps 201 is not allowed"),
-        (("--rir", "11"), "Error: --rir 11 is not allowed"),
-        (("--rating", "12"), "Error: --rating 12 is not allowed"),
-        (("--load", "-5"), "Error: --load -5 is not allowed"),
-        (("--load", "inf"), "Error: --load inf is not allowed"),
-        (("--load", "1e308"), "Error: --load 1e+308 is not allowed"),
-        (("--note", "x" * 2001), "Error: --note 'xxxx"),
-        (("--elsewhere", "hip_flexors=99"), "Error: --elsewhere"),
-        (("--elsewhere", "no_such_muscle=3"), "Error: --elsewhere"),
+        (("--reps", "201"), 2, "Error: --reps 201 is not allowed"),
+        (("--rir", "11"), 1, "Error: --rir 11 is not allowed"),
+        (("--rating", "12"), 1, "Error: --rating 12 is not allowed"),
+        (("--load", "-5"), 2, "Error: --load -5 is not allowed"),
+        (("--load", "inf"), 2, "Error: --load inf is not allowed"),
+        (("--load", "1e308"), 2, "Error: --load 1e308 is not allowed"),
+        (("--note", "x" * 2001), 1, "Error: --note 'xxxx"),
+        (("--elsewhere", "hip_flexors=99"), 1, "Error: --elsewhere"),
+        (("--elsewhere", "no_such_muscle=3"), 1, "Error: --elsewhere"),
     ):  # fmt: skip
-        assert fail(db, "set", "edit", sid, *args).startswith(line), args
+        assert fail(db, "set", "edit", sid, *args, code=code).startswith(line), args
     assert "no_such_muscle" in fail(db, "set", "edit", sid, "--elsewhere", "no_such_muscle=3")
     assert json.loads(run(db, "set", "show", sid, "--json")) == before
     for missing in ("999", str(2**70), "0", "no-such-uuid"):

@@ -230,35 +230,41 @@ def test_240_concurrent_sets_with_one_poisoned_over_real_http(tmp_path: Path) ->
 
 # ---------------------------------------------------------------- the CLI
 @pytest.mark.parametrize(
-    ("args", "line"),
+    ("args", "code", "line"),
     [
+        # A value typed for an option that the set model refuses is a usage error (exit 2).
         (
             ["--load", "inf"],
-            "Error: --load inf is not allowed: the load must be a finite number from 0 to 1500 kg.",
+            2,
+            "Error: --load inf is not allowed: the load must be a finite number from 0 to 1500 "
+            "kg. See 'mindmuscle log --help'.",
         ),
         (
             ["--load", "1e308"],
-            "Error: --load 1e+308 is not allowed: the load must be a finite number from 0 to "
-            "1500 kg.",
+            2,
+            "Error: --load 1e308 is not allowed: the load must be a finite number from 0 to "
+            "1500 kg. See 'mindmuscle log --help'.",
         ),
         (
             ["--reps", "99999999999"],
+            2,
             "Error: --reps 99999999999 is not allowed: the reps must be a whole number from 0 "
-            "to 200.",
+            "to 200. See 'mindmuscle log --help'.",
         ),
         (
             ["--elsewhere", "forearm=3"],
+            1,
             "Error: --elsewhere: Unknown muscle id 'forearm'. Did you mean: forearm_flexors?",
         ),
     ],
 )
 def test_log_refuses_out_of_range_values_in_one_line(
-    tmp_path: Path, args: list[str], line: str
+    tmp_path: Path, args: list[str], code: int, line: str
 ) -> None:
     db = f"sqlite:///{tmp_path / 'l.db'}"
     base = ["log", "barbell_back_squat", "--reps", "5", "--rating", "5", "--db", db]
     r = runner.invoke(app, [*base, *args])
-    assert (r.exit_code, r.output.strip()) == (1, line)
+    assert (r.exit_code, r.output.strip()) == (code, line)
     history = runner.invoke(app, ["history", "--json", "--db", db])
     assert json.loads(history.output)["sets"] == []
 

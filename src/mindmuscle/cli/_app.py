@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 import typer
 from rich.console import Console
 from typer import _click
+from typer._click.globals import get_current_context
 from typer._click.shell_completion import CompletionItem
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
@@ -30,6 +31,8 @@ from mindmuscle.errors import FileRowsError
 
 if TYPE_CHECKING:
     from mindmuscle.coach.limits import Limit
+    from mindmuscle.errors import OutOfRangeError
+    from mindmuscle.units import MassUnit
 
 __all__ = [
     "COMMANDS",
@@ -40,6 +43,8 @@ __all__ = [
     "console",
     "err_console",
     "load_all_commands",
+    "load_option",
+    "reps_option",
 ]
 
 console = Console()
@@ -184,6 +189,56 @@ def check_rate(rate_hz: float | None) -> None:
         )
 
 
+class OptionValueError(_click.exceptions.UsageError):
+    """A value typed for an option that the set model refuses: a usage error (exit 2), worded
+    as the model words it (``--load inf is not allowed: the load must be ...``), the value as
+    typed on the command line."""
+
+    def __init__(self, option: str, error: OutOfRangeError, given: str | None = None) -> None:
+        from mindmuscle.errors import shown
+
+        self.option = option
+        self.value = shown(error.value) if given is None else given
+        self.allowed = error.allowed
+        super().__init__(
+            f"{option} {self.value} is not allowed: {error.allowed}.",
+            ctx=get_current_context(silent=True),
+        )
+
+
+def load_option(value: str | float, unit: MassUnit, option: str = "--load") -> float:
+    """A load typed in ``unit`` as kilograms, if the set model allows it.
+
+    Every command that takes a load checks it here, once its unit is known (the profile's or
+    ``--units``), so inf, nan, -5, 1e9 and abc are all refused alike: exit 2, the model's words
+    with the range in the lifter's unit. The option is read as text for that reason: a number
+    the type checker refused would be worded without the unit.
+    """
+    from mindmuscle.coach.limits import LOAD_KG, check_mass
+    from mindmuscle.errors import OutOfRangeError
+
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")  # refused below, worded with what was typed
+    try:
+        return check_mass(LOAD_KG, option, number, unit)
+    except OutOfRangeError as exc:
+        raise OptionValueError(option, exc, str(value) if isinstance(value, str) else None) from exc
+
+
+def reps_option(value: int, option: str = "--reps") -> int:
+    """Repetitions typed on the command line, if the set model allows them (else exit 2)."""
+    from mindmuscle.coach.limits import REPS
+    from mindmuscle.errors import OutOfRangeError
+
+    try:
+        checked: int = REPS.check(option, value)
+    except OutOfRangeError as exc:
+        raise OptionValueError(option, exc) from exc
+    return checked
+
+
 def _command_modules() -> list[str]:
     return sorted(
         m.name
@@ -244,6 +299,9 @@ def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> 
     """A refused option value in the words of every other error: the option, the value given,
     what is allowed (``--reps -1 is not allowed: the reps must be a whole number from 0 to
     200``), not the type checker's "Invalid value for '--reps': Input should be ..."."""
+    if isinstance(exc, OptionValueError):
+        typed = _given([exc.option], args) or exc.value
+        return f"{exc.option} {typed} is not allowed: {exc.allowed}."
     message = _one_line(exc.format_message())
     param = getattr(exc, "param", None)
     head, sep, rest = message.partition(": ")
@@ -254,14 +312,7 @@ def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> 
     if not (rest.startswith("Input should be ") or choice):
         return message
     rest = rest.removeprefix("Input should be ")
-    names = [*param.opts, *param.secondary_opts]
-    given = None
-    for i, token in enumerate(args):
-        if token in names and i + 1 < len(args):
-            given = args[i + 1]
-        for name in names:
-            if token.startswith(f"{name}="):
-                given = token.partition("=")[2]
+    given = _given([*param.opts, *param.secondary_opts], args)
     option = max(param.opts, key=len)
     shown = "" if given is None else f" {given}"
     descriptor = getattr(param, "type_descriptor", None)
@@ -284,6 +335,18 @@ def _plain_bad_value(exc: _click.exceptions.UsageError, args: Sequence[str]) -> 
             rest = ours + "."
             break
     return f"{option}{shown} is not allowed: it must be {rest}"
+
+
+def _given(names: Sequence[str], args: Sequence[str]) -> str | None:
+    """The value typed for an option (its last one), as typed: ``1e9``, not ``1e+09``."""
+    given = None
+    for i, token in enumerate(args):
+        if token in names and i + 1 < len(args):
+            given = args[i + 1]
+        for name in names:
+            if token.startswith(f"{name}="):
+                given = token.partition("=")[2]
+    return given
 
 
 def _usage_hint(ctx: _click.Context | None, message: str = ".") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from mindmuscle.cli._app import DbOption, app
+from mindmuscle.cli._app import DbOption, app, load_option, reps_option
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
 from mindmuscle.io.plots.experiments import headline_effects
@@ -147,7 +147,7 @@ def record(
         None, "--mvc", help="Maximal voluntary contraction file with the same channels (%MVC)."
     ),
     reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
-    load_kg: float | None = typer.Option(None, "--load", help="Load used, kg."),
+    load_kg: str | None = typer.Option(None, "--load", metavar="FLOAT", help="Load used, kg."),
     as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
     db: DbOption = None,
 ) -> None:
@@ -163,8 +163,8 @@ def record(
         emg_path=emg,
         sfreq_hz=rate_hz,
         mvc_path=mvc,
-        reps=reps,
-        load_kg=load_kg,
+        reps=None if reps is None else reps_option(reps),
+        load_kg=None if load_kg is None else load_option(load_kg, "kg"),
     )
     if as_json:
         _print_json(rec.model_dump(mode="json"))

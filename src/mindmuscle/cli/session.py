@@ -36,7 +36,7 @@ from rich.text import Text
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli import _prompt
-from mindmuscle.cli._app import DbOption, LiveMapOption, app, console
+from mindmuscle.cli._app import DbOption, LiveMapOption, app, console, load_option, reps_option
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
@@ -1338,7 +1338,7 @@ def log(
             help="Exercise id or name, e.g. dumbbell_biceps_curl or 'Dumbbell Biceps Curl'."
         ),
     ],
-    reps: Annotated[int, typer.Option(min=int(REPS.low), prompt="Reps", help="Repetitions done.")],
+    reps: Annotated[int, typer.Option(prompt="Reps", help="Repetitions done.")],
     rating: Annotated[
         int | None,
         typer.Option(
@@ -1348,8 +1348,8 @@ def log(
         ),
     ] = None,
     load: Annotated[
-        float, typer.Option(min=LOAD_KG.low, help="Load in your units (0 for body weight).")
-    ] = 0.0,
+        str, typer.Option(metavar="FLOAT", help="Load in your units (0 for body weight).")
+    ] = "0",
     units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
     elsewhere: Annotated[
         list[str] | None,
@@ -1395,8 +1395,8 @@ def log(
     fields: dict[str, Any] = {
         "exercise_id": user_catalog(db=database, user_id=USER_ID).exercise_named(exercise).id,
         "performed_at": performed,
-        "load_kg": check_mass(LOAD_KG, "load_kg", load, unit),
-        "reps": reps,
+        "load_kg": load_option(load, unit),
+        "reps": reps_option(reps),
         "set_type": set_type,
         "tempo": None if tempo is None else Tempo.parse(tempo),
         "focus_mode": mode,

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from typer import _click
 
 from mindmuscle.catalog import Catalog
-from mindmuscle.cli._app import DbOption, app, check_rate, console
+from mindmuscle.cli._app import DbOption, app, check_rate, console, load_option, reps_option
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.history import took
 from mindmuscle.cli.session import _parse_ratings
-from mindmuscle.coach.limits import LOAD_KG, check_mass, range_errors
+from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
 from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
@@ -293,7 +293,9 @@ def emg_file(
 def edit(
     set_id: SetId,
     reps: Annotated[int | None, typer.Option(help="Repetitions done.")] = None,
-    load: Annotated[float | None, typer.Option(help="Load in your units (0: body weight).")] = None,
+    load: Annotated[
+        str | None, typer.Option(metavar="FLOAT", help="Load in your units (0: body weight).")
+    ] = None,
     units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
     rir: Annotated[int | None, typer.Option(help="Reps in reserve, 0-10.")] = None,
     rating: Annotated[
@@ -323,8 +325,8 @@ def edit(
     unit = parse_unit(units) if units else profile_units
     try:
         changes = _set_edit(
-            reps=reps,
-            load_kg=None if load is None else check_mass(LOAD_KG, "--load", load, unit),
+            reps=None if reps is None else reps_option(reps),
+            load_kg=None if load is None else load_option(load, unit),
             reps_in_reserve=rir,
             target_rating=rating,
             felt_elsewhere=_elsewhere(elsewhere),

@@ -1,0 +1,102 @@
+"""A bad load or reps on any command that takes one: exit 2 and the set model's one line (what
+was given, as typed; what is allowed, in the lifter's unit), whether the type checker or the
+set model catches it; and nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+
+LOAD = "the load must be a finite number from 0 to 1500 kg"
+LOAD_LB = f"{LOAD} (0 to 3306.9 lb)"
+REPS = "the reps must be a whole number from 0 to 200"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A profile in kg, one logged set (id 1) and an experiment (id 1)."""
+    root = tmp_path_factory.mktemp("set-values")
+    env = {
+        "MINDMUSCLE_DATA_DIR": str(root),
+        "MINDMUSCLE_DATABASE_URL": f"sqlite:///{root / 'm.db'}",
+        "COLUMNS": "200",
+    }
+    runner = CliRunner()
+    for args in (
+        ["init", "--units", "kg", "--experience", "some", "--goal", "hypertrophy", "--no-input"],
+        ["log", "dumbbell_biceps_curl", "--reps", "10", "--load", "12", "--rating", "6"],
+        ["experiment", "new", "--preset", "curl-focus", "--seed", "3", "--e1rm-kg", "20"],
+    ):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 0, (args, result.output)
+    return env
+
+
+def _run(env: dict[str, str], args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(app, args, env=env, input="")
+    return result.exit_code, result.stderr.strip()
+
+
+LOG = ["log", "dumbbell_biceps_curl", "--rating", "6"]
+EDIT = ["set", "edit", "1"]
+RECORD = ["experiment", "record", "1", "--set", "1", "--rating", "6"]
+BAD_LOADS = ["inf", "nan", "-5", "1e9", "abc", "-inf", "3400"]
+BAD_REPS = ["inf", "nan", "-5", "1e9", "abc", "201", "1000000000", "7.5"]
+
+
+@pytest.mark.parametrize("value", BAD_LOADS)
+@pytest.mark.parametrize(
+    ("command", "allowed", "extra"),
+    [
+        (["log", "dumbbell_biceps_curl", "--reps", "8", "--rating", "6"], LOAD, []),
+        (EDIT, LOAD, []),
+        (EDIT, LOAD_LB, ["--units", "lb"]),
+        (RECORD, LOAD, []),
+    ],
+    ids=["log", "set-edit", "set-edit-lb", "experiment-record"],
+)
+def test_a_bad_load_exits_2_with_the_set_models_line(
+    env: dict[str, str], command: list[str], allowed: str, extra: list[str], value: str
+) -> None:
+    before = _run(env, ["history", "--json"])
+    code, line = _run(env, [*command, *extra, "--load", value])
+    path = "mindmuscle " + " ".join(c for c in command[:2] if not c[0].isdigit())
+    path = path.replace(" dumbbell_biceps_curl", "")
+    assert (code, line) == (
+        2,
+        f"Error: --load {value} is not allowed: {allowed}. See '{path} --help'.",
+    )
+    assert _run(env, ["history", "--json"]) == before  # nothing stored, nothing changed
+
+
+@pytest.mark.parametrize("value", BAD_REPS)
+@pytest.mark.parametrize(
+    ("command", "path"),
+    [
+        ([*LOG, "--load", "10"], "mindmuscle log"),
+        (EDIT, "mindmuscle set edit"),
+        (RECORD, "mindmuscle experiment record"),
+    ],
+    ids=["log", "set-edit", "experiment-record"],
+)
+def test_bad_reps_exit_2_with_the_set_models_line(
+    env: dict[str, str], command: list[str], path: str, value: str
+) -> None:
+    code, line = _run(env, [*command, "--reps", value])
+    assert (code, line) == (
+        2,
+        f"Error: --reps {value} is not allowed: {REPS}. See '{path} --help'.",
+    )
+
+
+def test_the_equals_form_and_a_good_load_in_pounds(env: dict[str, str]) -> None:
+    code, line = _run(env, [*EDIT, "--units", "lb", "--load=3400"])
+    assert (code, line) == (
+        2,
+        f"Error: --load 3400 is not allowed: {LOAD_LB}. See 'mindmuscle set edit --help'.",
+    )
+    result = CliRunner().invoke(app, [*EDIT, "--units", "lb", "--load", "22.5", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert '"load_kg": 10.205828325' in result.output
