@@ -255,10 +255,7 @@ def analyse_set_emg(
 
 
 def _set_row(s: Session, user_id: int, ref: int | str) -> SetRow:
-    """The set with id ``ref`` (also as digits), else with UUID ``ref``."""
-    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
-        return repo.get_set_by_id(session=s, user_id=user_id, set_id=int(ref))
-    return repo.get_set(session=s, user_id=user_id, uuid=ref)
+    return repo.get_set_by_ref(session=s, user_id=user_id, ref=ref)
 
 
 def prepare_set_emg(

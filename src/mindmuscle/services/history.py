@@ -27,7 +27,7 @@ from mindmuscle.coach.models import (
 )
 from mindmuscle.coach.records import ExerciseRecords, records_by_exercise
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
-from mindmuscle.errors import InvalidInputError, NotFoundError
+from mindmuscle.errors import InvalidInputError
 from mindmuscle.services import sets as sets_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import SetRecord, set_create, set_record
@@ -356,15 +356,7 @@ class WorkoutEdit(BaseModel):
 
 
 def _set_row(s: Session, user_id: int, ref: int | str) -> SetRow:
-    """The set with integer id ``ref`` (also given as digits), else with uuid ``ref``."""
-    if isinstance(ref, int):
-        return repo.get_set_by_id(session=s, user_id=user_id, set_id=ref)
-    if ref.isascii() and ref.isdigit():
-        try:
-            return repo.get_set_by_id(session=s, user_id=user_id, set_id=int(ref))
-        except NotFoundError:
-            pass  # a client's uuid may be digits too
-    return repo.get_set(session=s, user_id=user_id, uuid=ref)
+    return repo.get_set_by_ref(session=s, user_id=user_id, ref=ref)
 
 
 def _detail(s: Session, row: SetRow, catalog: Catalog) -> SetDetail:

@@ -91,6 +91,7 @@ __all__ = [
     "get_session",
     "get_set",
     "get_set_by_id",
+    "get_set_by_ref",
     "get_set_emg",
     "get_user",
     "get_user_by_name",
@@ -438,6 +439,22 @@ def end_session(
 
 
 # --- sets and reflections -------------------------------------------------------------------
+
+
+def get_set_by_ref(*, session: Session, user_id: int, ref: int | str) -> SetRow:
+    """The set with integer id ``ref`` (also given as digits), else with uuid ``ref``; deleted
+    or not. Another user's set is not found."""
+    if isinstance(ref, int):
+        return get_set_by_id(session=session, user_id=user_id, set_id=ref)
+    if ref.isascii() and ref.isdigit():
+        try:
+            return get_set_by_id(session=session, user_id=user_id, set_id=int(ref))
+        except NotFoundError:
+            found = _find_set(session, user_id, ref)  # a client's uuid may be digits too
+            if found is None:
+                raise
+            return found
+    return get_set(session=session, user_id=user_id, uuid=ref)
 
 
 def get_set(*, session: Session, user_id: int, uuid: str) -> SetRow:
