@@ -167,8 +167,9 @@ def _print_evaluation(result: CountEvaluation) -> None:
     if not result.sets:
         console.print(
             "No sets with a motion recording yet. The phone records motion during a guided set "
-            "when the set page is allowed to use the motion sensors; each set's confirmed reps "
-            "are then compared with the count here."
+            "when the set page is allowed to use the motion sensors, and `mindmuscle set motion "
+            "SET_ID FILE` stores a watch's or sensor's file with a logged set; each set's "
+            "confirmed reps are then compared with the count here."
         )
         return
     names = {s.exercise_id: s.exercise_name for s in result.sets}

@@ -1,5 +1,6 @@
 """Correcting the log: ``set show|edit|delete|restore ID`` and ``workout show|delete|restore ID``;
-a set's EMG: ``set emg ID FILE`` attaches a recording, ``set emg-file ID OUT`` writes it back.
+a set's EMG: ``set emg ID FILE`` attaches a recording, ``set emg-file ID OUT`` writes it back;
+a set's motion: ``set motion ID FILE`` stores a watch's or sensor's recording with it.
 
 A set is named by the integer id that ``mindmuscle history --json`` prints, or by its uuid.
 Nothing is lost: every edit keeps the previous values as a revision (``set show`` lists them),
@@ -25,8 +26,10 @@ from mindmuscle.cli.history import took
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
+from mindmuscle.io.motion import FORMATS, AccelUnits
 from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
+from mindmuscle.services import motion as motion_service
 from mindmuscle.services.history import SetDetail, SetEdit, SetRecord, WorkoutDetail
 from mindmuscle.services.profile import get_profile
 from mindmuscle.store import LOCAL_USER_ID, Database
@@ -287,6 +290,65 @@ def emg_file(
         database.close()
     out.write_bytes(content)
     console.print(f"Wrote {out} ({len(content)} bytes).", highlight=False, soft_wrap=True)
+
+
+@set_app.command("motion")
+def motion(
+    set_id: SetId,
+    file: Annotated[
+        Path,
+        typer.Argument(help="The set's motion: a watch or sensor file `mindmuscle motion` reads."),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"File format: {'|'.join(FORMATS)}.")
+    ] = "auto",
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="Sampling rate in Hz, for files without time.")
+    ] = None,
+    units: Annotated[
+        str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Store a motion recording with a logged set: its count is scored against the reps you
+    confirmed (`mindmuscle motion evaluate`) and learns your usual cadence."""
+    check_rate(rate)
+    if units is not None and units not in ("g", "ms2"):
+        raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
+    accel_units: AccelUnits | None = "g" if units == "g" else "ms2" if units == "ms2" else None
+    database, _units, catalog = _context(db)
+    try:
+        stored = motion_service.store_set_motion_file(
+            database,
+            USER_ID,
+            set_id,
+            file,
+            catalog=catalog,
+            fmt=fmt,
+            rate_hz=rate,
+            units=accel_units,
+        )
+    finally:
+        database.close()
+    if as_json:
+        typer.echo(json.dumps(stored.as_dict(), indent=2))
+        return
+    a = stored.analysis
+    lines = [
+        f"Stored the motion of set {stored.set_id} ({stored.exercise_name}) from "
+        f"{stored.file_name}.",
+        f"Counted {counted(a.reps, 'repetition')}"
+        + (f" + {a.partial_reps} partial" if a.partial_reps else "")
+        + f"; you confirmed {stored.confirmed}.",
+    ]
+    span = motion_service.set_span_line(a)
+    if span is not None:
+        lines.append(span[0].upper() + span[1:] + ".")
+    lines += [f"! {reason}" for reason in a.quality.reasons]
+    lines.append("`mindmuscle motion evaluate` scores the count on every set stored with motion.")
+    for line in lines:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @set_app.command("edit")

@@ -55,6 +55,7 @@ __all__ = [
     "MotionFormat",
     "WatchLabel",
     "detect_format",
+    "payload_from_recording",
     "read_fit",
     "read_generic_csv",
     "read_metamotion",
@@ -754,6 +755,34 @@ def recording_from_payload(payload: Mapping[str, Any]) -> MotionRecording:
         gyro_dps=gyro,
         source="web recording",
     )
+
+
+def payload_from_recording(rec: MotionRecording) -> dict[str, Any]:
+    """The JSON object of :func:`recording_from_payload` that holds ``rec``: times in ms from
+    the first sample, acceleration in m/s^2 and the gyroscope (when there is one) in deg/s on
+    the accelerometer's times (interpolated when it has its own).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rec = MotionRecording(np.arange(20) / 10 + 5, np.tile([0.0, 0.0, 9.81], (20, 1)))
+    >>> p = payload_from_recording(rec)
+    >>> p["t_ms"][:3], p["az"][0], p["units"], "gx" in p
+    ([0.0, 100.0, 200.0], 9.81, 'ms2', False)
+    >>> round(recording_from_payload(p).duration_s, 6) == round(rec.duration_s, 6)
+    True
+    """
+    t = rec.t_s - rec.t_s[0]
+    out: dict[str, Any] = {"t_ms": [round(float(v) * 1000.0, 3) for v in t], "units": "ms2"}
+    for i, key in enumerate(("ax", "ay", "az")):
+        out[key] = [float(v) for v in rec.acc_ms2[:, i]]
+    if rec.gyro_t_s is not None and rec.gyro_dps is not None:
+        same = rec.gyro_t_s.size == rec.t_s.size and np.array_equal(rec.gyro_t_s, rec.t_s)
+        for i, key in enumerate(("gx", "gy", "gz")):
+            g = rec.gyro_dps[:, i] if same else np.interp(rec.t_s, rec.gyro_t_s, rec.gyro_dps[:, i])
+            out[key] = [float(v) for v in g]
+        out["rotation_units"] = "deg_s"
+    return out
 
 
 def _read_json(path: Path) -> MotionRecording:

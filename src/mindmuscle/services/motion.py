@@ -15,7 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
 from mindmuscle.errors import InvalidInputError, MindMuscleError
-from mindmuscle.io.motion import AccelUnits, GyroUnits, read_motion_file, recording_from_payload
+from mindmuscle.io.motion import (
+    AccelUnits,
+    GyroUnits,
+    payload_from_recording,
+    read_motion_file,
+    recording_from_payload,
+)
 from mindmuscle.signals.motion import (
     MotionAnalysis,
     MotionRecording,
@@ -28,12 +34,13 @@ from mindmuscle.signals.motion.evaluation import (
     score_by_exercise,
     score_counts,
 )
-from mindmuscle.store import Database, repo
+from mindmuscle.store import Database, RecordingCreate, repo
 
 __all__ = [
     "CountEvaluation",
     "EvaluatedSet",
     "MeasuredSet",
+    "SetMotion",
     "analyze_file",
     "analyze_file_trace",
     "analyze_motion_upload",
@@ -43,6 +50,7 @@ __all__ = [
     "measure_web_set",
     "period_prior_s",
     "set_span_line",
+    "store_set_motion_file",
     "tempo_prior_s",
     "usual_cadence_s",
 ]
@@ -147,15 +155,134 @@ def analyze_motion_upload(
     """
     _exercise(exercise_id, False, catalog)
     rec = read_motion_file(path, fmt=fmt, units=units)
+    _check_one_set(rec, Path(path).name, "the web app analyses", "or use mindmuscle motion FILE")
+    concentric, alternating = _exercise(exercise_id, False, catalog)
+    return analyze_motion_trace(rec, concentric=concentric, alternating=alternating)
+
+
+def _check_one_set(rec: MotionRecording, name: str, who: str, otherwise: str) -> None:
+    """Refuse a recording longer than one set (:data:`MAX_FILE_SAMPLES`,
+    :data:`MAX_FILE_DURATION_S`) in one line: what it holds, what ``who`` takes."""
     n = int(rec.t_s.size)
     if n > MAX_FILE_SAMPLES or rec.duration_s > MAX_FILE_DURATION_S:
         raise InvalidInputError(
-            f"{Path(path).name} holds {n} samples over {rec.duration_s:.0f} s; the web app "
-            f"analyses at most {MAX_FILE_SAMPLES} samples and {MAX_FILE_DURATION_S / 60:.0f} "
-            "minutes (one set): cut the file to the set, or use mindmuscle motion FILE."
+            f"{name} holds {n} samples over {rec.duration_s:.0f} s; {who} at most "
+            f"{MAX_FILE_SAMPLES} samples and {MAX_FILE_DURATION_S / 60:.0f} minutes (one set): "
+            f"cut the file to the set, {otherwise}."
         )
-    concentric, alternating = _exercise(exercise_id, False, catalog)
-    return analyze_motion_trace(rec, concentric=concentric, alternating=alternating)
+
+
+MAX_SET_FILE_BYTES = 20 * 1024 * 1024
+"""The largest motion file stored with a set (20 minutes at 100 Hz with a gyroscope is about
+10 MB of CSV)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetMotion:
+    """A motion file stored with a logged set: the set, and what the count says of the file."""
+
+    set_id: int
+    exercise_name: str
+    confirmed: int
+    file_name: str
+    analysis: MotionAnalysis
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "set_id": self.set_id,
+            "exercise": self.exercise_name,
+            "confirmed": self.confirmed,
+            "file_name": self.file_name,
+            "analysis": self.analysis.summary_dict(),
+        }
+
+
+def store_set_motion_file(
+    db: Database,
+    user_id: int,
+    set_ref: int | str,
+    path: str | Path,
+    *,
+    catalog: Catalog,
+    fmt: str = "auto",
+    rate_hz: float | None = None,
+    units: AccelUnits | None = None,
+) -> SetMotion:
+    """Store a motion file of one logged set (a watch's or a sensor's, any format
+    ``mindmuscle motion`` reads) beside the set, counted as the set loop counts the phone's.
+
+    The count has the prior the set loop would have had (the lifter's usual cadence for the
+    exercise, else the set's tempo) and never the set's reps. Stored, the recording is scored
+    against the reps the lifter confirmed for the set by :func:`evaluate_counts`, and teaches
+    :func:`usual_cadence_s` when its count was right. The file itself is kept too (the blob),
+    and the samples as the phone's are (the payload of
+    :func:`mindmuscle.io.motion.recording_from_payload`). A set keeps one motion recording.
+    ``catalog`` is the user's.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        No set ``set_ref`` of this user (checked before the file is read).
+    mindmuscle.errors.InvalidInputError
+        The set is deleted or already has a motion recording (both checked before the file is
+        read), the file is missing, larger than :data:`MAX_SET_FILE_BYTES` or longer than one
+        set, or cannot be analysed.
+    mindmuscle.errors.FileFormatError
+        The file cannot be read (named, with the reason).
+    """
+    file = Path(path)
+    with db.session(readonly=True) as s:
+        row = repo.get_set_by_ref(session=s, user_id=user_id, ref=set_ref)
+        set_id, uuid, exercise_id, reps = row.id, row.uuid, row.exercise_id, row.reps
+        tempo, deleted = _set_tempo(row.tempo), row.deleted_at is not None
+        had = repo.list_recordings(session=s, user_id=user_id, set_uuid=uuid, kind="motion")
+    known = catalog.exercises.get(exercise_id)
+    name = exercise_id if known is None else known.name
+    if deleted:
+        raise InvalidInputError(
+            f"set {set_id} ({name}) is deleted: restore it with `mindmuscle set restore "
+            f"{set_id}` before storing its motion."
+        )
+    if had:
+        where = had[0].file_name or "the phone"
+        raise InvalidInputError(
+            f"set {set_id} ({name}) already has its motion recording (from {where}); a set "
+            "keeps one."
+        )
+    if not file.is_file():
+        raise InvalidInputError(f"No such file: {file}.")
+    size = file.stat().st_size
+    if size > MAX_SET_FILE_BYTES:
+        raise InvalidInputError(
+            f"{file.name} is {size / 1024 / 1024:.1f} MB; a set's motion file may be at most "
+            f"{MAX_SET_FILE_BYTES // 1024 // 1024} MB: cut the file to the set."
+        )
+    content = file.read_bytes()
+    rec = read_motion_file(file, fmt=fmt, rate_hz=rate_hz, units=units)
+    _check_one_set(rec, file.name, "a set's motion holds", "then store it")
+    concentric, alternating = _exercise(None if known is None else exercise_id, False, catalog)
+    prior = period_prior_s(db=db, user_id=user_id, exercise_id=exercise_id, tempo=tempo)
+    analysis = analyze_motion_trace(
+        rec, concentric=concentric, tempo=tempo, alternating=alternating, period_prior_s=prior
+    )[0]
+    with db.session() as s:
+        _stored, new = repo.store_motion_recording(
+            session=s,
+            user_id=user_id,
+            data=RecordingCreate(
+                kind="motion",
+                set_uuid=uuid,
+                file_name=file.name,
+                data=payload_from_recording(rec),
+                blob=content,
+                analysis=analysis.summary_dict(),
+            ),
+        )
+    if not new:  # stored by another writer since the check above
+        raise InvalidInputError(
+            f"set {set_id} ({name}) already has its motion recording; a set keeps one."
+        )
+    return SetMotion(set_id, name, reps, file.name, analysis)
 
 
 def set_span_line(analysis: MotionAnalysis) -> str | None:
