@@ -146,6 +146,13 @@ def record(
     mvc: Path | None = typer.Option(
         None, "--mvc", help="Maximal voluntary contraction file with the same channels (%MVC)."
     ),
+    channel_map: str | None = typer.Option(
+        None,
+        "--map",
+        metavar="CH=MUSCLE[,...]",
+        help="The file's channels (1-based number or name) and the design's muscles they "
+        "recorded, e.g. 1=biceps, for a file whose channels are not named after them.",
+    ),
     reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
     load_kg: str | None = typer.Option(None, "--load", metavar="FLOAT", help="Load used, kg."),
     as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
@@ -165,6 +172,7 @@ def record(
         mvc_path=mvc,
         reps=None if reps is None else reps_option(reps),
         load_kg=None if load_kg is None else load_option(load_kg, "kg"),
+        channel_map=channel_map,
     )
     if as_json:
         _print_json(rec.model_dump(mode="json"))

@@ -67,6 +67,7 @@ __all__ = [
     "analyse_set_emg",
     "felt_measured_text",
     "get_set_emg",
+    "mapped_recording",
     "prepare_set_emg",
     "read_set_emg_channels",
     "set_emg_file",
@@ -158,7 +159,7 @@ class PreparedSetEmg:
         )
 
 
-def _mapped(recording: EmgRecording, channel_map: str | None) -> EmgRecording:
+def mapped_recording(recording: EmgRecording, channel_map: str | None) -> EmgRecording:
     """Only the mapped channels, named by their muscles (every channel, as named, without a
     map)."""
     if channel_map is None or not channel_map.strip():
@@ -273,7 +274,7 @@ def prepare_set_emg(
 ) -> PreparedSetEmg:
     """Analyse a recording for a set of ``exercise_id`` done at ``performed_at`` (not stored:
     give :meth:`PreparedSetEmg.create` to the set's write path)."""
-    mapped = _mapped(recording, channel_map)
+    mapped = mapped_recording(recording, channel_map)
     catalog = user_catalog(db=db, user_id=user_id)
     try:
         exercise: Exercise | None = catalog.exercise(exercise_id)
@@ -369,7 +370,7 @@ def store_set_emg(
     when = now or datetime.now(UTC)
     with db.session(readonly=True) as s:
         row = _set_row(s, user_id, set_id)
-        mapped = _mapped(recording, channel_map)
+        mapped = mapped_recording(recording, channel_map)
         ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
         if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
             raise InvalidInputError(

@@ -63,10 +63,12 @@ from mindmuscle.experiments.activation import MuscleActivation, normalise_activa
 from mindmuscle.io.emg import read_emg_file
 from mindmuscle.io.plots.experiments import write_experiment_html, write_experiment_pngs
 from mindmuscle.services.emg import analyze_emg_recording
+from mindmuscle.services.emg_sets import mapped_recording
 from mindmuscle.services.history import user_catalog
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import preview_plan
 from mindmuscle.services.sets import store_set
+from mindmuscle.signals.emg.recording import EmgRecording
 from mindmuscle.store import (
     Database,
     ExperimentCreate,
@@ -158,24 +160,59 @@ class AnalysisResult(_Out):
 # --- EMG of one set ------------------------------------------------------------------------------
 
 
+def _design_channels(
+    design: ExperimentDesign, recording: EmgRecording, channel_map: str | None
+) -> EmgRecording:
+    """The recording with its channels named as the design's, by ``CH=MUSCLE[,...]`` (the
+    file's channel by 1-based number or name, and the design's muscle); as it is without a map.
+    """
+    if channel_map is None or not channel_map.strip():
+        return recording
+    mapped = mapped_recording(recording, channel_map)
+    stray = [m for m in mapped.channels if m not in design.channels]
+    if stray:
+        raise InvalidInputError(
+            f"--map names {', '.join(stray)}, which this experiment does not measure: its "
+            f"muscles are {', '.join(design.channels)}."
+        )
+    return EmgRecording(
+        mapped.data,
+        mapped.sfreq_hz,
+        tuple(design.channels[m] for m in mapped.channels),
+        mapped.units,
+        source=mapped.source,
+        notes=mapped.notes,
+    )
+
+
 def _set_emg(
     design: ExperimentDesign,
     emg_path: str | Path,
     *,
     sfreq_hz: float | None,
     mvc_path: str | Path | None,
+    channel_map: str | None = None,
 ) -> dict[str, Any]:
-    """Analyse one set's EMG file; per design muscle: repetition peaks and means (raw and %)."""
-    recording = read_emg_file(emg_path, rate_hz=sfreq_hz)
+    """Analyse one set's EMG file; per design muscle: repetition peaks and means (raw and %).
+
+    ``channel_map`` (``CH=MUSCLE[,...]``) names the file's channels after the design's muscles,
+    in the set's file and in the MVC file alike.
+    """
+    recording = _design_channels(design, read_emg_file(emg_path, rate_hz=sfreq_hz), channel_map)
     wanted = {m: ch for m, ch in design.channels.items() if ch in recording.channels}
     if not wanted:
         raise FileFormatError(
             f"none of the design's EMG channels ({', '.join(design.channels.values())}) is in "
-            f"the file ({', '.join(recording.channels)}); name the columns after them",
+            f"the file ({', '.join(recording.channels)}); name the columns after them, or map "
+            "the file's channels to them (e.g. 1=biceps)",
             path=emg_path,
         )
     target_muscle = next((m for m in design.targets if m in wanted), next(iter(wanted)))
-    mvc = read_emg_file(mvc_path, rate_hz=sfreq_hz) if mvc_path is not None else None
+    mvc = (
+        _design_channels(design, read_emg_file(mvc_path, rate_hz=sfreq_hz), channel_map)
+        if mvc_path is not None
+        else None
+    )
     result = analyze_emg_recording(
         recording,
         target=wanted[target_muscle],
@@ -360,6 +397,7 @@ def record_experiment_set(
     mvc_path: str | Path | None = None,
     reps: int | None = None,
     load_kg: float | None = None,
+    channel_map: str | None = None,
 ) -> RecordedSet:
     """Record one experiment set: a stored set with its reflection, cue and EMG recording.
 
@@ -376,6 +414,9 @@ def record_experiment_set(
         design's channel names; a CSV without a time column needs ``sfreq_hz``.
     mvc_path : path, optional
         A maximal voluntary contraction with the same channels; activation is then in %MVC.
+    channel_map : str, optional
+        ``CH=MUSCLE[,...]``: the file's channels (1-based number or name) and the design's
+        muscles they recorded, for a file whose channels are not named after them.
     reps : int, optional
         Repetitions done; default: the bursts found in the EMG, else the planned repetitions.
     load_kg : float, optional
@@ -398,7 +439,9 @@ def record_experiment_set(
     LOAD_KG.check("load_kg", use_load)
     if reps is not None:
         REPS.check("reps", reps)
-    emg = _emg_summary(info.design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+    emg = _emg_summary(
+        info.design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path, channel_map=channel_map
+    )
     n_reps = reps if reps is not None else (emg.n_reps or planned.reps)
     set_uuid = str(uuid_mod.uuid4())
     # The one set model and the one write path, as for a set from any other channel.
@@ -526,10 +569,13 @@ def _emg_summary(
     *,
     sfreq_hz: float | None,
     mvc_path: str | Path | None,
+    channel_map: str | None = None,
 ) -> _EmgSummary:
     if emg_path is None:
         return _EmgSummary()
-    analysis = _set_emg(design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path)
+    analysis = _set_emg(
+        design, emg_path, sfreq_hz=sfreq_hz, mvc_path=mvc_path, channel_map=channel_map
+    )
     peak: dict[str, float] = {}
     mean: dict[str, float] = {}
     for m, values in analysis["muscles"].items():

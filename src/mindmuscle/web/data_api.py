@@ -537,6 +537,15 @@ def record_experiment_set(
     rate_hz: Annotated[float | None, Form(**EMG_RATE_HZ.bounds())] = None,
     reps: Annotated[int | None, Form(**REPS.bounds())] = None,
     load_kg: Annotated[float | None, Form(**LOAD_KG.bounds())] = None,
+    channel_map: Annotated[
+        str | None,
+        Form(
+            alias="map",
+            max_length=400,
+            description="CH=MUSCLE[,CH=MUSCLE...]: the file's channels (1-based number or name) "
+            "and the design's muscles they recorded (default: channels named as the design's).",
+        ),
+    ] = None,
 ) -> experiment_service.RecordedSet:
     """Record one planned set: its rating, optional reps and load, and its EMG file."""
     with ExitStack() as stack:
@@ -558,6 +567,7 @@ def record_experiment_set(
             sfreq_hz=rate_hz,
             reps=reps,
             load_kg=load_kg,
+            channel_map=channel_map,
         )
 
 
