@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -64,4 +65,31 @@ def test_an_experiment_in_pounds(page, server: Server) -> None:
     assert len(stored) == 1
     assert stored[0]["reps"] == 9
     assert stored[0]["load_kg"] == pytest.approx(55 * LB, abs=1e-6)
+    assert page.errors == []
+
+
+def test_a_real_emg_file_with_its_channel_mapped_on_the_page(
+    page, server: Server, shared_data: Path
+) -> None:
+    recording = shared_data / "emg" / "biosppy-examples" / "emg.txt"
+    page.goto("/experiments")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#exp-e1rm", "100")
+    page.click("[data-preset='curl-focus']")
+    page.wait_for_selector("#exp-view:not([hidden])")
+    page.set_input_files("#rec-emg", str(recording))
+    page.click("#record-save")
+    page.wait_for_selector("#record-error:not([hidden])")
+    assert page.inner_text("#record-error").endswith(
+        "name the columns after them, or map the file's channels to them (e.g. 1=biceps)"
+    )
+    page.fill("#rec-map", "1=biceps")
+    shot(page, "exp-map-set")
+    page.click("#record-save")
+    page.wait_for_function(
+        "document.getElementById('exp-progress').textContent.includes('1 of 10 sets done')"
+    )
+    exp_id = int(page.get_attribute("body", "data-experiment") or "0")
+    analysis = server.http.get(f"/api/experiments/{exp_id}/analysis").json()
+    assert (analysis["n_recorded"], analysis["muscles"]) == (1, ["biceps"])
     assert page.errors == []

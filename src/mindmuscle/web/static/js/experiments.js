@@ -102,7 +102,7 @@ async function record(ev) {
   const form = ev.target;
   const fd = new FormData();
   fd.append("target_rating", form.elements.target_rating.value);
-  for (const name of ["reps", "rate_hz"]) {
+  for (const name of ["reps", "rate_hz", "map"]) {
     const v = form.elements[name].value.trim();
     if (v) fd.append(name, v);
   }
