@@ -42,7 +42,6 @@ import numpy.typing as npt
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import MindMuscleError, StreamError
 from mindmuscle.io.live import Chunk, LiveSource, open_source, parse_source
-from mindmuscle.services.emg_sets import SetEmgView
 from mindmuscle.services.emg_sets import store_set_emg as store_emg_with_set
 from mindmuscle.services.live import build_pipeline, load_calibrations, mapped_muscle_name
 from mindmuscle.services.live_capture import CapturedSet
@@ -112,10 +111,10 @@ class _Take:
         long_steps = steps[steps > _GAP_FACTOR / self.sfreq_hz + 0.002]
         problems = []
         if self.lost:
-            problems.append(f"the stream was lost during the set ({self.lost})")
+            problems.append("the sensor stopped during the set")
         if long_steps.size or self.dropped:
             missing = self.dropped or int(np.round(long_steps * self.sfreq_hz).sum())
-            problems.append(f"{missing} samples were missing in {long_steps.size or 1} gap(s)")
+            problems.append(f"{missing / self.sfreq_hz:.1f} s of samples are missing")
         if self.truncated:
             problems.append(f"only the first {TAKE_MAX_S / 60:g} minutes are kept")
         try:
@@ -267,11 +266,13 @@ class LiveFeed:
                         w.take = None  # a page still open on this set keeps no more
         return None if take is None else take.captured()
 
-    def store_set_emg(self, db: Database, user_id: int, set_uuid: str) -> SetEmgView | str | None:
+    def store_set_emg(self, db: Database, user_id: int, set_uuid: str) -> str | None:
         """Store the samples kept for a set the lifter just saved, with that set.
 
-        Returns the stored EMG, a sentence saying why it was not stored (the set itself is
-        stored all the same), or None when nothing was kept for this set.
+        Returns what the set's answer says of its EMG: what was measured (e.g. "62% MVC"),
+        then what the stream lacked during the set ("62% MVC; 2.0 s of samples are missing"),
+        or why nothing was stored (the set itself is stored all the same); None when nothing
+        was kept for this set.
         """
         captured = self.take(user_id, set_uuid)
         if captured is None:
@@ -279,7 +280,7 @@ class LiveFeed:
         if captured.recording is None:
             return captured.problem
         try:
-            return store_emg_with_set(
+            view = store_emg_with_set(
                 db,
                 user_id,
                 set_uuid,
@@ -290,6 +291,7 @@ class LiveFeed:
         except MindMuscleError as exc:
             _log.info("the set's EMG was not stored: %s", exc)
             return f"no EMG for this set: {exc}"
+        return f"{view.measured}; {captured.problem}" if captured.problem else view.measured
 
     def _take_for(self, w: LiveWatch, source: LiveSource, pipeline: LivePipeline) -> None:
         if not w.set_uuid:

@@ -57,7 +57,8 @@ class WebSetResult(BaseModel):
     emg: str | None = Field(
         default=None,
         description="With the server's live sensor: what it measured during the set, stored "
-        "with it (e.g. '62% MVC'), or why no EMG was stored; null without one.",
+        "with it (e.g. '62% MVC', then what the stream lacked: '62% MVC; 2.0 s of samples are "
+        "missing'), or why no EMG was stored; null without one.",
     )
 
 

@@ -286,9 +286,8 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
     if ctx.live is not None and result.stored_now:
         # The server's live sensor kept the set's samples: stored with the set now that the
         # lifter confirmed it (the set stays stored whatever becomes of its EMG).
-        stored = ctx.live.store_set_emg(ctx.db, user, body.uuid)
-        if stored is not None:
-            emg = stored if isinstance(stored, str) else stored.measured
+        emg = ctx.live.store_set_emg(ctx.db, user, body.uuid)
+        if emg is not None:
             result = result.model_copy(update={"emg": emg})
     return result
 
