@@ -204,8 +204,12 @@ def test_a_second_recording_is_refused_unless_replaced_and_the_old_peak_is_kept(
     set_id = _set(db)
     _calibrate(db, "biceps")
     first = store_set_emg(db, 1, set_id, _recording(), "1=biceps")
-    with pytest.raises(InvalidInputError, match=rf"^Set {set_id} has its EMG already; .*--replace"):
+    with pytest.raises(InvalidInputError, match=rf"^Set {set_id} has its EMG already\.$") as had:
         store_set_emg(db, 1, set_id, _recording(), "1=biceps")
+    assert (had.value.action, dict(had.value.action_args)) == (
+        "replace_set_emg",
+        {"set_id": str(set_id)},
+    )
     half = _recording()
     half = EmgRecording(half.data * 0.5, FS, half.channels, half.units)
     second = store_set_emg(db, 1, set_id, half, "1=biceps", replace=True)

@@ -197,19 +197,19 @@ def _store_calibration(db: Database, *, level: float, made: datetime, placement:
 
 def test_the_test_needs_a_fresh_calibration_of_the_muscle(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{tmp_path / 'm.db'}")
-    with pytest.raises(NotFoundError, match=r"run `mindmuscle live calibrate --muscle biceps`"):
+    with pytest.raises(NotFoundError, match=r"^biceps has no calibration \(the test's") as no:
         skill_test_calibration(db, LOCAL_USER_ID, "biceps")
+    assert (no.value.action, dict(no.value.action_args)) == (
+        "calibrate_muscle",
+        {"muscle": "biceps"},
+    )
     now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     _store_calibration(db, level=0.4, made=now - timedelta(days=3), placement="mid belly")
     with pytest.raises(
-        InvalidInputError,
-        match=r"cannot be used: older than this session .*"
-        r"Calibrate again \(`mindmuscle live calibrate --muscle biceps`\)\.$",
-    ):
-        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now)  # fmt: skip
-    with pytest.raises(InvalidInputError, match=r"\), or pass --accept-stale to test"):
-        hint = ", or pass --accept-stale to test against it anyway"
-        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now, stale_hint=hint)
+        InvalidInputError, match=r"cannot be used: older than this session \(made [^)]*\)\.$"
+    ) as old:
+        skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now)
+    assert old.value.action == "recalibrate_muscle"
     kept = skill_test_calibration(db, LOCAL_USER_ID, "biceps", now=now, accept_stale=True)
     assert kept.level == 0.4
     _store_calibration(db, level=0.5, made=now - timedelta(minutes=5), placement="mid belly")
@@ -325,8 +325,8 @@ def test_cli_without_a_calibration_says_to_calibrate_first(tmp_path: Path) -> No
     result = _cli(args)
     assert result.exit_code == 1, result.output
     assert result.stderr.strip().splitlines() == [
-        "Error: biceps has no calibration: run `mindmuscle live calibrate --muscle biceps` "
-        "first (the test's targets are % of your MVC)."
+        "Error: biceps has no calibration (the test's targets are % of your MVC). Run "
+        "`mindmuscle live calibrate --muscle biceps` first."
     ]
     assert not db.exists()  # nothing created by a test that cannot run
     history = _cli(["live", "skill-history", "--db", str(db)])

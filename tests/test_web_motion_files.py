@@ -184,8 +184,7 @@ def test_a_recording_longer_than_a_set_is_refused_before_the_analysis(client: Te
     assert out["status"] == 422
     assert out["message"] == (
         "long.csv holds 120001 samples over 1200 s; the web app analyses at most 120000 "
-        "samples and 20 minutes (one set): cut the file to the set, or use mindmuscle motion "
-        "FILE."
+        "samples and 20 minutes (one set). Cut the file to the set and upload it again."
     )
 
 

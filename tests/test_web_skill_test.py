@@ -66,7 +66,11 @@ def test_without_a_sensor_the_test_says_to_use_the_terminal(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("query", "phrase"),
     [
-        ("muscle=biceps", "biceps has no calibration: run `mindmuscle live calibrate"),
+        (
+            "muscle=biceps",
+            "biceps has no calibration (the test's targets are % of your MVC). Calibrate biceps "
+            "first, on the computer with the sensor: the Connection test page shows how.",
+        ),
         ("muscle=triceps", "muscle 'triceps' is not on the live sensor: choose one of biceps"),
         ("muscle=biceps&hold_s=60", "a hold of 60 s is not allowed: give 2 to 10 s"),
         ("muscle=biceps&hold_s=abc", "hold_s 'abc' is not a number"),

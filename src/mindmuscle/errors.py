@@ -26,10 +26,13 @@ Messages say what was given, what is allowed, and how to fix it. The CLI prints
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, Self
 
 __all__ = [
+    "Action",
     "AuthError",
     "CatalogError",
     "ConfigError",
@@ -54,8 +57,40 @@ __all__ = [
 ]
 
 
+Action = Literal[
+    "ask_admin",
+    "assign_targets",
+    "attach_set_emg",
+    "calibrate_muscle",
+    "cut_motion_file",
+    "recalibrate_muscle",
+    "remove_own_account",
+    "replace_set_emg",
+    "restore_set",
+    "set_local_password",
+]
+"""Where the user fixes what an error reports. An error that one of them would fix carries it as
+``action`` with its values (``action_args``: a set's id, a muscle), and each channel words it:
+the terminal names its command (``mindmuscle set emg 12 FILE --replace``), the web app its page,
+button or route ("tick 'Replace the EMG this set has' on the EMG page"). The error's own message
+says what is wrong and no channel's way to fix it."""
+
+
 class MindMuscleError(Exception):
     """Base class of every error MindMuscle raises on purpose."""
+
+    action: Action | None = None
+    action_args: Mapping[str, str] = MappingProxyType({})
+
+    def to_fix(self, action: Action, **args: object) -> Self:
+        """This error, saying that ``action`` fixes it (see :data:`Action`); returns ``self``.
+
+        ``raise NotFoundError("biceps has no calibration.").to_fix("calibrate_muscle",
+        muscle="biceps")``
+        """
+        self.action = action
+        self.action_args = MappingProxyType({k: str(v) for k, v in args.items()})
+        return self
 
 
 class ConfigError(MindMuscleError, ValueError):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mindmuscle.errors import (
+    Action,
     InvalidInputError,
     MindMuscleError,
     NotFoundError,
@@ -25,7 +26,14 @@ from mindmuscle.errors import (
     shown,
 )
 
-__all__ = ["FLAGS", "SETTING_OPTIONS", "describe", "describe_validation_error", "worded"]
+__all__ = [
+    "ACTIONS",
+    "FLAGS",
+    "SETTING_OPTIONS",
+    "describe",
+    "describe_validation_error",
+    "worded",
+]
 
 FLAGS: Mapping[str, str] = {
     "load_kg": "--load",
@@ -67,6 +75,25 @@ SETTING_OPTIONS: dict[Setting, str] = {
 }
 """The option of the terminal that gives each setting an error may need."""
 
+ACTIONS: Mapping[Action, str] = {
+    "ask_admin": "Accounts are managed on the server with `mindmuscle user`.",
+    "assign_targets": "Assign its targets first: `mindmuscle exercise assign {exercise_id} "
+    "--targets MUSCLE[,MUSCLE]`.",
+    "attach_set_emg": "Attach one with `mindmuscle set emg {set_id} FILE --map CH=MUSCLE,...`.",
+    "calibrate_muscle": "Run `mindmuscle live calibrate --muscle {muscle}` first.",
+    "cut_motion_file": "Cut the file to the set, or analyse it whole with "
+    "`mindmuscle motion FILE`.",
+    "recalibrate_muscle": "Calibrate again (`mindmuscle live calibrate --muscle {muscle}`), or "
+    "pass --accept-stale to test against it anyway.",
+    "remove_own_account": "Remove it with `mindmuscle user remove {name}`.",
+    "replace_set_emg": "To store this recording instead, replace it "
+    "(`mindmuscle set emg {set_id} FILE --replace`).",
+    "restore_set": "`mindmuscle set restore {set_id}` restores it.",
+    "set_local_password": "`mindmuscle user passwd {name}` changes its password.",
+}
+"""The terminal's command for each action an error says would fix it (the web app names its
+page instead: :data:`mindmuscle.web.errors.WEB_ACTIONS`)."""
+
 LISTED_BY: Mapping[str, str] = {
     "workout": "`mindmuscle history --workouts` lists your workouts.",
     "set": "`mindmuscle history --json` lists the ids of your sets.",
@@ -100,6 +127,8 @@ def worded(exc: MindMuscleError) -> str:
             return f"{flag}: {exc}"
     if isinstance(exc, InvalidInputError) and exc.needs is not None:
         return f"{_sentence(str(exc))} {SETTING_OPTIONS[exc.needs]}"
+    if exc.action is not None:
+        return f"{_sentence(str(exc))} {ACTIONS[exc.action].format_map(exc.action_args)}"
     listed = LISTED_BY.get(exc.kind or "") if isinstance(exc, NotFoundError) else None
     if listed is not None:
         return f"{_sentence(str(exc))} {listed}"

@@ -508,18 +508,15 @@ def skill_test(
     url = database_url(db)
     if not database_exists(url):
         raise NotFoundError(
-            f"{muscle} has no calibration: run `mindmuscle live calibrate --muscle {muscle}` "
-            "first (the test's targets are % of your MVC)."
-        )
+            f"{muscle} has no calibration (the test's targets are % of your MVC)."
+        ).to_fix("calibrate_muscle", muscle=muscle)
     database = open_database(url)
-    stale_hint = ", or pass --accept-stale to test against it anyway"
     skill_test_calibration(
         database,
         LOCAL_USER_ID,
         muscle,
         placement_now=placement,
         accept_stale=accept_stale,
-        stale_hint=stale_hint,
     )
     settle_s = min(1.0, hold_s - 1.0)
     src = open_source(spec)
@@ -531,7 +528,6 @@ def skill_test(
             unit=src.unit,
             placement_now=placement,
             accept_stale=accept_stale,
-            stale_hint=stale_hint,
         )
         say = console.print if not as_json else err_console.print
         say(

@@ -294,10 +294,9 @@ def make_design(
     """
     if exercise.unassigned:
         raise InvalidInputError(
-            f"{exercise.name} ({exercise.id}) has no target muscle yet, and an experiment "
-            "measures how a target muscle is felt; assign its targets first: mindmuscle "
-            f"exercise assign {exercise.id} --targets MUSCLE[,MUSCLE]."
-        )
+            f"{exercise.name} has no target muscle yet, and an experiment measures how a target "
+            "muscle is felt."
+        ).to_fix("assign_targets", exercise_id=exercise.id, exercise=exercise.name)
     conds = [standard_condition(c.strip(), exercise) for c in conditions if c.strip()]
     names = [c.name for c in conds]
     if reference is None:

@@ -175,8 +175,8 @@ def remove_user(*, db: Database, name: str) -> None:
     if user_id == LOCAL_USER_ID:
         raise InvalidInputError(
             f"{name!r} is the local user, who owns what was recorded on this machine; it "
-            "cannot be removed (`mindmuscle user passwd` changes its password)."
-        )
+            "cannot be removed."
+        ).to_fix("set_local_password", name=name)
     with db.session() as s:
         repo.delete_user(session=s, user_id=user_id)
 
@@ -200,9 +200,7 @@ def _require_admin(db: Database, user_id: int) -> str:
     with db.session(readonly=True) as s:
         user = repo.get_user(session=s, user_id=user_id)
         if not user.is_admin:
-            raise NotAllowedError(
-                "Only an admin manages accounts; ask yours, or run `mindmuscle user` on the server."
-            )
+            raise NotAllowedError("Only an admin manages accounts.").to_fix("ask_admin")
         return user.name
 
 
@@ -227,9 +225,8 @@ def admin_remove_user(*, db: Database, admin_id: int, name: str) -> None:
     own = _require_admin(db, admin_id)
     if name == own:
         raise InvalidInputError(
-            f"{name!r} is your own account; remove it on the server with `mindmuscle user "
-            "remove`, so the team keeps an admin."
-        )
+            f"{name!r} is your own account: it is not removed here, so the team keeps an admin."
+        ).to_fix("remove_own_account", name=name)
     remove_user(db=db, name=name)
 
 

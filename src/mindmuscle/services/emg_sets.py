@@ -373,9 +373,8 @@ def store_set_emg(
         mapped = mapped_recording(recording, channel_map)
         ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
         if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
-            raise InvalidInputError(
-                f"Set {ident} has its EMG already; to store this recording instead, replace it "
-                f"(`mindmuscle set emg {ident} FILE --replace`)."
+            raise InvalidInputError(f"Set {ident} has its EMG already.").to_fix(
+                "replace_set_emg", set_id=ident
             )
     prepared = prepare_set_emg(
         db,
@@ -570,9 +569,8 @@ def set_emg_file(db: Database, user_id: int, set_id: int | str) -> tuple[str, by
             else None
         )
         if rec is None or rec.user_id != user_id or rec.blob is None:
-            raise NotFoundError(
-                f"Set {row.id} has no EMG recording; attach one with "
-                f"`mindmuscle set emg {row.id} FILE --map CH=MUSCLE,...`."
+            raise NotFoundError(f"Set {row.id} has no EMG recording.").to_fix(
+                "attach_set_emg", set_id=row.id, set_uuid=row.uuid
             )
         return rec.file_name or f"set-{row.id}.xdf", bytes(rec.blob)
 

@@ -507,9 +507,8 @@ def attach_experiment_set(
         row = repo.get_set(session=s, user_id=user_id, uuid=set_uuid)
         if row.deleted_at is not None:
             raise InvalidInputError(
-                f"Set {set_uuid} is deleted; restore it (`mindmuscle set restore {row.id}`) "
-                "before recording it in an experiment."
-            )
+                f"Set {set_uuid} is deleted; restore it before recording it in an experiment."
+            ).to_fix("restore_set", set_id=row.id)
         exercise_id, focus, n_reps, load = row.exercise_id, row.focus_mode, row.reps, row.load_kg
         rating = row.reflection.target_rating if row.reflection is not None else None
     if exercise_id != info.design.exercise_id:

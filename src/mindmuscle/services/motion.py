@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
-from mindmuscle.errors import InvalidInputError, MindMuscleError
+from mindmuscle.errors import Action, InvalidInputError, MindMuscleError
 from mindmuscle.io.motion import (
     AccelUnits,
     GyroUnits,
@@ -155,21 +155,31 @@ def analyze_motion_upload(
     """
     _exercise(exercise_id, False, catalog)
     rec = read_motion_file(path, fmt=fmt, units=units)
-    _check_one_set(rec, Path(path).name, "the web app analyses", "or use mindmuscle motion FILE")
+    _check_one_set(rec, Path(path).name, "the web app analyses", fix="cut_motion_file")
     concentric, alternating = _exercise(exercise_id, False, catalog)
     return analyze_motion_trace(rec, concentric=concentric, alternating=alternating)
 
 
-def _check_one_set(rec: MotionRecording, name: str, who: str, otherwise: str) -> None:
+def _check_one_set(
+    rec: MotionRecording,
+    name: str,
+    who: str,
+    *,
+    otherwise: str | None = None,
+    fix: Action | None = None,
+) -> None:
     """Refuse a recording longer than one set (:data:`MAX_FILE_SAMPLES`,
-    :data:`MAX_FILE_DURATION_S`) in one line: what it holds, what ``who`` takes."""
+    :data:`MAX_FILE_DURATION_S`) in one line: what it holds, what ``who`` takes, and either
+    ``otherwise`` (the same words in every channel) or the action ``fix`` (each channel's own)."""
     n = int(rec.t_s.size)
     if n > MAX_FILE_SAMPLES or rec.duration_s > MAX_FILE_DURATION_S:
-        raise InvalidInputError(
+        text = (
             f"{name} holds {n} samples over {rec.duration_s:.0f} s; {who} at most "
-            f"{MAX_FILE_SAMPLES} samples and {MAX_FILE_DURATION_S / 60:.0f} minutes (one set): "
-            f"cut the file to the set, {otherwise}."
+            f"{MAX_FILE_SAMPLES} samples and {MAX_FILE_DURATION_S / 60:.0f} minutes (one set)"
         )
+        text += f": cut the file to the set, {otherwise}." if otherwise else "."
+        error = InvalidInputError(text)
+        raise error if fix is None else error.to_fix(fix)
 
 
 MAX_SET_FILE_BYTES = 20 * 1024 * 1024
@@ -259,7 +269,7 @@ def store_set_motion_file(
         )
     content = file.read_bytes()
     rec = read_motion_file(file, fmt=fmt, rate_hz=rate_hz, units=units)
-    _check_one_set(rec, file.name, "a set's motion holds", "then store it")
+    _check_one_set(rec, file.name, "a set's motion holds", otherwise="then store it")
     concentric, alternating = _exercise(None if known is None else exercise_id, False, catalog)
     prior = period_prior_s(db=db, user_id=user_id, exercise_id=exercise_id, tempo=tempo)
     analysis = analyze_motion_trace(

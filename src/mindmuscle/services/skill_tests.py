@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from mindmuscle.errors import InvalidInputError, NotFoundError, StreamError
+from mindmuscle.errors import Action, InvalidInputError, NotFoundError, StreamError
 from mindmuscle.experiments.skill_test import (
     PastSkillTest,
     SkillStep,
@@ -71,7 +71,6 @@ def skill_test_calibration(
     unit: str | None = None,
     placement_now: str | None = None,
     accept_stale: bool = False,
-    stale_hint: str = "",
     now: datetime | None = None,
 ) -> CalibrationView:
     """The calibration the test divides by: the muscle's newest, and not flagged.
@@ -82,24 +81,22 @@ def skill_test_calibration(
         The muscle was never calibrated.
     InvalidInputError
         Its newest calibration is flagged (older than this session, electrodes moved, another
-        unit) and ``accept_stale`` is not set; ``stale_hint`` ends its message (the channel's
-        way to accept it anyway).
+        unit) and ``accept_stale`` is not set. Both carry the action that fixes them
+        (``calibrate_muscle``, ``recalibrate_muscle``), which each channel words.
     """
     found = load_calibrations(
         db, user_id, [muscle], unit=unit, now=now, placement_now=placement_now
     ).get(muscle)
     if found is None:
         raise NotFoundError(
-            f"{muscle} has no calibration: run `mindmuscle live calibrate --muscle {muscle}` "
-            "first (the test's targets are % of your MVC)."
-        )
+            f"{muscle} has no calibration (the test's targets are % of your MVC)."
+        ).to_fix("calibrate_muscle", muscle=muscle)
     flags = found.flags
     if flags and not accept_stale:
         raise InvalidInputError(
             f"the calibration of {muscle} ({found.created_at:%Y-%m-%d %H:%M}) cannot be used: "
-            f"{'; '.join(flags)}. Calibrate again (`mindmuscle live calibrate --muscle "
-            f"{muscle}`){stale_hint}."
-        )
+            f"{'; '.join(flags)}."
+        ).to_fix("recalibrate_muscle", muscle=muscle)
     return found
 
 
@@ -297,6 +294,7 @@ class LiveSkillTest:
         self.hold_s, self.settle_s = hold_s, settle_s
         self.run: SkillTestRun | None = None
         self.stopped: str | None = None
+        self.stopped_fix: tuple[Action, dict[str, str]] | None = None  # what would fix it
         self.source = ""
         self._now = now
         self._start: float | None = None
@@ -341,8 +339,8 @@ class LiveSkillTest:
         pct = reading.get("pct_mvc")
         if pct is None:
             return self._stop(
-                f"{self.muscle} has no %MVC on this sensor (a calibration made in another unit?): "
-                f"run `mindmuscle live calibrate --muscle {self.muscle}` with it"
+                f"{self.muscle} has no %MVC on this sensor (a calibration made in another unit?)",
+                fix=("recalibrate_muscle", {"muscle": self.muscle}),
             )
         t = float(message["t"])
         if self._start is None:
@@ -371,8 +369,11 @@ class LiveSkillTest:
             self._readings[step.number - 1].append((step.seconds - left, float(pct)))
         return out
 
-    def _stop(self, why: str) -> list[dict[str, Any]]:
+    def _stop(
+        self, why: str, *, fix: tuple[Action, dict[str, str]] | None = None
+    ) -> list[dict[str, Any]]:
         self.stopped = f"{why}: the test is not complete, so nothing was stored."
+        self.stopped_fix = fix
         return []
 
     def _finish(self) -> None:

@@ -1162,9 +1162,8 @@ def store_set_emg(
     row = get_set_by_id(session=session, user_id=user_id, set_id=set_id)
     found = get_set_emg(session=session, user_id=user_id, set_id=set_id)
     if found is not None and not replace:
-        raise InvalidInputError(
-            f"Set {set_id} has its EMG already; to store this recording instead, replace it "
-            "(`mindmuscle set emg ... --replace`)."
+        raise InvalidInputError(f"Set {set_id} has its EMG already.").to_fix(
+            "replace_set_emg", set_id=set_id
         )
     when = at or utcnow()
     recording = RecordingRow(

@@ -8,6 +8,7 @@ what is allowed, how to fix it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import (
+    Action,
     AuthError,
     ConfigError,
     FileRowsError,
@@ -33,12 +35,51 @@ from mindmuscle.errors import (
 )
 
 __all__ = [
+    "WEB_ACTIONS",
     "CsrfError",
     "LoginRequiredError",
     "handle_error",
     "install_error_handlers",
     "validation_message",
+    "web_fix",
+    "web_worded",
 ]
+
+WEB_ACTIONS: dict[Action, str] = {
+    "ask_admin": "Ask your admin.",
+    "assign_targets": "Assign its targets first on the Exercises page ({exercise}: Assign "
+    "targets).",
+    "attach_set_emg": "Attach one on the EMG page: choose the set under 'Belongs to'.",
+    "calibrate_muscle": "Calibrate {muscle} first, on the computer with the sensor: the "
+    "Connection test page shows how.",
+    "cut_motion_file": "Cut the file to the set and upload it again.",
+    "recalibrate_muscle": "Calibrate {muscle} again, on the computer with the sensor: the "
+    "Connection test page shows how.",
+    "remove_own_account": "Another admin can remove it.",
+    "replace_set_emg": "To store this recording instead, tick 'Replace the EMG this set has' "
+    "on the EMG page.",
+    "restore_set": "Restore it first (Undo on the History page, or POST "
+    "/api/sets/{set_id}/restore).",
+    "set_local_password": "An admin changes its password (PUT /api/users/{name}/password).",
+}
+"""The web app's page, button or route for each action an error says would fix it (the
+terminal names its command instead: :data:`mindmuscle.cli._errors.ACTIONS`)."""
+
+
+def web_fix(action: Action, args: Mapping[str, str]) -> str:
+    """The web app's words for ``action`` with its values."""
+    return WEB_ACTIONS[action].format_map(args)
+
+
+def web_worded(exc: MindMuscleError) -> str:
+    """The message of ``exc`` as a web page shows it: what is wrong, then the web's way to fix
+    it when the error names one."""
+    if exc.action is None:
+        return str(exc)
+    text = str(exc).rstrip()
+    text = text if text.endswith((".", "?", "!")) else text + "."
+    return f"{text} {web_fix(exc.action, exc.action_args)}"
+
 
 _TITLES = {
     400: "Bad request",
@@ -195,7 +236,7 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
     if listed is not None:
         return f"{exc} {listed}", []
     if isinstance(exc, MindMuscleError):
-        return str(exc), []
+        return web_worded(exc), []
     return "An unexpected error happened on the server; it has been logged.", []
 
 
@@ -214,6 +255,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, InvalidInputError) and exc.needs is not None:
             # The setting that would fix it, so that a page can show its own control.
             body["needs"] = exc.needs
+        if isinstance(exc, MindMuscleError) and exc.action is not None:
+            body["action"] = exc.action  # what fixes it, so that a page can show its control
         return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

@@ -27,8 +27,9 @@ from mindmuscle.experiments.skill_test import PastSkillTest, skill_test_order
 from mindmuscle.services import skill_tests as service
 from mindmuscle.services.live import mapped_muscle_name
 from mindmuscle.web.deps import Ctx, User, WebContext, accept_websocket
+from mindmuscle.web.errors import web_fix, web_worded
 
-__all__ = ["SkillTestsOut", "router"]
+__all__ = ["SkillTestsOut", "router", "stopped_words"]
 
 router = APIRouter(prefix="/api")
 
@@ -84,6 +85,15 @@ async def _store(ctx: WebContext, user_id: int, run: service.SkillTestRun) -> Pa
     return await to_thread.run_sync(service.save_skill_test, ctx.db, user_id, run)
 
 
+def stopped_words(runner: service.LiveSkillTest) -> str:
+    """Why the test stopped, as the page shows it: with the web's way to fix it, if any."""
+    if runner.stopped is None:
+        return "The test stopped: nothing was stored."
+    if runner.stopped_fix is None:
+        return runner.stopped
+    return f"{runner.stopped} {web_fix(*runner.stopped_fix)}"
+
+
 @router.websocket("/live/skill-test")
 async def skill_test_socket(ws: WebSocket) -> None:
     """Run the connection test on the server's live sensor (see the module docstring)."""
@@ -127,7 +137,7 @@ async def skill_test_socket(ws: WebSocket) -> None:
             settle_s=1.0,
         )
     except MindMuscleError as exc:
-        await stop(str(exc))
+        await stop(web_worded(exc))
         return
 
     loop = asyncio.get_running_loop()
@@ -175,7 +185,7 @@ async def skill_test_socket(ws: WebSocket) -> None:
                 await ws.send_text(json.dumps(result))
                 await ws.close(code=1000)
             else:
-                await stop(runner.stopped or "The test stopped: nothing was stored.")
+                await stop(stopped_words(runner))
             return
 
     sender = asyncio.create_task(send())

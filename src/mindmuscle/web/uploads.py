@@ -121,6 +121,6 @@ def relabel_upload_error(exc: InvalidInputError, path: Path, file_name: str) -> 
         return FileRowsError([relabel(e) for e in exc.errors], more=exc.more, path=file_name)
     if isinstance(exc, FileFormatError):
         return relabel(exc)
-    if isinstance(exc, InvalidSignalError):
-        return InvalidSignalError(web(str(exc), exc.needs), needs=exc.needs)
-    return InvalidInputError(web(str(exc), exc.needs), needs=exc.needs)
+    kind = InvalidSignalError if isinstance(exc, InvalidSignalError) else InvalidInputError
+    again = kind(web(str(exc), exc.needs), needs=exc.needs)
+    return again if exc.action is None else again.to_fix(exc.action, **exc.action_args)

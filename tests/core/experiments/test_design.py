@@ -273,8 +273,12 @@ def test_an_exercise_without_targets_gets_no_experiment_until_assigned() -> None
     catalog = load_catalog()
     warm_up = user_exercise_for("Warm Up", catalog).exercise
     kw = {"loads_pct_e1rm": [60.0], "sets_per_condition": 2, "seed": 1}
-    with pytest.raises(InvalidInputError, match=r"Warm Up \(user_warm_up\) has no target muscle"):
+    with pytest.raises(InvalidInputError, match=r"^Warm Up has no target muscle yet, and") as no:
         make_design(exercise=warm_up, conditions=["internal", "none"], **kw)
+    assert (no.value.action, no.value.action_args["exercise_id"]) == (
+        "assign_targets",
+        "user_warm_up",
+    )
     assigned = assign_targets(warm_up, ["quadriceps"], catalog)
     design = make_design(exercise=assigned, conditions=["internal", "none"], **kw)
     assert (design.targets, design.conditions[0].focus_muscle) == (["quadriceps"], "quadriceps")
