@@ -101,9 +101,11 @@ function renderWorkout(w) {
     const del = el("button", { type: "button", className: "chip", textContent: "Delete" });
     del.setAttribute("aria-label", `Delete ${nameOf(s.exercise_id)} ${setLine(s)}`);
     del.addEventListener("click", () => deleteSet(s));
-    body.append(
-      el("div", { className: "set-row", id: `set-${s.id}` }, el("div", { className: "grow" }, el("b", { textContent: nameOf(s.exercise_id) }), el("br"), el("span", { className: "muted", textContent: setLine(s) })), edit, del),
-    );
+    const what = el("div", { className: "grow" }, el("b", { textContent: nameOf(s.exercise_id) }), el("br"), el("span", { className: "muted", textContent: setLine(s) }));
+    // The lifter's own words: the reflection's note, else the set's (an imported set's notes).
+    const note = (s.reflection && s.reflection.note) || s.notes;
+    if (note) what.append(el("br"), el("small", { className: "muted set-note", textContent: note }));
+    body.append(el("div", { className: "set-row", id: `set-${s.id}` }, what, edit, del));
   }
   if (w.sessionId !== null) {
     const delAll = el("button", { type: "button", className: "ghost", textContent: "Delete this workout" });
