@@ -115,7 +115,9 @@ def remove(
             raise InvalidInputError(
                 f"Removing {name} deletes everything they stored: confirm with --yes."
             )
-        typer.confirm(f"Remove {name} and everything they stored?", abort=True)
+        if not typer.confirm(f"Remove {name} and everything they stored?"):
+            console.print(f"Kept {name}: nothing was removed.", highlight=False)
+            raise typer.Exit(1)
     database = open_database(db)
     try:
         accounts.remove_user(db=database, name=name)
