@@ -810,19 +810,44 @@ function renderLate(id) {
   box.hidden = !notes.length;
 }
 
+// The outbox's sets the server refused, by UUID, with its reason (they wait as "needs fixing").
+let refused = new Map();
+
 // The outbox confirmed something: a set saved without network may bring the coach's changes.
-function onOutboxChange() {
-  if (!state || !settleAdaptations()) return;
+// Or the server refused such a set: the rest screen stops saying it is on its way.
+function onOutboxChange(items) {
+  refused = new Map((items || []).filter((i) => i.status === "refused").map((i) => [i.id, i.message]));
+  if (!state) return;
+  if (!settleAdaptations()) {
+    if (state.screen === "rest") renderRestAdapt();
+    return;
+  }
   if (state.screen === "prime") renderPrime();
   else if (state.screen === "rest") renderRest();
   else if (state.screen === "summary") renderSummary();
 }
 
+// The "Next set changes" card of the rest screen.
+function renderRestAdapt() {
+  // The next set is of the exercise just done only when it is not its first set. Changes for
+  // the next set only when it is of the same exercise; after an exercise's last set they would
+  // talk about a finished exercise, and the next plan takes that set into account.
+  const sameExercise = state.set > 0;
+  const a = sameExercise ? state.lastAdaptation : null;
+  const waiting = sameExercise ? waitingAdaptations().find((w) => w.ex === state.ex && w.set === state.set) : null;
+  $("rest-adapt").hidden = !a && !waiting;
+  if (a) {
+    $("rest-adapt-text").textContent = a.reasons.map((r) => r.text).join(" ");
+  } else if (waiting && refused.has(waiting.uuid)) {
+    $("rest-adapt-text").textContent = `The server refused your last set, so it is not stored and the next set is as planned. ${refused.get(waiting.uuid)} Tap “needs fixing” at the top to fix it or discard it.`;
+  } else if (waiting) {
+    $("rest-adapt-text").textContent = "Your set is saved on this phone and goes to the server when the network is back; the coach's changes for this set come then. Until then the next set is as planned.";
+  }
+}
+
 function renderRest() {
   settleAdaptations();
   const p = presc();
-  // The next set is of the exercise just done only when it is not its first set.
-  const sameExercise = state.set > 0;
   show("rest");
   $("rest-prompt").textContent = p.between_set_prompt;
   $("rest-next-name").textContent = p.name;
@@ -837,16 +862,7 @@ function renderRest() {
   renderLate("rest-late");
   $("rest-measured").hidden = !state.lastMeasured;
   $("rest-measured-text").textContent = state.lastMeasured || "";
-  // Changes for the next set only when it is of the same exercise; after an exercise's last set
-  // they would talk about a finished exercise, and the next plan takes that set into account.
-  const a = sameExercise ? state.lastAdaptation : null;
-  const waiting = sameExercise && waitingAdaptations().some((w) => w.ex === state.ex && w.set === state.set);
-  $("rest-adapt").hidden = !a && !waiting;
-  if (a) {
-    $("rest-adapt-text").textContent = a.reasons.map((r) => r.text).join(" ");
-  } else if (waiting) {
-    $("rest-adapt-text").textContent = "Your set is saved on this phone and goes to the server when the network is back; the coach's changes for this set come then. Until then the next set is as planned.";
-  }
+  renderRestAdapt();
   clearInterval(restTimer);
   const tick = () => {
     if (waitingAdaptations().length && settleAdaptations()) return renderRest();
