@@ -149,13 +149,13 @@ def test_refusals_are_one_line_and_store_nothing(db: str, tmp_path: Path) -> Non
     # A set keeps one motion recording: a second is refused, naming where the first came from.
     again = _csv(tmp_path / "again.csv", reps=8, seed=1)
     assert _refused(db, "set", "motion", str(set_id), str(again)) == (
-        f"Error: set {set_id} (Wrist Curl) already has its motion recording (from curls.csv); a "
+        f"Error: Set {set_id} (Wrist Curl) already has its motion recording (from curls.csv); a "
         "set keeps one."
     )
     _run(db, "set", "delete", str(other))
     assert _refused(db, "set", "motion", str(other), str(again)) == (
-        f"Error: set {other} (Wrist Curl) is deleted: restore it with `mindmuscle set restore "
-        f"{other}` before storing its motion."
+        f"Error: Set {other} (Wrist Curl) is deleted: its motion is stored once it is restored. "
+        f"`mindmuscle set restore {other}` restores it."
     )
     evaluated = json.loads(_run(db, "motion", "evaluate", "--json"))
     assert [(s["set_id"], s["counted"]) for s in evaluated["sets"]] == [(set_id, 8)]

@@ -6,12 +6,15 @@ Screenshots of every state at phone (390x844) and desktop (1280x800) size."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import PHONE, Server, shot
+from tests.e2e.test_browser_axe import AXE, SERIOUS
 from tests.e2e.test_browser_emg_set import DESKTOP, _tall_enough
 from tests.test_web_motion_files import synthetic_csv
 
@@ -97,4 +100,67 @@ def test_a_motion_file_is_refused_asked_for_its_units_and_analysed(
     page.wait_for_timeout(700)  # the smooth scroll to the result
     shots(page, "63-motion-analysed", "#motion-result")
     shots(page, "64-motion-figure", "#motion-chart")
+    assert page.errors == []
+
+
+def _add_set(server: Server) -> str:
+    """A logged set of 9 seated cable rows, through the API."""
+    token = server.http.get("/api/csrf").json()["token"]
+    set_uuid = str(uuid.uuid4())
+    performed = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = {
+        "uuid": set_uuid,
+        "exercise_id": "seated_cable_row",
+        "set_index": 0,
+        "performed_at": performed,
+        "reps": 9,
+        "load_kg": 40.0,
+        "reflection": {"target_rating": 7, "felt_elsewhere": {}},
+    }
+    r = server.http.post("/api/sets", json=body, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    return set_uuid
+
+
+def test_a_motion_file_is_stored_with_its_set(page: Any, server: Server, tmp_path: Path) -> None:
+    set_uuid = _add_set(server)
+    recording = tmp_path / "row.csv"
+    recording.write_bytes(synthetic_csv())
+    page.goto("/motion")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("#motion-analyse") == "Analyse"
+    # The set chosen: its own exercise is counted, and the button says the file is kept.
+    page.select_option("#motion-set", set_uuid)
+    assert page.inner_text("#motion-analyse") == "Store with the set"
+    assert page.input_value("#motion-exercise") == "seated_cable_row"
+    assert page.is_disabled("#motion-exercise")
+    assert page.inner_text("#motion-not-stored") == (
+        "The file is stored with the set, and its count checked against the reps you confirmed."
+    )
+    _tall_enough(page, "#motion-set")
+    page.set_input_files("#motion-file", str(recording))
+    shots(page, "65-motion-set-chosen", "#motion-form")
+    page.click("#motion-analyse")
+    page.wait_for_selector("body[data-analysed='8']")
+    assert page.inner_text("#motion-stored") == (
+        "Stored with the set: counted 8 repetitions, you confirmed 9."
+    )
+    assert page.inner_text("#motion-title") == "row.csv · Seated Cable Row"
+    page.wait_for_timeout(700)  # the smooth scroll to the result
+    shots(page, "66-motion-stored", "#motion-result")
+    if AXE.exists():  # CI installs axe-core (npm ci --prefix tests/e2e)
+        page.evaluate(AXE.read_text())
+        assert page.evaluate(SERIOUS) == []
+    # The same set again: refused in one line, the file stays chosen.
+    page.click("#motion-analyse")
+    page.wait_for_selector("#motion-error:not([hidden])")
+    assert page.inner_text("#motion-error").endswith(
+        "(Seated Cable Row) already has its motion recording (from row.csv); a set keeps one."
+    )
+    assert page.evaluate("document.getElementById('motion-file').files[0].name") == "row.csv"
+    shots(page, "67-motion-set-refused", "#motion-error")
+    # Back to no set: the exercise can be chosen again and nothing is stored.
+    page.select_option("#motion-set", "")
+    assert not page.is_disabled("#motion-exercise")
+    assert page.inner_text("#motion-analyse") == "Analyse"
     assert page.errors == []

@@ -196,6 +196,8 @@ class SetMotion:
     confirmed: int
     file_name: str
     analysis: MotionAnalysis
+    trace: MotionTrace
+    """The processed signals, for a figure."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +219,7 @@ def store_set_motion_file(
     fmt: str = "auto",
     rate_hz: float | None = None,
     units: AccelUnits | None = None,
+    file_name: str | None = None,
 ) -> SetMotion:
     """Store a motion file of one logged set (a watch's or a sensor's, any format
     ``mindmuscle motion`` reads) beside the set, counted as the set loop counts the phone's.
@@ -227,7 +230,7 @@ def store_set_motion_file(
     :func:`usual_cadence_s` when its count was right. The file itself is kept too (the blob),
     and the samples as the phone's are (the payload of
     :func:`mindmuscle.io.motion.recording_from_payload`). A set keeps one motion recording.
-    ``catalog`` is the user's.
+    ``catalog`` is the user's; ``file_name`` names an uploaded copy (default: the path's name).
 
     Raises
     ------
@@ -241,6 +244,7 @@ def store_set_motion_file(
         The file cannot be read (named, with the reason).
     """
     file = Path(path)
+    name_given = file_name or file.name
     with db.session(readonly=True) as s:
         row = repo.get_set_by_ref(session=s, user_id=user_id, ref=set_ref)
         set_id, uuid, exercise_id, reps = row.id, row.uuid, row.exercise_id, row.reps
@@ -250,13 +254,12 @@ def store_set_motion_file(
     name = exercise_id if known is None else known.name
     if deleted:
         raise InvalidInputError(
-            f"set {set_id} ({name}) is deleted: restore it with `mindmuscle set restore "
-            f"{set_id}` before storing its motion."
-        )
+            f"Set {set_id} ({name}) is deleted: its motion is stored once it is restored."
+        ).to_fix("restore_set", set_id=set_id)
     if had:
         where = had[0].file_name or "the phone"
         raise InvalidInputError(
-            f"set {set_id} ({name}) already has its motion recording (from {where}); a set "
+            f"Set {set_id} ({name}) already has its motion recording (from {where}); a set "
             "keeps one."
         )
     if not file.is_file():
@@ -264,17 +267,17 @@ def store_set_motion_file(
     size = file.stat().st_size
     if size > MAX_SET_FILE_BYTES:
         raise InvalidInputError(
-            f"{file.name} is {size / 1024 / 1024:.1f} MB; a set's motion file may be at most "
+            f"{name_given} is {size / 1024 / 1024:.1f} MB; a set's motion file may be at most "
             f"{MAX_SET_FILE_BYTES // 1024 // 1024} MB: cut the file to the set."
         )
     content = file.read_bytes()
     rec = read_motion_file(file, fmt=fmt, rate_hz=rate_hz, units=units)
-    _check_one_set(rec, file.name, "a set's motion holds", otherwise="then store it")
+    _check_one_set(rec, name_given, "a set's motion holds", otherwise="then store it")
     concentric, alternating = _exercise(None if known is None else exercise_id, False, catalog)
     prior = period_prior_s(db=db, user_id=user_id, exercise_id=exercise_id, tempo=tempo)
-    analysis = analyze_motion_trace(
+    analysis, trace = analyze_motion_trace(
         rec, concentric=concentric, tempo=tempo, alternating=alternating, period_prior_s=prior
-    )[0]
+    )
     with db.session() as s:
         _stored, new = repo.store_motion_recording(
             session=s,
@@ -282,7 +285,7 @@ def store_set_motion_file(
             data=RecordingCreate(
                 kind="motion",
                 set_uuid=uuid,
-                file_name=file.name,
+                file_name=name_given,
                 data=payload_from_recording(rec),
                 blob=content,
                 analysis=analysis.summary_dict(),
@@ -290,9 +293,9 @@ def store_set_motion_file(
         )
     if not new:  # stored by another writer since the check above
         raise InvalidInputError(
-            f"set {set_id} ({name}) already has its motion recording; a set keeps one."
+            f"Set {set_id} ({name}) already has its motion recording; a set keeps one."
         )
-    return SetMotion(set_id, name, reps, file.name, analysis)
+    return SetMotion(set_id, name, reps, name_given, analysis, trace)
 
 
 def set_span_line(analysis: MotionAnalysis) -> str | None:

@@ -42,6 +42,7 @@ from mindmuscle.io.plots.motion import motion_figure_json
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import emg_sets
 from mindmuscle.services import experiments as experiment_service
+from mindmuscle.services import motion as motion_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
@@ -333,6 +334,67 @@ def attach_set_emg(
             replace=replace,
             now=utcnow(),
         )
+
+
+class SetMotionOut(BaseModel):
+    """A motion file stored with a set, analysed as the set loop counts the phone's."""
+
+    set_id: int
+    exercise: str = Field(description="The set's exercise, by name.")
+    confirmed: int = Field(description="The reps the lifter confirmed for the set.")
+    file_name: str
+    summary: dict[str, Any] = Field(description="As POST /api/motion/files gives it.")
+    duration_s: float
+    span_line: str | None = Field(
+        description="Where the set was found, in the words the terminal prints."
+    )
+    figure: dict[str, Any] = Field(description="The figure of --plot OUT.html, as plotly JSON.")
+
+
+@router.post("/sets/{set_ref}/motion", response_model=SetMotionOut, tags=["sets"])
+def store_set_motion(
+    set_ref: SetRef,
+    ctx: Ctx,
+    user: User,
+    catalog: UserCatalog,
+    file: Annotated[
+        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
+    ],
+    format: Annotated[
+        MotionFormatName, Form(description="auto decides from the name and the header.")
+    ] = "auto",
+    units: Annotated[
+        Literal["g", "ms2"] | None,
+        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
+    ] = None,
+) -> SetMotionOut:
+    """Store a watch's or sensor's motion recording with a logged set (the file and its
+    samples), counted as the set loop counts the phone's: ``mindmuscle motion evaluate`` then
+    scores the count against the reps confirmed. A set keeps one motion recording."""
+    name = check_motion_file_name(file.filename, default="motion.csv")
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "motion_body_max_mb"), default_name=name
+    ) as path:
+        try:
+            stored = motion_service.store_set_motion_file(
+                ctx.db, user, set_ref, path, catalog=catalog, fmt=format, units=units,
+                file_name=name,
+            )  # fmt: skip
+        except InvalidInputError as exc:
+            if type(exc) is not InvalidInputError:
+                raise
+            raise relabel_upload_error(exc, path, name) from exc
+    a = stored.analysis
+    return SetMotionOut(
+        set_id=stored.set_id,
+        exercise=stored.exercise_name,
+        confirmed=stored.confirmed,
+        file_name=stored.file_name,
+        summary=a.summary_dict(),
+        duration_s=round(a.duration_s, 3),
+        span_line=set_span_line(a),
+        figure=motion_figure_json(a, stored.trace),
+    )
 
 
 @router.get("/sets/{set_ref}/emg", response_model=emg_sets.SetEmgView, tags=["sets"])

@@ -10,13 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mindmuscle.catalog import Catalog
 from mindmuscle.experiments import PRESETS
 from mindmuscle.io.plots.experiments import render_experiment_html
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
-from mindmuscle.web.deps import Ctx, Id, User, UserCatalog
+from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, WebContext
 from mindmuscle.web.guard import inline_page_policy
 from mindmuscle.web.pages import render
 
@@ -46,17 +47,7 @@ def import_page(request: Request, ctx: Ctx, user: User) -> Response:
 def emg_page(
     request: Request, ctx: Ctx, user: User, catalog: UserCatalog, set: str | None = None
 ) -> Response:
-    recent = history_service.history(db=ctx.db, user_id=user, limit=15)
-    names = catalog.exercises
-    sets = [
-        {
-            "uuid": r.uuid,
-            "label": f"{r.performed_at:%d %b %H:%M} · "
-            f"{names[r.exercise_id].name if r.exercise_id in names else r.exercise_id} · "
-            f"{r.reps} reps",
-        }
-        for r in reversed(recent)
-    ]
+    sets = _recent_sets(ctx, user, catalog)
     recordings = emg_service.list_emg_recordings(db=ctx.db, user_id=user, limit=10)
     muscles = sorted(catalog.muscles.values(), key=lambda m: m.name)
     return render(
@@ -65,10 +56,32 @@ def emg_page(
     )  # fmt: skip
 
 
+def _recent_sets(ctx: WebContext, user: int, catalog: Catalog) -> list[dict[str, str]]:
+    """The user's 15 newest sets, newest first, each with its uuid and a label of its time,
+    exercise name and reps (a file's set is chosen from these)."""
+    recent = history_service.history(db=ctx.db, user_id=user, limit=15)
+    names = catalog.exercises
+    return [
+        {
+            "uuid": r.uuid,
+            "exercise_id": r.exercise_id,
+            "label": f"{r.performed_at:%d %b %H:%M} · "
+            f"{names[r.exercise_id].name if r.exercise_id in names else r.exercise_id} · "
+            f"{r.reps} reps",
+        }
+        for r in reversed(recent)
+    ]
+
+
 @router.get("/motion")
-def motion_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -> Response:
+def motion_page(
+    request: Request, ctx: Ctx, user: User, catalog: UserCatalog, set: str | None = None
+) -> Response:
     exercises = sorted(catalog.exercises.values(), key=lambda e: e.name)
-    return render(request, ctx, "motion.html", "settings", exercises=exercises)
+    return render(
+        request, ctx, "motion.html", "settings", exercises=exercises,
+        sets=_recent_sets(ctx, user, catalog), chosen_set=set or "",
+    )  # fmt: skip
 
 
 @router.get("/experiments")

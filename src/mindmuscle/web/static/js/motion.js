@@ -1,8 +1,10 @@
 // Motion page: upload a motion file; the server reads and analyses it as `mindmuscle motion FILE`
 // does (the page parses nothing) and answers the count, its quality, where the set is in the
 // recording (the terminal's words), the repetitions with their phases and the figure of
-// `--plot OUT.html`, drawn with the app's own plotly.js. Nothing is stored. A refused file stays
-// chosen; when the file cannot tell its acceleration units, the page asks for them.
+// `--plot OUT.html`, drawn with the app's own plotly.js. Nothing is stored, unless the lifter
+// chooses the set the file belongs to: then the server keeps the file with that set, counted
+// with the set's own exercise. A refused file stays chosen; when the file cannot tell its
+// acceleration units, the page asks for them.
 
 import { el, postForm } from "./upload.js";
 
@@ -58,9 +60,39 @@ async function drawFigure(figure) {
   await Plotly.react("motion-chart", figure.data, layout, { displayModeBar: false, responsive: true });
 }
 
+const setChoice = $("motion-set");
+
+function chosenSet() {
+  return setChoice.value;
+}
+
+// With a set, the set's own exercise is counted: the exercise list follows it and is locked.
+function followSet() {
+  const option = setChoice.selectedOptions[0];
+  const withSet = Boolean(chosenSet());
+  const exercise = form.elements.exercise_id;
+  if (withSet && option.dataset.exercise) {
+    const known = [...exercise.options].some((o) => o.value === option.dataset.exercise);
+    exercise.value = known ? option.dataset.exercise : "";
+  }
+  exercise.disabled = withSet;
+  $("motion-exercise-note").hidden = !withSet;
+  $("motion-analyse").textContent = withSet ? "Store with the set" : "Analyse";
+  $("motion-not-stored").textContent = withSet
+    ? "The file is stored with the set, and its count checked against the reps you confirmed."
+    : "Analysed, not stored: choose the set it belongs to, to keep it with the set.";
+}
+
 async function render(result) {
   const s = result.summary;
   $("motion-title").textContent = result.file_name + (result.exercise ? ` · ${result.exercise}` : "");
+  const stored = $("motion-stored");
+  stored.hidden = result.set_id === undefined;
+  if (!stored.hidden) {
+    stored.textContent =
+      `Stored with the set: counted ${s.reps} repetition${s.reps === 1 ? "" : "s"}, ` +
+      `you confirmed ${result.confirmed}.`;
+  }
   $("motion-reps").textContent = String(s.reps);
   $("motion-partial").textContent =
     (s.partial_reps ? ` + ${s.partial_reps} partial` : "") + (s.alternating ? " (both sides)" : "");
@@ -87,8 +119,9 @@ async function upload(ev) {
   }
   const fd = new FormData();
   fd.append("file", file);
+  const set = chosenSet();
   const exercise = form.elements.exercise_id.value;
-  if (exercise) fd.append("exercise_id", exercise);
+  if (exercise && !set) fd.append("exercise_id", exercise);
   fd.append("format", form.elements.format.value);
   const units = form.querySelector("input[name=units]:checked").value;
   if (units) fd.append("units", units);
@@ -97,7 +130,8 @@ async function upload(ev) {
   btn.textContent = "Analysing…";
   delete document.body.dataset.analysed;
   try {
-    await render(await postForm("/api/motion/files", fd));
+    const url = set ? `/api/sets/${encodeURIComponent(set)}/motion` : "/api/motion/files";
+    await render(await postForm(url, fd));
     $("motion-result").scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (err) {
     $("motion-result").hidden = true;
@@ -106,10 +140,15 @@ async function upload(ev) {
     document.body.dataset.refused = "1";
   } finally {
     btn.disabled = false;
-    btn.textContent = "Analyse";
+    followSet();
   }
 }
 
 form.addEventListener("submit", upload);
+setChoice.addEventListener("change", () => {
+  showError("");
+  followSet();
+});
+followSet();
 $("motion-file").addEventListener("change", () => showError(""));
 document.body.dataset.ready = "1";
