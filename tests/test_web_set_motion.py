@@ -112,3 +112,14 @@ def test_the_motion_page_lists_the_sets_by_name(client: TestClient) -> None:
         f'<option value="{uuid}" data-exercise="seated_cable_row">01 Dec 10:00 · Seated Cable '
         "Row · 9 reps</option>"
     ) in page
+
+
+def test_a_deleted_set_names_the_web_way_to_restore_it(client: TestClient) -> None:
+    set_id, _uuid = add_set(_db(client))
+    assert client.delete(f"/api/sets/{set_id}").status_code == 200
+    r = store(client, set_id, synthetic_csv())
+    assert r.status_code == 422
+    assert r.json()["message"] == (
+        f"Set {set_id} (Seated Cable Row) is deleted: its motion is stored once it is restored. "
+        f"Restore it first (Undo on the History page, or POST /api/sets/{set_id}/restore)."
+    )
