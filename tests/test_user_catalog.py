@@ -217,6 +217,7 @@ def test_unassigned_exercise_stays_off_the_map_until_assigned_in_the_cli(
     db = open_database(f"sqlite:///{db_path}")
     catalog = user_catalog(db=db, user_id=LOCAL_USER_ID, settings=settings)
     warm_up = next(e for e in catalog.exercises.values() if e.name == "Warm Up")
+    assert warm_up.mechanic.value == "unknown"  # the import stored no guess of its kind
     db.close()
     client = TestClient(create_app(settings, host="127.0.0.1"), base_url="http://localhost")
     client.headers["X-CSRF-Token"] = client.get("/api/csrf").json()["token"]
@@ -250,8 +251,16 @@ def test_unassigned_exercise_stays_off_the_map_until_assigned_in_the_cli(
     assert done.exit_code == 0, done.output
     assert " ".join(done.output.split()) == (
         "Warm Up (user_warm_up) now targets Quads (quadriceps); its sets count in the "
-        "connection map."
+        "connection map. Kind: unknown (say it with --kind isolation or --kind compound)."
     )
+    # Its kind, said by the lifter, is stored; nothing in the name told it.
+    kind = ["--targets", "quadriceps", "--kind", "isolation", "--db", str(db_path)]
+    said = runner.invoke(cli_app, ["exercise", "assign", warm_up.id, *kind])
+    assert " ".join(said.output.split()) == (
+        "Warm Up (user_warm_up) now targets Quads (quadriceps); its sets count in the "
+        "connection map. Kind: isolation."
+    )
+    assert client.get(f"/api/exercises/{warm_up.id}").json()["mechanic"] == "isolation"
     # The web app sees it at once: the card and the map follow.
     assert client.get(f"/api/exercises/{warm_up.id}").json()["targets"] == ["quadriceps"]
     scores = client.get("/api/progress").json()["scores"]

@@ -29,12 +29,15 @@ def test_assign_the_targets_of_an_imported_exercise(page, server: Server) -> Non
     card = page.locator("article#user_warm_up")
     assert "Targets unassigned" in " ".join(card.inner_text().split())
     assert "left out of the connection map" in card.inner_text()
+    # Nothing in "Warm Up" tells its kind: the card says so, and asks.
+    assert card.locator(".tag").text_content() == "kind unknown"
     page.fill("#filter", "warm")
     shot(page, "40-exercise-unassigned")
     card.locator("button[type=submit]").click()  # nothing chosen: told what to do
     page.wait_for_selector("article#user_warm_up .error-text:not([hidden])")
     assert card.locator(".error-text").inner_text() == "Choose at least one muscle."
-    card.locator("select").select_option(["quadriceps", "glute_max"])
+    card.locator("select[name=targets]").select_option(["quadriceps", "glute_max"])
+    card.locator("select[name=kind]").select_option("compound")
     with page.expect_navigation():
         card.locator("button[type=submit]").click()
     card = page.locator("article#user_warm_up")
@@ -42,10 +45,9 @@ def test_assign_the_targets_of_an_imported_exercise(page, server: Server) -> Non
     assert "unassigned" not in text
     assert "Targets Glutes (gluteus maximus), Quads (quadriceps)" in text, text
     assert card.locator("form.assign").count() == 0
+    assert card.locator(".tag").text_content() == "compound"
     # The options' order on the page: the first one writes the cues.
-    assert server.http.get("/api/exercises/user_warm_up").json()["targets"] == [
-        "glute_max",
-        "quadriceps",
-    ]
+    stored = server.http.get("/api/exercises/user_warm_up").json()
+    assert (stored["targets"], stored["mechanic"]) == (["glute_max", "quadriceps"], "compound")
     shot(page, "41-exercise-assigned")
     assert page.errors == []  # type: ignore[attr-defined]

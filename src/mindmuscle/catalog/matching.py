@@ -29,7 +29,7 @@ from typing import Literal
 
 from mindmuscle.catalog.freedb import FreeDbExercise, exercise_cues, map_free_exercise_db
 from mindmuscle.catalog.loader import Catalog, normalise_name
-from mindmuscle.catalog.models import Equipment, Exercise, Muscle
+from mindmuscle.catalog.models import Equipment, Exercise, Mechanic, Movement, Muscle, Tempo
 from mindmuscle.errors import InvalidInputError, UnknownIdError
 
 __all__ = [
@@ -381,6 +381,35 @@ _COMPOUND_WORDS = [
 ]
 
 
+# One-joint movements by their usual names (checked before the compound words: a pressdown
+# is not a press).
+_ISOLATION_WORDS = [
+    "curl",
+    "raise",
+    "extension",
+    "fly",
+    "flye",
+    "kickback",
+    "pushdown",
+    "pressdown",
+    "shrug",
+    "crossover",
+]
+
+
+_UNKNOWN_KIND_TEMPO = Tempo(eccentric_s=2, bottom_pause_s=0, concentric_s=1, top_squeeze_s=0)
+
+
+def _mechanic_in(joined: str) -> Mechanic:
+    """The kind the words of a name tell; unknown when they tell none (``Warm Up``)."""
+    words = joined.split()
+    if any(w in words or w + "s" in words for w in _ISOLATION_WORDS):
+        return Mechanic.ISOLATION
+    if any(w in joined for w in _COMPOUND_WORDS):
+        return Mechanic.COMPOUND
+    return Mechanic.UNKNOWN
+
+
 def _guess_muscle(name: str, category: str | None) -> str | None:
     """A free-exercise-db muscle term that the words of a name (or the category) suggest."""
     text = " " + " ".join(_tokens(name)) + " "
@@ -448,14 +477,14 @@ def user_exercise_for(name: str, catalog: Catalog, *, category: str | None = Non
     joined = " ".join(tokens)
     if equipment is None:
         equipment = Equipment.BODYWEIGHT if any(w in joined for w in _BODYWEIGHT_WORDS) else None
-    compound = any(w in joined for w in _COMPOUND_WORDS)
+    mechanic = _mechanic_in(joined)
     exercise_id = _user_exercise_id(name)
     record = FreeDbExercise.model_validate(
         {
             "id": exercise_id,
             "name": name.strip(),
             "force": "static" if "plank" in joined or "hold" in joined else None,
-            "mechanic": "compound" if compound else "isolation",
+            "mechanic": None if mechanic == Mechanic.UNKNOWN else mechanic.value,
             "equipment": _FREEDB_EQUIPMENT.get(equipment) if equipment else "other",
             "primaryMuscles": [term or _PLACEHOLDER_TERM],
         }
@@ -468,6 +497,11 @@ def user_exercise_for(name: str, catalog: Catalog, *, category: str | None = Non
         update={
             "id": exercise_id,
             "source": "user",
+            "mechanic": mechanic,
+            # A kind not known gets neither kind's extras (a pause, a squeeze).
+            "tempo": _UNKNOWN_KIND_TEMPO
+            if mechanic == Mechanic.UNKNOWN and mapped.exercise.concentric != Movement.ISOMETRIC
+            else mapped.exercise.tempo,
             "targets": [],
             "synergists": [],
             "compensators": [],
@@ -501,8 +535,14 @@ def _check_muscles(given: Sequence[str], muscles: Mapping[str, Muscle]) -> list[
     return chosen
 
 
-def assign_targets(exercise: Exercise, targets: Sequence[str], catalog: Catalog) -> Exercise:
-    """The user's exercise with the target muscles the user chose.
+def assign_targets(
+    exercise: Exercise,
+    targets: Sequence[str],
+    catalog: Catalog,
+    *,
+    mechanic: Mechanic | None = None,
+) -> Exercise:
+    """The user's exercise with the target muscles the user chose (and its kind, if given).
 
     Its cues, visualisation and touch cue are written for the first target; helpers and
     muscles to watch that became targets are dropped from those lists.
@@ -532,6 +572,7 @@ def assign_targets(exercise: Exercise, targets: Sequence[str], catalog: Catalog)
     return exercise.model_copy(
         update={
             "targets": chosen,
+            "mechanic": exercise.mechanic if mechanic is None else mechanic,
             "synergists": [m for m in exercise.synergists if m not in chosen],
             "compensators": [m for m in exercise.compensators if m not in chosen],
             "region": main.region,

@@ -80,8 +80,15 @@ class BodySide(StrEnum):
 
 
 class Mechanic(StrEnum):
+    """The kind of exercise: one joint (isolation) or several (compound).
+
+    ``unknown``: a user's own exercise whose name does not tell (``Warm Up``); the coach does
+    not take it for either kind until the lifter says which (``exercise assign --kind``).
+    """
+
     ISOLATION = "isolation"
     COMPOUND = "compound"
+    UNKNOWN = "unknown"
 
 
 class Equipment(StrEnum):

@@ -134,7 +134,7 @@ def exercises(
         None, "--muscle", "-m", help="Only exercises that target this muscle id, e.g. lats."
     ),
     mechanic: Mechanic | None = typer.Option(
-        None, "--mechanic", help="Only isolation or only compound exercises."
+        None, "--mechanic", help="Only isolation, compound or unknown-kind exercises."
     ),
     builtin: bool = typer.Option(
         False, "--builtin", help="Only the built-in exercises, not the ones you imported."
@@ -217,6 +217,11 @@ def assign(
     targets: str = typer.Option(
         ..., "--targets", help="Target muscle ids, comma-separated, e.g. quadriceps,glutes."
     ),
+    kind: Mechanic | None = typer.Option(
+        None,
+        "--kind",
+        help="isolation (one joint) or compound (several); left out, the kind stays as it is.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the updated card as JSON."),
     db: DbOption = None,
 ) -> None:
@@ -230,6 +235,7 @@ def assign(
         user_id=LOCAL_USER_ID,
         exercise_id=exercise_id,
         targets=[t for t in targets.split(",") if t.strip()],
+        mechanic=kind,
         settings=settings,
     )
     if as_json:
@@ -238,7 +244,12 @@ def assign(
     catalog = user_catalog(db=database, user_id=LOCAL_USER_ID, settings=settings)
     console.print(
         f"{ex.name} ({ex.id}) now targets {_muscle_names(catalog, ex.targets)}; its sets count "
-        "in the connection map.",
+        f"in the connection map. Kind: {ex.mechanic.value}"
+        + (
+            " (say it with --kind isolation or --kind compound)."
+            if ex.mechanic == Mechanic.UNKNOWN
+            else "."
+        ),
         markup=False,
         highlight=False,
     )

@@ -116,6 +116,7 @@ def choose_focus(
             "None when the e1RM is unknown."
         )
     compound = exercise.mechanic == Mechanic.COMPOUND
+    unknown = exercise.mechanic == Mechanic.UNKNOWN
     kind = "compound" if compound else "isolation"
     pct = "" if percent_e1rm is None else f" at {percent_e1rm:.0f}% e1RM"
     mode: FocusMode
@@ -143,6 +144,15 @@ def choose_focus(
         why = (
             f"Light load{pct or ' (warm-up)'}: a cue on the target muscle raises its activation at "
             "loads up to about 60% 1RM (rule 1). Think of that one muscle only (rule 7)."
+        )
+    elif unknown:
+        # Rules 3 and 6 rest on the kind: not known, it is not taken for an isolation exercise
+        # (whose default is the muscle cue), so the default is the one that costs nothing.
+        mode, rules = "external", [3]
+        why = (
+            f"{exercise.name}{pct}: its kind (compound or isolation) is not known, so it is not "
+            "taken for an isolation exercise; an external cue is the default and you may switch "
+            "to the muscle cue (rule 3)."
         )
     elif percent_e1rm is not None:
         if compound:

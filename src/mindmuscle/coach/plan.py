@@ -240,7 +240,7 @@ def pick_exercise(catalog: CatalogView, muscle_id: str, mechanic: Mechanic) -> E
     >>> pick_exercise(load_catalog(), "quadriceps", Mechanic.ISOLATION).id
     'leg_extension'
     """
-    preferred = _PREFERRED[mechanic].get(muscle_id)
+    preferred = _PREFERRED.get(mechanic, {}).get(muscle_id)
     if preferred is not None and preferred in catalog.exercises:
         ex = catalog.exercises[preferred]
         if muscle_id in ex.targets and ex.mechanic == mechanic:
@@ -518,6 +518,7 @@ def _choose_exercises(
     n_focus = 0
     for ex in ordered:
         m = ex.targets[0]
+        unknown = _unknown_kind_reason(catalog, ex) if ex.mechanic == Mechanic.UNKNOWN else None
         eligible = ex.mechanic == Mechanic.ISOLATION or _is_connected(iso_scores.get(m))
         if eligible and n_focus < slots and soreness.get(m, 0) < 2:
             n_focus += 1
@@ -529,20 +530,29 @@ def _choose_exercises(
                         if ex.mechanic == Mechanic.ISOLATION
                         else "its isolation score is connected, so compound connection work is "
                         "unlocked."
+                        if ex.mechanic == Mechanic.COMPOUND
+                        else "its isolation score is connected, so connection work on an "
+                        "exercise of either kind is unlocked."
                     )
                 )
             )
-            choices.append(_Choice(ex, "focus", (why,)))
+            choices.append(_Choice(ex, "focus", (why,) if unknown is None else (why, unknown)))
         else:
-            if ex.mechanic == Mechanic.COMPOUND and not _is_connected(iso_scores.get(m)):
+            if ex.mechanic != Mechanic.ISOLATION and not _is_connected(iso_scores.get(m)):
+                work = (
+                    "compound connection work for"
+                    if ex.mechanic == Mechanic.COMPOUND
+                    else f"connection work on {ex.name} for"
+                )
                 text = (
-                    f"Normal training: compound connection work for {m} unlocks when its "
+                    f"Normal training: {work} {_muscle_name(catalog, m)} unlocks when its "
                     f"isolation score reaches {CONNECTED_SCORE:g} of 10 over "
                     f"{CONNECTED_MIN_COUNT} rated sets."
                 )
             else:
                 text = "Normal training: today's focus slots are taken."
-            choices.append(_Choice(ex, "training", (Reason(text=text),)))
+            said = (Reason(text=text),) if unknown is None else (Reason(text=text), unknown)
+            choices.append(_Choice(ex, "training", said))
     for ex in unassigned:
         text = (
             f"Normal training: {ex.name} has no target muscle yet, so it is not focus work and "
@@ -563,6 +573,19 @@ def _choose_exercises(
             )
         )
     return choices, session_why
+
+
+def _unknown_kind_reason(catalog: CatalogView, ex: Exercise) -> Reason:
+    """Why an exercise whose kind is not known is not taken for an isolation exercise."""
+    muscle = _muscle_name(catalog, ex.targets[0]) if ex.targets else "its muscle"
+    return Reason(
+        text=(
+            f"{ex.name}: its kind (compound or isolation) is not known, so the coach does not "
+            f"take it for an isolation exercise: it comes after {muscle} isolation work, is "
+            "not counted in the isolation score and is dosed as a compound. Say its kind with "
+            f"`mindmuscle exercise assign {ex.id} --kind isolation` (or compound)."
+        )
+    )
 
 
 def _recent_reason(catalog: CatalogView, recent: Mapping[str, RecentMuscle]) -> Reason:
@@ -651,7 +674,9 @@ def _prescribe(
     role = choice.role
     goal = profile.goal
     dose = FOCUS_DOSE if role == "focus" else TRAINING_DOSE[goal]
-    compound = ex.mechanic == Mechanic.COMPOUND
+    # A kind not known is dosed as a compound: the lighter focus load, rounded down, the longer
+    # rest (the choice's reasons say so).
+    compound = ex.mechanic != Mechanic.ISOLATION
     why = list(choice.why)
     warnings: list[str] = []
     sore = max((soreness.get(m, 0) for m in ex.targets), default=0)

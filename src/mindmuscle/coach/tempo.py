@@ -31,6 +31,8 @@ WARN_ABOVE_REP_S = 10.0
 MECHANIC_TEMPO: dict[Mechanic, Tempo] = {
     Mechanic.ISOLATION: Tempo(eccentric_s=3, bottom_pause_s=0, concentric_s=1, top_squeeze_s=1),
     Mechanic.COMPOUND: Tempo(eccentric_s=2, bottom_pause_s=1, concentric_s=1, top_squeeze_s=0),
+    # Neither kind's extras (a pause, a squeeze): the 2 s eccentric every default has.
+    Mechanic.UNKNOWN: Tempo(eccentric_s=2, bottom_pause_s=0, concentric_s=1, top_squeeze_s=0),
 }
 
 

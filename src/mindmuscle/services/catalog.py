@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from mindmuscle.catalog import Catalog, Exercise, load_catalog, map_free_exercise_db
+from mindmuscle.catalog import Catalog, Exercise, Mechanic, load_catalog, map_free_exercise_db
 from mindmuscle.catalog.matching import assign_targets
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import FileFormatError, InvalidInputError
@@ -255,9 +255,11 @@ def assign_exercise_targets(
     user_id: int,
     exercise_id: str,
     targets: list[str],
+    mechanic: Mechanic | None = None,
     settings: Settings | None = None,
 ) -> Exercise:
-    """Give one of the user's own exercises the target muscles the user chose (stored).
+    """Give one of the user's own exercises the target muscles the user chose (stored), and
+    its kind when the lifter says it (``None`` keeps the one it has, ``unknown`` included).
 
     Its cues are rewritten for the first target; from then on it counts in the connection map.
 
@@ -279,7 +281,7 @@ def assign_exercise_targets(
                 f"{exercise.name} ({exercise_id}) is a {exercise.source} exercise; only your own "
                 "exercises (made by a log import) take targets you assign."
             )
-        assigned = assign_targets(exercise, targets, catalog)
+        assigned = assign_targets(exercise, targets, catalog, mechanic=mechanic)
         repo.upsert_user_exercise(
             session=s,
             user_id=user_id,

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from mindmuscle.catalog.models import Claim, Exercise, Muscle, Rule, Study, Tempo
+from mindmuscle.catalog.models import Claim, Exercise, Mechanic, Muscle, Rule, Study, Tempo
 from mindmuscle.coach.limits import INT64_MAX, MUSCLE_ID, RATING
 from mindmuscle.coach.models import DrillPlan, Prescription, Profile, Readiness
 from mindmuscle.coach.records import ExerciseRecords
@@ -442,6 +442,11 @@ class TargetsIn(_Body):
     targets: list[str] = Field(
         min_length=1, max_length=10, description="Muscle ids of the catalogue (GET /api/muscles)."
     )
+    mechanic: Mechanic | None = Field(
+        default=None,
+        description="The exercise's kind when you know it: isolation or compound (left out: "
+        "kept as it is).",
+    )
 
 
 @router.put("/exercises/{exercise_id}/targets", response_model=Exercise, tags=["catalogue"])
@@ -456,6 +461,7 @@ def assign_targets(exercise_id: str, body: TargetsIn, ctx: Ctx, user: User) -> E
         user_id=user,
         exercise_id=exercise_id,
         targets=body.targets,
+        mechanic=body.mechanic,
         settings=ctx.settings,
     )
 

@@ -218,7 +218,8 @@ def test_every_muscle_has_an_exercise_that_targets_it(catalog: Catalog) -> None:
 
 def test_catalogue_covers_mechanics_equipment_and_regions(catalog: Catalog) -> None:
     exs = catalog.exercises.values()
-    assert {e.mechanic for e in exs} == set(Mechanic)
+    # Every built-in card says its kind; only a user's own exercise may leave it unknown.
+    assert {e.mechanic for e in exs} == {Mechanic.ISOLATION, Mechanic.COMPOUND}
     assert {
         Equipment.BARBELL, Equipment.DUMBBELL, Equipment.MACHINE, Equipment.CABLE,
         Equipment.BODYWEIGHT,

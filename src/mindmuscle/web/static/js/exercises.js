@@ -12,7 +12,9 @@ for (const form of document.querySelectorAll("form.assign")) {
       return;
     }
     try {
-      await api(`/api/exercises/${encodeURIComponent(form.dataset.exercise)}/targets`, { method: "PUT", body: { targets } });
+      const body = { targets };
+      if (form.elements.kind && form.elements.kind.value) body.mechanic = form.elements.kind.value;
+      await api(`/api/exercises/${encodeURIComponent(form.dataset.exercise)}/targets`, { method: "PUT", body });
       location.reload();
     } catch (e) {
       error.textContent = e.message;
