@@ -176,6 +176,12 @@ def read_emg_csv(
         first += 1
     if first >= len(lines):
         raise FileFormatError("the file holds no data rows", path=p, line=max(1, len(lines)))
+    if lines[first].lstrip().startswith(("{", "[")):
+        raise FileFormatError(
+            "this is a JSON file, not an EMG recording; give the recording as CSV (one column "
+            "per channel, with a t column or a sampling rate), EDF/BDF, XDF or a BrainFlow file",
+            path=p,
+        )
     delim = _sniff_delimiter(lines[first])
     head = next(csv.reader([lines[first]], delimiter=delim)) if delim else lines[first].split()
     head = [h.strip() for h in head]
@@ -319,7 +325,11 @@ def _raise_csv_problem(
         for j, cell in enumerate(cells):
             if not _is_number(cell.strip()):
                 raise FileFormatError(
-                    f"{cell.strip()!r} is not a number", path=p, line=i + 1, column=names[j]
+                    f"{cell.strip()!r} is not a number; allowed: numbers only (an EMG CSV "
+                    "holds one column of samples per channel, and an optional t column)",
+                    path=p,
+                    line=i + 1,
+                    column=names[j],
                 )
     raise FileFormatError("the data rows cannot be read as numbers", path=p, line=data_first + 1)
 
