@@ -126,13 +126,13 @@ def test_preview_of_the_real_hevy_export_maps_every_name_and_stores_nothing(
     assert len(mappings) == 38
     assert sum(m["sets"] for m in mappings) == 1922
     for m in mappings:
-        assert m["method"] in {"exact", "normalised", "fuzzy", "new"}
+        assert m["method"] in {"exact", "alias", "normalised", "fuzzy", "new"}
         assert 0.0 <= m["confidence"] <= 1.0
         assert m["exercise_id"]
     bench = next(m for m in mappings if m["name"] == "Bench Press (Barbell)")
     assert (bench["exercise_id"], bench["method"], bench["confidence"]) == (
         "barbell_bench_press",
-        "exact",
+        "alias",
         1.0,
     )
     assert _exported_rows(client) == []

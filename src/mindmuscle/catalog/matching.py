@@ -2,7 +2,8 @@
 
 Names are matched in three steps (:class:`ExerciseMatcher`):
 
-1. **exact**: the name or an alias, ignoring case, accents and punctuation;
+1. **exact** (the name) or **alias** (one of its other names), ignoring case, accents and
+   punctuation;
 2. **normalised**: the same words in any order, with spelling variants ("DB", "pull-up",
    plurals) and the equipment suffix ("Bench Press (Barbell)" is the barbell bench press;
    "Bench Press (Dumbbell)" is not);
@@ -45,7 +46,7 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.85
 """Fuzzy matches below this similarity (0-1) become user exercises instead."""
 
-MatchMethod = Literal["given", "exact", "normalised", "fuzzy", "user", "new"]
+MatchMethod = Literal["given", "exact", "alias", "normalised", "fuzzy", "user", "new"]
 
 # --- names -----------------------------------------------------------------------------------
 
@@ -208,7 +209,9 @@ class ExerciseMatcher:
     >>> m = ExerciseMatcher(load_catalog().exercises.values())
     >>> found = m.match("Bench Press (Barbell)")
     >>> found.exercise.id, found.method
-    ('barbell_bench_press', 'exact')
+    ('barbell_bench_press', 'alias')
+    >>> m.match("barbell bench press").method
+    'exact'
     """
 
     def __init__(
@@ -222,6 +225,7 @@ class ExerciseMatcher:
             raise InvalidInputError(f"Match threshold {threshold} must be in (0, 1].")
         self.threshold = threshold
         self._exact: dict[str, Exercise] = {}
+        self._names: set[tuple[str, str]] = set()  # (key, exercise id) of names, not aliases
         self._candidates: list[_Candidate] = []
         by_id: dict[str, Exercise] = {}
         for ex in exercises:
@@ -240,6 +244,8 @@ class ExerciseMatcher:
             key = normalise_name(text)
             if key:  # a name of punctuation alone names nothing
                 self._exact.setdefault(key, exercise)
+                if text == exercise.name:
+                    self._names.add((key, exercise.id))
             tokens = _tokens(text)
             if not tokens:
                 continue
@@ -265,7 +271,10 @@ class ExerciseMatcher:
             return Match(given, "given", 1.0)
         exact = self._exact.get(key)
         if exact is not None:
-            return Match(exact, "user" if exact.source == "user" else "exact", 1.0)
+            if exact.source == "user":
+                return Match(exact, "user", 1.0)
+            # Its name, or one of its other names: the preview says which.
+            return Match(exact, "exact" if (key, exact.id) in self._names else "alias", 1.0)
         tokens = _tokens(name)
         if not tokens:
             return None

@@ -72,7 +72,7 @@ def _summary(report: ImportReport) -> None:
     for column in ("name in file", "exercise", "method", "confidence", "sets"):
         mappings.add_column(column, justify="right" if column in ("confidence", "sets") else "left")
     for m in report.mappings:
-        method: str = m.method
+        method: str = f"alias of {m.exercise_name}" if m.method == "alias" else m.method
         if m.unassigned:
             hint = f", suggested {','.join(m.suggested_targets)}" if m.suggested_targets else ""
             method = f"{m.method} (no target muscle yet{hint})"

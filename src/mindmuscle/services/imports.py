@@ -83,9 +83,9 @@ class ExerciseMapping(BaseModel):
     exercise_id: str
     exercise_name: str
     method: MatchMethod = Field(
-        description="given (a mapping given by the user); exact, normalised or fuzzy (built-in "
-        "catalogue); user (an exercise the user already had); new (a user exercise created by "
-        "this import)."
+        description="given (a mapping given by the user); exact (the card's name), alias (one "
+        "of the card's other names), normalised or fuzzy (built-in catalogue); user (an "
+        "exercise the user already had); new (a user exercise created by this import)."
     )
     confidence: float = Field(ge=0, le=1)
     sets: int = Field(ge=0, description="Sets of this name in the file.")

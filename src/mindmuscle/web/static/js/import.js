@@ -12,6 +12,7 @@ const METHOD = {
   exact: "exact name",
   normalised: "same words",
   fuzzy: "close match",
+  given: "as you mapped it",
   user: "your exercise",
   new: "new exercise",
 };
@@ -59,19 +60,21 @@ function renderReport(r) {
   const list = $("mapping-list");
   list.replaceChildren();
   // The names to check first: new exercises and close matches, then the sure ones.
-  const order = { new: 0, fuzzy: 1, normalised: 2, user: 3, exact: 4 };
+  const order = { new: 0, fuzzy: 1, normalised: 2, user: 3, given: 4, alias: 5, exact: 6 };
   const mappings = [...r.mappings].sort((a, b) => order[a.method] - order[b.method] || b.sets - a.sets);
   for (const m of mappings) {
-    const pct = m.method === "new" ? "" : ` ${Math.round(m.confidence * 100)}%`;
+    // An alias is a name the card lists: said as such, not as its exact name.
+    const label = m.method === "alias" ? `alias of ${m.exercise_name}` : METHOD[m.method];
+    const pct = m.method === "new" || m.method === "alias" ? "" : ` ${Math.round(m.confidence * 100)}%`;
     const row = el(
       "div",
       { class: `map-row map-${m.method}`, "data-method": m.method },
-      el("div", { class: "map-from" }, el("b", {}, m.name), el("small", { class: "muted" }, ` ${m.sets} sets`)),
+      el("div", { class: "map-from" }, el("b", {}, m.name), el("small", { class: "muted" }, ` ${counted(m.sets, "set")}`)),
       el(
         "div",
         { class: "map-to" },
         el("span", {}, "→ ", m.exercise_name, " "),
-        el("span", { class: "tag" }, METHOD[m.method] + pct),
+        el("span", { class: "tag" }, label + pct),
       ),
     );
     if (m.unassigned) {
