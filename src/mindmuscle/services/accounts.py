@@ -47,6 +47,7 @@ __all__ = [
     "is_loopback",
     "list_users",
     "log_in",
+    "login_form_name",
     "login_name",
     "remove_user",
     "session_user",
@@ -240,6 +241,15 @@ def login_name(*, db: Database, user_id: int = LOCAL_USER_ID) -> str:
     """The login name of a user (to prefill the login form)."""
     with db.session(readonly=True) as s:
         return repo.get_user(session=s, user_id=user_id).name
+
+
+def login_form_name(*, db: Database) -> str:
+    """The name the login form starts with: the local user's when it can log in (the owner of
+    a one-lifter server), else none (a team's lifters each type their own; ``local`` has no
+    password and could not log in)."""
+    with db.session(readonly=True) as s:
+        user = repo.get_user(session=s, user_id=LOCAL_USER_ID)
+        return user.name if user.password_hash else ""
 
 
 def _keys(name: str, address: str | None) -> tuple[str, str]:

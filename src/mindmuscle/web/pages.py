@@ -196,7 +196,7 @@ def settings(request: Request, ctx: Ctx, user: User) -> Response:
 def login_page(request: Request, ctx: Ctx, next: str = "/today") -> Response:
     if not ctx.login_required:
         return RedirectResponse("/today", status_code=303)
-    name = accounts.login_name(db=ctx.db)
+    name = accounts.login_form_name(db=ctx.db)
     return render(request, ctx, "login.html", "", next=_safe_next(next), name=name, error=None)
 
 
