@@ -102,12 +102,12 @@ def test_session_live_stores_each_sets_emg_and_shows_felt_beside_measured(tmp_pa
     sender.go.set()
     assert sender.done.wait(30), "the outlet did not finish"
     d.send("")  # the set is done
-    measured = d.until(r"^EMG: felt 8, measured", answer)
+    measured = d.until(r"^EMG: felt 8/10, measured", answer)
     d.until(r"^\? Rest", lambda p: None)
     d.send("q")
     d.until(r"^\? End the session now", lambda p: None)
     d.send("y")
-    summary = d.until(r"^  Dumbbell Biceps Curl set 1: felt 8, measured", answer)
+    summary = d.until(r"^  Dumbbell Biceps Curl set 1: felt 8/10, measured", answer)
     assert d.finish() == 0
 
     db = open_database(url)
@@ -130,7 +130,7 @@ def test_session_live_stores_each_sets_emg_and_shows_felt_beside_measured(tmp_pa
     peak = view.features.peak_pct_mvc
     assert peak == pytest.approx(50.0, rel=0.02)
     assert s["emg_peak_mvc"] == peak
-    text = f"felt 8, measured {peak:.0f}% MVC"
+    text = f"felt 8/10, measured {peak:.0f}% MVC"
     assert measured == f"EMG: {text} (3 repetitions in the EMG)"
     assert summary == f"  Dumbbell Biceps Curl set 1: {text}"
     db.close()
@@ -171,10 +171,10 @@ def test_session_live_bad_input_is_one_line_before_anything_starts(
 def test_the_line_after_a_set_says_the_repetitions_only_when_the_emg_held_some() -> None:
     from mindmuscle.cli.session import emg_line
 
-    assert emg_line("felt 8, measured 62% MVC", 1) == (
-        "EMG: felt 8, measured 62% MVC (1 repetition in the EMG)"
+    assert emg_line("felt 8/10, measured 62% MVC", 1) == (
+        "EMG: felt 8/10, measured 62% MVC (1 repetition in the EMG)"
     )
     # Not "no repetition found in the EMG (0 repetitions in the EMG)".
-    assert emg_line("felt 7; no repetition found in the EMG", 0) == (
-        "EMG: felt 7; no repetition found in the EMG"
+    assert emg_line("felt 7/10; no repetition found in the EMG", 0) == (
+        "EMG: felt 7/10; no repetition found in the EMG"
     )

@@ -284,10 +284,10 @@ def test_felt_and_measured_read_as_two_things() -> None:
             peak_pct_mvc=peak if basis == "pct_mvc" else None,
         )
 
-    assert felt_measured_text(8, features("pct_mvc", 62.4, 40.0)) == "felt 8, measured 62% MVC"
+    assert felt_measured_text(8, features("pct_mvc", 62.4, 40.0)) == "felt 8/10, measured 62% MVC"
     assert (
         felt_measured_text(8, features("pct_set_peak", 100.0, 62.0))
-        == "felt 8, measured 62% of this set's peak"
+        == "felt 8/10, measured 62% of this set's peak"
     )
     assert felt_measured_text(None, features("pct_mvc", 55.0, 40.0)) == (
         "felt not rated, measured 55% MVC"
@@ -303,7 +303,7 @@ def test_felt_and_measured_read_as_two_things() -> None:
             ],
         }
     )
-    assert felt_measured_text(6, silent) == "felt 6; no repetition found in the EMG"
+    assert felt_measured_text(6, silent) == "felt 6/10; no repetition found in the EMG"
 
 
 def test_the_set_emg_migration_goes_down_and_up(tmp_path: Path) -> None:
@@ -371,7 +371,7 @@ def test_set_emg_attaches_a_file_and_set_show_tells_felt_beside_measured(tmp_pat
     assert lines[0] == f"Stored the EMG of set {set_id} (Dumbbell Biceps Curl)."
     # The truth is 60 %MVC at the highest peak (40, 50, 60, 50), within 2 %.
     measured = re.fullmatch(
-        r"EMG: felt 8, measured (\d+)% MVC \(4 repetitions on biceps\)", lines[1]
+        r"EMG: felt 8/10, measured (\d+)% MVC \(4 repetitions on biceps\)", lines[1]
     )
     assert measured is not None and int(measured[1]) in (59, 60, 61)
     peaks = re.match(

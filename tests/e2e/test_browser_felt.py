@@ -1,4 +1,4 @@
-"""Felt versus measured on a phone: the history row says "felt 5, measured 60% MVC", Progress
+"""Felt versus measured on a phone: the history row says "felt 5/10, measured 60% MVC", Progress
 lists the relations and the body map marks the muscle whose feeling and EMG disagree."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_history_row_shows_felt_beside_measured(page, server: Server) -> None:
     texts = [rows.nth(i).inner_text() for i in range(rows.count())]
     with_emg = [t for t in texts if "measured" in t]
     assert len(with_emg) == 12, texts
-    assert all(re.search(r"felt \d+, measured \d+% MVC", t) for t in with_emg)
+    assert all(re.search(r"felt \d+/10, measured \d+% MVC", t) for t in with_emg)
     assert any("felt 9/10" in t and "measured" not in t for t in texts)  # the set without EMG
     page.locator(".set-row").filter(has_text="measured").first.scroll_into_view_if_needed()
     shot(page, "felt-history-rows")

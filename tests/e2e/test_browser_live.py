@@ -300,7 +300,7 @@ def test_an_lsl_stream_that_stops_mid_set_is_said_and_the_set_is_kept(
         # The reflection is followed by felt beside measured (no calibration: % of its peak).
         on_rest = page.locator("#screen-rest.on").count() == 1
         said = page.locator("#rest-measured-text" if on_rest else "#summary-list").inner_text()
-        assert re.search(r"felt 7, measured \d+% of this set's peak", said), said
+        assert re.search(r"felt 7/10, measured \d+% of this set's peak", said), said
         _both_sizes(page, "live-03-felt-measured")
         # The samples that came before the stop are stored with the set, from the web.
         from mindmuscle.services.emg_sets import get_set_emg

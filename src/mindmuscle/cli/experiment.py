@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from mindmuscle.cli._app import DbOption, app, load_option, reps_option
+from mindmuscle.coach.limits import felt_text
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
 from mindmuscle.io.plots.experiments import headline_effects
@@ -179,7 +180,7 @@ def record(
         return
     typer.echo(
         f"Recorded set {rec.number} ({rec.condition}): {rec.reps} reps at {rec.load_kg:g} kg, "
-        f"rating {rec.target_rating}"
+        f"target {felt_text(rec.target_rating)}"
         + (f", {rec.emg_reps} EMG repetitions" if emg is not None else "")
     )
     _show_next(

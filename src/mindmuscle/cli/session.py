@@ -49,6 +49,7 @@ from mindmuscle.coach.limits import (
     REPS_IN_RESERVE,
     SET_UUID,
     check_mass,
+    felt_text,
     range_errors,
 )
 from mindmuscle.coach.loads import format_load
@@ -726,8 +727,8 @@ class _View:
             rated = c.reflection.target_rating
             self.line(
                 f"Set confirmed and stored: {self.name(c.exercise_id)} set {c.set_index + 1}, "
-                f"{c.reps} reps at {_fmt_kg(c.load_kg, self.units)}, target rating "
-                + ("skipped" if rated is None else str(rated))
+                f"{c.reps} reps at {_fmt_kg(c.load_kg, self.units)}, target "
+                + ("rating skipped" if rated is None else felt_text(rated))
             )
         elif isinstance(ev, ev_.AdaptedEvent):
             n = ev.next
@@ -786,10 +787,10 @@ class _View:
             self.adapted_lines = []
             self.stop_live()
             table = Table(title="Summary" + (" (ended early)" if ev.ended_early else ""))
-            for col in ("exercise", "sets", "reps", "mean target rating"):
+            for col in ("exercise", "sets", "reps", "target (mean)"):
                 table.add_column(col)
             for x in ev.exercises:
-                mean = "-" if x.mean_target_rating is None else f"{x.mean_target_rating:.1f}"
+                mean = "-" if x.mean_target_rating is None else felt_text(x.mean_target_rating)
                 name = x.name + (" (skipped)" if x.skipped else "")
                 table.add_row(name, str(x.sets_done), str(x.reps_total), mean)
             console.print(table)
@@ -829,10 +830,10 @@ def emg_line(text: str | None, n_reps: int) -> str:
 
     Examples
     --------
-    >>> emg_line("felt 8, measured 62% MVC", 3)
-    'EMG: felt 8, measured 62% MVC (3 repetitions in the EMG)'
-    >>> emg_line("felt 7; no repetition found in the EMG", 0)
-    'EMG: felt 7; no repetition found in the EMG'
+    >>> emg_line("felt 8/10, measured 62% MVC", 3)
+    'EMG: felt 8/10, measured 62% MVC (3 repetitions in the EMG)'
+    >>> emg_line("felt 7/10; no repetition found in the EMG", 0)
+    'EMG: felt 7/10; no repetition found in the EMG'
     """
     count = f" ({n_reps} repetition{'' if n_reps == 1 else 's'} in the EMG)" if n_reps else ""
     return f"EMG: {text}{count}"
@@ -1189,7 +1190,7 @@ def session(
     """Run today's session, guided set by set (Enter = ready/done/skip rest; p, r, s, q).
 
     With --live SOURCE --map CH=MUSCLE,... the EMG of each set (from its start to its done) is
-    stored with the set: after the reflection it shows "felt 8, measured 62% MVC" (or "% of
+    stored with the set: after the reflection it shows "felt 8/10, measured 62% MVC" (or "% of
     this set's peak" without a calibration).
     """
     capture = _open_capture(live, channel_map, placement)
@@ -1419,7 +1420,7 @@ def log(
         name = user_catalog(db=database, user_id=USER_ID).exercise(stored.exercise_id).name
         console.print(
             f"Logged {name}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
-            f"{'not rated' if rating is None else f'target rating {rating}'} "
+            f"{'not rated' if rating is None else f'target {felt_text(rating)}'} "
             f"(set {stored.uuid}).",
             highlight=False,
         )

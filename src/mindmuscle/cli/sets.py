@@ -24,7 +24,7 @@ from mindmuscle.cli._app import DbOption, app, check_rate, console, load_option,
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.history import took
 from mindmuscle.cli.session import _parse_ratings
-from mindmuscle.coach.limits import range_errors
+from mindmuscle.coach.limits import felt_text, range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
 from mindmuscle.io.motion import FORMATS, AccelUnits
 from mindmuscle.services import emg_sets
@@ -107,7 +107,7 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
     r = s.reflection
     if r is not None:
         rated = r.target_rating
-        parts.append("target not rated" if rated is None else f"target {rated}/10")
+        parts.append("target not rated" if rated is None else f"target {felt_text(rated)}")
         if r.felt_elsewhere:
             parts.append("elsewhere " + _value("felt_elsewhere", r.felt_elsewhere, units, catalog))
         if r.focus_rating is not None:

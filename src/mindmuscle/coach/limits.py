@@ -60,6 +60,7 @@ __all__ = [
     "UUID_PATTERN",
     "Limit",
     "check_mass",
+    "felt_text",
     "is_secret",
     "range_errors",
 ]
@@ -284,6 +285,23 @@ SECRET_FIELDS = frozenset(
     {"password", "new_password", "current_password", "token", "csrf_token", "api_key", "secret"}
 )
 """Fields whose value is a secret: an error names the field and the rule, never the value."""
+
+
+def felt_text(rating: float) -> str:
+    """A felt rating as every channel shows it: "felt 8/10".
+
+    A rating is a whole number (:data:`RATING`), so a mean of ratings is shown rounded half up
+    to a whole one; were halves allowed, a half would show as "7.5/10". Never an activation:
+    a measured value has its own words ("measured 62% MVC").
+
+    Examples
+    --------
+    >>> felt_text(9), felt_text(7.5), felt_text(7.49)
+    ('felt 9/10', 'felt 8/10', 'felt 7/10')
+    """
+    step = 1.0 if RATING.whole else 0.5
+    shown = math.floor(rating / step + 0.5) * step
+    return f"felt {shown:g}/{RATING.high:g}"
 
 
 def is_secret(field: str) -> bool:

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
+from mindmuscle.coach.limits import felt_text
 from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
 from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
@@ -589,7 +590,7 @@ def set_emg_of_sets(
 
 
 def felt_measured_text(felt: int | None, features: SetEmgFeatures | None) -> str | None:
-    """ "felt 8, measured 62% MVC" (or "... 62% of this set's peak" without a calibration);
+    """ "felt 8/10, measured 62% MVC" (or "... 62% of this set's peak" without a calibration);
     None when the set has no EMG. A felt rating is never shown as a measurement.
 
     Examples
@@ -599,8 +600,8 @@ def felt_measured_text(felt: int | None, features: SetEmgFeatures | None) -> str
     """
     if features is None:
         return None
-    felt_word = "not rated" if felt is None else str(felt)
+    felt_words = "felt not rated" if felt is None else felt_text(felt)
     measured = measured_text(features)
     if features.muscle(features.target).peak_pct is None:
-        return f"felt {felt_word}; {measured}"
-    return f"felt {felt_word}, measured {measured}"
+        return f"{felt_words}; {measured}"
+    return f"{felt_words}, measured {measured}"

@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 
 from mindmuscle import __version__
 from mindmuscle.catalog import load_catalog
+from mindmuscle.coach.limits import felt_text
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import ConfigError, counted
 from mindmuscle.services.live_feed import LiveFeed
@@ -139,6 +140,7 @@ def create_app(
     env.globals["asset_version"] = ctx.asset_version
     env.globals["login_required"] = ctx.login_required
     env.globals["counted"] = counted
+    env.globals["felt_text"] = felt_text  # the one way a page shows a felt rating
     app.state.templates = templates
     install_error_handlers(app)
     app.add_middleware(

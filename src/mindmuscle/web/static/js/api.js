@@ -54,6 +54,15 @@ export function counted(n, noun, plural) {
   return `${n} ${n === 1 ? noun : plural || noun + "s"}`;
 }
 
+/**
+ * A felt rating as every page shows it: feltText(9) is "felt 9/10". A rating is a whole number
+ * (the set model's RATING), so a mean of ratings is rounded half up: feltText(7.5) is
+ * "felt 8/10" (as mindmuscle.coach.limits.felt_text in the terminal). Never an activation.
+ */
+export function feltText(rating) {
+  return `felt ${Math.floor(rating + 0.5)}/10`;
+}
+
 export function uuid4() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));

@@ -1,6 +1,6 @@
 // The flexing drill: flex, hold, release per muscle with sound, then a rating (POST /api/drills).
 
-import { api, toast } from "./api.js";
+import { api, feltText, toast } from "./api.js";
 import { keepAwake, prefs, speak, vibrate } from "./device.js";
 import { Metronome } from "./metronome.js";
 import { enqueue, flush } from "./outbox.js";
@@ -120,7 +120,7 @@ async function run() {
     const a = document.createElement("span");
     a.textContent = r.name;
     const b = document.createElement("b");
-    b.textContent = r.rating === null ? "not answered" : `${r.rating}/10`;
+    b.textContent = r.rating === null ? "not answered" : feltText(r.rating);
     row.append(a, b);
     box.append(row);
   }

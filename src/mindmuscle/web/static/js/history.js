@@ -4,7 +4,7 @@
 // server gives (GET /api/sessions: an import's own duration, else its first to last set); a
 // workout without a session, its first to last set; none is shown when neither is known.
 
-import { api, counted, toast } from "./api.js";
+import { api, counted, feltText, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
 import { checkField, setBounds } from "./setbounds.js";
 
@@ -64,7 +64,9 @@ function summary(w) {
   const bits = [`${w.sets.length} ${w.sets.length === 1 ? "set" : "sets"}`, `volume ${Math.round(shown(volume)).toLocaleString()} ${units}`];
   const took = durationText(w.durationS);
   if (took) bits.unshift(took);
-  if (ratings.length) bits.push(`felt ${(ratings.reduce((a, b) => a + b, 0) / ratings.length).toFixed(1)}/10`);
+  // One felt rating reads as it does on each set; different ones are their mean, said so.
+  const mean = ratings.reduce((a, b) => a + b, 0) / ratings.length;
+  if (ratings.length) bits.push(`${feltText(mean)}${new Set(ratings).size > 1 ? " on average" : ""}`);
   return { exercises, line: bits.join(" · ") };
 }
 

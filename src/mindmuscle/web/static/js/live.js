@@ -8,6 +8,8 @@
 // different one when a compensating muscle rises above the target. Nothing here can stop the
 // set: every failure ends in a line of text.
 
+import { feltText } from "./api.js";
+
 const STOPPED = "Sensor stopped — the set is kept.";
 const QUIET_MS = 800; // no message for this long: the stream has stopped (shown within a second)
 const RETRY_MS = 2000;
@@ -21,13 +23,12 @@ window.mmLive = stats;
 
 let status = null; // GET /api/live, asked once per page
 
-// The felt rating beside what the EMG measured, never the one as the other (rule 16): "felt 8,
-// measured 62% MVC" (or "% of this set's peak" without a calibration); a reason instead of a
-// measurement ("no repetition found in the EMG", "no EMG: …") stands after a dot.
+// The felt rating beside what the EMG measured, never the one as the other (rule 16): "felt
+// 8/10, measured 62% MVC" (or "% of this set's peak" without a calibration); a reason instead of
+// a measurement ("no repetition found in the EMG", "no EMG: …") stands after a dot.
 export function feltMeasured(rating, measured) {
-  const rated = rating !== null && rating !== undefined;
-  if (measured && /^\d/.test(measured)) return `${rated ? `felt ${rating}` : "rating skipped"}, measured ${measured}`;
-  const felt = rated ? `felt ${rating}/10` : "rating skipped";
+  const felt = rating !== null && rating !== undefined ? feltText(rating) : "rating skipped";
+  if (measured && /^\d/.test(measured)) return `${felt}, measured ${measured}`;
   return measured ? `${felt} · ${measured}` : felt;
 }
 
