@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from mindmuscle.cli import app
@@ -126,3 +127,92 @@ def test_a_reading_command_still_migrates_a_database_at_an_older_revision(tmp_pa
         (102.5, 5, None)
     ]
     con.close()
+
+
+def _cards_at(url: str, revision: str, *, down: bool = False) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_own_exercises_whose_kind_was_guessed_become_unknown(backend: str, tmp_path: Path) -> None:
+    """0012: an own exercise tagged isolation by the old guess ("Warm Up") is of unknown kind;
+    one whose name says isolation, a compound, and a built-in card are left as they were."""
+    from sqlalchemy import JSON, Integer, String, column, insert, select, table
+
+    from mindmuscle.catalog import load_catalog
+    from mindmuscle.catalog.matching import user_exercise_for
+    from mindmuscle.services.catalog import user_catalog
+    from tests.test_store import make_url
+
+    cards = table(
+        "user_exercises",
+        column("id", Integer),
+        column("user_id", Integer),
+        column("exercise_id", String),
+        column("exercise", JSON),
+        column("source", String),
+        column("created_at"),
+    )
+    catalog = load_catalog()
+    guessed = {  # as the version before 0012 stored them
+        "Warm Up": "isolation",
+        "Jumping Jacks": "isolation",
+        "Cable Crossovers": "isolation",
+        "Leg Press Machine": "compound",
+    }
+    for url in make_url(backend, tmp_path):
+        _cards_at(url, "0011")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO users (id, name, created_at) VALUES (1, 'local', :t)"),
+                {"t": "2026-03-01 09:00:00"},
+            )
+            for n, (name, kind) in enumerate(guessed.items(), start=1):
+                card = user_exercise_for(name, catalog).exercise.model_dump(mode="json")
+                conn.execute(
+                    insert(cards).values(
+                        id=n,
+                        user_id=1,
+                        exercise_id=card["id"],
+                        exercise={**card, "mechanic": kind},
+                        source="user",
+                        created_at="2026-03-01 09:00:00",
+                    )
+                )
+        engine.dispose()
+
+        def kinds(url: str = url) -> dict[str, str]:
+            eng = create_engine(url)
+            with eng.connect() as conn:
+                rows = conn.execute(select(cards.c.exercise).order_by(cards.c.id)).all()
+            eng.dispose()
+            return {r[0]["name"]: r[0]["mechanic"] for r in rows}
+
+        _cards_at(url, "0012")
+        upgraded = {
+            "Warm Up": "unknown",
+            "Jumping Jacks": "unknown",
+            "Cable Crossovers": "isolation",
+            "Leg Press Machine": "compound",
+        }
+        assert kinds() == upgraded
+        # The app reads them back as cards of that kind.
+        db = open_database(url)
+        try:
+            mine = user_catalog(db=db, user_id=1).exercises
+            assert {e.name: e.mechanic.value for e in mine.values() if e.source == "user"} == (
+                upgraded
+            )
+        finally:
+            db.close()
+        # Down again: the earlier version reads only isolation or compound.
+        _cards_at(url, "0011", down=True)
+        assert kinds() == guessed
+        _cards_at(url, "0012")
+        assert kinds() == upgraded
