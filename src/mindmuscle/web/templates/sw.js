@@ -44,6 +44,21 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page never opened with the network has no copy here: say so, with the way back to the
+// workout (the set loop works offline), rather than show the set loop under another page's name.
+function offlinePage() {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>No network · MindMuscle</title>
+<link rel="stylesheet" href="/static/css/app.css?v={{ version }}"></head>
+<body><main><h1>No network</h1>
+<p class="muted">This page needs the server and has not been opened on this phone before.
+Sets you save wait on the phone and are sent when the network is back.</p>
+<p><a class="btn big primary" href="/session">Back to your workout</a></p>
+<p><a class="btn big" href="/today">Today</a></p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   const url = new URL(req.url);
@@ -58,7 +73,7 @@ self.addEventListener("fetch", (event) => {
           }
           return res;
         })
-        .catch(async () => (await caches.match(url.pathname)) || (await caches.match("/session")) || Response.error())
+        .catch(async () => (await caches.match(url.pathname)) || offlinePage())
     );
     return;
   }
