@@ -39,14 +39,17 @@ from mindmuscle.io.motion import read_metamotion, read_muvr_csv, read_watch_csv,
 from mindmuscle.signals.motion import analyze_motion
 from mindmuscle.signals.motion.evaluation import score_counts
 
-BARBELL_EXACT_FLOOR = 0.73
-BARBELL_WITHIN_ONE_FLOOR = 0.86
-MUVR_EXACT_FLOOR = 0.26
-MUVR_WITHIN_ONE_FLOOR = 0.52
-WATCH_WHOLE_EXACT_FLOOR = 0.28
-WATCH_WHOLE_WITHIN_ONE_FLOOR = 0.71
-WATCH_CUT_EXACT_FLOOR = 0.49
-WATCH_CUT_WITHIN_ONE_FLOOR = 0.77
+# Floors two sets under the rates reached on every labelled set (the benchmark reports the
+# rates on the sets that can hold their label): barbell 45 and 52 of 57, muvr-dev 31 and 48 of
+# 90, whole watch recordings 32 and 44 of 49, hand-cut ones 35 and 43 of 49.
+BARBELL_EXACT_FLOOR = 43 / 57
+BARBELL_WITHIN_ONE_FLOOR = 50 / 57
+MUVR_EXACT_FLOOR = 29 / 90
+MUVR_WITHIN_ONE_FLOOR = 46 / 90
+WATCH_WHOLE_EXACT_FLOOR = 30 / 49
+WATCH_WHOLE_WITHIN_ONE_FLOOR = 42 / 49
+WATCH_CUT_EXACT_FLOOR = 33 / 49
+WATCH_CUT_WITHIN_ONE_FLOOR = 41 / 49
 # Median distance of the set found from the hand-marked start and end, seconds: the goal (a set
 # not found counts as infinitely far; achieved: see benchmarks/bench_motion.py).
 WATCH_EDGE_ERROR_CEILING_S = 1.0
@@ -218,3 +221,17 @@ def test_a_set_too_uneven_to_keep_to_is_not_reported_as_found(shared_data: Path)
     clear = shared_data / "imu" / "watch" / "241124_DWC_W7_5_S1_R12.csv"
     got = json.loads(CliRunner().invoke(app, ["motion", str(clear), "--json"]).output)
     assert got["counted_in_set"] is True
+
+
+def test_a_large_set_up_movement_beside_the_set_does_not_raise_the_bar_for_its_repetitions(
+    shared_data: Path,
+) -> None:
+    # A machine incline bench press: sitting down and gripping the handles swings the watch
+    # five times as far as a repetition, just before the set. Judged by every hump within reach
+    # of the set, that swing set the bar and 3 of the 8 repetitions fell under it (5 counted);
+    # judged by the humps where the set clearly repeats, 7 are counted.
+    folder = shared_data / "imu" / "watch"
+    [label] = [x for x in read_watch_labels(folder) if x.file == "291124_MIBP_W4_5_S1_R8.csv"]
+    got = analyze_motion(read_watch_csv(folder / label.file, units=label.accel_units))
+    assert label.reps == 8
+    assert got.reps == 7

@@ -591,7 +591,9 @@ def _humps(
     # keep a hump there only when it is like the set's own (size and spacing).
     reach = int(_EDGE_REACH * period_s * rate)
     wide = (max(lo - reach, 0), min(hi + reach, m.size))
-    peaks, prom = _pick_humps(hump, env, period_s, rate, params, wide, region)
+    # The thresholds are judged by the humps where the movement clearly repeats (the core):
+    # the reach beside it can hold a set-up movement several times a repetition's size.
+    peaks, prom = _pick_humps(hump, env, period_s, rate, params, wide, core or region)
     inner = (peaks >= lo) & (peaks < hi)
     if inner.sum() < 2:
         # Too few humps inside the set to judge others by: count as without a set.
