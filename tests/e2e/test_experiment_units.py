@@ -93,3 +93,24 @@ def test_a_real_emg_file_with_its_channel_mapped_on_the_page(
     analysis = server.http.get(f"/api/experiments/{exp_id}/analysis").json()
     assert (analysis["n_recorded"], analysis["muscles"]) == (1, ["biceps"])
     assert page.errors == []
+
+
+def test_a_design_that_gives_means_only_says_so(page, server: Server) -> None:
+    page.goto("/experiments")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#exp-custom >> xpath=.. >> summary")
+    page.click("#exp-custom label:has(input[value='none']) span")
+    page.fill("#exp-sets", "2")
+    page.click("#exp-custom button[type=submit]")
+    page.wait_for_selector("#exp-view:not([hidden])")
+    assert page.inner_text("#exp-few") == (
+        "Means only: with 2 sets of each condition per load and 1 load, no effect size, "
+        "interval or test is possible; they need 3 sets of each condition at a load, or 3 loads."
+    )
+    shot(page, "exp-means-only")
+    page.goto("/experiments")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("[data-preset='curl-focus']")
+    page.wait_for_selector("#exp-view:not([hidden])")
+    assert page.is_hidden("#exp-few")
+    assert page.errors == []

@@ -13,6 +13,7 @@ from mindmuscle.cli._app import DbOption, app, load_option, reps_option
 from mindmuscle.coach.limits import felt_text
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
+from mindmuscle.experiments.stats import MIN_N
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
 from mindmuscle.store import LOCAL_USER_ID, open_database
@@ -99,6 +100,13 @@ def new(
         f"{', '.join(c.name for c in d.conditions)}; loads "
         f"{', '.join(f'{x:g}' for x in d.loads_pct_e1rm)}% e1RM; seed {d.seed}."
     )
+    if d.sets_per_condition < MIN_N and len(d.loads_pct_e1rm) < MIN_N:
+        typer.echo(
+            f"Means only: with {counted(d.sets_per_condition, 'set')} of each condition per "
+            f"load and {counted(len(d.loads_pct_e1rm), 'load')}, no effect size, interval or "
+            f"test is possible; they need {MIN_N} sets of each condition at a load, or "
+            f"{MIN_N} loads."
+        )
     _show_next(info)
 
 

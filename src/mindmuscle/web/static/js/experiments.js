@@ -1,7 +1,7 @@
 // Experiments page: create one (a preset in one tap, or a small design form), then run it set by
 // set (the condition's cue, load and reps; rating and EMG file), and analyse it.
 
-import { api, toast } from "./api.js";
+import { api, counted, toast } from "./api.js";
 import { el, postForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
@@ -89,6 +89,14 @@ function muscleName(id) {
 function render() {
   $("exp-name").textContent = exp.name;
   $("exp-progress").textContent = `${exp.exercise_name} · ${exp.n_done} of ${exp.sets.length} sets done, in a randomised order`;
+  // Statistics need 3 sets of each condition at a load, or 3 loads (paired by load block).
+  const perLoad = exp.design.sets_per_condition;
+  const loads = exp.design.loads_pct_e1rm.length;
+  const few = perLoad < 3 && loads < 3;
+  $("exp-few").hidden = !few;
+  $("exp-few").textContent = few
+    ? `Means only: with ${counted(perLoad, "set")} of each condition per load and ${counted(loads, "load")}, no effect size, interval or test is possible; they need 3 sets of each condition at a load, or 3 loads.`
+    : "";
   renderNext();
   renderPlan();
   $("exp-view").hidden = false;

@@ -1,0 +1,32 @@
+"""A design that can never give statistics says so when it is made, not after every set is
+done: with fewer than 3 sets of each condition per load and fewer than 3 loads the analysis can
+show means only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mindmuscle.cli import app
+
+MEANS_ONLY = (
+    "Means only: with 2 sets of each condition per load and 1 load, no effect size, interval "
+    "or test is possible; they need 3 sets of each condition at a load, or 3 loads."
+)
+
+
+def test_the_terminal_says_a_design_gives_means_only(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    base = ["experiment", "new", "-e", "dumbbell_biceps_curl", "--conditions", "internal,external"]
+    few = runner.invoke(app, [*base, "--sets-per-condition", "2", "--seed", "1", "--db", db])
+    assert few.exit_code == 0, few.output
+    assert few.output.splitlines()[2] == MEANS_ONLY
+    for enough in (
+        ["--sets-per-condition", "3"],
+        ["--sets-per-condition", "2", "--loads", "40,60,80"],
+    ):
+        out = runner.invoke(app, [*base, *enough, "--seed", "1", "--db", db])
+        assert out.exit_code == 0, out.output
+        assert "Means only" not in out.output
