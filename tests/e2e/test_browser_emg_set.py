@@ -34,18 +34,25 @@ def shots(page: Any, name: str, selector: str) -> None:
     page.set_viewport_size(PHONE)
 
 
-def _add_set(server: Server) -> str:
+def _add_set(
+    server: Server,
+    exercise_id: str = "dumbbell_biceps_curl",
+    reps: int = 3,
+    load_kg: float = 12.0,
+    rating: int = 8,
+) -> str:
+    """A logged set, an hour ago, through the API; its uuid."""
     token = server.http.get("/api/csrf").json()["token"]
     set_uuid = str(uuid.uuid4())
     performed = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = {
         "uuid": set_uuid,
-        "exercise_id": "dumbbell_biceps_curl",
+        "exercise_id": exercise_id,
         "set_index": 0,
         "performed_at": performed,
-        "reps": 3,
-        "load_kg": 12.0,
-        "reflection": {"target_rating": 8, "felt_elsewhere": {}},
+        "reps": reps,
+        "load_kg": load_kg,
+        "reflection": {"target_rating": rating, "felt_elsewhere": {}},
     }
     r = server.http.post("/api/sets", json=body, headers={"X-CSRF-Token": token})
     assert r.status_code == 200, r.text

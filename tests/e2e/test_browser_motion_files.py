@@ -6,8 +6,6 @@ Screenshots of every state at phone (390x844) and desktop (1280x800) size."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import PHONE, Server, shot
 from tests.e2e.test_browser_axe import AXE, SERIOUS
-from tests.e2e.test_browser_emg_set import DESKTOP, _tall_enough
+from tests.e2e.test_browser_emg_set import DESKTOP, _add_set, _tall_enough
 from tests.test_web_motion_files import synthetic_csv
 
 pytestmark = pytest.mark.browser
@@ -103,27 +101,8 @@ def test_a_motion_file_is_refused_asked_for_its_units_and_analysed(
     assert page.errors == []
 
 
-def _add_set(server: Server) -> str:
-    """A logged set of 9 seated cable rows, through the API."""
-    token = server.http.get("/api/csrf").json()["token"]
-    set_uuid = str(uuid.uuid4())
-    performed = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    body = {
-        "uuid": set_uuid,
-        "exercise_id": "seated_cable_row",
-        "set_index": 0,
-        "performed_at": performed,
-        "reps": 9,
-        "load_kg": 40.0,
-        "reflection": {"target_rating": 7, "felt_elsewhere": {}},
-    }
-    r = server.http.post("/api/sets", json=body, headers={"X-CSRF-Token": token})
-    assert r.status_code == 200, r.text
-    return set_uuid
-
-
 def test_a_motion_file_is_stored_with_its_set(page: Any, server: Server, tmp_path: Path) -> None:
-    set_uuid = _add_set(server)
+    set_uuid = _add_set(server, "seated_cable_row", reps=9, load_kg=40.0, rating=7)
     recording = tmp_path / "row.csv"
     recording.write_bytes(synthetic_csv())
     page.goto("/motion")

@@ -48,6 +48,7 @@ from mindmuscle.services.export import export_csv, export_json
 from mindmuscle.services.imports import ImportReport, import_file
 from mindmuscle.services.motion import analyze_motion_upload, set_span_line
 from mindmuscle.signals.emg.mapping import MAX_CHANNELS, ChannelMuscle
+from mindmuscle.signals.motion import MotionAnalysis, MotionTrace
 from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, check_csrf, utcnow
 from mindmuscle.web.uploads import (
     check_emg_file_name,
@@ -336,67 +337,6 @@ def attach_set_emg(
         )
 
 
-class SetMotionOut(BaseModel):
-    """A motion file stored with a set, analysed as the set loop counts the phone's."""
-
-    set_id: int
-    exercise: str = Field(description="The set's exercise, by name.")
-    confirmed: int = Field(description="The reps the lifter confirmed for the set.")
-    file_name: str
-    summary: dict[str, Any] = Field(description="As POST /api/motion/files gives it.")
-    duration_s: float
-    span_line: str | None = Field(
-        description="Where the set was found, in the words the terminal prints."
-    )
-    figure: dict[str, Any] = Field(description="The figure of --plot OUT.html, as plotly JSON.")
-
-
-@router.post("/sets/{set_ref}/motion", response_model=SetMotionOut, tags=["sets"])
-def store_set_motion(
-    set_ref: SetRef,
-    ctx: Ctx,
-    user: User,
-    catalog: UserCatalog,
-    file: Annotated[
-        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
-    ],
-    format: Annotated[
-        MotionFormatName, Form(description="auto decides from the name and the header.")
-    ] = "auto",
-    units: Annotated[
-        Literal["g", "ms2"] | None,
-        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
-    ] = None,
-) -> SetMotionOut:
-    """Store a watch's or sensor's motion recording with a logged set (the file and its
-    samples), counted as the set loop counts the phone's: ``mindmuscle motion evaluate`` then
-    scores the count against the reps confirmed. A set keeps one motion recording."""
-    name = check_motion_file_name(file.filename, default="motion.csv")
-    with uploaded_file(
-        file, max_bytes=_max_bytes(ctx, "motion_body_max_mb"), default_name=name
-    ) as path:
-        try:
-            stored = motion_service.store_set_motion_file(
-                ctx.db, user, set_ref, path, catalog=catalog, fmt=format, units=units,
-                file_name=name,
-            )  # fmt: skip
-        except InvalidInputError as exc:
-            if type(exc) is not InvalidInputError:
-                raise
-            raise relabel_upload_error(exc, path, name) from exc
-    a = stored.analysis
-    return SetMotionOut(
-        set_id=stored.set_id,
-        exercise=stored.exercise_name,
-        confirmed=stored.confirmed,
-        file_name=stored.file_name,
-        summary=a.summary_dict(),
-        duration_s=round(a.duration_s, 3),
-        span_line=set_span_line(a),
-        figure=motion_figure_json(a, stored.trace),
-    )
-
-
 @router.get("/sets/{set_ref}/emg", response_model=emg_sets.SetEmgView, tags=["sets"])
 def set_emg(set_ref: SetRef, ctx: Ctx, user: User) -> emg_sets.SetEmgView:
     """A set's stored EMG: its features per muscle and repetition, and felt beside measured."""
@@ -504,12 +444,68 @@ def analyse_motion_file(
             # The reader's units error names the temporary copy: name the upload instead.
             raise relabel_upload_error(exc, path, name) from exc
     return MotionFileOut(
-        file_name=name,
-        exercise=exercise.name if exercise else None,
-        summary=analysis.summary_dict(),
-        duration_s=round(analysis.duration_s, 3),
-        span_line=set_span_line(analysis),
-        figure=motion_figure_json(analysis, trace),
+        **_motion_file_out(name, exercise.name if exercise else None, analysis, trace)
+    )
+
+
+def _motion_file_out(
+    name: str, exercise: str | None, analysis: MotionAnalysis, trace: MotionTrace
+) -> dict[str, Any]:
+    """The fields of :class:`MotionFileOut` for an analysed file."""
+    return {
+        "file_name": name,
+        "exercise": exercise,
+        "summary": analysis.summary_dict(),
+        "duration_s": round(analysis.duration_s, 3),
+        "span_line": set_span_line(analysis),
+        "figure": motion_figure_json(analysis, trace),
+    }
+
+
+class SetMotionOut(MotionFileOut):
+    """A motion file stored with a set, analysed as the set loop counts the phone's."""
+
+    set_id: int
+    confirmed: int = Field(description="The reps the lifter confirmed for the set.")
+
+
+@router.post("/sets/{set_ref}/motion", response_model=SetMotionOut, tags=["sets"])
+def store_set_motion(
+    set_ref: SetRef,
+    ctx: Ctx,
+    user: User,
+    catalog: UserCatalog,
+    file: Annotated[
+        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
+    ],
+    format: Annotated[
+        MotionFormatName, Form(description="auto decides from the name and the header.")
+    ] = "auto",
+    units: Annotated[
+        Literal["g", "ms2"] | None,
+        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
+    ] = None,
+) -> SetMotionOut:
+    """Store a watch's or sensor's motion recording with a logged set (the file and its
+    samples), counted as the set loop counts the phone's: ``mindmuscle motion evaluate`` then
+    scores the count against the reps confirmed. A set keeps one motion recording."""
+    name = check_motion_file_name(file.filename, default="motion.csv")
+    with uploaded_file(
+        file, max_bytes=_max_bytes(ctx, "motion_body_max_mb"), default_name=name
+    ) as path:
+        try:
+            stored = motion_service.store_set_motion_file(
+                ctx.db, user, set_ref, path, catalog=catalog, fmt=format, units=units,
+                file_name=name,
+            )  # fmt: skip
+        except InvalidInputError as exc:
+            if type(exc) is not InvalidInputError:
+                raise
+            raise relabel_upload_error(exc, path, name) from exc
+    return SetMotionOut(
+        set_id=stored.set_id,
+        confirmed=stored.confirmed,
+        **_motion_file_out(stored.file_name, stored.exercise_name, stored.analysis, stored.trace),
     )
 
 
