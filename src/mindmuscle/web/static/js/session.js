@@ -1097,6 +1097,9 @@ async function init() {
     $("loop-empty").hidden = false;
     return show("empty");
   }
+  // Kept on the phone from the first look: a reload with no network resumes this session even
+  // before its first set.
+  localStorage.setItem(KEY, JSON.stringify(state));
   if (params.get("speed")) state.timeScale = 1 / Math.max(1, +params.get("speed"));
   // Settings: sound, vibration and the eyes-closed default (the session's own toggles win).
   const pref = prefs();
