@@ -71,4 +71,4 @@ def test_the_terminal_maps_a_real_files_channel_by_its_name(
     emg = ["--emg", str(shared_data.joinpath(*REAL_EMG))]
     done = runner.invoke(app, [*record, *emg, "--map", "EMG=biceps", "--db", db])
     assert done.exit_code == 0, done.output
-    assert done.output.splitlines()[0].endswith("rating 6, 5 EMG repetitions")
+    assert done.output.splitlines()[0].endswith("target felt 6/10, 5 EMG repetitions")
