@@ -30,3 +30,22 @@ def test_the_terminal_says_a_design_gives_means_only(tmp_path: Path) -> None:
         out = runner.invoke(app, [*base, *enough, "--seed", "1", "--db", db])
         assert out.exit_code == 0, out.output
         assert "Means only" not in out.output
+
+
+def test_record_says_what_it_stores_without_reps_or_load(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(app, ["experiment", "record", "--help"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert "Repetitions done (default: those found in the EMG, else the planned ones)." in text
+    assert "Load used, kg (default: the planned load)." in text
+    db = str(tmp_path / "m.db")
+    made = runner.invoke(
+        app, ["experiment", "new", "--preset", "curl-focus", "--e1rm-kg", "20", "--db", db]
+    )
+    assert made.exit_code == 0, made.output
+    done = runner.invoke(
+        app, ["experiment", "record", "1", "--set", "1", "--rating", "6", "--db", db]
+    )
+    assert done.exit_code == 0, done.output
+    assert ": 10 reps at 12 kg, " in done.output.splitlines()[0]

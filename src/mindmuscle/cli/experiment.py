@@ -162,8 +162,14 @@ def record(
         help="The file's channels (1-based number or name) and the design's muscles they "
         "recorded, e.g. 1=biceps, for a file whose channels are not named after them.",
     ),
-    reps: int | None = typer.Option(None, "--reps", help="Repetitions done (default from EMG)."),
-    load_kg: str | None = typer.Option(None, "--load", metavar="FLOAT", help="Load used, kg."),
+    reps: int | None = typer.Option(
+        None,
+        "--reps",
+        help="Repetitions done (default: those found in the EMG, else the planned ones).",
+    ),
+    load_kg: str | None = typer.Option(
+        None, "--load", metavar="FLOAT", help="Load used, kg (default: the planned load)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
     db: DbOption = None,
 ) -> None:
