@@ -54,10 +54,10 @@ def test_changed_load_and_reps_are_stored_and_nothing_is_made_up(page, server: S
     first = plan["exercises"][0]
     before = len(server.sets())
     play_set(page)
-    # Nothing pre-filled: the phone's count and the plan's load are offered beside the fields.
+    # Nothing pre-filled: the guided count and the plan's load are offered beside the fields.
     assert page.input_value("#reflect-reps") == ""
     assert page.input_value("#reflect-load") == ""
-    assert page.inner_text("#offer-reps") == f"Phone counted {first['reps'][1]}: use it"
+    assert page.inner_text("#offer-reps") == f"Guided count {first['reps'][1]}: use it"
     assert page.locator("input[name=target]:checked").count() == 0
     assert page.locator("input[name=rir]:checked").count() == 0
     # Save without a rating: the page asks for it beside the field, nothing is sent.
@@ -201,7 +201,7 @@ def test_reload_mid_set_waits_paused_at_the_rep_reached(page, server: Server) ->
     page.click("#btn-done-paused")
     page.wait_for_selector("#screen-reflect.on")
     assert page.input_value("#reflect-reps") == ""
-    counted = int(page.inner_text("#offer-reps").removeprefix("Phone counted ").split(":")[0])
+    counted = int(page.inner_text("#offer-reps").removeprefix("Guided count ").split(":")[0])
     assert counted >= reached
     assert page.errors == []
 
@@ -278,10 +278,10 @@ def test_reps_and_load_are_stored_only_once_the_lifter_gives_them(page, server: 
     planned_lb = round(float(first["load_kg"]) / LB, 2)  # type: ignore[arg-type]
     reps_hi = first["reps"][1]  # type: ignore[index]
     play_set(page)
-    # Both fields start empty; the phone's count and the plan's load are offered as what they are.
+    # Both fields start empty; the guided count and the plan's load are offered as what they are.
     assert page.input_value("#reflect-reps") == ""
     assert page.input_value("#reflect-load") == ""
-    assert page.inner_text("#offer-reps") == f"Phone counted {reps_hi}: use it"
+    assert page.inner_text("#offer-reps") == f"Guided count {reps_hi}: use it"
     assert page.inner_text("#offer-load-plan") == f"Plan {planned_lb:g} lb"
     assert not page.is_visible("#offer-load-last")  # nothing lifted yet
     # The rating alone does not make a set: Save is refused with one line per missing field.
@@ -291,7 +291,7 @@ def test_reps_and_load_are_stored_only_once_the_lifter_gives_them(page, server: 
     assert page.inner_text("#reflect-load-msg") == "Load is needed: type what you lifted."
     shot(page, "27-reflect-reps-and-load-needed")
     assert server.sets() == []
-    # The phone's count, tapped, is given; the load typed: 15 lb.
+    # The guided count, tapped, is given; the load typed: 15 lb.
     page.click("#offer-reps")
     assert page.input_value("#reflect-reps") == str(reps_hi)
     assert not page.is_visible("#offer-reps")

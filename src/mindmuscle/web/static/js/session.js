@@ -442,7 +442,7 @@ function renderMeasured(m) {
 }
 
 // ---------------------------------------------------------------- reflect
-// Reps and load start empty: only what the lifter types or taps is stored. The phone's count
+// Reps and load start empty: only what the lifter types or taps is stored. The guided count
 // of the set, the last load lifted and the plan's load are offered beside the fields, marked as
 // what they are, and count as given once tapped. The felt rating starts empty too: it is tapped,
 // or skipped on purpose (then stored as absent).
@@ -528,9 +528,10 @@ function renderHint() {
   $("reflect-hint").textContent = parts.join(" · ");
 }
 
-// What the phone offers for the empty fields: its own count of the set, the load of the last
-// set of this exercise, the plan's load. Each is a tap away and marked as what it is; a chip
-// whose value is already in its field steps aside.
+// What the phone offers for the empty fields: the guided count of the set (the repetitions the
+// metronome played, not a measurement: the phone's motion count is "Measured by your phone"),
+// the load of the last set of this exercise, the plan's load. Each is a tap away and marked as
+// what it is; a chip whose value is already in its field steps aside.
 function offers() {
   const p = presc();
   const r = state.reflect || {};
@@ -550,7 +551,7 @@ function renderOffers() {
     $(id).textContent = text;
     $(id).dataset.value = value === null ? "" : String(value);
   };
-  chip("offer-reps", o.counted, repsNow, `Phone counted ${o.counted}: use it`);
+  chip("offer-reps", o.counted, repsNow, `Guided count ${o.counted}: use it`);
   chip("offer-load-last", o.lastLoad, loadNow, `Last lifted ${o.lastLoad} ${units()}`);
   chip("offer-load-plan", o.planLoad, loadNow, `Plan ${o.planLoad} ${units()}`);
 }
