@@ -84,16 +84,40 @@ def start_server(tmp: Path, *, env_extra: dict[str, str] | None = None) -> Serve
     raise RuntimeError(f"the server did not answer within 90 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("e2e"))
-    yield srv
+def stop_server(srv: Server) -> None:
+    """Stop a server from :func:`start_server` (killed if it does not stop within 10 s)."""
     srv.http.close()
     srv.process.terminate()
     try:
         srv.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         srv.process.kill()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests of a module, which see each other's data."""
+    srv = start_server(tmp_path_factory.mktemp("e2e"))
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture()
+def fresh_server(tmp_path: Path) -> Iterator[Server]:
+    """A fresh server per test: each one starts at the first run, with an empty database."""
+    srv = start_server(tmp_path)
+    yield srv
+    stop_server(srv)
+
+
+@pytest.fixture()
+def server(request: pytest.FixtureRequest) -> Server:
+    """The server of a test (and of its ``page``): the module's shared one, or a fresh one per
+    test in a module marked ``fresh_server`` (``pytestmark = [..., pytest.mark.fresh_server]``).
+    A module may still define its own ``server`` (one filled with a history, say)."""
+    fresh = request.node.get_closest_marker("fresh_server") is not None
+    found: Server = request.getfixturevalue("fresh_server" if fresh else "shared_server")
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ import pytest
 
 from tests.e2e.conftest import PHONE, Server
 from tests.e2e.test_browser_flow import SPEED, rate_target, take_offers
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = """
 () => axe.run(document, { resultTypes: ["violations"] }).then((r) =>
@@ -25,7 +24,7 @@ SERIOUS = """
 """
 
 
-def test_every_page_and_state_has_no_serious_violation(browser, server: Server) -> None:  # noqa: F811
+def test_every_page_and_state_has_no_serious_violation(browser, server: Server) -> None:
     if not AXE.exists():
         pytest.skip(f"{AXE} is absent: run `npm ci --prefix tests/e2e` (CI does)")
     source = AXE.read_text()

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 FITNOTES = (
     "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
@@ -22,7 +21,7 @@ FITNOTES = (
 
 def test_a_workout_of_a_dates_only_log_shows_its_day_without_a_time(
     page,
-    server: Server,  # noqa: F811
+    server: Server,
     tmp_path: Path,
 ) -> None:
     token = server.http.get("/api/csrf").json()["token"]
@@ -43,7 +42,7 @@ def test_a_workout_of_a_dates_only_log_shows_its_day_without_a_time(
     assert page.errors == []
 
 
-def test_the_import_pages_toggles_are_44_px_targets(page, server: Server) -> None:  # noqa: F811
+def test_the_import_pages_toggles_are_44_px_targets(page, server: Server) -> None:
     page.goto("/import")
     summaries = page.locator("details > summary")
     assert summaries.count() >= 1

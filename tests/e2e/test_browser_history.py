@@ -7,12 +7,11 @@ import pytest
 
 from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import do_one_set, first_run_and_plan
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
-def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # noqa: F811
+def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:
     first_run_and_plan(page, server, screenshots=False)
     do_one_set(page, screenshots=False)
     page.wait_for_selector("#screen-rest.on, #screen-summary.on")
@@ -72,7 +71,7 @@ def test_history_edits_and_deletes_with_undo(page, server: Server) -> None:  # n
     assert page.errors == []
 
 
-def test_history_edits_focus_and_where_else_with_undo(page, server: Server) -> None:  # noqa: F811
+def test_history_edits_focus_and_where_else_with_undo(page, server: Server) -> None:
     from tests.e2e.test_browser_workout import look
 
     first_run_and_plan(page, server, screenshots=False)

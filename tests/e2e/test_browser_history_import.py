@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import look
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
-def _import(server: Server, token: str, path: Path, unit: str | None = None) -> None:  # noqa: F811
+def _import(server: Server, token: str, path: Path, unit: str | None = None) -> None:
     form = {"dry_run": "false"} | ({"unit": unit} if unit else {})
     r = server.http.post(
         "/api/import",
@@ -28,7 +27,7 @@ def _import(server: Server, token: str, path: Path, unit: str | None = None) -> 
 
 def test_history_shows_the_duration_of_imported_workouts(
     page,
-    server: Server,  # noqa: F811
+    server: Server,
     shared_data: Path,
 ) -> None:
     logs = shared_data / "logs"

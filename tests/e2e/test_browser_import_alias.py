@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server, shot
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import first_run
 from tests.test_import_alias_label import hevy_file
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
-def test_the_preview_labels_an_alias_as_an_alias(page, server: Server, tmp_path: Path) -> None:  # noqa: F811
+def test_the_preview_labels_an_alias_as_an_alias(page, server: Server, tmp_path: Path) -> None:
     first_run(page)
     page.goto("/import")
     page.wait_for_selector("body[data-ready='1']")

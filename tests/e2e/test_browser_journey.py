@@ -10,9 +10,8 @@ import pytest
 
 from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import SPEED, rate_target
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
 def e1rm_now(srv: Server, exercise_id: str) -> float | None:
@@ -24,7 +23,7 @@ def e1rm_now(srv: Server, exercise_id: str) -> float | None:
 
 def test_import_plan_lift_edit_and_progress_follows(
     page,
-    server: Server,  # noqa: F811
+    server: Server,
     shared_data: Path,
 ) -> None:
     export = shared_data / "logs" / "hevyconnect" / "workouts.csv"

@@ -4,16 +4,13 @@ that set stays as planned and the changes are kept as a note in one line, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import first_run_and_plan
 from tests.e2e.test_browser_rest_next import set_felt_in_forearms
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 # The coach's answer to a curl set rated 3 with the forearm flexors felt a lot.
 REASONS = (
@@ -21,16 +18,6 @@ REASONS = (
     "kg. Touch the target to keep the work there: Rest two fingers of your free hand on the "
     "middle of your biceps and curl once to feel it harden."
 )
-
-
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A fresh server per test: each one starts at the first run."""
-    srv = start_server(tmp_path)
-    yield srv
-    srv.http.close()
-    srv.process.terminate()
-    srv.process.wait(timeout=10)
 
 
 def offline_set_then_rest_over(page, server: Server) -> dict[str, object]:

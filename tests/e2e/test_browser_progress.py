@@ -9,13 +9,12 @@ import pytest
 
 from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import do_one_set
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 LB = 0.45359237
 
 
-def test_progress_is_light_and_in_the_lifters_units(page, server: Server) -> None:  # noqa: F811
+def test_progress_is_light_and_in_the_lifters_units(page, server: Server) -> None:
     page.goto("/first-run")
     page.locator("input[name=units][value=lb]").check(force=True)
     page.click("text=Start training")

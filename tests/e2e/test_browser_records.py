@@ -8,14 +8,13 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import look
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 LB = 0.45359237
 
 
-def _post_set(server: Server, token: str, reps: int, lb: float, day: int) -> None:  # noqa: F811
+def _post_set(server: Server, token: str, reps: int, lb: float, day: int) -> None:
     body = {
         "uuid": str(uuid.uuid4()),
         "exercise_id": "barbell_bench_press",
@@ -29,7 +28,7 @@ def _post_set(server: Server, token: str, reps: int, lb: float, day: int) -> Non
     assert r.status_code == 200, r.text
 
 
-def test_exercise_cards_show_records_and_recent_sets_in_pounds(page, server: Server) -> None:  # noqa: F811
+def test_exercise_cards_show_records_and_recent_sets_in_pounds(page, server: Server) -> None:
     token = server.http.get("/api/csrf").json()["token"]
     r = server.http.put("/api/profile", json={"units": "lb"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 200, r.text

@@ -4,16 +4,13 @@ back through the API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from mindmuscle.units import KG_PER_LB as LB
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import SPEED, first_run_and_plan, rate_target, take_offers
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 # Counts every tone the page starts and every vibration it asks for.
 COUNT_OUTPUTS = """
@@ -29,16 +26,6 @@ Object.defineProperty(navigator, "vibrate", {
   value: () => { window.__vibrations += 1; return true; },
 });
 """
-
-
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A fresh server per test: each one starts at the first run."""
-    srv = start_server(tmp_path)
-    yield srv
-    srv.http.close()
-    srv.process.terminate()
-    srv.process.wait(timeout=10)
 
 
 def play_set(page) -> None:

@@ -4,25 +4,12 @@ saved without network says when its changes come (and they come once it is synce
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot
 from tests.e2e.test_browser_flow import first_run_and_plan, rate_target
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A fresh server per test: each one starts at the first run."""
-    srv = start_server(tmp_path)
-    yield srv
-    srv.http.close()
-    srv.process.terminate()
-    srv.process.wait(timeout=10)
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
 def set_felt_in_forearms(page, *, reps: str = "10") -> None:

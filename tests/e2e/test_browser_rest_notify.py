@@ -14,10 +14,9 @@ import pytest
 
 from tests.e2e.conftest import PHONE, Server
 from tests.e2e.test_browser_flow import do_one_set, first_run_and_plan, rate_target, take_offers
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import look
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 PHONE_AUDIO_RULE = """
 (() => {
   const Real = window.AudioContext;
@@ -38,7 +37,7 @@ SHOWN = """() => navigator.serviceWorker.ready
 
 def test_rest_end_notifies_after_a_reload_and_a_tap_brings_sound_back(
     browser,
-    server: Server,  # noqa: F811
+    server: Server,
 ) -> None:
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
@@ -96,7 +95,7 @@ def test_rest_end_notifies_after_a_reload_and_a_tap_brings_sound_back(
     assert errors == []
 
 
-def test_the_first_rest_offers_notifications_once(page, server: Server) -> None:  # noqa: F811
+def test_the_first_rest_offers_notifications_once(page, server: Server) -> None:
     first_run_and_plan(page, server, screenshots=False)
     do_one_set(page, screenshots=False)
     page.wait_for_selector("#screen-rest.on")

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Server, shot
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
-def test_first_run_refuses_equipment_that_cannot_be_planned(page, server: Server) -> None:  # noqa: F811
+def test_first_run_refuses_equipment_that_cannot_be_planned(page, server: Server) -> None:
     page.goto("/first-run")
     page.fill("#dumbbell_min", "60")
     page.fill("#dumbbell_max", "2")
@@ -48,7 +47,7 @@ def test_first_run_refuses_equipment_that_cannot_be_planned(page, server: Server
     assert page.errors == []
 
 
-def test_settings_link_from_a_message_focuses_the_field(page, server: Server) -> None:  # noqa: F811
+def test_settings_link_from_a_message_focuses_the_field(page, server: Server) -> None:
     page.goto("/first-run")
     page.click("text=Start training")
     page.wait_for_url("**/today")
@@ -61,7 +60,7 @@ def test_settings_link_from_a_message_focuses_the_field(page, server: Server) ->
     assert page.errors == []
 
 
-def test_switching_units_keeps_the_equipment_typed_in_each(page, server: Server) -> None:  # noqa: F811
+def test_switching_units_keeps_the_equipment_typed_in_each(page, server: Server) -> None:
     page.goto("/first-run")
     page.fill("#plates", "20, 10, 5")
     page.fill("#dumbbell_max", "36")

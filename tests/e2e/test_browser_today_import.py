@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 from tests.e2e.test_browser_workout import first_run, look
 from tests.test_plan_imported import NOW, OLDER, _hevy
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
-def test_today_plans_from_an_imported_log(page, server: Server, tmp_path: Path) -> None:  # noqa: F811
+def test_today_plans_from_an_imported_log(page, server: Server, tmp_path: Path) -> None:
     # The synthetic export of the service tests, its workouts 14 and 7 days before today.
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     export = _hevy(tmp_path / "hevy.csv", {now - (NOW - at): rows for at, rows in OLDER.items()})

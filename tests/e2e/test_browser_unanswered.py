@@ -5,24 +5,12 @@ values are read back from the server's SQLite database."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A fresh server per test (the page fixture uses it): each one starts at the first run."""
-    srv = start_server(tmp_path)
-    yield srv
-    srv.http.close()
-    srv.process.terminate()
-    srv.process.wait(timeout=10)
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 
 
 def rows(server: Server, sql: str) -> list[tuple[object, ...]]:

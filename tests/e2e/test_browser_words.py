@@ -8,13 +8,12 @@ import re
 import pytest
 
 from tests.e2e.conftest import Server, shot
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 AN_ID = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # pec_sternal, dumbbell_biceps_curl
 
 
-def test_pages_show_names_not_ids_and_the_drill_hides_the_tabs(page, server: Server) -> None:  # noqa: F811
+def test_pages_show_names_not_ids_and_the_drill_hides_the_tabs(page, server: Server) -> None:
     page.goto("/first-run")
     page.click("text=Start training")
     page.wait_for_url("**/today")

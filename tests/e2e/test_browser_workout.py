@@ -14,9 +14,8 @@ import pytest
 
 from tests.e2e.conftest import Server
 from tests.e2e.test_browser_flow import SPEED, rate_target, take_offers
-from tests.e2e.test_browser_reflection import server  # noqa: F401  (a fresh server per test)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_server]  # a fresh server per test
 SHOTS = os.environ.get("MINDMUSCLE_SHOTS")  # a folder: screenshots at 390x844 and 1280x800
 
 
@@ -47,7 +46,7 @@ def pick(page, exercise_id: str, search: str | None = None) -> None:
     page.wait_for_selector("#pick-sheet:not([open])", state="attached")
 
 
-def test_routines_are_made_changed_deleted_with_undo_and_started(page, server: Server) -> None:  # noqa: F811
+def test_routines_are_made_changed_deleted_with_undo_and_started(page, server: Server) -> None:
     first_run(page)
     page.goto("/routines")
     page.wait_for_function("document.body.dataset.ready === '1'")
@@ -133,7 +132,7 @@ def test_routines_are_made_changed_deleted_with_undo_and_started(page, server: S
 
 def test_an_empty_workout_is_built_changed_mid_workout_and_saved_as_a_routine(
     page,
-    server: Server,  # noqa: F811
+    server: Server,
 ) -> None:
     first_run(page)
     page.click("#start-empty")
