@@ -278,7 +278,7 @@ def test_a_set_for_another_session_is_404(client: TestClient) -> None:
         "No workout with id 999. The History page lists your workouts (GET /api/sessions)."
     )
     assert client.get("/api/sets/12345").json()["message"] == (
-        "No set with id '12345'. The History page lists your sets (GET /api/sets gives their ids)."
+        "No set with id 12345. The History page lists your sets (GET /api/sets gives their ids)."
     )
 
 
