@@ -4,13 +4,12 @@ lists the relations and the body map marks the muscle whose feeling and EMG disa
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot, start_server, stop_server
 from tests.test_felt_display import build_history
 
 pytestmark = pytest.mark.browser
@@ -29,12 +28,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     build_history(Path(tmp / "e2e.db")).close()
     srv = start_server(tmp)
     yield srv
-    srv.http.close()
-    srv.process.terminate()
-    try:
-        srv.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.process.kill()
+    stop_server(srv)
 
 
 def test_progress_marks_the_disagreeing_muscle_and_lists_relations(page, server: Server) -> None:

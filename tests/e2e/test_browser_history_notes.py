@@ -3,14 +3,12 @@ slipped") and an imported set's notes, as written, under the set."""
 
 from __future__ import annotations
 
-import subprocess
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot
 
 pytestmark = pytest.mark.browser
 
@@ -19,18 +17,6 @@ STRONG = (
     "Workout Notes,RPE\n"
     "2024-01-05 10:00:00,Push,1h 2m,Bench Press (Barbell),1,60,8,0,0,=paused at the chest,,\n"
 )
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("e2e-history-notes"))
-    yield srv
-    srv.http.close()
-    srv.process.terminate()
-    try:
-        srv.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.process.kill()
 
 
 def test_history_shows_each_sets_note(page, server: Server) -> None:

@@ -13,7 +13,6 @@ Each state is photographed at 390x844 (phone) and 1280x800 (desktop).
 from __future__ import annotations
 
 import re
-import subprocess
 import threading
 import time
 import uuid
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot, start_server, stop_server
 from tests.e2e.test_browser_flow import first_run_and_plan, rate_target, take_offers
 
 pytestmark = pytest.mark.browser
@@ -52,12 +51,7 @@ def _needs(module: str) -> None:
 
 
 def _stop(srv: Server) -> None:
-    srv.http.close()
-    srv.process.terminate()
-    try:
-        srv.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.process.kill()
+    stop_server(srv)
 
 
 def _both_sizes(page: Any, name: str) -> None:

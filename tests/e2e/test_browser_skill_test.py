@@ -4,7 +4,6 @@ words and a countdown but never the level, its result, and the history growing b
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from mindmuscle.experiments.skill_test import SkillTestScore, TargetScore
 from mindmuscle.services.live import CalibrationView, save_calibrations
 from mindmuscle.services.skill_tests import SkillTestRun, save_skill_test
 from mindmuscle.store import LOCAL_USER_ID, CalibrationCreate, open_database
-from tests.e2e.conftest import PHONE, Server, shot, start_server
+from tests.e2e.conftest import PHONE, Server, shot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -47,12 +46,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         tmp, env_extra={"MINDMUSCLE_LIVE_SOURCE": "synthetic", "MINDMUSCLE_LIVE_MAP": "1=biceps"}
     )
     yield srv
-    srv.http.close()
-    srv.process.terminate()
-    try:
-        srv.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.process.kill()
+    stop_server(srv)
 
 
 def test_the_connection_test_page_runs_a_test_and_shows_it_over_weeks(

@@ -3,13 +3,12 @@ the next set asks for and the load they record are in lb on the page, and stored
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, shot, start_server
+from tests.e2e.conftest import Server, shot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     assert r.status_code == 200, r.text
     yield srv
-    srv.http.close()
-    srv.process.terminate()
-    try:
-        srv.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.process.kill()
+    stop_server(srv)
 
 
 def test_an_experiment_in_pounds(page, server: Server) -> None:

@@ -31,7 +31,27 @@ from mindmuscle.signals.motion import MotionAnalysis
 from mindmuscle.signals.motion.evaluation import CountScore
 from mindmuscle.store import LOCAL_USER_ID
 
-__all__ = ["motion_app"]
+__all__ = ["FormatOption", "RateOption", "UnitsOption", "checked_units", "motion_app"]
+
+
+FormatOption = Annotated[str, typer.Option("--format", help=f"File format: {'|'.join(FORMATS)}.")]
+RateOption = Annotated[
+    float | None, typer.Option("--rate", help="Sampling rate in Hz, for files without time.")
+]
+UnitsOption = Annotated[
+    str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
+]
+
+
+def checked_units(units: str | None) -> AccelUnits | None:
+    """The ``--units`` given, or one line saying what is allowed."""
+    if units is None:
+        return None
+    if units == "g":
+        return "g"
+    if units == "ms2":
+        return "ms2"
+    raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
 
 
 class _AnalyseByDefault(TyperGroup):
@@ -89,19 +109,12 @@ def _print(analysis: MotionAnalysis) -> None:
 )
 def motion_command(
     file: Annotated[Path, typer.Argument(help="Recording: CSV, MetaMotion CSV, FIT or JSON.")],
-    fmt: Annotated[
-        str, typer.Option("--format", help=f"File format: {'|'.join(FORMATS)}.")
-    ] = "auto",
+    fmt: FormatOption = "auto",
     exercise: Annotated[
         str | None, typer.Option("--exercise", help="Catalogue exercise id (labels phases).")
     ] = None,
-    rate: Annotated[
-        float | None,
-        typer.Option("--rate", help="Sampling rate in Hz, for files without time."),
-    ] = None,
-    units: Annotated[
-        str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
-    ] = None,
+    rate: RateOption = None,
+    units: UnitsOption = None,
     tempo: Annotated[
         str | None,
         typer.Option(
@@ -125,11 +138,9 @@ def motion_command(
 ) -> None:
     """Count repetitions, time their phases and check the tempo of one recorded set."""
     check_rate(rate)
-    if units is not None and units not in ("g", "ms2"):
-        raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
+    accel_units = checked_units(units)
     if plot is not None and plot.suffix.lower() not in (".png", ".html"):
         raise InvalidInputError(f"--plot {plot} must end in .png or .html.")
-    accel_units: AccelUnits | None = "g" if units == "g" else "ms2" if units == "ms2" else None
     analysis, trace = analyze_file_trace(
         file,
         fmt=fmt,

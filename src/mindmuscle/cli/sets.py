@@ -23,10 +23,10 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, check_rate, console, load_option, reps_option
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.history import took
+from mindmuscle.cli.motion import FormatOption, RateOption, UnitsOption, checked_units
 from mindmuscle.cli.session import _parse_ratings
 from mindmuscle.coach.limits import felt_text, range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
-from mindmuscle.io.motion import FORMATS, AccelUnits
 from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
 from mindmuscle.services import motion as motion_service
@@ -299,24 +299,16 @@ def motion(
         Path,
         typer.Argument(help="The set's motion: a watch or sensor file `mindmuscle motion` reads."),
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", help=f"File format: {'|'.join(FORMATS)}.")
-    ] = "auto",
-    rate: Annotated[
-        float | None, typer.Option("--rate", help="Sampling rate in Hz, for files without time.")
-    ] = None,
-    units: Annotated[
-        str | None, typer.Option("--units", help="Acceleration units: g or ms2 (default: detect).")
-    ] = None,
+    fmt: FormatOption = "auto",
+    rate: RateOption = None,
+    units: UnitsOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Store a motion recording with a logged set: its count is scored against the reps you
     confirmed (`mindmuscle motion evaluate`) and learns your usual cadence."""
     check_rate(rate)
-    if units is not None and units not in ("g", "ms2"):
-        raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
-    accel_units: AccelUnits | None = "g" if units == "g" else "ms2" if units == "ms2" else None
+    accel_units = checked_units(units)
     database, _units, catalog = _context(db)
     try:
         stored = motion_service.store_set_motion_file(

@@ -385,6 +385,16 @@ def reanalyse(recording_id: Id, body: ChannelsIn, ctx: Ctx, user: User) -> emg_s
 
 # ---------------------------------------------------------------- motion files
 MotionFormatName = Literal["auto", "watch", "csv", "metamotion", "muvr", "fit", "json"]
+MotionUpload = Annotated[
+    UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
+]
+MotionFormatForm = Annotated[
+    MotionFormatName, Form(description="auto decides from the name and the header.")
+]
+AccelUnitsForm = Annotated[
+    Literal["g", "ms2"] | None,
+    Form(description="Acceleration units, for a file whose gravity cannot tell them."),
+]
 
 
 class MotionFileOut(BaseModel):
@@ -408,20 +418,13 @@ def analyse_motion_file(
     ctx: Ctx,
     user: User,
     catalog: UserCatalog,
-    file: Annotated[
-        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
-    ],
+    file: MotionUpload,
     exercise_id: Annotated[
         str | None,
         Form(**EXERCISE_ID.bounds("The exercise: concentric direction and alternating sides.")),
     ] = None,
-    format: Annotated[
-        MotionFormatName, Form(description="auto decides from the name and the header.")
-    ] = "auto",
-    units: Annotated[
-        Literal["g", "ms2"] | None,
-        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
-    ] = None,
+    format: MotionFormatForm = "auto",
+    units: AccelUnitsForm = None,
 ) -> MotionFileOut:
     """Count the repetitions of a motion file, time their phases and find the set in it, with
     the figure of ``mindmuscle motion FILE --plot OUT.html``. Nothing is stored."""
@@ -475,16 +478,9 @@ def store_set_motion(
     ctx: Ctx,
     user: User,
     catalog: UserCatalog,
-    file: Annotated[
-        UploadFile, File(description="Motion recording: watch, MetaMotion, muvr CSV, FIT, JSON.")
-    ],
-    format: Annotated[
-        MotionFormatName, Form(description="auto decides from the name and the header.")
-    ] = "auto",
-    units: Annotated[
-        Literal["g", "ms2"] | None,
-        Form(description="Acceleration units, for a file whose gravity cannot tell them."),
-    ] = None,
+    file: MotionUpload,
+    format: MotionFormatForm = "auto",
+    units: AccelUnitsForm = None,
 ) -> SetMotionOut:
     """Store a watch's or sensor's motion recording with a logged set (the file and its
     samples), counted as the set loop counts the phone's: ``mindmuscle motion evaluate`` then
