@@ -112,6 +112,11 @@ def parse_set(fields: Mapping[str, Any]) -> SetInput:
         raise range_errors(exc.errors())[0] from None
 
 
+def _minute(when: datetime) -> str:
+    """A time as a message shows it: to the minute, in UTC ("2026-12-09 16:43 UTC")."""
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
@@ -180,7 +185,7 @@ def check_set(
     if _aware(data.performed_at) > latest:
         raise OutOfRangeError(
             "performed_at",
-            data.performed_at.isoformat(),
-            f"a set can be dated at most a day ahead of now (up to {latest.isoformat()})",
+            _minute(_aware(data.performed_at)),
+            f"a set can be dated at most a day ahead of now (up to {_minute(latest)})",
         )
     return data

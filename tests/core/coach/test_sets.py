@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -109,6 +109,12 @@ def test_a_set_may_be_dated_a_day_ahead_but_no_more() -> None:
     with pytest.raises(OutOfRangeError, match="at most a day ahead of now") as info:
         check_set(late, catalog=CATALOG, now=NOW)
     assert info.value.field == "performed_at"
+    # Both times to the minute, in UTC, not as a timestamp with microseconds.
+    ahead, latest = (NOW + day + timedelta(seconds=1)), NOW + day
+    assert str(info.value) == (
+        f"performed_at '{ahead.astimezone(UTC):%Y-%m-%d %H:%M} UTC' is not allowed: a set can be "
+        f"dated at most a day ahead of now (up to {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC)."
+    )
 
 
 UUID_WORDS = "a set's uuid must be a UUID of 36 characters (8-4-4-4-12 hexadecimal digits)"
