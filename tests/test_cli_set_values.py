@@ -100,3 +100,30 @@ def test_the_equals_form_and_a_good_load_in_pounds(env: dict[str, str]) -> None:
     result = CliRunner().invoke(app, [*EDIT, "--units", "lb", "--load", "22.5", "--json"], env=env)
     assert result.exit_code == 0, result.output
     assert '"load_kg": 10.205828325' in result.output
+
+
+RATING_LINE = "a rating must be a whole number from 0 to 10"
+RIR_LINE = "the reps in reserve must be a whole number from 0 to 10"
+
+
+@pytest.mark.parametrize("value", ["11", "-1", "abc", "7.5"])
+@pytest.mark.parametrize(
+    ("command", "option", "allowed", "path"),
+    [
+        ([*LOG[:2], "--reps", "8"], "--rating", RATING_LINE, "mindmuscle log"),
+        (EDIT, "--rating", RATING_LINE, "mindmuscle set edit"),
+        (EDIT, "--rir", RIR_LINE, "mindmuscle set edit"),
+        (RECORD[:5], "--rating", RATING_LINE, "mindmuscle experiment record"),
+    ],
+    ids=["log-rating", "set-edit-rating", "set-edit-rir", "experiment-record-rating"],
+)
+def test_a_bad_rating_exits_2_with_the_set_models_line_everywhere(
+    env: dict[str, str], command: list[str], option: str, allowed: str, path: str, value: str
+) -> None:
+    before = _run(env, ["history", "--json"])
+    code, line = _run(env, [*command, option, value])
+    assert (code, line) == (
+        2,
+        f"Error: {option} {value} is not allowed: {allowed}. See '{path} --help'.",
+    )
+    assert _run(env, ["history", "--json"]) == before

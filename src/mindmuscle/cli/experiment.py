@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from mindmuscle.cli._app import DbOption, app, load_option, reps_option
-from mindmuscle.coach.limits import felt_text
+from mindmuscle.coach.limits import RATING, felt_text
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
 from mindmuscle.experiments.stats import MIN_N
@@ -145,7 +145,13 @@ def status(
 def record(
     experiment_id: int = typer.Argument(..., help="Experiment id."),
     set_number: int = typer.Option(..., "--set", help="Planned set number (from 1)."),
-    rating: int = typer.Option(..., "--rating", help="Target rating 0-10: how strongly felt."),
+    rating: int = typer.Option(
+        ...,
+        "--rating",
+        min=int(RATING.low),
+        max=int(RATING.high),
+        help="Target rating 0-10: how strongly felt.",
+    ),
     emg: Path | None = typer.Option(
         None, "--emg", help="EMG file of the set (CSV, EDF/BDF, XDF); channels named as designed."
     ),

@@ -25,7 +25,7 @@ from mindmuscle.cli._db import open_existing
 from mindmuscle.cli.history import took
 from mindmuscle.cli.motion import FormatOption, RateOption, UnitsOption, checked_units
 from mindmuscle.cli.session import _parse_ratings
-from mindmuscle.coach.limits import felt_text, range_errors
+from mindmuscle.coach.limits import RATING, REPS_IN_RESERVE, felt_text, range_errors
 from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted
 from mindmuscle.services import emg_sets
 from mindmuscle.services import history as history_service
@@ -351,9 +351,19 @@ def edit(
         str | None, typer.Option(metavar="FLOAT", help="Load in your units (0: body weight).")
     ] = None,
     units: Annotated[str | None, typer.Option(help="Units of --load (default: profile).")] = None,
-    rir: Annotated[int | None, typer.Option(help="Reps in reserve, 0-10.")] = None,
+    rir: Annotated[
+        int | None,
+        typer.Option(
+            min=int(REPS_IN_RESERVE.low), max=int(REPS_IN_RESERVE.high), help="Reps in reserve."
+        ),
+    ] = None,
     rating: Annotated[
-        int | None, typer.Option(help="How strongly the target was felt, 0-10.")
+        int | None,
+        typer.Option(
+            min=int(RATING.low),
+            max=int(RATING.high),
+            help="How strongly the target was felt, 0-10.",
+        ),
     ] = None,
     elsewhere: Annotated[
         list[str] | None,
