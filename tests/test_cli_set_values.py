@@ -4,6 +4,9 @@ set model catches it; and nothing is stored."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -127,3 +130,33 @@ def test_a_bad_rating_exits_2_with_the_set_models_line_everywhere(
         f"Error: {option} {value} is not allowed: {allowed}. See '{path} --help'.",
     )
     assert _run(env, ["history", "--json"]) == before
+
+
+def test_experiment_commands_take_and_show_loads_in_the_lifters_unit(tmp_path: Path) -> None:
+    env = {"MINDMUSCLE_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == 0, (args, result.output)
+        return result.output
+
+    run("init", "--units", "lb", "--no-input")
+    out = run("experiment", "new", "--preset", "curl-focus", "--seed", "3", "--e1rm", "45")
+    # 60% of 45 lb (20.41 kg) is 12.25 kg as the design rounds it: shown in pounds.
+    assert "Next: set 1 of 10, external, 60% e1RM (27.01 lb), 10 reps" in out
+    design = json.loads(run("experiment", "status", "1", "--json"))["design"]
+    assert design["e1rm_kg"] == pytest.approx(20.41165665)
+    # The older --e1rm-kg still works for scripts, in kilograms.
+    out = run("experiment", "new", "--preset", "curl-focus", "--seed", "3", "--e1rm-kg", "20")
+    assert "(26.46 lb)" in out
+    out = run("experiment", "record", "1", "--set", "1", "--rating", "6", "--load", "25")
+    assert "Recorded set 1 (external): 10 reps at 25 lb, target felt 6/10" in out
+    rec = json.loads(run("experiment", "status", "1", "--json"))["sets"][0]
+    assert rec["done"] is True
+    code, line = _run(env, ["experiment", "new", "--preset", "curl-focus", "--e1rm", "4000"])
+    assert (code, line) == (
+        2,
+        "Error: --e1rm 4000 is not allowed: an e1RM must be a finite number above 0 and at "
+        "most 1500 kg (0 to 3306.9 lb). See 'mindmuscle experiment new --help'.",
+    )

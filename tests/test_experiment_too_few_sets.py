@@ -38,7 +38,7 @@ def test_record_says_what_it_stores_without_reps_or_load(tmp_path: Path) -> None
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())
     assert "Repetitions done (default: those found in the EMG, else the planned ones)." in text
-    assert "Load used, kg (default: the planned load)." in text
+    assert "Load used, in your units (default: the planned load)." in text
     db = str(tmp_path / "m.db")
     made = runner.invoke(
         app, ["experiment", "new", "--preset", "curl-focus", "--e1rm-kg", "20", "--db", db]

@@ -44,6 +44,7 @@ __all__ = [
     "err_console",
     "load_all_commands",
     "load_option",
+    "mass_option",
     "reps_option",
 ]
 
@@ -214,7 +215,15 @@ def load_option(value: str | float, unit: MassUnit, option: str = "--load") -> f
     with the range in the lifter's unit. The option is read as text for that reason: a number
     the type checker refused would be worded without the unit.
     """
-    from mindmuscle.coach.limits import LOAD_KG, check_mass
+    from mindmuscle.coach.limits import LOAD_KG
+
+    return mass_option(LOAD_KG, value, unit, option)
+
+
+def mass_option(limit: Limit, value: str | float, unit: MassUnit, option: str) -> float:
+    """A mass typed in ``unit`` (a load, an e1RM) as kilograms, if ``limit`` allows it (else
+    exit 2, in the limit's words with its range in ``unit``), as :func:`load_option`."""
+    from mindmuscle.coach.limits import check_mass
     from mindmuscle.errors import OutOfRangeError
 
     try:
@@ -222,7 +231,7 @@ def load_option(value: str | float, unit: MassUnit, option: str = "--load") -> f
     except ValueError:
         number = float("nan")  # refused below, worded with what was typed
     try:
-        return check_mass(LOAD_KG, option, number, unit)
+        return check_mass(limit, option, number, unit)
     except OutOfRangeError as exc:
         raise OptionValueError(option, exc, str(value) if isinstance(value, str) else None) from exc
 

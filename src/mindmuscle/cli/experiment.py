@@ -8,15 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer import _click
 
-from mindmuscle.cli._app import DbOption, app, load_option, reps_option
-from mindmuscle.coach.limits import RATING, felt_text
+from mindmuscle.cli._app import DbOption, app, load_option, mass_option, reps_option
+from mindmuscle.coach.limits import E1RM_KG, RATING, felt_text
+from mindmuscle.coach.loads import format_load
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.experiments import comparison_label
 from mindmuscle.experiments.stats import MIN_N
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
-from mindmuscle.store import LOCAL_USER_ID, open_database
+from mindmuscle.services.profile import get_profile
+from mindmuscle.store import LOCAL_USER_ID, Database, open_database
+from mindmuscle.units import MassUnit, parse_unit
 
 experiment_app = typer.Typer(
     help="Focus experiments: design, run set by set with EMG, analyse into a report.",
@@ -38,7 +42,12 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _show_next(info: svc.ExperimentInfo) -> None:
+def _unit(database: Database, units: str | None) -> MassUnit:
+    """The unit of loads typed and shown: ``--units``, else the lifter's profile, as for `log`."""
+    return parse_unit(units) if units else get_profile(db=database, user_id=LOCAL_USER_ID).units
+
+
+def _show_next(info: svc.ExperimentInfo, unit: MassUnit) -> None:
     nxt = info.next_set
     if nxt is None:
         typer.echo(
@@ -46,7 +55,9 @@ def _show_next(info: svc.ExperimentInfo) -> None:
             f"{info.id} --report report.html`."
         )
         return
-    load = f"{nxt.load_pct_e1rm:g}% e1RM" + (f" ({nxt.load_kg:g} kg)" if nxt.load_kg else "")
+    load = f"{nxt.load_pct_e1rm:g}% e1RM" + (
+        f" ({format_load(nxt.load_kg, unit)})" if nxt.load_kg else ""
+    )
     cue = f"cue: {nxt.cue}" if nxt.cue else "no cue (uncued control set: say nothing)"
     typer.echo(
         f"Next: set {nxt.number} of {len(info.sets)}, {nxt.condition}, {load}, "
@@ -72,14 +83,33 @@ def new(
     seed: int | None = typer.Option(
         None, "--seed", help="Seed of the randomised order (default: drawn and recorded)."
     ),
-    e1rm_kg: float | None = typer.Option(
-        None, "--e1rm-kg", help="Estimated 1RM in kg, to show every set's load in kg."
+    e1rm: str | None = typer.Option(
+        None,
+        "--e1rm",
+        metavar="FLOAT",
+        help="Estimated 1RM in your units, to show every set's load in them.",
+    ),
+    e1rm_kg: str | None = typer.Option(
+        None, "--e1rm-kg", metavar="FLOAT", hidden=True, help="Estimated 1RM in kg (older name)."
+    ),
+    units: str | None = typer.Option(
+        None, "--units", help="Units of --e1rm and of the loads shown (default: profile)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
     db: DbOption = None,
 ) -> None:
     """Design an experiment and store it with its randomised, counterbalanced order."""
+    if e1rm is not None and e1rm_kg is not None:
+        raise _click.exceptions.UsageError(
+            "give the e1RM once: --e1rm in your units (or --e1rm-kg in kg), not both"
+        )
     database = open_database(db)
+    unit = _unit(database, units)
+    e1rm_in_kg = None
+    if e1rm is not None:
+        e1rm_in_kg = mass_option(E1RM_KG, e1rm, unit, "--e1rm")
+    elif e1rm_kg is not None:
+        e1rm_in_kg = mass_option(E1RM_KG, e1rm_kg, "kg", "--e1rm-kg")
     info = svc.new_experiment(
         db=database,
         user_id=LOCAL_USER_ID,
@@ -89,7 +119,7 @@ def new(
         loads_pct_e1rm=_floats(loads, "Loads") if loads is not None else None,
         sets_per_condition=sets_per_condition,
         seed=seed,
-        e1rm_kg=e1rm_kg,
+        e1rm_kg=e1rm_in_kg,
     )
     if as_json:
         _print_json(info.model_dump(mode="json"))
@@ -107,7 +137,7 @@ def new(
             f"test is possible; they need {MIN_N} sets of each condition at a load, or "
             f"{MIN_N} loads."
         )
-    _show_next(info)
+    _show_next(info, unit)
 
 
 @experiment_app.command("status")
@@ -117,9 +147,8 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Which sets are done, and the next one with its cue and load."""
-    info = svc.experiment_status(
-        db=open_database(db), user_id=LOCAL_USER_ID, experiment_id=experiment_id
-    )
+    database = open_database(db)
+    info = svc.experiment_status(db=database, user_id=LOCAL_USER_ID, experiment_id=experiment_id)
     if as_json:
         nxt = info.next_set
         _print_json(
@@ -138,7 +167,7 @@ def status(
         mark = "x" if s.done else " "
         cue = s.cue or "(no cue)"
         typer.echo(f" [{mark}] {s.number:>2}  {s.load_pct_e1rm:>5g}%  {s.condition:<10} {cue}")
-    _show_next(info)
+    _show_next(info, _unit(database, None))
 
 
 @experiment_app.command("record")
@@ -173,14 +202,21 @@ def record(
         "--reps",
         help="Repetitions done (default: those found in the EMG, else the planned ones).",
     ),
-    load_kg: str | None = typer.Option(
-        None, "--load", metavar="FLOAT", help="Load used, kg (default: the planned load)."
+    load: str | None = typer.Option(
+        None,
+        "--load",
+        metavar="FLOAT",
+        help="Load used, in your units (default: the planned load).",
+    ),
+    units: str | None = typer.Option(
+        None, "--units", help="Units of --load and of the loads shown (default: profile)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what was stored as JSON."),
     db: DbOption = None,
 ) -> None:
     """Record one experiment set with its rating and EMG file."""
     database = open_database(db)
+    unit = _unit(database, units)
     rec = svc.record_experiment_set(
         db=database,
         user_id=LOCAL_USER_ID,
@@ -192,19 +228,21 @@ def record(
         sfreq_hz=rate_hz,
         mvc_path=mvc,
         reps=None if reps is None else reps_option(reps),
-        load_kg=None if load_kg is None else load_option(load_kg, "kg"),
+        load_kg=None if load is None else load_option(load, unit),
         channel_map=channel_map,
     )
     if as_json:
         _print_json(rec.model_dump(mode="json"))
         return
     typer.echo(
-        f"Recorded set {rec.number} ({rec.condition}): {rec.reps} reps at {rec.load_kg:g} kg, "
+        f"Recorded set {rec.number} ({rec.condition}): {rec.reps} reps at "
+        f"{format_load(rec.load_kg, unit)}, "
         f"target {felt_text(rec.target_rating)}"
         + (f", {rec.emg_reps} EMG repetitions" if emg is not None else "")
     )
     _show_next(
-        svc.experiment_status(db=database, user_id=LOCAL_USER_ID, experiment_id=experiment_id)
+        svc.experiment_status(db=database, user_id=LOCAL_USER_ID, experiment_id=experiment_id),
+        unit,
     )
 
 
