@@ -133,7 +133,40 @@ def test_every_table_of_the_api_exists(db: Database) -> None:
         "calibrations",
         "set_emg",
         "skill_tests",
+        "coach_clients",
     }
+
+
+def test_a_lifter_has_at_most_one_coach_and_outlives_them(db: Database) -> None:
+    with db.session() as s:
+        ben = repo.create_user(session=s, name="ben", password_hash="x")
+        ann = repo.create_user(session=s, name="ann", password_hash="x")
+        alex = repo.create_user(session=s, name="alex", password_hash="x")
+        sam = repo.create_user(session=s, name="sam", password_hash="x")
+        ben.is_admin = ann.is_admin = True
+        ids = {u.name: u.id for u in (ben, ann, alex, sam)}
+    with db.session() as s:
+        repo.set_coach(session=s, client_id=ids["sam"], coach_id=ids["ben"], now=T0)
+        repo.set_coach(session=s, client_id=ids["alex"], coach_id=ids["ben"], now=T0)
+    with db.session() as s:
+        # Assigning again moves the client: one coach at a time.
+        repo.set_coach(session=s, client_id=ids["sam"], coach_id=ids["ann"], now=T0)
+    with db.session(readonly=True) as s:
+        assert [u.name for u in repo.list_clients(session=s, coach_id=ids["ben"])] == ["alex"]
+        assert [u.name for u in repo.list_clients(session=s, coach_id=ids["ann"])] == ["sam"]
+        coach = repo.coach_of(session=s, client_id=ids["sam"])
+        assert coach is not None and coach.name == "ann"
+        assert repo.coach_of(session=s, client_id=ids["ben"]) is None
+    with db.session() as s:
+        repo.delete_user(session=s, user_id=ids["ann"])
+    with db.session(readonly=True) as s:
+        # sam stays, a client of no coach.
+        assert repo.get_user(session=s, user_id=ids["sam"]).name == "sam"
+        assert repo.coach_of(session=s, client_id=ids["sam"]) is None
+    with db.session() as s:
+        repo.set_coach(session=s, client_id=ids["alex"], coach_id=None, now=T0)
+    with db.session(readonly=True) as s:
+        assert repo.list_clients(session=s, coach_id=ids["ben"]) == []
 
 
 def test_calibrations_keep_every_placement_and_give_the_newest(db: Database) -> None:

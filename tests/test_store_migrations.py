@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from typer.testing import CliRunner
 
 from mindmuscle.cli import app
+from mindmuscle.errors import NotAllowedError
 from mindmuscle.store import open_database, repo
 from mindmuscle.store.engine import _alembic_config, _head_revision
 
@@ -216,3 +217,54 @@ def test_own_exercises_whose_kind_was_guessed_become_unknown(backend: str, tmp_p
         assert kinds() == guessed
         _cards_at(url, "0012")
         assert kinds() == upgraded
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_existing_lifters_become_clients_of_no_coach(backend: str, tmp_path: Path) -> None:
+    """0013: an admin and a lifter of an earlier version keep their accounts and sets; the
+    lifter is nobody's client, so the admin gains nothing over them until the owner assigns."""
+    from mindmuscle.services import accounts
+    from tests.test_store import make_url
+
+    for url in make_url(backend, tmp_path):
+        _cards_at(url, "0012")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for user_id, name, admin in ((1, "local", False), (2, "ben", True), (3, "alex", False)):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, name, created_at, is_admin, password_hash) "
+                        "VALUES (:i, :n, '2026-03-01 09:00:00', :a, 'h')"
+                    ),
+                    {"i": user_id, "n": name, "a": admin},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO sets (id, user_id, uuid, exercise_id, performed_at, load_kg, "
+                    "reps, set_type, source, notes) VALUES (3, 3, 'u-1', 'barbell_curl', "
+                    "'2026-03-01 10:05:00', 30, 10, 'working', 'log', 'alex''s')"
+                )
+            )
+        engine.dispose()
+        _cards_at(url, "0013")
+        db = open_database(url)
+        try:
+            with db.session(readonly=True) as s:
+                assert [u.name for u in repo.list_users(session=s)] == ["alex", "ben", "local"]
+                assert repo.list_clients(session=s, coach_id=2) == []
+                assert repo.coach_of(session=s, client_id=3) is None
+                assert [r.notes for r in repo.list_sets(session=s, user_id=3)] == ["alex's"]
+            with pytest.raises(NotAllowedError, match="'alex' is not one of your clients"):
+                accounts.admin_remove_user(db=db, admin_id=2, name="alex")
+            accounts.assign_client(db=db, client="alex", coach="ben")
+            assert accounts.client_names(db=db, coach_id=2) == ["alex"]
+        finally:
+            db.close()
+        _cards_at(url, "0012", down=True)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
+            assert conn.execute(text("SELECT count(*) FROM sets")).scalar() == 1
+        tables = inspect(engine).get_table_names()
+        engine.dispose()
+        assert "coach_clients" not in tables

@@ -1,7 +1,9 @@
 """``mindmuscle user``: the accounts of a server open to the network (a coach's team).
 
-Each user sees only their own data. Passwords come from standard input (``--password-stdin``)
-so a set-up script can run without a terminal, or from a hidden prompt in a terminal.
+Each user sees only their own data. A coach is an admin, and manages in the web app the accounts
+of their own clients; the terminal is the server's owner: it manages every account and assigns
+each lifter to a coach. Passwords come from standard input (``--password-stdin``) so a set-up
+script can run without a terminal, or from a hidden prompt in a terminal.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from mindmuscle.store import open_database
 __all__ = ["user_app"]
 
 user_app = typer.Typer(
-    help="Accounts of the web app when it is open to the network: add, passwd, list, remove.",
+    help="Accounts of the web app when it is open to the network: add, passwd, list, remove, "
+    "and which coach (an admin) each lifter is a client of: assign, unassign.",
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
@@ -55,10 +58,14 @@ def add(
         bool,
         typer.Option(
             "--admin",
-            help="An admin manages the team's accounts in the web API (lists them, sets a "
-            "lifter's password, removes a lifter); never sees what they stored.",
+            help="An admin is a coach: manages the team's accounts of their own clients in "
+            "the web API (lists them, sets a client's password, removes a client).",
         ),
     ] = False,
+    coach: Annotated[
+        str | None,
+        typer.Option("--coach", help="The admin whose client the new lifter is, e.g. ben."),
+    ] = None,
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
 ) -> None:
@@ -66,10 +73,41 @@ def add(
     password = _password(password_stdin)
     database = open_database(db)
     try:
-        accounts.add_user(db=database, name=name, password=password, is_admin=admin)
+        accounts.add_user(db=database, name=name, password=password, is_admin=admin, coach=coach)
     finally:
         database.close()
-    console.print(f"Added {name}{' (admin)' if admin else ''}.")
+    role = " (admin)" if admin else f" (a client of {coach})" if coach else ""
+    console.print(f"Added {name}{role}.", highlight=False)
+
+
+@user_app.command("assign")
+def assign(
+    client: Annotated[str, typer.Argument(help="The lifter, e.g. alex.")],
+    coach: Annotated[str, typer.Argument(help="The admin who coaches them, e.g. ben.")],
+    db: DbOption = None,
+) -> None:
+    """Make a lifter the client of a coach (an admin), instead of any earlier coach's."""
+    database = open_database(db)
+    try:
+        accounts.assign_client(db=database, client=client, coach=coach)
+    finally:
+        database.close()
+    console.print(f"{client} is now a client of {coach}.", highlight=False)
+
+
+@user_app.command("unassign")
+def unassign(
+    client: Annotated[str, typer.Argument(help="The lifter, e.g. alex.")],
+    db: DbOption = None,
+) -> None:
+    """Make a lifter a client of no coach: no admin reads or manages their account."""
+    database = open_database(db)
+    try:
+        had = accounts.unassign_client(db=database, client=client)
+    finally:
+        database.close()
+    was = f"no longer a client of {had}" if had else "a client of no coach (as before)"
+    console.print(f"{client} is {was}.", highlight=False)
 
 
 @user_app.command("passwd")
@@ -90,7 +128,7 @@ def passwd(
 
 @user_app.command("list")
 def list_(db: DbOption = None) -> None:
-    """Every user, whether they can log in, and how many sessions they have open."""
+    """Every user, their coach, whether they can log in, and how many sessions they have open."""
     database = open_database(db)
     try:
         users = accounts.list_users(db=database, now=datetime.now(UTC))
@@ -100,7 +138,11 @@ def list_(db: DbOption = None) -> None:
     for u in users:
         login = "can log in" if u.has_password else "no password"
         role = "admin" if u.is_admin else "user"
-        console.print(f"{u.name:<{width}}  {role:<5}  {login:<11}  {u.sessions} open sessions")
+        coach = f"  client of {u.coach}" if u.coach else ""
+        console.print(
+            f"{u.name:<{width}}  {role:<5}  {login:<11}  {u.sessions} open sessions{coach}",
+            highlight=False,
+        )
 
 
 @user_app.command("remove")

@@ -11,6 +11,11 @@ only its SHA-256, so logging out or changing the password ends the session on th
 password check (argon2, deliberately slow) runs outside every database transaction, and refused
 logins are counted per address and per account (in the database, so every worker process sees
 them): past the limit, a login is refused at once with how long to wait.
+
+A coach is an admin, and a lifter is the client of at most one coach: a lifter an admin adds is
+that admin's client, and the server's owner (``mindmuscle user assign CLIENT COACH``) assigns
+the rest. An admin manages only the accounts of their own clients; the terminal, run by the
+server's owner, manages every account.
 """
 
 from __future__ import annotations
@@ -22,13 +27,21 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
 
-from mindmuscle.errors import AuthError, InvalidInputError, NotAllowedError, TooManyLoginsError
+from mindmuscle.errors import (
+    AuthError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    TooManyLoginsError,
+)
 from mindmuscle.store import LOCAL_USER_ID, Database, bulk, repo
+from mindmuscle.store.tables import UserRow
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -38,9 +51,13 @@ __all__ = [
     "LoginLimits",
     "add_user",
     "admin_accounts",
+    "admin_add_client",
     "admin_remove_user",
     "admin_set_password",
+    "assign_client",
     "change_password",
+    "client_id",
+    "client_names",
     "end_session",
     "has_login",
     "hash_password",
@@ -52,6 +69,7 @@ __all__ = [
     "remove_user",
     "session_user",
     "set_password",
+    "unassign_client",
     "verify_login",
 ]
 
@@ -81,6 +99,8 @@ class Account:
     is_admin: bool
     has_password: bool
     sessions: int
+    coach: str | None = None
+    """The name of the user's coach, None for a client of no coach (and for an admin)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -121,20 +141,80 @@ def _check_name(name: str) -> str:
     return name
 
 
-def add_user(*, db: Database, name: str, password: str, is_admin: bool = False) -> int:
-    """Make an account with a password; returns its id.
+def add_user(
+    *,
+    db: Database,
+    name: str,
+    password: str,
+    is_admin: bool = False,
+    coach: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Make an account with a password; returns its id. ``coach`` names the admin whose client
+    the new lifter is.
 
     Raises
     ------
     mindmuscle.errors.InvalidInputError
-        The name is taken or not allowed, or the password is too short.
+        The name is taken or not allowed, the password is too short, or ``coach`` is no admin
+        (or the new account is an admin, who is nobody's client).
     """
     name = _check_name(name)
+    if is_admin and coach is not None:
+        raise InvalidInputError(
+            f"{name!r} would be an admin and a client of {coach!r}: an admin is nobody's "
+            "client; make the account either an admin or a client."
+        )
     hashed = hash_password(password)
     with db.session() as s:
+        coach_row = _coach_row(s, coach) if coach is not None else None
         row = repo.create_user(session=s, name=name, password_hash=hashed)
         row.is_admin = is_admin
+        if coach_row is not None:
+            repo.set_coach(session=s, client_id=row.id, coach_id=coach_row.id, now=now or _now())
         return row.id
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _coach_row(s: Session, name: str) -> UserRow:
+    row = repo.get_user_by_name(session=s, name=name)
+    if row is None or not row.is_admin:
+        admins = [u.name for u in repo.list_users(session=s) if u.is_admin]
+        given = f"There is no user {name!r}" if row is None else f"{name!r} is not an admin"
+        listed = ", ".join(admins) if admins else "none yet (mindmuscle user add NAME --admin)"
+        raise InvalidInputError(f"{given}; a coach is an admin, and the admins are: {listed}.")
+    return row
+
+
+def assign_client(*, db: Database, client: str, coach: str, now: datetime | None = None) -> None:
+    """Make the lifter ``client`` a client of the admin ``coach`` (instead of any earlier
+    coach's). For the server's owner (the terminal).
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        Either user is unknown, ``coach`` is not an admin, or ``client`` is an admin.
+    """
+    client_row_id = _user_id(db, client)
+    with db.session() as s:
+        coach_row = _coach_row(s, coach)
+        if repo.get_user(session=s, user_id=client_row_id).is_admin:
+            raise InvalidInputError(
+                f"{client!r} is an admin: an admin is nobody's client; only a lifter is."
+            )
+        repo.set_coach(session=s, client_id=client_row_id, coach_id=coach_row.id, now=now or _now())
+
+
+def unassign_client(*, db: Database, client: str) -> str | None:
+    """Make ``client`` a client of no coach; returns the coach they had (None: none)."""
+    client_row_id = _user_id(db, client)
+    with db.session() as s:
+        coach = repo.coach_of(session=s, client_id=client_row_id)
+        repo.set_coach(session=s, client_id=client_row_id, coach_id=None, now=_now())
+        return coach.name if coach is not None else None
 
 
 def _user_id(db: Database, name: str) -> int:
@@ -170,30 +250,37 @@ def change_password(*, db: Database, name: str, password: str) -> None:
     set_password(db=db, password=password, user_id=_user_id(db, name))
 
 
-def remove_user(*, db: Database, name: str) -> None:
-    """Delete a user and everything they stored (the local user, id 1, stays)."""
-    user_id = _user_id(db, name)
+def _keep_local(user_id: int, name: str) -> None:
     if user_id == LOCAL_USER_ID:
         raise InvalidInputError(
             f"{name!r} is the local user, who owns what was recorded on this machine; it "
             "cannot be removed."
         ).to_fix("set_local_password", name=name)
+
+
+def remove_user(*, db: Database, name: str) -> None:
+    """Delete a user and everything they stored (the local user, id 1, stays)."""
+    user_id = _user_id(db, name)
+    _keep_local(user_id, name)
     with db.session() as s:
         repo.delete_user(session=s, user_id=user_id)
 
 
+def _account(s: Session, u: UserRow, now: datetime) -> Account:
+    coach = repo.coach_of(session=s, client_id=u.id)
+    return Account(
+        name=u.name,
+        is_admin=u.is_admin,
+        has_password=bool(u.password_hash),
+        sessions=repo.count_login_sessions(session=s, user_id=u.id, now=now),
+        coach=coach.name if coach is not None else None,
+    )
+
+
 def list_users(*, db: Database, now: datetime) -> list[Account]:
-    """Every account, by name, with how many login sessions it has open."""
+    """Every account, by name, with its coach and how many login sessions it has open."""
     with db.session(readonly=True) as s:
-        return [
-            Account(
-                name=u.name,
-                is_admin=u.is_admin,
-                has_password=bool(u.password_hash),
-                sessions=repo.count_login_sessions(session=s, user_id=u.id, now=now),
-            )
-            for u in repo.list_users(session=s)
-        ]
+        return [_account(s, u, now) for u in repo.list_users(session=s)]
 
 
 def _require_admin(db: Database, user_id: int) -> str:
@@ -205,29 +292,93 @@ def _require_admin(db: Database, user_id: int) -> str:
         return user.name
 
 
+def client_names(*, db: Database, coach_id: int) -> list[str]:
+    """The names of a coach's clients, sorted."""
+    with db.session(readonly=True) as s:
+        return [u.name for u in repo.list_clients(session=s, coach_id=coach_id)]
+
+
+def _find_client(db: Database, coach_id: int, name: str) -> int | None:
+    with db.session(readonly=True) as s:
+        row = repo.get_user_by_name(session=s, name=name)
+        if row is None:
+            return None
+        coach = repo.coach_of(session=s, client_id=row.id)
+        return row.id if coach is not None and coach.id == coach_id else None
+
+
+def _yours(db: Database, coach_id: int) -> str:
+    names = client_names(db=db, coach_id=coach_id)
+    return f"your clients are: {', '.join(names)}" if names else "you have no client yet"
+
+
+def client_id(*, db: Database, coach_id: int, name: str) -> int:
+    """The id of ``name`` when they are a client of ``coach_id``.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        For anyone else, existing or not (a coach learns nothing of other users).
+    """
+    found = _find_client(db, coach_id, name)
+    if found is None:
+        raise NotFoundError(f"You have no client {name!r}; {_yours(db, coach_id)}.")
+    return found
+
+
+def _own_client(db: Database, admin_id: int, name: str) -> None:
+    """NotAllowedError unless ``name`` is a client of the admin ``admin_id``."""
+    if _find_client(db, admin_id, name) is None:
+        raise NotAllowedError(
+            f"{name!r} is not one of your clients: an admin manages only the accounts of their "
+            f"own clients ({_yours(db, admin_id)})."
+        )
+
+
 def admin_accounts(*, db: Database, admin_id: int, now: datetime) -> list[Account]:
-    """Every account (names, roles, open sessions; never anything a user stored), for an
-    admin. Raises NotAllowedError for anyone else."""
+    """The admin's own account and their clients' (names, roles, open sessions; never anything
+    a user stored). Raises NotAllowedError for anyone but an admin."""
     _require_admin(db, admin_id)
-    return list_users(db=db, now=now)
+    with db.session(readonly=True) as s:
+        rows = [repo.get_user(session=s, user_id=admin_id)]
+        rows += repo.list_clients(session=s, coach_id=admin_id)
+        return [_account(s, u, now) for u in sorted(rows, key=lambda u: u.name)]
+
+
+def admin_add_client(
+    *, db: Database, admin_id: int, name: str, password: str, now: datetime | None = None
+) -> int:
+    """An admin adds a lifter, who becomes their client; returns the new user's id. Raises
+    NotAllowedError for anyone but an admin."""
+    own = _require_admin(db, admin_id)
+    return add_user(db=db, name=name, password=password, coach=own, now=now)
 
 
 def admin_set_password(*, db: Database, admin_id: int, name: str, password: str) -> None:
-    """An admin sets another user's password (a lifter who forgot theirs); that user's login
-    sessions end. Raises NotAllowedError for anyone else."""
+    """An admin sets a client's password (a lifter who forgot theirs); that user's login
+    sessions end. Raises NotAllowedError for anyone but an admin, and for a user who is not
+    their client (another admin, another coach's client, a client of no coach)."""
     _require_admin(db, admin_id)
+    _own_client(db, admin_id, name)
     change_password(db=db, name=name, password=password)
 
 
 def admin_remove_user(*, db: Database, admin_id: int, name: str) -> None:
-    """An admin removes another user and everything they stored (a lifter who left the team).
+    """An admin removes a client and everything they stored (a lifter who left the team).
     An admin's own account is removed on the server (``mindmuscle user remove``), so a team is
-    never left without an admin by a click. Raises NotAllowedError for anyone else."""
+    never left without an admin by a click. Raises NotAllowedError for anyone but an admin,
+    and for a user who is not their client."""
     own = _require_admin(db, admin_id)
     if name == own:
         raise InvalidInputError(
             f"{name!r} is your own account: it is not removed here, so the team keeps an admin."
         ).to_fix("remove_own_account", name=name)
+    with db.session(readonly=True) as s:
+        row = repo.get_user_by_name(session=s, name=name)
+        found = row.id if row is not None else None
+    if found is not None:
+        _keep_local(found, name)  # nobody removes it, so say that first
+    _own_client(db, admin_id, name)
     remove_user(db=db, name=name)
 
 

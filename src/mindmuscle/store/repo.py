@@ -34,6 +34,7 @@ from mindmuscle.store.schemas import (
 )
 from mindmuscle.store.tables import (
     CalibrationRow,
+    CoachClientRow,
     DrillRatingRow,
     DrillRow,
     ExperimentRow,
@@ -69,6 +70,7 @@ __all__ = [
     "add_set",
     "add_skill_test",
     "clear_login_failures",
+    "coach_of",
     "count_login_sessions",
     "create_drill",
     "create_experiment",
@@ -99,6 +101,7 @@ __all__ = [
     "latest_open_session",
     "latest_readiness",
     "link_experiment_set",
+    "list_clients",
     "list_drill_ratings",
     "list_experiments",
     "list_readiness",
@@ -119,6 +122,7 @@ __all__ = [
     "restore_set",
     "save_profile",
     "save_session_state",
+    "set_coach",
     "set_emg_of_sets",
     "set_experiment_status",
     "store_motion_recording",
@@ -163,6 +167,35 @@ def list_users(*, session: Session) -> list[UserRow]:
 def delete_user(*, session: Session, user_id: int) -> None:
     """Delete a user and, through the foreign keys, everything they stored."""
     session.delete(get_user(session=session, user_id=user_id))
+    session.flush()
+
+
+def coach_of(*, session: Session, client_id: int) -> UserRow | None:
+    """The coach of a lifter, None when they have none."""
+    q = (
+        select(UserRow)
+        .join(CoachClientRow, CoachClientRow.coach_id == UserRow.id)
+        .where(CoachClientRow.client_id == client_id)
+    )
+    return session.scalars(q).first()
+
+
+def list_clients(*, session: Session, coach_id: int) -> list[UserRow]:
+    """The clients of a coach, by name."""
+    q = (
+        select(UserRow)
+        .join(CoachClientRow, CoachClientRow.client_id == UserRow.id)
+        .where(CoachClientRow.coach_id == coach_id)
+        .order_by(UserRow.name)
+    )
+    return list(session.scalars(q))
+
+
+def set_coach(*, session: Session, client_id: int, coach_id: int | None, now: datetime) -> None:
+    """Make ``coach_id`` the one coach of ``client_id`` (None: a client of no coach)."""
+    session.execute(delete(CoachClientRow).where(CoachClientRow.client_id == client_id))
+    if coach_id is not None:
+        session.add(CoachClientRow(client_id=client_id, coach_id=coach_id, assigned_at=now))
     session.flush()
 
 

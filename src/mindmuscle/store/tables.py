@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "Base",
+    "CoachClientRow",
     "DrillRatingRow",
     "DrillRow",
     "ExperimentRow",
@@ -114,6 +115,20 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+
+
+class CoachClientRow(Base):
+    """A coach (an admin) and one of their clients: a lifter has at most one coach.
+
+    Removing either user removes the row (the client stays, a client of no coach).
+    """
+
+    __tablename__ = "coach_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    coach_id: Mapped[int] = _user_fk()
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LoginSessionRow(Base):
