@@ -42,6 +42,7 @@ import numpy.typing as npt
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import MindMuscleError, StreamError
 from mindmuscle.io.live import Chunk, LiveSource, open_source, parse_source
+from mindmuscle.services.emg_sets import get_set_emg
 from mindmuscle.services.emg_sets import store_set_emg as store_emg_with_set
 from mindmuscle.services.live import build_pipeline, load_calibrations, mapped_muscle_name
 from mindmuscle.services.live_capture import CapturedSet
@@ -67,6 +68,8 @@ _MIN_TAKE_S = 1.0
 _GAP_FACTOR = 2.5
 TAKE_KEPT_S = 6 * 3600.0
 """How long the samples of a set that was not saved yet are kept (an offline phone saves late)."""
+MAX_ANSWERS_KEPT = 1024
+"""How many sets' answers about their EMG are kept for retries (the oldest go first)."""
 TAKE_MAX_S = 15 * 60.0
 """The longest stretch of one set's samples kept; later samples of that set are not."""
 _MAX_TAKES = 16
@@ -214,6 +217,8 @@ class LiveFeed:
         self.description = source
         self._takes: dict[tuple[int, str], _Take] = {}
         self._takes_lock = threading.Lock()
+        # What each saved set's answer said of its EMG, for a retry whose answer was lost.
+        self._answers: dict[tuple[int, str], str] = {}
 
     # -- the web app's side -------------------------------------------------------------------
 
@@ -274,6 +279,27 @@ class LiveFeed:
         or why nothing was stored (the set itself is stored all the same); None when nothing
         was kept for this set.
         """
+        text = self._store_set_emg(db, user_id, set_uuid)
+        if text is not None:
+            with self._takes_lock:
+                if len(self._answers) >= MAX_ANSWERS_KEPT:
+                    self._answers.pop(next(iter(self._answers)))  # the oldest
+                self._answers[(user_id, set_uuid)] = text
+        return text
+
+    def emg_answer(self, db: Database, user_id: int, set_uuid: str) -> str | None:
+        """What the answer of a set already stored says of its EMG: a phone that lost the
+        first answer sends the set again and gets the same words (what :meth:`store_set_emg`
+        said then, or, from another worker or after a restart, what the stored EMG measured);
+        None when the set has no EMG."""
+        with self._takes_lock:
+            text = self._answers.get((user_id, set_uuid))
+        if text is not None:
+            return text
+        stored = get_set_emg(db, user_id, set_uuid)
+        return None if stored is None else stored.measured
+
+    def _store_set_emg(self, db: Database, user_id: int, set_uuid: str) -> str | None:
         captured = self.take(user_id, set_uuid)
         if captured is None:
             return None

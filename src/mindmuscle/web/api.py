@@ -283,10 +283,14 @@ def record_set(body: WebSetInput, ctx: Ctx, user: User) -> WebSetResult:
         )
     # The user's catalogue and profile are read in the set's own write transaction.
     result = record_web_set(writer=ctx.set_writer, user_id=user, data=body, now=utcnow())
-    if ctx.live is not None and result.stored_now:
+    if ctx.live is not None:
         # The server's live sensor kept the set's samples: stored with the set now that the
-        # lifter confirmed it (the set stays stored whatever becomes of its EMG).
-        emg = ctx.live.store_set_emg(ctx.db, user, body.uuid)
+        # lifter confirmed it (the set stays stored whatever becomes of its EMG). A retry of a
+        # set already stored (its first answer was lost) gets the same words about its EMG.
+        if result.stored_now:
+            emg = ctx.live.store_set_emg(ctx.db, user, body.uuid)
+        else:
+            emg = ctx.live.emg_answer(ctx.db, user, body.uuid)
         if emg is not None:
             result = result.model_copy(update={"emg": emg})
     return result
