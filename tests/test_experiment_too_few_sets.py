@@ -49,3 +49,26 @@ def test_record_says_what_it_stores_without_reps_or_load(tmp_path: Path) -> None
     )
     assert done.exit_code == 0, done.output
     assert ": 10 reps at 12 kg, " in done.output.splitlines()[0]
+
+
+def test_the_analysis_names_a_condition_with_no_sets(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    made = runner.invoke(
+        app,
+        ["experiment", "new", "--preset", "curl-focus", "--seed", "3", "--e1rm", "20", "--db", db],
+    )
+    assert made.exit_code == 0, made.output
+    # The seed's first set is an external one: internal has no set yet.
+    done = runner.invoke(
+        app, ["experiment", "record", "1", "--set", "1", "--rating", "5", "--db", db]
+    )
+    assert "(external)" in done.output
+    out = runner.invoke(app, ["experiment", "analyze", "1", "--db", db], env={"COLUMNS": "300"})
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[1] == (
+        "  internal vs external, target rating (0-10), 60% e1RM: no internal sets yet, so no "
+        "difference; No statistics: 0 and 1 sets; at least 3 sets of each condition are needed "
+        "for an effect size or a test."
+    )
+    assert "difference -" not in out.output

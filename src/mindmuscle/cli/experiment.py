@@ -278,8 +278,14 @@ def analyze(
             if c.g is not None and c.ci_low is not None and c.ci_high is not None
             else c.note or "no statistics"
         )
-        diff = "-" if c.mean_difference is None else f"{c.mean_difference:+.2f}"
-        typer.echo(f"  {comparison_label(e, a.activation_unit)}: difference {diff}; {stats}")
+        if c.mean_difference is not None:
+            diff = f"difference {c.mean_difference:+.2f}"
+        elif c.kind == "paired":
+            diff = "no load block has sets of both yet, so no difference"
+        else:
+            missing = [name for name, n in ((e.condition, c.n_a), (e.reference, c.n_b)) if not n]
+            diff = f"no {' and no '.join(missing)} sets yet, so no difference"
+        typer.echo(f"  {comparison_label(e, a.activation_unit)}: {diff}; {stats}")
     for note in a.limitations:
         typer.echo(f"- {note}")
     if result.report_path:
