@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mindmuscle.cli import app
-from mindmuscle.errors import AuthError, InvalidInputError, TooManyLoginsError
+from mindmuscle.errors import AuthError, InvalidInputError, NotFoundError, TooManyLoginsError
 from mindmuscle.services import accounts
 from mindmuscle.store import Database, open_database
 
@@ -83,7 +83,7 @@ def test_user_names_and_the_local_user(db: Database) -> None:
         accounts.add_user(db=db, name="alex", password="correct horse")
     with pytest.raises(InvalidInputError, match="'local' is the local user"):
         accounts.remove_user(db=db, name="local")
-    with pytest.raises(InvalidInputError, match="There is no user 'bob'; the users are: alex"):
+    with pytest.raises(NotFoundError, match="There is no user 'bob'; the users are: alex"):
         accounts.change_password(db=db, name="bob", password="correct horse")
 
 

@@ -222,7 +222,7 @@ def _user_id(db: Database, name: str) -> int:
         row = repo.get_user_by_name(session=s, name=name)
         if row is None:
             known = ", ".join(u.name for u in repo.list_users(session=s))
-            raise InvalidInputError(f"There is no user {name!r}; the users are: {known}.")
+            raise NotFoundError(f"There is no user {name!r}; the users are: {known}.")
         return row.id
 
 
