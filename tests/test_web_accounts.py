@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -140,6 +141,44 @@ def test_logout_and_a_new_password_end_the_session_on_the_server(tmp_path: Path)
     # A state-changing request with the ended session is refused before its body is read.
     r = c.put("/api/profile", json={"units": "lb"})
     assert r.status_code == 401
+
+
+def test_logging_in_again_from_a_browser_replaces_its_session(tmp_path: Path) -> None:
+    c = _client(tmp_path, host="0.0.0.0")
+    db = c.app.state.ctx.db  # type: ignore[attr-defined]
+    accounts.add_user(db=db, name="alex", password="correct horse")
+
+    def open_sessions(now: datetime | None = None) -> int:
+        now = now or datetime.now(UTC)
+        return {a.name: a.sessions for a in accounts.list_users(db=db, now=now)}["alex"]
+
+    def login_again(client: TestClient, form: bool = False) -> None:
+        # The browser keeps its session cookie, as a phone does when the login page is opened.
+        if form:
+            r = client.post(
+                "/login",
+                data={"name": "alex", "password": "correct horse"},
+                follow_redirects=False,
+            )
+            assert r.status_code == 303, r.text
+        else:
+            r = client.post("/api/login", json={"name": "alex", "password": "correct horse"})
+            assert r.status_code == 200, r.text
+
+    _login(c, "alex", "correct horse")
+    first = c.cookies["mm_session"]
+    for form in (False, True, False):
+        login_again(c, form)
+    assert open_sessions() == 1
+    c.cookies.set("mm_session", first)
+    assert c.get("/api/profile").status_code == 401  # the replaced session opens nothing
+    phone = TestClient(c.app, base_url="http://localhost")
+    _login(phone, "alex", "correct horse")
+    assert open_sessions() == 2  # another browser has its own
+    assert phone.post("/api/logout").status_code == 204
+    assert open_sessions() == 1
+    # An expired session is not counted, and the next login deletes it.
+    assert open_sessions(datetime.now(UTC) + timedelta(seconds=accounts.SESSION_MAX_AGE_S + 1)) == 0
 
 
 def test_too_many_refused_logins_answer_429_with_retry_after(tmp_path: Path) -> None:

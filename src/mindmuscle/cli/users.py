@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from mindmuscle.cli._app import DbOption, app, console
-from mindmuscle.errors import InvalidInputError
+from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.services import accounts
 from mindmuscle.store import open_database
 
@@ -139,8 +139,9 @@ def list_(db: DbOption = None) -> None:
         login = "can log in" if u.has_password else "no password"
         role = "admin" if u.is_admin else "user"
         coach = f"  client of {u.coach}" if u.coach else ""
+        sessions = counted(u.sessions, "open session")
         console.print(
-            f"{u.name:<{width}}  {role:<5}  {login:<11}  {u.sessions} open sessions{coach}",
+            f"{u.name:<{width}}  {role:<5}  {login:<11}  {sessions}{coach}",
             highlight=False,
         )
 

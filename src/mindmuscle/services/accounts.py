@@ -495,13 +495,21 @@ def log_in(
     now: datetime,
     address: str | None = None,
     limits: LoginLimits | None = None,
+    replaces: str | None = None,
 ) -> tuple[int, str]:
-    """Check the password and open a login session: the user id and the session's token."""
+    """Check the password and open a login session: the user id and the session's token.
+
+    ``replaces``: the session token the browser still holds, if any. A browser keeps one
+    session: logging in again ends the one it had, so its sessions do not pile up (an expired
+    session of anyone is deleted too).
+    """
     user_id = verify_login(
         db=db, name=name, password=password, now=now, address=address, limits=limits
     )
     token = secrets.token_urlsafe(32)
     with db.session() as s:
+        if replaces and len(replaces) <= 200:
+            repo.delete_login_sessions(session=s, token_sha256=_digest(replaces))
         repo.add_login_session(
             session=s,
             user_id=user_id,

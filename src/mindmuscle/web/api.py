@@ -115,6 +115,7 @@ def log_in(request: Request, ctx: WebContext, name: str, password: str) -> tuple
             per_account=s.login_failures_per_account,
             window_s=s.login_window_s,
         ),
+        replaces=request.cookies.get(SESSION_COOKIE),
     )
 
 
