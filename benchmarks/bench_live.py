@@ -150,11 +150,13 @@ def _reference(name: str, seconds: float, done: Any) -> tuple[int, list[float]]:
                 return received, latencies
 
 
-def _mindmuscle(name: str, seconds: float, done: Any) -> tuple[int, list[float]]:
-    from mindmuscle.io.live import open_source
+def _mindmuscle(
+    name: str, seconds: float, done: Any, smoothing: str = "gaps"
+) -> tuple[int, list[float]]:
+    from mindmuscle.io.live.lsl import LslSource
     from mindmuscle.services.live import build_pipeline, run_live
 
-    source = open_source(f"lsl:{name}", timeout_s=10)
+    source = LslSource(name, timeout_s=10, smoothing=smoothing)  # type: ignore[arg-type]
     mapping = ",".join(f"{c + 1}=muscle{c + 1}" for c in range(N_CHANNELS))
     pipeline = build_pipeline(source, mapping)
     latencies: list[float] = []
@@ -341,6 +343,142 @@ def _browser_row(seconds: float) -> dict[str, Any]:
     }
 
 
+# --- a known gap -------------------------------------------------------------------------------
+
+GAP_FS = 1000.0
+GAP_SECONDS = 8.0
+GAP_AT = (3.0, 4.0)  # the sending app hangs: these samples are never sent
+
+
+def _gap_send(name: str, ready: Any, done: Any, result: Any) -> None:
+    """Simulated EMG with bursts and, on a second channel, each sample's number; the samples of
+    ``GAP_AT`` are never sent. Real time, 20-sample chunks stamped with each sample's time."""
+    import pylsl
+
+    from mindmuscle.signals.emg.simulate import simulate_emg
+
+    n = int(GAP_SECONDS * GAP_FS)
+    bursts = [(1.0, 2.5), (4.5, 6.0)]
+    x = simulate_emg(GAP_SECONDS, GAP_FS, bursts, amplitudes=[0.5, 0.5])
+    table = np.column_stack([x, np.arange(n)]).astype(np.float32)
+    info = pylsl.StreamInfo(name, "EMG", 2, GAP_FS, "float32", name)
+    outlet = pylsl.StreamOutlet(info, chunk_size=20)
+    ready.set()
+    while not outlet.wait_for_consumers(1.0):
+        pass
+    time.sleep(1.0)  # both receivers are connected
+    t0 = pylsl.local_clock()
+    result.put(t0)
+    skip = (int(GAP_AT[0] * GAP_FS), int(GAP_AT[1] * GAP_FS))
+    for i in range(0, n, 20):
+        time.sleep(max(0.0, t0 + i / GAP_FS - pylsl.local_clock()))
+        if skip[0] <= i < skip[1]:
+            continue
+        outlet.push_chunk(table[i : i + 20], timestamp=t0 + (i + 19) / GAP_FS)
+    done.set()
+    time.sleep(2.0)
+
+
+def _gap_receive(name: str, smoothing: str, done: Any, out: dict[str, Any]) -> None:
+    from mindmuscle.io.live.lsl import LslSource
+    from mindmuscle.services.live import build_pipeline, run_live
+
+    source = LslSource(name, timeout_s=10, smoothing=smoothing)  # type: ignore[arg-type]
+    pipeline = build_pipeline(source, "1=biceps")
+    times: list[Any] = []
+    index: list[Any] = []
+    frame_t: list[float] = []
+    read = source.read
+
+    def keep(timeout_s: float) -> Any:
+        chunk = read(timeout_s)
+        times.append(chunk.timestamps)
+        index.append(chunk.data[1])
+        return chunk
+
+    source.read = keep  # type: ignore[method-assign]
+    run_live(
+        source,
+        pipeline,
+        on_frame=lambda f, _l: frame_t.append(f.t),
+        seconds=GAP_SECONDS + 20.0,
+        should_stop=lambda: done.is_set() and pipeline.t >= GAP_SECONDS - 0.01,
+    )
+    source.close()
+    out.update(
+        times=np.concatenate(times),
+        index=np.concatenate(index).astype(np.int64),
+        frame_t=np.array(frame_t),
+        dropped=pipeline.dropped_samples,
+        onsets=[r.onset_s for r in pipeline.reps],
+    )
+
+
+def _gap_rows() -> list[dict[str, Any]]:
+    """Both ways of smoothing on one stream at once, with a known gap: what each counts and
+    how far each sample's time is from the time it was sent with."""
+    import threading
+
+    from mindmuscle.signals.emg.gaps import missing_samples
+
+    name = f"bench-gap-{uuid.uuid4().hex[:8]}"
+    ctx = mp.get_context("spawn")
+    ready, done, result = ctx.Event(), ctx.Event(), ctx.Queue()
+    proc = ctx.Process(target=_gap_send, args=(name, ready, done, result), daemon=True)
+    proc.start()
+    ready.wait(30)
+    outs: dict[str, dict[str, Any]] = {"liblsl": {}, "gaps": {}}
+    threads = [
+        threading.Thread(target=_gap_receive, args=(name, k, done, v)) for k, v in outs.items()
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    t0 = float(result.get(timeout=30))
+    proc.join(10)
+    true_missing = int((GAP_AT[1] - GAP_AT[0]) * GAP_FS)
+    rows = []
+    for smoothing, out in outs.items():
+        ts, idx = out["times"], out["index"]
+        err_ms = 1000.0 * (ts - (t0 + idx / GAP_FS))
+        after = idx >= int(GAP_AT[1] * GAP_FS)
+        steps = np.diff(out["frame_t"])
+        rows.append(
+            {
+                "label": {"liblsl": "liblsl smoothing (before)"}.get(smoothing, "gap clock (now)"),
+                "true": true_missing,
+                "counted": missing_samples(ts, GAP_FS).samples,
+                "pipeline": out["dropped"],
+                "err_first": float(np.abs(err_ms[after][0])) if after.any() else float("nan"),
+                "err_max": float(np.abs(err_ms[after]).max()) if after.any() else float("nan"),
+                "err_end": float(np.abs(err_ms[-1])),
+                "back": int((steps < 0).sum()),
+                "back_s": float(-steps.min()) if steps.size and steps.min() < 0 else 0.0,
+                "onset_after": out["onsets"][1] - 4.5 if len(out["onsets"]) > 1 else float("nan"),
+            }
+        )
+    return rows
+
+
+def _print_gap_rows(rows: list[dict[str, Any]]) -> None:
+    print(
+        f"\nA known gap: 1 channel at {GAP_FS:g} Hz over LSL loopback, the sending app silent "
+        f"from {GAP_AT[0]:g} to {GAP_AT[1]:g} s ({rows[0]['true']} samples never sent), both "
+        "receivers on the same stream at once; time error = a sample's time minus the time it "
+        "was sent with (ms), after the gap\n"
+    )
+    head = f"{'':28} {'missing':>8} {'counted':>8} {'live view':>9} {'err first':>9} "
+    head += f"{'err max':>8} {'err end':>8} {'t back':>7} {'by s':>6} {'rep 2 onset err s':>17}"
+    print(head)
+    for r in rows:
+        print(
+            f"{r['label']:28} {r['true']:>8} {r['counted']:>8} {r['pipeline']:>9} "
+            f"{r['err_first']:>9.1f} {r['err_max']:>8.1f} {r['err_end']:>8.1f} {r['back']:>7} "
+            f"{r['back_s']:>6.2f} {r['onset_after']:>17.3f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="seconds per row")
@@ -350,7 +488,13 @@ def main() -> None:
         default=None,
         help="only the Chromium row, for this many minutes (the issue's run: 10)",
     )
+    parser.add_argument(
+        "--gap-only", action="store_true", help="only the known-gap comparison (about 15 s)"
+    )
     args = parser.parse_args()
+    if args.gap_only:
+        _print_gap_rows(_gap_rows())
+        return
     if args.minutes:
         seconds = 60.0 * args.minutes
         rows = [_browser_row(seconds)]
@@ -358,7 +502,12 @@ def main() -> None:
         seconds = args.seconds
         rows = [
             _run("pylsl inlet only (reference)", seconds, _reference),
-            _run("mindmuscle live pipeline", seconds, _mindmuscle),
+            _run(
+                "pipeline, liblsl smoothing (before)",
+                seconds,
+                lambda n, s, d: _mindmuscle(n, s, d, "liblsl"),
+            ),
+            _run("pipeline, gap clock (now)", seconds, _mindmuscle),
             _browser_row(seconds),
         ]
     load = os.getloadavg()[0]
@@ -376,6 +525,13 @@ def main() -> None:
             f"{r['label']:36} {r['sent']:>9} {r['received']:>9} {r['dropped']:>8} "
             f"{r['cpu_pct']:>10.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} "
             f"{r['p99']:>7.1f} {r['max']:>7.1f}"
+        )
+    if len(rows) == 4:
+        before, now = rows[1], rows[2]
+        cpu = now["cpu_pct"] / before["cpu_pct"]
+        print(
+            f"\ngap clock / liblsl smoothing, same run: CPU {cpu:.2f}x,"
+            f" p50 {now['p50'] / before['p50']:.2f}x, p99 {now['p99'] / before['p99']:.2f}x"
         )
     web = rows[-1]
     print(

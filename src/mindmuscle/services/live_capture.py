@@ -24,11 +24,21 @@ import numpy.typing as npt
 from mindmuscle.errors import InvalidSignalError, StreamError
 from mindmuscle.io.live import LiveSource
 from mindmuscle.signals.emg import EmgRecording, parse_emg_unit
+from mindmuscle.signals.emg.gaps import Missing, missing_samples
 
-__all__ = ["CapturedSet", "SetCapture"]
+__all__ = ["CapturedSet", "SetCapture", "set_missing"]
 
 _MIN_SECONDS = 1.0
-_GAP_FACTOR = 2.5  # a step between timestamps longer than this many periods is a gap
+
+
+def set_missing(timestamps: npt.NDArray[np.float64], sfreq_hz: float, reported: int) -> Missing:
+    """The samples missing in one set's stream, as the terminal and the web both say it: those
+    the source counted itself (a board's sample counter), else those its timestamps lack
+    (:func:`~mindmuscle.signals.emg.gaps.missing_samples`)."""
+    from_times = missing_samples(timestamps, sfreq_hz)
+    if reported:
+        return Missing(reported, from_times.gaps or 1)
+    return from_times
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class CapturedSet:
     timestamps: npt.NDArray[np.float64] | None
     problem: str = ""
     stalls: int = 0
+    missing: int = 0
+    """Samples missing in the set (:func:`set_missing`)."""
 
 
 class SetCapture:
@@ -112,21 +124,18 @@ class SetCapture:
             return CapturedSet(
                 None, None, f"no EMG for this set: only {ts.size / rate:.1f} s of samples came"
             )
-        steps = np.diff(ts)
-        long_steps = steps[steps > _GAP_FACTOR / rate + 0.002]
-        gaps = int(long_steps.size)
+        missing = set_missing(ts, rate, dropped)
         problem = ""
         if self._lost:
             problem = f"the stream was lost during the set ({self._lost}): kept what came before"
-        elif gaps or dropped:
-            missing = dropped or int(np.round(long_steps * rate).sum()) - gaps
-            problem = f"{missing} samples were missing in {gaps or 1} gap(s)"
+        elif missing.samples:
+            problem = f"{missing.samples} samples were missing in {missing.gaps} gap(s)"
         try:
             unit = parse_emg_unit(self.source.unit)
             recording = EmgRecording(x, rate, self.muscles, (unit,))
         except InvalidSignalError as exc:
             return CapturedSet(None, None, f"no EMG for this set: {exc}")
-        return CapturedSet(recording, ts, problem, gaps)
+        return CapturedSet(recording, ts, problem, missing.gaps, missing.samples)
 
     def close(self) -> None:
         """Stop reading and close the source."""

@@ -45,7 +45,7 @@ from mindmuscle.io.live import Chunk, LiveSource, open_source, parse_source
 from mindmuscle.services.emg_sets import get_set_emg
 from mindmuscle.services.emg_sets import store_set_emg as store_emg_with_set
 from mindmuscle.services.live import build_pipeline, load_calibrations, mapped_muscle_name
-from mindmuscle.services.live_capture import CapturedSet
+from mindmuscle.services.live_capture import CapturedSet, set_missing
 from mindmuscle.signals.emg import EmgRecording, parse_emg_unit
 from mindmuscle.signals.emg.live import (
     LiveFrame,
@@ -65,7 +65,6 @@ Deliver = Callable[[dict[str, Any]], None]
 _log = logging.getLogger("mindmuscle.live")
 _REPS_SENT = 3
 _MIN_TAKE_S = 1.0
-_GAP_FACTOR = 2.5
 TAKE_KEPT_S = 6 * 3600.0
 """How long the samples of a set that was not saved yet are kept (an offline phone saves late)."""
 MAX_ANSWERS_KEPT = 1024
@@ -110,21 +109,19 @@ class _Take:
             return CapturedSet(None, None, f"no EMG for this set: {why}")
         x = np.concatenate(self.data, axis=1).astype(np.float64)
         ts = np.concatenate(self.times)
-        steps = np.diff(ts)
-        long_steps = steps[steps > _GAP_FACTOR / self.sfreq_hz + 0.002]
+        missing = set_missing(ts, self.sfreq_hz, self.dropped)
         problems = []
         if self.lost:
             problems.append("the sensor stopped during the set")
-        if long_steps.size or self.dropped:
-            missing = self.dropped or int(np.round(long_steps * self.sfreq_hz).sum())
-            problems.append(f"{missing / self.sfreq_hz:.1f} s of samples are missing")
+        if missing.samples:
+            problems.append(f"{missing.samples / self.sfreq_hz:.1f} s of samples are missing")
         if self.truncated:
             problems.append(f"only the first {TAKE_MAX_S / 60:g} minutes are kept")
         try:
             recording = EmgRecording(x, self.sfreq_hz, self.muscles, (parse_emg_unit(self.unit),))
         except MindMuscleError as exc:
             return CapturedSet(None, None, f"no EMG for this set: {exc}")
-        return CapturedSet(recording, ts, "; ".join(problems), int(long_steps.size))
+        return CapturedSet(recording, ts, "; ".join(problems), missing.gaps, missing.samples)
 
 
 def _open(text: str, timeout_s: float) -> LiveSource:

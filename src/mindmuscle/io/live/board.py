@@ -19,6 +19,7 @@ import numpy as np
 
 from mindmuscle.errors import InvalidInputError, StreamError
 from mindmuscle.io.live import Chunk, address_kind
+from mindmuscle.signals.emg.gaps import GapClock
 
 __all__ = ["BrainFlowSource", "board_id_of", "check_board"]
 
@@ -125,6 +126,8 @@ class BrainFlowSource:
         self._count_row = BoardShim.get_package_num_channel(data_board)
         self._last_count: int | None = None
         self.sfreq_hz = float(BoardShim.get_sampling_rate(data_board))
+        # The counter places the lost samples; the arrival times, smoothed, give the rest.
+        self._clock = GapClock(self.sfreq_hz, counter_wrap=256)
         self._chunk = max(1, round(_CHUNK_S * self.sfreq_hz))
         self.labels = [f"{i + 1}" for i in range(len(self._rows))]
         self.unit = "uV"
@@ -160,9 +163,10 @@ class BrainFlowSource:
         dropped = 0
         if counts.size:
             prev = counts[0] - 1 if self._last_count is None else self._last_count
-            steps = np.diff(counts, prepend=prev) % 256
-            dropped = int(np.maximum(steps - 1, 0).sum())
+            lost = np.maximum(np.diff(counts, prepend=prev) % 256 - 1, 0)
+            dropped = int(lost.sum())
             self._last_count = int(counts[-1])
+            ts = self._clock.stamp(ts, lost)
         return Chunk(data, ts, dropped)
 
     def local_clock(self) -> float:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Literal
 
 import numpy as np
 
 from mindmuscle.errors import StreamError
 from mindmuscle.io.live import Chunk
+from mindmuscle.signals.emg.gaps import GapClock
 
 __all__ = ["LslSource"]
 
@@ -27,12 +29,17 @@ def _quiet_logging(pylsl: object) -> None:
 class LslSource:
     """An LSL inlet on the first stream whose name (else type) is ``name``.
 
-    Timestamps are mapped to this machine's LSL clock (clock sync) and de-jittered, so they
-    compare with :meth:`local_clock`. A stream whose outlet disappears raises
-    :class:`~mindmuscle.errors.StreamError` from :meth:`read`.
+    Timestamps are mapped to this machine's LSL clock (clock sync), so they compare with
+    :meth:`local_clock`, and smoothed by a :class:`~mindmuscle.signals.emg.gaps.GapClock`, not
+    by liblsl: its smoothing fits one line through every sample, so after the sending app
+    paused, the samples got the times of those that never came (no gap seen, and the time ran
+    backwards). A stream whose outlet disappears raises :class:`~mindmuscle.errors.StreamError`
+    from :meth:`read`.
     """
 
-    def __init__(self, name: str, *, timeout_s: float = 5.0) -> None:
+    def __init__(
+        self, name: str, *, timeout_s: float = 5.0, smoothing: Literal["gaps", "liblsl"] = "gaps"
+    ) -> None:
         import pylsl
 
         self._lsl = pylsl
@@ -54,7 +61,9 @@ class LslSource:
                 f"the LSL stream {info.name()!r} has no regular sampling rate (irregular "
                 "streams such as markers are not EMG); choose an EMG stream."
             )
-        flags = pylsl.proc_clocksync | pylsl.proc_dejitter | pylsl.proc_monotonize
+        flags = pylsl.proc_clocksync
+        if smoothing == "liblsl":  # the way before the gap clock (the benchmark compares them)
+            flags |= pylsl.proc_dejitter | pylsl.proc_monotonize
         self._inlet = pylsl.StreamInlet(info, max_buflen=60, recover=False, processing_flags=flags)
         full = self._inlet.info(timeout=timeout_s)
         n = full.channel_count()
@@ -71,6 +80,7 @@ class LslSource:
         self._opened = False
         self._open_timeout_s = timeout_s
         self._n = n
+        self._clock = GapClock(rate) if smoothing == "gaps" else None
 
     def read(self, timeout_s: float) -> Chunk:
         # liblsl's pull_chunk with a timeout waits for the whole buffer (or the timeout): a
@@ -97,7 +107,8 @@ class LslSource:
                 "the LSL stream was lost (its sending app stopped or the network dropped)"
             ) from None
         data = np.asarray(samples, dtype=np.float64).reshape(len(ts), self._n)
-        return Chunk(np.ascontiguousarray(data.T), np.asarray(ts, dtype=np.float64))
+        times = np.asarray(ts, dtype=np.float64) if self._clock is None else self._clock.stamp(ts)
+        return Chunk(np.ascontiguousarray(data.T), times)
 
     def local_clock(self) -> float:
         return float(self._lsl.local_clock())

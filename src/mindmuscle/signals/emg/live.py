@@ -47,6 +47,7 @@ from mindmuscle.errors import InvalidInputError, InvalidSignalError
 from mindmuscle.signals.emg._checks import check_sfreq
 from mindmuscle.signals.emg.features import left_right_pairs
 from mindmuscle.signals.emg.filters import design_emg_sos, lowpass_sos
+from mindmuscle.signals.emg.gaps import sample_steps
 from mindmuscle.signals.emg.streaming import StreamingFilter
 
 __all__ = [
@@ -483,6 +484,9 @@ class LivePipeline:
         size = int(_HISTORY_S * self.decision_rate_hz)
         self._slow_hist = _Ring(self.n, size)
         self._fast_hist = _Ring(self.n, size)
+        # Each decision sample's stream time: after a gap the count of samples is behind it.
+        self._time_hist = _Ring(1, size)
+        self._after_gap = 0  # the first decision sample after the latest gap
         self._slow_level = [_Level() for _ in range(self.n)]
         self._fast_level = [_Level() for _ in range(self.n)]
         self._peak = np.zeros(self.n)
@@ -557,10 +561,11 @@ class LivePipeline:
         if self._t0 is None:
             self._t0 = float(ts[0])
             self._next_frame_t = self.frame_interval_s
-        if dropped is None:
-            self._count_dropped(ts)
-        else:
-            self._dropped += int(dropped)
+        steps = sample_steps(ts, self.sfreq_hz, before=self._last_ts)
+        gap_at = np.flatnonzero(steps > 1)
+        # The source's own count (a board's sample counter), else what the timestamps lack
+        # (as missing_samples counts it for the terminal and the web).
+        self._dropped += int((steps[gap_at] - 1).sum()) if dropped is None else int(dropped)
         self._last_ts = float(ts[-1])
         raw = x[self.rows]
         if not np.isfinite(raw).all():
@@ -588,6 +593,9 @@ class LivePipeline:
         base = self._slow_hist.count
         self._slow_hist.extend(slow_d)
         self._fast_hist.extend(fast_d)
+        self._time_hist.extend(t_d[None, :])
+        if gap_at.size:
+            self._after_gap = base + int(np.searchsorted(pick, gap_at[-1]))
         levels_due = base == 0
         last = pick.size - 1
         pending = False
@@ -633,15 +641,6 @@ class LivePipeline:
         return self._status_frame(now, "lost")
 
     # -- internals --------------------------------------------------------------------------------
-
-    def _count_dropped(self, ts: npt.NDArray[np.float64]) -> None:
-        period = 1.0 / self.sfreq_hz
-        prev = self._last_ts
-        steps = np.diff(ts) if prev is None else np.diff(ts, prepend=prev)
-        # A gap counts when it is clearly longer than one sample (clock jitter stays below).
-        gaps = steps[steps > 2.5 * period + 0.002]
-        if gaps.size:
-            self._dropped += int(np.round(gaps / period).sum() - gaps.size)
 
     def _refresh_levels(self, count: int) -> None:
         n = min(int(_REST_WINDOW_S * self.decision_rate_hz), count - self._warmup)
@@ -691,7 +690,11 @@ class LivePipeline:
         self._below_since[c] = -1
         rate = self.decision_rate_hz
         shift = round(_MAX_EDGE_SHIFT_S * rate)
+        # The rest before the burst, not what came before a gap (the count of samples is short
+        # there: the last burst before the gap would look like this one's start).
         lo = start - 2 * shift
+        if self._after_gap <= start:
+            lo = max(lo, self._after_gap)
         fast = self._fast_hist.window(c, lo, stop + shift)
         first_idx = max(lo, self._fast_hist.count - self._fast_hist.size, 0)
         if fast.size == 0:
@@ -733,14 +736,20 @@ class LivePipeline:
             LiveRep(
                 rep=1 + sum(1 for r in self.reps if r.muscle == self.names[c]),
                 muscle=self.names[c],
-                onset_s=onset / rate,
-                offset_s=offset / rate,
+                onset_s=self._time_at(onset),
+                offset_s=self._time_at(offset),
                 mean_pct_mvc=100.0 * mean / mvc if calibrated else None,
                 peak_pct_mvc=100.0 * peak_env / mvc if calibrated else None,
                 mean_pct_peak=100.0 * mean / set_peak,
                 peak_pct_peak=100.0 * peak_env / set_peak,
             )
         )
+
+    def _time_at(self, k: int) -> float:
+        """The stream time of decision sample ``k`` (from the nearest one still held)."""
+        hist = self._time_hist
+        held = min(max(k, hist.count - hist.size, 0), hist.count - 1)
+        return float(hist.window(0, held, held + 1)[0]) + (k - held) / self.decision_rate_hz
 
     def _window_mean(
         self, hist: _Ring, c: int, onset: int, offset: int, delay_s: float
@@ -871,8 +880,10 @@ class LivePipeline:
             for ch in self.channels
         }
         note = f"no samples for {age:.1f} s" if state == "stalled" else self._lost_reason or "lost"
+        # The time stays at the last sample's (age_s says for how long nothing came): the
+        # samples after a stall come at their own times, and the time never runs backwards.
         return LiveFrame(
-            t=self.t + age,
+            t=self.t,
             muscles=muscles,
             ratios=self._ratios(),
             reps=list(self.reps),
