@@ -267,3 +267,43 @@ def test_a_log_of_dates_only_shows_its_workouts_without_a_made_up_time(tmp_path:
         ["2022-09-22", "-", "1", "import"],
         ["2022-09-14", "-", "1", "import"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, ""),
+        (20, ""),
+        (38 * 60, "38 min"),
+        (103 * 60, "1 h 43 min"),
+        (11 * 3600 + 59 * 60, "11 h 59 min"),
+        (14 * 3600 + 20 * 60, "14 h"),
+        (24 * 3600 + 3 * 60, "1 day"),
+        (30 * 3600 + 40 * 60, "1 day 7 h"),
+        (72 * 3600, "3 days"),
+    ],
+)
+def test_how_long_reads_in_days_and_hours_for_a_resumed_workout(
+    seconds: float | None, text: str
+) -> None:
+    from mindmuscle.cli.history import took
+
+    assert took(seconds) == text
+
+
+def test_a_guided_workout_resumed_the_next_day_reads_1_day(tmp_path: Path) -> None:
+    from tests.test_web_api import _plan, _set_body
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    with _client(tmp_path) as client:
+        plan = _plan(client)
+        for i, minutes_ago in enumerate((24 * 60 + 10, 24 * 60 + 5, 7)):  # two sets, one today
+            at = (now - timedelta(minutes=minutes_ago)).isoformat().replace("+00:00", "Z")
+            body = _set_body(plan, uuid=str(uuid.UUID(int=i + 1)), set_index=i, performed_at=at)
+            assert client.post("/api/sets", json=body).status_code == 200
+        (w,) = _workouts(client)
+        assert w["duration_s"] == (24 * 60 + 3) * 60.0
+    out = CliRunner().invoke(app, ["history", "--workouts", "--db", str(tmp_path / "web.db")])
+    assert out.exit_code == 0, out.output
+    row = next(line for line in out.output.splitlines() if "guided" in line)
+    assert " 1 day " in row and "24 h" not in row

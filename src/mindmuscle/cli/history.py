@@ -17,6 +17,7 @@ from rich.table import Table
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
+from mindmuscle.errors import counted
 from mindmuscle.services.history import (
     WorkoutSummary,
     connection_map,
@@ -61,14 +62,26 @@ def _since(text: str, now: datetime) -> datetime:
     return day.astimezone(UTC)
 
 
+LONG_WORKOUT_H = 12
+"""A workout that spans this long or longer was interrupted and resumed (the next day, most
+often): its minutes mean nothing, so it reads in whole hours and days (``1 day``, not
+``24 h 3 min``)."""
+
+
 def took(seconds: float | None) -> str:
     """How long a workout lasted: ``38 min``, ``1 h 43 min``; empty when it is not known (or
-    under half a minute), never a made-up ``0 min``."""
+    under half a minute), never a made-up ``0 min``. From :data:`LONG_WORKOUT_H` hours on, in
+    whole hours and days: ``14 h``, ``1 day``, ``1 day 6 h``, ``3 days``."""
     minutes = 0 if seconds is None else round(seconds / 60)
     if minutes < 1:
         return ""
     if minutes < 60:
         return f"{minutes} min"
+    if minutes >= LONG_WORKOUT_H * 60:
+        days, hours = divmod(round(minutes / 60), 24)
+        if not days:
+            return f"{hours} h"
+        return counted(days, "day") + (f" {hours} h" if hours else "")
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 

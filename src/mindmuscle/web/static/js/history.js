@@ -70,12 +70,22 @@ function summary(w) {
   return { exercises, line: bits.join(" · ") };
 }
 
-// "38 min", "1 h 43 min"; nothing for an unknown duration or one under half a minute.
+// "38 min", "1 h 43 min"; nothing for an unknown duration or one under half a minute. From
+// 12 h on (a workout interrupted and resumed, most often the next day) in whole hours and days:
+// "14 h", "1 day", "1 day 6 h", as the terminal says, not "24 h 3 min".
+const LONG_WORKOUT_H = 12;
 function durationText(seconds) {
   if (seconds === null || seconds === undefined) return "";
   const minutes = Math.round(seconds / 60);
   if (minutes < 1) return "";
   if (minutes < 60) return `${minutes} min`;
+  if (minutes >= LONG_WORKOUT_H * 60) {
+    const allHours = Math.round(minutes / 60);
+    const days = Math.floor(allHours / 24);
+    const hours = allHours % 24;
+    if (!days) return `${hours} h`;
+    return `${days} ${days === 1 ? "day" : "days"}${hours ? ` ${hours} h` : ""}`;
+  }
   return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
 }
 
