@@ -398,3 +398,37 @@ def test_our_json_lists_every_problem_and_stores_nothing(tmp_path: Path) -> None
     ]
     assert _counts(db)[0] == 0
     db.close()
+
+
+def test_a_json_import_counts_only_workouts_with_sets(tmp_path: Path) -> None:
+    """A planned session never trained is stored again (the export keeps it), but it is no
+    workout: the preview and the summary count the one workout that has sets."""
+    from datetime import UTC, datetime
+
+    from mindmuscle.store import SessionCreate
+    from tests.test_export import USER
+
+    src = open_database(f"sqlite:///{tmp_path / 'src.db'}")
+    _guided(src)
+    with src.session() as s:
+        for day in (6, 7):  # two plans made and never started
+            repo.create_session(
+                session=s,
+                user_id=USER,
+                data=SessionCreate(
+                    started_at=datetime(2024, 1, day, 9, tzinfo=UTC),
+                    planned=[{"exercise_id": "lat_pulldown", "sets": 3}],
+                ),
+            )
+    path = tmp_path / "all.json"
+    with path.open("w", encoding="utf-8") as f:
+        export_json(db=src, user_id=USER, out=f)
+    dest = open_database(f"sqlite:///{tmp_path / 'dest.db'}")
+    preview = import_file(db=dest, user_id=USER, path=path, dry_run=True)
+    assert (preview.sets, preview.workouts, preview.workouts_added) == (2, 1, 0)
+    done = import_file(db=dest, user_id=USER, path=path)
+    assert (done.sets_added, done.workouts, done.workouts_added) == (2, 1, 1)
+    with dest.session(readonly=True) as s:
+        assert s.scalar(select(func.count(SessionRow.id))) == 3  # the plans are kept
+    again = import_file(db=dest, user_id=USER, path=path)
+    assert (again.sets_added, again.workouts, again.workouts_added) == (0, 1, 0)

@@ -622,7 +622,9 @@ def _new_sets(
 def _store_sessions(
     s: Session, user_id: int, doc: ExportDocument, new_sets: list[JsonSet]
 ) -> tuple[dict[str, int], int]:
-    """Find or store the sessions that new sets belong to (and those without sets)."""
+    """Find or store the sessions that new sets belong to (and those without sets); returns
+    their ids by reference and how many workouts were added: sessions with sets, for a planned
+    session that was never trained is stored (an export keeps it) but is no workout."""
     with_sets = {st.session for st in doc.sets if st.session is not None}
     needed = {st.session for st in new_sets if st.session is not None}
     session_ids: dict[str, int] = {}
@@ -641,7 +643,7 @@ def _store_sessions(
                 found.planned.append(PlannedExerciseRow(user_id=user_id, **p.model_dump()))
             s.add(found)
             s.flush()
-            added += 1
+            added += js.ref in needed
         session_ids[js.ref] = found.id
     return session_ids, added
 
@@ -787,7 +789,8 @@ def _import_document(
         sets=len(doc.sets),
         sets_added=0 if dry_run else added,
         sets_already_stored=len(doc.sets) - added,
-        workouts=len(doc.sessions),
+        # Workouts are sessions with sets: a planned session never trained is none.
+        workouts=len({js.ref for js in doc.sessions} & {st.session for st in doc.sets}),
         workouts_added=sessions_added,
         exercises=len(counts),
         matched=sum(m.method == "exact" for m in mappings),
