@@ -38,7 +38,7 @@ def test_the_rest_screen_says_when_the_waiting_set_is_refused(page, server: Serv
     text = page.inner_text("#rest-adapt-text")
     assert text.startswith(
         "The server refused your last set, so it is not stored and the next set is as planned. "
-        "performed_at "
+        "Date and time "
     ), text
     assert "a set can be dated at most a day ahead of now" in text
     assert text.endswith("Tap “needs fixing” at the top to fix it or discard it."), text

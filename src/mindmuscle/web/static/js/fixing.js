@@ -5,6 +5,63 @@ import { discard, enqueue, flush, pending } from "./outbox.js";
 import { checkField, setBounds } from "./setbounds.js";
 
 const LB = 0.45359237;
+const DAY_MS = 24 * 3600 * 1000; // a set may be dated at most a day ahead (the API's limit)
+
+// The API names a refused value by its field; the lifter reads what the set page calls it.
+const FIELD_WORDS = {
+  performed_at: "Date and time",
+  reps: "Reps",
+  load_kg: "Load (kg)",
+  set_index: "Set number",
+  "reflection.target_rating": "The target rating",
+  "reflection.reps_in_reserve": "Reps in reserve",
+  "reflection.focus_rating": "The focus rating",
+};
+
+// Why the server refused an outbox item, in the set page's words: each refused field by the
+// name the lifter knows ("Date and time", not performed_at), else the server's message.
+export function refusalText(item) {
+  const details = (item && item.details) || [];
+  const worded = details.filter((d) => d && d.field && d.allowed && FIELD_WORDS[d.field]);
+  if (!worded.length || worded.length !== details.length) return (item && item.message) || "";
+  return worded
+    .map((d) => {
+      const given = d.given === undefined ? "" : ` ${String(d.given).replace(/^'(.*)'$/, "$1")}`;
+      return `${FIELD_WORDS[d.field]}${given} is not allowed: ${d.allowed}.`;
+    })
+    .join(" ");
+}
+
+// True when the server refused the item for its date and time.
+export function refusedForDate(item) {
+  return ((item && item.details) || []).some((d) => d && d.field === "performed_at");
+}
+
+// A date and time as a datetime-local field holds it: the phone's local time, to the minute.
+export function localInput(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// The page's own check of a set's date and time, with the API's limit; null when it may be sent.
+export function checkWhen(value) {
+  if (!value) return "Date and time are needed: pick when you did the set.";
+  const t = new Date(value).getTime();
+  if (Number.isNaN(t)) return `Date and time ${value} is not a date: pick when you did the set.`;
+  const latest = new Date(Date.now() + DAY_MS);
+  if (t > latest.getTime()) return `Date and time must be at most a day ahead of now (up to ${latest.toLocaleString()}).`;
+  return null;
+}
+
+function whenField(id, iso) {
+  const input = el("input", { type: "datetime-local", id, value: localInput(iso) });
+  const msg = el("p", { className: "field-error", id: `${id}-msg`, hidden: true });
+  msg.setAttribute("role", "alert");
+  input.setAttribute("aria-describedby", msg.id);
+  return { wrap: el("div", {}, el("label", { htmlFor: id, textContent: "Date and time" }), input, msg), input, msg };
+}
 
 function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);
@@ -32,6 +89,8 @@ function setForm(item, bounds, onDone) {
   const load = field(`Load (${units})`, `fix-load-${item.id}`, toShown(b.load_kg), { step: "any", inputmode: "decimal" });
   const target = field("Target muscle felt (0-10, empty = skipped)", `fix-target-${item.id}`, r.target_rating);
   const rir = field("Reps in reserve (empty = not given)", `fix-rir-${item.id}`, r.reps_in_reserve);
+  const when = whenField(`fix-when-${item.id}`, b.performed_at || new Date(item.queuedAt).toISOString());
+  const whenShown = when.input.value;
   const num = (f) => (f.input.value.trim() === "" ? null : Number(f.input.value));
   const send = el("button", { type: "button", className: "primary grow", textContent: "Send again" });
   const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
@@ -46,6 +105,7 @@ function setForm(item, bounds, onDone) {
       [load, checkField(bounds, "load_kg", loadKg, { label: "Load", shown: kgShown })],
       [target, checkField(bounds, "target_rating", num(target), { label: "The target rating", integer: true })],
       [rir, checkField(bounds, "reps_in_reserve", num(rir), { label: "Reps in reserve", integer: true })],
+      [when, when.input.value === whenShown && !refusedForDate(item) ? null : checkWhen(when.input.value)],
     ];
     let ok = true;
     for (const [f, m] of checks) {
@@ -58,6 +118,8 @@ function setForm(item, bounds, onDone) {
     const reflection = { ...r, target_rating: num(target), reps_in_reserve: num(rir) };
     if (reflection.target_rating === null) delete reflection.target_rating;
     const body = { ...b, reps: num(reps), load_kg: loadKg === null ? null : Math.round(loadKg * 1000) / 1000, reflection };
+    // A date left as shown is the one stored on the phone, to the millisecond.
+    if (when.input.value !== whenShown) body.performed_at = new Date(when.input.value).toISOString();
     await enqueue(item.id, item.url, body);
     await flush({ force: true });
     onDone();
@@ -67,13 +129,14 @@ function setForm(item, bounds, onDone) {
     await discard(item.id);
     onDone();
   });
-  const when = new Date(b.performed_at || item.queuedAt).toLocaleString();
+  const at = new Date(b.performed_at || item.queuedAt).toLocaleString();
   const name = (b.prescription && b.prescription.name) || "A set";
   return el(
     "div",
     { className: "card fix-item" },
-    el("h3", { textContent: `${name} · ${when}` }),
-    el("p", { className: "error-text", textContent: item.message }),
+    el("h3", { textContent: `${name} · ${at}` }),
+    el("p", { className: "error-text", textContent: refusalText(item) }),
+    when.wrap,
     reps.wrap,
     load.wrap,
     target.wrap,
@@ -95,7 +158,7 @@ function otherForm(item, onDone) {
     await discard(item.id);
     onDone();
   });
-  return el("div", { className: "card fix-item" }, el("p", { className: "error-text", textContent: item.message }), el("div", { className: "row" }, drop, retry));
+  return el("div", { className: "card fix-item" }, el("p", { className: "error-text", textContent: refusalText(item) }), el("div", { className: "row" }, drop, retry));
 }
 
 export async function openFixing() {

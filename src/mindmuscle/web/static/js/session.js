@@ -11,6 +11,7 @@ import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
 import { discard, enqueue, flush, onChange, get as outboxItem, resultOf } from "./outbox.js";
+import { checkWhen, localInput, refusalText, refusedForDate } from "./fixing.js";
 import { checkField, setBounds } from "./setbounds.js";
 import { exerciseRow, pickExercise } from "./workout.js";
 
@@ -513,7 +514,8 @@ function enterReflect() {
   for (const id of ["reflect-reps-msg", "reflect-load-msg", "target-msg"]) $(id).hidden = true;
   renderHint();
   renderOffers();
-  showRefused(r.refused || null);
+  $("reflect-when").value = "";
+  showRefused(r.refused || null, !!r.refusedWhen);
   $("measured").hidden = !r.measured;
   if (r.measured) renderMeasured(r.measured);
   state.reflectShownAt = Date.now();
@@ -611,9 +613,14 @@ function showFieldError(id, message, input) {
   if (input) input.setAttribute("aria-invalid", String(!!message));
 }
 
-function showRefused(message) {
+// The server's refusal of the set on this screen; refused for its date and time, the field to
+// change it shows beside the reason.
+function showRefused(message, forDate = false) {
   $("reflect-refused").hidden = !message;
   $("reflect-refused-text").textContent = message ? `Not saved: the server refused this set. ${message} Fix it and save again, or discard it.` : "";
+  $("reflect-when-box").hidden = !message || !forDate;
+  $("reflect-when-msg").hidden = true;
+  if (message && forDate && !$("reflect-when").value) $("reflect-when").value = localInput(state.setStartedAt);
 }
 
 // The page's own check, with the API's bounds; true when every field may be sent.
@@ -643,6 +650,14 @@ async function submitReflection() {
     target,
   };
   if (!checkReflection(values)) return;
+  if (!$("reflect-when-box").hidden) {
+    // Refused for its date and time: the set goes again with the one the lifter gave.
+    const whenMsg = checkWhen($("reflect-when").value);
+    showFieldError("reflect-when-msg", whenMsg, $("reflect-when"));
+    if (whenMsg) return;
+    const chosen = new Date($("reflect-when").value);
+    if (localInput(state.setStartedAt) !== $("reflect-when").value) state.setStartedAt = chosen.toISOString();
+  }
   const reflection = {
     felt_elsewhere: Object.fromEntries(felt),
     focus_rating: focus === null ? null : +focus,
@@ -687,9 +702,10 @@ async function submitReflection() {
   const queued = await outboxItem(uuid);
   if (queued && queued.status === "refused") {
     // Kept in the outbox as "needs fixing"; the lifter fixes it here or discards it.
-    state.reflect.refused = queued.message;
+    state.reflect.refused = refusalText(queued);
+    state.reflect.refusedWhen = refusedForDate(queued);
     keepForm();
-    showRefused(queued.message);
+    showRefused(state.reflect.refused, state.reflect.refusedWhen);
     return;
   }
   const completed = {
@@ -817,7 +833,7 @@ let refused = new Map();
 // The outbox confirmed something: a set saved without network may bring the coach's changes.
 // Or the server refused such a set: the rest screen stops saying it is on its way.
 function onOutboxChange(items) {
-  refused = new Map((items || []).filter((i) => i.status === "refused").map((i) => [i.id, i.message]));
+  refused = new Map((items || []).filter((i) => i.status === "refused").map((i) => [i.id, refusalText(i)]));
   if (!state) return;
   if (!settleAdaptations()) {
     if (state.screen === "rest") renderRestAdapt();
