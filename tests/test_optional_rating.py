@@ -69,7 +69,7 @@ def test_log_without_a_rating_stores_it_as_absent_and_leaves_the_map(tmp_path: P
     before = json.loads(cli("map", "--json"))
     assert (before["biceps"]["count"], before["biceps"]["score"]) == (1, 7.0)
     out = cli("log", "dumbbell_biceps_curl", "--reps", "8", "--load", "12", "--at", at)
-    assert "not rated" in out and "target rating" not in out
+    assert "target not rated" in out and "target rating" not in out
     stored = json.loads(cli("history", "--json"))["sets"]
     assert [(s["reps"], s["reflection"]["target_rating"]) for s in stored] == [(10, 7), (8, None)]
     assert _rating_column(path) == [7, None]

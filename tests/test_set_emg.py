@@ -290,7 +290,7 @@ def test_felt_and_measured_read_as_two_things() -> None:
         == "felt 8/10, measured 62% of this set's peak"
     )
     assert felt_measured_text(None, features("pct_mvc", 55.0, 40.0)) == (
-        "felt not rated, measured 55% MVC"
+        "not rated, measured 55% MVC"
     )
     assert felt_measured_text(8, None) is None
     silent = features("pct_mvc", 55.0, 40.0).model_copy(

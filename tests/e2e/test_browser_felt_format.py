@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from mindmuscle.coach.limits import felt_text
 from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,7 @@ def test_the_pages_show_a_felt_rating_as_the_terminal_does(page: Any, server: Se
             const { feltMeasured } = await import("/static/js/live.js");
             return [feltText(9), feltText(7.5), feltText(7.49), feltText(0),
                     feltMeasured(8, "62% MVC"), feltMeasured(7, "no repetition found in the EMG"),
-                    feltMeasured(null, "62% MVC"), feltMeasured(9, null)];
+                    feltMeasured(null, "62% MVC"), feltMeasured(9, null), feltText(null)];
         }"""
     )
     assert shown == [
@@ -31,8 +32,9 @@ def test_the_pages_show_a_felt_rating_as_the_terminal_does(page: Any, server: Se
         "felt 0/10",
         "felt 8/10, measured 62% MVC",
         "felt 7/10 · no repetition found in the EMG",
-        "rating skipped, measured 62% MVC",
+        "not rated, measured 62% MVC",
         "felt 9/10",
+        felt_text(None),  # a skipped rating: the terminal's words, from its one function
     ]
 
 

@@ -116,7 +116,7 @@ def test_history_edits_focus_and_where_else_with_undo(page, server: Server) -> N
     page.wait_for_function("!document.getElementById('set-sheet').open")
     assert server.sets()[0]["reflection"]["target_rating"] is None
     page.wait_for_function(
-        f"document.getElementById('set-{first['id']}').textContent.includes('rating skipped')"
+        f"document.getElementById('set-{first['id']}').textContent.includes('not rated')"
     )
     page.click("#toast button:has-text('Undo')")
     page.wait_for_function(

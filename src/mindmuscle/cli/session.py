@@ -727,8 +727,7 @@ class _View:
             rated = c.reflection.target_rating
             self.line(
                 f"Set confirmed and stored: {self.name(c.exercise_id)} set {c.set_index + 1}, "
-                f"{c.reps} reps at {_fmt_kg(c.load_kg, self.units)}, target "
-                + ("rating skipped" if rated is None else felt_text(rated))
+                f"{c.reps} reps at {_fmt_kg(c.load_kg, self.units)}, target {felt_text(rated)}"
             )
         elif isinstance(ev, ev_.AdaptedEvent):
             n = ev.next
@@ -1420,7 +1419,7 @@ def log(
         name = user_catalog(db=database, user_id=USER_ID).exercise(stored.exercise_id).name
         console.print(
             f"Logged {name}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
-            f"{'not rated' if rating is None else f'target {felt_text(rating)}'} "
+            f"target {felt_text(rating)} "
             f"(set {stored.uuid}).",
             highlight=False,
         )

@@ -107,7 +107,7 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
     r = s.reflection
     if r is not None:
         rated = r.target_rating
-        parts.append("target not rated" if rated is None else f"target {felt_text(rated)}")
+        parts.append(f"target {felt_text(rated)}")
         if r.felt_elsewhere:
             parts.append("elsewhere " + _value("felt_elsewhere", r.felt_elsewhere, units, catalog))
         if r.focus_rating is not None:

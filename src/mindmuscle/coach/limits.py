@@ -56,6 +56,7 @@ __all__ = [
     "SECRET_FIELDS",
     "SET_INDEX",
     "SET_UUID",
+    "SKIPPED_RATING_TEXT",
     "TEMPO_PHASE_S",
     "UUID_PATTERN",
     "Limit",
@@ -287,8 +288,13 @@ SECRET_FIELDS = frozenset(
 """Fields whose value is a secret: an error names the field and the rule, never the value."""
 
 
-def felt_text(rating: float) -> str:
-    """A felt rating as every channel shows it: "felt 8/10".
+SKIPPED_RATING_TEXT = "not rated"
+"""A rating the lifter skipped on purpose (stored as absent), as every channel shows it."""
+
+
+def felt_text(rating: float | None) -> str:
+    """A felt rating as every channel shows it: "felt 8/10"; a skipped one (None) is
+    :data:`SKIPPED_RATING_TEXT`, "not rated", in the terminal and on every page alike.
 
     A rating is a whole number (:data:`RATING`), so a mean of ratings is shown rounded half up
     to a whole one; were halves allowed, a half would show as "7.5/10". Never an activation:
@@ -296,9 +302,11 @@ def felt_text(rating: float) -> str:
 
     Examples
     --------
-    >>> felt_text(9), felt_text(7.5), felt_text(7.49)
-    ('felt 9/10', 'felt 8/10', 'felt 7/10')
+    >>> felt_text(9), felt_text(7.5), felt_text(7.49), felt_text(None)
+    ('felt 9/10', 'felt 8/10', 'felt 7/10', 'not rated')
     """
+    if rating is None:
+        return SKIPPED_RATING_TEXT
     step = 1.0 if RATING.whole else 0.5
     shown = math.floor(rating / step + 0.5) * step
     return f"felt {shown:g}/{RATING.high:g}"

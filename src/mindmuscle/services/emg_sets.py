@@ -600,7 +600,7 @@ def felt_measured_text(felt: int | None, features: SetEmgFeatures | None) -> str
     """
     if features is None:
         return None
-    felt_words = "felt not rated" if felt is None else felt_text(felt)
+    felt_words = felt_text(felt)
     measured = measured_text(features)
     if features.muscle(features.target).peak_pct is None:
         return f"{felt_words}; {measured}"

@@ -58,8 +58,10 @@ export function counted(n, noun, plural) {
  * A felt rating as every page shows it: feltText(9) is "felt 9/10". A rating is a whole number
  * (the set model's RATING), so a mean of ratings is rounded half up: feltText(7.5) is
  * "felt 8/10" (as mindmuscle.coach.limits.felt_text in the terminal). Never an activation.
+ * A rating skipped on purpose (null) is "not rated", in the same words as the terminal.
  */
 export function feltText(rating) {
+  if (rating === null || rating === undefined) return "not rated";
   return `felt ${Math.floor(rating + 0.5)}/10`;
 }
 

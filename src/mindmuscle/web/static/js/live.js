@@ -27,7 +27,7 @@ let status = null; // GET /api/live, asked once per page
 // 8/10, measured 62% MVC" (or "% of this set's peak" without a calibration); a reason instead of
 // a measurement ("no repetition found in the EMG", "no EMG: …") stands after a dot.
 export function feltMeasured(rating, measured) {
-  const felt = rating !== null && rating !== undefined ? feltText(rating) : "rating skipped";
+  const felt = feltText(rating);
   if (measured && /^\d/.test(measured)) return `${felt}, measured ${measured}`;
   return measured ? `${felt} · ${measured}` : felt;
 }
