@@ -69,6 +69,7 @@ def test_a_second_user_finds_none_of_the_first_users_data(
         "number": 1,
         "exercise_id": plan["plan"]["exercises"][0]["exercise_id"],
         "user_name": "alex",
+        "client_name": "alex",
     }
     alexs = [marker, "alex-curl.csv", "Zercher Wobble Thing", "Alex Arms Day"]
     mine = " ".join(

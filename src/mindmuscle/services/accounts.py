@@ -61,6 +61,7 @@ __all__ = [
     "end_session",
     "has_login",
     "hash_password",
+    "is_admin",
     "is_loopback",
     "list_users",
     "log_in",
@@ -281,6 +282,12 @@ def list_users(*, db: Database, now: datetime) -> list[Account]:
     """Every account, by name, with its coach and how many login sessions it has open."""
     with db.session(readonly=True) as s:
         return [_account(s, u, now) for u in repo.list_users(session=s)]
+
+
+def is_admin(*, db: Database, user_id: int) -> bool:
+    """Whether the user is an admin (a coach)."""
+    with db.session(readonly=True) as s:
+        return repo.get_user(session=s, user_id=user_id).is_admin
 
 
 def _require_admin(db: Database, user_id: int) -> str:

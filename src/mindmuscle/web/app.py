@@ -33,7 +33,7 @@ from mindmuscle.services.live_feed import LiveFeed
 from mindmuscle.services.progress import ProgressCache
 from mindmuscle.services.sets import SetWriter
 from mindmuscle.store import Database, open_database
-from mindmuscle.web.deps import WebContext, session_user
+from mindmuscle.web.deps import WebContext, path_part, session_user
 from mindmuscle.web.errors import install_error_handlers
 from mindmuscle.web.guard import Guard, inline_page_policy
 from mindmuscle.web.security import (
@@ -141,6 +141,7 @@ def create_app(
     env.globals["login_required"] = ctx.login_required
     env.globals["counted"] = counted
     env.globals["felt_text"] = felt_text  # the one way a page shows a felt rating
+    env.globals["path_part"] = path_part  # a name in a link's path ("/clients/{name}")
     app.state.templates = templates
     install_error_handlers(app)
     app.add_middleware(
@@ -158,6 +159,8 @@ def create_app(
     from mindmuscle.web import (  # need the helpers above
         accounts_api,
         api,
+        clients_api,
+        clients_pages,
         data_api,
         data_pages,
         live_api,
@@ -171,11 +174,13 @@ def create_app(
     app.include_router(sets_api.router)  # after api: /api/sessions/active is matched first
     app.include_router(routines_api.router)
     app.include_router(accounts_api.router)
+    app.include_router(clients_api.router)
     app.include_router(live_api.router)
     app.include_router(skill_tests_api.router)
     app.include_router(pages.router)
     app.include_router(data_api.router)
     app.include_router(data_pages.router)
+    app.include_router(clients_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)

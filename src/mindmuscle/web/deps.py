@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, Path, Request, WebSocket
 
@@ -38,6 +39,7 @@ __all__ = [
     "current_user",
     "get_context",
     "is_https",
+    "path_part",
     "session_user",
     "utcnow",
 ]
@@ -74,6 +76,12 @@ class WebContext:
 def is_https(request: Request) -> bool:
     """Whether the request came over TLS (cookies are then marked Secure)."""
     return request.url.scheme == "https"
+
+
+def path_part(name: str) -> str:
+    """``name`` as one segment of a URL path: every character but letters, digits and
+    ``-._~`` percent-encoded (a user name may hold a slash or a question mark)."""
+    return quote(name, safe="")
 
 
 def utcnow() -> datetime:

@@ -186,9 +186,15 @@ def evidence(request: Request, ctx: Ctx, user: User) -> Response:
 @router.get("/settings")
 def settings(request: Request, ctx: Ctx, user: User) -> Response:
     profile = profile_service.get_profile(db=ctx.db, user_id=user)
+    # A coach's way to their clients (None: not a coach, no card).
+    clients = (
+        len(accounts.client_names(db=ctx.db, coach_id=user))
+        if accounts.is_admin(db=ctx.db, user_id=user)
+        else None
+    )
     return render(
         request, ctx, "first_run.html", "settings", profile=profile, first=False,
-        defaults={u: default_equipment(u).model_dump() for u in ("kg", "lb")},
+        defaults={u: default_equipment(u).model_dump() for u in ("kg", "lb")}, clients=clients,
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 // Progress charts (small SVG charts, charts.js): target rating per muscle, e1RM and volume per
-// exercise, week by week, in the lifter's units. Data from GET /api/progress.
+// exercise, week by week, in the lifter's units. Data from GET /api/progress (a coach's view of a
+// client: the data-src of the Trends heading, GET /api/clients/NAME/progress).
 
 import { api } from "./api.js";
 import { drawChart } from "./charts.js";
@@ -7,7 +8,8 @@ import { drawChart } from "./charts.js";
 const LB = 0.45359237;
 
 async function main() {
-  const data = await api("/api/progress");
+  const src = document.getElementById("progress-trends")?.dataset.src || "/api/progress";
+  const data = await api(src);
   const units = document.body.dataset.units || "kg";
   const mass = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 10) / 10);
   const mSel = document.getElementById("muscle-select");
