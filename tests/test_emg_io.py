@@ -101,6 +101,27 @@ def test_csv_single_sample_and_uneven_time(tmp_path: Path) -> None:
         read_emg_file(back)
 
 
+def test_a_recording_with_a_gap_is_read_with_its_samples_at_their_times(
+    tmp_path: Path, curls: np.ndarray
+) -> None:
+    """``mindmuscle live --record`` writes each sample's time: a sensor that paused leaves a
+    gap, which is read as one (filled, noted), not refused as uneven nor closed up."""
+    keep = np.ones(curls.shape[1], dtype=bool)
+    keep[5000:5750] = False  # 0.75 s never came
+    t = np.flatnonzero(keep) / FS
+    path = tmp_path / "live.csv"
+    table = np.column_stack([t, curls[0][keep]])
+    np.savetxt(path, table, delimiter=",", header="t,biceps [mV]", comments="", fmt="%.6f")
+    rec = read_emg_file(path)
+    assert rec.n_samples == curls.shape[1] and rec.sfreq_hz == pytest.approx(FS)
+    assert rec.notes == (
+        "750 samples (0.75 s) never came, from 5.00 s: nothing was measured there, and what "
+        "came after is at its time",
+    )
+    assert_allclose(rec.data[0][keep], curls[0][keep], atol=1e-6)
+    assert_allclose(rec.data[0][5750:], curls[0][5750:], atol=1e-6)
+
+
 def test_opensignals_text_file_from_comments(shared_data) -> None:
     rec = read_emg_file(shared_data / "emg" / "biosppy-examples" / "emg_1.txt")
     assert rec.channels == ("EMG",)

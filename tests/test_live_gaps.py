@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 import warnings
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -150,3 +151,52 @@ def test_brainflows_synthetic_board_makes_no_gap_of_its_arrival_jitter() -> None
     assert (taken.missing, taken.stalls) == (0, 0)
     steps = np.diff(taken.timestamps)
     assert steps.min() > 0.55 / 250.0 and steps.max() < 1.45 / 250.0
+
+
+def test_a_sets_stored_emg_places_the_repetitions_after_a_gap_at_their_times(
+    tmp_path: Path,
+) -> None:
+    """The set's samples, kept by the web's live sensor across the pause, are stored with the
+    set: its repetitions sit where they were sent (the second at 4.0 s, not 1 s early), and
+    the stored file read again (``mindmuscle emg``) gives the same."""
+    from mindmuscle.io.emg import read_emg_file
+    from mindmuscle.services.emg_sets import set_emg_file, store_set_emg
+    from mindmuscle.services.live_feed import LiveFeed
+    from mindmuscle.signals.emg import analyze_emg
+    from tests.test_set_emg import _db, _set
+
+    sender = PausingSender()
+    feed = LiveFeed(f"lsl:{sender.name}", "1=biceps", retry_s=0.2)
+    set_uuid = str(uuid.uuid4())
+    messages: list[dict[str, object]] = []
+    watch = feed.watch(
+        user_id=1, exercise_id="dumbbell_biceps_curl", deliver=messages.append, set_uuid=set_uuid
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not any(m.get("type") == "setup" for m in messages):
+            assert time.monotonic() < deadline, messages
+            time.sleep(0.05)
+        sender.start()
+        assert sender.done.wait(30)
+        time.sleep(0.3)
+        taken = feed.take(1, set_uuid)
+    finally:
+        feed.unwatch(watch)
+        feed.close()
+    assert taken is not None and taken.recording is not None
+    db = _db(tmp_path)
+    set_id = _set(db)
+    view = store_set_emg(db, 1, set_id, taken.recording, timestamps=taken.timestamps)
+    biceps = view.features.muscle("biceps")
+    assert [r.onset_s for r in biceps.reps] == pytest.approx([b[0] for b in BURSTS], abs=0.05)
+    assert [r.offset_s for r in biceps.reps] == pytest.approx([b[1] for b in BURSTS], abs=0.05)
+    assert view.features.duration_s == pytest.approx(END_S, abs=0.002)
+    assert any("1000 samples (1.00 s) never came, from 2.70 s" in w for w in view.features.warnings)
+    name, content = set_emg_file(db, 1, set_id)
+    (tmp_path / name).write_bytes(content)
+    again = read_emg_file(tmp_path / name)
+    assert again.n_samples == round(END_S * FS)
+    result = analyze_emg(again, target="biceps")
+    onsets = [r.start_s for r in result.analysis.channel("biceps").reps]
+    assert onsets == pytest.approx([r.onset_s for r in biceps.reps], abs=0.001)

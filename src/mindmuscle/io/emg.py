@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mindmuscle.errors import FileFormatError, InvalidSignalError
+from mindmuscle.signals.emg.gaps import recording_on_grid, sample_steps
 from mindmuscle.signals.emg.recording import EmgRecording, EmgUnit, parse_emg_unit
 
 __all__ = [
@@ -266,7 +267,12 @@ def read_emg_csv(
                 f"{len(channels)} channel names given for {len(names)} channels in {p}."
             )
         names = list(channels)
-    return EmgRecording(data, rate, tuple(names), tuple(unit_list), motion=motion, source=str(p))
+    recording = EmgRecording(
+        data, rate, tuple(names), tuple(unit_list), motion=motion, source=str(p)
+    )
+    if time_col is not None:
+        recording = recording_on_grid(recording, values[:, time_col])
+    return recording
 
 
 def _rate_from(
@@ -291,7 +297,11 @@ def _rate_from(
             f"{t[row - 2]:g} s); the 't' column must be in seconds and increasing."
         )
     step = float(np.median(dt))
-    jitter = float(np.max(np.abs(dt - step))) / step
+    # A gap (a sensor that paused, in a recording of a live stream) is no unevenness: a whole
+    # number of steps, its samples are placed at their times when the recording is read.
+    in_steps = dt / step
+    gap = (sample_steps(t, 1.0 / step)[1:] > 1) & (np.abs(in_steps - np.round(in_steps)) < 0.25)
+    jitter = float(np.max(np.abs(in_steps[~gap] - 1.0))) if (~gap).any() else 0.0
     if jitter > 0.5:
         raise InvalidSignalError(
             f"{p}: samples are not evenly spaced (steps from {dt.min():g} to {dt.max():g} s); "
@@ -411,13 +421,15 @@ def read_emg_xdf(
 
     The stream is the one named ``stream``, else the first of type ``EMG``, else the first
     numeric stream with a nominal rate. Channel labels and units come from the stream's
-    ``desc/channels``.
+    ``desc/channels``. The samples are placed at their times (the stream's timestamps, smoothed
+    as a live stream's are): a gap where the sensor paused stays a gap, filled with no activity
+    and noted, so a repetition after it is where it happened.
     """
     import pyxdf
 
     p = Path(path)
     try:
-        streams, _header = pyxdf.load_xdf(str(p))
+        streams, _header = pyxdf.load_xdf(str(p), dejitter_timestamps=False)
     except Exception as exc:  # pyxdf raises bare Exceptions on foreign files
         raise FileFormatError(f"not a readable XDF file ({exc})", path=p) from None
 
@@ -454,7 +466,11 @@ def read_emg_xdf(
         _unit_or(u, units or "uV", f"{p}, channel {n!r}")
         for u, n in zip(unit_text, names, strict=True)
     )
-    return EmgRecording(data, rate, tuple(names), unit_list, source=str(p))
+    recording = EmgRecording(data, rate, tuple(names), unit_list, source=str(p))
+    stamps = chosen.get("time_stamps")
+    if isinstance(stamps, np.ndarray) and stamps.size == data.shape[1] and stamps.size > 1:
+        recording = recording_on_grid(recording, stamps)
+    return recording
 
 
 def read_brainflow(

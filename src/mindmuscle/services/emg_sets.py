@@ -46,6 +46,7 @@ from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import attach_set_emg
 from mindmuscle.signals.emg import EmgRecording, analyze_emg
+from mindmuscle.signals.emg.gaps import recording_on_grid
 from mindmuscle.signals.emg.live import base_muscle, card_roles, parse_channel_map
 from mindmuscle.signals.emg.mapping import (
     MAX_CHANNELS,
@@ -246,11 +247,21 @@ def analyse_set_emg(
     mvc_levels: Mapping[str, float],
     timestamps: npt.NDArray[np.float64] | None = None,
 ) -> tuple[SetEmgFeatures, dict[str, object], bytes]:
-    """The features of a set's (mapped) recording, its analysis as JSON, and its XDF file."""
+    """The features of a set's (mapped) recording, its analysis as JSON, and its XDF file.
+
+    With ``timestamps``, each sample is analysed at its time: a gap in the stream (the sensor
+    paused) is filled with no activity, so the repetitions after it are where they happened
+    (as ``mindmuscle emg`` finds them in the stored file, whose samples and timestamps are
+    kept as they came)."""
     roles: dict[str, str] = dict(card_roles(list(recording.channels), exercise))
     target = next(m for m in recording.channels if roles.get(m) == "target")
     helpers = [m for m in recording.channels if roles.get(m) in ("synergist", "compensator")]
-    result = analyze_emg(recording, target=target, synergists=helpers, mvc_levels=dict(mvc_levels))
+    result = analyze_emg(
+        recording_on_grid(recording, timestamps),
+        target=target,
+        synergists=helpers,
+        mvc_levels=dict(mvc_levels),
+    )
     features = set_emg_features(result.analysis, roles)  # type: ignore[arg-type]
     content = xdf_bytes(recording, timestamps=timestamps)
     return features, result.analysis.model_dump(mode="json"), content

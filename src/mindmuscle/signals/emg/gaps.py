@@ -17,10 +17,12 @@ Pure: timestamps in, counts and times out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+
+from mindmuscle.signals.emg.recording import EmgRecording
 
 __all__ = [
     "GAP_PERIODS",
@@ -30,13 +32,17 @@ __all__ = [
     "OnGrid",
     "missing_samples",
     "on_grid",
+    "recording_on_grid",
     "sample_steps",
+    "smooth_timestamps",
 ]
 
 GAP_PERIODS = 2.5
 """A step between two timestamps longer than this many sample periods (plus the slack) is a
 gap: clock jitter stays below it."""
 GAP_SLACK_S = 0.002
+_WARM_UP_S = 0.5
+_WARM_UP_GAP_S = 0.1  # the shortest gap seen in a stream's first half second
 F64 = npt.NDArray[np.float64]
 
 
@@ -158,6 +164,65 @@ def on_grid(data: npt.ArrayLike, timestamps: npt.ArrayLike, sfreq_hz: float) -> 
     return OnGrid(out, filled, start)
 
 
+def smooth_timestamps(timestamps: npt.ArrayLike, sfreq_hz: float) -> F64:
+    """A whole recording's timestamps through a :class:`GapClock`, 20 ms at a time (as a live
+    stream's come): a file's timestamps as the live view would have had them.
+
+    Examples
+    --------
+    >>> ts = np.r_[np.arange(1000), np.arange(1500, 2000)] / 1000.0
+    >>> t = smooth_timestamps(ts + np.tile([0.0, 0.0005], 750), 1000.0)
+    >>> missing_samples(t, 1000.0), round(float(t[-1] - ts[-1]), 4)
+    (Missing(samples=500, gaps=1), 0.0002)
+    """
+    raw = np.asarray(timestamps, dtype=np.float64).reshape(-1)
+    clock = GapClock(sfreq_hz)
+    step = max(1, round(0.02 * sfreq_hz))
+    parts = [clock.stamp(raw[i : i + step]) for i in range(0, raw.size, step)]
+    return np.concatenate(parts) if parts else raw.copy()
+
+
+def recording_on_grid(recording: EmgRecording, timestamps: npt.ArrayLike | None) -> EmgRecording:
+    """``recording`` with its samples at their times (:func:`on_grid`), and a note for each gap
+    (the analysis repeats it in its warnings); the recording itself when nothing is missing.
+
+    Examples
+    --------
+    >>> rec = EmgRecording(np.ones((1, 300)), 100.0, ("biceps",), ("mV",))
+    >>> ts = np.r_[np.arange(100), np.arange(150, 350)] / 100.0
+    >>> g = recording_on_grid(rec, ts)
+    >>> g.n_samples, g.notes[0][:44]
+    (350, '50 samples (0.50 s) never came, from 1.00 s:')
+    """
+    if timestamps is None:
+        return recording
+    if not (sample_steps(timestamps, recording.sfreq_hz) > 1).any():
+        return recording  # no step long enough to be a gap, whatever the smoothing
+    smooth = smooth_timestamps(timestamps, recording.sfreq_hz)
+    rows = recording.data
+    motion = recording.motion
+    with_motion = motion is not None and motion.size == recording.n_samples
+    if with_motion:  # a motion channel sampled with the EMG gets the same gaps
+        rows = np.vstack([rows, np.asarray(motion, dtype=np.float64)[None, :]])
+    grid = on_grid(rows, smooth, recording.sfreq_hz)
+    if not grid.filled:
+        return recording
+    fs = recording.sfreq_hz
+    notes = tuple(
+        f"{n} samples ({n / fs:.2f} s) never came, from {first / fs:.2f} s: nothing was "
+        "measured there, and what came after is at its time"
+        for first, n in grid.filled
+    )
+    if with_motion:
+        return replace(
+            recording,
+            data=grid.data[:-1],
+            motion=grid.data[-1].copy(),
+            notes=(*recording.notes, *notes),
+        )
+    return replace(recording, data=grid.data, notes=(*recording.notes, *notes))
+
+
 class GapClock:
     """Smooth a live stream's timestamps chunk by chunk, starting anew at each gap.
 
@@ -200,7 +265,9 @@ class GapClock:
         self._settle_n = max(1.0, settle_s * self.sfreq_hz)
         self._next: float | None = None  # the time of the next sample on the current stretch
         self._stretch_n = 0  # samples on the current stretch
-        self._jitter_s = 0.0
+        self._seen_n = 0
+        # Until the stream shows its jitter, a chunk a few milliseconds late is no gap.
+        self._jitter_s = 0.005
         self._started = False
         self._pinned = False  # the next sample comes just after a gap: exactly on its grid
         self.missing = 0
@@ -239,6 +306,8 @@ class GapClock:
             else:
                 late_n = np.round(later * self.sfreq_hz)
                 gap_s = _gap_step_s(self.sfreq_hz) + 4.0 * self._jitter_s
+                if self._seen_n < _WARM_UP_S * self.sfreq_hz:
+                    gap_s = max(gap_s, _WARM_UP_GAP_S)  # the jitter is not known yet
                 found = np.flatnonzero((late_n + 1.0) * self.period_s > gap_s)
             stop = int(found[0]) if found.size else err.size
             if stop:
@@ -276,7 +345,9 @@ class GapClock:
             nudge = float(np.clip(weight * mean, -limit, limit))
         self._pinned = False
         out[:] = pred + nudge
-        weight = k / min(self._stretch_n + k, self._settle_n)
+        # The jitter from the whole stream, starting from a guess worth half of settle_s.
+        weight = k / min(self._seen_n + k + 0.5 * self._settle_n, self._settle_n)
         self._jitter_s += weight * (float(np.abs(err - nudge).mean()) - self._jitter_s)
         self._stretch_n += k
+        self._seen_n += k
         self._next = float(out[-1]) + self.period_s

@@ -10,7 +10,14 @@ import numpy.typing as npt
 import pytest
 
 import mindmuscle.signals.emg.gaps as gaps_module
-from mindmuscle.signals.emg.gaps import GapClock, Missing, missing_samples, on_grid
+from mindmuscle.signals.emg import EmgRecording
+from mindmuscle.signals.emg.gaps import (
+    GapClock,
+    Missing,
+    missing_samples,
+    on_grid,
+    recording_on_grid,
+)
 
 FS = 1000.0
 
@@ -124,3 +131,33 @@ def test_on_grid_puts_each_sample_at_its_time_and_fills_the_gaps() -> None:
     assert same.filled == [] and np.array_equal(same.data, x)
     with pytest.raises(ValueError, match="9 timestamps for 10 samples"):
         on_grid(x, ts[:9], 100.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("rate_hz", [997.0, 1000.0, 1003.0])
+def test_chunks_up_to_50_ms_late_and_a_rate_off_by_3_per_mille_make_no_gap(
+    seed: int, rate_hz: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    true = np.arange(30_000) / rate_hz
+    raw = true + np.repeat(rng.uniform(0.0, 0.05, size=1500), 20)
+    clock = GapClock(FS)
+    out = np.concatenate([clock.stamp(c) for c in _chunks(raw)])
+    assert (clock.missing, clock.gaps) == (0, 0)
+    assert missing_samples(out, FS) == Missing(0, 0)
+
+
+def test_a_recording_on_its_grid_keeps_its_motion_beside_the_emg() -> None:
+    x = np.vstack([np.arange(300.0), 2 * np.arange(300.0)])
+    rec = EmgRecording(x, 100.0, ("biceps", "triceps"), ("mV",), motion=-np.arange(300.0))
+    ts = 5.0 + np.r_[np.arange(120), np.arange(170, 350)] / 100.0
+    g = recording_on_grid(rec, ts)
+    assert g.n_samples == 350 and g.motion is not None and g.motion.size == 350
+    np.testing.assert_allclose(g.motion, -g.data[0])
+    np.testing.assert_allclose(g.data[1], 2 * g.data[0])
+    assert g.notes == (
+        "50 samples (0.50 s) never came, from 1.20 s: nothing was measured there, and what "
+        "came after is at its time",
+    )
+    assert recording_on_grid(rec, 5.0 + np.arange(300) / 100.0) is rec
+    assert recording_on_grid(rec, None) is rec
