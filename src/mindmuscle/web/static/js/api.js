@@ -89,8 +89,30 @@ export function toast(message, kind = "info") {
   box._t = setTimeout(() => box.classList.remove("show"), 3500);
 }
 
+// Loads: one rule on every page, the terminal's (mindmuscle.coach.loads.format_load). A load
+// is stored in kg; in the lifter's unit it reads to 0.01 (27.56 lb, 22.05 lb, 21.25 kg), and
+// a load typed in lb is stored as its exact kg (value x 0.45359237, as the terminal converts
+// it, no rounding), so it reads back exactly as typed on every page and in the terminal.
+export const KG_PER_LB = 0.45359237;
+
+/** A load in kg as a number in ``unit`` (kg or lb), to 0.01. */
+export function massIn(kg, unit) {
+  return Math.round((unit === "lb" ? kg / KG_PER_LB : kg) * 100) / 100;
+}
+
+/**
+ * A load typed in ``unit`` as kg. A value that is one of ``known`` loads (kg) as shown (the
+ * set's own load, the plan's, the last set's) is that load exactly, so 22.05 lb left as shown
+ * stays the plan's 10 kg; anything else is converted exactly.
+ */
+export function kgFrom(shown, unit, known = []) {
+  if (shown === null || shown === undefined) return null;
+  for (const kg of known) if (kg !== null && kg !== undefined && massIn(kg, unit) === shown) return kg;
+  return unit === "lb" ? shown * KG_PER_LB : shown;
+}
+
+/** "27.56 lb", "10 kg", or "bodyweight": a stored load as the lifter reads it. */
 export function fmtLoad(loadKg, units) {
   if (loadKg === null || loadKg === undefined) return "bodyweight";
-  const v = units === "lb" ? loadKg / 0.45359237 : loadKg;
-  return `${Math.round(v * 10) / 10} ${units}`;
+  return `${massIn(loadKg, units)} ${units}`;
 }

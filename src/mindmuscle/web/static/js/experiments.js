@@ -1,16 +1,15 @@
 // Experiments page: create one (a preset in one tap, or a small design form), then run it set by
 // set (the condition's cue, load and reps; rating and EMG file), and analyse it.
 
-import { api, counted, toast } from "./api.js";
+import { api, counted, kgFrom, massIn, toast } from "./api.js";
 import { el, postForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
 const FOCUS = { internal: "Internal focus", external: "External focus", none: "No cue" };
 // Loads are typed and shown in the lifter's units; the API takes and gives kg.
-const LB = 0.45359237;
 const units = document.body.dataset.units === "lb" ? "lb" : "kg";
-const toKg = (v) => (units === "lb" ? Math.round(v * LB * 1e6) / 1e6 : v);
-const shownLoad = (kg) => Math.round((units === "lb" ? kg / LB : kg) * 2) / 2;
+const toKg = (v) => kgFrom(v, units);
+const shownLoad = (kg) => massIn(kg, units);
 let exp = null;
 
 function showError(id, message) {

@@ -1,10 +1,10 @@
 // Sets the server refused stay on the phone as "needs fixing", with the server's message, until
 // the lifter fixes them (sent again) or discards them on purpose.
 
+import { kgFrom, massIn } from "./api.js";
 import { discard, enqueue, flush, pending } from "./outbox.js";
 import { checkField, setBounds } from "./setbounds.js";
 
-const LB = 0.45359237;
 const DAY_MS = 24 * 3600 * 1000; // a set may be dated at most a day ahead (the API's limit)
 
 // The API names a refused value by its field; the lifter reads what the set page calls it.
@@ -83,7 +83,7 @@ function setForm(item, bounds, onDone) {
   const b = item.body;
   const units = (b.prescription && b.prescription.units) || "kg";
   // To 0.01, as the set page shows it: 21.25 kg stays 21.25, 10 kg is 22.05 lb.
-  const toShown = (kg) => (kg === null || kg === undefined ? null : Math.round((units === "lb" ? kg / LB : kg) * 100) / 100);
+  const toShown = (kg) => (kg === null || kg === undefined ? null : massIn(kg, units));
   const r = b.reflection || {};
   const reps = field("Reps", `fix-reps-${item.id}`, b.reps);
   const load = field(`Load (${units})`, `fix-load-${item.id}`, toShown(b.load_kg), { step: "any", inputmode: "decimal" });
@@ -98,7 +98,7 @@ function setForm(item, bounds, onDone) {
     const loadShown = num(load);
     // A load left as shown is the load stored on the phone, exactly: only what the lifter
     // changes is converted again.
-    const loadKg = loadShown === null ? null : loadShown === toShown(b.load_kg) ? b.load_kg : units === "lb" ? loadShown * LB : loadShown;
+    const loadKg = kgFrom(loadShown, units, [b.load_kg]);
     const kgShown = (x) => `${toShown(x)} ${units}`;
     const checks = [
       [reps, checkField(bounds, "reps", num(reps), { label: "Reps", integer: true })],

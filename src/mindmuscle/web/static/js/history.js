@@ -4,16 +4,15 @@
 // server gives (GET /api/sessions: an import's own duration, else its first to last set); a
 // workout without a session, its first to last set; none is shown when neither is known.
 
-import { api, counted, feltText, toast } from "./api.js";
+import { api, counted, feltText, kgFrom, massIn, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
 import { checkField, setBounds } from "./setbounds.js";
 
-const LB = 0.45359237;
 const $ = (id) => document.getElementById(id);
 const { names, units, muscles } = JSON.parse($("history-data").textContent);
 const muscleName = Object.fromEntries(muscles.map((m) => [m.id, m.name]));
 const felt = new Map(); // the edited set's "where else": muscle id -> 4 (a little) or 8 (a lot)
-const shown = (kg) => Math.round((units === "lb" ? kg / LB : kg) * 10) / 10;
+const shown = (kg) => massIn(kg, units);
 const nameOf = (id) => names[id] || id.replace(/^user_/, "").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 let bounds = null;
 let editing = null;
@@ -222,7 +221,8 @@ async function saveEdit(e) {
   e.preventDefault();
   const num = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
   const loadShown = num("edit-load");
-  const loadKg = loadShown === null ? null : units === "lb" ? Math.round(loadShown * LB * 1000) / 1000 : loadShown;
+  // A load left as shown is the set's load exactly: only a changed one is converted again.
+  const loadKg = kgFrom(loadShown, units, [editing.load_kg]);
   const checks = [
     ["edit-reps", checkField(bounds, "reps", num("edit-reps"), { label: "Reps", integer: true })],
     ["edit-load", checkField(bounds, "load_kg", loadKg, { label: "Load", shown: (kg) => `${shown(kg)} ${units}` })],

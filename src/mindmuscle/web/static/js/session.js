@@ -5,7 +5,7 @@
 // Audio clock. Every transition is saved in localStorage, so closing the tab (or reloading with
 // no network) resumes where the lifter was. Every set goes through the IndexedDB outbox.
 
-import { api, toast, uuid4 } from "./api.js";
+import { KG_PER_LB, api, kgFrom, massIn, toast, uuid4 } from "./api.js";
 import { MotionRecorder, askNotifications, keepAwake, notificationState, notify, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
 import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
@@ -23,7 +23,7 @@ const motion = new MotionRecorder();
 const toneAt = () => prefs().liveToneAt ?? 40; // %MVC of the target's tone (0: none)
 const live = new LiveBars($("live"), metronome, { toneAt });
 const cards = new Map(); // exercise id -> its catalogue card (for alternating sides)
-const LB = 0.45359237;
+const LB = KG_PER_LB;
 let bounds = null; // the API's limits of a set (setbounds.js)
 let profile = null; // units and equipment, for the load stepper
 
@@ -449,9 +449,14 @@ function renderMeasured(m) {
 // or skipped on purpose (then stored as absent).
 const units = () => presc().units || (profile && profile.units) || "kg";
 // A load in kg in ``unit`` (kg or lb), to 0.01.
-const inUnit = (kg, unit) => Math.round((unit === "lb" ? kg / LB : kg) * 100) / 100;
+const inUnit = massIn;
 const toShown = (kg) => (kg === null || kg === undefined ? null : inUnit(kg, units()));
-const toKg = (shown) => (shown === null ? null : units() === "lb" ? Math.round(shown * LB * 1000) / 1000 : shown);
+// The plan's load or the last set's, typed or tapped as shown (22.05 lb), is that load exactly
+// (10 kg); another is converted exactly, so it reads back as typed.
+const toKg = (shown) => {
+  const last = (state.last || {})[presc().exercise_id];
+  return kgFrom(shown, units(), [presc().load_kg, last && last.load_kg]);
+};
 const fmt = (x) => `${+(+x).toFixed(2)}`;
 // "22.05 lb", "10 kg" or "bodyweight": a stored load in kg, as the lifter reads it.
 const loadIn = (kg, unit) => (kg === null || kg === undefined ? "bodyweight" : `${fmt(inUnit(kg, unit))} ${unit}`);
