@@ -284,9 +284,13 @@ def _channel_named(path: Path) -> bool:
     return any(path.stem == c or path.stem.startswith(f"{c}_") for c in CHANNELS)
 
 
-# Jinja also writes the experiment report, an HTML file the CLI saves (`experiment analyze
-# --report`): templates for files, not for pages. Only that module may use it outside web/.
-FILE_TEMPLATES = {"io/plots/experiments.py": {"jinja2"}}
+# Jinja also writes the experiment reports, HTML files the CLI saves (`experiment analyze
+# --report`, `experiment group --report`): templates for files, not for pages. Only those
+# modules may use it outside web/.
+FILE_TEMPLATES = {
+    "io/plots/experiments.py": {"jinja2"},
+    "io/plots/experiment_groups.py": {"jinja2"},
+}
 
 
 def _web_only_imports(path: Path) -> list[str]:

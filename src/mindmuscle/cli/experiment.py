@@ -14,7 +14,7 @@ from mindmuscle.cli._app import DbOption, app, load_option, mass_option, reps_op
 from mindmuscle.coach.limits import E1RM_KG, RATING, felt_text
 from mindmuscle.coach.loads import format_load
 from mindmuscle.errors import InvalidInputError, counted
-from mindmuscle.experiments import comparison_label
+from mindmuscle.experiments import ExperimentDesign, comparison_label
 from mindmuscle.experiments.stats import MIN_N
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
@@ -95,6 +95,11 @@ def new(
     units: str | None = typer.Option(
         None, "--units", help="Units of --e1rm and of the loads shown (default: profile)."
     ),
+    participant: str | None = typer.Option(
+        None,
+        "--participant",
+        help="Who it is run on, when it is one participant's experiment of a group.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the experiment as JSON."),
     db: DbOption = None,
 ) -> None:
@@ -120,13 +125,14 @@ def new(
         sets_per_condition=sets_per_condition,
         seed=seed,
         e1rm_kg=e1rm_in_kg,
+        participant=participant,
     )
     if as_json:
         _print_json(info.model_dump(mode="json"))
         return
     d = info.design
     typer.echo(
-        f"Experiment {info.id}: {d.title}\n{counted(len(info.sets), 'set')}; conditions "
+        f"Experiment {info.id}: {_title(d)}\n{counted(len(info.sets), 'set')}; conditions "
         f"{', '.join(c.name for c in d.conditions)}; loads "
         f"{', '.join(f'{x:g}' for x in d.loads_pct_e1rm)}% e1RM; seed {d.seed}."
     )
@@ -160,7 +166,7 @@ def status(
         )
         return
     typer.echo(
-        f"Experiment {info.id}: {info.design.title} ({info.status}, {info.n_done} of "
+        f"Experiment {info.id}: {_title(info.design)} ({info.status}, {info.n_done} of "
         f"{counted(len(info.sets), 'set')} done)"
     )
     for s in info.sets:
@@ -318,4 +324,85 @@ def list_all(
     if not infos:
         typer.echo("No experiments yet: start one with `mindmuscle experiment new --preset ...`.")
     for i in infos:
-        typer.echo(f"{i.id:>3}  {i.status:<8} {i.n_done:>2}/{len(i.sets):<2}  {i.design.title}")
+        typer.echo(f"{i.id:>3}  {i.status:<8} {i.n_done:>2}/{len(i.sets):<2}  {_title(i.design)}")
+
+
+@experiment_app.command("group")
+def group(
+    experiments: list[str] = typer.Argument(
+        ...,
+        help="Two or more, one per participant: an experiment's id (3), or ACCOUNT:ID for "
+        "another account's.",
+    ),
+    report: Path | None = typer.Option(None, "--report", help="Write the HTML report here."),
+    resamples: int = typer.Option(
+        2000, "--resamples", min=100, help="Bootstrap and permutation resamples."
+    ),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the resampling."),
+    as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
+    db: DbOption = None,
+) -> None:
+    """Pool several participants' experiments of one design: each compared with themselves."""
+    from mindmuscle.experiments.group import group_label
+    from mindmuscle.io.plots.experiment_groups import group_headline
+    from mindmuscle.services import experiment_groups as groups
+
+    database = open_database(db)
+    try:
+        members = groups.group_members(db=database, user_id=LOCAL_USER_ID, refs=experiments)
+    except InvalidInputError as exc:  # a malformed reference is a bad argument
+        raise _click.exceptions.UsageError(str(exc)) from None
+    result = groups.analyze_experiment_group(
+        db=database, members=members, report_path=report, n_resamples=resamples, seed=seed
+    )
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    a = result.analysis
+    sets = ", ".join(f"{n} ({counted(a.sets_per_participant[n], 'set')})" for n in a.participants)
+    typer.echo(f"{a.title}: a group of {len(a.participants)}: {sets}.")
+    if not result.participants_named:
+        typer.echo(
+            "Some experiments have no participant's name: give one with "
+            "`experiment new --participant NAME` when you make the next ones."
+        )
+    for e in group_headline(a):
+        c = e.comparison
+        up = sum(p.difference > 0 for p in e.participants)
+        down = sum(p.difference < 0 for p in e.participants)
+        label = group_label(e, a.activation_unit)
+        if c.mean_difference is None:
+            typer.echo(f"  {label}: no participant has both yet")
+        else:
+            parts = [
+                f"{counted(len(e.participants), 'person', 'people')} ({up} higher, {down} lower)",
+                f"difference {c.mean_difference:+.2f}"
+                + (
+                    f" [{c.difference_ci_low:+.2f}, {c.difference_ci_high:+.2f}]"
+                    if c.difference_ci_low is not None and c.difference_ci_high is not None
+                    else ""
+                ),
+            ]
+            if c.g is not None:
+                ci = (
+                    f" [{c.ci_low:.2f}, {c.ci_high:.2f}]"
+                    if c.ci_low is not None and c.ci_high is not None
+                    else ""
+                )
+                parts.append(f"g_z {c.g:.2f}{ci}")
+            if c.p_value is not None:
+                parts.append(f"p {c.p_value:.3f}" + ("" if c.exact_p else " (sampled)"))
+            typer.echo(f"  {label}: {'; '.join(parts)}")
+            if c.note:
+                typer.echo(f"    {c.note}")
+        for lo in e.left_out:
+            typer.echo(f"    left out: {lo.participant}: {lo.reason}")
+    for note in a.limitations:
+        typer.echo(f"- {note}")
+    if result.report_path:
+        typer.echo(f"Report: {result.report_path}")
+
+
+def _title(design: ExperimentDesign) -> str:
+    """The design's title, with its participant's name when it has one."""
+    return design.title if design.participant is None else f"{design.title} ({design.participant})"

@@ -25,6 +25,13 @@ from mindmuscle.experiments.design import (
     plan_sets,
     standard_condition,
 )
+from mindmuscle.experiments.group import (
+    GroupAnalysis,
+    GroupEffect,
+    Participant,
+    analyze_group,
+    group_label,
+)
 from mindmuscle.experiments.stats import (
     Comparison,
     compare_independent,
@@ -42,10 +49,14 @@ __all__ = [
     "Effect",
     "ExperimentAnalysis",
     "ExperimentDesign",
+    "GroupAnalysis",
+    "GroupEffect",
+    "Participant",
     "PlannedSet",
     "SetResult",
     "Spread",
     "analyze",
+    "analyze_group",
     "balanced_latin_square",
     "calatayud2016_design",
     "compare_independent",
@@ -55,6 +66,7 @@ __all__ = [
     "curl_focus_design",
     "experiment_focus",
     "experiment_prescription",
+    "group_label",
     "hedges_g",
     "hedges_gz",
     "limitations",

@@ -93,6 +93,12 @@ class ExperimentDesign(_Model):
     e1rm_kg: float | None = Field(default=None, gt=0, description="Estimated 1RM, if known.")
     evidence: list[str] = Field(default_factory=list, description="Studies the design follows.")
     preset: str | None = None
+    participant: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=80,
+        description="Who the experiment is run on, when it is one participant's of a group.",
+    )
 
     @model_validator(mode="after")
     def _valid(self) -> ExperimentDesign:

@@ -294,8 +294,12 @@ def new_experiment(
     sets_per_condition: int | None = None,
     seed: int | None = None,
     e1rm_kg: float | None = None,
+    participant: str | None = None,
 ) -> ExperimentInfo:
     """Design an experiment (a preset or a custom one), store it with its planned order.
+
+    ``participant`` names who it is run on, when it is one participant's experiment of a group
+    (see :mod:`mindmuscle.services.experiment_groups`).
 
     The exercise may be any of the user's catalogue (built-in, imported or added by hand).
 
@@ -321,6 +325,13 @@ def new_experiment(
         seed=seed,
         e1rm_kg=e1rm_kg,
     )
+    if participant is not None:
+        name = " ".join(participant.split())
+        if not 1 <= len(name) <= 80:
+            raise InvalidInputError(
+                f"Participant {participant!r} is not allowed: give a name of 1 to 80 characters."
+            )
+        design = design.model_copy(update={"participant": name})
     plan = plan_sets(design)
     with db.session() as s:
         row = repo.create_experiment(
@@ -728,7 +739,11 @@ def _activation(emg: dict[str, Any] | None) -> dict[str, MuscleActivation] | Non
     return {m: MuscleActivation.model_validate(v) for m, v in emg.get("muscles", {}).items()}
 
 
-def _results(db: Database, user_id: int, info: ExperimentInfo) -> tuple[list[SetResult], str, str]:
+def recorded_results(
+    db: Database, user_id: int, info: ExperimentInfo
+) -> tuple[list[SetResult], str, str]:
+    """The experiment's recorded sets as the analysis reads them, what 100% activation means
+    in them, and its short unit."""
     raw: list[tuple[PlannedSetStatus, Any, dict[str, Any] | None]] = []
     with db.session() as s:
         for p in info.sets:
@@ -776,7 +791,7 @@ def analyze_experiment(
         No such experiment for this user.
     """
     info = experiment_status(db=db, user_id=user_id, experiment_id=experiment_id)
-    results, normalisation, unit = _results(db, user_id, info)
+    results, normalisation, unit = recorded_results(db, user_id, info)
     analysis = analyze(
         info.design,
         results,
