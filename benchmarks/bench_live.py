@@ -9,7 +9,9 @@ stream by name and runs it for ``--seconds``:
 
 * reference: a bare pylsl inlet that only pulls the chunks (what receiving costs);
 * mindmuscle: ``mindmuscle live``'s source, pipeline and frames (20 per second), as the
-  command runs them, without drawing;
+  command runs them, without drawing; twice on the same stream at once, each in its own
+  process: with liblsl's timestamp smoothing (before) and with the gap clock (now), so their
+  CPU and latency compare under the same load;
 * to Chromium: the real web server (uvicorn) with the stream as its live sensor
   (``serve --live``), and the page's own module (static/js/live.js) in headless Chromium
   receiving the frames over the WebSocket. The latency runs from the sample's LSL timestamp to
@@ -20,6 +22,9 @@ stream by name and runs it for ``--seconds``:
   server's pipeline found missing from the timestamps.
 
 ``--minutes N`` runs only the Chromium row for N minutes (the issue's run is 10).
+``--gap-only`` runs only the known gap: a stream whose sending app is silent for 1 s, both ways
+of smoothing on it at once: the samples each counts missing, and each sample's time against the
+time it was sent with.
 
 Per row: samples sent and received, dropped samples (sent minus received, after the stream
 drained), CPU share of one core (user + system time of this process, which includes liblsl's
@@ -56,7 +61,7 @@ CHUNK = 20
 _SETTLE_S = 1.0  # on connecting, an LSL outlet sends what it buffered: the first second lags
 
 
-def _send(name: str, seconds: float, ready: Any, done: Any, result: Any) -> None:
+def _send(name: str, seconds: float, ready: Any, done: Any, result: Any, go: Any = None) -> None:
     """The sender process: real-time pushes of a precomputed 20 s loop of simulated EMG."""
     import pylsl
 
@@ -75,6 +80,8 @@ def _send(name: str, seconds: float, ready: Any, done: Any, result: Any) -> None
     ready.set()
     while not outlet.wait_for_consumers(1.0):
         pass
+    if go is not None:
+        go.wait(60)  # every receiver is connected
     t0 = pylsl.local_clock()
     sent = 0
     total = int(seconds * FS)
@@ -126,6 +133,92 @@ def _run(
     }
 
 
+def _paired_receiver(
+    name: str, seconds: float, smoothing: str, connected: Any, done: Any, out: Any
+) -> None:
+    """One receiver process of :func:`_paired`: the pipeline, its CPU and wall time."""
+    from mindmuscle.io.live.lsl import LslSource
+    from mindmuscle.services.live import build_pipeline, run_live
+
+    source = LslSource(name, timeout_s=10, smoothing=smoothing)  # type: ignore[arg-type]
+    source.read(0.0)  # opens the stream
+    connected.set()
+    mapping = ",".join(f"{c + 1}=muscle{c + 1}" for c in range(N_CHANNELS))
+    pipeline = build_pipeline(source, mapping)
+    latencies: list[float] = []
+    stalls: list[float] = []
+
+    def on_frame(frame: Any, latency: float) -> None:
+        if frame.stream == "ok":
+            if frame.t >= _SETTLE_S:
+                latencies.append(latency)
+        else:
+            stalls.append(frame.t)
+
+    cpu0, wall0 = _cpu(), time.perf_counter()
+    summary = run_live(
+        source,
+        pipeline,
+        on_frame=on_frame,
+        seconds=seconds + 30.0,
+        should_stop=lambda: done.is_set() and bool(stalls) and stalls[-1] >= seconds - 1.0,
+    )
+    cpu, wall = _cpu() - cpu0, time.perf_counter() - wall0
+    source.close()
+    out.put((smoothing, summary.samples, latencies, 100.0 * cpu / wall))
+
+
+def _paired(seconds: float) -> list[dict[str, Any]]:
+    """liblsl's smoothing and the gap clock on one stream at once, each in its own process: the
+    same load for both, so their CPU and latency compare within this run."""
+    name = f"bench-live-{uuid.uuid4().hex[:8]}"
+    ctx = mp.get_context("spawn")
+    ready, done, result, go = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Event()
+    sender = ctx.Process(target=_send, args=(name, seconds, ready, done, result, go), daemon=True)
+    sender.start()
+    ready.wait(30)
+    out = ctx.Queue()
+    connected = {k: ctx.Event() for k in ("liblsl", "gaps")}
+    procs = [
+        ctx.Process(target=_paired_receiver, args=(name, seconds, k, ev, done, out), daemon=True)
+        for k, ev in connected.items()
+    ]
+    for p in procs:
+        p.start()
+    for ev in connected.values():
+        ev.wait(60)
+    time.sleep(0.5)
+    go.set()
+    got = {}
+    for _ in procs:
+        smoothing, received, latencies, cpu_pct = out.get(timeout=seconds + 90)
+        got[smoothing] = (received, latencies, cpu_pct)
+    sent = int(result.get(timeout=30))
+    for p in [*procs, sender]:
+        p.join(10)
+    rows = []
+    for smoothing, label in (
+        ("liblsl", "pipeline, liblsl smoothing (before)"),
+        ("gaps", "pipeline, gap clock (now)"),
+    ):
+        received, latencies, cpu_pct = got[smoothing]
+        lat = np.array(latencies) * 1000.0
+        rows.append(
+            {
+                "label": label,
+                "sent": sent,
+                "received": received,
+                "dropped": sent - received,
+                "cpu_pct": cpu_pct,
+                "p50": float(np.percentile(lat, 50)) if lat.size else float("nan"),
+                "p95": float(np.percentile(lat, 95)) if lat.size else float("nan"),
+                "p99": float(np.percentile(lat, 99)) if lat.size else float("nan"),
+                "max": float(lat.max()) if lat.size else float("nan"),
+            }
+        )
+    return rows
+
+
 def _reference(name: str, seconds: float, done: Any) -> tuple[int, list[float]]:
     import pylsl
 
@@ -148,36 +241,6 @@ def _reference(name: str, seconds: float, done: Any) -> tuple[int, list[float]]:
             quiet_since = quiet_since or now
             if now - quiet_since > 1.0:
                 return received, latencies
-
-
-def _mindmuscle(
-    name: str, seconds: float, done: Any, smoothing: str = "gaps"
-) -> tuple[int, list[float]]:
-    from mindmuscle.io.live.lsl import LslSource
-    from mindmuscle.services.live import build_pipeline, run_live
-
-    source = LslSource(name, timeout_s=10, smoothing=smoothing)  # type: ignore[arg-type]
-    mapping = ",".join(f"{c + 1}=muscle{c + 1}" for c in range(N_CHANNELS))
-    pipeline = build_pipeline(source, mapping)
-    latencies: list[float] = []
-    stalls: list[float] = []
-
-    def on_frame(frame: Any, latency: float) -> None:
-        if frame.stream == "ok":
-            if frame.t >= _SETTLE_S:
-                latencies.append(latency)
-        else:
-            stalls.append(frame.t)
-
-    summary = run_live(
-        source,
-        pipeline,
-        on_frame=on_frame,
-        seconds=seconds + 30.0,
-        should_stop=lambda: done.is_set() and bool(stalls) and stalls[-1] >= seconds - 1.0,
-    )
-    source.close()
-    return summary.samples, latencies
 
 
 # --- to Chromium -------------------------------------------------------------------------------
@@ -495,6 +558,7 @@ def main() -> None:
     if args.gap_only:
         _print_gap_rows(_gap_rows())
         return
+    gap_rows: list[dict[str, Any]] = []
     if args.minutes:
         seconds = 60.0 * args.minutes
         rows = [_browser_row(seconds)]
@@ -502,14 +566,10 @@ def main() -> None:
         seconds = args.seconds
         rows = [
             _run("pylsl inlet only (reference)", seconds, _reference),
-            _run(
-                "pipeline, liblsl smoothing (before)",
-                seconds,
-                lambda n, s, d: _mindmuscle(n, s, d, "liblsl"),
-            ),
-            _run("pipeline, gap clock (now)", seconds, _mindmuscle),
+            *_paired(seconds),
             _browser_row(seconds),
         ]
+        gap_rows = _gap_rows()
     load = os.getloadavg()[0]
     print(
         f"\n{N_CHANNELS} channels at {FS:g} Hz over LSL loopback, {seconds:g} s per row; "
@@ -530,7 +590,7 @@ def main() -> None:
         before, now = rows[1], rows[2]
         cpu = now["cpu_pct"] / before["cpu_pct"]
         print(
-            f"\ngap clock / liblsl smoothing, same run: CPU {cpu:.2f}x,"
+            f"\ngap clock / liblsl smoothing, both on one stream at once: CPU {cpu:.2f}x,"
             f" p50 {now['p50'] / before['p50']:.2f}x, p99 {now['p99'] / before['p99']:.2f}x"
         )
     web = rows[-1]
@@ -549,6 +609,8 @@ def main() -> None:
     ]
     for what, goal, got, ok in checks:
         print(f"| {what} | {goal} | {got} | {'yes' if ok else 'NO'} |")
+    if gap_rows:
+        _print_gap_rows(gap_rows)
 
 
 if __name__ == "__main__":
