@@ -169,6 +169,26 @@ def test_a_lifter_has_at_most_one_coach_and_outlives_them(db: Database) -> None:
         assert repo.list_clients(session=s, coach_id=ids["ben"]) == []
 
 
+def test_a_routine_set_by_a_coach_stays_the_lifters_when_the_coach_goes(db: Database) -> None:
+    from mindmuscle.store import RoutineData
+
+    with db.session() as s:
+        ben = repo.create_user(session=s, name="ben", password_hash="x")
+        alex = repo.create_user(session=s, name="alex", password_hash="x")
+        ids = (ben.id, alex.id)
+    data = RoutineData(name="Arms", exercises=[{"exercise_id": "barbell_curl", "sets": 2}],
+                       coach_id=ids[0])  # fmt: skip
+    with db.session() as s:
+        routine_id = repo.create_routine(session=s, user_id=ids[1], data=data, now=T0).id
+    with db.session(readonly=True) as s:
+        assert repo.get_routine(session=s, user_id=ids[1], routine_id=routine_id).coach_id == ids[0]
+    with db.session() as s:
+        repo.delete_user(session=s, user_id=ids[0])
+    with db.session(readonly=True) as s:
+        row = repo.get_routine(session=s, user_id=ids[1], routine_id=routine_id)
+        assert (row.name, row.coach_id) == ("Arms", None)
+
+
 def test_calibrations_keep_every_placement_and_give_the_newest(db: Database) -> None:
     from datetime import UTC, datetime
 

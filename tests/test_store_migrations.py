@@ -268,3 +268,44 @@ def test_existing_lifters_become_clients_of_no_coach(backend: str, tmp_path: Pat
         tables = inspect(engine).get_table_names()
         engine.dispose()
         assert "coach_clients" not in tables
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_existing_routines_stay_the_lifters_own(backend: str, tmp_path: Path) -> None:
+    """0014: a routine of an earlier version keeps its name and exercises and is nobody's but
+    the lifter's (no coach); downgrading drops only the column."""
+    from tests.test_store import make_url
+
+    exercises = '[{"exercise_id": "barbell_curl", "sets": 3}]'
+    for url in make_url(backend, tmp_path):
+        _cards_at(url, "0013")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO users (id, name, created_at) VALUES (1, 'local', :t)"),
+                {"t": "2026-03-01 09:00:00"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO routines (id, user_id, name, exercises, created_at, updated_at) "
+                    "VALUES (4, 1, 'Arms', :e, :t, :t)"
+                ),
+                {"e": exercises, "t": "2026-03-01 09:00:00"},
+            )
+        engine.dispose()
+        _cards_at(url, "0014")
+        db = open_database(url)
+        try:
+            with db.session(readonly=True) as s:
+                (row,) = repo.list_routines(session=s, user_id=1)
+                assert (row.id, row.name, row.coach_id) == (4, "Arms", None)
+                assert row.exercises == [{"exercise_id": "barbell_curl", "sets": 3}]
+        finally:
+            db.close()
+        _cards_at(url, "0013", down=True)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM routines")).scalar() == "Arms"
+        columns = {c["name"] for c in inspect(engine).get_columns("routines")}
+        engine.dispose()
+        assert "coach_id" not in columns

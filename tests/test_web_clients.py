@@ -151,3 +151,94 @@ def test_a_client_name_that_is_too_long_is_one_line(team: Server) -> None:
         r = h.get("/api/clients/alex/sets", params={"limit": 0})
         assert r.status_code == 422
         assert "limit" in r.json()["message"]
+
+
+ARMS = {
+    "name": "Arms by ben",
+    "exercises": [
+        {"exercise_id": "dumbbell_biceps_curl", "sets": 2, "tempo": "6-2-3-1",
+         "focus": "external"},
+    ],
+}  # fmt: skip
+
+
+def test_a_coach_sets_a_routine_the_client_starts_as_the_coachs(team: Server) -> None:
+    with login(team, "ben") as h:
+        r = h.post("/api/clients/alex/routines", json=ARMS)
+        assert r.status_code == 201, r.text
+        routine = r.json()
+        assert routine["set_by"] == "ben"
+        assert routine["exercises"] == [
+            {"exercise_id": "dumbbell_biceps_curl", "name": "Dumbbell Biceps Curl", "sets": 2,
+             "tempo": "6-2-3-1", "focus": "external"},
+        ]  # fmt: skip
+        assert [x["name"] for x in h.get("/api/clients/alex/routines").json()] == ["Arms by ben"]
+    with login(team, "alex") as h:
+        (mine,) = [x for x in h.get("/api/routines").json() if x["id"] == routine["id"]]
+        assert mine["set_by"] == "ben"
+        today = h.get("/today").text
+        assert "set by your coach ben" in today
+        started = h.post(f"/api/routines/{routine['id']}/start")
+        assert started.status_code == 200, started.text
+        plan = started.json()["plan"]
+        assert plan["reason"] == (
+            "Your coach ben's routine 'Arms by ben', with today's loads from your history."
+        )
+        (p,) = plan["exercises"]
+        assert (p["sets"], p["set_by"], p["focus"]["mode"]) == (2, "ben", "external")
+        assert p["tempo"] == {"eccentric_s": 6.0, "bottom_pause_s": 2.0, "concentric_s": 3.0,
+                              "top_squeeze_s": 1.0}  # fmt: skip
+        # The rules still speak: a 12 s repetition (rule 12), and the evidence's own focus.
+        assert p["warnings"][0].startswith("One repetition takes 12 s: above 10 s per repetition")
+        assert p["warnings"][1].startswith(
+            "Focus external, chosen by your coach ben; the evidence-based choice here is internal:"
+        )
+        tempo_why = "Tempo 6-2-3-1 (eccentric-pause-concentric-squeeze), chosen by your coach ben"
+        assert any(w["text"].startswith(tempo_why + ": 12 s") for w in p["why"])
+        page = h.get("/today").text
+        assert "Set by your coach ben" in page and "6-2-3-1" in page
+        # alex changes it: it is alex's own from then on.
+        body = {**ARMS, "name": "Arms, my way"}
+        changed = h.put(f"/api/routines/{routine['id']}", json=body)
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["set_by"] is None
+    with login(team, "ben") as h:
+        r = h.put(f"/api/clients/alex/routines/{routine['id']}", json=ARMS)
+        assert (r.status_code, r.json()["message"]) == (
+            403,
+            "'Arms, my way' is alex's own routine (or another coach's): a coach changes only the "
+            "routines they set.",
+        )
+        assert h.delete(f"/api/clients/alex/routines/{routine['id']}").status_code == 403
+
+
+def test_a_coach_sets_nothing_for_anyone_else_and_bad_input_is_one_line(team: Server) -> None:
+    with login(team, "ben") as h:
+        for name in ("kim", "sam", "ann", "nobody"):
+            r = h.post(f"/api/clients/{name}/routines", json=ARMS)
+            assert (r.status_code, r.json()["message"]) == (
+                404,
+                f"You have no client '{name}'; your clients are: alex.",
+            )
+
+        def refused(**item: object) -> str:
+            body = {"name": "Bad", "exercises": [{"exercise_id": "dumbbell_biceps_curl", **item}]}
+            r = h.post("/api/clients/alex/routines", json=body)
+            assert r.status_code == 422, r.text
+            message: str = r.json()["message"]
+            assert "\n" not in message and "Traceback" not in message
+            return message
+
+        assert refused(tempo="6-2") == (
+            "exercises.0.tempo '6-2' is not allowed: use four numbers of seconds, "
+            "eccentric-pause-concentric-squeeze, each 0-30, such as '4-1-2-1'."
+        )
+        assert refused(tempo="40-1-1-1").startswith("exercises.0.tempo '40-1-1-1' is not allowed")
+        assert refused(focus="sideways") == (
+            "exercises.0.focus 'sideways' is not allowed: it must be 'internal' or 'external'."
+        )
+        assert "dumbbel_curl" in refused(exercise_id="dumbbel_curl")
+    with login(team, "alex") as h:
+        # A lifter sets routines for nobody else.
+        r = h.post("/api/clients/kim/routines", json=ARMS)
+        assert r.status_code == 404

@@ -225,6 +225,11 @@ class Prescription(_Model):
         default=None,
         description="Without an e1RM: how to find a starting load with a moderate test set.",
     )
+    set_by: str | None = Field(
+        default=None,
+        description="The lifter's human coach who set this exercise (their routine, with any "
+        "tempo and focus they chose): shown as 'Set by your coach NAME'; null otherwise.",
+    )
 
 
 class Plan(_Model):

@@ -1,11 +1,14 @@
-"""A coach and their clients: who they are, and each client's sets and reflections to read.
+"""A coach and their clients: who they are, each client's sets and reflections to read, and the
+routines the coach sets for a client (exercises, sets, and per exercise a tempo and a focus).
 
 A coach is an admin; a lifter is the client of at most one coach (:mod:`accounts` stores it).
 Everything here is read-only and scoped: :func:`client` answers only for the coach's own
 clients, and for anyone else (another coach's client, an admin, a name nobody has) raises
 :class:`~mindmuscle.errors.NotFoundError`, so a coach learns nothing of other users. The
 client's connection map and progress come from the same services as the lifter's own pages,
-called with the client's user id.
+called with the client's user id; a routine the coach sets is the client's routine, marked as
+set by the coach, checked against the client's catalogue, and started by the client as any
+routine is (:func:`mindmuscle.services.routines.start_routine`).
 """
 
 from __future__ import annotations
@@ -14,12 +17,27 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mindmuscle.coach.routines import Routine
+from mindmuscle.config import Settings
 from mindmuscle.services import accounts
+from mindmuscle.services import routines as routine_service
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.history import SetRecord, history, workouts
 from mindmuscle.services.profile import get_profile
+from mindmuscle.services.routines import RoutineOut
 from mindmuscle.store import Database
 
-__all__ = ["ClientDay", "ClientSummary", "client", "client_days", "clients"]
+__all__ = [
+    "ClientDay",
+    "ClientSummary",
+    "change_client_routine",
+    "client",
+    "client_days",
+    "client_routines",
+    "clients",
+    "remove_client_routine",
+    "set_client_routine",
+]
 
 
 class ClientSummary(BaseModel):
@@ -88,3 +106,74 @@ def client_days(
     for record in history(db=db, user_id=user_id, limit=limit, offset=offset):
         days.setdefault(record.performed_at.date(), []).append(record)
     return [ClientDay(day=d, sets=s) for d, s in sorted(days.items(), reverse=True)]
+
+
+def client_routines(
+    *, db: Database, coach_id: int, name: str, settings: Settings | None = None
+) -> list[RoutineOut]:
+    """Every routine of the coach's client, theirs and the coach's (``set_by``), newest first."""
+    user_id = client(db=db, coach_id=coach_id, name=name)
+    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    return routine_service.list_routines(db=db, user_id=user_id, catalog=catalog)
+
+
+def set_client_routine(
+    *,
+    db: Database,
+    coach_id: int,
+    name: str,
+    routine: Routine,
+    now: datetime,
+    settings: Settings | None = None,
+) -> RoutineOut:
+    """Save a routine for the coach's client, set by the coach: its exercises (of the client's
+    catalogue), sets, and per exercise any tempo and focus the coach chose.
+
+    Raises
+    ------
+    mindmuscle.errors.NotFoundError
+        ``name`` is not a client of this coach.
+    mindmuscle.errors.UnknownIdError, mindmuscle.errors.InvalidInputError
+        As :func:`mindmuscle.services.routines.create_routine`.
+    """
+    user_id = client(db=db, coach_id=coach_id, name=name)
+    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    return routine_service.create_routine(
+        db=db, user_id=user_id, routine=routine, catalog=catalog, now=now, coach_id=coach_id
+    )
+
+
+def change_client_routine(
+    *,
+    db: Database,
+    coach_id: int,
+    name: str,
+    routine_id: int,
+    routine: Routine,
+    now: datetime,
+    settings: Settings | None = None,
+) -> RoutineOut:
+    """Replace a routine the coach set for their client (the client's own routines are theirs:
+    NotAllowedError)."""
+    user_id = client(db=db, coach_id=coach_id, name=name)
+    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    return routine_service.update_routine(
+        db=db, user_id=user_id, routine_id=routine_id, routine=routine, catalog=catalog, now=now,
+        coach_id=coach_id,
+    )  # fmt: skip
+
+
+def remove_client_routine(
+    *,
+    db: Database,
+    coach_id: int,
+    name: str,
+    routine_id: int,
+    settings: Settings | None = None,
+) -> RoutineOut:
+    """Delete a routine the coach set for their client; returns what it held."""
+    user_id = client(db=db, coach_id=coach_id, name=name)
+    catalog = user_catalog(db=db, user_id=user_id, settings=settings)
+    return routine_service.delete_routine(
+        db=db, user_id=user_id, routine_id=routine_id, catalog=catalog, coach_id=coach_id
+    )

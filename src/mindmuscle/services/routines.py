@@ -1,8 +1,10 @@
 """Your workout, your way: routines, and the pieces the phone needs to change a workout.
 
-- A **routine** is a saved workout (a name, exercises in order, sets of each): listed, saved,
-  changed and deleted here, each scoped to its user; :func:`start_routine` turns one into the
-  session to run, with loads the coach prescribes from the history that day.
+- A **routine** is a saved workout (a name, exercises in order, sets of each, and any chosen
+  tempo and focus): listed, saved, changed and deleted here, each scoped to its user;
+  :func:`start_routine` turns one into the session to run, with loads the coach prescribes from
+  the history that day. A routine may be set by the lifter's human coach (``coach_id``): the
+  lifter sees whose it is, and changing it makes it the lifter's own.
 - An **empty workout** (:func:`start_empty`) is a session with no exercise yet: the lifter adds
   them one by one.
 - :func:`prescribe` gives the coach's prescription of exercises added to a running workout (or
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
@@ -28,6 +31,7 @@ from mindmuscle.coach.routines import (
     plan_as_routine,
     swap_candidates,
 )
+from mindmuscle.errors import NotAllowedError
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import TodayPlan, preview_plan, store_plan
 from mindmuscle.store import Database, RoutineData, repo
@@ -57,6 +61,8 @@ class RoutineItem(BaseModel):
     exercise_id: str
     name: str
     sets: int
+    tempo: str | None = None
+    focus: str | None = None
 
 
 class RoutineOut(BaseModel):
@@ -69,6 +75,9 @@ class RoutineOut(BaseModel):
     exercises: list[RoutineItem]
     created_at: datetime
     updated_at: datetime
+    set_by: str | None = Field(
+        None, description="The name of the lifter's coach who set this routine; null: their own."
+    )
 
 
 def _name(exercise_id: str, catalog: Catalog) -> str:
@@ -79,42 +88,60 @@ def _name(exercise_id: str, catalog: Catalog) -> str:
     return exercise_id.removeprefix("user_").replace("_", " ").capitalize()
 
 
-def _out(row: RoutineRow, catalog: Catalog) -> RoutineOut:
+def _out(s: Session, row: RoutineRow, catalog: Catalog) -> RoutineOut:
     items = [RoutineExercise.model_validate(e) for e in row.exercises]
+    coach = repo.get_user(session=s, user_id=row.coach_id) if row.coach_id is not None else None
     return RoutineOut(
         id=row.id,
         name=row.name,
         exercises=[
-            RoutineItem(exercise_id=i.exercise_id, name=_name(i.exercise_id, catalog), sets=i.sets)
+            RoutineItem(
+                exercise_id=i.exercise_id,
+                name=_name(i.exercise_id, catalog),
+                sets=i.sets,
+                tempo=i.tempo,
+                focus=i.focus,
+            )
             for i in items
         ],
         created_at=row.created_at,
         updated_at=row.updated_at,
+        set_by=coach.name if coach is not None else None,
     )
 
 
-def _data(routine: Routine) -> RoutineData:
+def _data(routine: Routine, coach_id: int | None) -> RoutineData:
     return RoutineData(
-        name=routine.name, exercises=[e.model_dump(mode="json") for e in routine.exercises]
+        name=routine.name,
+        exercises=[e.model_dump(mode="json") for e in routine.exercises],
+        coach_id=coach_id,
     )
 
 
 def list_routines(*, db: Database, user_id: int, catalog: Catalog) -> list[RoutineOut]:
     """The user's routines, most recently changed first."""
     with db.session(readonly=True) as s:
-        return [_out(r, catalog) for r in repo.list_routines(session=s, user_id=user_id)]
+        return [_out(s, r, catalog) for r in repo.list_routines(session=s, user_id=user_id)]
 
 
 def get_routine(*, db: Database, user_id: int, routine_id: int, catalog: Catalog) -> RoutineOut:
     """One routine of the user (another user's is not found)."""
     with db.session(readonly=True) as s:
-        return _out(repo.get_routine(session=s, user_id=user_id, routine_id=routine_id), catalog)
+        row = repo.get_routine(session=s, user_id=user_id, routine_id=routine_id)
+        return _out(s, row, catalog)
 
 
 def create_routine(
-    *, db: Database, user_id: int, routine: Routine, catalog: Catalog, now: datetime
+    *,
+    db: Database,
+    user_id: int,
+    routine: Routine,
+    catalog: Catalog,
+    now: datetime,
+    coach_id: int | None = None,
 ) -> RoutineOut:
-    """Save a new routine, checked against the user's catalogue.
+    """Save a new routine, checked against the user's catalogue (``coach_id``: set by the
+    user's coach).
 
     Raises
     ------
@@ -125,8 +152,10 @@ def create_routine(
     """
     check_routine(routine, catalog)
     with db.session() as s:
-        row = repo.create_routine(session=s, user_id=user_id, data=_data(routine), now=now)
-        return _out(row, catalog)
+        row = repo.create_routine(
+            session=s, user_id=user_id, data=_data(routine, coach_id), now=now
+        )
+        return _out(s, row, catalog)
 
 
 def update_routine(
@@ -137,21 +166,50 @@ def update_routine(
     routine: Routine,
     catalog: Catalog,
     now: datetime,
+    coach_id: int | None = None,
 ) -> RoutineOut:
-    """Replace a routine's name and exercises (errors as :func:`create_routine`)."""
+    """Replace a routine's name and exercises (errors as :func:`create_routine`).
+
+    ``coach_id`` None: the lifter changes it, and it becomes their own. A coach changes only a
+    routine they set (NotAllowedError otherwise).
+    """
     check_routine(routine, catalog)
     with db.session() as s:
+        if coach_id is not None:
+            _coach_may_change(s, user_id, routine_id, coach_id)
         row = repo.update_routine(
-            session=s, user_id=user_id, routine_id=routine_id, data=_data(routine), now=now
+            session=s, user_id=user_id, routine_id=routine_id, data=_data(routine, coach_id),
+            now=now,
+        )  # fmt: skip
+        return _out(s, row, catalog)
+
+
+def _coach_may_change(s: Session, user_id: int, routine_id: int, coach_id: int) -> None:
+    row = repo.get_routine(session=s, user_id=user_id, routine_id=routine_id)
+    if row.coach_id != coach_id:
+        owner = repo.get_user(session=s, user_id=user_id).name
+        raise NotAllowedError(
+            f"{row.name!r} is {owner}'s own routine (or another coach's): a coach changes "
+            "only the routines they set."
         )
-        return _out(row, catalog)
 
 
-def delete_routine(*, db: Database, user_id: int, routine_id: int, catalog: Catalog) -> RoutineOut:
-    """Delete a routine; returns what it held (so the page can offer to save it again)."""
+def delete_routine(
+    *,
+    db: Database,
+    user_id: int,
+    routine_id: int,
+    catalog: Catalog,
+    coach_id: int | None = None,
+) -> RoutineOut:
+    """Delete a routine; returns what it held (so the page can offer to save it again). A
+    coach (``coach_id``) deletes only a routine they set."""
     with db.session() as s:
-        row = repo.delete_routine(session=s, user_id=user_id, routine_id=routine_id)
-        return _out(row, catalog)
+        if coach_id is not None:
+            _coach_may_change(s, user_id, routine_id, coach_id)
+        out = _out(s, repo.get_routine(session=s, user_id=user_id, routine_id=routine_id), catalog)
+        repo.delete_routine(session=s, user_id=user_id, routine_id=routine_id)
+        return out
 
 
 def start_routine(
@@ -178,6 +236,7 @@ def start_routine(
         routine = Routine(
             name=row.name, exercises=[RoutineExercise.model_validate(e) for e in row.exercises]
         )
+        set_by = _out(s, row, catalog).set_by
     check_routine(routine, catalog)
     plan = preview_plan(
         db=db,
@@ -188,8 +247,9 @@ def start_routine(
         catalog=catalog,
         history=history,
     )
-    plan = plan_as_routine(plan, routine).model_copy(
-        update={"reason": f"Your routine {routine.name!r}, with today's loads from your history."}
+    whose = f"Your coach {set_by}'s routine" if set_by else "Your routine"
+    plan = plan_as_routine(plan, routine, catalog=catalog, set_by=set_by).model_copy(
+        update={"reason": f"{whose} {routine.name!r}, with today's loads from your history."}
     )
     return store_plan(db=db, user_id=user_id, now=now, plan=plan)
 

@@ -727,6 +727,7 @@ def create_routine(
         exercises=list(data.exercises),
         created_at=now,
         updated_at=now,
+        coach_id=data.coach_id,
     )
     session.add(row)
     return _flush_routine(session, row)
@@ -753,6 +754,7 @@ def update_routine(
     _name_taken(session, user_id, data.name, but=row.id)
     row.name = data.name
     row.exercises = list(data.exercises)
+    row.coach_id = data.coach_id
     row.updated_at = now
     return _flush_routine(session, row)
 

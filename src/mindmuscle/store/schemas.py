@@ -71,6 +71,7 @@ class RoutineData(_In):
 
     name: str = Field(min_length=1, max_length=100)
     exercises: list[dict[str, Any]] = Field(min_length=1)
+    coach_id: int | None = None
 
 
 class CalibrationCreate(_In):

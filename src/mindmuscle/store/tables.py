@@ -352,7 +352,8 @@ class UserExerciseRow(Base):
 
 
 class RoutineRow(Base):
-    """A lifter's saved workout: a name and its exercises (``[{"exercise_id", "sets"}]``)."""
+    """A lifter's saved workout: a name and its exercises (``[{"exercise_id", "sets", "tempo",
+    "focus"}]``), the lifter's own or set by their coach."""
 
     __tablename__ = "routines"
     __table_args__ = (UniqueConstraint("user_id", "name", name="uq_routines_user_name"),)
@@ -363,6 +364,10 @@ class RoutineRow(Base):
     exercises: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"),
+        doc="The coach who set this routine for the lifter; None: the lifter's own.",
+    )
 
 
 class CalibrationRow(Base):

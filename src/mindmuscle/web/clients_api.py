@@ -1,22 +1,25 @@
-"""A coach reads their clients: the list, and per client the connection map, progress and the
-sets with their reflections. Read-only; a name that is not the coach's client is 404.
+"""A coach and their clients: the list, and per client the connection map, progress and the
+sets with their reflections (read-only), and the routines the coach sets for them (exercises,
+sets, tempo and focus per exercise). A name that is not the coach's client is 404.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
+from mindmuscle.coach.routines import Routine
 from mindmuscle.services import accounts
 from mindmuscle.services import clients as clients_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.progress import Progress
-from mindmuscle.web.deps import Ctx, User, utcnow
+from mindmuscle.services.routines import RoutineOut
+from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
 
 __all__ = ["ClientName", "router"]
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[Depends(check_csrf)])
 
 ClientName = Annotated[
     str,
@@ -59,4 +62,53 @@ def client_sets(
     rating, where else it was felt, focus, note)."""
     return clients_service.client_days(
         db=ctx.db, coach_id=user, name=client_name, limit=limit, offset=offset
+    )
+
+
+@router.get("/clients/{client_name}/routines", response_model=list[RoutineOut], tags=["clients"])
+def client_routines(client_name: ClientName, ctx: Ctx, user: User) -> list[RoutineOut]:
+    """A client's routines, theirs and the ones you set (``set_by``), newest first."""
+    return clients_service.client_routines(
+        db=ctx.db, coach_id=user, name=client_name, settings=ctx.settings
+    )
+
+
+@router.post(
+    "/clients/{client_name}/routines",
+    response_model=RoutineOut,
+    status_code=201,
+    tags=["clients"],
+)
+def set_client_routine(client_name: ClientName, body: Routine, ctx: Ctx, user: User) -> RoutineOut:
+    """Set a routine for a client: 1-20 exercises of their catalogue with their sets, and per
+    exercise a tempo ('4-1-2-1') and a focus ('internal' or 'external') if you choose them.
+    They see it as set by you and start it from Today."""
+    return clients_service.set_client_routine(
+        db=ctx.db, coach_id=user, name=client_name, routine=body, now=utcnow(),
+        settings=ctx.settings,
+    )  # fmt: skip
+
+
+@router.put(
+    "/clients/{client_name}/routines/{routine_id}", response_model=RoutineOut, tags=["clients"]
+)
+def change_client_routine(
+    client_name: ClientName, routine_id: Id, body: Routine, ctx: Ctx, user: User
+) -> RoutineOut:
+    """Replace a routine you set for a client (their own routines are theirs: 403)."""
+    return clients_service.change_client_routine(
+        db=ctx.db, coach_id=user, name=client_name, routine_id=routine_id, routine=body,
+        now=utcnow(), settings=ctx.settings,
+    )  # fmt: skip
+
+
+@router.delete(
+    "/clients/{client_name}/routines/{routine_id}", response_model=RoutineOut, tags=["clients"]
+)
+def remove_client_routine(
+    client_name: ClientName, routine_id: Id, ctx: Ctx, user: User
+) -> RoutineOut:
+    """Delete a routine you set for a client; the answer is what it held."""
+    return clients_service.remove_client_routine(
+        db=ctx.db, coach_id=user, name=client_name, routine_id=routine_id, settings=ctx.settings
     )

@@ -25,7 +25,7 @@ function button(text, className, onClick, label) {
 function renderList() {
   const cards = routines.map((r) => {
     const sets = r.exercises.reduce((n, e) => n + e.sets, 0);
-    const items = el("ol", { className: "rlist" }, ...r.exercises.map((e) => el("li", { textContent: `${e.name} · ${e.sets} ${e.sets === 1 ? "set" : "sets"}` })));
+    const items = el("ol", { className: "rlist" }, ...r.exercises.map((e) => el("li", { textContent: `${e.name} · ${e.sets} ${e.sets === 1 ? "set" : "sets"}${e.tempo ? ` · tempo ${e.tempo}` : ""}${e.focus ? ` · ${e.focus} focus` : ""}` })));
     const actions = el(
       "div",
       { className: "actions" },
@@ -34,6 +34,8 @@ function renderList() {
       button("Delete", "ghost", () => remove(r), `Delete ${r.name}`),
     );
     const card = el("article", { className: "card rcard" }, el("h2", { textContent: r.name }), el("p", { className: "muted", textContent: `${r.exercises.length} ${r.exercises.length === 1 ? "exercise" : "exercises"} · ${sets} sets` }), items, actions);
+    // A routine the lifter's coach set says so; changing it makes it the lifter's own.
+    if (r.set_by) card.insertBefore(el("p", { className: "set-by", textContent: `Set by your coach ${r.set_by}` }), items);
     card.dataset.routine = r.id;
     return card;
   });
@@ -77,7 +79,7 @@ async function remove(r) {
   const box = $("toast");
   const undo = button("Undo", "chip", async () => {
     box.classList.remove("show");
-    await api("/api/routines", { method: "POST", body: { name: r.name, exercises: r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets })) } });
+    await api("/api/routines", { method: "POST", body: { name: r.name, exercises: r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets, tempo: e.tempo ?? null, focus: e.focus ?? null })) } });
     await reload();
   });
   box.append(" ", undo);
@@ -93,7 +95,7 @@ function message(id, text, input) {
 }
 
 function openEditor(r) {
-  editing = { id: r ? r.id : null, items: r ? r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets })) : [] };
+  editing = { id: r ? r.id : null, items: r ? r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets, tempo: e.tempo ?? null, focus: e.focus ?? null })) : [] };
   $("editor-title").textContent = r ? `Edit “${r.name}”` : "New routine";
   $("editor-name").value = r ? r.name : "";
   message("editor-name-msg", "", $("editor-name"));

@@ -186,7 +186,7 @@ function renderPrime() {
   $("prime-tempo").textContent = tempoText(p.tempo);
   $("prime-rest").textContent = `${p.rest_s}s`;
   $("prime-cue").textContent = p.focus.cue;
-  $("prime-mode").textContent = p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue";
+  $("prime-mode").textContent = (p.focus.mode === "internal" ? "Internal cue · feel the muscle" : p.focus.mode === "external" ? "External cue · move the load" : "No cue") + (p.set_by ? ` · set by your coach ${p.set_by}` : "");
   $("prime-visual").textContent = p.prime.visualisation;
   $("prime-touch").textContent = p.prime.touch;
   $("prime-breath").textContent = p.breathing;
