@@ -19,6 +19,7 @@ from mindmuscle.coach.loads import (
     default_equipment,
     format_load,
     load_step,
+    plan_in_units,
     round_load,
     step_load,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "muscle_priority",
     "parse_set",
     "pick_exercise",
+    "plan_in_units",
     "range_errors",
     "rating_holds",
     "readiness_score",

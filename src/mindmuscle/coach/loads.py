@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from fractions import Fraction
 from functools import lru_cache
 from typing import Literal
 
 from mindmuscle.catalog.models import Exercise, LoadType
 from mindmuscle.coach.limits import LOAD_KG
-from mindmuscle.coach.models import EquipmentProfile
+from mindmuscle.coach.models import EquipmentProfile, Plan, Prescription
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.units import MassUnit, from_kg, to_kg
 
@@ -36,6 +37,9 @@ __all__ = [
     "default_equipment",
     "format_load",
     "load_step",
+    "plan_in_units",
+    "prescription_in_units",
+    "restate_loads",
     "round_load",
     "step_load",
 ]
@@ -290,3 +294,70 @@ def format_load(load_kg: float | None, unit: MassUnit) -> str:
         return "body weight"
     value = round(from_kg(load_kg, unit), 2)
     return f"{value:g} {unit}"
+
+
+_LOAD_IN_TEXT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (kg|lb)\b")
+
+
+def restate_loads(text: str, unit: MassUnit) -> str:
+    """``text`` with every load it names (``10 kg``, ``22.05 lb``) in ``unit``, as
+    :func:`format_load` words it: a plan's reasons said in kilograms read in pounds once the
+    lifter has switched. A load already in ``unit`` is left as written.
+
+    Examples
+    --------
+    >>> restate_loads("Load 10 kg = 62.5% of an e1RM of 16 kg.", "lb")
+    'Load 22.05 lb = 62.5% of an e1RM of 35.27 lb.'
+    >>> restate_loads("Start at 45 lb.", "kg")
+    'Start at 20.41 kg.'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        given: MassUnit = "lb" if m.group(2) == "lb" else "kg"
+        if given == unit:
+            return m.group(0)
+        return format_load(to_kg(float(m.group(1)), given), unit)
+
+    return _LOAD_IN_TEXT.sub(one, text)
+
+
+def prescription_in_units(prescription: Prescription, unit: MassUnit) -> Prescription:
+    """``prescription`` as a lifter who reads ``unit`` sees it: its ``units``, load and words
+    in ``unit``; the load itself (``load_kg``) is unchanged. Itself when already in ``unit``."""
+    if prescription.units == unit:
+        return prescription
+    return prescription.model_copy(
+        update={
+            "units": unit,
+            "load_display": format_load(prescription.load_kg, unit),
+            "why": [
+                r.model_copy(update={"text": restate_loads(r.text, unit)}) for r in prescription.why
+            ],
+            "warnings": [restate_loads(w, unit) for w in prescription.warnings],
+            "starting_test": None
+            if prescription.starting_test is None
+            else restate_loads(prescription.starting_test, unit),
+        }
+    )
+
+
+def plan_in_units(plan: Plan, unit: MassUnit) -> Plan:
+    """A stored plan in the unit the lifter reads now: made in kg the morning and switched to
+    lb since, its loads, reasons and warnings read in lb. What is stored stays in kg.
+
+    Examples
+    --------
+    >>> from mindmuscle.coach.models import Plan
+    >>> plan = Plan(decision="rest", reason="Rest.", goal="hypertrophy", units="kg")
+    >>> plan_in_units(plan, "lb").units
+    'lb'
+    """
+    if plan.units == unit and all(p.units == unit for p in plan.exercises):
+        return plan
+    return plan.model_copy(
+        update={
+            "units": unit,
+            "exercises": [prescription_in_units(p, unit) for p in plan.exercises],
+            "why": [r.model_copy(update={"text": restate_loads(r.text, unit)}) for r in plan.why],
+        }
+    )

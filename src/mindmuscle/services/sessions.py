@@ -20,11 +20,13 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach import adapt, assess_readiness, build_plan
 from mindmuscle.coach.catalog_view import CatalogView
+from mindmuscle.coach.loads import plan_in_units, prescription_in_units
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
@@ -53,6 +55,7 @@ from mindmuscle.session import CompletedSet, Event, LoopOptions, SetLoop
 from mindmuscle.session.events import SetConfirmedEvent
 from mindmuscle.store import Database, SessionCreate, SetEmgCreate, repo
 from mindmuscle.store.tables import SessionRow
+from mindmuscle.units import MassUnit
 
 __all__ = [
     "GuidedRun",
@@ -65,8 +68,10 @@ __all__ = [
     "open_session",
     "plan_today",
     "preview_plan",
+    "reader_unit",
     "save_snapshot",
     "session_to_run",
+    "snapshot_in_units",
     "store_plan",
     "workout_exercises",
 ]
@@ -101,14 +106,39 @@ class SessionInfo(BaseModel):
         return self.ended_at is None and self.snapshot is not None
 
 
-def _info(row: SessionRow, sets_done: int) -> SessionInfo:
+def reader_unit(s: Session, user_id: int) -> MassUnit | None:
+    """The unit the lifter reads loads in now (their profile's), None without a profile."""
+    profile = repo.get_profile(session=s, user_id=user_id)
+    return None if profile is None else ("lb" if profile.units == "lb" else "kg")
+
+
+def snapshot_in_units(
+    snapshot: dict[str, Any] | None, unit: MassUnit | None
+) -> dict[str, Any] | None:
+    """A set loop snapshot whose prescriptions to come (adapted ones included) read in
+    ``unit``, as :func:`mindmuscle.coach.loads.plan_in_units` does for the plan."""
+    current = None if snapshot is None else snapshot.get("current")
+    if unit is None or snapshot is None or not isinstance(current, list):
+        return snapshot
+    restated = []
+    for p in current:
+        if isinstance(p, dict) and p.get("units") not in (None, unit):
+            p = prescription_in_units(Prescription.model_validate(p), unit).model_dump(mode="json")
+        restated.append(p)
+    return {**snapshot, "current": restated}
+
+
+def _info(row: SessionRow, sets_done: int, unit: MassUnit | None = None) -> SessionInfo:
+    """A stored session as the lifter reads it: its plan's loads in ``unit`` (the profile's
+    now, which may differ from the one the plan was made in); what is stored is unchanged."""
+    plan = None if row.plan is None else Plan.model_validate(row.plan)
     return SessionInfo(
         session_id=row.id,
         started_at=row.started_at,
         ended_at=row.ended_at,
         source=row.source,
-        plan=None if row.plan is None else Plan.model_validate(row.plan),
-        snapshot=row.state,
+        plan=plan if plan is None or unit is None else plan_in_units(plan, unit),
+        snapshot=snapshot_in_units(row.state, unit),
         sets_done=sets_done,
     )
 
@@ -295,15 +325,17 @@ def get_session(*, db: Database, user_id: int, session_id: int) -> SessionInfo:
     with db.session(readonly=True) as s:
         row = repo.get_session(session=s, user_id=user_id, session_id=session_id)
         n = len(repo.list_sets(session=s, user_id=user_id, session_id=session_id))
-        return _info(row, n)
+        return _info(row, n, reader_unit(s, user_id))
 
 
 def list_sessions(*, db: Database, user_id: int, limit: int | None = None) -> list[SessionInfo]:
     """Stored sessions, newest first."""
     with db.session(readonly=True) as s:
         rows = repo.list_sessions(session=s, user_id=user_id, limit=limit)
+        unit = reader_unit(s, user_id)
         return [
-            _info(r, len(repo.list_sets(session=s, user_id=user_id, session_id=r.id))) for r in rows
+            _info(r, len(repo.list_sets(session=s, user_id=user_id, session_id=r.id)), unit)
+            for r in rows
         ]
 
 
@@ -318,7 +350,7 @@ def open_session(*, db: Database, user_id: int, started: bool | None = None) -> 
         if row is None:
             return None
         n = len(repo.list_sets(session=s, user_id=user_id, session_id=row.id))
-        return _info(row, n)
+        return _info(row, n, reader_unit(s, user_id))
 
 
 def save_snapshot(*, db: Database, user_id: int, session_id: int, snapshot: dict[str, Any]) -> None:

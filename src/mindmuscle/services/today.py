@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach import adapt, as_lifted
+from mindmuscle.coach.loads import plan_in_units
 from mindmuscle.coach.models import (
     Adaptation,
     EquipmentProfile,
@@ -31,11 +32,17 @@ from mindmuscle.coach.models import (
     Prescription,
 )
 from mindmuscle.errors import InvalidInputError
-from mindmuscle.services.sessions import SessionInfo, workout_exercises
+from mindmuscle.services.sessions import (
+    SessionInfo,
+    reader_unit,
+    snapshot_in_units,
+    workout_exercises,
+)
 from mindmuscle.services.sets import SetRecord, SetWriter, WebSetInput
 from mindmuscle.session import Event, LoopOptions, SetLoop
 from mindmuscle.store import Database, repo
 from mindmuscle.store.tables import SessionRow
+from mindmuscle.units import MassUnit
 
 __all__ = [
     "TodayView",
@@ -62,19 +69,24 @@ class WebSetResult(BaseModel):
     )
 
 
-_PLANS: dict[tuple[int, int], Plan] = {}  # (id of the database, session id) -> its plan
+# (id of the database, session id, the unit it is read in) -> its plan, in that unit
+_PLANS: dict[tuple[int, int, MassUnit | None], Plan] = {}
 
 
-def _session_info(db: Database, row: SessionRow) -> SessionInfo:
+def _session_info(db: Database, row: SessionRow, unit: MassUnit | None) -> SessionInfo:
+    """The session as the lifter reads it now: its plan and the prescriptions of its snapshot
+    in ``unit``, the profile's (a plan made in kg reads in lb once the lifter switched)."""
     # A session's plan never changes once stored (adapted sets live in its state): parse it once.
-    key = (id(db), row.id)
+    key = (id(db), row.id, unit)
     plan = _PLANS.get(key)
     if plan is None and row.plan is not None:
         plan = Plan.model_validate(row.plan)
+        if unit is not None:
+            plan = plan_in_units(plan, unit)
         if len(_PLANS) > 256:
             _PLANS.clear()
         _PLANS[key] = plan
-    snapshot = row.state
+    snapshot = snapshot_in_units(row.state, unit)
     done = len(snapshot.get("completed", [])) if isinstance(snapshot, dict) else 0
     return SessionInfo(
         session_id=row.id,
@@ -96,7 +108,7 @@ def active_session(*, db: Database, user_id: int) -> SessionInfo | None:
     """
     with db.session(readonly=True) as s:
         row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
-        return None if row is None else _session_info(db, row)
+        return None if row is None else _session_info(db, row, reader_unit(s, user_id))
 
 
 class TodayView(BaseModel):
@@ -112,12 +124,12 @@ class TodayView(BaseModel):
 def today_view(*, db: Database, user_id: int, since: datetime) -> TodayView:
     """The profile flag, the open session and the readiness recorded since ``since``."""
     with db.session(readonly=True) as s:
-        has_profile = repo.get_profile(session=s, user_id=user_id) is not None
+        unit = reader_unit(s, user_id)
         row = repo.latest_open_session(session=s, user_id=user_id, source="guided")
         ready = repo.latest_readiness(session=s, user_id=user_id)
         return TodayView(
-            has_profile=has_profile,
-            session=None if row is None else _session_info(db, row),
+            has_profile=unit is not None,
+            session=None if row is None else _session_info(db, row, unit),
             readiness_score=ready.score
             if ready is not None and ready.recorded_at >= since
             else None,
