@@ -12,6 +12,23 @@ export const PHASE_WORDS = {
 };
 const VIBRATE = { eccentric: [40], bottom_pause: [20], concentric: [90], top_squeeze: [30, 40, 30] };
 
+// Spoken phases never talk over the metronome: the word is said right after its phase's sound
+// (the longest, the lowering's fall, lasts 0.32 s), only on a phase that lasts at least
+// SAY_WORD_S as played, so it ends before the next phase's sound; the breathing cue joins it on
+// a phase of at least SAY_BREATH_S, and that phase's first soft tick is left out so the words
+// are heard alone. Shorter phases (fast tempos) are carried by the metronome's sounds only.
+export const SAY_AFTER_S = 0.35;
+export const SAY_WORD_S = 1.0;
+export const SAY_BREATH_S = 2.0;
+
+// What is said at a phase `e` of a timeline (its word, and its breathing on a long phase), or
+// null when the phase is too short to say anything without talking over the next sound.
+export function spokenCue(e) {
+  if (!e || e.kind !== "phase" || !(e.duration >= SAY_WORD_S)) return null;
+  const word = e.word || PHASE_WORDS[e.phase];
+  return e.breath && e.duration >= SAY_BREATH_S ? `${word}, ${e.breath}` : word;
+}
+
 // Build the timeline of one set: a count-in, then every phase of every repetition.
 // tempo: {eccentric_s, bottom_pause_s, concentric_s, top_squeeze_s}; times in seconds.
 export function buildTimeline(tempo, reps, { countIn = 3, speed = 1 } = {}) {
@@ -45,6 +62,9 @@ export class Metronome {
     this.next = 0;
     this.timer = null;
     this.fallbackOrigin = performance.now();
+    // Called with each phase and the clock time its sound starts; returns true when it will
+    // say the phase (the page's voice and screen-reader line), which leaves out its first tick.
+    this.onPhase = null;
   }
 
   // Must be called from a user gesture (tap) so the browser lets the page make sound.
@@ -112,8 +132,9 @@ export class Metronome {
       if (e.kind === "count") this.beep(at, 880, 0.08, 0.25);
       if (e.kind === "phase") {
         this.phaseSound(e.phase, at);
+        const said = this.onPhase ? this.onPhase(e, at) : false;
         // Soft ticks on each further second of a long phase, so the eyes can stay closed.
-        for (let s = 1; s < e.duration * this.speedFactor(); s++) {
+        for (let s = said ? 2 : 1; s < e.duration * this.speedFactor(); s++) {
           this.beep(at + s / this.speedFactor(), 1000, 0.02, 0.06);
         }
         if (this.vibrate && navigator.vibrate) {

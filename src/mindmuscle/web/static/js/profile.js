@@ -172,14 +172,23 @@ if (location.hash) {
 
 // Phone preferences live on the phone.
 const prefs = JSON.parse(localStorage.getItem("mm.prefs") || "{}");
+// Eyes closed by default with sound off: such a set would be silent; said beside the switches.
+const eyesNote = document.getElementById("eyes-sound-note");
+const renderEyesNote = () => {
+  if (!eyesNote) return;
+  const on = (k) => document.querySelector(`[data-pref=${k}]`).checked;
+  eyesNote.hidden = !(on("eyesClosed") && !on("sound"));
+};
 for (const el of document.querySelectorAll("[data-pref]")) {
   const k = el.dataset.pref;
   if (k in prefs) el.checked = !!prefs[k];
   el.addEventListener("change", () => {
     prefs[k] = el.checked;
     localStorage.setItem("mm.prefs", JSON.stringify(prefs));
+    renderEyesNote();
   });
 }
+renderEyesNote();
 const notifyBtn = document.getElementById("btn-notify");
 if (notifyBtn) {
   const say = (p) => {

@@ -9,7 +9,7 @@ import { KG_PER_LB, api, kgFrom, massIn, toast, uuid4 } from "./api.js";
 import { MotionRecorder, askNotifications, keepAwake, notificationState, notify, prefs, requestMotionPermission, savePref, speak, stopSpeaking, vibrate } from "./device.js";
 import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
-import { Metronome, PHASE_WORDS, buildTimeline } from "./metronome.js";
+import { Metronome, PHASE_WORDS, SAY_AFTER_S, buildTimeline, spokenCue } from "./metronome.js";
 import { discard, enqueue, flush, onChange, get as outboxItem, resultOf } from "./outbox.js";
 import { checkWhen, localInput, refusalText, refusedForDate } from "./fixing.js";
 import { checkField, setBounds } from "./setbounds.js";
@@ -272,7 +272,8 @@ async function startSet() {
   $("set-cue").textContent = p.focus.cue;
   $("set-target").textContent = p.reps[1];
   show("set");
-  if (state.eyesClosed) speak(p.focus.cue);
+  $("set-say").textContent = "";
+  if (state.eyesClosed && !state.muted) speak(p.focus.cue);
   state.paused = false;
   state.setPos = { t: 0, repsDone: 0 };
   renderPaused();
@@ -287,8 +288,15 @@ function repStart(timeline, repsDone) {
   return e ? e.t : 0;
 }
 
-function pauseSet() {
+// Why the set paused by itself, as the paused screen says it.
+const PAUSED_WHY = {
+  "locked-silent": "Paused when the screen locked: with sound off nothing guides the set you cannot see.",
+  "sound-stopped": "Paused: the phone stopped the sound while the screen was locked.",
+};
+
+function pauseSet(why = null) {
   if (state.screen !== "set" || state.paused) return;
+  state.pausedWhy = typeof why === "string" ? why : null;
   const pos = metronome.position();
   // Resumed sets start a little before the rep they go on from: never count backwards.
   const repsDone = Math.max(pos ? pos.repsDone : 0, (state.setPos || {}).repsDone || 0);
@@ -303,6 +311,7 @@ function pauseSet() {
 async function resumeSet() {
   await metronome.unlock();
   state.paused = false;
+  state.pausedWhy = null;
   save();
   renderPaused();
   metronome.start(state.timeline, { from: state.setPos ? state.setPos.t : 0, lead: 0.6 });
@@ -312,6 +321,7 @@ async function resumeSet() {
 
 function renderPaused() {
   const paused = !!state.paused;
+  renderSoundNoteSet();
   $("set-paused").hidden = !paused;
   $("set-running").hidden = paused;
   if (paused) {
@@ -320,7 +330,9 @@ function renderPaused() {
     $("set-word").className = "big-word phase-count";
     $("set-reps").textContent = n;
     $("set-breath").textContent = "";
-    $("set-paused-text").textContent = n ? `${n} ${n === 1 ? "rep" : "reps"} done. Resume goes on from rep ${n + 1}.` : "Resume starts the set again.";
+    const where = n ? `${n} ${n === 1 ? "rep" : "reps"} done. Resume goes on from rep ${n + 1}.` : "Resume starts the set again.";
+    const why = PAUSED_WHY[state.pausedWhy];
+    $("set-paused-text").textContent = why ? `${why} ${where}` : where;
   }
 }
 
@@ -354,6 +366,25 @@ function fromEvents(events) {
   out.push({ t: total, kind: "end", duration: 0 });
   return { events: out, total };
 }
+
+// ---------------------------------------------------------------- the phases, said
+// Each phase's word (and on long phases its breathing) goes to the screen reader's line always,
+// and is spoken with the eyes closed or the screen off, unless sound is off or the voice is off
+// in Settings. Both follow the metronome's rule (metronome.js: spokenCue): right after the
+// phase's sound, only on phases long enough to say it before the next sound.
+function sayPhase(e, at) {
+  const text = spokenCue(e);
+  if (!text) return false;
+  const spoken = !state.muted && prefs().voice && (state.eyesClosed || document.hidden);
+  const delay = Math.max(0, (at + SAY_AFTER_S - metronome.now()) * 1000);
+  setTimeout(() => {
+    if (!state || state.screen !== "set" || state.paused || !metronome.timeline) return;
+    $("set-say").textContent = text;
+    if (spoken) speak(text, { rate: 1.1 });
+  }, delay);
+  return spoken;
+}
+metronome.onPhase = sayPhase;
 
 function loop() {
   cancelAnimationFrame(raf);
@@ -1301,23 +1332,24 @@ function wire() {
     }
   });
   document.addEventListener("visibilitychange", () => {
-    // A locked screen can stop the sound clock: the set waits, paused, where it was.
-    if (document.visibilityState === "visible" && state && state.screen === "set" && !state.paused && !metronome.audioRunning() && prefs().sound) pauseSet();
+    if (!state || state.screen !== "set" || state.paused) return;
+    // A locked screen with sound on: the set goes on by sound (and voice, see sayPhase). With
+    // sound off nothing could guide it: it waits, paused, where it was. Either way the page
+    // says so (the note beside the eyes-closed switch, the paused screen's reason).
+    if (document.visibilityState === "hidden" && state.muted) pauseSet("locked-silent");
+    // The phone may stop the sound clock while locked: the set waited where it was.
+    else if (document.visibilityState === "visible" && !state.muted && !metronome.audioRunning()) pauseSet("sound-stopped");
   });
   // After a reload the browser keeps sound off until a tap: the first tap anywhere brings it back.
   document.addEventListener("pointerdown", () => metronome.unlock().then(renderSoundNote), { passive: true });
   $("eyes").addEventListener("change", (e) => {
     state.eyesClosed = e.target.checked;
     document.body.classList.toggle("eyes-closed", state.eyesClosed);
+    renderSoundNoteSet();
     save();
   });
-  $("sound").addEventListener("click", () => {
-    state.muted = !state.muted;
-    savePref("sound", !state.muted);
-    metronome.muted = state.muted;
-    renderSound();
-    save();
-  });
+  $("sound").addEventListener("click", () => setSound(state.muted));
+  $("btn-sound-on").addEventListener("click", () => setSound(true));
 }
 
 // Rest is over and the page cannot make itself heard (in the background, or reloaded with no
@@ -1342,6 +1374,29 @@ function renderSound() {
   const b = $("sound");
   b.setAttribute("aria-pressed", String(!state.muted));
   b.querySelector("span").textContent = state.muted ? "Sound off" : "Sound on";
+  renderSoundNoteSet();
+}
+
+// Sound off during a set: what the lifter gives up, said beside the eyes-closed switch, with
+// the way to turn sound on.
+function renderSoundNoteSet() {
+  const note = $("set-sound-note");
+  // Paused, the paused screen's own line says why (the top bar's button turns sound on).
+  note.hidden = !state.muted || !!state.paused;
+  if (note.hidden) return;
+  const buzz = prefs().vibrate ? " Only vibration tells the phases." : "";
+  $("set-sound-text").textContent = state.eyesClosed
+    ? `Sound is off: with your eyes closed you hear nothing of the set.${buzz}`
+    : "Sound is off: locking the screen pauses the set.";
+}
+
+function setSound(on) {
+  state.muted = !on;
+  savePref("sound", on);
+  metronome.muted = state.muted;
+  if (on) metronome.unlock();
+  renderSound();
+  save();
 }
 
 function stepReps(d) {
