@@ -1,5 +1,6 @@
 """A coach's pages: their clients, and per client the connection map and the sets with their
-reflections, read-only. A name that is not the coach's client is 404, as the API answers."""
+reflections (read-only), and the routines the coach sets for them. A name that is not the
+coach's client is 404, as the API answers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from mindmuscle.services.catalog import user_catalog
 from mindmuscle.web.bodymap import score_colour
 from mindmuscle.web.clients_api import ClientName
 from mindmuscle.web.deps import Ctx, User, path_part, utcnow
-from mindmuscle.web.pages import render
+from mindmuscle.web.pages import exercise_list, render
 
 __all__ = ["router"]
 
@@ -62,4 +63,25 @@ def client_sets_page(client_name: ClientName, request: Request, ctx: Ctx, user: 
     return render(
         request, ctx, "client_sets.html", "settings", who=client_name, view="sets", days=days,
         names={e.id: e.name for e in catalog.exercises.values()}, units=units, load=load,
+    )  # fmt: skip
+
+
+ROUTINE_ROWS = 5
+"""How many exercise rows the coach's routine form shows (a routine holds up to 20 through the
+API)."""
+
+
+@router.get("/clients/{client_name}/routines")
+def client_routines_page(
+    client_name: ClientName, request: Request, ctx: Ctx, user: User
+) -> Response:
+    routines = clients_service.client_routines(
+        db=ctx.db, coach_id=user, name=client_name, settings=ctx.settings
+    )
+    client_id = clients_service.client(db=ctx.db, coach_id=user, name=client_name)
+    catalog = user_catalog(db=ctx.db, user_id=client_id, settings=ctx.settings)
+    return render(
+        request, ctx, "client_routines.html", "settings", who=client_name, view="routines",
+        routines=routines, me=accounts.login_name(db=ctx.db, user_id=user),
+        exercises=exercise_list(catalog), rows=ROUTINE_ROWS,
     )  # fmt: skip
