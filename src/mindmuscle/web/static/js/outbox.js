@@ -91,6 +91,33 @@ function csrf() {
 let flushing = null;
 const results = new Map();
 
+// The server's answers are kept on the phone before their items leave the outbox: a reload in
+// the moment between the answer and the page applying it (the coach's changes for the next
+// set) finds the answer here, as the outbox would otherwise have forgotten the set.
+const ANSWERS = "mm.outbox.answers";
+const ANSWERS_KEPT = 50;
+
+function keptAnswers() {
+  try {
+    return JSON.parse(localStorage.getItem(ANSWERS) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepAnswer(id, data) {
+  const kept = keptAnswers();
+  delete kept[id];
+  kept[id] = data;
+  const ids = Object.keys(kept);
+  for (const old of ids.slice(0, Math.max(0, ids.length - ANSWERS_KEPT))) delete kept[old];
+  try {
+    localStorage.setItem(ANSWERS, JSON.stringify(kept));
+  } catch {
+    /* storage full: the answer is still kept in memory for this page */
+  }
+}
+
 // Send every queued item whose time has come, in order; resolves to a Map id -> server
 // response for those confirmed. `force` ignores the backoff (the lifter just saved a set).
 export function flush({ force = false } = {}) {
@@ -121,9 +148,10 @@ export function flush({ force = false } = {}) {
           }
           if (res.ok) {
             const data = await res.json().catch(() => ({}));
+            keepAnswer(item.id, data);
+            results.set(item.id, data);
             await remove(item.id);
             confirmed.set(item.id, data);
-            results.set(item.id, data);
           } else if (res.status >= 400 && res.status < 500 && ![401, 403, 408, 429].includes(res.status)) {
             const data = await res.json().catch(() => ({}));
             await refuse(item, data.message || `${res.status} ${res.statusText}`, data.details);
@@ -142,7 +170,12 @@ export function flush({ force = false } = {}) {
   return flushing;
 }
 
+// The server's answer to an item it confirmed (kept across reloads), or undefined.
 export function resultOf(id) {
+  if (!results.has(id)) {
+    const kept = keptAnswers()[id];
+    if (kept !== undefined) results.set(id, kept);
+  }
   return results.get(id);
 }
 
