@@ -17,13 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from mindmuscle.errors import InvalidInputError, NotFoundError
 from mindmuscle.experiments.group import GroupAnalysis, Participant, analyze_group
 from mindmuscle.io.plots.experiment_groups import write_group_html
-from mindmuscle.services.experiments import experiment_status, recorded_results
+from mindmuscle.services import accounts
+from mindmuscle.services.experiments import experiment_status, list_experiments, recorded_results
 from mindmuscle.store import Database, repo
 
 __all__ = [
+    "GroupChoice",
     "GroupMember",
     "GroupResult",
     "analyze_experiment_group",
+    "group_choices",
     "group_members",
 ]
 
@@ -54,16 +57,63 @@ class GroupResult(BaseModel):
     )
 
 
-def group_members(*, db: Database, user_id: int, refs: Sequence[str]) -> list[GroupMember]:
-    """Resolve ``ID`` (the user's own experiment) and ``USER:ID`` (another account's).
+class GroupChoice(BaseModel):
+    """An experiment that can join a group: the user's own, or a client's for a coach."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str = Field(description="'3' for the user's own, 'ben:3' for the client ben's.")
+    account: str
+    participant: str | None
+    title: str
+    exercise_id: str
+    n_done: int
+    n_sets: int
+
+
+def group_choices(*, db: Database, user_id: int) -> list[GroupChoice]:
+    """The user's experiments, then each client's (for a coach), oldest first in each."""
+    own = accounts.login_name(db=db, user_id=user_id)
+    owners = [(user_id, own, False)] + [
+        (accounts.client_id(db=db, coach_id=user_id, name=name), name, True)
+        for name in accounts.client_names(db=db, coach_id=user_id)
+    ]
+    return [
+        GroupChoice(
+            ref=f"{name}:{info.id}" if client else str(info.id),
+            account=name,
+            participant=info.design.participant,
+            title=info.design.title,
+            exercise_id=info.design.exercise_id,
+            n_done=info.n_done,
+            n_sets=len(info.sets),
+        )
+        for uid, name, client in owners
+        for info in list_experiments(db=db, user_id=uid)
+    ]
+
+
+def group_members(
+    *, db: Database, user_id: int, refs: Sequence[str], clients_only: bool = False
+) -> list[GroupMember]:
+    """Resolve ``ID`` (the user's own experiment) and ``USER:ID`` (another account's; with
+    ``clients_only``, as on the web, only a client's of the coach ``user_id``).
 
     Raises
     ------
     mindmuscle.errors.InvalidInputError
         A reference of another form.
     mindmuscle.errors.NotFoundError
-        An unknown account.
+        An unknown account (or, with ``clients_only``, one that is not the coach's client: the
+        coach learns nothing of other users).
     """
+    if clients_only:
+        # Outside the session below: the client lookups open their own.
+        named = {m["user"] for r in refs if (m := _REF.match(r.strip())) and m["user"]}
+        allowed = {
+            n: accounts.client_id(db=db, coach_id=user_id, name=n)
+            for n in sorted(named - {accounts.login_name(db=db, user_id=user_id)})
+        }
     out: list[GroupMember] = []
     with db.session(readonly=True) as s:
         own = repo.get_user(session=s, user_id=user_id).name
@@ -79,6 +129,16 @@ def group_members(*, db: Database, user_id: int, refs: Sequence[str]) -> list[Gr
                 out.append(
                     GroupMember(
                         user_id=user_id, user_name=own, experiment_id=number, ref=str(number)
+                    )
+                )
+                continue
+            if clients_only:
+                out.append(
+                    GroupMember(
+                        user_id=allowed[name],
+                        user_name=name,
+                        experiment_id=number,
+                        ref=f"{name}:{number}",
                     )
                 )
                 continue

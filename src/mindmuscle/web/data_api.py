@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
@@ -37,10 +38,13 @@ from mindmuscle.errors import (
 )
 from mindmuscle.experiments import ExperimentAnalysis, ExperimentDesign
 from mindmuscle.experiments.analysis import Effect
+from mindmuscle.experiments.group import GroupEffect
+from mindmuscle.io.plots.experiment_groups import group_headline
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.io.plots.motion import motion_figure_json
 from mindmuscle.services import emg as emg_service
 from mindmuscle.services import emg_sets
+from mindmuscle.services import experiment_groups as group_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import motion as motion_service
 from mindmuscle.services.catalog import user_catalog
@@ -556,6 +560,12 @@ class ExperimentIn(_Body):
     sets_per_condition: int | None = Field(default=None, ge=1, le=10)
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
     e1rm_kg: float | None = E1RM_KG.field(None)
+    participant: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=80,
+        description="Who it is run on, when it is one participant's experiment of a group.",
+    )
 
 
 @router.post("/experiments", response_model=ExperimentOut, tags=["experiments"])
@@ -652,4 +662,53 @@ def analysis(experiment_id: Id, ctx: Ctx, user: User) -> AnalysisOut:
         headline=headline_effects(a),
         limitations=a.limitations,
         report_url=f"/experiments/{experiment_id}/report",
+    )
+
+
+# ---------------------------------------------------------------- experiment groups
+#: At most this many experiments in one group (a check before any work).
+MAX_GROUP = 60
+GroupRefs = Annotated[
+    list[Annotated[str, Field(max_length=100)]],
+    Query(
+        alias="e",
+        min_length=2,
+        max_length=MAX_GROUP,
+        description="Each participant's experiment: its id (3), or a client's as NAME:ID.",
+    ),
+]
+
+
+class GroupOut(BaseModel):
+    participants: list[str]
+    activation_unit: str
+    headline: list[GroupEffect] = Field(description="The comparisons to read first.")
+    limitations: list[str]
+    report_url: str
+
+
+@router.get(
+    "/experiment-groups/choices",
+    response_model=list[group_service.GroupChoice],
+    tags=["experiments"],
+)
+def group_choices(ctx: Ctx, user: User) -> list[group_service.GroupChoice]:
+    """The experiments that can join a group: the user's own, and a coach's clients'."""
+    return group_service.group_choices(db=ctx.db, user_id=user)
+
+
+@router.get("/experiment-groups", response_model=GroupOut, tags=["experiments"])
+def experiment_group(e: GroupRefs, ctx: Ctx, user: User) -> GroupOut:
+    """Pool several participants' experiments of one design, each person compared with
+    themselves (a coach may pool their clients' experiments by ``NAME:ID``)."""
+    members = group_service.group_members(db=ctx.db, user_id=user, refs=e, clients_only=True)
+    result = group_service.analyze_experiment_group(db=ctx.db, members=members)
+    a = result.analysis
+    query = "&".join(f"e={quote(m.ref)}" for m in members)
+    return GroupOut(
+        participants=a.participants,
+        activation_unit=a.activation_unit,
+        headline=group_headline(a),
+        limitations=a.limitations,
+        report_url=f"/experiment-groups/report?{query}",
     )

@@ -12,11 +12,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.experiments import PRESETS
+from mindmuscle.io.plots.experiment_groups import render_group_html
 from mindmuscle.io.plots.experiments import render_experiment_html
 from mindmuscle.services import emg as emg_service
+from mindmuscle.services import experiment_groups as group_service
 from mindmuscle.services import experiments as experiment_service
 from mindmuscle.services import history as history_service
 from mindmuscle.services import profile as profile_service
+from mindmuscle.web.data_api import GroupRefs
 from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, WebContext
 from mindmuscle.web.guard import inline_page_policy
 from mindmuscle.web.pages import render
@@ -89,9 +92,10 @@ def experiments_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalo
     found = list(reversed(experiment_service.list_experiments(db=ctx.db, user_id=user)))
     exercises = sorted(catalog.exercises.values(), key=lambda e: e.name)
     units = profile_service.get_profile(db=ctx.db, user_id=user).units
+    choices = group_service.group_choices(db=ctx.db, user_id=user)
     return render(
         request, ctx, "experiments.html", "settings", experiments=found, presets=PRESETS,
-        exercises=exercises, units=units,
+        exercises=exercises, units=units, choices=choices,
     )  # fmt: skip
 
 
@@ -112,3 +116,10 @@ def experiment_report(experiment_id: Id, ctx: Ctx, user: User) -> Response:
         db=ctx.db, user_id=user, experiment_id=experiment_id
     )
     return _report(render_experiment_html(result.analysis))
+
+
+@router.get("/experiment-groups/report")
+def experiment_group_report(e: GroupRefs, ctx: Ctx, user: User) -> Response:
+    members = group_service.group_members(db=ctx.db, user_id=user, refs=e, clients_only=True)
+    result = group_service.analyze_experiment_group(db=ctx.db, members=members)
+    return _report(render_group_html(result.analysis))

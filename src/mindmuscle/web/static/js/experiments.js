@@ -25,7 +25,11 @@ function e1rm() {
 async function create(body) {
   showError("exp-error", "");
   try {
-    const made = await api("/api/experiments", { method: "POST", body: { ...body, e1rm_kg: e1rm() } });
+    const participant = $("exp-participant").value.trim() || null;
+    const made = await api("/api/experiments", {
+      method: "POST",
+      body: { ...body, e1rm_kg: e1rm(), participant },
+    });
     location.href = `/experiments?id=${made.id}`;
   } catch (err) {
     showError("exp-error", err.message);
@@ -175,6 +179,52 @@ async function analyse() {
   }
 }
 
+// A group: each participant's experiment of one design, pooled on the server.
+async function compareGroup(ev) {
+  ev.preventDefault();
+  showError("group-error", "");
+  const refs = [...ev.target.querySelectorAll("input[name=e]:checked")].map((i) => i.value);
+  const box = $("group-result");
+  box.hidden = true;
+  if (refs.length < 2) {
+    showError("group-error", `${counted(refs.length, "experiment")} chosen: pick two or more, one per participant.`);
+    return;
+  }
+  const btn = $("group-compare");
+  btn.disabled = true;
+  btn.textContent = "Comparing…";
+  try {
+    const query = refs.map((r) => `e=${encodeURIComponent(r)}`).join("&");
+    const g = await api(`/api/experiment-groups?${query}`);
+    const lines = g.headline.map((e) => {
+      const c = e.comparison;
+      const up = e.participants.filter((p) => p.condition_mean > p.reference_mean).length;
+      const down = e.participants.filter((p) => p.condition_mean < p.reference_mean).length;
+      const what = e.measure === "target_rating" ? "target rating" : `peak activation of ${String(e.muscle).replace(/_/g, " ")} (${g.activation_unit})`;
+      const diff = c.mean_difference === null ? "no participant has both yet"
+        : `${counted(e.participants.length, "person", "people")}, ${up} higher and ${down} lower; difference ${c.mean_difference >= 0 ? "+" : ""}${c.mean_difference.toFixed(2)}`
+          + (c.difference_ci_low !== null ? ` [${c.difference_ci_low.toFixed(2)}, ${c.difference_ci_high.toFixed(2)}]` : "")
+          + (c.p_value !== null ? `, p = ${c.p_value.toFixed(3)}` : "");
+      return el("li", {}, el("b", {}, `${e.condition} vs ${e.reference}`), ` · ${what}: ${diff}`);
+    });
+    box.replaceChildren(
+      el("h3", {}, `A group of ${g.participants.length}: ${g.participants.join(", ")}`),
+      el("ul", { class: "why" }, ...lines),
+      el("a", { class: "btn big primary", href: g.report_url, id: "group-report" }, "Open the group report"),
+      el("details", {},
+        el("summary", {}, "What this group can and cannot show"),
+        ...g.limitations.map((t) => el("p", { class: "muted small" }, t)),
+      ),
+    );
+    box.hidden = false;
+  } catch (err) {
+    showError("group-error", err.message);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Compare the group";
+  }
+}
+
 for (const b of document.querySelectorAll("[data-preset]")) {
   b.addEventListener("click", () => create({ preset: b.dataset.preset }));
 }
@@ -184,6 +234,7 @@ $("exp-custom").addEventListener("submit", (ev) => {
 });
 $("record-form").addEventListener("submit", record);
 $("exp-analyse").addEventListener("click", analyse);
+if ($("group-form")) $("group-form").addEventListener("submit", compareGroup);
 
 const id = new URLSearchParams(location.search).get("id");
 if (id) {
