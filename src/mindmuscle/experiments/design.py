@@ -472,7 +472,7 @@ def plan_sets(design: ExperimentDesign) -> list[PlannedSet]:
     planned: list[PlannedSet] = []
     use = 0
     for block, load in enumerate(loads, start=1):
-        load_kg = None if design.e1rm_kg is None else round(design.e1rm_kg * load / 100.0, 2)
+        load_kg = None if design.e1rm_kg is None else design.e1rm_kg * load / 100.0
         for _ in range(design.sets_per_condition):
             for symbol in rows[row_sequence[use]]:
                 cond = symbol_to_condition[symbol]
