@@ -200,3 +200,42 @@ def test_a_sets_stored_emg_places_the_repetitions_after_a_gap_at_their_times(
     result = analyze_emg(again, target="biceps")
     onsets = [r.start_s for r in result.analysis.channel("biceps").reps]
     assert onsets == pytest.approx([r.onset_s for r in biceps.reps], abs=0.001)
+
+
+def test_a_brainflow_playback_with_a_gap_counts_it_and_keeps_the_times(tmp_path: Path) -> None:
+    """BrainFlow's playback board on a file with 300 samples cut out (1.2 s at 250 Hz): more
+    than one turn of the board's 0-255 counter, which alone would say 44. The terminal's set
+    says 300, and the samples after the gap are 1.2 s later than those before it."""
+    with warnings.catch_warnings():  # brainflow's own import warns about pkg_resources
+        warnings.simplefilter("ignore")
+        try:
+            from brainflow.board_shim import BoardIds, BoardShim
+            from brainflow.data_filter import DataFilter
+        except ImportError:
+            pytest.skip("the sensors extra (brainflow) is not installed")
+    from mindmuscle.services.live_capture import SetCapture
+
+    board = BoardIds.SYNTHETIC_BOARD.value
+    fs = float(BoardShim.get_sampling_rate(board))
+    n = round(4.0 * fs)
+    table = np.zeros((BoardShim.get_num_rows(board), n))
+    table[BoardShim.get_package_num_channel(board)] = np.arange(n) % 256
+    table[BoardShim.get_timestamp_channel(board)] = 1.7e9 + np.arange(n) / fs
+    table[BoardShim.get_exg_channels(board)[0]] = 50.0 * np.sin(np.arange(n) / 3.0)
+    keep = np.ones(n, dtype=bool)
+    keep[300:600] = False
+    path = tmp_path / "cut.csv"
+    DataFilter.write_file(np.ascontiguousarray(table[:, keep]), str(path), "w")
+    capture = SetCapture(open_source(f"brainflow:playback:{path}"), [(0, "biceps")])
+    try:
+        capture.start()
+        time.sleep(5.5)  # the board plays the file's 4 s in real time
+        taken = capture.stop()
+    finally:
+        capture.close()
+    assert taken.timestamps is not None
+    assert taken.problem == "300 samples were missing in 1 gap(s)"
+    periods = np.round(np.diff(taken.timestamps) * fs).astype(int)
+    # All of the file, but for what came before the set started (the first reads, at most).
+    assert keep.sum() - 100 <= taken.timestamps.size <= keep.sum()
+    assert sorted(set(periods.tolist())) == [1, 301] and int((periods == 301).sum()) == 1

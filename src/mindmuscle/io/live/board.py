@@ -164,9 +164,12 @@ class BrainFlowSource:
         if counts.size:
             prev = counts[0] - 1 if self._last_count is None else self._last_count
             lost = np.maximum(np.diff(counts, prepend=prev) % 256 - 1, 0)
-            dropped = int(lost.sum())
             self._last_count = int(counts[-1])
+            before = self._clock.missing
             ts = self._clock.stamp(ts, lost)
+            # What the counter lost, and the whole turns of it that the times show (a gap of
+            # 256 samples or more leaves the counter where it was).
+            dropped = self._clock.missing - before
         return Chunk(data, ts, dropped)
 
     def local_clock(self) -> float:

@@ -295,7 +295,8 @@ class GapClock:
             self._next = float(raw[0])
         pos = 0
         while pos < n:
-            rel = offsets[pos:] - offsets[pos]
+            # Periods from the next sample on the stretch (a known gap before ``pos`` included).
+            rel = offsets[pos:] - (offsets[pos - 1] + 1.0 if pos else 0.0)
             pred = self._next + rel * self.period_s
             err = raw[pos:] - pred
             # Late from some sample on (every later one too): a gap just before it.
@@ -312,9 +313,6 @@ class GapClock:
             stop = int(found[0]) if found.size else err.size
             if stop:
                 self._follow(err[:stop], pred[:stop], out[pos : pos + stop])
-                if stop < err.size:
-                    step = rel[stop] - rel[stop - 1]
-                    self._next += (step - 1.0) * self.period_s
             if found.size:
                 m = int(late_n[stop])
                 self._next += m * self.period_s

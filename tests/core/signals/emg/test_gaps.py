@@ -115,6 +115,11 @@ def test_a_counter_places_its_gaps_and_arrival_jitter_makes_none() -> None:
     )
     assert clock.missing == 303
     assert np.diff(out).min() > 0
+    # Each gap is whole periods long, where it happened (the first one at a chunk's start).
+    periods = np.round(np.diff(out) * fs).astype(int)
+    gaps = np.flatnonzero(periods > 1)
+    assert idx[gaps + 1].tolist() == [1002, 1501, 2300]
+    assert periods[gaps].tolist() == [3, 2, 301]
     # The samples after the long gap sit at their times (within the arrival jitter).
     assert np.abs(out[-200:] - true[idx][-200:] - 0.035).max() < 0.03
 
