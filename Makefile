@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 UV := $(BIN)/uv
-# The extras a developer and CI get: sensor formats, PostgreSQL, tests and linters.
-EXTRAS := --extra sensors --extra postgres --extra dev
+# The extras a developer and CI get: sensor formats, PostgreSQL, a Dask cluster for batch
+# analysis, tests and linters.
+EXTRAS := --extra sensors --extra postgres --extra lab --extra dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -115,6 +115,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "emg",
         "Analyse an EMG recording: quality, onsets, repetitions with features, ratios, fatigue.",
     ),
+    "batch": (
+        "batch",
+        "Analyse many motion or EMG recordings at once, here or on a Dask cluster: one row each.",
+    ),
     "live": (
         "live",
         "Live EMG biofeedback: per-muscle %MVC bars, ratios, repetitions and cues.",
