@@ -167,6 +167,9 @@ def _emg_values(path: Path, o: BatchOptions) -> dict[str, float | int | str | No
     }
 
 
+_ANALYSIS_MODULES = {"motion": "mindmuscle.services.motion", "emg": "mindmuscle.services.emg"}
+
+
 def analyse_one(kind: Kind, path: str | Path, options: BatchOptions, name: str = "") -> BatchRow:
     """Analyse one file as its single-file command does; a refusal becomes the row's error."""
     start = time.perf_counter()
@@ -204,8 +207,12 @@ def _local(
         for i, f in enumerate(files):
             yield i, analyse_one(kind, f, options)
         return
-    # A fresh interpreter per worker: safe beside the threads of a progress display.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # Workers forked from a server process started fresh (safe beside the threads of a progress
+    # display) that has imported the analysis once: a worker of its own would spend seconds
+    # importing scipy before its first file.
+    context = get_context("forkserver")
+    context.set_forkserver_preload([_ANALYSIS_MODULES[kind], __name__])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(analyse_one, kind, f, options): i for i, f in enumerate(files)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
