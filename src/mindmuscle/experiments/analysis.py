@@ -304,6 +304,19 @@ def analyze(
     return analysis.model_copy(update={"limitations": limitations(analysis)})
 
 
+ACTIVATION_IS_NOT_GROWTH = (
+    "Surface EMG measures activation, not growth: how strongly a muscle is activated in a set is "
+    "not a validated predictor of how much it will grow (vigotsky2022). Studies like "
+    "calatayud2016 measured activation only and did not test hypertrophy (halperin2016)."
+)
+EFFECTS_ARE_SMALL = (
+    "Effects of focus cues on activation are small and uncertain: published effects are modest, "
+    "with wide intervals, and depend on the load and the muscle (calatayud2017, snyderfry2012). "
+    "Read the interval of the difference, not only the effect size; an interval that includes 0 "
+    "means the direction is not known."
+)
+
+
 def limitations(analysis: ExperimentAnalysis) -> list[str]:
     """Plain statements of what this experiment's data can and cannot show.
 
@@ -317,13 +330,8 @@ def limitations(analysis: ExperimentAnalysis) -> list[str]:
         "What these sets can show: whether, for this lifter, on this exercise and at these loads, "
         "a cue went with a different measured activation of the target and the helper muscles "
         "and a different target rating, and how uncertain that difference is.",
-        "Surface EMG measures activation, not growth: how strongly a muscle is activated in a set "
-        "is not a validated predictor of how much it will grow (vigotsky2022). Studies like "
-        "calatayud2016 measured activation only and did not test hypertrophy (halperin2016).",
-        "Effects of focus cues on activation are small and uncertain: published effects are "
-        "modest, with wide intervals, and depend on the load and the muscle (calatayud2017, "
-        "snyderfry2012). Read the confidence interval, not only the effect size; an interval "
-        "that includes 0 means the direction is not known.",
+        ACTIVATION_IS_NOT_GROWTH,
+        EFFECTS_ARE_SMALL,
         "These are one person's sets: the result describes this lifter, these sessions and this "
         "electrode placement. It does not show what would happen for other people, and a "
         "p-value from sets of one person is about these sets, not a general finding.",
@@ -361,15 +369,24 @@ def limitations(analysis: ExperimentAnalysis) -> list[str]:
     return notes
 
 
+def measure_label(
+    condition: str, reference: str, measure: Measure, muscle: str | None, activation_unit: str
+) -> str:
+    """``internal vs external, biceps peak activation (%MVC)``: what a comparison compares."""
+    what = MEASURE_LABELS[measure]
+    if measure != "target_rating":
+        what = f"{what} ({activation_unit})"
+    return f"{condition} vs {reference}, {muscle + ' ' if muscle else ''}{what}"
+
+
 def comparison_label(effect: Effect, activation_unit: str = "%MVC") -> str:
     """A short label such as ``internal vs external, biceps peak activation (%MVC), 60% e1RM``."""
-    what = MEASURE_LABELS[effect.measure]
-    if effect.measure != "target_rating":
-        what = f"{what} ({activation_unit})"
-    muscle = f"{effect.muscle} " if effect.muscle else ""
+    what = measure_label(
+        effect.condition, effect.reference, effect.measure, effect.muscle, activation_unit
+    )
     where = (
         "all loads (paired by load)"
         if effect.load_pct_e1rm is None
         else f"{effect.load_pct_e1rm:g}% e1RM"
     )
-    return f"{effect.condition} vs {effect.reference}, {muscle}{what}, {where}"
+    return f"{what}, {where}"

@@ -22,7 +22,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.errors import InvalidInputError
-from mindmuscle.experiments.analysis import MEASURE_LABELS, Measure, SetResult, _values
+from mindmuscle.experiments.analysis import (
+    ACTIVATION_IS_NOT_GROWTH,
+    EFFECTS_ARE_SMALL,
+    Measure,
+    SetResult,
+    _values,
+    measure_label,
+)
 from mindmuscle.experiments.design import ExperimentDesign
 from mindmuscle.experiments.stats import MIN_N, Comparison, compare_paired
 
@@ -296,13 +303,8 @@ def _limitations(analysis: GroupAnalysis) -> list[str]:
         f"What this group can show: whether, across these {n} people, on this exercise, a cue "
         "went with a different measured activation and a different target rating, each person "
         "compared with themselves, and how uncertain that difference is.",
-        "Surface EMG measures activation, not growth: how strongly a muscle is activated in a set "
-        "is not a validated predictor of how much it will grow (vigotsky2022). Studies like "
-        "calatayud2016 measured activation only and did not test hypertrophy (halperin2016).",
-        "Effects of focus cues on activation are small and uncertain: published effects are "
-        "modest, with wide intervals, and depend on the load and the muscle (calatayud2017, "
-        "snyderfry2012). Read the interval of the difference, not only the effect size; an "
-        "interval that includes 0 means the direction is not known.",
+        ACTIVATION_IS_NOT_GROWTH,
+        EFFECTS_ARE_SMALL,
         "A felt target rating is not a measurement of activation: perceived and measured "
         "activation did not correlate in sevilmis2024.",
     ]
@@ -328,8 +330,6 @@ def _limitations(analysis: GroupAnalysis) -> list[str]:
 
 def group_label(effect: GroupEffect, activation_unit: str = "%MVC") -> str:
     """A short label such as ``internal vs external, biceps peak activation (%MVC)``."""
-    what = MEASURE_LABELS[effect.measure]
-    if effect.measure != "target_rating":
-        what = f"{what} ({activation_unit})"
-    muscle = f"{effect.muscle} " if effect.muscle else ""
-    return f"{effect.condition} vs {effect.reference}, {muscle}{what}"
+    return measure_label(
+        effect.condition, effect.reference, effect.measure, effect.muscle, activation_unit
+    )

@@ -14,7 +14,7 @@ from jinja2 import Environment, StrictUndefined
 
 from mindmuscle.experiments.analysis import MEASURE_LABELS
 from mindmuscle.experiments.group import GroupAnalysis, GroupEffect, group_label
-from mindmuscle.io.plots.experiments import _js, _plotly_js
+from mindmuscle.io.plots.experiments import _js, _plotly_js, comparison_cells
 
 __all__ = [
     "group_figures",
@@ -75,16 +75,6 @@ def group_figures(analysis: GroupAnalysis) -> list[dict[str, Any]]:
 
 def _row(e: GroupEffect, unit: str) -> dict[str, str]:
     c = e.comparison
-    points = "" if e.measure == "target_rating" else f" points of {unit}"
-    if c.mean_difference is None:
-        diff = "–"
-    elif c.difference_ci_low is None or c.difference_ci_high is None:
-        diff = f"{c.mean_difference:+.2f}{points}"
-    else:
-        diff = (
-            f"{c.mean_difference:+.2f}{points} "
-            f"[{c.difference_ci_low:+.2f}, {c.difference_ci_high:+.2f}]"
-        )
     up = sum(p.difference > 0 for p in e.participants)
     down = sum(p.difference < 0 for p in e.participants)
     left = "; ".join(f"{lo.participant}: {lo.reason}" for lo in e.left_out)
@@ -92,12 +82,7 @@ def _row(e: GroupEffect, unit: str) -> dict[str, str]:
         "label": group_label(e, unit),
         "n": str(len(e.participants)),
         "direction": f"{up} higher, {down} lower",
-        "diff": diff,
-        "g": "–"
-        if c.g is None
-        else f"{c.g:.2f}"
-        + ("" if c.ci_low is None or c.ci_high is None else f" [{c.ci_low:.2f}, {c.ci_high:.2f}]"),
-        "p": "–" if c.p_value is None else f"{c.p_value:.3f}" + ("" if c.exact_p else " (sampled)"),
+        **comparison_cells(c, e.measure, unit),
         "note": " ".join(x for x in (c.note, f"Left out: {left}." if left else "") if x),
     }
 

@@ -21,8 +21,10 @@ from matplotlib.figure import Figure
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.experiments.analysis import Effect, ExperimentAnalysis, comparison_label
 from mindmuscle.experiments.design import plan_sets
+from mindmuscle.experiments.stats import Comparison
 
 __all__ = [
+    "comparison_cells",
     "experiment_figures",
     "headline_effects",
     "render_experiment_html",
@@ -294,9 +296,10 @@ Fewer than 3 sets (or blocks) per condition: no statistics.</p>
 """
 
 
-def _row(e: Effect, activation_unit: str) -> dict[str, str]:
-    c = e.comparison
-    unit = "" if e.measure == "target_rating" else f" points of {activation_unit}"
+def comparison_cells(c: Comparison, measure: str, activation_unit: str) -> dict[str, str]:
+    """A comparison's mean difference (with its interval), g (with its interval) and p as a
+    report's table shows them ("–" where the data allow none)."""
+    unit = "" if measure == "target_rating" else f" points of {activation_unit}"
     if c.mean_difference is None:
         diff = "–"
     elif c.difference_ci_low is None or c.difference_ci_high is None:
@@ -308,12 +311,15 @@ def _row(e: Effect, activation_unit: str) -> dict[str, str]:
         )
     g = "–" if c.g is None else f"{c.g:.2f} [{_fmt(c.ci_low)}, {_fmt(c.ci_high)}]"
     p = "–" if c.p_value is None else f"{c.p_value:.3f}" + ("" if c.exact_p else " (sampled)")
+    return {"diff": diff, "g": g, "p": p}
+
+
+def _row(e: Effect, activation_unit: str) -> dict[str, str]:
+    c = e.comparison
     return {
         "label": comparison_label(e, activation_unit),
         "n": f"{c.n_a} vs {c.n_b}" if c.kind == "independent" else f"{c.n_a} pairs",
-        "diff": diff,
-        "g": g,
-        "p": p,
+        **comparison_cells(c, e.measure, activation_unit),
         "note": c.note,
     }
 
