@@ -108,7 +108,7 @@ th { background: #f3f3f3; }
 </head>
 <body>
 <h1>{{ a.title }}: a group of {{ a.participants | length }}</h1>
-<p>Exercise <code>{{ a.exercise_id }}</code>. Each participant's conditions are compared with
+<p>Each participant's conditions are compared with
 their own <strong>{{ labels[a.reference] }}</strong> sets; activation in
 {{ a.activation_unit }}.</p>
 

@@ -215,7 +215,7 @@ th { background: #f3f3f3; }
 </head>
 <body>
 <h1>{{ d.title }}</h1>
-<p>Exercise <code>{{ d.exercise_id }}</code>; {{ a.n_recorded }} of {{ a.n_planned }} planned sets
+<p>{{ a.n_recorded }} of {{ a.n_planned }} planned sets
 recorded. Conditions are compared with <strong>{{ ref_label }}</strong>.
 Activation ({{ a.activation_unit }}): {{ a.normalisation }}.</p>
 
