@@ -134,7 +134,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "Start the web app (open it on your phone at the gym)."),
     "user": (
         "users",
-        "Accounts of the web app when it is open to the network: add, passwd, list, remove.",
+        "Accounts of the web app when it is open to the network: add, passwd, list, remove, "
+        "and which coach (an admin) each lifter is a client of: assign, unassign.",
+    ),
+    "client": (
+        "clients",
+        "A coach's clients: list them, and show a client's sets with their reflections.",
     ),
 }
 """Every top-level command: the module that defines it and the first sentence of its help."""

@@ -58,6 +58,7 @@ __all__ = [
     "change_password",
     "client_id",
     "client_names",
+    "coach_id",
     "end_session",
     "has_login",
     "hash_password",
@@ -188,6 +189,12 @@ def _coach_row(s: Session, name: str) -> UserRow:
         listed = ", ".join(admins) if admins else "none yet (mindmuscle user add NAME --admin)"
         raise InvalidInputError(f"{given}; a coach is an admin, and the admins are: {listed}.")
     return row
+
+
+def coach_id(*, db: Database, name: str) -> int:
+    """The id of the admin ``name`` (a coach); InvalidInputError names the admins otherwise."""
+    with db.session(readonly=True) as s:
+        return _coach_row(s, name).id
 
 
 def assign_client(*, db: Database, client: str, coach: str, now: datetime | None = None) -> None:
