@@ -77,7 +77,8 @@ def test_web_the_local_user_is_not_removed_and_its_password_route_is_named(
     assert (r.status_code, r.json()["action"]) == (422, "set_local_password")
     assert r.json()["message"] == (
         "'local' is the local user, who owns what was recorded on this machine; it cannot be "
-        "removed. An admin changes its password (PUT /api/users/local/password)."
+        "removed. Its coach, an admin whose client it is, changes its password (PUT "
+        "/api/users/local/password)."
     )
 
 

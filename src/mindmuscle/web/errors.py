@@ -60,7 +60,8 @@ WEB_ACTIONS: dict[Action, str] = {
     "on the EMG page.",
     "restore_set": "Restore it first (Undo on the History page, or POST "
     "/api/sets/{set_id}/restore).",
-    "set_local_password": "An admin changes its password (PUT /api/users/{name}/password).",
+    "set_local_password": "Its coach, an admin whose client it is, changes its password (PUT "
+    "/api/users/{name}/password).",
 }
 """The web app's page, button or route for each action an error says would fix it (the
 terminal names its command instead: :data:`mindmuscle.cli._errors.ACTIONS`)."""
