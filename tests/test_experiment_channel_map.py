@@ -44,7 +44,8 @@ def test_the_api_maps_a_real_files_channel_to_the_designs_muscle(
     )
     assert r.status_code == 422
     assert r.json()["message"] == (
-        "--map names pec_sternal, which this experiment does not measure: its muscles are "
+        "The channel map names pec_sternal, "
+        "which this experiment does not measure: its muscles are "
         "biceps, forearm_flexors."
     )
     r = client.post(

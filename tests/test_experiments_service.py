@@ -213,7 +213,7 @@ def test_records_are_stored_as_sets_with_cue_and_recording(db: Database, tmp_pat
 
 def test_no_load_without_e1rm_asks_for_one(db: Database, tmp_path: Path) -> None:
     info = new_experiment(db=db, user_id=USER, preset="curl-focus", seed=1)
-    with pytest.raises(InvalidInputError, match="give --load KG"):
+    with pytest.raises(InvalidInputError, match="so the load you lifted is needed"):
         record_experiment_set(
             db=db, user_id=USER, experiment_id=info.id, set_number=1, target_rating=5, now=T0
         )
@@ -281,7 +281,7 @@ def test_new_experiment_errors(db: Database) -> None:
         new_experiment(db=db, user_id=USER, preset="nope")
     with pytest.raises(InvalidInputError, match="not both"):
         new_experiment(db=db, user_id=USER, preset="curl-focus", exercise_id="barbell_curl")
-    with pytest.raises(InvalidInputError, match="Give --preset"):
+    with pytest.raises(InvalidInputError, match="Give a preset"):
         new_experiment(db=db, user_id=USER)
     with pytest.raises(InvalidInputError, match="Unknown exercise id 'curlz'"):
         new_experiment(db=db, user_id=USER, exercise_id="curlz")

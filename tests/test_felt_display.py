@@ -228,4 +228,6 @@ def test_the_api_attaches_reads_and_returns_a_sets_emg(tmp_path: Path) -> None:
             data={"map": "1=biceps"},
         )
         assert again.status_code == 422
-        assert f"Set {set_id} has its EMG already" in again.text
+        assert "The Dumbbell Biceps Curl set of 2026-12-07 08:00 UTC has its EMG already" in (
+            again.text
+        )

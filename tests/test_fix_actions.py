@@ -210,8 +210,9 @@ def test_web_a_second_recording_points_to_the_replace_box(tmp_path: Path) -> Non
         )
     assert (again.status_code, again.json()["action"]) == (422, "replace_set_emg")
     assert again.json()["message"] == (
-        f"Set {set_id} has its EMG already. To store this recording instead, tick 'Replace "
-        "the EMG this set has' on the EMG page."
+        "The Dumbbell Biceps Curl set of 2026-12-07 09:00 UTC has its EMG already. "
+        "To store this recording instead, "
+        "tick 'Replace the EMG this set has' on the EMG page."
     )
 
 
@@ -221,9 +222,12 @@ def test_cli_a_second_recording_names_the_replace_option(tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'web.db'}"
     assert _cli("set", "emg", str(set_id), str(csv), "--map", "1=biceps", "--db", url) == (
         1,
-        f"Error: Set {set_id} has its EMG already. To store this recording instead, replace it "
-        f"(`mindmuscle set emg {set_id} FILE --replace`).",
+        f"Error: {CURL} has its EMG already. To store this recording "
+        f"instead, replace it (`mindmuscle set emg {set_id} FILE --replace`).",
     )
+
+
+CURL = "The Dumbbell Biceps Curl set of 2026-12-07 09:00 UTC"
 
 
 def _set_without_emg(c: TestClient) -> int:
@@ -247,8 +251,8 @@ def test_web_a_set_without_emg_points_to_the_emg_page(tmp_path: Path) -> None:
         r = c.get(f"/api/sets/{set_id}/emg/file")
     assert (r.status_code, r.json()["message"]) == (
         404,
-        f"Set {set_id} has no EMG recording. Attach one on the EMG page: choose the set under "
-        "'Belongs to'.",
+        f"{CURL} has no EMG recording. Attach one on the EMG page: "
+        "choose the set under 'Belongs to'.",
     )
 
 
@@ -259,8 +263,8 @@ def test_cli_a_set_without_emg_names_the_attach_command(tmp_path: Path) -> None:
     out = str(tmp_path / "set.xdf")
     assert _cli("set", "emg-file", str(set_id), out, "--db", url) == (
         1,
-        f"Error: Set {set_id} has no EMG recording. Attach one with `mindmuscle set emg "
-        f"{set_id} FILE --map CH=MUSCLE,...`.",
+        f"Error: {CURL} has no EMG recording. Attach one with "
+        f"`mindmuscle set emg {set_id} FILE --map CH=MUSCLE,...`.",
     )
 
 
@@ -291,10 +295,8 @@ def _deleted_experiment_set(tmp_path: Path) -> tuple[MindMuscleError, int]:
 
 
 def test_web_a_deleted_set_points_to_undo_and_the_restore_route(tmp_path: Path) -> None:
-    exc, set_id = _deleted_experiment_set(tmp_path)
-    assert web_worded(exc) == (
-        f"{exc} Restore it first (Undo on the History page, or POST /api/sets/{set_id}/restore)."
-    )
+    exc, _set_id = _deleted_experiment_set(tmp_path)
+    assert web_worded(exc) == f"{exc} Restore it first: Undo on the History page."
 
 
 def test_cli_a_deleted_set_names_the_restore_command(tmp_path: Path) -> None:
@@ -366,3 +368,26 @@ def test_every_action_has_words_in_both_channels() -> None:
     assert sorted(ACTIONS) == sorted(WEB_ACTIONS) == sorted(get_args(Action))
     for words in (*ACTIONS.values(), *WEB_ACTIONS.values()):
         assert ("mindmuscle " in words) == (words in ACTIONS.values()), words
+
+
+def test_an_experiment_set_without_a_load_is_worded_by_each_channel(tmp_path: Path) -> None:
+    """No --load in the web's words: the page says where to type it, the terminal its option."""
+    from mindmuscle.services.experiments import new_experiment, record_experiment_set
+
+    db = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    info = new_experiment(db=db, user_id=LOCAL_USER_ID, preset="curl-focus", seed=1)
+    with pytest.raises(MindMuscleError) as refused:
+        record_experiment_set(
+            db=db, user_id=LOCAL_USER_ID, experiment_id=info.id, set_number=1, target_rating=6,
+            now=datetime.now(UTC),
+        )  # fmt: skip
+    exc = refused.value
+    said = (
+        "No load for set 1: it is 60% of your estimated 1RM, which this experiment was not "
+        "given, so the load you lifted is needed."
+    )
+    assert web_worded(exc) == f"{said} Type it under Load."
+    assert worded(exc) == (
+        f"{said} Give it, in your units: `mindmuscle experiment record {info.id} --set 1 "
+        "--load LOAD ...`."
+    )

@@ -204,7 +204,10 @@ def test_a_second_recording_is_refused_unless_replaced_and_the_old_peak_is_kept(
     set_id = _set(db)
     _calibrate(db, "biceps")
     first = store_set_emg(db, 1, set_id, _recording(), "1=biceps")
-    with pytest.raises(InvalidInputError, match=rf"^Set {set_id} has its EMG already\.$") as had:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^The Dumbbell Biceps Curl set of 2026-12-07 10:00 UTC has its EMG already\.$",
+    ) as had:
         store_set_emg(db, 1, set_id, _recording(), "1=biceps")
     assert (had.value.action, dict(had.value.action_args)) == (
         "replace_set_emg",

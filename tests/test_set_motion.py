@@ -40,6 +40,17 @@ def _refused(db: str, *args: str) -> str:
     return result.output.strip()
 
 
+def _named(db: str, set_id: int) -> str:
+    """How a refusal names the set: by its exercise and time, not its id."""
+    from datetime import datetime
+
+    from mindmuscle.coach.sets import set_named
+
+    (s,) = [s for s in json.loads(_run(db, "history", "--json", "--deleted"))["sets"]
+            if s["id"] == set_id]  # fmt: skip
+    return set_named("Wrist Curl", datetime.fromisoformat(s["performed_at"]))
+
+
 def _log(db: str, exercise: str, reps: int) -> int:
     out = json.loads(_run(db, "log", exercise, "--reps", str(reps), "--load", "20", "--json"))
     set_id: int = out["id"]
@@ -148,13 +159,13 @@ def test_refusals_are_one_line_and_store_nothing(db: str, tmp_path: Path) -> Non
     _run(db, "set", "motion", str(set_id), str(good))
     # A set keeps one motion recording: a second is refused, naming where the first came from.
     again = _csv(tmp_path / "again.csv", reps=8, seed=1)
+    named = _named(db, set_id)
     assert _refused(db, "set", "motion", str(set_id), str(again)) == (
-        f"Error: Set {set_id} (Wrist Curl) already has its motion recording (from curls.csv); a "
-        "set keeps one."
+        f"Error: {named} already has its motion recording (from curls.csv); a set keeps one."
     )
     _run(db, "set", "delete", str(other))
     assert _refused(db, "set", "motion", str(other), str(again)) == (
-        f"Error: Set {other} (Wrist Curl) is deleted: its motion is stored once it is restored. "
+        f"Error: {_named(db, other)} is deleted: its motion is stored once it is restored. "
         f"`mindmuscle set restore {other}` restores it."
     )
     evaluated = json.loads(_run(db, "motion", "evaluate", "--json"))

@@ -551,7 +551,7 @@ def test_custom_experiment_from_the_form(client: TestClient) -> None:
     assert exp["next_set"]["load_kg"] is None  # no 1RM given: the lifter enters the load
     r = client.post(f"/api/experiments/{exp['id']}/sets/1", data={"target_rating": "5"})
     assert r.status_code == 422
-    assert r.json()["message"].startswith("No load for set 1: give --load KG")
+    assert r.json()["message"].startswith("No load for set 1: it is 50% of your estimated 1RM")
 
 
 @pytest.mark.parametrize(
@@ -562,7 +562,7 @@ def test_custom_experiment_from_the_form(client: TestClient) -> None:
         ({"exercise_id": "dumbbell_biceps_curl", "conditions": ["loud"]}, 422, "conditions"),
         ({"exercise_id": "dumbbell_biceps_curl", "sets_per_condition": 0}, 422, "sets_per"),
         ({"preset": "curl-focus", "exercise_id": "dumbbell_biceps_curl"}, 422, "not both"),
-        ({}, 422, "Give --preset"),
+        ({}, 422, "Give a preset"),
         ({"preset": "curl-focus", "colour": "red"}, 422, "colour"),
     ],
 )

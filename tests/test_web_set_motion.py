@@ -69,8 +69,8 @@ def test_a_file_is_kept_with_its_set_and_counted_with_the_sets_exercise(
     again = store(client, set_id, synthetic_csv(), name="again.csv")
     assert again.status_code == 422
     assert again.json()["message"] == (
-        f"Set {set_id} (Seated Cable Row) already has its motion recording (from row.csv); a "
-        "set keeps one."
+        "The Seated Cable Row set of 2026-12-01 10:00 UTC already has its motion recording "
+        "(from row.csv); a set keeps one."
     )
 
 
@@ -120,6 +120,6 @@ def test_a_deleted_set_names_the_web_way_to_restore_it(client: TestClient) -> No
     r = store(client, set_id, synthetic_csv())
     assert r.status_code == 422
     assert r.json()["message"] == (
-        f"Set {set_id} (Seated Cable Row) is deleted: its motion is stored once it is restored. "
-        f"Restore it first (Undo on the History page, or POST /api/sets/{set_id}/restore)."
+        "The Seated Cable Row set of 2026-12-01 10:00 UTC is deleted: its motion is stored once "
+        "it is restored. Restore it first: Undo on the History page."
     )

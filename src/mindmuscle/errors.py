@@ -63,6 +63,7 @@ Action = Literal[
     "attach_set_emg",
     "calibrate_muscle",
     "cut_motion_file",
+    "give_experiment_load",
     "recalibrate_muscle",
     "remove_own_account",
     "replace_set_emg",

@@ -133,8 +133,9 @@ def test_a_motion_file_is_stored_with_its_set(page: Any, server: Server, tmp_pat
     # The same set again: refused in one line, the file stays chosen.
     page.click("#motion-analyse")
     page.wait_for_selector("#motion-error:not([hidden])")
-    assert page.inner_text("#motion-error").endswith(
-        "(Seated Cable Row) already has its motion recording (from row.csv); a set keeps one."
+    refused = page.inner_text("#motion-error")
+    assert refused.startswith("The Seated Cable Row set of ") and refused.endswith(
+        " UTC already has its motion recording (from row.csv); a set keeps one."
     )
     assert page.evaluate("document.getElementById('motion-file').files[0].name") == "row.csv"
     shots(page, "67-motion-set-refused", "#motion-error")

@@ -83,6 +83,8 @@ ACTIONS: Mapping[Action, str] = {
     "calibrate_muscle": "Run `mindmuscle live calibrate --muscle {muscle}` first.",
     "cut_motion_file": "Cut the file to the set, or analyse it whole with "
     "`mindmuscle motion FILE`.",
+    "give_experiment_load": "Give it, in your units: `mindmuscle experiment record "
+    "{experiment_id} --set {set_number} --load LOAD ...`.",
     "recalibrate_muscle": "Calibrate again (`mindmuscle live calibrate --muscle {muscle}`), or "
     "pass --accept-stale to test against it anyway.",
     "remove_own_account": "Remove it with `mindmuscle user remove {name}`.",

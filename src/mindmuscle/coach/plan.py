@@ -568,7 +568,7 @@ def _choose_exercises(
                 text=(
                     "No focus exercise today: none of the given exercises is an isolation "
                     "exercise or a compound whose muscle is connected. Add one (for example "
-                    "`--exercise dumbbell_biceps_curl`) to practise the connection."
+                    "Dumbbell Biceps Curl) to practise the connection."
                 )
             )
         )
@@ -582,8 +582,8 @@ def _unknown_kind_reason(catalog: CatalogView, ex: Exercise) -> Reason:
         text=(
             f"{ex.name}: its kind (compound or isolation) is not known, so the coach does not "
             f"take it for an isolation exercise: it comes after {muscle} isolation work, is "
-            "not counted in the isolation score and is dosed as a compound. Say its kind with "
-            f"`mindmuscle exercise assign {ex.id} --kind isolation` (or compound)."
+            "not counted in the isolation score and is dosed as a compound. Saying its kind "
+            "(isolation or compound) on its exercise card changes that."
         )
     )
 

@@ -44,6 +44,7 @@ __all__ = [
     "check_felt_elsewhere",
     "check_set",
     "parse_set",
+    "set_named",
 ]
 
 SetSource = Literal["guided", "log", "import", "experiment", "drill"]
@@ -115,6 +116,21 @@ def parse_set(fields: Mapping[str, Any]) -> SetInput:
 def _minute(when: datetime) -> str:
     """A time as a message shows it: to the minute, in UTC ("2026-12-09 16:43 UTC")."""
     return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def set_named(exercise_name: str, performed_at: datetime) -> str:
+    """A stored set as a message names it to the lifter, by its exercise and time, never by a
+    number of the database (the web shows no set ids; the terminal's lifter typed the one
+    they meant).
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> set_named("Wrist Curl", datetime(2026, 12, 7, 17, 32, tzinfo=UTC))
+    'The Wrist Curl set of 2026-12-07 17:32 UTC'
+    """
+    when = performed_at if performed_at.tzinfo is not None else performed_at.replace(tzinfo=UTC)
+    return f"The {exercise_name} set of {_minute(when)}"
 
 
 def _aware(when: datetime) -> datetime:

@@ -160,7 +160,7 @@ def check_design(design: ExperimentDesign) -> None:
     if not design.conditions:
         raise InvalidInputError(
             "The experiment has no conditions: give at least two of internal, external, none "
-            "(for example --conditions internal,external)."
+            "(for example internal,external)."
         )
     names = [c.name for c in design.conditions]
     if len(names) < 2:
@@ -188,17 +188,19 @@ def check_design(design: ExperimentDesign) -> None:
             f"({', '.join(names)})."
         )
     if not design.loads_pct_e1rm:
-        raise InvalidInputError("The experiment has no loads: give at least one, e.g. --loads 60.")
+        raise InvalidInputError(
+            "The experiment has no loads: give at least one, in % of the estimated 1RM, e.g. 60."
+        )
     for load in design.loads_pct_e1rm:
         if not (1.0 <= load <= 100.0) or not np.isfinite(load):
             raise InvalidInputError(
                 f"Load {load:g}% e1RM is outside 1-100%: give loads as a percentage of the "
-                "estimated one-repetition maximum, e.g. --loads 40,60,80."
+                "estimated one-repetition maximum, e.g. 40,60,80."
             )
     if len(set(design.loads_pct_e1rm)) != len(design.loads_pct_e1rm):
         raise InvalidInputError(
-            f"Loads must be different from each other; got {design.loads_pct_e1rm}: use "
-            "--sets-per-condition for more sets at one load."
+            f"Loads must be different from each other; got {design.loads_pct_e1rm}: give more "
+            "sets per condition for more sets at one load."
         )
     if not (1 <= design.sets_per_condition <= MAX_SETS_PER_CONDITION):
         raise InvalidInputError(

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.limits import felt_text
+from mindmuscle.coach.sets import set_named
 from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
 from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
@@ -385,7 +386,8 @@ def store_set_emg(
         mapped = mapped_recording(recording, channel_map)
         ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
         if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
-            raise InvalidInputError(f"Set {ident} has its EMG already.").to_fix(
+            named = set_named(_exercise_name(db, user_id, exercise_id), performed_at)
+            raise InvalidInputError(f"{named} has its EMG already.").to_fix(
                 "replace_set_emg", set_id=ident
             )
     prepared = prepare_set_emg(
@@ -557,6 +559,11 @@ def get_set_emg(db: Database, user_id: int, set_id: int | str) -> SetEmgView | N
         return _view(found, row, name, _muscle_names(catalog, mapped))
 
 
+def _exercise_name(db: Database, user_id: int, exercise_id: str) -> str:
+    known = user_catalog(db=db, user_id=user_id).exercises.get(exercise_id)
+    return exercise_id if known is None else known.name
+
+
 def _file_name(s: Session, user_id: int, row: SetEmgRow) -> str:
     rec = s.get(RecordingRow, row.recording_id) if row.recording_id is not None else None
     if rec is None or rec.user_id != user_id:
@@ -581,7 +588,8 @@ def set_emg_file(db: Database, user_id: int, set_id: int | str) -> tuple[str, by
             else None
         )
         if rec is None or rec.user_id != user_id or rec.blob is None:
-            raise NotFoundError(f"Set {row.id} has no EMG recording.").to_fix(
+            named = set_named(_exercise_name(db, user_id, row.exercise_id), row.performed_at)
+            raise NotFoundError(f"{named} has no EMG recording.").to_fix(
                 "attach_set_emg", set_id=row.id, set_uuid=row.uuid
             )
         return rec.file_name or f"set-{row.id}.xdf", bytes(rec.blob)

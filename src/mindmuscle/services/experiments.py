@@ -172,8 +172,8 @@ def _design_channels(
     stray = [m for m in mapped.channels if m not in design.channels]
     if stray:
         raise InvalidInputError(
-            f"--map names {', '.join(stray)}, which this experiment does not measure: its "
-            f"muscles are {', '.join(design.channels)}."
+            f"The channel map names {', '.join(stray)}, which this experiment does not "
+            f"measure: its muscles are {', '.join(design.channels)}."
         )
     return EmgRecording(
         mapped.data,
@@ -258,7 +258,7 @@ def _design_from_options(
         if any(v is not None for v in custom):
             raise InvalidInputError(
                 f"Preset {preset!r} fixes the exercise, conditions, loads and sets; give either "
-                "--preset or --exercise/--conditions/--loads/--sets-per-condition, not both."
+                "a preset or your own exercise, conditions, loads and sets, not both."
             )
         if preset == "calatayud2016":
             catalog.exercise("barbell_bench_press")
@@ -268,7 +268,7 @@ def _design_from_options(
         )
     if exercise_id is None:
         raise InvalidInputError(
-            "Give --preset calatayud2016|curl-focus, or an exercise with --exercise ID."
+            f"Give a preset ({', '.join(PRESETS)}) or the exercise of your own design."
         )
     exercise = catalog.exercise(exercise_id)
     for m in exercise.targets:
@@ -444,9 +444,9 @@ def record_experiment_set(
     use_load = load_kg if load_kg is not None else planned.load_kg
     if use_load is None:
         raise InvalidInputError(
-            f"No load for set {set_number}: give --load KG ({planned.load_pct_e1rm:g}% of your "
-            "estimated 1RM)."
-        )
+            f"No load for set {set_number}: it is {planned.load_pct_e1rm:g}% of your estimated "
+            "1RM, which this experiment was not given, so the load you lifted is needed."
+        ).to_fix("give_experiment_load", experiment_id=experiment_id, set_number=set_number)
     LOAD_KG.check("load_kg", use_load)
     if reps is not None:
         REPS.check("reps", reps)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.catalog.models import Movement, Tempo
+from mindmuscle.coach.sets import set_named
 from mindmuscle.errors import Action, InvalidInputError, MindMuscleError
 from mindmuscle.io.motion import (
     AccelUnits,
@@ -248,19 +249,20 @@ def store_set_motion_file(
     with db.session(readonly=True) as s:
         row = repo.get_set_by_ref(session=s, user_id=user_id, ref=set_ref)
         set_id, uuid, exercise_id, reps = row.id, row.uuid, row.exercise_id, row.reps
+        performed_at = row.performed_at
         tempo, deleted = _set_tempo(row.tempo), row.deleted_at is not None
         had = repo.list_recordings(session=s, user_id=user_id, set_uuid=uuid, kind="motion")
     known = catalog.exercises.get(exercise_id)
     name = exercise_id if known is None else known.name
     if deleted:
         raise InvalidInputError(
-            f"Set {set_id} ({name}) is deleted: its motion is stored once it is restored."
+            f"{set_named(name, performed_at)} is deleted: its motion is stored once it is restored."
         ).to_fix("restore_set", set_id=set_id)
     if had:
         where = had[0].file_name or "the phone"
         raise InvalidInputError(
-            f"Set {set_id} ({name}) already has its motion recording (from {where}); a set "
-            "keeps one."
+            f"{set_named(name, performed_at)} already has its motion recording (from {where}); "
+            "a set keeps one."
         )
     if not file.is_file():
         raise InvalidInputError(f"No such file: {file}.")
@@ -293,7 +295,7 @@ def store_set_motion_file(
         )
     if not new:  # stored by another writer since the check above
         raise InvalidInputError(
-            f"Set {set_id} ({name}) already has its motion recording; a set keeps one."
+            f"{set_named(name, performed_at)} already has its motion recording; a set keeps one."
         )
     return SetMotion(set_id, name, reps, name_given, analysis, trace)
 

@@ -53,13 +53,13 @@ WEB_ACTIONS: dict[Action, str] = {
     "calibrate_muscle": "Calibrate {muscle} first, on the computer with the sensor: the "
     "Connection test page shows how.",
     "cut_motion_file": "Cut the file to the set and upload it again.",
+    "give_experiment_load": "Type it under Load.",
     "recalibrate_muscle": "Calibrate {muscle} again, on the computer with the sensor: the "
     "Connection test page shows how.",
     "remove_own_account": "Another admin can remove it.",
     "replace_set_emg": "To store this recording instead, tick 'Replace the EMG this set has' "
     "on the EMG page.",
-    "restore_set": "Restore it first (Undo on the History page, or POST "
-    "/api/sets/{set_id}/restore).",
+    "restore_set": "Restore it first: Undo on the History page.",
     "set_local_password": "Its coach, an admin whose client it is, changes its password (PUT "
     "/api/users/{name}/password).",
 }

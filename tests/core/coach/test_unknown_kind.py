@@ -16,8 +16,8 @@ from tests.factories import NOW, make_catalog, rated_sessions, standard_exercise
 UNKNOWN_LINE = (
     "Warm Up: its kind (compound or isolation) is not known, so the coach does not take it for "
     "an isolation exercise: it comes after Quadriceps isolation work, is not counted in the "
-    "isolation score and is dosed as a compound. Say its kind with `mindmuscle exercise assign "
-    "user_warm_up --kind isolation` (or compound)."
+    "isolation score and is dosed as a compound. Saying its kind (isolation or compound) on its "
+    "exercise card changes that."
 )
 
 
