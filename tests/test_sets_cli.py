@@ -146,8 +146,8 @@ def test_bad_edits_are_refused_in_one_line_and_change_nothing(db: str) -> None:
         (("--reps", "-1"), 2, "Error: --reps -1 is not allowed: the reps must be a whole number "
          "from 0 to 200."),
         (("--reps", "201"), 2, "Error: --reps 201 is not allowed"),
-        (("--rir", "11"), 1, "Error: --rir 11 is not allowed"),
-        (("--rating", "12"), 1, "Error: --rating 12 is not allowed"),
+        (("--rir", "11"), 2, "Error: --rir 11 is not allowed"),
+        (("--rating", "12"), 2, "Error: --rating 12 is not allowed"),
         (("--load", "-5"), 2, "Error: --load -5 is not allowed"),
         (("--load", "inf"), 2, "Error: --load inf is not allowed"),
         (("--load", "1e308"), 2, "Error: --load 1e308 is not allowed"),
