@@ -143,8 +143,8 @@ def test_experiment_commands_take_and_show_loads_in_the_lifters_unit(tmp_path: P
 
     run("init", "--units", "lb", "--no-input")
     out = run("experiment", "new", "--preset", "curl-focus", "--seed", "3", "--e1rm", "45")
-    # 60% of 45 lb (20.41 kg) is 12.25 kg as the design rounds it: shown in pounds.
-    assert "Next: set 1 of 10, external, 60% e1RM (27.01 lb), 10 reps" in out
+    # 60% of 45 lb (20.41 kg), kept unrounded in kg: 27 lb.
+    assert "Next: set 1 of 10, external, 60% e1RM (27 lb), 10 reps" in out
     design = json.loads(run("experiment", "status", "1", "--json"))["design"]
     assert design["e1rm_kg"] == pytest.approx(20.41165665)
     # The older --e1rm-kg still works for scripts, in kilograms.
