@@ -7,6 +7,7 @@ score is the mean rating.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 import uuid
@@ -46,6 +47,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
+_SET_INDEX = itertools.cycle(range(90))
+
+
 def post_set(
     client: TestClient,
     load_kg: float,
@@ -58,7 +62,7 @@ def post_set(
         "uuid": str(uuid.uuid4()),
         "session_id": session_id,
         "exercise_id": "leg_extension",
-        "set_index": 0,
+        "set_index": next(_SET_INDEX),  # each its own place: a place holds one set
         "performed_at": AT.isoformat(),
         "reps": reps,
         "load_kg": load_kg,

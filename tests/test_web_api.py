@@ -548,7 +548,8 @@ def test_set_writer_shares_commits_and_keeps_each_set_apart(client: TestClient) 
     plan = _plan(client)
     writer = SetWriter(client.app.state.ctx.db, max_batch=4)  # type: ignore[attr-defined]
     bodies = [
-        _set_body(plan, uuid=str(uuid.UUID(int=100 + i)), prescription=None) for i in range(30)
+        _set_body(plan, uuid=str(uuid.UUID(int=100 + i)), set_index=i, prescription=None)
+        for i in range(30)
     ]
     bodies += [bodies[0], _set_body(plan, uuid=str(uuid.UUID(int=999)), session_id=4242)]
 

@@ -9,6 +9,7 @@
     │   ├── OutOfRangeError                       one field's value is outside its limits
     │   ├── UnknownIdError          (LookupError) an exercise, muscle or study id does not exist
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
+    │   ├── SetConflictError                      a set cannot go to the workout it names
     │   └── FileFormatError                       a file is malformed: names file, line, column
     │       └── FileRowsError                     rows of a file are broken: each of them listed
     ├── StoreError                                the database cannot be used
@@ -47,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "OutOfRangeError",
     "SessionStateError",
+    "SetConflictError",
     "Setting",
     "StoreError",
     "StreamError",
@@ -204,6 +206,21 @@ class UnknownIdError(InvalidInputError, LookupError):
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
         return str(self.args[0])
+
+
+SetConflict = Literal["place_taken", "workout_deleted"]
+"""Why a set cannot go to the workout it names (:class:`SetConflictError`)."""
+
+
+class SetConflictError(InvalidInputError):
+    """A set cannot be stored into the workout it names: ``kind`` "place_taken" (the workout
+    holds another set at the same place, the same exercise and set number: the set saved twice,
+    from two tabs or two devices) or "workout_deleted" (the workout was deleted meanwhile, on
+    another device). Nothing was stored; the set as sent stays with its sender."""
+
+    def __init__(self, message: str, *, kind: SetConflict) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class InvalidSignalError(InvalidInputError):

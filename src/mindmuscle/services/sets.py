@@ -28,7 +28,7 @@ from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_IND
 from mindmuscle.coach.models import FocusMode, Prescription, Profile, Reflection
 from mindmuscle.coach.sets import SetInput, check_set, parse_set
 from mindmuscle.config import Settings
-from mindmuscle.errors import MindMuscleError
+from mindmuscle.errors import MindMuscleError, SetConflictError, counted
 from mindmuscle.services.catalog import catalog_for_exercise_in, user_catalog
 from mindmuscle.services.profile import profile_in
 from mindmuscle.store import (
@@ -39,7 +39,7 @@ from mindmuscle.store import (
     SetEmgCreate,
     repo,
 )
-from mindmuscle.store.tables import SetEmgRow, SetRow
+from mindmuscle.store.tables import SessionRow, SetEmgRow, SetRow
 
 __all__ = [
     "SetRecord",
@@ -191,14 +191,77 @@ def store_set(
         ``performed_at`` more than a day ahead of ``now``.
     mindmuscle.errors.NotFoundError
         ``session_id`` is not a session of this user.
+    mindmuscle.errors.SetConflictError
+        ``session_id`` names a deleted workout, or one that holds another set at this set's
+        place (its exercise and ``set_index``): the same set saved twice, from two tabs or two
+        devices, each with its own uuid. A set already stored by its uuid is returned as
+        stored, whatever became of its workout.
     """
     check_set(data, catalog=catalog, now=now)
-    row, stored_now = repo.store_set(
-        session=s, user_id=user_id, data=set_create(data), optimistic=optimistic
-    )
+    found = None
+    if data.session_id is not None:
+        found = repo.find_set(session=s, user_id=user_id, uuid=data.uuid)
+        if found is None:
+            _check_place(s, user_id=user_id, data=data, catalog=catalog)
+    if found is not None:
+        row, stored_now = found, False
+    else:
+        row, stored_now = repo.store_set(
+            session=s, user_id=user_id, data=set_create(data), optimistic=optimistic
+        )
     if emg is not None and repo.get_set_emg(session=s, user_id=user_id, set_id=row.id) is None:
         repo.store_set_emg(session=s, user_id=user_id, set_id=row.id, data=emg, at=now)
     return StoredSet(record=set_record(row), stored_now=stored_now)
+
+
+def _minute(when: datetime) -> str:
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _listed_once(workout: SessionRow, exercise_id: str) -> bool:
+    """True when the workout lists the exercise at most once, in its plan and in the list as
+    the lifter changed it: its exercise and set number then name one place. (An experiment's
+    workout lists one exercise once per set, each set its first.)"""
+    plan = workout.plan if isinstance(workout.plan, dict) else {}
+    state = workout.state if isinstance(workout.state, dict) else {}
+    for exercises in (plan.get("exercises"), state.get("current")):
+        if isinstance(exercises, list):
+            ids = [e.get("exercise_id") for e in exercises if isinstance(e, dict)]
+            if ids.count(exercise_id) > 1:
+                return False
+    return True
+
+
+def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogView) -> None:
+    """Refuse a set of a workout that was deleted, or whose place in it is taken."""
+    assert data.session_id is not None
+    workout = repo.get_session(session=s, user_id=user_id, session_id=data.session_id)
+    if workout.deleted_at is not None:
+        raise SetConflictError(
+            f"The workout of this set (started {_minute(workout.started_at)}) was deleted, "
+            "on this or another device, so the set was not stored into it. Save it into a "
+            "workout of its own day, or discard it.",
+            kind="workout_deleted",
+        )
+    if data.set_index is None or not _listed_once(workout, data.exercise_id):
+        return
+    other = repo.find_set_at(
+        session=s,
+        user_id=user_id,
+        session_id=data.session_id,
+        exercise_id=data.exercise_id,
+        set_index=data.set_index,
+    )
+    if other is not None:
+        name = catalog.exercise(data.exercise_id).name
+        raise SetConflictError(
+            f"Set {data.set_index + 1} of {name} in this workout is already stored "
+            f"({counted(other.reps, 'rep')}, done {_minute(other.performed_at)}), saved from "
+            "another tab or device, so this one was not stored as well. Discard it if it is the "
+            "same set.",
+            kind="place_taken",
+        )
 
 
 def attach_set_emg(

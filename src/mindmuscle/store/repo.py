@@ -86,6 +86,8 @@ __all__ = [
     "end_drill",
     "end_session",
     "felt_and_measured",
+    "find_set",
+    "find_set_at",
     "get_drill",
     "get_experiment",
     "get_profile",
@@ -506,6 +508,29 @@ def _find_set(session: Session, user_id: int, uuid: str) -> SetRow | None:
 def _find_import(session: Session, user_id: int, import_key: str) -> SetRow | None:
     return session.scalars(
         select(SetRow).where(SetRow.user_id == user_id, SetRow.import_key == import_key)
+    ).first()
+
+
+def find_set(*, session: Session, user_id: int, uuid: str) -> SetRow | None:
+    """The set of this user with this ``uuid`` (also a deleted one), or None."""
+    return _find_set(session, user_id, uuid)
+
+
+def find_set_at(
+    *, session: Session, user_id: int, session_id: int, exercise_id: str, set_index: int
+) -> SetRow | None:
+    """The set (not deleted) of this user at a place of a workout: its exercise and set
+    number; None when the place is free."""
+    return session.scalars(
+        select(SetRow)
+        .where(
+            SetRow.user_id == user_id,
+            SetRow.session_id == session_id,
+            SetRow.exercise_id == exercise_id,
+            SetRow.set_index == set_index,
+            SetRow.deleted_at.is_(None),
+        )
+        .order_by(SetRow.id)
     ).first()
 
 

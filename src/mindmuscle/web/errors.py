@@ -28,6 +28,7 @@ from mindmuscle.errors import (
     NotFoundError,
     OutOfRangeError,
     SessionStateError,
+    SetConflictError,
     StoreError,
     TooManyLoginsError,
     UnknownIdError,
@@ -120,6 +121,8 @@ def _status_of(exc: Exception, method: str) -> int:
         return 404
     if isinstance(exc, UnknownIdError):
         return 404 if method == "GET" else 422
+    if isinstance(exc, SetConflictError):
+        return 409
     if isinstance(exc, InvalidInputError):
         return 422
     if isinstance(exc, SessionStateError):
@@ -258,6 +261,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             body["needs"] = exc.needs
         if isinstance(exc, MindMuscleError) and exc.action is not None:
             body["action"] = exc.action  # what fixes it, so that a page can show its control
+        if isinstance(exc, SetConflictError):
+            body["conflict"] = exc.kind  # the phone offers what fits: a new workout, discard
         return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

@@ -93,8 +93,14 @@ function setForm(item, bounds, onDone) {
   const whenShown = when.input.value;
   const num = (f) => (f.input.value.trim() === "" ? null : Number(f.input.value));
   const send = el("button", { type: "button", className: "primary grow", textContent: "Send again" });
+  // Its workout was deleted (on another device): the set goes into a workout of its own day.
+  const own = el("button", { type: "button", className: "big primary", textContent: "Save into a workout of its day" });
+  own.hidden = item.conflict !== "workout_deleted";
+  // Sent again as it is, a set in conflict would be refused again: its reason says what to do.
+  send.hidden = !!item.conflict;
   const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
-  send.addEventListener("click", async () => {
+  // The set as the lifter fixed it, checked with the API's bounds, sent again (with `over`).
+  const sendFixed = async (over) => {
     const loadShown = num(load);
     // A load left as shown is the load stored on the phone, exactly: only what the lifter
     // changes is converted again.
@@ -120,10 +126,12 @@ function setForm(item, bounds, onDone) {
     const body = { ...b, reps: num(reps), load_kg: loadKg === null ? null : Math.round(loadKg * 1000) / 1000, reflection };
     // A date left as shown is the one stored on the phone, to the millisecond.
     if (when.input.value !== whenShown) body.performed_at = new Date(when.input.value).toISOString();
-    await enqueue(item.id, item.url, body);
+    await enqueue(item.id, item.url, { ...body, ...over });
     await flush({ force: true });
     onDone();
-  });
+  };
+  send.addEventListener("click", () => sendFixed({}));
+  own.addEventListener("click", () => sendFixed({ session_id: null }));
   drop.addEventListener("click", async () => {
     if (!confirm("Discard this set? It will not be stored.")) return;
     await discard(item.id);
@@ -141,6 +149,7 @@ function setForm(item, bounds, onDone) {
     load.wrap,
     target.wrap,
     rir.wrap,
+    own,
     el("div", { className: "row", style: "margin-top:12px" }, drop, send),
   );
 }

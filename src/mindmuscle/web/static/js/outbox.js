@@ -67,10 +67,11 @@ async function bump(item, error) {
 
 // The server refused the item for good (bad data): kept with the server's message until the
 // lifter fixes or discards it.
-async function refuse(item, message, details) {
+async function refuse(item, message, details, conflict) {
   item.status = "refused";
   item.message = message;
   item.details = details || [];
+  item.conflict = conflict || null; // the set's workout was deleted, or its place is taken
   await tx("readwrite", (s) => s.put(item));
 }
 
@@ -154,7 +155,7 @@ export function flush({ force = false } = {}) {
             confirmed.set(item.id, data);
           } else if (res.status >= 400 && res.status < 500 && ![401, 403, 408, 429].includes(res.status)) {
             const data = await res.json().catch(() => ({}));
-            await refuse(item, data.message || `${res.status} ${res.statusText}`, data.details);
+            await refuse(item, data.message || `${res.status} ${res.statusText}`, data.details, data.conflict);
           } else {
             await bump(item, `HTTP ${res.status}`);
             break;

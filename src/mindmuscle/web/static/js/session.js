@@ -551,7 +551,7 @@ function enterReflect() {
   renderHint();
   renderOffers();
   $("reflect-when").value = "";
-  showRefused(r.refused || null, !!r.refusedWhen);
+  showRefused(r.refused || null, !!r.refusedWhen, r.conflict || null);
   $("measured").hidden = !r.measured;
   if (r.measured) renderMeasured(r.measured);
   state.reflectShownAt = Date.now();
@@ -651,9 +651,12 @@ function showFieldError(id, message, input) {
 
 // The server's refusal of the set on this screen; refused for its date and time, the field to
 // change it shows beside the reason.
-function showRefused(message, forDate = false) {
+function showRefused(message, forDate = false, conflict = null) {
   $("reflect-refused").hidden = !message;
-  $("reflect-refused-text").textContent = message ? `Not saved: the server refused this set. ${message} Fix it and save again, or discard it.` : "";
+  $("btn-own-workout").hidden = !message || conflict !== "workout_deleted";
+  // A conflict's reason says itself what to do (save it into a workout of its day, discard it).
+  const todo = conflict ? "" : " Fix it and save again, or discard it.";
+  $("reflect-refused-text").textContent = message ? `Not saved: the server refused this set. ${message}${todo}` : "";
   $("reflect-when-box").hidden = !message || !forDate;
   $("reflect-when-msg").hidden = true;
   if (message && forDate && !$("reflect-when").value) $("reflect-when").value = localInput(state.setStartedAt);
@@ -705,7 +708,9 @@ async function submitReflection() {
   const loadKg = values.load_kg;
   const body = {
     uuid: state.setUuid,
-    session_id: state.sessionId,
+    // The workout was deleted meanwhile (on another device) and the lifter chose to keep this
+    // set and the next ones in a workout of their day: they go without it.
+    session_id: state.noWorkout ? null : state.sessionId,
     exercise_id: p.exercise_id,
     exercise_index: state.ex,
     set_index: state.set,
@@ -740,8 +745,9 @@ async function submitReflection() {
     // Kept in the outbox as "needs fixing"; the lifter fixes it here or discards it.
     state.reflect.refused = refusalText(queued);
     state.reflect.refusedWhen = refusedForDate(queued);
+    state.reflect.conflict = queued.conflict || null;
     keepForm();
-    showRefused(state.reflect.refused, state.reflect.refusedWhen);
+    showRefused(state.reflect.refused, state.reflect.refusedWhen, state.reflect.conflict);
     return;
   }
   const completed = {
@@ -1291,6 +1297,10 @@ function wire() {
     keepForm();
   });
   $("btn-discard").addEventListener("click", discardRefused);
+  $("btn-own-workout").addEventListener("click", () => {
+    state.noWorkout = true;
+    submitReflection();
+  });
   for (const id of ["btn-edit-prime", "btn-edit-rest", "btn-edit-summary"]) $(id).addEventListener("click", openWorkout);
   $("workout-done").addEventListener("click", () => $("workout-sheet").close());
   $("workout-sheet").addEventListener("close", afterEdit);
