@@ -14,7 +14,7 @@ from jinja2 import Environment, StrictUndefined
 
 from mindmuscle.experiments.analysis import MEASURE_LABELS
 from mindmuscle.experiments.group import GroupAnalysis, GroupEffect, group_label
-from mindmuscle.io.plots.experiments import _js, _plotly_js, comparison_cells
+from mindmuscle.io.plots.experiments import REPORT_STYLE, _js, _plotly_js, comparison_cells
 
 __all__ = [
     "group_figures",
@@ -94,16 +94,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ a.title }}: a group of {{ a.participants | length }}</title>
 <style>
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; display: block;
-        overflow-x: auto; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-.limits { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5rem 1rem; }
-.note { color: #555; font-size: 0.9rem; }
-.figure { min-height: 320px; }
-</style>
+{{ style }}</style>
 {% if figures %}<script>{{ plotly_js }}</script>{% endif %}
 </head>
 <body>
@@ -192,6 +183,7 @@ def render_group_html(analysis: GroupAnalysis) -> str:
         figures=figures,
         plotly_js=_plotly_js() if figures else "",
         js=_js,
+        style=REPORT_STYLE,
     )
 
 

@@ -195,6 +195,22 @@ def _plotly_js() -> Markup:
     return Markup(js)
 
 
+# The look of every experiment report (one person's, a group's); tables scroll sideways on a
+# phone instead of widening the page.
+REPORT_STYLE = Markup(
+    """\
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; display: block;
+        overflow-x: auto; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+.limits { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5rem 1rem; }
+.note { color: #555; font-size: 0.9rem; }
+.figure { min-height: 320px; }
+"""
+)
+
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -202,15 +218,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ d.title }}</title>
 <style>
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-.limits { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.5rem 1rem; }
-.note { color: #555; font-size: 0.9rem; }
-.figure { min-height: 320px; }
-</style>
+{{ style }}</style>
 {% if figures %}<script>{{ plotly_js }}</script>{% endif %}
 </head>
 <body>
@@ -353,6 +361,7 @@ def render_experiment_html(analysis: ExperimentAnalysis) -> str:
         plotly_js=_plotly_js() if figures else "",
         js=_js,
         fmt=_fmt,
+        style=REPORT_STYLE,
         no_cue="no cue (uncued control: the only sets where the app gives no cue)",
     )
 
