@@ -309,7 +309,9 @@ class GapClock:
                 gap_s = _gap_step_s(self.sfreq_hz) + 4.0 * self._jitter_s
                 if self._seen_n < _WARM_UP_S * self.sfreq_hz:
                     gap_s = max(gap_s, _WARM_UP_GAP_S)  # the jitter is not known yet
-                found = np.flatnonzero((late_n + 1.0) * self.period_s > gap_s)
+                # A gap is at least one sample that never came: each one found moves the
+                # stretch on, so the search always ends.
+                found = np.flatnonzero((late_n >= 1.0) & ((late_n + 1.0) * self.period_s > gap_s))
             stop = int(found[0]) if found.size else err.size
             if stop:
                 self._follow(err[:stop], pred[:stop], out[pos : pos + stop])
@@ -344,7 +346,10 @@ class GapClock:
         self._pinned = False
         out[:] = pred + nudge
         # The jitter from the whole stream, starting from a guess worth half of settle_s.
-        weight = k / min(self._seen_n + k + 0.5 * self._settle_n, self._settle_n)
+        # A chunk longer than settle_s (a stream that stalled, then sent everything at once)
+        # weighs as settle_s: more would overshoot, and a jitter below 0 would take every next
+        # sample for a gap of no samples.
+        weight = min(1.0, k / min(self._seen_n + k + 0.5 * self._settle_n, self._settle_n))
         self._jitter_s += weight * (float(np.abs(err - nudge).mean()) - self._jitter_s)
         self._stretch_n += k
         self._seen_n += k

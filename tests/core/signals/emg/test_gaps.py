@@ -166,3 +166,26 @@ def test_a_recording_on_its_grid_keeps_its_motion_beside_the_emg() -> None:
     )
     assert recording_on_grid(rec, 5.0 + np.arange(300) / 100.0) is rec
     assert recording_on_grid(rec, None) is rec
+
+
+def test_a_first_chunk_longer_than_the_smoothing_does_not_stop_the_clock() -> None:
+    # A 1 kHz stream whose first pull holds 5 s of samples (a backlog), then chunks of 80:
+    # weighed as more than the smoothing's 2 s, that first chunk drove the jitter below 0, and
+    # then every next sample looked like a gap of no samples, forever.
+    import threading
+
+    clock = GapClock(1000.0)
+    clock.stamp(np.arange(5000) / 1000.0)
+    assert clock._jitter_s >= 0.0
+    done: list[int] = []
+
+    def more() -> None:
+        for i in range(10):
+            clock.stamp(5.0 + i * 0.08 + np.arange(80) / 1000.0)
+            done.append(i)
+
+    worker = threading.Thread(target=more, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert len(done) == 10, "stamping a chunk did not end"
+    assert (clock.missing, clock.gaps) == (0, 0)
