@@ -69,6 +69,7 @@ class Ways:
     exp_db: Any
     exp_id: int
     exp_next: int = 1
+    guided_next: int = 0  # each guided set at its own place in the workout
     day: int = 0
     seen: dict[str, list[bool]] = field(default_factory=dict)
 
@@ -118,7 +119,7 @@ def _guided(w: Ways, reps: int, load: float, rating: int, felt: dict[str, int], 
                 "set_uuid": str(uuid.uuid4()),
                 "exercise_id": CURL,
                 "exercise_index": 0,
-                "set_index": 0,
+                "set_index": w.guided_next,
                 "reps": reps,
                 "load_kg": load,
                 "tempo": {"eccentric_s": 2, "bottom_pause_s": 0, "concentric_s": 1,
@@ -139,6 +140,7 @@ def _guided(w: Ways, reps: int, load: float, rating: int, felt: dict[str, int], 
         )
     except (MindMuscleError, ValueError):
         return None
+    w.guided_next += 1
     return record.model_dump(mode="json")
 
 
