@@ -43,6 +43,7 @@ __all__ = [
     "SetSource",
     "check_felt_elsewhere",
     "check_set",
+    "minute_text",
     "parse_set",
     "set_named",
 ]
@@ -113,9 +114,10 @@ def parse_set(fields: Mapping[str, Any]) -> SetInput:
         raise range_errors(exc.errors())[0] from None
 
 
-def _minute(when: datetime) -> str:
-    """A time as a message shows it: to the minute, in UTC ("2026-12-09 16:43 UTC")."""
-    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+def minute_text(when: datetime) -> str:
+    """A time as a message shows it: to the minute, in UTC ("2026-12-09 16:43 UTC"); a time
+    without a zone is taken as UTC, as the store keeps it."""
+    return f"{_aware(when).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def set_named(exercise_name: str, performed_at: datetime) -> str:
@@ -130,7 +132,7 @@ def set_named(exercise_name: str, performed_at: datetime) -> str:
     'The Wrist Curl set of 2026-12-07 17:32 UTC'
     """
     when = performed_at if performed_at.tzinfo is not None else performed_at.replace(tzinfo=UTC)
-    return f"The {exercise_name} set of {_minute(when)}"
+    return f"The {exercise_name} set of {minute_text(when)}"
 
 
 def _aware(when: datetime) -> datetime:
@@ -201,7 +203,7 @@ def check_set(
     if _aware(data.performed_at) > latest:
         raise OutOfRangeError(
             "performed_at",
-            _minute(_aware(data.performed_at)),
-            f"a set can be dated at most a day ahead of now (up to {_minute(latest)})",
+            minute_text(_aware(data.performed_at)),
+            f"a set can be dated at most a day ahead of now (up to {minute_text(latest)})",
         )
     return data

@@ -26,7 +26,7 @@ from mindmuscle.catalog.models import Tempo
 from mindmuscle.coach.catalog_view import CatalogView
 from mindmuscle.coach.limits import CUE, EXERCISE_ID, ID, LOAD_KG, REPS, SET_INDEX, SET_UUID
 from mindmuscle.coach.models import FocusMode, Prescription, Profile, Reflection
-from mindmuscle.coach.sets import SetInput, check_set, parse_set
+from mindmuscle.coach.sets import SetInput, check_set, minute_text, parse_set
 from mindmuscle.config import Settings
 from mindmuscle.errors import MindMuscleError, SetConflictError, counted
 from mindmuscle.services.catalog import catalog_for_exercise_in, user_catalog
@@ -214,11 +214,6 @@ def store_set(
     return StoredSet(record=set_record(row), stored_now=stored_now)
 
 
-def _minute(when: datetime) -> str:
-    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _listed_once(workout: SessionRow, exercise_id: str) -> bool:
     """True when the workout lists the exercise at most once, in its plan and in the list as
     the lifter changed it: its exercise and set number then name one place. (An experiment's
@@ -239,7 +234,7 @@ def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogVi
     workout = repo.get_session(session=s, user_id=user_id, session_id=data.session_id)
     if workout.deleted_at is not None:
         raise SetConflictError(
-            f"The workout of this set (started {_minute(workout.started_at)}) was deleted, "
+            f"The workout of this set (started {minute_text(workout.started_at)}) was deleted, "
             "on this or another device, so the set was not stored into it. Save it into a "
             "workout of its own day, or discard it.",
             kind="workout_deleted",
@@ -257,7 +252,7 @@ def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogVi
         name = catalog.exercise(data.exercise_id).name
         raise SetConflictError(
             f"Set {data.set_index + 1} of {name} in this workout is already stored "
-            f"({counted(other.reps, 'rep')}, done {_minute(other.performed_at)}), saved from "
+            f"({counted(other.reps, 'rep')}, done {minute_text(other.performed_at)}), saved from "
             "another tab or device, so this one was not stored as well. Discard it if it is the "
             "same set.",
             kind="place_taken",
