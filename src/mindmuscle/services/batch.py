@@ -236,12 +236,29 @@ def _dask(
             "tcp://10.0.0.5:8786."
         ) from None
     with client:
-        futures = {
-            client.submit(analyse_bytes, kind, str(f), f.read_bytes(), options, pure=False): i
-            for i, f in enumerate(files)
-        }
-        for fut in dask_completed(futures):  # type: ignore[no-untyped-call]
-            yield futures[fut], fut.result()
+        # A few files per worker in flight, the next sent as one ends: a lab's folder is read
+        # and held a window at a time, never all at once.
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
+        pending = iter(enumerate(files))
+        futures: dict[Any, int] = {}
+
+        def send() -> Any | None:
+            """Send the next file, if any is left; its future."""
+            nxt = next(pending, None)
+            if nxt is None:
+                return None
+            i, f = nxt
+            fut = client.submit(analyse_bytes, kind, str(f), f.read_bytes(), options, pure=False)
+            futures[fut] = i
+            return fut
+
+        first = [fut for fut in (send() for _ in range(window)) if fut is not None]
+        running = dask_completed(first)  # type: ignore[no-untyped-call]
+        for fut in running:
+            yield futures.pop(fut), fut.result()
+            more = send()
+            if more is not None:
+                running.add(more)  # type: ignore[no-untyped-call]
 
 
 def run_batch(
