@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -174,8 +175,13 @@ def analyse_one(kind: Kind, path: str | Path, options: BatchOptions, name: str =
     """Analyse one file as its single-file command does; a refusal becomes the row's error."""
     start = time.perf_counter()
     shown = name or str(path)
+    from mindmuscle.signals.emg.filters import BandNarrowedWarning  # with the analysis
+
     try:
-        values = (_motion_values if kind == "motion" else _emg_values)(Path(path), options)
+        with warnings.catch_warnings():
+            # Said in the row's warnings already; a worker has no terminal to say it on.
+            warnings.simplefilter("ignore", BandNarrowedWarning)
+            values = (_motion_values if kind == "motion" else _emg_values)(Path(path), options)
     except MindMuscleError as exc:
         return BatchRow(file=shown, error=str(exc), seconds=time.perf_counter() - start)
     except (ValueError, OSError, MemoryError) as exc:  # a file no reader foresaw
