@@ -141,3 +141,25 @@ def test_serve_without_a_terminal_says_how_to_set_a_login(tmp_path: Path) -> Non
         app, ["user", "passwd", "local", "--password-stdin", "--db", url], input="correct horse\n"
     )
     assert r.exit_code == 0
+
+
+def test_the_terminal_checks_the_name_and_coach_before_asking_for_a_password(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    runner = CliRunner()
+    made = runner.invoke(
+        app, ["user", "add", "ben", "--admin", "--password-stdin", "--db", url],
+        input="whistle blower\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    # No password is given: a refusal that does not need one comes first, in one line.
+    for args, line in (
+        (["kim", "--coach", "nobody"], "Error: There is no user 'nobody'; a coach is an admin, "
+         "and the admins are: ben."),
+        (["ben"], "Error: User name 'ben' is taken; choose another name."),
+        (["kim", "--admin", "--coach", "ben"], "Error: 'kim' would be an admin and a client of "
+         "'ben': an admin is nobody's client; make the account either an admin or a client."),
+    ):  # fmt: skip
+        r = runner.invoke(app, ["user", "add", *args, "--db", url])
+        assert (r.exit_code, r.output.splitlines()) == (1, [line])

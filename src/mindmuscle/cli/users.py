@@ -70,9 +70,11 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Make an account that can log in to the web app."""
-    password = _password(password_stdin)
     database = open_database(db)
     try:
+        # The name and the coach are checked before the password is asked for.
+        accounts.check_new_user(db=database, name=name, is_admin=admin, coach=coach)
+        password = _password(password_stdin)
         accounts.add_user(db=database, name=name, password=password, is_admin=admin, coach=coach)
     finally:
         database.close()

@@ -56,6 +56,7 @@ __all__ = [
     "admin_set_password",
     "assign_client",
     "change_password",
+    "check_new_user",
     "client_id",
     "client_names",
     "coach_id",
@@ -161,12 +162,7 @@ def add_user(
         The name is taken or not allowed, the password is too short, or ``coach`` is no admin
         (or the new account is an admin, who is nobody's client).
     """
-    name = _check_name(name)
-    if is_admin and coach is not None:
-        raise InvalidInputError(
-            f"{name!r} would be an admin and a client of {coach!r}: an admin is nobody's "
-            "client; make the account either an admin or a client."
-        )
+    name = check_new_user(db=db, name=name, is_admin=is_admin, coach=coach)
     hashed = hash_password(password)
     with db.session() as s:
         coach_row = _coach_row(s, coach) if coach is not None else None
@@ -175,6 +171,29 @@ def add_user(
         if coach_row is not None:
             repo.set_coach(session=s, client_id=row.id, coach_id=coach_row.id, now=now or _now())
         return row.id
+
+
+def check_new_user(*, db: Database, name: str, is_admin: bool, coach: str | None) -> str:
+    """The new account's name, once it is allowed and free, and its coach an admin: checked
+    before a password is asked for.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        As :func:`add_user` does for the name and the coach.
+    """
+    name = _check_name(name)
+    if is_admin and coach is not None:
+        raise InvalidInputError(
+            f"{name!r} would be an admin and a client of {coach!r}: an admin is nobody's "
+            "client; make the account either an admin or a client."
+        )
+    with db.session(readonly=True) as s:
+        if repo.get_user_by_name(session=s, name=name) is not None:
+            raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+        if coach is not None:
+            _coach_row(s, coach)
+    return name
 
 
 def _now() -> datetime:
