@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -119,7 +120,7 @@ def test_plan_in_pounds() -> None:
             "--e1rm barbell_back_squat=5000 is not allowed: an e1RM must be a finite number above "
             "0 and at most 1500 kg (0 to 3306.9 lb).",
         ),
-        (["--e1rm", "squat100"], "is not EXERCISE_ID=KG"),
+        (["--e1rm", "squat100"], "is not EXERCISE_ID=E1RM"),
         (["--e1rm", "nope=100"], "Unknown exercise id 'nope'"),
         (["--goal", "bulk"], "--goal 'bulk' is not allowed: choose one of hypertrophy"),
         (["--experience", "pro"], "choose one of new, some, experienced"),
@@ -160,3 +161,45 @@ def test_plan_takes_exercises_by_name_as_history_does() -> None:
         "dumbbell_bench_press, close_grip_bench_press, incline_dumbbell_press, "
         "decline_barbell_bench_press?"
     ]
+
+
+def _lb_profile(tmp_path: Path) -> str:
+    db = str(tmp_path / "lb.db")
+    made = runner.invoke(app, ["init", "--units", "lb", "--no-input", "--db", db])
+    assert made.exit_code == 0, made.output
+    return db
+
+
+def test_an_e1rm_without_a_unit_is_in_the_lifters_unit(tmp_path: Path) -> None:
+    db = _lb_profile(tmp_path)
+    squat = ["plan", "--exercise", "barbell_back_squat", "--db", db]
+    data = run_json(*squat, "--e1rm", "barbell_back_squat=225")
+    (sq,) = data["exercises"]
+    assert data["units"] == "lb"
+    # 225 lb, not 225 kg (the plan rounds an e1RM to 0.01 kg)
+    assert sq["e1rm_kg"] == pytest.approx(225 * 0.45359237, abs=0.005)
+    shown = runner.invoke(app, [*squat, "--e1rm", "barbell_back_squat=225"])
+    assert shown.exit_code == 0, shown.output
+    assert " ".join(shown.stdout.split()).startswith(
+        "e1RM as given: barbell_back_squat 225 lb (a number without a unit is in lb, your "
+        "profile's unit)."
+    )
+    # --units overrides the profile, and a number with its unit keeps it.
+    kg = run_json(*squat, "--units", "kg", "--e1rm", "barbell_back_squat=100")
+    assert kg["exercises"][0]["e1rm_kg"] == pytest.approx(100.0)
+    explicit = runner.invoke(app, [*squat, "--e1rm", "barbell_back_squat=100kg"])
+    assert explicit.exit_code == 0, explicit.output
+    assert explicit.stdout.splitlines()[0] == "e1RM as given: barbell_back_squat 100 kg."
+    assert run_json(*squat, "--e1rm", "barbell_back_squat=100 kgs")["exercises"][0][
+        "e1rm_kg"
+    ] == pytest.approx(100.0)
+
+
+def test_an_e1rm_in_a_unit_not_allowed_is_one_line(tmp_path: Path) -> None:
+    db = _lb_profile(tmp_path)
+    result = runner.invoke(app, ["plan", "--db", db, "--e1rm", "barbell_back_squat=16stone"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: --e1rm 'barbell_back_squat=16stone': the unit 'stone' is not allowed: give kg "
+        "or lb (e.g. =225lb), or no unit for lb."
+    )

@@ -9,8 +9,9 @@ database (nothing logged yet) the plan uses the default profile. The guided flex
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
-from typing import Annotated, cast
+from typing import Annotated, NamedTuple, cast
 
 import typer
 from rich.markup import escape
@@ -35,9 +36,9 @@ from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import preview_plan
 from mindmuscle.store import LOCAL_USER_ID, database_exists, open_database
-from mindmuscle.units import parse_unit
+from mindmuscle.units import MassUnit, parse_unit
 
-__all__ = ["parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
+__all__ = ["GivenE1rm", "parse_e1rm", "parse_readiness", "parse_soreness", "plan"]
 
 _GOALS = ("hypertrophy", "strength", "endurance")
 _EXPERIENCE = ("new", "some", "experienced")
@@ -99,31 +100,61 @@ def parse_soreness(items: list[str]) -> dict[str, int]:
     return out
 
 
-def parse_e1rm(items: list[str]) -> dict[str, float]:
-    """Parse ``EXERCISE_ID=KG`` items (``=100``, ``=100kg`` or ``=225lb``) into kilograms."""
-    out: dict[str, float] = {}
+class GivenE1rm(NamedTuple):
+    """One ``--e1rm`` as typed: the exercise, the number and its unit, and the number in kg."""
+
+    exercise_id: str
+    value: float
+    unit: MassUnit
+    kg: float
+
+
+_NUMBER_UNIT = re.compile(r"^(?P<number>.*?)\s*(?P<unit>[a-z]*)$")
+
+
+def parse_e1rm(items: list[str], unit: MassUnit = "kg") -> list[GivenE1rm]:
+    """Parse ``EXERCISE_ID=E1RM`` items (``=100``, ``=100kg`` or ``=225lb``); a number without
+    a unit is in ``unit`` (the lifter's: ``--units``, else their profile's)."""
+    out: list[GivenE1rm] = []
     for item in items:
         ex_id, sep, raw = item.partition("=")
         if not sep or not ex_id.strip() or not raw.strip():
             raise InvalidInputError(
-                f"--e1rm {item!r} is not EXERCISE_ID=KG: give for example "
-                "--e1rm barbell_back_squat=100 (or =225lb)."
+                f"--e1rm {item!r} is not EXERCISE_ID=E1RM: give for example "
+                f"--e1rm barbell_back_squat=100 (in {unit}), =100kg or =225lb."
             )
-        raw = raw.strip().lower()
-        unit = "kg"
-        for suffix in ("kg", "lb"):
-            if raw.endswith(suffix):
-                raw, unit = raw.removesuffix(suffix).strip(), suffix
+        match = _NUMBER_UNIT.match(raw.strip().lower())
+        number, typed = (match["number"], match["unit"]) if match else (raw, "")
+        if not number:  # letters only ("abc", "inf"): not a number with a unit
+            number, typed = raw.strip(), ""
+        given = unit
+        if typed:
+            try:
+                given = parse_unit(typed)
+            except InvalidInputError:
+                raise InvalidInputError(
+                    f"--e1rm {item!r}: the unit {typed!r} is not allowed: give kg or lb "
+                    f"(e.g. =225lb), or no unit for {unit}."
+                ) from None
         try:
-            value = float(raw)
+            value = float(number)
         except ValueError:
             raise InvalidInputError(
-                f"--e1rm {item!r}: {raw!r} is not a number; {E1RM_KG.allowed()}, for example "
-                "barbell_back_squat=100."
+                f"--e1rm {item!r}: {number!r} is not a number; {E1RM_KG.allowed()}, for "
+                "example barbell_back_squat=100."
             ) from None
         name = ex_id.strip()
-        out[name] = check_mass(E1RM_KG, f"e1rm.{name}", value, parse_unit(unit))
+        kg = check_mass(E1RM_KG, f"e1rm.{name}", value, given)
+        out.append(GivenE1rm(name, value, given, kg))
     return out
+
+
+def _e1rm_line(given: list[GivenE1rm], unit: MassUnit, unit_from: str) -> str:
+    """Which unit each ``--e1rm`` was read in, so 225 meant in kg is never planned as lb."""
+    parts = [f"{g.exercise_id} {g.value:g} {g.unit}" for g in given]
+    plain = any(g.unit == unit for g in given)
+    where = f" (a number without a unit is in {unit}, {unit_from})" if plain else ""
+    return f"e1RM as given: {', '.join(parts)}{where}."
 
 
 def _render_plan(p: Plan) -> None:
@@ -226,7 +257,8 @@ def plan(
     e1rm: Annotated[
         list[str] | None,
         typer.Option(
-            help="Estimated 1RM as EXERCISE_ID=KG (or =225lb); repeat for several exercises. "
+            help="Estimated 1RM as EXERCISE_ID=E1RM, in your units (--units, else your "
+            "profile's), or with its unit: =100kg, =225lb; repeat for several exercises. "
             "Replaces the estimate from your logged sets."
         ),
     ] = None,
@@ -272,6 +304,14 @@ def plan(
         equipment=equipment,
         bodyweight_kg=stored.bodyweight_kg,
     )
+    unit_from = (
+        "from --units"
+        if units is not None
+        else "the default"
+        if database is None
+        else "your profile's unit"
+    )
+    given = parse_e1rm(e1rm or [], unit)
     check = None if readiness is None else parse_readiness(readiness)
     if sore:
         if check is None:
@@ -293,9 +333,11 @@ def plan(
         readiness=check,
         profile=profile,
         exercise_ids=exercise_ids,
-        e1rm_overrides=parse_e1rm(e1rm or []),
+        e1rm_overrides={g.exercise_id: g.kg for g in given},
     )
     if json_out:
         _print_json(result.model_dump(mode="json"))
-    else:
-        _render_plan(result)
+        return
+    if given:
+        console.print(_e1rm_line(given, unit, unit_from), highlight=False, markup=False)
+    _render_plan(result)
