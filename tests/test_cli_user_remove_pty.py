@@ -1,5 +1,7 @@
 """Removing an account in a real terminal: answering no keeps the lifter and says so (it was
-called "a question got no answer"); answering yes removes them."""
+called "a question got no answer"); answering yes removes them; any other answer is one line
+(what was given, what is allowed) and the question again (it was click's "Error: invalid
+input")."""
 
 from __future__ import annotations
 
@@ -18,17 +20,22 @@ from mindmuscle.cli import app  # noqa: E402
 EXE = str(Path(sys.executable).with_name("mindmuscle"))
 
 
-def _remove(db: str, answer: str) -> tuple[str, int]:
+PROMPT = "Remove sam and everything they stored? (y or n) [n]: "
+
+
+def _remove(db: str, *answers: str) -> tuple[str, int]:
+    """Answer the question with each of ``answers`` in turn; what the terminal showed after
+    the first prompt (answers echoed, lines ending in CRLF), and the exit code."""
     env = {**os.environ, "TERM": "dumb", "COLUMNS": "120"}
     child = pexpect.spawn(
         EXE, ["user", "remove", "sam", "--db", db], env=env, encoding="utf-8", timeout=60
     )
-    child.expect(r"Remove sam and everything they stored\? \[y/N\]: ")
-    child.sendline(answer)
-    child.expect_exact(answer + "\r\n")  # the terminal's echo of the answer
+    child.expect_exact(PROMPT)
+    for answer in answers:
+        child.sendline(answer)
     child.expect(pexpect.EOF)
     child.close()
-    return str(child.before), int(child.exitstatus)
+    return str(child.before).replace("\r\n", "\n"), int(child.exitstatus)
 
 
 def test_no_keeps_the_lifter_and_yes_removes_them(tmp_path: Path) -> None:
@@ -39,8 +46,19 @@ def test_no_keeps_the_lifter_and_yes_removes_them(tmp_path: Path) -> None:
     )
     assert added.exit_code == 0, added.output
     out, code = _remove(db, "n")
-    assert (out.strip(), code) == ("Kept sam: nothing was removed.", 1)
+    assert (out, code) == ("n\nKept sam: nothing was removed.\n", 1)
     assert "sam " in runner.invoke(app, ["user", "list", "--db", db]).output
-    out, code = _remove(db, "y")
-    assert (out.strip(), code) == ("Removed sam and their data.", 0)
+    out, code = _remove(db, "maybe", "")  # Enter is no
+    assert (out, code) == (
+        "maybe\n  'maybe' is not allowed: answer y or n. Please answer again.\n"
+        f"{PROMPT}\nKept sam: nothing was removed.\n",
+        1,
+    )
+    assert "sam " in runner.invoke(app, ["user", "list", "--db", db]).output
+    out, code = _remove(db, "yes please", "Y")
+    assert (out, code) == (
+        "yes please\n  'yes please' is not allowed: answer y or n. Please answer again.\n"
+        f"{PROMPT}Y\nRemoved sam and their data.\n",
+        0,
+    )
     assert "sam " not in runner.invoke(app, ["user", "list", "--db", db]).output

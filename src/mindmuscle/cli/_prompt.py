@@ -17,7 +17,7 @@ import typer
 from mindmuscle.cli._app import err_console
 from mindmuscle.errors import MindMuscleError, OutOfRangeError, shown
 
-__all__ = ["Question", "ask", "reason", "to_number"]
+__all__ = ["Question", "ask", "confirm", "reason", "to_number"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,21 @@ def ask(question: Question) -> Any:
                 highlight=False,
                 soft_wrap=not err_console.is_terminal,  # words wrap whole on a screen
             )
+
+
+def _yes_or_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    if answer in ("n", "no"):
+        return False
+    raise ValueError(f"{shown(text)} is not allowed: answer y or n.")
+
+
+def confirm(text: str) -> bool:
+    """Ask a yes-or-no question until the answer is y or n (yes, no); Enter is no.
+
+    Click's own confirmation says "Error: invalid input" to "maybe"; this names what was given
+    and what is allowed, in the words of every other question, and asks again.
+    """
+    return bool(ask(Question(text, "y or n", "n", _yes_or_no)))

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from mindmuscle.cli._app import DbOption, app, console
+from mindmuscle.cli._prompt import confirm
 from mindmuscle.errors import InvalidInputError, counted
 from mindmuscle.services import accounts
 from mindmuscle.store import open_database
@@ -160,7 +161,7 @@ def remove(
             raise InvalidInputError(
                 f"Removing {name} deletes everything they stored: confirm with --yes."
             )
-        if not typer.confirm(f"Remove {name} and everything they stored?"):
+        if not confirm(f"Remove {name} and everything they stored?"):
             console.print(f"Kept {name}: nothing was removed.", highlight=False)
             raise typer.Exit(1)
     database = open_database(db)
