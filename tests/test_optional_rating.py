@@ -74,6 +74,9 @@ def test_log_without_a_rating_stores_it_as_absent_and_leaves_the_map(tmp_path: P
     assert [(s["reps"], s["reflection"]["target_rating"]) for s in stored] == [(10, 7), (8, None)]
     assert _rating_column(path) == [7, None]
     assert json.loads(cli("map", "--json")) == before
+    # The history table says it in words, as every other channel does, newest first.
+    table = [line.split("  12 kg  ")[1].split() for line in cli("history").splitlines()[4:6]]
+    assert table == [["8", "not", "rated", "-"], ["10", "7", "-"]]
     shown = cli("set", "show", str(stored[1]["id"]))
     assert "target not rated" in shown and "None" not in shown
     # Correcting its reps in the terminal invents no rating either.

@@ -17,6 +17,7 @@ from rich.table import Table
 from mindmuscle.catalog import Catalog
 from mindmuscle.cli._app import DbOption, app, console
 from mindmuscle.cli._db import open_existing
+from mindmuscle.coach.limits import SKIPPED_RATING_TEXT
 from mindmuscle.errors import counted
 from mindmuscle.services.history import (
     WorkoutSummary,
@@ -239,7 +240,12 @@ def history_command(
                 name(s.exercise_id) + (" (deleted)" if s.deleted_at is not None else ""),
                 _fmt_kg(s.load_kg, units).replace("body weight", "bw"),
                 str(s.reps),
-                "-" if r is None or r.target_rating is None else str(r.target_rating),
+                # A skipped rating in the words of every other channel, not a bare dash.
+                (
+                    SKIPPED_RATING_TEXT
+                    if r is None or r.target_rating is None
+                    else str(r.target_rating)
+                ),
                 ", ".join(f"{_muscle(catalog, k)} {v}" for k, v in felt_elsewhere.items()) or "-",
             )
         )

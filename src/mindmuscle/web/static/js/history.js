@@ -66,6 +66,8 @@ function summary(w) {
   // One felt rating reads as it does on each set; different ones are their mean, said so.
   const mean = ratings.reduce((a, b) => a + b, 0) / ratings.length;
   if (ratings.length) bits.push(`${feltText(mean)}${new Set(ratings).size > 1 ? " on average" : ""}`);
+  // No set rated (each skipped on purpose, or imported without one): said, as on each set.
+  else if (w.sets.length) bits.push(feltText(null));
   return { exercises, line: bits.join(" · ") };
 }
 
