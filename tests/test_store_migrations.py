@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -309,3 +310,144 @@ def test_existing_routines_stay_the_lifters_own(backend: str, tmp_path: Path) ->
         columns = {c["name"] for c in inspect(engine).get_columns("routines")}
         engine.dispose()
         assert "coach_id" not in columns
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_sets_stored_twice_at_one_place_are_all_kept_and_the_later_ones_marked(
+    backend: str, tmp_path: Path
+) -> None:
+    """0015: a place of a workout that holds several sets (stored before the database refused
+    a second) keeps every one, unchanged and counted; the first stored holds the place, the
+    later ones are numbered 1, 2 so they no longer collide. Sets that claim no place by the
+    write path's rule (no workout or set number, an exercise listed twice, an import) claim
+    none; a deleted one claims its place without colliding."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import IntegrityError
+
+    from mindmuscle.coach.models import Reflection
+    from mindmuscle.coach.sets import SetInput
+    from mindmuscle.errors import SetConflictError
+    from mindmuscle.services.sets import record_set
+    from tests.test_store import make_url
+
+    curl, squat = "dumbbell_biceps_curl", "barbell_back_squat"
+    # id: (session, exercise, set_index, source, deleted, reps)
+    sets = {
+        1: (7, curl, 0, "guided", False, 10),
+        2: (7, curl, 0, "guided", False, 8),  # the same place again (another tab)
+        3: (7, curl, 0, "guided", True, 9),  # deleted: leaves its place
+        4: (7, curl, 0, "log", False, 6),  # a third
+        5: (7, curl, 1, "guided", False, 10),
+        6: (7, curl, 1, "import", False, 10),  # imports never claimed a place
+        7: (8, curl, 0, "experiment", False, 10),  # workout 8 lists curl twice
+        8: (8, curl, 0, "experiment", False, 11),
+        9: (None, curl, 0, "log", False, 5),  # no workout
+        10: (7, squat, None, "log", False, 5),  # no set number
+    }
+    columns = "id, session_id, exercise_id, set_index, source, deleted_at, reps, uuid, notes"
+    for url in make_url(backend, tmp_path):
+        _cards_at(url, "0014")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO users (id, name, created_at) VALUES (1, 'local', :t)"),
+                {"t": "2026-03-01 09:00:00"},
+            )
+            for sid, plan in (
+                (7, json.dumps({"exercises": [{"exercise_id": curl}]})),
+                (8, json.dumps({"exercises": [{"exercise_id": curl}, {"exercise_id": curl}]})),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO sessions (id, user_id, started_at, source, notes, plan) "
+                        "VALUES (:i, 1, '2026-03-01 10:00:00', 'guided', '', :p)"
+                    ),
+                    {"i": sid, "p": plan},
+                )
+            for set_id, (sid, ex, index, source, deleted, reps) in sets.items():
+                conn.execute(
+                    text(
+                        "INSERT INTO sets (id, user_id, uuid, session_id, exercise_id, "
+                        "set_index, performed_at, load_kg, reps, set_type, source, notes, "
+                        "deleted_at) VALUES (:i, 1, :u, :s, :e, :x, :t, 12, :r, 'working', :src, "
+                        ":n, :d)"
+                    ),
+                    {
+                        "i": set_id,
+                        "u": f"u-{set_id}",
+                        "s": sid,
+                        "e": ex,
+                        "x": index,
+                        "t": f"2026-03-01 10:{set_id:02d}:00",
+                        "r": reps,
+                        "src": source,
+                        "n": f"note {set_id}",
+                        "d": "2026-03-01 11:00:00" if deleted else None,
+                    },
+                )
+            before = conn.execute(text(f"SELECT {columns} FROM sets ORDER BY id")).all()
+        engine.dispose()
+
+        _cards_at(url, "0015")
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text(f"SELECT {columns} FROM sets ORDER BY id")).all() == before
+            copies = dict(conn.execute(text("SELECT id, place_copy FROM sets")).all())
+        assert copies == {
+            1: 0,
+            2: 1,
+            3: 0,
+            4: 2,
+            5: 0,
+            6: None,
+            7: None,
+            8: None,
+            9: None,
+            10: None,
+        }
+        # The database now refuses a second set holding a place that counts...
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO sets (user_id, uuid, session_id, exercise_id, set_index, "
+                    "performed_at, load_kg, reps, set_type, source, notes, place_copy) VALUES "
+                    "(1, 'u-new', 7, :e, 1, '2026-03-01 10:30:00', 12, 10, 'working', 'guided', "
+                    "'', 0)"
+                ),
+                {"e": curl},
+            )
+        engine.dispose()
+        # ... and the app refuses it first, in words, naming the set that holds the place.
+        db = open_database(url)
+        try:
+            with pytest.raises(
+                SetConflictError, match=r"^Set 1 of Dumbbell Biceps Curl .*\(10 reps"
+            ):
+                record_set(
+                    db=db,
+                    user_id=1,
+                    data=SetInput(
+                        uuid="00000000-0000-4000-8000-000000000015",
+                        exercise_id=curl,
+                        performed_at=datetime(2026, 3, 1, 10, 30, tzinfo=UTC),
+                        load_kg=12,
+                        reps=10,
+                        reflection=Reflection(target_rating=7),
+                        session_id=7,
+                        set_index=0,
+                    ),
+                )
+            with db.session(readonly=True) as s:
+                counted = [r.id for r in repo.list_sets(session=s, user_id=1)]
+            assert sorted(counted) == [1, 2, 4, 5, 6, 7, 8, 9, 10]  # every set still counts
+        finally:
+            db.close()
+        _cards_at(url, "0014", down=True)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text(f"SELECT {columns} FROM sets ORDER BY id")).all() == before
+        set_columns = {c["name"] for c in inspect(engine).get_columns("sets")}
+        engine.dispose()
+        assert "place_copy" not in set_columns
+        _cards_at(url, "0015")

@@ -199,16 +199,29 @@ def store_set(
     """
     check_set(data, catalog=catalog, now=now)
     found = None
+    holds_place = False
     if data.session_id is not None:
         found = repo.find_set(session=s, user_id=user_id, uuid=data.uuid)
         if found is None:
-            _check_place(s, user_id=user_id, data=data, catalog=catalog)
+            holds_place = _check_place(s, user_id=user_id, data=data, catalog=catalog)
     if found is not None:
         row, stored_now = found, False
     else:
-        row, stored_now = repo.store_set(
-            session=s, user_id=user_id, data=set_create(data), optimistic=optimistic
-        )
+        create = set_create(data)
+        if holds_place:
+            create = create.model_copy(update={"place_copy": 0})
+        try:
+            row, stored_now = repo.store_set(
+                session=s, user_id=user_id, data=create, optimistic=optimistic
+            )
+        except IntegrityError as exc:
+            # Another writer stored a set at this place after the check above and before this
+            # insert: the database refused the second. Said as the check says it (an
+            # optimistic transaction is over: its caller runs it again, and the check says it).
+            if optimistic or not repo.place_taken(exc):
+                raise
+            _check_place(s, user_id=user_id, data=data, catalog=catalog)
+            raise _place_taken(data, catalog, None) from None
     if emg is not None and repo.get_set_emg(session=s, user_id=user_id, set_id=row.id) is None:
         repo.store_set_emg(session=s, user_id=user_id, set_id=row.id, data=emg, at=now)
     return StoredSet(record=set_record(row), stored_now=stored_now)
@@ -228,8 +241,9 @@ def _listed_once(workout: SessionRow, exercise_id: str) -> bool:
     return True
 
 
-def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogView) -> None:
-    """Refuse a set of a workout that was deleted, or whose place in it is taken."""
+def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogView) -> bool:
+    """Refuse a set of a workout that was deleted, or whose place in it is taken; True when
+    the set has a place of its own there (which the database then keeps for it alone)."""
     assert data.session_id is not None
     workout = repo.get_session(session=s, user_id=user_id, session_id=data.session_id)
     if workout.deleted_at is not None:
@@ -240,7 +254,7 @@ def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogVi
             kind="workout_deleted",
         )
     if data.set_index is None or not _listed_once(workout, data.exercise_id):
-        return
+        return False
     other = repo.find_set_at(
         session=s,
         user_id=user_id,
@@ -249,14 +263,26 @@ def _check_place(s: Session, *, user_id: int, data: SetInput, catalog: CatalogVi
         set_index=data.set_index,
     )
     if other is not None:
-        name = catalog.exercise(data.exercise_id).name
-        raise SetConflictError(
-            f"Set {data.set_index + 1} of {name} in this workout is already stored "
-            f"({counted(other.reps, 'rep')}, done {minute_text(other.performed_at)}), saved from "
-            "another tab or device, so this one was not stored as well. Discard it if it is the "
-            "same set.",
-            kind="place_taken",
-        )
+        raise _place_taken(data, catalog, other)
+    return True
+
+
+def _place_taken(data: SetInput, catalog: CatalogView, other: SetRow | None) -> SetConflictError:
+    """The refusal of a set whose place in its workout holds ``other`` (None: not readable
+    here, e.g. stored by a transaction this one does not see)."""
+    assert data.set_index is not None
+    name = catalog.exercise(data.exercise_id).name
+    what = (
+        ""
+        if other is None
+        else f" ({counted(other.reps, 'rep')}, done {minute_text(other.performed_at)})"
+    )
+    return SetConflictError(
+        f"Set {data.set_index + 1} of {name} in this workout is already stored{what}, saved "
+        "from another tab or device, so this one was not stored as well. Discard it if it is "
+        "the same set.",
+        kind="place_taken",
+    )
 
 
 def attach_set_emg(

@@ -120,6 +120,7 @@ __all__ = [
     "login_session_user",
     "motion_counts_of_sets",
     "motion_recordings_of_sets",
+    "place_taken",
     "restore_session",
     "restore_set",
     "save_profile",
@@ -532,6 +533,13 @@ def find_set_at(
         )
         .order_by(SetRow.id)
     ).first()
+
+
+def place_taken(exc: IntegrityError) -> bool:
+    """True when ``exc`` is the database refusing a second set at a place of a workout
+    (``uq_sets_place``; see ``SetRow.place_copy``)."""
+    said = str(exc.orig)
+    return "uq_sets_place" in said or "sets.place_copy" in said
 
 
 def _existing(session: Session, user_id: int, data: SetCreate) -> SetRow | None:
@@ -1109,6 +1117,20 @@ def restore_set(
 
 def _restore(session: Session, row: SetRow, when: datetime) -> None:
     old = row.deleted_at
+    if row.place_copy is not None:
+        # Its place may hold another set by now (stored while this one was deleted): this one
+        # comes back all the same, as a later set at that place, for the lifter to see.
+        held = session.scalars(
+            select(SetRow.place_copy).where(
+                SetRow.session_id == row.session_id,
+                SetRow.exercise_id == row.exercise_id,
+                SetRow.set_index == row.set_index,
+                SetRow.place_copy.is_not(None),
+                SetRow.deleted_at.is_(None),
+                SetRow.id != row.id,
+            )
+        ).all()
+        row.place_copy = 0 if not held else max(c for c in held if c is not None) + 1
     row.deleted_at = None
     _add_revision(
         session,

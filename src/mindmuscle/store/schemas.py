@@ -144,6 +144,11 @@ class SetCreate(_In):
     superset: str | None = None
     session_id: int | None = None
     set_index: int | None = Field(default=None, ge=0)
+    place_copy: int | None = Field(
+        default=None,
+        ge=0,
+        description="0 when the set holds its place in its workout (``SetRow.place_copy``).",
+    )
     reflection: ReflectionCreate | None = None
 
 

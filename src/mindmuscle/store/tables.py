@@ -241,6 +241,14 @@ class SetRow(Base):
             sqlite_where=text("emg_peak_mvc IS NOT NULL"),
             postgresql_where=text("emg_peak_mvc IS NOT NULL"),
         ),
+        # One set at a place of a workout (see place_copy): two workers storing the same set
+        # from two tabs, each with its own uuid, store it once. A deleted set leaves its place.
+        Index(
+            "uq_sets_place", "session_id", "exercise_id", "set_index", "place_copy",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,6 +273,15 @@ class SetRow(Base):
     import_key: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
     superset: Mapped[str | None] = mapped_column(String(50))
+    place_copy: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="The set's claim on its place in its workout (its exercise and set number, when "
+        "the workout lists the exercise at most once): 0, the set holds the place (no other "
+        "set that counts may, ``uq_sets_place``); 1, 2...: a later set at a place another set "
+        "holds, kept and shown as such (stored before the place was unique, or deleted and "
+        "restored after another set took its place); None: the set claims no place (no "
+        "workout, no set number, its exercise listed more than once, or imported).",
+    )
     deleted_at: Mapped[datetime | None] = mapped_column(
         doc="When the set was deleted (restorable); None while it counts."
     )
