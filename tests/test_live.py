@@ -310,13 +310,14 @@ def test_calibration_finds_the_strongest_contraction_and_live_reads_pct_mvc(
         clock=clock,
     )
     assert steps[0] == "rest" and steps.count("contract") >= 3
-    [cal] = results
+    assert (results.gaps, results.missing_s) == (0, 0.0)
+    [cal] = results.results
     assert (cal.muscle, cal.trial, cal.unit, cal.placement) == ("biceps", 2, "mV", "mid belly")
     level = _mvc_level()
     assert level <= cal.level <= 1.10 * level  # the best second: the maximum, a little above
 
     db = open_database(f"sqlite:///{tmp_path / 'm.db'}")
-    save_calibrations(db, LOCAL_USER_ID, results)
+    save_calibrations(db, LOCAL_USER_ID, results.results)
     stored = load_calibrations(db, LOCAL_USER_ID, ["biceps", "triceps"], unit="mV")
     assert list(stored) == ["biceps"] and stored["biceps"].flags == []
     moved = load_calibrations(db, LOCAL_USER_ID, ["biceps"], unit="uV", placement_now="distal")

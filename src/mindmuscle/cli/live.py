@@ -367,7 +367,7 @@ def calibrate(
 ) -> None:
     """Calibrate %MVC: three 5-second maximal contractions with rests; stores the best
     1-second window per muscle with its date and the electrode placement."""
-    from mindmuscle.errors import InvalidInputError, OutOfRangeError, shown
+    from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted, shown
     from mindmuscle.io.live import open_source, parse_source
     from mindmuscle.services.live import run_calibration, save_calibrations
     from mindmuscle.signals.emg.mvc import calibration_steps
@@ -405,7 +405,7 @@ def calibrate(
 
     try:
         try:
-            results = run_calibration(
+            run = run_calibration(
                 src,
                 channel_map,
                 list(muscle) if muscle else None,
@@ -424,8 +424,16 @@ def calibrate(
             raise typer.Exit(130) from None
     finally:
         src.close()
-    save_calibrations(database, LOCAL_USER_ID, results)
-    for r in results:
+    save_calibrations(database, LOCAL_USER_ID, run.results)
+    if run.gaps:
+        console.print(
+            f"The stream had {counted(run.gaps, 'gap')} during the contractions "
+            f"({run.missing_s:.2f} s of signal missing): no 1-second window spans a gap.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for r in run.results:
         console.print(
             f"{r.muscle}: MVC {r.level:.4g} {r.unit} (contraction {r.trial}, 1 s from "
             f"{r.window_start_s:.2f} s), placement {r.placement or 'not noted'!r}; stored.",

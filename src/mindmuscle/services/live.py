@@ -25,6 +25,7 @@ from mindmuscle.catalog import Catalog, load_catalog
 from mindmuscle.errors import InvalidInputError, StreamError
 from mindmuscle.io.live import LiveSource
 from mindmuscle.io.live.record import LiveRecorder
+from mindmuscle.signals.emg.gaps import sample_steps
 from mindmuscle.signals.emg.live import (
     LiveChannel,
     LiveFrame,
@@ -38,11 +39,13 @@ from mindmuscle.signals.emg.mvc import (
     best_mvc_window,
     calibration_flags,
     calibration_steps,
+    continuous_runs,
 )
 from mindmuscle.signals.emg.streaming import causal_envelope
 from mindmuscle.store import CalibrationCreate, Database, repo
 
 __all__ = [
+    "CalibrationRun",
     "CalibrationView",
     "LiveSummary",
     "build_pipeline",
@@ -178,12 +181,18 @@ def run_calibration(
     rest_s: float = 30.0,
     on_step: StepFn = lambda step, left: None,
     clock: Callable[[], float] = time.monotonic,
-) -> list[CalibrationCreate]:
+) -> CalibrationRun:
     """Guide the MVC protocol on ``source`` and return each muscle's best 1-second window.
 
     ``muscles`` are names from ``channel_map`` (default: every mapped muscle), calibrated one
     after the other: ``trials`` maximal contractions of ``contraction_s`` with ``rest_s``
     between. Nothing is stored here (see :func:`save_calibrations`).
+
+    A gap in the stream (the timestamps jump: the sensor paused, a radio dropped samples) is
+    never joined over: the envelope is computed per continuous run and no window spans a gap
+    (:func:`~mindmuscle.signals.emg.mvc.best_mvc_window`); the gaps during the contractions
+    are counted in the answer. Too little continuous signal left is refused
+    (:class:`~mindmuscle.errors.InvalidSignalError`).
     """
     mapping = dict((m, i) for i, m in parse_channel_map(channel_map, source.labels))
     wanted = list(muscles) if muscles else list(mapping)
@@ -196,6 +205,8 @@ def run_calibration(
     steps = calibration_steps(wanted, trials=trials, contraction_s=contraction_s, rest_s=rest_s)
     chunks: list[np.ndarray] = []
     received = 0
+    gaps: list[tuple[int, int]] = []  # (first sample after the gap, samples it lacks)
+    last_ts: float | None = None
     windows: dict[str, list[tuple[int, int]]] = {m: [] for m in wanted}
     for step in steps:
         start_count = received
@@ -207,6 +218,11 @@ def run_calibration(
                 next_report = now + 0.5
             chunk = source.read(min(0.05, max(0.0, end - now)))
             if chunk.n_samples:
+                periods = sample_steps(chunk.timestamps, source.sfreq_hz, before=last_ts)
+                gaps += [
+                    (received + int(k), int(periods[k]) - 1) for k in np.flatnonzero(periods > 1)
+                ]
+                last_ts = float(chunk.timestamps[-1])
                 chunks.append(chunk.data)
                 received += chunk.n_samples
         if step.kind == "contract":
@@ -216,9 +232,11 @@ def run_calibration(
     data = np.concatenate(chunks, axis=1)
     made = datetime.now(UTC)
     results: list[CalibrationCreate] = []
+    runs = continuous_runs(data.shape[1], gaps)
     for muscle in wanted:
-        env = causal_envelope(data[mapping[muscle]][None, :], source.sfreq_hz)[0]
-        best = best_mvc_window(env, source.sfreq_hz, windows[muscle])
+        row = data[mapping[muscle]]
+        env = np.concatenate([causal_envelope(row[None, a:b], source.sfreq_hz)[0] for a, b in runs])
+        best = best_mvc_window(env, source.sfreq_hz, windows[muscle], gaps=gaps)
         results.append(
             CalibrationCreate(
                 muscle=muscle,
@@ -232,7 +250,20 @@ def run_calibration(
                 created_at=made,
             )
         )
-    return results
+    contracting = {w for ws in windows.values() for w in ws}
+    inside = [n for g, n in gaps if any(a < g < b for a, b in contracting)]
+    return CalibrationRun(results, len(inside), sum(inside) / source.sfreq_hz)
+
+
+@dataclass(frozen=True)
+class CalibrationRun:
+    """What a calibration measured: each muscle's best window (not stored yet), and the gaps
+    in the stream during the contractions (``gaps``, ``missing_s`` seconds of signal they
+    lack), none of which a window spans."""
+
+    results: list[CalibrationCreate]
+    gaps: int = 0
+    missing_s: float = 0.0
 
 
 def save_calibrations(db: Database, user_id: int, results: list[CalibrationCreate]) -> None:

@@ -11,6 +11,8 @@ low-pass), so the live bars and the calibration measure the same thing.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -18,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from mindmuscle.errors import InvalidInputError, InvalidSignalError, OutOfRangeError
+from mindmuscle.errors import InvalidInputError, InvalidSignalError, OutOfRangeError, counted
 from mindmuscle.signals.emg._checks import check_sfreq
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "best_mvc_window",
     "calibration_flags",
     "calibration_steps",
+    "continuous_runs",
 ]
 
 SESSION_HOURS = 4.0
@@ -95,18 +98,38 @@ def best_mvc_window(
     contractions: list[tuple[int, int]],
     *,
     window_s: float = 1.0,
+    gaps: Sequence[tuple[int, int]] = (),
 ) -> BestWindow:
-    """The highest 1-second mean of ``envelope`` within any of the contractions.
+    """The highest 1-second mean of ``envelope`` within any of the contractions, in continuous
+    signal only.
 
     Parameters
     ----------
     envelope : ndarray, shape (n_samples,)
-        The muscle's envelope over the whole protocol.
+        The muscle's envelope over the whole protocol, the samples as they came (a gap in the
+        stream is not filled).
     rate_hz : float
         Sampling rate of ``envelope``.
     contractions : list of (start, stop)
         Sample ranges of the contractions, in protocol order (trial 1 first). The first half
         second of each is skipped (reaction time).
+    gaps : sequence of (index, missing)
+        The gaps in the stream: the first sample after each (an index into ``envelope``) and
+        how many samples it lacks. No window spans a gap: samples either side of one were not
+        measured one period apart. The half second after a gap is skipped too, as the
+        envelope starts again there (:func:`continuous_runs`).
+
+    Returns
+    -------
+    BestWindow
+        The trial, the window's start in seconds from the contraction's start (the time a gap
+        lacks counted), and the level.
+
+    Raises
+    ------
+    InvalidSignalError
+        No contraction holds ``window_s`` of continuous signal after its first half second;
+        the message says how many gaps fell in the contractions and how long they were.
 
     Examples
     --------
@@ -117,6 +140,19 @@ def best_mvc_window(
     >>> b = best_mvc_window(env, 1000.0, [(2000, 7000)])
     >>> b.trial, b.start_s, b.level
     (1, 2.0, 2.0)
+
+    A gap of 0.3 s before sample 4500 splits the strongest second in two: no window joins the
+    halves, so the best is the second up to the gap (half at 1.0, half at 2.0). Where the
+    signal after a gap is the strongest, the best window starts half a second after the gap,
+    and its start counts the 0.3 s the gap lacks:
+
+    >>> b = best_mvc_window(env, 1000.0, [(2000, 7000)], gaps=[(4500, 300)])
+    >>> b.trial, b.start_s, b.level
+    (1, 1.5, 1.5)
+    >>> env[4000:5000], env[5000:6000] = 1.0, 1.8
+    >>> b = best_mvc_window(env, 1000.0, [(2000, 7000)], gaps=[(4500, 300)])
+    >>> b.trial, b.start_s, round(b.level, 3)
+    (1, 3.3, 1.8)
     """
     rate = check_sfreq(rate_hz)
     env = np.asarray(envelope, dtype=np.float64).reshape(-1)
@@ -125,19 +161,46 @@ def best_mvc_window(
     cumsum = np.concatenate([[0.0], np.cumsum(env)])
     best: BestWindow | None = None
     for trial, (start, stop) in enumerate(contractions, start=1):
-        a, b = max(0, start + skip), min(env.size, stop)
-        if b - a < width:
-            continue
-        means = (cumsum[a + width : b + 1] - cumsum[a : b - width + 1]) / width
-        i = int(np.argmax(means))
-        if best is None or means[i] > best.level:
-            best = BestWindow(trial, (a + i - start) / rate, float(means[i]))
+        inside = [(g, n) for g, n in gaps if start < g < stop]
+        edges = [start, *(g for g, _ in inside), stop]
+        for p0, p1 in itertools.pairwise(edges):
+            a, b = max(0, p0 + skip), min(env.size, p1)
+            if b - a < width:
+                continue
+            means = (cumsum[a + width : b + 1] - cumsum[a : b - width + 1]) / width
+            i = int(np.argmax(means))
+            if best is None or means[i] > best.level:
+                lacking = sum(n for g, n in inside if g <= a + i)
+                best = BestWindow(trial, (a + i - start + lacking) / rate, float(means[i]))
     if best is None or not best.level > 0:
+        lost = [n for g, n in gaps if any(s < g < e for s, e in contractions)]
+        why = (
+            f" (the stream had {counted(len(lost), 'gap')} during them, "
+            f"{sum(lost) / rate:.2f} s of signal missing)"
+            if lost
+            else ""
+        )
         raise InvalidSignalError(
-            "No contraction of the calibration holds a 1-second window of signal: check that "
-            "the stream ran and the electrodes are on, then calibrate again."
+            f"No contraction of the calibration holds a 1-second window of continuous signal"
+            f"{why}: check that the stream runs steadily and the electrodes are on, then "
+            "calibrate again."
         )
     return best
+
+
+def continuous_runs(n_samples: int, gaps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, stop) sample ranges between ``gaps`` (first sample after each, missing).
+
+    Examples
+    --------
+    >>> continuous_runs(10, [(4, 100), (7, 3)])
+    [(0, 4), (4, 7), (7, 10)]
+    >>> continuous_runs(10, [])
+    [(0, 10)]
+    """
+    cuts = sorted({g for g, _ in gaps if 0 < g < n_samples})
+    edges = [0, *cuts, n_samples]
+    return list(itertools.pairwise(edges))
 
 
 def calibration_flags(

@@ -86,3 +86,37 @@ def test_stale_and_moved_calibrations_are_flagged() -> None:
     ]
     moved = calibration_flags(fresh, "mid belly", now=now, placement_now="distal third")
     assert moved == ["electrodes moved (placed 'mid belly' at calibration, 'distal third' now)"]
+
+
+def test_no_window_spans_a_gap_in_the_stream() -> None:
+    # Trial 1 holds 1.0; trial 2 holds 0.5 with 2.0 from 8000 to 9400, and the stream lost
+    # 250 samples before sample 8700. Joined over the gap, the best second would be 2.0 (from
+    # 8000); the samples either side were not measured one period apart, so the best is the
+    # second up to the gap: 300 samples at 0.5 and 700 at 2.0.
+    env = np.zeros(12_000)
+    env[1000:6000] = 1.0
+    env[7000:11_000] = 0.5
+    env[8000:9400] = 2.0
+    contractions = [(1000, 6000), (7000, 11_000)]
+    joined = best_mvc_window(env, 1000.0, contractions)
+    assert (joined.trial, joined.start_s, joined.level) == (2, 1.0, 2.0)
+    best = best_mvc_window(env, 1000.0, contractions, gaps=[(8700, 250)])
+    assert (best.trial, best.start_s) == (2, 0.7)
+    assert best.level == pytest.approx((300 * 0.5 + 700 * 2.0) / 1000, abs=1e-12)
+    # After the gap, the half second the envelope needs is skipped as after a contraction's
+    # start: the second from 9200 holds 200 samples at 2.0 and 800 at 0.5.
+    after = best_mvc_window(env[:11_000], 1000.0, [(8700, 11_000)], gaps=[(8700, 250)])
+    assert after.level == pytest.approx((200 * 2.0 + 800 * 0.5) / 1000, abs=1e-12)
+
+
+def test_too_little_continuous_signal_is_refused_with_the_gaps() -> None:
+    # 2.4 s of contraction as samples, a 0.5 s gap a second in: after the reaction time half
+    # a second before the gap, and after it 0.9 s once the envelope has settled; never one
+    # whole second. The gap after the contraction is no part of it.
+    with pytest.raises(InvalidSignalError) as refused:
+        best_mvc_window(np.ones(5000), 1000.0, [(1000, 3400)], gaps=[(2000, 500), (4000, 9)])
+    assert str(refused.value) == (
+        "No contraction of the calibration holds a 1-second window of continuous signal (the "
+        "stream had 1 gap during them, 0.50 s of signal missing): check that the stream runs "
+        "steadily and the electrodes are on, then calibrate again."
+    )
