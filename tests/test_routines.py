@@ -184,3 +184,76 @@ def test_routines_belong_to_their_user(tmp_path: Path) -> None:
     _login(c, "alex", "correct horse")
     assert [r["name"] for r in c.get("/api/routines").json()] == ["Arms"]
     assert len(c.get("/api/routines").json()) == 1
+
+
+def test_a_change_made_from_a_stale_copy_is_refused_and_stores_nothing(
+    client: TestClient,
+) -> None:
+    saved = client.post("/api/routines", json=ARMS).json()
+    rid, opened = saved["id"], saved["updated_at"]
+    # Tab 1 saves a change from the version it opened: accepted, the version moves on.
+    tab1 = {"name": "Arms", "exercises": [{"exercise_id": "barbell_curl", "sets": 5}]}
+    r = client.put(f"/api/routines/{rid}", json={**tab1, "updated_at": opened})
+    assert r.status_code == 200, r.text
+    after_tab1 = r.json()
+    assert after_tab1["updated_at"] != opened
+    # Tab 2 opened the same version: its change is refused in one line, nothing is stored.
+    tab2 = {"name": "Arms 2", "exercises": [{"exercise_id": "cable_triceps_pushdown", "sets": 2}]}
+    r = client.put(f"/api/routines/{rid}", json={**tab2, "updated_at": opened})
+    assert r.status_code == 409
+    body = r.json()
+    assert body["conflict"] == "changed_meanwhile"
+    assert body["message"].startswith("'Arms' was saved again at ")
+    assert body["message"].endswith(
+        "UTC, after you opened it (in another tab or on another device), so your change was "
+        "not saved. Your change is still here: look at the saved version, then open it and "
+        "change it again."
+    )
+    assert client.get(f"/api/routines/{rid}").json() == after_tab1
+    # From the saved version it goes through; without updated_at the last save wins.
+    r = client.put(f"/api/routines/{rid}", json={**tab2, "updated_at": after_tab1["updated_at"]})
+    assert r.status_code == 200 and r.json()["name"] == "Arms 2"
+    r = client.put(f"/api/routines/{rid}", json=tab1)
+    assert r.status_code == 200
+    got = client.get(f"/api/routines/{rid}").json()
+    assert (got["name"], [(e["exercise_id"], e["sets"]) for e in got["exercises"]]) == (
+        "Arms",
+        [("barbell_curl", 5)],
+    )
+
+
+def test_a_bad_row_is_named_by_its_field_with_what_was_given_and_what_is_allowed(
+    client: TestClient,
+) -> None:
+    rows = [
+        {"exercise_id": "barbell_curl", "sets": 3},
+        {"exercise_id": "nope_curl", "sets": 3},
+    ]
+    r = client.post("/api/routines", json={"name": "X", "exercises": rows})
+    assert r.status_code == 422
+    (detail,) = r.json()["details"]
+    assert (detail["field"], detail["given"], detail["allowed"]) == (
+        "exercises.1.exercise_id",
+        "nope_curl",
+        "an exercise id of your catalogue",
+    )
+    rows = [
+        {"exercise_id": "barbell_curl", "sets": 21},
+        {"exercise_id": "cable_triceps_pushdown", "sets": 3, "tempo": "6-2"},
+    ]
+    r = client.post("/api/routines", json={"name": "X", "exercises": rows})
+    assert r.status_code == 422
+    assert [(d["field"], d["given"], d["allowed"]) for d in r.json()["details"]] == [
+        (
+            "exercises.0.sets",
+            "21",
+            "the sets of a planned exercise must be a whole number from 1 to 20",
+        ),
+        (
+            "exercises.1.tempo",
+            "'6-2'",
+            "use four numbers of seconds, eccentric-pause-concentric-squeeze, each 0-30, "
+            "such as '4-1-2-1'",
+        ),
+    ]
+    assert client.get("/api/routines").json() == []

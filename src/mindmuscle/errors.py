@@ -10,6 +10,7 @@
     │   ├── UnknownIdError          (LookupError) an exercise, muscle or study id does not exist
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
     │   ├── SetConflictError                      a set cannot go to the workout it names
+    │   ├── ChangedMeanwhileError                 a record changed since the user opened it
     │   └── FileFormatError                       a file is malformed: names file, line, column
     │       └── FileRowsError                     rows of a file are broken: each of them listed
     ├── StoreError                                the database cannot be used
@@ -36,6 +37,7 @@ __all__ = [
     "Action",
     "AuthError",
     "CatalogError",
+    "ChangedMeanwhileError",
     "ConfigError",
     "DatabaseBusyError",
     "DatabaseFileError",
@@ -221,6 +223,13 @@ class SetConflictError(InvalidInputError):
     def __init__(self, message: str, *, kind: SetConflict) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class ChangedMeanwhileError(InvalidInputError):
+    """A change to a record (a routine) made from a copy that is no longer the stored one: it
+    was changed since the user opened it (in another tab, on another device, or by their
+    coach). Nothing was stored; the user's change stays with them, and the stored version is
+    the one to look at before changing it again."""
 
 
 class InvalidSignalError(InvalidInputError):

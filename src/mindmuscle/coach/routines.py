@@ -26,7 +26,7 @@ from mindmuscle.coach.focus import cue_for
 from mindmuscle.coach.limits import EXERCISE_ID, PLANNED_SETS, ROUTINE_EXERCISES, ROUTINE_NAME
 from mindmuscle.coach.models import Focus, Plan, Prescription, Reason
 from mindmuscle.coach.tempo import TEMPO_EVIDENCE, check_tempo
-from mindmuscle.errors import InvalidInputError
+from mindmuscle.errors import InvalidInputError, UnknownIdError
 
 __all__ = [
     "Routine",
@@ -100,7 +100,8 @@ def check_routine(routine: Routine, catalog: CatalogView) -> Routine:
     Raises
     ------
     mindmuscle.errors.UnknownIdError
-        An exercise the catalogue lacks (with the closest ids).
+        An exercise the catalogue lacks (with the closest ids), at its field
+        (``exercises.2.exercise_id``: the third).
     mindmuscle.errors.InvalidInputError
         An exercise listed twice (named, with where it is).
 
@@ -113,7 +114,10 @@ def check_routine(routine: Routine, catalog: CatalogView) -> Routine:
     """
     seen: dict[str, int] = {}
     for i, item in enumerate(routine.exercises):
-        exercise = catalog.exercise(item.exercise_id)
+        try:
+            exercise = catalog.exercise(item.exercise_id)
+        except UnknownIdError as exc:
+            raise exc.at(f"exercises.{i}.exercise_id") from None
         if item.exercise_id in seen:
             raise InvalidInputError(
                 f"{exercise.name} is in the routine twice (exercises {seen[item.exercise_id] + 1} "

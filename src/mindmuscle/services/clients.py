@@ -152,14 +152,15 @@ def change_client_routine(
     routine: Routine,
     now: datetime,
     settings: Settings | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> RoutineOut:
     """Replace a routine the coach set for their client (the client's own routines are theirs:
-    NotAllowedError)."""
+    NotAllowedError; one saved since ``expected_updated_at``: ChangedMeanwhileError)."""
     user_id = client(db=db, coach_id=coach_id, name=name)
     catalog = user_catalog(db=db, user_id=user_id, settings=settings)
     return routine_service.update_routine(
         db=db, user_id=user_id, routine_id=routine_id, routine=routine, catalog=catalog, now=now,
-        coach_id=coach_id,
+        coach_id=coach_id, expected_updated_at=expected_updated_at,
     )  # fmt: skip
 
 

@@ -31,13 +31,15 @@ from mindmuscle.coach.routines import (
     plan_as_routine,
     swap_candidates,
 )
-from mindmuscle.errors import NotAllowedError
+from mindmuscle.coach.sets import minute_text
+from mindmuscle.errors import ChangedMeanwhileError, NotAllowedError
 from mindmuscle.services.profile import get_profile
 from mindmuscle.services.sessions import TodayPlan, preview_plan, store_plan
 from mindmuscle.store import Database, RoutineData, repo
 from mindmuscle.store.tables import RoutineRow
 
 __all__ = [
+    "RoutineChange",
     "RoutineItem",
     "RoutineOut",
     "SwapOptions",
@@ -77,6 +79,17 @@ class RoutineOut(BaseModel):
     updated_at: datetime
     set_by: str | None = Field(
         None, description="The name of the lifter's coach who set this routine; null: their own."
+    )
+
+
+class RoutineChange(Routine):
+    """A routine's new name and exercises, and which stored version they change."""
+
+    updated_at: datetime | None = Field(
+        None,
+        description="The routine's updated_at as you read it: if it changed since (another "
+        "tab, another device), the change is refused (409) and nothing is stored; null: the "
+        "last save wins.",
     )
 
 
@@ -167,21 +180,35 @@ def update_routine(
     catalog: Catalog,
     now: datetime,
     coach_id: int | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> RoutineOut:
     """Replace a routine's name and exercises (errors as :func:`create_routine`).
 
     ``coach_id`` None: the lifter changes it, and it becomes their own. A coach changes only a
-    routine they set (NotAllowedError otherwise).
+    routine they set (NotAllowedError otherwise). ``expected_updated_at``: the version the
+    change was made from; a routine saved since is not replaced (ChangedMeanwhileError).
     """
     check_routine(routine, catalog)
     with db.session() as s:
         if coach_id is not None:
             _coach_may_change(s, user_id, routine_id, coach_id)
+        if expected_updated_at is not None:
+            _unchanged_since(s, user_id, routine_id, expected_updated_at)
         row = repo.update_routine(
             session=s, user_id=user_id, routine_id=routine_id, data=_data(routine, coach_id),
             now=now,
         )  # fmt: skip
         return _out(s, row, catalog)
+
+
+def _unchanged_since(s: Session, user_id: int, routine_id: int, expected: datetime) -> None:
+    row = repo.get_routine(session=s, user_id=user_id, routine_id=routine_id)
+    if row.updated_at != expected:
+        raise ChangedMeanwhileError(
+            f"{row.name!r} was saved again at {minute_text(row.updated_at)}, after you opened "
+            "it (in another tab or on another device), so your change was not saved. Your "
+            "change is still here: look at the saved version, then open it and change it again."
+        )
 
 
 def _coach_may_change(s: Session, user_id: int, routine_id: int, coach_id: int) -> None:

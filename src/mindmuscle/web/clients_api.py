@@ -14,7 +14,7 @@ from mindmuscle.services import accounts
 from mindmuscle.services import clients as clients_service
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.progress import Progress
-from mindmuscle.services.routines import RoutineOut
+from mindmuscle.services.routines import RoutineChange, RoutineOut
 from mindmuscle.web.deps import Ctx, Id, User, check_csrf, utcnow
 
 __all__ = ["ClientName", "router"]
@@ -93,12 +93,13 @@ def set_client_routine(client_name: ClientName, body: Routine, ctx: Ctx, user: U
     "/clients/{client_name}/routines/{routine_id}", response_model=RoutineOut, tags=["clients"]
 )
 def change_client_routine(
-    client_name: ClientName, routine_id: Id, body: Routine, ctx: Ctx, user: User
+    client_name: ClientName, routine_id: Id, body: RoutineChange, ctx: Ctx, user: User
 ) -> RoutineOut:
-    """Replace a routine you set for a client (their own routines are theirs: 403)."""
+    """Replace a routine you set for a client (their own routines are theirs: 403); with
+    ``updated_at`` (as you read it), a routine saved since is not replaced (409)."""
     return clients_service.change_client_routine(
         db=ctx.db, coach_id=user, name=client_name, routine_id=routine_id, routine=body,
-        now=utcnow(), settings=ctx.settings,
+        now=utcnow(), settings=ctx.settings, expected_updated_at=body.updated_at,
     )  # fmt: skip
 
 

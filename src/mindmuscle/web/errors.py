@@ -20,6 +20,7 @@ from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import (
     Action,
     AuthError,
+    ChangedMeanwhileError,
     ConfigError,
     FileRowsError,
     InvalidInputError,
@@ -121,7 +122,7 @@ def _status_of(exc: Exception, method: str) -> int:
         return 404
     if isinstance(exc, UnknownIdError):
         return 404 if method == "GET" else 422
-    if isinstance(exc, SetConflictError):
+    if isinstance(exc, SetConflictError | ChangedMeanwhileError):
         return 409
     if isinstance(exc, InvalidInputError):
         return 422
@@ -263,6 +264,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
             body["action"] = exc.action  # what fixes it, so that a page can show its control
         if isinstance(exc, SetConflictError):
             body["conflict"] = exc.kind  # the phone offers what fits: a new workout, discard
+        if isinstance(exc, ChangedMeanwhileError):
+            body["conflict"] = "changed_meanwhile"
         return JSONResponse(body, status_code=status, headers=_retry(status, exc))
     if isinstance(exc, LoginRequiredError):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)

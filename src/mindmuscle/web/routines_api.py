@@ -17,7 +17,7 @@ from mindmuscle.coach.limits import EXERCISE_ID, ROUTINE_EXERCISES
 from mindmuscle.coach.models import Prescription
 from mindmuscle.coach.routines import Routine
 from mindmuscle.services import routines as routine_service
-from mindmuscle.services.routines import RoutineOut, SwapOptions
+from mindmuscle.services.routines import RoutineChange, RoutineOut, SwapOptions
 from mindmuscle.services.sessions import TodayPlan
 from mindmuscle.web.deps import Ctx, Id, User, UserCatalog, check_csrf, utcnow
 
@@ -50,12 +50,14 @@ def get_routine(routine_id: Id, ctx: Ctx, user: User, catalog: UserCatalog) -> R
 
 @router.put("/routines/{routine_id}", response_model=RoutineOut, tags=["routines"])
 def put_routine(
-    routine_id: Id, body: Routine, ctx: Ctx, user: User, catalog: UserCatalog
+    routine_id: Id, body: RoutineChange, ctx: Ctx, user: User, catalog: UserCatalog
 ) -> RoutineOut:
-    """Replace a routine's name and exercises."""
+    """Replace a routine's name and exercises; with ``updated_at`` (as you read it), a routine
+    saved since is not replaced (409)."""
     return routine_service.update_routine(
-        db=ctx.db, user_id=user, routine_id=routine_id, routine=body, catalog=catalog, now=utcnow()
-    )
+        db=ctx.db, user_id=user, routine_id=routine_id, routine=body, catalog=catalog,
+        now=utcnow(), expected_updated_at=body.updated_at,
+    )  # fmt: skip
 
 
 @router.delete("/routines/{routine_id}", response_model=RoutineOut, tags=["routines"])
