@@ -242,3 +242,45 @@ def test_a_coach_sets_nothing_for_anyone_else_and_bad_input_is_one_line(team: Se
         # A lifter sets routines for nobody else.
         r = h.post("/api/clients/kim/routines", json=ARMS)
         assert r.status_code == 404
+
+
+def test_a_coach_changes_only_their_own_clients_routines_and_not_from_a_stale_copy(
+    team: Server,
+) -> None:
+    body = {**ARMS, "name": "Legs by ben"}
+    with login(team, "ben") as h:
+        r = h.post("/api/clients/alex/routines", json=body)
+        assert r.status_code == 201, r.text
+        routine = r.json()
+        rid, opened = routine["id"], routine["updated_at"]
+        url = f"/api/clients/alex/routines/{rid}"
+        changed = {**body, "exercises": [{"exercise_id": "barbell_curl", "sets": 4}]}
+        r = h.put(url, json={**changed, "updated_at": opened})
+        assert r.status_code == 200, r.text
+        assert (r.json()["id"], r.json()["set_by"]) == (rid, "ben")
+        saved = r.json()
+        # The same change from the copy opened before it (a second tab): refused, nothing stored.
+        r = h.put(url, json={**body, "updated_at": opened})
+        assert (r.status_code, r.json()["conflict"]) == (409, "changed_meanwhile")
+        assert r.json()["message"].startswith("'Legs by ben' was saved again at ")
+        (now,) = [x for x in h.get("/api/clients/alex/routines").json() if x["id"] == rid]
+        assert now == saved
+    # Another coach, the client's fellow lifters and the client's own coach page: not found.
+    with login(team, "ann") as h:
+        r = h.put(url, json=changed)
+        assert (r.status_code, r.json()["message"]) == (
+            404,
+            "You have no client 'alex'; your clients are: kim.",
+        )
+        assert h.get("/clients/alex/routines").status_code == 404
+        assert h.put(f"/api/routines/{rid}", json=changed).status_code == 404
+    with login(team, "sam") as h:
+        assert h.put(url, json=changed).status_code == 404
+        assert h.get("/clients/alex/routines").status_code == 404
+        assert h.put(f"/api/routines/{rid}", json=changed).status_code == 404
+        assert h.get(f"/api/routines/{rid}").status_code == 404
+    with login(team, "ben") as h:
+        (now,) = [x for x in h.get("/api/clients/alex/routines").json() if x["id"] == rid]
+        assert now == saved
+        page = h.get("/clients/alex/routines").text
+        assert 'aria-label="Edit Legs by ben"' in page

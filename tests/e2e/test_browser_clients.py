@@ -71,12 +71,13 @@ def test_a_coach_sets_a_routine_the_client_sees_as_the_coachs(page, server: Serv
     page.fill("#tempo-0", "6-2")
     page.select_option("#focus-0", "external")
     page.click("#routine-save")
-    error = page.locator("#routine-msg")
+    error = page.locator("#msg-tempo-0")  # beside the tempo it is about
     error.wait_for()
     assert error.inner_text() == (
-        "exercises.0.tempo '6-2' is not allowed: use four numbers of seconds, "
+        "Tempo '6-2' is not allowed: use four numbers of seconds, "
         "eccentric-pause-concentric-squeeze, each 0-30, such as '4-1-2-1'."
     )
+    assert page.inner_text("#routine-msg") == "One field needs a change: see its line above."
     page.fill("#tempo-0", "6-2-3-1")
     with page.expect_navigation():
         page.click("#routine-save")

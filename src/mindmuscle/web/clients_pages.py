@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from mindmuscle.coach import format_load
+from mindmuscle.coach.limits import ROUTINE_EXERCISES
 from mindmuscle.services import accounts
 from mindmuscle.services import clients as clients_service
 from mindmuscle.services import felt as felt_service
@@ -66,9 +67,9 @@ def client_sets_page(client_name: ClientName, request: Request, ctx: Ctx, user: 
     )  # fmt: skip
 
 
-ROUTINE_ROWS = 5
-"""How many exercise rows the coach's routine form shows (a routine holds up to 20 through the
-API)."""
+NEW_ROUTINE_ROWS = 3
+"""How many exercise rows a new routine's form starts with ("Add exercise" adds more, up to
+the most a routine holds)."""
 
 
 @router.get("/clients/{client_name}/routines")
@@ -83,5 +84,7 @@ def client_routines_page(
     return render(
         request, ctx, "client_routines.html", "settings", who=client_name, view="routines",
         routines=routines, me=accounts.login_name(db=ctx.db, user_id=user),
-        exercises=exercise_list(catalog), rows=ROUTINE_ROWS,
+        routines_data=[r.model_dump(mode="json") for r in routines],
+        exercises=exercise_list(catalog), rows=NEW_ROUTINE_ROWS,
+        max_rows=int(ROUTINE_EXERCISES.high),
     )  # fmt: skip

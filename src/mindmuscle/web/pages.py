@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from mindmuscle.catalog import Catalog
 from mindmuscle.coach import default_equipment, format_load
+from mindmuscle.coach.limits import ROUTINE_EXERCISES
 from mindmuscle.errors import AuthError, TooManyLoginsError
 from mindmuscle.services import accounts
 from mindmuscle.services import felt as felt_service
@@ -119,6 +120,7 @@ def routines_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) 
     return render(
         request, ctx, "routines.html", "today",
         routines=[r.model_dump(mode="json") for r in routines], exercises=exercise_list(catalog),
+        max_rows=int(ROUTINE_EXERCISES.high),
     )  # fmt: skip
 
 

@@ -6,7 +6,8 @@ import { exerciseRow, nameOf, pickExercise } from "./workout.js";
 
 const $ = (id) => document.getElementById(id);
 let routines = JSON.parse($("routines-data").textContent);
-let editing = null; // {id: null for a new routine, items: [{exercise_id, sets}]}
+let editing = null; // {id: null for a new routine, updated_at, items: [{exercise_id, sets, error}]}
+const MAX = Number($("routine-editor").dataset.max); // the most a routine holds
 
 function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);
@@ -95,7 +96,7 @@ function message(id, text, input) {
 }
 
 function openEditor(r) {
-  editing = { id: r ? r.id : null, items: r ? r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets, tempo: e.tempo ?? null, focus: e.focus ?? null })) : [] };
+  editing = { id: r ? r.id : null, updated_at: r ? r.updated_at : null, items: r ? r.exercises.map((e) => ({ exercise_id: e.exercise_id, sets: e.sets, tempo: e.tempo ?? null, focus: e.focus ?? null })) : [] };
   $("editor-title").textContent = r ? `Edit “${r.name}”` : "New routine";
   $("editor-name").value = r ? r.name : "";
   message("editor-name-msg", "", $("editor-name"));
@@ -116,7 +117,7 @@ function closeEditor() {
 function renderEditor() {
   const items = editing.items;
   $("editor-list").replaceChildren(
-    ...items.map((it, i) =>
+    ...items.map((it, i) => withError(it,
       exerciseRow({
         name: nameOf(it.exercise_id),
         sets: it.sets,
@@ -124,6 +125,7 @@ function renderEditor() {
         last: i === items.length - 1,
         onSets: (n) => {
           it.sets = n;
+          it.error = null;
           renderEditor();
         },
         onMove: (d) => {
@@ -132,18 +134,33 @@ function renderEditor() {
         },
         onSwap: async () => {
           const id = await pickExercise({ title: `Swap ${nameOf(it.exercise_id)}`, swapFor: it.exercise_id, exclude: items.map((x) => x.exercise_id) });
-          if (id) it.exercise_id = id;
+          if (id) Object.assign(it, { exercise_id: id, error: null });
           renderEditor();
         },
         onRemove: () => {
           items.splice(i, 1);
           renderEditor();
         },
-      }),
+      })),
     ),
   );
   if (!items.length) $("editor-list").append(el("li", { className: "muted", textContent: "No exercise yet: add the first one." }));
-  $("editor-add").disabled = items.length >= 20;
+  const add = $("editor-add");
+  add.disabled = items.length >= MAX;
+  add.textContent = add.disabled ? `${MAX} exercises: the most a routine holds` : "Add an exercise";
+  message("editor-count", add.disabled ? `A routine holds at most ${MAX} exercises: remove one to add another.` : "");
+}
+
+// A row the server refused keeps its one line until the row changes.
+function withError(item, li) {
+  if (item.error) li.append(el("p", { className: "field-error", textContent: item.error, role: "alert" }));
+  return li;
+}
+
+function rowText(d) {
+  if (d.type === "unknown_id") return `“${nameOf(d.given)}” is not in your exercises any more: swap it for another, or remove it.`;
+  const field = d.field.split(".").pop();
+  return `${field[0].toUpperCase()}${field.slice(1)} ${d.given} is not allowed: ${d.allowed}.`;
 }
 
 async function addToEditor() {
@@ -160,14 +177,22 @@ async function saveEditor(e) {
   message("editor-name-msg", name ? "" : "Give the routine a name.", $("editor-name"));
   message("editor-msg", editing.items.length ? "" : "Add at least one exercise.");
   if (!name || !editing.items.length) return;
-  const body = { name, exercises: editing.items };
+  const body = { name, exercises: editing.items.map((it) => ({ exercise_id: it.exercise_id, sets: it.sets, tempo: it.tempo ?? null, focus: it.focus ?? null })) };
+  for (const it of editing.items) it.error = null;
   try {
     if (editing.id === null) await api("/api/routines", { method: "POST", body });
-    else await api(`/api/routines/${editing.id}`, { method: "PUT", body });
+    else await api(`/api/routines/${editing.id}`, { method: "PUT", body: { ...body, updated_at: editing.updated_at } });
   } catch (ex) {
-    const onName = ex.body && ex.body.details && ex.body.details.some((d) => d.field === "name");
+    const details = (ex.body && ex.body.details) || [];
+    const onName = details.some((d) => d.field === "name");
+    const onRows = details.filter((d) => /^exercises\.\d+\./.test(d.field || ""));
+    for (const d of onRows) editing.items[Number(d.field.split(".")[1])].error = rowText(d);
+    renderEditor();
     if (onName || /named/.test(ex.message)) message("editor-name-msg", ex.message, $("editor-name"));
+    else if (onRows.length && onRows.length === details.length) message("editor-msg", onRows.length === 1 ? "One exercise needs a change: see its line above." : `${onRows.length} exercises need a change: see their lines above.`);
     else message("editor-msg", ex.status ? ex.message : "Saving needs the network: try again in a moment.");
+    // Saved meanwhile in another tab: the list shows the saved version; the editor keeps yours.
+    if (ex.status === 409) await reload();
     return;
   }
   toast(editing.id === null ? `Saved “${name}”.` : `Changed “${name}”.`);
