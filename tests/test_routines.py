@@ -3,6 +3,8 @@ are tested in tests/core/coach/test_routines.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,15 @@ from fastapi.testclient import TestClient
 
 from mindmuscle.catalog import load_catalog
 from mindmuscle.coach.routines import (
+    Routine,
     swap_candidates,
 )
+from mindmuscle.errors import ChangedMeanwhileError
 from mindmuscle.services import accounts
+from mindmuscle.services import routines as routine_service
+from mindmuscle.services.routines import RoutineOut
+from mindmuscle.store import Database, repo
+from tests.test_store import make_db
 from tests.test_web_accounts import _login
 from tests.test_web_api import _client
 
@@ -257,3 +265,38 @@ def test_a_bad_row_is_named_by_its_field_with_what_was_given_and_what_is_allowed
         ),
     ]
     assert client.get("/api/routines").json() == []
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from make_db(request.param, tmp_path)
+
+
+def test_the_version_a_change_was_made_from_survives_the_round_trip(db: Database) -> None:
+    """updated_at as the API gives it (JSON, to the microsecond) names the stored version on
+    SQLite and PostgreSQL alike: a change from it goes through, one from an older is refused."""
+    catalog = load_catalog()
+    with db.session() as s:
+        user_id = repo.create_user(session=s, name="alex").id
+    first = datetime(2026, 12, 7, 21, 0, 0, 123456, tzinfo=UTC)
+    routine = Routine.model_validate(ARMS)
+    made = routine_service.create_routine(
+        db=db, user_id=user_id, routine=routine, catalog=catalog, now=first
+    )
+    opened = RoutineOut.model_validate_json(made.model_dump_json()).updated_at
+    changed = routine_service.update_routine(
+        db=db, user_id=user_id, routine_id=made.id, routine=routine, catalog=catalog,
+        now=first + timedelta(microseconds=1), expected_updated_at=opened,
+    )  # fmt: skip
+    assert changed.updated_at == first + timedelta(microseconds=1)
+    with pytest.raises(
+        ChangedMeanwhileError, match=r"^'Arms' was saved again at 2026-12-07 21:00 UTC"
+    ):
+        routine_service.update_routine(
+            db=db, user_id=user_id, routine_id=made.id, routine=routine, catalog=catalog,
+            now=first + timedelta(seconds=5), expected_updated_at=opened,
+        )  # fmt: skip
+    stored = routine_service.get_routine(
+        db=db, user_id=user_id, routine_id=made.id, catalog=catalog
+    )
+    assert stored == changed
