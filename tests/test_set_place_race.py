@@ -257,5 +257,88 @@ def test_a_set_restored_where_another_was_stored_since_comes_back_as_a_second(
         # A third at that place is refused still, by the check and by the database.
         with pytest.raises(SetConflictError, match=r"^Set 1 of Dumbbell Biceps Curl "):
             record_set(db=db, user_id=1, data=_input(workout, 6, minutes=2), now=T0)
+        # The restored one says what it is, wherever the lifter sees it.
+        with db.session(readonly=True) as s:
+            rows = repo.list_sets(session=s, user_id=1, session_id=workout)
+            shown = {r.reps: sets_service.set_record(r).again_at_place for r in rows}
+        assert shown == {10: True, 8: False}
+    finally:
+        db.close()
+    if url.startswith("sqlite"):
+        _shown_in_the_terminal(url, first.record.id)
+
+
+def _shown_in_the_terminal(url: str, set_id: int) -> None:
+    from typer.testing import CliRunner
+
+    from mindmuscle.cli import app
+
+    runner = CliRunner()
+    show = runner.invoke(app, ["set", "show", str(set_id), "--db", url])
+    assert show.exit_code == 0, show.output
+    said = " ".join(show.output.split())  # the terminal wraps long lines
+    assert said.startswith("Set 1: Dumbbell Biceps Curl, 2026-11-21 10:00, 10 reps at 12 kg, ")
+    assert " (stored twice) uuid " in said
+    assert (
+        "Stored twice: this workout holds another set as set 1 of Dumbbell Biceps Curl too. If "
+        f"it is the same set, delete this one with `mindmuscle set delete {set_id}`."
+    ) in said
+    history = runner.invoke(app, ["history", "--db", url])
+    assert history.exit_code == 0, history.output
+    rows = [line.split() for line in history.output.splitlines() if "2026-11-21" in line]
+    assert [(r[0], r[-3]) for r in rows] == [("2", "8"), (f"{set_id}*", "10")]  # id, reps
+    assert (
+        "* Stored twice: its workout holds another set at its place (its exercise and set "
+        f"number) too. If it is the same set, delete it: `mindmuscle set show {set_id}` says "
+        "more."
+    ) in " ".join(history.output.split())
+
+
+def test_the_terminal_session_says_the_loser_in_one_line_as_the_check_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guided session in the terminal confirms set 1 while another device stored set 1 of
+    that workout after the session's check: one line, the check's words, no traceback; the set
+    is not stored and the session has not moved on (its progress is rolled back with it)."""
+    from typer.testing import CliRunner
+
+    from mindmuscle.cli import app
+
+    runner = CliRunner()
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    args = ["session", "--db", url, "--time-scale", "0.01", "--no-sound", "--no-voice"]
+    assert runner.invoke(app, ["init", "--no-input", "--db", url]).exit_code == 0
+    kept = runner.invoke(app, [*args, "--exercise", CURL], input="")
+    assert "Input closed: the session is kept" in kept.output
+    other = open_database(url)  # the other device's worker
+    try:
+        record_set(db=other, user_id=1, data=_input(1, 10), now=T0)
+    finally:
+        other.close()
+    # Ready; 10 reps typed during the set (or, if the set ended first, at the reps question);
+    # the rating; nowhere else (the extra lines answer whichever question comes).
+    set_1 = "\n10\n10\n7\n\n\n"
+
+    look = repo.find_set_at
+    stale = [True]
+
+    def checked_before_the_first_insert(**kw: Any) -> SetRow | None:
+        return None if stale and stale.pop() else look(**kw)
+
+    monkeypatch.setattr(repo, "find_set_at", checked_before_the_first_insert)
+    raced = runner.invoke(app, [*args, "--resume"], input=set_1)
+    assert not stale
+    monkeypatch.setattr(repo, "find_set_at", look)
+    checked = runner.invoke(app, [*args, "--resume"], input=set_1)
+
+    for result in (raced, checked):
+        assert result.exit_code == 1, result.output
+        said = [line for line in result.output.splitlines() if line.startswith("Error: Set 1")]
+        assert said == [f"Error: {MESSAGE}"]
+        assert "Traceback" not in result.output
+        assert "Resuming session 1: 0 sets done;" in result.output.replace("\n", " ")
+    db = open_database(url)
+    try:
+        assert _stored(db, 1) == [(10, 0)]
     finally:
         db.close()

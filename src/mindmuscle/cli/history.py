@@ -235,7 +235,8 @@ def history_command(
         felt_elsewhere = {} if r is None else r.felt_elsewhere
         rows.append(
             (
-                str(s.id),
+                # Marked here, where a narrow terminal cannot cut it off (see the note below).
+                f"{s.id}*" if s.again_at_place else str(s.id),
                 s.performed_at.astimezone().strftime("%Y-%m-%d"),
                 name(s.exercise_id) + (" (deleted)" if s.deleted_at is not None else ""),
                 _fmt_kg(s.load_kg, units).replace("body weight", "bw"),
@@ -278,6 +279,15 @@ def history_command(
     for row in rows:
         table.add_row(*row)
     console.print(table, highlight=False)
+    twice = [s.id for s in sets if s.again_at_place]
+    if twice:
+        console.print(
+            f"* Stored twice: its workout holds another set at its place (its exercise and set "
+            f"number) too. If it is the same set, delete it: `mindmuscle set show {twice[0]}` "
+            "says more.",
+            highlight=False,
+            markup=False,
+        )
     if more:
         console.print(
             "Older sets: --limit N, --all, or --since YYYY-MM-DD.", style="dim", highlight=False

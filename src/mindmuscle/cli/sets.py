@@ -116,6 +116,8 @@ def _line(s: SetRecord, name: str, units: MassUnit, catalog: Catalog) -> str:
     note = r.note if r is not None and r.note else s.notes
     if note:
         line += f"; note {note!r}"
+    if s.again_at_place:
+        line += " (stored twice)"
     if s.deleted_at is not None:
         line += f" [deleted {_when(s.deleted_at)}]"
     return line
@@ -162,6 +164,14 @@ def _show(
         felt = s.reflection.target_rating if s.reflection is not None else None
         for line in _emg_lines(emg, felt):
             console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if s.again_at_place and s.set_index is not None:
+        console.print(
+            f"Stored twice: this workout holds another set as set {s.set_index + 1} of "
+            f"{detail.exercise_name} too. If it is the same set, delete this one with "
+            f"`mindmuscle set delete {s.id}`.",
+            highlight=False,
+            soft_wrap=True,
+        )
     if s.deleted_at is not None:
         console.print(
             f"Deleted: bring it back with `mindmuscle set restore {s.id}`.", soft_wrap=True

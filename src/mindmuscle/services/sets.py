@@ -81,6 +81,14 @@ class SetRecord(BaseModel):
     deleted_at: datetime | None = Field(
         default=None, description="When the set was deleted (restorable); null if it counts."
     )
+    again_at_place: bool = Field(
+        default=False,
+        description="True when its workout holds another set at this set's place (its "
+        "exercise and set number) that holds the place: this one was stored there before a "
+        "workout refused a second set at one place, or was restored after the other took its "
+        "place. It counts; it may be the same set saved twice, for the lifter to keep or "
+        "delete.",
+    )
     emg_peak_mvc: float | None = Field(
         default=None,
         description="The target's highest repetition peak in %MVC, measured by EMG with a "
@@ -163,6 +171,7 @@ def set_record(row: SetRow) -> SetRecord:
         notes=row.notes,
         reflection=reflection,
         deleted_at=row.deleted_at,
+        again_at_place=bool(row.place_copy),
         emg_peak_mvc=row.emg_peak_mvc,
     )
 

@@ -118,6 +118,11 @@ function renderWorkout(w) {
     // The lifter's own words: the reflection's note, else the set's (an imported set's notes).
     const note = (s.reflection && s.reflection.note) || s.notes;
     if (note) what.append(el("br"), el("small", { className: "muted set-note", textContent: note }));
+    // Kept from before a workout refused a second set at one place: maybe the same set twice.
+    if (s.again_at_place && s.set_index !== null) {
+      const again = `Stored twice: this workout holds another set as set ${s.set_index + 1} of ${nameOf(s.exercise_id)} too. Delete this one if it is the same set.`;
+      what.append(el("br"), el("small", { className: "notice set-again", textContent: again }));
+    }
     body.append(el("div", { className: "set-row", id: `set-${s.id}` }, what, edit, del));
   }
   if (w.sessionId !== null) {
