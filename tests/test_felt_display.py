@@ -206,7 +206,12 @@ def test_the_api_attaches_reads_and_returns_a_sets_emg(tmp_path: Path) -> None:
             data={"map": "4=biceps"},
         )
         assert bad.status_code == 422, bad.text
-        assert "--map channel 4 does not exist: the recording has channels 1-1" in bad.text
+        # The web names what to correct on its page and in its API, not the terminal's --map.
+        assert bad.json()["message"] == (
+            "Channel 4 does not exist: the recording has channels 1-1 or the labels EMG1. On the "
+            "EMG page, choose each channel's muscle in its row (through the API: correct map, or "
+            "send the rows as mapping)."
+        )
         ok = c.post(
             f"/api/sets/{set_id}/emg",
             files={"file": ("set.csv", body.encode(), "text/csv")},

@@ -6,6 +6,7 @@
     ├── ConfigError                 (ValueError)  a setting has a value that is not allowed
     ├── InvalidInputError           (ValueError)  a value given by a user is out of range
     │   ├── CatalogError                          the catalogue data is inconsistent
+    │   ├── ChannelMapError                       a channel map does not fit the recording
     │   ├── OutOfRangeError                       one field's value is outside its limits
     │   ├── UnknownIdError          (LookupError) an exercise, muscle or study id does not exist
     │   ├── InvalidSignalError                    a recording cannot be analysed as given
@@ -38,6 +39,7 @@ __all__ = [
     "AuthError",
     "CatalogError",
     "ChangedMeanwhileError",
+    "ChannelMapError",
     "ConfigError",
     "DatabaseBusyError",
     "DatabaseFileError",
@@ -45,6 +47,7 @@ __all__ = [
     "FileRowsError",
     "InvalidInputError",
     "InvalidSignalError",
+    "MapInput",
     "MindMuscleError",
     "NotAllowedError",
     "NotFoundError",
@@ -125,6 +128,33 @@ class InvalidInputError(MindMuscleError, ValueError):
 
 class CatalogError(InvalidInputError):
     """The catalogue data (built-in or imported) is inconsistent."""
+
+
+MapInput = Literal["experiment_set", "set_emg"]
+"""Where a lifter typed a channel map the web app takes: the EMG file of an experiment's set,
+or of a logged set (the web app names its field or rows; the terminal has ``--map``)."""
+
+
+class ChannelMapError(InvalidInputError):
+    """A channel map (``CH=MUSCLE[,CH=MUSCLE...]``) that does not fit the recording or stream.
+
+    The error carries the facts, not one channel's control: ``problem`` is what is wrong and
+    what is allowed, as a clause that names no input ("channel 9 does not exist: the recording
+    has channels 1-3."), and ``given_in`` where the map was typed (:data:`MapInput`, None when
+    not known). The terminal puts its option before the clause (``--map channel 9 does not
+    exist: ...``); the web app says it, then names the field or rows to correct on its page.
+    """
+
+    given_in: MapInput | None = None
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"In the channel map, {problem}")
+
+    def typed_in(self, where: MapInput) -> Self:
+        """This error, saying where the map was typed; returns ``self``."""
+        self.given_in = where
+        return self
 
 
 class OutOfRangeError(InvalidInputError):

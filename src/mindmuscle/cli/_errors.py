@@ -17,6 +17,7 @@ from typing import Any
 
 from mindmuscle.errors import (
     Action,
+    ChannelMapError,
     InvalidInputError,
     MindMuscleError,
     NotFoundError,
@@ -109,6 +110,8 @@ def worded(exc: MindMuscleError) -> str:
     ``OutOfRangeError("load_kg", inf, "the load must be ...")`` becomes
     ``--load inf is not allowed: the load must be ...``.
     """
+    if isinstance(exc, ChannelMapError):
+        return f"--map {exc.problem}"
     if isinstance(exc, OutOfRangeError):
         parts = exc.field.split(".")
         for n in range(len(parts), 0, -1):

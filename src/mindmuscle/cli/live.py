@@ -267,7 +267,7 @@ def _run(
     notch: float | None,
     calibration: _Calibration,
 ) -> None:
-    from mindmuscle.errors import InvalidInputError
+    from mindmuscle.errors import ChannelMapError
     from mindmuscle.io.live import open_source
     from mindmuscle.io.live.record import LiveRecorder
     from mindmuscle.services.live import build_pipeline
@@ -285,8 +285,8 @@ def _run(
                 cue_at_pct_mvc=cue_at,
                 mains_hz=notch,
             )
-        except InvalidInputError as exc:
-            raise _usage(str(exc).removeprefix("--map "), "'--map'") from None
+        except ChannelMapError as exc:
+            raise _usage(exc.problem, "'--map'") from None
         if record is not None:
             recorder = LiveRecorder(
                 record,
@@ -367,7 +367,13 @@ def calibrate(
 ) -> None:
     """Calibrate %MVC: three 5-second maximal contractions with rests; stores the best
     1-second window per muscle with its date and the electrode placement."""
-    from mindmuscle.errors import InvalidInputError, OutOfRangeError, counted, shown
+    from mindmuscle.errors import (
+        ChannelMapError,
+        InvalidInputError,
+        OutOfRangeError,
+        counted,
+        shown,
+    )
     from mindmuscle.io.live import open_source, parse_source
     from mindmuscle.services.live import run_calibration, save_calibrations
     from mindmuscle.signals.emg.mvc import calibration_steps
@@ -415,9 +421,11 @@ def calibrate(
                 rest_s=rest_s,
                 on_step=guide,
             )
+        except ChannelMapError as exc:
+            raise _usage(exc.problem, "'--map'") from None
         except InvalidInputError as exc:
-            if str(exc).startswith(("--map", "--muscle")):
-                raise _usage(str(exc).split(" ", 1)[1], f"'{str(exc).split()[0]}'") from None
+            if str(exc).startswith("--muscle"):
+                raise _usage(str(exc).split(" ", 1)[1], "'--muscle'") from None
             raise
         except KeyboardInterrupt:
             err_console.print("Stopped: no calibration was stored.", highlight=False)
@@ -483,7 +491,7 @@ def skill_test(
     each, then see the error per level (SD around the target; effortmatch2019). Stored only
     when complete; needs a calibration of the muscle (mindmuscle live calibrate)."""
     from mindmuscle.cli._db import database_url
-    from mindmuscle.errors import InvalidInputError, NotFoundError
+    from mindmuscle.errors import ChannelMapError, InvalidInputError, NotFoundError
     from mindmuscle.experiments.skill_test import skill_test_order, skill_test_steps
     from mindmuscle.io.live import open_source, parse_source
     from mindmuscle.services.skill_tests import (
@@ -563,10 +571,8 @@ def skill_test(
         except KeyboardInterrupt:
             err_console.print("\nStopped: the test is not complete, so nothing was stored.")
             raise typer.Exit(130) from None
-        except InvalidInputError as exc:
-            if str(exc).startswith("--map"):
-                raise _usage(str(exc).removeprefix("--map "), "'--map'") from None
-            raise
+        except ChannelMapError as exc:
+            raise _usage(exc.problem, "'--map'") from None
         guide.finish()
     finally:
         src.close()

@@ -11,7 +11,7 @@ import typer
 
 from mindmuscle.cli._app import LiveMapOption, app, console
 from mindmuscle.config import Settings
-from mindmuscle.errors import ConfigError, InvalidInputError
+from mindmuscle.errors import ChannelMapError, ConfigError, InvalidInputError
 from mindmuscle.server import check_port, ensure_certificate, lan_address, run
 from mindmuscle.services import accounts
 from mindmuscle.store import open_database
@@ -97,6 +97,8 @@ def serve(
                     parse_channel_map(settings.live_map or "", source.labels)
                 finally:
                     source.close()
+        except ChannelMapError:
+            raise  # worded with --map
         except InvalidInputError as exc:
             raise InvalidInputError(str(exc).replace("--source", "--live", 1)) from None
         if settings.workers > 1:

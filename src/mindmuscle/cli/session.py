@@ -62,7 +62,13 @@ from mindmuscle.coach.models import (
     Reflection,
 )
 from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
-from mindmuscle.errors import InvalidInputError, MindMuscleError, OutOfRangeError, counted
+from mindmuscle.errors import (
+    ChannelMapError,
+    InvalidInputError,
+    MindMuscleError,
+    OutOfRangeError,
+    counted,
+)
 from mindmuscle.services import drills as drill_service
 from mindmuscle.services.history import (
     record_set,
@@ -1239,9 +1245,9 @@ def _open_capture(source: str | None, channel_map: str | None, placement: str | 
     src = open_source(spec)
     try:
         mapping = parse_channel_map(channel_map, src.labels)
-    except InvalidInputError as exc:
+    except ChannelMapError as exc:
         src.close()
-        raise typer.BadParameter(str(exc).removeprefix("--map "), param_hint="'--map'") from None
+        raise typer.BadParameter(exc.problem, param_hint="'--map'") from None
     except BaseException:
         src.close()
         raise

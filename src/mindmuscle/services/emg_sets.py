@@ -42,7 +42,13 @@ from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Exercise
 from mindmuscle.coach.limits import felt_text
 from mindmuscle.coach.sets import set_named
-from mindmuscle.errors import InvalidInputError, NotFoundError, UnknownIdError
+from mindmuscle.errors import (
+    ChannelMapError,
+    InvalidInputError,
+    MapInput,
+    NotFoundError,
+    UnknownIdError,
+)
 from mindmuscle.io.emg import read_emg_file, xdf_bytes
 from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.sets import attach_set_emg
@@ -162,17 +168,19 @@ class PreparedSetEmg:
         )
 
 
-def mapped_recording(recording: EmgRecording, channel_map: str | None) -> EmgRecording:
+def mapped_recording(
+    recording: EmgRecording, channel_map: str | None, given_in: MapInput | None = None
+) -> EmgRecording:
     """Only the mapped channels, named by their muscles (every channel, as named, without a
-    map)."""
+    map); a map that does not fit is a :class:`ChannelMapError` saying it was ``given_in``."""
     if channel_map is None or not channel_map.strip():
         return recording
     try:
-        mapping = parse_channel_map(channel_map, list(recording.channels))
-    except InvalidInputError as exc:
-        raise InvalidInputError(
-            str(exc).replace("the stream", "the recording").replace("The stream", "The recording")
-        ) from None
+        mapping = parse_channel_map(channel_map, list(recording.channels), source="recording")
+    except ChannelMapError as exc:
+        if given_in is not None:
+            exc.typed_in(given_in)
+        raise
     rows = [i for i, _ in mapping]
     return EmgRecording(
         np.ascontiguousarray(recording.data[rows]),
@@ -383,25 +391,29 @@ def store_set_emg(
     when = now or datetime.now(UTC)
     with db.session(readonly=True) as s:
         row = _set_row(s, user_id, set_id)
-        mapped = mapped_recording(recording, channel_map)
+        mapped = mapped_recording(recording, channel_map, "set_emg")
         ident, uuid, exercise_id, performed_at = row.id, row.uuid, row.exercise_id, row.performed_at
         if not replace and repo.get_set_emg(session=s, user_id=user_id, set_id=ident):
             named = set_named(_exercise_name(db, user_id, exercise_id), performed_at)
             raise InvalidInputError(f"{named} has its EMG already.").to_fix(
                 "replace_set_emg", set_id=ident
             )
-    prepared = prepare_set_emg(
-        db,
-        user_id,
-        mapped,
-        None,
-        exercise_id=exercise_id,
-        performed_at=performed_at,
-        timestamps=timestamps,
-        placement=placement,
-        source=source,
-        file_name=f"set-{ident}-{uuid[:8]}.xdf",
-    )
+    try:
+        prepared = prepare_set_emg(
+            db,
+            user_id,
+            mapped,
+            None,
+            exercise_id=exercise_id,
+            performed_at=performed_at,
+            timestamps=timestamps,
+            placement=placement,
+            source=source,
+            file_name=f"set-{ident}-{uuid[:8]}.xdf",
+        )
+    except ChannelMapError as exc:  # the map names no target muscle of the set's exercise
+        exc.typed_in("set_emg")
+        raise
     names = _muscle_names(user_catalog(db=db, user_id=user_id), mapped.channels)
     with db.session() as s:
         stored = attach_set_emg(

@@ -168,7 +168,7 @@ def _design_channels(
     """
     if channel_map is None or not channel_map.strip():
         return recording
-    mapped = mapped_recording(recording, channel_map)
+    mapped = mapped_recording(recording, channel_map, "experiment_set")
     stray = [m for m in mapped.channels if m not in design.channels]
     if stray:
         raise InvalidInputError(

@@ -21,9 +21,11 @@ from mindmuscle.errors import (
     Action,
     AuthError,
     ChangedMeanwhileError,
+    ChannelMapError,
     ConfigError,
     FileRowsError,
     InvalidInputError,
+    MapInput,
     MindMuscleError,
     NotAllowedError,
     NotFoundError,
@@ -38,6 +40,7 @@ from mindmuscle.errors import (
 
 __all__ = [
     "WEB_ACTIONS",
+    "WEB_MAP_FIXES",
     "CsrfError",
     "LoginRequiredError",
     "handle_error",
@@ -69,6 +72,17 @@ WEB_ACTIONS: dict[Action, str] = {
 terminal names its command instead: :data:`mindmuscle.cli._errors.ACTIONS`)."""
 
 
+WEB_MAP_FIXES: dict[MapInput | None, str] = {
+    "experiment_set": "Correct it under 'The file's channels' (channel=muscle, e.g. 1=biceps), "
+    "or leave that field empty when the file's channels are named as the design's muscles.",
+    "set_emg": "On the EMG page, choose each channel's muscle in its row (through the API: "
+    "correct map, or send the rows as mapping).",
+    None: "Correct the channel map and send it again.",
+}
+"""What the web app says to correct a channel map that does not fit, by where it was typed
+(the terminal names ``--map`` instead: :func:`mindmuscle.cli._errors.worded`)."""
+
+
 def web_fix(action: Action, args: Mapping[str, str]) -> str:
     """The web app's words for ``action`` with its values."""
     return WEB_ACTIONS[action].format_map(args)
@@ -77,6 +91,8 @@ def web_fix(action: Action, args: Mapping[str, str]) -> str:
 def web_worded(exc: MindMuscleError) -> str:
     """The message of ``exc`` as a web page shows it: what is wrong, then the web's way to fix
     it when the error names one."""
+    if isinstance(exc, ChannelMapError):
+        return f"{exc.problem[:1].upper()}{exc.problem[1:]} {WEB_MAP_FIXES[exc.given_in]}"
     if exc.action is None:
         return str(exc)
     text = str(exc).rstrip()

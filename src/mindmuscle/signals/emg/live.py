@@ -43,7 +43,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from mindmuscle.catalog.models import Exercise
-from mindmuscle.errors import InvalidInputError, InvalidSignalError
+from mindmuscle.errors import ChannelMapError, InvalidInputError, InvalidSignalError
 from mindmuscle.signals.emg._checks import check_sfreq
 from mindmuscle.signals.emg.features import left_right_pairs
 from mindmuscle.signals.emg.filters import design_emg_sos, lowpass_sos
@@ -104,10 +104,13 @@ class LiveChannel:
     role: LiveRole = "other"
 
 
-def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]:
+def parse_channel_map(
+    text: str, labels: Sequence[str], *, source: str = "stream"
+) -> list[tuple[int, str]]:
     """Parse ``CH=MUSCLE[,CH=MUSCLE...]`` against a stream's channel labels.
 
-    ``CH`` is the channel's 1-based number or its label in the stream (case-insensitive).
+    ``CH`` is the channel's 1-based number or its label in the stream (case-insensitive);
+    ``source`` is what the messages call the channels' owner ("stream", "recording").
 
     Returns
     -------
@@ -116,9 +119,9 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
 
     Raises
     ------
-    InvalidInputError
+    ChannelMapError
         An entry without ``=``, a channel the stream does not have, a muscle or a channel
-        mapped twice.
+        mapped twice; the error names no input (each channel words its own).
 
     Examples
     --------
@@ -133,38 +136,34 @@ def parse_channel_map(text: str, labels: Sequence[str]) -> list[tuple[int, str]]
     out: list[tuple[int, str]] = []
     entries = [e.strip() for e in text.split(",") if e.strip()]
     if not entries:
-        raise InvalidInputError(
-            f"--map {text!r} maps no channel: give CH=MUSCLE[,CH=MUSCLE...], e.g. 1=biceps."
+        raise ChannelMapError(
+            f"{text!r} maps no channel: give CH=MUSCLE[,CH=MUSCLE...], e.g. 1=biceps."
         )
     folded = {lab.strip().lower(): i for i, lab in enumerate(labels)}
     for entry in entries:
         ch, sep, muscle = entry.partition("=")
         ch, muscle = ch.strip(), muscle.strip()
         if not sep or not ch or not muscle:
-            raise InvalidInputError(
-                f"--map entry {entry!r} is not CH=MUSCLE: give e.g. 1=biceps ({allowed})."
+            raise ChannelMapError(
+                f"entry {entry!r} is not CH=MUSCLE: give e.g. 1=biceps ({allowed})."
             )
         if not _NAME.match(muscle):
-            raise InvalidInputError(
-                f"--map muscle name {muscle!r} is not allowed: use letters, digits, _ - . "
+            raise ChannelMapError(
+                f"muscle name {muscle!r} is not allowed: use letters, digits, _ - . "
                 "(up to 64), starting with a letter, e.g. biceps_left."
             )
         if ch.isdigit():
             index = int(ch) - 1
             if not 0 <= index < len(labels):
-                raise InvalidInputError(
-                    f"--map channel {ch} does not exist: the stream has {allowed}."
-                )
+                raise ChannelMapError(f"channel {ch} does not exist: the {source} has {allowed}.")
         elif ch.lower() in folded:
             index = folded[ch.lower()]
         else:
-            raise InvalidInputError(f"--map channel {ch!r} is not in the stream: use {allowed}.")
+            raise ChannelMapError(f"channel {ch!r} is not in the {source}: use {allowed}.")
         if any(m == muscle for _, m in out):
-            raise InvalidInputError(f"--map names the muscle {muscle!r} twice: give each once.")
+            raise ChannelMapError(f"muscle {muscle!r} is named twice: give each once.")
         if any(i == index for i, _ in out):
-            raise InvalidInputError(
-                f"--map gives channel {ch} two muscles: one channel is one muscle."
-            )
+            raise ChannelMapError(f"channel {ch} is given two muscles: one channel is one muscle.")
         out.append((index, muscle))
     return out
 
@@ -231,7 +230,7 @@ def card_roles(muscles: Sequence[str], exercise: Exercise | None) -> dict[str, L
 
     Raises
     ------
-    InvalidInputError
+    ChannelMapError
         The card's exercise has targets and none of them is mapped.
     """
     if exercise is None or not exercise.targets:
@@ -243,10 +242,11 @@ def card_roles(muscles: Sequence[str], exercise: Exercise | None) -> dict[str, L
         compensators=exercise.compensators,
     )
     if "target" not in roles.values():
-        raise InvalidInputError(
-            f"The mapped muscles ({', '.join(muscles)}) include no target muscle of "
-            f"{exercise.name}: map a channel to {' or '.join(exercise.targets)} (add _left or "
-            f"_right for a side), e.g. --map 1={exercise.targets[0]}."
+        raise ChannelMapError(
+            f"only {', '.join(muscles)} {'is' if len(muscles) == 1 else 'are'} mapped, no "
+            f"target muscle of {exercise.name}: map a channel to "
+            f"{' or '.join(exercise.targets)} (add _left or _right for a side), e.g. "
+            f"1={exercise.targets[0]}."
         )
     return roles
 
@@ -445,7 +445,7 @@ class LivePipeline:
     ) -> None:
         fs = check_sfreq(sfreq_hz)
         if not channels:
-            raise InvalidInputError("map at least one channel to a muscle (e.g. --map 1=biceps).")
+            raise ChannelMapError("no channel is mapped to a muscle: give e.g. 1=biceps.")
         if cue_at_pct_mvc is not None and not 0.0 < cue_at_pct_mvc <= 100.0:
             raise InvalidInputError(
                 f"A cue at {cue_at_pct_mvc:g}% MVC is not allowed: give a value above 0 and "
