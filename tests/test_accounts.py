@@ -49,30 +49,74 @@ def test_a_session_lives_on_the_server_until_logout_or_a_new_password(db: Databa
         accounts.log_in(db=db, name="alex", password="correct horse", now=NOW)
 
 
-def test_refused_logins_are_limited_per_account_and_per_address(db: Database) -> None:
-    accounts.add_user(db=db, name="alex", password="correct horse")
-    limits = accounts.LoginLimits(per_address=5, per_account=3, window_s=600)
+def test_a_flood_of_wrong_passwords_does_not_lock_the_owner_out(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts.add_user(db=db, name="alice", password="correct horse")
+    limits = accounts.LoginLimits(per_address=20, per_account=10, window_s=900)
+    checks: list[str] = []
+    real_verify, real_hash = accounts._hasher.verify, accounts._hasher.hash
 
-    def attempt(name: str, password: str, address: str, at: datetime) -> int:
+    class Counted:
+        def verify(self, stored: str, password: str) -> bool:
+            checks.append("verify")
+            return real_verify(stored, password)
+
+        def hash(self, password: str) -> str:
+            checks.append("hash")
+            return real_hash(password)
+
+        def check_needs_rehash(self, stored: str) -> bool:
+            return False
+
+    monkeypatch.setattr(accounts, "_hasher", Counted())
+
+    def attempt(password: str, address: str, at: datetime) -> int:
         return accounts.verify_login(
-            db=db, name=name, password=password, now=at, address=address, limits=limits
+            db=db, name="alice", password=password, now=at, address=address, limits=limits
         )
 
-    for i in range(3):
+    for i in range(10):
         with pytest.raises(AuthError, match="Wrong name or password"):
-            attempt("alex", "guess", f"10.0.0.{i}", NOW + timedelta(seconds=i))
-    # The account is closed for a while, even to the right password from a new address.
-    with pytest.raises(TooManyLoginsError, match=r"this account: 3 in the last 10 minutes") as e:
-        attempt("alex", "correct horse", "10.0.0.9", NOW + timedelta(seconds=10))
-    assert e.value.retry_after_s == 590
-    assert attempt("alex", "correct horse", "10.0.0.9", NOW + timedelta(seconds=601)) == 1 + 1
-    # One address trying many names is stopped too.
+            attempt("guess", "203.0.113.5", NOW + timedelta(seconds=i))
+    # Past the limit the attacker's address is refused at once, without a password check.
+    for i in range(5):
+        with pytest.raises(
+            TooManyLoginsError,
+            match=r"^Too many refused logins for 'alice' from your address: 10 in the last 15 "
+            r"minutes \(at most 10\)\. Try again in 8[78]\d s\.$",
+        ) as e:
+            attempt("correct horse", "203.0.113.5", NOW + timedelta(seconds=20 + i))
+        assert e.value.retry_after_s == 900 - 20 - i
+    assert len(checks) == 10
+    # alice, from her own address, logs in at once; her login does not free the attacker.
+    assert attempt("correct horse", "198.51.100.7", NOW + timedelta(seconds=30)) == 2
+    with pytest.raises(TooManyLoginsError, match="Try again in 870 s"):
+        attempt("correct horse", "203.0.113.5", NOW + timedelta(seconds=30))
+    assert attempt("correct horse", "203.0.113.5", NOW + timedelta(seconds=901)) == 2
+
+
+def test_one_address_trying_many_names_is_stopped(db: Database) -> None:
+    accounts.add_user(db=db, name="alex", password="correct horse")
+    limits = accounts.LoginLimits(per_address=5, per_account=3, window_s=600)
     for i in range(5):
         with pytest.raises(AuthError):
-            attempt(f"user{i}", "guess", "10.9.9.9", NOW + timedelta(seconds=700 + i))
-    with pytest.raises(TooManyLoginsError, match="this address") as e:
-        attempt("alex", "correct horse", "10.9.9.9", NOW + timedelta(seconds=710))
+            accounts.verify_login(
+                db=db, name=f"user{i}", password="guess", now=NOW + timedelta(seconds=i),
+                address="10.9.9.9", limits=limits,
+            )  # fmt: skip
+    with pytest.raises(
+        TooManyLoginsError, match=r"^Too many refused logins from your address: 5 in the last 10"
+    ) as e:
+        accounts.verify_login(
+            db=db, name="alex", password="correct horse", now=NOW + timedelta(seconds=10),
+            address="10.9.9.9", limits=limits,
+        )  # fmt: skip
     assert e.value.retry_after_s == 590
+    assert accounts.verify_login(
+        db=db, name="alex", password="correct horse", now=NOW + timedelta(seconds=10),
+        address="10.9.9.10", limits=limits,
+    ) == 2  # fmt: skip
 
 
 def test_user_names_and_the_local_user(db: Database) -> None:

@@ -5,6 +5,8 @@ sessions end on the server, logins are limited, and a password check never holds
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -21,6 +23,7 @@ from mindmuscle.store import open_database
 from tests.e2e.conftest import start_server
 from tests.test_web_api import _client, _plan, _set_body
 from tests.test_web_data import STRONG_OK, _upload_log, curl  # noqa: F401 (curl: a fixture)
+from tests.test_web_workers import _env, _free_port, _stop, _wait_ready
 
 
 def _login(c: TestClient, name: str, password: str) -> None:
@@ -194,7 +197,8 @@ def test_too_many_refused_logins_answer_429_with_retry_after(tmp_path: Path) -> 
     assert r.status_code == 429
     assert 890 <= int(r.headers["retry-after"]) <= 900
     assert r.json()["message"].startswith(
-        "Too many refused logins for this account: 3 in the last 15 minutes (at most 3)."
+        "Too many refused logins for 'alex' from your address: 3 in the last 15 minutes "
+        "(at most 3)."
     )
     token = c.cookies["mm_csrf"]
     form = {"name": "alex", "password": "correct horse", "csrf_token": token}
@@ -202,6 +206,85 @@ def test_too_many_refused_logins_answer_429_with_retry_after(tmp_path: Path) -> 
     r = c.post("/login", data=form, follow_redirects=False)
     assert r.status_code == 429
     assert "Retry-After" in r.headers
+
+
+def _serve(tmp_path: Path, *extra: str) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """``mindmuscle serve`` open to the network, as an owner starts it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    db = open_database(f"sqlite:///{data / 'team.db'}")
+    accounts.add_user(db=db, name="alice", password="correct horse")
+    db.close()
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    cmd = [
+        sys.executable, "-c", "from mindmuscle.cli import main; main()",
+        "serve", "--host", "0.0.0.0", "--port", str(port), *extra,
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, env=_env(data, "0.0.0.0"), stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, proc, log)
+    except BaseException:
+        _stop(proc)
+        raise
+    return base, proc, log
+
+
+def _login_from(h: httpx.Client, password: str, forwarded_for: str) -> httpx.Response:
+    token = h.get("/api/csrf").json()["token"]
+    return h.post(
+        "/api/login",
+        json={"name": "alice", "password": password},
+        headers={"X-CSRF-Token": token, "X-Forwarded-For": forwarded_for},
+    )
+
+
+@pytest.mark.slow
+def test_wrong_passwords_from_one_address_behind_a_proxy_do_not_lock_the_owner_out(
+    tmp_path: Path,
+) -> None:
+    base, proc, _ = _serve(tmp_path, "--forwarded-allow-ips", "127.0.0.1")
+    try:
+        with httpx.Client(base_url=base, timeout=60) as attacker:
+            for _ in range(10):
+                assert _login_from(attacker, "guess guess", "203.0.113.5").status_code == 401
+            r = _login_from(attacker, "correct horse", "203.0.113.5")
+            assert r.status_code == 429
+            assert 890 <= int(r.headers["retry-after"]) <= 900
+            message = r.json()["message"]
+            assert re.fullmatch(
+                r"Too many refused logins for 'alice' from your address: 10 in the last 15 "
+                r"minutes \(at most 10\)\. Try again in 8[89]\d s\.",
+                message,
+            ), message
+        # alice, from her own address through the same proxy, logs in at once.
+        with httpx.Client(base_url=base, timeout=60) as alice:
+            r = _login_from(alice, "correct horse", "198.51.100.7")
+            assert r.status_code == 200, r.text
+            assert alice.get("/api/profile").status_code == 200
+        with httpx.Client(base_url=base, timeout=60) as attacker:
+            assert _login_from(attacker, "correct horse", "203.0.113.5").status_code == 429
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.slow
+def test_a_forwarded_address_from_an_untrusted_client_is_ignored(tmp_path: Path) -> None:
+    base, proc, _ = _serve(tmp_path)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as attacker:
+            # A new X-Forwarded-For on every attempt does not make a new address.
+            for i in range(10):
+                r = _login_from(attacker, "guess guess", f"203.0.113.{i}")
+                assert r.status_code == 401
+            r = _login_from(attacker, "correct horse", "198.51.100.7")
+            assert r.status_code == 429
+            assert r.json()["message"].startswith("Too many refused logins for 'alice' from your")
+    finally:
+        _stop(proc)
 
 
 @pytest.mark.parametrize("clients", [40])

@@ -63,7 +63,10 @@ class Settings(BaseSettings):
         default=20, ge=1, description="Refused logins allowed from one address per window."
     )
     login_failures_per_account: int = Field(
-        default=10, ge=1, description="Refused logins allowed for one account per window."
+        default=10,
+        ge=1,
+        description="Refused logins allowed for one account from one address per window "
+        "(the owner still logs in from another address).",
     )
     login_window_s: int = Field(
         default=900, ge=1, description="The window the refused logins are counted in, in seconds."

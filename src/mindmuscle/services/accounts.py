@@ -9,8 +9,11 @@ only their own data.
 A login makes a random session token: the browser keeps it in an HttpOnly cookie, the database
 only its SHA-256, so logging out or changing the password ends the session on the server. The
 password check (argon2, deliberately slow) runs outside every database transaction, and refused
-logins are counted per address and per account (in the database, so every worker process sees
-them): past the limit, a login is refused at once with how long to wait.
+logins are counted per address and per account from that address (in the database, so every
+worker process sees them): past the limit, a login from that address is refused at once, with
+how long to wait and without a password check, while the account's owner still logs in from
+another address. The address is the one the web app was connected from, or the one a trusted
+reverse proxy (``forwarded_allow_ips``) forwarded.
 
 A coach is an admin, and a lifter is the client of at most one coach: a lifter an admin adds is
 that admin's client, and the server's owner (``mindmuscle user assign CLIENT COACH``) assigns
@@ -87,7 +90,8 @@ _checks = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 @dataclass(frozen=True)
 class LoginLimits:
-    """How many refused logins are allowed in a window, per address and per account."""
+    """How many refused logins are allowed in a window, per address and per account from one
+    address."""
 
     per_address: int = 20
     per_account: int = 10
@@ -194,6 +198,10 @@ def check_new_user(*, db: Database, name: str, is_admin: bool, coach: str | None
         if coach is not None:
             _coach_row(s, coach)
     return name
+
+
+def _fold(name: str) -> str:
+    return name.casefold()
 
 
 def _now() -> datetime:
@@ -437,25 +445,29 @@ def login_form_name(*, db: Database) -> str:
 
 
 def _keys(name: str, address: str | None) -> tuple[str, str]:
-    return f"account:{name[:150]}", f"address:{address or 'unknown'}"
+    """The keys refused logins are counted under: the account from this address, and the
+    address overall. Never the account alone: a flood of wrong passwords from one address
+    would then lock the account's owner out from everywhere."""
+    where = (address or "unknown")[:60]
+    return f"account:{_fold(name)[:120]}|address:{where}", f"address:{where}"
 
 
 def _check_limits(
     db: Database, name: str, address: str | None, now: datetime, limits: LoginLimits
 ) -> None:
-    account_key, address_key = _keys(name, address)
+    pair_key, address_key = _keys(name, address)
     since = now - timedelta(seconds=limits.window_s)
     with db.session(readonly=True) as s:
-        for key, most in ((account_key, limits.per_account), (address_key, limits.per_address)):
+        for key, most in ((pair_key, limits.per_account), (address_key, limits.per_address)):
             failures = repo.login_failures_since(session=s, key=key, since=since)
             if len(failures) >= most:
                 # Allowed again once the oldest failure that counts leaves the window.
                 free_at = failures[len(failures) - most] + timedelta(seconds=limits.window_s)
                 wait_s = max(1, math.ceil((free_at - now).total_seconds()))
-                what = "this account" if key == account_key else "this address"
+                what = f"for {name[:100]!r} " if key == pair_key else ""
                 raise TooManyLoginsError(
-                    f"Too many refused logins for {what}: {len(failures)} in the last "
-                    f"{limits.window_s // 60} minutes (at most {most}). Try again in "
+                    f"Too many refused logins {what}from your address: {len(failures)} in the "
+                    f"last {limits.window_s // 60} minutes (at most {most}). Try again in "
                     f"{wait_s} s.",
                     retry_after_s=wait_s,
                 )
@@ -478,8 +490,9 @@ def verify_login(
     Raises
     ------
     mindmuscle.errors.TooManyLoginsError
-        Too many refused logins from this address or for this account lately (nothing is
-        checked then).
+        Too many refused logins from this address, or for this account from this address,
+        lately (no password is checked then). Refusals from one address never stop the
+        account's owner logging in from another.
     mindmuscle.errors.AuthError
         When the name is unknown, the user has no password, or the password is wrong (one
         message for all three, so the form does not tell which names exist).
@@ -491,6 +504,9 @@ def verify_login(
         user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
     ok = False
     with _checks:
+        # Checked again once it is this login's turn: a flood that queued here while the
+        # failures before it were counted is refused without a password check.
+        _check_limits(db, name, address, now, limits)
         if user_id is None or not stored:
             # Spend the same time as a real check, so timing does not reveal the names.
             _hasher.hash(password or "x")
@@ -499,18 +515,18 @@ def verify_login(
                 ok = _hasher.verify(stored, password)
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
-    account_key, address_key = _keys(name, address)
+    pair_key, address_key = _keys(name, address)
     if not ok or user_id is None:
         since = now - timedelta(seconds=limits.window_s)
         with db.session() as s:
-            repo.add_login_failure(session=s, keys=(account_key, address_key), now=now, since=since)
+            repo.add_login_failure(session=s, keys=(pair_key, address_key), now=now, since=since)
         raise AuthError("Wrong name or password. Names and passwords are case-sensitive.")
     rehashed = None
     if _hasher.check_needs_rehash(stored or ""):
         with _checks:
             rehashed = _hasher.hash(password)
     with db.session() as s:
-        repo.clear_login_failures(session=s, key=account_key)
+        repo.clear_login_failures(session=s, key=pair_key)
         if rehashed is not None:
             repo.get_user(session=s, user_id=user_id).password_hash = rehashed
     return user_id

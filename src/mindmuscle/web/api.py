@@ -93,7 +93,8 @@ class LoginOut(BaseModel):
 def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> LoginOut:
     """Log in with a name and password (``mindmuscle user add``); sets the session cookie.
 
-    Refused logins are limited per address and per account: past the limit the answer is 429
+    Refused logins are limited per address and per account from one address (the address a
+    trusted proxy forwarded, if any): past the limit the answer is 429
     with ``Retry-After``.
     """
     user_id, token = log_in(request, ctx, body.name, body.password)
