@@ -175,6 +175,6 @@ def test_catalog_import_bad_files_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[\n  {"id": "A",\n   "name" "A"}\n]\n')
     out = _flat(_fails("catalog", "import", str(bad)))
-    assert "bad.json, line 3, column 11: malformed JSON: Expecting ':' delimiter" in out
+    assert "bad.json, line 3, column 11: is not valid JSON (Expecting ':' delimiter)" in out
     out = _fails("catalog", "import", str(tmp_path))
     assert "is a folder" in out

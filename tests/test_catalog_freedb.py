@@ -61,7 +61,9 @@ def _record(**fields: object) -> FreeDbExercise:
 def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "exercises.json"
     bad.write_text('[\n  {"id": "A", "name": "A"},\n  {"id": "B", "name": }\n]\n')
-    with pytest.raises(FileFormatError, match=r"exercises\.json, line 3, column 23: malformed"):
+    with pytest.raises(
+        FileFormatError, match=r"exercises\.json, line 3, column 23: is not valid JSON"
+    ):
         read_free_exercise_db(bad)
     bad.write_text('{"id": "A"}')
     with pytest.raises(FileFormatError, match=r"line 1, column 1: expected a JSON array"):
@@ -145,7 +147,7 @@ def test_damaged_user_catalogue_is_reported(tmp_path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text('{"format": "mindmuscle-user-exercises",\n "version": 1,\n "exercises": [}\n')
     with pytest.raises(
-        FileFormatError, match=r"user_exercises\.json, line 3, column 16: malformed"
+        FileFormatError, match=r"user_exercises\.json, line 3, column 16: is not valid JSON"
     ):
         load_user_catalog(settings)
     path.write_text(json.dumps({"format": "other"}))

@@ -357,7 +357,7 @@ def test_json_file_and_bad_json(tmp_path: Path, sim: MotionRecording) -> None:
     assert analyze_file(good).reps == 8
     bad = tmp_path / "bad.json"
     bad.write_text('{"t_ms": [1, 2,', encoding="utf-8")
-    with pytest.raises(FileFormatError, match=r"bad\.json, line 1, column \d+: not valid JSON"):
+    with pytest.raises(FileFormatError, match=r"bad\.json, line 1, column \d+: is not valid JSON"):
         read_motion_file(bad)
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from mindmuscle.catalog.freedb import FreeDbExercise
 from mindmuscle.errors import FileFormatError
+from mindmuscle.io.jsontext import parse_json_at
 
 __all__ = ["iter_free_exercise_db", "read_free_exercise_db"]
 
@@ -49,12 +50,7 @@ def _raw_entries(text: str, path: Path) -> Iterator[tuple[int, int, object]]:
         return
     while True:
         line, col = _position(text, i)
-        try:
-            value, end = decoder.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(
-                f"malformed JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-            ) from None
+        value, end = parse_json_at(decoder, text, i, path=path)
         yield line, col, value
         i = _skip_space(text, end)
         if i < len(text) and text[i] == ",":

@@ -30,7 +30,6 @@ Formats
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -43,6 +42,7 @@ import numpy.typing as npt
 
 from mindmuscle.coach.limits import MOTION_RATE_HZ
 from mindmuscle.errors import FileFormatError, InvalidInputError
+from mindmuscle.io.jsontext import parse_json
 from mindmuscle.signals.motion.models import (
     STANDARD_GRAVITY_MS2,
     MotionRecording,
@@ -789,13 +789,10 @@ def _read_json(path: Path) -> MotionRecording:
     if not path.is_file():
         raise InvalidInputError(f"No such file: {path}.")
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-        ) from exc
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise FileFormatError("not a UTF-8 text file.", path=path) from exc
+    payload = parse_json(text, path=path)
     try:
         return recording_from_payload(payload)
     except FileFormatError as exc:

@@ -184,7 +184,7 @@ def analyse_one(kind: Kind, path: str | Path, options: BatchOptions, name: str =
             values = (_motion_values if kind == "motion" else _emg_values)(Path(path), options)
     except MindMuscleError as exc:
         return BatchRow(file=shown, error=str(exc), seconds=time.perf_counter() - start)
-    except (ValueError, OSError, MemoryError) as exc:  # a file no reader foresaw
+    except (ValueError, OSError, MemoryError, RecursionError) as exc:  # no reader foresaw it
         return BatchRow(
             file=shown,
             error=f"could not be analysed: {type(exc).__name__}: {exc}",

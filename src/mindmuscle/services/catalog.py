@@ -30,6 +30,7 @@ from mindmuscle.catalog.matching import assign_targets
 from mindmuscle.config import Settings, get_settings
 from mindmuscle.errors import FileFormatError, InvalidInputError
 from mindmuscle.io.freedb import read_free_exercise_db
+from mindmuscle.io.jsontext import parse_json
 from mindmuscle.store import Database, UserExerciseCreate, repo
 
 __all__ = [
@@ -93,15 +94,9 @@ def read_user_exercises(settings: Settings) -> list[Exercise]:
     path = user_catalog_path(settings)
     if not path.exists():
         return []
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"malformed JSON: {exc.msg}; delete the file and import again",
-            path=path,
-            line=exc.lineno,
-            column=exc.colno,
-        ) from None
+    doc = parse_json(
+        path.read_text(encoding="utf-8"), path=path, then="; delete the file and import again"
+    )
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
         raise FileFormatError(
             f"not a MindMuscle user catalogue (expected an object with format {_FORMAT!r})",

@@ -19,7 +19,6 @@ a number to a spreadsheet, not a formula, and must stay a number.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from pydantic import ValidationError
 
 from mindmuscle.coach.limits import range_errors
 from mindmuscle.errors import FileFormatError
+from mindmuscle.io.jsontext import parse_json
 from mindmuscle.io.logs.mmjson import ExportDocument, JsonReflection, JsonSession, JsonSet
 from mindmuscle.io.logs.model import RowErrors
 
@@ -190,8 +190,8 @@ class _Row:
         if not raw:
             return None
         try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
+            value = parse_json(raw)
+        except FileFormatError:
             raise self.fail(column, f"{raw[:40]!r} is not JSON") from None
         if not isinstance(value, dict):
             raise self.fail(column, "must be a JSON object")

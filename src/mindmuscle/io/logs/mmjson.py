@@ -7,7 +7,6 @@ imported into any database. Times are UTC (ISO 8601). Loads are kilograms.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mindmuscle.coach.limits import LOAD_KG, RATING, REPS, range_errors
 from mindmuscle.errors import FileFormatError, shown
+from mindmuscle.io.jsontext import parse_json
 from mindmuscle.io.logs.model import RowErrors
 
 __all__ = [
@@ -194,12 +194,7 @@ def read_export(path: str | Path, text: str | None = None) -> ExportDocument:
             raise FileFormatError("is not UTF-8 text", path=path) from None
         except OSError as exc:
             raise FileFormatError(f"cannot be read: {exc.strerror}", path=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FileFormatError(
-            f"is not valid JSON ({exc.msg})", path=path, line=exc.lineno, column=exc.colno
-        ) from None
+    data = parse_json(text, path=path)
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise FileFormatError(
             f'is not a MindMuscle export (expected "format": "{FORMAT_NAME}" at the top)',
