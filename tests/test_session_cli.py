@@ -306,7 +306,7 @@ def test_log_refuses_unknown_ids_and_bad_ratings(url: str) -> None:
         ["log", CURL, "--reps", "8", "--rating", "6", "--elsewhere", "front_delts=4", "--db", url],
     )
     assert result.exit_code == 1
-    assert "Unknown muscle id 'front_delts'" in result.output
+    assert "No muscle has the name, alias or id 'front_delts'" in result.output
 
 
 def test_today_stores_readiness_and_plan(url: str) -> None:

@@ -173,6 +173,30 @@ class Catalog:
         except KeyError:
             raise UnknownIdError("muscle", muscle_id, self._muscles_called(muscle_id)) from None
 
+    def muscle_named(self, given: str) -> Muscle:
+        """The muscle a lifter names: by its id, its name or its short name (case, spaces and
+        underscores alike), exactly; "Front deltoid", "front delt" is not a name.
+
+        Raises
+        ------
+        mindmuscle.errors.UnknownIdError
+            When nothing matches exactly, with the names of the muscles the word may mean.
+
+        Examples
+        --------
+        >>> catalog = load_catalog()
+        >>> catalog.muscle_named("Front deltoid").id
+        'front_delt'
+        >>> catalog.muscle_named("side_delt").short_name
+        'Side deltoid'
+        """
+        key = " ".join(given.replace("_", " ").lower().split())
+        for m in self.muscles.values():
+            if key in (m.id.replace("_", " "), m.name.lower(), m.short_name.lower()):
+                return m
+        said = [self.muscles[m].short_name.lower() for m in self._muscles_called(given)]
+        raise UnknownIdError("muscle", given, said, named=True)
+
     def _muscles_called(self, given: str) -> list[str]:
         """Muscles a lifter's word may mean: those whose name or cue words contain it
         ("shoulders": the three deltoids...), else the ids spelled most alike."""

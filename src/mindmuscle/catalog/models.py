@@ -231,6 +231,12 @@ class Muscle(_Frozen):
     touch_cue: str | None = Field(default=None, description="Where to rest a hand to feel it work.")
 
     @property
+    def short_name(self) -> str:
+        """The name without its anatomical gloss: "Side deltoid" of "Side deltoid (lateral
+        head)", as lists and sentences show it."""
+        return self.name.split(" (")[0]
+
+    @property
     def cue_name(self) -> str:
         """The preferred word for the muscle in a cue (its name when none is given)."""
         return self.cue_names[0] if self.cue_names else self.name

@@ -167,9 +167,7 @@ def exercises(
     table.add_column("targets", width=rest - kind_width)
     table.add_column("kind and tempo", width=kind_width)
     for ex in chosen:
-        targets = [
-            catalog.muscles[m].name.split(" (")[0] for m in ex.targets if m in catalog.muscles
-        ]
+        targets = [catalog.muscles[m].short_name for m in ex.targets if m in catalog.muscles]
         table.add_row(
             Text.assemble((ex.name, "bold"), "\n", (ex.id, "cyan")),
             ", ".join(targets) or "unassigned",

@@ -117,7 +117,7 @@ def _workouts_table(found: list[WorkoutSummary], title: str, more: bool) -> None
 
 def _muscle(catalog: Catalog, muscle_id: str) -> str:
     muscle = catalog.muscles.get(muscle_id)
-    return muscle.name.split(" (")[0].lower() if muscle is not None else muscle_id
+    return muscle.short_name.lower() if muscle is not None else muscle_id
 
 
 @app.command("history")

@@ -67,6 +67,7 @@ from mindmuscle.errors import (
     InvalidInputError,
     MindMuscleError,
     OutOfRangeError,
+    UnknownIdError,
     counted,
 )
 from mindmuscle.services import drills as drill_service
@@ -120,9 +121,17 @@ def _why(exc: ValueError) -> str:
     return describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
 
 
-def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, int]:
-    """``["front_delt=4", "traps=2"]`` or ``["front_delt=4,traps=2"]`` -> a dict."""
+def _parse_ratings(
+    items: Sequence[str], *, what: str, high: int, catalog: Catalog | None = None
+) -> dict[str, int]:
+    """``["front_delt=4", "traps=2"]`` or ``["front_delt=4,traps=2"]`` -> a dict.
+
+    With ``catalog`` (ratings of muscles felt elsewhere), a muscle may be given by its name
+    ("Front deltoid=3") and the keys are its id; a name or id it does not know is refused with
+    the muscles the word may mean.
+    """
     out: dict[str, int] = {}
+    example = "front deltoid" if catalog else "front_delt"
     for item in items:
         for part in item.split(","):
             part = part.strip()
@@ -136,10 +145,18 @@ def _parse_ratings(items: Sequence[str], *, what: str, high: int) -> dict[str, i
             if not sep or not name.strip() or not 0 <= rating <= high:
                 raise InvalidInputError(
                     f"{what} {part!r} must be written muscle=rating with a rating from 0 to "
-                    f"{high}, for example 'front_delt={min(2, high)}'."
+                    f"{high}, for example '{example}={min(2, high)}'."
                 )
-            out[name.strip()] = rating
+            out[_muscle_id(catalog, name.strip()) if catalog else name.strip()] = rating
     return out
+
+
+def _muscle_id(catalog: Catalog, given: str) -> str:
+    """The id of the muscle felt elsewhere that the lifter named (by name or id)."""
+    try:
+        return catalog.muscle_named(given).id
+    except UnknownIdError as exc:
+        raise exc.at(f"reflection.felt_elsewhere.{given}") from None
 
 
 # --- db ---------------------------------------------------------------------------------------
@@ -1026,9 +1043,10 @@ class _Terminal:
             lambda s: _int_answer(s, -1, 0, 10, "The rating"),
         )
         elsewhere = self.ask_valid(
-            "Felt elsewhere? muscle=0-10, e.g. front_delt=3 (Enter: nowhere else)",
+            "Felt elsewhere? muscle=0-10, e.g. front deltoid=3 (Enter: nowhere else)",
             lambda s: check_felt_elsewhere(
-                _parse_ratings([s], what="Felt elsewhere", high=10), catalog=self.run.catalog
+                _parse_ratings([s], what="Felt elsewhere", high=10, catalog=self.run.catalog),
+                catalog=self.run.catalog,
             ),
         )
         reflection = Reflection(target_rating=target, felt_elsewhere=elsewhere)
@@ -1398,8 +1416,9 @@ def log(
         performed = performed.astimezone(UTC)
     # The one set model checks every value (the load as given, in its unit, first); the one
     # write path checks the exercise and muscles against your catalogue and stores it.
+    catalog = user_catalog(db=database, user_id=USER_ID)
     fields: dict[str, Any] = {
-        "exercise_id": user_catalog(db=database, user_id=USER_ID).exercise_named(exercise).id,
+        "exercise_id": catalog.exercise_named(exercise).id,
         "performed_at": performed,
         "load_kg": load_option(load, unit),
         "reps": reps_option(reps),
@@ -1410,7 +1429,9 @@ def log(
         "source": "log",
         "reflection": {
             "target_rating": rating,
-            "felt_elsewhere": _parse_ratings(elsewhere or [], what="Felt elsewhere", high=10),
+            "felt_elsewhere": _parse_ratings(
+                elsewhere or [], what="Felt elsewhere", high=10, catalog=catalog
+            ),
             "focus_rating": focus_rating,
             "reps_in_reserve": rir,
             "note": note,
@@ -1422,7 +1443,7 @@ def log(
     if as_json:
         typer.echo(stored.model_dump_json(indent=2))
     else:
-        name = user_catalog(db=database, user_id=USER_ID).exercise(stored.exercise_id).name
+        name = catalog.exercise(stored.exercise_id).name
         console.print(
             f"Logged {name}: {stored.reps} reps at {_fmt_kg(stored.load_kg, unit)}, "
             f"target {felt_text(rating)} "
@@ -1433,7 +1454,7 @@ def log(
 
 def _muscle(catalog: Catalog, muscle_id: str) -> str:
     muscle = catalog.muscles.get(muscle_id)
-    return muscle.name.split(" (")[0].lower() if muscle is not None else muscle_id
+    return muscle.short_name.lower() if muscle is not None else muscle_id
 
 
 # --- drill ------------------------------------------------------------------------------------

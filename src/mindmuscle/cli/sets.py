@@ -403,7 +403,7 @@ def edit(
             load_kg=None if load is None else load_option(load, unit),
             reps_in_reserve=rir,
             target_rating=rating,
-            felt_elsewhere=_elsewhere(elsewhere),
+            felt_elsewhere=_elsewhere(elsewhere, catalog),
             note=note,
         )
         detail = history_service.edit_set(
@@ -433,12 +433,12 @@ def _set_edit(**values: Any) -> SetEdit:
         raise OutOfRangeError(field, err.value, err.allowed) from None
 
 
-def _elsewhere(items: Sequence[str] | None) -> dict[str, int] | None:
+def _elsewhere(items: Sequence[str] | None, catalog: Catalog) -> dict[str, int] | None:
     if items is None:
         return None
     if [i.strip().lower() for i in items] == ["none"]:
         return {}
-    return _parse_ratings(items, what="--elsewhere", high=10)
+    return _parse_ratings(items, what="--elsewhere", high=10, catalog=catalog)
 
 
 @set_app.command("delete")

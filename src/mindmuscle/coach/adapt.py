@@ -137,7 +137,7 @@ def muscle_word(muscle_id: str, muscles: Mapping[str, Muscle] | None) -> str:
     'nope'
     """
     muscle = (muscles or {}).get(muscle_id)
-    return muscle_id if muscle is None else muscle.name.split(" (")[0].lower()
+    return muscle_id if muscle is None else muscle.short_name.lower()
 
 
 def adapt(

@@ -150,8 +150,9 @@ def drill_plan(
     ]
     weak = [m for m in order if m in scores and scores[m].score < CONNECTED_SCORE]
     if weak:
+        names = ", ".join(catalog.muscle(m).short_name.lower() for m in weak)
         reason = (
-            f"Weakest connections first ({', '.join(weak)}), then muscles not rated yet. Each: "
+            f"Weakest connections first ({names}), then muscles not rated yet. Each: "
             f"{reps} x flex {flex_s:g} s, hold {hold_s:g} s, release {release_s:g} s; rate the "
             "muscle after its last hold."
         )

@@ -266,7 +266,7 @@ def pick_exercise(catalog: CatalogView, muscle_id: str, mechanic: Mechanic) -> E
 def _muscle_name(catalog: CatalogView, muscle_id: str) -> str:
     """The muscle's name without its Latin part ("Biceps", not "biceps_brachii")."""
     muscle = catalog.muscles.get(muscle_id)
-    return muscle.name.split(" (")[0] if muscle is not None else muscle_id
+    return muscle.short_name if muscle is not None else muscle_id
 
 
 def _score_text(muscle: str, score: ConnectionScore | None) -> str:

@@ -61,7 +61,7 @@ def exercise_list(catalog: Catalog) -> list[dict[str, Any]]:
     """The user's exercises as the workout editor's picker shows them (names, not ids)."""
 
     def short(m: str) -> str:
-        return catalog.muscles[m].name.split(" (")[0] if m in catalog.muscles else m
+        return catalog.muscles[m].short_name if m in catalog.muscles else m
 
     return [
         {"id": e.id, "name": e.name, "targets": [short(m) for m in e.targets],
@@ -172,7 +172,7 @@ def history_page(request: Request, ctx: Ctx, user: User, catalog: UserCatalog) -
     names = {e.id: e.name for e in catalog.exercises.values()}
     units = profile_service.get_profile(db=ctx.db, user_id=user).units
     muscles = [
-        {"id": m.id, "name": m.name.split(" (")[0], "region": str(m.region.value)}
+        {"id": m.id, "name": m.short_name, "region": str(m.region.value)}
         for m in catalog.muscles.values()
     ]
     return render(
