@@ -13,6 +13,7 @@ from mindmuscle.cli import app
 from mindmuscle.errors import AuthError, InvalidInputError, NotFoundError, TooManyLoginsError
 from mindmuscle.services import accounts
 from mindmuscle.store import Database, open_database
+from mindmuscle.store.tables import UserRow
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -129,6 +130,88 @@ def test_user_names_and_the_local_user(db: Database) -> None:
         accounts.remove_user(db=db, name="local")
     with pytest.raises(NotFoundError, match="There is no user 'bob'; the users are: alex"):
         accounts.change_password(db=db, name="bob", password="correct horse")
+
+
+@pytest.mark.parametrize(
+    ("given", "wrong"),
+    [
+        ("x/y", "'/' is not allowed"),
+        ("..", "'.' is allowed only inside"),
+        (".", "'.' is allowed only inside"),
+        ("alex.", "'.' is allowed only inside"),
+        ("-alex", "'-' is allowed only inside"),
+        ("a b", "' ' is not allowed"),
+        ("a?b", "'?' is not allowed"),
+        ("x" * 41, "it has 41 characters"),
+        ("", "it is empty"),
+    ],
+)
+def test_a_user_name_is_letters_and_digits_with_dot_underscore_dash_inside(
+    db: Database, given: str, wrong: str
+) -> None:
+    with pytest.raises(InvalidInputError) as e:
+        accounts.add_user(db=db, name=given, password="correct horse")
+    assert str(e.value) == (
+        f"User name {given!r} is not allowed: {wrong}. Use 1 to 40 letters or digits, with "
+        ". _ or - only inside, such as 'alex' or 'mary-jane'."
+    )
+
+
+def test_names_in_any_script_are_allowed_and_unique_ignoring_case(db: Database) -> None:
+    for name in ("Zoë", "李雷", "mary-jane", "j.r_s", "Dan", "x" * 40, "2fast"):
+        accounts.add_user(db=db, name=name, password="correct horse")
+    for taken, stored in (("dan", "Dan"), ("ZOË", "Zoë"), ("MARY-JANE", "mary-jane")):
+        with pytest.raises(InvalidInputError) as e:
+            accounts.add_user(db=db, name=taken, password="correct horse")
+        assert str(e.value) == f"User name {taken!r} is taken (as {stored!r}); choose another name."
+    with pytest.raises(InvalidInputError, match=r"^User name 'Dan' is taken; choose another"):
+        accounts.check_new_user(db=db, name="Dan", is_admin=False, coach=None)
+    # A login names the account in any case, as uniqueness does.
+    dan = accounts.verify_login(db=db, name="dan", password="correct horse", now=NOW)
+    assert dan == accounts.verify_login(db=db, name="DAN", password="correct horse", now=NOW)
+    assert accounts.login_name(db=db, user_id=dan) == "Dan"
+    # Renaming an account to its own name in another case is not "taken".
+    accounts.set_password(db=db, password="correct horse", user_id=dan, name="DAN")
+    assert accounts.login_name(db=db, user_id=dan) == "DAN"
+
+
+def test_names_an_older_database_holds_still_log_in(db: Database) -> None:
+    with db.session() as s:  # as an older version stored them, before the rule of a name
+        for name in ("x/y", "..", "Dan", "dan"):
+            s.add(UserRow(name=name, password_hash=accounts.hash_password(name * 8)))
+    for name in ("x/y", "..", "Dan", "dan"):
+        user = accounts.verify_login(db=db, name=name, password=name * 8, now=NOW)
+        assert accounts.login_name(db=db, user_id=user) == name
+    # Two stored names equal ignoring case: only the exact one opens either.
+    with pytest.raises(AuthError):
+        accounts.verify_login(db=db, name="DAN", password="DanDanDanDanDanDanDanDan", now=NOW)
+
+
+def test_the_terminal_refuses_a_bad_user_name_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["user", "add", "ben", "--admin", "--password-stdin", "--db", url],
+        input="whistle blower\n",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    for name, wrong in (("x/y", "'/' is not allowed"), ("..", "'.' is allowed only inside")):
+        r = runner.invoke(
+            app, ["user", "add", name, "--coach", "ben", "--password-stdin", "--db", url],
+            input="correct horse\n",
+        )  # fmt: skip
+        assert (r.exit_code, r.output) == (
+            1,
+            f"Error: User name {name!r} is not allowed: {wrong}. Use 1 to 40 letters or digits, "
+            "with . _ or - only inside, such as 'alex' or 'mary-jane'.\n",
+        )
+    r = runner.invoke(
+        app, ["user", "add", "Ben", "--password-stdin", "--db", url], input="correct horse\n"
+    )
+    assert (r.exit_code, r.output) == (
+        1,
+        "Error: User name 'Ben' is taken (as 'ben'); choose another name.\n",
+    )
 
 
 def test_the_user_commands_work_without_a_terminal(tmp_path: Path) -> None:

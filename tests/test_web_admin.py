@@ -152,12 +152,20 @@ def test_a_lifter_an_admin_adds_on_the_web_is_their_client(tmp_path: Path) -> No
     r = c.post("/api/users", json={"name": "two words", "password": "long enough"})
     assert (r.status_code, r.json()["message"]) == (
         422,
-        "User name 'two words' is not allowed: use 1 to 100 characters without spaces, such "
-        "as 'alex'.",
+        "User name 'two words' is not allowed: ' ' is not allowed. Use 1 to 40 letters or "
+        "digits, with . _ or - only inside, such as 'alex' or 'mary-jane'.",
     )
     r = c.post("/api/users", json={"name": "kim", "password": "long enough"})
     assert (r.status_code, r.json()["message"]) == (422, "User name 'kim' is taken; choose "
                                                     "another name.")  # fmt: skip
+    r = c.post("/api/users", json={"name": "x/y", "password": "long enough"})
+    assert (r.status_code, r.json()["message"]) == (
+        422,
+        "User name 'x/y' is not allowed: '/' is not allowed. Use 1 to 40 letters or digits, "
+        "with . _ or - only inside, such as 'alex' or 'mary-jane'.",
+    )
+    r = c.post("/api/users", json={"name": "KIM", "password": "long enough"})
+    assert r.json()["message"] == "User name 'KIM' is taken (as 'kim'); choose another name."
     r = c.post("/api/users", json={"name": "lee", "password": "short"})
     assert r.status_code == 422
     assert "\n" not in r.json()["message"] and "password" in r.json()["message"]

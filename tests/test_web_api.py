@@ -488,7 +488,7 @@ def test_network_bound_app_requires_login(tmp_path: Path) -> None:
     accounts.set_password(db=c.app.state.ctx.db, password="correct horse", name="alex")  # type: ignore[attr-defined]
     r = c.post("/api/login", json={"name": "alex", "password": "wrong password"})
     assert r.status_code == 401
-    assert r.json()["message"] == "Wrong name or password. Names and passwords are case-sensitive."
+    assert r.json()["message"] == "Wrong name or password. Passwords are case-sensitive."
     r = c.post("/api/login", json={"name": "alex", "password": "correct horse"})
     assert r.status_code == 200
     cookie = r.headers["set-cookie"]

@@ -5,15 +5,18 @@ for a coach, and a lifter reads nobody's.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mindmuscle.services import accounts
-from mindmuscle.store import open_database
+from mindmuscle.store import open_database, repo
+from mindmuscle.store.tables import UserRow
 from tests.e2e.conftest import Server, start_server, stop_server
 
 PASSWORDS = {"ben": "whistle blower", "ann": "second whistle", "alex": "correct horse",
@@ -284,3 +287,57 @@ def test_a_coach_changes_only_their_own_clients_routines_and_not_from_a_stale_co
         assert now == saved
         page = h.get("/clients/alex/routines").text
         assert 'aria-label="Edit Legs by ben"' in page
+
+
+def test_a_coach_opens_clients_an_older_version_named_with_a_slash_or_dots(
+    tmp_path: Path,
+) -> None:
+    """An older version accepted any name without spaces; a coach still opens every client,
+    by a key safe in a URL path, and each page shows the client's name."""
+    db = open_database(f"sqlite:///{tmp_path / 'e2e.db'}")
+    accounts.add_user(db=db, name="ben", password=PASSWORDS["ben"], is_admin=True)
+    accounts.add_user(db=db, name="alex", password=PASSWORDS["alex"], coach="ben")
+    legacy = {"x/y": "slash password", "..": "dotdot password"}
+    with db.session() as s:  # as the older version stored them
+        for name, password in legacy.items():
+            row = UserRow(name=name, password_hash=accounts.hash_password(password))
+            s.add(row)
+            s.flush()
+            repo.set_coach(session=s, client_id=row.id, coach_id=2, now=datetime.now(UTC))
+        ids = {name: repo.get_user_by_name(session=s, name=name).id for name in legacy}  # type: ignore[union-attr]
+    db.close()
+    server = start_server(tmp_path, env_extra={"MINDMUSCLE_HOST": "0.0.0.0"})
+    try:
+        PASSWORDS.update(legacy)
+        with login(server, "x/y") as h:
+            log_set(h, target_rating=7, note="slashed but fine")
+        with login(server, "ben") as h:
+            listed = {c["name"]: c["key"] for c in h.get("/api/clients").json()}
+            assert listed == {"alex": "alex", "x/y": f"~{ids['x/y']}", "..": f"~{ids['..']}"}
+            page = h.get("/clients").text
+            for key in listed.values():
+                assert f'href="/clients/{key}"' in page
+            own = h.get("/api/sets").json()
+            assert own == []
+            for name in legacy:
+                key = listed[name]
+                for url in (f"/clients/{key}", f"/clients/{key}/sets", f"/clients/{key}/routines"):
+                    r = h.get(url)
+                    assert r.status_code == 200, (url, r.text)
+                    assert f"<h1>{html.escape(name)}</h1>" in r.text
+                assert f'href="/clients/{key}/sets"' in r.text
+                assert f'data-client="{key}"' in r.text
+                days = h.get(f"/api/clients/{key}/sets").json()
+                notes = [x["reflection"]["note"] for d in days for x in d["sets"]]
+                assert notes == (["slashed but fine"] if name == "x/y" else [])
+                r = h.post(f"/api/clients/{key}/routines", json=ARMS)
+                assert r.status_code == 201, r.text
+                assert h.get(f"/api/clients/{key}/progress").status_code == 200
+            # The key of someone who is not ben's client finds nobody.
+            r = h.get("/api/clients/~1/sets")
+            assert r.status_code == 404
+            assert r.json()["message"].startswith("You have no client '~1'; your clients are: ")
+    finally:
+        PASSWORDS.pop("x/y", None)
+        PASSWORDS.pop("..", None)
+        stop_server(server)

@@ -29,6 +29,7 @@ import math
 import os
 import secrets
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -49,6 +50,7 @@ from mindmuscle.store.tables import UserRow
 __all__ = [
     "MAX_NAME_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "NAME_MAX_CHARS",
     "SESSION_MAX_AGE_S",
     "Account",
     "LoginLimits",
@@ -60,7 +62,9 @@ __all__ = [
     "assign_client",
     "change_password",
     "check_new_user",
+    "check_user_name",
     "client_id",
+    "client_key",
     "client_names",
     "coach_id",
     "end_session",
@@ -68,6 +72,7 @@ __all__ = [
     "hash_password",
     "is_admin",
     "is_loopback",
+    "is_path_safe",
     "list_users",
     "log_in",
     "login_form_name",
@@ -81,6 +86,9 @@ __all__ = [
 
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 100
+"""The longest name a user may type to name an account (an older database holds names up to
+this long); a new name has at most :data:`NAME_MAX_CHARS`."""
+NAME_MAX_CHARS = 40
 SESSION_MAX_AGE_S = 30 * 24 * 3600
 _hasher = PasswordHasher()
 # argon2 is slow on purpose and uses a core while it runs: more checks at once than cores only
@@ -138,14 +146,53 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_name(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH or any(c.isspace() for c in name):
+_INSIDE = "._-"
+
+
+def _name_problem(name: str) -> str | None:
+    if not name:
+        return "it is empty"
+    if len(name) > NAME_MAX_CHARS:
+        return f"it has {len(name)} characters"
+    for i, c in enumerate(name):
+        kind = unicodedata.category(c)[0]
+        if kind in "LN" or (kind == "M" and i > 0):  # a mark (accent, vowel sign) on a letter
+            continue
+        if c not in _INSIDE:
+            return f"{c!r} is not allowed"
+        if i == 0 or i == len(name) - 1:
+            return f"{c!r} is allowed only inside"
+    return None
+
+
+def check_user_name(name: str) -> str:
+    """``name`` as a new account's name (spaces around it dropped), when it is allowed: 1 to
+    :data:`NAME_MAX_CHARS` letters (any script) or digits, with ``.``, ``_`` or ``-`` only
+    inside. Such a name is safe in a URL path and in a file name.
+
+    Raises
+    ------
+    mindmuscle.errors.InvalidInputError
+        Naming what is wrong and what is allowed.
+    """
+    name = unicodedata.normalize("NFC", name.strip())
+    problem = _name_problem(name)
+    if problem is not None:
         raise InvalidInputError(
-            f"User name {name!r} is not allowed: use 1 to {MAX_NAME_LENGTH} characters without "
-            "spaces, such as 'alex'."
+            f"User name {name!r} is not allowed: {problem}. Use 1 to {NAME_MAX_CHARS} letters or "
+            "digits, with . _ or - only inside, such as 'alex' or 'mary-jane'."
         )
     return name
+
+
+def is_path_safe(name: str) -> bool:
+    """Whether ``name`` follows the rule of a new name (an older database may hold others,
+    such as 'x/y' or '..', which cannot stand in a URL path)."""
+    return _name_problem(name) is None
+
+
+def _check_name(name: str) -> str:
+    return check_user_name(name)
 
 
 def add_user(
@@ -193,15 +240,21 @@ def check_new_user(*, db: Database, name: str, is_admin: bool, coach: str | None
             "client; make the account either an admin or a client."
         )
     with db.session(readonly=True) as s:
-        if repo.get_user_by_name(session=s, name=name) is not None:
-            raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+        _check_free(s, name)
         if coach is not None:
             _coach_row(s, coach)
     return name
 
 
 def _fold(name: str) -> str:
-    return name.casefold()
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _check_free(s: Session, name: str, *, but: int | None = None) -> None:
+    taken = [u for u in repo.users_named_alike(session=s, name=name) if u.id != but]
+    if taken:
+        as_ = "" if taken[0].name == name else f" (as {taken[0].name!r})"
+        raise InvalidInputError(f"User name {name!r} is taken{as_}; choose another name.")
 
 
 def _now() -> datetime:
@@ -273,8 +326,7 @@ def set_password(
         user = repo.get_user(session=s, user_id=user_id)
         if name is not None and name != user.name:
             name = _check_name(name)
-            if repo.get_user_by_name(session=s, name=name) is not None:
-                raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+            _check_free(s, name, but=user.id)
             user.name = name
         user.password_hash = hashed
         repo.delete_login_sessions(session=s, user_id=user_id)
@@ -339,9 +391,23 @@ def client_names(*, db: Database, coach_id: int) -> list[str]:
         return [u.name for u in repo.list_clients(session=s, coach_id=coach_id)]
 
 
+def client_key(*, name: str, user_id: int) -> str:
+    """How a client is named in a URL path: their name, or ``~ID`` for a name an older
+    version accepted that a path cannot hold ('x/y', '..'); :func:`client_id` takes both."""
+    return name if is_path_safe(name) else f"~{user_id}"
+
+
 def _find_client(db: Database, coach_id: int, name: str) -> int | None:
     with db.session(readonly=True) as s:
-        row = repo.get_user_by_name(session=s, name=name)
+        by_id = name[1:] if name.startswith("~") else ""
+        row: UserRow | None
+        if by_id.isascii() and by_id.isdigit():
+            try:
+                row = repo.get_user(session=s, user_id=int(by_id))
+            except NotFoundError:
+                row = None
+        else:
+            row = repo.get_user_by_name(session=s, name=name)
         if row is None:
             return None
         coach = repo.coach_of(session=s, client_id=row.id)
@@ -354,7 +420,8 @@ def _yours(db: Database, coach_id: int) -> str:
 
 
 def client_id(*, db: Database, coach_id: int, name: str) -> int:
-    """The id of ``name`` when they are a client of ``coach_id``.
+    """The id of ``name`` when they are a client of ``coach_id``; ``name`` may be their key
+    (:func:`client_key`).
 
     Raises
     ------
@@ -520,7 +587,7 @@ def verify_login(
         since = now - timedelta(seconds=limits.window_s)
         with db.session() as s:
             repo.add_login_failure(session=s, keys=(pair_key, address_key), now=now, since=since)
-        raise AuthError("Wrong name or password. Names and passwords are case-sensitive.")
+        raise AuthError("Wrong name or password. Passwords are case-sensitive.")
     rehashed = None
     if _hasher.check_needs_rehash(stored or ""):
         with _checks:

@@ -46,6 +46,10 @@ class ClientSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
+    key: str = Field(
+        description="How the client is named in a URL path (/api/clients/KEY/...): the name, "
+        "or ~ID for a name an older version accepted that a path cannot hold ('x/y', '..')."
+    )
     units: str = Field(description="The client's unit of mass, 'kg' or 'lb'.")
     last_workout_at: datetime | None = Field(
         description="When the client's latest workout with sets started; null before any."
@@ -71,6 +75,7 @@ def clients(*, db: Database, coach_id: int) -> list[ClientSummary]:
         found.append(
             ClientSummary(
                 name=name,
+                key=accounts.client_key(name=name, user_id=user_id),
                 units=get_profile(db=db, user_id=user_id).units,
                 last_workout_at=latest[0].started_at if latest else None,
                 last_workout_sets=latest[0].sets if latest else 0,

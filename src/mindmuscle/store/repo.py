@@ -7,6 +7,7 @@ reported as :class:`~mindmuscle.errors.NotFoundError`. The caller owns the trans
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -133,6 +134,7 @@ __all__ = [
     "store_set_emg",
     "update_routine",
     "upsert_user_exercise",
+    "users_named_alike",
 ]
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds; larger ones are never found
@@ -142,9 +144,11 @@ MAX_ID = 2**63 - 1  # the largest id a database column holds; larger ones are ne
 
 
 def create_user(*, session: Session, name: str, password_hash: str | None = None) -> UserRow:
-    """Create a user; raises InvalidInputError if the name is taken."""
-    if get_user_by_name(session=session, name=name) is not None:
-        raise InvalidInputError(f"User name {name!r} is taken; choose another name.")
+    """Create a user; raises InvalidInputError if the name is taken (ignoring case)."""
+    taken = users_named_alike(session=session, name=name)
+    if taken:
+        as_ = "" if taken[0].name == name else f" (as {taken[0].name!r})"
+        raise InvalidInputError(f"User name {name!r} is taken{as_}; choose another name.")
     row = UserRow(name=name, password_hash=password_hash)
     session.add(row)
     session.flush()
@@ -158,8 +162,29 @@ def get_user(*, session: Session, user_id: int) -> UserRow:
     return row
 
 
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def users_named_alike(*, session: Session, name: str) -> list[UserRow]:
+    """The users whose name is ``name`` ignoring case (in any script), the exact one first.
+
+    Compared in Python: SQLite's lower() folds ASCII only. An older database may hold two
+    such names (Dan and dan); a new name is refused when it is like any."""
+    folded = _folded(name)
+    ids = [i for i, n in session.execute(select(UserRow.id, UserRow.name)) if _folded(n) == folded]
+    rows = [get_user(session=session, user_id=i) for i in ids]
+    return sorted(rows, key=lambda r: (r.name != name, r.id))
+
+
 def get_user_by_name(*, session: Session, name: str) -> UserRow | None:
-    return session.scalars(select(UserRow).where(UserRow.name == name)).first()
+    """The user called ``name``: exactly, else ignoring case when only one name is like it
+    (of two stored names alike, only the exact one finds either)."""
+    exact = session.scalars(select(UserRow).where(UserRow.name == name)).first()
+    if exact is not None:
+        return exact
+    alike = users_named_alike(session=session, name=name)
+    return alike[0] if len(alike) == 1 else None
 
 
 def list_users(*, session: Session) -> list[UserRow]:

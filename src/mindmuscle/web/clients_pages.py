@@ -34,20 +34,27 @@ def clients_page(request: Request, ctx: Ctx, user: User) -> Response:
     )  # fmt: skip
 
 
+def _who(ctx: Ctx, client_id: int) -> dict[str, str]:
+    """The client's name, shown on the page, and their key, in its links."""
+    name = accounts.login_name(db=ctx.db, user_id=client_id)
+    return {"who": name, "key": accounts.client_key(name=name, user_id=client_id)}
+
+
 @router.get("/clients/{client_name}")
 def client_page(client_name: ClientName, request: Request, ctx: Ctx, user: User) -> Response:
     client_id = clients_service.client(db=ctx.db, coach_id=user, name=client_name)
+    who = _who(ctx, client_id)
     catalog = user_catalog(db=ctx.db, user_id=client_id, settings=ctx.settings)
     data = ctx.progress.get(db=ctx.db, user_id=client_id, catalog=catalog, now=utcnow())
     felt = felt_service.felt_vs_measured_report(ctx.db, client_id, catalog=catalog)
     return render(
-        request, ctx, "client.html", "settings", who=client_name, view="map", progress=data,
+        request, ctx, "client.html", "settings", **who, view="map", progress=data,
         colours={m: score_colour(s.score) for m, s in data.scores.items()},
         ranked=sorted(data.scores.values(), key=lambda s: -s.score), catalog=catalog,
         units=profile_service.get_profile(db=ctx.db, user_id=client_id).units, felt=felt,
         marked=felt_service.disagreeing_muscles(felt),
         marked_legend=felt_service.DISAGREE_LEGEND,
-        progress_src=f"/api/clients/{path_part(client_name)}/progress",
+        progress_src=f"/api/clients/{path_part(who['key'])}/progress",
     )  # fmt: skip
 
 
@@ -62,7 +69,8 @@ def client_sets_page(client_name: ClientName, request: Request, ctx: Ctx, user: 
         return format_load(kg, units) if kg > 0 else "bodyweight"
 
     return render(
-        request, ctx, "client_sets.html", "settings", who=client_name, view="sets", days=days,
+        request, ctx, "client_sets.html", "settings", **_who(ctx, client_id), view="sets",
+        days=days,
         names={e.id: e.name for e in catalog.exercises.values()}, units=units, load=load,
     )  # fmt: skip
 
@@ -82,7 +90,7 @@ def client_routines_page(
     client_id = clients_service.client(db=ctx.db, coach_id=user, name=client_name)
     catalog = user_catalog(db=ctx.db, user_id=client_id, settings=ctx.settings)
     return render(
-        request, ctx, "client_routines.html", "settings", who=client_name, view="routines",
+        request, ctx, "client_routines.html", "settings", **_who(ctx, client_id), view="routines",
         routines=routines, me=accounts.login_name(db=ctx.db, user_id=user),
         routines_data=[r.model_dump(mode="json") for r in routines],
         exercises=exercise_list(catalog), rows=NEW_ROUTINE_ROWS,
