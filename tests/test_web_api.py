@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import uuid
@@ -256,7 +257,7 @@ def test_a_set_with_phone_motion_keeps_the_recording(client: TestClient) -> None
         ({"exercise_id": "squatt", "prescription": None}, "Unknown exercise id 'squatt'"),
         (
             {"performed_at": "yesterday"},
-            "performed_at 'yesterday' is not allowed: it must be a valid datetime",
+            "performed_at must be a date and time like 2026-12-07T18:30:00Z; got 'yesterday'.",
         ),
     ],
 )
@@ -267,6 +268,104 @@ def test_bad_sets_are_422_with_a_useful_message(
     r = client.post("/api/sets", json=_set_body(plan, **override))
     assert r.status_code == 422
     assert message in r.json()["message"]
+    assert client.get("/api/sets").json() == []
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            {"reps": True},
+            "reps True is not allowed: the reps must be a whole number from 0 to 200.",
+        ),
+        (
+            {"reps": "10"},
+            "reps '10' is not allowed: the reps must be a whole number from 0 to 200.",
+        ),
+        (
+            {"load_kg": "10"},
+            "load_kg '10' is not allowed: the load must be a finite number from 0 to 1500 kg.",
+        ),
+        (
+            {"load_kg": False},
+            "load_kg False is not allowed: the load must be a finite number from 0 to 1500 kg.",
+        ),
+        (
+            {"set_index": "0"},
+            "set_index '0' is not allowed: the set's place in its workout must be a whole number "
+            "from 0 to 1000.",
+        ),
+        (
+            {"reflection": {"target_rating": True}},
+            "reflection.target_rating True is not allowed: a rating must be a whole number from "
+            "0 to 10.",
+        ),
+        (
+            {"reflection": {"reps_in_reserve": "2"}},
+            "reflection.reps_in_reserve '2' is not allowed: the reps in reserve must be a whole "
+            "number from 0 to 10.",
+        ),
+    ],
+)
+def test_a_set_s_numbers_must_be_json_numbers(
+    client: TestClient, override: dict[str, Any], message: str
+) -> None:
+    # True is not one rep and "10" is not a number: the API takes JSON numbers only.
+    plan = _plan(client)
+    r = client.post("/api/sets", json=_set_body(plan, **override))
+    assert r.status_code == 422
+    assert r.json()["message"] == message
+    assert client.get("/api/sets").json() == []
+
+
+def test_bodies_the_api_cannot_use_get_one_line_in_its_own_words(client: TestClient) -> None:
+    plan = _plan(client)
+
+    def message(method: str, url: str, status: int = 422, **kw: Any) -> str:
+        r = client.request(method, url, **kw)
+        assert r.status_code == status, r.text
+        text: str = r.json()["message"]
+        return text
+
+    text_plain = {"Content-Type": "text/plain"}
+    json_type = {"Content-Type": "application/json"}
+    assert message("POST", "/api/today", content='{"readiness":null}', headers=text_plain) == (
+        "The body must be a JSON object (Content-Type: application/json); got text/plain."
+    )
+    assert message("POST", "/api/today", content="null", headers=json_type) == (
+        "The body must be a JSON object; got null."
+    )
+    assert message("POST", "/api/sets", json=_set_body(plan, performed_at="garbage")) == (
+        "performed_at must be a date and time like 2026-12-07T18:30:00Z; got 'garbage'."
+    )
+    raw = json.dumps(_set_body(plan)).replace('"reps": 10', '"reps": 1e+300')
+    assert message("POST", "/api/sets", content=raw, headers=json_type) == (
+        "reps 1e+300 is not allowed: the reps must be a whole number from 0 to 200."
+    )
+    long = "x" * 500
+    assert message("POST", "/api/sets", json=_set_body(plan, reps=long)) == (
+        f"reps '{long[:56]}... is not allowed: the reps must be a whole number from 0 to 200."
+    )
+    assert message("GET", "/api/routines/1e3") == (
+        "routine_id '1e3' is not allowed: it must be a whole number."
+    )
+    reflection = {"target_rating": 3, "felt_elsewhere_muscles": {}}
+    assert message("POST", "/api/sets", json=_set_body(plan, reflection=reflection)) == (
+        "reflection has no field 'felt_elsewhere_muscles'; allowed: target_rating, "
+        "felt_elsewhere, focus_rating, reps_in_reserve, note."
+    )
+    account = {"name": "ann", "password": "a long enough password", "admin": True}
+    assert message("POST", "/api/users", json=account) == (
+        "The body has no field 'admin'; allowed: name, password."
+    )
+    latin1 = '{"readiness": "\xe9"}'.encode("latin-1")
+    assert message("POST", "/api/today", 400, content=latin1, headers=json_type) == (
+        "The body is not valid UTF-8 JSON (byte 16 is 0xe9): send a JSON object encoded as UTF-8."
+    )
+    deep = "[" * 5000 + "]" * 5000
+    assert message("POST", "/api/today", 400, content=deep, headers=json_type) == (
+        "The body is nested too deeply (5000 levels): send a JSON object nested at most 100 levels."
+    )
     assert client.get("/api/sets").json() == []
 
 

@@ -159,7 +159,13 @@ class Limit:
 
     def field(self, default: Any = ..., *, description: str = "", **extra: Any) -> Any:
         """A pydantic ``Field`` with these bounds (they show in the JSON schema); ``extra``
-        adds other constraints (``min_length``, or ``default_factory`` instead of ``default``)."""
+        adds other constraints (``min_length``, or ``default_factory`` instead of ``default``).
+
+        A number field is strict: it takes a number (an ``int`` for a whole number), never a
+        boolean (``true`` is not one rep) nor text (``"10"``); the CLI and the importers parse
+        what is typed or read before they build a model, so only the API meets this rule."""
+        if not self.text:
+            extra.setdefault("strict", True)
         if "default_factory" in extra:
             return Field(**self.bounds(description), **extra)
         return Field(default, **self.bounds(description), **extra)

@@ -8,12 +8,15 @@ what is allowed, how to fix it).
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mindmuscle.coach.limits import range_errors
@@ -197,13 +200,127 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+BODY_DEPTH = 100
+"""JSON nested this deep is always read (deeper may be refused as too deep to read)."""
+
+_EXAMPLE_TIME = "2026-12-07T18:30:00Z"
+
+# Pydantic's error types as the product words them: what is allowed, as a clause.
+_TYPE_WORDS = {
+    "int_parsing": "it must be a whole number",
+    "int_parsing_size": "it must be a whole number",
+    "int_type": "it must be a whole number",
+    "int_from_float": "it must be a whole number",
+    "float_parsing": "it must be a number",
+    "float_type": "it must be a number",
+    "bool_type": "it must be true or false",
+    "bool_parsing": "it must be true or false",
+    "string_type": "it must be text",
+    "dict_type": "it must be a JSON object",
+    "model_type": "it must be a JSON object",
+    "model_attributes_type": "it must be a JSON object",
+    "list_type": "it must be a JSON list",
+}
+_TIME_TYPES = ("datetime_parsing", "datetime_type", "datetime_from_date_parsing", "date_parsing")
+
+
+def _short(value: Any) -> str:
+    """``value`` as a message repeats it (JSON's null; long text cut to 60 characters)."""
+    if value is None:
+        return "null"
+    return shown(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside ``X | None``, ``Annotated[X, ...]``, ``list[X]``; else None."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, tuple):
+        for arg in typing.get_args(annotation):
+            found = _unwrap(arg)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _model_at(route: Any, loc: list[str]) -> type[BaseModel] | None:
+    """The body model of ``route`` at ``loc`` (field names, list indexes skipped)."""
+    field = getattr(route, "body_field", None)
+    model: type[BaseModel] | None = _unwrap(
+        getattr(getattr(field, "field_info", None), "annotation", None)
+    )
+    for part in loc:
+        if model is None:
+            return None
+        if part.isdigit():
+            continue
+        info = model.model_fields.get(part)
+        model = None if info is None else _unwrap(info.annotation)
+    return model
+
+
+def _product_words(err: Mapping[str, Any], route: Any, content_type: str) -> str | None:
+    """One error worded by the product, or None when the table of limits words it."""
+    kind = str(err.get("type", ""))
+    where = [str(p) for p in err.get("loc", ())]
+    loc = where[1:] if where[:1] in (["body"], ["path"], ["query"]) else where
+    field = ".".join(loc)
+    given = err.get("input")
+    if where == ["body"] and kind in ("model_attributes_type", "dict_type", "model_type"):
+        if isinstance(given, bytes):
+            ctype = content_type.split(";")[0].strip() or "no Content-Type"
+            return (
+                "The body must be a JSON object (Content-Type: application/json); "
+                f"got {_short(ctype)[1:-1]}."
+            )
+        return f"The body must be a JSON object; got {_short(given)}."
+    if kind == "extra_forbidden" and loc:
+        model = _model_at(route, loc[:-1])
+        owner = ".".join(loc[:-1]) or "The body"
+        allowed = f"; allowed: {', '.join(model.model_fields)}" if model is not None else ""
+        return f"{owner} has no field {_short(loc[-1])}{allowed}."
+    if kind in _TIME_TYPES:
+        return f"{field} must be a date and time like {_EXAMPLE_TIME}; got {_short(given)}."
+    if kind in _TYPE_WORDS and where[:1] in (["path"], ["query"]):
+        return f"{field} {_short(given)} is not allowed: {_TYPE_WORDS[kind]}."
+    return None
+
+
+async def _body_unreadable(request: Request, exc: StarletteHTTPException) -> str | None:
+    """The line for a JSON body FastAPI could not read at all (not UTF-8, too deep)."""
+    cause = exc.__cause__
+    if not isinstance(cause, UnicodeDecodeError | RecursionError):
+        return None  # a form's body is a stream already read: nothing more to say
+    body = await request.body()
+    if isinstance(cause, UnicodeDecodeError):
+        return (
+            f"The body is not valid UTF-8 JSON (byte {cause.start + 1} is "
+            f"0x{body[cause.start]:02x}): send a JSON object encoded as UTF-8."
+        )
+    depth = level = 0
+    for byte in body:
+        level += 1 if byte in b"[{" else -1 if byte in b"]}" else 0
+        depth = max(depth, level)
+    return (
+        f"The body is nested too deeply ({depth} levels): send a JSON object nested at most "
+        f"{BODY_DEPTH} levels."
+    )
+
+
+def validation_message(
+    exc: RequestValidationError, route: Any = None, content_type: str = ""
+) -> tuple[str, list[dict[str, Any]]]:
     """One line for the whole request (the fields, what was given, what is allowed), and the
     details, one per field.
 
     The bounds' words come from the table of limits (:mod:`mindmuscle.coach.limits`), so the
     API says the same as the CLI; pydantic's own dump is never shown, and a secret (a password,
-    a token) is named but never repeated.
+    a token) is named but never repeated. ``route`` (the request's, for the fields its body
+    allows) and ``content_type`` (the request's) let a wrong body say what it was.
     """
     broken = _json_error(exc)
     if broken is not None:
@@ -212,7 +329,16 @@ def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str,
     errors = range_errors(raw)
     details = [_detail(e, str(r.get("type"))) for e, r in zip(errors, raw, strict=True)]
     missing = [e for e in errors if e.missing]
-    parts = [str(e) for e in errors if not e.missing]
+    parts: list[str] = []
+    for e, r, d in zip(errors, raw, details, strict=True):
+        if e.missing:
+            continue
+        own = None if e.secret else _product_words(r, route, content_type)
+        if own is not None:
+            d["message"] = own
+            if "given" in d:
+                d["given"] = _short(r.get("input"))
+        parts.append(own or str(e))
     if len(missing) > 1:
         names = _and([e.field for e in missing])
         parts.insert(0, f"These fields are missing: {names}; send each of them.")
@@ -221,11 +347,15 @@ def validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str,
     return " ".join(parts), details
 
 
-def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
+async def _message(
+    request: Request, exc: Exception, status: int
+) -> tuple[str, list[dict[str, Any]]]:
     if isinstance(exc, RequestValidationError):
-        return validation_message(exc)
+        route = request.scope.get("route")
+        return validation_message(exc, route, request.headers.get("content-type", ""))
     if isinstance(exc, StarletteHTTPException):
-        return str(exc.detail), []
+        unreadable = await _body_unreadable(request, exc) if status == 400 else None
+        return unreadable or str(exc.detail), []
     if isinstance(exc, OutOfRangeError):
         return str(exc), [_detail(exc)]
     if isinstance(exc, FileRowsError):
@@ -264,7 +394,7 @@ def _message(exc: Exception, status: int) -> tuple[str, list[dict[str, Any]]]:
 async def handle_error(request: Request, exc: Exception) -> Response:
     """Turn ``exc`` into a JSON body (``/api``) or the error page (everything else)."""
     status = _status_of(exc, request.method)
-    message, details = _message(exc, status)
+    message, details = await _message(request, exc, status)
     if status >= 500 and not isinstance(exc, MindMuscleError | StarletteHTTPException):
         request.app.state.logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
     if request.url.path.startswith("/api/") or request.url.path == "/api":
