@@ -3,6 +3,7 @@
 
 import { api, counted, kgFrom, massIn, toast } from "./api.js";
 import { el, postForm } from "./upload.js";
+import { decimal } from "./setbounds.js";
 
 const $ = (id) => document.getElementById(id);
 const FOCUS = { internal: "Internal focus", external: "External focus", none: "No cue" };
@@ -18,8 +19,9 @@ function showError(id, message) {
 }
 
 function e1rm() {
-  const v = $("exp-e1rm").value.trim();
-  return v ? toKg(Number(v)) : null;
+  const v = decimal($("exp-e1rm").value);
+  if (Number.isNaN(v)) throw new Error(`Your 1RM must be a number, such as 82.5 or 82,5; "${$("exp-e1rm").value.trim()}" was given.`);
+  return v === null ? null : toKg(v);
 }
 
 async function create(body) {
@@ -118,7 +120,8 @@ async function record(ev) {
     if (v) fd.append(name, v);
   }
   const load = form.elements.load.value.trim();
-  if (load) fd.append("load_kg", Number.isFinite(Number(load)) ? String(toKg(Number(load))) : load);
+  const typed = decimal(load);
+  if (load) fd.append("load_kg", Number.isFinite(typed) ? String(toKg(typed)) : load);
   const file = $("rec-emg").files[0];
   if (file) fd.append("emg", file);
   const btn = $("record-save");

@@ -3,7 +3,7 @@
 
 import { kgFrom, massIn } from "./api.js";
 import { discard, enqueue, flush, pending } from "./outbox.js";
-import { checkField, setBounds } from "./setbounds.js";
+import { checkField, decimal, setBounds } from "./setbounds.js";
 
 const DAY_MS = 24 * 3600 * 1000; // a set may be dated at most a day ahead (the API's limit)
 
@@ -71,7 +71,9 @@ function el(tag, props = {}, ...children) {
 }
 
 function field(label, id, value, { step = "1", inputmode = "numeric" } = {}) {
-  const input = el("input", { type: "number", id, value: value === null || value === undefined ? "" : String(value), step });
+  // A decimal field is text (see decimal()): a number field would drop a decimal comma.
+  const type = inputmode === "decimal" ? "text" : "number";
+  const input = el("input", { type, id, value: value === null || value === undefined ? "" : String(value), step });
   input.setAttribute("inputmode", inputmode);
   const msg = el("p", { className: "field-error", id: `${id}-msg`, hidden: true });
   msg.setAttribute("role", "alert");
@@ -101,7 +103,7 @@ function setForm(item, bounds, onDone) {
   const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
   // The set as the lifter fixed it, checked with the API's bounds, sent again (with `over`).
   const sendFixed = async (over) => {
-    const loadShown = num(load);
+    const loadShown = decimal(load.input.value);
     // A load left as shown is the load stored on the phone, exactly: only what the lifter
     // changes is converted again.
     const loadKg = kgFrom(loadShown, units, [b.load_kg]);

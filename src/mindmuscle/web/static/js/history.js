@@ -6,7 +6,7 @@
 
 import { api, counted, feltText, kgFrom, massIn, toast } from "./api.js";
 import { feltMeasured } from "./live.js";
-import { checkField, setBounds } from "./setbounds.js";
+import { checkField, decimal, setBounds } from "./setbounds.js";
 
 const $ = (id) => document.getElementById(id);
 const { names, units, muscles } = JSON.parse($("history-data").textContent);
@@ -227,7 +227,7 @@ function message(id, text, input) {
 async function saveEdit(e) {
   e.preventDefault();
   const num = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
-  const loadShown = num("edit-load");
+  const loadShown = decimal($("edit-load").value);
   // A load left as shown is the set's load exactly: only a changed one is converted again.
   const loadKg = kgFrom(loadShown, units, [editing.load_kg]);
   const checks = [

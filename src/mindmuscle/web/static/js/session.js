@@ -12,7 +12,7 @@ import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, SAY_AFTER_S, buildTimeline, spokenCue } from "./metronome.js";
 import { discard, enqueue, flush, onChange, get as outboxItem, resultOf } from "./outbox.js";
 import { checkWhen, localInput, refusalText, refusedForDate } from "./fixing.js";
-import { checkField, setBounds } from "./setbounds.js";
+import { checkField, decimal, setBounds } from "./setbounds.js";
 import { exerciseRow, pickExercise } from "./workout.js";
 
 const KEY = "mm.loop";
@@ -679,12 +679,13 @@ async function submitReflection() {
   const p = presc();
   const repsText = $("reflect-reps").value.trim();
   const loadText = $("reflect-load").value.trim();
+  const loadTyped = decimal(loadText);
   const target = radioValue("target");
   const rir = radioValue("rir");
   const focus = radioValue("focus");
   const values = {
     reps: repsText === "" ? null : Number(repsText),
-    load_kg: loadText === "" ? null : toKg(Number(loadText)),
+    load_kg: loadTyped === null ? null : toKg(loadTyped),
     loadEmpty: loadText === "",
     target,
   };
@@ -1423,7 +1424,8 @@ function stepLoad(d) {
   // From an empty field the step starts at the load last lifted (or the plan's).
   const o = offers();
   const from = o.lastLoad ?? o.planLoad;
-  const now = el.value.trim() === "" ? (from === null ? 0 : Number(from)) : Number(el.value);
+  const typed = decimal(el.value);
+  const now = typed === null || Number.isNaN(typed) ? (from === null ? 0 : Number(from)) : typed;
   // Snap to the step grid, then move one step.
   const next = Math.max(0, Math.round((now + d * step) / step) * step);
   el.value = fmt(next);

@@ -96,11 +96,23 @@ export async function setBounds() {
   return cached;
 }
 
+// A number as a lifter types it: "12.5" or "12,5" (the decimal comma many phones' keypads
+// give); null when empty; NaN for anything else, which checkField refuses in words. A field
+// read with this is type="text": a number field drops a comma it does not expect, and "12,5"
+// would be stored as 125.
+export function decimal(text) {
+  const t = String(text ?? "").trim();
+  if (t === "") return null;
+  return /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(t) ? Number(t.replace(",", ".")) : NaN;
+}
+
 // One field's check in plain words; null when the value is allowed.
-// `value` is a number or null (empty); `shown` converts a kg bound to what the lifter reads.
+// `value` is a number, NaN (typed but not a number) or null (empty); `shown` converts a kg
+// bound to what the lifter reads.
 export function checkField(bounds, key, value, { label, shown = (x) => `${x}`, integer = false } = {}) {
   const b = bounds[key] || {};
-  if (value === null || value === undefined || Number.isNaN(value)) {
+  if (Number.isNaN(value)) return `${label} must be a number, such as 12.5 or 12,5.`;
+  if (value === null || value === undefined) {
     return b.required ? `${label} is needed.` : null;
   }
   if (integer && !Number.isInteger(value)) return `${label} must be a whole number; ${value} was given.`;
