@@ -267,3 +267,37 @@ def test_ctrl_c_in_a_rest_names_the_set_resume_continues_with_in_the_lifters_uni
     [stored] = _stored(db)
     assert stored["reps"] == 12
     assert stored["load_kg"] == pytest.approx(5 * 0.45359237)
+
+
+def test_a_set_goes_unrated_only_when_the_lifter_says_skip(tmp_path: Path) -> None:
+    db = str(tmp_path / "gym.db")
+    assert runner.invoke(app, ["init", "--no-input", "--db", db]).exit_code == 0
+    today = ["today", "--sleep", "4", "--energy", "4", "--stress", "2", "--focus", "4"]
+    assert runner.invoke(app, [*today, "-e", CURL, "--db", db]).exit_code == 0
+
+    child = _spawn(db)
+    try:
+        child.expect(r"Ready: press Enter to start the set")
+        child.sendline("")
+        child.expect(r"Reps x load \[12 x 2 kg\]")
+        child.sendline("")
+        child.expect(r"Target rating 0-10: how strongly did you feel the biceps\? \(skip: not ")
+        child.sendline("")  # Enter alone is not an answer: nothing is made up
+        child.expect(
+            r"The rating must be a whole number from 0 to 10, or skip to leave the set not "
+            r"rated; got ''\."
+        )
+        child.expect(r"Target rating 0-10")
+        child.sendline("skip")
+        child.expect(r"Felt elsewhere\?")
+        child.sendline("")
+        child.expect(r"Set confirmed and stored: Dumbbell Biceps Curl set 1, 12 reps at 2 kg, ")
+        child.expect(r"target not rated")
+        child.expect(r"Rest: press Enter to skip the rest")
+        child.sendline("q")
+        child.expect(r"End the session now\?")
+        child.sendline("y")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert [(s["reps"], s["reflection"]["target_rating"]) for s in _stored(db)] == [(12, None)]  # type: ignore[index]

@@ -843,6 +843,20 @@ def _int_answer(text: str, default: int | None, low: int, high: int, what: str) 
     return value
 
 
+def _target_answer(text: str) -> int | None:
+    """The target rating, 0-10, or None for "skip": a set may go unrated, as on the phone's
+    Skip, but only when the lifter says so (Enter alone is not an answer)."""
+    if text.strip().lower() in ("s", "skip"):
+        return None
+    try:
+        return _int_answer(text, -1, 0, 10, "The rating")
+    except InvalidInputError:
+        raise InvalidInputError(
+            f"The rating must be a whole number from 0 to 10, or skip to leave the set not "
+            f"rated; got {text.strip()!r}."
+        ) from None
+
+
 _QUIT_WORDS = ("q", "quit", "end")
 
 
@@ -1039,8 +1053,9 @@ class _Terminal:
             _muscle(self.run.catalog, m) for m in targets if m in self.run.catalog.muscles
         )
         target = self.ask_valid(
-            f"Target rating 0-10: how strongly did you feel the {aimed or 'target muscle'}?",
-            lambda s: _int_answer(s, -1, 0, 10, "The rating"),
+            f"Target rating 0-10: how strongly did you feel the {aimed or 'target muscle'}? "
+            "(skip: not rated)",
+            _target_answer,
         )
         elsewhere = self.ask_valid(
             "Felt elsewhere? muscle=0-10, e.g. front deltoid=3 (Enter: nowhere else)",
