@@ -259,6 +259,11 @@ def test_a_set_with_phone_motion_keeps_the_recording(client: TestClient) -> None
             {"performed_at": "yesterday"},
             "performed_at must be a date and time like 2026-12-07T18:30:00Z; got 'yesterday'.",
         ),
+        (
+            {"performed_at": "1900-01-01T00:00:00Z"},
+            "performed_at '1900-01-01 00:00 UTC' is not allowed: a set can be dated from "
+            "1970-01-01 on.",
+        ),
     ],
 )
 def test_bad_sets_are_422_with_a_useful_message(

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -44,6 +44,7 @@ __all__ = [
     "MUSCLE_ID",
     "NOTE",
     "PERFORMED_AHEAD",
+    "PERFORMED_FROM",
     "PLANNED_REPS",
     "PLANNED_SETS",
     "PLATE_KG",
@@ -230,6 +231,9 @@ EMG_RATE_HZ = Limit("an EMG sampling rate", 0, 100_000, unit="Hz", above_low=Tru
 """Surface EMG is sampled at 500-10000 Hz; above 100 kHz the rate is a typo."""
 PERFORMED_AHEAD = timedelta(days=1)
 """A set may be dated at most this far after ``now`` (clocks and time zones differ)."""
+PERFORMED_FROM = datetime(1970, 1, 1, tzinfo=UTC)
+"""The earliest date of a set: every real log (Hevy, Strong, FitNotes, a paper log typed in)
+is later; an earlier date is a typo or a zero timestamp, and would bend every trend."""
 
 LIMITS: Mapping[str, Limit] = {
     "reps": REPS,

@@ -25,6 +25,7 @@ from mindmuscle.coach.limits import (
     LOAD_KG,
     NOTE,
     PERFORMED_AHEAD,
+    PERFORMED_FROM,
     RATING,
     REPS,
     REPS_IN_RESERVE,
@@ -174,7 +175,8 @@ def check_set(
     catalog : CatalogView
         The user's catalogue: the exercise and every muscle felt elsewhere must be in it.
     now : datetime
-        The present; a set dated more than a day after it is refused (naive times are UTC).
+        The present; a set dated more than a day after it is refused (naive times are UTC), as
+        is one dated before :data:`~mindmuscle.coach.limits.PERFORMED_FROM` (1970-01-01).
     exercise_known : bool
         True when the caller has just matched or made the exercise (an import), so only the
         muscles are looked up.
@@ -190,7 +192,7 @@ def check_set(
         The exercise or a muscle felt elsewhere is not in the catalogue (with suggestions;
         ``field`` names where it was given).
     mindmuscle.errors.OutOfRangeError
-        ``performed_at`` more than a day ahead of ``now``.
+        ``performed_at`` more than a day ahead of ``now``, or before 1970.
     """
     if not exercise_known:
         try:
@@ -199,6 +201,12 @@ def check_set(
             raise exc.at("exercise_id") from None
     if data.reflection is not None:
         check_felt_elsewhere(data.reflection.felt_elsewhere, catalog=catalog)
+    if _aware(data.performed_at) < PERFORMED_FROM:
+        raise OutOfRangeError(
+            "performed_at",
+            minute_text(_aware(data.performed_at)),
+            f"a set can be dated from {PERFORMED_FROM:%Y-%m-%d} on",
+        )
     latest = _aware(now) + PERFORMED_AHEAD
     if _aware(data.performed_at) > latest:
         raise OutOfRangeError(

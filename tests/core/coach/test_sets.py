@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -114,6 +114,18 @@ def test_a_set_may_be_dated_a_day_ahead_but_no_more() -> None:
     assert str(info.value) == (
         f"performed_at '{ahead.astimezone(UTC):%Y-%m-%d %H:%M} UTC' is not allowed: a set can be "
         f"dated at most a day ahead of now (up to {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC)."
+    )
+
+
+def test_a_set_dated_before_1970_is_refused() -> None:
+    first = datetime(1970, 1, 1, tzinfo=UTC)
+    assert check_set(SetInput(**_fields(performed_at=first)), catalog=CATALOG, now=NOW)
+    old = SetInput(**_fields(performed_at=datetime(1900, 1, 1, 10, 0)))
+    with pytest.raises(OutOfRangeError, match="from 1970-01-01 on") as info:
+        check_set(old, catalog=CATALOG, now=NOW)
+    assert info.value.field == "performed_at"
+    assert str(info.value) == (
+        "performed_at '1900-01-01 10:00 UTC' is not allowed: a set can be dated from 1970-01-01 on."
     )
 
 
