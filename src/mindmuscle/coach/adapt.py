@@ -233,6 +233,10 @@ def adapt(
         index = cues.index(base) + 1 if base in cues else 1
         cue = cue_for(exercise, focus.mode, index)
         update["focus"] = focus.model_copy(update={"cue": cue})
+        # The rest's words say the cue to picture: the new one, not the one that was not felt.
+        update["between_set_prompt"] = prescription.between_set_prompt.replace(
+            f"'{focus.cue}'", f"'{cue}'"
+        )
         actions.append("switch_cue")
         reasons.append(Reason(text=f"{why} Try: '{cue}'", evidence=["kristiansen2018"]))
 

@@ -51,6 +51,12 @@ def test_low_rating_switches_cue_and_slows_the_eccentric() -> None:
     assert a.next.focus.cue == CURL.internal_cues[1]
     assert a.next.tempo.as_string() == "4-0-1-1"
     assert a.next.load_kg == p.load_kg
+    # The rest's words quote the new cue, not the one that was not felt.
+    assert f"say the cue: '{p.focus.cue}'" in p.between_set_prompt
+    assert a.next.between_set_prompt == p.between_set_prompt.replace(
+        f"'{p.focus.cue}'", f"'{CURL.internal_cues[1]}'"
+    )
+    assert f"'{p.focus.cue}'" not in a.next.between_set_prompt
 
 
 def test_low_rating_late_in_the_exercise_also_goes_lighter() -> None:
