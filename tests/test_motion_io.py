@@ -425,7 +425,7 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert "Error:" in res.output and "no header row" in res.output
     assert "Traceback" not in res.output
     res = CliRunner().invoke(app, ["motion", str(path), "--exercise", "no_such_lift"])
-    assert res.exit_code == 1 and "Unknown exercise id" in res.output
+    assert res.exit_code == 1 and "No exercise has the name, alias or id" in res.output
     res = CliRunner().invoke(app, ["motion", str(path), "--plot", str(tmp_path / "x.pdf")])
     assert res.exit_code == 1 and "must end in .png or .html" in res.output
     res = CliRunner().invoke(app, ["motion", "--help"])

@@ -196,13 +196,15 @@ app.add_typer(exercise_app, name="exercise")
 
 @exercise_app.command("show")
 def exercise(
-    exercise_id: str = typer.Argument(..., help="Exercise id, e.g. barbell_bench_press."),
+    exercise_id: str = typer.Argument(
+        ..., help="Exercise id or name, e.g. barbell_bench_press or 'Barbell Bench Press'."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
     db: DbOption = None,
 ) -> None:
     """Show one exercise card: muscles, cues, visualisation, touch cue, tempo and breathing."""
     catalog = _user_catalog(db)
-    ex = catalog.exercise(exercise_id)
+    ex = catalog.exercise_named(exercise_id)
     if as_json:
         _print_json(ex.model_dump(mode="json"))
         return

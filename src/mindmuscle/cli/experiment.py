@@ -18,6 +18,7 @@ from mindmuscle.experiments import ExperimentDesign, comparison_label
 from mindmuscle.experiments.stats import MIN_N
 from mindmuscle.io.plots.experiments import headline_effects
 from mindmuscle.services import experiments as svc
+from mindmuscle.services.catalog import user_catalog
 from mindmuscle.services.profile import get_profile
 from mindmuscle.store import LOCAL_USER_ID, Database, open_database
 from mindmuscle.units import MassUnit, parse_unit
@@ -70,7 +71,9 @@ def new(
     preset: str | None = typer.Option(
         None, "--preset", help="calatayud2016 (bench, five loads) or curl-focus (biceps curl)."
     ),
-    exercise: str | None = typer.Option(None, "--exercise", help="Exercise id (custom design)."),
+    exercise: str | None = typer.Option(
+        None, "--exercise", help="Exercise, by id or name (custom design)."
+    ),
     conditions: str | None = typer.Option(
         None, "--conditions", help="Comma-separated: internal,external,none (default all three)."
     ),
@@ -115,6 +118,8 @@ def new(
         e1rm_in_kg = mass_option(E1RM_KG, e1rm, unit, "--e1rm")
     elif e1rm_kg is not None:
         e1rm_in_kg = mass_option(E1RM_KG, e1rm_kg, "kg", "--e1rm-kg")
+    if exercise is not None:  # by id or name, as every command takes an exercise
+        exercise = user_catalog(db=database, user_id=LOCAL_USER_ID).exercise_named(exercise).id
     info = svc.new_experiment(
         db=database,
         user_id=LOCAL_USER_ID,

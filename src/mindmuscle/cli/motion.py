@@ -15,6 +15,7 @@ from rich.table import Table
 from typer import _click
 from typer.core import TyperGroup
 
+from mindmuscle.catalog import load_catalog
 from mindmuscle.cli._app import DbOption, app, check_rate, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.errors import InvalidInputError
@@ -111,7 +112,8 @@ def motion_command(
     file: Annotated[Path, typer.Argument(help="Recording: CSV, MetaMotion CSV, FIT or JSON.")],
     fmt: FormatOption = "auto",
     exercise: Annotated[
-        str | None, typer.Option("--exercise", help="Catalogue exercise id (labels phases).")
+        str | None,
+        typer.Option("--exercise", help="Catalogue exercise, by id or name (labels phases)."),
     ] = None,
     rate: RateOption = None,
     units: UnitsOption = None,
@@ -141,6 +143,8 @@ def motion_command(
     accel_units = checked_units(units)
     if plot is not None and plot.suffix.lower() not in (".png", ".html"):
         raise InvalidInputError(f"--plot {plot} must end in .png or .html.")
+    if exercise is not None:  # by id or name, as every command takes an exercise
+        exercise = load_catalog().exercise_named(exercise).id
     analysis, trace = analyze_file_trace(
         file,
         fmt=fmt,
