@@ -109,8 +109,8 @@ def test_the_motion_page_lists_the_sets_by_name(client: TestClient) -> None:
     _set_id, uuid = add_set(_db(client))
     page = client.get("/motion").text
     assert (
-        f'<option value="{uuid}" data-exercise="seated_cable_row">01 Dec 10:00 · Seated Cable '
-        "Row · 9 reps</option>"
+        f'<option value="{uuid}" data-exercise="seated_cable_row">01 Dec 2026 10:00 · Seated '
+        "Cable Row · 9 reps</option>"
     ) in page
 
 

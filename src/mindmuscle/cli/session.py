@@ -740,7 +740,7 @@ class _View:
             self.voice.phase(ev.phase, ev.word)
         elif isinstance(ev, ev_.SetFinishedEvent):
             self.phase = "done"
-            self.line(f"Set finished: {ev.reps} reps")
+            self.line(f"Set finished: {counted(ev.reps, 'rep')}")
             self.voice.ring()
         elif isinstance(ev, ev_.ReflectRequestedEvent):
             aimed = ", ".join(self.muscles.get(m, m) for m in ev.targets) or "muscle you aimed at"
@@ -1499,7 +1499,7 @@ def drill(
     started = drill_service.start_drill(db=database, user_id=USER_ID, now=_now(), minutes=minutes)
     plan = started.plan
     console.print(
-        f"Flexing drill: {len(plan.items)} muscles, about {plan.total_s / 60:.0f} min. "
+        f"Flexing drill: {counted(len(plan.items), 'muscle')}, about {plan.total_s / 60:.0f} min. "
         f"{plan.reason}"
     )
     voice = _Voice(sound=sound, voice=time_scale >= 0.5, terminal=console.is_terminal)

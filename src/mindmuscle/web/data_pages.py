@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mindmuscle.catalog import Catalog
+from mindmuscle.errors import counted
 from mindmuscle.experiments import PRESETS
 from mindmuscle.io.plots.experiment_groups import render_group_html
 from mindmuscle.io.plots.experiments import render_experiment_html
@@ -68,9 +69,9 @@ def _recent_sets(ctx: WebContext, user: int, catalog: Catalog) -> list[dict[str,
         {
             "uuid": r.uuid,
             "exercise_id": r.exercise_id,
-            "label": f"{r.performed_at:%d %b %H:%M} · "
+            "label": f"{r.performed_at:%d %b %Y %H:%M} · "
             f"{names[r.exercise_id].name if r.exercise_id in names else r.exercise_id} · "
-            f"{r.reps} reps",
+            f"{counted(r.reps, 'rep')}",
         }
         for r in reversed(recent)
     ]
