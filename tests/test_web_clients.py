@@ -282,11 +282,18 @@ def test_a_coach_changes_only_their_own_clients_routines_and_not_from_a_stale_co
         assert h.get("/clients/alex/routines").status_code == 404
         assert h.put(f"/api/routines/{rid}", json=changed).status_code == 404
         assert h.get(f"/api/routines/{rid}").status_code == 404
+    with login(team, "alex") as h:
+        own = {"name": "Own legs", "exercises": [{"exercise_id": "barbell_curl", "sets": 3}]}
+        own_id = h.post("/api/routines", json=own).json()["id"]
     with login(team, "ben") as h:
         (now,) = [x for x in h.get("/api/clients/alex/routines").json() if x["id"] == rid]
         assert now == saved
+        # The coach edits the routines they set; the client's own are read only, page and API.
         page = h.get("/clients/alex/routines").text
         assert 'aria-label="Edit Legs by ben"' in page
+        assert "Own legs" in page and 'aria-label="Edit Own legs"' not in page
+        r = h.put(f"/api/clients/alex/routines/{own_id}", json=changed)
+        assert r.status_code == 403
 
 
 def test_a_coach_opens_clients_an_older_version_named_with_a_slash_or_dots(

@@ -219,16 +219,28 @@ def test_rows_grow_to_twenty_and_the_add_button_says_why_it_stops(
     ]
     assert all(e["sets"] == 3 for e in saved["exercises"])
 
-    # Edit opens all twenty rows, at the limit.
+    # Edit opens all twenty rows, at the limit; a new routine being typed waits meanwhile.
     page.wait_for_function("document.body.dataset.ready === '1'")
     page.fill("#routine-name", "A draft")
     page.select_option("#ex-0", "barbell_curl")
+    page.fill("#tempo-0", "3-1-2-0")
     page.click("[aria-label='Edit Twenty by ben']")
     assert page.locator(".routine-row").count() == 20
     assert page.locator("#routine-add").is_disabled()
     page.click("#routine-cancel")
     assert page.input_value("#routine-name") == "A draft"
-    assert page.input_value("#ex-0") == "barbell_curl"
+    assert (page.input_value("#ex-0"), page.input_value("#tempo-0")) == ("barbell_curl", "3-1-2-0")
+    # ... and after the changed routine is saved (the page reloads to show it).
+    page.click("[aria-label='Edit Twenty by ben']")
+    page.fill("#sets-19", "2")
+    with page.expect_navigation():
+        page.click("#routine-save")
+    page.wait_for_function("document.body.dataset.ready === '1'")
+    assert page.input_value("#routine-name") == "A draft"
+    assert (page.input_value("#ex-0"), page.input_value("#tempo-0")) == ("barbell_curl", "3-1-2-0")
+    with login(server, "ben") as h:
+        (saved,) = _stored(h, "Twenty by ben")
+    assert [e["sets"] for e in saved["exercises"]] == [3] * 19 + [2]
     assert page.errors == []
 
 
@@ -298,7 +310,9 @@ def test_a_lifter_edits_their_own_routine_at_the_limit_and_not_from_a_stale_tab(
 ) -> None:
     with login(server, "alex") as h:
         catalogue = [e["id"] for e in h.get("/api/exercises").json()][:20]
-        body = {"name": "All twenty", "exercises": [{"exercise_id": i} for i in catalogue]}
+        items: list[dict[str, Any]] = [{"exercise_id": i} for i in catalogue]
+        items[1] |= {"tempo": "4-1-2-1", "focus": "external"}
+        body = {"name": "All twenty", "exercises": items}
         r = h.post("/api/routines", json=body)
         assert r.status_code == 201, r.text
         rid = r.json()["id"]
@@ -307,6 +321,11 @@ def test_a_lifter_edits_their_own_routine_at_the_limit_and_not_from_a_stale_tab(
     for tab in (page, other):
         _open(tab, "/routines")
         tab.click("[aria-label='Edit All twenty']")
+    # A chosen tempo and focus show in their row (and are kept by a save).
+    assert page.locator(".wrow").nth(1).locator("small").inner_text() == (
+        "tempo 4-1-2-1 · external focus"
+    )
+    look(page, "lifter-routine-edit")
     add = page.locator("#editor-add")
     assert add.is_disabled()
     assert add.inner_text() == "20 exercises: the most a routine holds"
@@ -335,6 +354,10 @@ def test_a_lifter_edits_their_own_routine_at_the_limit_and_not_from_a_stale_tab(
     assert [(e["exercise_id"], e["sets"]) for e in stored["exercises"]] == [
         (i, 3) for i in catalogue[1:]
     ]
+    assert (stored["exercises"][0]["tempo"], stored["exercises"][0]["focus"]) == (
+        "4-1-2-1",
+        "external",
+    )
     look(page, "lifter-routine-stale")
     other.close()
     assert page.errors == []

@@ -13,6 +13,7 @@ const who = form.dataset.who;
 const MAX = Number(form.dataset.max);
 const rowsBox = $("routine-rows");
 let routines = JSON.parse($("routines-data").textContent);
+const DRAFT = `mm.routine-draft.${client}`;
 const FIELDS = { exercise_id: "Exercise", sets: "Sets", tempo: "Tempo", focus: "Focus" };
 
 let editing = null; // the routine being changed ({id, name, updated_at}); null: a new one
@@ -256,6 +257,8 @@ form.addEventListener("submit", async (event) => {
     else say("routine-msg", "The routine was not saved: the server did not answer. Try again.");
     return;
   }
+  // The new routine that waited while this one was changed waits on after the reload.
+  if (editing && draft) sessionStorage.setItem(DRAFT, draft);
   location.reload(); // the saved routine, as stored, in its card
 });
 
@@ -307,5 +310,8 @@ for (const button of document.querySelectorAll(".remove-routine")) {
   });
 }
 
-fill("", []);
+const waiting = sessionStorage.getItem(DRAFT);
+sessionStorage.removeItem(DRAFT);
+if (waiting) restore(waiting);
+else fill("", []);
 document.body.dataset.ready = "1";

@@ -120,6 +120,8 @@ function renderEditor() {
     ...items.map((it, i) => withError(it,
       exerciseRow({
         name: nameOf(it.exercise_id),
+        // A tempo or focus chosen (by the lifter or their coach) is kept, and shown.
+        detail: [it.tempo ? `tempo ${it.tempo}` : "", it.focus ? `${it.focus} focus` : ""].filter(Boolean).join(" · "),
         sets: it.sets,
         first: i === 0,
         last: i === items.length - 1,
