@@ -2,7 +2,7 @@
 // the lifter fixes them (sent again) or discards them on purpose.
 
 import { kgFrom, massIn } from "./api.js";
-import { discard, enqueue, flush, pending } from "./outbox.js";
+import { discard, enqueue, flush, pending, replaceStored } from "./outbox.js";
 import { checkField, decimal, setBounds } from "./setbounds.js";
 
 const DAY_MS = 24 * 3600 * 1000; // a set may be dated at most a day ahead (the API's limit)
@@ -98,11 +98,16 @@ function setForm(item, bounds, onDone) {
   // Its workout was deleted (on another device): the set goes into a workout of its own day.
   const own = el("button", { type: "button", className: "big primary", textContent: "Save into a workout of its day" });
   own.hidden = item.conflict !== "workout_deleted";
+  // Saved first from another tab or device with other answers: these go in their place.
+  const replace = el("button", { type: "button", className: "big primary", textContent: "Put these in its place" });
+  replace.hidden = item.conflict !== "already_stored";
+  const replaceMsg = el("p", { className: "field-error", hidden: true });
+  replaceMsg.setAttribute("role", "alert");
   // Sent again as it is, a set in conflict would be refused again: its reason says what to do.
   send.hidden = !!item.conflict;
   const drop = el("button", { type: "button", className: "grow", textContent: "Discard this set" });
   // The set as the lifter fixed it, checked with the API's bounds, sent again (with `over`).
-  const sendFixed = async (over) => {
+  const sendFixed = async (over, inPlace = false) => {
     const loadShown = decimal(load.input.value);
     // A load left as shown is the load stored on the phone, exactly: only what the lifter
     // changes is converted again.
@@ -128,11 +133,22 @@ function setForm(item, bounds, onDone) {
     const body = { ...b, reps: num(reps), load_kg: loadKg === null ? null : Math.round(loadKg * 1000) / 1000, reflection };
     // A date left as shown is the one stored on the phone, to the millisecond.
     if (when.input.value !== whenShown) body.performed_at = new Date(when.input.value).toISOString();
+    if (inPlace) {
+      try {
+        await replaceStored(item.id, body);
+      } catch (ex) {
+        replaceMsg.textContent = ex.status ? `Not saved: ${ex.message}` : "Not saved: this needs the network; try again in a moment.";
+        replaceMsg.hidden = false;
+        return;
+      }
+      return onDone();
+    }
     await enqueue(item.id, item.url, { ...body, ...over });
     await flush({ force: true });
     onDone();
   };
   send.addEventListener("click", () => sendFixed({}));
+  replace.addEventListener("click", () => sendFixed({}, true));
   own.addEventListener("click", () => sendFixed({ session_id: null }));
   drop.addEventListener("click", async () => {
     if (!confirm("Discard this set? It will not be stored.")) return;
@@ -152,6 +168,8 @@ function setForm(item, bounds, onDone) {
     target.wrap,
     rir.wrap,
     own,
+    replace,
+    replaceMsg,
     el("div", { className: "row", style: "margin-top:12px" }, drop, send),
   );
 }

@@ -1,6 +1,8 @@
 // The outbox: every set is written to IndexedDB first, then sent until the server confirms.
 // The server stores a set by its UUID, so sending one twice never makes two sets.
 
+import { api, feltText, massIn } from "./api.js";
+
 const DB_NAME = "mindmuscle";
 const STORE = "outbox";
 let dbPromise = null;
@@ -73,6 +75,68 @@ async function refuse(item, message, details, conflict) {
   item.details = details || [];
   item.conflict = conflict || null; // the set's workout was deleted, or its place is taken
   await tx("readwrite", (s) => s.put(item));
+}
+
+// The lifter's answers a set carries (what they typed or tapped after it), the same whether
+// read from a set sent (its POST body) or from a set stored (the API's record of it).
+function answers(reps, loadKg, reflection, rir) {
+  const r = reflection || {};
+  const felt = Object.entries(r.felt_elsewhere || {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    reps,
+    load: loadKg === null || loadKg === undefined ? 0 : Math.round(loadKg * 1000) / 1000,
+    target: r.target_rating ?? null,
+    rir: rir ?? null,
+    focus: r.focus_rating ?? null,
+    felt: JSON.stringify(felt),
+  };
+}
+export const sentAnswers = (body) => answers(body.reps, body.load_kg, body.reflection, (body.reflection || {}).reps_in_reserve ?? body.reps_in_reserve);
+export const storedAnswers = (set) => answers(set.reps, set.load_kg, set.reflection, set.reps_in_reserve);
+export function sameAnswers(a, b) {
+  return Object.keys(a).every((k) => a[k] === b[k]);
+}
+
+// A set sent again with the uuid of one already stored is answered with the stored one,
+// unchanged. With other answers (another tab or device saved this set first), the lifter's
+// answers were not stored: the item stays here, refused, saying so and with what is stored,
+// until the lifter puts theirs in its place (replaceStored) or discards them.
+function storedOtherwise(item, data) {
+  return item.url === "/api/sets" && data && data.stored_now === false && data.set && !sameAnswers(sentAnswers(item.body), storedAnswers(data.set));
+}
+
+// The stored set's answers in words: "10 × 12 kg, felt 6/10".
+export function answersText(set, units = "kg") {
+  const load = set.load_kg ? `${massIn(set.load_kg, units)} ${units}` : "bodyweight";
+  return `${set.reps} × ${load}, ${feltText((set.reflection || {}).target_rating)}`;
+}
+
+function storedOtherwiseText(item, set) {
+  const units = (item.body.prescription && item.body.prescription.units) || "kg";
+  return `This set was already saved from another tab or device with other answers (${answersText(set, units)}), so yours were not stored. Put yours in its place, or discard them.`;
+}
+
+// The edit (PATCH /api/sets/{uuid}) that puts the answers of a set body in the place of the
+// stored set's: every answer the lifter gave, and those they left out cleared, as in the body.
+export function answersEdit(body) {
+  const r = body.reflection || {};
+  const edit = { reps: body.reps, felt_elsewhere: r.felt_elsewhere || {}, clear: [] };
+  if (body.load_kg !== null && body.load_kg !== undefined) edit.load_kg = body.load_kg;
+  for (const k of ["target_rating", "reps_in_reserve", "focus_rating"]) {
+    if (r[k] === null || r[k] === undefined) edit.clear.push(k);
+    else edit[k] = r[k];
+  }
+  return edit;
+}
+
+// The lifter chose their answers over those stored for the set ``uuid`` (saved first from
+// another tab or device): the stored set is edited (its earlier values are kept as a revision,
+// as every edit's), and the refused item, if any, leaves the outbox. Throws the API's error.
+export async function replaceStored(uuid, body) {
+  const detail = await api(`/api/sets/${encodeURIComponent(uuid)}`, { method: "PATCH", body: answersEdit(body) });
+  await remove(body.uuid);
+  notify();
+  return detail;
 }
 
 const listeners = new Set();
@@ -149,6 +213,11 @@ export function flush({ force = false } = {}) {
           }
           if (res.ok) {
             const data = await res.json().catch(() => ({}));
+            if (storedOtherwise(item, data)) {
+              item.stored = data.set;
+              await refuse(item, storedOtherwiseText(item, data.set), [], "already_stored");
+              continue;
+            }
             keepAnswer(item.id, data);
             results.set(item.id, data);
             await remove(item.id);

@@ -10,12 +10,16 @@ import { MotionRecorder, askNotifications, keepAwake, notificationState, notify,
 import { LiveBars, TONE_LEVELS, feltMeasured, liveConfigured } from "./live.js";
 import { LiveRepCounter } from "./livecount.js";
 import { Metronome, PHASE_WORDS, SAY_AFTER_S, buildTimeline, spokenCue } from "./metronome.js";
-import { discard, enqueue, flush, onChange, get as outboxItem, resultOf } from "./outbox.js";
+import { answersText, discard, enqueue, flush, onChange, get as outboxItem, replaceStored, resultOf } from "./outbox.js";
 import { checkWhen, localInput, refusalText, refusedForDate } from "./fixing.js";
 import { checkField, decimal, setBounds } from "./setbounds.js";
 import { exerciseRow, pickExercise } from "./workout.js";
 
 const KEY = "mm.loop";
+// This tab's own place while it keeps answers that another tab's moves would have dropped (see
+// keepOwn): in this tab's sessionStorage, so a reload keeps them, and out of the shared KEY,
+// so the other tab is not pulled back to them.
+const KEPT = "mm.loop.kept";
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const metronome = new Metronome();
@@ -82,12 +86,19 @@ const felt = new Map(); // muscle id -> 4 (a little) or 8 (a lot), from the "whe
 let nextTimeline = null; // fetched while the lifter primes, so the set starts at the tap
 let setStarting = false; // the lifter tapped Start: the set is theirs as it stands
 
+// The page's place, where it is kept: shared by the tabs of this session (KEY), or this tab's
+// own while it keeps answers the others moved past (KEPT).
+function persist() {
+  if (state.kept) sessionStorage.setItem(KEPT, JSON.stringify(state));
+  else localStorage.setItem(KEY, JSON.stringify(state));
+}
+
 function save() {
   state.savedAt = Date.now();
-  localStorage.setItem(KEY, JSON.stringify(state));
+  persist();
   // Best effort: the server keeps the place as a set loop snapshot, so the session resumes on
   // another device or in the terminal. The outbox is for sets.
-  if (navigator.onLine && state.sessionId) {
+  if (navigator.onLine && state.sessionId && !state.kept) {
     api(`/api/sessions/${state.sessionId}/state`, { method: "PUT", body: { snapshot: loopSnapshot(), web: webDetails() } }).catch(() => {});
   }
 }
@@ -409,7 +420,7 @@ function loop() {
     }
     if (state.setPos && pos.repsDone > state.setPos.repsDone) {
       state.setPos = { t: repStart(state.timeline, pos.repsDone), repsDone: pos.repsDone };
-      localStorage.setItem(KEY, JSON.stringify(state));
+      persist();
     }
     if (pos.done) return finishSet(pos.repsDone);
     raf = requestAnimationFrame(draw);
@@ -552,6 +563,8 @@ function enterReflect() {
   renderOffers();
   $("reflect-when").value = "";
   showRefused(r.refused || null, !!r.refusedWhen, r.conflict || null);
+  showSaveError(null);
+  renderKept();
   $("measured").hidden = !r.measured;
   if (r.measured) renderMeasured(r.measured);
   state.reflectShownAt = Date.now();
@@ -624,7 +637,7 @@ function keepForm() {
     focus: radioValue("focus"),
     felt: Object.fromEntries(felt),
   };
-  localStorage.setItem(KEY, JSON.stringify(state));
+  persist();
 }
 
 function paintFelt() {
@@ -654,9 +667,13 @@ function showFieldError(id, message, input) {
 function showRefused(message, forDate = false, conflict = null) {
   $("reflect-refused").hidden = !message;
   $("btn-own-workout").hidden = !message || conflict !== "workout_deleted";
+  $("btn-replace").hidden = !message || conflict !== "already_stored";
   // A conflict's reason says itself what to do (save it into a workout of its day, discard it).
   const todo = conflict ? "" : " Fix it and save again, or discard it.";
-  $("reflect-refused-text").textContent = message ? `Not saved: the server refused this set. ${message}${todo}` : "";
+  // Stored first elsewhere, the set was not refused: the message says what became of it.
+  const lead = conflict === "already_stored" ? "" : "Not saved: the server refused this set. ";
+  $("reflect-refused-text").textContent = message ? `${lead}${message}${todo}` : "";
+  $("btn-discard").textContent = conflict === "already_stored" ? "Discard my answers" : "Discard this set";
   $("reflect-when-box").hidden = !message || !forDate;
   $("reflect-when-msg").hidden = true;
   if (message && forDate && !$("reflect-when").value) $("reflect-when").value = localInput(state.setStartedAt);
@@ -727,6 +744,10 @@ async function submitReflection() {
     motion_analysis: state.reflect.measured,
   };
   const uuid = state.setUuid;
+  showSaveError(null);
+  // Kept here while another tab saved this set (or another at its place): the lifter's
+  // answers go in the place of the stored ones.
+  if (state.kept && state.kept.into) return saveInPlace(state.kept.into, body);
   $("btn-save").disabled = true;
   await enqueue(uuid, "/api/sets", body);
   // Wait a moment for the server's answer; without network the plan goes on as it was.
@@ -751,6 +772,15 @@ async function submitReflection() {
     showRefused(state.reflect.refused, state.reflect.refusedWhen, state.reflect.conflict);
     return;
   }
+  const entry = doneEntry(body, measured);
+  if (state.kept) return finishKept(entry);
+  afterSaved(entry, { adaptation, queued: !!queued });
+}
+
+// A set saved, as the page keeps it in ``state.done``: from the body sent for it.
+function doneEntry(body, measured) {
+  const p = presc();
+  const { uuid, reps, load_kg: loadKg, reflection } = body;
   const completed = {
     set_uuid: uuid,
     exercise_id: p.exercise_id,
@@ -766,7 +796,16 @@ async function submitReflection() {
     finished_ms: Date.parse(state.reflect.finishedAt) || 0,
   };
   const loadDisplay = loadIn(loadKg, units());
-  state.done.push({ uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, measured, completed });
+  return { uuid, exercise_id: p.exercise_id, name: p.name, set_index: state.set, reps, load_display: loadDisplay, target_rating: reflection.target_rating ?? null, measured, completed };
+}
+
+// The set is saved (or on its way, in the outbox): the loop goes on to the rest, with the
+// coach's changes when the server's answer brought them.
+function afterSaved(entry, { adaptation = null, queued = false } = {}) {
+  const p = presc();
+  const { uuid, reps, measured } = entry;
+  const { reflection, load_kg: loadKg } = entry.completed;
+  state.done.push(entry);
   state.lastMeasured = measured ? feltMeasured(reflection.target_rating ?? null, measured) : null;
   state.last = { ...(state.last || {}), [p.exercise_id]: { reps, load_kg: loadKg } };
   state.reflect = null;
@@ -786,6 +825,15 @@ async function submitReflection() {
 }
 
 async function discardRefused() {
+  if (state.kept) return discardKept();
+  const queued = await outboxItem(state.setUuid);
+  if (queued && queued.conflict === "already_stored" && queued.stored) {
+    // Stored first elsewhere: the lifter keeps that set as it is, and goes on from it.
+    if (!confirm("Discard your answers? The set saved first stays as it is.")) return;
+    await discard(state.setUuid);
+    const st = queued.stored;
+    return afterSaved(doneEntry({ uuid: st.uuid, reps: st.reps, load_kg: st.load_kg, reflection: st.reflection || {} }, null));
+  }
   if (!confirm("Discard this set? It will not be stored.")) return;
   await discard(state.setUuid);
   state.reflect = null;
@@ -793,6 +841,162 @@ async function discardRefused() {
   state.lastAdaptation = null;
   state.lastMeasured = null;
   advance();
+}
+
+// ---------------------------------------------------------------- answers kept from another tab
+// Two tabs (or a phone and a laptop) on one workout: the lifter's answers of a set finished
+// here are never dropped because the other moved on. This tab keeps them, says in one line
+// what the other did, and saves them (in the place of the set stored there, if it stored one)
+// or discards them on the lifter's word.
+
+const doneHas = (st, uuid) => !!uuid && !!st && (st.done || []).some((d) => d.uuid === uuid);
+
+// True when the lifter gave something on this reflection (typed, tapped, or chose to skip).
+function hasAnswers(form) {
+  if (!form) return false;
+  const typed = (v) => v !== undefined && v !== null && String(v).trim() !== "";
+  return typed(form.reps) || typed(form.load) || [form.target, form.rir, form.focus].some((v) => v !== null && v !== undefined) || Object.keys(form.felt || {}).length > 0;
+}
+
+// The set the other tab stored at this tab's place: this very set, or another at its place
+// (its exercise and set number), which the server would refuse this one beside.
+function storedThere(other) {
+  if (!other) return null;
+  const p = presc();
+  const done = other.done || [];
+  return done.find((d) => d.uuid === state.setUuid) || done.find((d) => d.exercise_id === p.exercise_id && d.set_index === state.set && d.completed && d.completed.exercise_index === state.ex) || null;
+}
+
+// True when the other tab stored this set with every answer the lifter gave here: nothing of
+// this tab's would be lost by following it.
+function storedAsGiven(other) {
+  const d = storedThere(other);
+  if (!d || d.uuid !== state.setUuid || !d.completed) return false;
+  const f = state.reflect.form;
+  const c = d.completed;
+  const r = c.reflection || {};
+  const given = (v) => v !== undefined && v !== null && String(v).trim() !== "";
+  const same = [];
+  if (given(f.reps)) same.push(Number(f.reps) === c.reps);
+  if (given(f.load)) same.push(Math.abs((toKg(Number(f.load)) ?? 0) - (c.load_kg ?? 0)) < 0.0005);
+  if (f.target !== null && f.target !== undefined) same.push((f.target === "skip" ? null : +f.target) === (r.target_rating ?? null));
+  if (f.rir !== null && f.rir !== undefined) same.push(+f.rir === (r.reps_in_reserve ?? null));
+  if (f.focus !== null && f.focus !== undefined) same.push(+f.focus === (r.focus_rating ?? null));
+  const sorted = (o) => JSON.stringify(Object.entries(o || {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (Object.keys(f.felt || {}).length) same.push(sorted(f.felt) === sorted(r.felt_elsewhere));
+  return same.every(Boolean);
+}
+
+// What the other tab did, and what happens to the answers kept here, in one line; ``into``:
+// the uuid of the set stored there that Save puts these answers in the place of.
+function keptOf(other) {
+  const p = presc();
+  const here = `set ${state.set + 1} of ${p.name}`;
+  const d = storedThere(other);
+  if (d) {
+    const what = answersText({ reps: d.reps, load_kg: d.completed ? d.completed.load_kg : null, reflection: d.completed ? d.completed.reflection : {} }, units());
+    const which = d.uuid === state.setUuid ? "this set" : here;
+    return { into: d.uuid, why: `Your other tab saved ${which} (${what}). Your answers here are kept: save them in its place, or discard them.` };
+  }
+  let there = "ended this workout";
+  if (other && other.screen === "summary") there = "went on to the workout's end";
+  else if (other && other.screen === "reflect" && other.ex === state.ex && other.set === state.set) there = "finished this set too";
+  else if (other && other.current && other.current[other.ex]) there = `moved on to set ${other.set + 1} of ${other.current[other.ex].name}`;
+  return { into: null, why: `Your other tab ${there}. Your answers for ${here} are kept here: save them or discard them.` };
+}
+
+// The other tab moved past this reflection, which has answers it did not store: this tab
+// stays on it, on its own (KEPT), and says so.
+function keepOwn(other) {
+  state.kept = keptOf(other);
+  persist();
+  enterReflect();
+}
+
+function renderKept() {
+  const k = state && state.kept;
+  $("reflect-kept").hidden = !k;
+  $("reflect-kept-text").textContent = k ? k.why : "";
+  $("btn-save").textContent = k && k.into ? "Save mine in its place" : "Save set";
+}
+
+// Why a save did not happen, beside the Save button; the answers stay on the screen.
+function showSaveError(text) {
+  $("reflect-save-error").textContent = text || "";
+  $("reflect-save-error").hidden = !text;
+}
+
+// The lifter's answers in the place of those stored for set ``into`` (saved first in another
+// tab or on another device); the stored ones are kept as a revision of the set.
+async function saveInPlace(into, body) {
+  $("btn-save").disabled = true;
+  $("btn-replace").disabled = true;
+  try {
+    await replaceStored(into, body);
+  } catch (ex) {
+    const why = !ex.status
+      ? "Saving needs the network: your answers stay here; save again in a moment."
+      : ex.status === 404
+        ? "The set saved in your other tab has not reached the server yet: your answers stay here; save again in a moment."
+        : `${ex.message} Your answers stay here: fix them and save again, or discard them.`;
+    showSaveError(`Not saved. ${why}`);
+    return;
+  } finally {
+    $("btn-save").disabled = false;
+    $("btn-replace").disabled = false;
+  }
+  const entry = { ...doneEntry(body, null), uuid: into };
+  entry.completed.set_uuid = into;
+  toast(`Your answers are saved for set ${state.set + 1} of ${presc().name}.`);
+  if (state.kept) return finishKept(entry);
+  afterSaved(entry);
+}
+
+// Saved: this tab joins the other tab's place again, with this set among those done.
+function finishKept(entry) {
+  const theirs = load();
+  sessionStorage.removeItem(KEPT);
+  if (!theirs) {
+    state = null;
+    $("loop-empty").hidden = false;
+    $("loop-empty-text").textContent = "Your answers are saved. The workout was ended in your other tab.";
+    return show("empty");
+  }
+  const known = (theirs.done || []).some((d) => d.uuid === entry.uuid);
+  const done = known ? theirs.done.map((d) => (d.uuid === entry.uuid ? entry : d)) : [...(theirs.done || []), entry];
+  state = { ...theirs, done, muted: state.muted, timeScale: state.timeScale };
+  save();
+  resume();
+}
+
+// The lifter lets their kept answers go: this tab follows the other again.
+async function discardKept() {
+  if (!confirm("Discard your answers for this set? What your other tab saved stays as it is.")) return;
+  const theirs = load();
+  const mine = state.setUuid;
+  // Never another tab's set: only this tab's own, refused by the server.
+  if (!doneHas(theirs, mine)) {
+    const queued = await outboxItem(mine);
+    if (queued && queued.status === "refused") await discard(mine);
+  }
+  sessionStorage.removeItem(KEPT);
+  if (!theirs) {
+    state = null;
+    $("loop-empty").hidden = false;
+    return show("empty");
+  }
+  state = { ...theirs, muted: state.muted, timeScale: state.timeScale };
+  resume();
+}
+
+// The server answered a set sent from here with the one stored first from another tab or
+// device, with other answers (the outbox keeps it as refused): the lifter puts theirs in its
+// place.
+async function replaceRefused() {
+  const queued = await outboxItem(state.setUuid);
+  if (!queued) return;
+  showSaveError(null);
+  await saveInPlace(queued.id, queued.body);
 }
 
 function advance() {
@@ -1131,6 +1335,12 @@ async function init() {
   wire();
   onChange(onOutboxChange);
   state = load();
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+    if (kept && kept.kept) state = kept;
+  } catch {
+    /* nothing kept */
+  }
   bounds = await setBounds();
   try {
     profile = (await api("/api/profile")).profile;
@@ -1148,7 +1358,7 @@ async function init() {
       return show("empty");
     }
   }
-  if (active && active.session && (!state || state.sessionId !== active.session.session_id)) {
+  if (active && active.session && !(state && state.kept) && (!state || state.sessionId !== active.session.session_id)) {
     state = fromServer(active.session, active.targets);
   } else if (active && active.session && state) {
     state.targets = active.targets;
@@ -1159,7 +1369,8 @@ async function init() {
   }
   // Kept on the phone from the first look: a reload with no network resumes this session even
   // before its first set.
-  localStorage.setItem(KEY, JSON.stringify(state));
+  if (state.kept) state.kept = keptOf(load());
+  persist();
   if (params.get("speed")) state.timeScale = 1 / Math.max(1, +params.get("speed"));
   // Settings: sound, vibration and the eyes-closed default (the session's own toggles win).
   const pref = prefs();
@@ -1298,6 +1509,8 @@ function wire() {
     keepForm();
   });
   $("btn-discard").addEventListener("click", discardRefused);
+  $("btn-kept-discard").addEventListener("click", discardKept);
+  $("btn-replace").addEventListener("click", replaceRefused);
   $("btn-own-workout").addEventListener("click", () => {
     state.noWorkout = true;
     submitReflection();
@@ -1317,14 +1530,39 @@ function wire() {
   $("btn-done-paused").addEventListener("click", () => finishSet(state.setPos ? state.setPos.repsDone : 0));
   // Another tab on this session moved on (a set saved, a rest skipped, a rating tapped): this
   // one follows at once, so the same set is never offered, and stored, twice. A tab in the
-  // middle of its own running set keeps it.
+  // middle of its own running set keeps it; a tab with answers not yet saved keeps them
+  // (keepOwn), and says so.
   window.addEventListener("storage", (e) => {
     if (e.key !== KEY || !state || (state.screen === "set" && !state.paused)) return;
+    const other = load();
+    if (state.kept) {
+      // Already keeping its own answers: only what it tells the lifter changes.
+      state.kept = keptOf(other);
+      persist();
+      return renderKept();
+    }
+    if (other && other.screen === "reflect" && doneHas(state, other.setUuid) && !doneHas(other, other.setUuid)) {
+      // The other tab finished a set this one has saved meanwhile (it was running its own
+      // copy of it): it hears back that the set is saved, instead of pulling this tab back.
+      return localStorage.setItem(KEY, JSON.stringify(state));
+    }
+    const mine = state.screen === "reflect" && state.reflect && hasAnswers(state.reflect.form);
+    if (mine && other && other.screen === "reflect" && other.setUuid === state.setUuid) {
+      if (!hasAnswers(other.reflect && other.reflect.form)) {
+        // The same set finished there after it was answered here: the answers stay, and are
+        // shown there too.
+        state = { ...other, reflect: { ...other.reflect, form: state.reflect.form }, muted: state.muted, timeScale: state.timeScale };
+        localStorage.setItem(KEY, JSON.stringify(state));
+        return resume();
+      }
+      // Both tabs on the same set, answered there: the newest answers, from either tab.
+    } else if (mine && !storedAsGiven(other)) {
+      return keepOwn(other);
+    }
     clearInterval(restTimer);
     cancelAnimationFrame(raf);
     metronome.stop();
     live.stop();
-    const other = load();
     if (!other) {
       // The session ended there.
       state = null;
