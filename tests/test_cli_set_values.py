@@ -160,3 +160,61 @@ def test_experiment_commands_take_and_show_loads_in_the_lifters_unit(tmp_path: P
         "Error: --e1rm 4000 is not allowed: an e1RM must be a finite number above 0 and at "
         "most 1500 kg (0 to 3306.9 lb). See 'mindmuscle experiment new --help'.",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [*LOG, "--reps", "10", "--load", "10", "--mode", "sideways"],
+            "Error: --mode sideways is not allowed: it must be 'internal', 'external' or 'none'. "
+            "See 'mindmuscle log --help'.",
+        ),
+        (
+            [*LOG, "--reps", "10", "--load", "10", "--set-type", "huge"],
+            "Error: --set-type huge is not allowed: it must be 'warmup', 'working', 'drop', "
+            "'failure', 'amrap' or 'test'. See 'mindmuscle log --help'.",
+        ),
+        (
+            [*LOG, "--reps", "10", "--load", "10", "--units", "stone"],
+            "Error: --units stone is not allowed: it must be 'kg' or 'lb'. "
+            "See 'mindmuscle log --help'.",
+        ),
+        (
+            ["motion", "x.csv", "--units", "furlongs"],
+            "Error: --units furlongs is not allowed: it must be 'g' or 'ms2'. "
+            "See 'mindmuscle motion --help'.",
+        ),
+        (
+            ["motion", "x.csv", "--rate", "-1"],
+            "Error: Invalid value for '--rate': -1 Hz is not a sampling rate: give the samples "
+            "per second, above 0 (for example 100). See 'mindmuscle motion --help'.",
+        ),
+        (
+            ["motion", "analyse", "x.csv", "--rate", "-1"],
+            "Error: Invalid value for '--rate': -1 Hz is not a sampling rate: give the samples "
+            "per second, above 0 (for example 100). See 'mindmuscle motion analyse --help'.",
+        ),
+    ],
+)
+def test_a_refused_choice_is_a_usage_error_naming_the_command_typed(
+    env: dict[str, str], args: list[str], message: str
+) -> None:
+    code, err = _run(env, args)
+    assert (code, " ".join(err.split())) == (2, message)
+
+
+def test_motion_help_names_the_command_typed(env: dict[str, str]) -> None:
+    typed = CliRunner().invoke(app, ["motion", "--help"], env=env)
+    assert typed.exit_code == 0
+    assert typed.output.splitlines()[0] == "Usage: mindmuscle motion [OPTIONS] FILE"
+    full = CliRunner().invoke(app, ["motion", "analyse", "--help"], env=env)
+    assert full.output.splitlines()[0] == "Usage: mindmuscle motion analyse [OPTIONS] FILE"
+
+
+def test_a_set_dated_before_1970_is_refused_in_the_terminal(env: dict[str, str]) -> None:
+    code, err = _run(env, [*LOG, "--reps", "10", "--load", "10", "--at", "1900-01-01T10:00"])
+    assert (code, err) == (
+        1,
+        "Error: --at '1900-01-01 10:00 UTC' is not allowed: a set can be dated from 1970-01-01 on.",
+    )

@@ -216,6 +216,29 @@ class OptionValueError(_click.exceptions.UsageError):
         )
 
 
+def choice_option(option: str, value: str, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of ``allowed``; else a usage error (exit 2) that names them."""
+    from mindmuscle.errors import OutOfRangeError
+
+    if value in allowed:
+        return value
+    words = ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
+    raise OptionValueError(option, OutOfRangeError(option, value, f"it must be {words}"))
+
+
+def unit_option(value: str, option: str = "--units") -> MassUnit:
+    """A mass unit as typed (kg, kgs, lb, lbs, ...); else a usage error (exit 2)."""
+    from mindmuscle.errors import InvalidInputError, OutOfRangeError
+    from mindmuscle.units import parse_unit
+
+    try:
+        return parse_unit(value)
+    except InvalidInputError:
+        raise OptionValueError(
+            option, OutOfRangeError(option, value, "it must be 'kg' or 'lb'")
+        ) from None
+
+
 def load_option(value: str | float, unit: MassUnit, option: str = "--load") -> float:
     """A load typed in ``unit`` as kilograms, if the set model allows it.
 

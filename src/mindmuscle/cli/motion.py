@@ -16,7 +16,7 @@ from typer import _click
 from typer.core import TyperGroup
 
 from mindmuscle.catalog import load_catalog
-from mindmuscle.cli._app import DbOption, app, check_rate, console
+from mindmuscle.cli._app import DbOption, app, check_rate, choice_option, console
 from mindmuscle.cli._db import open_existing
 from mindmuscle.errors import InvalidInputError
 from mindmuscle.io.motion import FORMATS, AccelUnits
@@ -52,7 +52,7 @@ def checked_units(units: str | None) -> AccelUnits | None:
         return "g"
     if units == "ms2":
         return "ms2"
-    raise InvalidInputError(f"--units must be 'g' or 'ms2', got {units!r}.")
+    return "g" if choice_option("--units", units, ("g", "ms2")) == "g" else "ms2"
 
 
 class _AnalyseByDefault(TyperGroup):
@@ -60,8 +60,32 @@ class _AnalyseByDefault(TyperGroup):
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         if not args or args[0] not in self.commands:
-            args = ["analyse", *args]
+            args = [_IMPLIED, *args]
         return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        if args and args[0] == _IMPLIED:
+            # The lifter typed `mindmuscle motion FILE`: usage and hints name that command.
+            command = self.commands["analyse"]
+            command.context_class = _ImpliedContext
+            return "", command, args[1:]
+        return super().resolve_command(ctx, args)
+
+
+_IMPLIED = "\0analyse"
+"""``analyse`` put in by :class:`_AnalyseByDefault` (the lifter did not type it)."""
+
+
+class _ImpliedContext(_click.Context):
+    """The context of ``motion analyse`` run as ``motion``: its path is the one typed."""
+
+    @property
+    def command_path(self) -> str:
+        if self.info_name == "":
+            return super().command_path.rstrip()
+        return super().command_path
 
 
 motion_app = typer.Typer(

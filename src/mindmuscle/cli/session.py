@@ -36,7 +36,16 @@ from rich.text import Text
 from mindmuscle.catalog import Catalog
 from mindmuscle.catalog.models import Tempo
 from mindmuscle.cli import _prompt
-from mindmuscle.cli._app import DbOption, LiveMapOption, app, console, load_option, reps_option
+from mindmuscle.cli._app import (
+    DbOption,
+    LiveMapOption,
+    app,
+    choice_option,
+    console,
+    load_option,
+    reps_option,
+    unit_option,
+)
 from mindmuscle.cli._db import open_existing
 from mindmuscle.cli._errors import describe_validation_error
 from mindmuscle.coach import default_equipment
@@ -55,13 +64,14 @@ from mindmuscle.coach.limits import (
 from mindmuscle.coach.loads import format_load
 from mindmuscle.coach.models import (
     Experience,
+    FocusMode,
     Goal,
     Plan,
     Profile,
     Readiness,
     Reflection,
 )
-from mindmuscle.coach.sets import check_felt_elsewhere, parse_set
+from mindmuscle.coach.sets import SET_TYPES, check_felt_elsewhere, parse_set
 from mindmuscle.errors import (
     ChannelMapError,
     InvalidInputError,
@@ -1424,8 +1434,14 @@ def log(
     if set_id is not None:
         # The set model's rule, checked before the database is opened: a client's id is a UUID.
         SET_UUID.check("uuid", set_id)
+    # A refused choice is a usage error (exit 2), checked before the database is opened.
+    if mode is not None:
+        choice_option("--mode", mode, get_args(FocusMode))
+    if set_type is not None:
+        choice_option("--set-type", set_type, SET_TYPES)
+    typed_unit = unit_option(units) if units else None
     database = open_database(db)
-    unit = parse_unit(units) if units else get_profile(db=database, user_id=USER_ID).units
+    unit = typed_unit or get_profile(db=database, user_id=USER_ID).units
     performed = at or _now()
     if performed.tzinfo is None:
         performed = performed.astimezone(UTC)
