@@ -382,3 +382,31 @@ def test_a_refused_option_value_says_what_was_given_and_what_is_allowed(
     # commands"); the words are the set model's own, as in the API.
     exit_code, stderr = _invoke(place, args)
     assert (exit_code, stderr.strip()) == (2, line)
+
+
+def test_a_file_argument_that_is_no_file_names_what_was_given(tmp_path: Path) -> None:
+    runner = CliRunner()
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    db = ["--db", f"sqlite:///{tmp_path / 'm.db'}"]
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    log = "give the path of an exported log."
+    gone = tmp_path / "gone.csv"
+    cases = [
+        (["import", str(folder)], f"Error: {folder} is a folder; give a file: the path of an "
+         "exported log."),
+        (["import", "/dev/null"], f"Error: /dev/null is empty; {log}"),
+        (["import", str(gone)], f"Error: {gone}: no such file; {log}"),
+        (["export", "-o", str(folder)], f"Error: --out {folder} is a folder; give a file, such "
+         f"as {folder / 'sets.csv'}."),
+        (["serve", "--host", "nonsense.invalid"], "Error: Cannot find host nonsense.invalid; "
+         "give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network)."),
+    ]  # fmt: skip
+    for args, line in cases:
+        r = runner.invoke(app, [*args, *db])
+        assert (r.exit_code, r.output) == (1, line + "\n"), args
+    assert sorted(p.name for p in folder.iterdir()) == []
+    r = runner.invoke(app, ["import", str(empty), *db])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {empty}") and "is empty" in r.output

@@ -148,6 +148,11 @@ def check_port(host: str, port: int) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host.strip("[]"), port))
+        except socket.gaierror:
+            raise ConfigError(
+                f"Cannot find host {host}; give an address such as 127.0.0.1 (this machine "
+                "only) or 0.0.0.0 (every network)."
+            ) from None
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ConfigError(

@@ -101,6 +101,19 @@ def _parse_map(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _check_log_file(file: Path) -> None:
+    """One line naming ``file`` when it cannot be an exported log: missing, a folder, empty."""
+    fix = "give the path of an exported log"
+    if file.is_dir():
+        raise InvalidInputError(f"{file} is a folder; give a file: the path of an exported log.")
+    if not file.exists():
+        raise InvalidInputError(f"{file}: no such file; {fix}.")
+    if not file.is_file():
+        if file.resolve() == Path(os.devnull).resolve():
+            raise InvalidInputError(f"{file} is empty; {fix}.")
+        raise InvalidInputError(f"{file} is not a file (a device or a pipe); {fix}.")
+
+
 @app.command("import")
 def import_command(
     file: Annotated[
@@ -141,8 +154,7 @@ def import_command(
 ) -> None:
     """Import a workout log. One file is one transaction; importing it again adds nothing."""
     given = _parse_map(mapping or [])
-    if not file.is_file():
-        raise InvalidInputError(f"{file}: no such file; give the path of an exported log.")
+    _check_log_file(file)
     url = database_url(db)
     if dry_run and not database_exists(url):
         # Nothing stored and nothing created: match against an empty database in memory.
@@ -204,6 +216,10 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export your sets as CSV, or everything as JSON (importable again)."""
+    if out is not None and out.is_dir():
+        raise InvalidInputError(
+            f"--out {out} is a folder; give a file, such as {out / f'sets.{format.value}'}."
+        )
     if out is not None and not out.resolve().parent.is_dir():
         raise InvalidInputError(
             f"--out {out}: the folder {out.resolve().parent} does not exist; create it or "
