@@ -254,7 +254,8 @@ def test_240_concurrent_sets_with_one_poisoned_over_real_http(tmp_path: Path) ->
         (
             ["--elsewhere", "forearm=3"],
             1,
-            "Error: --elsewhere: Unknown muscle id 'forearm'. Did you mean: forearm_flexors?",
+            "Error: --elsewhere: No muscle has the name, alias or id 'forearm'. Did you mean: "
+            "forearm flexors?",
         ),
     ],
 )
@@ -289,7 +290,9 @@ def test_guided_session_refuses_forearm_like_log_and_asks_again(tmp_path: Path) 
     finally:
         d.finish()
     errors = [line for line in d.lines if line.startswith("Error:")]
-    assert errors == ["Error: Unknown muscle id 'forearm'. Did you mean: forearm_flexors?"]
+    assert errors == [
+        "Error: No muscle has the name, alias or id 'forearm'. Did you mean: forearm flexors?"
+    ]
     stored = json.loads(runner.invoke(app, ["history", "--json", "--db", url]).output)["sets"]
     assert [s["reflection"]["felt_elsewhere"] for s in stored] == [{"forearm_flexors": 3}]
 
