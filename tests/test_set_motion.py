@@ -153,8 +153,14 @@ def test_refusals_are_one_line_and_store_nothing(db: str, tmp_path: Path) -> Non
         "Error: long.csv holds 13000 samples over 1300 s; a set's motion holds at most 120000 "
         "samples and 20 minutes (one set): cut the file to the set, then store it."
     )
-    assert _refused(db, "set", "motion", str(set_id), str(good), "--units", "kg") == (
-        "Error: --units must be 'g' or 'ms2', got 'kg'."
+    # A refused choice is a usage error (exit 2), as the README says.
+    bad_units = runner.invoke(
+        app, ["set", "motion", str(set_id), str(good), "--units", "kg", "--db", db]
+    )
+    assert (bad_units.exit_code, bad_units.output.strip()) == (
+        2,
+        "Error: --units kg is not allowed: it must be 'g' or 'ms2'. See 'mindmuscle set motion "
+        "--help'.",
     )
     _run(db, "set", "motion", str(set_id), str(good))
     # A set keeps one motion recording: a second is refused, naming where the first came from.
