@@ -425,6 +425,9 @@ def test_cli_interrupted_test_stores_nothing(tmp_path: Path) -> None:
          "--map", "1=biceps", "--hold-s", "3", "--rest-s", "1", "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"},
+        # Ctrl-C as a terminal gives it: a test before this one in the same worker may leave
+        # SIGINT ignored, and a child inherits an ignored signal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert proc.stdout is not None
     seen = []
